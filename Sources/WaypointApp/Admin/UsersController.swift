@@ -1,0 +1,253 @@
+import Fluent
+import Vapor
+import WaypointDomain
+
+/// Admin: list users, add a user, change role and services, deactivate and reactivate.
+struct UsersController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let users = routes.grouped("admin", "users")
+        users.get(use: index)
+        users.get("new", use: new)
+        users.post(use: create)
+        users.get(":userID", use: edit)
+        users.post(":userID", use: update)
+        users.get(":userID", "deactivate", use: confirmDeactivate)
+        users.post(":userID", "deactivate", use: deactivate)
+        users.post(":userID", "reactivate", use: reactivate)
+    }
+
+    static let pageSize = 25
+
+    @Sendable func index(req: Request) async throws -> Response {
+        try req.authorize(.manageUsers)
+        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let total = try await User.query(on: req.db).count()
+        let users = try await User.query(on: req.db).sort(\.$name).sort(\.$email)
+            .range((page - 1) * Self.pageSize ..< page * Self.pageSize).all()
+        let links = try await UserService.query(on: req.db).filter(\.$userID ~~ users.compactMap(\.id)).all()
+        let services = Dictionary(uniqueKeysWithValues: try await Service.query(on: req.db).all().map { ($0.id!, $0.code) })
+        let rows = users.map { u in
+            UserListRow(id: u.id!, name: u.name, email: u.email, role: Role(rawValue: u.role), active: u.active,
+                        services: links.filter { $0.userID == u.id }.compactMap { services[$0.serviceID] }.sorted())
+        }
+        let notice: String? = switch req.query[String.self, at: "saved"] {
+        case "created": "User added"
+        case "updated": "Changes saved"
+        case "deactivated": "User deactivated: they can no longer sign in"
+        case "reactivated": "User reactivated"
+        default: nil
+        }
+        return HTMLResponse.make(UsersView.index(PageContext(req, notice: notice), rows: rows, total: total, page: page))
+    }
+
+    @Sendable func new(req: Request) async throws -> Response {
+        try req.authorize(.manageUsers)
+        let services = try await Service.query(on: req.db).sort(\.$name).all()
+        return HTMLResponse.make(UsersView.form(PageContext(req), mode: .create, values: FormValues(), errors: [], services: services))
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        try req.authorize(.manageUsers)
+        let services = try await Service.query(on: req.db).sort(\.$name).all()
+        let values = try formValues(req)
+        var result = UserForm.parse(values, allowedServices: Set(services.map { $0.id!.uuidString }), requirePassword: true)
+        if case .success(let input) = result,
+           try await User.query(on: req.db).filter(\.$email == input.email).first() != nil {
+            result = .failure(FormErrors([FieldError(field: "email", message: "A user with this email address already exists")]))
+        }
+        switch result {
+        case .failure(let e):
+            return HTMLResponse.make(UsersView.form(PageContext(req), mode: .create, values: values, errors: e.errors, services: services),
+                                     status: .unprocessableEntity)
+        case .success(let input):
+            let hash = try await req.password.async.hash(input.password!)
+            let user = User(email: input.email, name: input.name, passwordHash: hash, role: input.role)
+            try await req.db.transaction { db in
+                try await user.create(on: db)
+                for s in input.serviceIDs { try await UserService(userID: user.id!, serviceID: UUID(uuidString: s)!).create(on: db) }
+                try await Audit.record(req, on: db, action: "create_user",
+                                       details: "user \(user.id!.uuidString) role \(input.role.rawValue)")
+            }
+            return req.redirect(to: Paths.adminUsers + "?saved=created")
+        }
+    }
+
+    @Sendable func edit(req: Request) async throws -> Response {
+        try req.authorize(.manageUsers)
+        let user = try await load(req)
+        let services = try await Service.query(on: req.db).sort(\.$name).all()
+        let granted = try await UserService.query(on: req.db).filter(\.$userID == user.id!).all().map { $0.serviceID.uuidString }
+        let values = FormValues(["name": user.name, "email": user.email, "role": user.role], lists: ["services": granted])
+        return HTMLResponse.make(UsersView.form(PageContext(req), mode: .edit(user.id!, user.active), values: values, errors: [], services: services))
+    }
+
+    @Sendable func update(req: Request) async throws -> Response {
+        let admin = try req.authorize(.manageUsers)
+        let user = try await load(req)
+        let services = try await Service.query(on: req.db).sort(\.$name).all()
+        var values = try formValues(req)
+        values.values["email"] = user.email  // email is the sign-in name; not changed here
+        var result = UserForm.parse(values, allowedServices: Set(services.map { $0.id!.uuidString }), requirePassword: false)
+        if case .success(let input) = result, user.id == admin.id, input.role != .admin {
+            result = .failure(FormErrors([FieldError(field: "role", message: "You cannot remove your own administrator role. Ask another administrator.")]))
+        }
+        switch result {
+        case .failure(let e):
+            return HTMLResponse.make(UsersView.form(PageContext(req), mode: .edit(user.id!, user.active), values: values, errors: e.errors, services: services),
+                                     status: .unprocessableEntity)
+        case .success(let input):
+            let before = (user.role, try await UserService.query(on: req.db).filter(\.$userID == user.id!).all().map { $0.serviceID.uuidString }.sorted())
+            try await req.db.transaction { db in
+                user.name = input.name
+                user.role = input.role.rawValue
+                try await user.save(on: db)
+                try await UserService.query(on: db).filter(\.$userID == user.id!).delete()
+                for s in input.serviceIDs { try await UserService(userID: user.id!, serviceID: UUID(uuidString: s)!).create(on: db) }
+                try await Audit.record(req, on: db, action: "update_user",
+                                       details: "user \(user.id!.uuidString) role \(before.0) → \(input.role.rawValue); services \(before.1.joined(separator: ",")) → \(input.serviceIDs.sorted().joined(separator: ","))")
+            }
+            return req.redirect(to: Paths.adminUsers + "?saved=updated")
+        }
+    }
+
+    @Sendable func confirmDeactivate(req: Request) async throws -> Response {
+        try req.authorize(.manageUsers)
+        let user = try await load(req)
+        return HTMLResponse.make(UsersView.confirmDeactivate(PageContext(req), user: user))
+    }
+
+    @Sendable func deactivate(req: Request) async throws -> Response {
+        let admin = try req.authorize(.manageUsers)
+        let user = try await load(req)
+        guard user.id != admin.id else {
+            throw WaypointError.badRequest("You cannot deactivate your own account. Ask another administrator.")
+        }
+        try await req.db.transaction { db in
+            user.active = false
+            try await user.save(on: db)
+            try await Sessions.endAll(userID: user.id!, on: db)
+            try await Audit.record(req, on: db, action: "deactivate_user", details: "user \(user.id!.uuidString)")
+        }
+        return req.redirect(to: Paths.adminUsers + "?saved=deactivated")
+    }
+
+    @Sendable func reactivate(req: Request) async throws -> Response {
+        try req.authorize(.manageUsers)
+        let user = try await load(req)
+        try await req.db.transaction { db in
+            user.active = true
+            try await user.save(on: db)
+            try await Audit.record(req, on: db, action: "reactivate_user", details: "user \(user.id!.uuidString)")
+        }
+        return req.redirect(to: Paths.adminUsers + "?saved=reactivated")
+    }
+
+    private func load(_ req: Request) async throws -> User {
+        guard let id = req.parameters.get("userID").flatMap(UUID.init(uuidString:)),
+              let user = try await User.find(id, on: req.db) else {
+            throw WaypointError.notFound("That user could not be found. Go back to the list of users.")
+        }
+        return user
+    }
+}
+
+struct UserListRow {
+    let id: UUID
+    let name: String
+    let email: String
+    let role: Role?
+    let active: Bool
+    let services: [String]
+}
+
+enum UsersView {
+    enum Mode {
+        case create
+        case edit(UUID, Bool)
+    }
+
+    static func index(_ ctx: PageContext, rows: [UserListRow], total: Int, page: Int) -> String {
+        let totalPages = max(1, (total + UsersController.pageSize - 1) / UsersController.pageSize)
+        return Layout.page(title: "Users", ctx, wide: true, [
+            el("div", ["class": "page-heading"], [C.h1("Users"), C.buttonLink("Add a user", Paths.newUser)]),
+            rows.isEmpty ? C.p("There are no users yet.") : C.table(caption: "\(total) users", headers: ["Name", "Email", "Role", "Services", "Status"], rows: rows.map { r in
+                [
+                    C.link(r.name, Paths.user(r.id)),
+                    txt(r.email),
+                    txt(r.role?.label ?? "Unknown role"),
+                    r.services.isEmpty ? C.notRecorded() : txt(r.services.joined(separator: ", ")),
+                    r.active ? C.tag("Active", colour: "green") : C.tag("Deactivated", colour: "grey"),
+                ]
+            }),
+            C.pagination(page: page, totalPages: totalPages) { Paths.with(Paths.adminUsers, [("page", String($0))]) },
+        ])
+    }
+
+    static func form(_ ctx: PageContext, mode: Mode, values v: FormValues, errors: [FieldError], services: [Service]) -> String {
+        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        let isCreate: Bool
+        let action: String
+        var extra: [H] = []
+        switch mode {
+        case .create:
+            isCreate = true
+            action = Paths.adminUsers
+        case .edit(let id, let active):
+            isCreate = false
+            action = Paths.user(id)
+            extra.append(el("h2", ["class": "heading-m"], "Access"))
+            if active {
+                extra.append(C.p("Deactivating ends this person's sessions at once and stops them signing in. Their records and audit history are kept."))
+                extra.append(C.buttonLink("Deactivate this user", Paths.deactivateUser(id), secondary: true))
+            } else {
+                extra.append(C.p("This user is deactivated and cannot sign in."))
+                extra.append(el("form", ["method": "post", "action": Paths.reactivateUser(id)], [
+                    Layout.csrfField(ctx.csrf), C.button("Reactivate this user", secondary: true),
+                ]))
+            }
+        }
+        let title = isCreate ? "Add a user" : "Change \(v["name"])’s access"
+        var fields: [H] = [
+            Layout.csrfField(ctx.csrf),
+            C.textInput("name", label: "Full name", value: v["name"], error: err("name"), width: "input--width-20", spellcheck: false),
+        ]
+        if isCreate {
+            fields.append(C.textInput("email", label: "Email address", value: v["email"], error: err("email"),
+                                      hint: "They sign in with this", width: "input--width-30", type: "email", spellcheck: false))
+        } else {
+            fields.append(C.summaryList([("Email address", txt(v["email"]))]))
+        }
+        fields.append(C.radios("role", legend: "Role", options: Role.allCases.map { ($0.rawValue, $0.label) }, selected: v["role"], error: err("role"),
+                               hint: "Each role sees only what its work needs"))
+        fields.append(services.isEmpty
+            ? C.warning("There are no services yet. Create one with `waypoint demo` or the import.")
+            : C.checkboxes("services", legend: "Services", options: services.map { ($0.id!.uuidString, "\($0.name) (\($0.code))") },
+                           selected: v.list("services"), error: err("services"), hint: "The services whose records this person works with"))
+        if isCreate {
+            fields.append(C.textInput("password", label: "Temporary password", value: "", error: err("password"),
+                                      hint: "At least \(UserForm.minimumPasswordLength) characters. Give it to the person securely.",
+                                      width: "input--width-20", type: "password", autocomplete: "new-password"))
+        }
+        fields.append(el("div", ["class": "button-group"], [C.button(isCreate ? "Add user" : "Save changes"), C.link("Cancel", Paths.adminUsers, "link")]))
+        return Layout.page(title: title, ctx, hasErrors: !errors.isEmpty, [
+            el("div", ["class": "grid-row"], [
+                el("div", ["class": "column-two-thirds"], [
+                    C.errorSummary(errors),
+                    C.h1(title),
+                    el("form", ["method": "post", "action": action, "novalidate": ""], fields),
+                ] + extra),
+            ]),
+        ])
+    }
+
+    static func confirmDeactivate(_ ctx: PageContext, user: User) -> String {
+        Layout.page(title: "Deactivate \(user.name)", ctx, [
+            C.h1("Are you sure you want to deactivate \(user.name)?"),
+            C.p("\(user.email) will be signed out everywhere at once and will not be able to sign in. You can reactivate the account later."),
+            el("form", ["method": "post", "action": Paths.deactivateUser(user.id!)], [
+                Layout.csrfField(ctx.csrf),
+                el("div", ["class": "button-group"], [C.button("Yes, deactivate", warning: true), C.link("No, go back", Paths.user(user.id!), "link")]),
+            ]),
+        ])
+    }
+}

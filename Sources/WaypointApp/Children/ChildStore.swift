@@ -1,0 +1,194 @@
+import Fluent
+import Foundation
+import SQLKit
+import WaypointDomain
+
+/// A child's stored record.
+struct ChildRecord {
+    let id: UUID
+    let serviceID: UUID
+    let version: Int
+    let details: ChildDetails
+    let createdAt: Date
+    let updatedAt: Date
+}
+
+/// A row of the register list: only what the list shows.
+struct ChildListRow: Decodable {
+    let id: UUID
+    let given_name: String
+    let family_name: String
+    let preferred_name: String?
+    let date_of_birth: String
+    let district: String?
+    let nhs_number: String?
+    let pnc_id: String?
+    let alerts: String?
+}
+
+struct ChildSearch: Equatable {
+    var text: String?
+    var dateOfBirth: LocalDate?
+}
+
+/// Reads and writes children. Every read takes the services the user is granted: no query
+/// that returns a child skips that filter.
+enum ChildStore {
+    static let pageSize = 25
+
+    private struct Row: Decodable {
+        let id: UUID
+        let service_id: UUID
+        let version: Int
+        let created_at: Date
+        let updated_at: Date
+        let given_name: String
+        let family_name: String
+        let preferred_name: String?
+        let date_of_birth: String
+        let sex: String
+        let ethnicity: String
+        let care_status: String
+        let send: String?
+        let ehcp: String?
+        let postcode: String?
+        let district: String?
+        let pnc_id: String?
+        let upn: String?
+        let nhs_number: String?
+        let school: String?
+        let ete_status: String?
+        let accommodation: String?
+        let what_matters: String?
+        let strengths: String?
+        let alerts: String?
+
+        var record: ChildRecord? {
+            guard let dob = LocalDate(iso: date_of_birth), let sex = Sex(rawValue: sex),
+                  let eth = Ethnicity(rawValue: ethnicity), let care = CareStatus(rawValue: care_status) else { return nil }
+            let details = ChildDetails(
+                givenName: given_name, familyName: family_name, preferredName: preferred_name, dateOfBirth: dob,
+                sex: sex, ethnicity: eth, careStatus: care, send: send.flatMap(YesNo.init), ehcp: ehcp.flatMap(YesNo.init),
+                postcode: postcode.flatMap(Postcode.init), district: district, pncID: pnc_id.flatMap(PNCID.init),
+                upn: upn.flatMap(UPN.init), nhsNumber: nhs_number.flatMap(NHSNumber.init), school: school,
+                eteStatus: ete_status.flatMap(ETEStatus.init), accommodation: accommodation.flatMap(Accommodation.init),
+                whatMatters: what_matters, strengths: strengths,
+                alerts: (alerts ?? "").split(separator: ",").compactMap { AlertFlag(rawValue: String($0)) })
+            return ChildRecord(id: id, serviceID: service_id, version: version, details: details,
+                               createdAt: created_at, updatedAt: updated_at)
+        }
+    }
+
+    /// The child, if it exists in one of `serviceIDs`.
+    static func find(_ id: UUID, in serviceIDs: [UUID], on db: Database) async throws -> ChildRecord? {
+        guard !serviceIDs.isEmpty else { return nil }
+        let row = try await db.sql.select().column("*").from("children")
+            .where("id", .equal, SQLBind(id))
+            .where("service_id", .in, SQLBind.group(serviceIDs))
+            .first(decoding: Row.self)
+        return row?.record
+    }
+
+    static func insert(_ d: ChildDetails, serviceID: UUID, on db: Database, now: Date, externalID: String? = nil) async throws -> UUID {
+        let id = UUID()
+        var columns = ["id", "service_id", "version", "created_at", "updated_at", "external_id"]
+        var values: [any SQLExpression] = [SQLBind(id), SQLBind(serviceID), SQLBind(1), SQLBind(now), SQLBind(now), SQLBind(externalID)]
+        for f in d.fields {
+            columns.append(f.column)
+            values.append(SQLBind(f.value))
+        }
+        try await db.sql.insert(into: "children").columns(columns).values(values).run()
+        return id
+    }
+
+    /// Writes `d` only if the record is still at `expectedVersion`; false when someone else
+    /// changed it first (optimistic locking).
+    static func update(_ id: UUID, expectedVersion: Int, to d: ChildDetails, on db: Database, now: Date) async throws -> Bool {
+        var q = db.sql.update("children")
+            .set("version", to: SQLBind(expectedVersion + 1))
+            .set("updated_at", to: SQLBind(now))
+        for f in d.fields { q = q.set(SQLIdentifier(f.column), to: SQLBind(f.value)) }
+        let updated = try await q.where("id", .equal, SQLBind(id))
+            .where("version", .equal, SQLBind(expectedVersion))
+            .returning("id")
+            .all()
+        return !updated.isEmpty
+    }
+
+    /// Register search: name words (partial, case- and accent-insensitive), or an identifier,
+    /// and/or date of birth. Ordered by family then given name.
+    static func search(_ s: ChildSearch, in serviceIDs: [UUID], page: Int, on db: Database) async throws -> (rows: [ChildListRow], total: Int) {
+        guard !serviceIDs.isEmpty else { return ([], 0) }
+        func filtered(_ b: SQLSelectBuilder) -> SQLSelectBuilder {
+            var b = b.where("service_id", .in, SQLBind.group(serviceIDs))
+            if let dob = s.dateOfBirth { b = b.where("date_of_birth", .equal, SQLBind(dob.iso)) }
+            if let text = s.text {
+                let words = SearchText.fold(text).replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
+                    .split(separator: " ").map(String.init)
+                var ids: [(String, String)] = []
+                if let n = NHSNumber(text) { ids.append(("nhs_number", n.digits)) }
+                if let u = UPN(text) { ids.append(("upn", u.value)) }
+                if let p = PNCID(text) { ids.append(("pnc_id", p.canonical)) }
+                b = b.where { g in
+                    var g = g
+                    if !words.isEmpty {
+                        g = g.orWhere { inner in
+                            var inner = inner
+                            for w in words { inner = inner.where("search_name", .like, SQLBind("%\(w)%")) }
+                            return inner
+                        }
+                    }
+                    for (col, v) in ids { g = g.orWhere(SQLIdentifier(col), .equal, SQLBind(v)) }
+                    return g
+                }
+            }
+            return b
+        }
+        struct Count: Decodable { let n: Int }
+        let total = try await filtered(db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("children"))
+            .first(decoding: Count.self)?.n ?? 0
+        let rows = try await filtered(db.sql.select()
+            .columns("id", "given_name", "family_name", "preferred_name", "date_of_birth", "district", "nhs_number", "pnc_id", "alerts")
+            .from("children"))
+            .orderBy("family_name").orderBy("given_name").orderBy("id")
+            .limit(pageSize).offset(max(0, page - 1) * pageSize)
+            .all(decoding: ChildListRow.self)
+        return (rows, total)
+    }
+
+    /// Children in the user's services who may be the same child: same name and date of
+    /// birth, or any identifier in common.
+    static func possibleDuplicates(of d: ChildDetails, in serviceIDs: [UUID], excluding: UUID? = nil, on db: Database) async throws -> [ChildListRow] {
+        guard !serviceIDs.isEmpty else { return [] }
+        var b = db.sql.select()
+            .columns("id", "given_name", "family_name", "preferred_name", "date_of_birth", "district", "nhs_number", "pnc_id", "alerts")
+            .column("upn")
+            .from("children")
+            .where("service_id", .in, SQLBind.group(serviceIDs))
+        if let excluding { b = b.where("id", .notEqual, SQLBind(excluding)) }
+        b = b.where { g in
+            var g = g.orWhere("date_of_birth", .equal, SQLBind(d.dateOfBirth.iso))
+            if let n = d.nhsNumber { g = g.orWhere("nhs_number", .equal, SQLBind(n.digits)) }
+            if let u = d.upn { g = g.orWhere("upn", .equal, SQLBind(u.value)) }
+            if let p = d.pncID { g = g.orWhere("pnc_id", .equal, SQLBind(p.canonical)) }
+            return g
+        }
+        struct Candidate: Decodable {
+            let upn: String?
+        }
+        let rows = try await b.limit(500).all()
+        let fullName = SearchText.fold("\(d.givenName) \(d.familyName)")
+        var result: [ChildListRow] = []
+        for row in rows {
+            let c = try row.decode(model: ChildListRow.self)
+            let upn = try row.decode(model: Candidate.self).upn
+            let sameNameAndDOB = c.date_of_birth == d.dateOfBirth.iso
+                && SearchText.fold("\(c.given_name) \(c.family_name)") == fullName
+            let sameID = (d.nhsNumber != nil && c.nhs_number == d.nhsNumber?.digits)
+                || (d.pncID != nil && c.pnc_id == d.pncID?.canonical)
+                || (d.upn != nil && upn == d.upn?.value)
+            if sameNameAndDOB || sameID { result.append(c) }
+        }
+        return result
+    }
+}

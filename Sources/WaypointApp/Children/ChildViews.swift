@@ -1,0 +1,312 @@
+import Foundation
+import Plot
+import WaypointDomain
+
+// MARK: - Register search
+
+struct ChildIndexModel {
+    let values: FormValues
+    let errors: [FieldError]
+    let searched: Bool
+    let rows: [ChildListRow]
+    let total: Int
+    let page: Int
+    let today: LocalDate
+
+    var totalPages: Int { max(1, (total + ChildStore.pageSize - 1) / ChildStore.pageSize) }
+}
+
+enum ChildIndexView {
+    static func render(_ ctx: PageContext, _ m: ChildIndexModel) -> String {
+        func err(_ f: String) -> String? { m.errors.first { $0.field == f }?.message }
+        let canCreate = ctx.user?.can(.createChild) ?? false
+        let resultsHeading: String
+        if m.searched {
+            resultsHeading = m.total == 1 ? "1 child found" : "\(m.total) children found"
+        } else {
+            resultsHeading = m.total == 1 ? "1 child on the register" : "\(m.total) children on the register"
+        }
+        let first = (m.page - 1) * ChildStore.pageSize + 1
+        let last = first + m.rows.count - 1
+        var content: [H] = [
+            C.errorSummary(m.errors),
+            el("div", ["class": "page-heading"], [
+                C.h1("Children"),
+                canCreate ? C.buttonLink("Add a child", Paths.newChild) : group([]),
+            ]),
+            el("form", ["method": "get", "action": Paths.children, "class": "search-form", "role": "search", "novalidate": ""], [
+                el("h2", ["class": "heading-m"], "Search the register"),
+                C.textInput("q", label: "Name or identifier", value: m.values["q"],
+                            hint: "Part of a name, or an NHS number, UPN or PNC ID", width: "input--width-30", spellcheck: false),
+                C.dateInput("dob", legend: "Date of birth (optional)", values: m.values, error: err("dob-day"), hint: "For example, 27 3 2010"),
+                el("div", ["class": "button-group"], [
+                    C.button("Search"),
+                    m.searched ? C.link("Clear search", Paths.children, "link") : group([]),
+                ]),
+            ]),
+            el("h2", ["class": "heading-m", "id": "results"], resultsHeading),
+        ]
+        if m.rows.isEmpty {
+            if m.errors.isEmpty {
+                content.append(m.searched
+                    ? C.p("No children match your search. Check the spelling, try part of the name, or search by date of birth or an identifier.")
+                    : C.p("There are no children on the register yet." + (canCreate ? " Use ‘Add a child’ to add the first one." : "")))
+            }
+        } else {
+            content.append(C.p("Showing \(first) to \(last) of \(m.total)", "body-s secondary-text"))
+            content.append(C.table(caption: nil, headers: ["Name", "Date of birth", "Age", "District", "Identifiers", "Alerts"],
+                                   rows: m.rows.map { r in
+                let dob = LocalDate(iso: r.date_of_birth)
+                let name = r.preferred_name.map { "\(r.given_name) (\($0)) \(r.family_name)" } ?? "\(r.given_name) \(r.family_name)"
+                var ids: [String] = []
+                if let n = r.nhs_number.flatMap(NHSNumber.init) { ids.append("NHS \(n.formatted)") }
+                if let p = r.pnc_id { ids.append("PNC \(p)") }
+                let alerts = (r.alerts ?? "").split(separator: ",").compactMap { AlertFlag(rawValue: String($0)) }
+                return [
+                    C.link(name, Paths.child(r.id)),
+                    txt(dob?.longFormat ?? r.date_of_birth),
+                    txt(dob.map { String($0.age(on: m.today)) } ?? ""),
+                    C.value(r.district),
+                    ids.isEmpty ? C.notRecorded() : txt(ids.joined(separator: ", ")),
+                    group(alerts.map { C.tag($0.label, colour: "red") }),
+                ]
+            }))
+            content.append(C.pagination(page: m.page, totalPages: m.totalPages) { p in
+                Paths.with(Paths.children, [("q", m.values["q"]), ("dob-day", m.values["dob-day"]), ("dob-month", m.values["dob-month"]),
+                                            ("dob-year", m.values["dob-year"]), ("page", p == 1 ? "" : String(p))])
+            })
+        }
+        return Layout.page(title: "Children", ctx, hasErrors: !m.errors.isEmpty, wide: true, content)
+    }
+}
+
+// MARK: - Add and edit
+
+struct ChildFormModel {
+    enum Mode {
+        case create
+        case edit(UUID, String)
+    }
+    let mode: Mode
+    let values: FormValues
+    let errors: [FieldError]
+    let services: [ServiceOption]
+    var duplicates: [ChildListRow] = []
+    var today: LocalDate? = nil
+    var stale: Bool = false
+}
+
+enum ChildFormView {
+    static func render(_ ctx: PageContext, _ m: ChildFormModel) -> String {
+        func err(_ f: String) -> String? { m.errors.first { $0.field == f }?.message }
+        let v = m.values
+        let title: String
+        let action: String
+        let cancel: String
+        switch m.mode {
+        case .create:
+            title = "Add a child"
+            action = Paths.children
+            cancel = Paths.children
+        case .edit(let id, let name):
+            title = "Edit \(name)’s details"
+            action = Paths.child(id)
+            cancel = Paths.child(id)
+        }
+        let yesNo: [(code: String, label: String)] = [("yes", "Yes"), ("no", "No"), ("", "Not recorded")]
+        var top: [H] = [C.errorSummary(m.errors)]
+        if !m.duplicates.isEmpty {
+            top.append(el("div", ["class": "duplicate-warning", "role": "alert", "tabindex": "-1", "id": "possible-duplicates"], [
+                el("h2", ["class": "heading-m"], m.duplicates.count == 1 ? "This child may already be on the register" : "These children may already be on the register"),
+                C.p("A child with the same name and date of birth, or the same identifier, is already recorded. Open the record to check before adding a new one."),
+                el("ul", ["class": "list list--bullet"], m.duplicates.map { d in
+                    let dob = LocalDate(iso: d.date_of_birth)?.longFormat ?? d.date_of_birth
+                    return el("li", [:], [C.link("\(d.given_name) \(d.family_name), born \(dob)", Paths.child(d.id))])
+                }),
+            ]))
+        }
+        var fields: [H] = [
+            Layout.csrfField(ctx.csrf),
+            voidEl("input", ["type": "hidden", "name": "version", "value": v.values["version"]]),
+        ]
+        if case .create = m.mode, m.services.count > 1 {
+            fields.append(C.select("service_id", label: "Service", options: m.services.map { ($0.id.uuidString, $0.name) },
+                                   selected: v["service_id"], error: err("service_id")))
+        } else if case .create = m.mode, m.services.isEmpty {
+            fields.append(C.warning("You are not in any service, so you cannot add a child. Ask your administrator to add you to a service."))
+        }
+        fields += [
+            el("h2", ["class": "heading-m"], "Name"),
+            C.textInput("given_name", label: "Given name", value: v["given_name"], error: err("given_name"), width: "input--width-20", autocomplete: "off", spellcheck: false),
+            C.textInput("family_name", label: "Family name", value: v["family_name"], error: err("family_name"), width: "input--width-20", autocomplete: "off", spellcheck: false),
+            C.textInput("preferred_name", label: "Preferred name (optional)", value: v["preferred_name"], error: err("preferred_name"),
+                        hint: "The name the child likes to be called, if different", width: "input--width-20", autocomplete: "off", spellcheck: false),
+            C.dateInput("dob", legend: "Date of birth", values: v, error: err("dob-day") ?? err("dob-month") ?? err("dob-year"), hint: "For example, 27 3 2010"),
+            el("h2", ["class": "heading-m"], "About the child"),
+            C.radios("sex", legend: "Sex", options: Sex.options, selected: v["sex"], error: err("sex"), inline: true),
+            C.select("ethnicity", label: "Ethnicity", options: Ethnicity.allCases.map { ($0.rawValue, $0.fullLabel) },
+                     selected: v["ethnicity"], error: err("ethnicity"), hint: "As the child or family describe it (ONS 2021 categories)"),
+            C.radios("care_status", legend: "Care status", options: CareStatus.options, selected: v["care_status"], error: err("care_status")),
+            C.radios("send", legend: "Special educational needs or disabilities (SEND)", options: yesNo, selected: v["send"], error: err("send"), inline: true),
+            C.radios("ehcp", legend: "Education, health and care plan (EHCP)", options: yesNo, selected: v["ehcp"], error: err("ehcp"), inline: true),
+            C.textarea("what_matters", label: "What matters to the child (optional)", value: v["what_matters"], error: err("what_matters"),
+                       hint: "In the child's own words where you can"),
+            C.textarea("strengths", label: "Strengths (optional)", value: v["strengths"], error: err("strengths")),
+            C.checkboxes("alerts", legend: "Alerts (optional)", options: AlertFlag.options, selected: v.list("alerts"), error: err("alerts"),
+                         hint: "Shown at the top of the child's record"),
+            el("h2", ["class": "heading-m"], "Address, education and accommodation"),
+            C.textInput("postcode", label: "Postcode (optional)", value: v["postcode"], error: err("postcode"), width: "input--width-10", autocomplete: "off"),
+            C.textInput("district", label: "District (optional)", value: v["district"], error: err("district"), width: "input--width-20"),
+            C.textInput("school", label: "School, college or ETE provider (optional)", value: v["school"], error: err("school"), width: "input--width-30"),
+            C.select("ete_status", label: "Education, training or employment status (optional)", options: ETEStatus.options,
+                     selected: v["ete_status"], error: err("ete_status"), blank: "Not recorded"),
+            C.select("accommodation", label: "Accommodation (optional)", options: Accommodation.options,
+                     selected: v["accommodation"], error: err("accommodation"), blank: "Not recorded"),
+            el("h2", ["class": "heading-m"], "Identifiers"),
+            C.textInput("nhs_number", label: "NHS number (optional)", value: v["nhs_number"], error: err("nhs_number"),
+                        hint: "10 digits, for example 943 476 5919", width: "input--width-10", autocomplete: "off", spellcheck: false),
+            C.textInput("upn", label: "Unique pupil number (UPN) (optional)", value: v["upn"], error: err("upn"),
+                        hint: "13 characters, for example B801200005001", width: "input--width-20", autocomplete: "off", spellcheck: false),
+            C.textInput("pnc_id", label: "Police National Computer (PNC) ID (optional)", value: v["pnc_id"], error: err("pnc_id"),
+                        hint: "For example 2004/1234567F or 04/1234567F", width: "input--width-20", autocomplete: "off", spellcheck: false),
+        ]
+        if !m.duplicates.isEmpty {
+            fields.append(el("div", ["class": "form-group"], [
+                el("div", ["class": "checkboxes"], [
+                    el("div", ["class": "checkboxes__item"], [
+                        voidEl("input", ["class": "checkboxes__input", "id": "confirm_not_duplicate", "name": "confirm_not_duplicate",
+                                         "type": "checkbox", "value": "yes"]),
+                        el("label", ["class": "label checkboxes__label", "for": "confirm_not_duplicate"],
+                           "I have checked the records above: this is a different child"),
+                    ]),
+                ]),
+            ]))
+        }
+        if m.stale {
+            fields.append(el("div", ["class": "button-group"], [C.buttonLink("Open the latest version", cancel)]))
+        } else {
+            fields.append(el("div", ["class": "button-group"], [
+                C.button(m.duplicates.isEmpty ? "Save" : "Add as a new child"),
+                C.link("Cancel", cancel, "link"),
+            ]))
+        }
+        let caption: String? = { if case .edit(_, let n) = m.mode { return n } else { return nil } }()
+        return Layout.page(title: title, ctx, hasErrors: !m.errors.isEmpty, [
+            el("div", ["class": "grid-row"], [
+                el("div", ["class": "column-two-thirds"], top + [
+                    C.h1(title, caption: caption),
+                    el("form", ["method": "post", "action": action, "novalidate": ""], fields),
+                ]),
+            ]),
+        ])
+    }
+}
+
+// MARK: - A child's record
+
+struct ChildShowModel {
+    let record: ChildRecord
+    let serviceName: String
+    let today: LocalDate
+    let canEdit: Bool
+    let canSeeAudit: Bool
+}
+
+enum ChildShowView {
+    static func render(_ ctx: PageContext, _ m: ChildShowModel) -> String {
+        let d = m.record.details
+        let known = d.preferredName ?? d.givenName
+        let age = d.dateOfBirth.age(on: m.today)
+        var actions: [H] = []
+        if m.canEdit { actions.append(C.buttonLink("Edit details", Paths.editChild(m.record.id), secondary: true)) }
+        if m.canSeeAudit { actions.append(C.link("Audit trail", Paths.childAudit(m.record.id), "link")) }
+        let content: [H] = [
+            el("div", ["class": "child-banner"], [
+                el("span", ["class": "caption-l"], m.serviceName),
+                el("h1", ["class": "heading-l"], d.preferredName.map { "\($0) \(d.familyName)" } ?? d.fullName),
+                el("p", ["class": "child-banner__meta"], [
+                    txt("Age \(age) · born \(d.dateOfBirth.longFormat)"),
+                    d.preferredName != nil ? txt(" · legal name \(d.fullName)") : group([]),
+                ]),
+                d.alerts.isEmpty ? group([]) : el("ul", ["class": "alert-list", "aria-label": "Alerts"], d.alerts.map {
+                    el("li", [:], [C.tag($0.label, colour: "red")])
+                }),
+            ]),
+            el("div", ["class": "grid-row"], [
+                el("div", ["class": "column-half"], [
+                    el("h2", ["class": "heading-m"], "What matters to \(known)"),
+                    el("p", ["class": "body"], [C.multiline(d.whatMatters)]),
+                ]),
+                el("div", ["class": "column-half"], [
+                    el("h2", ["class": "heading-m"], "\(known)’s strengths"),
+                    el("p", ["class": "body"], [C.multiline(d.strengths)]),
+                ]),
+            ]),
+            el("div", ["class": "button-group"], actions),
+            el("h2", ["class": "heading-m"], "About \(known)"),
+            C.summaryList([
+                ("Legal name", txt(d.fullName)),
+                ("Preferred name", C.value(d.preferredName)),
+                ("Date of birth", txt("\(d.dateOfBirth.longFormat) (age \(age))")),
+                ("Sex", txt(d.sex.label)),
+                ("Ethnicity", txt(d.ethnicity.fullLabel)),
+                ("Care status", txt(d.careStatus.label)),
+                ("SEND", C.value(d.send?.label)),
+                ("EHCP", C.value(d.ehcp?.label)),
+            ]),
+            el("h2", ["class": "heading-m"], "Home, education and accommodation"),
+            C.summaryList([
+                ("Postcode", C.value(d.postcode?.value)),
+                ("District", C.value(d.district)),
+                ("School, college or ETE provider", C.value(d.school)),
+                ("ETE status", C.value(d.eteStatus?.label)),
+                ("Accommodation", C.value(d.accommodation?.label)),
+            ]),
+            el("h2", ["class": "heading-m"], "Identifiers"),
+            C.summaryList([
+                ("NHS number", C.value(d.nhsNumber?.formatted)),
+                ("Unique pupil number", C.value(d.upn?.value)),
+                ("PNC ID", C.value(d.pncID?.canonical)),
+            ]),
+        ]
+        return Layout.page(title: d.fullName, ctx, content)
+    }
+}
+
+// MARK: - Audit trail
+
+enum ChildAuditView {
+    static let actionLabels = [
+        "view_child": "Viewed the record", "create_child": "Added the child", "update_child": "Changed details",
+    ]
+
+    static func render(_ ctx: PageContext, child: ChildRecord, events: [AuditRow], total: Int, page: Int) -> String {
+        let fmt = DateFormatter()
+        fmt.locale = Locale(identifier: "en_GB")
+        fmt.timeZone = TimeZone(identifier: "Europe/London")
+        fmt.dateFormat = "d MMM yyyy HH:mm:ss"
+        let labels = Dictionary(uniqueKeysWithValues: child.details.fields.map { ($0.column, $0.label) })
+        let rows: [[H]] = events.map { e in
+            var changes: [H] = []
+            if let data = e.details?.data(using: .utf8), let list = try? JSONDecoder().decode([FieldChange].self, from: data) {
+                changes = list.map { c in
+                    el("li", [:], "\(labels[c.field] ?? c.field): \(c.from ?? "—") → \(c.to ?? "—")")
+                }
+            }
+            return [
+                txt(fmt.string(from: e.at)),
+                C.value(e.user_email),
+                txt(actionLabels[e.action] ?? e.action),
+                changes.isEmpty ? txt("") : el("ul", ["class": "list list--compact"], changes),
+            ]
+        }
+        let totalPages = max(1, (total + AuditQuery.pageSize - 1) / AuditQuery.pageSize)
+        return Layout.page(title: "Audit trail for \(child.details.fullName)", ctx, wide: true, [
+            C.h1("Audit trail", caption: child.details.fullName),
+            C.p("Every view and change of this child's record, newest first. Entries cannot be edited or deleted."),
+            events.isEmpty ? C.p("No entries yet.") : C.table(caption: "\(total) entries", headers: ["When", "Who", "What", "Changes"], rows: rows),
+            C.pagination(page: page, totalPages: totalPages) { Paths.with(Paths.childAudit(child.id), [("page", String($0))]) },
+            el("p", ["class": "body"], [C.link("Back to the record", Paths.child(child.id))]),
+        ])
+    }
+}

@@ -1,0 +1,201 @@
+import Fluent
+import Vapor
+import WaypointDomain
+
+/// The children register: search, add, view, edit, audit trail.
+struct ChildrenController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let children = routes.grouped("children")
+        children.get(use: index)
+        children.get("new", use: new)
+        children.post(use: create)
+        children.get(":childID", use: show)
+        children.get(":childID", "edit", use: edit)
+        children.post(":childID", use: update)
+        children.get(":childID", "audit", use: audit)
+    }
+
+    // MARK: Register search
+
+    @Sendable func index(req: Request) async throws -> Response {
+        let user = try req.authorize(.searchChildren)
+        struct Q: Decodable {
+            let q: String?
+            let page: Int?
+            let dobDay: String?, dobMonth: String?, dobYear: String?
+            enum CodingKeys: String, CodingKey { case q, page, dobDay = "dob-day", dobMonth = "dob-month", dobYear = "dob-year" }
+        }
+        let q = (try? req.query.decode(Q.self))
+        var values = FormValues(["q": q?.q ?? "", "dob-day": q?.dobDay ?? "", "dob-month": q?.dobMonth ?? "", "dob-year": q?.dobYear ?? ""])
+        values.values = values.values.mapValues { String($0.prefix(200)) }
+        var errors = FormErrors()
+        var search = ChildSearch(text: values.trimmed("q"), dateOfBirth: nil)
+        if values.trimmed("dob-day") != nil || values.trimmed("dob-month") != nil || values.trimmed("dob-year") != nil {
+            search.dateOfBirth = DateInput.parse(values, prefix: "dob", label: "Date of birth", errors: &errors)
+        }
+        let page = max(1, q?.page ?? 1)
+        let result = errors.isEmpty
+            ? try await ChildStore.search(search, in: user.serviceIDs, page: page, on: req.db)
+            : (rows: [], total: 0)
+        let model = ChildIndexModel(values: values, errors: errors.errors, searched: search.text != nil || search.dateOfBirth != nil,
+                                    rows: result.rows, total: result.total, page: page, today: req.today)
+        return HTMLResponse.make(ChildIndexView.render(PageContext(req), model), status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    // MARK: Add
+
+    @Sendable func new(req: Request) async throws -> Response {
+        let user = try req.authorize(.createChild)
+        let services = try await grantedServices(user, req)
+        let values = FormValues(["care_status": CareStatus.none.rawValue, "service_id": services.count == 1 ? services[0].id!.uuidString : ""])
+        return HTMLResponse.make(ChildFormView.render(PageContext(req), .init(mode: .create, values: values, errors: [], services: services.map { ServiceOption($0) })))
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let user = try req.authorize(.createChild)
+        let services = try await grantedServices(user, req)
+        let values = try formValues(req)
+        var parsed = ChildForm.parse(values, today: req.today)
+        var serviceID: UUID?
+        if services.count == 1 { serviceID = services[0].id }
+        else if let s = values.trimmed("service_id").flatMap { UUID(uuidString: $0) }, services.contains(where: { $0.id == s }) { serviceID = s }
+        if serviceID == nil {
+            var errs: FormErrors
+            switch parsed { case .failure(let e): errs = e; case .success: errs = FormErrors() }
+            errs.add("service_id", "Select the service this child is known to")
+            parsed = .failure(errs)
+        }
+        let options = services.map { ServiceOption($0) }
+        switch parsed {
+        case .failure(let errors):
+            return HTMLResponse.make(ChildFormView.render(PageContext(req), .init(mode: .create, values: values, errors: errors.errors, services: options)),
+                                     status: .unprocessableEntity)
+        case .success(let details):
+            let dups = try await ChildStore.possibleDuplicates(of: details, in: user.serviceIDs, on: req.db)
+            if !dups.isEmpty && values["confirm_not_duplicate"] != "yes" {
+                return HTMLResponse.make(ChildFormView.render(PageContext(req), .init(mode: .create, values: values, errors: [], services: options, duplicates: dups, today: req.today)),
+                                         status: .ok)
+            }
+            let now = req.now
+            let chosenService = serviceID!
+            let id = try await req.db.transaction { db in
+                let id = try await ChildStore.insert(details, serviceID: chosenService, on: db, now: now)
+                try await Audit.record(req, on: db, action: "create_child", serviceID: chosenService, childID: id,
+                                       details: Audit.encode(details.asCreated))
+                return id
+            }
+            return req.redirect(to: Paths.child(id) + "?saved=created")
+        }
+    }
+
+    // MARK: View
+
+    @Sendable func show(req: Request) async throws -> Response {
+        let user = try req.authorize(.viewChild)
+        let child = try await loadChild(req, user)
+        try await Audit.record(req, action: "view_child", serviceID: child.serviceID, childID: child.id)
+        let service = try await Service.find(child.serviceID, on: req.db)
+        let notice: String? = switch req.query[String.self, at: "saved"] {
+        case "created": "Child added to the register"
+        case "updated": "Changes saved"
+        default: nil
+        }
+        let model = ChildShowModel(record: child, serviceName: service?.name ?? "", today: req.today,
+                                   canEdit: user.can(.editChild, serviceID: child.serviceID),
+                                   canSeeAudit: user.can(.viewChildAudit, serviceID: child.serviceID))
+        return HTMLResponse.make(ChildShowView.render(PageContext(req, notice: notice), model))
+    }
+
+    // MARK: Edit
+
+    @Sendable func edit(req: Request) async throws -> Response {
+        let user = try req.authorize(.editChild)
+        let child = try await loadChild(req, user)
+        var values = ChildForm.values(of: child.details)
+        values.values["version"] = String(child.version)
+        return HTMLResponse.make(ChildFormView.render(PageContext(req), .init(mode: .edit(child.id, child.details.fullName), values: values, errors: [], services: [])))
+    }
+
+    @Sendable func update(req: Request) async throws -> Response {
+        let user = try req.authorize(.editChild)
+        let child = try await loadChild(req, user)
+        let values = try formValues(req)
+        let mode = ChildFormModel.Mode.edit(child.id, child.details.fullName)
+        guard let expected = Int(values["version"]) else {
+            throw WaypointError.badRequest("The form is missing its version. Open the record again and make your change.")
+        }
+        switch ChildForm.parse(values, today: req.today) {
+        case .failure(let errors):
+            return HTMLResponse.make(ChildFormView.render(PageContext(req), .init(mode: mode, values: values, errors: errors.errors, services: [])),
+                                     status: .unprocessableEntity)
+        case .success(let details):
+            let changes = details.changes(from: child.details)
+            let now = req.now
+            let saved = try await req.db.transaction { db -> Bool in
+                guard try await ChildStore.update(child.id, expectedVersion: expected, to: details, on: db, now: now) else { return false }
+                try await Audit.record(req, on: db, action: "update_child", serviceID: child.serviceID, childID: child.id,
+                                       details: Audit.encode(changes))
+                return true
+            }
+            guard saved else {
+                let stale = FieldError(field: "given_name", message: "Someone else changed this record after you opened it, so your changes have not been saved. Your changes are still in the form below: open the latest version in a new tab, then make your changes again.")
+                return HTMLResponse.make(ChildFormView.render(PageContext(req), .init(mode: mode, values: values, errors: [stale], services: [], stale: true)),
+                                         status: .conflict)
+            }
+            return req.redirect(to: Paths.child(child.id) + "?saved=updated")
+        }
+    }
+
+    // MARK: Audit trail
+
+    @Sendable func audit(req: Request) async throws -> Response {
+        let user = try req.authorize(.viewChildAudit)
+        let child = try await loadChild(req, user)
+        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let events = try await AuditQuery.forChild(child.id, page: page, on: req.db)
+        return HTMLResponse.make(ChildAuditView.render(PageContext(req), child: child, events: events.rows, total: events.total, page: page))
+    }
+
+    // MARK: Helpers
+
+    private func loadChild(_ req: Request, _ user: CurrentUser) async throws -> ChildRecord {
+        guard let id = req.parameters.get("childID").flatMap(UUID.init(uuidString:)),
+              let child = try await ChildStore.find(id, in: user.serviceIDs, on: req.db) else {
+            throw WaypointError.notFound("This child's record could not be found. It may be in a service you do not have access to. Search the register to find the child.")
+        }
+        return child
+    }
+
+    private func grantedServices(_ user: CurrentUser, _ req: Request) async throws -> [Service] {
+        guard !user.serviceIDs.isEmpty else { return [] }
+        return try await Service.query(on: req.db).filter(\.$id ~~ user.serviceIDs).sort(\.$name).all()
+    }
+}
+
+/// Reads a url-encoded form into `FormValues` (repeated `name[]` fields become lists).
+func formValues(_ req: Request) throws -> FormValues {
+    guard let body = req.body.string else { return FormValues() }
+    var values: [String: String] = [:]
+    var lists: [String: [String]] = [:]
+    for pair in body.split(separator: "&") {
+        let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        func decode(_ s: Substring) -> String {
+            String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+        }
+        let key = decode(kv[0])
+        let value = kv.count > 1 ? decode(kv[1]) : ""
+        if key.hasSuffix("[]") { lists[String(key.dropLast(2)), default: []].append(value) }
+        else { values[key] = value }
+    }
+    return FormValues(values, lists: lists)
+}
+
+struct ServiceOption {
+    let id: UUID
+    let name: String
+    init(_ s: Service) {
+        id = s.id!
+        name = s.name
+    }
+}
+

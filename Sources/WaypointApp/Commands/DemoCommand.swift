@@ -1,0 +1,39 @@
+import Fluent
+import Foundation
+import Vapor
+import WaypointDomain
+
+/// `waypoint demo`: loads the deterministic demo service into an empty database and prints
+/// the sign-ins. Refuses when the database holds anything other than demo data.
+struct DemoCommand: AsyncCommand {
+    struct Signature: CommandSignature { init() {} }
+    var help: String { "Load a realistic demo service (about 200 children, a user for every role) into an empty database" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await migrate(app)
+        var password = ProcessInfo.processInfo.environment["WAYPOINT_DEMO_PASSWORD"] ?? ""
+        var generated = false
+        if password.isEmpty {
+            password = DemoData.generatePassword()
+            generated = true
+        } else if password.count < UserForm.minimumPasswordLength {
+            throw ExitError(message: "WAYPOINT_DEMO_PASSWORD must be at least \(UserForm.minimumPasswordLength) characters.")
+        }
+        let outcome = try await DemoData.load(on: app.db, password: password, hasher: { try app.password.hash($0) }, today: LocalDate.today(at: Date()))
+        switch outcome {
+        case .refused(let reason):
+            throw ExitError(message: "Refusing to load demo data: \(reason)")
+        case .alreadyLoaded:
+            context.console.output("The demo data is already loaded; demo passwords have been reset.")
+        case .loaded(let children):
+            context.console.output("Loaded the demo service \(DemoData.serviceName) (\(DemoData.serviceCode)) with \(String(children)) children.")
+        }
+        context.console.output("")
+        context.console.output("Demo sign-ins (password \(generated ? "generated for this run" : "from WAYPOINT_DEMO_PASSWORD")):")
+        for role in Role.allCases {
+            context.console.output("  \(DemoData.email(for: role))")
+        }
+        context.console.output("  password: \(password)")
+    }
+}

@@ -1,0 +1,178 @@
+import Fluent
+import Foundation
+import WaypointDomain
+
+/// The demo service: deterministic (a seeded generator), realistic spreads of age, sex,
+/// ethnicity, care status and SEND/EHCP. Ages are relative to `today` so they stay 8–17.
+enum DemoData {
+    static let serviceCode = "DEMO"
+    static let serviceName = "Demo Youth Justice Service"
+    static let emailDomain = "demo.waypoint.test"
+    static let childCount = 200
+
+    static func email(for role: Role) -> String { "\(role.rawValue)@\(emailDomain)" }
+
+    enum Outcome: Equatable {
+        case loaded(Int)
+        case alreadyLoaded
+        case refused(String)
+    }
+
+    static func generatePassword() -> String {
+        let alphabet = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var g = SystemRandomNumberGenerator()
+        return String((0..<16).map { _ in alphabet.randomElement(using: &g)! })
+    }
+
+    static func load(on db: Database, password: String, hasher: @Sendable (String) throws -> String, today: LocalDate) async throws -> Outcome {
+        let services = try await Service.query(on: db).all()
+        let users = try await User.query(on: db).all()
+        let otherServices = services.filter { $0.code != serviceCode }
+        let otherUsers = users.filter { !$0.email.hasSuffix("@\(emailDomain)") }
+        if !otherServices.isEmpty || !otherUsers.isEmpty {
+            return .refused("this database already holds real records (\(otherServices.count) other services, \(otherUsers.count) other users). Use an empty database, e.g. WAYPOINT_DATA_DIR=./demo-data.")
+        }
+        let hash = try hasher(password)
+        if let demo = services.first {
+            try await User.query(on: db).filter(\.$email ~~ Role.allCases.map(email(for:))).set(\.$passwordHash, to: hash).update()
+            _ = demo
+            return .alreadyLoaded
+        }
+        let now = Date()
+        let count = try await db.transaction { db -> Int in
+            var rng = SeededGenerator(seed: 20_231_001)
+            let service = Service(code: serviceCode, name: serviceName)
+            try await service.create(on: db)
+            let names: [Role: String] = [
+                .practitioner: "Priya Shah", .manager: "Martin Okafor", .victimWorker: "Vicky Lane", .volunteer: "Val Hughes",
+                .analyst: "Ana Kowalski", .board: "Bernard Ellis", .admin: "Adam Reid",
+            ]
+            for role in Role.allCases {
+                let u = User(email: email(for: role), name: names[role]!, passwordHash: hash, role: role)
+                try await u.create(on: db)
+                if role != .admin { try await UserService(userID: u.id!, serviceID: service.id!).create(on: db) }
+            }
+            for i in 0..<childCount {
+                let child = makeChild(i, &rng, today: today)
+                _ = try await ChildStore.insert(child, serviceID: service.id!, on: db, now: now, externalID: String(format: "DEMO%04d", i + 1))
+            }
+            try await Audit.record(on: db, at: now, userID: nil, userEmail: "command line", action: "demo_loaded",
+                                   details: "\(childCount) children")
+            return childCount
+        }
+        return .loaded(count)
+    }
+
+    static let girls = ["Amelia", "Olivia", "Isla", "Ava", "Mia", "Zoë", "Chloé", "Siân", "Aisha", "Fatima", "Grace", "Leah", "Niamh",
+                        "Maya", "Ruby", "Jade", "Keira", "Priya", "Amara", "Ellie"]
+    static let boys = ["Oliver", "Harry", "Jack", "Noah", "Leo", "Charlie", "Mohammed", "Kai", "Tyler", "Callum", "Reece", "Jayden",
+                       "Seán", "Rhys", "Dylan", "Kyle", "Ibrahim", "Kofi", "Liam", "Connor", "Bradley", "Mason", "Ethan", "Jamal"]
+    static let families = ["Smith", "Jones", "Williams", "Taylor", "Brown", "Davies", "Evans", "Wilson", "Thomas", "Johnson",
+                           "Roberts", "Robinson", "Wright", "Hughes", "Khan", "Ahmed", "Hussain", "Begum", "Patel", "Ali",
+                           "O'Brien", "McCarthy", "Nowak", "Kowalski", "Mensah", "Okafor", "Campbell", "Clarke", "Lewis", "Walker",
+                           "Murphy", "Price", "Doherty", "Lee", "Chen", "Ward", "Brennan", "Lovell", "Boswell", "Müller"]
+    static let districts = [("Northbrook", "NB"), ("Eastfield", "EF"), ("Riverside", "RS"), ("Southgate", "SG")]
+    static let matters = [
+        "Getting back into football training on Saturdays.",
+        "Spending time with my little brother and keeping him safe.",
+        "Getting a place at college to do mechanics.",
+        "My nan. She is the one who always listens.",
+        "Music — I make beats and want to record properly.",
+        "Being treated with respect and not judged for my past.",
+        "Boxing at the community gym.",
+        "Finishing my GCSEs and getting a job.",
+    ]
+    static let strengths = [
+        "Loyal to friends and family; good sense of humour.",
+        "Creative and practical — good with his hands.",
+        "Engages well one-to-one; honest about what is hard.",
+        "Caring towards younger siblings; reliable when trusted.",
+        "Talented at sport; responds well to coaching.",
+        "Articulate and thoughtful when given time.",
+    ]
+
+    static func pick<T>(_ a: [T], _ rng: inout SeededGenerator) -> T { a[Int(rng.next() % UInt64(a.count))] }
+    static func chance(_ p: Double, _ rng: inout SeededGenerator) -> Bool { Double(rng.next() % 10_000) / 10_000 < p }
+
+    static func makeChild(_ i: Int, _ rng: inout SeededGenerator, today: LocalDate) -> ChildDetails {
+        let roll = rng.next() % 100
+        let sex: Sex = roll < 78 ? .male : roll < 98 ? .female : roll < 99 ? .other : .unknown
+        let given = sex == .female ? pick(girls, &rng) : pick(boys, &rng)
+        let family = pick(families, &rng)
+        // Ages 8–17, weighted towards 14–17 as youth justice caseloads are.
+        let ages = [8, 9, 10, 11, 12, 12, 13, 13, 14, 14, 14, 15, 15, 15, 15, 16, 16, 16, 16, 17, 17, 17]
+        let age = pick(ages, &rng)
+        let dob = today.adding(months: -12 * age).adding(days: -Int(rng.next() % 364))
+        let ethRoll = rng.next() % 100
+        let ethnicity: Ethnicity
+        switch ethRoll {
+        case 0..<62: ethnicity = .whiteBritish
+        case 62..<65: ethnicity = .whiteOther
+        case 65..<67: ethnicity = .whiteGypsyIrishTraveller
+        case 67..<73: ethnicity = .mixedWhiteBlackCaribbean
+        case 73..<76: ethnicity = .mixedOther
+        case 76..<81: ethnicity = .asianPakistani
+        case 81..<83: ethnicity = .asianBangladeshi
+        case 83..<85: ethnicity = .asianIndian
+        case 85..<89: ethnicity = .blackCaribbean
+        case 89..<93: ethnicity = .blackAfrican
+        case 93..<95: ethnicity = .otherArab
+        case 95..<97: ethnicity = .otherAny
+        default: ethnicity = .notStated
+        }
+        let careRoll = rng.next() % 100
+        let care: CareStatus = careRoll < 16 ? .lookedAfter : careRoll < 21 && age >= 16 ? .careLeaver : .none
+        let send: YesNo? = chance(0.1, &rng) ? nil : (chance(0.38, &rng) ? .yes : .no)
+        let ehcp: YesNo? = send == nil ? nil : (send == .yes && chance(0.35, &rng) ? .yes : .no)
+        let (district, prefix) = pick(districts, &rng)
+        let postcode = Postcode("\(prefix)\(1 + rng.next() % 9) \(rng.next() % 10)\(pick(Array("ABDEFGHJLNPQRSTUWXYZ"), &rng))\(pick(Array("ABDEFGHJLNPQRSTUWXYZ"), &rng))")
+        var nhs: NHSNumber?
+        if chance(0.7, &rng) {
+            while nhs == nil {
+                let base = (0..<9).map { _ in Int(rng.next() % 10) }
+                var sum = 0
+                for (k, d) in base.enumerated() { sum += d * (10 - k) }
+                var check = 11 - sum % 11
+                if check == 11 { check = 0 }
+                if check != 10 { nhs = NHSNumber(base.map(String.init).joined() + String(check)) }
+            }
+        }
+        var upn: UPN?
+        if age < 17 && chance(0.6, &rng) {
+            let rest = String(format: "%03d%04d%02d%03d", 801 + Int(rng.next() % 50), 2000 + Int(rng.next() % 7000), (today.year - age + 5) % 100, Int(rng.next() % 1000))
+            upn = UPN.checkLetter(for: rest).flatMap { UPN(String($0) + rest) }
+        }
+        var pnc: PNCID?
+        if age >= 10 && chance(0.35, &rng) {
+            let year = today.year - Int(rng.next() % UInt64(max(1, age - 9)))
+            let serial = String(format: "%07d", Int(rng.next() % 9_999_999))
+            pnc = PNCID.checkLetter(year: year, serial: serial).flatMap { PNCID("\(year)/\(serial)\($0)") }
+        }
+        let ete: ETEStatus = age < 16 ? pick([.fullTimeSchool, .fullTimeSchool, .fullTimeSchool, .partTimeTimetable, .alternativeProvision], &rng)
+            : pick([.college, .training, .employment, .notInETE, .fullTimeSchool], &rng)
+        let accommodation: Accommodation = care == .lookedAfter ? pick([.fosterCare, .childrensHome, .withRelatives], &rng)
+            : care == .careLeaver ? pick([.supportedAccommodation, .independent], &rng) : pick([.withParents, .withParents, .withParents, .withRelatives], &rng)
+        var alerts: [AlertFlag] = []
+        if chance(0.12, &rng) { alerts.append(.exploitationRisk) }
+        if chance(0.08, &rng) { alerts.append(.contextualSafeguarding) }
+        let preferred: String? = chance(0.08, &rng) ? String(given.prefix(3)) : nil
+        return ChildDetails(givenName: given, familyName: family, preferredName: preferred, dateOfBirth: dob, sex: sex,
+                            ethnicity: ethnicity, careStatus: care, send: send, ehcp: ehcp, postcode: postcode, district: district,
+                            pncID: pnc, upn: upn, nhsNumber: nhs, school: ete == .fullTimeSchool ? "\(district) Academy" : nil,
+                            eteStatus: ete, accommodation: accommodation, whatMatters: pick(matters, &rng),
+                            strengths: pick(strengths, &rng), alerts: alerts)
+    }
+}
+
+/// SplitMix64: a small deterministic generator for demo and benchmark data.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

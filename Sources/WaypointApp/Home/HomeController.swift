@@ -1,0 +1,48 @@
+import Fluent
+import Vapor
+import WaypointDomain
+
+/// Each role lands on a home page that leads to its work.
+struct HomeController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(use: home)
+    }
+
+    @Sendable func home(req: Request) async throws -> Response {
+        let user = try req.user()
+        let services = user.serviceIDs.isEmpty ? [] : try await Service.query(on: req.db).filter(\.$id ~~ user.serviceIDs).sort(\.$name).all()
+        var cards: [(String, String, String)] = []  // title, text, link
+        switch user.role {
+        case .practitioner:
+            cards.append(("Children", "Find a child on the register, see their record and add a child you are working with.", Paths.children))
+        case .manager:
+            cards.append(("Children", "Search the register, add and update children's records, and see each record's audit trail.", Paths.children))
+        case .victimWorker:
+            cards.append(("Children", "Find the child linked to the victim work you are doing.", Paths.children))
+        case .admin:
+            cards.append(("Users", "Add users, change their role and services, and deactivate accounts.", Paths.adminUsers))
+        case .volunteer, .analyst, .board:
+            break
+        }
+        let intro: String = switch user.role {
+        case .practitioner: "Your work with children in your service."
+        case .manager: "Your service's children and staff."
+        case .victimWorker: "Victim contact and restorative justice."
+        case .volunteer: "Referral order panels you sit on will appear here. You see only the papers of your own panels."
+        case .analyst: "Performance reports and exports will appear here. You do not have access to individual case records."
+        case .board: "Aggregate performance reports for the management board will appear here. Children's identities are never shown to board members."
+        case .admin: "Users, roles, services and reference data. Administrators do not have access to children's records."
+        }
+        return HTMLResponse.make(Layout.page(title: "Home", PageContext(req), [
+            el("span", ["class": "caption-l"], services.map(\.name).joined(separator: ", ")),
+            C.h1("Hello, \(user.name)"),
+            C.p(intro, "body-l"),
+            el("div", ["class": "card-list"], cards.map { c in
+                el("div", ["class": "card"], [
+                    el("h2", ["class": "heading-m"], [C.link(c.0, c.2)]),
+                    C.p(c.1),
+                ])
+            }),
+        ]))
+    }
+}

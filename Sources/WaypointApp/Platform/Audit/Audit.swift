@@ -1,0 +1,30 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import WaypointDomain
+
+/// The audit log: who read or changed which record, when, and what changed. Append-only:
+/// this type only inserts, and no route updates or deletes audit rows.
+enum Audit {
+    static func record(on db: Database, at: Date, userID: UUID?, userEmail: String?, action: String,
+                       serviceID: UUID? = nil, childID: UUID? = nil, details: String? = nil) async throws {
+        try await db.sql.insert(into: "audit_events")
+            .columns("id", "at", "user_id", "user_email", "service_id", "child_id", "action", "details")
+            .values(SQLBind(UUID()), SQLBind(at), SQLBind(userID), SQLBind(userEmail), SQLBind(serviceID),
+                    SQLBind(childID), SQLBind(action), SQLBind(details))
+            .run()
+    }
+
+    static func record(_ req: Request, on db: Database? = nil, action: String, serviceID: UUID? = nil,
+                       childID: UUID? = nil, details: String? = nil) async throws {
+        let u = req.currentUser
+        try await record(on: db ?? req.db, at: req.now, userID: u?.id, userEmail: u?.email, action: action,
+                         serviceID: serviceID, childID: childID, details: details)
+    }
+
+    static func encode(_ changes: [FieldChange]) -> String {
+        let data = (try? JSONEncoder().encode(changes)) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,143 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import WaypointDomain
+
+enum SessionCookie {
+    static let name = "wp_session"
+
+    static func make(token: String, secure: Bool) -> HTTPCookies.Value {
+        // HttpOnly and SameSite=Lax: Vapor's default session cookie is not HttpOnly (design.md).
+        HTTPCookies.Value(string: token, expires: nil, maxAge: nil, domain: nil, path: "/",
+                          isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+    }
+    static func expired(secure: Bool) -> HTTPCookies.Value {
+        HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, domain: nil, path: "/",
+                          isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+    }
+}
+
+enum Tokens {
+    /// 32 random bytes, URL-safe base64.
+    static func random() -> String {
+        var g = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &g) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+    /// Constant-time comparison.
+    static func equal(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var diff: UInt8 = 0
+        for i in 0..<x.count { diff |= x[i] ^ y[i] }
+        return diff == 0
+    }
+}
+
+enum Sessions {
+    /// Creates a session for the user and returns the cookie token.
+    static func start(userID: UUID, on db: Database, now: Date) async throws -> String {
+        let token = Tokens.random()
+        let s = UserSession()
+        s.tokenHash = Tokens.hash(token)
+        s.userID = userID
+        s.csrfToken = Tokens.random()
+        s.createdAt = now
+        s.lastSeenAt = now
+        try await s.create(on: db)
+        return token
+    }
+
+    static func endAll(userID: UUID, on db: Database) async throws {
+        try await UserSession.query(on: db).filter(\.$userID == userID).delete()
+    }
+}
+
+/// Reads the session cookie and signs the user in for this request. A session unused for
+/// longer than the timeout, or whose user has been deactivated, is ended.
+struct SessionAuthenticator: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let token = req.cookies[SessionCookie.name]?.string, !token.isEmpty else {
+            return try await next.respond(to: req)
+        }
+        let now = req.now
+        struct Row: Decodable {
+            let session_id: UUID
+            let csrf_token: String
+            let last_seen_at: Date
+            let user_id: UUID
+            let email: String
+            let name: String
+            let role: String
+            let active: Bool
+        }
+        let row = try await req.db.sql.select()
+            .column(SQLColumn("id", table: "sessions"), as: "session_id")
+            .column(SQLColumn("csrf_token", table: "sessions"))
+            .column(SQLColumn("last_seen_at", table: "sessions"))
+            .column(SQLColumn("id", table: "users"), as: "user_id")
+            .column(SQLColumn("email", table: "users"))
+            .column(SQLColumn("name", table: "users"))
+            .column(SQLColumn("role", table: "users"))
+            .column(SQLColumn("active", table: "users"))
+            .from("sessions")
+            .join("users", on: SQLColumn("user_id", table: "sessions"), .equal, SQLColumn("id", table: "users"))
+            .where(SQLColumn("token_hash", table: "sessions"), .equal, SQLBind(Tokens.hash(token)))
+            .first(decoding: Row.self)
+        guard let row else {
+            req.storage[SessionNotice.self] = .ended
+            return try await next.respond(to: req)
+        }
+        if now.timeIntervalSince(row.last_seen_at) > req.settings.sessionTimeout {
+            try await UserSession.query(on: req.db).filter(\.$id == row.session_id).delete()
+            req.storage[SessionNotice.self] = .timedOut
+            return try await next.respond(to: req)
+        }
+        guard row.active, let role = Role(rawValue: row.role) else {
+            try await Sessions.endAll(userID: row.user_id, on: req.db)
+            req.storage[SessionNotice.self] = .ended
+            return try await next.respond(to: req)
+        }
+        if now.timeIntervalSince(row.last_seen_at) > 60 {
+            try await UserSession.query(on: req.db).filter(\.$id == row.session_id)
+                .set(\.$lastSeenAt, to: now).update()
+        }
+        let services = try await UserService.query(on: req.db).filter(\.$userID == row.user_id).all().map(\.serviceID)
+        req.auth.login(CurrentUser(id: row.user_id, email: row.email, name: row.name, role: role,
+                                   serviceIDs: services, sessionID: row.session_id, csrfToken: row.csrf_token))
+        req.logger[metadataKey: "user"] = .string(row.user_id.uuidString)
+        return try await next.respond(to: req)
+    }
+}
+
+enum SessionNotice: String, StorageKey {
+    typealias Value = SessionNotice
+    case timedOut = "timed_out"
+    case ended
+}
+
+/// Every route behind this needs a signed-in user: pages redirect to sign-in, JSON gets 401.
+struct RequireSignIn: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if req.currentUser != nil { return try await next.respond(to: req) }
+        if req.wantsJSON {
+            return Problem.response(status: .unauthorized, detail: "Sign in to use Waypoint.")
+        }
+        var target = "/sign-in"
+        if req.method == .GET {
+            var path = req.url.path
+            if let q = req.url.query { path += "?" + q }
+            target += "?next=" + (path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")
+        }
+        if req.storage[SessionNotice.self] == .timedOut {
+            target += (target.contains("?") ? "&" : "?") + "timeout=1"
+        }
+        return req.redirect(to: target)
+    }
+}

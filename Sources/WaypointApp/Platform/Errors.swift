@@ -1,0 +1,26 @@
+import Vapor
+
+/// Errors shown to users: each carries the status and a message that says what to do.
+enum WaypointError: Error, AbortError {
+    case notFound(String)
+    case forbidden(String)
+    case badRequest(String)
+    case conflict(String)
+    case `internal`(String)
+
+    var status: HTTPResponseStatus {
+        switch self {
+        case .notFound: .notFound
+        case .forbidden: .forbidden
+        case .badRequest: .badRequest
+        case .conflict: .conflict
+        case .internal: .internalServerError
+        }
+    }
+    var reason: String {
+        switch self {
+        case .notFound(let m), .forbidden(let m), .badRequest(let m), .conflict(let m): m
+        case .internal: "Something went wrong on our side. Try again; if it keeps happening, tell your administrator."
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Plot
+import Vapor
+import WaypointDomain
+
+/// What every page needs to know about the request.
+struct PageContext {
+    let user: CurrentUser?
+    let csrf: String
+    /// A success message shown in a notification banner at the top.
+    var notice: String? = nil
+
+    init(user: CurrentUser?, csrf: String, notice: String? = nil) {
+        self.user = user
+        self.csrf = csrf
+        self.notice = notice
+    }
+
+    init(_ req: Request, notice: String? = nil) {
+        self.user = req.currentUser
+        self.csrf = req.csrfToken
+        self.notice = notice
+    }
+}
+
+/// The page shell: skip link, header with navigation for the user's role, main, footer.
+enum Layout {
+    static func page(title: String, _ ctx: PageContext, hasErrors: Bool = false, wide: Bool = false, _ content: [H]) -> String {
+        let fullTitle = (hasErrors ? "Error: " : "") + title + " – Waypoint"
+        let head: H = el("head", [:], [
+            voidEl("meta", ["charset": "utf-8"]),
+            voidEl("meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"]),
+            el("title", [:], fullTitle),
+            voidEl("link", ["rel": "stylesheet", "href": Paths.stylesheet]),
+            el("script", ["src": Paths.script, "defer": "defer"], []),
+        ])
+        let body: H = el("body", [:], [
+            el("a", ["href": "#main-content", "class": "skip-link"], "Skip to main content"),
+            header(ctx),
+            el("div", ["class": wide ? "width-container wide" : "width-container"], [
+                el("main", ["class": "main", "id": "main-content", "tabindex": "-1"], [
+                    ctx.notice.map { notice in
+                        el("div", ["class": "notification-banner notification-banner--success", "role": "status"], [
+                            el("p", ["class": "notification-banner__heading"], notice),
+                        ])
+                    } ?? group([]),
+                    group(content),
+                ]),
+            ]),
+            el("footer", ["class": "footer"], [
+                el("div", ["class": "width-container"], [
+                    el("p", [:], "Waypoint — youth justice case management. Records here are special category personal data: use them only for your work with the child."),
+                ]),
+            ]),
+        ])
+        return "<!DOCTYPE html>" + el("html", ["lang": "en-GB"], [head, body]).render()
+    }
+
+    static func header(_ ctx: PageContext) -> H {
+        var nav: [H] = []
+        if let u = ctx.user {
+            var links: [(String, String)] = [("Home", Paths.home)]
+            if u.can(.searchChildren) { links.append(("Children", Paths.children)) }
+            if u.can(.manageUsers) { links.append(("Users", Paths.adminUsers)) }
+            nav = links.map { el("li", ["class": "header__nav-item"], [el("a", ["href": $0.1], $0.0)]) }
+            nav.append(el("li", ["class": "header__nav-item header__user"], [
+                el("span", [:], "\(u.name) (\(u.role.label))"),
+            ]))
+            nav.append(el("li", ["class": "header__nav-item"], [
+                el("form", ["method": "post", "action": Paths.signOut, "class": "inline-form"], [
+                    csrfField(ctx.csrf),
+                    el("button", ["type": "submit", "class": "link-button"], "Sign out"),
+                ]),
+            ]))
+        }
+        return el("header", ["class": "header"], [
+            el("div", ["class": "width-container header__container"], [
+                el("a", ["href": Paths.home, "class": "header__brand"], "Waypoint"),
+                nav.isEmpty ? group([]) : el("nav", ["aria-label": "Main"], [el("ul", ["class": "header__nav"], nav)]),
+            ]),
+        ])
+    }
+
+    static func csrfField(_ token: String) -> H {
+        voidEl("input", ["type": "hidden", "name": CSRFMiddleware.fieldName, "value": token])
+    }
+}
+
+enum ErrorPageView {
+    static func render(status: HTTPResponseStatus, message: String, user: CurrentUser?, csrf: String) -> String {
+        let title: String
+        switch status {
+        case .notFound: title = "Page not found"
+        case .forbidden: title = "You do not have access"
+        case .unauthorized: title = "Sign in"
+        case .badRequest, .unprocessableEntity: title = "There is a problem with the request"
+        case .conflict: title = "This record has changed"
+        default: title = status.code >= 500 ? "Sorry, there is a problem with the service" : "There is a problem"
+        }
+        return Layout.page(title: title, PageContext(user: user, csrf: csrf), [
+            el("h1", ["class": "heading-l"], title),
+            el("p", ["class": "body"], message),
+            el("p", ["class": "body"], [el("a", ["href": Paths.home], "Go to the home page")]),
+        ])
+    }
+}

@@ -1,0 +1,15 @@
+import Fluent
+
+/// The one ordered list of migrations. Append only: never edit or reorder a landed migration.
+enum Migrations {
+    static let all: [any Migration] = [
+        M0001_CreateServices(),
+        M0002_CreateUsers(),
+        M0003_CreateUserServices(),
+        M0004_CreateSessions(),
+        M0005_CreateSignInAttempts(),
+        M0006_CreateAuditEvents(),
+        M0007_CreateChildren(),
+        M0008_CreateBankHolidays(),
+    ]
+}

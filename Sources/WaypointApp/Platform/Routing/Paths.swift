@@ -1,0 +1,39 @@
+import Foundation
+
+/// Typed links: views never write a literal href; routes register the matching patterns.
+enum Paths {
+    static let home = "/"
+    static let signIn = "/sign-in"
+    static let signOut = "/sign-out"
+    static let health = "/health"
+    static let stylesheet = "/assets/waypoint.css"
+    static let script = "/assets/waypoint.js"
+
+    static let children = "/children"
+    static let newChild = "/children/new"
+    static func child(_ id: UUID) -> String { "/children/\(id.uuidString.lowercased())" }
+    static func editChild(_ id: UUID) -> String { child(id) + "/edit" }
+    static func childAudit(_ id: UUID) -> String { child(id) + "/audit" }
+
+    static let adminUsers = "/admin/users"
+    static let newUser = "/admin/users/new"
+    static func user(_ id: UUID) -> String { "/admin/users/\(id.uuidString.lowercased())" }
+    static func deactivateUser(_ id: UUID) -> String { user(id) + "/deactivate" }
+    static func reactivateUser(_ id: UUID) -> String { user(id) + "/reactivate" }
+
+    /// A path with query items, encoded.
+    static func with(_ path: String, _ items: [(String, String)]) -> String {
+        let kept = items.filter { !$0.1.isEmpty }
+        guard !kept.isEmpty else { return path }
+        var c = URLComponents()
+        c.queryItems = kept.map { URLQueryItem(name: $0.0, value: $0.1) }
+        let q = c.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B") ?? ""
+        return path + "?" + q
+    }
+
+    /// Only local paths are allowed as a redirect target after sign-in.
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return home }
+        return next
+    }
+}

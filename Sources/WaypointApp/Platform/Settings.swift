@@ -1,0 +1,68 @@
+import Foundation
+import Vapor
+
+/// Everything that varies between a developer's machine, a test and production.
+public struct Settings: Sendable {
+    public enum DatabaseChoice: Sendable, Equatable {
+        case sqliteFile(path: String)
+        case sqliteMemory
+        case postgres(url: String)
+
+        public var kind: String {
+            if case .postgres = self { return "postgres" }
+            return "sqlite"
+        }
+    }
+
+    public var database: DatabaseChoice
+    /// Sign a user out after this much inactivity.
+    public var sessionTimeout: TimeInterval = 30 * 60
+    /// Bcrypt cost: 12 in production; tests lower it to keep the suite fast.
+    public var bcryptCost: Int = 12
+    /// Mark cookies `Secure` (set when served over HTTPS).
+    public var secureCookies: Bool = false
+    /// The clock: injected so tests can pin "now".
+    public var now: @Sendable () -> Date = { Date() }
+    /// Failed sign-ins allowed per account within `throttleWindow` before it is locked.
+    public var maxFailedSignIns: Int = 5
+    public var throttleWindow: TimeInterval = 15 * 60
+    public var logRequests: Bool = true
+
+    public init(database: DatabaseChoice) { self.database = database }
+
+    /// Reads `DATABASE_URL`, `WAYPOINT_DATA_DIR`, `WAYPOINT_SESSION_TIMEOUT_MINUTES`,
+    /// `WAYPOINT_SECURE_COOKIES`.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Settings {
+        var settings: Settings
+        if let url = env["DATABASE_URL"], !url.isEmpty {
+            settings = Settings(database: .postgres(url: url))
+        } else {
+            let dir = env["WAYPOINT_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
+            settings = Settings(database: .sqliteFile(path: (dir as NSString).appendingPathComponent("waypoint.sqlite")))
+        }
+        if let m = env["WAYPOINT_SESSION_TIMEOUT_MINUTES"].flatMap(Double.init), m > 0 {
+            settings.sessionTimeout = m * 60
+        }
+        settings.secureCookies = env["WAYPOINT_SECURE_COOKIES"] == "true"
+        return settings
+    }
+}
+
+struct SettingsKey: StorageKey { typealias Value = Settings }
+
+extension Application {
+    public var settings: Settings {
+        get { storage[SettingsKey.self] ?? Settings(database: .sqliteMemory) }
+        set { storage[SettingsKey.self] = newValue }
+    }
+}
+
+extension Request {
+    var settings: Settings { application.settings }
+    var now: Date { application.settings.now() }
+    /// Today in Europe/London.
+    var today: LocalDateValue { LocalDateValue.today(at: now) }
+}
+
+import WaypointDomain
+typealias LocalDateValue = LocalDate

@@ -1,0 +1,146 @@
+import Fluent
+import Vapor
+import WaypointDomain
+
+/// Email and password sign-in (Bcrypt), with per-account throttling: after the allowed
+/// number of failures within the window, every attempt is refused until the window passes,
+/// and the lock is written to the audit log.
+struct SignInController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("sign-in", use: show)
+        routes.post("sign-in", use: submit)
+        routes.post("sign-out", use: signOut)
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        if req.currentUser != nil { return req.redirect(to: Paths.home) }
+        let q = try? req.query.decode(SignInQuery.self)
+        var notice: String?
+        if q?.timeout == "1" { notice = "You were signed out after a period of inactivity. Sign in again to continue." }
+        if q?.signedOut == "1" { notice = "You have signed out." }
+        let html = SignInView.render(PageContext(req), email: "", next: q?.next ?? "", errors: [], notice: notice)
+        return HTMLResponse.make(html)
+    }
+
+    struct SignInQuery: Decodable {
+        let next: String?
+        let timeout: String?
+        let signedOut: String?
+        enum CodingKeys: String, CodingKey { case next, timeout, signedOut = "signed_out" }
+    }
+
+    struct SignInForm: Decodable {
+        let email: String?
+        let password: String?
+        let next: String?
+    }
+
+    @Sendable func submit(req: Request) async throws -> Response {
+        let form = try req.content.decode(SignInForm.self)
+        let typedEmail = form.email ?? ""
+        let email = normaliseEmail(typedEmail)
+        let password = form.password ?? ""
+        let next = form.next ?? ""
+        let ctx = PageContext(req)
+
+        func fail(_ errors: [FieldError], status: HTTPResponseStatus = .unprocessableEntity) -> Response {
+            HTMLResponse.make(SignInView.render(ctx, email: typedEmail, next: next, errors: errors, notice: nil), status: status)
+        }
+
+        var missing: [FieldError] = []
+        if email.isEmpty { missing.append(FieldError(field: "email", message: "Enter your email address")) }
+        if password.isEmpty { missing.append(FieldError(field: "password", message: "Enter your password")) }
+        if !missing.isEmpty { return fail(missing) }
+
+        let now = req.now
+        let settings = req.settings
+        let windowStart = now.addingTimeInterval(-settings.throttleWindow)
+        let recentFailures = try await SignInAttempt.query(on: req.db)
+            .filter(\.$email == email).filter(\.$succeeded == false).filter(\.$at >= windowStart)
+            .sort(\.$at, .ascending).all()
+        if recentFailures.count >= settings.maxFailedSignIns {
+            let unlock = recentFailures[recentFailures.count - settings.maxFailedSignIns].at.addingTimeInterval(settings.throttleWindow)
+            return fail([FieldError(field: "email", message: Throttle.lockedMessage(until: unlock, now: now))], status: .tooManyRequests)
+        }
+
+        let user = try await User.query(on: req.db).filter(\.$email == email).first()
+        // Verify even when there is no such user, so timing does not reveal which emails exist.
+        let hash = user?.passwordHash ?? Throttle.dummyHash
+        let ok = (try? Bcrypt.verify(password, created: hash)) ?? false
+        guard let user, ok, user.active else {
+            try await req.db.transaction { db in
+                try await SignInAttempt(email: email, succeeded: false, at: now).create(on: db)
+                if recentFailures.count + 1 >= settings.maxFailedSignIns {
+                    try await Audit.record(on: db, at: now, userID: user?.id, userEmail: email, action: "sign_in_locked",
+                                           details: "\(settings.maxFailedSignIns) failed sign-ins within \(Int(settings.throttleWindow / 60)) minutes")
+                }
+            }
+            req.logger.info("sign-in failed")
+            if let user, ok, !user.active {
+                return fail([FieldError(field: "email", message: "This account has been deactivated. Ask your administrator if you need access.")], status: .forbidden)
+            }
+            return fail([FieldError(field: "email", message: "The email address or password is not right. Check them and try again.")])
+        }
+
+        let token = try await req.db.transaction { db in
+            try await SignInAttempt(email: email, succeeded: true, at: now).create(on: db)
+            try await Audit.record(on: db, at: now, userID: user.id, userEmail: email, action: "sign_in")
+            return try await Sessions.start(userID: user.requireID(), on: db, now: now)
+        }
+        let res = req.redirect(to: Paths.safeNext(next.isEmpty ? nil : next))
+        res.cookies[SessionCookie.name] = SessionCookie.make(token: token, secure: settings.secureCookies)
+        return res
+    }
+
+    @Sendable func signOut(req: Request) async throws -> Response {
+        if let u = req.currentUser {
+            try await req.db.transaction { db in
+                try await UserSession.query(on: db).filter(\.$id == u.sessionID).delete()
+                try await Audit.record(on: db, at: req.now, userID: u.id, userEmail: u.email, action: "sign_out")
+            }
+        }
+        let res = req.redirect(to: Paths.signIn + "?signed_out=1")
+        res.cookies[SessionCookie.name] = SessionCookie.expired(secure: req.settings.secureCookies)
+        return res
+    }
+}
+
+enum Throttle {
+    /// A valid Bcrypt hash of a random string, verified when the email is unknown.
+    static let dummyHash: String = (try? Bcrypt.hash(Tokens.random(), cost: 12)) ?? ""
+
+    static func lockedMessage(until: Date, now: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_GB")
+        f.timeZone = TimeZone(identifier: "Europe/London")
+        f.dateFormat = "HH:mm"
+        let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
+        return "Too many failed sign-in attempts for this account. Try again after \(f.string(from: until)) (in \(minutes) minute\(minutes == 1 ? "" : "s")), or ask your administrator to help."
+    }
+}
+
+enum SignInView {
+    static func render(_ ctx: PageContext, email: String, next: String, errors: [FieldError], notice: String?) -> String {
+        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        var c = ctx
+        c.notice = notice
+        return Layout.page(title: "Sign in", c, hasErrors: !errors.isEmpty, [
+            el("div", ["class": "grid-row"], [
+                el("div", ["class": "column-two-thirds"], [
+                    C.errorSummary(errors),
+                    C.h1("Sign in to Waypoint"),
+                    C.p("Use the email address and password your administrator gave you."),
+                    el("form", ["method": "post", "action": Paths.signIn, "novalidate": ""], [
+                        Layout.csrfField(ctx.csrf),
+                        voidEl("input", ["type": "hidden", "name": "next", "value": next]),
+                        C.textInput("email", label: "Email address", value: email, error: err("email"),
+                                    type: "email", autocomplete: "username", spellcheck: false),
+                        C.textInput("password", label: "Password", value: "", error: err("password"),
+                                    width: "input--width-20", type: "password", autocomplete: "current-password"),
+                        C.button("Sign in"),
+                    ]),
+                ]),
+            ]),
+        ])
+    }
+}

@@ -1,0 +1,32 @@
+import Fluent
+import Vapor
+
+/// Configures the application from `settings`: database, passwords, middleware, migrations, routes.
+public func configure(_ app: Application, _ settings: Settings) async throws {
+    app.settings = settings
+    try DatabaseSetup.configure(app, settings.database)
+    app.passwords.use(.bcrypt(cost: settings.bcryptCost))
+    app.routes.defaultMaxBodySize = "10mb"
+
+    // Middleware runs top to bottom. Vapor's default error middleware is replaced by ours
+    // (no stack traces, problem+json for JSON clients) and its request logger by ours
+    // (no query strings: they may hold names).
+    app.middleware = Middlewares()
+    if settings.logRequests { app.middleware.use(RequestLogMiddleware()) }
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(SessionAuthenticator())
+    app.middleware.use(CSRFMiddleware())
+
+    app.migrations.add(Migrations.all)
+
+    app.asyncCommands.use(DemoCommand(), as: "demo")
+    app.asyncCommands.use(UserCommandGroup(), as: "user")
+
+    try routes(app)
+}
+
+/// Runs every pending migration.
+public func migrate(_ app: Application) async throws {
+    try await app.autoMigrate()
+}

@@ -1,0 +1,16 @@
+import Vapor
+
+/// The table of contents: public routes, then everything that needs a signed-in user.
+/// Each controller asks the Policy for its role checks.
+func routes(_ app: Application) throws {
+    // Public: health, assets, sign-in.
+    try app.register(collection: HealthController())
+    try app.register(collection: AssetsController())
+    try app.register(collection: SignInController())
+
+    // Signed in.
+    let signedIn = app.grouped(RequireSignIn())
+    try signedIn.register(collection: HomeController())
+    try signedIn.register(collection: ChildrenController())
+    try signedIn.register(collection: UsersController())
+}
