@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+import Vapor
+@testable import WaypointApp
+import WaypointDomain
+
+/// Every role against every route family, through the real app.
+@Suite struct AccessMatrixTests {
+    @Test(arguments: TestDatabase.all)
+    func everyRoleAgainstEveryRouteFamily(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let s = try await Fixtures.service(app)
+            for role in Role.allCases { try await Fixtures.user(app, role, services: role == .admin ? [] : [s]) }
+            let manager = TestClient(app)
+            try await manager.signIn("manager@test.waypoint.test")
+            let child = try await Fixtures.addChild(manager)
+            let childPath = "/children/\(child.uuidString.lowercased())"
+            let userID = try await User.query(on: app.db).filter(\.$email == "practitioner@test.waypoint.test").first()!.id!
+
+            let families: [(String, String, Set<Role>)] = [
+                ("register", "/children", [.practitioner, .manager, .victimWorker]),
+                ("add child", "/children/new", [.practitioner, .manager]),
+                ("child record", childPath, [.practitioner, .manager, .victimWorker]),
+                ("edit child", childPath + "/edit", [.practitioner, .manager]),
+                ("audit trail", childPath + "/audit", [.manager]),
+                ("admin users", "/admin/users", [.admin]),
+                ("admin user", "/admin/users/\(userID.uuidString.lowercased())", [.admin]),
+                ("home", "/", Set(Role.allCases)),
+            ]
+            for role in Role.allCases {
+                let client = TestClient(app)
+                #expect(try await client.signIn("\(role.rawValue)@test.waypoint.test").status == .seeOther)
+                for (family, path, allowed) in families {
+                    let page = try await client.get(path)
+                    let expected: HTTPStatus = allowed.contains(role) ? .ok : .forbidden
+                    #expect(page.status == expected, "\(role.rawValue) → \(family)")
+                    if page.status == .forbidden {
+                        #expect(page.body.contains("does not give access to this page"))
+                        #expect(!page.body.contains("Jordan"))
+                    }
+                }
+                // A role that may not create children cannot post the form either.
+                let post = try await client.post("/children", Fixtures.childForm(given: "Posted\(role.rawValue)"))
+                #expect(post.status == (Policy.allows(role, .createChild) ? .seeOther : .forbidden), "\(role.rawValue) → POST /children")
+            }
+        }
+    }
+}
+
+import Fluent

@@ -1,0 +1,127 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import WaypointApp
+import WaypointDomain
+
+/// The databases the HTTP suite runs on: SQLite always, PostgreSQL when
+/// `WAYPOINT_TEST_POSTGRES_URL` is set (as `.ci/run` does).
+enum TestDatabase: String, CustomTestStringConvertible, Sendable {
+    case sqlite, postgres
+    static var all: [TestDatabase] {
+        ProcessInfo.processInfo.environment["WAYPOINT_TEST_POSTGRES_URL"].map { $0.isEmpty ? [.sqlite] : [.sqlite, .postgres] } ?? [.sqlite]
+    }
+    var testDescription: String { rawValue }
+}
+
+/// A settable clock, so tests can move time forward (session expiry, throttling windows).
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Date
+    init(_ start: Date) { value = start }
+    var now: Date { lock.withLock { value } }
+    func advance(minutes: Double) { lock.withLock { value = value.addingTimeInterval(minutes * 60) } }
+}
+
+/// 2024-03-27 10:00 UTC, a Wednesday.
+let pinnedNow = Date(timeIntervalSince1970: 1_711_533_600)
+
+/// Runs `body` against the real `configure` on a fresh database: an in-memory SQLite per test,
+/// or a PostgreSQL database cloned from a migrated template.
+func withTestApp(_ db: TestDatabase, clock: TestClock = TestClock(pinnedNow), _ body: (Application) async throws -> Void) async throws {
+    var settings: Settings
+    var pgDatabase: String?
+    switch db {
+    case .sqlite:
+        settings = Settings(database: .sqliteMemory)
+    case .postgres:
+        let (url, name) = try await PostgresTemplate.shared.freshDatabase()
+        settings = Settings(database: .postgres(url: url))
+        pgDatabase = name
+    }
+    settings.bcryptCost = 4
+    settings.logRequests = false
+    settings.now = { clock.now }
+    let app = try await Application.make(.testing)
+    app.logger.logLevel = .warning
+    do {
+        try await configure(app, settings)
+        if db == .sqlite { try await migrate(app) }
+        try await body(app)
+    } catch {
+        try? await app.asyncShutdown()
+        if let pgDatabase { try? await PostgresTemplate.shared.drop(pgDatabase) }
+        throw error
+    }
+    try await app.asyncShutdown()
+    if let pgDatabase { try? await PostgresTemplate.shared.drop(pgDatabase) }
+}
+
+/// Migrates once into a template database, then clones it per test (`CREATE DATABASE … TEMPLATE`).
+actor PostgresTemplate {
+    static let shared = PostgresTemplate()
+    private var template: String?
+    private var admin: Application?
+
+    private var baseURL: String { ProcessInfo.processInfo.environment["WAYPOINT_TEST_POSTGRES_URL"] ?? "" }
+
+    private func url(for database: String) -> String {
+        var c = URLComponents(string: baseURL)!
+        c.path = "/" + database
+        return c.string!
+    }
+
+    private func adminApp() async throws -> Application {
+        if let admin { return admin }
+        let app = try await Application.make(.testing)
+        app.logger.logLevel = .warning
+        var config = try SQLPostgresConfiguration(url: baseURL)
+        config.searchPath = nil
+        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 1), as: .psql)
+        admin = app
+        return app
+    }
+
+    private func run(_ sql: String) async throws {
+        let app = try await adminApp()
+        var lastError: (any Error)?
+        for attempt in 0..<20 {
+            do {
+                try await app.db.sql.raw(SQLQueryString(sql)).run()
+                return
+            } catch {
+                lastError = error
+                try await Task.sleep(nanoseconds: UInt64(50_000_000 * (attempt + 1)))
+            }
+        }
+        throw lastError!
+    }
+
+    func freshDatabase() async throws -> (url: String, name: String) {
+        if template == nil {
+            let name = "wp_tmpl_\(ProcessInfo.processInfo.processIdentifier)"
+            try await run("DROP DATABASE IF EXISTS \(name)")
+            try await run("CREATE DATABASE \(name)")
+            let app = try await Application.make(.testing)
+            app.logger.logLevel = .warning
+            var settings = Settings(database: .postgres(url: url(for: name)))
+            settings.logRequests = false
+            try await configure(app, settings)
+            try await migrate(app)
+            try await app.asyncShutdown()
+            template = name
+        }
+        let name = "wp_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+        try await run("CREATE DATABASE \(name) TEMPLATE \(template!)")
+        return (url(for: String(name)), String(name))
+    }
+
+    func drop(_ name: String) async throws {
+        try await run("DROP DATABASE IF EXISTS \(name)")
+    }
+}
+
+import FluentPostgresDriver
+import SQLKit

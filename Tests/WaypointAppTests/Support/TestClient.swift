@@ -1,0 +1,86 @@
+import Foundation
+import NIOCore
+import Testing
+import Vapor
+import VaporTesting
+@testable import WaypointApp
+
+/// A browser-like client: keeps cookies, remembers the CSRF token of the last page, and
+/// submits forms as url-encoded bodies.
+final class TestClient {
+    let app: Application
+    var cookies: [String: String] = [:]
+    var csrf: String = ""
+
+    init(_ app: Application) { self.app = app }
+
+    struct Page {
+        let status: HTTPStatus
+        let headers: HTTPHeaders
+        let body: String
+        var location: String? { headers.first(name: .location) }
+    }
+
+    @discardableResult
+    func get(_ path: String, headers extra: HTTPHeaders = [:]) async throws -> Page {
+        try await send(.GET, path, headers: extra, body: nil)
+    }
+
+    /// Posts a form; the CSRF token of the last page is added unless `csrf` is given.
+    @discardableResult
+    func post(_ path: String, _ fields: [(String, String)], csrf override: String? = nil, headers extra: HTTPHeaders = [:]) async throws -> Page {
+        var all = fields
+        if let token = override ?? (csrf.isEmpty ? nil : csrf), override != "" { all.append(("_csrf", token)) }
+        let body = all.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        var headers = extra
+        headers.contentType = .urlEncodedForm
+        return try await send(.POST, path, headers: headers, body: body)
+    }
+
+    static func encode(_ s: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, headers extra: HTTPHeaders, body: String?) async throws -> Page {
+        var headers = extra
+        if !cookies.isEmpty {
+            headers.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+        }
+        var buffer = ByteBufferAllocator().buffer(capacity: 0)
+        if let body { buffer.writeString(body) }
+        let res = try await app.testing().performTest(request: TestingHTTPRequest(method: method, url: URI(path: path), headers: headers, body: buffer))
+        for header in res.headers[.setCookie] {
+            let pair = header.split(separator: ";", maxSplits: 1)[0]
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = String(kv[0]).trimmingCharacters(in: .whitespaces)
+            let value = kv.count > 1 ? String(kv[1]) : ""
+            if value.isEmpty || header.lowercased().contains("max-age=0") { cookies[name] = nil } else { cookies[name] = value }
+        }
+        let text = res.body.getString(at: res.body.readerIndex, length: res.body.readableBytes) ?? ""
+        if let token = Self.firstMatch(#"name="_csrf" value="([^"]+)""#, in: text) { csrf = token }
+        return Page(status: res.status, headers: res.headers, body: text)
+    }
+
+    static func firstMatch(_ pattern: String, in text: String) -> String? {
+        guard let re = try? NSRegularExpression(pattern: pattern),
+              let m = re.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+              let r = Range(m.range(at: 1), in: text) else { return nil }
+        return String(text[r])
+    }
+
+    static func allMatches(_ pattern: String, in text: String) -> [String] {
+        guard let re = try? NSRegularExpression(pattern: pattern) else { return [] }
+        return re.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
+            Range($0.range(at: 1), in: text).map { String(text[$0]) }
+        }
+    }
+
+    /// Signs in through the real form.
+    @discardableResult
+    func signIn(_ email: String, password: String = Fixtures.password) async throws -> Page {
+        try await get("/sign-in")
+        return try await post("/sign-in", [("email", email), ("password", password)])
+    }
+}

@@ -1,0 +1,78 @@
+import Testing
+import WaypointDomain
+
+@Suite struct LocalDateTests {
+    @Test(arguments: ["2024-02-29", "2000-02-29", "2023-12-31", "1999-01-01"])
+    func parsesRealDates(iso: String) {
+        #expect(LocalDate(iso: iso)?.iso == iso)
+    }
+
+    @Test(arguments: ["2023-02-29", "1900-02-29", "2024-13-01", "2024-04-31", "2024-1-01", "24-01-01", "2024/01/01", "", "2024-01-01T00:00"])
+    func refusesDatesThatDoNotExistOrAreMisformatted(iso: String) {
+        #expect(LocalDate(iso: iso) == nil)
+    }
+
+    @Test(arguments: [
+        // born, on, age
+        ("2010-05-14", "2024-05-13", 13), ("2010-05-14", "2024-05-14", 14), ("2010-05-14", "2024-05-15", 14),
+        ("2012-02-29", "2024-02-28", 11), ("2012-02-29", "2024-02-29", 12),
+        ("2012-02-29", "2023-02-28", 10), ("2012-02-29", "2023-03-01", 11),  // leap-day birthday in a common year: 1 March
+        ("2010-12-31", "2024-01-01", 13), ("2010-01-01", "2023-12-31", 13),
+    ])
+    func ageInWholeYears(born: String, on: String, age: Int) {
+        #expect(LocalDate(iso: born)!.age(on: LocalDate(iso: on)!) == age)
+    }
+
+    @Test(arguments: [("2024-01-31", 1, "2024-02-29"), ("2023-01-31", 1, "2023-02-28"), ("2024-03-31", -1, "2024-02-29"),
+                      ("2024-11-30", 3, "2025-02-28"), ("2024-05-15", 12, "2025-05-15"), ("2024-02-29", 12, "2025-02-28")])
+    func calendarMonths(from: String, months: Int, to: String) {
+        #expect(LocalDate(iso: from)!.adding(months: months).iso == to)
+    }
+
+    @Test func weekdaysAndDayArithmetic() {
+        #expect(LocalDate(iso: "2024-03-27")!.weekday == 3)  // Wednesday
+        #expect(LocalDate(iso: "2024-03-30")!.isWeekend)
+        #expect(LocalDate(iso: "1970-01-01")!.weekday == 4)  // Thursday
+        #expect(LocalDate(iso: "2024-12-31")!.adding(days: 1).iso == "2025-01-01")
+        #expect(LocalDate(iso: "2024-03-01")!.adding(days: -1).iso == "2024-02-29")
+        let d = LocalDate(iso: "1985-07-13")!
+        #expect(LocalDate(dayNumber: d.dayNumber) == d)
+    }
+}
+
+@Suite struct WorkingDayTests {
+    /// England and Wales bank holidays around the cases below (from the shipped GOV.UK list).
+    let calendar = WorkingDayCalendar(holidays: Set([
+        "2021-12-27", "2021-12-28", "2022-01-03",  // substitute days: Christmas, Boxing Day and New Year on weekends
+        "2022-12-26", "2022-12-27", "2023-01-02",
+        "2024-03-29", "2024-04-01", "2024-05-06", "2024-12-25", "2024-12-26", "2025-01-01",
+    ].map { LocalDate(iso: $0)! }))
+
+    func add(_ n: Int, to d: String) -> String { calendar.adding(workingDays: n, to: LocalDate(iso: d)!).iso }
+
+    @Test func skipsWeekends() {
+        #expect(add(1, to: "2024-03-22") == "2024-03-25")  // Friday → Monday
+        #expect(add(10, to: "2024-03-04") == "2024-03-18")
+    }
+
+    @Test func skipsEaster() {
+        // Allocated Wednesday 27 March 2024: Good Friday, the weekend and Easter Monday fall inside.
+        #expect(add(10, to: "2024-03-27") == "2024-04-12")
+        #expect(add(1, to: "2024-03-28") == "2024-04-02")
+    }
+
+    @Test func crossesTheYearEndWithSubstituteHolidays() {
+        #expect(add(1, to: "2021-12-24") == "2021-12-29")  // 25–26 weekend, 27–28 substitutes
+        #expect(add(3, to: "2021-12-24") == "2021-12-31")
+        #expect(add(4, to: "2021-12-24") == "2022-01-04")  // 1–2 weekend, 3 January substitute
+        #expect(add(10, to: "2024-12-20") == "2025-01-08")
+        #expect(add(1, to: "2022-12-23") == "2022-12-28")
+    }
+
+    @Test func countsWorkingDaysBetweenDates() {
+        #expect(calendar.workingDays(from: LocalDate(iso: "2024-03-27")!, to: LocalDate(iso: "2024-04-12")!) == 10)
+        #expect(calendar.workingDays(from: LocalDate(iso: "2024-04-12")!, to: LocalDate(iso: "2024-03-27")!) == 0)
+        #expect(calendar.isWorkingDay(LocalDate(iso: "2024-05-06")!) == false)
+        #expect(calendar.isWorkingDay(LocalDate(iso: "2024-05-07")!))
+    }
+}
