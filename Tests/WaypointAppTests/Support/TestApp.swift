@@ -62,7 +62,6 @@ func withTestApp(_ db: TestDatabase, clock: TestClock = TestClock(pinnedNow), _ 
 /// Migrates once into a template database, then clones it per test (`CREATE DATABASE … TEMPLATE`).
 actor PostgresTemplate {
     static let shared = PostgresTemplate()
-    private var template: String?
     private var admin: Application?
 
     private var baseURL: String { ProcessInfo.processInfo.environment["WAYPOINT_TEST_POSTGRES_URL"] ?? "" }
@@ -99,22 +98,38 @@ actor PostgresTemplate {
         throw lastError!
     }
 
-    func freshDatabase() async throws -> (url: String, name: String) {
-        if template == nil {
-            let name = "wp_tmpl_\(ProcessInfo.processInfo.processIdentifier)"
-            try await run("DROP DATABASE IF EXISTS \(name)")
-            try await run("CREATE DATABASE \(name)")
+    /// One migration into the template, shared by every test (the actor is re-entrant, so the
+    /// work is a single task that later callers await).
+    private var setup: Task<String, any Error>?
+
+    private func templateName() async throws -> String {
+        if let setup { return try await setup.value }
+        let task = Task { () async throws -> String in
+            let name = "wp_test_template"
+            try await self.run("DROP DATABASE IF EXISTS \(name)")
+            try await self.run("CREATE DATABASE \(name)")
             let app = try await Application.make(.testing)
             app.logger.logLevel = .warning
-            var settings = Settings(database: .postgres(url: url(for: name)))
-            settings.logRequests = false
-            try await configure(app, settings)
-            try await migrate(app)
+            do {
+                var settings = Settings(database: .postgres(url: self.url(for: name)))
+                settings.logRequests = false
+                try await configure(app, settings)
+                try await migrate(app)
+            } catch {
+                try? await app.asyncShutdown()
+                throw error
+            }
             try await app.asyncShutdown()
-            template = name
+            return name
         }
+        setup = task
+        return try await task.value
+    }
+
+    func freshDatabase() async throws -> (url: String, name: String) {
+        let template = try await templateName()
         let name = "wp_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
-        try await run("CREATE DATABASE \(name) TEMPLATE \(template!)")
+        try await run("CREATE DATABASE \(name) TEMPLATE \(template)")
         return (url(for: String(name)), String(name))
     }
 
