@@ -35,7 +35,7 @@ enum Layout {
         ])
         let body: H = el("body", [:], [
             el("a", ["href": "#main-content", "class": "skip-link"], "Skip to main content"),
-            header(ctx),
+            header(ctx, wide: wide),
             el("div", ["class": wide ? "width-container wide" : "width-container"], [
                 el("main", ["class": "main", "id": "main-content", "tabindex": "-1"], [
                     ctx.notice.map { notice in
@@ -47,7 +47,7 @@ enum Layout {
                 ]),
             ]),
             el("footer", ["class": "footer"], [
-                el("div", ["class": "width-container"], [
+                el("div", ["class": wide ? "width-container wide" : "width-container"], [
                     el("p", [:], "Waypoint — youth justice case management. Records here are special category personal data: use them only for your work with the child."),
                 ]),
             ]),
@@ -55,7 +55,7 @@ enum Layout {
         return "<!DOCTYPE html>" + el("html", ["lang": "en-GB"], [head, body]).render()
     }
 
-    static func header(_ ctx: PageContext) -> H {
+    static func header(_ ctx: PageContext, wide: Bool = false) -> H {
         var nav: [H] = []
         if let u = ctx.user {
             var links: [(String, String)] = [("Home", Paths.home)]
@@ -73,7 +73,7 @@ enum Layout {
             ]))
         }
         return el("header", ["class": "header"], [
-            el("div", ["class": "width-container header__container"], [
+            el("div", ["class": wide ? "width-container wide header__container" : "width-container header__container"], [
                 el("a", ["href": Paths.home, "class": "header__brand"], "Waypoint"),
                 nav.isEmpty ? group([]) : el("nav", ["aria-label": "Main"], [el("ul", ["class": "header__nav"], nav)]),
             ]),
