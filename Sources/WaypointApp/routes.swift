@@ -13,4 +13,9 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: HomeController())
     try signedIn.register(collection: ChildrenController())
     try signedIn.register(collection: UsersController())
+    try signedIn.register(collection: ReferralsController())
+    try signedIn.register(collection: InterventionsController())
+    try signedIn.register(collection: LegalController())
+    try signedIn.register(collection: WorklistController())
+    try signedIn.register(collection: ReferenceDataController())
 }

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 import WaypointDomain
 
@@ -77,8 +78,10 @@ struct UsersController: RouteCollection {
         let user = try await load(req)
         let services = try await Service.query(on: req.db).sort(\.$name).all()
         let granted = try await UserService.query(on: req.db).filter(\.$userID == user.id!).all().map { $0.serviceID.uuidString }
-        let values = FormValues(["name": user.name, "email": user.email, "role": user.role], lists: ["services": granted])
-        return HTMLResponse.make(UsersView.form(PageContext(req), mode: .edit(user.id!, user.active), values: values, errors: [], services: services))
+        let team = try await currentTeam(user.id!, req)
+        let values = FormValues(["name": user.name, "email": user.email, "role": user.role, "team": team?.uuidString ?? ""], lists: ["services": granted])
+        return HTMLResponse.make(UsersView.form(PageContext(req), mode: .edit(user.id!, user.active), values: values, errors: [], services: services,
+                                                teams: try await teamOptions(req).map { ($0.id.uuidString, "\($0.service_name): \($0.name)") }))
     }
 
     @Sendable func update(req: Request) async throws -> Response {
@@ -91,9 +94,17 @@ struct UsersController: RouteCollection {
         if case .success(let input) = result, user.id == admin.id, input.role != .admin {
             result = .failure(FormErrors([FieldError(field: "role", message: "You cannot remove your own administrator role. Ask another administrator.")]))
         }
+        let teams = try await teamOptions(req)
+        var team: UUID?
+        if let t = values.trimmed("team") {
+            team = teams.first { $0.id.uuidString == t }?.id
+            if team == nil { result = .failure(FormErrors([FieldError(field: "team", message: "Select a team from the list, or none")])) }
+        }
+        let chosenTeam = team
         switch result {
         case .failure(let e):
-            return HTMLResponse.make(UsersView.form(PageContext(req), mode: .edit(user.id!, user.active), values: values, errors: e.errors, services: services),
+            return HTMLResponse.make(UsersView.form(PageContext(req), mode: .edit(user.id!, user.active), values: values, errors: e.errors, services: services,
+                                                    teams: teams.map { ($0.id.uuidString, "\($0.service_name): \($0.name)") }),
                                      status: .unprocessableEntity)
         case .success(let input):
             let before = (user.role, try await UserService.query(on: req.db).filter(\.$userID == user.id!).all().map { $0.serviceID.uuidString }.sorted())
@@ -101,6 +112,7 @@ struct UsersController: RouteCollection {
                 user.name = input.name
                 user.role = input.role.rawValue
                 try await user.save(on: db)
+                try await db.sql.update("users").set("team_id", to: SQLBind(chosenTeam)).where("id", .equal, SQLBind(user.id!)).run()
                 try await UserService.query(on: db).filter(\.$userID == user.id!).delete()
                 for s in input.serviceIDs { try await UserService(userID: user.id!, serviceID: UUID(uuidString: s)!).create(on: db) }
                 try await Audit.record(req, on: db, action: "update_user",
@@ -140,6 +152,22 @@ struct UsersController: RouteCollection {
             try await Audit.record(req, on: db, action: "reactivate_user", details: "user \(user.id!.uuidString)")
         }
         return req.redirect(to: Paths.adminUsers + "?saved=reactivated")
+    }
+
+    struct TeamOption: Decodable { let id: UUID; let name: String; let service_name: String }
+
+    private func teamOptions(_ req: Request) async throws -> [TeamOption] {
+        try await req.db.sql.select()
+            .column(SQLColumn("id", table: "teams")).column(SQLColumn("name", table: "teams"))
+            .column(SQLColumn("name", table: "services"), as: "service_name")
+            .from("teams").join("services", on: SQLColumn("service_id", table: "teams"), .equal, SQLColumn("id", table: "services"))
+            .orderBy(SQLColumn("name", table: "services")).orderBy(SQLColumn("name", table: "teams"))
+            .all(decoding: TeamOption.self)
+    }
+
+    private func currentTeam(_ userID: UUID, _ req: Request) async throws -> UUID? {
+        struct Row: Decodable { let team_id: UUID? }
+        return try await req.db.sql.select().column("team_id").from("users").where("id", .equal, SQLBind(userID)).first(decoding: Row.self)?.team_id
     }
 
     private func load(_ req: Request) async throws -> User {
@@ -183,7 +211,8 @@ enum UsersView {
         ])
     }
 
-    static func form(_ ctx: PageContext, mode: Mode, values v: FormValues, errors: [FieldError], services: [Service]) -> String {
+    static func form(_ ctx: PageContext, mode: Mode, values v: FormValues, errors: [FieldError], services: [Service],
+                     teams: [(code: String, label: String)] = []) -> String {
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
         let isCreate: Bool
         let action: String
@@ -223,6 +252,10 @@ enum UsersView {
             ? C.warning("There are no services yet. Create one with `waypoint demo` or the import.")
             : C.checkboxes("services", legend: "Services", options: services.map { ($0.id!.uuidString, "\($0.name) (\($0.code))") },
                            selected: v.list("services"), error: err("services"), hint: "The services whose records this person works with"))
+        if !isCreate && !teams.isEmpty {
+            fields.append(C.select("team", label: "Team (optional)", options: teams, selected: v["team"], error: err("team"),
+                                   hint: "Practitioners see their team's children on My work", blank: "No team"))
+        }
         if isCreate {
             fields.append(C.textInput("password", label: "Temporary password", value: "", error: err("password"),
                                       hint: "At least \(UserForm.minimumPasswordLength) characters. Give it to the person securely.",

@@ -210,23 +210,44 @@ struct ChildShowModel {
     let today: LocalDate
     let canEdit: Bool
     let canSeeAudit: Bool
+    var canRecord: Bool = false
+    var canStartIntervention: Bool = false
+    var currentWork: [(InterventionRow, [DueItem])] = []
+    var pastWork: [InterventionRow] = []
+    var referrals: [ReferralRow] = []
+    var offences: [OffenceRow] = []
+    var hearings: [HearingRow] = []
+    var consultations: [ConsultationRow] = []
+    var outcomes: [String: OutcomeType] = [:]
+    var workerNames: [UUID: String] = [:]
 }
 
 enum ChildShowView {
     static func render(_ ctx: PageContext, _ m: ChildShowModel) -> String {
         let d = m.record.details
+        let id = m.record.id
         let known = d.preferredName ?? d.givenName
         let age = d.dateOfBirth.age(on: m.today)
+        let workers = Array(Set(m.currentWork.compactMap { $0.0.case_manager_id }.compactMap { m.workerNames[$0] })).sorted()
         var actions: [H] = []
-        if m.canEdit { actions.append(C.buttonLink("Edit details", Paths.editChild(m.record.id), secondary: true)) }
-        if m.canSeeAudit { actions.append(C.link("Audit trail", Paths.childAudit(m.record.id), "link")) }
-        let content: [H] = [
+        if m.canRecord {
+            actions.append(C.link("Record a referral", Paths.newReferral(child: id)))
+            actions.append(C.link("Record an offence", Paths.newOffence(child: id)))
+            actions.append(C.link("Record a court hearing", Paths.newHearing(child: id)))
+            actions.append(C.link("Record a case consultation", Paths.newConsultation(child: id)))
+        }
+        if m.canStartIntervention { actions.append(C.link("Start an intervention", Paths.newIntervention(child: id))) }
+        if m.canEdit { actions.append(C.link("Edit details", Paths.editChild(id))) }
+        if m.canSeeAudit { actions.append(C.link("Audit trail", Paths.childAudit(id))) }
+
+        var content: [H] = [
             el("div", ["class": "child-banner"], [
                 el("span", ["class": "caption-l"], m.serviceName),
                 el("h1", ["class": "heading-l"], d.preferredName.map { "\($0) \(d.familyName)" } ?? d.fullName),
                 el("p", ["class": "child-banner__meta"], [
                     txt("Age \(age) · born \(d.dateOfBirth.longFormat)"),
                     d.preferredName != nil ? txt(" · legal name \(d.fullName)") : group([]),
+                    workers.isEmpty ? group([]) : txt(" · worker: " + workers.joined(separator: ", ")),
                 ]),
                 d.alerts.isEmpty ? group([]) : el("ul", ["class": "alert-list", "aria-label": "Alerts"], d.alerts.map {
                     el("li", [:], [C.tag($0.label, colour: "red")])
@@ -242,7 +263,56 @@ enum ChildShowView {
                     el("p", ["class": "body"], [C.multiline(d.strengths)]),
                 ]),
             ]),
-            el("div", ["class": "button-group"], actions),
+            el("h2", ["class": "heading-m", "id": "current-work"], "Current work and what is due"),
+        ]
+        if m.currentWork.isEmpty {
+            content.append(C.p("No current work with \(known)."))
+        } else {
+            content.append(C.table(caption: nil, headers: ["Work", "Started", "Case manager", "What is due"], rows: m.currentWork.map { (i, due) in
+                [
+                    C.link(Show.label(InterventionType.self, i.type), Paths.intervention(i.id)),
+                    txt(Show.date(i.start_date)),
+                    i.case_manager_id.flatMap { m.workerNames[$0] }.map { txt($0) } ?? C.tag("Not allocated", colour: "yellow"),
+                    due.isEmpty ? txt("Nothing due") : el("ul", ["class": "list due-list"], due.map { x in el("li", [:], [Show.dueTag(x), txt(" " + Show.dueText(x))]) }),
+                ]
+            }))
+        }
+        if !actions.isEmpty {
+            content.append(el("ul", ["class": "action-list", "aria-label": "Actions"], actions.map { el("li", [:], [$0]) }))
+        }
+        // Legal history in date order: offences with their outcomes, and court hearings.
+        var legal: [(String, [H])] = m.offences.map { o in
+            let outcome = m.outcomes[o.outcome]
+            return (o.offence_date, [
+                txt(Show.date(o.offence_date)),
+                txt("Offence: " + Show.label(OffenceCategory.self, o.category) + (o.description.map { " — \($0)" } ?? "") + (o.gravity.map { " (gravity \($0))" } ?? "")),
+                txt((outcome?.label ?? o.outcome) + (o.outcome_date.map { ", \(Show.date($0))" } ?? "")),
+            ])
+        }
+        legal += m.hearings.map { h in (h.hearing_date, [txt(Show.date(h.hearing_date)), txt("Court hearing: \(h.court)"), txt(h.result)]) }
+        legal.sort { $0.0 < $1.0 }
+        content.append(el("h2", ["class": "heading-m", "id": "legal-history"], "Legal history"))
+        content.append(legal.isEmpty ? C.p("No offences or court hearings recorded.")
+            : C.table(caption: nil, headers: ["Date", "What", "Outcome or result"], rows: legal.map(\.1)))
+        content.append(el("h2", ["class": "heading-m"], "Referrals"))
+        content.append(m.referrals.isEmpty ? C.p("No referrals recorded.") : C.table(caption: nil, headers: ["Received", "From", "Decision"], rows: m.referrals.map { r in
+            [C.link(Show.date(r.received_on), Paths.referral(r.id)), txt(Show.label(ReferralSource.self, r.source)),
+             txt(Show.label(ScreeningDecision.self, r.decision) + (r.destination.map { ": " + Show.label(ScreenOutDestination.self, $0) } ?? ""))]
+        }))
+        if !m.consultations.isEmpty {
+            content.append(el("h2", ["class": "heading-m"], "Case consultations"))
+            content.append(C.table(caption: nil, headers: ["Date", "Known to", "Outcome"], rows: m.consultations.map { c in
+                [txt(Show.date(c.held_on)), txt(c.known_to), C.multiline(c.outcome)]
+            }))
+        }
+        if !m.pastWork.isEmpty {
+            content.append(el("h2", ["class": "heading-m"], "Past work"))
+            content.append(C.table(caption: nil, headers: ["Work", "Started", "Ended", "Reason"], rows: m.pastWork.map { i in
+                [C.link(Show.label(InterventionType.self, i.type), Paths.intervention(i.id)), txt(Show.date(i.start_date)),
+                 i.end_date.map { txt(Show.date($0)) } ?? txt("Not started yet"), C.value(i.closure_reason.map { Show.label(ClosureReason.self, $0) })]
+            }))
+        }
+        content += [
             el("h2", ["class": "heading-m"], "About \(known)"),
             C.summaryList([
                 ("Legal name", txt(d.fullName)),
@@ -269,7 +339,7 @@ enum ChildShowView {
                 ("PNC ID", C.value(d.pncID?.canonical)),
             ]),
         ]
-        return Layout.page(title: d.fullName, ctx, content)
+        return Layout.page(title: d.fullName, ctx, wide: true, content)
     }
 }
 

@@ -14,13 +14,20 @@ struct HomeController: RouteCollection {
         var cards: [(String, String, String)] = []  // title, text, link
         switch user.role {
         case .practitioner:
-            cards.append(("Children", "Find a child on the register, see their record and add a child you are working with.", Paths.children))
+            cards.append(("My work", "Your children, what is due and overdue, and work newly allocated to you.", Paths.myWork))
+            cards.append(("Children", "Find a child on the register, see their record, and record referrals and offences.", Paths.children))
         case .manager:
+            cards.append(("Service", "Referrals waiting for screening, work to allocate, overdue work and caseloads against the cap.", Paths.serviceWork))
+            cards.append(("Referral queue", "Screen referrals: accept to an intervention, screen out to another service, or no further action.", Paths.referralQueue))
             cards.append(("Children", "Search the register, add and update children's records, and see each record's audit trail.", Paths.children))
+            cards.append(("My work", "Children allocated to you.", Paths.myWork))
         case .victimWorker:
             cards.append(("Children", "Find the child linked to the victim work you are doing.", Paths.children))
         case .admin:
-            cards.append(("Users", "Add users, change their role and services, and deactivate accounts.", Paths.adminUsers))
+            cards.append(("Users", "Add users, change their role, team and services, and deactivate accounts.", Paths.adminUsers))
+            cards.append(("Services", "Caseload caps, timescales and teams for each service.", Paths.adminServices))
+            cards.append(("Outcome codes", "The national outcome (disposal) codes and the attributes reports use; add a new code.", Paths.adminOutcomes))
+            cards.append(("Bank holidays", "The England and Wales bank holidays that working-day deadlines skip; add a year.", Paths.adminBankHolidays))
         case .volunteer, .analyst, .board:
             break
         }

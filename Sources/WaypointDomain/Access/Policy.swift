@@ -33,6 +33,10 @@ public enum Action: String, CaseIterable, Sendable {
     case closeIntervention
     case viewVictimIdentity
     case viewPanelPapers
+    case recordReferral          // record a referral, an offence, a hearing, a consultation
+    case viewMyWork              // the practitioner's worklist
+    case viewServiceWork         // the manager's service worklist and referral queue
+    case manageInterventions     // start an intervention directly (e.g. a court order)
 }
 
 /// Facts about a record that a decision may depend on.
@@ -67,6 +71,10 @@ public enum Policy {
             return [.victimWorker, .manager].contains(role)
         case .viewPanelPapers:
             return [.volunteer, .practitioner, .manager].contains(role)
+        case .recordReferral, .viewMyWork:
+            return [.practitioner, .manager].contains(role)
+        case .viewServiceWork, .manageInterventions:
+            return role == .manager
         }
     }
 

@@ -4,9 +4,10 @@ import WaypointDomain
 @Suite struct PolicyTests {
     /// The whole matrix, written out: what each role may do.
     static let expected: [Role: Set<Action>] = [
-        .practitioner: [.searchChildren, .viewChild, .createChild, .editChild, .viewPanelPapers],
+        .practitioner: [.searchChildren, .viewChild, .createChild, .editChild, .viewPanelPapers, .recordReferral, .viewMyWork],
         .manager: [.searchChildren, .viewChild, .createChild, .editChild, .viewChildAudit, .viewReports, .viewReportChildren,
-                   .screenReferral, .allocate, .closeIntervention, .viewVictimIdentity, .viewPanelPapers],
+                   .screenReferral, .allocate, .closeIntervention, .viewVictimIdentity, .viewPanelPapers,
+                   .recordReferral, .viewMyWork, .viewServiceWork, .manageInterventions],
         .victimWorker: [.searchChildren, .viewChild, .viewVictimIdentity],
         .volunteer: [.viewPanelPapers],
         .analyst: [.viewReports, .viewReportChildren],

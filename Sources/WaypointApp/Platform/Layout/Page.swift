@@ -59,8 +59,11 @@ enum Layout {
         var nav: [H] = []
         if let u = ctx.user {
             var links: [(String, String)] = [("Home", Paths.home)]
+            if u.can(.viewMyWork) { links.append(("My work", Paths.myWork)) }
+            if u.can(.viewServiceWork) { links.append(("Service", Paths.serviceWork)) }
             if u.can(.searchChildren) { links.append(("Children", Paths.children)) }
             if u.can(.manageUsers) { links.append(("Users", Paths.adminUsers)) }
+            if u.can(.manageReferenceData) { links.append(("Reference data", Paths.adminServices)) }
             nav = links.map { el("li", ["class": "header__nav-item"], [el("a", ["href": $0.1], $0.0)]) }
             nav.append(el("li", ["class": "header__nav-item header__user"], [
                 el("span", [:], "\(u.name) (\(u.role.label))"),

@@ -11,5 +11,11 @@ enum Migrations {
         M0006_CreateAuditEvents(),
         M0007_CreateChildren(),
         M0008_CreateBankHolidays(),
+        M0009_CreateTeams(),
+        M0010_CreateOutcomeTypes(),
+        M0011_CreateReferrals(),
+        M0012_CreateInterventions(),
+        M0013_CreateOffences(),
+        M0014_CreateTimescaleSettings(),
     ]
 }

@@ -37,3 +37,28 @@ enum Paths {
         return next
     }
 }
+
+extension Paths {
+    static let referralQueue = "/referrals"
+    static func referral(_ id: UUID) -> String { "/referrals/\(id.uuidString.lowercased())" }
+    static func screenReferral(_ id: UUID) -> String { referral(id) + "/screening" }
+    static func newReferral(child: UUID) -> String { Paths.child(child) + "/referrals/new" }
+    static func childReferrals(_ child: UUID) -> String { Paths.child(child) + "/referrals" }
+    static func intervention(_ id: UUID) -> String { "/interventions/\(id.uuidString.lowercased())" }
+    static func allocate(_ id: UUID) -> String { intervention(id) + "/allocate" }
+    static func closeIntervention(_ id: UUID) -> String { intervention(id) + "/close" }
+    static func newIntervention(child: UUID) -> String { Paths.child(child) + "/interventions/new" }
+    static func childInterventions(_ child: UUID) -> String { Paths.child(child) + "/interventions" }
+    static func newOffence(child: UUID) -> String { Paths.child(child) + "/offences/new" }
+    static func childOffences(_ child: UUID) -> String { Paths.child(child) + "/offences" }
+    static func newHearing(child: UUID) -> String { Paths.child(child) + "/hearings/new" }
+    static func childHearings(_ child: UUID) -> String { Paths.child(child) + "/hearings" }
+    static func newConsultation(child: UUID) -> String { Paths.child(child) + "/consultations/new" }
+    static func childConsultations(_ child: UUID) -> String { Paths.child(child) + "/consultations" }
+    static let myWork = "/my-work"
+    static let serviceWork = "/service"
+    static let adminOutcomes = "/admin/outcomes"
+    static let adminBankHolidays = "/admin/bank-holidays"
+    static let adminServices = "/admin/services"
+    static func adminService(_ id: UUID) -> String { "/admin/services/\(id.uuidString.lowercased())" }
+}

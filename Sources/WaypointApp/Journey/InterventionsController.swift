@@ -1,0 +1,284 @@
+import Fluent
+import Vapor
+import WaypointDomain
+
+/// Interventions: view, allocate (with caseloads against the cap), close, and start directly.
+struct InterventionsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("interventions", ":interventionID", use: show)
+        routes.get("interventions", ":interventionID", "allocate", use: allocationForm)
+        routes.post("interventions", ":interventionID", "allocate", use: allocate)
+        routes.post("interventions", ":interventionID", "close", use: close)
+        routes.get("children", ":childID", "interventions", "new", use: new)
+        routes.post("children", ":childID", "interventions", use: create)
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        let user = try req.authorize(.viewChild)
+        let (i, child) = try await load(req, user)
+        try await Audit.record(req, action: "view_intervention", serviceID: i.service_id, childID: child.id)
+        if i.case_manager_id == user.id { try await InterventionStore.markSeen(childID: child.id, by: user.id, on: req.db, now: req.now) }
+        return try await render(req, user, i, child, values: FormValues(todayValues("end", req.today)), errors: [], notice: noticeText(req))
+    }
+
+    private func noticeText(_ req: Request) -> String? {
+        switch req.query[String.self, at: "saved"] {
+        case "allocated": "Allocated"
+        case "closed": "Intervention closed"
+        case "created": "Intervention started"
+        default: nil
+        }
+    }
+
+    private func render(_ req: Request, _ user: CurrentUser, _ i: InterventionRow, _ child: ChildRecord, values: FormValues, errors: [FieldError],
+                        notice: String?, status: HTTPStatus = .ok) async throws -> Response {
+        let history = try await InterventionStore.allocationHistory(i.id, on: req.db)
+        let names = try await Workers.names(history.flatMap { [$0.case_manager_id, $0.co_worker_id].compactMap { $0 } } + [i.case_manager_id, i.co_worker_id].compactMap { $0 }, on: req.db)
+        let today = req.today
+        var due: [DueItem] = []
+        if let facts = i.facts {
+            due = Deadlines.outstanding(facts, timescales: try await ServiceRules.timescales(for: i.service_id, on: req.db),
+                                        calendar: try await ServiceRules.calendar(on: req.db), today: today)
+        }
+        let model = InterventionViews.Model(intervention: i, child: child, names: names, history: history, due: due, today: today,
+                                            canAllocate: user.can(.allocate, serviceID: i.service_id), canClose: user.can(.closeIntervention, serviceID: i.service_id))
+        return HTMLResponse.make(InterventionViews.show(PageContext(req, notice: notice), model, values: values, errors: errors), status: status)
+    }
+
+    @Sendable func allocationForm(req: Request) async throws -> Response {
+        let user = try req.authorize(.allocate)
+        let (i, child) = try await load(req, user)
+        guard i.end_date == nil else { throw WaypointError.badRequest("This intervention has ended, so it cannot be allocated.") }
+        let values = FormValues(["case_manager": i.case_manager_id?.uuidString ?? "", "co_worker": i.co_worker_id?.uuidString ?? ""])
+        return try await allocationPage(req, i, child, values: values, errors: [], overCap: nil)
+    }
+
+    private func allocationPage(_ req: Request, _ i: InterventionRow, _ child: ChildRecord, values: FormValues, errors: [FieldError],
+                                overCap: String?, status: HTTPStatus = .ok) async throws -> Response {
+        let workers = try await Workers.inService(i.service_id, on: req.db)
+        let caseloads = try await InterventionStore.caseloads(in: [i.service_id], on: req.today, db: req.db)
+        let cap = try await ServiceRules.timescales(for: i.service_id, on: req.db).caseloadCap
+        let due = try await ServiceRules.timescales(for: i.service_id, on: req.db)
+        let page = InterventionViews.allocation(PageContext(req), intervention: i, child: child, workers: workers, caseloads: caseloads, cap: cap,
+                                                assessmentDays: due.assessmentDays(for: i.interventionType ?? .prevention),
+                                                values: values, errors: errors, overCap: overCap)
+        return HTMLResponse.make(page, status: status)
+    }
+
+    @Sendable func allocate(req: Request) async throws -> Response {
+        let user = try req.authorize(.allocate)
+        let (i, child) = try await load(req, user)
+        guard i.end_date == nil else { throw WaypointError.badRequest("This intervention has ended, so it cannot be allocated.") }
+        let values = try formValues(req)
+        let workers = try await Workers.inService(i.service_id, on: req.db)
+        var errors = FormErrors()
+        let manager = values.trimmed("case_manager").flatMap { UUID(uuidString: $0) }
+        let coWorker = values.trimmed("co_worker").flatMap { UUID(uuidString: $0) }
+        if manager == nil || !workers.contains(where: { $0.id == manager }) { errors.add("case_manager", "Select the case manager") }
+        if values.trimmed("co_worker") != nil && (coWorker == nil || !workers.contains(where: { $0.id == coWorker })) {
+            errors.add("co_worker", "Select a co-worker from the list, or none")
+        } else if coWorker != nil && coWorker == manager {
+            errors.add("co_worker", "The co-worker must be someone other than the case manager")
+        }
+        guard errors.isEmpty, let manager else {
+            return try await allocationPage(req, i, child, values: values, errors: errors.errors, overCap: nil, status: .unprocessableEntity)
+        }
+        let caseloads = try await InterventionStore.caseloads(in: [i.service_id], on: req.today, db: req.db)
+        let cap = try await ServiceRules.timescales(for: i.service_id, on: req.db).caseloadCap
+        let current = caseloads[manager] ?? 0
+        let alreadyTheirs = i.case_manager_id == manager
+        let exceeds = !alreadyTheirs && Caseload.wouldExceedCap(current: current, cap: cap)
+        if exceeds && values["confirm_over_cap"] != "yes" {
+            let name = workers.first { $0.id == manager }?.name ?? "This worker"
+            return try await allocationPage(req, i, child, values: values, errors: [], overCap: "\(name) already has \(current) children, and the service's cap is \(cap). Allocating takes them past the cap.",
+                                            status: .unprocessableEntity)
+        }
+        let today = req.today
+        let now = req.now
+        try await req.db.transaction { db in
+            try await InterventionStore.allocate(i, caseManager: manager, coWorker: coWorker, on: today, by: user.id, overCapConfirmed: exceeds, db: db, now: now)
+            try await Audit.record(req, on: db, action: "allocate_intervention", serviceID: i.service_id, childID: child.id,
+                                   details: "intervention \(i.id.uuidString) to \(manager.uuidString)\(exceeds ? " past the caseload cap (confirmed)" : "")")
+        }
+        return req.redirect(to: Paths.intervention(i.id) + "?saved=allocated")
+    }
+
+    @Sendable func close(req: Request) async throws -> Response {
+        let user = try req.authorize(.closeIntervention)
+        let (i, child) = try await load(req, user)
+        guard i.end_date == nil else { throw WaypointError.conflict("This intervention has already been closed.") }
+        let values = try formValues(req)
+        switch ClosureForm.parse(values, startDate: i.startDate, today: req.today) {
+        case .failure(let e):
+            return try await render(req, user, i, child, values: values, errors: e.errors, notice: nil, status: .unprocessableEntity)
+        case .success(let c):
+            try await req.db.transaction { db in
+                try await InterventionStore.close(i.id, c, on: db)
+                try await Audit.record(req, on: db, action: "close_intervention", serviceID: i.service_id, childID: child.id,
+                                       details: "intervention \(i.id.uuidString) \(c.reason.rawValue) on \(c.endDate.iso)")
+            }
+            return req.redirect(to: Paths.intervention(i.id) + "?saved=closed")
+        }
+    }
+
+    @Sendable func new(req: Request) async throws -> Response {
+        let user = try req.authorize(.manageInterventions)
+        let child = try await req.childInScope(user)
+        return HTMLResponse.make(InterventionViews.newForm(PageContext(req), child: child, values: FormValues(todayValues("start", req.today)), errors: []))
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let user = try req.authorize(.manageInterventions)
+        let child = try await req.childInScope(user)
+        let values = try formValues(req)
+        switch InterventionForm.parse(values, today: req.today) {
+        case .failure(let e):
+            return HTMLResponse.make(InterventionViews.newForm(PageContext(req), child: child, values: values, errors: e.errors), status: .unprocessableEntity)
+        case .success(let input):
+            let now = req.now
+            let id = try await req.db.transaction { db in
+                let id = try await InterventionStore.insert(input, childID: child.id, serviceID: child.serviceID, referralID: nil, on: db, now: now)
+                try await Audit.record(req, on: db, action: "create_intervention", serviceID: child.serviceID, childID: child.id,
+                                       details: "intervention \(id.uuidString) \(input.type.rawValue)")
+                return id
+            }
+            return req.redirect(to: Paths.allocate(id))
+        }
+    }
+
+    private func load(_ req: Request, _ user: CurrentUser) async throws -> (InterventionRow, ChildRecord) {
+        guard let i = try await InterventionStore.find(try req.uuidParameter("interventionID"), in: user.serviceIDs, on: req.db),
+              let child = try await ChildStore.find(i.child_id, in: user.serviceIDs, on: req.db) else {
+            throw WaypointError.notFound("This intervention could not be found. It may be in a service you do not have access to.")
+        }
+        return (i, child)
+    }
+}
+
+enum InterventionViews {
+    struct Model {
+        let intervention: InterventionRow
+        let child: ChildRecord
+        let names: [UUID: String]
+        let history: [InterventionStore.AllocationRow]
+        let due: [DueItem]
+        let today: LocalDate
+        let canAllocate: Bool
+        let canClose: Bool
+    }
+
+    static func show(_ ctx: PageContext, _ m: Model, values v: FormValues, errors: [FieldError]) -> String {
+        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        let i = m.intervention
+        let type = Show.label(InterventionType.self, i.type)
+        let open = i.end_date == nil
+        var content: [H] = [
+            C.errorSummary(errors),
+            C.h1(type, caption: m.child.details.fullName),
+            open ? (i.case_manager_id == nil ? C.tag("Not allocated", colour: "yellow") : C.tag("Open", colour: "green")) : C.tag("Closed", colour: "grey"),
+        ]
+        var rows: [(key: String, value: H)] = [
+            ("Child", C.link(m.child.details.fullName, Paths.child(m.child.id))),
+            ("Started", txt(Show.date(i.start_date))),
+            ("Planned end", C.value(i.planned_end_date.map { Show.date($0) })),
+        ]
+        if let c = i.custody_end_date { rows.append(("Custody part ends", txt(Show.date(c)))) }
+        if let r = i.requirements {
+            rows.append(("Requirements", txt(r.split(separator: ",").map { Show.label(YRORequirement.self, String($0)) }.joined(separator: ", "))))
+        }
+        rows.append(("Case manager", C.value(i.case_manager_id.flatMap { m.names[$0] })))
+        rows.append(("Co-worker", C.value(i.co_worker_id.flatMap { m.names[$0] })))
+        if let a = i.allocated_on { rows.append(("Allocated", txt(Show.date(a)))) }
+        if !open {
+            rows.append(("Ended", txt(Show.date(i.end_date))))
+            rows.append(("Closure reason", txt(Show.label(ClosureReason.self, i.closure_reason))))
+            rows.append(("Outcome", C.multiline(i.outcome)))
+        }
+        content.append(C.summaryList(rows))
+        if open && m.canAllocate {
+            content.append(C.buttonLink(i.case_manager_id == nil ? "Allocate" : "Reallocate", Paths.allocate(i.id), secondary: i.case_manager_id != nil))
+        }
+        if open {
+            content.append(el("h2", ["class": "heading-m"], "What is due"))
+            content.append(m.due.isEmpty ? C.p(i.case_manager_id == nil ? "Deadlines start when the intervention is allocated." : "Nothing is due.")
+                : el("ul", ["class": "list due-list"], m.due.map { d in el("li", [:], [Show.dueTag(d), txt(" " + Show.dueText(d))]) }))
+        }
+        if !m.history.isEmpty {
+            content.append(el("h2", ["class": "heading-m"], "Allocation history"))
+            content.append(C.table(caption: nil, headers: ["Allocated", "Case manager", "Co-worker", "Past the cap"], rows: m.history.map { h in
+                [txt(Show.date(h.allocated_on)), txt(m.names[h.case_manager_id] ?? "Unknown"), C.value(h.co_worker_id.flatMap { m.names[$0] }),
+                 txt(h.over_cap_confirmed ? "Yes, confirmed" : "No")]
+            }))
+        }
+        if open && m.canClose {
+            content.append(el("h2", ["class": "heading-m", "id": "close"], "Close this intervention"))
+            content.append(el("form", ["method": "post", "action": Paths.closeIntervention(i.id), "novalidate": ""], [
+                Layout.csrfField(ctx.csrf),
+                C.dateInput("end", legend: "End date", values: v, error: err("end-day") ?? err("end-month") ?? err("end-year")),
+                C.radios("closure_reason", legend: "Why is it closing?", options: ClosureReason.options, selected: v["closure_reason"], error: err("closure_reason")),
+                C.textarea("outcome", label: "Outcome for the child", value: v["outcome"], error: err("outcome")),
+                C.button("Close intervention", warning: true),
+            ]))
+        }
+        return Layout.page(title: "\(type) for \(m.child.details.fullName)", ctx, hasErrors: !errors.isEmpty, [
+            el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], content)]),
+        ])
+    }
+
+    static func allocation(_ ctx: PageContext, intervention i: InterventionRow, child: ChildRecord, workers: [WorkerRow], caseloads: [UUID: Int],
+                           cap: Int, assessmentDays: Int, values v: FormValues, errors: [FieldError], overCap: String?) -> String {
+        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        let type = Show.label(InterventionType.self, i.type)
+        var content: [H] = [C.errorSummary(errors)]
+        if let overCap {
+            content.append(el("div", ["class": "duplicate-warning", "role": "alert", "tabindex": "-1", "id": "over-cap"], [
+                el("h2", ["class": "heading-m"], "This takes the worker past the caseload cap"),
+                C.p(overCap),
+            ]))
+        }
+        content += [
+            C.h1(i.case_manager_id == nil ? "Allocate \(type.lowercased())" : "Reallocate \(type.lowercased())", caption: child.details.fullName),
+            C.p("The assessment and plan will be due \(assessmentDays) working days after allocation. The service's caseload cap is \(cap) children per worker."),
+            el("form", ["method": "post", "action": Paths.allocate(i.id), "novalidate": ""], [
+                Layout.csrfField(ctx.csrf),
+                workers.isEmpty ? C.warning("No practitioners or managers work in this service yet. An administrator can add them.")
+                    : C.radios("case_manager", legend: "Case manager", options: workers.map { w in
+                        let n = caseloads[w.id] ?? 0
+                        return (w.id.uuidString, "\(w.name) — \(n) \(n == 1 ? "child" : "children")\(n >= cap ? " (at or past the cap)" : "")")
+                    }, selected: v["case_manager"], error: err("case_manager")),
+                C.select("co_worker", label: "Co-worker (optional)", options: workers.map { ($0.id.uuidString, $0.name) }, selected: v["co_worker"],
+                         error: err("co_worker"), blank: "None"),
+                overCap == nil ? group([]) : el("div", ["class": "form-group"], [el("div", ["class": "checkboxes"], [el("div", ["class": "checkboxes__item"], [
+                    voidEl("input", ["class": "checkboxes__input", "id": "confirm_over_cap", "name": "confirm_over_cap", "type": "checkbox", "value": "yes"]),
+                    el("label", ["class": "label checkboxes__label", "for": "confirm_over_cap"], "I confirm this allocation past the cap"),
+                ])])]),
+                el("div", ["class": "button-group"], [C.button("Allocate"), C.link("Cancel", Paths.intervention(i.id), "link")]),
+            ]),
+        ]
+        return Layout.page(title: "Allocate \(type.lowercased())", ctx, hasErrors: !errors.isEmpty, [
+            el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], content)]),
+        ])
+    }
+
+    static func newForm(_ ctx: PageContext, child: ChildRecord, values v: FormValues, errors: [FieldError]) -> String {
+        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        return Layout.page(title: "Start an intervention", ctx, hasErrors: !errors.isEmpty, [
+            el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], [
+                C.errorSummary(errors),
+                C.h1("Start an intervention", caption: child.details.fullName),
+                C.p("For a court order or out-of-court work that did not come through a referral. Referrals are accepted from the referral page."),
+                el("form", ["method": "post", "action": Paths.childInterventions(child.id), "novalidate": ""], [
+                    Layout.csrfField(ctx.csrf),
+                    C.select("type", label: "Type", options: InterventionType.options, selected: v["type"], error: err("type")),
+                    C.dateInput("start", legend: "Start date (for an order, the date of the order)", values: v, error: err("start-day") ?? err("start-month") ?? err("start-year")),
+                    C.textInput("length_months", label: "Length in months (orders only)", value: v["length_months"], error: err("length_months"),
+                                hint: "Referral order 3 to 12; detention and training order 4 to 24. Prevention and out-of-court work take their usual length.",
+                                width: "input--width-4"),
+                    C.checkboxes("requirements", legend: "Requirements (youth rehabilitation orders only)", options: YRORequirement.options,
+                                 selected: v.list("requirements"), error: err("requirements")),
+                    el("div", ["class": "button-group"], [C.button("Start and allocate"), C.link("Cancel", Paths.child(child.id), "link")]),
+                ]),
+            ])]),
+        ])
+    }
+}

@@ -1,0 +1,92 @@
+import Fluent
+import Foundation
+import SQLKit
+import WaypointDomain
+
+/// An open intervention with its child, for worklists.
+struct OpenWorkRow: Decodable {
+    let id: UUID
+    let service_id: UUID
+    let child_id: UUID
+    let type: String
+    let start_date: String
+    let planned_end_date: String?
+    let end_date: String?
+    let case_manager_id: UUID?
+    let co_worker_id: UUID?
+    let allocated_on: String?
+    let first_seen_at: Date?
+    let given_name: String
+    let family_name: String
+    let preferred_name: String?
+
+    var childName: String { "\(preferred_name ?? given_name) \(family_name)" }
+    var facts: InterventionFacts? {
+        guard let type = InterventionType(rawValue: type), let start = LocalDate(iso: start_date) else { return nil }
+        return InterventionFacts(type: type, startDate: start, plannedEndDate: planned_end_date.flatMap(LocalDate.init(iso:)),
+                                 endDate: end_date.flatMap(LocalDate.init(iso:)), allocatedOn: allocated_on.flatMap(LocalDate.init(iso:)))
+    }
+}
+
+/// A worklist entry: the work and what is due on it, computed now.
+struct WorkItem {
+    let row: OpenWorkRow
+    let due: [DueItem]
+    var next: DueItem? { due.first }
+    var overdue: [DueItem] { due.filter(\.overdue) }
+}
+
+enum WorklistQuery {
+    enum Filter {
+        case worker(UUID)             // case manager or co-worker
+        case workers([UUID])          // case manager is one of these
+        case unallocated
+        case allocated
+    }
+
+    /// Open interventions (as at `today`) in `services` matching `filter`.
+    static func openWork(_ filter: Filter, in services: [UUID], today: LocalDate, on db: Database) async throws -> [OpenWorkRow] {
+        guard !services.isEmpty else { return [] }
+        let i = "interventions"
+        var b = db.sql.select()
+            .columns(["id", "service_id", "child_id", "type", "start_date", "planned_end_date", "end_date", "case_manager_id",
+                      "co_worker_id", "allocated_on", "first_seen_at"].map { SQLColumn($0, table: i) })
+            .column(SQLColumn("given_name", table: "children")).column(SQLColumn("family_name", table: "children"))
+            .column(SQLColumn("preferred_name", table: "children"))
+            .from(i)
+            .join("children", on: SQLColumn("child_id", table: i), .equal, SQLColumn("id", table: "children"))
+            .where(SQLColumn("service_id", table: i), .in, SQLBind.group(services))
+            .where(SQLColumn("start_date", table: i), .lessThanOrEqual, SQLBind(today.iso))
+            .where { $0.where(SQLColumn("end_date", table: i), .is, SQLLiteral.null).orWhere(SQLColumn("end_date", table: i), .greaterThanOrEqual, SQLBind(today.iso)) }
+        switch filter {
+        case .worker(let id):
+            b = b.where { $0.where(SQLColumn("case_manager_id", table: i), .equal, SQLBind(id)).orWhere(SQLColumn("co_worker_id", table: i), .equal, SQLBind(id)) }
+        case .workers(let ids):
+            guard !ids.isEmpty else { return [] }
+            b = b.where(SQLColumn("case_manager_id", table: i), .in, SQLBind.group(ids))
+        case .unallocated:
+            b = b.where(SQLColumn("case_manager_id", table: i), .is, SQLLiteral.null)
+        case .allocated:
+            b = b.where(SQLColumn("case_manager_id", table: i), .isNot, SQLLiteral.null)
+        }
+        return try await b.orderBy(SQLColumn("start_date", table: i)).orderBy(SQLColumn("id", table: i)).all(decoding: OpenWorkRow.self)
+    }
+
+    /// Adds what is due to each row (per service timescales), overdue and soonest first.
+    static func withDue(_ rows: [OpenWorkRow], today: LocalDate, on db: Database) async throws -> [WorkItem] {
+        let calendar = try await ServiceRules.calendar(on: db)
+        var timescales: [UUID: Timescales] = [:]
+        for s in Set(rows.map(\.service_id)) { timescales[s] = try await ServiceRules.timescales(for: s, on: db) }
+        let items = rows.map { r in
+            WorkItem(row: r, due: r.facts.map { Deadlines.outstanding($0, timescales: timescales[r.service_id]!, calendar: calendar, today: today) } ?? [])
+        }
+        return items.sorted { a, b in
+            switch (a.next, b.next) {
+            case let (x?, y?): return x.due != y.due ? x.due < y.due : a.row.childName < b.row.childName
+            case (.some, nil): return true
+            case (nil, .some): return false
+            default: return a.row.childName < b.row.childName
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+public struct OffenceInput: Equatable, Sendable {
+    public var offenceDate: LocalDate
+    public var category: OffenceCategory
+    public var description: String?
+    public var gravity: Int?
+    public var outcome: String
+    public var outcomeDate: LocalDate?
+}
+
+/// An offence and its outcome. `outcomes` are the codes of the reference table.
+public enum OffenceForm {
+    public static func parse(_ f: FormValues, outcomes: Set<String>, today: LocalDate) -> Result<OffenceInput, FormErrors> {
+        var e = FormErrors()
+        let date = Parse.date(f, "offence", label: "Offence date", required: true, notAfter: today, errors: &e)
+        let category = Parse.coded(f, "category", OffenceCategory.self, missing: "Select the offence category", errors: &e)
+        let description = Parse.text(f, "description", label: "Description", max: 1000, errors: &e)
+        let gravity = Parse.int(f, "gravity", label: "Gravity score", range: 1...5, required: false, errors: &e)
+        var outcome = f.trimmed("outcome") ?? "pending"
+        if !outcomes.contains(outcome) {
+            e.add("outcome", "Select an outcome from the list")
+            outcome = "pending"
+        }
+        var outcomeDate = Parse.date(f, "outcome_date", label: "Outcome date", required: false, notAfter: today,
+                                     notBefore: date.map { ($0, "the offence date") }, errors: &e)
+        if outcome == "pending" {
+            if outcomeDate != nil { e.add("outcome_date-day", "Leave the outcome date blank while the outcome is pending") }
+            outcomeDate = nil
+        } else if outcomeDate == nil && e.message(for: "outcome_date-day") == nil {
+            e.add("outcome_date-day", "Enter the date of the outcome")
+        }
+        guard e.isEmpty, let date, let category else { return .failure(e) }
+        return .success(OffenceInput(offenceDate: date, category: category, description: description, gravity: gravity,
+                                     outcome: outcome, outcomeDate: outcomeDate))
+    }
+}
+
+public struct HearingInput: Equatable, Sendable {
+    public var hearingDate: LocalDate
+    public var court: String
+    public var result: String
+}
+
+public enum HearingForm {
+    public static func parse(_ f: FormValues) -> Result<HearingInput, FormErrors> {
+        var e = FormErrors()
+        let date = Parse.date(f, "hearing", label: "Hearing date", required: true, errors: &e)
+        let court = Parse.text(f, "court", label: "Court", required: "Enter the court", max: 200, errors: &e)
+        let result = Parse.text(f, "result", label: "Result", required: "Enter the result, or 'adjourned' and why", errors: &e)
+        guard e.isEmpty, let date, let court, let result else { return .failure(e) }
+        return .success(HearingInput(hearingDate: date, court: court, result: result))
+    }
+}
+
+/// A new outcome code added by an administrator, with the attributes reports depend on.
+public enum OutcomeTypeForm {
+    public static func parse(_ f: FormValues, existing: Set<String>) -> Result<OutcomeType, FormErrors> {
+        var e = FormErrors()
+        let code = f.trimmed("code")?.lowercased()
+        if code == nil { e.add("code", "Enter a code, like youth_diversion_order") }
+        else if code!.range(of: "^[a-z][a-z0-9_]{1,49}$", options: .regularExpression) == nil {
+            e.add("code", "Code must be lower case letters, digits and underscores, starting with a letter")
+        } else if existing.contains(code!) { e.add("code", "This code already exists") }
+        let label = Parse.text(f, "label", label: "Name", required: "Enter the name users will see", max: 200, errors: &e)
+        let tier = f.trimmed("tier")
+        if tier == nil || !OutcomeType.tiers.map(\.code).contains(tier!) { e.add("tier", "Select the tier") }
+        func yesNo(_ key: String, _ question: String) -> Bool? {
+            switch f.trimmed(key) {
+            case "yes": return true
+            case "no": return false
+            default: e.add(key, "Select whether it \(question)"); return nil
+            }
+        }
+        let entry = yesNo("counts_as_entry", "counts as an entry to the justice system")
+        let conviction = yesNo("conviction", "is a conviction")
+        let custodial = yesNo("custodial", "is custodial")
+        guard e.isEmpty, let code, let label, let tier, let entry, let conviction, let custodial else { return .failure(e) }
+        return .success(OutcomeType(code: code, label: label, tier: tier, countsAsEntry: entry, conviction: conviction, custodial: custodial))
+    }
+}
