@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import WaypointDomain
 
@@ -52,15 +53,123 @@ enum DemoData {
                 try await u.create(on: db)
                 if role != .admin { try await UserService(userID: u.id!, serviceID: service.id!).create(on: db) }
             }
+            var childIDs: [UUID] = []
             for i in 0..<childCount {
                 let child = makeChild(i, &rng, today: today)
-                _ = try await ChildStore.insert(child, serviceID: service.id!, on: db, now: now, externalID: String(format: "DEMO%04d", i + 1))
+                childIDs.append(try await ChildStore.insert(child, serviceID: service.id!, on: db, now: now, externalID: String(format: "DEMO%04d", i + 1)))
             }
+            try await loadJourney(on: db, serviceID: service.id!, children: childIDs, hash: hash, today: today, now: now)
             try await Audit.record(on: db, at: now, userID: nil, userEmail: "command line", action: "demo_loaded",
                                    details: "\(childCount) children")
             return childCount
         }
         return .loaded(count)
+    }
+
+    /// Teams, more case workers, and each child's journey: pending and screened-out referrals,
+    /// prevention, diversion and out-of-court work, court orders, and offences with outcomes.
+    static func loadJourney(on db: Database, serviceID: UUID, children: [UUID], hash: String, today: LocalDate, now: Date) async throws {
+        var rng = SeededGenerator(seed: 77_001)
+        let north = UUID(), south = UUID()
+        for (id, name) in [(north, "North and East team"), (south, "South and West team")] {
+            try await db.sql.insert(into: "teams").columns("id", "service_id", "name").values(SQLBind(id), SQLBind(serviceID), SQLBind(name)).run()
+        }
+        var workers: [UUID] = []
+        let practitioner = try await User.query(on: db).filter(\.$email == email(for: .practitioner)).first()!
+        try await db.sql.update("users").set("team_id", to: SQLBind(north)).where("id", .equal, SQLBind(practitioner.id!)).run()
+        workers.append(practitioner.id!)
+        for (i, name) in ["Amir Hussain", "Beth Morgan", "Dan Fletcher", "Grace Adeyemi"].enumerated() {
+            let u = User(email: name.lowercased().replacingOccurrences(of: " ", with: ".") + "@\(emailDomain)", name: name, passwordHash: hash, role: .practitioner)
+            try await u.create(on: db)
+            try await UserService(userID: u.id!, serviceID: serviceID).create(on: db)
+            try await db.sql.update("users").set("team_id", to: SQLBind(i < 2 ? north : south)).where("id", .equal, SQLBind(u.id!)).run()
+            workers.append(u.id!)
+        }
+        let manager = try await User.query(on: db).filter(\.$email == email(for: .manager)).first()!.id!
+        let calendar = try await ServiceRules.calendar(on: db)
+        func workingDaysAgo(_ n: Int) -> LocalDate {
+            var d = today
+            var left = n
+            while left > 0 { d = d.adding(days: -1); if calendar.isWorkingDay(d) { left -= 1 } }
+            return d
+        }
+        for (index, child) in children.enumerated() {
+            let roll = Int(rng.next() % 100)
+            let source = pick(ReferralSource.allCases, &rng)
+            let reason = pick(["Arrested with older peers; concerns about exploitation", "Repeated missing episodes and anti-social behaviour",
+                               "School report escalating behaviour and fights", "Community resolution for criminal damage; parents asking for help",
+                               "Possession of cannabis; worries about who supplies it"], &rng)
+            switch roll {
+            case 0..<12:
+                // Waiting for screening.
+                let received = workingDaysAgo(Int(rng.next() % 8))
+                _ = try await ReferralStore.insert(ReferralInput(receivedOn: received, source: source, referrerName: nil, referrerOrganisation: nil,
+                                                                 reasons: reason, consent: .given, policeReference: nil),
+                                                   childID: child, serviceID: serviceID, recordedBy: manager, on: db, now: now)
+            case 12..<22:
+                // Screened out to another service.
+                let received = today.adding(days: -Int(20 + rng.next() % 200))
+                let id = try await ReferralStore.insert(ReferralInput(receivedOn: received, source: source, referrerName: nil, referrerOrganisation: nil,
+                                                                      reasons: reason, consent: .given, policeReference: nil),
+                                                        childID: child, serviceID: serviceID, recordedBy: manager, on: db, now: now)
+                let row = try await ReferralStore.find(id, in: [serviceID], on: db)!
+                _ = try await ReferralStore.screen(row, ScreeningInput(decision: .screenedOut, decidedOn: calendar.adding(workingDays: 3, to: received),
+                                                                       reasons: "Needs are best met by family support", interventionType: nil,
+                                                                       destination: pick(ScreenOutDestination.allCases.filter { $0 != .otherService }, &rng),
+                                                                       destinationService: nil), by: manager, on: db, now: now)
+            case 22..<72:
+                // Accepted to voluntary, diversion or out-of-court work.
+                let type = pick([InterventionType.prevention, .prevention, .turnaround, .diversion, .outcome22, .youthCaution, .youthConditionalCaution], &rng)
+                let received = today.adding(days: -Int(rng.next() % 170))
+                let id = try await ReferralStore.insert(ReferralInput(receivedOn: received, source: type.kind == .voluntary ? source : .police,
+                                                                      referrerName: nil, referrerOrganisation: nil, reasons: reason, consent: .given, policeReference: nil),
+                                                        childID: child, serviceID: serviceID, recordedBy: manager, on: db, now: now)
+                let row = try await ReferralStore.find(id, in: [serviceID], on: db)!
+                let decided = min(today, calendar.adding(workingDays: Int(rng.next() % 4), to: received))
+                if type.kind == .outOfCourt {
+                    let outcome = [InterventionType.diversion: "community_resolution", .outcome22: "outcome_22", .youthCaution: "youth_caution",
+                                   .youthConditionalCaution: "youth_conditional_caution"][type]!
+                    _ = try await LegalStore.insertOffence(OffenceInput(offenceDate: received.adding(days: -Int(10 + rng.next() % 30)),
+                                                                       category: pick([.criminalDamage, .theftAndHandling, .violenceAgainstThePerson, .drugs, .publicOrder], &rng),
+                                                                       description: nil, gravity: 2 + Int(rng.next() % 2), outcome: outcome, outcomeDate: received),
+                                                           childID: child, serviceID: serviceID, on: db, now: now)
+                }
+                let interventionID = try await ReferralStore.screen(row, ScreeningInput(decision: .accepted, decidedOn: decided, reasons: "Meets the criteria; child and family agree",
+                                                                                        interventionType: type, destination: nil, destinationService: nil),
+                                                                    by: manager, on: db, now: now)!
+                if decided < today.adding(days: -3) || rng.next() % 3 != 0 {
+                    let i = try await InterventionStore.find(interventionID, in: [serviceID], on: db)!
+                    try await InterventionStore.allocate(i, caseManager: pick(workers, &rng), coWorker: nil, on: min(today, decided.adding(days: 1)),
+                                                         by: manager, overCapConfirmed: false, db: db, now: now)
+                    if index % 4 != 0 { try await InterventionStore.markSeen(childID: child, by: i.case_manager_id ?? workers[0], on: db, now: now) }
+                    if let end = i.planned_end_date.flatMap(LocalDate.init(iso:)), end < today {
+                        try await InterventionStore.close(interventionID, ClosureInput(endDate: end, reason: .completed, outcome: "Plan completed; stepped down to universal services"), on: db)
+                    }
+                }
+            case 72..<84:
+                // A court order after an offence.
+                let type = pick([InterventionType.referralOrder, .referralOrder, .youthRehabilitationOrder, .detentionAndTrainingOrder], &rng)
+                let orderDate = today.adding(days: -Int(rng.next() % 200))
+                let outcome = type.rawValue
+                _ = try await LegalStore.insertOffence(OffenceInput(offenceDate: orderDate.adding(days: -Int(30 + rng.next() % 60)),
+                                                                   category: pick([.robbery, .burglary, .violenceAgainstThePerson, .drugs, .theftAndHandling], &rng),
+                                                                   description: nil, gravity: 3 + Int(rng.next() % 3), outcome: outcome, outcomeDate: orderDate),
+                                                       childID: child, serviceID: serviceID, on: db, now: now)
+                try await LegalStore.insertHearing(HearingInput(hearingDate: orderDate, court: "Demo Youth Court", result: "Sentenced: \(type.label.lowercased())"),
+                                                   childID: child, serviceID: serviceID, on: db, now: now)
+                let months = type == .referralOrder ? 6 : 12
+                let id = try await InterventionStore.insert(InterventionInput(type: type, startDate: orderDate, plannedEndDate: orderDate.adding(months: months),
+                                                                              requirements: type == .youthRehabilitationOrder ? [.supervision, .activity] : [],
+                                                                              custodyEndDate: type == .detentionAndTrainingOrder ? orderDate.adding(months: 6) : nil),
+                                                            childID: child, serviceID: serviceID, referralID: nil, on: db, now: now)
+                let i = try await InterventionStore.find(id, in: [serviceID], on: db)!
+                try await InterventionStore.allocate(i, caseManager: pick(workers, &rng), coWorker: rng.next() % 3 == 0 ? pick(workers, &rng) : nil,
+                                                     on: min(today, orderDate.adding(days: 1)), by: manager, overCapConfirmed: false, db: db, now: now)
+                try await InterventionStore.markSeen(childID: child, by: i.case_manager_id ?? workers[0], on: db, now: now)
+            default:
+                break  // on the register only
+            }
+        }
     }
 
     static let girls = ["Amelia", "Olivia", "Isla", "Ava", "Mia", "Zoë", "Chloé", "Siân", "Aisha", "Fatima", "Grace", "Leah", "Niamh",

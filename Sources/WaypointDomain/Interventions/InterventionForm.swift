@@ -49,6 +49,12 @@ public struct ClosureInput: Equatable, Sendable {
     public var endDate: LocalDate
     public var reason: ClosureReason
     public var outcome: String
+
+    public init(endDate: LocalDate, reason: ClosureReason, outcome: String) {
+        self.endDate = endDate
+        self.reason = reason
+        self.outcome = outcome
+    }
 }
 
 public enum ClosureForm {

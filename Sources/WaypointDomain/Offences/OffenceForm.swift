@@ -5,6 +5,15 @@ public struct OffenceInput: Equatable, Sendable {
     public var gravity: Int?
     public var outcome: String
     public var outcomeDate: LocalDate?
+
+    public init(offenceDate: LocalDate, category: OffenceCategory, description: String?, gravity: Int?, outcome: String, outcomeDate: LocalDate?) {
+        self.offenceDate = offenceDate
+        self.category = category
+        self.description = description
+        self.gravity = gravity
+        self.outcome = outcome
+        self.outcomeDate = outcomeDate
+    }
 }
 
 /// An offence and its outcome. `outcomes` are the codes of the reference table.
@@ -38,6 +47,12 @@ public struct HearingInput: Equatable, Sendable {
     public var hearingDate: LocalDate
     public var court: String
     public var result: String
+
+    public init(hearingDate: LocalDate, court: String, result: String) {
+        self.hearingDate = hearingDate
+        self.court = court
+        self.result = result
+    }
 }
 
 public enum HearingForm {

@@ -6,6 +6,16 @@ public struct ReferralInput: Equatable, Sendable {
     public var reasons: String
     public var consent: Consent
     public var policeReference: String?
+
+    public init(receivedOn: LocalDate, source: ReferralSource, referrerName: String?, referrerOrganisation: String?, reasons: String, consent: Consent, policeReference: String?) {
+        self.receivedOn = receivedOn
+        self.source = source
+        self.referrerName = referrerName
+        self.referrerOrganisation = referrerOrganisation
+        self.reasons = reasons
+        self.consent = consent
+        self.policeReference = policeReference
+    }
 }
 
 /// A referral as received.
@@ -33,6 +43,15 @@ public struct ScreeningInput: Equatable, Sendable {
     public var interventionType: InterventionType?
     public var destination: ScreenOutDestination?
     public var destinationService: String?
+
+    public init(decision: ScreeningDecision, decidedOn: LocalDate, reasons: String, interventionType: InterventionType?, destination: ScreenOutDestination?, destinationService: String?) {
+        self.decision = decision
+        self.decidedOn = decidedOn
+        self.reasons = reasons
+        self.interventionType = interventionType
+        self.destination = destination
+        self.destinationService = destinationService
+    }
 }
 
 public enum ScreeningForm {
