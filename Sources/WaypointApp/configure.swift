@@ -22,6 +22,10 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
 
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(UserCommandGroup(), as: "user")
+    app.asyncCommands.use(ImportCommand(), as: "import")
+    app.asyncCommands.use(ExportCommand(), as: "export")
+    app.asyncCommands.use(SplitCommand(), as: "split")
+    app.asyncCommands.use(MergeCommand(), as: "merge")
 
     try routes(app)
 }

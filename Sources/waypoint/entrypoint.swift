@@ -1,14 +1,18 @@
+import Foundation
 import Logging
 import Vapor
 import WaypointApp
 
-/// `waypoint serve | migrate | demo | user create | --help`.
+/// `waypoint serve | migrate | demo | user create | import | export | split | merge | --help`.
+/// A command that fails prints its message and exits 1 — never a stack trace.
 @main
 enum Entrypoint {
-    static func main() async throws {
-        var env = try Environment.detect()
-        try LoggingSystem.bootstrap(from: &env)
-        let app = try await Application.make(env)
+    static func main() async {
+        var env: Environment
+        do { env = try Environment.detect() } catch { fail("\(error)") }
+        do { try LoggingSystem.bootstrap(from: &env) } catch { fail("\(error)") }
+        let app: Application
+        do { app = try await Application.make(env) } catch { fail("\(error)") }
         do {
             try await configure(app, Settings.fromEnvironment())
             // `serve` creates and migrates the database automatically.
@@ -18,10 +22,14 @@ enum Entrypoint {
             }
             try await app.execute()
         } catch {
-            app.logger.report(error: error)
             try? await app.asyncShutdown()
-            throw error
+            fail(String(describing: error))
         }
-        try await app.asyncShutdown()
+        try? await app.asyncShutdown()
+    }
+
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data(("Error: " + message + "\n").utf8))
+        exit(1)
     }
 }

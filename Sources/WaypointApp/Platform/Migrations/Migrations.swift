@@ -17,5 +17,7 @@ enum Migrations {
         M0012_CreateInterventions(),
         M0013_CreateOffences(),
         M0014_CreateTimescaleSettings(),
+        M0015_CreatePopulation(),
+        M0016_IndexExternalIDs(),
     ]
 }

@@ -1,0 +1,302 @@
+import Fluent
+import Foundation
+import SQLKit
+import WaypointDomain
+
+/// Imports a validated bundle: all-or-nothing, matched on service + external id, so importing
+/// the same bundle twice changes nothing the second time. Changed rows update their records
+/// and are audited.
+enum Importer {
+    struct FileReport: Equatable, Sendable {
+        var created = 0
+        var updated = 0
+        var unchanged = 0
+    }
+
+    struct Report: Sendable {
+        var files: [(String, FileReport)] = []
+        var lines: [String] {
+            files.map { "\($0.0): \($0.1.created) created, \($0.1.updated) updated, \($0.1.unchanged) unchanged" }
+        }
+    }
+
+    enum Outcome {
+        case invalid([Interchange.Problem])
+        case imported(Report)
+    }
+
+    /// Who is importing, for the audit log.
+    struct Actor: Sendable {
+        let userID: UUID?
+        let email: String
+    }
+
+    static func context(on db: Database, today: LocalDate) async throws -> Interchange.Context {
+        struct S: Decodable { let code: String }
+        let codes = Set(try await db.sql.select().column("code").from("services").all(decoding: S.self).map(\.code))
+        struct C: Decodable { let external_id: String; let code: String }
+        let existing = try await db.sql.select()
+            .column(SQLColumn("external_id", table: "children")).column(SQLColumn("code", table: "services"))
+            .from("children").join("services", on: SQLColumn("service_id", table: "children"), .equal, SQLColumn("id", table: "services"))
+            .where(SQLColumn("external_id", table: "children"), .isNot, SQLLiteral.null)
+            .all(decoding: C.self)
+        var byID: [String: Set<String>] = [:]
+        for c in existing { byID[c.external_id, default: []].insert(c.code) }
+        struct U: Decodable { let email: String }
+        let emails = Set(try await db.sql.select().column("email").from("users").all(decoding: U.self).map(\.email))
+        let outcomes = Set(try await ServiceRules.outcomeTypes(on: db).map(\.code))
+        return Interchange.Context(serviceCodes: codes, existingChildren: byID, userEmails: emails, outcomeCodes: outcomes, today: today)
+    }
+
+    static func run(_ files: [String: Data], on db: Database, actor: Actor, today: LocalDate, now: Date, dryRun: Bool) async throws -> Outcome {
+        let ctx = try await context(on: db, today: today)
+        switch Interchange.validate(files, context: ctx) {
+        case .failure(let p):
+            return .invalid(p.list)
+        case .success(let plan):
+            if dryRun {
+                // Apply inside a transaction that is rolled back, so the report is exact.
+                do {
+                    try await db.transaction { tx in
+                        throw DryRun(report: try await apply(plan, on: tx, actor: actor, now: now))
+                    }
+                } catch let dry as DryRun {
+                    return .imported(dry.report)
+                }
+                return .imported(Report())
+            }
+            let report = try await db.transaction { tx in try await apply(plan, on: tx, actor: actor, now: now) }
+            return .imported(report)
+        }
+    }
+
+    struct DryRun: Error { let report: Report }
+
+    static let batch = 400
+
+    /// Inserts rows in multi-row statements.
+    static func insertAll(_ table: String, columns: [String], rows: [[any SQLExpression]], on db: Database) async throws {
+        var start = 0
+        while start < rows.count {
+            let end = min(start + batch, rows.count)
+            var b = db.sql.insert(into: table).columns(columns)
+            for r in rows[start..<end] { b = b.values(r) }
+            try await b.run()
+            start = end
+        }
+    }
+
+    static func apply(_ plan: Interchange.Plan, on db: Database, actor: Actor, now: Date) async throws -> Report {
+        var report = Report()
+        let sql = db.sql
+        func audit(_ action: String, service: UUID?, child: UUID?, details: String) async throws {
+            try await Audit.record(on: db, at: now, userID: actor.userID, userEmail: actor.email, action: action, serviceID: service, childID: child, details: details)
+        }
+
+        // Services.
+        struct S: Decodable { let id: UUID; let code: String; let name: String }
+        var services = Dictionary(uniqueKeysWithValues: try await sql.select().columns("id", "code", "name").from("services").all(decoding: S.self).map { ($0.code, $0) })
+        if plan.present.contains(Interchange.services.name) {
+            var r = FileReport()
+            for s in plan.services {
+                if let existing = services[s.code] {
+                    if existing.name == s.name { r.unchanged += 1; continue }
+                    try await sql.update("services").set("name", to: SQLBind(s.name)).where("id", .equal, SQLBind(existing.id)).run()
+                    try await audit("import_update_service", service: existing.id, child: nil, details: "name \(existing.name) → \(s.name)")
+                    services[s.code] = S(id: existing.id, code: s.code, name: s.name)
+                    r.updated += 1
+                } else {
+                    let id = UUID()
+                    try await sql.insert(into: "services").columns("id", "code", "name", "caseload_cap", "created_at")
+                        .values(SQLBind(id), SQLBind(s.code), SQLBind(s.name), SQLBind(25), SQLBind(now)).run()
+                    services[s.code] = S(id: id, code: s.code, name: s.name)
+                    r.created += 1
+                }
+            }
+            report.files.append((Interchange.services.name, r))
+        }
+
+        // Children: existing rows of the bundle's services, keyed by service + external id.
+        var childIDs: [String: UUID] = [:]          // external id → internal id (bundle children first)
+        var childService: [String: UUID] = [:]
+        let childColumns = ChildDetails.empty.fields.map(\.column)
+        struct Existing { let id: UUID; let service: UUID; let version: Int; let values: [String: String?] }
+        var existingChildren: [String: Existing] = [:]   // "service|external"
+        let serviceIDs = Set(plan.children.compactMap { services[$0.serviceCode]?.id })
+        if !serviceIDs.isEmpty {
+            let rows = try await sql.select().columns(["id", "service_id", "version", "external_id"] + childColumns).from("children")
+                .where("service_id", .in, SQLBind.group(Array(serviceIDs)))
+                .where("external_id", .isNot, SQLLiteral.null).all()
+            for row in rows {
+                let id = try row.decode(column: "id", as: UUID.self)
+                let service = try row.decode(column: "service_id", as: UUID.self)
+                let ext = try row.decode(column: "external_id", as: String.self)
+                var values: [String: String?] = [:]
+                for c in childColumns { values[c] = try row.decode(column: c, as: String?.self) }
+                existingChildren["\(service.uuidString)|\(ext)"] = Existing(id: id, service: service, version: try row.decode(column: "version", as: Int.self), values: values)
+            }
+        }
+        if plan.present.contains(Interchange.children.name) {
+            var r = FileReport()
+            var inserts: [[any SQLExpression]] = []
+            for c in plan.children {
+                let service = services[c.serviceCode]!.id
+                let fields = c.details.fields
+                if let e = existingChildren["\(service.uuidString)|\(c.childID)"] {
+                    childIDs[c.childID] = e.id
+                    childService[c.childID] = service
+                    // Compare the fields the bundle carries; keep what Waypoint adds (what matters, strengths…).
+                    let carried = Set(["given_name", "family_name", "date_of_birth", "sex", "ethnicity", "ethnicity_group", "care_status", "send", "ehcp",
+                                       "postcode", "district", "pnc_id", "upn", "nhs_number"])
+                    let changes = fields.filter { carried.contains($0.column) && (e.values[$0.column] ?? nil) != $0.value }
+                    if changes.isEmpty { r.unchanged += 1; continue }
+                    var u = sql.update("children").set("version", to: SQLBind(e.version + 1)).set("updated_at", to: SQLBind(now))
+                    for f in changes { u = u.set(SQLIdentifier(f.column), to: SQLBind(f.value)) }
+                    // Keep the search name in step with the names.
+                    var names = [String: String?]()
+                    for f in fields where ["given_name", "family_name"].contains(f.column) { names[f.column] = f.value }
+                    let preferred = e.values["preferred_name"] ?? nil
+                    u = u.set("search_name", to: SQLBind(SearchText.fold([names["given_name"] ?? nil, preferred, names["family_name"] ?? nil].compactMap { $0 }.joined(separator: " "))))
+                    try await u.where("id", .equal, SQLBind(e.id)).run()
+                    let diff = changes.filter { $0.column != "ethnicity_group" }.map { FieldChange(field: $0.column, from: e.values[$0.column] ?? nil, to: $0.value) }
+                    try await audit("update_child", service: service, child: e.id, details: Audit.encode(diff))
+                    r.updated += 1
+                } else {
+                    let id = UUID()
+                    childIDs[c.childID] = id
+                    childService[c.childID] = service
+                    inserts.append([SQLBind(id), SQLBind(service), SQLBind(1), SQLBind(now), SQLBind(now), SQLBind(c.childID)] + fields.map { SQLBind($0.value) })
+                    r.created += 1
+                }
+            }
+            try await insertAll("children", columns: ["id", "service_id", "version", "created_at", "updated_at", "external_id"] + childColumns, rows: inserts, on: db)
+            if r.created > 0 { try await audit("import_children", service: nil, child: nil, details: "\(r.created) children created by import") }
+            report.files.append((Interchange.children.name, r))
+        }
+        // Children referred to but not in the bundle: already in Waypoint (validation checked it is one service).
+        let missing = Set(plan.referrals.map(\.childID) + plan.offences.map(\.childID) + plan.interventions.map(\.childID)).subtracting(childIDs.keys)
+        if !missing.isEmpty {
+            struct C: Decodable { let id: UUID; let service_id: UUID; let external_id: String }
+            let rows = try await sql.select().columns("id", "service_id", "external_id").from("children")
+                .where("external_id", .in, SQLBind.group(Array(missing))).all(decoding: C.self)
+            for c in rows { childIDs[c.external_id] = c.id; childService[c.external_id] = c.service_id }
+        }
+
+        /// Existing rows of a table for these services, keyed "service|external".
+        func existing(_ table: String, _ columns: [String]) async throws -> [String: (id: UUID, values: [String: String?])] {
+            let services = Set(childService.values)
+            guard !services.isEmpty else { return [:] }
+            var out: [String: (id: UUID, values: [String: String?])] = [:]
+            let rows = try await sql.select().columns(["id", "service_id", "external_id"] + columns).from(table)
+                .where("service_id", .in, SQLBind.group(Array(services))).where("external_id", .isNot, SQLLiteral.null).all()
+            for row in rows {
+                var values: [String: String?] = [:]
+                for c in columns {
+                    if let s = try? row.decode(column: c, as: String?.self) { values[c] = s }
+                    else if let uuid = try? row.decode(column: c, as: UUID?.self) { values[c] = uuid.uuidString }
+                    else if let n = try? row.decode(column: c, as: Int?.self) { values[c] = String(n) }
+                }
+                out["\(try row.decode(column: "service_id", as: UUID.self).uuidString)|\(try row.decode(column: "external_id", as: String.self))"] =
+                    (try row.decode(column: "id", as: UUID.self), values)
+            }
+            return out
+        }
+
+        /// Upserts rows of one file: `values` are the columns the bundle carries (as text for comparison).
+        func upsert(_ file: String, table: String, rows: [(external: String, child: String, values: [(String, String?)], extra: [(String, any SQLExpression)])]) async throws {
+            guard plan.present.contains(file) else { return }
+            var r = FileReport()
+            let columns = rows.first.map { $0.values.map(\.0) } ?? []
+            let current = try await existing(table, columns + ["child_id"])
+            var inserts: [[any SQLExpression]] = []
+            var insertColumns: [String] = []
+            for row in rows {
+                let child = childIDs[row.child]!
+                let service = childService[row.child]!
+                let values = row.values + [("child_id", child.uuidString)]
+                if let e = current["\(service.uuidString)|\(row.external)"] {
+                    let changed = values.filter { col, v in
+                        let old = e.values[col] ?? nil
+                        return col == "child_id" ? old?.lowercased() != v?.lowercased() : old != v
+                    }
+                    if changed.isEmpty { r.unchanged += 1; continue }
+                    var u = sql.update(table)
+                    for (col, v) in changed {
+                        if col == "child_id" { u = u.set("child_id", to: SQLBind(child)) }
+                        else if col == "gravity" { u = u.set("gravity", to: SQLBind(v.flatMap { Int($0) })) }
+                        else if col == "case_manager_id" { u = u.set("case_manager_id", to: SQLBind(v.flatMap { UUID(uuidString: $0) })) }
+                        else { u = u.set(SQLIdentifier(col), to: SQLBind(v)) }
+                    }
+                    try await u.where("id", .equal, SQLBind(e.id)).run()
+                    try await audit("import_update_\(table)", service: service, child: child,
+                                    details: changed.map { "\($0.0): \((e.values[$0.0] ?? nil) ?? "—") → \($0.1 ?? "—")" }.joined(separator: "; "))
+                    r.updated += 1
+                } else {
+                    insertColumns = ["id", "service_id", "child_id", "external_id", "created_at"] + row.values.map(\.0) + row.extra.map(\.0)
+                    var v: [any SQLExpression] = [SQLBind(UUID()), SQLBind(service), SQLBind(child), SQLBind(row.external), SQLBind(now)]
+                    for (col, value) in row.values {
+                        if col == "gravity" { v.append(SQLBind(value.flatMap { Int($0) })) }
+                        else if col == "case_manager_id" { v.append(SQLBind(value.flatMap { UUID(uuidString: $0) })) }
+                        else { v.append(SQLBind(value)) }
+                    }
+                    v += row.extra.map(\.1)
+                    inserts.append(v)
+                    r.created += 1
+                }
+            }
+            try await insertAll(table, columns: insertColumns, rows: inserts, on: db)
+            report.files.append((file, r))
+        }
+
+        try await upsert(Interchange.referrals.name, table: "referrals", rows: plan.referrals.map { x in
+            (x.referralID, x.childID, [("received_on", x.receivedOn.iso), ("source", x.source.rawValue), ("decision", x.decision.rawValue),
+                                       ("decided_on", x.decidedOn?.iso), ("destination", x.destination?.rawValue), ("intervention_type", x.interventionType?.rawValue)],
+             [("reasons", SQLBind("")), ("consent", SQLBind(""))])
+        })
+        try await upsert(Interchange.offences.name, table: "offences", rows: plan.offences.map { x in
+            (x.offenceID, x.childID, [("offence_date", x.offenceDate.iso), ("category", x.category.rawValue), ("gravity", x.gravity.map(String.init)),
+                                      ("outcome", x.outcome), ("outcome_date", x.outcomeDate?.iso)], [])
+        })
+        var userIDs: [String: UUID] = [:]
+        let emails = Set(plan.interventions.compactMap(\.caseManager))
+        if !emails.isEmpty {
+            for u in try await User.query(on: db).filter(\.$email ~~ Array(emails)).all() { userIDs[u.email] = u.id }
+        }
+        try await upsert(Interchange.interventions.name, table: "interventions", rows: plan.interventions.map { x in
+            let manager = x.caseManager.flatMap { userIDs[$0] }
+            return (x.interventionID, x.childID, [("type", x.type.rawValue), ("start_date", x.startDate.iso), ("end_date", x.endDate?.iso),
+                                                  ("case_manager_id", manager?.uuidString), ("closure_reason", x.closureReason?.rawValue)],
+                    [("planned_end_date", SQLBind(Deadlines.plannedEnd(type: x.type, start: x.startDate, lengthMonths: nil)?.iso)),
+                     ("allocated_on", SQLBind(manager == nil ? nil : x.startDate.iso)), ("first_seen_at", SQLBind(now))])
+        })
+
+        if plan.present.contains(Interchange.population.name) {
+            var r = FileReport()
+            struct P: Decodable { let id: UUID; let service_id: UUID; let year: Int; let age: Int; let sex: String; let ethnicity_group: String; let count: Int }
+            var current: [String: P] = [:]
+            for p in try await sql.select().columns("id", "service_id", "year", "age", "sex", "ethnicity_group", "count").from("population").all(decoding: P.self) {
+                current["\(p.service_id.uuidString)|\(p.year)|\(p.age)|\(p.sex)|\(p.ethnicity_group)"] = p
+            }
+            var inserts: [[any SQLExpression]] = []
+            for p in plan.population {
+                let service = services[p.serviceCode]!.id
+                if let e = current["\(service.uuidString)|\(p.year)|\(p.age)|\(p.sex.rawValue)|\(p.ethnicityGroup.rawValue)"] {
+                    if e.count == p.count { r.unchanged += 1; continue }
+                    try await sql.update("population").set("count", to: SQLBind(p.count)).where("id", .equal, SQLBind(e.id)).run()
+                    r.updated += 1
+                } else {
+                    inserts.append([SQLBind(UUID()), SQLBind(service), SQLBind(p.year), SQLBind(p.age), SQLBind(p.sex.rawValue), SQLBind(p.ethnicityGroup.rawValue), SQLBind(p.count)])
+                    r.created += 1
+                }
+            }
+            try await insertAll("population", columns: ["id", "service_id", "year", "age", "sex", "ethnicity_group", "count"], rows: inserts, on: db)
+            report.files.append((Interchange.population.name, r))
+        }
+        return report
+    }
+}
+
+extension ChildDetails {
+    /// A placeholder used only for its list of columns.
+    static let empty = ChildDetails(givenName: "", familyName: "", dateOfBirth: LocalDate(year: 2000, month: 1, day: 1)!, sex: .unknown, ethnicity: .notStated)
+}

@@ -1,0 +1,119 @@
+import Fluent
+import Foundation
+import SQLKit
+import WaypointDomain
+
+/// Moving children between services: transfer one child, split a service, merge two.
+/// A child moves with every record that belongs to them, and each move is audited.
+enum ServiceMoves {
+    /// Tables whose rows belong to a child and carry the service.
+    static let childTables = ["referrals", "interventions", "offences", "court_hearings", "case_consultations"]
+
+    struct Counts: Equatable, Sendable {
+        var children = 0
+        var records: [String: Int] = [:]
+        var lines: [String] {
+            ["children: \(children)"] + ServiceMoves.childTables.map { "\($0): \(records[$0] ?? 0)" }
+        }
+    }
+
+    struct MoveError: Error, CustomStringConvertible { let description: String }
+
+    static func count(_ children: [UUID], on db: Database) async throws -> Counts {
+        var c = Counts(children: children.count)
+        guard !children.isEmpty else { return c }
+        for table in childTables {
+            var n = 0
+            for chunk in stride(from: 0, to: children.count, by: 500).map({ Array(children[$0..<min($0 + 500, children.count)]) }) {
+                n += try await db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
+                    .where("child_id", .in, SQLBind.group(chunk)).first(decoding: Count.self)?.n ?? 0
+            }
+            c.records[table] = n
+        }
+        return c
+    }
+
+    /// Moves children (with all their records) to `target`. Refuses when a child's external id
+    /// is already used in the target service.
+    static func move(_ children: [UUID], to target: UUID, reason: String, actor: Importer.Actor, on db: Database, now: Date) async throws {
+        guard !children.isEmpty else { return }
+        struct C: Decodable { let id: UUID; let service_id: UUID; let external_id: String? }
+        var rows: [C] = []
+        for chunk in stride(from: 0, to: children.count, by: 500).map({ Array(children[$0..<min($0 + 500, children.count)]) }) {
+            rows += try await db.sql.select().columns("id", "service_id", "external_id").from("children").where("id", .in, SQLBind.group(chunk)).all(decoding: C.self)
+        }
+        let externals = rows.compactMap(\.external_id)
+        if !externals.isEmpty {
+            struct E: Decodable { let external_id: String }
+            var clashes: [String] = []
+            for chunk in stride(from: 0, to: externals.count, by: 500).map({ Array(externals[$0..<min($0 + 500, externals.count)]) }) {
+                clashes += try await db.sql.select().column("external_id").from("children").where("service_id", .equal, SQLBind(target))
+                    .where("external_id", .in, SQLBind.group(chunk)).all(decoding: E.self).map(\.external_id)
+            }
+            if !clashes.isEmpty {
+                throw MoveError(description: "the receiving service already has children with the ids \(clashes.prefix(10).joined(separator: ", ")): nothing was moved")
+            }
+        }
+        for chunk in stride(from: 0, to: children.count, by: 500).map({ Array(children[$0..<min($0 + 500, children.count)]) }) {
+            try await db.sql.update("children").set("service_id", to: SQLBind(target)).set("updated_at", to: SQLBind(now))
+                .where("id", .in, SQLBind.group(chunk)).run()
+            for table in childTables {
+                try await db.sql.update(table).set("service_id", to: SQLBind(target)).where("child_id", .in, SQLBind.group(chunk)).run()
+            }
+        }
+        for c in rows where c.service_id != target {
+            try await Audit.record(on: db, at: now, userID: actor.userID, userEmail: actor.email, action: "transfer_child", serviceID: target, childID: c.id,
+                                   details: "from service \(c.service_id.uuidString) to \(target.uuidString): \(reason)")
+        }
+    }
+
+    static func service(code: String, on db: Database) async throws -> Service? {
+        try await Service.query(on: db).filter(\.$code == code).first()
+    }
+
+    /// The children of `from` in the given districts (case-insensitive) or with the given ids
+    /// (external id or internal id).
+    static func select(from: UUID, districts: [String], ids: [String], on db: Database) async throws -> [UUID] {
+        struct C: Decodable { let id: UUID; let district: String?; let external_id: String? }
+        let all = try await db.sql.select().columns("id", "district", "external_id").from("children").where("service_id", .equal, SQLBind(from)).all(decoding: C.self)
+        let d = Set(districts.map { $0.lowercased() })
+        let i = Set(ids.map { $0.lowercased() })
+        return all.filter { c in
+            (c.district.map { d.contains($0.lowercased()) } ?? false) || i.contains(c.id.uuidString.lowercased()) || (c.external_id.map { i.contains($0.lowercased()) } ?? false)
+        }.map(\.id)
+    }
+
+    /// Merges `from` into `into`: children and their records, teams, user grants and population;
+    /// then removes the emptied service.
+    static func merge(from: Service, into: Service, actor: Importer.Actor, on db: Database, now: Date) async throws -> Counts {
+        struct C: Decodable { let id: UUID }
+        let children = try await db.sql.select().column("id").from("children").where("service_id", .equal, SQLBind(from.id!)).all(decoding: C.self).map(\.id)
+        let counts = try await count(children, on: db)
+        try await move(children, to: into.id!, reason: "merge of \(from.code) into \(into.code)", actor: actor, on: db, now: now)
+        try await db.sql.update("teams").set("service_id", to: SQLBind(into.id!)).where("service_id", .equal, SQLBind(from.id!)).run()
+        // User grants: everyone in `from` now works in `into`.
+        let fromGrants = try await UserService.query(on: db).filter(\.$serviceID == from.id!).all()
+        let intoUsers = Set(try await UserService.query(on: db).filter(\.$serviceID == into.id!).all().map(\.userID))
+        for g in fromGrants where !intoUsers.contains(g.userID) { try await UserService(userID: g.userID, serviceID: into.id!).create(on: db) }
+        try await UserService.query(on: db).filter(\.$serviceID == from.id!).delete()
+        // Population: the merged area is the sum of both.
+        struct P: Decodable { let id: UUID; let year: Int; let age: Int; let sex: String; let ethnicity_group: String; let count: Int }
+        let intoPop = try await db.sql.select().columns("id", "year", "age", "sex", "ethnicity_group", "count").from("population").where("service_id", .equal, SQLBind(into.id!)).all(decoding: P.self)
+        var byKey = Dictionary(uniqueKeysWithValues: intoPop.map { ("\($0.year)|\($0.age)|\($0.sex)|\($0.ethnicity_group)", $0) })
+        for p in try await db.sql.select().columns("id", "year", "age", "sex", "ethnicity_group", "count").from("population").where("service_id", .equal, SQLBind(from.id!)).all(decoding: P.self) {
+            let key = "\(p.year)|\(p.age)|\(p.sex)|\(p.ethnicity_group)"
+            if let e = byKey[key] {
+                try await db.sql.update("population").set("count", to: SQLBind(e.count + p.count)).where("id", .equal, SQLBind(e.id)).run()
+                try await db.sql.delete(from: "population").where("id", .equal, SQLBind(p.id)).run()
+                byKey[key] = P(id: e.id, year: e.year, age: e.age, sex: e.sex, ethnicity_group: e.ethnicity_group, count: e.count + p.count)
+            } else {
+                try await db.sql.update("population").set("service_id", to: SQLBind(into.id!)).where("id", .equal, SQLBind(p.id)).run()
+            }
+        }
+        try await db.sql.delete(from: "timescale_settings").where("service_id", .equal, SQLBind(from.id!)).run()
+        try await db.sql.delete(from: "services").where("id", .equal, SQLBind(from.id!)).run()
+        try await Audit.record(on: db, at: now, userID: actor.userID, userEmail: actor.email, action: "merge_services", serviceID: into.id,
+                               details: "\(from.code) (\(from.name)) merged into \(into.code): \(counts.children) children")
+        return counts
+    }
+}
