@@ -26,6 +26,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.asyncCommands.use(ExportCommand(), as: "export")
     app.asyncCommands.use(SplitCommand(), as: "split")
     app.asyncCommands.use(MergeCommand(), as: "merge")
+    app.asyncCommands.use(GenerateBundleCommand(), as: "generate-bundle")
 
     try routes(app)
 }

@@ -8,9 +8,9 @@ private let commandLine = Importer.Actor(userID: nil, email: "command line")
 /// `waypoint import BUNDLE [--dry-run] [--max-file-mb N]`
 struct ImportCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "bundle", help: "A folder of CSV files or a .zip of one") var bundle: String
         @Flag(name: "dry-run", help: "Check everything and report what would change, without writing") var dryRun: Bool
-        @Option(name: "max-file-mb", help: "Refuse files larger than this (default 512)") var maxFileMB: Int?
+        @Option(name: "max-file-mb", help: "Refuse files larger than this (default 512)") var maxFileMB: String?
+        @Argument(name: "bundle", help: "A folder of CSV files or a .zip of one") var bundle: String
         init() {}
     }
     var help: String { "Import a bundle in the interchange format (all or nothing)" }
@@ -18,8 +18,9 @@ struct ImportCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await migrate(app)
+        guard let maxMB = Int(signature.maxFileMB ?? "512"), maxMB > 0 else { throw ExitError(message: "--max-file-mb must be a whole number above 0") }
         let files: [String: Data]
-        do { files = try BundleIO.read(path: signature.bundle, maxFileBytes: (signature.maxFileMB ?? 512) * 1_048_576) } catch {
+        do { files = try BundleIO.read(path: signature.bundle, maxFileBytes: maxMB * 1_048_576) } catch {
             throw ExitError(message: "\(error)")
         }
         let start = Date()
@@ -40,8 +41,8 @@ struct ImportCommand: AsyncCommand {
 /// `waypoint export [--service CODE] OUT`
 struct ExportCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "out", help: "A folder to write the CSV files into, or a path ending .zip") var out: String
         @Option(name: "service", help: "Export only this service (default: all)") var service: String?
+        @Argument(name: "out", help: "A folder to write the CSV files into, or a path ending .zip") var out: String
         init() {}
     }
     var help: String { "Export records in the interchange format" }
