@@ -18,4 +18,5 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: LegalController())
     try signedIn.register(collection: WorklistController())
     try signedIn.register(collection: ReferenceDataController())
+    try signedIn.register(collection: DataController())
 }

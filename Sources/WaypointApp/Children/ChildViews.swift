@@ -239,6 +239,7 @@ enum ChildShowView {
         if m.canStartIntervention { actions.append(C.link("Start an intervention", Paths.newIntervention(child: id))) }
         if m.canEdit { actions.append(C.link("Edit details", Paths.editChild(id))) }
         if m.canSeeAudit { actions.append(C.link("Audit trail", Paths.childAudit(id))) }
+        if m.canSeeAudit { actions.append(C.link("Transfer to another service", Paths.transferChild(id))) }
 
         var content: [H] = [
             el("div", ["class": "child-banner"], [

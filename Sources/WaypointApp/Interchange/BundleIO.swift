@@ -56,7 +56,7 @@ enum BundleIO {
 
     static func checkSize(_ name: String, _ size: Int, _ max: Int) throws {
         if size > max {
-            throw ReadError(description: "\(name): the file is \(size / 1_048_576) MB, more than the \(max / 1_048_576) MB limit for one file; split the bundle by service, or raise the limit with --max-file-mb")
+            throw ReadError(description: "\(name): the file is \(String(format: "%.1f", Double(size) / 1_048_576)) MB, more than the \(String(format: "%.1f", Double(max) / 1_048_576)) MB limit for one file; split the bundle by service, or raise the limit with --max-file-mb")
         }
     }
 

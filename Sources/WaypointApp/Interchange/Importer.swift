@@ -192,9 +192,12 @@ enum Importer {
             for row in rows {
                 var values: [String: String?] = [:]
                 for c in columns {
-                    if let s = try? row.decode(column: c, as: String?.self) { values[c] = s }
-                    else if let uuid = try? row.decode(column: c, as: UUID?.self) { values[c] = uuid.uuidString }
-                    else if let n = try? row.decode(column: c, as: Int?.self) { values[c] = String(n) }
+                    // Decode by the column's type: PostgreSQL would hand an integer's bytes to a String.
+                    switch c {
+                    case "gravity": values[c] = try row.decode(column: c, as: Int?.self).map(String.init)
+                    case "child_id", "case_manager_id": values[c] = try row.decode(column: c, as: UUID?.self)?.uuidString
+                    default: values[c] = try row.decode(column: c, as: String?.self)
+                    }
                 }
                 out["\(try row.decode(column: "service_id", as: UUID.self).uuidString)|\(try row.decode(column: "external_id", as: String.self))"] =
                     (try row.decode(column: "id", as: UUID.self), values)

@@ -37,6 +37,8 @@ public enum Action: String, CaseIterable, Sendable {
     case viewMyWork              // the practitioner's worklist
     case viewServiceWork         // the manager's service worklist and referral queue
     case manageInterventions     // start an intervention directly (e.g. a court order)
+    case importExport            // bundles in the interchange format
+    case transferChild           // move a child and their records to another service
 }
 
 /// Facts about a record that a decision may depend on.
@@ -73,8 +75,10 @@ public enum Policy {
             return [.volunteer, .practitioner, .manager].contains(role)
         case .recordReferral, .viewMyWork:
             return [.practitioner, .manager].contains(role)
-        case .viewServiceWork, .manageInterventions:
+        case .viewServiceWork, .manageInterventions, .transferChild:
             return role == .manager
+        case .importExport:
+            return [.manager, .admin].contains(role)
         }
     }
 

@@ -285,7 +285,7 @@ public enum Interchange {
             let decided = date(cell, "decided_on", problem, required: false)
             let destination = code(cell, "destination", ScreenOutDestination.self, problem, required: false)
             let type = code(cell, "intervention_type", InterventionType.self, problem, required: false)
-            if let decision, decision != .pending, decided == nil, cell("decided_on") == nil { problem("decided_on", "is empty: a \(decision.rawValue) referral needs the date of the decision") }
+            if let decision, decision != .pending, decided == nil, cell("decided_on") == nil { problem("decided_on", "is empty: a decided referral needs the date of the decision") }
             if decision == .pending, cell("decided_on") != nil { problem("decided_on", "must be empty while the decision is pending") }
             if let received, let decided, decided < received { problem("decided_on", "\(decided.iso) is before the referral was received (\(received.iso))") }
             if decision == .screenedOut, cell("destination") == nil { problem("destination", "is empty: a screened-out referral needs its destination") }

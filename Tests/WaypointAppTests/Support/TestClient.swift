@@ -11,6 +11,8 @@ final class TestClient {
     let app: Application
     var cookies: [String: String] = [:]
     var csrf: String = ""
+    /// The raw bytes of the last response (for downloads).
+    var lastBytes = Data()
 
     init(_ app: Application) { self.app = app }
 
@@ -37,6 +39,13 @@ final class TestClient {
         return try await send(.POST, path, headers: headers, body: body)
     }
 
+    /// A request with a raw body (e.g. multipart uploads).
+    func raw(_ method: HTTPMethod, _ path: String, body: Data, contentType: String) async throws -> Page {
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: contentType)
+        return try await send(method, path, headers: headers, bodyData: body)
+    }
+
     static func encode(_ s: String) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
@@ -44,12 +53,16 @@ final class TestClient {
     }
 
     private func send(_ method: HTTPMethod, _ path: String, headers extra: HTTPHeaders, body: String?) async throws -> Page {
+        try await send(method, path, headers: extra, bodyData: body.map { Data($0.utf8) })
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, headers extra: HTTPHeaders, bodyData: Data?) async throws -> Page {
         var headers = extra
         if !cookies.isEmpty {
             headers.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         }
         var buffer = ByteBufferAllocator().buffer(capacity: 0)
-        if let body { buffer.writeString(body) }
+        if let bodyData { buffer.writeBytes(bodyData) }
         let res = try await app.testing().performTest(request: TestingHTTPRequest(method: method, url: URI(path: path), headers: headers, body: buffer))
         for header in res.headers[.setCookie] {
             let pair = header.split(separator: ";", maxSplits: 1)[0]
@@ -58,7 +71,9 @@ final class TestClient {
             let value = kv.count > 1 ? String(kv[1]) : ""
             if value.isEmpty || header.lowercased().contains("max-age=0") { cookies[name] = nil } else { cookies[name] = value }
         }
-        let text = res.body.getString(at: res.body.readerIndex, length: res.body.readableBytes) ?? ""
+        let bytes = res.body.getBytes(at: res.body.readerIndex, length: res.body.readableBytes) ?? []
+        let text = String(decoding: bytes, as: UTF8.self)
+        lastBytes = Data(bytes)
         if let token = Self.firstMatch(#"name="_csrf" value="([^"]+)""#, in: text) { csrf = token }
         return Page(status: res.status, headers: res.headers, body: text)
     }

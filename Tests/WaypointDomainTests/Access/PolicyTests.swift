@@ -7,12 +7,12 @@ import WaypointDomain
         .practitioner: [.searchChildren, .viewChild, .createChild, .editChild, .viewPanelPapers, .recordReferral, .viewMyWork],
         .manager: [.searchChildren, .viewChild, .createChild, .editChild, .viewChildAudit, .viewReports, .viewReportChildren,
                    .screenReferral, .allocate, .closeIntervention, .viewVictimIdentity, .viewPanelPapers,
-                   .recordReferral, .viewMyWork, .viewServiceWork, .manageInterventions],
+                   .recordReferral, .viewMyWork, .viewServiceWork, .manageInterventions, .importExport, .transferChild],
         .victimWorker: [.searchChildren, .viewChild, .viewVictimIdentity],
         .volunteer: [.viewPanelPapers],
         .analyst: [.viewReports, .viewReportChildren],
         .board: [.viewReports],
-        .admin: [.manageUsers, .manageReferenceData],
+        .admin: [.manageUsers, .manageReferenceData, .importExport],
     ]
 
     @Test(arguments: Role.allCases)

@@ -24,7 +24,9 @@ enum Audit {
     }
 
     static func encode(_ changes: [FieldChange]) -> String {
-        let data = (try? JSONEncoder().encode(changes)) ?? Data()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(changes)) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -64,6 +64,7 @@ enum Layout {
             if u.can(.searchChildren) { links.append(("Children", Paths.children)) }
             if u.can(.manageUsers) { links.append(("Users", Paths.adminUsers)) }
             if u.can(.manageReferenceData) { links.append(("Reference data", Paths.adminServices)) }
+            if u.can(.importExport) { links.append(("Import and export", Paths.data)) }
             nav = links.map { el("li", ["class": "header__nav-item"], [el("a", ["href": $0.1], $0.0)]) }
             nav.append(el("li", ["class": "header__nav-item header__user"], [
                 el("span", [:], "\(u.name) (\(u.role.label))"),

@@ -62,3 +62,10 @@ extension Paths {
     static let adminServices = "/admin/services"
     static func adminService(_ id: UUID) -> String { "/admin/services/\(id.uuidString.lowercased())" }
 }
+
+extension Paths {
+    static let data = "/data"
+    static let dataImport = "/data/import"
+    static func dataExport(_ code: String) -> String { with("/data/export", [("service", code)]) }
+    static func transferChild(_ id: UUID) -> String { child(id) + "/transfer" }
+}

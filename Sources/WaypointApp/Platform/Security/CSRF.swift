@@ -14,7 +14,7 @@ struct CSRFMiddleware: AsyncMiddleware {
             var supplied = req.headers.first(name: "X-CSRF-Token")
             if supplied == nil {
                 // Collect the body here so the form can be read; the handler reads it again.
-                _ = try await req.body.collect(upTo: 64 * 1024 * 1024)
+                _ = try await req.body.collect(upTo: 600 * 1024 * 1024)
                 struct Field: Decodable { let _csrf: String? }
                 supplied = (try? req.content.decode(Field.self))?._csrf
             }

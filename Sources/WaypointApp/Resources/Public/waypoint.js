@@ -18,3 +18,31 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// Upload progress for large bundles: send the form with XMLHttpRequest and show a progress bar.
+document.addEventListener("DOMContentLoaded", function () {
+  var form = document.querySelector("form[data-module='upload-progress']");
+  if (!form || !window.FormData || !window.XMLHttpRequest) { return; }
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var box = form.querySelector(".upload-progress");
+    var bar = form.querySelector("progress");
+    var label = box.querySelector("label");
+    box.hidden = false;
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action);
+    xhr.upload.addEventListener("progress", function (ev) {
+      if (ev.lengthComputable) {
+        var pct = Math.round(ev.loaded * 100 / ev.total);
+        bar.value = pct;
+        label.textContent = "Uploading: " + pct + "%";
+      }
+    });
+    xhr.upload.addEventListener("load", function () { label.textContent = "Checking every row…"; bar.removeAttribute("value"); });
+    xhr.addEventListener("load", function () {
+      document.open(); document.write(xhr.responseText); document.close();
+    });
+    xhr.addEventListener("error", function () { label.textContent = "The upload failed. Check your connection and try again."; });
+    xhr.send(new FormData(form));
+  });
+});

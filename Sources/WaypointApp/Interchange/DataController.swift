@@ -1,0 +1,196 @@
+import Fluent
+import SQLKit
+import Vapor
+import WaypointDomain
+
+/// Import and export of bundles for administrators and managers, and transfer of a child.
+struct DataController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("data", use: page)
+        routes.on(.POST, "data", "import", body: .collect(maxSize: "600mb"), use: upload)
+        routes.get("data", "export", use: export)
+        routes.get("children", ":childID", "transfer", use: transferForm)
+        routes.post("children", ":childID", "transfer", use: transfer)
+    }
+
+    private func grantedServices(_ user: CurrentUser, _ req: Request) async throws -> [Service] {
+        if user.role == .admin { return try await Service.query(on: req.db).sort(\.$name).all() }
+        guard !user.serviceIDs.isEmpty else { return [] }
+        return try await Service.query(on: req.db).filter(\.$id ~~ user.serviceIDs).sort(\.$name).all()
+    }
+
+    @Sendable func page(req: Request) async throws -> Response {
+        let user = try req.authorize(.importExport)
+        return HTMLResponse.make(DataViews.page(PageContext(req), services: try await grantedServices(user, req), result: nil))
+    }
+
+    struct Upload: Content {
+        var bundle: File?
+        var dry_run: String?
+    }
+
+    @Sendable func upload(req: Request) async throws -> Response {
+        let user = try req.authorize(.importExport)
+        let services = try await grantedServices(user, req)
+        let form: Upload
+        do { form = try req.content.decode(Upload.self) } catch {
+            return HTMLResponse.make(DataViews.page(PageContext(req), services: services, result: .failed(["Choose a .zip file of the bundle to upload."])), status: .unprocessableEntity)
+        }
+        guard let file = form.bundle, file.data.readableBytes > 0 else {
+            return HTMLResponse.make(DataViews.page(PageContext(req), services: services, result: .failed(["Choose a .zip file of the bundle to upload."])), status: .unprocessableEntity)
+        }
+        let data = Data(buffer: file.data)
+        let files: [String: Data]
+        do {
+            if file.filename.lowercased().hasSuffix(".csv") {
+                files = [(file.filename as NSString).lastPathComponent: data]
+            } else {
+                files = try BundleIO.readZip(data)
+            }
+        } catch {
+            return HTMLResponse.make(DataViews.page(PageContext(req), services: services,
+                                                    result: .failed(["\(file.filename): \(error) — upload a .zip of the bundle's CSV files"])), status: .unprocessableEntity)
+        }
+        // A manager imports into their own services only.
+        if user.role != .admin {
+            let ctx = try await Importer.context(on: req.db, today: req.today)
+            if case .success(let plan) = Interchange.validate(files, context: ctx) {
+                let mine = Set(services.map(\.code))
+                let named = Set(plan.services.map(\.code) + plan.children.map(\.serviceCode) + plan.population.map(\.serviceCode))
+                let others = named.subtracting(mine).sorted()
+                if !others.isEmpty {
+                    return HTMLResponse.make(DataViews.page(PageContext(req), services: services,
+                                                            result: .failed(["The bundle names services you do not work in (\(others.joined(separator: ", "))). Ask an administrator to import it."])),
+                                             status: .forbidden)
+                }
+            }
+        }
+        let dryRun = form.dry_run == "yes"
+        let outcome = try await Importer.run(files, on: req.db, actor: Importer.Actor(userID: user.id, email: user.email), today: req.today, now: req.now, dryRun: dryRun)
+        switch outcome {
+        case .invalid(let problems):
+            return HTMLResponse.make(DataViews.page(PageContext(req), services: services, result: .failed(problems.map(\.description))), status: .unprocessableEntity)
+        case .imported(let report):
+            try await Audit.record(req, action: dryRun ? "import_dry_run" : "import_bundle", details: report.lines.joined(separator: "; "))
+            return HTMLResponse.make(DataViews.page(PageContext(req, notice: dryRun ? "Dry run: nothing was written" : "Import complete"), services: services,
+                                                    result: .imported(report.lines, dryRun: dryRun)))
+        }
+    }
+
+    @Sendable func export(req: Request) async throws -> Response {
+        let user = try req.authorize(.importExport)
+        let services = try await grantedServices(user, req)
+        guard let code = req.query[String.self, at: "service"], services.contains(where: { $0.code == code }) else {
+            throw WaypointError.badRequest("Choose one of your services to export.")
+        }
+        let files = try await Exporter.run(serviceCode: code, on: req.db)
+        let zip = try BundleIO.zip(files)
+        try await Audit.record(req, action: "export_bundle", serviceID: services.first { $0.code == code }?.id, details: "service \(code)")
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "application", subType: "zip")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"waypoint-\(code)-\(req.today.iso).zip\"")
+        return Response(status: .ok, headers: headers, body: .init(data: zip))
+    }
+
+    @Sendable func transferForm(req: Request) async throws -> Response {
+        let user = try req.authorize(.transferChild)
+        let child = try await req.childInScope(user)
+        let services = try await Service.query(on: req.db).filter(\.$id != child.serviceID).sort(\.$name).all()
+        return HTMLResponse.make(DataViews.transfer(PageContext(req), child: child, services: services, values: FormValues(), errors: []))
+    }
+
+    @Sendable func transfer(req: Request) async throws -> Response {
+        let user = try req.authorize(.transferChild)
+        let child = try await req.childInScope(user)
+        let services = try await Service.query(on: req.db).filter(\.$id != child.serviceID).sort(\.$name).all()
+        let values = try formValues(req)
+        var e = FormErrors()
+        let target = values.trimmed("service_id").flatMap { id in services.first { $0.id?.uuidString == id } }
+        if target == nil { e.add("service_id", "Select the service the child is moving to") }
+        let reason = Parse.text(values, "reason", label: "Reason", required: "Enter the reason for the transfer", max: 1000, errors: &e)
+        guard e.isEmpty, let target, let reason else {
+            return HTMLResponse.make(DataViews.transfer(PageContext(req), child: child, services: services, values: values, errors: e.errors), status: .unprocessableEntity)
+        }
+        do {
+            let actor = Importer.Actor(userID: user.id, email: user.email)
+            let now = req.now
+            try await req.db.transaction { db in try await ServiceMoves.move([child.id], to: target.id!, reason: reason, actor: actor, on: db, now: now) }
+        } catch let m as ServiceMoves.MoveError {
+            return HTMLResponse.make(DataViews.transfer(PageContext(req), child: child, services: services, values: values,
+                                                        errors: [FieldError(field: "service_id", message: "Cannot transfer: \(m.description)")]), status: .conflict)
+        }
+        if user.serviceIDs.contains(target.id!) { return req.redirect(to: Paths.child(child.id)) }
+        return HTMLResponse.make(Layout.page(title: "Child transferred", PageContext(req), [
+            C.h1("\(child.details.fullName) has been transferred"),
+            C.p("Their record and history are now held by \(target.name). You no longer have access to it."),
+            el("p", ["class": "body"], [C.link("Back to the children register", Paths.children)]),
+        ]))
+    }
+}
+
+enum DataViews {
+    enum Result {
+        case failed([String])
+        case imported([String], dryRun: Bool)
+    }
+
+    static func page(_ ctx: PageContext, services: [Service], result: Result?) -> String {
+        var content: [H] = []
+        if case .failed(let problems) = result {
+            content.append(el("div", ["class": "error-summary", "tabindex": "-1", "role": "alert", "aria-labelledby": "error-summary-title"], [
+                el("h2", ["class": "error-summary__title", "id": "error-summary-title"], problems.count == 1 ? "There is a problem: nothing was imported" : "There are \(problems.count) problems: nothing was imported"),
+                el("ul", ["class": "error-summary__list problem-list"], problems.prefix(1000).map { el("li", [:], $0) }),
+                problems.count > 1000 ? C.p("… and \(problems.count - 1000) more.") : group([]),
+            ]))
+        }
+        content.append(C.h1("Import and export"))
+        if case .imported(let lines, let dry) = result {
+            content.append(el("h2", ["class": "heading-m"], dry ? "What the import would do" : "What was imported"))
+            content.append(el("ul", ["class": "list"], lines.map { el("li", [:], $0) }))
+        }
+        content += [
+            el("h2", ["class": "heading-m"], "Import a bundle"),
+            C.p("Upload a .zip of CSV files in the Waypoint interchange format (children.csv is required; services.csv, referrals.csv, offences.csv, interventions.csv and population.csv are optional). Every row is checked first: if any row is wrong, nothing is written and every problem is listed. Importing the same bundle again changes nothing."),
+            el("form", ["method": "post", "action": Paths.dataImport, "enctype": "multipart/form-data", "class": "upload-form", "data-module": "upload-progress"], [
+                Layout.csrfField(ctx.csrf),
+                el("div", ["class": "form-group"], [
+                    el("label", ["class": "label", "for": "bundle"], "Bundle (.zip)"),
+                    voidEl("input", ["class": "file-upload", "id": "bundle", "name": "bundle", "type": "file", "accept": ".zip,.csv"]),
+                ]),
+                el("div", ["class": "form-group"], [el("div", ["class": "checkboxes"], [el("div", ["class": "checkboxes__item"], [
+                    voidEl("input", ["class": "checkboxes__input", "id": "dry_run", "name": "dry_run", "type": "checkbox", "value": "yes"]),
+                    el("label", ["class": "label checkboxes__label", "for": "dry_run"], "Dry run: check and report, but write nothing"),
+                ])])]),
+                el("div", ["class": "upload-progress", "hidden": "", "aria-live": "polite"], [
+                    el("label", ["for": "upload-progress-bar"], "Uploading"),
+                    el("progress", ["id": "upload-progress-bar", "max": "100", "value": "0"], []),
+                ]),
+                C.button("Import"),
+            ]),
+            el("h2", ["class": "heading-m"], "Export"),
+            C.p("Download a service's records as a .zip in the same format."),
+            services.isEmpty ? C.p("You are not in any service.") : el("ul", ["class": "list"], services.map { s in
+                el("li", [:], [C.link("Export \(s.name) (\(s.code))", Paths.dataExport(s.code))])
+            }),
+        ]
+        return Layout.page(title: "Import and export", ctx, hasErrors: { if case .failed = result { return true } else { return false } }(), content)
+    }
+
+    static func transfer(_ ctx: PageContext, child: ChildRecord, services: [Service], values v: FormValues, errors: [FieldError]) -> String {
+        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        return Layout.page(title: "Transfer \(child.details.fullName)", ctx, hasErrors: !errors.isEmpty, [
+            el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], [
+                C.errorSummary(errors),
+                C.h1("Transfer to another service", caption: child.details.fullName),
+                C.p("The child's record moves with all their referrals, work, offences, hearings and consultations. The receiving service sees the whole history. The transfer is recorded in the audit log."),
+                el("form", ["method": "post", "action": Paths.transferChild(child.id), "novalidate": ""], [
+                    Layout.csrfField(ctx.csrf),
+                    services.isEmpty ? C.warning("There is no other service to transfer to.")
+                        : C.select("service_id", label: "Receiving service", options: services.map { ($0.id!.uuidString, "\($0.name) (\($0.code))") }, selected: v["service_id"], error: err("service_id")),
+                    C.textarea("reason", label: "Reason for the transfer", value: v["reason"], error: err("reason"), hint: "For example, the family has moved to the area"),
+                    el("div", ["class": "button-group"], [C.button("Transfer", warning: true), C.link("Cancel", Paths.child(child.id), "link")]),
+                ]),
+            ])]),
+        ])
+    }
+}
