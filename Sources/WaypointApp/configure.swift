@@ -27,6 +27,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.asyncCommands.use(SplitCommand(), as: "split")
     app.asyncCommands.use(MergeCommand(), as: "merge")
     app.asyncCommands.use(GenerateBundleCommand(), as: "generate-bundle")
+    app.asyncCommands.use(ReportCommand(), as: "report")
 
     try routes(app)
 }

@@ -61,6 +61,35 @@ import WaypointDomain
         }
     }
 
+    /// Each kind of bad input, on top of a valid bundle: refused, with the database unchanged.
+    static var badInputs: [(String, (inout [String: Data]) -> Void, String)] { [
+        ("missing file", { $0["children.csv"] = nil }, "children.csv: is missing: every bundle needs children.csv"),
+        ("missing column", { $0["offences.csv"] = Data("offence_id,child_id,offence_date,category\n".utf8) }, "offences.csv:1: outcome: required column is missing"),
+        ("unknown column", { $0["services.csv"] = Data("service_code,name,colour\nWF,W,red\n".utf8) }, "services.csv:1: colour: unknown column (expected columns: service_code, name)"),
+        ("bad date", { $0["referrals.csv"] = Data("referral_id,child_id,received_on,source,decision\nR9,C1,02/01/2024,police,pending\n".utf8) }, "referrals.csv:2: received_on: '02/01/2024' is not a real date in the form YYYY-MM-DD"),
+        ("unknown code", { $0["interventions.csv"] = Data("intervention_id,child_id,type,start_date\nI9,C1,boot_camp,2024-01-01\n".utf8) }, "interventions.csv:2: type: unknown code 'boot_camp' (use one of prevention, turnaround, diversion, outcome_22, youth_caution, youth_conditional_caution, referral_order, youth_rehabilitation_order, detention_and_training_order, remand, bail_support)"),
+        ("duplicate id", { $0["services.csv"] = Data("service_code,name\nWF,A\nWF,B\n".utf8) }, "services.csv:3: service_code: duplicate id 'WF' (first on line 2)"),
+        ("unknown child", { $0["offences.csv"] = Data("offence_id,child_id,offence_date,category,outcome\nO9,NOPE,2024-01-01,robbery,pending\n".utf8) }, "offences.csv:2: child_id: no child with id 'NOPE' in children.csv or in Waypoint"),
+        ("invalid NHS number", { $0["children.csv"] = Data("child_id,service_code,given_name,family_name,date_of_birth,nhs_number\nC1,WF,A,B,2010-01-01,1234567890\n".utf8) }, "children.csv:2: nhs_number: '1234567890' is not a valid NHS number (10 digits, check digit)"),
+        ("not UTF-8", { $0["children.csv"] = Data([0x63, 0x68, 0x69, 0x6C, 0x64, 0x5F, 0x69, 0x64, 0x0A, 0xC3, 0x28, 0x0A]) }, "children.csv: the file is not UTF-8 text: save it as 'CSV UTF-8' and try again"),
+        ("formula cell", { $0["services.csv"] = Data("service_code,name\nWF,@SUM(1)\n".utf8) }, "services.csv:2: name: begins with '@', which spreadsheet programs run as a formula: remove it"),
+    ] }
+
+    @Test(arguments: TestDatabase.all)
+    func everyBadInputIsRefusedAndTheDatabaseIsUnchanged(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            try await Self.worker(app)
+            let before = try await Self.counts(app)
+            for (name, spoil, expected) in Self.badInputs {
+                var files = Self.files()
+                spoil(&files)
+                guard case .invalid(let problems) = try await Self.importAll(app, files) else { Issue.record("\(name): expected problems"); continue }
+                #expect(problems.map(\.description).contains(expected), "\(name): \(problems.map(\.description))")
+                #expect(try await Self.counts(app) == before, "\(name)")
+            }
+        }
+    }
+
     @Test(arguments: TestDatabase.all)
     func importingTwiceChangesNothingAndAChangedRowIsUpdatedAndAudited(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
@@ -149,6 +178,13 @@ import WaypointDomain
                 return Dictionary(uniqueKeysWithValues: rows.map { ($0.code, $0.n) })
             }
             #expect(try await perService("children") == ["WF": 3, "LN": 1])
+            // C1's youth caution (1 January 2024) makes them a first time entrant in Q1 2024.
+            let q1 = ReportPeriod(from: LocalDate(year: 2024, month: 1, day: 1)!, to: LocalDate(year: 2024, month: 3, day: 31)!)!
+            func fte(_ code: String) async throws -> [String] {
+                try await ReportRunner.run("first-time-entrants", period: q1, serviceCode: code, on: app.db).rows.first { $0.breakdown == "all" && $0.measure == "first_time_entrants" }!.children!
+            }
+            #expect(try await fte("WF") == ["C1"])
+            #expect(try await fte("LN") == [])
             // Split: the North district of WF becomes the new service NB.
             let north = try await ServiceMoves.select(from: wf.id!, districts: ["north"], ids: [], on: app.db)
             #expect(north.count == 2)
@@ -165,6 +201,8 @@ import WaypointDomain
             #expect(try await perService("interventions") == ["NB": 2])
             #expect(try await perService("referrals") == ["NB": 1, "WF": 1, "LN": 1])
             #expect(try await AuditRows.actions(app).filter { $0 == "transfer_child" }.count == 2)
+            #expect(try await fte("NB") == ["C1"])  // the figure follows the child…
+            #expect(try await fte("WF") == [])      // …and leaves the old service
 
             // Merge LN into WF: everything moves, LN is removed.
             let counts = try await app.db.transaction { db in try await ServiceMoves.merge(from: ln, into: wf, actor: Self.actor, on: db, now: pinnedNow) }
@@ -176,6 +214,9 @@ import WaypointDomain
             #expect(boys.map(\.count) == [2000])
             #expect(try await ServiceMoves.service(code: "LN", on: app.db) == nil)
             #expect(try await AuditRows.actions(app).contains("merge_services"))
+            #expect(try await fte("NB") == ["C1"])
+            let merged = try await ReportRunner.run("first-time-entrants", period: q1, serviceCode: "WF", on: app.db)
+            #expect(merged.rows.first { $0.measure == "fte_rate_per_100k" } != nil)  // WF has population for 2024 after the merge
         }
     }
 

@@ -1,0 +1,33 @@
+import Foundation
+import Vapor
+import WaypointDomain
+
+/// `waypoint report NAME --from YYYY-MM-DD --to YYYY-MM-DD [--service CODE] [--format json|csv]`
+struct ReportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "from", help: "First day of the period (YYYY-MM-DD)") var from: String?
+        @Option(name: "to", help: "Last day of the period (YYYY-MM-DD), inclusive") var to: String?
+        @Option(name: "service", help: "Only this service (default: all)") var service: String?
+        @Option(name: "format", help: "json (default) or csv") var format: String?
+        @Argument(name: "name", help: "Report name, e.g. first-time-entrants") var name: String
+        init() {}
+    }
+    var help: String { "Print one report to standard output" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        guard let f = signature.from, let from = LocalDate(iso: f) else { throw ExitError(message: "--from: give the first day as YYYY-MM-DD") }
+        guard let t = signature.to, let to = LocalDate(iso: t) else { throw ExitError(message: "--to: give the last day as YYYY-MM-DD") }
+        guard let period = ReportPeriod(from: from, to: to) else { throw ExitError(message: "the period ends (\(to.iso)) before it starts (\(from.iso))") }
+        let format = signature.format ?? "json"
+        guard ["json", "csv"].contains(format) else { throw ExitError(message: "--format: use json or csv") }
+        try await migrate(app)
+        do {
+            let output = try await ReportRunner.run(signature.name, period: period, serviceCode: signature.service, on: app.db)
+            for note in output.notes { FileHandle.standardError.write(Data(("Note: " + note + "\n").utf8)) }
+            if format == "json" { FileHandle.standardOutput.write(Data(output.json.utf8)) } else { FileHandle.standardOutput.write(output.csv) }
+        } catch let e as ReportRunner.Failure {
+            throw ExitError(message: e.description)
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Fluent
+import Foundation
+import SQLKit
+import WaypointDomain
+
+/// Loads compact facts with SQL and runs a named report for a period and service(s).
+enum ReportRunner {
+    static let available = [FirstTimeEntrants.name]
+
+    struct Output {
+        let report: String
+        let period: ReportPeriod
+        let services: [String]
+        let rows: [ReportRow]
+        let notes: [String]
+
+        /// The `waypoint report --format json` shape of interchange.md.
+        var json: String {
+            func esc(_ s: String) -> String {
+                let data = (try? JSONSerialization.data(withJSONObject: [s], options: [])) ?? Data("[\"\"]".utf8)
+                let t = String(decoding: data, as: UTF8.self)
+                return String(t.dropFirst().dropLast())
+            }
+            var out = "{\"report\": \(esc(report)), \"from\": \"\(period.from.iso)\", \"to\": \"\(period.to.iso)\", "
+            out += "\"services\": [\(services.map(esc).joined(separator: ", "))],\n \"rows\": [\n"
+            out += rows.map { r in
+                var line = "   {\"measure\": \(esc(r.measure)), \"breakdown\": \(esc(r.breakdown)), \"group\": \(esc(r.group)), \"value\": \(r.formatted)"
+                if let c = r.children { line += ", \"children\": [\(c.map(esc).joined(separator: ", "))]" }
+                return line + "}"
+            }.joined(separator: ",\n")
+            return out + "\n ]}\n"
+        }
+
+        var csv: Data {
+            CSV.write(header: ["measure", "breakdown", "group", "value"], rows: rows.map { [$0.measure, $0.breakdown, $0.group, $0.formatted] })
+        }
+    }
+
+    struct Failure: Error, CustomStringConvertible { let description: String }
+
+    static func run(_ name: String, period: ReportPeriod, serviceCode: String?, on db: Database) async throws -> Output {
+        guard available.contains(name) else {
+            throw Failure(description: "unknown report '\(name)'; available: \(available.joined(separator: ", "))")
+        }
+        let sql = db.sql
+        struct S: Decodable { let id: UUID; let code: String }
+        var services = try await sql.select().columns("id", "code").from("services").orderBy("code").all(decoding: S.self)
+        if let serviceCode {
+            services = services.filter { $0.code == serviceCode }
+            guard !services.isEmpty else { throw Failure(description: "there is no service with code '\(serviceCode)'") }
+        }
+        let ids = services.map(\.id)
+        let codeOf = Dictionary(uniqueKeysWithValues: services.map { ($0.id, $0.code) })
+        var children: [String: ChildFacts] = [:]
+        var keyOf: [UUID: String] = [:]
+        var offences: [OffenceFacts] = []
+        var population: [Int: Int] = [:]
+        if !ids.isEmpty {
+            struct C: Decodable {
+                let id: UUID; let service_id: UUID; let external_id: String?; let date_of_birth: String; let sex: String
+                let ethnicity_group: String; let care_status: String; let send: String?; let ehcp: String?; let district: String?
+            }
+            for c in try await sql.select().columns("id", "service_id", "external_id", "date_of_birth", "sex", "ethnicity_group", "care_status", "send", "ehcp", "district")
+                .from("children").where("service_id", .in, SQLBind.group(ids)).all(decoding: C.self) {
+                guard let dob = LocalDate(iso: c.date_of_birth) else { continue }
+                let key = c.external_id ?? c.id.uuidString.lowercased()
+                keyOf[c.id] = key
+                children[key] = ChildFacts(key: key, service: codeOf[c.service_id] ?? "", dateOfBirth: dob, sex: Sex(rawValue: c.sex) ?? .unknown,
+                                           ethnicityGroup: EthnicityGroup(rawValue: c.ethnicity_group) ?? .unknown,
+                                           careStatus: CareStatus(rawValue: c.care_status) ?? .none, send: c.send.flatMap(YesNo.init),
+                                           ehcp: c.ehcp.flatMap(YesNo.init), district: c.district)
+            }
+            struct O: Decodable { let child_id: UUID; let offence_date: String; let outcome: String; let outcome_date: String? }
+            for o in try await sql.select().columns("child_id", "offence_date", "outcome", "outcome_date").from("offences")
+                .where("service_id", .in, SQLBind.group(ids)).all(decoding: O.self) {
+                guard let key = keyOf[o.child_id], let d = LocalDate(iso: o.offence_date) else { continue }
+                offences.append(OffenceFacts(child: key, offenceDate: d, outcome: o.outcome, outcomeDate: o.outcome_date.flatMap(LocalDate.init(iso:))))
+            }
+            // Summed here: SUM of a bigint is numeric on PostgreSQL, and these rows are few.
+            struct P: Decodable { let year: Int; let count: Int }
+            for p in try await sql.select().columns("year", "count").from("population")
+                .where("service_id", .in, SQLBind.group(ids)).all(decoding: P.self) {
+                population[p.year, default: 0] += p.count
+            }
+        }
+        let outcomes = Dictionary(uniqueKeysWithValues: try await ServiceRules.outcomeTypes(on: db).map { ($0.code, $0) })
+        let result = FirstTimeEntrants.compute(children: children, offences: offences, outcomes: outcomes, period: period, population: Population(byYear: population))
+        return Output(report: name, period: period, services: services.map(\.code), rows: result.rows, notes: result.notes)
+    }
+}

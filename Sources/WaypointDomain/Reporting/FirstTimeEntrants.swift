@@ -1,0 +1,62 @@
+/// `first-time-entrants` (domain.md, Report definitions).
+///
+/// A child's **entry** is their first-ever outcome whose type "counts as an entry" (a youth
+/// caution, a youth conditional caution or a conviction), dated by its outcome date, where the
+/// child was aged 10–17 on the offence date. A child is a first time entrant in a period when
+/// that entry's outcome date falls in the period. Outcomes that do not count (community
+/// resolution, Outcome 22, no further action) never make a child an entrant, before or after.
+/// Ages in the breakdown are on the offence date of the entry.
+///
+/// - `first_time_entrants`: count of children; breakdown `disposal` groups them as
+///   `youth_caution`, `youth_conditional_caution` or `court` (any conviction).
+/// - `fte_rate_per_100k`: first_time_entrants × 100,000 ÷ the population aged 10–17 of the
+///   service(s) for the calendar year in which the period starts; left out when there is no
+///   population for that year (the report says so instead of showing a wrong rate).
+public enum FirstTimeEntrants {
+    public static let name = "first-time-entrants"
+
+    public struct Entry: Sendable {
+        public let child: String
+        public let offenceDate: LocalDate
+        public let outcomeDate: LocalDate
+        public let outcome: OutcomeType
+    }
+
+    /// Each child's entry, if they have one.
+    public static func entries(children: [String: ChildFacts], offences: [OffenceFacts], outcomes: [String: OutcomeType]) -> [String: Entry] {
+        var first: [String: Entry] = [:]
+        for o in offences {
+            guard let type = outcomes[o.outcome], type.countsAsEntry, let date = o.outcomeDate, let child = children[o.child] else { continue }
+            let age = child.dateOfBirth.age(on: o.offenceDate)
+            guard (10...17).contains(age) else { continue }
+            if let current = first[o.child], (current.outcomeDate, current.offenceDate) <= (date, o.offenceDate) { continue }
+            first[o.child] = Entry(child: o.child, offenceDate: o.offenceDate, outcomeDate: date, outcome: type)
+        }
+        return first
+    }
+
+    public static func disposal(_ t: OutcomeType) -> String {
+        if t.conviction { return "court" }
+        return t.code == "youth_conditional_caution" ? "youth_conditional_caution" : "youth_caution"
+    }
+
+    public struct Result: Sendable {
+        public let rows: [ReportRow]
+        public let notes: [String]
+    }
+
+    public static func compute(children: [String: ChildFacts], offences: [OffenceFacts], outcomes: [String: OutcomeType],
+                               period: ReportPeriod, population: Population) -> Result {
+        let inPeriod = entries(children: children, offences: offences, outcomes: outcomes).values.filter { period.contains($0.outcomeDate) }
+        let members = inPeriod.compactMap { e in children[e.child].map { ($0, e.offenceDate) } }
+        let byChild = Dictionary(uniqueKeysWithValues: inPeriod.map { ($0.child, $0) })
+        var rows = breakdownRows(measure: "first_time_entrants", members, extra: [("disposal", { c, _ in disposal(byChild[c.key]!.outcome) })])
+        var notes: [String] = []
+        if let pop = population.byYear[period.from.year], pop > 0 {
+            rows.append(ReportRow(measure: "fte_rate_per_100k", rate: Rounding.round(Double(members.count) * 100_000 / Double(pop), places: 1)))
+        } else {
+            notes.append("No population figures for \(period.from.year): the rate per 100,000 is not shown. An administrator can upload population.csv.")
+        }
+        return Result(rows: rows, notes: notes)
+    }
+}

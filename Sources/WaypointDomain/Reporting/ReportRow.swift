@@ -1,0 +1,143 @@
+import Foundation
+
+/// One figure of a report: a measure, broken down (or "all"), with the children behind it.
+public struct ReportRow: Equatable, Sendable {
+    public let measure: String
+    public let breakdown: String
+    public let group: String
+    public let value: Double
+    /// Whether `value` is a count (printed as an integer) or a rate/ratio.
+    public let isCount: Bool
+    /// The children behind a count (external ids where known); nil for rates and ratios.
+    public let children: [String]?
+
+    public init(measure: String, breakdown: String = "all", group: String = "all", count children: [String]) {
+        self.measure = measure
+        self.breakdown = breakdown
+        self.group = group
+        self.value = Double(children.count)
+        self.isCount = true
+        self.children = children.sorted()
+    }
+
+    public init(measure: String, breakdown: String = "all", group: String = "all", rate: Double) {
+        self.measure = measure
+        self.breakdown = breakdown
+        self.group = group
+        self.value = rate
+        self.isCount = false
+        self.children = nil
+    }
+
+    /// The value as printed: integers for counts; rates as rounded.
+    public var formatted: String {
+        if isCount { return String(Int(value)) }
+        return Rounding.format(value)
+    }
+}
+
+public struct ReportPeriod: Equatable, Sendable {
+    public let from: LocalDate
+    public let to: LocalDate
+    public init?(from: LocalDate, to: LocalDate) {
+        guard from <= to else { return nil }
+        self.from = from
+        self.to = to
+    }
+    public func contains(_ d: LocalDate) -> Bool { d >= from && d <= to }
+}
+
+/// domain.md: rates per 100,000 and percentages to one decimal place, rates per 1,000, ratios and
+/// frequencies to two — rounded half away from zero.
+public enum Rounding {
+    public static func round(_ x: Double, places: Int) -> Double {
+        let f = pow(10.0, Double(places))
+        // Work on the decimal text to avoid binary artefacts (2.675 must round to 2.68).
+        let scaled = (Decimal(string: "\(x)") ?? Decimal(x)) * Decimal(f)
+        var rounded = Decimal()
+        var s = scaled
+        NSDecimalRound(&rounded, &s, 0, .plain)  // .plain rounds half away from zero
+        return NSDecimalNumber(decimal: rounded / Decimal(f)).doubleValue
+    }
+
+    public static func format(_ x: Double) -> String {
+        if x == x.rounded() && abs(x) < 1e15 { return String(Int(x)) }
+        var s = String(format: "%.2f", x)
+        while s.hasSuffix("0") { s.removeLast() }
+        return s
+    }
+}
+
+/// The facts about a child that reports break figures down by.
+public struct ChildFacts: Sendable {
+    public let key: String            // external id where known, else the internal id
+    public let service: String        // service code
+    public let dateOfBirth: LocalDate
+    public let sex: Sex
+    public let ethnicityGroup: EthnicityGroup
+    public let careStatus: CareStatus
+    public let send: YesNo?
+    public let ehcp: YesNo?
+    public let district: String?
+
+    public init(key: String, service: String, dateOfBirth: LocalDate, sex: Sex, ethnicityGroup: EthnicityGroup, careStatus: CareStatus,
+                send: YesNo?, ehcp: YesNo?, district: String?) {
+        self.key = key
+        self.service = service
+        self.dateOfBirth = dateOfBirth
+        self.sex = sex
+        self.ethnicityGroup = ethnicityGroup
+        self.careStatus = careStatus
+        self.send = send
+        self.ehcp = ehcp
+        self.district = district
+    }
+
+    /// The standard breakdowns of domain.md, for a child, at the age on `ageOn`.
+    public func groups(ageOn: LocalDate) -> [(breakdown: String, group: String)] {
+        [("sex", sex.rawValue), ("age", String(dateOfBirth.age(on: ageOn))), ("ethnicity", ethnicityGroup.rawValue),
+         ("care_status", careStatus.rawValue), ("send", send?.rawValue ?? "not_recorded"), ("ehcp", ehcp?.rawValue ?? "not_recorded"),
+         ("district", district ?? "not_recorded")]
+    }
+}
+
+public struct OffenceFacts: Sendable {
+    public let child: String
+    public let offenceDate: LocalDate
+    public let outcome: String
+    public let outcomeDate: LocalDate?
+    public init(child: String, offenceDate: LocalDate, outcome: String, outcomeDate: LocalDate?) {
+        self.child = child
+        self.offenceDate = offenceDate
+        self.outcome = outcome
+        self.outcomeDate = outcomeDate
+    }
+}
+
+/// Population aged 10–17 by year (of the services in the report).
+public struct Population: Sendable {
+    public let byYear: [Int: Int]
+    public init(byYear: [Int: Int]) { self.byYear = byYear }
+}
+
+/// Builds count rows for "all" and each breakdown group from (child, age-on date) pairs.
+public func breakdownRows(measure: String, _ members: [(ChildFacts, LocalDate)], extra: [(String, (ChildFacts, LocalDate) -> String)] = []) -> [ReportRow] {
+    var rows = [ReportRow(measure: measure, count: members.map(\.0.key))]
+    var groups: [String: [String: [String]]] = [:]
+    var order: [String] = extra.map(\.0)
+    for (c, d) in members {
+        for (b, g) in extra.map({ ($0.0, $0.1(c, d)) }) + c.groups(ageOn: d) {
+            groups[b, default: [:]][g, default: []].append(c.key)
+        }
+    }
+    order += ["sex", "age", "ethnicity", "care_status", "send", "ehcp", "district"]
+    for b in order {
+        for (g, keys) in (groups[b] ?? [:]).sorted(by: { a, b in
+            if let x = Int(a.key), let y = Int(b.key) { return x < y }
+            return a.key < b.key
+        }) {
+            rows.append(ReportRow(measure: measure, breakdown: b, group: g, count: keys))
+        }
+    }
+    return rows
+}
