@@ -19,4 +19,5 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: WorklistController())
     try signedIn.register(collection: ReferenceDataController())
     try signedIn.register(collection: DataController())
+    try signedIn.register(collection: ReportsController())
 }

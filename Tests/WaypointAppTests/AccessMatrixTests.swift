@@ -26,6 +26,20 @@ import WaypointDomain
                 ("admin users", "/admin/users", [.admin]),
                 ("admin user", "/admin/users/\(userID.uuidString.lowercased())", [.admin]),
                 ("home", "/", Set(Role.allCases)),
+                ("my work", "/my-work", [.practitioner, .manager]),
+                ("service worklist", "/service", [.manager]),
+                ("referral queue", "/referrals", [.manager]),
+                ("record a referral", childPath + "/referrals/new", [.practitioner, .manager]),
+                ("record an offence", childPath + "/offences/new", [.practitioner, .manager]),
+                ("start an intervention", childPath + "/interventions/new", [.manager]),
+                ("transfer a child", childPath + "/transfer", [.manager]),
+                ("reports", "/reports", [.manager, .analyst, .board]),
+                ("report figures", "/reports/first-time-entrants", [.manager, .analyst, .board]),
+                ("report children", "/reports/first-time-entrants/children?breakdown=all&group=all", [.manager, .analyst]),
+                ("import and export", "/data", [.manager, .admin]),
+                ("reference data", "/admin/outcomes", [.admin]),
+                ("bank holidays", "/admin/bank-holidays", [.admin]),
+                ("services", "/admin/services", [.admin]),
             ]
             for role in Role.allCases {
                 let client = TestClient(app)

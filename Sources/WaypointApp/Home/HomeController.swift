@@ -21,6 +21,7 @@ struct HomeController: RouteCollection {
             cards.append(("Referral queue", "Screen referrals: accept to an intervention, screen out to another service, or no further action.", Paths.referralQueue))
             cards.append(("Children", "Search the register, add and update children's records, and see each record's audit trail.", Paths.children))
             cards.append(("My work", "Children allocated to you.", Paths.myWork))
+            cards.append(("Reports", "First time entrants and, as they are built, every figure the board and the YJB ask for.", Paths.reports))
         case .victimWorker:
             cards.append(("Children", "Find the child linked to the victim work you are doing.", Paths.children))
         case .admin:
@@ -28,7 +29,11 @@ struct HomeController: RouteCollection {
             cards.append(("Services", "Caseload caps, timescales and teams for each service.", Paths.adminServices))
             cards.append(("Outcome codes", "The national outcome (disposal) codes and the attributes reports use; add a new code.", Paths.adminOutcomes))
             cards.append(("Bank holidays", "The England and Wales bank holidays that working-day deadlines skip; add a year.", Paths.adminBankHolidays))
-        case .volunteer, .analyst, .board:
+        case .analyst:
+            cards.append(("Reports", "Figures for any period and service, each opening the list of children behind it, with CSV downloads.", Paths.reports))
+        case .board:
+            cards.append(("Reports", "Aggregate figures for the management board. Counts of 1 to 4 are shown as 'fewer than 5'.", Paths.reports))
+        case .volunteer:
             break
         }
         let intro: String = switch user.role {
@@ -36,8 +41,8 @@ struct HomeController: RouteCollection {
         case .manager: "Your service's children and staff."
         case .victimWorker: "Victim contact and restorative justice."
         case .volunteer: "Referral order panels you sit on will appear here. You see only the papers of your own panels."
-        case .analyst: "Performance reports and exports will appear here. You do not have access to individual case records."
-        case .board: "Aggregate performance reports for the management board will appear here. Children's identities are never shown to board members."
+        case .analyst: "Performance reports and exports. You do not have access to individual case records."
+        case .board: "Aggregate performance reports for the management board. Children's identities are never shown to board members."
         case .admin: "Users, roles, services and reference data. Administrators do not have access to children's records."
         }
         return HTMLResponse.make(Layout.page(title: "Home", PageContext(req), [

@@ -39,15 +39,22 @@ enum ReportRunner {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
     static func run(_ name: String, period: ReportPeriod, serviceCode: String?, on db: Database) async throws -> Output {
+        try await run(name, period: period, serviceCodes: serviceCode.map { [$0] }, on: db)
+    }
+
+    /// `serviceCodes`: nil for every service.
+    static func run(_ name: String, period: ReportPeriod, serviceCodes: [String]?, on db: Database) async throws -> Output {
         guard available.contains(name) else {
             throw Failure(description: "unknown report '\(name)'; available: \(available.joined(separator: ", "))")
         }
         let sql = db.sql
         struct S: Decodable { let id: UUID; let code: String }
         var services = try await sql.select().columns("id", "code").from("services").orderBy("code").all(decoding: S.self)
-        if let serviceCode {
-            services = services.filter { $0.code == serviceCode }
-            guard !services.isEmpty else { throw Failure(description: "there is no service with code '\(serviceCode)'") }
+        if let serviceCodes {
+            for code in serviceCodes where !services.contains(where: { $0.code == code }) {
+                throw Failure(description: "there is no service with code '\(code)'")
+            }
+            services = services.filter { serviceCodes.contains($0.code) }
         }
         let ids = services.map(\.id)
         let codeOf = Dictionary(uniqueKeysWithValues: services.map { ($0.id, $0.code) })

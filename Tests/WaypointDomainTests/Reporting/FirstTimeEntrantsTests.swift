@@ -93,3 +93,19 @@ import WaypointDomain
         #expect(Rounding.round(x, places: places) == expected)
     }
 }
+
+@Suite struct PeriodPresetTests {
+    @Test(arguments: [
+        ("2026-11-23", PeriodPreset.lastQuarter, "2026-07-01", "2026-09-30"),
+        ("2026-01-15", PeriodPreset.lastQuarter, "2025-10-01", "2025-12-31"),
+        ("2026-04-01", PeriodPreset.lastQuarter, "2026-01-01", "2026-03-31"),
+        ("2026-11-23", PeriodPreset.lastFinancialYear, "2025-04-01", "2026-03-31"),
+        ("2026-03-31", PeriodPreset.lastFinancialYear, "2024-04-01", "2025-03-31"),
+        ("2026-11-23", PeriodPreset.financialYearToDate, "2026-04-01", "2026-11-23"),
+        ("2026-02-10", PeriodPreset.financialYearToDate, "2025-04-01", "2026-02-10"),
+    ])
+    func presets(today: String, preset: PeriodPreset, from: String, to: String) {
+        let p = preset.period(today: LocalDate(iso: today)!)
+        #expect(p.from.iso == from && p.to.iso == to)
+    }
+}

@@ -62,6 +62,7 @@ enum Layout {
             if u.can(.viewMyWork) { links.append(("My work", Paths.myWork)) }
             if u.can(.viewServiceWork) { links.append(("Service", Paths.serviceWork)) }
             if u.can(.searchChildren) { links.append(("Children", Paths.children)) }
+            if u.can(.viewReports) { links.append(("Reports", Paths.reports)) }
             if u.can(.manageUsers) { links.append(("Users", Paths.adminUsers)) }
             if u.can(.manageReferenceData) { links.append(("Reference data", Paths.adminServices)) }
             if u.can(.importExport) { links.append(("Import and export", Paths.data)) }

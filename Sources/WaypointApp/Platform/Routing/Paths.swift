@@ -69,3 +69,9 @@ extension Paths {
     static func dataExport(_ code: String) -> String { with("/data/export", [("service", code)]) }
     static func transferChild(_ id: UUID) -> String { child(id) + "/transfer" }
 }
+
+extension Paths {
+    static let reports = "/reports"
+    static let fteReport = "/reports/first-time-entrants"
+    static let fteChildren = "/reports/first-time-entrants/children"
+}

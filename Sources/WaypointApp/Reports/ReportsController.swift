@@ -1,0 +1,155 @@
+import Fluent
+import SQLKit
+import Vapor
+import WaypointDomain
+
+/// Report pages: figures with their definitions; every count opens the list of children
+/// behind it (not for board members, who see figures only, with 1–4 as "fewer than 5").
+struct ReportsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("reports", use: index)
+        routes.get("reports", "first-time-entrants", use: fte)
+        routes.get("reports", "first-time-entrants", "children", use: fteChildren)
+    }
+
+    @Sendable func index(req: Request) async throws -> Response {
+        try req.authorize(.viewReports)
+        return HTMLResponse.make(Layout.page(title: "Reports", PageContext(req), [
+            C.h1("Reports"),
+            C.p("Every figure is computed from the records for the period you choose, and every count opens the list of children behind it."),
+            el("div", ["class": "card-list"], [
+                el("div", ["class": "card"], [
+                    el("h2", ["class": "heading-m"], [C.link("First time entrants", Paths.fteReport)]),
+                    C.p("Children entering the justice system for the first time (a youth caution, conditional caution or conviction), by disposal, with the rate per 100,000 children aged 10–17."),
+                ]),
+            ]),
+            C.p("More reports (reoffending, custody, diversion outcomes, disproportionality, the YJB KPIs and the plan dashboard) are being built.", "body secondary-text"),
+        ]))
+    }
+
+    struct Query: Decodable {
+        var preset: String?
+        var service: String?
+        var breakdown: String?
+        var group: String?
+        var format: String?
+        var page: Int?
+        var fromDay: String?, fromMonth: String?, fromYear: String?
+        var toDay: String?, toMonth: String?, toYear: String?
+        enum CodingKeys: String, CodingKey {
+            case preset, service, breakdown, group, format, page
+            case fromDay = "from-day", fromMonth = "from-month", fromYear = "from-year", toDay = "to-day", toMonth = "to-month", toYear = "to-year"
+        }
+    }
+
+    /// The period and services asked for, or the form's errors.
+    private func parse(_ req: Request, _ user: CurrentUser) async throws -> (FormValues, ReportPeriod?, [Service], [String], [FieldError]) {
+        let q = (try? req.query.decode(Query.self)) ?? Query()
+        let services = user.serviceIDs.isEmpty ? [] : try await Service.query(on: req.db).filter(\.$id ~~ user.serviceIDs).sort(\.$name).all()
+        var values = FormValues(["from-day": q.fromDay ?? "", "from-month": q.fromMonth ?? "", "from-year": q.fromYear ?? "",
+                                 "to-day": q.toDay ?? "", "to-month": q.toMonth ?? "", "to-year": q.toYear ?? "", "service": q.service ?? ""])
+        var errors = FormErrors()
+        var period: ReportPeriod?
+        let preset = q.preset.flatMap(PeriodPreset.init(rawValue:)) ?? ((q.fromDay ?? "").isEmpty && (q.fromYear ?? "").isEmpty ? .lastFinancialYear : nil)
+        if let preset {
+            period = preset.period(today: req.today)
+            values.values.merge(Parse.dateValues(period!.from, "from").merging(Parse.dateValues(period!.to, "to")) { a, _ in a }) { _, b in b }
+        } else {
+            let from = DateInput.parse(values, prefix: "from", label: "Start date", errors: &errors)
+            let to = DateInput.parse(values, prefix: "to", label: "End date", errors: &errors)
+            if let from, let to {
+                period = ReportPeriod(from: from, to: to)
+                if period == nil { errors.add("to-day", "The end date must be the same as or after the start date") }
+            }
+        }
+        var codes = services.map(\.code)
+        if let s = q.service, !s.isEmpty {
+            if codes.contains(s) { codes = [s] } else { errors.add("service", "Select one of your services") }
+        }
+        return (values, errors.isEmpty ? period : nil, services, codes, errors.errors)
+    }
+
+    @Sendable func fte(req: Request) async throws -> Response {
+        let user = try req.authorize(.viewReports)
+        let (values, period, services, codes, errors) = try await parse(req, user)
+        var output: ReportRunner.Output?
+        if let period, !codes.isEmpty {
+            output = try await ReportRunner.run(FirstTimeEntrants.name, period: period, serviceCodes: codes, on: req.db)
+        }
+        if req.query[String.self, at: "format"] == "csv", let output {
+            let rows = output.rows.map { r -> [String] in
+                [r.measure, r.breakdown, r.group, user.role == .board && r.isCount && (1...4).contains(Int(r.value)) ? "fewer than 5" : r.formatted]
+            }
+            return download(CSV.write(header: ["measure", "breakdown", "group", "value"], rows: rows), name: "first-time-entrants-\(output.period.from.iso)-to-\(output.period.to.iso).csv")
+        }
+        return HTMLResponse.make(ReportViews.fte(PageContext(req), values: values, services: services, output: output, errors: errors,
+                                                 drill: user.can(.viewReportChildren), suppressSmall: user.role == .board),
+                                 status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    @Sendable func fteChildren(req: Request) async throws -> Response {
+        let user = try req.authorize(.viewReportChildren)
+        let (values, period, _, codes, errors) = try await parse(req, user)
+        guard errors.isEmpty, let period, !codes.isEmpty else { throw WaypointError.badRequest("Choose a valid period and service for the report.") }
+        let breakdown = req.query[String.self, at: "breakdown"] ?? "all"
+        let group = req.query[String.self, at: "group"] ?? "all"
+        let output = try await ReportRunner.run(FirstTimeEntrants.name, period: period, serviceCodes: codes, on: req.db)
+        guard let row = output.rows.first(where: { $0.measure == "first_time_entrants" && $0.breakdown == breakdown && $0.group == group }),
+              let keys = row.children else {
+            throw WaypointError.notFound("There is no such figure on this report.")
+        }
+        let list = try await ReportChildren.load(keys, in: user.serviceIDs, on: req.db)
+        try await Audit.record(req, action: "view_report_children", details: "first-time-entrants \(breakdown)=\(group) \(period.from.iso)–\(period.to.iso): \(list.count) children")
+        if req.query[String.self, at: "format"] == "csv" {
+            return download(CSV.write(header: ["child_id", "given_name", "family_name", "date_of_birth", "sex", "ethnicity_group", "district", "service_code"],
+                                      rows: list.map { [$0.key, $0.given_name, $0.family_name, $0.date_of_birth, $0.sex, $0.ethnicity_group, $0.district ?? "", $0.service_code] }),
+                            name: "first-time-entrants-\(breakdown)-\(group).csv")
+        }
+        return HTMLResponse.make(ReportViews.children(PageContext(req), title: "First time entrants", breakdown: breakdown, group: group, period: period,
+                                                      values: values, list: list, canOpen: user.can(.viewChild), page: max(1, req.query[Int.self, at: "page"] ?? 1)))
+    }
+
+    private func download(_ data: Data, name: String) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        return Response(status: .ok, headers: headers, body: .init(data: data))
+    }
+}
+
+struct ReportChildRow: Decodable {
+    let id: UUID
+    let external_id: String?
+    let given_name: String
+    let family_name: String
+    let date_of_birth: String
+    let sex: String
+    let ethnicity_group: String
+    let district: String?
+    let service_code: String
+    var key: String { external_id ?? id.uuidString.lowercased() }
+}
+
+enum ReportChildren {
+    /// The children with these report keys (external id, else internal id) in the user's services.
+    static func load(_ keys: [String], in services: [UUID], on db: Database) async throws -> [ReportChildRow] {
+        guard !services.isEmpty, !keys.isEmpty else { return [] }
+        var rows: [ReportChildRow] = []
+        let uuids = keys.compactMap { UUID(uuidString: $0) }
+        for chunk in stride(from: 0, to: keys.count, by: 500).map({ Array(keys[$0..<min($0 + 500, keys.count)]) }) {
+            var b = db.sql.select()
+                .columns(["id", "external_id", "given_name", "family_name", "date_of_birth", "sex", "ethnicity_group", "district"].map { SQLColumn($0, table: "children") })
+                .column(SQLColumn("code", table: "services"), as: "service_code")
+                .from("children").join("services", on: SQLColumn("service_id", table: "children"), .equal, SQLColumn("id", table: "services"))
+                .where(SQLColumn("service_id", table: "children"), .in, SQLBind.group(services))
+            let chunkUUIDs = chunk.compactMap { UUID(uuidString: $0) }.filter { uuids.contains($0) }
+            b = b.where { g in
+                var g = g.orWhere(SQLColumn("external_id", table: "children"), .in, SQLBind.group(chunk))
+                if !chunkUUIDs.isEmpty { g = g.orWhere(SQLColumn("id", table: "children"), .in, SQLBind.group(chunkUUIDs)) }
+                return g
+            }
+            rows += try await b.all(decoding: ReportChildRow.self)
+        }
+        return rows.sorted { ($0.family_name, $0.given_name, $0.key) < ($1.family_name, $1.given_name, $1.key) }
+    }
+}
