@@ -86,6 +86,20 @@ enum DemoData {
             workers.append(u.id!)
         }
         let manager = try await User.query(on: db).filter(\.$email == email(for: .manager)).first()!.id!
+        // Population aged 10–17 (in the shape of ONS mid-year estimates) for the last five years.
+        let shares: [(EthnicityGroup, Double)] = [(.white, 0.78), (.mixed, 0.06), (.asian, 0.09), (.black, 0.04), (.other, 0.03)]
+        var population: [[any SQLExpression]] = []
+        for year in (today.year - 4)...today.year {
+            for age in 10...17 {
+                for (sex, base) in [(Sex.female, 1_870.0), (Sex.male, 1_960.0)] {
+                    for (group, share) in shares {
+                        population.append([SQLBind(UUID()), SQLBind(serviceID), SQLBind(year), SQLBind(age), SQLBind(sex.rawValue), SQLBind(group.rawValue),
+                                           SQLBind(Int((base * share * (1 + Double(year - today.year) * 0.01)).rounded()))])
+                    }
+                }
+            }
+        }
+        try await Importer.insertAll("population", columns: ["id", "service_id", "year", "age", "sex", "ethnicity_group", "count"], rows: population, on: db)
         let calendar = try await ServiceRules.calendar(on: db)
         func workingDaysAgo(_ n: Int) -> LocalDate {
             var d = today

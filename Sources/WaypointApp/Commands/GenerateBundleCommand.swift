@@ -46,7 +46,7 @@ enum SyntheticBundle {
                                      accepted ? "accepted" : "screened_out", received.adding(days: 3).iso, accepted ? "" : "early_help",
                                      accepted ? "prevention" : ""])
                 if accepted {
-                    let ended = rng.next() % 2 == 0
+                    let ended = rng.next() % 2 == 0 && received.adding(days: 87) <= today  // never an end in the future
                     interventionRows.append([String(format: "I%07d", i + 1), id, "prevention", received.adding(days: 3).iso,
                                              ended ? received.adding(days: 87).iso : "", "", ended ? "completed" : ""])
                 }

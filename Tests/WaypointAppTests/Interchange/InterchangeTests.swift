@@ -257,6 +257,9 @@ import WaypointDomain
             try await Fixtures.user(app, .admin, services: [])
             let admin = TestClient(app)
             try await admin.signIn("admin@test.waypoint.test")
+            // Then through a real server on loopback, where a large upload arrives as a stream.
+            // (Its client follows redirects, so signing in happens in memory: the session is in the database.)
+            admin.transport = .running(hostname: "127.0.0.1", port: Int.random(in: 20_000...40_000))
             try await admin.get("/data")
             func upload(_ zip: Data, name: String = "bundle.zip", dryRun: Bool = false) async throws -> TestClient.Page {
                 let boundary = "----waypoint-test"
@@ -276,6 +279,13 @@ import WaypointDomain
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.body.contains("children.csv:7: given_name: begins with &#39;=&#39;"))  // line 7: "Mary\nAnne" spans two lines
             #expect(try await Self.counts(app)["children"] == 0)
+            // A large, valid bundle (well over one network read) is read in full.
+            let big = SyntheticBundle.make(children: 3_000, services: 1, today: Self.today)
+            let bigZip = try BundleIO.zip(big.map { ($0.0, $0.1) })
+            #expect(bigZip.count > 100_000)
+            let bigDry = try await upload(bigZip, dryRun: true)
+            #expect(bigDry.status == .ok)
+            #expect(bigDry.body.contains("children.csv: 3000 created, 0 updated, 0 unchanged"))
             let notZip = try await upload(Data("hello".utf8), name: "bundle.zip")
             #expect(notZip.body.contains("not a readable .zip archive"))
             let ok = try await upload(try BundleIO.zip(Self.bundle.map { ($0.key, Data($0.value.utf8)) }))

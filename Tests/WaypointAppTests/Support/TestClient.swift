@@ -14,7 +14,13 @@ final class TestClient {
     /// The raw bytes of the last response (for downloads).
     var lastBytes = Data()
 
-    init(_ app: Application) { self.app = app }
+    /// In memory by default; `.running` drives a real server over HTTP (bodies then stream).
+    var transport: Application.Method = .inMemory
+
+    init(_ app: Application, method: Application.Method = .inMemory) {
+        self.app = app
+        self.transport = method
+    }
 
     struct Page {
         let status: HTTPStatus
@@ -63,7 +69,7 @@ final class TestClient {
         }
         var buffer = ByteBufferAllocator().buffer(capacity: 0)
         if let bodyData { buffer.writeBytes(bodyData) }
-        let res = try await app.testing().performTest(request: TestingHTTPRequest(method: method, url: URI(path: path), headers: headers, body: buffer))
+        let res = try await app.testing(method: transport).performTest(request: TestingHTTPRequest(method: method, url: URI(path: path), headers: headers, body: buffer))
         for header in res.headers[.setCookie] {
             let pair = header.split(separator: ";", maxSplits: 1)[0]
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

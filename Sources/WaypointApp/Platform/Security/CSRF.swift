@@ -14,7 +14,9 @@ struct CSRFMiddleware: AsyncMiddleware {
             var supplied = req.headers.first(name: "X-CSRF-Token")
             if supplied == nil {
                 // Collect the body here so the form can be read; the handler reads it again.
-                _ = try await req.body.collect(upTo: 600 * 1024 * 1024)
+                // (`collect(max:)` keeps the bytes on the request; the async `collect(upTo:)`
+                // does not, which emptied streamed uploads.)
+                _ = try await req.body.collect(max: 600 * 1024 * 1024).get()
                 struct Field: Decodable { let _csrf: String? }
                 supplied = (try? req.content.decode(Field.self))?._csrf
             }
