@@ -134,7 +134,7 @@ enum SignInView {
                         Layout.csrfField(ctx.csrf),
                         voidEl("input", ["type": "hidden", "name": "next", "value": next]),
                         C.textInput("email", label: "Email address", value: email, error: err("email"),
-                                    type: "email", autocomplete: "username", spellcheck: false),
+                                    type: "text", autocomplete: "username", spellcheck: false, inputmode: "email"),
                         C.textInput("password", label: "Password", value: "", error: err("password"),
                                     width: "input--width-20", type: "password", autocomplete: "current-password"),
                         C.button("Sign in"),

@@ -56,13 +56,13 @@ enum C {
 
     static func textInput(_ name: String, label: String, value: String, error: String? = nil, hint: String? = nil,
                           width: String? = nil, type: String = "text", autocomplete: String? = nil,
-                          spellcheck: Bool? = nil, labelIsHeading: Bool = false) -> H {
+                          spellcheck: Bool? = nil, labelIsHeading: Bool = false, inputmode: String? = nil) -> H {
         el("div", ["class": cls("form-group", error != nil ? "form-group--error" : nil)], [
             el("label", ["class": "label", "for": name], label),
             hintNode(name, hint),
             errorMessage(name, error),
             voidEl("input", ["class": cls("input", width, error != nil ? "input--error" : nil), "id": name, "name": name,
-                             "type": type, "value": value, "autocomplete": autocomplete,
+                             "type": type, "value": value, "autocomplete": autocomplete, "inputmode": inputmode,
                              "spellcheck": spellcheck.map { $0 ? "true" : "false" },
                              "aria-describedby": describedBy(name, hint: hint, error: error)]),
         ])
@@ -157,11 +157,9 @@ enum C {
 
     /// A summary list of a record's details: key and value rows, with an optional change link.
     static func summaryList(_ rows: [(key: String, value: H)]) -> H {
-        el("dl", ["class": "summary-list"], rows.map { r in
-            el("div", ["class": "summary-list__row"], [
-                el("dt", ["class": "summary-list__key"], r.key),
-                el("dd", ["class": "summary-list__value"], [r.value]),
-            ])
+        // dt/dd pairs directly in the dl (laid out as rows by CSS grid), valid for every checker.
+        el("dl", ["class": "summary-list"], rows.flatMap { r in
+            [el("dt", ["class": "summary-list__key"], r.key), el("dd", ["class": "summary-list__value"], [r.value])]
         })
     }
 
