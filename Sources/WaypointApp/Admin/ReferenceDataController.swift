@@ -109,6 +109,7 @@ struct ReferenceDataController: RouteCollection {
         var v = ["caseload_cap": String(t.caseloadCap), "assessment_working_days": String(t.assessmentWorkingDays),
                  "initial_panel_working_days": String(t.initialPanelWorkingDays), "review_months": String(t.reviewMonths)]
         for (type, days) in t.assessmentWorkingDaysByType { v["assessment_\(type.rawValue)"] = String(days) }
+        for (type, months) in t.reviewMonthsByType { v["review_\(type.rawValue)"] = String(months) }
         return FormValues(v)
     }
 
@@ -130,19 +131,23 @@ struct ReferenceDataController: RouteCollection {
         let panel = Parse.int(v, "initial_panel_working_days", label: "Initial panel working days", range: 1...60, required: true, errors: &e)
         let review = Parse.int(v, "review_months", label: "Review months", range: 1...12, required: true, errors: &e)
         var byType: [InterventionType: Int] = [:]
+        var reviewByType: [InterventionType: Int] = [:]
         for type in InterventionType.allCases {
             if let n = Parse.int(v, "assessment_\(type.rawValue)", label: "\(type.label) working days", range: 1...60, required: false, errors: &e) { byType[type] = n }
+            if let n = Parse.int(v, "review_\(type.rawValue)", label: "\(type.label) review months", range: 1...12, required: false, errors: &e) { reviewByType[type] = n }
         }
         guard e.isEmpty, let cap, let days, let panel, let review else {
             return HTMLResponse.make(RefViews.service(PageContext(req), s, teams: try await teams(s.id!, req), values: v, errors: e.errors), status: .unprocessableEntity)
         }
         let overrides = byType
+        let reviewOverrides = reviewByType
         try await req.db.transaction { db in
             s.caseloadCap = cap
             try await s.save(on: db)
             try await db.sql.delete(from: "timescale_settings").where("service_id", .equal, SQLBind(s.id!)).run()
             var settings: [(String, String, Int)] = [("assessment_working_days", "", days), ("initial_panel_working_days", "", panel), ("review_months", "", review)]
             settings += overrides.map { ("assessment_working_days", $0.key.rawValue, $0.value) }
+            settings += reviewOverrides.map { ("review_months", $0.key.rawValue, $0.value) }
             for (setting, type, value) in settings {
                 try await db.sql.insert(into: "timescale_settings").columns("id", "service_id", "setting", "intervention_type", "value")
                     .values(SQLBind(UUID()), SQLBind(s.id!), SQLBind(setting), SQLBind(type), SQLBind(value)).run()
@@ -245,6 +250,13 @@ enum RefViews {
                                 error: err("initial_panel_working_days"), hint: "Default 20", width: "input--width-4"),
                     C.textInput("review_months", label: "Plan review (every so many months)", value: v["review_months"], error: err("review_months"),
                                 hint: "Default 3", width: "input--width-4"),
+                    el("details", ["class": "details"], [
+                        el("summary", [:], "Different review intervals for some intervention types"),
+                        group(InterventionType.allCases.map { t in
+                            C.textInput("review_\(t.rawValue)", label: "\(t.label) (months, optional)", value: v["review_\(t.rawValue)"],
+                                        error: err("review_\(t.rawValue)"), width: "input--width-4")
+                        }),
+                    ]),
                     C.button("Save settings"),
                 ]),
                 el("h2", ["class": "heading-m"], "Teams"),

@@ -24,7 +24,8 @@ enum ServiceRules {
             case ("assessment_working_days", nil): t.assessmentWorkingDays = r.value
             case ("assessment_working_days", let type?): t.assessmentWorkingDaysByType[type] = r.value
             case ("initial_panel_working_days", _): t.initialPanelWorkingDays = r.value
-            case ("review_months", _): t.reviewMonths = r.value
+            case ("review_months", nil): t.reviewMonths = r.value
+            case ("review_months", let type?): t.reviewMonthsByType[type] = r.value
             default: break
             }
         }

@@ -7,11 +7,17 @@ public struct Timescales: Equatable, Sendable {
     public var caseloadCap: Int = 25
     /// Per intervention type: assessment and plan due this many working days after allocation.
     public var assessmentWorkingDaysByType: [InterventionType: Int] = [:]
+    /// Per intervention type: plan reviews every so many months.
+    public var reviewMonthsByType: [InterventionType: Int] = [:]
 
     public init() {}
 
     public func assessmentDays(for type: InterventionType) -> Int {
         assessmentWorkingDaysByType[type] ?? assessmentWorkingDays
+    }
+
+    public func reviewMonths(for type: InterventionType) -> Int {
+        reviewMonthsByType[type] ?? reviewMonths
     }
 }
 
@@ -84,11 +90,11 @@ public enum Deadlines {
             items.append(item(.initialPanel, calendar.adding(workingDays: t.initialPanelWorkingDays, to: f.startDate)))
         }
         let reviewFrom = f.lastReviewOn ?? f.startDate
-        let review = reviewFrom.adding(months: t.reviewMonths)
+        let review = reviewFrom.adding(months: t.reviewMonths(for: f.type))
         if f.plannedEndDate == nil || review < f.plannedEndDate! {
             items.append(item(.planReview, review))
         }
-        if let end = f.plannedEndDate, end <= today.adding(months: t.reviewMonths) {
+        if let end = f.plannedEndDate, end <= today.adding(months: t.reviewMonths(for: f.type)) {
             items.append(item(.plannedEnd, end))
         }
         return items.sorted { $0.due < $1.due }

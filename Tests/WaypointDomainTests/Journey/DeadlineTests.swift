@@ -59,6 +59,8 @@ import WaypointDomain
         var t = Timescales()
         t.reviewMonths = 2
         #expect(due(f, t, today: "2024-02-01").first { $0.kind == .planReview }?.due == d("2024-03-31"))
+        t.reviewMonthsByType[.youthRehabilitationOrder] = 1
+        #expect(due(f, t, today: "2024-02-01").first { $0.kind == .planReview }?.due == d("2024-02-29"))
     }
 
     @Test func plannedEndShowsWhenItIsNear() {
