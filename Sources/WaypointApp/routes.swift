@@ -20,4 +20,5 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: ReferenceDataController())
     try signedIn.register(collection: DataController())
     try signedIn.register(collection: ReportsController())
+    try signedIn.register(collection: AssessmentsController())
 }

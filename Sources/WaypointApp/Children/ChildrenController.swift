@@ -109,8 +109,13 @@ struct ChildrenController: RouteCollection {
         let calendar = try await ServiceRules.calendar(on: req.db)
         let timescales = try await ServiceRules.timescales(for: child.serviceID, on: req.db)
         let current = interventions.filter { $0.end_date == nil || LocalDate(iso: $0.end_date!)! >= today }
-        let work = current.map { i in
-            (i, i.facts.map { Deadlines.outstanding($0, timescales: timescales, calendar: calendar, today: today) } ?? [])
+        let completed = try await AssessmentStore.completedStart(for: current.map(\.id), on: req.db)
+        let work: [(InterventionRow, [DueItem])] = current.map { i in
+            (i, i.facts.map { f -> [DueItem] in
+                var f = f
+                f.assessmentCompletedOn = completed[i.id]
+                return Deadlines.outstanding(f, timescales: timescales, calendar: calendar, today: today)
+            } ?? [])
         }
         let outcomes = Dictionary(uniqueKeysWithValues: try await ServiceRules.outcomeTypes(on: req.db).map { ($0.code, $0) })
         let model = ChildShowModel(record: child, serviceName: service?.name ?? "", today: today,

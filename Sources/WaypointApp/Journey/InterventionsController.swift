@@ -36,12 +36,15 @@ struct InterventionsController: RouteCollection {
         let names = try await Workers.names(history.flatMap { [$0.case_manager_id, $0.co_worker_id].compactMap { $0 } } + [i.case_manager_id, i.co_worker_id].compactMap { $0 }, on: req.db)
         let today = req.today
         var due: [DueItem] = []
-        if let facts = i.facts {
+        if var facts = i.facts {
+            facts.assessmentCompletedOn = try await AssessmentStore.completedStart(for: [i.id], on: req.db)[i.id]
             due = Deadlines.outstanding(facts, timescales: try await ServiceRules.timescales(for: i.service_id, on: req.db),
                                         calendar: try await ServiceRules.calendar(on: req.db), today: today)
         }
+        let assessments = try await AssessmentStore.forIntervention(i.id, on: req.db)
         let model = InterventionViews.Model(intervention: i, child: child, names: names, history: history, due: due, today: today,
-                                            canAllocate: user.can(.allocate, serviceID: i.service_id), canClose: user.can(.closeIntervention, serviceID: i.service_id))
+                                            canAllocate: user.can(.allocate, serviceID: i.service_id), canClose: user.can(.closeIntervention, serviceID: i.service_id),
+                                            assessments: assessments, canAssess: user.can(.recordAssessment, serviceID: i.service_id))
         return HTMLResponse.make(InterventionViews.show(PageContext(req, notice: notice), model, values: values, errors: errors), status: status)
     }
 
@@ -165,6 +168,8 @@ enum InterventionViews {
         let today: LocalDate
         let canAllocate: Bool
         let canClose: Bool
+        var assessments: [AssessmentRow] = []
+        var canAssess: Bool = false
     }
 
     static func show(_ ctx: PageContext, _ m: Model, values v: FormValues, errors: [FieldError]) -> String {
@@ -203,6 +208,23 @@ enum InterventionViews {
             content.append(m.due.isEmpty ? C.p(i.case_manager_id == nil ? "Deadlines start when the intervention is allocated." : "Nothing is due.")
                 : el("ul", ["class": "list due-list"], m.due.map { d in el("li", [:], [Show.dueTag(d), txt(" " + Show.dueText(d))]) }))
         }
+        content.append(el("h2", ["class": "heading-m", "id": "assessments"], "Assessments"))
+        if m.assessments.isEmpty {
+            content.append(C.p("No assessments yet."))
+        } else {
+            content.append(C.table(caption: nil, headers: ["Assessment", "Stage", "Status", "Completed"], rows: m.assessments.map { a in
+                let due = a.due_on.flatMap(LocalDate.init(iso:))
+                let done = a.submitted_on.flatMap(LocalDate.init(iso:))
+                var completed: H = C.notRecorded()
+                if let done {
+                    let timely = due.map { Timeliness.onTime(completed: done, due: $0) }
+                    completed = group([txt(done.longFormat + " "), timely == nil ? group([]) : (timely! ? C.tag("On time", colour: "green") : C.tag("Late", colour: "red"))])
+                }
+                return [C.link(Show.label(AssessmentType.self, a.type), Paths.assessment(a.id)), txt(Show.label(AssessmentStage.self, a.stage)),
+                        C.tag(a.statusValue.label, colour: a.statusValue == .signedOff ? "green" : (a.statusValue == .returned ? "red" : "yellow")), completed]
+            }))
+        }
+        if open && m.canAssess { content.append(C.buttonLink("Start an assessment", Paths.newAssessment(intervention: i.id), secondary: true)) }
         if !m.history.isEmpty {
             content.append(el("h2", ["class": "heading-m"], "Allocation history"))
             content.append(C.table(caption: nil, headers: ["Allocated", "Case manager", "Co-worker", "Past the cap"], rows: m.history.map { h in

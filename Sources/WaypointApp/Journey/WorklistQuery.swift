@@ -77,8 +77,13 @@ enum WorklistQuery {
         let calendar = try await ServiceRules.calendar(on: db)
         var timescales: [UUID: Timescales] = [:]
         for s in Set(rows.map(\.service_id)) { timescales[s] = try await ServiceRules.timescales(for: s, on: db) }
+        let completed = try await AssessmentStore.completedStart(for: rows.map(\.id), on: db)
         let items = rows.map { r in
-            WorkItem(row: r, due: r.facts.map { Deadlines.outstanding($0, timescales: timescales[r.service_id]!, calendar: calendar, today: today) } ?? [])
+            WorkItem(row: r, due: r.facts.map { f -> [DueItem] in
+                var f = f
+                f.assessmentCompletedOn = completed[r.id]
+                return Deadlines.outstanding(f, timescales: timescales[r.service_id]!, calendar: calendar, today: today)
+            } ?? [])
         }
         return items.sorted { a, b in
             switch (a.next, b.next) {

@@ -39,6 +39,8 @@ public enum Action: String, CaseIterable, Sendable {
     case manageInterventions     // start an intervention directly (e.g. a court order)
     case importExport            // bundles in the interchange format
     case transferChild           // move a child and their records to another service
+    case recordAssessment        // write and submit assessments
+    case signOffAssessment       // sign off or return a submitted assessment
 }
 
 /// Facts about a record that a decision may depend on.
@@ -73,8 +75,10 @@ public enum Policy {
             return [.victimWorker, .manager].contains(role)
         case .viewPanelPapers:
             return [.volunteer, .practitioner, .manager].contains(role)
-        case .recordReferral, .viewMyWork:
+        case .recordReferral, .viewMyWork, .recordAssessment:
             return [.practitioner, .manager].contains(role)
+        case .signOffAssessment:
+            return role == .manager
         case .viewServiceWork, .manageInterventions, .transferChild:
             return role == .manager
         case .importExport:

@@ -9,6 +9,7 @@ import WaypointDomain
 /// The pinned today is Wednesday 27 March 2024: Good Friday (29 March), the weekend and Easter
 /// Monday (1 April) fall inside the next ten working days.
 @Suite struct JourneyRoutesTests {
+    init() {}
     struct World {
         let app: Application
         let service: Service

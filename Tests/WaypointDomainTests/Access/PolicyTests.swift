@@ -4,10 +4,11 @@ import WaypointDomain
 @Suite struct PolicyTests {
     /// The whole matrix, written out: what each role may do.
     static let expected: [Role: Set<Action>] = [
-        .practitioner: [.searchChildren, .viewChild, .createChild, .editChild, .viewPanelPapers, .recordReferral, .viewMyWork],
+        .practitioner: [.searchChildren, .viewChild, .createChild, .editChild, .viewPanelPapers, .recordReferral, .viewMyWork, .recordAssessment],
         .manager: [.searchChildren, .viewChild, .createChild, .editChild, .viewChildAudit, .viewReports, .viewReportChildren,
                    .screenReferral, .allocate, .closeIntervention, .viewVictimIdentity, .viewPanelPapers,
-                   .recordReferral, .viewMyWork, .viewServiceWork, .manageInterventions, .importExport, .transferChild],
+                   .recordReferral, .viewMyWork, .viewServiceWork, .manageInterventions, .importExport, .transferChild,
+                   .recordAssessment, .signOffAssessment],
         .victimWorker: [.searchChildren, .viewChild, .viewVictimIdentity],
         .volunteer: [.viewPanelPapers],
         .analyst: [.viewReports, .viewReportChildren],

@@ -19,5 +19,6 @@ enum Migrations {
         M0014_CreateTimescaleSettings(),
         M0015_CreatePopulation(),
         M0016_IndexExternalIDs(),
+        M0017_CreateAssessments(),
     ]
 }

@@ -75,3 +75,11 @@ extension Paths {
     static let fteReport = "/reports/first-time-entrants"
     static let fteChildren = "/reports/first-time-entrants/children"
 }
+
+extension Paths {
+    static func newAssessment(intervention: UUID) -> String { Paths.intervention(intervention) + "/assessments/new" }
+    static func interventionAssessments(_ intervention: UUID) -> String { Paths.intervention(intervention) + "/assessments" }
+    static func assessment(_ id: UUID) -> String { "/assessments/\(id.uuidString.lowercased())" }
+    static func submitAssessment(_ id: UUID) -> String { assessment(id) + "/submit" }
+    static func signOffAssessment(_ id: UUID) -> String { assessment(id) + "/sign-off" }
+}
