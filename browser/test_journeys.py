@@ -90,9 +90,23 @@ def test_a_manager_records_a_referral_screens_it_in_and_allocates_it_and_the_pra
     row = driver.find_element(By.XPATH, "//tr[.//a[normalize-space()='Journey Browser']]")
     assert "New" in row.text
     assert "Assessment and plan: due" in row.text
-    row.find_element(By.LINK_TEXT, "Journey Browser").click()
+    row.find_element(By.LINK_TEXT, "Prevention").click()
     check_accessibility(driver)
-    assert "Current work and what is due" in driver.page_source
+    driver.find_element(By.LINK_TEXT, "Start an assessment").click()
+    check_accessibility(driver)
+    driver.find_element(By.ID, "personal_family_social").send_keys("Lives with nan; close to his younger brother")
+    driver.find_element(By.XPATH, "//button[normalize-space()='Save draft']").click()
+    check_accessibility(driver)
+    assert "Draft saved" in driver.page_source
+    driver.find_element(By.ID, "explanations_conclusions").send_keys("Peer influence after moving school")
+    driver.find_element(By.ID, "pathways_planning").send_keys("Boxing club; school mentor")
+    driver.find_element(By.ID, "child_views").send_keys("I want to get back into boxing")
+    driver.find_element(By.CSS_SELECTOR, "label[for='likelihood_of_reoffending']").click()   # Low
+    driver.find_element(By.CSS_SELECTOR, "label[for='safety_and_wellbeing-2']").click()      # Medium
+    driver.find_element(By.XPATH, "//button[normalize-space()='Submit for sign-off']").click()
+    check_accessibility(driver)
+    assert "Submitted for sign-off" in driver.page_source
+    assert "I want to get back into boxing" in driver.page_source
 
 
 def test_a_manager_screens_a_referral_out_to_early_help(driver, base_url):
