@@ -95,7 +95,7 @@ enum AssessmentStore {
         guard !interventions.isEmpty else { return [:] }
         struct R: Decodable { let intervention_id: UUID; let submitted_on: String? }
         var out: [UUID: LocalDate] = [:]
-        for chunk in stride(from: 0, to: interventions.count, by: 500).map({ Array(interventions[$0..<min($0 + 500, interventions.count)]) }) {
+        for chunk in interventions.chunked() {
             for r in try await db.sql.select().columns("intervention_id", "submitted_on").from("assessments")
                 .where("intervention_id", .in, SQLBind.group(chunk)).where("stage", .equal, SQLBind(AssessmentStage.start.rawValue))
                 .where("submitted_on", .isNot, SQLLiteral.null).all(decoding: R.self) {

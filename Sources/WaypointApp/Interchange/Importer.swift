@@ -182,68 +182,47 @@ enum Importer {
             for c in rows { childIDs[c.external_id] = c.id; childService[c.external_id] = c.service_id }
         }
 
-        /// Existing rows of a table for these services, keyed "service|external".
-        func existing(_ table: String, _ columns: [String]) async throws -> [String: (id: UUID, values: [String: String?])] {
+        /// Existing rows of a table for these services, keyed "service|external"; each column is
+        /// read back as the kind of cell `template` says it holds.
+        func existing(_ table: String, _ template: [(String, Cell)]) async throws -> [String: (id: UUID, values: [String: Cell])] {
             let services = Set(childService.values)
             guard !services.isEmpty else { return [:] }
-            var out: [String: (id: UUID, values: [String: String?])] = [:]
-            let rows = try await sql.select().columns(["id", "service_id", "external_id"] + columns).from(table)
+            var out: [String: (id: UUID, values: [String: Cell])] = [:]
+            let rows = try await sql.select().columns(["id", "service_id", "external_id"] + template.map(\.0)).from(table)
                 .where("service_id", .in, SQLBind.group(Array(services))).where("external_id", .isNot, SQLLiteral.null).all()
             for row in rows {
-                var values: [String: String?] = [:]
-                for c in columns {
-                    // Decode by the column's type: PostgreSQL would hand an integer's bytes to a String.
-                    switch c {
-                    case "gravity": values[c] = try row.decode(column: c, as: Int?.self).map(String.init)
-                    case "child_id", "case_manager_id": values[c] = try row.decode(column: c, as: UUID?.self)?.uuidString
-                    default: values[c] = try row.decode(column: c, as: String?.self)
-                    }
-                }
+                var values: [String: Cell] = [:]
+                for (c, kind) in template { values[c] = try kind.read(row, c) }
                 out["\(try row.decode(column: "service_id", as: UUID.self).uuidString)|\(try row.decode(column: "external_id", as: String.self))"] =
                     (try row.decode(column: "id", as: UUID.self), values)
             }
             return out
         }
 
-        /// Upserts rows of one file: `values` are the columns the bundle carries (as text for comparison).
-        func upsert(_ file: String, table: String, rows: [(external: String, child: String, values: [(String, String?)], extra: [(String, any SQLExpression)])]) async throws {
+        /// Upserts rows of one file: `values` are the columns the bundle carries.
+        func upsert(_ file: String, table: String, rows: [(external: String, child: String, values: [(String, Cell)], extra: [(String, any SQLExpression)])]) async throws {
             guard plan.present.contains(file) else { return }
             var r = FileReport()
-            let columns = rows.first.map { $0.values.map(\.0) } ?? []
-            let current = try await existing(table, columns + ["child_id"])
             var inserts: [[any SQLExpression]] = []
             var insertColumns: [String] = []
+            let template = (rows.first?.values ?? []) + [("child_id", Cell.uuid(nil))]
+            let current = try await existing(table, template)
             for row in rows {
                 let child = childIDs[row.child]!
                 let service = childService[row.child]!
-                let values = row.values + [("child_id", child.uuidString)]
+                let values = row.values + [("child_id", Cell.uuid(child))]
                 if let e = current["\(service.uuidString)|\(row.external)"] {
-                    let changed = values.filter { col, v in
-                        let old = e.values[col] ?? nil
-                        return col == "child_id" ? old?.lowercased() != v?.lowercased() : old != v
-                    }
+                    let changed = values.filter { col, v in e.values[col] != v }
                     if changed.isEmpty { r.unchanged += 1; continue }
                     var u = sql.update(table)
-                    for (col, v) in changed {
-                        if col == "child_id" { u = u.set("child_id", to: SQLBind(child)) }
-                        else if col == "gravity" { u = u.set("gravity", to: SQLBind(v.flatMap { Int($0) })) }
-                        else if col == "case_manager_id" { u = u.set("case_manager_id", to: SQLBind(v.flatMap { UUID(uuidString: $0) })) }
-                        else { u = u.set(SQLIdentifier(col), to: SQLBind(v)) }
-                    }
+                    for (col, v) in changed { u = u.set(SQLIdentifier(col), to: v.bind) }
                     try await u.where("id", .equal, SQLBind(e.id)).run()
                     try await audit("import_update_\(table)", service: service, child: child,
-                                    details: changed.map { "\($0.0): \((e.values[$0.0] ?? nil) ?? "—") → \($0.1 ?? "—")" }.joined(separator: "; "))
+                                    details: changed.map { "\($0.0): \(e.values[$0.0]?.display ?? "—") → \($0.1.display)" }.joined(separator: "; "))
                     r.updated += 1
                 } else {
-                    insertColumns = ["id", "service_id", "child_id", "external_id", "created_at"] + row.values.map(\.0) + row.extra.map(\.0)
-                    var v: [any SQLExpression] = [SQLBind(UUID()), SQLBind(service), SQLBind(child), SQLBind(row.external), SQLBind(now)]
-                    for (col, value) in row.values {
-                        if col == "gravity" { v.append(SQLBind(value.flatMap { Int($0) })) }
-                        else if col == "case_manager_id" { v.append(SQLBind(value.flatMap { UUID(uuidString: $0) })) }
-                        else { v.append(SQLBind(value)) }
-                    }
-                    v += row.extra.map(\.1)
-                    inserts.append(v)
+                    insertColumns = ["id", "service_id", "external_id", "created_at"] + values.map(\.0) + row.extra.map(\.0)
+                    inserts.append([SQLBind(UUID()), SQLBind(service), SQLBind(row.external), SQLBind(now)] + values.map(\.1.bind) + row.extra.map(\.1))
                     r.created += 1
                 }
             }
@@ -252,13 +231,14 @@ enum Importer {
         }
 
         try await upsert(Interchange.referrals.name, table: "referrals", rows: plan.referrals.map { x in
-            (x.referralID, x.childID, [("received_on", x.receivedOn.iso), ("source", x.source.rawValue), ("decision", x.decision.rawValue),
-                                       ("decided_on", x.decidedOn?.iso), ("destination", x.destination?.rawValue), ("intervention_type", x.interventionType?.rawValue)],
+            (x.referralID, x.childID, [("received_on", .text(x.receivedOn.iso)), ("source", .text(x.source.rawValue)), ("decision", .text(x.decision.rawValue)),
+                                       ("decided_on", .text(x.decidedOn?.iso)), ("destination", .text(x.destination?.rawValue)),
+                                       ("intervention_type", .text(x.interventionType?.rawValue))],
              [("reasons", SQLBind("")), ("consent", SQLBind(""))])
         })
         try await upsert(Interchange.offences.name, table: "offences", rows: plan.offences.map { x in
-            (x.offenceID, x.childID, [("offence_date", x.offenceDate.iso), ("category", x.category.rawValue), ("gravity", x.gravity.map(String.init)),
-                                      ("outcome", x.outcome), ("outcome_date", x.outcomeDate?.iso)], [])
+            (x.offenceID, x.childID, [("offence_date", .text(x.offenceDate.iso)), ("category", .text(x.category.rawValue)), ("gravity", .int(x.gravity)),
+                                      ("outcome", .text(x.outcome)), ("outcome_date", .text(x.outcomeDate?.iso))], [])
         })
         var userIDs: [String: UUID] = [:]
         let emails = Set(plan.interventions.compactMap(\.caseManager))
@@ -267,8 +247,8 @@ enum Importer {
         }
         try await upsert(Interchange.interventions.name, table: "interventions", rows: plan.interventions.map { x in
             let manager = x.caseManager.flatMap { userIDs[$0] }
-            return (x.interventionID, x.childID, [("type", x.type.rawValue), ("start_date", x.startDate.iso), ("end_date", x.endDate?.iso),
-                                                  ("case_manager_id", manager?.uuidString), ("closure_reason", x.closureReason?.rawValue)],
+            return (x.interventionID, x.childID, [("type", .text(x.type.rawValue)), ("start_date", .text(x.startDate.iso)), ("end_date", .text(x.endDate?.iso)),
+                                                  ("case_manager_id", .uuid(manager)), ("closure_reason", .text(x.closureReason?.rawValue))],
                     [("planned_end_date", SQLBind(Deadlines.plannedEnd(type: x.type, start: x.startDate, lengthMonths: nil)?.iso)),
                      ("allocated_on", SQLBind(manager == nil ? nil : x.startDate.iso)), ("first_seen_at", SQLBind(now))])
         })
@@ -296,6 +276,39 @@ enum Importer {
             report.files.append((Interchange.population.name, r))
         }
         return report
+    }
+}
+
+/// A value an import writes, typed so it binds, reads back and compares as its column's type
+/// (PostgreSQL would hand an integer's bytes to a String, so every column is read as its kind).
+enum Cell: Equatable {
+    case text(String?)
+    case int(Int?)
+    case uuid(UUID?)
+
+    var bind: any SQLExpression {
+        switch self {
+        case .text(let v): SQLBind(v)
+        case .int(let v): SQLBind(v)
+        case .uuid(let v): SQLBind(v)
+        }
+    }
+
+    var display: String {
+        switch self {
+        case .text(let v): v ?? "—"
+        case .int(let v): v.map(String.init) ?? "—"
+        case .uuid(let v): v?.uuidString.lowercased() ?? "—"
+        }
+    }
+
+    /// The same kind of cell, read from `row`.
+    func read(_ row: any SQLRow, _ column: String) throws -> Cell {
+        switch self {
+        case .text: .text(try row.decode(column: column, as: String?.self))
+        case .int: .int(try row.decode(column: column, as: Int?.self))
+        case .uuid: .uuid(try row.decode(column: column, as: UUID?.self))
+        }
     }
 }
 

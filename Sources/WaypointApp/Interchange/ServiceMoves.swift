@@ -24,7 +24,7 @@ enum ServiceMoves {
         guard !children.isEmpty else { return c }
         for table in childTables {
             var n = 0
-            for chunk in stride(from: 0, to: children.count, by: 500).map({ Array(children[$0..<min($0 + 500, children.count)]) }) {
+            for chunk in children.chunked() {
                 n += try await db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
                     .where("child_id", .in, SQLBind.group(chunk)).first(decoding: Count.self)?.n ?? 0
             }
@@ -39,14 +39,14 @@ enum ServiceMoves {
         guard !children.isEmpty else { return }
         struct C: Decodable { let id: UUID; let service_id: UUID; let external_id: String? }
         var rows: [C] = []
-        for chunk in stride(from: 0, to: children.count, by: 500).map({ Array(children[$0..<min($0 + 500, children.count)]) }) {
+        for chunk in children.chunked() {
             rows += try await db.sql.select().columns("id", "service_id", "external_id").from("children").where("id", .in, SQLBind.group(chunk)).all(decoding: C.self)
         }
         let externals = rows.compactMap(\.external_id)
         if !externals.isEmpty {
             struct E: Decodable { let external_id: String }
             var clashes: [String] = []
-            for chunk in stride(from: 0, to: externals.count, by: 500).map({ Array(externals[$0..<min($0 + 500, externals.count)]) }) {
+            for chunk in externals.chunked() {
                 clashes += try await db.sql.select().column("external_id").from("children").where("service_id", .equal, SQLBind(target))
                     .where("external_id", .in, SQLBind.group(chunk)).all(decoding: E.self).map(\.external_id)
             }
@@ -54,7 +54,7 @@ enum ServiceMoves {
                 throw MoveError(description: "the receiving service already has children with the ids \(clashes.prefix(10).joined(separator: ", ")): nothing was moved")
             }
         }
-        for chunk in stride(from: 0, to: children.count, by: 500).map({ Array(children[$0..<min($0 + 500, children.count)]) }) {
+        for chunk in children.chunked() {
             try await db.sql.update("children").set("service_id", to: SQLBind(target)).set("updated_at", to: SQLBind(now))
                 .where("id", .in, SQLBind.group(chunk)).run()
             for table in childTables {

@@ -60,10 +60,9 @@ struct InterventionsController: RouteCollection {
                                 overCap: String?, status: HTTPStatus = .ok) async throws -> Response {
         let workers = try await Workers.inService(i.service_id, on: req.db)
         let caseloads = try await InterventionStore.caseloads(in: [i.service_id], on: req.today, db: req.db)
-        let cap = try await ServiceRules.timescales(for: i.service_id, on: req.db).caseloadCap
-        let due = try await ServiceRules.timescales(for: i.service_id, on: req.db)
-        let page = InterventionViews.allocation(PageContext(req), intervention: i, child: child, workers: workers, caseloads: caseloads, cap: cap,
-                                                assessmentDays: due.assessmentDays(for: i.interventionType ?? .prevention),
+        let timescales = try await ServiceRules.timescales(for: i.service_id, on: req.db)
+        let page = InterventionViews.allocation(PageContext(req), intervention: i, child: child, workers: workers, caseloads: caseloads, cap: timescales.caseloadCap,
+                                                assessmentDays: timescales.assessmentDays(for: i.interventionType ?? .prevention),
                                                 values: values, errors: errors, overCap: overCap)
         return HTMLResponse.make(page, status: status)
     }

@@ -28,3 +28,10 @@ extension Database {
     /// SQLKit view of the database: every query in Waypoint runs on both dialects.
     var sql: any SQLDatabase { self as! any SQLDatabase }
 }
+
+extension Array {
+    /// Slices of at most `size` elements, for IN lists that must stay under the bind limits.
+    func chunked(_ size: Int = 500) -> [[Element]] {
+        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
+    }
+}

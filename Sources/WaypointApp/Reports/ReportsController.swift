@@ -136,7 +136,7 @@ enum ReportChildren {
         guard !services.isEmpty, !keys.isEmpty else { return [] }
         var rows: [ReportChildRow] = []
         let uuids = keys.compactMap { UUID(uuidString: $0) }
-        for chunk in stride(from: 0, to: keys.count, by: 500).map({ Array(keys[$0..<min($0 + 500, keys.count)]) }) {
+        for chunk in keys.chunked() {
             var b = db.sql.select()
                 .columns(["id", "external_id", "given_name", "family_name", "date_of_birth", "sex", "ethnicity_group", "district"].map { SQLColumn($0, table: "children") })
                 .column(SQLColumn("code", table: "services"), as: "service_code")
