@@ -21,4 +21,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: DataController())
     try signedIn.register(collection: ReportsController())
     try signedIn.register(collection: AssessmentsController())
+    try signedIn.register(collection: PracticeController())
+    try signedIn.register(collection: GroupSessionsController())
+    try signedIn.register(collection: PanelsController())
 }

@@ -40,6 +40,9 @@ import WaypointDomain
                 ("reference data", "/admin/outcomes", [.admin]),
                 ("bank holidays", "/admin/bank-holidays", [.admin]),
                 ("services", "/admin/services", [.admin]),
+                ("group sessions", "/group-sessions", [.practitioner, .manager]),
+                ("my panels", "/panels", [.practitioner, .manager, .volunteer]),
+                ("record a victim", childPath + "/records/victim/new", [.victimWorker, .manager]),
             ]
             for role in Role.allCases {
                 let client = TestClient(app)

@@ -220,6 +220,7 @@ struct ChildShowModel {
     var consultations: [ConsultationRow] = []
     var outcomes: [String: OutcomeType] = [:]
     var workerNames: [UUID: String] = [:]
+    var victims: [H] = []
 }
 
 enum ChildShowView {
@@ -295,6 +296,7 @@ enum ChildShowView {
         content.append(el("h2", ["class": "heading-m", "id": "legal-history"], "Legal history"))
         content.append(legal.isEmpty ? C.p("No offences or court hearings recorded.")
             : C.table(caption: nil, headers: ["Date", "What", "Outcome or result"], rows: legal.map(\.1)))
+        if !m.offences.isEmpty { content += m.victims }
         content.append(el("h2", ["class": "heading-m"], "Referrals"))
         content.append(m.referrals.isEmpty ? C.p("No referrals recorded.") : C.table(caption: nil, headers: ["Received", "From", "Decision"], rows: m.referrals.map { r in
             [C.link(Show.date(r.received_on), Paths.referral(r.id)), txt(Show.label(ReferralSource.self, r.source)),

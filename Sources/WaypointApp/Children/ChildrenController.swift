@@ -109,12 +109,10 @@ struct ChildrenController: RouteCollection {
         let calendar = try await ServiceRules.calendar(on: req.db)
         let timescales = try await ServiceRules.timescales(for: child.serviceID, on: req.db)
         let current = interventions.filter { $0.end_date == nil || LocalDate(iso: $0.end_date!)! >= today }
-        let completed = try await AssessmentStore.completedStart(for: current.map(\.id), on: req.db)
+        let practice = try await PracticeFacts.load(current.map(\.id), on: req.db)
         let work: [(InterventionRow, [DueItem])] = current.map { i in
             (i, i.facts.map { f -> [DueItem] in
-                var f = f
-                f.assessmentCompletedOn = completed[i.id]
-                return Deadlines.outstanding(f, timescales: timescales, calendar: calendar, today: today)
+                Deadlines.outstanding(PracticeFacts.apply(f, practice[i.id]), timescales: timescales, calendar: calendar, today: today)
             } ?? [])
         }
         let outcomes = Dictionary(uniqueKeysWithValues: try await ServiceRules.outcomeTypes(on: req.db).map { ($0.code, $0) })
@@ -129,7 +127,8 @@ struct ChildrenController: RouteCollection {
                                    hearings: try await LegalStore.hearings(child.id, on: req.db),
                                    consultations: try await LegalStore.consultations(child.id, on: req.db),
                                    outcomes: outcomes,
-                                   workerNames: try await Workers.names(interventions.flatMap { [$0.case_manager_id, $0.co_worker_id].compactMap { $0 } }, on: req.db))
+                                   workerNames: try await Workers.names(interventions.flatMap { [$0.case_manager_id, $0.co_worker_id].compactMap { $0 } }, on: req.db),
+                                   victims: try await PracticeSections.forChild(req, user, child))
         return HTMLResponse.make(ChildShowView.render(PageContext(req, notice: notice), model))
     }
 

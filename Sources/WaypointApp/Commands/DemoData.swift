@@ -59,6 +59,7 @@ enum DemoData {
                 childIDs.append(try await ChildStore.insert(child, serviceID: service.id!, on: db, now: now, externalID: String(format: "DEMO%04d", i + 1)))
             }
             try await loadJourney(on: db, serviceID: service.id!, children: childIDs, hash: hash, today: today, now: now)
+            try await DemoPractice.load(on: db, serviceID: service.id!, today: today, now: now)
             try await Audit.record(on: db, at: now, userID: nil, userEmail: "command line", action: "demo_loaded",
                                    details: "\(childCount) children")
             return childCount

@@ -15,6 +15,7 @@ struct HomeController: RouteCollection {
         switch user.role {
         case .practitioner:
             cards.append(("My work", "Your children, what is due and overdue, and work newly allocated to you.", Paths.myWork))
+            cards.append(("Group sessions", "Arrange a group session for several children and record each child's attendance.", Paths.groupSessions))
             cards.append(("Children", "Find a child on the register, see their record, and record referrals and offences.", Paths.children))
         case .manager:
             cards.append(("Service", "Referrals waiting for screening, work to allocate, overdue work and caseloads against the cap.", Paths.serviceWork))
@@ -34,13 +35,13 @@ struct HomeController: RouteCollection {
         case .board:
             cards.append(("Reports", "Aggregate figures for the management board. Counts of 1 to 4 are shown as 'fewer than 5'.", Paths.reports))
         case .volunteer:
-            break
+            cards.append(("My panels", "The referral order panels you sit on, with their papers.", Paths.panels))
         }
         let intro: String = switch user.role {
         case .practitioner: "Your work with children in your service."
         case .manager: "Your service's children and staff."
         case .victimWorker: "Victim contact and restorative justice."
-        case .volunteer: "Referral order panels you sit on will appear here. You see only the papers of your own panels."
+        case .volunteer: "Referral order panels you sit on. You see only the papers of your own panels."
         case .analyst: "Performance reports and exports. You do not have access to individual case records."
         case .board: "Aggregate performance reports for the management board. Children's identities are never shown to board members."
         case .admin: "Users, roles, services and reference data. Administrators do not have access to children's records."

@@ -7,13 +7,16 @@ import WaypointDomain
 /// A child moves with every record that belongs to them, and each move is audited.
 enum ServiceMoves {
     /// Tables whose rows belong to a child and carry the service.
-    static let childTables = ["referrals", "interventions", "offences", "court_hearings", "case_consultations"]
+    static let baseTables = ["referrals", "interventions", "offences", "court_hearings", "case_consultations"]
+    static let childTables = baseTables + ["assessments"] + RecordKind.allCases.map(\.spec.table)
 
     struct Counts: Equatable, Sendable {
         var children = 0
         var records: [String: Int] = [:]
         var lines: [String] {
-            ["children: \(children)"] + ServiceMoves.childTables.map { "\($0): \(records[$0] ?? 0)" }
+            // The journey tables always; practice records when there are any.
+            ["children: \(children)"] + ServiceMoves.childTables.filter { ServiceMoves.baseTables.contains($0) || (records[$0] ?? 0) > 0 }
+                .map { "\($0): \(records[$0] ?? 0)" }
         }
     }
 

@@ -18,7 +18,9 @@ struct InterventionsController: RouteCollection {
         let (i, child) = try await load(req, user)
         try await Audit.record(req, action: "view_intervention", serviceID: i.service_id, childID: child.id)
         if i.case_manager_id == user.id { try await InterventionStore.markSeen(childID: child.id, by: user.id, on: req.db, now: req.now) }
-        return try await render(req, user, i, child, values: FormValues(todayValues("end", req.today)), errors: [], notice: noticeText(req))
+        var values = FormValues(todayValues("end", req.today))
+        if let end = try await KPIClosure.existingEnd(i.id, on: req.db) { values.values.merge(RecordForm.values(RecordKind.kpi.spec, end.values).values) { a, _ in a } }
+        return try await render(req, user, i, child, values: values, errors: [], notice: noticeText(req))
     }
 
     private func noticeText(_ req: Request) -> String? {
@@ -36,15 +38,16 @@ struct InterventionsController: RouteCollection {
         let names = try await Workers.names(history.flatMap { [$0.case_manager_id, $0.co_worker_id].compactMap { $0 } } + [i.case_manager_id, i.co_worker_id].compactMap { $0 }, on: req.db)
         let today = req.today
         var due: [DueItem] = []
-        if var facts = i.facts {
-            facts.assessmentCompletedOn = try await AssessmentStore.completedStart(for: [i.id], on: req.db)[i.id]
-            due = Deadlines.outstanding(facts, timescales: try await ServiceRules.timescales(for: i.service_id, on: req.db),
+        if let facts = i.facts {
+            let practice = try await PracticeFacts.load([i.id], on: req.db)[i.id]
+            due = Deadlines.outstanding(PracticeFacts.apply(facts, practice), timescales: try await ServiceRules.timescales(for: i.service_id, on: req.db),
                                         calendar: try await ServiceRules.calendar(on: req.db), today: today)
         }
         let assessments = try await AssessmentStore.forIntervention(i.id, on: req.db)
         let model = InterventionViews.Model(intervention: i, child: child, names: names, history: history, due: due, today: today,
                                             canAllocate: user.can(.allocate, serviceID: i.service_id), canClose: user.can(.closeIntervention, serviceID: i.service_id),
-                                            assessments: assessments, canAssess: user.can(.recordAssessment, serviceID: i.service_id))
+                                            assessments: assessments, canAssess: user.can(.recordAssessment, serviceID: i.service_id),
+                                            practice: try await PracticeSections.forIntervention(req, user, i, child))
         return HTMLResponse.make(InterventionViews.show(PageContext(req, notice: notice), model, values: values, errors: errors), status: status)
     }
 
@@ -110,16 +113,24 @@ struct InterventionsController: RouteCollection {
         let (i, child) = try await load(req, user)
         guard i.end_date == nil else { throw WaypointError.conflict("This intervention has already been closed.") }
         let values = try formValues(req)
-        switch ClosureForm.parse(values, startDate: i.startDate, today: req.today) {
-        case .failure(let e):
-            return try await render(req, user, i, child, values: values, errors: e.errors, notice: nil, status: .unprocessableEntity)
-        case .success(let c):
+        let closure = ClosureForm.parse(values, startDate: i.startDate, today: req.today)
+        let kpi = KPIClosure.parse(values, today: req.today)
+        var errors = FormErrors()
+        if case .failure(let e) = closure { errors = e }
+        if case .failure(let e) = kpi { e.errors.forEach { errors.add($0.field, $0.message) } }
+        switch (closure, kpi) {
+        case (.success(let c), .success(let answers)):
+            let existing = try await KPIClosure.existingEnd(i.id, on: req.db)
+            let now = req.now
             try await req.db.transaction { db in
+                try await KPIClosure.save(answers, endDate: c.endDate, existing: existing, intervention: i, by: user.id, on: db, now: now)
                 try await InterventionStore.close(i.id, c, on: db)
                 try await Audit.record(req, on: db, action: "close_intervention", serviceID: i.service_id, childID: child.id,
                                        details: "intervention \(i.id.uuidString) \(c.reason.rawValue) on \(c.endDate.iso)")
             }
             return req.redirect(to: Paths.intervention(i.id) + "?saved=closed")
+        default:
+            return try await render(req, user, i, child, values: values, errors: errors.errors, notice: nil, status: .unprocessableEntity)
         }
     }
 
@@ -169,6 +180,7 @@ enum InterventionViews {
         let canClose: Bool
         var assessments: [AssessmentRow] = []
         var canAssess: Bool = false
+        var practice: [H] = []
     }
 
     static func show(_ ctx: PageContext, _ m: Model, values v: FormValues, errors: [FieldError]) -> String {
@@ -224,6 +236,7 @@ enum InterventionViews {
             }))
         }
         if open && m.canAssess { content.append(C.buttonLink("Start an assessment", Paths.newAssessment(intervention: i.id), secondary: true)) }
+        content += m.practice
         if !m.history.isEmpty {
             content.append(el("h2", ["class": "heading-m"], "Allocation history"))
             content.append(C.table(caption: nil, headers: ["Allocated", "Case manager", "Co-worker", "Past the cap"], rows: m.history.map { h in
@@ -238,6 +251,9 @@ enum InterventionViews {
                 C.dateInput("end", legend: "End date", values: v, error: err("end-day") ?? err("end-month") ?? err("end-year")),
                 C.radios("closure_reason", legend: "Why is it closing?", options: ClosureReason.options, selected: v["closure_reason"], error: err("closure_reason")),
                 C.textarea("outcome", label: "Outcome for the child", value: v["outcome"], error: err("outcome")),
+                el("h3", ["class": "heading-s"], "Where the child stands at the end (KPI data)"),
+                C.p(KPIFields.intro, "body-s"),
+                group(KPIFields.answers.map { PracticeViews.input($0, values: v, errors: errors, lookups: [:]) }),
                 C.button("Close intervention", warning: true),
             ]))
         }

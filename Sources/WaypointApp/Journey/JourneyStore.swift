@@ -355,7 +355,7 @@ struct WorkerRow: Decodable {
 
 enum Workers {
     /// Practitioners and managers who work in the service and can hold cases.
-    static func inService(_ serviceID: UUID, on db: Database) async throws -> [WorkerRow] {
+    static func inService(_ serviceID: UUID, roles: [Role] = [.practitioner, .manager], on db: Database) async throws -> [WorkerRow] {
         try await db.sql.select()
             .column(SQLColumn("id", table: "users")).column(SQLColumn("name", table: "users"))
             .column(SQLColumn("role", table: "users")).column(SQLColumn("team_id", table: "users"))
@@ -363,7 +363,7 @@ enum Workers {
             .join("user_services", on: SQLColumn("user_id", table: "user_services"), .equal, SQLColumn("id", table: "users"))
             .where(SQLColumn("service_id", table: "user_services"), .equal, SQLBind(serviceID))
             .where(SQLColumn("active", table: "users"), .equal, SQLBind(true))
-            .where(SQLColumn("role", table: "users"), .in, SQLBind.group([Role.practitioner.rawValue, Role.manager.rawValue]))
+            .where(SQLColumn("role", table: "users"), .in, SQLBind.group(roles.map(\.rawValue)))
             .orderBy(SQLColumn("name", table: "users"))
             .all(decoding: WorkerRow.self)
     }

@@ -77,12 +77,10 @@ enum WorklistQuery {
         let calendar = try await ServiceRules.calendar(on: db)
         var timescales: [UUID: Timescales] = [:]
         for s in Set(rows.map(\.service_id)) { timescales[s] = try await ServiceRules.timescales(for: s, on: db) }
-        let completed = try await AssessmentStore.completedStart(for: rows.map(\.id), on: db)
+        let practice = try await PracticeFacts.load(rows.map(\.id), on: db)
         let items = rows.map { r in
             WorkItem(row: r, due: r.facts.map { f -> [DueItem] in
-                var f = f
-                f.assessmentCompletedOn = completed[r.id]
-                return Deadlines.outstanding(f, timescales: timescales[r.service_id]!, calendar: calendar, today: today)
+                Deadlines.outstanding(PracticeFacts.apply(f, practice[r.id]), timescales: timescales[r.service_id]!, calendar: calendar, today: today)
             } ?? [])
         }
         return items.sorted { a, b in

@@ -80,7 +80,7 @@ struct ReportsController: RouteCollection {
             let rows = output.rows.map { r -> [String] in
                 [r.measure, r.breakdown, r.group, user.role == .board && r.isCount && (1...4).contains(Int(r.value)) ? "fewer than 5" : r.formatted]
             }
-            return download(CSV.write(header: ["measure", "breakdown", "group", "value"], rows: rows), name: "first-time-entrants-\(output.period.from.iso)-to-\(output.period.to.iso).csv")
+            return Download.csv(CSV.write(header: ["measure", "breakdown", "group", "value"], rows: rows), name: "first-time-entrants-\(output.period.from.iso)-to-\(output.period.to.iso).csv")
         }
         return HTMLResponse.make(ReportViews.fte(PageContext(req), values: values, services: services, output: output, errors: errors,
                                                  drill: user.can(.viewReportChildren), suppressSmall: user.role == .board),
@@ -101,7 +101,7 @@ struct ReportsController: RouteCollection {
         let list = try await ReportChildren.load(keys, in: user.serviceIDs, on: req.db)
         try await Audit.record(req, action: "view_report_children", details: "first-time-entrants \(breakdown)=\(group) \(period.from.iso)–\(period.to.iso): \(list.count) children")
         if req.query[String.self, at: "format"] == "csv" {
-            return download(CSV.write(header: ["child_id", "given_name", "family_name", "date_of_birth", "sex", "ethnicity_group", "district", "service_code"],
+            return Download.csv(CSV.write(header: ["child_id", "given_name", "family_name", "date_of_birth", "sex", "ethnicity_group", "district", "service_code"],
                                       rows: list.map { [$0.key, $0.given_name, $0.family_name, $0.date_of_birth, $0.sex, $0.ethnicity_group, $0.district ?? "", $0.service_code] }),
                             name: "first-time-entrants-\(breakdown)-\(group).csv")
         }
@@ -109,12 +109,6 @@ struct ReportsController: RouteCollection {
                                                       values: values, list: list, canOpen: user.can(.viewChild), page: max(1, req.query[Int.self, at: "page"] ?? 1)))
     }
 
-    private func download(_ data: Data, name: String) -> Response {
-        var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
-        return Response(status: .ok, headers: headers, body: .init(data: data))
-    }
 }
 
 struct ReportChildRow: Decodable {

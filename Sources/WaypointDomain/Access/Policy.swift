@@ -41,6 +41,9 @@ public enum Action: String, CaseIterable, Sendable {
     case transferChild           // move a child and their records to another service
     case recordAssessment        // write and submit assessments
     case signOffAssessment       // sign off or return a submitted assessment
+    case recordPractice          // plans, contacts, panels, reparation, health, KPI data, feedback
+    case recordVictimWork        // victims' details and restorative justice
+    case auditCase               // case audits (quality assurance)
 }
 
 /// Facts about a record that a decision may depend on.
@@ -75,10 +78,12 @@ public enum Policy {
             return [.victimWorker, .manager].contains(role)
         case .viewPanelPapers:
             return [.volunteer, .practitioner, .manager].contains(role)
-        case .recordReferral, .viewMyWork, .recordAssessment:
+        case .recordReferral, .viewMyWork, .recordAssessment, .recordPractice:
             return [.practitioner, .manager].contains(role)
-        case .signOffAssessment:
+        case .signOffAssessment, .auditCase:
             return role == .manager
+        case .recordVictimWork:
+            return [.victimWorker, .manager].contains(role)
         case .viewServiceWork, .manageInterventions, .transferChild:
             return role == .manager
         case .importExport:

@@ -326,7 +326,8 @@ import WaypointDomain
             #expect(early.status == .unprocessableEntity)
             #expect(early.body.contains("End date must be on or after the start date"))
             let closed = try await w.manager.post("/interventions/\(i)/close", [("end-day", "26"), ("end-month", "3"), ("end-year", "2024"),
-                                                                               ("closure_reason", "transferred"), ("outcome", "Moved to another area")])
+                                                                               ("closure_reason", "transferred"), ("outcome", "Moved to another area")] + PracticeRoutesTests.kpiEnd
+                                                                              + [("not_known_reason", "New area to confirm")])
             #expect(closed.status == .seeOther)
             #expect(!(try await w.practitioner.get("/my-work")).body.contains("Mia Hughes"))
             #expect(try await w.manager.get("/interventions/\(i)").body.contains("Transferred to another service"))

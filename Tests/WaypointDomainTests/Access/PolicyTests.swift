@@ -4,12 +4,12 @@ import WaypointDomain
 @Suite struct PolicyTests {
     /// The whole matrix, written out: what each role may do.
     static let expected: [Role: Set<Action>] = [
-        .practitioner: [.searchChildren, .viewChild, .createChild, .editChild, .viewPanelPapers, .recordReferral, .viewMyWork, .recordAssessment],
+        .practitioner: [.searchChildren, .viewChild, .createChild, .editChild, .viewPanelPapers, .recordReferral, .viewMyWork, .recordAssessment, .recordPractice],
         .manager: [.searchChildren, .viewChild, .createChild, .editChild, .viewChildAudit, .viewReports, .viewReportChildren,
                    .screenReferral, .allocate, .closeIntervention, .viewVictimIdentity, .viewPanelPapers,
                    .recordReferral, .viewMyWork, .viewServiceWork, .manageInterventions, .importExport, .transferChild,
-                   .recordAssessment, .signOffAssessment],
-        .victimWorker: [.searchChildren, .viewChild, .viewVictimIdentity],
+                   .recordAssessment, .signOffAssessment, .recordPractice, .recordVictimWork, .auditCase],
+        .victimWorker: [.searchChildren, .viewChild, .viewVictimIdentity, .recordVictimWork],
         .volunteer: [.viewPanelPapers],
         .analyst: [.viewReports, .viewReportChildren],
         .board: [.viewReports],

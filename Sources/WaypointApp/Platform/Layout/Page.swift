@@ -61,6 +61,7 @@ enum Layout {
             var links: [(String, String)] = [("Home", Paths.home)]
             if u.can(.viewMyWork) { links.append(("My work", Paths.myWork)) }
             if u.can(.viewServiceWork) { links.append(("Service", Paths.serviceWork)) }
+            if u.role == .volunteer { links.append(("My panels", Paths.panels)) }
             if u.can(.searchChildren) { links.append(("Children", Paths.children)) }
             if u.can(.viewReports) { links.append(("Reports", Paths.reports)) }
             if u.can(.manageUsers) { links.append(("Users", Paths.adminUsers)) }

@@ -20,5 +20,6 @@ enum Migrations {
         M0015_CreatePopulation(),
         M0016_IndexExternalIDs(),
         M0017_CreateAssessments(),
+        M0018_CreatePracticeRecords(),
     ]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import WaypointDomain
 
 /// Typed links: views never write a literal href; routes register the matching patterns.
 enum Paths {
@@ -82,4 +83,21 @@ extension Paths {
     static func assessment(_ id: UUID) -> String { "/assessments/\(id.uuidString.lowercased())" }
     static func submitAssessment(_ id: UUID) -> String { assessment(id) + "/submit" }
     static func signOffAssessment(_ id: UUID) -> String { assessment(id) + "/sign-off" }
+
+    // Practice records
+    static func interventionRecords(_ id: UUID, _ kind: RecordKind) -> String { intervention(id) + "/records/\(kind.rawValue)" }
+    static func newInterventionRecord(_ id: UUID, _ kind: RecordKind) -> String { interventionRecords(id, kind) + "/new" }
+    static func childRecords(_ id: UUID, _ kind: RecordKind) -> String { child(id) + "/records/\(kind.rawValue)" }
+    static func newChildRecord(_ id: UUID, _ kind: RecordKind) -> String { childRecords(id, kind) + "/new" }
+    static func record(_ kind: RecordKind, _ id: UUID) -> String { "/records/\(kind.rawValue)/\(id.uuidString.lowercased())" }
+    static func editRecord(_ kind: RecordKind, _ id: UUID) -> String { record(kind, id) + "/edit" }
+    /// The id of a section heading on a page.
+    static func anchor(_ section: String) -> String {
+        section.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+    }
+    static let groupSessions = "/group-sessions"
+    static let newGroupSession = "/group-sessions/new"
+    static func groupSession(_ id: UUID) -> String { "/group-sessions/\(id.uuidString.lowercased())" }
+    static let panels = "/panels"
+    static func panel(_ id: UUID) -> String { "/panels/\(id.uuidString.lowercased())" }
 }

@@ -1,0 +1,216 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import WaypointDomain
+
+/// Group sessions: one session for several children, stored as one group contact per child's
+/// intervention (sharing a group id), so each child's attendance counts in their own record.
+struct GroupSessionsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("group-sessions", use: list)
+        routes.get("group-sessions", "new", use: new)
+        routes.post("group-sessions", use: create)
+        routes.get("group-sessions", ":groupID", use: show)
+        routes.post("group-sessions", ":groupID", use: attendance)
+    }
+
+    static let sessionFields = ["contact_on", "contact_time", "place", "workers", "notes"]
+
+    struct Candidate: Decodable {
+        let id: UUID
+        let service_id: UUID
+        let child_id: UUID
+        let type: String
+        let given_name: String
+        let family_name: String
+        var label: String { "\(given_name) \(family_name) — \(Show.label(InterventionType.self, type))" }
+    }
+
+    /// Open interventions the user can bring to a group: their own (as case manager or co-worker),
+    /// or for a manager every open intervention in their services.
+    private func candidates(_ req: Request, _ user: CurrentUser) async throws -> [Candidate] {
+        guard !user.serviceIDs.isEmpty else { return [] }
+        var q = req.db.sql.select()
+            .column(SQLColumn("id", table: "interventions")).column(SQLColumn("service_id", table: "interventions"))
+            .column(SQLColumn("child_id", table: "interventions")).column(SQLColumn("type", table: "interventions"))
+            .column(SQLColumn("given_name", table: "children")).column(SQLColumn("family_name", table: "children"))
+            .from("interventions")
+            .join("children", on: SQLColumn("id", table: "children"), .equal, SQLColumn("child_id", table: "interventions"))
+            .where(SQLColumn("service_id", table: "interventions"), .in, SQLBind.group(user.serviceIDs))
+            .where(SQLColumn("end_date", table: "interventions"), .is, SQLLiteral.null)
+            .where(SQLColumn("case_manager_id", table: "interventions"), .isNot, SQLLiteral.null)
+        if !user.can(.viewServiceWork) {
+            q = q.where { w in
+                w.where(SQLColumn("case_manager_id", table: "interventions"), .equal, SQLBind(user.id))
+                    .orWhere(SQLColumn("co_worker_id", table: "interventions"), .equal, SQLBind(user.id))
+            }
+        }
+        return try await q.orderBy(SQLColumn("family_name", table: "children")).orderBy(SQLColumn("given_name", table: "children")).limit(500)
+            .all(decoding: Candidate.self)
+    }
+
+    @Sendable func list(req: Request) async throws -> Response {
+        let user = try req.authorize(.recordPractice)
+        struct G: Decodable { let group_id: String; let contact_on: String; let contact_time: String?; let place: String?; let n: Int }
+        let groups: [G] = user.serviceIDs.isEmpty ? [] : try await req.db.sql.select()
+            .column("group_id").column(SQLFunction("MIN", args: SQLColumn("contact_on")), as: "contact_on")
+            .column(SQLFunction("MIN", args: SQLColumn("contact_time")), as: "contact_time").column(SQLFunction("MIN", args: SQLColumn("place")), as: "place")
+            .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from("contacts").where("group_id", .isNot, SQLLiteral.null).where("service_id", .in, SQLBind.group(user.serviceIDs))
+            .groupBy("group_id").orderBy("contact_on", .descending).limit(100).all(decoding: G.self)
+        let places = RecordKind.contact.spec.field("place")!
+        return HTMLResponse.make(Layout.page(title: "Group sessions", PageContext(req), [
+            C.h1("Group sessions"),
+            C.p("A group session records each child's attendance in their own record."),
+            C.buttonLink("Arrange a group session", Paths.newGroupSession),
+            groups.isEmpty ? C.p("No group sessions yet.") : C.table(caption: "The latest 100", headers: ["Date", "Time", "Place", "Children"], rows: groups.compactMap { g in
+                guard let id = UUID(uuidString: g.group_id) else { return nil }
+                return [C.link(Show.date(g.contact_on), Paths.groupSession(id)), C.value(g.contact_time), C.value(RecordForm.display(places, g.place.map { .text($0) })), txt(String(g.n))]
+            }, numeric: [3]),
+        ]))
+    }
+
+    @Sendable func new(req: Request) async throws -> Response {
+        let user = try req.authorize(.recordPractice)
+        return HTMLResponse.make(form(PageContext(req), candidates: try await candidates(req, user), values: FormValues(todayValues("contact_on", req.today)), errors: []))
+    }
+
+    private func form(_ ctx: PageContext, candidates: [Candidate], values v: FormValues, errors: [FieldError]) -> String {
+        let spec = RecordKind.contact.spec
+        var fields: [H] = [Layout.csrfField(ctx.csrf)]
+        for name in Self.sessionFields { fields.append(PracticeViews.input(spec.field(name)!, values: v, errors: errors, lookups: [:])) }
+        fields.append(candidates.isEmpty ? C.insetText([txt("You have no open, allocated work to bring to a group session.")])
+                      : C.checkboxes("children", legend: "Children attending", options: candidates.map { ($0.id.uuidString.lowercased(), $0.label) },
+                                     selected: v.list("children"), error: errors.first { $0.field == "children" }?.message, hint: "Select at least two"))
+        fields.append(el("div", ["class": "button-group"], [C.button("Arrange the session"), C.link("Cancel", Paths.groupSessions, "link")]))
+        return Layout.page(title: "Arrange a group session", ctx, hasErrors: !errors.isEmpty, [el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], [
+            C.errorSummary(errors), C.h1("Arrange a group session"),
+            el("form", ["method": "post", "action": Paths.groupSessions, "novalidate": ""], fields),
+        ])])])
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let user = try req.authorize(.recordPractice)
+        let values = try formValues(req)
+        let candidates = try await candidates(req, user)
+        let spec = RecordKind.contact.spec
+        let names = Set(Self.sessionFields)
+        var errors = FormErrors()
+        var parsed: RecordValues = [:]
+        switch RecordForm.parse(spec, values, today: req.today, include: { names.contains($0.name) }) {
+        case .failure(let e): errors = e
+        case .success(let v): parsed = v
+        }
+        let chosen = candidates.filter { values.list("children").contains($0.id.uuidString.lowercased()) }
+        if chosen.count < 2 || chosen.count != Set(values.list("children")).count { errors.add("children", "Select at least two children from the list") }
+        guard errors.isEmpty else {
+            return HTMLResponse.make(form(PageContext(req), candidates: candidates, values: values, errors: errors.errors), status: .unprocessableEntity)
+        }
+        let group = UUID()
+        parsed["contact_type"] = .text("group")
+        parsed["group_id"] = .text(group.uuidString.lowercased())
+        let now = req.now
+        let record = parsed
+        try await req.db.transaction { db in
+            for c in chosen {
+                let id = try await RecordStore.insert(spec, record, serviceID: c.service_id, childID: c.child_id, interventionID: c.id, by: user.id, on: db, now: now)
+                try await Audit.record(req, on: db, action: "create_contact", serviceID: c.service_id, childID: c.child_id, details: "contact \(id.uuidString) group \(group.uuidString)")
+            }
+        }
+        return req.redirect(to: Paths.groupSession(group) + "?saved=created")
+    }
+
+    private func members(_ req: Request, _ user: CurrentUser) async throws -> [(PracticeRecord, ChildRecord, InterventionRow)] {
+        let group = try req.uuidParameter("groupID")
+        guard !user.serviceIDs.isEmpty else { throw WaypointError.notFound("This group session could not be found.") }
+        let spec = RecordKind.contact.spec
+        let rows = try await RecordStore.select(spec, restricted: true, on: req.db).where("group_id", .equal, SQLBind(group.uuidString.lowercased()))
+            .where("service_id", .in, SQLBind.group(user.serviceIDs)).all().map { try RecordStore.decode(spec, restricted: true, $0) }
+        var out: [(PracticeRecord, ChildRecord, InterventionRow)] = []
+        for r in rows {
+            guard let iid = r.interventionID, let i = try await InterventionStore.find(iid, in: user.serviceIDs, on: req.db),
+                  let c = try await ChildStore.find(r.childID, in: user.serviceIDs, on: req.db) else { continue }
+            out.append((r, c, i))
+        }
+        guard !out.isEmpty else { throw WaypointError.notFound("This group session could not be found. It may be in a service you do not have access to.") }
+        return out.sorted { $0.1.details.fullName < $1.1.details.fullName }
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        let user = try req.authorize(.recordPractice)
+        let m = try await members(req, user)
+        var v: [String: String] = [:]
+        for (k, (r, _, _)) in m.enumerated() {
+            v["c\(k)_attendance"] = r["attendance"]?.text ?? ""
+            v["c\(k)_absence_acceptable"] = r["absence_acceptable"]?.text ?? ""
+        }
+        return HTMLResponse.make(page(PageContext(req, notice: req.query[String.self, at: "saved"] == "created" ? "Group session arranged" :
+                                                    (req.query[String.self, at: "saved"] == "attendance" ? "Attendance saved" : nil)),
+                                      m, values: FormValues(v), errors: [], today: req.today))
+    }
+
+    private func page(_ ctx: PageContext, _ m: [(PracticeRecord, ChildRecord, InterventionRow)], values v: FormValues, errors: [FieldError], today: LocalDate) -> String {
+        let spec = RecordKind.contact.spec
+        let first = m[0].0
+        let group = first["group_id"]?.text.flatMap(UUID.init(uuidString:)) ?? first.id
+        var fields: [H] = [Layout.csrfField(ctx.csrf)]
+        for (k, (_, child, i)) in m.enumerated() {
+            fields.append(el("h2", ["class": "heading-s"], [C.link(child.details.fullName, Paths.intervention(i.id))]))
+            fields.append(PracticeViews.input(spec.field("attendance")!, values: v, errors: errors, lookups: [:], prefix: "c\(k)_"))
+            fields.append(PracticeViews.input(spec.field("absence_acceptable")!, values: v, errors: errors, lookups: [:], prefix: "c\(k)_"))
+        }
+        fields.append(C.button("Save attendance"))
+        let places = spec.field("place")!
+        return Layout.page(title: "Group session", ctx, hasErrors: !errors.isEmpty, [el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], [
+            C.errorSummary(errors), C.h1("Group session"),
+            C.summaryList([
+                ("Date", txt((first["contact_on"]?.date?.longFormat ?? "") + (first["contact_time"]?.text.map { " at \($0)" } ?? ""))),
+                ("Place", C.value(RecordForm.display(places, first["place"]))),
+                ("Children", txt(String(m.count))),
+            ]),
+            el("form", ["method": "post", "action": Paths.groupSession(group), "novalidate": ""], fields),
+        ])])])
+    }
+
+    /// Saves every child's attendance at once; if any is wrong, nothing is saved.
+    @Sendable func attendance(req: Request) async throws -> Response {
+        let user = try req.authorize(.recordPractice)
+        let m = try await members(req, user)
+        let values = try formValues(req)
+        let spec = RecordKind.contact.spec
+        var errors = FormErrors()
+        var updates: [(PracticeRecord, ChildRecord, InterventionRow, RecordValues)] = []
+        for (k, (r, child, i)) in m.enumerated() {
+            var f = RecordForm.values(spec, r.values)
+            f.values["attendance"] = values["c\(k)_attendance"]
+            f.values["absence_acceptable"] = values["c\(k)_absence_acceptable"]
+            switch RecordForm.parse(spec, f, today: req.today) {
+            case .failure(let e):
+                for x in e.errors { errors.add("c\(k)_" + x.field, "\(child.details.fullName): \(x.message)") }
+            case .success(let parsed):
+                updates.append((r, child, i, parsed))
+            }
+        }
+        guard errors.isEmpty else {
+            return HTMLResponse.make(page(PageContext(req), m, values: values, errors: errors.errors, today: req.today), status: .unprocessableEntity)
+        }
+        let now = req.now
+        let today = req.today
+        let fields = [spec.field("attendance")!, spec.field("absence_acceptable")!]
+        let all = updates
+        try await req.db.transaction { db in
+            for (r, child, i, parsed) in all {
+                guard try await RecordStore.update(spec, r.id, version: r.version, values: parsed, formFields: fields, on: db, now: now) else {
+                    throw WaypointError.conflict("Someone else changed this session's attendance at the same time, so nothing was saved. Open it again.")
+                }
+                let p = PracticeController.Parent(spec: spec, child: child, intervention: i)
+                _ = try await ComplianceHook.afterContact(p, contactID: r.id, old: r, new: parsed, by: user.id, today: today, on: db, now: now)
+                try await Audit.record(req, on: db, action: "update_contact", serviceID: r.serviceID, childID: child.id,
+                                       details: "contact \(r.id.uuidString) " + PracticeController.changes(spec, old: r.values, new: parsed))
+            }
+        }
+        let group = m[0].0["group_id"]?.text.flatMap(UUID.init(uuidString:)) ?? m[0].0.id
+        return req.redirect(to: Paths.groupSession(group) + "?saved=attendance")
+    }
+}

@@ -1,0 +1,164 @@
+import Fluent
+import Foundation
+import SQLKit
+import WaypointDomain
+
+/// One stored practice record: the common columns and its fields' values.
+struct PracticeRecord: Sendable {
+    let id: UUID
+    let serviceID: UUID
+    let childID: UUID
+    let interventionID: UUID?
+    let version: Int
+    let createdBy: UUID?
+    let createdAt: Date
+    let values: RecordValues
+
+    subscript(_ name: String) -> StoredValue? { values[name] }
+}
+
+/// Reads and writes practice records by their spec. Restricted fields (a victim's identity) are
+/// only ever selected when the caller may see them, so no page or file can leak them.
+enum RecordStore {
+    static func visibleFields(_ spec: RecordSpec, restricted: Bool) -> [FieldSpec] {
+        spec.fields.filter { restricted || !$0.restricted }
+    }
+
+    static func bind(_ field: FieldSpec, _ v: StoredValue?) -> any SQLExpression {
+        switch v {
+        case .text(let s): SQLBind(s)
+        case .int(let n): SQLBind(n)
+        case .double(let d): SQLBind(d)
+        case nil: field.kind.storedAsInt ? SQLBind(Int?.none) : (field.kind.storedAsDouble ? SQLBind(Double?.none) : SQLBind(String?.none))
+        }
+    }
+
+    static func insert(_ spec: RecordSpec, _ values: RecordValues, serviceID: UUID, childID: UUID, interventionID: UUID?, by: UUID?,
+                       on db: Database, now: Date) async throws -> UUID {
+        let id = UUID()
+        let fields = spec.fields.filter { values[$0.name] != nil }
+        try await db.sql.insert(into: spec.table)
+            .columns(["id", "service_id", "child_id", "intervention_id", "version", "created_by", "created_at", "updated_at"] + fields.map(\.name))
+            .values([SQLBind(id), SQLBind(serviceID), SQLBind(childID), SQLBind(interventionID), SQLBind(1), SQLBind(by), SQLBind(now), SQLBind(now)]
+                    + fields.map { bind($0, values[$0.name]) })
+            .run()
+        return id
+    }
+
+    /// Writes the form's fields (blank ones become empty) and any system values, only if the
+    /// record is still at `version`.
+    static func update(_ spec: RecordSpec, _ id: UUID, version: Int, values: RecordValues, formFields: [FieldSpec], system: RecordValues = [:],
+                       on db: Database, now: Date) async throws -> Bool {
+        var u = db.sql.update(spec.table).set("version", to: SQLBind(version + 1)).set("updated_at", to: SQLBind(now))
+        for f in formFields { u = u.set(SQLIdentifier(f.name), to: bind(f, values[f.name])) }
+        for (name, v) in system { if let f = spec.field(name) { u = u.set(SQLIdentifier(name), to: bind(f, v)) } }
+        return !(try await u.where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(version)).returning("id").all()).isEmpty
+    }
+
+    static func select(_ spec: RecordSpec, restricted: Bool, on db: Database) -> SQLSelectBuilder {
+        db.sql.select().columns(["id", "service_id", "child_id", "intervention_id", "version", "created_by", "created_at"]
+                                + visibleFields(spec, restricted: restricted).map(\.name)).from(spec.table)
+    }
+
+    static func decode(_ spec: RecordSpec, restricted: Bool, _ row: any SQLRow) throws -> PracticeRecord {
+        var values: RecordValues = [:]
+        for f in visibleFields(spec, restricted: restricted) {
+            if f.kind.storedAsInt {
+                if let n = try row.decode(column: f.name, as: Int?.self) { values[f.name] = .int(n) }
+            } else if f.kind.storedAsDouble {
+                if let d = try row.decode(column: f.name, as: Double?.self) { values[f.name] = .double(d) }
+            } else if let s = try row.decode(column: f.name, as: String?.self) {
+                values[f.name] = .text(s)
+            }
+        }
+        return PracticeRecord(id: try row.decode(column: "id", as: UUID.self), serviceID: try row.decode(column: "service_id", as: UUID.self),
+                              childID: try row.decode(column: "child_id", as: UUID.self), interventionID: try row.decode(column: "intervention_id", as: UUID?.self),
+                              version: try row.decode(column: "version", as: Int.self), createdBy: try row.decode(column: "created_by", as: UUID?.self),
+                              createdAt: try row.decode(column: "created_at", as: Date.self), values: values)
+    }
+
+    static func find(_ spec: RecordSpec, _ id: UUID, in services: [UUID], restricted: Bool, on db: Database) async throws -> PracticeRecord? {
+        guard !services.isEmpty else { return nil }
+        return try await select(spec, restricted: restricted, on: db).where("id", .equal, SQLBind(id))
+            .where("service_id", .in, SQLBind.group(services)).first().map { try decode(spec, restricted: restricted, $0) }
+    }
+
+    /// The records of one intervention (or, for child-level kinds, one child), in date order.
+    static func list(_ spec: RecordSpec, intervention: UUID? = nil, child: UUID? = nil, restricted: Bool, on db: Database) async throws -> [PracticeRecord] {
+        var q = select(spec, restricted: restricted, on: db)
+        if let intervention { q = q.where("intervention_id", .equal, SQLBind(intervention)) }
+        if let child { q = q.where("child_id", .equal, SQLBind(child)) }
+        let sortField = spec.fields.first { if case .date = $0.kind { true } else { false } }?.name
+        if let sortField { q = q.orderBy(SQLIdentifier(sortField)) }
+        return try await q.orderBy("created_at").all().map { try decode(spec, restricted: restricted, $0) }
+    }
+
+    /// The first date field's value: what a record is "on".
+    static func date(_ spec: RecordSpec, _ r: PracticeRecord) -> LocalDate? {
+        spec.fields.first { if case .date = $0.kind { true } else { false } }.flatMap { r[$0.name]?.date }
+    }
+
+    // MARK: Panel members
+
+    static func panelMembers(_ panels: [UUID], on db: Database) async throws -> [UUID: [UUID]] {
+        guard !panels.isEmpty else { return [:] }
+        struct R: Decodable { let panel_id: UUID; let user_id: UUID }
+        var out: [UUID: [UUID]] = [:]
+        for chunk in panels.chunked() {
+            for r in try await db.sql.select().columns("panel_id", "user_id").from("panel_members").where("panel_id", .in, SQLBind.group(chunk))
+                .all(decoding: R.self) { out[r.panel_id, default: []].append(r.user_id) }
+        }
+        return out
+    }
+
+    static func setPanelMembers(_ panel: UUID, _ users: [UUID], on db: Database) async throws {
+        try await db.sql.delete(from: "panel_members").where("panel_id", .equal, SQLBind(panel)).run()
+        for u in Set(users) {
+            try await db.sql.insert(into: "panel_members").columns("panel_id", "user_id").values(SQLBind(panel), SQLBind(u)).run()
+        }
+    }
+
+    static func panelsFor(member: UUID, in services: [UUID], on db: Database) async throws -> [UUID] {
+        guard !services.isEmpty else { return [] }
+        struct R: Decodable { let id: UUID }
+        return try await db.sql.select().column(SQLColumn("id", table: "panels")).from("panels")
+            .join("panel_members", on: SQLColumn("panel_id", table: "panel_members"), .equal, SQLColumn("id", table: "panels"))
+            .where(SQLColumn("user_id", table: "panel_members"), .equal, SQLBind(member))
+            .where(SQLColumn("service_id", table: "panels"), .in, SQLBind.group(services))
+            .orderBy(SQLOrderBy(expression: SQLColumn("held_on", table: "panels"), direction: SQLDirection.descending))
+            .all(decoding: R.self).map(\.id)
+    }
+}
+
+/// What the deadline rules learn from practice records: the start assessment completed, the
+/// initial panel held, the last plan review.
+enum PracticeFacts {
+    struct Facts { var assessment: LocalDate?; var initialPanel: LocalDate?; var lastReview: LocalDate? }
+
+    static func load(_ interventions: [UUID], on db: Database) async throws -> [UUID: Facts] {
+        guard !interventions.isEmpty else { return [:] }
+        var out: [UUID: Facts] = [:]
+        for (id, d) in try await AssessmentStore.completedStart(for: interventions, on: db) { out[id, default: Facts()].assessment = d }
+        struct R: Decodable { let intervention_id: UUID; let d: String? }
+        for chunk in interventions.chunked() {
+            for r in try await db.sql.select().column("intervention_id").column(SQLFunction("MIN", args: SQLIdentifier("held_on")), as: "d").from("panels")
+                .where("intervention_id", .in, SQLBind.group(chunk)).where("panel_type", .equal, SQLBind("initial")).where("status", .equal, SQLBind("held"))
+                .groupBy("intervention_id").all(decoding: R.self) {
+                out[r.intervention_id, default: Facts()].initialPanel = r.d.flatMap(LocalDate.init(iso:))
+            }
+            for r in try await db.sql.select().column("intervention_id").column(SQLFunction("MAX", args: SQLIdentifier("reviewed_on")), as: "d").from("plan_reviews")
+                .where("intervention_id", .in, SQLBind.group(chunk)).groupBy("intervention_id").all(decoding: R.self) {
+                out[r.intervention_id, default: Facts()].lastReview = r.d.flatMap(LocalDate.init(iso:))
+            }
+        }
+        return out
+    }
+
+    static func apply(_ f: InterventionFacts, _ p: Facts?) -> InterventionFacts {
+        var f = f
+        f.assessmentCompletedOn = p?.assessment
+        f.initialPanelHeldOn = p?.initialPanel
+        f.lastReviewOn = p?.lastReview
+        return f
+    }
+}
