@@ -108,6 +108,45 @@ def test_a_manager_records_a_referral_screens_it_in_and_allocates_it_and_the_pra
     assert "Submitted for sign-off" in driver.page_source
     assert "I want to get back into boxing" in driver.page_source
 
+    # A plan target in the child's own words.
+    driver.find_element(By.LINK_TEXT, "Back to the intervention").click()
+    driver.find_element(By.LINK_TEXT, "Add plan target").click()
+    check_accessibility(driver)
+    driver.find_element(By.ID, "target").send_keys("I want to get back into boxing on Tuesdays")
+    driver.find_element(By.ID, "action").send_keys("Referral to the community gym; Priya to go to the first session")
+    driver.find_element(By.ID, "by_whom").send_keys("Journey and Priya")
+    driver.find_element(By.CSS_SELECTOR, "label[for='status-2']").click()  # In progress
+    driver.find_element(By.XPATH, "//button[normalize-space()='Save']").click()
+    check_accessibility(driver)
+    assert "Plan target saved" in driver.page_source
+    # A contact that happened today: the date defaults to today.
+    driver.find_element(By.LINK_TEXT, "Back").click()
+    driver.find_element(By.LINK_TEXT, "Add contact").click()
+    check_accessibility(driver)
+    driver.find_element(By.ID, "contact_time").send_keys("16:30")
+    driver.find_element(By.CSS_SELECTOR, "label[for='contact_type']").click()  # One-to-one
+    driver.find_element(By.CSS_SELECTOR, "label[for='place']").click()         # School
+    driver.find_element(By.CSS_SELECTOR, "#attendance option[value='attended']").click()
+    driver.find_element(By.ID, "notes").send_keys("Talked about the gym; he is keen")
+    driver.find_element(By.XPATH, "//button[normalize-space()='Save']").click()
+    check_accessibility(driver)
+    assert "Contact saved" in driver.page_source
+    driver.find_element(By.LINK_TEXT, "Back").click()
+    check_accessibility(driver)
+    assert "I want to get back into boxing on Tuesdays" in driver.page_source
+    assert "1 attended, 0 did not attend, 0 arranged." in driver.page_source
+
+
+def test_a_volunteer_sees_the_papers_of_their_own_panels(driver, base_url):
+    sign_in(driver, base_url, "volunteer")
+    driver.find_element(By.LINK_TEXT, "My panels").click()
+    check_accessibility(driver)
+    assert h1(driver) == "My panels"
+    driver.find_element(By.CSS_SELECTOR, "table a").click()
+    check_accessibility(driver)
+    assert "Panel report" in driver.page_source
+    assert "In the child's own words" in driver.page_source
+
 
 def test_a_manager_screens_a_referral_out_to_early_help(driver, base_url):
     sign_in(driver, base_url, "manager")

@@ -124,6 +124,7 @@ enum PracticeViews {
                 out.append(C.table(caption: nil, headers: fields.map(\.label) + [""], rows: d.records.map { r in
                     fields.map { f -> H in
                         let s = RecordForm.display(f, r[f.name], lookups: d.lookups)
+                        if spec.kind == .contact && f.name == "attendance" && s == nil { return C.tag("Arranged", colour: "blue") }
                         return f.kind.isLong ? txt(s.map { $0.count > 90 ? String($0.prefix(90)) + "…" : $0 } ?? "") : C.value(s)
                     } + [C.link("View", Paths.record(spec.kind, r.id))]
                 }))
