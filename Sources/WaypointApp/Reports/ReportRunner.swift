@@ -5,7 +5,7 @@ import WaypointDomain
 
 /// Loads compact facts with SQL and runs a named report for a period and service(s).
 enum ReportRunner {
-    static let available = [FirstTimeEntrants.name]
+    static var available: [String] { ReportCatalogue.all.map(\.name) }
 
     struct Output {
         let report: String
@@ -38,13 +38,13 @@ enum ReportRunner {
 
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    static func run(_ name: String, period: ReportPeriod, serviceCode: String?, on db: Database) async throws -> Output {
-        try await run(name, period: period, serviceCodes: serviceCode.map { [$0] }, on: db)
+    static func run(_ name: String, period: ReportPeriod, serviceCode: String?, today: LocalDate? = nil, on db: Database) async throws -> Output {
+        try await run(name, period: period, serviceCodes: serviceCode.map { [$0] }, today: today, on: db)
     }
 
-    /// `serviceCodes`: nil for every service.
-    static func run(_ name: String, period: ReportPeriod, serviceCodes: [String]?, on db: Database) async throws -> Output {
-        guard available.contains(name) else {
+    /// `serviceCodes`: nil for every service. `today` judges incomplete follow-up periods.
+    static func run(_ name: String, period: ReportPeriod, serviceCodes: [String]?, today: LocalDate? = nil, on db: Database) async throws -> Output {
+        guard let definition = ReportCatalogue.named(name) else {
             throw Failure(description: "unknown report '\(name)'; available: \(available.joined(separator: ", "))")
         }
         let sql = db.sql
@@ -62,6 +62,9 @@ enum ReportRunner {
         var keyOf: [UUID: String] = [:]
         var offences: [OffenceFacts] = []
         var population: [Int: Int] = [:]
+        var interventions: [InterventionSpan] = []
+        var referrals: [ReferralFacts] = []
+        var breaches: [BreachFacts] = []
         if !ids.isEmpty {
             struct C: Decodable {
                 let id: UUID; let service_id: UUID; let external_id: String?; let date_of_birth: String; let sex: String
@@ -90,8 +93,35 @@ enum ReportRunner {
                 population[p.year, default: 0] += p.count
             }
         }
+        if !ids.isEmpty && name != FirstTimeEntrants.name {
+            struct I: Decodable { let child_id: UUID; let type: String; let start_date: String; let end_date: String? }
+            for i in try await sql.select().columns("child_id", "type", "start_date", "end_date").from("interventions")
+                .where("service_id", .in, SQLBind.group(ids)).all(decoding: I.self) {
+                guard let key = keyOf[i.child_id], let type = InterventionType(rawValue: i.type), let start = LocalDate(iso: i.start_date) else { continue }
+                interventions.append(InterventionSpan(child: key, type: type, start: start, end: i.end_date.flatMap(LocalDate.init(iso:))))
+            }
+            struct R: Decodable { let child_id: UUID; let received_on: String; let source: String; let decision: String; let decided_on: String?; let destination: String? }
+            for r in try await sql.select().columns("child_id", "received_on", "source", "decision", "decided_on", "destination").from("referrals")
+                .where("service_id", .in, SQLBind.group(ids)).all(decoding: R.self) {
+                guard let key = keyOf[r.child_id], let received = LocalDate(iso: r.received_on) else { continue }
+                referrals.append(ReferralFacts(child: key, receivedOn: received, source: r.source, decision: r.decision,
+                                               decidedOn: r.decided_on.flatMap(LocalDate.init(iso:)), destination: r.destination))
+            }
+            struct B: Decodable { let child_id: UUID; let started_on: String? }
+            for b in try await sql.select().columns("child_id", "started_on").from("breaches")
+                .where("service_id", .in, SQLBind.group(ids)).all(decoding: B.self) {
+                guard let key = keyOf[b.child_id], let d = b.started_on.flatMap(LocalDate.init(iso:)) else { continue }
+                breaches.append(BreachFacts(child: key, startedOn: d))
+            }
+        }
         let outcomes = Dictionary(uniqueKeysWithValues: try await ServiceRules.outcomeTypes(on: db).map { ($0.code, $0) })
-        let result = FirstTimeEntrants.compute(children: children, offences: offences, outcomes: outcomes, period: period, population: Population(byYear: population))
+        var facts = ReportFacts(children: children, offences: offences, outcomes: outcomes, population: Population(byYear: population),
+                                today: today ?? LocalDate.today(at: Date()))
+        facts.interventions = interventions
+        facts.referrals = referrals
+        facts.breaches = breaches
+        if name == Screening.name { facts.calendar = try await ServiceRules.calendar(on: db) }
+        let result = definition.compute(facts, period)
         return Output(report: name, period: period, services: services.map(\.code), rows: result.rows, notes: result.notes)
     }
 }

@@ -16,6 +16,9 @@ enum ReportViews {
         case "care_status": return CareStatus(rawValue: group)?.label ?? group
         case "send", "ehcp": return group == "not_recorded" ? "Not recorded" : (YesNo(rawValue: group)?.label ?? group)
         case "district": return group == "not_recorded" ? "Not recorded" : group
+        case "source": return ReferralSource(rawValue: group)?.label ?? group
+        case "decision": return ScreeningDecision(rawValue: group)?.label ?? group
+        case "destination": return ScreenOutDestination(rawValue: group)?.label ?? group
         default: return group
         }
     }
@@ -25,10 +28,10 @@ enum ReportViews {
         ["from-day", "from-month", "from-year", "to-day", "to-month", "to-year", "service"].map { ($0, v[$0]) }
     }
 
-    static func figure(_ r: ReportRow, _ values: FormValues, drill: Bool, suppressSmall: Bool) -> H {
+    static func figure(_ report: String, _ r: ReportRow, _ values: FormValues, drill: Bool, suppressSmall: Bool) -> H {
         if r.isCount && suppressSmall && (1...4).contains(Int(r.value)) { return txt("fewer than 5") }
         guard r.isCount, drill, r.value > 0 else { return txt(r.formatted) }
-        return C.link(r.formatted, Paths.with(Paths.fteChildren, periodItems(values) + [("breakdown", r.breakdown), ("group", r.group)]))
+        return C.link(r.formatted, Paths.with(Paths.reportChildren(report), periodItems(values) + [("measure", r.measure), ("breakdown", r.breakdown), ("group", r.group)]))
     }
 
     /// A horizontal bar chart in SVG, always shown with its table.
@@ -49,15 +52,21 @@ enum ReportViews {
         return .raw(parts)
     }
 
-    static func fte(_ ctx: PageContext, values v: FormValues, services: [Service], output: ReportRunner.Output?, errors: [FieldError], drill: Bool, suppressSmall: Bool) -> String {
+    static let extraBreakdowns: [(String, String)] = [("source", "By source"), ("decision", "By decision"), ("destination", "By destination")]
+
+    /// A report page: the period form, the headline figures, notes, a chart, each breakdown as a
+    /// table (every count linking to its children), the CSV, and the definition in words.
+    static func report(_ ctx: PageContext, _ d: ReportDefinition, values v: FormValues, services: [Service], output: ReportRunner.Output?,
+                       previous: ReportRunner.Output?, errors: [FieldError], drill: Bool, suppressSmall: Bool) -> String {
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        let here = Paths.report(d.name)
         var content: [H] = [
             C.errorSummary(errors),
-            C.h1("First time entrants", caption: "Reports"),
-            el("form", ["method": "get", "action": Paths.fteReport, "class": "search-form", "novalidate": ""], [
+            C.h1(d.title, caption: "Reports"),
+            el("form", ["method": "get", "action": here, "class": "search-form", "novalidate": ""], [
                 el("h2", ["class": "heading-m"], "Period and service"),
                 el("ul", ["class": "action-list", "aria-label": "Quick picks"], PeriodPreset.allCases.map { p in
-                    el("li", [:], [C.link(p.label, Paths.with(Paths.fteReport, [("preset", p.rawValue), ("service", v["service"])]))])
+                    el("li", [:], [C.link(p.label, Paths.with(here, [("preset", p.rawValue), ("service", v["service"])]))])
                 }),
                 el("div", ["class": "date-range"], [
                     C.dateInput("from", legend: "From", values: v, error: err("from-day") ?? err("from-month") ?? err("from-year")),
@@ -70,44 +79,59 @@ enum ReportViews {
         ]
         if services.isEmpty { content.append(C.warning("You are not in any service, so there are no figures to show.")) }
         if let o = output {
-            let all = o.rows.first { $0.measure == "first_time_entrants" && $0.breakdown == "all" }
-            let rate = o.rows.first { $0.measure == "fte_rate_per_100k" }
             content.append(el("h2", ["class": "heading-l"], "\(o.period.from.longFormat) to \(o.period.to.longFormat)"))
-            content.append(el("ul", ["class": "stat-list"], [
-                el("li", ["class": "stat"], [el("span", ["class": "stat__figure"], [all.map { figure($0, v, drill: drill, suppressSmall: suppressSmall) } ?? txt("0")]),
-                                             txt(" first time entrants")]),
-                rate.map { el("li", ["class": "stat"], [el("span", ["class": "stat__figure"], $0.formatted), txt(" per 100,000 children aged 10–17")]) } ?? group([]),
-            ]))
+            content.append(el("ul", ["class": "stat-list"], d.measures.map { m in
+                let row = o.rows.first { $0.measure == m.name && $0.breakdown == "all" }
+                return el("li", ["class": "stat"], [el("span", ["class": "stat__figure"], [row.map { figure(d.name, $0, v, drill: drill, suppressSmall: suppressSmall) } ?? txt("—")]),
+                                                    txt(" " + m.label.lowercased().replacingOccurrences(of: "(%)", with: "%"))])
+            }))
             for note in o.notes { content.append(C.insetText([txt(note)])) }
-            let disposal = o.rows.filter { $0.breakdown == "disposal" }
-            if !disposal.isEmpty && !suppressSmall {
-                content.append(barChart(title: "First time entrants by disposal", disposal.map { (groupLabel("disposal", $0.group), $0.value) }))
+            if let p = previous, d.name == Reoffending.name { content.append(comparison(o, p)) }
+            let chartRows = o.rows.filter { r in r.isCount && (["disposal", "source", "decision", "destination"].contains(r.breakdown)) }
+            if let first = chartRows.first, !suppressSmall {
+                let rows = chartRows.filter { $0.measure == first.measure && $0.breakdown == first.breakdown }
+                let label = d.measures.first { $0.name == first.measure }?.label ?? first.measure
+                content.append(barChart(title: "\(label) \((breakdownLabels + extraBreakdowns).first { $0.0 == first.breakdown }?.1.lowercased() ?? "")",
+                                        rows.map { (groupLabel(first.breakdown, $0.group), $0.value) }))
             }
-            for (b, label) in breakdownLabels {
-                let rows = o.rows.filter { $0.measure == "first_time_entrants" && $0.breakdown == b }
-                guard !rows.isEmpty else { continue }
-                content.append(C.table(caption: label, headers: [label.replacingOccurrences(of: "By ", with: "").capitalizedFirst, "First time entrants"],
-                                       rows: rows.map { [txt(groupLabel(b, $0.group)), figure($0, v, drill: drill, suppressSmall: suppressSmall)] }, numeric: [1]))
+            for m in d.measures {
+                for (b, label) in breakdownLabels + extraBreakdowns {
+                    let rows = o.rows.filter { $0.measure == m.name && $0.breakdown == b && $0.isCount }
+                    guard !rows.isEmpty else { continue }
+                    content.append(C.table(caption: "\(m.label): \(label.lowercased())", headers: [label.replacingOccurrences(of: "By ", with: "").capitalizedFirst, m.label],
+                                           rows: rows.map { [txt(groupLabel(b, $0.group)), figure(d.name, $0, v, drill: drill, suppressSmall: suppressSmall)] }, numeric: [1]))
+                }
             }
-            content.append(el("p", ["class": "body"], [C.link("Download these figures (CSV)", Paths.with(Paths.fteReport, periodItems(v) + [("format", "csv")]))]))
+            content.append(el("p", ["class": "body"], [C.link("Download these figures (CSV)", Paths.with(here, periodItems(v) + [("format", "csv")]))]))
             if suppressSmall { content.append(C.p("Counts of 1 to 4 are shown as 'fewer than 5' so that no child can be identified.", "body-s secondary-text")) }
         }
-        content += [
-            el("h2", ["class": "heading-m"], "Definition"),
-            C.p("A child's entry to the justice system is their first-ever outcome that counts as an entry — a youth caution, a youth conditional caution or a conviction — dated by the outcome date, where the child was aged 10 to 17 on the offence date. A child is a first time entrant in the period when that entry's outcome date falls in it (both dates included). Outcomes that do not count, such as a community resolution, Outcome 22 or no further action, never make a child an entrant. Ages are on the offence date."),
-            C.p("The rate is first time entrants × 100,000 ÷ the service's population aged 10 to 17 for the calendar year in which the period starts (ONS mid-year estimates uploaded by an administrator). Rates are rounded half away from zero to one decimal place. These local figures come from this service's own records and can differ from the published national statistics, which use police records."),
-        ]
-        return Layout.page(title: "First time entrants", ctx, hasErrors: !errors.isEmpty, wide: true, content)
+        content.append(el("h2", ["class": "heading-m"], "Definition"))
+        content += d.definition.map { C.p($0) }
+        return Layout.page(title: d.title, ctx, hasErrors: !errors.isEmpty, wide: true, content)
     }
 
-    static func children(_ ctx: PageContext, title: String, breakdown: String, group g: String, period: ReportPeriod, values v: FormValues,
+    /// Reoffending this year against the same period a year earlier, by sex (as boards ask for it).
+    static func comparison(_ now: ReportRunner.Output, _ before: ReportRunner.Output) -> H {
+        func rate(_ o: ReportRunner.Output, _ group: String) -> Double? {
+            o.rows.first { $0.measure == "binary_rate" && $0.breakdown == (group == "all" ? "all" : "sex") && $0.group == group }?.value
+        }
+        let groups = ["all"] + Sex.allCases.map(\.rawValue).filter { rate(now, $0) != nil || rate(before, $0) != nil }
+        return C.table(caption: "Binary reoffending rate (%): this period, the same period a year earlier, and the difference",
+                       headers: ["", "This period", "A year earlier", "Difference (points)"], rows: groups.map { g in
+            let a = rate(now, g), b = rate(before, g)
+            let diff = (a != nil && b != nil) ? Rounding.format(Rounding.round(a! - b!, places: 1)) : "—"
+            return [txt(g == "all" ? "All children" : (Sex(rawValue: g)?.label ?? g)), txt(a.map(Rounding.format) ?? "—"), txt(b.map(Rounding.format) ?? "—"), txt(diff)]
+        }, numeric: [1, 2, 3])
+    }
+
+    static func children(_ ctx: PageContext, report: String, title: String, measure: String, breakdown: String, group g: String, period: ReportPeriod, values v: FormValues,
                          list: [ReportChildRow], canOpen: Bool, page: Int) -> String {
         let (slice, pages) = WorklistViews.paged(list, page: page)
-        let what = breakdown == "all" ? "All" : "\(breakdownLabels.first { $0.0 == breakdown }?.1 ?? breakdown): \(groupLabel(breakdown, g))"
-        let here = Paths.with(Paths.fteChildren, periodItems(v) + [("breakdown", breakdown), ("group", g)])
+        let what = breakdown == "all" ? "All" : "\((breakdownLabels + extraBreakdowns).first { $0.0 == breakdown }?.1 ?? breakdown): \(groupLabel(breakdown, g))"
+        let here = Paths.with(Paths.reportChildren(report), periodItems(v) + [("measure", measure), ("breakdown", breakdown), ("group", g)])
         return Layout.page(title: "\(title): children", ctx, wide: true, [
             C.h1("\(list.count) \(list.count == 1 ? "child" : "children")", caption: "\(title), \(period.from.longFormat) to \(period.to.longFormat) — \(what)"),
-            el("p", ["class": "body"], [C.link("Download this list (CSV)", here + "&format=csv"), txt(" · "), C.link("Back to the report", Paths.with(Paths.fteReport, periodItems(v)))]),
+            el("p", ["class": "body"], [C.link("Download this list (CSV)", here + "&format=csv"), txt(" · "), C.link("Back to the report", Paths.with(Paths.report(report), periodItems(v)))]),
             C.table(caption: nil, headers: ["Name", "Child id", "Date of birth", "Sex", "Ethnicity group", "District", "Service"], rows: slice.map { c in
                 [canOpen ? C.link("\(c.given_name) \(c.family_name)", Paths.child(c.id)) : txt("\(c.given_name) \(c.family_name)"), txt(c.key),
                  txt(Show.date(c.date_of_birth)), txt(Sex(rawValue: c.sex)?.label ?? c.sex), txt(EthnicityGroup(rawValue: c.ethnicity_group)?.label ?? c.ethnicity_group),

@@ -8,8 +8,8 @@ import WaypointDomain
 struct ReportsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("reports", use: index)
-        routes.get("reports", "first-time-entrants", use: fte)
-        routes.get("reports", "first-time-entrants", "children", use: fteChildren)
+        routes.get("reports", ":report", use: show)
+        routes.get("reports", ":report", "children", use: children)
     }
 
     @Sendable func index(req: Request) async throws -> Response {
@@ -17,13 +17,10 @@ struct ReportsController: RouteCollection {
         return HTMLResponse.make(Layout.page(title: "Reports", PageContext(req), [
             C.h1("Reports"),
             C.p("Every figure is computed from the records for the period you choose, and every count opens the list of children behind it."),
-            el("div", ["class": "card-list"], [
-                el("div", ["class": "card"], [
-                    el("h2", ["class": "heading-m"], [C.link("First time entrants", Paths.fteReport)]),
-                    C.p("Children entering the justice system for the first time (a youth caution, conditional caution or conviction), by disposal, with the rate per 100,000 children aged 10–17."),
-                ]),
-            ]),
-            C.p("More reports (reoffending, custody, diversion outcomes, disproportionality, the YJB KPIs and the plan dashboard) are being built.", "body secondary-text"),
+            el("div", ["class": "card-list"], ReportCatalogue.all.map { d in
+                el("div", ["class": "card"], [el("h2", ["class": "heading-m"], [C.link(d.title, Paths.report(d.name))]), C.p(d.summary)])
+            }),
+            C.p("More reports (disproportionality, the YJB KPIs, the offence profile, caseloads, timeliness, contact attendance and the plan dashboard) are being built.", "body secondary-text"),
         ]))
     }
 
@@ -69,43 +66,57 @@ struct ReportsController: RouteCollection {
         return (values, errors.isEmpty ? period : nil, services, codes, errors.errors)
     }
 
-    @Sendable func fte(req: Request) async throws -> Response {
+    private func definition(_ req: Request) throws -> ReportDefinition {
+        guard let d = req.parameters.get("report").flatMap(ReportCatalogue.named) else {
+            throw WaypointError.notFound("There is no such report. Choose one from the list of reports.")
+        }
+        return d
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
         let user = try req.authorize(.viewReports)
+        let d = try definition(req)
         let (values, period, services, codes, errors) = try await parse(req, user)
         var output: ReportRunner.Output?
+        var previous: ReportRunner.Output?
         if let period, !codes.isEmpty {
-            output = try await ReportRunner.run(FirstTimeEntrants.name, period: period, serviceCodes: codes, on: req.db)
+            output = try await ReportRunner.run(d.name, period: period, serviceCodes: codes, today: req.today, on: req.db)
+            if d.name == Reoffending.name, let p = ReportPeriod(from: period.from.adding(months: -12), to: period.to.adding(months: -12)) {
+                previous = try await ReportRunner.run(d.name, period: p, serviceCodes: codes, today: req.today, on: req.db)
+            }
         }
         if req.query[String.self, at: "format"] == "csv", let output {
             let rows = output.rows.map { r -> [String] in
                 [r.measure, r.breakdown, r.group, user.role == .board && r.isCount && (1...4).contains(Int(r.value)) ? "fewer than 5" : r.formatted]
             }
-            return Download.csv(CSV.write(header: ["measure", "breakdown", "group", "value"], rows: rows), name: "first-time-entrants-\(output.period.from.iso)-to-\(output.period.to.iso).csv")
+            return Download.csv(CSV.write(header: ["measure", "breakdown", "group", "value"], rows: rows), name: "\(d.name)-\(output.period.from.iso)-to-\(output.period.to.iso).csv")
         }
-        return HTMLResponse.make(ReportViews.fte(PageContext(req), values: values, services: services, output: output, errors: errors,
-                                                 drill: user.can(.viewReportChildren), suppressSmall: user.role == .board),
+        return HTMLResponse.make(ReportViews.report(PageContext(req), d, values: values, services: services, output: output, previous: previous, errors: errors,
+                                                    drill: user.can(.viewReportChildren), suppressSmall: user.role == .board),
                                  status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
-    @Sendable func fteChildren(req: Request) async throws -> Response {
+    @Sendable func children(req: Request) async throws -> Response {
         let user = try req.authorize(.viewReportChildren)
+        let d = try definition(req)
         let (values, period, _, codes, errors) = try await parse(req, user)
         guard errors.isEmpty, let period, !codes.isEmpty else { throw WaypointError.badRequest("Choose a valid period and service for the report.") }
+        let measure = req.query[String.self, at: "measure"] ?? d.measures[0].name
         let breakdown = req.query[String.self, at: "breakdown"] ?? "all"
         let group = req.query[String.self, at: "group"] ?? "all"
-        let output = try await ReportRunner.run(FirstTimeEntrants.name, period: period, serviceCodes: codes, on: req.db)
-        guard let row = output.rows.first(where: { $0.measure == "first_time_entrants" && $0.breakdown == breakdown && $0.group == group }),
-              let keys = row.children else {
+        let output = try await ReportRunner.run(d.name, period: period, serviceCodes: codes, today: req.today, on: req.db)
+        guard let row = output.rows.first(where: { $0.measure == measure && $0.breakdown == breakdown && $0.group == group }), let keys = row.children else {
             throw WaypointError.notFound("There is no such figure on this report.")
         }
-        let list = try await ReportChildren.load(keys, in: user.serviceIDs, on: req.db)
-        try await Audit.record(req, action: "view_report_children", details: "first-time-entrants \(breakdown)=\(group) \(period.from.iso)–\(period.to.iso): \(list.count) children")
+        let list = try await ReportChildren.load(Array(Set(keys)), in: user.serviceIDs, on: req.db)
+        try await Audit.record(req, action: "view_report_children", details: "\(d.name) \(measure) \(breakdown)=\(group) \(period.from.iso)–\(period.to.iso): \(list.count) children")
         if req.query[String.self, at: "format"] == "csv" {
             return Download.csv(CSV.write(header: ["child_id", "given_name", "family_name", "date_of_birth", "sex", "ethnicity_group", "district", "service_code"],
                                       rows: list.map { [$0.key, $0.given_name, $0.family_name, $0.date_of_birth, $0.sex, $0.ethnicity_group, $0.district ?? "", $0.service_code] }),
-                            name: "first-time-entrants-\(breakdown)-\(group).csv")
+                            name: "\(d.name)-\(measure)-\(breakdown)-\(group).csv")
         }
-        return HTMLResponse.make(ReportViews.children(PageContext(req), title: "First time entrants", breakdown: breakdown, group: group, period: period,
+        let title = d.measures.first { $0.name == measure }.map { "\(d.title): \($0.label.lowercased())" } ?? d.title
+        return HTMLResponse.make(ReportViews.children(PageContext(req), report: d.name, title: title, measure: measure, breakdown: breakdown, group: group, period: period,
                                                       values: values, list: list, canOpen: user.can(.viewChild), page: max(1, req.query[Int.self, at: "page"] ?? 1)))
     }
 

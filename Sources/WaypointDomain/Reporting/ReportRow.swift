@@ -57,7 +57,9 @@ public enum Rounding {
         var rounded = Decimal()
         var s = scaled
         NSDecimalRound(&rounded, &s, 0, .plain)  // .plain rounds half away from zero
-        return NSDecimalNumber(decimal: rounded / Decimal(f)).doubleValue
+        // Through the decimal text: the nearest double to 0.33 is what 0.33 parses to.
+        let result = NSDecimalNumber(decimal: rounded / Decimal(f))
+        return Double(result.stringValue) ?? result.doubleValue
     }
 
     public static func format(_ x: Double) -> String {

@@ -73,8 +73,10 @@ extension Paths {
 
 extension Paths {
     static let reports = "/reports"
-    static let fteReport = "/reports/first-time-entrants"
-    static let fteChildren = "/reports/first-time-entrants/children"
+    static let fteReport = report("first-time-entrants")
+    static let fteChildren = reportChildren("first-time-entrants")
+    static func report(_ name: String) -> String { "/reports/\(name)" }
+    static func reportChildren(_ name: String) -> String { "/reports/\(name)/children" }
 }
 
 extension Paths {

@@ -1,0 +1,280 @@
+import Foundation
+
+/// An intervention as reports see it.
+public struct InterventionSpan: Sendable {
+    public let child: String
+    public let type: InterventionType
+    public let start: LocalDate
+    public let end: LocalDate?
+    public init(child: String, type: InterventionType, start: LocalDate, end: LocalDate?) {
+        self.child = child
+        self.type = type
+        self.start = start
+        self.end = end
+    }
+}
+
+public struct ReferralFacts: Sendable {
+    public let child: String
+    public let receivedOn: LocalDate
+    public let source: String
+    public let decision: String
+    public let decidedOn: LocalDate?
+    public let destination: String?
+    public init(child: String, receivedOn: LocalDate, source: String, decision: String, decidedOn: LocalDate?, destination: String?) {
+        self.child = child
+        self.receivedOn = receivedOn
+        self.source = source
+        self.decision = decision
+        self.decidedOn = decidedOn
+        self.destination = destination
+    }
+}
+
+public struct BreachFacts: Sendable {
+    public let child: String
+    public let startedOn: LocalDate
+    public init(child: String, startedOn: LocalDate) {
+        self.child = child
+        self.startedOn = startedOn
+    }
+}
+
+/// Everything the journey reports count, loaded once per run.
+public struct ReportFacts: Sendable {
+    public var children: [String: ChildFacts]
+    public var offences: [OffenceFacts]
+    public var outcomes: [String: OutcomeType]
+    public var population: Population
+    public var interventions: [InterventionSpan] = []
+    public var referrals: [ReferralFacts] = []
+    public var breaches: [BreachFacts] = []
+    public var calendar: WorkingDayCalendar = WorkingDayCalendar(holidays: [])
+    public var today: LocalDate
+
+    public init(children: [String: ChildFacts], offences: [OffenceFacts], outcomes: [String: OutcomeType], population: Population, today: LocalDate) {
+        self.children = children
+        self.offences = offences
+        self.outcomes = outcomes
+        self.population = population
+        self.today = today
+    }
+}
+
+public struct ReportResult: Sendable {
+    public let rows: [ReportRow]
+    public let notes: [String]
+    public init(rows: [ReportRow], notes: [String]) {
+        self.rows = rows
+        self.notes = notes
+    }
+}
+
+/// `reoffending` (domain.md): a local proven reoffending measure from the service's own records.
+public enum Reoffending {
+    public static let name = "reoffending"
+
+    public struct Member: Sendable {
+        public let child: String
+        public let indexDate: LocalDate
+        public let reoffences: Int
+    }
+
+    /// The cohort of a period and each member's proven reoffences.
+    public static func cohort(_ f: ReportFacts, period: ReportPeriod) -> [Member] {
+        var index: [String: LocalDate] = [:]
+        for o in f.offences {
+            guard let t = f.outcomes[o.outcome], t.countsAsEntry, let d = o.outcomeDate, period.contains(d), f.children[o.child] != nil else { continue }
+            if let e = index[o.child], e <= d { continue }
+            index[o.child] = d
+        }
+        var reoffences: [String: Int] = [:]
+        for o in f.offences {
+            guard let i = index[o.child], let t = f.outcomes[o.outcome], t.countsAsEntry, let outcomeDate = o.outcomeDate else { continue }
+            if o.offenceDate > i && o.offenceDate <= i.adding(months: 12) && outcomeDate <= i.adding(months: 18) {
+                reoffences[o.child, default: 0] += 1
+            }
+        }
+        return index.map { Member(child: $0.key, indexDate: $0.value, reoffences: reoffences[$0.key] ?? 0) }.sorted { $0.child < $1.child }
+    }
+
+    public static func compute(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
+        let members = cohort(f, period: period)
+        let pairs = members.compactMap { m in f.children[m.child].map { ($0, m.indexDate) } }
+        let reoffenders = members.filter { $0.reoffences > 0 }
+        let repairs = reoffenders.compactMap { m in f.children[m.child].map { ($0, m.indexDate) } }
+        var rows = breakdownRows(measure: "cohort", pairs)
+        rows += breakdownRows(measure: "reoffenders", repairs)
+        let total = members.map(\.reoffences).reduce(0, +)
+        if !members.isEmpty {
+            rows.append(ReportRow(measure: "binary_rate", rate: Rounding.round(Double(reoffenders.count) * 100 / Double(members.count), places: 1)))
+            // The binary rate by sex, for the "this year / last year / difference" table.
+            for sex in Sex.allCases {
+                let c = pairs.filter { $0.0.sex == sex }.count
+                guard c > 0 else { continue }
+                let r = repairs.filter { $0.0.sex == sex }.count
+                rows.append(ReportRow(measure: "binary_rate", breakdown: "sex", group: sex.rawValue, rate: Rounding.round(Double(r) * 100 / Double(c), places: 1)))
+            }
+        }
+        rows.append(ReportRow(measure: "reoffences", rate: Double(total)))
+        if !reoffenders.isEmpty { rows.append(ReportRow(measure: "frequency_per_reoffender", rate: Rounding.round(Double(total) / Double(reoffenders.count), places: 2))) }
+        if !members.isEmpty { rows.append(ReportRow(measure: "frequency_per_child", rate: Rounding.round(Double(total) / Double(members.count), places: 2))) }
+        var notes = ["Local proven reoffending, computed from this service's own records; the published figures use police national records, so they can differ."]
+        if period.to.adding(months: 18) > f.today {
+            notes.append("The follow-up is incomplete: children whose index date is after \(f.today.adding(months: -18).longFormat) have not had their full 12 months plus the 6-month waiting period.")
+        }
+        return ReportResult(rows: rows, notes: notes)
+    }
+}
+
+/// `custody` (domain.md): custodial sentences, the custody rate, remands and breaches.
+public enum Custody {
+    public static let name = "custody"
+
+    public static func compute(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
+        var sentences = 0
+        var children: [String: LocalDate] = [:]
+        for o in f.offences {
+            guard let t = f.outcomes[o.outcome], t.custodial, let d = o.outcomeDate, period.contains(d), f.children[o.child] != nil else { continue }
+            sentences += 1
+            if let e = children[o.child], e <= d { continue }
+            children[o.child] = d
+        }
+        var rows = [ReportRow(measure: "custodial_sentences", rate: Double(sentences))]
+        rows += breakdownRows(measure: "children_sentenced_to_custody", children.compactMap { k, d in f.children[k].map { ($0, d) } })
+        var notes: [String] = []
+        if let pop = f.population.byYear[period.from.year], pop > 0 {
+            rows.append(ReportRow(measure: "custody_rate_per_1000", rate: Rounding.round(Double(children.count) * 1_000 / Double(pop), places: 2)))
+        } else {
+            notes.append("No population figures for \(period.from.year): the custody rate per 1,000 is not shown. An administrator can upload population.csv.")
+        }
+        let remands = f.interventions.filter { $0.type == .remand && period.contains($0.start) && f.children[$0.child] != nil }
+        rows.append(ReportRow(measure: "remands", count: remands.map(\.child)))
+        let breaches = f.breaches.filter { period.contains($0.startedOn) && f.children[$0.child] != nil }
+        rows.append(ReportRow(measure: "breaches", count: breaches.map(\.child)))
+        return ReportResult(rows: rows, notes: notes)
+    }
+}
+
+/// `diversion-outcomes` (domain.md): children supported by prevention and diversion, how many
+/// later became first time entrants within 12 months, and referrals screened out.
+public enum DiversionOutcomes {
+    public static let name = "diversion-outcomes"
+    static let types: Set<InterventionType> = [.prevention, .turnaround, .diversion, .outcome22]
+
+    public static func compute(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
+        var first: [String: LocalDate] = [:]
+        for i in f.interventions where types.contains(i.type) {
+            if let e = first[i.child], e <= i.start { continue }
+            first[i.child] = i.start
+        }
+        let supported = first.filter { period.contains($0.value) && f.children[$0.key] != nil }
+        let entries = FirstTimeEntrants.entries(children: f.children, offences: f.offences, outcomes: f.outcomes)
+        let became = supported.filter { k, index in
+            guard let e = entries[k] else { return false }
+            return e.outcomeDate > index && e.outcomeDate <= index.adding(months: 12)
+        }
+        var rows = breakdownRows(measure: "supported", supported.compactMap { k, d in f.children[k].map { ($0, d) } })
+        rows += breakdownRows(measure: "became_fte", became.compactMap { k, d in f.children[k].map { ($0, d) } })
+        let out = f.referrals.filter { $0.decision == "screened_out" && $0.decidedOn.map(period.contains) == true && f.children[$0.child] != nil }
+        rows.append(ReportRow(measure: "screened_out", count: out.map(\.child)))
+        for (dest, refs) in Dictionary(grouping: out, by: { $0.destination ?? "not_recorded" }).sorted(by: { $0.key < $1.key }) {
+            rows.append(ReportRow(measure: "screened_out", breakdown: "destination", group: dest, count: refs.map(\.child)))
+        }
+        var notes: [String] = []
+        if period.to.adding(months: 12) > f.today {
+            notes.append("Children supported after \(f.today.adding(months: -12).longFormat) have not yet had 12 months in which to become first time entrants.")
+        }
+        return ReportResult(rows: rows, notes: notes)
+    }
+}
+
+/// `screening` (domain.md): referrals by source, decisions by decision, median working days to decide.
+public enum Screening {
+    public static let name = "screening"
+
+    public static func compute(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
+        let received = f.referrals.filter { period.contains($0.receivedOn) && f.children[$0.child] != nil }
+        var rows = [ReportRow(measure: "referrals", count: received.map(\.child))]
+        for (source, refs) in Dictionary(grouping: received, by: \.source).sorted(by: { $0.key < $1.key }) {
+            rows.append(ReportRow(measure: "referrals", breakdown: "source", group: source, count: refs.map(\.child)))
+        }
+        let decided = f.referrals.filter { $0.decision != "pending" && $0.decidedOn.map(period.contains) == true && f.children[$0.child] != nil }
+        rows.append(ReportRow(measure: "decisions", count: decided.map(\.child)))
+        for (decision, refs) in Dictionary(grouping: decided, by: \.decision).sorted(by: { $0.key < $1.key }) {
+            rows.append(ReportRow(measure: "decisions", breakdown: "decision", group: decision, count: refs.map(\.child)))
+        }
+        let days = decided.compactMap { r in r.decidedOn.map { r.receivedOn <= $0 ? f.calendar.workingDays(from: r.receivedOn, to: $0) : 0 } }.sorted()
+        if !days.isEmpty {
+            let median = days.count % 2 == 1 ? Double(days[days.count / 2]) : Double(days[days.count / 2 - 1] + days[days.count / 2]) / 2
+            rows.append(ReportRow(measure: "median_working_days_to_decision", rate: Rounding.round(median, places: 1)))
+        }
+        return ReportResult(rows: rows, notes: [])
+    }
+}
+
+/// The reports `waypoint report` and the web pages know, with their definitions in words.
+public struct ReportDefinition: Sendable {
+    public let name: String
+    public let title: String
+    public let summary: String
+    public let definition: [String]
+    public let measures: [(name: String, label: String)]
+    public let compute: @Sendable (ReportFacts, ReportPeriod) -> ReportResult
+}
+
+public enum ReportCatalogue {
+    public static let all: [ReportDefinition] = [
+        ReportDefinition(name: FirstTimeEntrants.name, title: "First time entrants",
+                         summary: "Children entering the justice system for the first time (a youth caution, conditional caution or conviction), by disposal, with the rate per 100,000 children aged 10–17.",
+                         definition: [
+                            "A child's entry to the justice system is their first-ever outcome that counts as an entry — a youth caution, a youth conditional caution or a conviction — dated by the outcome date, where the child was aged 10 to 17 on the offence date. A child is a first time entrant in the period when that entry's outcome date falls in it (both dates included). Outcomes that do not count, such as a community resolution, Outcome 22 or no further action, never make a child an entrant. Ages are on the offence date.",
+                            "The rate is first time entrants × 100,000 ÷ the service's population aged 10 to 17 for the calendar year in which the period starts (ONS mid-year estimates uploaded by an administrator). Rates are rounded half away from zero to one decimal place. These local figures come from this service's own records and can differ from the published national statistics, which use police records.",
+                         ],
+                         measures: [("first_time_entrants", "First time entrants"), ("fte_rate_per_100k", "Rate per 100,000 children aged 10–17")],
+                         compute: { f, p in
+                             let r = FirstTimeEntrants.compute(children: f.children, offences: f.offences, outcomes: f.outcomes, period: p, population: f.population)
+                             return ReportResult(rows: r.rows, notes: r.notes)
+                         }),
+        ReportDefinition(name: Reoffending.name, title: "Reoffending",
+                         summary: "Local proven reoffending of the children with a proven outcome in the period: the binary rate and the frequency, with this year against last year by sex.",
+                         definition: [
+                            "Cohort: children with a proven outcome (a caution, conditional caution or conviction) dated in the period. A child's index date is their first such outcome date in the period.",
+                            "A reoffence is an offence committed in the 12 months after the index date that received a proven outcome dated no later than 18 months after the index date (a 6-month waiting period).",
+                            "Binary rate: reoffenders ÷ cohort × 100, to one decimal place. Frequency: reoffences ÷ reoffenders and reoffences ÷ cohort, to two.",
+                            "Official statistics take this from police national records in quarterly cohorts; this is computed from the service's own records, so figures can differ from the published ones.",
+                         ],
+                         measures: [("cohort", "Children in the cohort"), ("reoffenders", "Children who reoffended"), ("binary_rate", "Binary reoffending rate (%)"),
+                                    ("reoffences", "Reoffences"), ("frequency_per_reoffender", "Reoffences per reoffender"), ("frequency_per_child", "Reoffences per child in the cohort")],
+                         compute: Reoffending.compute),
+        ReportDefinition(name: Custody.name, title: "Custody, remands and breaches",
+                         summary: "Custodial sentences and the children sentenced to custody, the rate per 1,000 children aged 10–17, remands starting and breach actions on statutory orders.",
+                         definition: [
+                            "Custodial sentences: outcomes marked custodial dated in the period (a count of outcomes). Children sentenced to custody: the children behind them.",
+                            "Custody rate: children sentenced to custody × 1,000 ÷ the population aged 10–17 for the calendar year in which the period starts, to two decimal places.",
+                            "Remands: remand interventions starting in the period. Breaches: breach actions started in the period on statutory orders.",
+                         ],
+                         measures: [("custodial_sentences", "Custodial sentences"), ("children_sentenced_to_custody", "Children sentenced to custody"),
+                                    ("custody_rate_per_1000", "Rate per 1,000 children aged 10–17"), ("remands", "Remands"), ("breaches", "Breach actions")],
+                         compute: Custody.compute),
+        ReportDefinition(name: DiversionOutcomes.name, title: "Diversion and prevention outcomes",
+                         summary: "Children supported by prevention and diversion, how many became first time entrants within 12 months, and referrals screened out by destination.",
+                         definition: [
+                            "Supported: children whose first prevention, Turnaround, diversion or Outcome 22 intervention started in the period; that start is their index date.",
+                            "Became a first time entrant: of those, children whose entry (as in First time entrants) is dated after the index date and within 12 months of it.",
+                            "Screened out: referrals decided as screened out in the period, by the destination recorded.",
+                         ],
+                         measures: [("supported", "Children supported"), ("became_fte", "Became first time entrants within 12 months"), ("screened_out", "Referrals screened out")],
+                         compute: DiversionOutcomes.compute),
+        ReportDefinition(name: Screening.name, title: "Referrals and screening",
+                         summary: "Referrals received by source, screening decisions made, and the median working days from referral to decision.",
+                         definition: [
+                            "Referrals: received in the period, by source. Decisions: screening decisions made in the period, by decision.",
+                            "Median working days to decision: for the decisions made in the period, from the day the referral was received to the day it was decided, skipping weekends and England and Wales bank holidays.",
+                         ],
+                         measures: [("referrals", "Referrals received"), ("decisions", "Decisions made"), ("median_working_days_to_decision", "Median working days to decision")],
+                         compute: Screening.compute),
+    ]
+
+    public static func named(_ name: String) -> ReportDefinition? { all.first { $0.name == name } }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+@testable import WaypointApp
+import WaypointDomain
+
+/// On the demo data: each report's web page, its CSV and `waypoint report` (the runner) give the
+/// same figures; drill-down lists are as long as their figures; the board sees no child's name.
+@Suite struct ReportAgreementTests {
+    @Test(arguments: TestDatabase.all)
+    func pageCSVAndCommandAgreeAndDrillDownsMatchTheirFigures(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let today = LocalDate(year: 2024, month: 3, day: 27)!
+            _ = try await DemoData.load(on: app.db, password: Fixtures.password, hasher: { try app.password.hash($0) }, today: today)
+            let manager = TestClient(app)
+            try await manager.signIn(DemoData.email(for: .manager))
+            let board = TestClient(app)
+            try await board.signIn(DemoData.email(for: .board))
+            struct N: Decodable { let given_name: String; let family_name: String }
+            let names = try await app.db.sql.select().columns("given_name", "family_name").from("children").all(decoding: N.self).map { "\($0.given_name) \($0.family_name)" }
+            let period = ReportPeriod(from: LocalDate(year: 2023, month: 4, day: 1)!, to: today)!
+            let query = "from-day=1&from-month=4&from-year=2023&to-day=27&to-month=3&to-year=2024"
+            for d in ReportCatalogue.all {
+                let out = try await ReportRunner.run(d.name, period: period, serviceCode: DemoData.serviceCode, today: today, on: app.db)
+                #expect(out.rows.contains { $0.value > 0 }, "\(d.name) has figures on the demo data")
+                let csv = try await manager.get("/reports/\(d.name)?\(query)&format=csv")
+                #expect(csv.body == String(decoding: out.csv, as: UTF8.self), "\(d.name): web CSV = command CSV")
+                let page = try await manager.get("/reports/\(d.name)?\(query)")
+                #expect(page.status == .ok)
+                for r in out.rows where r.breakdown == "all" {
+                    #expect(page.body.contains(">\(r.formatted)<"), "\(d.name) \(r.measure) \(r.formatted) on the page")
+                }
+                // Drill-downs: each list is as long as its figure (a count of children).
+                for r in out.rows where r.isCount && r.value > 0 && (r.breakdown == "all" || r.breakdown == "sex") && Set(r.children ?? []).count == r.children?.count {
+                    let list = try await manager.get("/reports/\(d.name)/children?\(query)&measure=\(r.measure)&breakdown=\(r.breakdown)&group=\(r.group)&format=csv")
+                    let lines = list.body.split(separator: "\r\n").count - 1
+                    #expect(lines == Int(r.value), "\(d.name) \(r.measure) \(r.breakdown)=\(r.group)")
+                }
+                // The board: figures only, never a name.
+                for res in [try await board.get("/reports/\(d.name)?\(query)"), try await board.get("/reports/\(d.name)?\(query)&format=csv")] {
+                    #expect(res.status == .ok)
+                    #expect(!res.body.contains("/children?"))
+                    for n in names { #expect(!res.body.contains(n), "\(d.name): \(n)") }
+                }
+                #expect(try await board.get("/reports/\(d.name)/children?\(query)&measure=\(d.measures[0].name)&breakdown=all&group=all").status == .forbidden)
+            }
+        }
+    }
+}
