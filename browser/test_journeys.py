@@ -59,9 +59,10 @@ def test_form_errors_show_the_summary_with_focus_and_keep_what_was_typed(driver,
     assert active(driver).get_attribute("id") == "nhs_number"
 
 
-def test_a_manager_records_a_referral_screens_it_in_and_allocates_it_and_the_practitioner_sees_it(driver, base_url):
+def refer_accept_and_allocate(driver, base_url, given, family):
+    """As the manager: add the child, record a police referral, accept it to prevention and allocate it to Priya Shah."""
     sign_in(driver, base_url, "manager")
-    add_child(driver, base_url, "Journey", "Browser")
+    add_child(driver, base_url, given, family)
     assert "Child added to the register" in driver.page_source
     driver.find_element(By.LINK_TEXT, "Record a referral").click()
     check_accessibility(driver)
@@ -83,17 +84,29 @@ def test_a_manager_records_a_referral_screens_it_in_and_allocates_it_and_the_pra
     check_accessibility(driver)
     assert "Allocated" in driver.page_source
     assert "Assessment and plan: due" in driver.page_source
+    sign_out(driver)
+
+
+def sign_out(driver):
     driver.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button").click()
 
-    sign_in(driver, base_url, "practitioner")
-    visit(driver, base_url + "/my-work")
-    row = driver.find_element(By.XPATH, "//tr[.//a[normalize-space()='Journey Browser']]")
-    assert "New" in row.text
-    assert "Assessment and plan: due" in row.text
-    row.find_element(By.LINK_TEXT, "Prevention").click()
+
+def save(driver, notice):
+    driver.find_element(By.XPATH, "//button[normalize-space()='Save']").click()
     check_accessibility(driver)
-    driver.find_element(By.LINK_TEXT, "Start an assessment").click()
-    check_accessibility(driver)
+    assert notice in driver.page_source, driver.page_source[:3000]
+
+
+def fill(driver, values=None, radios=(), selects=None):
+    for name, value in (values or {}).items():
+        driver.find_element(By.ID, name).send_keys(value)
+    for label in radios:
+        driver.find_element(By.CSS_SELECTOR, f"label[for='{label}']").click()
+    for name, value in (selects or {}).items():
+        driver.find_element(By.CSS_SELECTOR, f"#{name} option[value='{value}']").click()
+
+
+def submit_assessment(driver):
     driver.find_element(By.ID, "personal_family_social").send_keys("Lives with nan; close to his younger brother")
     driver.find_element(By.XPATH, "//button[normalize-space()='Save draft']").click()
     check_accessibility(driver)
@@ -106,35 +119,105 @@ def test_a_manager_records_a_referral_screens_it_in_and_allocates_it_and_the_pra
     driver.find_element(By.XPATH, "//button[normalize-space()='Submit for sign-off']").click()
     check_accessibility(driver)
     assert "Submitted for sign-off" in driver.page_source
+
+
+def test_a_manager_records_a_referral_screens_it_in_and_allocates_it_and_the_practitioner_sees_it(driver, base_url):
+    refer_accept_and_allocate(driver, base_url, "Journey", "Browser")
+    sign_in(driver, base_url, "practitioner")
+    visit(driver, base_url + "/my-work")
+    row = driver.find_element(By.XPATH, "//tr[.//a[normalize-space()='Journey Browser']]")
+    assert "New" in row.text
+    assert "Assessment and plan: due" in row.text
+    row.find_element(By.LINK_TEXT, "Prevention").click()
+    check_accessibility(driver)
+    driver.find_element(By.LINK_TEXT, "Start an assessment").click()
+    check_accessibility(driver)
+    submit_assessment(driver)
     assert "I want to get back into boxing" in driver.page_source
 
     # A plan target in the child's own words.
     driver.find_element(By.LINK_TEXT, "Back to the intervention").click()
     driver.find_element(By.LINK_TEXT, "Add plan target").click()
     check_accessibility(driver)
-    driver.find_element(By.ID, "target").send_keys("I want to get back into boxing on Tuesdays")
-    driver.find_element(By.ID, "action").send_keys("Referral to the community gym; Priya to go to the first session")
-    driver.find_element(By.ID, "by_whom").send_keys("Journey and Priya")
-    driver.find_element(By.CSS_SELECTOR, "label[for='status-2']").click()  # In progress
-    driver.find_element(By.XPATH, "//button[normalize-space()='Save']").click()
-    check_accessibility(driver)
-    assert "Plan target saved" in driver.page_source
+    fill(driver, {"target": "I want to get back into boxing on Tuesdays", "action": "Referral to the community gym; Priya to go to the first session",
+                  "by_whom": "Journey and Priya"}, radios=["status-2"])  # In progress
+    save(driver, "Plan target saved")
     # A contact that happened today: the date defaults to today.
     driver.find_element(By.LINK_TEXT, "Back").click()
     driver.find_element(By.LINK_TEXT, "Add contact").click()
     check_accessibility(driver)
-    driver.find_element(By.ID, "contact_time").send_keys("16:30")
-    driver.find_element(By.CSS_SELECTOR, "label[for='contact_type']").click()  # One-to-one
-    driver.find_element(By.CSS_SELECTOR, "label[for='place']").click()         # School
-    driver.find_element(By.CSS_SELECTOR, "#attendance option[value='attended']").click()
-    driver.find_element(By.ID, "notes").send_keys("Talked about the gym; he is keen")
-    driver.find_element(By.XPATH, "//button[normalize-space()='Save']").click()
-    check_accessibility(driver)
-    assert "Contact saved" in driver.page_source
+    fill(driver, {"contact_time": "16:30", "notes": "Talked about the gym; he is keen"}, radios=["contact_type", "place"],  # One-to-one, school
+         selects={"attendance": "attended"})
+    save(driver, "Contact saved")
     driver.find_element(By.LINK_TEXT, "Back").click()
     check_accessibility(driver)
     assert "I want to get back into boxing on Tuesdays" in driver.page_source
     assert "1 attended, 0 did not attend, 0 arranged." in driver.page_source
+
+
+def test_a_whole_prevention_case_from_assessment_to_closure_and_feedback(driver, base_url):
+    refer_accept_and_allocate(driver, base_url, "Whole", "Case")
+    sign_in(driver, base_url, "practitioner")
+    visit(driver, base_url + "/my-work")
+    driver.find_element(By.XPATH, "//tr[.//a[normalize-space()='Whole Case']]").find_element(By.LINK_TEXT, "Prevention").click()
+    intervention = driver.current_url
+    driver.find_element(By.LINK_TEXT, "Start an assessment").click()
+    submit_assessment(driver)
+    assessment = driver.current_url.split("?")[0]
+    sign_out(driver)
+    # The manager signs the assessment off.
+    sign_in(driver, base_url, "manager")
+    visit(driver, assessment)
+    fill(driver, radios=["decision"])  # Sign off
+    driver.find_element(By.XPATH, "//button[normalize-space()='Record decision']").click()
+    check_accessibility(driver)
+    assert "Signed off" in driver.page_source
+    sign_out(driver)
+
+    sign_in(driver, base_url, "practitioner")
+    for target in ["I want to stay in lessons all week", "I want to get a Saturday job"]:
+        visit(driver, intervention)
+        driver.find_element(By.LINK_TEXT, "Add plan target").click()
+        fill(driver, {"target": target, "action": "Weekly check-in", "by_whom": "Whole and Priya"}, radios=["status"])
+        save(driver, "Plan target saved")
+    for attendance in ["attended", "did_not_attend", "attended"]:
+        visit(driver, intervention)
+        driver.find_element(By.LINK_TEXT, "Add contact").click()
+        fill(driver, {"contact_time": "16:00"}, radios=["contact_type", "place"],
+             selects={"attendance": attendance, **({"absence_acceptable": "yes"} if attendance == "did_not_attend" else {})})
+        save(driver, "Contact saved")
+    visit(driver, intervention)
+    driver.find_element(By.LINK_TEXT, "Add plan review").click()
+    fill(driver, {"outcome": "Good progress; keep the Tuesday sessions"}, radios=["progress"])
+    save(driver, "Plan review saved")
+    visit(driver, intervention)
+    driver.find_element(By.LINK_TEXT, "Add exit plan").click()
+    fill(driver, {"destination_service": "Northbrook family hub"}, radios=["onward_referral", "step_down-2"], selects={"destination": "early_help"})
+    save(driver, "Exit plan saved")
+    visit(driver, intervention)
+    driver.find_element(By.LINK_TEXT, "Add feedback").click()
+    fill(driver, {"comments": "Priya listened to me"}, radios=["respondent", "helped-4", "respected", "listened_to", "involved", "improved"])
+    save(driver, "Feedback saved")
+    visit(driver, intervention)
+    assert "1 did not attend" in driver.page_source
+    sign_out(driver)
+
+    # The manager closes it: the KPI end data is asked for on the closure form.
+    sign_in(driver, base_url, "manager")
+    visit(driver, intervention)
+    driver.find_element(By.XPATH, "//button[normalize-space()='Close intervention']").click()
+    check_accessibility(driver)
+    assert "Select the accommodation, or Not known" in driver.page_source
+    fill(driver, {"outcome": "Back in lessons; stepped down to the family hub", "ete_hours_offered": "25", "ete_hours_attended": "24"},
+         radios=["closure_reason", "accommodation_suitable", "ete_suitable", "send-2", "ehcp-2", "mental_health_need-2", "mental_health_offered-2",
+                 "mental_health_received-2", "substance_misuse_need-2", "substance_misuse_offered-2", "substance_misuse_received-2",
+                 "looked_after-2", "child_protection-2", "child_in_need-2", "early_help"],
+         selects={"accommodation": "with_parents", "ete_status": "full_time_school"})
+    driver.find_element(By.XPATH, "//button[normalize-space()='Close intervention']").click()
+    check_accessibility(driver)
+    assert "Intervention closed" in driver.page_source
+    assert "End of the intervention" in driver.page_source
+    assert "I want to get a Saturday job" in driver.page_source
 
 
 def test_a_volunteer_sees_the_papers_of_their_own_panels(driver, base_url):

@@ -62,9 +62,6 @@ enum ReportRunner {
         var keyOf: [UUID: String] = [:]
         var offences: [OffenceFacts] = []
         var population: [Int: Int] = [:]
-        var interventions: [InterventionSpan] = []
-        var referrals: [ReferralFacts] = []
-        var breaches: [BreachFacts] = []
         if !ids.isEmpty {
             struct C: Decodable {
                 let id: UUID; let service_id: UUID; let external_id: String?; let date_of_birth: String; let sex: String
@@ -80,11 +77,12 @@ enum ReportRunner {
                                            careStatus: CareStatus(rawValue: c.care_status) ?? .none, send: c.send.flatMap(YesNo.init),
                                            ehcp: c.ehcp.flatMap(YesNo.init), district: c.district)
             }
-            struct O: Decodable { let child_id: UUID; let offence_date: String; let outcome: String; let outcome_date: String? }
-            for o in try await sql.select().columns("child_id", "offence_date", "outcome", "outcome_date").from("offences")
+            struct O: Decodable { let child_id: UUID; let offence_date: String; let outcome: String; let outcome_date: String?; let category: String?; let gravity: Int? }
+            for o in try await sql.select().columns("child_id", "offence_date", "outcome", "outcome_date", "category", "gravity").from("offences")
                 .where("service_id", .in, SQLBind.group(ids)).all(decoding: O.self) {
                 guard let key = keyOf[o.child_id], let d = LocalDate(iso: o.offence_date) else { continue }
-                offences.append(OffenceFacts(child: key, offenceDate: d, outcome: o.outcome, outcomeDate: o.outcome_date.flatMap(LocalDate.init(iso:))))
+                offences.append(OffenceFacts(child: key, offenceDate: d, outcome: o.outcome, outcomeDate: o.outcome_date.flatMap(LocalDate.init(iso:)),
+                                             category: o.category, gravity: o.gravity))
             }
             // Summed here: SUM of a bigint is numeric on PostgreSQL, and these rows are few.
             struct P: Decodable { let year: Int; let count: Int }
@@ -93,35 +91,85 @@ enum ReportRunner {
                 population[p.year, default: 0] += p.count
             }
         }
-        if !ids.isEmpty && name != FirstTimeEntrants.name {
-            struct I: Decodable { let child_id: UUID; let type: String; let start_date: String; let end_date: String? }
-            for i in try await sql.select().columns("child_id", "type", "start_date", "end_date").from("interventions")
-                .where("service_id", .in, SQLBind.group(ids)).all(decoding: I.self) {
-                guard let key = keyOf[i.child_id], let type = InterventionType(rawValue: i.type), let start = LocalDate(iso: i.start_date) else { continue }
-                interventions.append(InterventionSpan(child: key, type: type, start: start, end: i.end_date.flatMap(LocalDate.init(iso:))))
+        let outcomes = Dictionary(uniqueKeysWithValues: try await ServiceRules.outcomeTypes(on: db).map { ($0.code, $0) })
+        var facts = ReportFacts(children: children, offences: offences, outcomes: outcomes, population: Population(byYear: population),
+                                today: today ?? LocalDate.today(at: Date()))
+        if !ids.isEmpty {
+            try await load(definition.needs, into: &facts, services: ids, keyOf: keyOf, on: db)
+        }
+        let result = definition.compute(facts, period)
+        return Output(report: name, period: period, services: services.map(\.code), rows: result.rows, notes: result.notes)
+    }
+
+    /// Loads what a report needs beyond children, offences and population.
+    static func load(_ needs: Set<ReportNeed>, into f: inout ReportFacts, services ids: [UUID], keyOf: [UUID: String], on db: Database) async throws {
+        let sql = db.sql
+        var allocated: [(id: String, service: UUID, type: InterventionType, on: LocalDate)] = []
+        if needs.contains(.interventions) || needs.contains(.assessments) {
+            struct I: Decodable {
+                let id: UUID; let service_id: UUID; let child_id: UUID; let type: String; let start_date: String; let end_date: String?
+                let closure_reason: String?; let case_manager_id: UUID?; let allocated_on: String?
             }
+            for i in try await sql.select().columns("id", "service_id", "child_id", "type", "start_date", "end_date", "closure_reason", "case_manager_id", "allocated_on")
+                .from("interventions").where("service_id", .in, SQLBind.group(ids)).all(decoding: I.self) {
+                guard let key = keyOf[i.child_id], let type = InterventionType(rawValue: i.type), let start = LocalDate(iso: i.start_date) else { continue }
+                var span = InterventionSpan(child: key, type: type, start: start, end: i.end_date.flatMap(LocalDate.init(iso:)))
+                span.id = i.id.uuidString.lowercased()
+                span.closureReason = i.closure_reason
+                span.caseManager = i.case_manager_id?.uuidString.lowercased()
+                f.interventions.append(span)
+                if let a = i.allocated_on.flatMap(LocalDate.init(iso:)) { allocated.append((span.id, i.service_id, type, a)) }
+            }
+        }
+        if needs.contains(.referrals) {
             struct R: Decodable { let child_id: UUID; let received_on: String; let source: String; let decision: String; let decided_on: String?; let destination: String? }
             for r in try await sql.select().columns("child_id", "received_on", "source", "decision", "decided_on", "destination").from("referrals")
                 .where("service_id", .in, SQLBind.group(ids)).all(decoding: R.self) {
                 guard let key = keyOf[r.child_id], let received = LocalDate(iso: r.received_on) else { continue }
-                referrals.append(ReferralFacts(child: key, receivedOn: received, source: r.source, decision: r.decision,
-                                               decidedOn: r.decided_on.flatMap(LocalDate.init(iso:)), destination: r.destination))
-            }
-            struct B: Decodable { let child_id: UUID; let started_on: String? }
-            for b in try await sql.select().columns("child_id", "started_on").from("breaches")
-                .where("service_id", .in, SQLBind.group(ids)).all(decoding: B.self) {
-                guard let key = keyOf[b.child_id], let d = b.started_on.flatMap(LocalDate.init(iso:)) else { continue }
-                breaches.append(BreachFacts(child: key, startedOn: d))
+                f.referrals.append(ReferralFacts(child: key, receivedOn: received, source: r.source, decision: r.decision,
+                                                 decidedOn: r.decided_on.flatMap(LocalDate.init(iso:)), destination: r.destination))
             }
         }
-        let outcomes = Dictionary(uniqueKeysWithValues: try await ServiceRules.outcomeTypes(on: db).map { ($0.code, $0) })
-        var facts = ReportFacts(children: children, offences: offences, outcomes: outcomes, population: Population(byYear: population),
-                                today: today ?? LocalDate.today(at: Date()))
-        facts.interventions = interventions
-        facts.referrals = referrals
-        facts.breaches = breaches
-        if name == Screening.name { facts.calendar = try await ServiceRules.calendar(on: db) }
-        let result = definition.compute(facts, period)
-        return Output(report: name, period: period, services: services.map(\.code), rows: result.rows, notes: result.notes)
+        if needs.contains(.calendar) || needs.contains(.assessments) { f.calendar = try await ServiceRules.calendar(on: db) }
+        if needs.contains(.assessments) {
+            struct A: Decodable { let child_id: UUID; let intervention_id: UUID; let submitted_on: String?; let due_on: String? }
+            for a in try await sql.select().columns("child_id", "intervention_id", "submitted_on", "due_on").from("assessments")
+                .where("service_id", .in, SQLBind.group(ids)).where("stage", .equal, SQLBind("start")).all(decoding: A.self) {
+                guard let key = keyOf[a.child_id] else { continue }
+                f.assessments.append(AssessmentFact(child: key, intervention: a.intervention_id.uuidString.lowercased(),
+                                                    submittedOn: a.submitted_on.flatMap(LocalDate.init(iso:)), dueOn: a.due_on.flatMap(LocalDate.init(iso:))))
+            }
+            var timescales: [UUID: Timescales] = [:]
+            for s in Set(allocated.map(\.service)) { timescales[s] = try await ServiceRules.timescales(for: s, on: db) }
+            for a in allocated { f.assessmentDue[a.id] = f.calendar.adding(workingDays: timescales[a.service]!.assessmentDays(for: a.type), to: a.on) }
+        }
+        if needs.contains(.populationCells) {
+            struct P: Decodable { let year: Int; let sex: String; let ethnicity_group: String; let count: Int }
+            f.populationCells = try await sql.select().columns("year", "sex", "ethnicity_group", "count").from("population")
+                .where("service_id", .in, SQLBind.group(ids)).all(decoding: P.self)
+                .map { PopulationCell(year: $0.year, sex: $0.sex, ethnicityGroup: $0.ethnicity_group, count: $0.count) }
+        }
+        if needs.contains(.workers) {
+            struct W: Decodable { let id: UUID; let name: String }
+            for w in try await sql.select().column(SQLColumn("id", table: "users")).column(SQLColumn("name", table: "users")).from("users")
+                .join("user_services", on: SQLColumn("user_id", table: "user_services"), .equal, SQLColumn("id", table: "users"))
+                .where(SQLColumn("service_id", table: "user_services"), .in, SQLBind.group(ids)).all(decoding: W.self) {
+                f.workers[w.id.uuidString.lowercased()] = w.name
+            }
+            var cap = Int.max
+            for s in ids { cap = min(cap, try await ServiceRules.timescales(for: s, on: db).caseloadCap) }
+            f.caseloadCap = cap
+        }
+        for need in needs {
+            guard case .practice(let kind) = need else { continue }
+            let spec = kind.spec
+            let rows = try await RecordStore.select(spec, restricted: false, on: db).where("service_id", .in, SQLBind.group(ids)).all()
+            let facts = try rows.map { try RecordStore.decode(spec, restricted: false, $0) }.compactMap { r -> PracticeFact? in
+                guard let key = keyOf[r.childID] else { return nil }
+                return PracticeFact(child: key, intervention: r.interventionID?.uuidString.lowercased(), values: r.values)
+            }
+            f.practice[kind] = facts
+            if kind == .breach { f.breaches = facts.compactMap { b in b.date("started_on").map { BreachFacts(child: b.child, startedOn: $0) } } }
+        }
     }
 }

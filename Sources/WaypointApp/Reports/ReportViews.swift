@@ -19,6 +19,11 @@ enum ReportViews {
         case "source": return ReferralSource(rawValue: group)?.label ?? group
         case "decision": return ScreeningDecision(rawValue: group)?.label ?? group
         case "destination": return ScreenOutDestination(rawValue: group)?.label ?? group
+        case "category": return OffenceCategory(rawValue: group)?.label ?? group
+        case "attendance": return Options.attendance.first { $0.code == group }?.label ?? group
+        case "contact_type": return Options.contactTypes.first { $0.code == group }?.label ?? group
+        case "grade": return Options.grades.first { $0.code == group }?.label ?? group
+        case "case_type": return ["statutory": "Statutory", "out_of_court": "Out-of-court", "prevention": "Prevention"][group] ?? group
         default: return group
         }
     }
@@ -52,7 +57,14 @@ enum ReportViews {
         return .raw(parts)
     }
 
-    static let extraBreakdowns: [(String, String)] = [("source", "By source"), ("decision", "By decision"), ("destination", "By destination")]
+    static let extraBreakdowns: [(String, String)] = [("source", "By source"), ("decision", "By decision"), ("destination", "By destination"),
+                                                      ("category", "By offence category"), ("worker", "By case manager"), ("attendance", "By attendance"),
+                                                      ("contact_type", "By type of contact"), ("case_type", "By case type"), ("grade", "By grade")]
+
+    /// A measure's label: the report's own, else its name in words.
+    static func measureLabel(_ d: ReportDefinition, _ m: String) -> String {
+        d.measures.first { $0.name == m }?.label ?? m.replacingOccurrences(of: "_", with: " ").capitalizedFirst
+    }
 
     /// A report page: the period form, the headline figures, notes, a chart, each breakdown as a
     /// table (every count linking to its children), the CSV, and the definition in words.
@@ -87,20 +99,35 @@ enum ReportViews {
             }))
             for note in o.notes { content.append(C.insetText([txt(note)])) }
             if let p = previous, d.name == Reoffending.name { content.append(comparison(o, p)) }
-            let chartRows = o.rows.filter { r in r.isCount && (["disposal", "source", "decision", "destination"].contains(r.breakdown)) }
+            let chartRows = o.rows.filter { r in r.isCount && (["disposal", "source", "decision", "destination", "category", "attendance", "case_type", "grade"].contains(r.breakdown)) }
             if let first = chartRows.first, !suppressSmall {
                 let rows = chartRows.filter { $0.measure == first.measure && $0.breakdown == first.breakdown }
                 let label = d.measures.first { $0.name == first.measure }?.label ?? first.measure
                 content.append(barChart(title: "\(label) \((breakdownLabels + extraBreakdowns).first { $0.0 == first.breakdown }?.1.lowercased() ?? "")",
                                         rows.map { (groupLabel(first.breakdown, $0.group), $0.value) }))
             }
-            for m in d.measures {
-                for (b, label) in breakdownLabels + extraBreakdowns {
-                    let rows = o.rows.filter { $0.measure == m.name && $0.breakdown == b && $0.isCount }
-                    guard !rows.isEmpty else { continue }
-                    content.append(C.table(caption: "\(m.label): \(label.lowercased())", headers: [label.replacingOccurrences(of: "By ", with: "").capitalizedFirst, m.label],
-                                           rows: rows.map { [txt(groupLabel(b, $0.group)), figure(d.name, $0, v, drill: drill, suppressSmall: suppressSmall)] }, numeric: [1]))
+            // Each breakdown as one table: a row per group, a column per measure broken down that way.
+            for (b, label) in breakdownLabels + extraBreakdowns {
+                let rows = o.rows.filter { $0.breakdown == b }
+                guard !rows.isEmpty else { continue }
+                var measures: [String] = []
+                var groups: [String] = []
+                for r in rows {
+                    if !measures.contains(r.measure) { measures.append(r.measure) }
+                    if !groups.contains(r.group) { groups.append(r.group) }
                 }
+                content.append(C.table(caption: label, headers: [label.replacingOccurrences(of: "By ", with: "").capitalizedFirst] + measures.map { measureLabel(d, $0) },
+                                       rows: groups.map { g in
+                                           [txt(groupLabel(b, g))] + measures.map { m in
+                                               rows.first { $0.measure == m && $0.group == g }.map { figure(d.name, $0, v, drill: drill, suppressSmall: suppressSmall) } ?? txt("—")
+                                           }
+                                       }, numeric: Set(1...measures.count)))
+            }
+            // Figures with no breakdown that are not headlines.
+            let others = o.rows.filter { r in r.breakdown == "all" && !d.measures.contains { $0.name == r.measure } }
+            if !others.isEmpty {
+                content.append(C.table(caption: "All figures", headers: ["Measure", "Value"],
+                                       rows: others.map { [txt(measureLabel(d, $0.measure)), figure(d.name, $0, v, drill: drill, suppressSmall: suppressSmall)] }, numeric: [1]))
             }
             content.append(el("p", ["class": "body"], [C.link("Download these figures (CSV)", Paths.with(here, periodItems(v) + [("format", "csv")]))]))
             if suppressSmall { content.append(C.p("Counts of 1 to 4 are shown as 'fewer than 5' so that no child can be identified.", "body-s secondary-text")) }

@@ -6,11 +6,58 @@ public struct InterventionSpan: Sendable {
     public let type: InterventionType
     public let start: LocalDate
     public let end: LocalDate?
+    public var id: String = ""
+    public var closureReason: String? = nil
+    public var caseManager: String? = nil
     public init(child: String, type: InterventionType, start: LocalDate, end: LocalDate?) {
         self.child = child
         self.type = type
         self.start = start
         self.end = end
+    }
+    /// Open on a date: started on or before it, and not ended before it (domain.md).
+    public func isOpen(on d: LocalDate) -> Bool { start <= d && (end.map { $0 >= d } ?? true) }
+    /// Open at some point in the period.
+    public func overlaps(_ p: ReportPeriod) -> Bool { start <= p.to && (end.map { $0 >= p.from } ?? true) }
+}
+
+/// A practice record as reports see it: whose, on which intervention, and its values.
+public struct PracticeFact: Sendable {
+    public let child: String
+    public let intervention: String?
+    public let values: RecordValues
+    public init(child: String, intervention: String?, values: RecordValues) {
+        self.child = child
+        self.intervention = intervention
+        self.values = values
+    }
+    public func text(_ k: String) -> String? { values[k]?.text }
+    public func date(_ k: String) -> LocalDate? { values[k]?.date }
+}
+
+public struct AssessmentFact: Sendable {
+    public let child: String
+    public let intervention: String
+    public let submittedOn: LocalDate?
+    public let dueOn: LocalDate?
+    public init(child: String, intervention: String, submittedOn: LocalDate?, dueOn: LocalDate?) {
+        self.child = child
+        self.intervention = intervention
+        self.submittedOn = submittedOn
+        self.dueOn = dueOn
+    }
+}
+
+public struct PopulationCell: Sendable {
+    public let year: Int
+    public let sex: String
+    public let ethnicityGroup: String
+    public let count: Int
+    public init(year: Int, sex: String, ethnicityGroup: String, count: Int) {
+        self.year = year
+        self.sex = sex
+        self.ethnicityGroup = ethnicityGroup
+        self.count = count
     }
 }
 
@@ -50,6 +97,14 @@ public struct ReportFacts: Sendable {
     public var referrals: [ReferralFacts] = []
     public var breaches: [BreachFacts] = []
     public var calendar: WorkingDayCalendar = WorkingDayCalendar(holidays: [])
+    public var practice: [RecordKind: [PracticeFact]] = [:]
+    public var assessments: [AssessmentFact] = []
+    /// Each allocated intervention's start assessment due date (working days after allocation).
+    public var assessmentDue: [String: LocalDate] = [:]
+    public var populationCells: [PopulationCell] = []
+    /// Case managers' names by id, and the caseload cap (the lowest of the services in the run).
+    public var workers: [String: String] = [:]
+    public var caseloadCap: Int = 25
     public var today: LocalDate
 
     public init(children: [String: ChildFacts], offences: [OffenceFacts], outcomes: [String: OutcomeType], population: Population, today: LocalDate) {
@@ -220,7 +275,25 @@ public struct ReportDefinition: Sendable {
     public let summary: String
     public let definition: [String]
     public let measures: [(name: String, label: String)]
+    /// What the runner must load beyond children, offences and population.
+    public var needs: Set<ReportNeed> = []
     public let compute: @Sendable (ReportFacts, ReportPeriod) -> ReportResult
+
+    public init(name: String, title: String, summary: String, definition: [String], measures: [(name: String, label: String)],
+                needs: Set<ReportNeed> = [], compute: @escaping @Sendable (ReportFacts, ReportPeriod) -> ReportResult) {
+        self.name = name
+        self.title = title
+        self.summary = summary
+        self.definition = definition
+        self.measures = measures
+        self.needs = needs
+        self.compute = compute
+    }
+}
+
+public enum ReportNeed: Hashable, Sendable {
+    case interventions, referrals, calendar, assessments, populationCells, workers
+    case practice(RecordKind)
 }
 
 public enum ReportCatalogue {
@@ -246,7 +319,7 @@ public enum ReportCatalogue {
                          ],
                          measures: [("cohort", "Children in the cohort"), ("reoffenders", "Children who reoffended"), ("binary_rate", "Binary reoffending rate (%)"),
                                     ("reoffences", "Reoffences"), ("frequency_per_reoffender", "Reoffences per reoffender"), ("frequency_per_child", "Reoffences per child in the cohort")],
-                         compute: Reoffending.compute),
+                         needs: [], compute: Reoffending.compute),
         ReportDefinition(name: Custody.name, title: "Custody, remands and breaches",
                          summary: "Custodial sentences and the children sentenced to custody, the rate per 1,000 children aged 10–17, remands starting and breach actions on statutory orders.",
                          definition: [
@@ -256,7 +329,7 @@ public enum ReportCatalogue {
                          ],
                          measures: [("custodial_sentences", "Custodial sentences"), ("children_sentenced_to_custody", "Children sentenced to custody"),
                                     ("custody_rate_per_1000", "Rate per 1,000 children aged 10–17"), ("remands", "Remands"), ("breaches", "Breach actions")],
-                         compute: Custody.compute),
+                         needs: [.interventions, .practice(.breach)], compute: Custody.compute),
         ReportDefinition(name: DiversionOutcomes.name, title: "Diversion and prevention outcomes",
                          summary: "Children supported by prevention and diversion, how many became first time entrants within 12 months, and referrals screened out by destination.",
                          definition: [
@@ -265,7 +338,7 @@ public enum ReportCatalogue {
                             "Screened out: referrals decided as screened out in the period, by the destination recorded.",
                          ],
                          measures: [("supported", "Children supported"), ("became_fte", "Became first time entrants within 12 months"), ("screened_out", "Referrals screened out")],
-                         compute: DiversionOutcomes.compute),
+                         needs: [.interventions, .referrals], compute: DiversionOutcomes.compute),
         ReportDefinition(name: Screening.name, title: "Referrals and screening",
                          summary: "Referrals received by source, screening decisions made, and the median working days from referral to decision.",
                          definition: [
@@ -273,8 +346,8 @@ public enum ReportCatalogue {
                             "Median working days to decision: for the decisions made in the period, from the day the referral was received to the day it was decided, skipping weekends and England and Wales bank holidays.",
                          ],
                          measures: [("referrals", "Referrals received"), ("decisions", "Decisions made"), ("median_working_days_to_decision", "Median working days to decision")],
-                         compute: Screening.compute),
-    ]
+                         needs: [.referrals, .calendar], compute: Screening.compute),
+    ] + PracticeReports.definitions
 
     public static func named(_ name: String) -> ReportDefinition? { all.first { $0.name == name } }
 }

@@ -108,11 +108,15 @@ public struct OffenceFacts: Sendable {
     public let offenceDate: LocalDate
     public let outcome: String
     public let outcomeDate: LocalDate?
-    public init(child: String, offenceDate: LocalDate, outcome: String, outcomeDate: LocalDate?) {
+    public var category: String?
+    public var gravity: Int?
+    public init(child: String, offenceDate: LocalDate, outcome: String, outcomeDate: LocalDate?, category: String? = nil, gravity: Int? = nil) {
         self.child = child
         self.offenceDate = offenceDate
         self.outcome = outcome
         self.outcomeDate = outcomeDate
+        self.category = category
+        self.gravity = gravity
     }
 }
 

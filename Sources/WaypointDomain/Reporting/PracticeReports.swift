@@ -1,0 +1,285 @@
+import Foundation
+
+/// Reports that count practice records: the YJB KPIs, disproportionality, the offence profile,
+/// caseloads, contact attendance, timeliness and the annual plan dashboard.
+public enum PracticeReports {
+    static func pct(_ n: Int, _ d: Int) -> Double? { d > 0 ? Rounding.round(Double(n) * 100 / Double(d), places: 1) : nil }
+
+    static func share(_ rows: inout [ReportRow], _ measure: String, _ n: Int, _ d: Int, breakdown: String = "all", group: String = "all") {
+        if let p = pct(n, d) { rows.append(ReportRow(measure: measure, breakdown: breakdown, group: group, rate: p)) }
+    }
+
+    /// Serious violence (KPI 9), our documented reading: a proven offence of violence against the
+    /// person, robbery or drugs with a gravity score of 4 or 5 (the top of the 1–5 matrix).
+    public static let seriousViolenceCategories: Set<String> = ["violence_against_the_person", "robbery", "drugs"]
+
+    // MARK: KPIs
+
+    public static func kpis(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
+        let closing = f.interventions.filter { $0.end.map(period.contains) == true && f.children[$0.child] != nil }
+        var kpi: [String: [String: PracticeFact]] = [:]  // intervention → stage → record
+        for r in f.practice[.kpi] ?? [] { if let i = r.intervention, let s = r.text("stage") { kpi[i, default: [:]][s] = r } }
+        var rows = [ReportRow(measure: "closing_cohort", count: closing.map(\.child))]
+        let withEnd = closing.filter { kpi[$0.id]?["end"] != nil }
+        rows.append(ReportRow(measure: "missing_end_data", count: closing.filter { kpi[$0.id]?["end"] == nil }.map(\.child)))
+        func count(_ measure: String, stage: String, _ test: (PracticeFact) -> Bool) {
+            let members = closing.filter { i in kpi[i.id]?[stage].map(test) == true }
+            rows.append(ReportRow(measure: measure, count: members.map(\.child)))
+            share(&rows, measure + "_share", members.count, withEnd.count)
+        }
+        func yes(_ k: String) -> (PracticeFact) -> Bool { { $0.text(k) == "yes" } }
+        count("kpi1_suitable_accommodation_end", stage: "end", yes("accommodation_suitable"))
+        count("kpi1_suitable_accommodation_start", stage: "start", yes("accommodation_suitable"))
+        count("kpi2_suitable_ete_end", stage: "end", yes("ete_suitable"))
+        count("kpi2_suitable_ete_start", stage: "start", yes("ete_suitable"))
+        count("kpi3_send_identified", stage: "end", yes("send"))
+        count("kpi3_ehcp", stage: "end", yes("ehcp"))
+        count("kpi3_send_in_suitable_ete", stage: "end") { $0.text("send") == "yes" && $0.text("ete_suitable") == "yes" }
+        count("kpi4_mental_health_need", stage: "end", yes("mental_health_need"))
+        count("kpi4_mental_health_offered", stage: "end") { $0.text("mental_health_need") == "yes" && $0.text("mental_health_offered") == "yes" }
+        count("kpi4_mental_health_received", stage: "end") { $0.text("mental_health_need") == "yes" && $0.text("mental_health_received") == "yes" }
+        count("kpi5_substance_misuse_need", stage: "end", yes("substance_misuse_need"))
+        count("kpi5_substance_misuse_offered", stage: "end") { $0.text("substance_misuse_need") == "yes" && $0.text("substance_misuse_offered") == "yes" }
+        count("kpi5_substance_misuse_received", stage: "end") { $0.text("substance_misuse_need") == "yes" && $0.text("substance_misuse_received") == "yes" }
+        count("kpi8_links_to_wider_services", stage: "end") { r in ["looked_after", "child_protection", "child_in_need", "early_help"].contains { r.text($0) == "yes" } }
+        // KPI 6: out-of-court interventions ended in the period, and how many were completed.
+        let oocd = closing.filter { $0.type.kind == .outOfCourt }
+        let completed = oocd.filter { $0.closureReason == "completed" }
+        rows.append(ReportRow(measure: "kpi6_oocd_ended", count: oocd.map(\.child)))
+        rows.append(ReportRow(measure: "kpi6_oocd_completed", count: completed.map(\.child)))
+        share(&rows, "kpi6_oocd_completed_share", completed.count, oocd.count)
+        // KPI 9: children in the caseload (open in the period) with a proven serious violence offence.
+        let caseload = Set(f.interventions.filter { $0.overlaps(period) && f.children[$0.child] != nil }.map(\.child))
+        let violent = Set(f.offences.filter { o in
+            caseload.contains(o.child) && seriousViolenceCategories.contains(o.category ?? "") && (o.gravity ?? 0) >= 4
+                && f.outcomes[o.outcome]?.countsAsEntry == true && o.outcomeDate.map { $0 <= period.to } == true
+        }.map(\.child))
+        rows.append(ReportRow(measure: "kpi9_caseload", count: Array(caseload)))
+        rows.append(ReportRow(measure: "kpi9_serious_violence", count: Array(violent)))
+        share(&rows, "kpi9_serious_violence_share", violent.count, caseload.count)
+        // KPI 10: victims contacted in the period.
+        let victims = (f.practice[.victim] ?? []).filter { $0.date("contact_made_on").map(period.contains) == true && f.children[$0.child] != nil }
+        let consented = victims.filter { $0.text("consent") == "yes" }
+        let engaged = consented.filter { ($0.text("activity") ?? "none") != "none" }
+        rows.append(ReportRow(measure: "kpi10_victims_consented", count: consented.map(\.child)))
+        rows.append(ReportRow(measure: "kpi10_victims_engaged_in_rj", count: engaged.map(\.child)))
+        share(&rows, "kpi10_victims_engaged_share", engaged.count, consented.count)
+        rows.append(ReportRow(measure: "kpi10_views_sought", count: victims.filter { $0.text("views_sought") == "yes" }.map(\.child)))
+        let asked = victims.filter { $0.text("wants_progress") == "yes" }
+        rows.append(ReportRow(measure: "kpi10_progress_requested", count: asked.map(\.child)))
+        rows.append(ReportRow(measure: "kpi10_progress_given", count: asked.filter { $0.text("progress_given") == "yes" }.map(\.child)))
+        var notes = ["KPI 7 (management board attendance) is not recorded in Waypoint yet: record board meetings and attendance by agency elsewhere for now."]
+        if withEnd.count < closing.count {
+            notes.append("\(closing.count - withEnd.count) of the \(closing.count) interventions that ended have no end-of-intervention KPI data; shares are of those with it.")
+        }
+        return ReportResult(rows: rows, notes: notes)
+    }
+
+    // MARK: Disproportionality
+
+    public static func disproportionality(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
+        let cohortKeys = Set(f.interventions.filter { $0.overlaps(period) }.map(\.child))
+        let cohort = cohortKeys.compactMap { f.children[$0] }
+        var rows = [ReportRow(measure: "cohort_count", count: cohort.map(\.key))]
+        let cells = f.populationCells.filter { $0.year == period.from.year }
+        var notes: [String] = []
+        if cells.isEmpty { notes.append("No population figures for \(period.from.year): population shares and ratios are not shown. An administrator can upload population.csv.") }
+        func dimension(_ breakdown: String, _ value: (ChildFacts) -> String, known: (String) -> Bool, population: (PopulationCell) -> String, groups: [String]) {
+            let knownMembers = cohort.filter { known(value($0)) }
+            let popTotal = cells.filter { known(population($0)) }.map(\.count).reduce(0, +)
+            for g in groups {
+                let members = cohort.filter { value($0) == g }
+                let pop = cells.filter { population($0) == g }.map(\.count).reduce(0, +)
+                guard !members.isEmpty || pop > 0 else { continue }
+                rows.append(ReportRow(measure: "cohort_count", breakdown: breakdown, group: g, count: members.map(\.key)))
+                guard known(g) else { continue }
+                let c = pct(members.count, knownMembers.count)
+                let p = pct(pop, popTotal)
+                if let c { rows.append(ReportRow(measure: "cohort_share", breakdown: breakdown, group: g, rate: c)) }
+                if let p { rows.append(ReportRow(measure: "population_share", breakdown: breakdown, group: g, rate: p)) }
+                if let c, let p, p > 0 { rows.append(ReportRow(measure: "ratio", breakdown: breakdown, group: g, rate: Rounding.round(c / p, places: 2))) }
+            }
+        }
+        dimension("ethnicity", { $0.ethnicityGroup.rawValue }, known: { $0 != "unknown" }, population: \.ethnicityGroup, groups: EthnicityGroup.allCases.map(\.rawValue))
+        dimension("sex", { $0.sex.rawValue }, known: { $0 == "female" || $0 == "male" }, population: \.sex, groups: Sex.allCases.map(\.rawValue))
+        let care = cohort.filter { $0.careStatus != .none }
+        rows.append(ReportRow(measure: "care_experienced", count: care.map(\.key)))
+        share(&rows, "care_experienced_share", care.count, cohort.count)
+        let ehcp = cohort.filter { $0.ehcp == .yes }
+        rows.append(ReportRow(measure: "ehcp", count: ehcp.map(\.key)))
+        share(&rows, "ehcp_share", ehcp.count, cohort.count)
+        let send = cohort.filter { $0.send == .yes }
+        rows.append(ReportRow(measure: "send", count: send.map(\.key)))
+        share(&rows, "send_share", send.count, cohort.count)
+        return ReportResult(rows: rows, notes: notes)
+    }
+
+    // MARK: Offence profile
+
+    public static func offenceProfile(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
+        let offences = f.offences.filter { period.contains($0.offenceDate) && f.children[$0.child] != nil }
+        var rows = [ReportRow(measure: "offences", count: offences.map(\.child))]
+        for (category, list) in Dictionary(grouping: offences, by: { $0.category ?? "not_recorded" }).sorted(by: { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key }) {
+            rows.append(ReportRow(measure: "offences", breakdown: "category", group: category, count: list.map(\.child)))
+            share(&rows, "share", list.count, offences.count, breakdown: "category", group: category)
+        }
+        return ReportResult(rows: rows, notes: ["Offences committed in the period (by offence date), whatever their outcome; a child with several offences counts once for each."])
+    }
+
+    // MARK: Caseload
+
+    public static func caseload(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
+        let open = f.interventions.filter { $0.isOpen(on: period.to) && $0.caseManager != nil && f.children[$0.child] != nil }
+        var rows = [ReportRow(measure: "open_interventions", count: open.map(\.child))]
+        var over: [String] = []
+        let byWorker = Dictionary(grouping: open, by: { $0.caseManager! })
+        for (worker, list) in byWorker.sorted(by: { (f.workers[$0.key] ?? $0.key) < (f.workers[$1.key] ?? $1.key) }) {
+            let name = f.workers[worker] ?? worker
+            rows.append(ReportRow(measure: "open_interventions", breakdown: "worker", group: name, count: list.map(\.child)))
+            let children = Array(Set(list.map(\.child)))
+            rows.append(ReportRow(measure: "children", breakdown: "worker", group: name, count: children))
+            if children.count > f.caseloadCap { over.append(name) }
+        }
+        rows.insert(ReportRow(measure: "children", count: Array(Set(open.map(\.child)))), at: 1)
+        rows.append(ReportRow(measure: "over_cap", rate: Double(over.count)))
+        return ReportResult(rows: rows, notes: ["As at \(period.to.longFormat). The caseload cap is \(f.caseloadCap) children per worker."])
+    }
+
+    // MARK: Contact attendance
+
+    public static func contactAttendance(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
+        let contacts = (f.practice[.contact] ?? []).filter { $0.date("contact_on").map(period.contains) == true && f.children[$0.child] != nil }
+        let recorded = contacts.filter { $0.text("attendance") != nil }
+        var rows = [ReportRow(measure: "contacts", count: recorded.map(\.child))]
+        for (a, list) in Dictionary(grouping: recorded, by: { $0.text("attendance")! }).sorted(by: { $0.key < $1.key }) {
+            rows.append(ReportRow(measure: "contacts", breakdown: "attendance", group: a, count: list.map(\.child)))
+        }
+        for (t, list) in Dictionary(grouping: recorded, by: { $0.text("contact_type") ?? "not_recorded" }).sorted(by: { $0.key < $1.key }) {
+            rows.append(ReportRow(measure: "contacts", breakdown: "contact_type", group: t, count: list.map(\.child)))
+        }
+        let attended = recorded.filter { $0.text("attendance") == "attended" }.count
+        let missed = recorded.filter { $0.text("attendance") == "did_not_attend" }.count
+        share(&rows, "attendance_rate", attended, attended + missed)
+        rows.append(ReportRow(measure: "arranged", count: contacts.filter { $0.text("attendance") == nil }.map(\.child)))
+        return ReportResult(rows: rows, notes: ["The attendance rate is attended ÷ (attended + did not attend); contacts cancelled by the child or the service are left out of it."])
+    }
+
+    // MARK: Timeliness
+
+    public static func timeliness(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
+        let done = f.assessments.filter { $0.submittedOn.map(period.contains) == true && f.children[$0.child] != nil }
+        let onTime = done.filter { a in a.dueOn.map { a.submittedOn! <= $0 } ?? true }
+        var rows = [ReportRow(measure: "assessments_completed", count: done.map(\.child)),
+                    ReportRow(measure: "assessments_on_time", count: onTime.map(\.child)),
+                    ReportRow(measure: "assessments_late", count: done.filter { a in a.dueOn.map { a.submittedOn! > $0 } ?? false }.map(\.child))]
+        share(&rows, "assessments_on_time_share", onTime.count, done.count)
+        let reviews = (f.practice[.planReview] ?? []).filter { $0.date("reviewed_on").map(period.contains) == true && f.children[$0.child] != nil }
+        rows.append(ReportRow(measure: "plan_reviews", count: reviews.map(\.child)))
+        // Start assessments still outstanding at the end of the period, and already past due.
+        let submitted = Dictionary(grouping: f.assessments.compactMap { a in a.submittedOn.map { (a.intervention, $0) } }, by: \.0).mapValues { $0.map(\.1).min()! }
+        let overdue = f.interventions.filter { i in
+            guard i.isOpen(on: period.to), let due = f.assessmentDue[i.id], due < period.to, f.children[i.child] != nil else { return false }
+            return submitted[i.id].map { $0 > period.to } ?? true
+        }
+        rows.append(ReportRow(measure: "assessments_overdue", count: overdue.map(\.child)))
+        return ReportResult(rows: rows, notes: ["An assessment is on time when first submitted on or before its due date (working days after allocation, per the service's timescales)."])
+    }
+
+    // MARK: Plan dashboard
+
+    public static func dashboard(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
+        let open = f.interventions.filter { $0.overlaps(period) && f.children[$0.child] != nil }
+        let cohort = Set(open.map(\.child)).compactMap { f.children[$0] }
+        var rows = [ReportRow(measure: "cohort", count: cohort.map(\.key))]
+        if !cohort.isEmpty {
+            let ages = cohort.map { Double($0.dateOfBirth.age(on: period.to)) }
+            rows.append(ReportRow(measure: "mean_age", rate: Rounding.round(ages.reduce(0, +) / Double(ages.count), places: 1)))
+        }
+        // EHCP by case type: each child once per type of work they had (as the plan's table counts them).
+        for kind in [InterventionType.Kind.statutory, .outOfCourt, .voluntary] {
+            let children = Set(open.filter { $0.type.kind == kind }.map(\.child)).compactMap { f.children[$0] }
+            let name = kind == .voluntary ? "prevention" : kind.rawValue
+            rows.append(ReportRow(measure: "children_by_case_type", breakdown: "case_type", group: name, count: children.map(\.key)))
+            let ehcp = children.filter { $0.ehcp == .yes }
+            rows.append(ReportRow(measure: "ehcp_by_case_type", breakdown: "case_type", group: name, count: ehcp.map(\.key)))
+            share(&rows, "ehcp_share_by_case_type", ehcp.count, children.count, breakdown: "case_type", group: name)
+        }
+        rows.append(ReportRow(measure: "care_experienced", count: cohort.filter { $0.careStatus != .none }.map(\.key)))
+        rows.append(ReportRow(measure: "remands", count: f.interventions.filter { $0.type == .remand && period.contains($0.start) && f.children[$0.child] != nil }.map(\.child)))
+        rows.append(ReportRow(measure: "breaches", count: f.breaches.filter { period.contains($0.startedOn) && f.children[$0.child] != nil }.map(\.child)))
+        let health = (f.practice[.health] ?? []).filter { f.children[$0.child] != nil }
+        let assessed = health.filter { $0.date("health_assessment_on").map(period.contains) == true }
+        rows.append(ReportRow(measure: "health_assessments", count: assessed.map(\.child)))
+        let camhs = assessed.filter { $0.text("camhs_referral") == "yes" }
+        rows.append(ReportRow(measure: "camhs_referrals", count: camhs.map(\.child)))
+        share(&rows, "camhs_referral_share", camhs.count, assessed.count)
+        let feedback = (f.practice[.feedback] ?? []).filter { $0.date("given_on").map(period.contains) == true && f.children[$0.child] != nil }
+        rows.append(ReportRow(measure: "feedback_responses", count: feedback.map(\.child)))
+        let helped = feedback.compactMap { $0.text("helped").flatMap(Int.init) }
+        if !helped.isEmpty { rows.append(ReportRow(measure: "feedback_helped_mean", rate: Rounding.round(Double(helped.reduce(0, +)) / Double(helped.count), places: 2))) }
+        share(&rows, "feedback_improved_share", feedback.filter { $0.text("improved") == "yes" }.count, feedback.count)
+        let audits = (f.practice[.caseAudit] ?? []).filter { $0.date("audited_on").map(period.contains) == true && f.children[$0.child] != nil }
+        rows.append(ReportRow(measure: "case_audits", count: audits.map(\.child)))
+        for grade in Options.grades.map(\.code) {
+            let list = audits.filter { $0.text("grade") == grade }
+            if !list.isEmpty { rows.append(ReportRow(measure: "case_audits", breakdown: "grade", group: grade, count: list.map(\.child))) }
+        }
+        return ReportResult(rows: rows, notes: [])
+    }
+
+    static let definitions: [ReportDefinition] = [
+        ReportDefinition(name: "kpis", title: "YJB key performance indicators",
+                         summary: "KPIs 1–6 and 8–10 for the children whose intervention ended in the period, from the start and end KPI data.",
+                         definition: [
+                            "The closing cohort: interventions (prevention and diversion included) that ended in the period. KPIs 1–5 and 8 count the position at the end, from the end-of-intervention KPI data, with the start shown for comparison; shares are of the closing cohort with end data.",
+                            "1 accommodation: in suitable accommodation. 2 ETE: in suitable education, training or employment. 3 SEND: need identified; has an EHCP; with SEND and in suitable ETE. 4 mental health and 5 substance misuse: need identified, support offered, support received. 8 links to wider services: looked after, on a child protection plan, a child in need or on an early help plan.",
+                            "6 out-of-court disposals: out-of-court interventions that ended in the period and were completed, as a share of all that ended. 9 serious violence (our reading): children open in the period with a proven offence of violence against the person, robbery or drugs with a gravity score of 4 or 5. 10 victims: victims contacted in the period who took part in restorative justice, as a share of those who consented to contact; also views sought and progress information asked for and given.",
+                            "The YJB has not published 6–9 in a form we could confirm: this is our documented reading. KPI 7 (board attendance) is not recorded yet.",
+                         ],
+                         measures: [("closing_cohort", "Interventions ending"), ("kpi1_suitable_accommodation_end_share", "KPI 1: in suitable accommodation at the end (%)"),
+                                    ("kpi2_suitable_ete_end_share", "KPI 2: in suitable ETE at the end (%)"), ("kpi3_ehcp_share", "KPI 3: with an EHCP (%)"),
+                                    ("kpi4_mental_health_received", "KPI 4: received mental health support"), ("kpi5_substance_misuse_received", "KPI 5: received substance misuse support"),
+                                    ("kpi6_oocd_completed_share", "KPI 6: out-of-court disposals completed (%)"), ("kpi8_links_to_wider_services_share", "KPI 8: linked to wider services (%)"),
+                                    ("kpi9_serious_violence", "KPI 9: children with a serious violence offence"), ("kpi10_victims_engaged_share", "KPI 10: consenting victims engaged in RJ (%)")],
+                         needs: [.interventions, .practice(.kpi), .practice(.victim)], compute: kpis),
+        ReportDefinition(name: "disproportionality", title: "Disproportionality",
+                         summary: "Each ethnicity group's and each sex's share of the children worked with, against their share of the local population aged 10–17, with care-experienced, EHCP and SEND shares.",
+                         definition: [
+                            "The cohort: children with any intervention open at some point in the period.",
+                            "For each ethnicity group and each sex: the count; the share of the cohort whose value is known; the share of the local population aged 10–17 (for the calendar year in which the period starts); and the ratio of the two, to two decimal places. A ratio above 1 means the group is over-represented.",
+                            "Care-experienced (looked after or a care leaver), EHCP and SEND shares are of the whole cohort: children with the value not recorded count in the denominator.",
+                         ],
+                         measures: [("cohort_count", "Children in the cohort"), ("care_experienced_share", "Care-experienced (%)"), ("ehcp_share", "With an EHCP (%)"), ("send_share", "With SEND (%)")],
+                         needs: [.interventions, .populationCells], compute: disproportionality),
+        ReportDefinition(name: "offence-profile", title: "Offence profile",
+                         summary: "The offences committed in the period by category, with each category's share.",
+                         definition: ["Offences whose offence date falls in the period, by offence category, with each category's share of all of them (one decimal place)."],
+                         measures: [("offences", "Offences")], needs: [], compute: offenceProfile),
+        ReportDefinition(name: "caseload", title: "Caseloads",
+                         summary: "Open interventions and children per case manager at the end of the period, and how many workers are past the cap.",
+                         definition: ["As at the last day of the period: the interventions open on that day (started on or before it, not ended before it) with a case manager, and the children behind them, per case manager. A worker is over the cap when they hold more children than the service's caseload cap."],
+                         measures: [("open_interventions", "Open interventions"), ("children", "Children"), ("over_cap", "Workers past the cap")],
+                         needs: [.interventions, .workers], compute: caseload),
+        ReportDefinition(name: "contact-attendance", title: "Contact attendance",
+                         summary: "Contacts in the period by attendance and type, and the attendance rate.",
+                         definition: ["Contacts dated in the period with their attendance recorded, by attendance and by type. The attendance rate is attended ÷ (attended + did not attend), to one decimal place. Arranged contacts (no attendance yet) are counted separately."],
+                         measures: [("contacts", "Contacts with attendance recorded"), ("attendance_rate", "Attendance rate (%)"), ("arranged", "Still arranged")],
+                         needs: [.practice(.contact)], compute: contactAttendance),
+        ReportDefinition(name: "timeliness", title: "Timeliness",
+                         summary: "Assessments completed in the period on time and late, plan reviews held, and start assessments overdue at the end of the period.",
+                         definition: ["An assessment is completed when first submitted, and on time when that is on or before its due date (working days after allocation, per the service's timescales, skipping weekends and bank holidays). Plan reviews: reviews dated in the period. Overdue: open interventions whose start assessment was due before the last day of the period and had not been submitted by then."],
+                         measures: [("assessments_completed", "Assessments completed"), ("assessments_on_time_share", "On time (%)"), ("assessments_late", "Late"),
+                                    ("plan_reviews", "Plan reviews"), ("assessments_overdue", "Overdue at the end of the period")],
+                         needs: [.interventions, .assessments, .practice(.planReview)], compute: timeliness),
+        ReportDefinition(name: "plan-dashboard", title: "Annual plan dashboard",
+                         summary: "The figures of the youth justice plan's performance dashboard: cohort and mean age, EHCP by case type, care-experienced children, remands, breaches, health assessments and CAMHS referrals, feedback and case audits.",
+                         definition: [
+                            "Cohort: children with any intervention open in the period; mean age on the last day of the period. EHCP by case type counts each child once for each type of work (statutory, out-of-court, prevention) open in the period.",
+                            "Remands: remand interventions starting in the period. Breaches: breach actions started in the period. Health assessments and CAMHS referrals: health records whose assessment is dated in the period. Feedback: responses given in the period (how much the service helped, 1–5, and whether things improved). Case audits: audits dated in the period, by grade.",
+                         ],
+                         measures: [("cohort", "Children worked with"), ("mean_age", "Mean age"), ("care_experienced", "Care-experienced children"), ("remands", "Remands"),
+                                    ("breaches", "Breaches of statutory orders"), ("health_assessments", "Health assessments"), ("camhs_referrals", "Referred to CAMHS"),
+                                    ("feedback_responses", "Feedback responses"), ("feedback_helped_mean", "How much the service helped (mean, 1–5)"), ("case_audits", "Case audits")],
+                         needs: [.interventions, .practice(.breach), .practice(.health), .practice(.feedback), .practice(.caseAudit)], compute: dashboard),
+    ]
+}
