@@ -63,7 +63,11 @@ enum ReportViews {
 
     /// A measure's label: the report's own, else its name in words.
     static func measureLabel(_ d: ReportDefinition, _ m: String) -> String {
-        d.measures.first { $0.name == m }?.label ?? m.replacingOccurrences(of: "_", with: " ").capitalizedFirst
+        if let l = d.measures.first(where: { $0.name == m })?.label { return l }
+        let words: [String: String] = ["kpi1": "KPI 1:", "kpi2": "KPI 2:", "kpi3": "KPI 3:", "kpi4": "KPI 4:", "kpi5": "KPI 5:", "kpi6": "KPI 6:",
+                                       "kpi8": "KPI 8:", "kpi9": "KPI 9:", "kpi10": "KPI 10:", "ete": "ETE", "send": "SEND", "ehcp": "EHCP",
+                                       "oocd": "out-of-court disposals", "rj": "RJ", "camhs": "CAMHS", "fte": "first time entrants", "share": "(%)"]
+        return m.split(separator: "_").map { words[String($0)] ?? String($0) }.joined(separator: " ").capitalizedFirst
     }
 
     /// A report page: the period form, the headline figures, notes, a chart, each breakdown as a
@@ -94,8 +98,12 @@ enum ReportViews {
             content.append(el("h2", ["class": "heading-l"], "\(o.period.from.longFormat) to \(o.period.to.longFormat)"))
             content.append(el("ul", ["class": "stat-list"], d.measures.map { m in
                 let row = o.rows.first { $0.measure == m.name && $0.breakdown == "all" }
-                return el("li", ["class": "stat"], [el("span", ["class": "stat__figure"], [row.map { figure(d.name, $0, v, drill: drill, suppressSmall: suppressSmall) } ?? txt("—")]),
-                                                    txt(" " + m.label.lowercased().replacingOccurrences(of: "(%)", with: "%"))])
+                let percent = m.label.hasSuffix(" (%)")
+                return el("li", ["class": "stat"], [
+                    el("span", ["class": "stat__figure"], [el("span", [:], [row.map { figure(d.name, $0, v, drill: drill, suppressSmall: suppressSmall) } ?? txt("—")]),
+                                                           txt(percent && row != nil ? "%" : "")]),
+                    el("span", ["class": "stat__label"], percent ? String(m.label.dropLast(4)) : m.label),
+                ])
             }))
             for note in o.notes { content.append(C.insetText([txt(note)])) }
             if let p = previous, d.name == Reoffending.name { content.append(comparison(o, p)) }

@@ -47,7 +47,7 @@ struct ReportsController: RouteCollection {
                                  "to-day": q.toDay ?? "", "to-month": q.toMonth ?? "", "to-year": q.toYear ?? "", "service": q.service ?? ""])
         var errors = FormErrors()
         var period: ReportPeriod?
-        let preset = q.preset.flatMap(PeriodPreset.init(rawValue:)) ?? ((q.fromDay ?? "").isEmpty && (q.fromYear ?? "").isEmpty ? .lastFinancialYear : nil)
+        let preset = q.preset.flatMap(PeriodPreset.init(rawValue:)) ?? ((q.fromDay ?? "").isEmpty && (q.fromYear ?? "").isEmpty ? .lastQuarter : nil)
         if let preset {
             period = preset.period(today: req.today)
             values.values.merge(Parse.dateValues(period!.from, "from").merging(Parse.dateValues(period!.to, "to")) { a, _ in a }) { _, b in b }

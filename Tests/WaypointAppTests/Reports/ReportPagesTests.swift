@@ -25,7 +25,7 @@ import WaypointDomain
             #expect(page.body.contains("1 January 2024 to 27 March 2024"))
             #expect(page.body.contains("42.6"))  // 1 × 100,000 ÷ 2,350
             #expect(page.body.contains("A child&#39;s entry to the justice system is their first-ever outcome"))
-            let link = try #require(TestClient.firstMatch(#"<span class="stat__figure"><a href="([^"]+)">1</a>"#, in: page.body))
+            let link = try #require(TestClient.firstMatch(#"<span class="stat__figure"><span><a href="([^"]+)">1</a>"#, in: page.body))
             let list = try await m.get(link.replacingOccurrences(of: "&amp;", with: "&"))
             #expect(list.status == .ok)
             #expect(list.body.contains("1 child"))
