@@ -137,7 +137,8 @@ enum ReportViews {
                 content.append(C.table(caption: "All figures", headers: ["Measure", "Value"],
                                        rows: others.map { [txt(measureLabel(d, $0.measure)), figure(d.name, $0, v, drill: drill, suppressSmall: suppressSmall)] }, numeric: [1]))
             }
-            content.append(el("p", ["class": "body"], [C.link("Download these figures (CSV)", Paths.with(here, periodItems(v) + [("format", "csv")]))]))
+            content.append(el("p", ["class": "body"], [C.link("Download these figures (CSV)", Paths.with(here, periodItems(v) + [("format", "csv")])), txt(" · "),
+                                                       C.link("Download as a workbook (XLSX)", Paths.with(here, periodItems(v) + [("format", "xlsx")]))]))
             if suppressSmall { content.append(C.p("Counts of 1 to 4 are shown as 'fewer than 5' so that no child can be identified.", "body-s secondary-text")) }
         }
         content.append(el("h2", ["class": "heading-m"], "Definition"))
@@ -166,7 +167,7 @@ enum ReportViews {
         let here = Paths.with(Paths.reportChildren(report), periodItems(v) + [("measure", measure), ("breakdown", breakdown), ("group", g)])
         return Layout.page(title: "\(title): children", ctx, wide: true, [
             C.h1("\(list.count) \(list.count == 1 ? "child" : "children")", caption: "\(title), \(period.from.longFormat) to \(period.to.longFormat) — \(what)"),
-            el("p", ["class": "body"], [C.link("Download this list (CSV)", here + "&format=csv"), txt(" · "), C.link("Back to the report", Paths.with(Paths.report(report), periodItems(v)))]),
+            el("p", ["class": "body"], [C.link("Download this list (CSV)", here + "&format=csv"), txt(" · "), C.link("Download this list (XLSX)", here + "&format=xlsx"), txt(" · "), C.link("Back to the report", Paths.with(Paths.report(report), periodItems(v)))]),
             C.table(caption: nil, headers: ["Name", "Child id", "Date of birth", "Sex", "Ethnicity group", "District", "Service"], rows: slice.map { c in
                 [canOpen ? C.link("\(c.given_name) \(c.family_name)", Paths.child(c.id)) : txt("\(c.given_name) \(c.family_name)"), txt(c.key),
                  txt(Show.date(c.date_of_birth)), txt(Sex(rawValue: c.sex)?.label ?? c.sex), txt(EthnicityGroup(rawValue: c.ethnicity_group)?.label ?? c.ethnicity_group),

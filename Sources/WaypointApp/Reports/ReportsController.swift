@@ -85,11 +85,31 @@ struct ReportsController: RouteCollection {
                 previous = try await ReportRunner.run(d.name, period: p, serviceCodes: codes, today: req.today, on: req.db)
             }
         }
+        let board = user.role == .board
+        func small(_ r: ReportRow) -> Bool { board && r.isCount && (1...4).contains(Int(r.value)) }
         if req.query[String.self, at: "format"] == "csv", let output {
-            let rows = output.rows.map { r -> [String] in
-                [r.measure, r.breakdown, r.group, user.role == .board && r.isCount && (1...4).contains(Int(r.value)) ? "fewer than 5" : r.formatted]
-            }
+            let rows = output.rows.map { r -> [String] in [r.measure, r.breakdown, r.group, small(r) ? "fewer than 5" : r.formatted] }
             return Download.csv(CSV.write(header: ["measure", "breakdown", "group", "value"], rows: rows), name: "\(d.name)-\(output.period.from.iso)-to-\(output.period.to.iso).csv")
+        }
+        if req.query[String.self, at: "format"] == "xlsx", let output {
+            func cell(_ r: ReportRow) -> XLSX.Cell { small(r) ? .text("fewer than 5") : .number(r.value) }
+            var sheets = [XLSX.Sheet(name: "Figures", rows: [["measure", "breakdown", "group", "value"].map { .text($0) }]
+                                     + output.rows.map { [.text($0.measure), .text($0.breakdown), .text($0.group), cell($0)] })]
+            for (b, label) in ReportViews.breakdownLabels + ReportViews.extraBreakdowns {
+                let rows = output.rows.filter { $0.breakdown == b }
+                guard !rows.isEmpty else { continue }
+                var measures: [String] = [], groups: [String] = []
+                for r in rows {
+                    if !measures.contains(r.measure) { measures.append(r.measure) }
+                    if !groups.contains(r.group) { groups.append(r.group) }
+                }
+                sheets.append(XLSX.Sheet(name: label, rows: [[.text(label.replacingOccurrences(of: "By ", with: "").capitalizedFirst)] + measures.map { .text(ReportViews.measureLabel(d, $0)) }]
+                                         + groups.map { g in [.text(ReportViews.groupLabel(b, g))] + measures.map { m in rows.first { $0.measure == m && $0.group == g }.map(cell) ?? .empty } }))
+            }
+            let period: [[XLSX.Cell]] = [[.text("report"), .text(d.name)], [.text("from"), .date(output.period.from)], [.text("to"), .date(output.period.to)],
+                                         [.text("services"), .text(output.services.joined(separator: " "))]] + output.notes.map { [.text("note"), .text($0)] }
+            sheets.append(XLSX.Sheet(name: "About", rows: period))
+            return XLSX.download(try XLSX.workbook(sheets), name: "\(d.name)-\(output.period.from.iso)-to-\(output.period.to.iso).xlsx")
         }
         return HTMLResponse.make(ReportViews.report(PageContext(req), d, values: values, services: services, output: output, previous: previous, errors: errors,
                                                     drill: user.can(.viewReportChildren), suppressSmall: user.role == .board),
@@ -114,6 +134,14 @@ struct ReportsController: RouteCollection {
             return Download.csv(CSV.write(header: ["child_id", "given_name", "family_name", "date_of_birth", "sex", "ethnicity_group", "district", "service_code"],
                                       rows: list.map { [$0.key, $0.given_name, $0.family_name, $0.date_of_birth, $0.sex, $0.ethnicity_group, $0.district ?? "", $0.service_code] }),
                             name: "\(d.name)-\(measure)-\(breakdown)-\(group).csv")
+        }
+        if req.query[String.self, at: "format"] == "xlsx" {
+            let header: [XLSX.Cell] = ["child_id", "given_name", "family_name", "date_of_birth", "sex", "ethnicity_group", "district", "service_code"].map { .text($0) }
+            let rows: [[XLSX.Cell]] = list.map { c in
+                [.text(c.key), .text(c.given_name), .text(c.family_name), LocalDate(iso: c.date_of_birth).map { .date($0) } ?? .text(c.date_of_birth),
+                 .text(c.sex), .text(c.ethnicity_group), .text(c.district ?? ""), .text(c.service_code)]
+            }
+            return XLSX.download(try XLSX.workbook([XLSX.Sheet(name: "Children", rows: [header] + rows)]), name: "\(d.name)-\(measure)-\(breakdown)-\(group).xlsx")
         }
         let title = d.measures.first { $0.name == measure }.map { "\(d.title): \($0.label.lowercased())" } ?? d.title
         return HTMLResponse.make(ReportViews.children(PageContext(req), report: d.name, title: title, measure: measure, breakdown: breakdown, group: group, period: period,

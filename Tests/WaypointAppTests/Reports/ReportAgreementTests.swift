@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import ZIPFoundation
 import Testing
 import Vapor
 @testable import WaypointApp
@@ -26,6 +27,14 @@ import WaypointDomain
                 #expect(out.rows.contains { $0.value > 0 }, "\(d.name) has figures on the demo data")
                 let csv = try await manager.get("/reports/\(d.name)?\(query)&format=csv")
                 #expect(csv.body == String(decoding: out.csv, as: UTF8.self), "\(d.name): web CSV = command CSV")
+                // The workbook: its Figures sheet holds the same rows, numbers as numbers.
+                let book = try Self.unzip(try await manager.getData("/reports/\(d.name)?\(query)&format=xlsx"))
+                let figures = Self.cells(try #require(book["xl/worksheets/sheet1.xml"]))
+                #expect(figures.count == out.rows.count + 1, "\(d.name) workbook rows")
+                for (i, r) in out.rows.enumerated() {
+                    #expect(figures[i + 1] == [r.measure, r.breakdown, r.group, "n:" + Rounding.format(r.value)], "\(d.name) row \(i)")
+                }
+                #expect(book["xl/workbook.xml"]?.contains(#"<sheet name="Figures""#) == true)
                 let page = try await manager.get("/reports/\(d.name)?\(query)")
                 #expect(page.status == .ok)
                 for r in out.rows where r.breakdown == "all" {
@@ -38,12 +47,36 @@ import WaypointDomain
                     #expect(lines == Int(r.value), "\(d.name) \(r.measure) \(r.breakdown)=\(r.group)")
                 }
                 // The board: figures only, never a name.
+                let boardBook = try Self.unzip(try await board.getData("/reports/\(d.name)?\(query)&format=xlsx")).values.joined()
+                for n in names { #expect(!boardBook.contains(n), "\(d.name) workbook: \(n)") }
                 for res in [try await board.get("/reports/\(d.name)?\(query)"), try await board.get("/reports/\(d.name)?\(query)&format=csv")] {
                     #expect(res.status == .ok)
                     #expect(!res.body.contains("/children?"))
                     for n in names { #expect(!res.body.contains(n), "\(d.name): \(n)") }
                 }
                 #expect(try await board.get("/reports/\(d.name)/children?\(query)&measure=\(d.measures[0].name)&breakdown=all&group=all").status == .forbidden)
+            }
+        }
+    }
+
+    static func unzip(_ data: Data) throws -> [String: String] {
+        let archive = try Archive(data: data, accessMode: .read)
+        var out: [String: String] = [:]
+        for entry in archive {
+            var bytes = Data()
+            _ = try archive.extract(entry) { bytes.append($0) }
+            out[entry.path] = String(decoding: bytes, as: UTF8.self)
+        }
+        return out
+    }
+
+    /// The cells of a sheet, row by row: text as itself, numbers as "n:VALUE", dates as "d:SERIAL".
+    static func cells(_ xml: String) -> [[String]] {
+        xml.components(separatedBy: "<row ").dropFirst().map { row in
+            TestClient.allMatches(#"<c r="[A-Z]+\d+"[^>]*>(.*?)</c>"#, in: row).map { c -> String in
+                if let t = TestClient.firstMatch(#"<t[^>]*>(.*?)</t>"#, in: c) { return t }
+                let v = TestClient.firstMatch(#"<v>(.*?)</v>"#, in: c) ?? ""
+                return (row.contains("s=\"1\"") ? "d:" : "n:") + v
             }
         }
     }

@@ -34,6 +34,12 @@ final class TestClient {
         try await send(.GET, path, headers: extra, body: nil)
     }
 
+    /// The raw bytes of a download.
+    func getData(_ path: String) async throws -> Data {
+        try await get(path)
+        return lastBytes
+    }
+
     /// Posts a form; the CSRF token of the last page is added unless `csrf` is given.
     @discardableResult
     func post(_ path: String, _ fields: [(String, String)], csrf override: String? = nil, headers extra: HTTPHeaders = [:]) async throws -> Page {
