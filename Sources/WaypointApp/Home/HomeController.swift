@@ -29,6 +29,7 @@ struct HomeController: RouteCollection {
             cards.append(("Users", "Add users, change their role, team and services, and deactivate accounts.", Paths.adminUsers))
             cards.append(("Services", "Caseload caps, timescales and teams for each service.", Paths.adminServices))
             cards.append(("Outcome codes", "The national outcome (disposal) codes and the attributes reports use; add a new code.", Paths.adminOutcomes))
+            cards.append(("Population figures", "Children aged 10–17 per service and year (ONS estimates), for rates and disproportionality; upload population.csv.", Paths.adminPopulation))
             cards.append(("Bank holidays", "The England and Wales bank holidays that working-day deadlines skip; add a year.", Paths.adminBankHolidays))
         case .analyst:
             cards.append(("Reports", "Figures for any period and service, each opening the list of children behind it, with CSV downloads.", Paths.reports))

@@ -61,6 +61,7 @@ extension Paths {
     static let adminOutcomes = "/admin/outcomes"
     static let adminBankHolidays = "/admin/bank-holidays"
     static let adminServices = "/admin/services"
+    static let adminPopulation = "/admin/population"
     static func adminService(_ id: UUID) -> String { "/admin/services/\(id.uuidString.lowercased())" }
 }
 
