@@ -2,12 +2,13 @@ import Foundation
 import Vapor
 import WaypointDomain
 
-/// `waypoint report NAME --from YYYY-MM-DD --to YYYY-MM-DD [--service CODE] [--format json|csv]`
+/// `waypoint report NAME --from YYYY-MM-DD --to YYYY-MM-DD [--service CODE] [--team NAME] [--format json|csv]`
 struct ReportCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "from", help: "First day of the period (YYYY-MM-DD)") var from: String?
         @Option(name: "to", help: "Last day of the period (YYYY-MM-DD), inclusive") var to: String?
         @Option(name: "service", help: "Only this service (default: all)") var service: String?
+        @Option(name: "team", help: "Only the children of this team (by name)") var team: String?
         @Option(name: "format", help: "json (default) or csv") var format: String?
         @Argument(name: "name", help: "Report name, e.g. first-time-entrants") var name: String
         init() {}
@@ -23,7 +24,7 @@ struct ReportCommand: AsyncCommand {
         guard ["json", "csv"].contains(format) else { throw ExitError(message: "--format: use json or csv") }
         try await migrate(app)
         do {
-            let output = try await ReportRunner.run(signature.name, period: period, serviceCode: signature.service, on: app.db)
+            let output = try await ReportRunner.run(signature.name, period: period, serviceCode: signature.service, team: signature.team, on: app.db)
             for note in output.notes { FileHandle.standardError.write(Data(("Note: " + note + "\n").utf8)) }
             if format == "json" { FileHandle.standardOutput.write(Data(output.json.utf8)) } else { FileHandle.standardOutput.write(output.csv) }
         } catch let e as ReportRunner.Failure {

@@ -38,12 +38,13 @@ enum ReportRunner {
 
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    static func run(_ name: String, period: ReportPeriod, serviceCode: String?, today: LocalDate? = nil, on db: Database) async throws -> Output {
-        try await run(name, period: period, serviceCodes: serviceCode.map { [$0] }, today: today, on: db)
+    static func run(_ name: String, period: ReportPeriod, serviceCode: String?, team: String? = nil, today: LocalDate? = nil, on db: Database) async throws -> Output {
+        try await run(name, period: period, serviceCodes: serviceCode.map { [$0] }, team: team, today: today, on: db)
     }
 
     /// `serviceCodes`: nil for every service. `today` judges incomplete follow-up periods.
-    static func run(_ name: String, period: ReportPeriod, serviceCodes: [String]?, today: LocalDate? = nil, on db: Database) async throws -> Output {
+    /// `team`: a team's name; only the children whose case manager is in it.
+    static func run(_ name: String, period: ReportPeriod, serviceCodes: [String]?, team: String? = nil, today: LocalDate? = nil, on db: Database) async throws -> Output {
         guard let definition = ReportCatalogue.named(name) else {
             throw Failure(description: "unknown report '\(name)'; available: \(available.joined(separator: ", "))")
         }
@@ -76,6 +77,25 @@ enum ReportRunner {
                                            ethnicityGroup: EthnicityGroup(rawValue: c.ethnicity_group) ?? .unknown,
                                            careStatus: CareStatus(rawValue: c.care_status) ?? .none, send: c.send.flatMap(YesNo.init),
                                            ehcp: c.ehcp.flatMap(YesNo.init), district: c.district)
+            }
+            // Each child's team: their case manager's team on their latest allocated intervention.
+            struct T: Decodable { let child_id: UUID; let start_date: String; let name: String }
+            var latest: [UUID: (String, String)] = [:]
+            for t in try await sql.select().column(SQLColumn("child_id", table: "interventions")).column(SQLColumn("start_date", table: "interventions"))
+                .column(SQLColumn("name", table: "teams")).from("interventions")
+                .join("users", on: SQLColumn("id", table: "users"), .equal, SQLColumn("case_manager_id", table: "interventions"))
+                .join("teams", on: SQLColumn("id", table: "teams"), .equal, SQLColumn("team_id", table: "users"))
+                .where(SQLColumn("service_id", table: "interventions"), .in, SQLBind.group(ids)).all(decoding: T.self) {
+                if let e = latest[t.child_id], e.0 >= t.start_date { continue }
+                latest[t.child_id] = (t.start_date, t.name)
+            }
+            for (id, (_, name)) in latest { if let key = keyOf[id] { children[key]?.team = name } }
+            if let team {
+                let known = try await sql.select().column("id").from("teams").where("name", .equal, SQLBind(team)).where("service_id", .in, SQLBind.group(ids)).all()
+                guard !known.isEmpty else {
+                    throw Failure(description: "there is no team called '\(team)' in the chosen services")
+                }
+                children = children.filter { $0.value.team == team }
             }
             struct O: Decodable { let child_id: UUID; let offence_date: String; let outcome: String; let outcome_date: String?; let category: String?; let gravity: Int? }
             for o in try await sql.select().columns("child_id", "offence_date", "outcome", "outcome_date", "category", "gravity").from("offences")

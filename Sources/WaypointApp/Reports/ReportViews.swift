@@ -5,7 +5,7 @@ import WaypointDomain
 enum ReportViews {
     static let breakdownLabels: [(String, String)] = [
         ("disposal", "By disposal"), ("sex", "By sex"), ("age", "By age at the offence"), ("ethnicity", "By ethnicity group"),
-        ("care_status", "By care status"), ("send", "By SEND"), ("ehcp", "By EHCP"), ("district", "By district"),
+        ("care_status", "By care status"), ("send", "By SEND"), ("ehcp", "By EHCP"), ("district", "By district"), ("team", "By team"),
     ]
 
     static func groupLabel(_ breakdown: String, _ group: String) -> String {
@@ -16,6 +16,7 @@ enum ReportViews {
         case "care_status": return CareStatus(rawValue: group)?.label ?? group
         case "send", "ehcp": return group == "not_recorded" ? "Not recorded" : (YesNo(rawValue: group)?.label ?? group)
         case "district": return group == "not_recorded" ? "Not recorded" : group
+        case "team": return group == "not_allocated" ? "Not allocated to a team" : group
         case "source": return ReferralSource(rawValue: group)?.label ?? group
         case "decision": return ScreeningDecision(rawValue: group)?.label ?? group
         case "destination": return ScreenOutDestination(rawValue: group)?.label ?? group
@@ -30,7 +31,7 @@ enum ReportViews {
 
     /// The query items that reproduce the period and service of the page.
     static func periodItems(_ v: FormValues) -> [(String, String)] {
-        ["from-day", "from-month", "from-year", "to-day", "to-month", "to-year", "service"].map { ($0, v[$0]) }
+        ["from-day", "from-month", "from-year", "to-day", "to-month", "to-year", "service", "team"].map { ($0, v[$0]) }
     }
 
     static func figure(_ report: String, _ r: ReportRow, _ values: FormValues, drill: Bool, suppressSmall: Bool) -> H {
@@ -72,7 +73,7 @@ enum ReportViews {
 
     /// A report page: the period form, the headline figures, notes, a chart, each breakdown as a
     /// table (every count linking to its children), the CSV, and the definition in words.
-    static func report(_ ctx: PageContext, _ d: ReportDefinition, values v: FormValues, services: [Service], output: ReportRunner.Output?,
+    static func report(_ ctx: PageContext, _ d: ReportDefinition, values v: FormValues, services: [Service], teams: [String], output: ReportRunner.Output?,
                        previous: ReportRunner.Output?, errors: [FieldError], drill: Bool, suppressSmall: Bool) -> String {
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
         let here = Paths.report(d.name)
@@ -90,12 +91,13 @@ enum ReportViews {
                 ]),
                 services.count > 1 ? C.select("service", label: "Service", options: services.map { ($0.code, $0.name) }, selected: v["service"],
                                               error: err("service"), blank: "All my services") : group([]),
+                teams.isEmpty ? group([]) : C.select("team", label: "Team", options: teams.map { ($0, $0) }, selected: v["team"], error: err("team"), blank: "All teams"),
                 C.button("Show figures"),
             ]),
         ]
         if services.isEmpty { content.append(C.warning("You are not in any service, so there are no figures to show.")) }
         if let o = output {
-            content.append(el("h2", ["class": "heading-l"], "\(o.period.from.longFormat) to \(o.period.to.longFormat)"))
+            content.append(el("h2", ["class": "heading-l"], "\(o.period.from.longFormat) to \(o.period.to.longFormat)" + (v.trimmed("team").map { " — \($0)" } ?? "")))
             content.append(el("ul", ["class": "stat-list"], d.measures.map { m in
                 let row = o.rows.first { $0.measure == m.name && $0.breakdown == "all" }
                 let percent = m.label.hasSuffix(" (%)")

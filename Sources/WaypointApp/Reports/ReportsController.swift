@@ -27,6 +27,7 @@ struct ReportsController: RouteCollection {
     struct Query: Decodable {
         var preset: String?
         var service: String?
+        var team: String?
         var breakdown: String?
         var group: String?
         var format: String?
@@ -34,7 +35,7 @@ struct ReportsController: RouteCollection {
         var fromDay: String?, fromMonth: String?, fromYear: String?
         var toDay: String?, toMonth: String?, toYear: String?
         enum CodingKeys: String, CodingKey {
-            case preset, service, breakdown, group, format, page
+            case preset, service, team, breakdown, group, format, page
             case fromDay = "from-day", fromMonth = "from-month", fromYear = "from-year", toDay = "to-day", toMonth = "to-month", toYear = "to-year"
         }
     }
@@ -44,7 +45,8 @@ struct ReportsController: RouteCollection {
         let q = (try? req.query.decode(Query.self)) ?? Query()
         let services = user.serviceIDs.isEmpty ? [] : try await Service.query(on: req.db).filter(\.$id ~~ user.serviceIDs).sort(\.$name).all()
         var values = FormValues(["from-day": q.fromDay ?? "", "from-month": q.fromMonth ?? "", "from-year": q.fromYear ?? "",
-                                 "to-day": q.toDay ?? "", "to-month": q.toMonth ?? "", "to-year": q.toYear ?? "", "service": q.service ?? ""])
+                                 "to-day": q.toDay ?? "", "to-month": q.toMonth ?? "", "to-year": q.toYear ?? "", "service": q.service ?? "",
+                                 "team": q.team ?? ""])
         var errors = FormErrors()
         var period: ReportPeriod?
         let preset = q.preset.flatMap(PeriodPreset.init(rawValue:)) ?? ((q.fromDay ?? "").isEmpty && (q.fromYear ?? "").isEmpty ? .lastQuarter : nil)
@@ -63,8 +65,20 @@ struct ReportsController: RouteCollection {
         if let s = q.service, !s.isEmpty {
             if codes.contains(s) { codes = [s] } else { errors.add("service", "Select one of your services") }
         }
+        if let t = q.team, !t.isEmpty, !(try await teams(services.filter { codes.contains($0.code) }, on: req.db)).contains(t) {
+            errors.add("team", "Select one of the teams of the chosen service")
+        }
         return (values, errors.isEmpty ? period : nil, services, codes, errors.errors)
     }
+
+    private func teams(_ services: [Service], on db: Database) async throws -> [String] {
+        guard !services.isEmpty else { return [] }
+        struct T: Decodable { let name: String }
+        return Array(Set(try await db.sql.select().column("name").from("teams").where("service_id", .in, SQLBind.group(services.compactMap(\.id)))
+            .all(decoding: T.self).map(\.name))).sorted()
+    }
+
+    private func team(_ req: Request) -> String? { req.query[String.self, at: "team"].flatMap { $0.isEmpty ? nil : $0 } }
 
     private func definition(_ req: Request) throws -> ReportDefinition {
         guard let d = req.parameters.get("report").flatMap(ReportCatalogue.named) else {
@@ -80,9 +94,9 @@ struct ReportsController: RouteCollection {
         var output: ReportRunner.Output?
         var previous: ReportRunner.Output?
         if let period, !codes.isEmpty {
-            output = try await ReportRunner.run(d.name, period: period, serviceCodes: codes, today: req.today, on: req.db)
+            output = try await ReportRunner.run(d.name, period: period, serviceCodes: codes, team: team(req), today: req.today, on: req.db)
             if d.name == Reoffending.name, let p = ReportPeriod(from: period.from.adding(months: -12), to: period.to.adding(months: -12)) {
-                previous = try await ReportRunner.run(d.name, period: p, serviceCodes: codes, today: req.today, on: req.db)
+                previous = try await ReportRunner.run(d.name, period: p, serviceCodes: codes, team: team(req), today: req.today, on: req.db)
             }
         }
         let board = user.role == .board
@@ -111,7 +125,8 @@ struct ReportsController: RouteCollection {
             sheets.append(XLSX.Sheet(name: "About", rows: period))
             return XLSX.download(try XLSX.workbook(sheets), name: "\(d.name)-\(output.period.from.iso)-to-\(output.period.to.iso).xlsx")
         }
-        return HTMLResponse.make(ReportViews.report(PageContext(req), d, values: values, services: services, output: output, previous: previous, errors: errors,
+        let teamNames = try await teams(services.filter { codes.contains($0.code) || codes.isEmpty }, on: req.db)
+        return HTMLResponse.make(ReportViews.report(PageContext(req), d, values: values, services: services, teams: teamNames, output: output, previous: previous, errors: errors,
                                                     drill: user.can(.viewReportChildren), suppressSmall: user.role == .board),
                                  status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
@@ -124,7 +139,7 @@ struct ReportsController: RouteCollection {
         let measure = req.query[String.self, at: "measure"] ?? d.measures[0].name
         let breakdown = req.query[String.self, at: "breakdown"] ?? "all"
         let group = req.query[String.self, at: "group"] ?? "all"
-        let output = try await ReportRunner.run(d.name, period: period, serviceCodes: codes, today: req.today, on: req.db)
+        let output = try await ReportRunner.run(d.name, period: period, serviceCodes: codes, team: team(req), today: req.today, on: req.db)
         guard let row = output.rows.first(where: { $0.measure == measure && $0.breakdown == breakdown && $0.group == group }), let keys = row.children else {
             throw WaypointError.notFound("There is no such figure on this report.")
         }

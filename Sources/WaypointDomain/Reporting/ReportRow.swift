@@ -81,6 +81,8 @@ public struct ChildFacts: Sendable {
     public let send: YesNo?
     public let ehcp: YesNo?
     public let district: String?
+    /// The team of the child's case manager (latest allocated intervention), if any.
+    public var team: String? = nil
 
     public init(key: String, service: String, dateOfBirth: LocalDate, sex: Sex, ethnicityGroup: EthnicityGroup, careStatus: CareStatus,
                 send: YesNo?, ehcp: YesNo?, district: String?) {
@@ -99,7 +101,7 @@ public struct ChildFacts: Sendable {
     public func groups(ageOn: LocalDate) -> [(breakdown: String, group: String)] {
         [("sex", sex.rawValue), ("age", String(dateOfBirth.age(on: ageOn))), ("ethnicity", ethnicityGroup.rawValue),
          ("care_status", careStatus.rawValue), ("send", send?.rawValue ?? "not_recorded"), ("ehcp", ehcp?.rawValue ?? "not_recorded"),
-         ("district", district ?? "not_recorded")]
+         ("district", district ?? "not_recorded"), ("team", team ?? "not_allocated")]
     }
 }
 
@@ -136,7 +138,7 @@ public func breakdownRows(measure: String, _ members: [(ChildFacts, LocalDate)],
             groups[b, default: [:]][g, default: []].append(c.key)
         }
     }
-    order += ["sex", "age", "ethnicity", "care_status", "send", "ehcp", "district"]
+    order += ["sex", "age", "ethnicity", "care_status", "send", "ehcp", "district", "team"]
     for b in order {
         for (g, keys) in (groups[b] ?? [:]).sorted(by: { a, b in
             if let x = Int(a.key), let y = Int(b.key) { return x < y }

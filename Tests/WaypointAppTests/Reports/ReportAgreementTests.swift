@@ -25,6 +25,15 @@ import WaypointDomain
             for d in ReportCatalogue.all {
                 let out = try await ReportRunner.run(d.name, period: period, serviceCode: DemoData.serviceCode, today: today, on: app.db)
                 #expect(out.rows.contains { $0.value > 0 }, "\(d.name) has figures on the demo data")
+                // A team's figures are the team's row of the breakdown by team.
+                if let teamRow = out.rows.first(where: { $0.breakdown == "team" && $0.group == "North and East team" }) {
+                    let team = try await ReportRunner.run(d.name, period: period, serviceCode: DemoData.serviceCode, team: "North and East team", today: today, on: app.db)
+                    #expect(team.rows.first { $0.measure == teamRow.measure && $0.breakdown == "all" }?.value == teamRow.value, "\(d.name) team filter")
+                    let teamPage = try await manager.get("/reports/\(d.name)?\(query)&team=North%20and%20East%20team")
+                    #expect(teamPage.status == .ok)
+                    #expect(teamPage.body.contains("— North and East team"))
+                }
+                #expect(try await manager.get("/reports/\(d.name)?\(query)&team=Nobody").status == .unprocessableEntity)
                 let csv = try await manager.get("/reports/\(d.name)?\(query)&format=csv")
                 #expect(csv.body == String(decoding: out.csv, as: UTF8.self), "\(d.name): web CSV = command CSV")
                 // The workbook: its Figures sheet holds the same rows, numbers as numbers.
