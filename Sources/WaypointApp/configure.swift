@@ -28,6 +28,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.asyncCommands.use(MergeCommand(), as: "merge")
     app.asyncCommands.use(GenerateBundleCommand(), as: "generate-bundle")
     app.asyncCommands.use(ReportCommand(), as: "report")
+    app.asyncCommands.use(BenchReportsCommand(), as: "bench-reports")
 
     try routes(app)
 }
