@@ -1,4 +1,5 @@
 import Fluent
+import FluentSQLiteDriver
 import Foundation
 import SQLKit
 import WaypointDomain
@@ -58,116 +59,140 @@ enum ReportRunner {
             services = services.filter { serviceCodes.contains($0.code) }
         }
         let ids = services.map(\.id)
-        let codeOf = Dictionary(uniqueKeysWithValues: services.map { ($0.id, $0.code) })
-        var children: [String: ChildFacts] = [:]
-        var keyOf: [UUID: String] = [:]
-        var offences: [OffenceFacts] = []
-        var population: [Int: Int] = [:]
-        if !ids.isEmpty {
-            struct C: Decodable {
-                let id: UUID; let service_id: UUID; let external_id: String?; let date_of_birth: String; let sex: String
-                let ethnicity_group: String; let care_status: String; let send: String?; let ehcp: String?; let district: String?
-            }
-            for c in try await sql.select().columns("id", "service_id", "external_id", "date_of_birth", "sex", "ethnicity_group", "care_status", "send", "ehcp", "district")
-                .from("children").where("service_id", .in, SQLBind.group(ids)).all(decoding: C.self) {
-                guard let dob = LocalDate(iso: c.date_of_birth) else { continue }
-                let key = c.external_id ?? c.id.uuidString.lowercased()
-                keyOf[c.id] = key
-                children[key] = ChildFacts(key: key, service: codeOf[c.service_id] ?? "", dateOfBirth: dob, sex: Sex(rawValue: c.sex) ?? .unknown,
-                                           ethnicityGroup: EthnicityGroup(rawValue: c.ethnicity_group) ?? .unknown,
-                                           careStatus: CareStatus(rawValue: c.care_status) ?? .none, send: c.send.flatMap(YesNo.init),
-                                           ehcp: c.ehcp.flatMap(YesNo.init), district: c.district)
-            }
-            // Each child's team: their case manager's team on their latest allocated intervention.
-            struct T: Decodable { let child_id: UUID; let start_date: String; let name: String }
-            var latest: [UUID: (String, String)] = [:]
-            for t in try await sql.select().column(SQLColumn("child_id", table: "interventions")).column(SQLColumn("start_date", table: "interventions"))
-                .column(SQLColumn("name", table: "teams")).from("interventions")
-                .join("users", on: SQLColumn("id", table: "users"), .equal, SQLColumn("case_manager_id", table: "interventions"))
-                .join("teams", on: SQLColumn("id", table: "teams"), .equal, SQLColumn("team_id", table: "users"))
-                .where(SQLColumn("service_id", table: "interventions"), .in, SQLBind.group(ids)).all(decoding: T.self) {
-                if let e = latest[t.child_id], e.0 >= t.start_date { continue }
-                latest[t.child_id] = (t.start_date, t.name)
-            }
-            for (id, (_, name)) in latest { if let key = keyOf[id] { children[key]?.team = name } }
-            if let team {
-                let known = try await sql.select().column("id").from("teams").where("name", .equal, SQLBind(team)).where("service_id", .in, SQLBind.group(ids)).all()
-                guard !known.isEmpty else {
-                    throw Failure(description: "there is no team called '\(team)' in the chosen services")
-                }
-                children = children.filter { $0.value.team == team }
-            }
-            struct O: Decodable { let child_id: UUID; let offence_date: String; let outcome: String; let outcome_date: String?; let category: String?; let gravity: Int? }
-            for o in try await sql.select().columns("child_id", "offence_date", "outcome", "outcome_date", "category", "gravity").from("offences")
-                .where("service_id", .in, SQLBind.group(ids)).all(decoding: O.self) {
-                guard let key = keyOf[o.child_id], let d = LocalDate(iso: o.offence_date) else { continue }
-                offences.append(OffenceFacts(child: key, offenceDate: d, outcome: o.outcome, outcomeDate: o.outcome_date.flatMap(LocalDate.init(iso:)),
-                                             category: o.category, gravity: o.gravity))
-            }
-            // Summed here: SUM of a bigint is numeric on PostgreSQL, and these rows are few.
-            struct P: Decodable { let year: Int; let count: Int }
-            for p in try await sql.select().columns("year", "count").from("population")
-                .where("service_id", .in, SQLBind.group(ids)).all(decoding: P.self) {
-                population[p.year, default: 0] += p.count
-            }
-        }
         let outcomes = Dictionary(uniqueKeysWithValues: try await ServiceRules.outcomeTypes(on: db).map { ($0.code, $0) })
-        var facts = ReportFacts(children: children, offences: offences, outcomes: outcomes, population: Population(byYear: population),
-                                today: today ?? LocalDate.today(at: Date()))
+        var facts = ReportFacts(children: [:], offences: [], outcomes: outcomes, population: Population(byYear: [:]), today: today ?? LocalDate.today(at: Date()))
         if !ids.isEmpty {
+            let keyOf = try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, team: team, on: db)
             try await load(definition.needs, into: &facts, services: ids, keyOf: keyOf, on: db)
         }
         let result = definition.compute(facts, period)
         return Output(report: name, period: period, services: services.map(\.code), rows: result.rows, notes: result.notes)
     }
 
-    /// Loads what a report needs beyond children, offences and population.
-    static func load(_ needs: Set<ReportNeed>, into f: inout ReportFacts, services ids: [UUID], keyOf: [UUID: String], on db: Database) async throws {
-        let sql = db.sql
-        var allocated: [(id: String, service: UUID, type: InterventionType, on: LocalDate)] = []
-        if needs.contains(.interventions) || needs.contains(.assessments) {
-            struct I: Decodable {
-                let id: UUID; let service_id: UUID; let child_id: UUID; let type: String; let start_date: String; let end_date: String?
-                let closure_reason: String?; let case_manager_id: UUID?; let allocated_on: String?
+    /// Rows streamed one at a time into a list (the handler runs on one thread at a time).
+    final class Collector<T>: @unchecked Sendable {
+        var items: [T] = []
+    }
+
+    /// Runs a select and keeps what `make` returns for each row. On SQLite the rows are read on
+    /// the connection's own thread as SQLite steps through them: the generic path hops to the event
+    /// loop once per row, which at national scale cost most of a report's time.
+    static func collect<T>(_ q: SQLSelectBuilder, _ make: @escaping @Sendable (RowReader) -> T?) async throws -> [T] {
+        let c = Collector<T>()
+        if let lite = q.database as? any SQLiteDatabase {
+            var s = SQLSerializer(database: q.database)
+            q.query.serialize(to: &s)
+            let encoder = SQLiteDataEncoder()
+            let binds = try s.binds.map { try encoder.encode($0) }
+            let text = s.sql
+            try await lite.withConnection { conn in
+                try await conn.query(text, binds) { row in if let t = make(RowReader(row: row)) { c.items.append(t) } }
             }
-            for i in try await sql.select().columns("id", "service_id", "child_id", "type", "start_date", "end_date", "closure_reason", "case_manager_id", "allocated_on")
-                .from("interventions").where("service_id", .in, SQLBind.group(ids)).all(decoding: I.self) {
-                guard let key = keyOf[i.child_id], let type = InterventionType(rawValue: i.type), let start = LocalDate(iso: i.start_date) else { continue }
-                var span = InterventionSpan(child: key, type: type, start: start, end: i.end_date.flatMap(LocalDate.init(iso:)))
-                span.id = i.id.uuidString.lowercased()
-                span.closureReason = i.closure_reason
-                span.caseManager = i.case_manager_id?.uuidString.lowercased()
-                f.interventions.append(span)
-                if let a = i.allocated_on.flatMap(LocalDate.init(iso:)) { allocated.append((span.id, i.service_id, type, a)) }
+        } else {
+            try await q.run { row in if let t = make(RowReader(row: row)) { c.items.append(t) } }
+        }
+        return c.items
+    }
+
+    /// Children, each one's team, offences and population totals. Returns each child's report key
+    /// (external id, else internal id) by stored id.
+    static func loadBase(into f: inout ReportFacts, services: [(UUID, String)], team: String?, on db: Database) async throws -> [String: String] {
+        let sql = db.sql
+        let ids = services.map(\.0)
+        let codeOf = Dictionary(uniqueKeysWithValues: services.map { ($0.0.uuidString, $0.1) })
+        let rows = try await collect(sql.select().columns("id", "service_id", "external_id", "date_of_birth", "sex", "ethnicity_group", "care_status", "send", "ehcp", "district")
+            .from("children").where("service_id", .in, SQLBind.group(ids))) { r -> (String, ChildFacts)? in
+            guard let id = r.id("id"), let dob = r.string("date_of_birth").flatMap(LocalDate.init(iso:)) else { return nil }
+            let key = r.string("external_id") ?? id.lowercased()
+            return (id, ChildFacts(key: key, service: codeOf[r.id("service_id") ?? ""] ?? "", dateOfBirth: dob, sex: r.string("sex").flatMap(Sex.init) ?? .unknown,
+                                   ethnicityGroup: r.string("ethnicity_group").flatMap(EthnicityGroup.init) ?? .unknown,
+                                   careStatus: r.string("care_status").flatMap(CareStatus.init) ?? .none, send: r.string("send").flatMap(YesNo.init),
+                                   ehcp: r.string("ehcp").flatMap(YesNo.init), district: r.string("district")))
+        }
+        var keyOf: [String: String] = [:]
+        keyOf.reserveCapacity(rows.count)
+        f.children.reserveCapacity(rows.count)
+        for (id, c) in rows { keyOf[id] = c.key; f.children[c.key] = c }
+        // Each child's team: their case manager's team on their latest allocated intervention.
+        let teams = try await collect(sql.select().column(SQLColumn("child_id", table: "interventions")).column(SQLColumn("start_date", table: "interventions"))
+            .column(SQLColumn("name", table: "teams")).from("interventions")
+            .join("users", on: SQLColumn("id", table: "users"), .equal, SQLColumn("case_manager_id", table: "interventions"))
+            .join("teams", on: SQLColumn("id", table: "teams"), .equal, SQLColumn("team_id", table: "users"))
+            .where(SQLColumn("service_id", table: "interventions"), .in, SQLBind.group(ids))) { r -> (String, String, String)? in
+            guard let c = r.id("child_id"), let s = r.string("start_date"), let n = r.string("name") else { return nil }
+            return (c, s, n)
+        }
+        var latest: [String: (String, String)] = [:]
+        for (c, s, n) in teams { if let e = latest[c], e.0 >= s { continue }; latest[c] = (s, n) }
+        for (id, (_, name)) in latest { if let key = keyOf[id] { f.children[key]?.team = name } }
+        if let team {
+            let known = try await sql.select().column("id").from("teams").where("name", .equal, SQLBind(team)).where("service_id", .in, SQLBind.group(ids)).all()
+            guard !known.isEmpty else { throw Failure(description: "there is no team called '\(team)' in the chosen services") }
+            f.children = f.children.filter { $0.value.team == team }
+        }
+        let keys = keyOf
+        f.offences = try await collect(sql.select().columns("child_id", "offence_date", "outcome", "outcome_date", "category", "gravity").from("offences")
+            .where("service_id", .in, SQLBind.group(ids))) { r in
+            guard let c = r.id("child_id"), let key = keys[c], let d = r.string("offence_date").flatMap(LocalDate.init(iso:)), let outcome = r.string("outcome") else { return nil }
+            return OffenceFacts(child: key, offenceDate: d, outcome: outcome, outcomeDate: r.string("outcome_date").flatMap(LocalDate.init(iso:)),
+                                category: r.string("category"), gravity: r.int("gravity"))
+        }
+        // Summed here: SUM of a bigint is numeric on PostgreSQL, and these rows are few.
+        var population: [Int: Int] = [:]
+        for (y, n) in try await collect(sql.select().columns("year", "count").from("population").where("service_id", .in, SQLBind.group(ids)), { r -> (Int, Int)? in
+            guard let y = r.int("year"), let n = r.int("count") else { return nil }
+            return (y, n)
+        }) { population[y, default: 0] += n }
+        f.population = Population(byYear: population)
+        return keyOf
+    }
+
+    /// Loads what a report needs beyond children, offences and population.
+    static func load(_ needs: Set<ReportNeed>, into f: inout ReportFacts, services ids: [UUID], keyOf: [String: String], on db: Database) async throws {
+        let sql = db.sql
+        if needs.contains(.interventions) || needs.contains(.assessments) {
+            let rows = try await collect(sql.select().columns("id", "service_id", "child_id", "type", "start_date", "end_date", "closure_reason", "case_manager_id", "allocated_on")
+                .from("interventions").where("service_id", .in, SQLBind.group(ids))) { r -> (InterventionSpan, String, LocalDate?)? in
+                guard let c = r.id("child_id"), let key = keyOf[c], let type = r.string("type").flatMap(InterventionType.init),
+                      let start = r.string("start_date").flatMap(LocalDate.init(iso:)), let id = r.id("id") else { return nil }
+                var span = InterventionSpan(child: key, type: type, start: start, end: r.string("end_date").flatMap(LocalDate.init(iso:)))
+                span.id = id.lowercased()
+                span.closureReason = r.string("closure_reason")
+                span.caseManager = r.id("case_manager_id")?.lowercased()
+                return (span, r.id("service_id") ?? "", r.string("allocated_on").flatMap(LocalDate.init(iso:)))
+            }
+            f.interventions = rows.map(\.0)
+            if needs.contains(.assessments) {
+                f.calendar = try await ServiceRules.calendar(on: db)
+                f.assessments = try await collect(sql.select().columns("child_id", "intervention_id", "submitted_on", "due_on").from("assessments")
+                    .where("service_id", .in, SQLBind.group(ids)).where("stage", .equal, SQLBind("start"))) { r in
+                    guard let c = r.id("child_id"), let key = keyOf[c], let i = r.id("intervention_id") else { return nil }
+                    return AssessmentFact(child: key, intervention: i.lowercased(), submittedOn: r.string("submitted_on").flatMap(LocalDate.init(iso:)),
+                                          dueOn: r.string("due_on").flatMap(LocalDate.init(iso:)))
+                }
+                var timescales: [String: Timescales] = [:]
+                for s in ids { timescales[s.uuidString] = try await ServiceRules.timescales(for: s, on: db) }
+                for (span, service, allocated) in rows {
+                    guard let allocated, let t = timescales[service] else { continue }
+                    f.assessmentDue[span.id] = f.calendar.adding(workingDays: t.assessmentDays(for: span.type), to: allocated)
+                }
             }
         }
         if needs.contains(.referrals) {
-            struct R: Decodable { let child_id: UUID; let received_on: String; let source: String; let decision: String; let decided_on: String?; let destination: String? }
-            for r in try await sql.select().columns("child_id", "received_on", "source", "decision", "decided_on", "destination").from("referrals")
-                .where("service_id", .in, SQLBind.group(ids)).all(decoding: R.self) {
-                guard let key = keyOf[r.child_id], let received = LocalDate(iso: r.received_on) else { continue }
-                f.referrals.append(ReferralFacts(child: key, receivedOn: received, source: r.source, decision: r.decision,
-                                                 decidedOn: r.decided_on.flatMap(LocalDate.init(iso:)), destination: r.destination))
+            f.referrals = try await collect(sql.select().columns("child_id", "received_on", "source", "decision", "decided_on", "destination").from("referrals")
+                .where("service_id", .in, SQLBind.group(ids))) { r in
+                guard let c = r.id("child_id"), let key = keyOf[c], let received = r.string("received_on").flatMap(LocalDate.init(iso:)) else { return nil }
+                return ReferralFacts(child: key, receivedOn: received, source: r.string("source") ?? "", decision: r.string("decision") ?? "",
+                                     decidedOn: r.string("decided_on").flatMap(LocalDate.init(iso:)), destination: r.string("destination"))
             }
         }
-        if needs.contains(.calendar) || needs.contains(.assessments) { f.calendar = try await ServiceRules.calendar(on: db) }
-        if needs.contains(.assessments) {
-            struct A: Decodable { let child_id: UUID; let intervention_id: UUID; let submitted_on: String?; let due_on: String? }
-            for a in try await sql.select().columns("child_id", "intervention_id", "submitted_on", "due_on").from("assessments")
-                .where("service_id", .in, SQLBind.group(ids)).where("stage", .equal, SQLBind("start")).all(decoding: A.self) {
-                guard let key = keyOf[a.child_id] else { continue }
-                f.assessments.append(AssessmentFact(child: key, intervention: a.intervention_id.uuidString.lowercased(),
-                                                    submittedOn: a.submitted_on.flatMap(LocalDate.init(iso:)), dueOn: a.due_on.flatMap(LocalDate.init(iso:))))
-            }
-            var timescales: [UUID: Timescales] = [:]
-            for s in Set(allocated.map(\.service)) { timescales[s] = try await ServiceRules.timescales(for: s, on: db) }
-            for a in allocated { f.assessmentDue[a.id] = f.calendar.adding(workingDays: timescales[a.service]!.assessmentDays(for: a.type), to: a.on) }
-        }
+        if needs.contains(.calendar) { f.calendar = try await ServiceRules.calendar(on: db) }
         if needs.contains(.populationCells) {
-            struct P: Decodable { let year: Int; let sex: String; let ethnicity_group: String; let count: Int }
-            f.populationCells = try await sql.select().columns("year", "sex", "ethnicity_group", "count").from("population")
-                .where("service_id", .in, SQLBind.group(ids)).all(decoding: P.self)
-                .map { PopulationCell(year: $0.year, sex: $0.sex, ethnicityGroup: $0.ethnicity_group, count: $0.count) }
+            f.populationCells = try await collect(sql.select().columns("year", "sex", "ethnicity_group", "count").from("population")
+                .where("service_id", .in, SQLBind.group(ids))) { r in
+                guard let y = r.int("year"), let n = r.int("count") else { return nil }
+                return PopulationCell(year: y, sex: r.string("sex") ?? "", ethnicityGroup: r.string("ethnicity_group") ?? "", count: n)
+            }
         }
         if needs.contains(.workers) {
             struct W: Decodable { let id: UUID; let name: String }
@@ -183,13 +208,48 @@ enum ReportRunner {
         for need in needs {
             guard case .practice(let kind) = need else { continue }
             let spec = kind.spec
-            let rows = try await RecordStore.select(spec, restricted: false, on: db).where("service_id", .in, SQLBind.group(ids)).all()
-            let facts = try rows.map { try RecordStore.decode(spec, restricted: false, $0) }.compactMap { r -> PracticeFact? in
-                guard let key = keyOf[r.childID] else { return nil }
-                return PracticeFact(child: key, intervention: r.interventionID?.uuidString.lowercased(), values: r.values)
+            let fields = RecordStore.visibleFields(spec, restricted: false)
+            let facts = try await collect(sql.select().columns(["child_id", "intervention_id"] + fields.map(\.name)).from(spec.table)
+                .where("service_id", .in, SQLBind.group(ids))) { r -> PracticeFact? in
+                guard let c = r.id("child_id"), let key = keyOf[c] else { return nil }
+                var values: RecordValues = [:]
+                for f in fields {
+                    if f.kind.storedAsInt { if let n = r.int(f.name) { values[f.name] = .int(n) } }
+                    else if f.kind.storedAsDouble { if let d = r.double(f.name) { values[f.name] = .double(d) } }
+                    else if let s = r.string(f.name) { values[f.name] = .text(s) }
+                }
+                return PracticeFact(child: key, intervention: r.id("intervention_id")?.lowercased(), values: values)
             }
             f.practice[kind] = facts
             if kind == .breach { f.breaches = facts.compactMap { b in b.date("started_on").map { BreachFacts(child: b.child, startedOn: $0) } } }
         }
+    }
+}
+
+/// Reads report rows fast: on SQLite straight from the row's values (no Codable decoding, and ids
+/// as the stored text); elsewhere through the row's own decoding. Ids come back as upper-case
+/// UUID text either way.
+struct RowReader {
+    let row: any SQLRow
+
+    func string(_ c: String) -> String? {
+        if let r = row as? SQLiteRow { return r.column(c)?.string }
+        return (try? row.decode(column: c, as: String?.self)) ?? nil
+    }
+
+    func int(_ c: String) -> Int? {
+        if let r = row as? SQLiteRow { return r.column(c)?.integer.map { Int($0) } }
+        return (try? row.decode(column: c, as: Int?.self)) ?? nil
+    }
+
+    func double(_ c: String) -> Double? {
+        if let r = row as? SQLiteRow { return r.column(c)?.double }
+        return (try? row.decode(column: c, as: Double?.self)) ?? nil
+    }
+
+    func id(_ c: String) -> String? {
+        // Fluent stores a UUID on SQLite as its upper-case text.
+        if let r = row as? SQLiteRow { return r.column(c)?.string }
+        return ((try? row.decode(column: c, as: UUID?.self)) ?? nil)?.uuidString
     }
 }
