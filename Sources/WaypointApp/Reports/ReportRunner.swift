@@ -62,8 +62,8 @@ enum ReportRunner {
         let outcomes = Dictionary(uniqueKeysWithValues: try await ServiceRules.outcomeTypes(on: db).map { ($0.code, $0) })
         var facts = ReportFacts(children: [:], offences: [], outcomes: outcomes, population: Population(byYear: [:]), today: today ?? LocalDate.today(at: Date()))
         if !ids.isEmpty {
-            let keyOf = try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, team: team, on: db)
-            try await load(definition.needs, into: &facts, services: ids, keyOf: keyOf, on: db)
+            let keyOf = try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, team: team, needs: definition.needs, period: period, on: db)
+            try await load(definition.needs, into: &facts, services: ids, keyOf: keyOf, period: period, on: db)
         }
         let result = definition.compute(facts, period)
         return Output(report: name, period: period, services: services.map(\.code), rows: result.rows, notes: result.notes)
@@ -96,12 +96,45 @@ enum ReportRunner {
 
     /// Children, each one's team, offences and population totals. Returns each child's report key
     /// (external id, else internal id) by stored id.
-    static func loadBase(into f: inout ReportFacts, services: [(UUID, String)], team: String?, on db: Database) async throws -> [String: String] {
+    /// Practice records a report counts only in the period are read only for the period.
+    static func periodColumn(_ kind: RecordKind) -> String? {
+        switch kind {
+        case .contact: "contact_on"
+        case .feedback: "given_on"
+        case .caseAudit: "audited_on"
+        case .planReview: "reviewed_on"
+        case .breach: "started_on"
+        case .health: "health_assessment_on"
+        case .victim: "contact_made_on"
+        default: nil
+        }
+    }
+
+    /// The children a report can count: those with a row in one of the tables it reads.
+    static func childSource(_ needs: Set<ReportNeed>, services ids: [UUID], period: ReportPeriod) -> String? {
+        // Internal values only (ids and ISO dates), written as literals so one subquery can union them.
+        let list = ids.map { "'\($0.uuidString)'" }.joined(separator: ", ")
+        var parts: [String] = []
+        if needs.contains(.offences) { parts.append("SELECT child_id FROM offences WHERE service_id IN (\(list))") }
+        if needs.contains(.interventions) || needs.contains(.assessments) { parts.append("SELECT child_id FROM interventions WHERE service_id IN (\(list))") }
+        if needs.contains(.referrals) { parts.append("SELECT child_id FROM referrals WHERE service_id IN (\(list))") }
+        for need in needs {
+            guard case .practice(let kind) = need else { continue }
+            let dated = periodColumn(kind).map { " AND \($0) BETWEEN '\(period.from.iso)' AND '\(period.to.iso)'" } ?? ""
+            parts.append("SELECT child_id FROM \(kind.spec.table) WHERE service_id IN (\(list))\(dated)")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: " UNION ")
+    }
+
+    static func loadBase(into f: inout ReportFacts, services: [(UUID, String)], team: String?, needs: Set<ReportNeed>, period: ReportPeriod,
+                         on db: Database) async throws -> [String: String] {
         let sql = db.sql
         let ids = services.map(\.0)
         let codeOf = Dictionary(uniqueKeysWithValues: services.map { ($0.0.uuidString, $0.1) })
+        guard let source = childSource(needs, services: ids, period: period) else { return [:] }
         let rows = try await collect(sql.select().columns("id", "service_id", "external_id", "date_of_birth", "sex", "ethnicity_group", "care_status", "send", "ehcp", "district")
-            .from("children").where("service_id", .in, SQLBind.group(ids))) { r -> (String, ChildFacts)? in
+            .from("children").where("service_id", .in, SQLBind.group(ids))
+            .where(SQLIdentifier("id"), .in, SQLGroupExpression(SQLRaw(source)))) { r -> (String, ChildFacts)? in
             guard let id = r.id("id"), let dob = r.string("date_of_birth").flatMap(LocalDate.init(iso:)) else { return nil }
             let key = r.string("external_id") ?? id.lowercased()
             return (id, ChildFacts(key: key, service: codeOf[r.id("service_id") ?? ""] ?? "", dateOfBirth: dob, sex: r.string("sex").flatMap(Sex.init) ?? .unknown,
@@ -131,11 +164,13 @@ enum ReportRunner {
             f.children = f.children.filter { $0.value.team == team }
         }
         let keys = keyOf
+        if needs.contains(.offences) {
         f.offences = try await collect(sql.select().columns("child_id", "offence_date", "outcome", "outcome_date", "category", "gravity").from("offences")
             .where("service_id", .in, SQLBind.group(ids))) { r in
             guard let c = r.id("child_id"), let key = keys[c], let d = r.string("offence_date").flatMap(LocalDate.init(iso:)), let outcome = r.string("outcome") else { return nil }
             return OffenceFacts(child: key, offenceDate: d, outcome: outcome, outcomeDate: r.string("outcome_date").flatMap(LocalDate.init(iso:)),
                                 category: r.string("category"), gravity: r.int("gravity"))
+        }
         }
         // Summed here: SUM of a bigint is numeric on PostgreSQL, and these rows are few.
         var population: [Int: Int] = [:]
@@ -148,7 +183,8 @@ enum ReportRunner {
     }
 
     /// Loads what a report needs beyond children, offences and population.
-    static func load(_ needs: Set<ReportNeed>, into f: inout ReportFacts, services ids: [UUID], keyOf: [String: String], on db: Database) async throws {
+    static func load(_ needs: Set<ReportNeed>, into f: inout ReportFacts, services ids: [UUID], keyOf: [String: String], period: ReportPeriod,
+                     on db: Database) async throws {
         let sql = db.sql
         if needs.contains(.interventions) || needs.contains(.assessments) {
             let rows = try await collect(sql.select().columns("id", "service_id", "child_id", "type", "start_date", "end_date", "closure_reason", "case_manager_id", "allocated_on")
@@ -209,8 +245,11 @@ enum ReportRunner {
             guard case .practice(let kind) = need else { continue }
             let spec = kind.spec
             let fields = RecordStore.visibleFields(spec, restricted: false)
-            let facts = try await collect(sql.select().columns(["child_id", "intervention_id"] + fields.map(\.name)).from(spec.table)
-                .where("service_id", .in, SQLBind.group(ids))) { r -> PracticeFact? in
+            var q = sql.select().columns(["child_id", "intervention_id"] + fields.map(\.name)).from(spec.table).where("service_id", .in, SQLBind.group(ids))
+            if let column = periodColumn(kind) {
+                q = q.where(SQLIdentifier(column), .greaterThanOrEqual, SQLBind(period.from.iso)).where(SQLIdentifier(column), .lessThanOrEqual, SQLBind(period.to.iso))
+            }
+            let facts = try await collect(q) { r -> PracticeFact? in
                 guard let c = r.id("child_id"), let key = keyOf[c] else { return nil }
                 var values: RecordValues = [:]
                 for f in fields {

@@ -292,7 +292,7 @@ public struct ReportDefinition: Sendable {
 }
 
 public enum ReportNeed: Hashable, Sendable {
-    case interventions, referrals, calendar, assessments, populationCells, workers
+    case offences, interventions, referrals, calendar, assessments, populationCells, workers
     case practice(RecordKind)
 }
 
@@ -305,7 +305,7 @@ public enum ReportCatalogue {
                             "The rate is first time entrants × 100,000 ÷ the service's population aged 10 to 17 for the calendar year in which the period starts (ONS mid-year estimates uploaded by an administrator). Rates are rounded half away from zero to one decimal place. These local figures come from this service's own records and can differ from the published national statistics, which use police records.",
                          ],
                          measures: [("first_time_entrants", "First time entrants"), ("fte_rate_per_100k", "Rate per 100,000 children aged 10–17")],
-                         compute: { f, p in
+                         needs: [.offences], compute: { f, p in
                              let r = FirstTimeEntrants.compute(children: f.children, offences: f.offences, outcomes: f.outcomes, period: p, population: f.population)
                              return ReportResult(rows: r.rows, notes: r.notes)
                          }),
@@ -319,7 +319,7 @@ public enum ReportCatalogue {
                          ],
                          measures: [("cohort", "Children in the cohort"), ("reoffenders", "Children who reoffended"), ("binary_rate", "Binary reoffending rate (%)"),
                                     ("reoffences", "Reoffences"), ("frequency_per_reoffender", "Reoffences per reoffender"), ("frequency_per_child", "Reoffences per child in the cohort")],
-                         needs: [], compute: Reoffending.compute),
+                         needs: [.offences], compute: Reoffending.compute),
         ReportDefinition(name: Custody.name, title: "Custody, remands and breaches",
                          summary: "Custodial sentences and the children sentenced to custody, the rate per 1,000 children aged 10–17, remands starting and breach actions on statutory orders.",
                          definition: [
@@ -329,7 +329,7 @@ public enum ReportCatalogue {
                          ],
                          measures: [("custodial_sentences", "Custodial sentences"), ("children_sentenced_to_custody", "Children sentenced to custody"),
                                     ("custody_rate_per_1000", "Rate per 1,000 children aged 10–17"), ("remands", "Remands"), ("breaches", "Breach actions")],
-                         needs: [.interventions, .practice(.breach)], compute: Custody.compute),
+                         needs: [.offences, .interventions, .practice(.breach)], compute: Custody.compute),
         ReportDefinition(name: DiversionOutcomes.name, title: "Diversion and prevention outcomes",
                          summary: "Children supported by prevention and diversion, how many became first time entrants within 12 months, and referrals screened out by destination.",
                          definition: [
@@ -338,7 +338,7 @@ public enum ReportCatalogue {
                             "Screened out: referrals decided as screened out in the period, by the destination recorded.",
                          ],
                          measures: [("supported", "Children supported"), ("became_fte", "Became first time entrants within 12 months"), ("screened_out", "Referrals screened out")],
-                         needs: [.interventions, .referrals], compute: DiversionOutcomes.compute),
+                         needs: [.offences, .interventions, .referrals], compute: DiversionOutcomes.compute),
         ReportDefinition(name: Screening.name, title: "Referrals and screening",
                          summary: "Referrals received by source, screening decisions made, and the median working days from referral to decision.",
                          definition: [

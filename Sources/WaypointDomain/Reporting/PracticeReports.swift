@@ -241,7 +241,7 @@ public enum PracticeReports {
                                     ("kpi4_mental_health_received", "KPI 4: received mental health support"), ("kpi5_substance_misuse_received", "KPI 5: received substance misuse support"),
                                     ("kpi6_oocd_completed_share", "KPI 6: out-of-court disposals completed (%)"), ("kpi8_links_to_wider_services_share", "KPI 8: linked to wider services (%)"),
                                     ("kpi9_serious_violence", "KPI 9: children with a serious violence offence"), ("kpi10_victims_engaged_share", "KPI 10: consenting victims engaged in RJ (%)")],
-                         needs: [.interventions, .practice(.kpi), .practice(.victim)], compute: kpis),
+                         needs: [.offences, .interventions, .practice(.kpi), .practice(.victim)], compute: kpis),
         ReportDefinition(name: "disproportionality", title: "Disproportionality",
                          summary: "Each ethnicity group's and each sex's share of the children worked with, against their share of the local population aged 10–17, with care-experienced, EHCP and SEND shares.",
                          definition: [
@@ -254,7 +254,7 @@ public enum PracticeReports {
         ReportDefinition(name: "offence-profile", title: "Offence profile",
                          summary: "The offences committed in the period by category, with each category's share.",
                          definition: ["Offences whose offence date falls in the period, by offence category, with each category's share of all of them (one decimal place)."],
-                         measures: [("offences", "Offences")], needs: [], compute: offenceProfile),
+                         measures: [("offences", "Offences")], needs: [.offences], compute: offenceProfile),
         ReportDefinition(name: "caseload", title: "Caseloads",
                          summary: "Open interventions and children per case manager at the end of the period, and how many workers are past the cap.",
                          definition: ["As at the last day of the period: the interventions open on that day (started on or before it, not ended before it) with a case manager, and the children behind them, per case manager. A worker is over the cap when they hold more children than the service's caseload cap."],
