@@ -34,7 +34,8 @@ struct BenchReportsCommand: AsyncCommand {
             context.console.print("\(table): \(n)")
         }
         context.console.print("Period \(from.iso) to \(to.iso), all services. Each report run twice; the second (warm) time is the one that counts.")
-        context.console.print(String(format: "%-22@ %10@ %10@ %8@", "report" as NSString, "first ms" as NSString, "warm ms" as NSString, "rows" as NSString))
+        func pad(_ s: String, _ n: Int, left: Bool = false) -> String { left ? s.padding(toLength: n, withPad: " ", startingAt: 0) : String(repeating: " ", count: max(0, n - s.count)) + s }
+        context.console.print(pad("report", 22, left: true) + pad("first ms", 10) + pad("warm ms", 10) + pad("rows", 8))
         var fteWarm = 0.0
         var fteCount = -1
         for d in ReportCatalogue.all {
@@ -49,7 +50,7 @@ struct BenchReportsCommand: AsyncCommand {
                 fteWarm = times[1]
                 fteCount = Int(out?.rows.first { $0.measure == "first_time_entrants" && $0.breakdown == "all" }?.value ?? -1)
             }
-            context.console.print(String(format: "%-22@ %10.0f %10.0f %8d", d.name as NSString, times[0], times[1], out?.rows.count ?? 0))
+            context.console.print(pad(d.name, 22, left: true) + pad(String(Int(times[0].rounded())), 10) + pad(String(Int(times[1].rounded())), 10) + pad(String(out?.rows.count ?? 0), 8))
         }
         if case .sqliteFile(let path) = app.settings.database {
             let sql = Self.fteSQL(period)
