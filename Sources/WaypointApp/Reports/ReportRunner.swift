@@ -186,6 +186,7 @@ enum ReportRunner {
     static func load(_ needs: Set<ReportNeed>, into f: inout ReportFacts, services ids: [UUID], keyOf: [String: String], period: ReportPeriod,
                      on db: Database) async throws {
         let sql = db.sql
+        if needs.contains(.calendar) || needs.contains(.assessments) { f.calendar = try await ServiceRules.calendar(on: db) }
         if needs.contains(.interventions) || needs.contains(.assessments) {
             let rows = try await collect(sql.select().columns("id", "service_id", "child_id", "type", "start_date", "end_date", "closure_reason", "case_manager_id", "allocated_on")
                 .from("interventions").where("service_id", .in, SQLBind.group(ids))) { r -> (InterventionSpan, String, LocalDate?)? in
@@ -199,7 +200,6 @@ enum ReportRunner {
             }
             f.interventions = rows.map(\.0)
             if needs.contains(.assessments) {
-                f.calendar = try await ServiceRules.calendar(on: db)
                 f.assessments = try await collect(sql.select().columns("child_id", "intervention_id", "submitted_on", "due_on").from("assessments")
                     .where("service_id", .in, SQLBind.group(ids)).where("stage", .equal, SQLBind("start"))) { r in
                     guard let c = r.id("child_id"), let key = keyOf[c], let i = r.id("intervention_id") else { return nil }
@@ -222,7 +222,6 @@ enum ReportRunner {
                                      decidedOn: r.string("decided_on").flatMap(LocalDate.init(iso:)), destination: r.string("destination"))
             }
         }
-        if needs.contains(.calendar) { f.calendar = try await ServiceRules.calendar(on: db) }
         if needs.contains(.populationCells) {
             f.populationCells = try await collect(sql.select().columns("year", "sex", "ethnicity_group", "count").from("population")
                 .where("service_id", .in, SQLBind.group(ids))) { r in

@@ -62,6 +62,31 @@ enum ReportViews {
                                                       ("category", "By offence category"), ("worker", "By case manager"), ("attendance", "By attendance"),
                                                       ("contact_type", "By type of contact"), ("case_type", "By case type"), ("grade", "By grade")]
 
+    /// One breakdown as a table: its heading, the measures broken down that way (columns) and the
+    /// groups (rows). The page and the workbook both lay a report out this way.
+    struct BreakdownTable {
+        let breakdown: String
+        let label: String
+        let measures: [String]
+        let groups: [String]
+        let rows: [ReportRow]
+        var heading: String { label.replacingOccurrences(of: "By ", with: "").capitalizedFirst }
+        func row(_ measure: String, _ group: String) -> ReportRow? { rows.first { $0.measure == measure && $0.group == group } }
+    }
+
+    static func breakdownTables(_ rows: [ReportRow]) -> [BreakdownTable] {
+        (breakdownLabels + extraBreakdowns).compactMap { b, label in
+            let mine = rows.filter { $0.breakdown == b }
+            guard !mine.isEmpty else { return nil }
+            var measures: [String] = [], groups: [String] = []
+            for r in mine {
+                if !measures.contains(r.measure) { measures.append(r.measure) }
+                if !groups.contains(r.group) { groups.append(r.group) }
+            }
+            return BreakdownTable(breakdown: b, label: label, measures: measures, groups: groups, rows: mine)
+        }
+    }
+
     /// A measure's label: the report's own, else its name in words.
     static func measureLabel(_ d: ReportDefinition, _ m: String) -> String {
         if let l = d.measures.first(where: { $0.name == m })?.label { return l }
@@ -117,21 +142,13 @@ enum ReportViews {
                                         rows.map { (groupLabel(first.breakdown, $0.group), $0.value) }))
             }
             // Each breakdown as one table: a row per group, a column per measure broken down that way.
-            for (b, label) in breakdownLabels + extraBreakdowns {
-                let rows = o.rows.filter { $0.breakdown == b }
-                guard !rows.isEmpty else { continue }
-                var measures: [String] = []
-                var groups: [String] = []
-                for r in rows {
-                    if !measures.contains(r.measure) { measures.append(r.measure) }
-                    if !groups.contains(r.group) { groups.append(r.group) }
-                }
-                content.append(C.table(caption: label, headers: [label.replacingOccurrences(of: "By ", with: "").capitalizedFirst] + measures.map { measureLabel(d, $0) },
-                                       rows: groups.map { g in
-                                           [txt(groupLabel(b, g))] + measures.map { m in
-                                               rows.first { $0.measure == m && $0.group == g }.map { figure(d.name, $0, v, drill: drill, suppressSmall: suppressSmall) } ?? txt("—")
+            for t in breakdownTables(o.rows) {
+                content.append(C.table(caption: t.label, headers: [t.heading] + t.measures.map { measureLabel(d, $0) },
+                                       rows: t.groups.map { g in
+                                           [txt(groupLabel(t.breakdown, g))] + t.measures.map { m in
+                                               t.row(m, g).map { figure(d.name, $0, v, drill: drill, suppressSmall: suppressSmall) } ?? txt("—")
                                            }
-                                       }, numeric: Set(1...measures.count)))
+                                       }, numeric: Set(1...t.measures.count)))
             }
             // Figures with no breakdown that are not headlines.
             let others = o.rows.filter { r in r.breakdown == "all" && !d.measures.contains { $0.name == r.measure } }

@@ -109,16 +109,9 @@ struct ReportsController: RouteCollection {
             func cell(_ r: ReportRow) -> XLSX.Cell { small(r) ? .text("fewer than 5") : .number(r.value) }
             var sheets = [XLSX.Sheet(name: "Figures", rows: [["measure", "breakdown", "group", "value"].map { .text($0) }]
                                      + output.rows.map { [.text($0.measure), .text($0.breakdown), .text($0.group), cell($0)] })]
-            for (b, label) in ReportViews.breakdownLabels + ReportViews.extraBreakdowns {
-                let rows = output.rows.filter { $0.breakdown == b }
-                guard !rows.isEmpty else { continue }
-                var measures: [String] = [], groups: [String] = []
-                for r in rows {
-                    if !measures.contains(r.measure) { measures.append(r.measure) }
-                    if !groups.contains(r.group) { groups.append(r.group) }
-                }
-                sheets.append(XLSX.Sheet(name: label, rows: [[.text(label.replacingOccurrences(of: "By ", with: "").capitalizedFirst)] + measures.map { .text(ReportViews.measureLabel(d, $0)) }]
-                                         + groups.map { g in [.text(ReportViews.groupLabel(b, g))] + measures.map { m in rows.first { $0.measure == m && $0.group == g }.map(cell) ?? .empty } }))
+            for t in ReportViews.breakdownTables(output.rows) {
+                sheets.append(XLSX.Sheet(name: t.label, rows: [[.text(t.heading)] + t.measures.map { .text(ReportViews.measureLabel(d, $0)) }]
+                                         + t.groups.map { g in [.text(ReportViews.groupLabel(t.breakdown, g))] + t.measures.map { m in t.row(m, g).map(cell) ?? .empty } }))
             }
             let period: [[XLSX.Cell]] = [[.text("report"), .text(d.name)], [.text("from"), .date(output.period.from)], [.text("to"), .date(output.period.to)],
                                          [.text("services"), .text(output.services.joined(separator: " "))]] + output.notes.map { [.text("note"), .text($0)] }
