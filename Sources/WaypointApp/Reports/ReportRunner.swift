@@ -45,7 +45,9 @@ enum ReportRunner {
 
     /// `serviceCodes`: nil for every service. `today` judges incomplete follow-up periods.
     /// `team`: a team's name; only the children whose case manager is in it.
-    static func run(_ name: String, period: ReportPeriod, serviceCodes: [String]?, team: String? = nil, today: LocalDate? = nil, on db: Database) async throws -> Output {
+    /// `scoped`: false reads every child with a record the report reads (tests compare the two).
+    static func run(_ name: String, period: ReportPeriod, serviceCodes: [String]?, team: String? = nil, today: LocalDate? = nil, scoped: Bool = true,
+                    on db: Database) async throws -> Output {
         guard let definition = ReportCatalogue.named(name) else {
             throw Failure(description: "unknown report '\(name)'; available: \(available.joined(separator: ", "))")
         }
@@ -56,17 +58,37 @@ enum ReportRunner {
             for code in serviceCodes where !services.contains(where: { $0.code == code }) {
                 throw Failure(description: "there is no service with code '\(code)'")
             }
+        }
+        let all = services.count
+        if let serviceCodes {
             services = services.filter { serviceCodes.contains($0.code) }
         }
         let ids = services.map(\.id)
+        // Every service: no filter on service (a scan beats an IN list of every service).
+        let filter = ServiceFilter(ids: ids, all: services.count == all)
+        trace("start \(name)")
         let outcomes = Dictionary(uniqueKeysWithValues: try await ServiceRules.outcomeTypes(on: db).map { ($0.code, $0) })
         var facts = ReportFacts(children: [:], offences: [], outcomes: outcomes, population: Population(byYear: [:]), today: today ?? LocalDate.today(at: Date()))
         if !ids.isEmpty {
-            let keyOf = try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, team: team, needs: definition.needs, period: period, on: db)
-            try await load(definition.needs, into: &facts, services: ids, keyOf: keyOf, period: period, on: db)
+            let scope = scoped && !definition.scope.isEmpty ? Scope(parts: definition.scope, period: period) : nil
+            let keyOf = try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: scope, team: team,
+                                           needs: definition.needs, period: period, on: db)
+            try await load(definition.needs, into: &facts, filter: filter, scope: scope, keyOf: keyOf, period: period, on: db)
         }
+        trace("loaded \(facts.children.count) children, \(facts.offences.count) offences, \(facts.interventions.count) interventions")
         let result = definition.compute(facts, period)
+        trace("computed \(result.rows.count) rows")
         return Output(report: name, period: period, services: services.map(\.code), rows: result.rows, notes: result.notes)
+    }
+
+    static let tracing = ProcessInfo.processInfo.environment["WAYPOINT_REPORT_TRACE"] != nil
+    nonisolated(unsafe) static var last = DispatchTime.now().uptimeNanoseconds
+    /// With WAYPOINT_REPORT_TRACE set, prints each step's time to standard error (for the benchmark).
+    static func trace(_ what: @autoclosure () -> String) {
+        guard tracing else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        FileHandle.standardError.write(Data(String(format: "  %7.1f ms  %@\n", (Double(now) - Double(last)) / 1e6, what()).utf8))
+        last = now
     }
 
     /// Rows streamed one at a time into a list (the handler runs on one thread at a time).
@@ -86,16 +108,61 @@ enum ReportRunner {
             let binds = try s.binds.map { try encoder.encode($0) }
             let text = s.sql
             try await lite.withConnection { conn in
+                // Reports read much of the file: map it into memory and keep a larger page cache
+                // (per connection; the default 2 MB cache re-reads pages from the kernel).
+                try await conn.query("PRAGMA mmap_size = 4294967296", []) { _ in }
+                try await conn.query("PRAGMA cache_size = -131072", []) { _ in }
                 try await conn.query(text, binds) { row in if let t = make(RowReader(row: row)) { c.items.append(t) } }
             }
         } else {
             try await q.run { row in if let t = make(RowReader(row: row)) { c.items.append(t) } }
         }
+        trace("\(c.items.count) rows of \(String(describing: T.self).prefix(40))")
         return c.items
     }
 
-    /// Children, each one's team, offences and population totals. Returns each child's report key
-    /// (external id, else internal id) by stored id.
+    /// Which services a run reads. Every service: no filter (a scan beats an IN list of them all).
+    struct ServiceFilter {
+        let ids: [UUID]
+        let all: Bool
+
+        @discardableResult
+        func apply(_ q: SQLSelectBuilder, table: String) -> SQLSelectBuilder {
+            all ? q : q.where(SQLColumn("service_id", table: table), .in, SQLBind.group(ids))
+        }
+    }
+
+    /// A report's scope for a period as SQL: "this child has one of the report's records in the
+    /// period". Only internal values (table and column names, enum codes, ISO dates) are written
+    /// into the text.
+    struct Scope {
+        let parts: [ReportScope]
+        let period: ReportPeriod
+
+        func sql(child: String) -> String {
+            let between = "BETWEEN '\(period.from.iso)' AND '\(period.to.iso)'"
+            let to = "'\(period.to.iso)'"
+            func exists(_ table: String, _ condition: String) -> String {
+                "EXISTS (SELECT 1 FROM \(table) s WHERE s.child_id = \(child) AND \(condition))"
+            }
+            let clauses = parts.map { part -> String in
+                switch part {
+                case .outcomeIn: exists("offences", "s.outcome_date \(between)")
+                case .offenceIn: exists("offences", "s.offence_date \(between)")
+                case .interventionOverlaps: exists("interventions", "s.start_date <= \(to) AND (s.end_date IS NULL OR s.end_date >= '\(period.from.iso)')")
+                case .interventionStartsIn(let types):
+                    exists("interventions", "s.start_date \(between) AND s.type IN (\(types.map { "'\($0.rawValue)'" }.joined(separator: ", ")))")
+                case .interventionOpenAtEnd: exists("interventions", "s.start_date <= \(to) AND (s.end_date IS NULL OR s.end_date >= \(to))")
+                case .referralReceivedIn: exists("referrals", "s.received_on \(between)")
+                case .referralDecidedIn: exists("referrals", "s.decided_on \(between)")
+                case .assessmentSubmittedIn: exists("assessments", "s.stage = 'start' AND s.submitted_on \(between)")
+                case .practiceIn(let kind): exists(kind.spec.table, periodColumn(kind).map { "s.\($0) \(between)" } ?? "1 = 1")
+                }
+            }
+            return "(" + clauses.joined(separator: " OR ") + ")"
+        }
+    }
+
     /// Practice records a report counts only in the period are read only for the period.
     static func periodColumn(_ kind: RecordKind) -> String? {
         switch kind {
@@ -110,7 +177,7 @@ enum ReportRunner {
         }
     }
 
-    /// The children a report can count: those with a row in one of the tables it reads.
+    /// Without a scope: the children with a row in one of the tables the report reads.
     static func childSource(_ needs: Set<ReportNeed>, services ids: [UUID], period: ReportPeriod) -> String? {
         // Internal values only (ids and ISO dates), written as literals so one subquery can union them.
         let list = ids.map { "'\($0.uuidString)'" }.joined(separator: ", ")
@@ -126,15 +193,31 @@ enum ReportRunner {
         return parts.isEmpty ? nil : parts.joined(separator: " UNION ")
     }
 
-    static func loadBase(into f: inout ReportFacts, services: [(UUID, String)], team: String?, needs: Set<ReportNeed>, period: ReportPeriod,
-                         on db: Database) async throws -> [String: String] {
+    /// The service filter, and the scope on the table's child.
+    @discardableResult
+    static func restrict(_ q: SQLSelectBuilder, _ table: String, _ filter: ServiceFilter, _ scope: Scope?) -> SQLSelectBuilder {
+        filter.apply(q, table: table)
+        if let scope { q.where(SQLRaw(scope.sql(child: "\(table).child_id"))) }
+        return q
+    }
+
+    /// Children (each with their team), offences and population totals. Returns each child's
+    /// report key (external id, else internal id) by stored id.
+    static func loadBase(into f: inout ReportFacts, services: [(UUID, String)], filter: ServiceFilter, scope: Scope?, team: String?, needs: Set<ReportNeed>,
+                         period: ReportPeriod, on db: Database) async throws -> [String: String] {
         let sql = db.sql
         let ids = services.map(\.0)
         let codeOf = Dictionary(uniqueKeysWithValues: services.map { ($0.0.uuidString, $0.1) })
-        guard let source = childSource(needs, services: ids, period: period) else { return [:] }
-        let rows = try await collect(sql.select().columns("id", "service_id", "external_id", "date_of_birth", "sex", "ethnicity_group", "care_status", "send", "ehcp", "district")
-            .from("children").where("service_id", .in, SQLBind.group(ids))
-            .where(SQLIdentifier("id"), .in, SQLGroupExpression(SQLRaw(source)))) { r -> (String, ChildFacts)? in
+        let q = sql.select().columns("id", "service_id", "external_id", "date_of_birth", "sex", "ethnicity_group", "care_status", "send", "ehcp", "district")
+            .from("children")
+        filter.apply(q, table: "children")
+        if let scope {
+            q.where(SQLRaw(scope.sql(child: "children.id")))
+        } else {
+            guard let source = childSource(needs, services: ids, period: period) else { return [:] }
+            q.where(SQLIdentifier("id"), .in, SQLGroupExpression(SQLRaw(source)))
+        }
+        let rows = try await collect(q) { r -> (String, ChildFacts)? in
             guard let id = r.id("id"), let dob = r.string("date_of_birth").flatMap(LocalDate.init(iso:)) else { return nil }
             let key = r.string("external_id") ?? id.lowercased()
             return (id, ChildFacts(key: key, service: codeOf[r.id("service_id") ?? ""] ?? "", dateOfBirth: dob, sex: r.string("sex").flatMap(Sex.init) ?? .unknown,
@@ -147,11 +230,12 @@ enum ReportRunner {
         f.children.reserveCapacity(rows.count)
         for (id, c) in rows { keyOf[id] = c.key; f.children[c.key] = c }
         // Each child's team: their case manager's team on their latest allocated intervention.
-        let teams = try await collect(sql.select().column(SQLColumn("child_id", table: "interventions")).column(SQLColumn("start_date", table: "interventions"))
+        let tq = sql.select().column(SQLColumn("child_id", table: "interventions")).column(SQLColumn("start_date", table: "interventions"))
             .column(SQLColumn("name", table: "teams")).from("interventions")
             .join("users", on: SQLColumn("id", table: "users"), .equal, SQLColumn("case_manager_id", table: "interventions"))
             .join("teams", on: SQLColumn("id", table: "teams"), .equal, SQLColumn("team_id", table: "users"))
-            .where(SQLColumn("service_id", table: "interventions"), .in, SQLBind.group(ids))) { r -> (String, String, String)? in
+        restrict(tq, "interventions", filter, scope)
+        let teams = try await collect(tq) { r -> (String, String, String)? in
             guard let c = r.id("child_id"), let s = r.string("start_date"), let n = r.string("name") else { return nil }
             return (c, s, n)
         }
@@ -165,16 +249,19 @@ enum ReportRunner {
         }
         let keys = keyOf
         if needs.contains(.offences) {
-        f.offences = try await collect(sql.select().columns("child_id", "offence_date", "outcome", "outcome_date", "category", "gravity").from("offences")
-            .where("service_id", .in, SQLBind.group(ids))) { r in
-            guard let c = r.id("child_id"), let key = keys[c], let d = r.string("offence_date").flatMap(LocalDate.init(iso:)), let outcome = r.string("outcome") else { return nil }
-            return OffenceFacts(child: key, offenceDate: d, outcome: outcome, outcomeDate: r.string("outcome_date").flatMap(LocalDate.init(iso:)),
-                                category: r.string("category"), gravity: r.int("gravity"))
-        }
+            let oq = sql.select().columns("child_id", "offence_date", "outcome", "outcome_date", "category", "gravity").from("offences")
+            restrict(oq, "offences", filter, scope)
+            f.offences = try await collect(oq) { r in
+                guard let c = r.id("child_id"), let key = keys[c], let d = r.string("offence_date").flatMap(LocalDate.init(iso:)), let outcome = r.string("outcome") else { return nil }
+                return OffenceFacts(child: key, offenceDate: d, outcome: outcome, outcomeDate: r.string("outcome_date").flatMap(LocalDate.init(iso:)),
+                                    category: r.string("category"), gravity: r.int("gravity"))
+            }
         }
         // Summed here: SUM of a bigint is numeric on PostgreSQL, and these rows are few.
         var population: [Int: Int] = [:]
-        for (y, n) in try await collect(sql.select().columns("year", "count").from("population").where("service_id", .in, SQLBind.group(ids)), { r -> (Int, Int)? in
+        let pq = sql.select().columns("year", "count").from("population")
+        filter.apply(pq, table: "population")
+        for (y, n) in try await collect(pq, { r -> (Int, Int)? in
             guard let y = r.int("year"), let n = r.int("count") else { return nil }
             return (y, n)
         }) { population[y, default: 0] += n }
@@ -183,13 +270,16 @@ enum ReportRunner {
     }
 
     /// Loads what a report needs beyond children, offences and population.
-    static func load(_ needs: Set<ReportNeed>, into f: inout ReportFacts, services ids: [UUID], keyOf: [String: String], period: ReportPeriod,
+    static func load(_ needs: Set<ReportNeed>, into f: inout ReportFacts, filter: ServiceFilter, scope: Scope?, keyOf: [String: String], period: ReportPeriod,
                      on db: Database) async throws {
         let sql = db.sql
+        let ids = filter.ids
         if needs.contains(.calendar) || needs.contains(.assessments) { f.calendar = try await ServiceRules.calendar(on: db) }
         if needs.contains(.interventions) || needs.contains(.assessments) {
-            let rows = try await collect(sql.select().columns("id", "service_id", "child_id", "type", "start_date", "end_date", "closure_reason", "case_manager_id", "allocated_on")
-                .from("interventions").where("service_id", .in, SQLBind.group(ids))) { r -> (InterventionSpan, String, LocalDate?)? in
+            let iq = sql.select().columns("id", "service_id", "child_id", "type", "start_date", "end_date", "closure_reason", "case_manager_id", "allocated_on")
+                .from("interventions")
+            restrict(iq, "interventions", filter, scope)
+            let rows = try await collect(iq) { r -> (InterventionSpan, String, LocalDate?)? in
                 guard let c = r.id("child_id"), let key = keyOf[c], let type = r.string("type").flatMap(InterventionType.init),
                       let start = r.string("start_date").flatMap(LocalDate.init(iso:)), let id = r.id("id") else { return nil }
                 var span = InterventionSpan(child: key, type: type, start: start, end: r.string("end_date").flatMap(LocalDate.init(iso:)))
@@ -200,8 +290,9 @@ enum ReportRunner {
             }
             f.interventions = rows.map(\.0)
             if needs.contains(.assessments) {
-                f.assessments = try await collect(sql.select().columns("child_id", "intervention_id", "submitted_on", "due_on").from("assessments")
-                    .where("service_id", .in, SQLBind.group(ids)).where("stage", .equal, SQLBind("start"))) { r in
+                let aq = sql.select().columns("child_id", "intervention_id", "submitted_on", "due_on").from("assessments").where("stage", .equal, SQLBind("start"))
+                restrict(aq, "assessments", filter, scope)
+                f.assessments = try await collect(aq) { r in
                     guard let c = r.id("child_id"), let key = keyOf[c], let i = r.id("intervention_id") else { return nil }
                     return AssessmentFact(child: key, intervention: i.lowercased(), submittedOn: r.string("submitted_on").flatMap(LocalDate.init(iso:)),
                                           dueOn: r.string("due_on").flatMap(LocalDate.init(iso:)))
@@ -215,16 +306,18 @@ enum ReportRunner {
             }
         }
         if needs.contains(.referrals) {
-            f.referrals = try await collect(sql.select().columns("child_id", "received_on", "source", "decision", "decided_on", "destination").from("referrals")
-                .where("service_id", .in, SQLBind.group(ids))) { r in
+            let rq = sql.select().columns("child_id", "received_on", "source", "decision", "decided_on", "destination").from("referrals")
+            restrict(rq, "referrals", filter, scope)
+            f.referrals = try await collect(rq) { r in
                 guard let c = r.id("child_id"), let key = keyOf[c], let received = r.string("received_on").flatMap(LocalDate.init(iso:)) else { return nil }
                 return ReferralFacts(child: key, receivedOn: received, source: r.string("source") ?? "", decision: r.string("decision") ?? "",
                                      decidedOn: r.string("decided_on").flatMap(LocalDate.init(iso:)), destination: r.string("destination"))
             }
         }
         if needs.contains(.populationCells) {
-            f.populationCells = try await collect(sql.select().columns("year", "sex", "ethnicity_group", "count").from("population")
-                .where("service_id", .in, SQLBind.group(ids))) { r in
+            let pq = sql.select().columns("year", "sex", "ethnicity_group", "count").from("population")
+            filter.apply(pq, table: "population")
+            f.populationCells = try await collect(pq) { r in
                 guard let y = r.int("year"), let n = r.int("count") else { return nil }
                 return PopulationCell(year: y, sex: r.string("sex") ?? "", ethnicityGroup: r.string("ethnicity_group") ?? "", count: n)
             }
@@ -244,9 +337,13 @@ enum ReportRunner {
             guard case .practice(let kind) = need else { continue }
             let spec = kind.spec
             let fields = RecordStore.visibleFields(spec, restricted: false)
-            var q = sql.select().columns(["child_id", "intervention_id"] + fields.map(\.name)).from(spec.table).where("service_id", .in, SQLBind.group(ids))
+            let q = sql.select().columns(["child_id", "intervention_id"] + fields.map(\.name)).from(spec.table)
             if let column = periodColumn(kind) {
-                q = q.where(SQLIdentifier(column), .greaterThanOrEqual, SQLBind(period.from.iso)).where(SQLIdentifier(column), .lessThanOrEqual, SQLBind(period.to.iso))
+                // Dated records: the period bounds them; their children outside the scope are skipped below.
+                filter.apply(q, table: spec.table)
+                q.where(SQLIdentifier(column), .greaterThanOrEqual, SQLBind(period.from.iso)).where(SQLIdentifier(column), .lessThanOrEqual, SQLBind(period.to.iso))
+            } else {
+                restrict(q, spec.table, filter, scope)
             }
             let facts = try await collect(q) { r -> PracticeFact? in
                 guard let c = r.id("child_id"), let key = keyOf[c] else { return nil }

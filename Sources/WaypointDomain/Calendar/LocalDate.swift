@@ -16,18 +16,34 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         self.day = day
     }
 
-    /// Parses strictly `YYYY-MM-DD`; nil for anything else or a day that does not exist.
+    /// Parses strictly `YYYY-MM-DD` (surrounding spaces allowed); nil for anything else or a day
+    /// that does not exist. Reads the bytes directly: reports parse hundreds of thousands of dates.
     public init?(iso: String) {
-        let s = iso.trimmingCharacters(in: .whitespaces)
-        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        var s = iso
+        let parsed: (Int, Int, Int)? = s.withUTF8 { b in
+            var lo = 0, hi = b.count
+            while lo < hi, b[lo] == 0x20 || b[lo] == 0x09 { lo += 1 }
+            while hi > lo, b[hi - 1] == 0x20 || b[hi - 1] == 0x09 { hi -= 1 }
+            guard hi - lo == 10, b[lo + 4] == 0x2D, b[lo + 7] == 0x2D else { return nil }
+            func number(_ from: Int, _ n: Int) -> Int? {
+                var v = 0
+                for i in from..<(from + n) {
+                    let c = b[i]
+                    guard c >= 0x30, c <= 0x39 else { return nil }
+                    v = v * 10 + Int(c - 0x30)
+                }
+                return v
+            }
+            guard let y = number(lo, 4), let m = number(lo + 5, 2), let d = number(lo + 8, 2) else { return nil }
+            return (y, m, d)
+        }
+        guard let (y, m, d) = parsed else { return nil }
         self.init(year: y, month: m, day: d)
     }
 
     public var iso: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        func pad(_ n: Int, _ w: Int) -> String { let t = String(n); return t.count >= w ? t : String(repeating: "0", count: w - t.count) + t }
+        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
     }
 
     public var description: String { iso }

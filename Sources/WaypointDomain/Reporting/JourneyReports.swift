@@ -277,18 +277,45 @@ public struct ReportDefinition: Sendable {
     public let measures: [(name: String, label: String)]
     /// What the runner must load beyond children, offences and population.
     public var needs: Set<ReportNeed> = []
+    /// The children the report can count in a period: those with at least one of these. The runner
+    /// reads only them (and all their records), so a report reads a year's children, not every
+    /// child ever. Empty: every child with a record the report reads.
+    public var scope: [ReportScope] = []
     public let compute: @Sendable (ReportFacts, ReportPeriod) -> ReportResult
 
     public init(name: String, title: String, summary: String, definition: [String], measures: [(name: String, label: String)],
-                needs: Set<ReportNeed> = [], compute: @escaping @Sendable (ReportFacts, ReportPeriod) -> ReportResult) {
+                needs: Set<ReportNeed> = [], scope: [ReportScope] = [], compute: @escaping @Sendable (ReportFacts, ReportPeriod) -> ReportResult) {
         self.name = name
         self.title = title
         self.summary = summary
         self.definition = definition
         self.measures = measures
         self.needs = needs
+        self.scope = scope
         self.compute = compute
     }
+}
+
+/// One way a child can come into a report for a period. Each must be wide enough: a child the
+/// report counts has at least one of its report's scopes (a test runs every report with and
+/// without them and compares).
+public enum ReportScope: Hashable, Sendable {
+    /// An offence with an outcome dated in the period.
+    case outcomeIn
+    /// An offence committed in the period.
+    case offenceIn
+    /// An intervention (of these types; nil for any) open at some point in the period.
+    case interventionOverlaps
+    /// An intervention of these types starting in the period.
+    case interventionStartsIn([InterventionType])
+    /// An intervention open on the last day of the period.
+    case interventionOpenAtEnd
+    case referralReceivedIn
+    case referralDecidedIn
+    /// A start assessment submitted in the period.
+    case assessmentSubmittedIn
+    /// A practice record of this kind dated in the period (by its report date).
+    case practiceIn(RecordKind)
 }
 
 public enum ReportNeed: Hashable, Sendable {
@@ -305,7 +332,7 @@ public enum ReportCatalogue {
                             "The rate is first time entrants × 100,000 ÷ the service's population aged 10 to 17 for the calendar year in which the period starts (ONS mid-year estimates uploaded by an administrator). Rates are rounded half away from zero to one decimal place. These local figures come from this service's own records and can differ from the published national statistics, which use police records.",
                          ],
                          measures: [("first_time_entrants", "First time entrants"), ("fte_rate_per_100k", "Rate per 100,000 children aged 10–17")],
-                         needs: [.offences], compute: { f, p in
+                         needs: [.offences], scope: [.outcomeIn], compute: { f, p in
                              let r = FirstTimeEntrants.compute(children: f.children, offences: f.offences, outcomes: f.outcomes, period: p, population: f.population)
                              return ReportResult(rows: r.rows, notes: r.notes)
                          }),
@@ -319,7 +346,7 @@ public enum ReportCatalogue {
                          ],
                          measures: [("cohort", "Children in the cohort"), ("reoffenders", "Children who reoffended"), ("binary_rate", "Binary reoffending rate (%)"),
                                     ("reoffences", "Reoffences"), ("frequency_per_reoffender", "Reoffences per reoffender"), ("frequency_per_child", "Reoffences per child in the cohort")],
-                         needs: [.offences], compute: Reoffending.compute),
+                         needs: [.offences], scope: [.outcomeIn], compute: Reoffending.compute),
         ReportDefinition(name: Custody.name, title: "Custody, remands and breaches",
                          summary: "Custodial sentences and the children sentenced to custody, the rate per 1,000 children aged 10–17, remands starting and breach actions on statutory orders.",
                          definition: [
@@ -329,7 +356,8 @@ public enum ReportCatalogue {
                          ],
                          measures: [("custodial_sentences", "Custodial sentences"), ("children_sentenced_to_custody", "Children sentenced to custody"),
                                     ("custody_rate_per_1000", "Rate per 1,000 children aged 10–17"), ("remands", "Remands"), ("breaches", "Breach actions")],
-                         needs: [.offences, .interventions, .practice(.breach)], compute: Custody.compute),
+                         needs: [.offences, .interventions, .practice(.breach)],
+                         scope: [.outcomeIn, .interventionStartsIn([.remand]), .practiceIn(.breach)], compute: Custody.compute),
         ReportDefinition(name: DiversionOutcomes.name, title: "Diversion and prevention outcomes",
                          summary: "Children supported by prevention and diversion, how many became first time entrants within 12 months, and referrals screened out by destination.",
                          definition: [
@@ -338,7 +366,8 @@ public enum ReportCatalogue {
                             "Screened out: referrals decided as screened out in the period, by the destination recorded.",
                          ],
                          measures: [("supported", "Children supported"), ("became_fte", "Became first time entrants within 12 months"), ("screened_out", "Referrals screened out")],
-                         needs: [.offences, .interventions, .referrals], compute: DiversionOutcomes.compute),
+                         needs: [.offences, .interventions, .referrals],
+                         scope: [.interventionStartsIn(Array(DiversionOutcomes.types).sorted { $0.rawValue < $1.rawValue }), .referralDecidedIn], compute: DiversionOutcomes.compute),
         ReportDefinition(name: Screening.name, title: "Referrals and screening",
                          summary: "Referrals received by source, screening decisions made, and the median working days from referral to decision.",
                          definition: [
@@ -346,7 +375,7 @@ public enum ReportCatalogue {
                             "Median working days to decision: for the decisions made in the period, from the day the referral was received to the day it was decided, skipping weekends and England and Wales bank holidays.",
                          ],
                          measures: [("referrals", "Referrals received"), ("decisions", "Decisions made"), ("median_working_days_to_decision", "Median working days to decision")],
-                         needs: [.referrals, .calendar], compute: Screening.compute),
+                         needs: [.referrals, .calendar], scope: [.referralReceivedIn, .referralDecidedIn], compute: Screening.compute),
     ] + PracticeReports.definitions
 
     public static func named(_ name: String) -> ReportDefinition? { all.first { $0.name == name } }

@@ -8,8 +8,11 @@ public struct ReportRow: Equatable, Sendable {
     public let value: Double
     /// Whether `value` is a count (printed as an integer) or a rate/ratio.
     public let isCount: Bool
-    /// The children behind a count (external ids where known); nil for rates and ratios.
-    public let children: [String]?
+    /// The children behind a count, in no particular order (sorted only when asked for: a
+    /// national report has hundreds of thousands and a page needs none of them).
+    let members: [String]?
+    /// The children behind a count (external ids where known), sorted; nil for rates and ratios.
+    public var children: [String]? { members?.sorted() }
 
     public init(measure: String, breakdown: String = "all", group: String = "all", count children: [String]) {
         self.measure = measure
@@ -17,7 +20,12 @@ public struct ReportRow: Equatable, Sendable {
         self.group = group
         self.value = Double(children.count)
         self.isCount = true
-        self.children = children.sorted()
+        self.members = children
+    }
+
+    public static func == (a: ReportRow, b: ReportRow) -> Bool {
+        a.measure == b.measure && a.breakdown == b.breakdown && a.group == b.group && a.value == b.value && a.isCount == b.isCount
+            && a.children == b.children
     }
 
     public init(measure: String, breakdown: String = "all", group: String = "all", rate: Double) {
@@ -26,7 +34,7 @@ public struct ReportRow: Equatable, Sendable {
         self.group = group
         self.value = rate
         self.isCount = false
-        self.children = nil
+        self.members = nil
     }
 
     /// The value as printed: integers for counts; rates as rounded.
