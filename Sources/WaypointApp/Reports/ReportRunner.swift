@@ -45,7 +45,8 @@ enum ReportRunner {
 
     /// `serviceCodes`: nil for every service. `today` judges incomplete follow-up periods.
     /// `team`: a team's name; only the children whose case manager is in it.
-    /// `scoped`: false reads every child with a record the report reads (tests compare the two).
+    /// `scoped`: false reads every child with a record the report reads, and counts contacts from
+    /// their records rather than in SQL (tests compare the two).
     static func run(_ name: String, period: ReportPeriod, serviceCodes: [String]?, team: String? = nil, today: LocalDate? = nil, scoped: Bool = true,
                     on db: Database) async throws -> Output {
         guard let definition = ReportCatalogue.named(name) else {
@@ -71,9 +72,14 @@ enum ReportRunner {
         var facts = ReportFacts(children: [:], offences: [], outcomes: outcomes, population: Population(byYear: [:]), today: today ?? LocalDate.today(at: Date()))
         if !ids.isEmpty {
             let scope = scoped && !definition.scope.isEmpty ? Scope(parts: definition.scope, period: period) : nil
+            var needs = definition.needs
+            if !scoped, needs.remove(.contactTallies) != nil {
+                // The plain way, for comparison: every contact record, counted in Swift.
+                needs.insert(.practice(.contact))
+            }
             let keyOf = try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: scope, team: team,
-                                           needs: definition.needs, period: period, on: db)
-            try await load(definition.needs, into: &facts, filter: filter, scope: scope, keyOf: keyOf, period: period, on: db)
+                                           needs: needs, period: period, on: db)
+            try await load(needs, into: &facts, filter: filter, scope: scope, keyOf: keyOf, period: period, on: db)
         }
         trace("loaded \(facts.children.count) children, \(facts.offences.count) offences, \(facts.interventions.count) interventions")
         let result = definition.compute(facts, period)
@@ -185,6 +191,9 @@ enum ReportRunner {
         if needs.contains(.offences) { parts.append("SELECT child_id FROM offences WHERE service_id IN (\(list))") }
         if needs.contains(.interventions) || needs.contains(.assessments) { parts.append("SELECT child_id FROM interventions WHERE service_id IN (\(list))") }
         if needs.contains(.referrals) { parts.append("SELECT child_id FROM referrals WHERE service_id IN (\(list))") }
+        if needs.contains(.contactTallies) {
+            parts.append("SELECT child_id FROM contacts WHERE service_id IN (\(list)) AND contact_on BETWEEN '\(period.from.iso)' AND '\(period.to.iso)'")
+        }
         for need in needs {
             guard case .practice(let kind) = need else { continue }
             let dated = periodColumn(kind).map { " AND \($0) BETWEEN '\(period.from.iso)' AND '\(period.to.iso)'" } ?? ""
@@ -332,6 +341,32 @@ enum ReportRunner {
             var cap = Int.max
             for s in ids { cap = min(cap, try await ServiceRules.timescales(for: s, on: db).caseloadCap) }
             f.caseloadCap = cap
+        }
+        if needs.contains(.contactTallies) {
+            // Counted in SQL, one row per child: a year of contacts nationally is over half a million rows.
+            let attendance = Options.attendance.map(\.code)
+            let types = Options.contactTypes.map(\.code)
+            let q = sql.select().column("child_id")
+            for (i, a) in attendance.enumerated() {
+                q.column(SQLFunction("SUM", args: SQLRaw("CASE WHEN attendance = '\(a)' THEN 1 ELSE 0 END")), as: "a\(i)")
+            }
+            for (i, t) in types.enumerated() {
+                q.column(SQLFunction("SUM", args: SQLRaw("CASE WHEN attendance IS NOT NULL AND contact_type = '\(t)' THEN 1 ELSE 0 END")), as: "t\(i)")
+            }
+            q.column(SQLFunction("SUM", args: SQLRaw("CASE WHEN attendance IS NOT NULL AND contact_type IS NULL THEN 1 ELSE 0 END")), as: "t_none")
+            q.column(SQLFunction("SUM", args: SQLRaw("CASE WHEN attendance IS NULL THEN 1 ELSE 0 END")), as: "arranged")
+            q.from("contacts")
+            filter.apply(q, table: "contacts")
+            q.where("contact_on", .greaterThanOrEqual, SQLBind(period.from.iso)).where("contact_on", .lessThanOrEqual, SQLBind(period.to.iso)).groupBy("child_id")
+            f.contactTallies = try await collect(q) { r -> ContactTally? in
+                guard let c = r.id("child_id"), let key = keyOf[c] else { return nil }
+                var t = ContactTally(child: key)
+                for (i, a) in attendance.enumerated() { if let n = r.int("a\(i)"), n > 0 { t.byAttendance[a] = n } }
+                for (i, k) in types.enumerated() { if let n = r.int("t\(i)"), n > 0 { t.byType[k] = n } }
+                if let n = r.int("t_none"), n > 0 { t.byType["not_recorded"] = n }
+                t.arranged = r.int("arranged") ?? 0
+                return t
+            }
         }
         for need in needs {
             guard case .practice(let kind) = need else { continue }

@@ -180,17 +180,18 @@ enum ReportViews {
     }
 
     static func children(_ ctx: PageContext, report: String, title: String, measure: String, breakdown: String, group g: String, period: ReportPeriod, values v: FormValues,
-                         list: [ReportChildRow], canOpen: Bool, page: Int) -> String {
+                         list: [ReportChildRow], records: [String: Int]?, figure: String, canOpen: Bool, page: Int) -> String {
         let (slice, pages) = WorklistViews.paged(list, page: page)
         let what = breakdown == "all" ? "All" : "\((breakdownLabels + extraBreakdowns).first { $0.0 == breakdown }?.1 ?? breakdown): \(groupLabel(breakdown, g))"
         let here = Paths.with(Paths.reportChildren(report), periodItems(v) + [("measure", measure), ("breakdown", breakdown), ("group", g)])
         return Layout.page(title: "\(title): children", ctx, wide: true, [
             C.h1("\(list.count) \(list.count == 1 ? "child" : "children")", caption: "\(title), \(period.from.longFormat) to \(period.to.longFormat) — \(what)"),
+            records == nil ? txt("") : C.insetText([txt("The figure, \(figure), counts records, and some children have more than one: the Records column says how many are each child's.")]),
             el("p", ["class": "body"], [C.link("Download this list (CSV)", here + "&format=csv"), txt(" · "), C.link("Download this list (XLSX)", here + "&format=xlsx"), txt(" · "), C.link("Back to the report", Paths.with(Paths.report(report), periodItems(v)))]),
-            C.table(caption: nil, headers: ["Name", "Child id", "Date of birth", "Sex", "Ethnicity group", "District", "Service"], rows: slice.map { c in
+            C.table(caption: nil, headers: ["Name", "Child id", "Date of birth", "Sex", "Ethnicity group", "District", "Service"] + (records == nil ? [] : ["Records"]), rows: slice.map { c in
                 [canOpen ? C.link("\(c.given_name) \(c.family_name)", Paths.child(c.id)) : txt("\(c.given_name) \(c.family_name)"), txt(c.key),
                  txt(Show.date(c.date_of_birth)), txt(Sex(rawValue: c.sex)?.label ?? c.sex), txt(EthnicityGroup(rawValue: c.ethnicity_group)?.label ?? c.ethnicity_group),
-                 C.value(c.district), txt(c.service_code)]
+                 C.value(c.district), txt(c.service_code)] + (records.map { [txt(String($0[c.key] ?? 0))] } ?? [])
             }),
             C.pagination(page: page, totalPages: pages) { here + "&page=\($0)" },
         ])

@@ -136,24 +136,34 @@ struct ReportsController: RouteCollection {
         guard let row = output.rows.first(where: { $0.measure == measure && $0.breakdown == breakdown && $0.group == group }), let keys = row.children else {
             throw WaypointError.notFound("There is no such figure on this report.")
         }
-        let list = try await ReportChildren.load(Array(Set(keys)), in: user.serviceIDs, on: req.db)
+        let list = try await ReportChildren.load(keys, in: user.serviceIDs, on: req.db)
+        // A count of records (contacts, offences…): each child once, with how many are theirs.
+        let records: [String: Int]? = row.countsRecords ? row.recordsByChild : nil
         try await Audit.record(req, action: "view_report_children", details: "\(d.name) \(measure) \(breakdown)=\(group) \(period.from.iso)–\(period.to.iso): \(list.count) children")
+        var names = ["child_id", "given_name", "family_name", "date_of_birth", "sex", "ethnicity_group", "district", "service_code"]
+        if records != nil { names.append("records") }
         if req.query[String.self, at: "format"] == "csv" {
-            return Download.csv(CSV.write(header: ["child_id", "given_name", "family_name", "date_of_birth", "sex", "ethnicity_group", "district", "service_code"],
-                                      rows: list.map { [$0.key, $0.given_name, $0.family_name, $0.date_of_birth, $0.sex, $0.ethnicity_group, $0.district ?? "", $0.service_code] }),
-                            name: "\(d.name)-\(measure)-\(breakdown)-\(group).csv")
+            let rows: [[String]] = list.map { c in
+                var cells = [c.key, c.given_name, c.family_name, c.date_of_birth, c.sex, c.ethnicity_group, c.district ?? "", c.service_code]
+                if let records { cells.append(String(records[c.key] ?? 0)) }
+                return cells
+            }
+            return Download.csv(CSV.write(header: names, rows: rows), name: "\(d.name)-\(measure)-\(breakdown)-\(group).csv")
         }
         if req.query[String.self, at: "format"] == "xlsx" {
-            let header: [XLSX.Cell] = ["child_id", "given_name", "family_name", "date_of_birth", "sex", "ethnicity_group", "district", "service_code"].map { .text($0) }
+            let header: [XLSX.Cell] = names.map { .text($0) }
             let rows: [[XLSX.Cell]] = list.map { c in
-                [.text(c.key), .text(c.given_name), .text(c.family_name), LocalDate(iso: c.date_of_birth).map { .date($0) } ?? .text(c.date_of_birth),
-                 .text(c.sex), .text(c.ethnicity_group), .text(c.district ?? ""), .text(c.service_code)]
+                let born: XLSX.Cell = LocalDate(iso: c.date_of_birth).map { .date($0) } ?? .text(c.date_of_birth)
+                var cells: [XLSX.Cell] = [.text(c.key), .text(c.given_name), .text(c.family_name), born, .text(c.sex), .text(c.ethnicity_group), .text(c.district ?? ""), .text(c.service_code)]
+                if let records { cells.append(.number(Double(records[c.key] ?? 0))) }
+                return cells
             }
             return XLSX.download(try XLSX.workbook([XLSX.Sheet(name: "Children", rows: [header] + rows)]), name: "\(d.name)-\(measure)-\(breakdown)-\(group).xlsx")
         }
         let title = d.measures.first { $0.name == measure }.map { "\(d.title): \($0.label.lowercased())" } ?? d.title
         return HTMLResponse.make(ReportViews.children(PageContext(req), report: d.name, title: title, measure: measure, breakdown: breakdown, group: group, period: period,
-                                                      values: values, list: list, canOpen: user.can(.viewChild), page: max(1, req.query[Int.self, at: "page"] ?? 1)))
+                                                      values: values, list: list, records: records, figure: row.formatted, canOpen: user.can(.viewChild),
+                                                      page: max(1, req.query[Int.self, at: "page"] ?? 1)))
     }
 
 }

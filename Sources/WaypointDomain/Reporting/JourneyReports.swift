@@ -102,6 +102,8 @@ public struct ReportFacts: Sendable {
     /// Each allocated intervention's start assessment due date (working days after allocation).
     public var assessmentDue: [String: LocalDate] = [:]
     public var populationCells: [PopulationCell] = []
+    /// Contacts in the period counted per child; nil: count `practice[.contact]` instead.
+    public var contactTallies: [ContactTally]? = nil
     /// Case managers' names by id, and the caseload cap (the lowest of the services in the run).
     public var workers: [String: String] = [:]
     public var caseloadCap: Int = 25
@@ -320,6 +322,8 @@ public enum ReportScope: Hashable, Sendable {
 
 public enum ReportNeed: Hashable, Sendable {
     case offences, interventions, referrals, calendar, assessments, populationCells, workers
+    /// Contacts in the period, counted per child (`ContactTally`).
+    case contactTallies
     case practice(RecordKind)
 }
 

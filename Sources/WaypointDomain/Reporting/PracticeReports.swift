@@ -2,6 +2,32 @@ import Foundation
 
 /// Reports that count practice records: the YJB KPIs, disproportionality, the offence profile,
 /// caseloads, contact attendance, timeliness and the annual plan dashboard.
+/// One child's contacts in a period, counted: with attendance recorded, by attendance and by
+/// type (`not_recorded` for none); and still arranged. The runner counts them in SQL.
+public struct ContactTally: Sendable {
+    public let child: String
+    public var byAttendance: [String: Int] = [:]
+    public var byType: [String: Int] = [:]
+    public var arranged = 0
+    public init(child: String) { self.child = child }
+
+    /// Counts contact records dated in the period.
+    public static func tallies(_ contacts: [PracticeFact], period: ReportPeriod) -> [ContactTally] {
+        var out: [String: ContactTally] = [:]
+        for c in contacts where c.date("contact_on").map(period.contains) == true {
+            var t = out[c.child] ?? ContactTally(child: c.child)
+            if let a = c.text("attendance") {
+                t.byAttendance[a, default: 0] += 1
+                t.byType[c.text("contact_type") ?? "not_recorded", default: 0] += 1
+            } else {
+                t.arranged += 1
+            }
+            out[c.child] = t
+        }
+        return Array(out.values)
+    }
+}
+
 public enum PracticeReports {
     static func pct(_ n: Int, _ d: Int) -> Double? { d > 0 ? Rounding.round(Double(n) * 100 / Double(d), places: 1) : nil }
 
@@ -148,19 +174,20 @@ public enum PracticeReports {
     // MARK: Contact attendance
 
     public static func contactAttendance(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
-        let contacts = (f.practice[.contact] ?? []).filter { $0.date("contact_on").map(period.contains) == true && f.children[$0.child] != nil }
-        let recorded = contacts.filter { $0.text("attendance") != nil }
-        var rows = [ReportRow(measure: "contacts", count: recorded.map(\.child))]
-        for (a, list) in Dictionary(grouping: recorded, by: { $0.text("attendance")! }).sorted(by: { $0.key < $1.key }) {
-            rows.append(ReportRow(measure: "contacts", breakdown: "attendance", group: a, count: list.map(\.child)))
+        let tallies = (f.contactTallies ?? ContactTally.tallies(f.practice[.contact] ?? [], period: period)).filter { f.children[$0.child] != nil }
+        // Counts of contacts: each child's key once per contact (the drill-down shows how many each).
+        func members(_ n: (ContactTally) -> Int) -> [String] { tallies.flatMap { t in Array(repeating: t.child, count: n(t)) } }
+        var rows = [ReportRow(measure: "contacts", count: members { $0.byAttendance.values.reduce(0, +) })]
+        for a in Set(tallies.flatMap(\.byAttendance.keys)).sorted() {
+            rows.append(ReportRow(measure: "contacts", breakdown: "attendance", group: a, count: members { $0.byAttendance[a] ?? 0 }))
         }
-        for (t, list) in Dictionary(grouping: recorded, by: { $0.text("contact_type") ?? "not_recorded" }).sorted(by: { $0.key < $1.key }) {
-            rows.append(ReportRow(measure: "contacts", breakdown: "contact_type", group: t, count: list.map(\.child)))
+        for t in Set(tallies.flatMap(\.byType.keys)).sorted() {
+            rows.append(ReportRow(measure: "contacts", breakdown: "contact_type", group: t, count: members { $0.byType[t] ?? 0 }))
         }
-        let attended = recorded.filter { $0.text("attendance") == "attended" }.count
-        let missed = recorded.filter { $0.text("attendance") == "did_not_attend" }.count
+        let attended = tallies.map { $0.byAttendance["attended"] ?? 0 }.reduce(0, +)
+        let missed = tallies.map { $0.byAttendance["did_not_attend"] ?? 0 }.reduce(0, +)
         share(&rows, "attendance_rate", attended, attended + missed)
-        rows.append(ReportRow(measure: "arranged", count: contacts.filter { $0.text("attendance") == nil }.map(\.child)))
+        rows.append(ReportRow(measure: "arranged", count: members(\.arranged)))
         return ReportResult(rows: rows, notes: ["The attendance rate is attended ÷ (attended + did not attend); contacts cancelled by the child or the service are left out of it."])
     }
 
@@ -264,7 +291,7 @@ public enum PracticeReports {
                          summary: "Contacts in the period by attendance and type, and the attendance rate.",
                          definition: ["Contacts dated in the period with their attendance recorded, by attendance and by type. The attendance rate is attended ÷ (attended + did not attend), to one decimal place. Arranged contacts (no attendance yet) are counted separately."],
                          measures: [("contacts", "Contacts with attendance recorded"), ("attendance_rate", "Attendance rate (%)"), ("arranged", "Still arranged")],
-                         needs: [.practice(.contact)], scope: [.practiceIn(.contact)], compute: contactAttendance),
+                         needs: [.contactTallies], scope: [.practiceIn(.contact)], compute: contactAttendance),
         ReportDefinition(name: "timeliness", title: "Timeliness",
                          summary: "Assessments completed in the period on time and late, plan reviews held, and start assessments overdue at the end of the period.",
                          definition: ["An assessment is completed when first submitted, and on time when that is on or before its due date (working days after allocation, per the service's timescales, skipping weekends and bank holidays). Plan reviews: reviews dated in the period. Overdue: open interventions whose start assessment was due before the last day of the period and had not been submitted by then."],

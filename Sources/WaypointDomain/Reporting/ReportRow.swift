@@ -11,8 +11,18 @@ public struct ReportRow: Equatable, Sendable {
     /// The children behind a count, in no particular order (sorted only when asked for: a
     /// national report has hundreds of thousands and a page needs none of them).
     let members: [String]?
-    /// The children behind a count (external ids where known), sorted; nil for rates and ratios.
-    public var children: [String]? { members?.sorted() }
+    /// The children behind a count (external ids where known), each once, sorted; nil for rates
+    /// and ratios.
+    public var children: [String]? { members.map { Array(Set($0)).sorted() } }
+    /// Whether the count is of records (contacts, offences, interventions…) of which a child can
+    /// have several, so the figure can exceed the number of children behind it.
+    public var countsRecords: Bool { members.map { Set($0).count != $0.count } ?? false }
+    /// How many of the counted records are each child's (the drill-down shows it when a child has several).
+    public var recordsByChild: [String: Int] {
+        var n: [String: Int] = [:]
+        for m in members ?? [] { n[m, default: 0] += 1 }
+        return n
+    }
 
     public init(measure: String, breakdown: String = "all", group: String = "all", count children: [String]) {
         self.measure = measure
@@ -25,7 +35,7 @@ public struct ReportRow: Equatable, Sendable {
 
     public static func == (a: ReportRow, b: ReportRow) -> Bool {
         a.measure == b.measure && a.breakdown == b.breakdown && a.group == b.group && a.value == b.value && a.isCount == b.isCount
-            && a.children == b.children
+            && a.members?.sorted() == b.members?.sorted()
     }
 
     public init(measure: String, breakdown: String = "all", group: String = "all", rate: Double) {
