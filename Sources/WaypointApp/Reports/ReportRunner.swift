@@ -274,7 +274,8 @@ enum ReportRunner {
             guard let y = r.int("year"), let n = r.int("count") else { return nil }
             return (y, n)
         }) { population[y, default: 0] += n }
-        f.population = Population(byYear: population)
+        // A team is part of a service; population figures are the service's, so a team's rate would be wrong.
+        f.population = Population(byYear: population, withheld: team.map { "Population figures are for whole services, not for a team such as \($0)" })
         return keyOf
     }
 

@@ -55,7 +55,7 @@ public enum FirstTimeEntrants {
         if let pop = population.byYear[period.from.year], pop > 0 {
             rows.append(ReportRow(measure: "fte_rate_per_100k", rate: Rounding.round(Double(members.count) * 100_000 / Double(pop), places: 1)))
         } else {
-            notes.append("No population figures for \(period.from.year): the rate per 100,000 is not shown. An administrator can upload population.csv.")
+            notes.append(population.missing(period.from.year, "the rate per 100,000 is"))
         }
         return Result(rows: rows, notes: notes)
     }

@@ -203,7 +203,7 @@ public enum Custody {
         if let pop = f.population.byYear[period.from.year], pop > 0 {
             rows.append(ReportRow(measure: "custody_rate_per_1000", rate: Rounding.round(Double(children.count) * 1_000 / Double(pop), places: 2)))
         } else {
-            notes.append("No population figures for \(period.from.year): the custody rate per 1,000 is not shown. An administrator can upload population.csv.")
+            notes.append(f.population.missing(period.from.year, "the custody rate per 1,000 is"))
         }
         let remands = f.interventions.filter { $0.type == .remand && period.contains($0.start) && f.children[$0.child] != nil }
         rows.append(ReportRow(measure: "remands", count: remands.map(\.child)))

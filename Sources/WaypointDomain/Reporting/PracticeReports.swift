@@ -107,9 +107,9 @@ public enum PracticeReports {
         let cohortKeys = Set(f.interventions.filter { $0.overlaps(period) }.map(\.child))
         let cohort = cohortKeys.compactMap { f.children[$0] }
         var rows = [ReportRow(measure: "cohort_count", count: cohort.map(\.key))]
-        let cells = f.populationCells.filter { $0.year == period.from.year }
+        let cells = f.population.withheld == nil ? f.populationCells.filter { $0.year == period.from.year } : []
         var notes: [String] = []
-        if cells.isEmpty { notes.append("No population figures for \(period.from.year): population shares and ratios are not shown. An administrator can upload population.csv.") }
+        if cells.isEmpty { notes.append(f.population.missing(period.from.year, "population shares and ratios are")) }
         func dimension(_ breakdown: String, _ value: (ChildFacts) -> String, known: (String) -> Bool, population: (PopulationCell) -> String, groups: [String]) {
             let knownMembers = cohort.filter { known(value($0)) }
             let popTotal = cells.filter { known(population($0)) }.map(\.count).reduce(0, +)

@@ -143,7 +143,18 @@ public struct OffenceFacts: Sendable {
 /// Population aged 10–17 by year (of the services in the report).
 public struct Population: Sendable {
     public let byYear: [Int: Int]
-    public init(byYear: [Int: Int]) { self.byYear = byYear }
+    /// Why no population applies (e.g. a team's figures: population is known per service only).
+    public let withheld: String?
+    public init(byYear: [Int: Int], withheld: String? = nil) {
+        self.byYear = withheld == nil ? byYear : [:]
+        self.withheld = withheld
+    }
+
+    /// The note a report shows when it cannot give `what` for `year`.
+    public func missing(_ year: Int, _ what: String) -> String {
+        if let withheld { return "\(withheld): \(what) not shown." }
+        return "No population figures for \(year): \(what) not shown. An administrator can upload population.csv."
+    }
 }
 
 /// Builds count rows for "all" and each breakdown group from (child, age-on date) pairs.

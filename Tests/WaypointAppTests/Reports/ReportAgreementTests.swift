@@ -52,6 +52,7 @@ import WaypointDomain
             let period = ReportPeriod(from: LocalDate(year: 2023, month: 4, day: 1)!, to: today)!
             let query = "from-day=1&from-month=4&from-year=2023&to-day=27&to-month=3&to-year=2024"
             var recordCounts = 0
+            var populationRates = 0
             for d in ReportCatalogue.all {
                 let out = try await ReportRunner.run(d.name, period: period, serviceCode: DemoData.serviceCode, today: today, on: app.db)
                 #expect(out.rows.contains { $0.value > 0 }, "\(d.name) has figures on the demo data")
@@ -64,6 +65,14 @@ import WaypointDomain
                     #expect(teamPage.body.contains("— North and East team"))
                 }
                 #expect(try await manager.get("/reports/\(d.name)?\(query)&team=Nobody").status == .unprocessableEntity)
+                // Rates per population are the service's: a team's figures show none, and say why.
+                let rates = ["fte_rate_per_100k", "custody_rate_per_1000", "population_share", "ratio"]
+                if out.rows.contains(where: { rates.contains($0.measure) }) {
+                    let team = try await ReportRunner.run(d.name, period: period, serviceCode: DemoData.serviceCode, team: "North and East team", today: today, on: app.db)
+                    #expect(!team.rows.contains { rates.contains($0.measure) }, "\(d.name): no population rate for a team")
+                    #expect(team.notes.contains { $0.contains("not for a team such as North and East team") }, "\(d.name) says why")
+                    populationRates += 1
+                }
                 let csv = try await manager.get("/reports/\(d.name)?\(query)&format=csv")
                 #expect(csv.body == String(decoding: out.csv, as: UTF8.self), "\(d.name): web CSV = command CSV")
                 // The workbook: its Figures sheet holds the same rows, numbers as numbers.
@@ -106,6 +115,7 @@ import WaypointDomain
             }
             // Contacts, offences, interventions and the like: the demo data has children with several.
             #expect(recordCounts >= 3)
+            #expect(populationRates == 3, "first time entrants, custody and disproportionality use population figures")
         }
     }
 
