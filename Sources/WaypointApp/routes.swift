@@ -24,5 +24,6 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: PracticeController())
     try signedIn.register(collection: GroupSessionsController())
     try signedIn.register(collection: PanelsController())
+    try signedIn.register(collection: BoardMeetingsController())
     try signedIn.register(collection: PopulationController())
 }

@@ -43,6 +43,8 @@ import WaypointDomain
                 ("group sessions", "/group-sessions", [.practitioner, .manager]),
                 ("my panels", "/panels", [.practitioner, .manager, .volunteer]),
                 ("record a victim", childPath + "/records/victim/new", [.victimWorker, .manager]),
+                ("board meetings", "/board-meetings", [.manager, .analyst, .board]),
+                ("record a board meeting", "/board-meetings/new", [.manager]),
             ]
             for role in Role.allCases {
                 let client = TestClient(app)

@@ -28,6 +28,19 @@ enum DemoPractice {
         func add(_ kind: RecordKind, _ i: I, _ v: RecordValues, by: UUID?) async throws -> UUID {
             try await RecordStore.insert(kind.spec, v, serviceID: serviceID, childID: i.child_id, interventionID: kind.spec.parent == .child ? nil : i.id, by: by, on: db, now: now)
         }
+        // KPI 7: a board meeting each quarter for the last two years, partners mostly present.
+        for q in 1...8 {
+            let held = today.adding(months: -3 * q).adding(days: 10)
+            let id = UUID()
+            try await db.sql.insert(into: "board_meetings").columns("id", "service_id", "held_on", "notes", "version", "created_by", "created_at", "updated_at")
+                .values(SQLBind(id), SQLBind(serviceID), SQLBind(held.iso), SQLBind(nil as String?), SQLBind(1), SQLBind(manager), SQLBind(now), SQLBind(now)).run()
+            for a in BoardAgency.allCases {
+                let attended = DemoData.chance(0.8, &rng)
+                try await db.sql.insert(into: "board_attendance").columns("meeting_id", "agency", "attended", "senior", "contributed_data")
+                    .values(SQLBind(id), SQLBind(a.rawValue), SQLBind(attended ? "yes" : "no"), SQLBind(attended && DemoData.chance(0.7, &rng) ? "yes" : "no"),
+                            SQLBind(DemoData.chance(0.75, &rng) ? "yes" : "no")).run()
+            }
+        }
         func t(_ s: String) -> StoredValue { .text(s) }
         func d(_ x: LocalDate) -> StoredValue { .text(x.iso) }
         func yn(_ b: Bool) -> StoredValue { .text(b ? "yes" : "no") }

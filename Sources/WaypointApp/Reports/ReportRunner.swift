@@ -343,6 +343,10 @@ enum ReportRunner {
             for s in ids { cap = min(cap, try await ServiceRules.timescales(for: s, on: db).caseloadCap) }
             f.caseloadCap = cap
         }
+        if needs.contains(.boardMeetings) {
+            f.boardMeetings = try await BoardMeetingsController.meetings(in: ids, from: period.from, to: period.to, on: db)
+                .map { BoardMeetingFact(heldOn: $0.heldOn, attendance: $0.attendance) }
+        }
         if needs.contains(.contactTallies) {
             // Counted in SQL, one row per child: a year of contacts nationally is over half a million rows.
             let attendance = Options.attendance.map(\.code)

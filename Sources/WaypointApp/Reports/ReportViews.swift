@@ -25,6 +25,7 @@ enum ReportViews {
         case "contact_type": return Options.contactTypes.first { $0.code == group }?.label ?? group
         case "grade": return Options.grades.first { $0.code == group }?.label ?? group
         case "case_type": return ["statutory": "Statutory", "out_of_court": "Out-of-court", "prevention": "Prevention"][group] ?? group
+        case "agency": return BoardAgency(rawValue: group)?.label ?? group
         default: return group
         }
     }
@@ -60,7 +61,8 @@ enum ReportViews {
 
     static let extraBreakdowns: [(String, String)] = [("source", "By source"), ("decision", "By decision"), ("destination", "By destination"),
                                                       ("category", "By offence category"), ("worker", "By case manager"), ("attendance", "By attendance"),
-                                                      ("contact_type", "By type of contact"), ("case_type", "By case type"), ("grade", "By grade")]
+                                                      ("contact_type", "By type of contact"), ("case_type", "By case type"), ("grade", "By grade"),
+                                                      ("agency", "By partner agency (KPI 7)")]
 
     /// One breakdown as a table: its heading, the measures broken down that way (columns) and the
     /// groups (rows). The page and the workbook both lay a report out this way.
@@ -91,7 +93,7 @@ enum ReportViews {
     static func measureLabel(_ d: ReportDefinition, _ m: String) -> String {
         if let l = d.measures.first(where: { $0.name == m })?.label { return l }
         let words: [String: String] = ["kpi1": "KPI 1:", "kpi2": "KPI 2:", "kpi3": "KPI 3:", "kpi4": "KPI 4:", "kpi5": "KPI 5:", "kpi6": "KPI 6:",
-                                       "kpi8": "KPI 8:", "kpi9": "KPI 9:", "kpi10": "KPI 10:", "ete": "ETE", "send": "SEND", "ehcp": "EHCP",
+                                       "kpi7": "KPI 7:", "kpi8": "KPI 8:", "kpi9": "KPI 9:", "kpi10": "KPI 10:", "ete": "ETE", "send": "SEND", "ehcp": "EHCP",
                                        "oocd": "out-of-court disposals", "rj": "RJ", "camhs": "CAMHS", "fte": "first time entrants", "share": "(%)"]
         return m.split(separator: "_").map { words[String($0)] ?? String($0) }.joined(separator: " ").capitalizedFirst
     }

@@ -20,7 +20,8 @@ struct ReportsController: RouteCollection {
             el("div", ["class": "card-list"], ReportCatalogue.all.map { d in
                 el("div", ["class": "card"], [el("h2", ["class": "heading-m"], [C.link(d.title, Paths.report(d.name))]), C.p(d.summary)])
             }),
-            C.p("More reports (disproportionality, the YJB KPIs, the offence profile, caseloads, timeliness, contact attendance and the plan dashboard) are being built.", "body secondary-text"),
+            el("h2", ["class": "heading-m"], "Also"),
+            el("ul", ["class": "list"], [el("li", [:], [C.link("Management board meetings", Paths.boardMeetings), txt(" — the meetings and attendance by agency that KPI 7 counts.")])]),
         ]))
     }
 

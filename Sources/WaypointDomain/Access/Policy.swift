@@ -44,6 +44,7 @@ public enum Action: String, CaseIterable, Sendable {
     case recordPractice          // plans, contacts, panels, reparation, health, KPI data, feedback
     case recordVictimWork        // victims' details and restorative justice
     case auditCase               // case audits (quality assurance)
+    case recordBoardMeeting      // management board meetings and attendance by agency (KPI 7)
 }
 
 /// Facts about a record that a decision may depend on.
@@ -80,7 +81,7 @@ public enum Policy {
             return [.volunteer, .practitioner, .manager].contains(role)
         case .recordReferral, .viewMyWork, .recordAssessment, .recordPractice:
             return [.practitioner, .manager].contains(role)
-        case .signOffAssessment, .auditCase:
+        case .signOffAssessment, .auditCase, .recordBoardMeeting:
             return role == .manager
         case .recordVictimWork:
             return [.victimWorker, .manager].contains(role)

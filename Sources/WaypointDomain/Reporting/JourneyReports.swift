@@ -102,6 +102,8 @@ public struct ReportFacts: Sendable {
     /// Each allocated intervention's start assessment due date (working days after allocation).
     public var assessmentDue: [String: LocalDate] = [:]
     public var populationCells: [PopulationCell] = []
+    /// Management board meetings of the services in the run (KPI 7).
+    public var boardMeetings: [BoardMeetingFact] = []
     /// Contacts in the period counted per child; nil: count `practice[.contact]` instead.
     public var contactTallies: [ContactTally]? = nil
     /// Case managers' names by id, and the caseload cap (the lowest of the services in the run).
@@ -324,6 +326,8 @@ public enum ReportNeed: Hashable, Sendable {
     case offences, interventions, referrals, calendar, assessments, populationCells, workers
     /// Contacts in the period, counted per child (`ContactTally`).
     case contactTallies
+    /// Management board meetings in the period, with attendance by agency (KPI 7).
+    case boardMeetings
     case practice(RecordKind)
 }
 

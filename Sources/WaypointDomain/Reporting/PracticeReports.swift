@@ -94,7 +94,9 @@ public enum PracticeReports {
         let asked = victims.filter { $0.text("wants_progress") == "yes" }
         rows.append(ReportRow(measure: "kpi10_progress_requested", count: asked.map(\.child)))
         rows.append(ReportRow(measure: "kpi10_progress_given", count: asked.filter { $0.text("progress_given") == "yes" }.map(\.child)))
-        var notes = ["KPI 7 (management board attendance) is not recorded in Waypoint yet: record board meetings and attendance by agency elsewhere for now."]
+        let board = BoardAttendance.rows(f.boardMeetings, period: period)
+        rows += board.rows
+        var notes = board.notes
         if withEnd.count < closing.count {
             notes.append("\(closing.count - withEnd.count) of the \(closing.count) interventions that ended have no end-of-intervention KPI data; shares are of those with it.")
         }
@@ -261,14 +263,15 @@ public enum PracticeReports {
                             "The closing cohort: interventions (prevention and diversion included) that ended in the period. KPIs 1–5 and 8 count the position at the end, from the end-of-intervention KPI data, with the start shown for comparison; shares are of the closing cohort with end data.",
                             "1 accommodation: in suitable accommodation. 2 ETE: in suitable education, training or employment. 3 SEND: need identified; has an EHCP; with SEND and in suitable ETE. 4 mental health and 5 substance misuse: need identified, support offered, support received. 8 links to wider services: looked after, on a child protection plan, a child in need or on an early help plan.",
                             "6 out-of-court disposals: out-of-court interventions that ended in the period and were completed, as a share of all that ended. 9 serious violence (our reading): children open in the period with a proven offence of violence against the person, robbery or drugs with a gravity score of 4 or 5. 10 victims: victims contacted in the period who took part in restorative justice, as a share of those who consented to contact; also views sought and progress information asked for and given.",
-                            "The YJB has not published 6–9 in a form we could confirm: this is our documented reading. KPI 7 (board attendance) is not recorded yet.",
+                            "7 management board: board meetings held in the period, and for each partner agency (children's social care, education, health, police, probation) the share of them it attended, attended at a senior level, and contributed its data to.",
+                            "The YJB has not published 6–9 in a form we could confirm: this is our documented reading.",
                          ],
                          measures: [("closing_cohort", "Interventions ending"), ("kpi1_suitable_accommodation_end_share", "KPI 1: in suitable accommodation at the end (%)"),
                                     ("kpi2_suitable_ete_end_share", "KPI 2: in suitable ETE at the end (%)"), ("kpi3_ehcp_share", "KPI 3: with an EHCP (%)"),
                                     ("kpi4_mental_health_received", "KPI 4: received mental health support"), ("kpi5_substance_misuse_received", "KPI 5: received substance misuse support"),
-                                    ("kpi6_oocd_completed_share", "KPI 6: out-of-court disposals completed (%)"), ("kpi8_links_to_wider_services_share", "KPI 8: linked to wider services (%)"),
+                                    ("kpi6_oocd_completed_share", "KPI 6: out-of-court disposals completed (%)"), ("kpi7_board_meetings", "KPI 7: board meetings held"), ("kpi8_links_to_wider_services_share", "KPI 8: linked to wider services (%)"),
                                     ("kpi9_serious_violence", "KPI 9: children with a serious violence offence"), ("kpi10_victims_engaged_share", "KPI 10: consenting victims engaged in RJ (%)")],
-                         needs: [.offences, .interventions, .practice(.kpi), .practice(.victim)], scope: [.interventionOverlaps, .practiceIn(.victim)], compute: kpis),
+                         needs: [.offences, .interventions, .practice(.kpi), .practice(.victim), .boardMeetings], scope: [.interventionOverlaps, .practiceIn(.victim)], compute: kpis),
         ReportDefinition(name: "disproportionality", title: "Disproportionality",
                          summary: "Each ethnicity group's and each sex's share of the children worked with, against their share of the local population aged 10–17, with care-experienced, EHCP and SEND shares.",
                          definition: [

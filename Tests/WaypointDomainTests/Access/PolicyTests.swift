@@ -8,7 +8,7 @@ import WaypointDomain
         .manager: [.searchChildren, .viewChild, .createChild, .editChild, .viewChildAudit, .viewReports, .viewReportChildren,
                    .screenReferral, .allocate, .closeIntervention, .viewVictimIdentity, .viewPanelPapers,
                    .recordReferral, .viewMyWork, .viewServiceWork, .manageInterventions, .importExport, .transferChild,
-                   .recordAssessment, .signOffAssessment, .recordPractice, .recordVictimWork, .auditCase],
+                   .recordAssessment, .signOffAssessment, .recordPractice, .recordVictimWork, .auditCase, .recordBoardMeeting],
         .victimWorker: [.searchChildren, .viewChild, .viewVictimIdentity, .recordVictimWork],
         .volunteer: [.viewPanelPapers],
         .analyst: [.viewReports, .viewReportChildren],

@@ -97,3 +97,24 @@ import WaypointDomain
         #expect(value(r, "assessments_overdue") == 1)
     }
 }
+
+@Suite struct BoardAttendanceTests {
+    let q = ReportPeriod(from: LocalDate(iso: "2024-04-01")!, to: LocalDate(iso: "2024-06-30")!)!
+
+    @Test func sharesAreOfTheMeetingsHeldInThePeriod() {
+        func m(_ iso: String, police: Bool) -> BoardMeetingFact {
+            BoardMeetingFact(heldOn: LocalDate(iso: iso)!, attendance: [.police: AgencyAttendance(attended: police, senior: true, contributedData: !police)])
+        }
+        // Both ends of the period count; the day before does not.
+        let r = BoardAttendance.rows([m("2024-03-31", police: true), m("2024-04-01", police: true), m("2024-06-30", police: false), m("2024-05-01", police: false)], period: q)
+        func v(_ measure: String, _ g: String = "all") -> Double? { r.rows.first { $0.measure == measure && $0.group == g }?.value }
+        #expect(v("kpi7_board_meetings") == 3)
+        #expect(v("kpi7_attendance_share", "police") == 33.3)
+        // Senior only counts when the agency attended.
+        #expect(v("kpi7_senior_attendance_share", "police") == 33.3)
+        #expect(v("kpi7_data_contributed_share", "police") == 66.7)
+        #expect(v("kpi7_attendance_share", "health") == 0, "not recorded counts as not attended")
+        #expect(r.notes.isEmpty)
+        #expect(BoardAttendance.rows([], period: q).notes.first?.contains("no management board meetings") == true)
+    }
+}

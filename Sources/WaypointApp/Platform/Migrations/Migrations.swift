@@ -21,5 +21,6 @@ enum Migrations {
         M0016_IndexExternalIDs(),
         M0017_CreateAssessments(),
         M0018_CreatePracticeRecords(),
+        M0019_CreateBoardMeetings(),
     ]
 }

@@ -62,6 +62,8 @@ extension Paths {
     static let adminBankHolidays = "/admin/bank-holidays"
     static let adminServices = "/admin/services"
     static let adminPopulation = "/admin/population"
+    static let boardMeetings = "/board-meetings"
+    static let newBoardMeeting = "/board-meetings/new"
     static func adminService(_ id: UUID) -> String { "/admin/services/\(id.uuidString.lowercased())" }
 }
 
