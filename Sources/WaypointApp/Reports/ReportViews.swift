@@ -160,11 +160,65 @@ enum ReportViews {
             }
             content.append(el("p", ["class": "body"], [C.link("Download these figures (CSV)", Paths.with(here, periodItems(v) + [("format", "csv")])), txt(" · "),
                                                        C.link("Download as a workbook (XLSX)", Paths.with(here, periodItems(v) + [("format", "xlsx")]))]))
+            content.append(el("p", ["class": "body"], [C.link("See these figures quarter by quarter (trend)", Paths.with(here + "/trend", periodItems(v)))]))
             if suppressSmall { content.append(C.p("Counts of 1 to 4 are shown as 'fewer than 5' so that no child can be identified.", "body-s secondary-text")) }
         }
         content.append(el("h2", ["class": "heading-m"], "Definition"))
         content += d.definition.map { C.p($0) }
         return Layout.page(title: d.title, ctx, hasErrors: !errors.isEmpty, wide: true, content)
+    }
+
+    /// A line chart in SVG of one figure over consecutive periods, always shown with its table.
+    /// A period with no figure (or one withheld from the board) leaves a gap.
+    static func lineChart(title: String, id: String, _ points: [(label: String, value: Double?)]) -> H {
+        let values = points.compactMap(\.value)
+        guard let top = values.max(), points.count > 1 else { return group([]) }
+        let step = 84, left = 56, plotHeight = 160, topPad = 24
+        let width = left + step * points.count, height = topPad + plotHeight + 48
+        let scale = top > 0 ? Double(plotHeight) / top : 0
+        func x(_ i: Int) -> Int { left + step * i + step / 2 }
+        func y(_ v: Double) -> Int { topPad + plotHeight - Int((v * scale).rounded()) }
+        var parts = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart chart--line\" role=\"img\" aria-labelledby=\"\(id)-title\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\">"
+        parts += "<title id=\"\(id)-title\">\(HTMLEscape.escape(title))</title>"
+        parts += "<line x1=\"\(left)\" y1=\"\(topPad + plotHeight)\" x2=\"\(width)\" y2=\"\(topPad + plotHeight)\" class=\"chart__axis\"></line>"
+        parts += "<text x=\"\(left - 6)\" y=\"\(topPad + plotHeight)\" text-anchor=\"end\" class=\"chart__label\">0</text>"
+        if top > 0 { parts += "<text x=\"\(left - 6)\" y=\"\(topPad + 4)\" text-anchor=\"end\" class=\"chart__label\">\(Rounding.format(top))</text>" }
+        var previous: (Int, Int)?
+        for (i, p) in points.enumerated() {
+            let words = p.label.split(separator: " ")
+            parts += "<text x=\"\(x(i))\" y=\"\(topPad + plotHeight + 20)\" text-anchor=\"middle\" class=\"chart__label\">\(HTMLEscape.escape(words.dropLast().joined(separator: " ")))</text>"
+            parts += "<text x=\"\(x(i))\" y=\"\(topPad + plotHeight + 38)\" text-anchor=\"middle\" class=\"chart__label\">\(HTMLEscape.escape(String(words.last ?? "")))</text>"
+            guard let v = p.value else { previous = nil; continue }
+            let here = (x(i), y(v))
+            if let previous { parts += "<line x1=\"\(previous.0)\" y1=\"\(previous.1)\" x2=\"\(here.0)\" y2=\"\(here.1)\" class=\"chart__line\"></line>" }
+            parts += "<circle cx=\"\(here.0)\" cy=\"\(here.1)\" r=\"4\" class=\"chart__point\"></circle>"
+            parts += "<text x=\"\(here.0)\" y=\"\(here.1 - 9)\" text-anchor=\"middle\" class=\"chart__value\">\(Rounding.format(v))</text>"
+            previous = here
+        }
+        return .raw(parts + "</svg>")
+    }
+
+    /// A report's headline figures quarter by quarter: a chart and a table for each.
+    static func trend(_ ctx: PageContext, _ d: ReportDefinition, values v: FormValues,
+                      series: [(measure: (name: String, label: String), points: [(ReportPeriod, ReportRow?)])], suppressSmall: Bool) -> String {
+        let here = Paths.with(Paths.report(d.name) + "/trend", periodItems(v))
+        func hidden(_ r: ReportRow) -> Bool { suppressSmall && r.isCount && (1...4).contains(Int(r.value)) }
+        var content: [H] = [
+            C.h1("\(d.title): trend", caption: "Reports"),
+            C.p("The headline figures for each of the last \(series.first?.points.count ?? 0) calendar quarters up to the end of the period you chose, each computed exactly as the report computes it for that quarter." + (v.trimmed("team").map { " Team: \($0)." } ?? "")),
+            el("p", ["class": "body"], [C.link("Download this trend (CSV)", here + "&format=csv"), txt(" · "), C.link("Download as a workbook (XLSX)", here + "&format=xlsx"),
+                                        txt(" · "), C.link("Back to the report", Paths.with(Paths.report(d.name), periodItems(v)))]),
+        ]
+        if series.isEmpty { content.append(C.p("There are no figures for these quarters.")) }
+        for (i, s) in series.enumerated() {
+            content.append(el("h2", ["class": "heading-m"], s.measure.label))
+            content.append(lineChart(title: "\(s.measure.label), by quarter", id: "trend-\(i)", s.points.map { p, r in (Quarters.label(p), r.flatMap { hidden($0) ? nil : $0.value }) }))
+            content.append(C.table(caption: nil, headers: ["Quarter", s.measure.label], rows: s.points.map { p, r in
+                [txt(Quarters.label(p)), txt(r.map { hidden($0) ? "fewer than 5" : $0.formatted } ?? "—")]
+            }, numeric: [1]))
+        }
+        if suppressSmall { content.append(C.p("Counts of 1 to 4 are shown as 'fewer than 5' and left out of the charts so that no child can be identified.", "body-s secondary-text")) }
+        return Layout.page(title: "\(d.title): trend", ctx, wide: true, content)
     }
 
     /// Reoffending this year against the same period a year earlier, by sex (as boards ask for it).

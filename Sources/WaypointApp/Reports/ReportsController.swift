@@ -10,6 +10,7 @@ struct ReportsController: RouteCollection {
         routes.get("reports", use: index)
         routes.get("reports", ":report", use: show)
         routes.get("reports", ":report", "children", use: children)
+        routes.get("reports", ":report", "trend", use: trend)
     }
 
     @Sendable func index(req: Request) async throws -> Response {
@@ -123,6 +124,45 @@ struct ReportsController: RouteCollection {
         return HTMLResponse.make(ReportViews.report(PageContext(req), d, values: values, services: services, teams: teamNames, output: output, previous: previous, errors: errors,
                                                     drill: user.can(.viewReportChildren), suppressSmall: user.role == .board),
                                  status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    /// How many quarters a trend shows.
+    static let trendQuarters = 8
+
+    /// A report's headline figures for each of the eight quarters ending with the one holding the
+    /// period's last day: a line chart with its table, and the table as CSV and XLSX.
+    @Sendable func trend(req: Request) async throws -> Response {
+        let user = try req.authorize(.viewReports)
+        let d = try definition(req)
+        let (values, period, _, codes, errors) = try await parse(req, user)
+        guard errors.isEmpty, let period, !codes.isEmpty else { throw WaypointError.badRequest("Choose a valid period and service for the report.") }
+        let quarters = Quarters.ending(at: period.to, count: Self.trendQuarters)
+        var outputs: [ReportRunner.Output] = []
+        for q in quarters {
+            outputs.append(try await ReportRunner.run(d.name, period: q, serviceCodes: codes, team: team(req), today: req.today, on: req.db))
+        }
+        let board = user.role == .board
+        // The headline measures any quarter has a figure for, in the report's order.
+        let measures = d.measures.filter { m in outputs.contains { o in o.rows.contains { $0.measure == m.name && $0.breakdown == "all" } } }
+        func row(_ o: ReportRunner.Output, _ m: String) -> ReportRow? { o.rows.first { $0.measure == m && $0.breakdown == "all" } }
+        func small(_ r: ReportRow) -> Bool { board && r.isCount && (1...4).contains(Int(r.value)) }
+        let name = "\(d.name)-trend-\(quarters[0].from.iso)-to-\(quarters[quarters.count - 1].to.iso)"
+        if req.query[String.self, at: "format"] == "csv" {
+            var rows: [[String]] = []
+            for o in outputs {
+                for m in measures { if let r = row(o, m.name) { rows.append([o.period.from.iso, o.period.to.iso, m.name, small(r) ? "fewer than 5" : r.formatted]) } }
+            }
+            return Download.csv(CSV.write(header: ["from", "to", "measure", "value"], rows: rows), name: "\(name).csv")
+        }
+        if req.query[String.self, at: "format"] == "xlsx" {
+            let header: [XLSX.Cell] = [.text("from"), .text("to")] + measures.map { .text($0.label) }
+            let rows: [[XLSX.Cell]] = outputs.map { o in
+                [.date(o.period.from), .date(o.period.to)] + measures.map { m in row(o, m.name).map { small($0) ? .text("fewer than 5") : .number($0.value) } ?? .empty }
+            }
+            return XLSX.download(try XLSX.workbook([XLSX.Sheet(name: "Trend", rows: [header] + rows)]), name: "\(name).xlsx")
+        }
+        let series: [(measure: (name: String, label: String), points: [(ReportPeriod, ReportRow?)])] = measures.map { m in (m, outputs.map { ($0.period, row($0, m.name)) }) }
+        return HTMLResponse.make(ReportViews.trend(PageContext(req), d, values: values, series: series, suppressSmall: board))
     }
 
     @Sendable func children(req: Request) async throws -> Response {

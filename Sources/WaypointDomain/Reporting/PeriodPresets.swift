@@ -28,3 +28,21 @@ public enum PeriodPreset: String, CaseIterable, Sendable {
         }
     }
 }
+
+/// Calendar quarters (January–March, April–June, July–September, October–December), for trends.
+public enum Quarters {
+    /// The `count` quarters ending with the one that contains `date`, oldest first.
+    public static func ending(at date: LocalDate, count: Int) -> [ReportPeriod] {
+        let start = LocalDate(year: date.year, month: ((date.month - 1) / 3) * 3 + 1, day: 1)!
+        return (0..<max(count, 0)).reversed().map { back in
+            let from = start.adding(months: -3 * back)
+            return ReportPeriod(from: from, to: from.adding(months: 3).adding(days: -1))!
+        }
+    }
+
+    /// "Apr–Jun 2024".
+    public static func label(_ p: ReportPeriod) -> String {
+        let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return "\(names[p.from.month - 1])–\(names[p.to.month - 1]) \(p.to.year)"
+    }
+}

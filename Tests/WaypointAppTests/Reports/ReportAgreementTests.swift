@@ -38,6 +38,54 @@ import WaypointDomain
         }
     }
 
+    /// The trend: each quarter's headline figures are the report's own for that quarter, on the
+    /// page, in its CSV and in its workbook; the board sees small counts withheld.
+    @Test(arguments: TestDatabase.all)
+    func trendsAreTheReportQuarterByQuarter(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let today = LocalDate(year: 2024, month: 3, day: 27)!
+            _ = try await DemoData.load(on: app.db, password: Fixtures.password, hasher: { try app.password.hash($0) }, today: today)
+            let manager = TestClient(app)
+            try await manager.signIn(DemoData.email(for: .manager))
+            let board = TestClient(app)
+            try await board.signIn(DemoData.email(for: .board))
+            let query = "from-day=1&from-month=1&from-year=2024&to-day=27&to-month=3&to-year=2024"
+            let quarters = Quarters.ending(at: today, count: ReportsController.trendQuarters)
+            #expect(quarters.count == 8 && quarters.last?.from.iso == "2024-01-01" && quarters.first?.from.iso == "2022-04-01")
+            var charts = 0
+            for d in ReportCatalogue.all {
+                var expected: [String] = []
+                for q in quarters {
+                    let out = try await ReportRunner.run(d.name, period: q, serviceCode: DemoData.serviceCode, today: today, on: app.db)
+                    for m in d.measures { if let r = out.rows.first(where: { $0.measure == m.name && $0.breakdown == "all" }) { expected.append("\(q.from.iso),\(q.to.iso),\(m.name),\(r.formatted)") } }
+                }
+                let csv = try await manager.get("/reports/\(d.name)/trend?\(query)&format=csv")
+                #expect(csv.status == .ok)
+                #expect(Array(csv.body.split(separator: "\r\n").dropFirst().map(String.init)) == expected, "\(d.name) trend CSV")
+                let page = try await manager.get("/reports/\(d.name)/trend?\(query)")
+                #expect(page.status == .ok)
+                for q in quarters { #expect(page.body.contains(Quarters.label(q)), "\(d.name) \(Quarters.label(q))") }
+                if page.body.contains("chart--line") { charts += 1 }
+                let book = try Self.unzip(try await manager.getData("/reports/\(d.name)/trend?\(query)&format=xlsx"))
+                #expect(Self.cells(try #require(book["xl/worksheets/sheet1.xml"])).count == quarters.count + 1, "\(d.name) trend workbook: a row per quarter")
+                // The board: a count of 1 to 4 never appears as a number.
+                let boardCSV = try await board.get("/reports/\(d.name)/trend?\(query)&format=csv").body
+                for line in expected {
+                    let parts = line.split(separator: ",")
+                    if let n = Int(parts[3]), (1...4).contains(n), d.measures.contains(where: { $0.name == parts[2] }) {
+                        let out = try await ReportRunner.run(d.name, period: ReportPeriod(from: LocalDate(iso: String(parts[0]))!, to: LocalDate(iso: String(parts[1]))!)!,
+                                                             serviceCode: DemoData.serviceCode, today: today, on: app.db)
+                        if out.rows.first(where: { $0.measure == parts[2] && $0.breakdown == "all" })?.isCount == true {
+                            #expect(boardCSV.contains("\(parts[0]),\(parts[1]),\(parts[2]),fewer than 5"), "\(d.name) board trend \(line)")
+                        }
+                    }
+                }
+            }
+            #expect(charts >= 10, "most reports have figures in two or more quarters to draw")
+            #expect(try await manager.get("/reports/first-time-entrants?\(query)").body.contains("/reports/first-time-entrants/trend?"))
+        }
+    }
+
     @Test(arguments: TestDatabase.all)
     func pageCSVAndCommandAgreeAndDrillDownsMatchTheirFigures(db: TestDatabase) async throws {
         try await withTestApp(db) { app in

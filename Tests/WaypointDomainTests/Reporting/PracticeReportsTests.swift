@@ -118,3 +118,13 @@ import WaypointDomain
         #expect(BoardAttendance.rows([], period: q).notes.first?.contains("no management board meetings") == true)
     }
 }
+
+@Suite struct QuartersTests {
+    @Test func quartersEndWithTheOneHoldingTheDateAndCrossYears() {
+        let q = Quarters.ending(at: LocalDate(iso: "2024-02-29")!, count: 3)
+        #expect(q.map { "\($0.from.iso)/\($0.to.iso)" } == ["2023-07-01/2023-09-30", "2023-10-01/2023-12-31", "2024-01-01/2024-03-31"])
+        #expect(Quarters.label(q[2]) == "Jan–Mar 2024")
+        #expect(Quarters.ending(at: LocalDate(iso: "2024-06-30")!, count: 1).map(\.from.iso) == ["2024-04-01"])
+        #expect(Quarters.ending(at: LocalDate(iso: "2024-07-01")!, count: 1).map(\.to.iso) == ["2024-09-30"])
+    }
+}
