@@ -1,4 +1,5 @@
 """Journeys through real Chromium, each signing in through the real form."""
+import datetime
 import re
 
 import pytest
@@ -286,3 +287,28 @@ def test_keyboard_only_sign_in_and_referral(driver, base_url):
     keys(driver, Keys.ENTER)
     assert "Referral recorded" in driver.page_source
     assert "Keyboard-only referral" in driver.page_source
+
+
+def test_a_manager_records_a_board_meeting_and_the_kpi_report_and_its_trend_show_it(driver, base_url):
+    sign_in(driver, base_url, "manager")
+    visit(driver, base_url + "/board-meetings/new")
+    driver.find_element(By.XPATH, "//button[normalize-space()='Save the meeting']").click()
+    check_accessibility(driver)
+    assert "Select whether police attended" in driver.page_source
+    assert active(driver).get_attribute("class").startswith("error-summary")
+    agencies = ["childrens_social_care", "education", "health", "police"]
+    today = datetime.date.today()  # always inside "this financial year to date"
+    fill(driver, {"held_on-day": str(today.day), "held_on-month": str(today.month), "held_on-year": str(today.year), "notes": "Browser board"},
+         radios=[f"{q}-{a}" for a in agencies for q in ("attended", "senior", "data")]
+         + ["attended-probation-2", "senior-probation-2", "data-probation-2"])
+    driver.find_element(By.XPATH, "//button[normalize-space()='Save the meeting']").click()
+    check_accessibility(driver)
+    assert "Board meeting recorded" in driver.page_source
+    assert "Browser board" in driver.page_source
+    visit(driver, base_url + "/reports/kpis?preset=year_to_date")
+    assert "KPI 7: board meetings held" in driver.page_source
+    assert "By partner agency (KPI 7)" in driver.page_source
+    driver.find_element(By.PARTIAL_LINK_TEXT, "quarter by quarter").click()
+    check_accessibility(driver)
+    assert h1(driver).endswith("YJB key performance indicators: trend")
+    assert driver.find_elements(By.CSS_SELECTOR, "svg.chart--line")
