@@ -9,6 +9,17 @@ import WaypointDomain
 /// On the demo data: each report's web page, its CSV and `waypoint report` (the runner) give the
 /// same figures; drill-down lists are as long as their figures; the board sees no child's name.
 @Suite struct ReportAgreementTests {
+    /// The demo data as on 27 March 2024, with a manager and a board member signed in.
+    static func demo(_ app: Application) async throws -> (LocalDate, TestClient, TestClient) {
+        let today = LocalDate(year: 2024, month: 3, day: 27)!
+        _ = try await DemoData.load(on: app.db, password: Fixtures.password, hasher: { try app.password.hash($0) }, today: today)
+        let manager = TestClient(app)
+        try await manager.signIn(DemoData.email(for: .manager))
+        let board = TestClient(app)
+        try await board.signIn(DemoData.email(for: .board))
+        return (today, manager, board)
+    }
+
     /// Each report reads only the children in its scope for the period. Reading every child with a
     /// record instead must give the same rows, children and notes, for periods of several lengths
     /// and ends (a scope too narrow would lose children here).
@@ -43,12 +54,7 @@ import WaypointDomain
     @Test(arguments: TestDatabase.all)
     func trendsAreTheReportQuarterByQuarter(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
-            let today = LocalDate(year: 2024, month: 3, day: 27)!
-            _ = try await DemoData.load(on: app.db, password: Fixtures.password, hasher: { try app.password.hash($0) }, today: today)
-            let manager = TestClient(app)
-            try await manager.signIn(DemoData.email(for: .manager))
-            let board = TestClient(app)
-            try await board.signIn(DemoData.email(for: .board))
+            let (today, manager, board) = try await Self.demo(app)
             let query = "from-day=1&from-month=1&from-year=2024&to-day=27&to-month=3&to-year=2024"
             let quarters = Quarters.ending(at: today, count: ReportsController.trendQuarters)
             #expect(quarters.count == 8 && quarters.last?.from.iso == "2024-01-01" && quarters.first?.from.iso == "2022-04-01")
@@ -89,12 +95,7 @@ import WaypointDomain
     @Test(arguments: TestDatabase.all)
     func pageCSVAndCommandAgreeAndDrillDownsMatchTheirFigures(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
-            let today = LocalDate(year: 2024, month: 3, day: 27)!
-            _ = try await DemoData.load(on: app.db, password: Fixtures.password, hasher: { try app.password.hash($0) }, today: today)
-            let manager = TestClient(app)
-            try await manager.signIn(DemoData.email(for: .manager))
-            let board = TestClient(app)
-            try await board.signIn(DemoData.email(for: .board))
+            let (today, manager, board) = try await Self.demo(app)
             struct N: Decodable { let given_name: String; let family_name: String }
             let names = try await app.db.sql.select().columns("given_name", "family_name").from("children").all(decoding: N.self).map { "\($0.given_name) \($0.family_name)" }
             let period = ReportPeriod(from: LocalDate(year: 2023, month: 4, day: 1)!, to: today)!
