@@ -43,11 +43,20 @@ enum ReportRunner {
         try await run(name, period: period, serviceCodes: serviceCode.map { [$0] }, team: team, today: today, on: db)
     }
 
+    /// How a run reads the database. All three give the same figures (tests compare them).
+    enum Path: Sendable {
+        /// SQLite: its own read-only connections, every query a plain scan or range, the report's
+        /// scope applied in Swift (see `RawSQLite`). Elsewhere: `.driver`.
+        case fastest
+        /// Through the database driver, the report's scope in each query's SQL.
+        case driver
+        /// Every child with a record the report reads, contacts counted from their records.
+        case everyChild
+    }
+
     /// `serviceCodes`: nil for every service. `today` judges incomplete follow-up periods.
     /// `team`: a team's name; only the children whose case manager is in it.
-    /// `scoped`: false reads every child with a record the report reads, and counts contacts from
-    /// their records rather than in SQL (tests compare the two).
-    static func run(_ name: String, period: ReportPeriod, serviceCodes: [String]?, team: String? = nil, today: LocalDate? = nil, scoped: Bool = true,
+    static func run(_ name: String, period: ReportPeriod, serviceCodes: [String]?, team: String? = nil, today: LocalDate? = nil, via path: Path = .fastest,
                     on db: Database) async throws -> Output {
         guard let definition = ReportCatalogue.named(name) else {
             throw Failure(description: "unknown report '\(name)'; available: \(available.joined(separator: ", "))")
@@ -71,21 +80,41 @@ enum ReportRunner {
         let outcomes = Dictionary(uniqueKeysWithValues: try await ServiceRules.outcomeTypes(on: db).map { ($0.code, $0) })
         var facts = ReportFacts(children: [:], offences: [], outcomes: outcomes, population: Population(byYear: [:]), today: today ?? LocalDate.today(at: Date()))
         if !ids.isEmpty {
-            let scope = scoped && !definition.scope.isEmpty ? Scope(parts: definition.scope, period: period) : nil
+            let scope = path != .everyChild && !definition.scope.isEmpty ? Scope(parts: definition.scope, period: period) : nil
             var needs = definition.needs
-            if !scoped, needs.remove(.contactTallies) != nil {
+            if path == .everyChild, needs.remove(.contactTallies) != nil {
                 // The plain way, for comparison: every contact record, counted in Swift.
                 needs.insert(.practice(.contact))
             }
-            let keyOf = try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: scope, team: team,
-                                           needs: needs, period: period, on: db)
-            try await load(needs, into: &facts, filter: filter, scope: scope, keyOf: keyOf, period: period, on: db)
+            var raw: RawSQLite?
+            if path == .fastest, scope != nil, let file = try await RawSQLite.file(of: db) {
+                raw = try RawSQLite(path: file)
+            }
+            if let raw, let scope {
+                // SQLite: one snapshot for every query; the scope found once, then applied in Swift.
+                try raw.begin()
+                defer { raw.end() }
+                try await $connection.withValue(raw) {
+                    let inScope = try await scope.children(filter: filter, on: raw)
+                    trace("\(inScope.count) children in scope")
+                    let keyOf = try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: nil, inScope: inScope,
+                                                   team: team, needs: needs, period: period, on: db)
+                    try await load(needs, into: &facts, filter: filter, scope: nil, keyOf: keyOf, period: period, on: db)
+                }
+            } else {
+                let keyOf = try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: scope, inScope: nil, team: team,
+                                               needs: needs, period: period, on: db)
+                try await load(needs, into: &facts, filter: filter, scope: scope, keyOf: keyOf, period: period, on: db)
+            }
         }
         trace("loaded \(facts.children.count) children, \(facts.offences.count) offences, \(facts.interventions.count) interventions")
         let result = definition.compute(facts, period)
         trace("computed \(result.rows.count) rows")
         return Output(report: name, period: period, services: services.map(\.code), rows: result.rows, notes: result.notes)
     }
+
+    /// The run's own SQLite connection, when it has one (`Path.fastest`).
+    @TaskLocal static var connection: RawSQLite?
 
     static let tracing = ProcessInfo.processInfo.environment["WAYPOINT_REPORT_TRACE"] != nil
     nonisolated(unsafe) static var last = DispatchTime.now().uptimeNanoseconds
@@ -107,12 +136,11 @@ enum ReportRunner {
     /// loop once per row, which at national scale cost most of a report's time.
     static func collect<T>(_ q: SQLSelectBuilder, _ make: @escaping @Sendable (RowReader) -> T?) async throws -> [T] {
         let c = Collector<T>()
-        if let lite = q.database as? any SQLiteDatabase {
-            var s = SQLSerializer(database: q.database)
-            q.query.serialize(to: &s)
-            let encoder = SQLiteDataEncoder()
-            let binds = try s.binds.map { try encoder.encode($0) }
-            let text = s.sql
+        if let raw = connection {
+            let (text, binds) = try sqliteText(q)
+            try await offThread { try raw.query(text, binds) { row in if let t = make(RowReader(raw: row)) { c.items.append(t) } } }
+        } else if let lite = q.database as? any SQLiteDatabase {
+            let (text, binds) = try sqliteText(q)
             try await lite.withConnection { conn in
                 // Reports read much of the file: map it into memory and keep a larger page cache
                 // (per connection; the default 2 MB cache re-reads pages from the kernel).
@@ -125,6 +153,20 @@ enum ReportRunner {
         }
         trace("\(c.items.count) rows of \(String(describing: T.self).prefix(40))")
         return c.items
+    }
+
+    static func sqliteText(_ q: SQLSelectBuilder) throws -> (String, [SQLiteData]) {
+        var s = SQLSerializer(database: q.database)
+        q.query.serialize(to: &s)
+        let encoder = SQLiteDataEncoder()
+        return (s.sql, try s.binds.map { try encoder.encode($0) })
+    }
+
+    /// Runs blocking SQLite work on a thread of its own, not on one of the few that run tasks.
+    static func offThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { k in
+            DispatchQueue.global(qos: .userInitiated).async { k.resume(with: Result { try work() }) }
+        }
     }
 
     /// Which services a run reads. Every service: no filter (a scan beats an IN list of them all).
@@ -145,27 +187,43 @@ enum ReportRunner {
         let parts: [ReportScope]
         let period: ReportPeriod
 
-        func sql(child: String) -> String {
+        /// Each part as a table and a condition on its row `s`.
+        var conditions: [(table: String, condition: String)] {
             let between = "BETWEEN '\(period.from.iso)' AND '\(period.to.iso)'"
             let to = "'\(period.to.iso)'"
-            func exists(_ table: String, _ condition: String) -> String {
-                "EXISTS (SELECT 1 FROM \(table) s WHERE s.child_id = \(child) AND \(condition))"
-            }
-            let clauses = parts.map { part -> String in
+            return parts.map { part -> (String, String) in
                 switch part {
-                case .outcomeIn: exists("offences", "s.outcome_date \(between)")
-                case .offenceIn: exists("offences", "s.offence_date \(between)")
-                case .interventionOverlaps: exists("interventions", "s.start_date <= \(to) AND (s.end_date IS NULL OR s.end_date >= '\(period.from.iso)')")
+                case .outcomeIn: ("offences", "s.outcome_date \(between)")
+                case .offenceIn: ("offences", "s.offence_date \(between)")
+                case .interventionOverlaps: ("interventions", "s.start_date <= \(to) AND (s.end_date IS NULL OR s.end_date >= '\(period.from.iso)')")
                 case .interventionStartsIn(let types):
-                    exists("interventions", "s.start_date \(between) AND s.type IN (\(types.map { "'\($0.rawValue)'" }.joined(separator: ", ")))")
-                case .interventionOpenAtEnd: exists("interventions", "s.start_date <= \(to) AND (s.end_date IS NULL OR s.end_date >= \(to))")
-                case .referralReceivedIn: exists("referrals", "s.received_on \(between)")
-                case .referralDecidedIn: exists("referrals", "s.decided_on \(between)")
-                case .assessmentSubmittedIn: exists("assessments", "s.stage = 'start' AND s.submitted_on \(between)")
-                case .practiceIn(let kind): exists(kind.spec.table, periodColumn(kind).map { "s.\($0) \(between)" } ?? "1 = 1")
+                    ("interventions", "s.start_date \(between) AND s.type IN (\(types.map { "'\($0.rawValue)'" }.joined(separator: ", ")))")
+                case .interventionOpenAtEnd: ("interventions", "s.start_date <= \(to) AND (s.end_date IS NULL OR s.end_date >= \(to))")
+                case .referralReceivedIn: ("referrals", "s.received_on \(between)")
+                case .referralDecidedIn: ("referrals", "s.decided_on \(between)")
+                case .assessmentSubmittedIn: ("assessments", "s.stage = 'start' AND s.submitted_on \(between)")
+                case .practiceIn(let kind): (kind.spec.table, periodColumn(kind).map { "s.\($0) \(between)" } ?? "1 = 1")
                 }
             }
+        }
+
+        func sql(child: String) -> String {
+            let clauses = conditions.map { "EXISTS (SELECT 1 FROM \($0.table) s WHERE s.child_id = \(child) AND \($0.condition))" }
             return "(" + clauses.joined(separator: " OR ") + ")"
+        }
+
+        /// The children in scope, found once with a plain query per part (each a range over an
+        /// index of M0020_ReportIndexes).
+        func children(filter: ServiceFilter, on raw: RawSQLite) async throws -> Set<ChildRef> {
+            let services = filter.all ? "" : " AND s.service_id IN (\(filter.ids.map { "'\($0.uuidString)'" }.joined(separator: ", ")))"
+            let queries = conditions.map { "SELECT s.child_id FROM \($0.table) s WHERE \($0.condition)\(services)" }
+            return try await offThread {
+                var found = Set<ChildRef>()
+                for q in queries {
+                    try raw.query(q, []) { row in if let r = row.ref(0) { found.insert(r) } }
+                }
+                return found
+            }
         }
     }
 
@@ -212,7 +270,9 @@ enum ReportRunner {
 
     /// Children (each with their team), offences and population totals. Returns each child's
     /// report key (external id, else internal id) by stored id.
-    static func loadBase(into f: inout ReportFacts, services: [(UUID, String)], filter: ServiceFilter, scope: Scope?, team: String?, needs: Set<ReportNeed>,
+    /// `inScope`: the children in scope, when found beforehand (`Path.fastest`).
+    static func loadBase(into f: inout ReportFacts, services: [(UUID, String)], filter: ServiceFilter, scope: Scope?, inScope: Set<ChildRef>?, team: String?,
+                         needs: Set<ReportNeed>,
                          period: ReportPeriod, on db: Database) async throws -> [String: String] {
         let sql = db.sql
         let ids = services.map(\.0)
@@ -220,13 +280,16 @@ enum ReportRunner {
         let q = sql.select().columns("id", "service_id", "external_id", "date_of_birth", "sex", "ethnicity_group", "care_status", "send", "ehcp", "district")
             .from("children")
         filter.apply(q, table: "children")
-        if let scope {
+        if inScope != nil {
+            // Read through the compact index of every child, kept only when in scope.
+        } else if let scope {
             q.where(SQLRaw(scope.sql(child: "children.id")))
         } else {
             guard let source = childSource(needs, services: ids, period: period) else { return [:] }
             q.where(SQLIdentifier("id"), .in, SQLGroupExpression(SQLRaw(source)))
         }
         let rows = try await collect(q) { r -> (String, ChildFacts)? in
+            if let inScope { guard let ref = r.ref("id"), inScope.contains(ref) else { return nil } }
             guard let id = r.id("id"), let dob = r.string("date_of_birth").flatMap(LocalDate.init(iso:)) else { return nil }
             let key = r.string("external_id") ?? id.lowercased()
             return (id, ChildFacts(key: key, service: codeOf[r.id("service_id") ?? ""] ?? "", dateOfBirth: dob, sex: r.string("sex").flatMap(Sex.init) ?? .unknown,
@@ -347,7 +410,9 @@ enum ReportRunner {
             f.boardMeetings = try await BoardMeetingsController.meetings(in: ids, from: period.from, to: period.to, on: db)
                 .map { BoardMeetingFact(heldOn: $0.heldOn, attendance: $0.attendance) }
         }
-        if needs.contains(.contactTallies) {
+        if needs.contains(.contactTallies), let raw = connection {
+            f.contactTallies = try await contactTallies(raw, filter: filter, period: period, keyOf: keyOf)
+        } else if needs.contains(.contactTallies) {
             // Counted in SQL, one row per child: a year of contacts nationally is over half a million rows.
             let attendance = Options.attendance.map(\.code)
             let types = Options.contactTypes.map(\.code)
@@ -401,30 +466,93 @@ enum ReportRunner {
     }
 }
 
-/// Reads report rows fast: on SQLite straight from the row's values (no Codable decoding, and ids
-/// as the stored text); elsewhere through the row's own decoding. Ids come back as upper-case
-/// UUID text either way.
+extension ReportRunner {
+    /// Contacts in the period counted per child as they are read (`Path.fastest`): a year of
+    /// contacts nationally is over half a million rows, and grouping them in SQL sorts them all.
+    /// Counts exactly as the SQL of `load` does.
+    static func contactTallies(_ raw: RawSQLite, filter: ServiceFilter, period: ReportPeriod, keyOf: [String: String]) async throws -> [ContactTally] {
+        let attendance = Options.attendance.map(\.code)
+        let types = Options.contactTypes.map(\.code)
+        let services = filter.all ? "" : " AND service_id IN (\(filter.ids.map { "'\($0.uuidString)'" }.joined(separator: ", ")))"
+        let text = "SELECT child_id, attendance, contact_type FROM contacts WHERE contact_on >= ? AND contact_on <= ?\(services)"
+        let binds: [SQLiteData] = [.text(period.from.iso), .text(period.to.iso)]
+        var keys: [ChildRef: String] = [:]
+        for (id, key) in keyOf { if let r = ChildRef(id) { keys[r] = key } }
+        let children = keys
+        // Per child a row of counters: one per attendance code, one per contact type, one for no
+        // type recorded, one for arranged (no attendance yet).
+        let width = attendance.count + types.count + 2
+        let (order, counts) = try await offThread { () -> ([ChildRef], [Int32]) in
+            let a = attendance.map { Array($0.utf8) }, t = types.map { Array($0.utf8) }
+            var slot: [ChildRef: Int] = [:], order: [ChildRef] = [], counts: [Int32] = []
+            try raw.query(text, binds) { row in
+                guard let ref = row.ref(0), children[ref] != nil else { return }
+                let base: Int
+                if let s = slot[ref] { base = s } else {
+                    base = counts.count
+                    slot[ref] = base
+                    order.append(ref)
+                    counts.append(contentsOf: repeatElement(0, count: width))
+                }
+                if row.isNull(1) { counts[base + width - 1] += 1; return }
+                if let ai = row.match(1, a) { counts[base + ai] += 1 }
+                if row.isNull(2) { counts[base + width - 2] += 1 } else if let ti = row.match(2, t) { counts[base + a.count + ti] += 1 }
+            }
+            return (order, counts)
+        }
+        var out: [ContactTally] = []
+        out.reserveCapacity(order.count)
+        for (i, ref) in order.enumerated() {
+            let base = i * width
+            var tally = ContactTally(child: children[ref]!)
+            for (j, code) in attendance.enumerated() where counts[base + j] > 0 { tally.byAttendance[code] = Int(counts[base + j]) }
+            for (j, code) in types.enumerated() where counts[base + attendance.count + j] > 0 { tally.byType[code] = Int(counts[base + attendance.count + j]) }
+            if counts[base + width - 2] > 0 { tally.byType["not_recorded"] = Int(counts[base + width - 2]) }
+            tally.arranged = Int(counts[base + width - 1])
+            out.append(tally)
+        }
+        trace("\(out.count) contact tallies")
+        return out
+    }
+}
+
+/// Reads report rows fast: from a raw SQLite statement, or on SQLite straight from the row's
+/// values (no Codable decoding, and ids as the stored text); elsewhere through the row's own
+/// decoding. Ids come back as upper-case UUID text either way.
 struct RowReader {
-    let row: any SQLRow
+    let row: (any SQLRow)?
+    let raw: RawSQLite.Row?
+
+    init(row: any SQLRow) { self.row = row; self.raw = nil }
+    init(raw: RawSQLite.Row) { self.row = nil; self.raw = raw }
 
     func string(_ c: String) -> String? {
+        if let raw { return raw.string(c) }
         if let r = row as? SQLiteRow { return r.column(c)?.string }
-        return (try? row.decode(column: c, as: String?.self)) ?? nil
+        return (try? row?.decode(column: c, as: String?.self)) ?? nil
     }
 
     func int(_ c: String) -> Int? {
+        if let raw { return raw.int(c) }
         if let r = row as? SQLiteRow { return r.column(c)?.integer.map { Int($0) } }
-        return (try? row.decode(column: c, as: Int?.self)) ?? nil
+        return (try? row?.decode(column: c, as: Int?.self)) ?? nil
     }
 
     func double(_ c: String) -> Double? {
+        if let raw { return raw.double(c) }
         if let r = row as? SQLiteRow { return r.column(c)?.double }
-        return (try? row.decode(column: c, as: Double?.self)) ?? nil
+        return (try? row?.decode(column: c, as: Double?.self)) ?? nil
+    }
+
+    func ref(_ c: String) -> ChildRef? {
+        if let raw { return raw.ref(c) }
+        return id(c).flatMap(ChildRef.init)
     }
 
     func id(_ c: String) -> String? {
         // Fluent stores a UUID on SQLite as its upper-case text.
+        if let raw { return raw.string(c) }
         if let r = row as? SQLiteRow { return r.column(c)?.string }
-        return ((try? row.decode(column: c, as: UUID?.self)) ?? nil)?.uuidString
+        return ((try? row?.decode(column: c, as: UUID?.self)) ?? nil)?.uuidString
     }
 }

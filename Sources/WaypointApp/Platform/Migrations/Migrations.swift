@@ -22,5 +22,6 @@ enum Migrations {
         M0017_CreateAssessments(),
         M0018_CreatePracticeRecords(),
         M0019_CreateBoardMeetings(),
+        M0020_ReportIndexes(),
     ]
 }
