@@ -90,21 +90,47 @@ enum ReportRunner {
             if path == .fastest, scope != nil, let file = try await RawSQLite.file(of: db) {
                 raw = try RawSQLite(path: file)
             }
-            if let raw, let scope {
-                // SQLite: one snapshot for every query; the scope found once, then applied in Swift.
+            // (Both paths load the same facts; tests compare them.)
+            if let raw, let scope, let file = try await RawSQLite.file(of: db) {
+                // SQLite: two connections sharing one snapshot; the scope found once, then the
+                // children read on one while their records are read on the other.
+                let other = try RawSQLite(path: file)
                 try raw.begin()
-                defer { raw.end() }
-                try await $connection.withValue(raw) {
-                    let inScope = try await scope.children(filter: filter, on: raw)
-                    trace("\(inScope.count) children in scope")
-                    let keyOf = try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: nil, inScope: inScope,
-                                                   team: team, needs: needs, period: period, on: db)
-                    try await load(needs, into: &facts, filter: filter, scope: nil, keyOf: keyOf, period: period, on: db)
+                try other.begin()
+                defer { raw.end(); other.end() }
+                var parts = scope
+                var tallies: RawTallies?
+                if needs.contains(.contactTallies) {
+                    // Reading the period's contacts finds their children too: no second pass for that part of the scope.
+                    let t = try await rawContactTallies(raw, filter: filter, period: period)
+                    tallies = t
+                    parts = Scope(parts: scope.parts.filter { $0 != .practiceIn(.contact) }, period: period)
                 }
+                var inScope = parts.parts.isEmpty ? Set<ChildRef>() : try await parts.children(filter: filter, on: raw)
+                if let tallies { inScope.formUnion(tallies.order) }
+                trace("\(inScope.count) children in scope")
+                let keys = inScope
+                let empty = facts
+                async let recordsRead: ReportFacts = $connection.withValue(other) {
+                    var r = empty
+                    try await load(needs, into: &r, filter: filter, scope: nil, keys: KeyMap(scope: keys), period: period, on: db)
+                    return r
+                }
+                let keyOf = try await $connection.withValue(raw) {
+                    try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: nil, inScope: inScope,
+                                       team: team, needs: needs, period: period, on: db)
+                }
+                var records = try await recordsRead
+                records.children = facts.children
+                records.population = facts.population
+                facts = records
+                facts.useKeys(keyOf)
+                if let tallies { facts.contactTallies = tallies.materialise(keyOf) }
+                trace("keyed the records")
             } else {
                 let keyOf = try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: scope, inScope: nil, team: team,
                                                needs: needs, period: period, on: db)
-                try await load(needs, into: &facts, filter: filter, scope: scope, keyOf: keyOf, period: period, on: db)
+                try await load(needs, into: &facts, filter: filter, scope: scope, keys: KeyMap(keys: keyOf), period: period, on: db)
             }
         }
         trace("loaded \(facts.children.count) children, \(facts.offences.count) offences, \(facts.interventions.count) interventions")
@@ -319,16 +345,6 @@ enum ReportRunner {
             guard !known.isEmpty else { throw Failure(description: "there is no team called '\(team)' in the chosen services") }
             f.children = f.children.filter { $0.value.team == team }
         }
-        let keys = keyOf
-        if needs.contains(.offences) {
-            let oq = sql.select().columns("child_id", "offence_date", "outcome", "outcome_date", "category", "gravity").from("offences")
-            restrict(oq, "offences", filter, scope)
-            f.offences = try await collect(oq) { r in
-                guard let c = r.id("child_id"), let key = keys[c], let d = r.string("offence_date").flatMap(LocalDate.init(iso:)), let outcome = r.string("outcome") else { return nil }
-                return OffenceFacts(child: key, offenceDate: d, outcome: outcome, outcomeDate: r.string("outcome_date").flatMap(LocalDate.init(iso:)),
-                                    category: r.string("category"), gravity: r.int("gravity"))
-            }
-        }
         // Summed here: SUM of a bigint is numeric on PostgreSQL, and these rows are few.
         var population: [Int: Int] = [:]
         let pq = sql.select().columns("year", "count").from("population")
@@ -343,10 +359,19 @@ enum ReportRunner {
     }
 
     /// Loads what a report needs beyond children, offences and population.
-    static func load(_ needs: Set<ReportNeed>, into f: inout ReportFacts, filter: ServiceFilter, scope: Scope?, keyOf: [String: String], period: ReportPeriod,
+    static func load(_ needs: Set<ReportNeed>, into f: inout ReportFacts, filter: ServiceFilter, scope: Scope?, keys keyOf: KeyMap, period: ReportPeriod,
                      on db: Database) async throws {
         let sql = db.sql
         let ids = filter.ids
+        if needs.contains(.offences) {
+            let oq = sql.select().columns("child_id", "offence_date", "outcome", "outcome_date", "category", "gravity").from("offences")
+            restrict(oq, "offences", filter, scope)
+            f.offences = try await collect(oq) { r in
+                guard let c = r.id("child_id"), let key = keyOf[c], let d = r.string("offence_date").flatMap(LocalDate.init(iso:)), let outcome = r.string("outcome") else { return nil }
+                return OffenceFacts(child: key, offenceDate: d, outcome: outcome, outcomeDate: r.string("outcome_date").flatMap(LocalDate.init(iso:)),
+                                    category: r.string("category"), gravity: r.int("gravity"))
+            }
+        }
         if needs.contains(.calendar) || needs.contains(.assessments) { f.calendar = try await ServiceRules.calendar(on: db) }
         if needs.contains(.interventions) || needs.contains(.assessments) {
             let iq = sql.select().columns("id", "service_id", "child_id", "type", "start_date", "end_date", "closure_reason", "case_manager_id", "allocated_on")
@@ -410,8 +435,8 @@ enum ReportRunner {
             f.boardMeetings = try await BoardMeetingsController.meetings(in: ids, from: period.from, to: period.to, on: db)
                 .map { BoardMeetingFact(heldOn: $0.heldOn, attendance: $0.attendance) }
         }
-        if needs.contains(.contactTallies), let raw = connection {
-            f.contactTallies = try await contactTallies(raw, filter: filter, period: period, keyOf: keyOf)
+        if needs.contains(.contactTallies), connection != nil {
+            // Counted by the caller as the scope is found (`rawContactTallies`).
         } else if needs.contains(.contactTallies) {
             // Counted in SQL, one row per child: a year of contacts nationally is over half a million rows.
             let attendance = Options.attendance.map(\.code)
@@ -470,23 +495,18 @@ extension ReportRunner {
     /// Contacts in the period counted per child as they are read (`Path.fastest`): a year of
     /// contacts nationally is over half a million rows, and grouping them in SQL sorts them all.
     /// Counts exactly as the SQL of `load` does.
-    static func contactTallies(_ raw: RawSQLite, filter: ServiceFilter, period: ReportPeriod, keyOf: [String: String]) async throws -> [ContactTally] {
+    static func rawContactTallies(_ raw: RawSQLite, filter: ServiceFilter, period: ReportPeriod) async throws -> RawTallies {
         let attendance = Options.attendance.map(\.code)
         let types = Options.contactTypes.map(\.code)
         let services = filter.all ? "" : " AND service_id IN (\(filter.ids.map { "'\($0.uuidString)'" }.joined(separator: ", ")))"
         let text = "SELECT child_id, attendance, contact_type FROM contacts WHERE contact_on >= ? AND contact_on <= ?\(services)"
         let binds: [SQLiteData] = [.text(period.from.iso), .text(period.to.iso)]
-        var keys: [ChildRef: String] = [:]
-        for (id, key) in keyOf { if let r = ChildRef(id) { keys[r] = key } }
-        let children = keys
-        // Per child a row of counters: one per attendance code, one per contact type, one for no
-        // type recorded, one for arranged (no attendance yet).
         let width = attendance.count + types.count + 2
-        let (order, counts) = try await offThread { () -> ([ChildRef], [Int32]) in
+        let tallies = try await offThread { () -> RawTallies in
             let a = attendance.map { Array($0.utf8) }, t = types.map { Array($0.utf8) }
             var slot: [ChildRef: Int] = [:], order: [ChildRef] = [], counts: [Int32] = []
             try raw.query(text, binds) { row in
-                guard let ref = row.ref(0), children[ref] != nil else { return }
+                guard let ref = row.ref(0) else { return }
                 let base: Int
                 if let s = slot[ref] { base = s } else {
                     base = counts.count
@@ -498,21 +518,75 @@ extension ReportRunner {
                 if let ai = row.match(1, a) { counts[base + ai] += 1 }
                 if row.isNull(2) { counts[base + width - 2] += 1 } else if let ti = row.match(2, t) { counts[base + a.count + ti] += 1 }
             }
-            return (order, counts)
+            return RawTallies(attendance: attendance, types: types, order: order, counts: counts)
         }
-        var out: [ContactTally] = []
-        out.reserveCapacity(order.count)
-        for (i, ref) in order.enumerated() {
-            let base = i * width
-            var tally = ContactTally(child: children[ref]!)
-            for (j, code) in attendance.enumerated() where counts[base + j] > 0 { tally.byAttendance[code] = Int(counts[base + j]) }
-            for (j, code) in types.enumerated() where counts[base + attendance.count + j] > 0 { tally.byType[code] = Int(counts[base + attendance.count + j]) }
-            if counts[base + width - 2] > 0 { tally.byType["not_recorded"] = Int(counts[base + width - 2]) }
-            tally.arranged = Int(counts[base + width - 1])
-            out.append(tally)
+        trace("\(tallies.order.count) children's contacts counted")
+        return tallies
+    }
+
+    /// Per child (in the order first met) a row of counters: one per attendance code, one per
+    /// contact type, one for no type recorded, one for arranged (no attendance yet).
+    struct RawTallies: Sendable {
+        let attendance: [String]
+        let types: [String]
+        let order: [ChildRef]
+        let counts: [Int32]
+
+        /// The tallies of the children with a report key, by that key.
+        func materialise(_ keyOf: [String: String]) -> [ContactTally] {
+            var keys: [ChildRef: String] = [:]
+            keys.reserveCapacity(keyOf.count)
+            for (id, key) in keyOf { if let r = ChildRef(id) { keys[r] = key } }
+            let width = attendance.count + types.count + 2
+            var out: [ContactTally] = []
+            out.reserveCapacity(order.count)
+            for (i, ref) in order.enumerated() {
+                guard let key = keys[ref] else { continue }
+                let base = i * width
+                var tally = ContactTally(child: key)
+                for (j, code) in attendance.enumerated() where counts[base + j] > 0 { tally.byAttendance[code] = Int(counts[base + j]) }
+                for (j, code) in types.enumerated() where counts[base + attendance.count + j] > 0 { tally.byType[code] = Int(counts[base + attendance.count + j]) }
+                if counts[base + width - 2] > 0 { tally.byType["not_recorded"] = Int(counts[base + width - 2]) }
+                tally.arranged = Int(counts[base + width - 1])
+                out.append(tally)
+            }
+            return out
         }
-        trace("\(out.count) contact tallies")
-        return out
+    }
+}
+
+/// Which child a record read belongs to, and so whether it is kept: through the report keys of
+/// the children already read, or (records read alongside the children) through the scope, the
+/// stored id kept for now and replaced by the key afterwards (`ReportFacts.useKeys`).
+struct KeyMap: Sendable {
+    var keys: [String: String]? = nil
+    var scope: Set<ChildRef>? = nil
+
+    subscript(_ id: String) -> String? {
+        if let keys { return keys[id] }
+        if let scope, let r = ChildRef(id), scope.contains(r) { return id }
+        return nil
+    }
+}
+
+extension ReportFacts {
+    /// Replaces stored ids by report keys in records read alongside the children, dropping the
+    /// records of children that have none.
+    mutating func useKeys(_ keyOf: [String: String]) {
+        func keyed<T>(_ xs: [T], _ child: WritableKeyPath<T, String>) -> [T] {
+            xs.compactMap { x in
+                guard let key = keyOf[x[keyPath: child]] else { return nil }
+                var y = x
+                y[keyPath: child] = key
+                return y
+            }
+        }
+        offences = keyed(offences, \.child)
+        interventions = keyed(interventions, \.child)
+        referrals = keyed(referrals, \.child)
+        assessments = keyed(assessments, \.child)
+        breaches = keyed(breaches, \.child)
+        for (kind, facts) in practice { practice[kind] = keyed(facts, \.child) }
     }
 }
 

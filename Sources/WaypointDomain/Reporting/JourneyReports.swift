@@ -2,7 +2,7 @@ import Foundation
 
 /// An intervention as reports see it.
 public struct InterventionSpan: Sendable {
-    public let child: String
+    public var child: String
     public let type: InterventionType
     public let start: LocalDate
     public let end: LocalDate?
@@ -23,7 +23,7 @@ public struct InterventionSpan: Sendable {
 
 /// A practice record as reports see it: whose, on which intervention, and its values.
 public struct PracticeFact: Sendable {
-    public let child: String
+    public var child: String
     public let intervention: String?
     public let values: RecordValues
     public init(child: String, intervention: String?, values: RecordValues) {
@@ -36,7 +36,7 @@ public struct PracticeFact: Sendable {
 }
 
 public struct AssessmentFact: Sendable {
-    public let child: String
+    public var child: String
     public let intervention: String
     public let submittedOn: LocalDate?
     public let dueOn: LocalDate?
@@ -62,7 +62,7 @@ public struct PopulationCell: Sendable {
 }
 
 public struct ReferralFacts: Sendable {
-    public let child: String
+    public var child: String
     public let receivedOn: LocalDate
     public let source: String
     public let decision: String
@@ -79,7 +79,7 @@ public struct ReferralFacts: Sendable {
 }
 
 public struct BreachFacts: Sendable {
-    public let child: String
+    public var child: String
     public let startedOn: LocalDate
     public init(child: String, startedOn: LocalDate) {
         self.child = child

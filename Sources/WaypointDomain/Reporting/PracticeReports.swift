@@ -5,7 +5,7 @@ import Foundation
 /// One child's contacts in a period, counted: with attendance recorded, by attendance and by
 /// type (`not_recorded` for none); and still arranged. The runner counts them in SQL.
 public struct ContactTally: Sendable {
-    public let child: String
+    public var child: String
     public var byAttendance: [String: Int] = [:]
     public var byType: [String: Int] = [:]
     public var arranged = 0
@@ -178,7 +178,11 @@ public enum PracticeReports {
     public static func contactAttendance(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
         let tallies = (f.contactTallies ?? ContactTally.tallies(f.practice[.contact] ?? [], period: period)).filter { f.children[$0.child] != nil }
         // Counts of contacts: each child's key once per contact (the drill-down shows how many each).
-        func members(_ n: (ContactTally) -> Int) -> [String] { tallies.flatMap { t in Array(repeating: t.child, count: n(t)) } }
+        func members(_ n: (ContactTally) -> Int) -> [String] {
+            var out: [String] = []
+            for t in tallies { let k = n(t); if k > 0 { out.append(contentsOf: repeatElement(t.child, count: k)) } }
+            return out
+        }
         var rows = [ReportRow(measure: "contacts", count: members { $0.byAttendance.values.reduce(0, +) })]
         for a in Set(tallies.flatMap(\.byAttendance.keys)).sorted() {
             rows.append(ReportRow(measure: "contacts", breakdown: "attendance", group: a, count: members { $0.byAttendance[a] ?? 0 }))

@@ -117,14 +117,20 @@ public struct ChildFacts: Sendable {
 
     /// The standard breakdowns of domain.md, for a child, at the age on `ageOn`.
     public func groups(ageOn: LocalDate) -> [(breakdown: String, group: String)] {
-        [("sex", sex.rawValue), ("age", String(dateOfBirth.age(on: ageOn))), ("ethnicity", ethnicityGroup.rawValue),
-         ("care_status", careStatus.rawValue), ("send", send?.rawValue ?? "not_recorded"), ("ehcp", ehcp?.rawValue ?? "not_recorded"),
-         ("district", district ?? "not_recorded"), ("team", team ?? "not_allocated")]
+        ChildFacts.breakdowns.map { ($0.0, $0.1(self, ageOn)) }
     }
+
+    /// The standard breakdowns, in order: each a name and the child's group in it (age on the date given).
+    public static let breakdowns: [(String, @Sendable (ChildFacts, LocalDate) -> String)] = [
+        ("sex", { c, _ in c.sex.rawValue }), ("age", { c, d in String(c.dateOfBirth.age(on: d)) }), ("ethnicity", { c, _ in c.ethnicityGroup.rawValue }),
+        ("care_status", { c, _ in c.careStatus.rawValue }), ("send", { c, _ in c.send?.rawValue ?? "not_recorded" }),
+        ("ehcp", { c, _ in c.ehcp?.rawValue ?? "not_recorded" }), ("district", { c, _ in c.district ?? "not_recorded" }),
+        ("team", { c, _ in c.team ?? "not_allocated" }),
+    ]
 }
 
 public struct OffenceFacts: Sendable {
-    public let child: String
+    public var child: String
     public let offenceDate: LocalDate
     public let outcome: String
     public let outcomeDate: LocalDate?
@@ -160,16 +166,16 @@ public struct Population: Sendable {
 /// Builds count rows for "all" and each breakdown group from (child, age-on date) pairs.
 public func breakdownRows(measure: String, _ members: [(ChildFacts, LocalDate)], extra: [(String, (ChildFacts, LocalDate) -> String)] = []) -> [ReportRow] {
     var rows = [ReportRow(measure: measure, count: members.map(\.0.key))]
-    var groups: [String: [String: [String]]] = [:]
-    var order: [String] = extra.map(\.0)
-    for (c, d) in members {
-        for (b, g) in extra.map({ ($0.0, $0.1(c, d)) }) + c.groups(ageOn: d) {
-            groups[b, default: [:]][g, default: []].append(c.key)
-        }
-    }
-    order += ["sex", "age", "ethnicity", "care_status", "send", "ehcp", "district", "team"]
-    for b in order {
-        for (g, keys) in (groups[b] ?? [:]).sorted(by: { a, b in
+    // One breakdown at a time: a flat table of its few groups (national reports have tens of
+    // thousands of members, each in one group of every breakdown).
+    // (Each standard breakdown wrapped: concatenating the @Sendable closures with `extra` directly
+    // fails a cast at run time.)
+    var all = extra
+    for (name, f) in ChildFacts.breakdowns { all.append((name, { c, d in f(c, d) })) }
+    for (b, group) in all {
+        var groups: [String: [String]] = [:]
+        for (c, d) in members { groups[group(c, d), default: []].append(c.key) }
+        for (g, keys) in groups.sorted(by: { a, b in
             if let x = Int(a.key), let y = Int(b.key) { return x < y }
             return a.key < b.key
         }) {
