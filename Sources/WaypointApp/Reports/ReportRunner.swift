@@ -76,6 +76,10 @@ enum ReportRunner {
         let ids = services.map(\.id)
         // Every service: no filter on service (a scan beats an IN list of every service).
         let filter = ServiceFilter(ids: ids, all: services.count == all)
+        if let team, !ids.isEmpty {
+            let known = try await sql.select().column("id").from("teams").where("name", .equal, SQLBind(team)).where("service_id", .in, SQLBind.group(ids)).all()
+            guard !known.isEmpty else { throw Failure(description: "there is no team called '\(team)' in the chosen services") }
+        }
         trace("start \(name)")
         let outcomes = Dictionary(uniqueKeysWithValues: try await ServiceRules.outcomeTypes(on: db).map { ($0.code, $0) })
         var facts = ReportFacts(children: [:], offences: [], outcomes: outcomes, population: Population(byYear: [:]), today: today ?? LocalDate.today(at: Date()))
@@ -94,15 +98,16 @@ enum ReportRunner {
             if let raw, let scope, let file = try await RawSQLite.file(of: db) {
                 // SQLite: two connections sharing one snapshot; the scope found once, then the
                 // children read on one while their records are read on the other.
-                let other = try RawSQLite(path: file)
+                let other = try RawSQLite(path: file), third = try RawSQLite(path: file)
                 try raw.begin()
                 try other.begin()
-                defer { raw.end(); other.end() }
+                try third.begin()
+                defer { raw.end(); other.end(); third.end() }
                 var parts = scope
                 var tallies: RawTallies?
                 if needs.contains(.contactTallies) {
                     // Reading the period's contacts finds their children too: no second pass for that part of the scope.
-                    let t = try await rawContactTallies(raw, filter: filter, period: period)
+                    let t = try await rawContactTallies([raw, other], filter: filter, period: period)
                     tallies = t
                     parts = Scope(parts: scope.parts.filter { $0 != .practiceIn(.contact) }, period: period)
                 }
@@ -111,25 +116,30 @@ enum ReportRunner {
                 trace("\(inScope.count) children in scope")
                 let keys = inScope
                 let empty = facts
-                async let recordsRead: ReportFacts = $connection.withValue(other) {
+                async let recordsRead: (ReportFacts, [String: (String, String)]) = $connection.withValue(other) {
                     var r = empty
-                    try await load(needs, into: &r, filter: filter, scope: nil, keys: KeyMap(scope: keys), period: period, on: db)
-                    return r
+                    let map = KeyMap(scope: keys)
+                    let teams = try await teamRows(filter: filter, scope: nil, keys: map, on: db)
+                    try await load(needs, into: &r, filter: filter, scope: nil, keys: map, period: period, on: db)
+                    return (r, teams)
                 }
                 let keyOf = try await $connection.withValue(raw) {
                     try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: nil, inScope: inScope,
-                                       team: team, needs: needs, period: period, on: db)
+                                       team: team, needs: needs, period: period, split: [raw, third], on: db)
                 }
-                var records = try await recordsRead
+                var (records, teams) = try await recordsRead
                 records.children = facts.children
                 records.population = facts.population
                 facts = records
+                applyTeams(teams, to: &facts, keyOf: keyOf, team: team)
                 facts.useKeys(keyOf)
                 if let tallies { facts.contactTallies = tallies.materialise(keyOf) }
                 trace("keyed the records")
             } else {
                 let keyOf = try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: scope, inScope: nil, team: team,
                                                needs: needs, period: period, on: db)
+                let teams = try await teamRows(filter: filter, scope: scope, keys: KeyMap(keys: keyOf), on: db)
+                applyTeams(teams, to: &facts, keyOf: keyOf, team: team)
                 try await load(needs, into: &facts, filter: filter, scope: scope, keys: KeyMap(keys: keyOf), period: period, on: db)
             }
         }
@@ -297,54 +307,28 @@ enum ReportRunner {
     /// Children (each with their team), offences and population totals. Returns each child's
     /// report key (external id, else internal id) by stored id.
     /// `inScope`: the children in scope, when found beforehand (`Path.fastest`).
+    /// `split`: connections of its own (`Path.fastest`) for each half of the services, read at the same time.
     static func loadBase(into f: inout ReportFacts, services: [(UUID, String)], filter: ServiceFilter, scope: Scope?, inScope: Set<ChildRef>?, team: String?,
-                         needs: Set<ReportNeed>,
-                         period: ReportPeriod, on db: Database) async throws -> [String: String] {
+                         needs: Set<ReportNeed>, period: ReportPeriod, split: [RawSQLite] = [], on db: Database) async throws -> [String: String] {
         let sql = db.sql
-        let ids = services.map(\.0)
-        let codeOf = Dictionary(uniqueKeysWithValues: services.map { ($0.0.uuidString, $0.1) })
-        let q = sql.select().columns("id", "service_id", "external_id", "date_of_birth", "sex", "ethnicity_group", "care_status", "send", "ehcp", "district")
-            .from("children")
-        filter.apply(q, table: "children")
-        if inScope != nil {
-            // Read through the compact index of every child, kept only when in scope.
-        } else if let scope {
-            q.where(SQLRaw(scope.sql(child: "children.id")))
+        let rows: [(String, ChildFacts)]
+        if split.count == 2, filter.ids.count > 1 {
+            let half = filter.ids.count / 2
+            let a = ServiceFilter(ids: Array(filter.ids[..<half]), all: false), b = ServiceFilter(ids: Array(filter.ids[half...]), all: false)
+            async let first = $connection.withValue(split[0]) {
+                try await childRows(services: services, filter: a, scope: scope, inScope: inScope, needs: needs, period: period, on: db)
+            }
+            let second = try await $connection.withValue(split[1]) {
+                try await childRows(services: services, filter: b, scope: scope, inScope: inScope, needs: needs, period: period, on: db)
+            }
+            rows = try await first + second
         } else {
-            guard let source = childSource(needs, services: ids, period: period) else { return [:] }
-            q.where(SQLIdentifier("id"), .in, SQLGroupExpression(SQLRaw(source)))
-        }
-        let rows = try await collect(q) { r -> (String, ChildFacts)? in
-            if let inScope { guard let ref = r.ref("id"), inScope.contains(ref) else { return nil } }
-            guard let id = r.id("id"), let dob = r.string("date_of_birth").flatMap(LocalDate.init(iso:)) else { return nil }
-            let key = r.string("external_id") ?? id.lowercased()
-            return (id, ChildFacts(key: key, service: codeOf[r.id("service_id") ?? ""] ?? "", dateOfBirth: dob, sex: r.string("sex").flatMap(Sex.init) ?? .unknown,
-                                   ethnicityGroup: r.string("ethnicity_group").flatMap(EthnicityGroup.init) ?? .unknown,
-                                   careStatus: r.string("care_status").flatMap(CareStatus.init) ?? .none, send: r.string("send").flatMap(YesNo.init),
-                                   ehcp: r.string("ehcp").flatMap(YesNo.init), district: r.string("district")))
+            rows = try await childRows(services: services, filter: filter, scope: scope, inScope: inScope, needs: needs, period: period, on: db)
         }
         var keyOf: [String: String] = [:]
         keyOf.reserveCapacity(rows.count)
         f.children.reserveCapacity(rows.count)
         for (id, c) in rows { keyOf[id] = c.key; f.children[c.key] = c }
-        // Each child's team: their case manager's team on their latest allocated intervention.
-        let tq = sql.select().column(SQLColumn("child_id", table: "interventions")).column(SQLColumn("start_date", table: "interventions"))
-            .column(SQLColumn("name", table: "teams")).from("interventions")
-            .join("users", on: SQLColumn("id", table: "users"), .equal, SQLColumn("case_manager_id", table: "interventions"))
-            .join("teams", on: SQLColumn("id", table: "teams"), .equal, SQLColumn("team_id", table: "users"))
-        restrict(tq, "interventions", filter, scope)
-        let teams = try await collect(tq) { r -> (String, String, String)? in
-            guard let c = r.id("child_id"), let s = r.string("start_date"), let n = r.string("name") else { return nil }
-            return (c, s, n)
-        }
-        var latest: [String: (String, String)] = [:]
-        for (c, s, n) in teams { if let e = latest[c], e.0 >= s { continue }; latest[c] = (s, n) }
-        for (id, (_, name)) in latest { if let key = keyOf[id] { f.children[key]?.team = name } }
-        if let team {
-            let known = try await sql.select().column("id").from("teams").where("name", .equal, SQLBind(team)).where("service_id", .in, SQLBind.group(ids)).all()
-            guard !known.isEmpty else { throw Failure(description: "there is no team called '\(team)' in the chosen services") }
-            f.children = f.children.filter { $0.value.team == team }
-        }
         // Summed here: SUM of a bigint is numeric on PostgreSQL, and these rows are few.
         var population: [Int: Int] = [:]
         let pq = sql.select().columns("year", "count").from("population")
@@ -358,6 +342,61 @@ enum ReportRunner {
         return keyOf
     }
 
+    /// The children of the services in `filter` that the report reads, each by stored id.
+    static func childRows(services: [(UUID, String)], filter: ServiceFilter, scope: Scope?, inScope: Set<ChildRef>?, needs: Set<ReportNeed>,
+                          period: ReportPeriod, on db: Database) async throws -> [(String, ChildFacts)] {
+        let sql = db.sql
+        let ids = services.map(\.0)
+        var codeOf: [ChildRef: String] = [:]
+        for (id, code) in services { if let r = ChildRef(id.uuidString) { codeOf[r] = code } }
+        let codes = codeOf
+        let q = sql.select().columns("id", "service_id", "external_id", "date_of_birth", "sex", "ethnicity_group", "care_status", "send", "ehcp", "district")
+            .from("children")
+        filter.apply(q, table: "children")
+        if inScope != nil {
+            // Read through the compact index of every child, kept only when in scope.
+        } else if let scope {
+            q.where(SQLRaw(scope.sql(child: "children.id")))
+        } else {
+            guard let source = childSource(needs, services: ids, period: period) else { return [] }
+            q.where(SQLIdentifier("id"), .in, SQLGroupExpression(SQLRaw(source)))
+        }
+        return try await collect(q) { r -> (String, ChildFacts)? in
+            if let inScope { guard let ref = r.ref("id"), inScope.contains(ref) else { return nil } }
+            guard let id = r.id("id"), let dob = r.string("date_of_birth").flatMap(LocalDate.init(iso:)) else { return nil }
+            let key = r.string("external_id") ?? id.lowercased()
+            return (id, ChildFacts(key: key, service: r.ref("service_id").flatMap { codes[$0] } ?? "", dateOfBirth: dob, sex: r.string("sex").flatMap(Sex.init) ?? .unknown,
+                                   ethnicityGroup: r.string("ethnicity_group").flatMap(EthnicityGroup.init) ?? .unknown,
+                                   careStatus: r.string("care_status").flatMap(CareStatus.init) ?? .none, send: r.string("send").flatMap(YesNo.init),
+                                   ehcp: r.string("ehcp").flatMap(YesNo.init), district: r.string("district")))
+        }
+    }
+
+    /// Each child's team (stored id → latest allocated intervention's start and its case
+    /// manager's team). Read with the records; applied with `applyTeams`.
+    static func teamRows(filter: ServiceFilter, scope: Scope?, keys: KeyMap, on db: Database) async throws -> [String: (String, String)] {
+        let sql = db.sql
+        let tq = sql.select().column(SQLColumn("child_id", table: "interventions")).column(SQLColumn("start_date", table: "interventions"))
+            .column(SQLColumn("name", table: "teams")).from("interventions")
+            .join("users", on: SQLColumn("id", table: "users"), .equal, SQLColumn("case_manager_id", table: "interventions"))
+            .join("teams", on: SQLColumn("id", table: "teams"), .equal, SQLColumn("team_id", table: "users"))
+        restrict(tq, "interventions", filter, scope)
+        let teams = try await collect(tq) { r -> (String, String, String)? in
+            // By stored id (the keys are applied with the children's).
+            guard let c = r.id("child_id"), keys[c] != nil, let s = r.string("start_date"), let n = r.string("name") else { return nil }
+            return (c, s, n)
+        }
+        var latest: [String: (String, String)] = [:]
+        for (c, s, n) in teams { if let e = latest[c], e.0 >= s { continue }; latest[c] = (s, n) }
+        return latest
+    }
+
+    /// Gives each child their team, and keeps only a team's children when one is chosen.
+    static func applyTeams(_ latest: [String: (String, String)], to f: inout ReportFacts, keyOf: [String: String], team: String?) {
+        for (id, (_, name)) in latest { if let key = keyOf[id] { f.children[key]?.team = name } }
+        if let team { f.children = f.children.filter { $0.value.team == team } }
+    }
+
     /// Loads what a report needs beyond children, offences and population.
     static func load(_ needs: Set<ReportNeed>, into f: inout ReportFacts, filter: ServiceFilter, scope: Scope?, keys keyOf: KeyMap, period: ReportPeriod,
                      on db: Database) async throws {
@@ -367,7 +406,7 @@ enum ReportRunner {
             let oq = sql.select().columns("child_id", "offence_date", "outcome", "outcome_date", "category", "gravity").from("offences")
             restrict(oq, "offences", filter, scope)
             f.offences = try await collect(oq) { r in
-                guard let c = r.id("child_id"), let key = keyOf[c], let d = r.string("offence_date").flatMap(LocalDate.init(iso:)), let outcome = r.string("outcome") else { return nil }
+                guard let key = r.child(keyOf), let d = r.string("offence_date").flatMap(LocalDate.init(iso:)), let outcome = r.string("outcome") else { return nil }
                 return OffenceFacts(child: key, offenceDate: d, outcome: outcome, outcomeDate: r.string("outcome_date").flatMap(LocalDate.init(iso:)),
                                     category: r.string("category"), gravity: r.int("gravity"))
             }
@@ -378,7 +417,7 @@ enum ReportRunner {
                 .from("interventions")
             restrict(iq, "interventions", filter, scope)
             let rows = try await collect(iq) { r -> (InterventionSpan, String, LocalDate?)? in
-                guard let c = r.id("child_id"), let key = keyOf[c], let type = r.string("type").flatMap(InterventionType.init),
+                guard let key = r.child(keyOf), let type = r.string("type").flatMap(InterventionType.init),
                       let start = r.string("start_date").flatMap(LocalDate.init(iso:)), let id = r.id("id") else { return nil }
                 var span = InterventionSpan(child: key, type: type, start: start, end: r.string("end_date").flatMap(LocalDate.init(iso:)))
                 span.id = id.lowercased()
@@ -391,7 +430,7 @@ enum ReportRunner {
                 let aq = sql.select().columns("child_id", "intervention_id", "submitted_on", "due_on").from("assessments").where("stage", .equal, SQLBind("start"))
                 restrict(aq, "assessments", filter, scope)
                 f.assessments = try await collect(aq) { r in
-                    guard let c = r.id("child_id"), let key = keyOf[c], let i = r.id("intervention_id") else { return nil }
+                    guard let key = r.child(keyOf), let i = r.id("intervention_id") else { return nil }
                     return AssessmentFact(child: key, intervention: i.lowercased(), submittedOn: r.string("submitted_on").flatMap(LocalDate.init(iso:)),
                                           dueOn: r.string("due_on").flatMap(LocalDate.init(iso:)))
                 }
@@ -407,7 +446,7 @@ enum ReportRunner {
             let rq = sql.select().columns("child_id", "received_on", "source", "decision", "decided_on", "destination").from("referrals")
             restrict(rq, "referrals", filter, scope)
             f.referrals = try await collect(rq) { r in
-                guard let c = r.id("child_id"), let key = keyOf[c], let received = r.string("received_on").flatMap(LocalDate.init(iso:)) else { return nil }
+                guard let key = r.child(keyOf), let received = r.string("received_on").flatMap(LocalDate.init(iso:)) else { return nil }
                 return ReferralFacts(child: key, receivedOn: received, source: r.string("source") ?? "", decision: r.string("decision") ?? "",
                                      decidedOn: r.string("decided_on").flatMap(LocalDate.init(iso:)), destination: r.string("destination"))
             }
@@ -454,7 +493,7 @@ enum ReportRunner {
             filter.apply(q, table: "contacts")
             q.where("contact_on", .greaterThanOrEqual, SQLBind(period.from.iso)).where("contact_on", .lessThanOrEqual, SQLBind(period.to.iso)).groupBy("child_id")
             f.contactTallies = try await collect(q) { r -> ContactTally? in
-                guard let c = r.id("child_id"), let key = keyOf[c] else { return nil }
+                guard let key = r.child(keyOf) else { return nil }
                 var t = ContactTally(child: key)
                 for (i, a) in attendance.enumerated() { if let n = r.int("a\(i)"), n > 0 { t.byAttendance[a] = n } }
                 for (i, k) in types.enumerated() { if let n = r.int("t\(i)"), n > 0 { t.byType[k] = n } }
@@ -476,7 +515,7 @@ enum ReportRunner {
                 restrict(q, spec.table, filter, scope)
             }
             let facts = try await collect(q) { r -> PracticeFact? in
-                guard let c = r.id("child_id"), let key = keyOf[c] else { return nil }
+                guard let key = r.child(keyOf) else { return nil }
                 var values: RecordValues = [:]
                 for f in fields {
                     if f.kind.storedAsInt { if let n = r.int(f.name) { values[f.name] = .int(n) } }
@@ -495,30 +534,41 @@ extension ReportRunner {
     /// Contacts in the period counted per child as they are read (`Path.fastest`): a year of
     /// contacts nationally is over half a million rows, and grouping them in SQL sorts them all.
     /// Counts exactly as the SQL of `load` does.
-    static func rawContactTallies(_ raw: RawSQLite, filter: ServiceFilter, period: ReportPeriod) async throws -> RawTallies {
+    static func rawContactTallies(_ connections: [RawSQLite], filter: ServiceFilter, period: ReportPeriod) async throws -> RawTallies {
         let attendance = Options.attendance.map(\.code)
         let types = Options.contactTypes.map(\.code)
         let services = filter.all ? "" : " AND service_id IN (\(filter.ids.map { "'\($0.uuidString)'" }.joined(separator: ", ")))"
         let text = "SELECT child_id, attendance, contact_type FROM contacts WHERE contact_on >= ? AND contact_on <= ?\(services)"
-        let binds: [SQLiteData] = [.text(period.from.iso), .text(period.to.iso)]
         let width = attendance.count + types.count + 2
-        let tallies = try await offThread { () -> RawTallies in
-            let a = attendance.map { Array($0.utf8) }, t = types.map { Array($0.utf8) }
-            var slot: [ChildRef: Int] = [:], order: [ChildRef] = [], counts: [Int32] = []
-            try raw.query(text, binds) { row in
-                guard let ref = row.ref(0) else { return }
-                let base: Int
-                if let s = slot[ref] { base = s } else {
-                    base = counts.count
-                    slot[ref] = base
-                    order.append(ref)
-                    counts.append(contentsOf: repeatElement(0, count: width))
+        @Sendable func count(_ raw: RawSQLite, _ from: LocalDate, _ to: LocalDate) async throws -> RawTallies {
+            try await offThread { () -> RawTallies in
+                let a = attendance.map { Array($0.utf8) }, t = types.map { Array($0.utf8) }
+                var slot: [ChildRef: Int] = [:], order: [ChildRef] = [], counts: [Int32] = []
+                try raw.query(text, [.text(from.iso), .text(to.iso)]) { row in
+                    guard let ref = row.ref(0) else { return }
+                    let base: Int
+                    if let s = slot[ref] { base = s } else {
+                        base = counts.count
+                        slot[ref] = base
+                        order.append(ref)
+                        counts.append(contentsOf: repeatElement(0, count: width))
+                    }
+                    if row.isNull(1) { counts[base + width - 1] += 1; return }
+                    if let ai = row.match(1, a) { counts[base + ai] += 1 }
+                    if row.isNull(2) { counts[base + width - 2] += 1 } else if let ti = row.match(2, t) { counts[base + a.count + ti] += 1 }
                 }
-                if row.isNull(1) { counts[base + width - 1] += 1; return }
-                if let ai = row.match(1, a) { counts[base + ai] += 1 }
-                if row.isNull(2) { counts[base + width - 2] += 1 } else if let ti = row.match(2, t) { counts[base + a.count + ti] += 1 }
+                return RawTallies(attendance: attendance, types: types, order: order, counts: counts)
             }
-            return RawTallies(attendance: attendance, types: types, order: order, counts: counts)
+        }
+        let tallies: RawTallies
+        if connections.count >= 2, period.to.dayNumber > period.from.dayNumber {
+            // Each half of the period on a connection of its own, at the same time.
+            let mid = period.from.adding(days: (period.to.dayNumber - period.from.dayNumber) / 2)
+            async let first = count(connections[0], period.from, mid)
+            let second = try await count(connections[1], mid.adding(days: 1), period.to)
+            tallies = try await first.merged(with: second)
+        } else {
+            tallies = try await count(connections[0], period.from, period.to)
         }
         trace("\(tallies.order.count) children's contacts counted")
         return tallies
@@ -531,6 +581,26 @@ extension ReportRunner {
         let types: [String]
         let order: [ChildRef]
         let counts: [Int32]
+
+        /// These counts and `other`'s added together.
+        func merged(with other: RawTallies) -> RawTallies {
+            let width = attendance.count + types.count + 2
+            var slot: [ChildRef: Int] = [:]
+            slot.reserveCapacity(order.count + other.order.count)
+            for (i, r) in order.enumerated() { slot[r] = i * width }
+            var order = order, counts = counts
+            for (i, r) in other.order.enumerated() {
+                let from = i * width
+                if let base = slot[r] {
+                    for j in 0..<width { counts[base + j] += other.counts[from + j] }
+                } else {
+                    slot[r] = counts.count
+                    order.append(r)
+                    counts.append(contentsOf: other.counts[from..<(from + width)])
+                }
+            }
+            return RawTallies(attendance: attendance, types: types, order: order, counts: counts)
+        }
 
         /// The tallies of the children with a report key, by that key.
         func materialise(_ keyOf: [String: String]) -> [ContactTally] {
@@ -573,20 +643,12 @@ extension ReportFacts {
     /// Replaces stored ids by report keys in records read alongside the children, dropping the
     /// records of children that have none.
     mutating func useKeys(_ keyOf: [String: String]) {
-        func keyed<T>(_ xs: [T], _ child: WritableKeyPath<T, String>) -> [T] {
-            xs.compactMap { x in
-                guard let key = keyOf[x[keyPath: child]] else { return nil }
-                var y = x
-                y[keyPath: child] = key
-                return y
-            }
-        }
-        offences = keyed(offences, \.child)
-        interventions = keyed(interventions, \.child)
-        referrals = keyed(referrals, \.child)
-        assessments = keyed(assessments, \.child)
-        breaches = keyed(breaches, \.child)
-        for (kind, facts) in practice { practice[kind] = keyed(facts, \.child) }
+        offences = offences.compactMap { x in keyOf[x.child].map { var y = x; y.child = $0; return y } }
+        interventions = interventions.compactMap { x in keyOf[x.child].map { var y = x; y.child = $0; return y } }
+        referrals = referrals.compactMap { x in keyOf[x.child].map { var y = x; y.child = $0; return y } }
+        assessments = assessments.compactMap { x in keyOf[x.child].map { var y = x; y.child = $0; return y } }
+        breaches = breaches.compactMap { x in keyOf[x.child].map { var y = x; y.child = $0; return y } }
+        for (kind, facts) in practice { practice[kind] = facts.compactMap { x in keyOf[x.child].map { var y = x; y.child = $0; return y } } }
     }
 }
 
@@ -616,6 +678,16 @@ struct RowReader {
         if let raw { return raw.double(c) }
         if let r = row as? SQLiteRow { return r.column(c)?.double }
         return (try? row?.decode(column: c, as: Double?.self)) ?? nil
+    }
+
+    /// The row's child (`child_id`) as `keys` names it; nil when `keys` has no such child. In
+    /// the scope, nothing is made of a row before its child is found to be in it.
+    func child(_ keys: KeyMap) -> String? {
+        if let scope = keys.scope, keys.keys == nil, raw != nil {
+            guard let r = ref("child_id"), scope.contains(r) else { return nil }
+            return id("child_id")
+        }
+        return id("child_id").flatMap { keys[$0] }
     }
 
     func ref(_ c: String) -> ChildRef? {

@@ -178,22 +178,28 @@ public enum PracticeReports {
     public static func contactAttendance(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
         let tallies = (f.contactTallies ?? ContactTally.tallies(f.practice[.contact] ?? [], period: period)).filter { f.children[$0.child] != nil }
         // Counts of contacts: each child's key once per contact (the drill-down shows how many each).
-        func members(_ n: (ContactTally) -> Int) -> [String] {
-            var out: [String] = []
-            for t in tallies { let k = n(t); if k > 0 { out.append(contentsOf: repeatElement(t.child, count: k)) } }
-            return out
+        // One pass over the tallies gathers every row's members.
+        var all: [String] = [], arranged: [String] = []
+        var byAttendance: [String: [String]] = [:], byType: [String: [String]] = [:]
+        for t in tallies {
+            for (a, n) in t.byAttendance {
+                all.append(contentsOf: repeatElement(t.child, count: n))
+                byAttendance[a, default: []].append(contentsOf: repeatElement(t.child, count: n))
+            }
+            for (k, n) in t.byType { byType[k, default: []].append(contentsOf: repeatElement(t.child, count: n)) }
+            if t.arranged > 0 { arranged.append(contentsOf: repeatElement(t.child, count: t.arranged)) }
         }
-        var rows = [ReportRow(measure: "contacts", count: members { $0.byAttendance.values.reduce(0, +) })]
-        for a in Set(tallies.flatMap(\.byAttendance.keys)).sorted() {
-            rows.append(ReportRow(measure: "contacts", breakdown: "attendance", group: a, count: members { $0.byAttendance[a] ?? 0 }))
+        var rows = [ReportRow(measure: "contacts", count: all)]
+        for (a, members) in byAttendance.sorted(by: { $0.key < $1.key }) {
+            rows.append(ReportRow(measure: "contacts", breakdown: "attendance", group: a, count: members))
         }
-        for t in Set(tallies.flatMap(\.byType.keys)).sorted() {
-            rows.append(ReportRow(measure: "contacts", breakdown: "contact_type", group: t, count: members { $0.byType[t] ?? 0 }))
+        for (t, members) in byType.sorted(by: { $0.key < $1.key }) {
+            rows.append(ReportRow(measure: "contacts", breakdown: "contact_type", group: t, count: members))
         }
         let attended = tallies.map { $0.byAttendance["attended"] ?? 0 }.reduce(0, +)
         let missed = tallies.map { $0.byAttendance["did_not_attend"] ?? 0 }.reduce(0, +)
         share(&rows, "attendance_rate", attended, attended + missed)
-        rows.append(ReportRow(measure: "arranged", count: members(\.arranged)))
+        rows.append(ReportRow(measure: "arranged", count: arranged))
         return ReportResult(rows: rows, notes: ["The attendance rate is attended ÷ (attended + did not attend); contacts cancelled by the child or the service are left out of it."])
     }
 
