@@ -96,13 +96,12 @@ enum ReportRunner {
             }
             // (Both paths load the same facts; tests compare them.)
             if let raw, let scope, let file = try await RawSQLite.file(of: db) {
-                // SQLite: two connections sharing one snapshot; the scope found once, then the
-                // children read on one while their records are read on the other.
-                let other = try RawSQLite(path: file), third = try RawSQLite(path: file)
+                // SQLite: two connections sharing one snapshot, reading at the same time; the scope
+                // found once, then the children, then their records, each child's by its report key.
+                let other = try RawSQLite(path: file)
                 try raw.begin()
                 try other.begin()
-                try third.begin()
-                defer { raw.end(); other.end(); third.end() }
+                defer { raw.end(); other.end() }
                 var parts = scope
                 var tallies: RawTallies?
                 if needs.contains(.contactTallies) {
@@ -111,29 +110,41 @@ enum ReportRunner {
                     tallies = t
                     parts = Scope(parts: scope.parts.filter { $0 != .practiceIn(.contact) }, period: period)
                 }
-                var inScope = parts.parts.isEmpty ? Set<ChildRef>() : try await parts.children(filter: filter, on: raw)
+                var inScope = parts.parts.isEmpty ? Set<ChildRef>() : try await parts.children(filter: filter, on: [raw, other])
                 if let tallies { inScope.formUnion(tallies.order) }
                 trace("\(inScope.count) children in scope")
-                let keys = inScope
-                let empty = facts
-                async let recordsRead: (ReportFacts, [String: (String, String)]) = $connection.withValue(other) {
-                    var r = empty
-                    let map = KeyMap(scope: keys)
-                    let teams = try await teamRows(filter: filter, scope: nil, keys: map, on: db)
-                    try await load(needs, into: &r, filter: filter, scope: nil, keys: map, period: period, on: db)
-                    return (r, teams)
-                }
+                // The children, each half of the services on a connection of its own at the same time.
                 let keyOf = try await $connection.withValue(raw) {
                     try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: nil, inScope: inScope,
-                                       team: team, needs: needs, period: period, split: [raw, third], on: db)
+                                       team: team, needs: needs, period: period, split: [raw, other], on: db)
                 }
-                var (records, teams) = try await recordsRead
-                records.children = facts.children
-                records.population = facts.population
-                facts = records
+                var refs: [ChildRef: String] = [:]
+                refs.reserveCapacity(keyOf.count)
+                for (id, key) in keyOf { if let r = ChildRef(id) { refs[r] = key } }
+                let map = KeyMap(refs: refs)
+                // Their records: interventions (and assessments) and teams on one connection, the rest on the other.
+                let spans: Set<ReportNeed> = [.interventions, .assessments]
+                let needsB = needs.intersection(spans)
+                let needsA = needs.subtracting(spans)
+                let base = facts
+                async let readB: (ReportFacts, [String: (String, String)]) = $connection.withValue(other) {
+                    var r = base
+                    let teams = try await teamRows(filter: filter, scope: nil, keys: map, on: db)
+                    try await load(needsB, into: &r, filter: filter, scope: nil, keys: map, period: period, on: db)
+                    return (r, teams)
+                }
+                try await $connection.withValue(raw) {
+                    try await load(needsA, into: &facts, filter: filter, scope: nil, keys: map, period: period, on: db)
+                }
+                let (b, teams) = try await readB
+                if !needsB.isEmpty {
+                    facts.interventions = b.interventions
+                    facts.assessments = b.assessments
+                    facts.assessmentDue = b.assessmentDue
+                    if needsB.contains(.assessments) { facts.calendar = b.calendar }
+                }
                 applyTeams(teams, to: &facts, keyOf: keyOf, team: team)
-                facts.useKeys(keyOf)
-                if let tallies { facts.contactTallies = tallies.materialise(keyOf) }
+                if let tallies { facts.contactTallies = tallies.materialise(refs) }
                 trace("keyed the records")
             } else {
                 let keyOf = try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: scope, inScope: nil, team: team,
@@ -250,16 +261,21 @@ enum ReportRunner {
 
         /// The children in scope, found once with a plain query per part (each a range over an
         /// index of M0020_ReportIndexes).
-        func children(filter: ServiceFilter, on raw: RawSQLite) async throws -> Set<ChildRef> {
+        func children(filter: ServiceFilter, on connections: [RawSQLite]) async throws -> Set<ChildRef> {
             let services = filter.all ? "" : " AND s.service_id IN (\(filter.ids.map { "'\($0.uuidString)'" }.joined(separator: ", ")))"
             let queries = conditions.map { "SELECT s.child_id FROM \($0.table) s WHERE \($0.condition)\(services)" }
-            return try await offThread {
-                var found = Set<ChildRef>()
-                for q in queries {
-                    try raw.query(q, []) { row in if let r = row.ref(0) { found.insert(r) } }
+            @Sendable func find(_ qs: [String], _ raw: RawSQLite) async throws -> Set<ChildRef> {
+                try await offThread {
+                    var found = Set<ChildRef>()
+                    for q in qs { try raw.query(q, []) { row in if let r = row.ref(0) { found.insert(r) } } }
+                    return found
                 }
-                return found
             }
+            guard connections.count >= 2, queries.count >= 2 else { return try await find(queries, connections[0]) }
+            // The parts shared between the connections, read at the same time.
+            async let first = find(queries.enumerated().filter { $0.offset % 2 == 0 }.map(\.element), connections[0])
+            let second = try await find(queries.enumerated().filter { $0.offset % 2 == 1 }.map(\.element), connections[1])
+            return try await first.union(second)
         }
     }
 
@@ -603,10 +619,7 @@ extension ReportRunner {
         }
 
         /// The tallies of the children with a report key, by that key.
-        func materialise(_ keyOf: [String: String]) -> [ContactTally] {
-            var keys: [ChildRef: String] = [:]
-            keys.reserveCapacity(keyOf.count)
-            for (id, key) in keyOf { if let r = ChildRef(id) { keys[r] = key } }
+        func materialise(_ keys: [ChildRef: String]) -> [ContactTally] {
             let width = attendance.count + types.count + 2
             var out: [ContactTally] = []
             out.reserveCapacity(order.count)
@@ -625,30 +638,17 @@ extension ReportRunner {
     }
 }
 
-/// Which child a record read belongs to, and so whether it is kept: through the report keys of
-/// the children already read, or (records read alongside the children) through the scope, the
-/// stored id kept for now and replaced by the key afterwards (`ReportFacts.useKeys`).
+/// Which child a record read belongs to, and so whether it is kept: the report key of a child
+/// already read, found by stored id (the driver) or by the id's two integers (`Path.fastest`:
+/// nothing is made of a row before its child is found).
 struct KeyMap: Sendable {
     var keys: [String: String]? = nil
-    var scope: Set<ChildRef>? = nil
+    var refs: [ChildRef: String]? = nil
 
     subscript(_ id: String) -> String? {
         if let keys { return keys[id] }
-        if let scope, let r = ChildRef(id), scope.contains(r) { return id }
+        if let refs { return ChildRef(id).flatMap { refs[$0] } }
         return nil
-    }
-}
-
-extension ReportFacts {
-    /// Replaces stored ids by report keys in records read alongside the children, dropping the
-    /// records of children that have none.
-    mutating func useKeys(_ keyOf: [String: String]) {
-        offences = offences.compactMap { x in keyOf[x.child].map { var y = x; y.child = $0; return y } }
-        interventions = interventions.compactMap { x in keyOf[x.child].map { var y = x; y.child = $0; return y } }
-        referrals = referrals.compactMap { x in keyOf[x.child].map { var y = x; y.child = $0; return y } }
-        assessments = assessments.compactMap { x in keyOf[x.child].map { var y = x; y.child = $0; return y } }
-        breaches = breaches.compactMap { x in keyOf[x.child].map { var y = x; y.child = $0; return y } }
-        for (kind, facts) in practice { practice[kind] = facts.compactMap { x in keyOf[x.child].map { var y = x; y.child = $0; return y } } }
     }
 }
 
@@ -680,13 +680,9 @@ struct RowReader {
         return (try? row?.decode(column: c, as: Double?.self)) ?? nil
     }
 
-    /// The row's child (`child_id`) as `keys` names it; nil when `keys` has no such child. In
-    /// the scope, nothing is made of a row before its child is found to be in it.
+    /// The row's child (`child_id`) as `keys` names it; nil when `keys` has no such child.
     func child(_ keys: KeyMap) -> String? {
-        if let scope = keys.scope, keys.keys == nil, raw != nil {
-            guard let r = ref("child_id"), scope.contains(r) else { return nil }
-            return id("child_id")
-        }
+        if let refs = keys.refs, raw != nil { return ref("child_id").flatMap { refs[$0] } }
         return id("child_id").flatMap { keys[$0] }
     }
 
