@@ -98,10 +98,11 @@ enum ReportRunner {
             if let raw, let scope, let file = try await RawSQLite.file(of: db) {
                 // SQLite: two connections sharing one snapshot, reading at the same time; the scope
                 // found once, then the children, then their records, each child's by its report key.
-                let other = try RawSQLite(path: file)
+                let other = try RawSQLite(path: file), third = try RawSQLite(path: file)
                 try raw.begin()
                 try other.begin()
-                defer { raw.end(); other.end() }
+                try third.begin()
+                defer { raw.end(); other.end(); third.end() }
                 var parts = scope
                 var tallies: RawTallies?
                 if needs.contains(.contactTallies) {
@@ -114,13 +115,12 @@ enum ReportRunner {
                 if let tallies { inScope.formUnion(tallies.order) }
                 trace("\(inScope.count) children in scope")
                 // The children, each half of the services on a connection of its own at the same time.
-                let keyOf = try await $connection.withValue(raw) {
+                var refsOf: [ChildRef: String]?
+                _ = try await $connection.withValue(raw) {
                     try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: nil, inScope: inScope,
-                                       team: team, needs: needs, period: period, split: [raw, other], on: db)
+                                       team: team, needs: needs, period: period, split: [raw, other], refsOf: &refsOf, on: db)
                 }
-                var refs: [ChildRef: String] = [:]
-                refs.reserveCapacity(keyOf.count)
-                for (id, key) in keyOf { if let r = ChildRef(id) { refs[r] = key } }
+                let refs = refsOf ?? [:]
                 let map = KeyMap(refs: refs)
                 // Their records: interventions (and assessments) and teams on one connection, the rest on the other.
                 let spans: Set<ReportNeed> = [.interventions, .assessments]
@@ -130,7 +130,9 @@ enum ReportRunner {
                 async let readB: (ReportFacts, [String: (String, String)]) = $connection.withValue(other) {
                     var r = base
                     let teams = try await teamRows(filter: filter, scope: nil, keys: map, on: db)
-                    try await load(needsB, into: &r, filter: filter, scope: nil, keys: map, period: period, on: db)
+                    try await $halves.withValue([other, third]) {
+                        try await load(needsB, into: &r, filter: filter, scope: nil, keys: map, period: period, on: db)
+                    }
                     return (r, teams)
                 }
                 try await $connection.withValue(raw) {
@@ -143,14 +145,15 @@ enum ReportRunner {
                     facts.assessmentDue = b.assessmentDue
                     if needsB.contains(.assessments) { facts.calendar = b.calendar }
                 }
-                applyTeams(teams, to: &facts, keyOf: keyOf, team: team)
+                applyTeams(teams, to: &facts, keys: map, team: team)
                 if let tallies { facts.contactTallies = tallies.materialise(refs) }
                 trace("keyed the records")
             } else {
+                var none: [ChildRef: String]?
                 let keyOf = try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: scope, inScope: nil, team: team,
-                                               needs: needs, period: period, on: db)
+                                               needs: needs, period: period, refsOf: &none, on: db)
                 let teams = try await teamRows(filter: filter, scope: scope, keys: KeyMap(keys: keyOf), on: db)
-                applyTeams(teams, to: &facts, keyOf: keyOf, team: team)
+                applyTeams(teams, to: &facts, keys: KeyMap(keys: keyOf), team: team)
                 try await load(needs, into: &facts, filter: filter, scope: scope, keys: KeyMap(keys: keyOf), period: period, on: db)
             }
         }
@@ -162,6 +165,8 @@ enum ReportRunner {
 
     /// The run's own SQLite connection, when it has one (`Path.fastest`).
     @TaskLocal static var connection: RawSQLite?
+    /// Two more, free for reading a large table in halves at the same time.
+    @TaskLocal static var halves: [RawSQLite] = []
 
     static let tracing = ProcessInfo.processInfo.environment["WAYPOINT_REPORT_TRACE"] != nil
     nonisolated(unsafe) static var last = DispatchTime.now().uptimeNanoseconds
@@ -220,6 +225,13 @@ enum ReportRunner {
     struct ServiceFilter {
         let ids: [UUID]
         let all: Bool
+
+        /// The services in two halves, when there are two or more.
+        var halves: (ServiceFilter, ServiceFilter)? {
+            guard ids.count > 1 else { return nil }
+            let half = ids.count / 2
+            return (ServiceFilter(ids: Array(ids[..<half]), all: false), ServiceFilter(ids: Array(ids[half...]), all: false))
+        }
 
         @discardableResult
         func apply(_ q: SQLSelectBuilder, table: String) -> SQLSelectBuilder {
@@ -325,12 +337,11 @@ enum ReportRunner {
     /// `inScope`: the children in scope, when found beforehand (`Path.fastest`).
     /// `split`: connections of its own (`Path.fastest`) for each half of the services, read at the same time.
     static func loadBase(into f: inout ReportFacts, services: [(UUID, String)], filter: ServiceFilter, scope: Scope?, inScope: Set<ChildRef>?, team: String?,
-                         needs: Set<ReportNeed>, period: ReportPeriod, split: [RawSQLite] = [], on db: Database) async throws -> [String: String] {
+                         needs: Set<ReportNeed>, period: ReportPeriod, split: [RawSQLite] = [], refsOf: inout [ChildRef: String]?,
+                         on db: Database) async throws -> [String: String] {
         let sql = db.sql
         let rows: [(String, ChildFacts)]
-        if split.count == 2, filter.ids.count > 1 {
-            let half = filter.ids.count / 2
-            let a = ServiceFilter(ids: Array(filter.ids[..<half]), all: false), b = ServiceFilter(ids: Array(filter.ids[half...]), all: false)
+        if split.count == 2, let (a, b) = filter.halves {
             async let first = $connection.withValue(split[0]) {
                 try await childRows(services: services, filter: a, scope: scope, inScope: inScope, needs: needs, period: period, on: db)
             }
@@ -342,9 +353,17 @@ enum ReportRunner {
             rows = try await childRows(services: services, filter: filter, scope: scope, inScope: inScope, needs: needs, period: period, on: db)
         }
         var keyOf: [String: String] = [:]
-        keyOf.reserveCapacity(rows.count)
         f.children.reserveCapacity(rows.count)
-        for (id, c) in rows { keyOf[id] = c.key; f.children[c.key] = c }
+        if split.isEmpty {
+            keyOf.reserveCapacity(rows.count)
+            for (id, c) in rows { keyOf[id] = c.key; f.children[c.key] = c }
+        } else {
+            // `Path.fastest` finds children by their ids' integers (`refsOf`), not by id text.
+            for (_, c) in rows { f.children[c.key] = c }
+            refsOf = [:]
+            refsOf?.reserveCapacity(rows.count)
+            for (id, c) in rows { if let r = ChildRef(id) { refsOf?[r] = c.key } }
+        }
         // Summed here: SUM of a bigint is numeric on PostgreSQL, and these rows are few.
         var population: [Int: Int] = [:]
         let pq = sql.select().columns("year", "count").from("population")
@@ -408,8 +427,8 @@ enum ReportRunner {
     }
 
     /// Gives each child their team, and keeps only a team's children when one is chosen.
-    static func applyTeams(_ latest: [String: (String, String)], to f: inout ReportFacts, keyOf: [String: String], team: String?) {
-        for (id, (_, name)) in latest { if let key = keyOf[id] { f.children[key]?.team = name } }
+    static func applyTeams(_ latest: [String: (String, String)], to f: inout ReportFacts, keys: KeyMap, team: String?) {
+        for (id, (_, name)) in latest { if let key = keys[id] { f.children[key]?.team = name } }
         if let team { f.children = f.children.filter { $0.value.team == team } }
     }
 
@@ -429,10 +448,11 @@ enum ReportRunner {
         }
         if needs.contains(.calendar) || needs.contains(.assessments) { f.calendar = try await ServiceRules.calendar(on: db) }
         if needs.contains(.interventions) || needs.contains(.assessments) {
-            let iq = sql.select().columns("id", "service_id", "child_id", "type", "start_date", "end_date", "closure_reason", "case_manager_id", "allocated_on")
-                .from("interventions")
-            restrict(iq, "interventions", filter, scope)
-            let rows = try await collect(iq) { r -> (InterventionSpan, String, LocalDate?)? in
+            @Sendable func spans(_ filter: ServiceFilter) async throws -> [(InterventionSpan, String, LocalDate?)] {
+                let iq = sql.select().columns("id", "service_id", "child_id", "type", "start_date", "end_date", "closure_reason", "case_manager_id", "allocated_on")
+                    .from("interventions")
+                restrict(iq, "interventions", filter, scope)
+                return try await collect(iq) { r -> (InterventionSpan, String, LocalDate?)? in
                 guard let key = r.child(keyOf), let type = r.string("type").flatMap(InterventionType.init),
                       let start = r.string("start_date").flatMap(LocalDate.init(iso:)), let id = r.id("id") else { return nil }
                 var span = InterventionSpan(child: key, type: type, start: start, end: r.string("end_date").flatMap(LocalDate.init(iso:)))
@@ -440,6 +460,17 @@ enum ReportRunner {
                 span.closureReason = r.string("closure_reason")
                 span.caseManager = r.id("case_manager_id")?.lowercased()
                 return (span, r.id("service_id") ?? "", r.string("allocated_on").flatMap(LocalDate.init(iso:)))
+                }
+            }
+            let rows: [(InterventionSpan, String, LocalDate?)]
+            let pair = halves
+            if pair.count == 2, let (a, b) = filter.halves {
+                // The largest table most reports read: each half of the services on a connection of its own, at the same time.
+                async let first = $connection.withValue(pair[0]) { try await spans(a) }
+                let second = try await $connection.withValue(pair[1]) { try await spans(b) }
+                rows = try await first + second
+            } else {
+                rows = try await spans(filter)
             }
             f.interventions = rows.map(\.0)
             if needs.contains(.assessments) {
