@@ -448,6 +448,7 @@ enum ReportRunner {
         }
         if needs.contains(.calendar) || needs.contains(.assessments) { f.calendar = try await ServiceRules.calendar(on: db) }
         if needs.contains(.interventions) || needs.contains(.assessments) {
+            let withDue = needs.contains(.assessments)
             @Sendable func spans(_ filter: ServiceFilter) async throws -> [(InterventionSpan, String, LocalDate?)] {
                 let iq = sql.select().columns("id", "service_id", "child_id", "type", "start_date", "end_date", "closure_reason", "case_manager_id", "allocated_on")
                     .from("interventions")
@@ -459,7 +460,8 @@ enum ReportRunner {
                 span.id = id.lowercased()
                 span.closureReason = r.string("closure_reason")
                 span.caseManager = r.id("case_manager_id")?.lowercased()
-                return (span, r.id("service_id") ?? "", r.string("allocated_on").flatMap(LocalDate.init(iso:)))
+                // The service is needed only for assessment due dates (its timescales).
+                return (span, withDue ? r.id("service_id") ?? "" : "", withDue ? r.string("allocated_on").flatMap(LocalDate.init(iso:)) : nil)
                 }
             }
             let rows: [(InterventionSpan, String, LocalDate?)]

@@ -113,15 +113,18 @@ public enum PracticeReports {
         var notes: [String] = []
         if cells.isEmpty { notes.append(f.population.missing(period.from.year, "population shares and ratios are")) }
         func dimension(_ breakdown: String, _ value: (ChildFacts) -> String, known: (String) -> Bool, population: (PopulationCell) -> String, groups: [String]) {
-            let knownMembers = cohort.filter { known(value($0)) }
+            // The cohort grouped once (a national cohort is over a hundred thousand children).
+            var byGroup: [String: [String]] = [:]
+            for c in cohort { byGroup[value(c), default: []].append(c.key) }
+            let knownCount = byGroup.filter { known($0.key) }.map(\.value.count).reduce(0, +)
             let popTotal = cells.filter { known(population($0)) }.map(\.count).reduce(0, +)
             for g in groups {
-                let members = cohort.filter { value($0) == g }
+                let members = byGroup[g] ?? []
                 let pop = cells.filter { population($0) == g }.map(\.count).reduce(0, +)
                 guard !members.isEmpty || pop > 0 else { continue }
-                rows.append(ReportRow(measure: "cohort_count", breakdown: breakdown, group: g, count: members.map(\.key)))
+                rows.append(ReportRow(measure: "cohort_count", breakdown: breakdown, group: g, count: members))
                 guard known(g) else { continue }
-                let c = pct(members.count, knownMembers.count)
+                let c = pct(members.count, knownCount)
                 let p = pct(pop, popTotal)
                 if let c { rows.append(ReportRow(measure: "cohort_share", breakdown: breakdown, group: g, rate: c)) }
                 if let p { rows.append(ReportRow(measure: "population_share", breakdown: breakdown, group: g, rate: p)) }
@@ -236,7 +239,7 @@ public enum PracticeReports {
         }
         // EHCP by case type: each child once per type of work they had (as the plan's table counts them).
         for kind in [InterventionType.Kind.statutory, .outOfCourt, .voluntary] {
-            let children = Set(open.filter { $0.type.kind == kind }.map(\.child)).compactMap { f.children[$0] }
+            let children = Set(open.lazy.filter { $0.type.kind == kind }.map(\.child)).compactMap { f.children[$0] }
             let name = kind == .voluntary ? "prevention" : kind.rawValue
             rows.append(ReportRow(measure: "children_by_case_type", breakdown: "case_type", group: name, count: children.map(\.key)))
             let ehcp = children.filter { $0.ehcp == .yes }
@@ -244,7 +247,7 @@ public enum PracticeReports {
             share(&rows, "ehcp_share_by_case_type", ehcp.count, children.count, breakdown: "case_type", group: name)
         }
         rows.append(ReportRow(measure: "care_experienced", count: cohort.filter { $0.careStatus != .none }.map(\.key)))
-        rows.append(ReportRow(measure: "remands", count: f.interventions.filter { $0.type == .remand && period.contains($0.start) && f.children[$0.child] != nil }.map(\.child)))
+        rows.append(ReportRow(measure: "remands", count: Array(f.interventions.lazy.filter { $0.type == .remand && period.contains($0.start) && f.children[$0.child] != nil }.map(\.child))))
         rows.append(ReportRow(measure: "breaches", count: f.breaches.filter { period.contains($0.startedOn) && f.children[$0.child] != nil }.map(\.child)))
         let health = (f.practice[.health] ?? []).filter { f.children[$0.child] != nil }
         let assessed = health.filter { $0.date("health_assessment_on").map(period.contains) == true }
