@@ -89,7 +89,11 @@ public enum Rounding {
 }
 
 /// The facts about a child that reports break figures down by.
-public struct ChildFacts: Sendable {
+///
+/// A class, not a struct: reports copy children into many lists (cohorts, groups, members) and a
+/// national report has over a hundred thousand; a reference copies as one count, not ten fields.
+/// Only the runner sets `team`, while loading, before any report reads it.
+public final class ChildFacts: @unchecked Sendable {
     public let key: String            // external id where known, else the internal id
     public let service: String        // service code
     public let dateOfBirth: LocalDate
