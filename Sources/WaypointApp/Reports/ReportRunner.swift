@@ -160,6 +160,11 @@ enum ReportRunner {
         trace("loaded \(facts.children.count) children, \(facts.offences.count) offences, \(facts.interventions.count) interventions")
         let result = definition.compute(facts, period)
         trace("computed \(result.rows.count) rows")
+        // A national run's facts are hundreds of thousands of values: they are freed on another
+        // thread, after the figures are returned.
+        let retired = Unchecked(facts)
+        facts = ReportFacts(children: [:], offences: [], outcomes: [:], population: Population(byYear: [:]), today: facts.today)
+        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(retired) {} }
         return Output(report: name, period: period, services: services.map(\.code), rows: result.rows, notes: result.notes)
     }
 
@@ -669,6 +674,12 @@ extension ReportRunner {
             return out
         }
     }
+}
+
+/// Hands a value to another thread that only lets it go.
+final class Unchecked<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
 
 /// Which child a record read belongs to, and so whether it is kept: the report key of a child

@@ -168,20 +168,6 @@ public struct Population: Sendable {
 }
 
 /// Builds count rows for "all" and each breakdown group from (child, age-on date) pairs.
-private final class Unchecked<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}
-
-/// One slot per breakdown, each written by one thread only.
-private final class BreakdownResults: @unchecked Sendable {
-    private var slots: [[ReportRow]]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: [], count: count) }
-    func set(_ i: Int, _ rows: [ReportRow]) { lock.lock(); slots[i] = rows; lock.unlock() }
-    var all: [[ReportRow]] { lock.lock(); defer { lock.unlock() }; return slots }
-}
-
 public func breakdownRows(measure: String, _ members: [(ChildFacts, LocalDate)], extra: [(String, (ChildFacts, LocalDate) -> String)] = []) -> [ReportRow] {
     var rows = [ReportRow(measure: measure, count: members.map(\.0.key))]
     // One breakdown at a time: a flat table of its few groups (national reports have tens of
@@ -190,19 +176,15 @@ public func breakdownRows(measure: String, _ members: [(ChildFacts, LocalDate)],
     // fails a cast at run time.)
     var all = extra
     for (name, f) in ChildFacts.breakdowns { all.append((name, { c, d in f(c, d) })) }
-    // Each breakdown is independent of the others: they are counted on every core at once.
-    let results = BreakdownResults(count: all.count)
-    // (The closures only read values they captured: safe to call from several threads.)
-    let breakdowns = Unchecked(all)
-    DispatchQueue.concurrentPerform(iterations: all.count) { i in
-        let (b, group) = breakdowns.value[i]
+    for (b, group) in all {
         var groups: [String: [String]] = [:]
         for (c, d) in members { groups[group(c, d), default: []].append(c.key) }
-        results.set(i, groups.sorted(by: { a, b in
+        for (g, keys) in groups.sorted(by: { a, b in
             if let x = Int(a.key), let y = Int(b.key) { return x < y }
             return a.key < b.key
-        }).map { ReportRow(measure: measure, breakdown: b, group: $0.key, count: $0.value) })
+        }) {
+            rows.append(ReportRow(measure: measure, breakdown: b, group: g, count: keys))
+        }
     }
-    for list in results.all { rows += list }
     return rows
 }
