@@ -170,15 +170,17 @@ public struct Population: Sendable {
 /// Builds count rows for "all" and each breakdown group from (child, age-on date) pairs.
 public func breakdownRows(measure: String, _ members: [(ChildFacts, LocalDate)], extra: [(String, (ChildFacts, LocalDate) -> String)] = []) -> [ReportRow] {
     var rows = [ReportRow(measure: measure, count: members.map(\.0.key))]
-    // One breakdown at a time: a flat table of its few groups (national reports have tens of
-    // thousands of members, each in one group of every breakdown).
     // (Each standard breakdown wrapped: concatenating the @Sendable closures with `extra` directly
     // fails a cast at run time.)
     var all = extra
     for (name, f) in ChildFacts.breakdowns { all.append((name, { c, d in f(c, d) })) }
-    for (b, group) in all {
-        var groups: [String: [String]] = [:]
-        for (c, d) in members { groups[group(c, d), default: []].append(c.key) }
+    // Member by member (each child's facts read once, while in cache), into a table per breakdown.
+    var tables = Array(repeating: [String: [String]](), count: all.count)
+    for (c, d) in members {
+        let key = c.key
+        for i in all.indices { tables[i][all[i].1(c, d), default: []].append(key) }
+    }
+    for ((b, _), groups) in zip(all, tables) {
         for (g, keys) in groups.sorted(by: { a, b in
             if let x = Int(a.key), let y = Int(b.key) { return x < y }
             return a.key < b.key
