@@ -90,15 +90,11 @@ enum ReportRunner {
                 // The plain way, for comparison: every contact record, counted in Swift.
                 needs.insert(.practice(.contact))
             }
-            var raw: RawSQLite?
-            if path == .fastest, scope != nil, let file = try await RawSQLite.file(of: db) {
-                raw = try RawSQLite(path: file)
-            }
-            // (Both paths load the same facts; tests compare them.)
-            if let raw, let scope, let file = try await RawSQLite.file(of: db) {
-                // SQLite: two connections sharing one snapshot, reading at the same time; the scope
-                // found once, then the children, then their records, each child's by its report key.
-                let other = try RawSQLite(path: file), third = try RawSQLite(path: file)
+            // Both ways load the same facts (tests compare them).
+            if path == .fastest, let scope, let file = try await RawSQLite.file(of: db) {
+                // SQLite: connections of the run's own sharing one snapshot, reading at the same time;
+                // the scope found once, then the children, then their records, each child's by its report key.
+                let raw = try RawSQLite(path: file), other = try RawSQLite(path: file), third = try RawSQLite(path: file)
                 try raw.begin()
                 try other.begin()
                 try third.begin()
