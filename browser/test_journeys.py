@@ -6,7 +6,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from waypoint_browser import active, check_accessibility, download, h1, keys, sign_in, tab_to, visit
+from waypoint_browser import active, check_accessibility, download, h1, keys, sign_in, tab_to, visit, wait_for_text
 
 ROLES = {
     "practitioner": "Priya Shah", "manager": "Martin Okafor", "victim_worker": "Vicky Lane", "volunteer": "Val Hughes",
@@ -266,6 +266,7 @@ def test_keyboard_only_sign_in_and_referral(driver, base_url):
     driver.get(base_url + "/sign-in")
     tab_to(driver, "email")
     keys(driver, "manager@demo.waypoint.test", Keys.TAB, "browser-demo-password", Keys.ENTER)
+    wait_for_text(driver, "Hello, Martin Okafor")
     assert h1(driver) == "Hello, Martin Okafor"
     driver.get(base_url + "/children?q=journey")
     child = driver.find_elements(By.XPATH, "//main//table//a")
@@ -285,6 +286,7 @@ def test_keyboard_only_sign_in_and_referral(driver, base_url):
             break
         keys(driver, Keys.TAB)
     keys(driver, Keys.ENTER)
+    wait_for_text(driver, "Referral recorded")
     assert "Referral recorded" in driver.page_source
     assert "Keyboard-only referral" in driver.page_source
 

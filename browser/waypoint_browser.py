@@ -5,6 +5,7 @@ from axe_selenium_python import Axe
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import PASSWORD
 
@@ -51,6 +52,11 @@ def tab_to(driver, element_id, limit=80):
 
 def keys(driver, *k):
     ActionChains(driver).send_keys(*k).perform()
+
+
+def wait_for_text(driver, text, timeout=15):
+    """A key press that submits a form returns before the next page loads: wait for it."""
+    WebDriverWait(driver, timeout).until(lambda d: text in d.page_source, f"{text!r} never appeared")
 
 
 def download(driver, url):
