@@ -123,6 +123,10 @@ final class RawSQLite: @unchecked Sendable {
             return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
         }
 
+        func int64(_ i: Int32) -> Int64? {
+            isNull(i) ? nil : sqlite_nio_sqlite3_column_int64(stmt, i)
+        }
+
         func int(_ name: String) -> Int? {
             guard let i = index(name), !isNull(i) else { return nil }
             return Int(sqlite_nio_sqlite3_column_int64(stmt, i))
@@ -143,6 +147,22 @@ struct ChildRef: Hashable, Sendable {
 
     /// From UUID text (either case, with or without hyphens).
     init?(utf8 p: UnsafePointer<UInt8>, count: Int) {
+        if count == 36, p[8] == 45, p[13] == 45, p[18] == 45, p[23] == 45 {
+            // The stored form: each hex digit through a table, no branch per character.
+            var hi: UInt64 = 0, lo: UInt64 = 0, bad: UInt8 = 0
+            ChildRef.digits.withUnsafeBufferPointer { d in
+                for i in 0..<18 where i != 8 && i != 13 {
+                    let v = d[Int(p[i])]; bad |= v; hi = hi << 4 | UInt64(v & 15)
+                }
+                for i in 19..<36 where i != 23 {
+                    let v = d[Int(p[i])]; bad |= v; lo = lo << 4 | UInt64(v & 15)
+                }
+            }
+            guard bad & 0x80 == 0 else { return nil }
+            self.hi = hi
+            self.lo = lo
+            return
+        }
         var hi: UInt64 = 0, lo: UInt64 = 0, n = 0
         for i in 0..<count {
             let c = p[i]
@@ -160,6 +180,16 @@ struct ChildRef: Hashable, Sendable {
         guard n == 32 else { return nil }
         self.hi = hi
         self.lo = lo
+    }
+
+    /// Each byte's value as a hex digit; 0x80 for any other byte.
+    static let digits: [UInt8] = (0..<256).map { c in
+        switch c {
+        case 48...57: UInt8(c - 48)
+        case 65...70: UInt8(c - 55)
+        case 97...102: UInt8(c - 87)
+        default: 0x80
+        }
     }
 
     init?(_ s: String) {

@@ -164,6 +164,35 @@ enum ReportRunner {
         return Output(report: name, period: period, services: services.map(\.code), rows: result.rows, notes: result.notes)
     }
 
+    /// Reads `table` with `read` in two halves at the same time, each on one of the spare
+    /// connections (`halves`): with every service, two ranges of its rows (each a plain scan;
+    /// halves of the services would read the table through an index, a seek per row); otherwise
+    /// each half of the services. Without spare connections, the whole at once.
+    /// `read` gets the services to read and a condition on the rows (SQL text of internal values only).
+    static func inHalves<T>(_ table: String, _ filter: ServiceFilter,
+                            _ read: @escaping @Sendable (ServiceFilter, String?) async throws -> [T]) async throws -> [T] {
+        let pair = halves
+        guard pair.count == 2 else { return try await read(filter, nil) }
+        if filter.all {
+            let bounds = try await offThread { () -> (Int64, Int64)? in
+                var b: (Int64, Int64)?
+                try pair[0].query("SELECT min(rowid), max(rowid) FROM \(table)", []) { row in
+                    if let lo = row.int64(0), let hi = row.int64(1) { b = (lo, hi) }
+                }
+                return b
+            }
+            guard let (lo, hi) = bounds else { return [] }
+            let mid = lo + (hi - lo) / 2
+            async let first = $connection.withValue(pair[0]) { try await read(filter, "\(table).rowid <= \(mid)") }
+            let second = try await $connection.withValue(pair[1]) { try await read(filter, "\(table).rowid > \(mid)") }
+            return try await first + second
+        }
+        guard let (a, b) = filter.halves else { return try await $connection.withValue(pair[0]) { try await read(filter, nil) } }
+        async let first = $connection.withValue(pair[0]) { try await read(a, nil) }
+        let second = try await $connection.withValue(pair[1]) { try await read(b, nil) }
+        return try await first + second
+    }
+
     /// The run's own SQLite connection, when it has one (`Path.fastest`).
     @TaskLocal static var connection: RawSQLite?
     /// Two more, free for reading a large table in halves at the same time.
@@ -450,10 +479,11 @@ enum ReportRunner {
         if needs.contains(.calendar) || needs.contains(.assessments) { f.calendar = try await ServiceRules.calendar(on: db) }
         if needs.contains(.interventions) || needs.contains(.assessments) {
             let withDue = needs.contains(.assessments)
-            @Sendable func spans(_ filter: ServiceFilter) async throws -> [(InterventionSpan, String, LocalDate?)] {
+            @Sendable func spans(_ filter: ServiceFilter, _ rows: String?) async throws -> [(InterventionSpan, String, LocalDate?)] {
                 let iq = sql.select().columns("id", "service_id", "child_id", "type", "start_date", "end_date", "closure_reason", "case_manager_id", "allocated_on")
                     .from("interventions")
                 restrict(iq, "interventions", filter, scope)
+                if let rows { iq.where(SQLRaw(rows)) }
                 return try await collect(iq) { r -> (InterventionSpan, String, LocalDate?)? in
                 guard let key = r.child(keyOf), let type = r.string("type").flatMap(InterventionType.init),
                       let start = r.string("start_date").flatMap(LocalDate.init(iso:)), let id = r.id("id") else { return nil }
@@ -465,16 +495,8 @@ enum ReportRunner {
                 return (span, withDue ? r.id("service_id") ?? "" : "", withDue ? r.string("allocated_on").flatMap(LocalDate.init(iso:)) : nil)
                 }
             }
-            let rows: [(InterventionSpan, String, LocalDate?)]
-            let pair = halves
-            if pair.count == 2, let (a, b) = filter.halves {
-                // The largest table most reports read: each half of the services on a connection of its own, at the same time.
-                async let first = $connection.withValue(pair[0]) { try await spans(a) }
-                let second = try await $connection.withValue(pair[1]) { try await spans(b) }
-                rows = try await first + second
-            } else {
-                rows = try await spans(filter)
-            }
+            // The largest table most reports read.
+            let rows = try await inHalves("interventions", filter, spans)
             f.interventions = rows.map(\.0)
             if needs.contains(.assessments) {
                 let aq = sql.select().columns("child_id", "intervention_id", "submitted_on", "due_on").from("assessments").where("stage", .equal, SQLBind("start"))
