@@ -2,6 +2,7 @@ import FluentKit
 import Foundation
 import SQLiteNIO
 import VaporCSQLite
+import WaypointDomain
 
 /// A read-only connection of its own to the SQLite file, for reports at national scale.
 ///
@@ -109,9 +110,21 @@ final class RawSQLite: @unchecked Sendable {
     struct Row {
         let stmt: OpaquePointer
         let names: [String]
+        /// Where the next name is looked for first: rows are read column after column, mostly in order.
+        let next = Next()
+
+        final class Next { var i = 0 }
 
         func index(_ name: String) -> Int32? {
-            for (i, n) in names.enumerated() where n == name { return Int32(i) }
+            let guess = next.i
+            if guess < names.count, names[guess] == name {
+                next.i = guess + 1
+                return Int32(guess)
+            }
+            for (i, n) in names.enumerated() where n == name {
+                next.i = i + 1
+                return Int32(i)
+            }
             return nil
         }
 
@@ -144,6 +157,16 @@ final class RawSQLite: @unchecked Sendable {
 struct ChildRef: Hashable, Sendable {
     let hi: UInt64
     let lo: UInt64
+
+    /// Sets and dictionaries of a national report's children hash hundreds of thousands of these:
+    /// the id's own bits, mixed once, in place of the general hasher. (The ids are random UUIDs.)
+    func _rawHashValue(seed: Int) -> Int {
+        var x = hi ^ (lo &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(bitPattern: Int64(seed))
+        x ^= x >> 29
+        x = x &* 0xBF58_476D_1CE4_E5B9
+        x ^= x >> 32
+        return Int(bitPattern: UInt(x))
+    }
 
     /// From UUID text (either case, with or without hyphens).
     init?(utf8 p: UnsafePointer<UInt8>, count: Int) {
@@ -206,6 +229,42 @@ extension RawSQLite.Row {
     }
 
     func ref(_ name: String) -> ChildRef? { index(name).flatMap(ref) }
+}
+
+extension RawSQLite.Row {
+    /// Column `i`'s text as bytes, read in place (valid only inside the row's callback).
+    func bytes(_ i: Int32) -> UnsafeBufferPointer<UInt8>? {
+        guard !isNull(i), let p = sqlite_nio_sqlite3_column_text(stmt, i) else { return nil }
+        return UnsafeBufferPointer(start: p, count: Int(sqlite_nio_sqlite3_column_bytes(stmt, i)))
+    }
+
+    /// Column `i` as an ISO date, parsed from its bytes (no text made).
+    func date(_ i: Int32) -> LocalDate? { bytes(i).flatMap(LocalDate.init(isoBytes:)) }
+
+    /// Column `i` as one of a coded value's cases, compared byte for byte (no text made).
+    func coded<E>(_ i: Int32, _ codes: Codes<E>) -> E? {
+        guard let b = bytes(i) else { return nil }
+        outer: for (code, value) in codes.cases where code.count == b.count {
+            for j in 0..<b.count where code[j] != b[j] { continue outer }
+            return value
+        }
+        return nil
+    }
+}
+
+/// A coded value's cases with their codes' bytes, made once for reading many rows.
+struct Codes<E: CodedValue>: Sendable {
+    let cases: [([UInt8], E)]
+    init() { cases = E.allCases.map { (Array($0.rawValue.utf8), $0) } }
+}
+
+/// The codes report rows are read with.
+enum RowCodes {
+    static let sex = Codes<Sex>()
+    static let ethnicity = Codes<EthnicityGroup>()
+    static let care = Codes<CareStatus>()
+    static let yesNo = Codes<YesNo>()
+    static let intervention = Codes<InterventionType>()
 }
 
 extension RawSQLite.Row {

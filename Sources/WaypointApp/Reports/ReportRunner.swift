@@ -370,7 +370,7 @@ enum ReportRunner {
                          needs: Set<ReportNeed>, period: ReportPeriod, split: [RawSQLite] = [], refsOf: inout [ChildRef: String]?,
                          on db: Database) async throws -> [String: String] {
         let sql = db.sql
-        let rows: [(String, ChildFacts)]
+        let rows: [ChildRow]
         if split.count == 2, let (a, b) = filter.halves {
             async let first = $connection.withValue(split[0]) {
                 try await childRows(services: services, filter: a, scope: scope, inScope: inScope, needs: needs, period: period, on: db)
@@ -386,13 +386,16 @@ enum ReportRunner {
         f.children.reserveCapacity(rows.count)
         if split.isEmpty {
             keyOf.reserveCapacity(rows.count)
-            for (id, c) in rows { keyOf[id] = c.key; f.children[c.key] = c }
+            for row in rows { if let id = row.id { keyOf[id] = row.facts.key }; f.children[row.facts.key] = row.facts }
         } else {
             // `Path.fastest` finds children by their ids' integers (`refsOf`), not by id text.
-            for (_, c) in rows { f.children[c.key] = c }
-            refsOf = [:]
-            refsOf?.reserveCapacity(rows.count)
-            for (id, c) in rows { if let r = ChildRef(id) { refsOf?[r] = c.key } }
+            var refs: [ChildRef: String] = [:]
+            refs.reserveCapacity(rows.count)
+            for row in rows {
+                f.children[row.facts.key] = row.facts
+                if let r = row.ref ?? row.id.flatMap(ChildRef.init) { refs[r] = row.facts.key }
+            }
+            refsOf = refs
         }
         // Summed here: SUM of a bigint is numeric on PostgreSQL, and these rows are few.
         var population: [Int: Int] = [:]
@@ -409,13 +412,13 @@ enum ReportRunner {
 
     /// The children of the services in `filter` that the report reads, each by stored id.
     static func childRows(services: [(UUID, String)], filter: ServiceFilter, scope: Scope?, inScope: Set<ChildRef>?, needs: Set<ReportNeed>,
-                          period: ReportPeriod, on db: Database) async throws -> [(String, ChildFacts)] {
+                          period: ReportPeriod, on db: Database) async throws -> [ChildRow] {
         let sql = db.sql
         let ids = services.map(\.0)
         var codeOf: [ChildRef: String] = [:]
         for (id, code) in services { if let r = ChildRef(id.uuidString) { codeOf[r] = code } }
         let codes = codeOf
-        let q = sql.select().columns("id", "service_id", "external_id", "date_of_birth", "sex", "ethnicity_group", "care_status", "send", "ehcp", "district")
+        let q = sql.select().columns("id", "date_of_birth", "external_id", "service_id", "sex", "ethnicity_group", "care_status", "send", "ehcp", "district")
             .from("children")
         filter.apply(q, table: "children")
         if inScope != nil {
@@ -426,15 +429,29 @@ enum ReportRunner {
             guard let source = childSource(needs, services: ids, period: period) else { return [] }
             q.where(SQLIdentifier("id"), .in, SQLGroupExpression(SQLRaw(source)))
         }
-        return try await collect(q) { r -> (String, ChildFacts)? in
-            if let inScope { guard let ref = r.ref("id"), inScope.contains(ref) else { return nil } }
-            guard let id = r.id("id"), let dob = r.string("date_of_birth").flatMap(LocalDate.init(iso:)) else { return nil }
-            let key = r.string("external_id") ?? id.lowercased()
-            return (id, ChildFacts(key: key, service: r.ref("service_id").flatMap { codes[$0] } ?? "", dateOfBirth: dob, sex: r.string("sex").flatMap(Sex.init) ?? .unknown,
-                                   ethnicityGroup: r.string("ethnicity_group").flatMap(EthnicityGroup.init) ?? .unknown,
-                                   careStatus: r.string("care_status").flatMap(CareStatus.init) ?? .none, send: r.string("send").flatMap(YesNo.init),
-                                   ehcp: r.string("ehcp").flatMap(YesNo.init), district: r.string("district")))
+        return try await collect(q) { r -> ChildRow? in
+            var ref: ChildRef?
+            if let inScope {
+                guard let found = r.ref("id"), inScope.contains(found) else { return nil }
+                ref = found
+            }
+            guard let dob = r.date("date_of_birth") else { return nil }
+            let external = r.string("external_id")
+            // The id's text only where it is needed: the driver's key, or a child with no external id.
+            let id = ref == nil || external == nil ? r.id("id") : nil
+            guard let key = external ?? id?.lowercased() else { return nil }
+            return ChildRow(id: id, ref: ref, facts: ChildFacts(
+                key: key, service: r.ref("service_id").flatMap { codes[$0] } ?? "", dateOfBirth: dob, sex: r.coded("sex", RowCodes.sex) ?? .unknown,
+                ethnicityGroup: r.coded("ethnicity_group", RowCodes.ethnicity) ?? .unknown, careStatus: r.coded("care_status", RowCodes.care) ?? .none,
+                send: r.coded("send", RowCodes.yesNo), ehcp: r.coded("ehcp", RowCodes.yesNo), district: r.string("district")))
         }
+    }
+
+    /// A child read: by stored id (the driver) or by its integers (`Path.fastest`), with their facts.
+    struct ChildRow {
+        let id: String?
+        let ref: ChildRef?
+        let facts: ChildFacts
     }
 
     /// Each child's team (stored id → latest allocated intervention's start and its case
@@ -471,8 +488,8 @@ enum ReportRunner {
             let oq = sql.select().columns("child_id", "offence_date", "outcome", "outcome_date", "category", "gravity").from("offences")
             restrict(oq, "offences", filter, scope)
             f.offences = try await collect(oq) { r in
-                guard let key = r.child(keyOf), let d = r.string("offence_date").flatMap(LocalDate.init(iso:)), let outcome = r.string("outcome") else { return nil }
-                return OffenceFacts(child: key, offenceDate: d, outcome: outcome, outcomeDate: r.string("outcome_date").flatMap(LocalDate.init(iso:)),
+                guard let key = r.child(keyOf), let d = r.date("offence_date"), let outcome = r.string("outcome") else { return nil }
+                return OffenceFacts(child: key, offenceDate: d, outcome: outcome, outcomeDate: r.date("outcome_date"),
                                     category: r.string("category"), gravity: r.int("gravity"))
             }
         }
@@ -480,19 +497,17 @@ enum ReportRunner {
         if needs.contains(.interventions) || needs.contains(.assessments) {
             let withDue = needs.contains(.assessments)
             @Sendable func spans(_ filter: ServiceFilter, _ rows: String?) async throws -> [(InterventionSpan, String, LocalDate?)] {
-                let iq = sql.select().columns("id", "service_id", "child_id", "type", "start_date", "end_date", "closure_reason", "case_manager_id", "allocated_on")
+                let iq = sql.select().columns("child_id", "type", "start_date", "id", "end_date", "closure_reason", "case_manager_id", "service_id", "allocated_on")
                     .from("interventions")
                 restrict(iq, "interventions", filter, scope)
                 if let rows { iq.where(SQLRaw(rows)) }
                 return try await collect(iq) { r -> (InterventionSpan, String, LocalDate?)? in
-                guard let key = r.child(keyOf), let type = r.string("type").flatMap(InterventionType.init),
-                      let start = r.string("start_date").flatMap(LocalDate.init(iso:)), let id = r.id("id") else { return nil }
-                var span = InterventionSpan(child: key, type: type, start: start, end: r.string("end_date").flatMap(LocalDate.init(iso:)))
-                span.id = id.lowercased()
-                span.closureReason = r.string("closure_reason")
-                span.caseManager = r.id("case_manager_id")?.lowercased()
+                guard let key = r.child(keyOf), let type = r.coded("type", RowCodes.intervention),
+                      let start = r.date("start_date"), let id = r.id("id") else { return nil }
+                let span = InterventionSpan(child: key, type: type, start: start, end: r.date("end_date"), id: id.lowercased(),
+                                            closureReason: r.string("closure_reason"), caseManager: r.id("case_manager_id")?.lowercased())
                 // The service is needed only for assessment due dates (its timescales).
-                return (span, withDue ? r.id("service_id") ?? "" : "", withDue ? r.string("allocated_on").flatMap(LocalDate.init(iso:)) : nil)
+                return (span, withDue ? r.id("service_id") ?? "" : "", withDue ? r.date("allocated_on") : nil)
                 }
             }
             // The largest table most reports read.
@@ -503,8 +518,8 @@ enum ReportRunner {
                 restrict(aq, "assessments", filter, scope)
                 f.assessments = try await collect(aq) { r in
                     guard let key = r.child(keyOf), let i = r.id("intervention_id") else { return nil }
-                    return AssessmentFact(child: key, intervention: i.lowercased(), submittedOn: r.string("submitted_on").flatMap(LocalDate.init(iso:)),
-                                          dueOn: r.string("due_on").flatMap(LocalDate.init(iso:)))
+                    return AssessmentFact(child: key, intervention: i.lowercased(), submittedOn: r.date("submitted_on"),
+                                          dueOn: r.date("due_on"))
                 }
                 var timescales: [String: Timescales] = [:]
                 for s in ids { timescales[s.uuidString] = try await ServiceRules.timescales(for: s, on: db) }
@@ -518,9 +533,9 @@ enum ReportRunner {
             let rq = sql.select().columns("child_id", "received_on", "source", "decision", "decided_on", "destination").from("referrals")
             restrict(rq, "referrals", filter, scope)
             f.referrals = try await collect(rq) { r in
-                guard let key = r.child(keyOf), let received = r.string("received_on").flatMap(LocalDate.init(iso:)) else { return nil }
+                guard let key = r.child(keyOf), let received = r.date("received_on") else { return nil }
                 return ReferralFacts(child: key, receivedOn: received, source: r.string("source") ?? "", decision: r.string("decision") ?? "",
-                                     decidedOn: r.string("decided_on").flatMap(LocalDate.init(iso:)), destination: r.string("destination"))
+                                     decidedOn: r.date("decided_on"), destination: r.string("destination"))
             }
         }
         if needs.contains(.populationCells) {
@@ -740,6 +755,18 @@ struct RowReader {
         if let raw { return raw.double(c) }
         if let r = row as? SQLiteRow { return r.column(c)?.double }
         return (try? row?.decode(column: c, as: Double?.self)) ?? nil
+    }
+
+    /// An ISO date column (read from the row's bytes where it can).
+    func date(_ c: String) -> LocalDate? {
+        if let raw { return raw.index(c).flatMap(raw.date) }
+        return string(c).flatMap(LocalDate.init(iso:))
+    }
+
+    /// A coded column as its value (compared as bytes where it can).
+    func coded<E>(_ c: String, _ codes: Codes<E>) -> E? {
+        if let raw { return raw.index(c).flatMap { raw.coded($0, codes) } }
+        return string(c).flatMap(E.init(rawValue:))
     }
 
     /// The row's child (`child_id`) as `keys` names it; nil when `keys` has no such child.

@@ -20,7 +20,13 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// that does not exist. Reads the bytes directly: reports parse hundreds of thousands of dates.
     public init?(iso: String) {
         var s = iso
-        let parsed: (Int, Int, Int)? = s.withUTF8 { b in
+        guard let date = s.withUTF8({ LocalDate(isoBytes: $0) }) else { return nil }
+        self = date
+    }
+
+    /// `init(iso:)` from the text's UTF-8 bytes (a database row's, read in place).
+    public init?(isoBytes b: UnsafeBufferPointer<UInt8>) {
+        let parsed: (Int, Int, Int)? = {
             var lo = 0, hi = b.count
             while lo < hi, b[lo] == 0x20 || b[lo] == 0x09 { lo += 1 }
             while hi > lo, b[hi - 1] == 0x20 || b[hi - 1] == 0x09 { hi -= 1 }
@@ -36,7 +42,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
             }
             guard let y = number(lo, 4), let m = number(lo + 5, 2), let d = number(lo + 8, 2) else { return nil }
             return (y, m, d)
-        }
+        }()
         guard let (y, m, d) = parsed else { return nil }
         self.init(year: y, month: m, day: d)
     }

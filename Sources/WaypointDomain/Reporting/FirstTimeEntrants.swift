@@ -25,6 +25,7 @@ public enum FirstTimeEntrants {
     /// Each child's entry, if they have one.
     public static func entries(children: [String: ChildFacts], offences: [OffenceFacts], outcomes: [String: OutcomeType]) -> [String: Entry] {
         var first: [String: Entry] = [:]
+        first.reserveCapacity(min(offences.count, children.count))
         for o in offences {
             guard let type = outcomes[o.outcome], type.countsAsEntry, let date = o.outcomeDate, let child = children[o.child] else { continue }
             let age = child.dateOfBirth.age(on: o.offenceDate)

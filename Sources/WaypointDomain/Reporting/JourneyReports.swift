@@ -1,19 +1,26 @@
 import Foundation
 
 /// An intervention as reports see it.
-public struct InterventionSpan: Sendable {
-    public var child: String
+///
+/// A class, not a struct: reports filter the interventions into many lists and a national run has
+/// over a hundred thousand; a reference copies as one count, not its ids' texts one by one. Its
+/// values are set while it is made (by the runner, or a test), before any report reads it.
+public final class InterventionSpan: @unchecked Sendable {
+    public let child: String
     public let type: InterventionType
     public let start: LocalDate
     public let end: LocalDate?
-    public var id: String = ""
-    public var closureReason: String? = nil
-    public var caseManager: String? = nil
-    public init(child: String, type: InterventionType, start: LocalDate, end: LocalDate?) {
+    public var id: String
+    public var closureReason: String?
+    public var caseManager: String?
+    public init(child: String, type: InterventionType, start: LocalDate, end: LocalDate?, id: String = "", closureReason: String? = nil, caseManager: String? = nil) {
         self.child = child
         self.type = type
         self.start = start
         self.end = end
+        self.id = id
+        self.closureReason = closureReason
+        self.caseManager = caseManager
     }
     /// Open on a date: started on or before it, and not ended before it (domain.md).
     public func isOpen(on d: LocalDate) -> Bool { start <= d && (end.map { $0 >= d } ?? true) }
@@ -222,19 +229,21 @@ public enum DiversionOutcomes {
     static let types: Set<InterventionType> = [.prevention, .turnaround, .diversion, .outcome22]
 
     public static func compute(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
+        // Each child's first diversion or prevention intervention.
         var first: [String: LocalDate] = [:]
+        first.reserveCapacity(f.children.count)
         for i in f.interventions where types.contains(i.type) {
-            if let e = first[i.child], e <= i.start { continue }
-            first[i.child] = i.start
+            first[i.child] = min(first[i.child] ?? i.start, i.start)
         }
-        let supported = first.filter { period.contains($0.value) && f.children[$0.key] != nil }
+        var supported: [(ChildFacts, LocalDate)] = []
+        for (k, d) in first where period.contains(d) { if let c = f.children[k] { supported.append((c, d)) } }
         let entries = FirstTimeEntrants.entries(children: f.children, offences: f.offences, outcomes: f.outcomes)
-        let became = supported.filter { k, index in
-            guard let e = entries[k] else { return false }
+        let became = supported.filter { c, index in
+            guard let e = entries[c.key] else { return false }
             return e.outcomeDate > index && e.outcomeDate <= index.adding(months: 12)
         }
-        var rows = breakdownRows(measure: "supported", supported.compactMap { k, d in f.children[k].map { ($0, d) } })
-        rows += breakdownRows(measure: "became_fte", became.compactMap { k, d in f.children[k].map { ($0, d) } })
+        var rows = breakdownRows(measure: "supported", supported)
+        rows += breakdownRows(measure: "became_fte", became)
         let out = f.referrals.filter { $0.decision == "screened_out" && $0.decidedOn.map(period.contains) == true && f.children[$0.child] != nil }
         rows.append(ReportRow(measure: "screened_out", count: out.map(\.child)))
         for (dest, refs) in Dictionary(grouping: out, by: { $0.destination ?? "not_recorded" }).sorted(by: { $0.key < $1.key }) {

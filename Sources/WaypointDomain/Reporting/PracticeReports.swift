@@ -6,8 +6,8 @@ import Foundation
 /// type (`not_recorded` for none); and still arranged. The runner counts them in SQL.
 public struct ContactTally: Sendable {
     public var child: String
-    public var byAttendance: [String: Int] = [:]
-    public var byType: [String: Int] = [:]
+    public var byAttendance = CodeCounts()
+    public var byType = CodeCounts()
     public var arranged = 0
     public init(child: String) { self.child = child }
 
@@ -28,6 +28,31 @@ public struct ContactTally: Sendable {
     }
 }
 
+/// Counts by code, for the few codes one child's records have: a short list, not a dictionary
+/// (a national report holds one for each of ninety thousand children).
+public struct CodeCounts: Sequence, Sendable {
+    private var items: [(key: String, value: Int)] = []
+    public init() {}
+
+    public subscript(_ code: String) -> Int? {
+        get { items.first { $0.key == code }?.value }
+        set {
+            if let i = items.firstIndex(where: { $0.key == code }) {
+                if let newValue { items[i].value = newValue } else { items.remove(at: i) }
+            } else if let newValue {
+                items.append((code, newValue))
+            }
+        }
+    }
+
+    public subscript(_ code: String, default value: Int) -> Int {
+        get { self[code] ?? value }
+        set { self[code] = newValue }
+    }
+
+    public func makeIterator() -> IndexingIterator<[(key: String, value: Int)]> { items.makeIterator() }
+}
+
 public enum PracticeReports {
     static func pct(_ n: Int, _ d: Int) -> Double? { d > 0 ? Rounding.round(Double(n) * 100 / Double(d), places: 1) : nil }
 
@@ -46,11 +71,14 @@ public enum PracticeReports {
         var kpi: [String: [String: PracticeFact]] = [:]  // intervention → stage → record
         for r in f.practice[.kpi] ?? [] { if let i = r.intervention, let s = r.text("stage") { kpi[i, default: [:]][s] = r } }
         var rows = [ReportRow(measure: "closing_cohort", count: closing.map(\.child))]
-        let withEnd = closing.filter { kpi[$0.id]?["end"] != nil }
-        rows.append(ReportRow(measure: "missing_end_data", count: closing.filter { kpi[$0.id]?["end"] == nil }.map(\.child)))
+        // Each closing intervention's records, found once for all the counts below.
+        let records = kpi.isEmpty ? Array(repeating: nil, count: closing.count) : closing.map { kpi[$0.id] }
+        let withEnd = zip(closing, records).filter { $0.1?["end"] != nil }.map(\.0)
+        rows.append(ReportRow(measure: "missing_end_data", count: zip(closing, records).filter { $0.1?["end"] == nil }.map(\.0.child)))
         func count(_ measure: String, stage: String, _ test: (PracticeFact) -> Bool) {
-            let members = closing.filter { i in kpi[i.id]?[stage].map(test) == true }
-            rows.append(ReportRow(measure: measure, count: members.map(\.child)))
+            var members: [String] = []
+            for (i, r) in zip(closing, records) { if let record = r?[stage], test(record) { members.append(i.child) } }
+            rows.append(ReportRow(measure: measure, count: members))
             share(&rows, measure + "_share", members.count, withEnd.count)
         }
         func yes(_ k: String) -> (PracticeFact) -> Bool { { $0.text(k) == "yes" } }
@@ -75,7 +103,8 @@ public enum PracticeReports {
         rows.append(ReportRow(measure: "kpi6_oocd_completed", count: completed.map(\.child)))
         share(&rows, "kpi6_oocd_completed_share", completed.count, oocd.count)
         // KPI 9: children in the caseload (open in the period) with a proven serious violence offence.
-        let caseload = Set(f.interventions.filter { $0.overlaps(period) && f.children[$0.child] != nil }.map(\.child))
+        var caseload = Set<String>(minimumCapacity: f.children.count)
+        for i in f.interventions where i.overlaps(period) && f.children[i.child] != nil { caseload.insert(i.child) }
         let violent = Set(f.offences.filter { o in
             caseload.contains(o.child) && seriousViolenceCategories.contains(o.category ?? "") && (o.gravity ?? 0) >= 4
                 && f.outcomes[o.outcome]?.countsAsEntry == true && o.outcomeDate.map { $0 <= period.to } == true
@@ -106,20 +135,22 @@ public enum PracticeReports {
     // MARK: Disproportionality
 
     public static func disproportionality(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
-        let cohortKeys = Set(f.interventions.filter { $0.overlaps(period) }.map(\.child))
+        var cohortKeys = Set<String>(minimumCapacity: f.children.count)
+        for i in f.interventions where i.overlaps(period) { cohortKeys.insert(i.child) }
         let cohort = cohortKeys.compactMap { f.children[$0] }
         var rows = [ReportRow(measure: "cohort_count", count: cohort.map(\.key))]
         let cells = f.population.withheld == nil ? f.populationCells.filter { $0.year == period.from.year } : []
         var notes: [String] = []
         if cells.isEmpty { notes.append(f.population.missing(period.from.year, "population shares and ratios are")) }
-        func dimension(_ breakdown: String, _ value: (ChildFacts) -> String, known: (String) -> Bool, population: (PopulationCell) -> String, groups: [String]) {
-            // The cohort grouped once (a national cohort is over a hundred thousand children).
-            var byGroup: [String: [String]] = [:]
-            for c in cohort { byGroup[value(c), default: []].append(c.key) }
-            let knownCount = byGroup.filter { known($0.key) }.map(\.value.count).reduce(0, +)
+        func dimension<E: CodedValue>(_ breakdown: String, _ value: (ChildFacts) -> E, known: (String) -> Bool, population: (PopulationCell) -> String) {
+            // The cohort grouped once, by case (a national cohort is over a hundred thousand children).
+            let cases = Array(E.allCases)
+            let groups = cases.map(\.rawValue)
+            var byGroup = Array(repeating: [String](), count: cases.count)
+            for c in cohort { if let i = cases.firstIndex(of: value(c)) { byGroup[i].append(c.key) } }
+            let knownCount = zip(groups, byGroup).filter { known($0.0) }.map(\.1.count).reduce(0, +)
             let popTotal = cells.filter { known(population($0)) }.map(\.count).reduce(0, +)
-            for g in groups {
-                let members = byGroup[g] ?? []
+            for (g, members) in zip(groups, byGroup) {
                 let pop = cells.filter { population($0) == g }.map(\.count).reduce(0, +)
                 guard !members.isEmpty || pop > 0 else { continue }
                 rows.append(ReportRow(measure: "cohort_count", breakdown: breakdown, group: g, count: members))
@@ -131,8 +162,8 @@ public enum PracticeReports {
                 if let c, let p, p > 0 { rows.append(ReportRow(measure: "ratio", breakdown: breakdown, group: g, rate: Rounding.round(c / p, places: 2))) }
             }
         }
-        dimension("ethnicity", { $0.ethnicityGroup.rawValue }, known: { $0 != "unknown" }, population: \.ethnicityGroup, groups: EthnicityGroup.allCases.map(\.rawValue))
-        dimension("sex", { $0.sex.rawValue }, known: { $0 == "female" || $0 == "male" }, population: \.sex, groups: Sex.allCases.map(\.rawValue))
+        dimension("ethnicity", { $0.ethnicityGroup }, known: { $0 != "unknown" }, population: \.ethnicityGroup)
+        dimension("sex", { $0.sex }, known: { $0 == "female" || $0 == "male" }, population: \.sex)
         let care = cohort.filter { $0.careStatus != .none }
         rows.append(ReportRow(measure: "care_experienced", count: care.map(\.key)))
         share(&rows, "care_experienced_share", care.count, cohort.count)
@@ -230,16 +261,29 @@ public enum PracticeReports {
     // MARK: Plan dashboard
 
     public static func dashboard(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
-        let open = f.interventions.filter { $0.overlaps(period) && f.children[$0.child] != nil }
-        let cohort = Set(open.map(\.child)).compactMap { f.children[$0] }
+        // Each child open in the period once, with the kinds of work they had: one pass over the
+        // interventions, then one over their children (a national cohort is over a hundred thousand).
+        let kinds: [InterventionType.Kind] = [.statutory, .outOfCourt, .voluntary]
+        var open: [String: UInt8] = [:]
+        open.reserveCapacity(f.children.count)
+        for i in f.interventions where i.overlaps(period) {
+            open[i.child, default: 0] |= 1 << UInt8(kinds.firstIndex(of: i.type.kind) ?? 0)
+        }
+        var cohort: [ChildFacts] = [], byKind: [[ChildFacts]] = Array(repeating: [], count: kinds.count)
+        cohort.reserveCapacity(open.count)
+        var ageTotal = 0
+        for (key, mask) in open {
+            guard let c = f.children[key] else { continue }
+            cohort.append(c)
+            ageTotal += c.dateOfBirth.age(on: period.to)
+            for k in kinds.indices where mask & (1 << UInt8(k)) != 0 { byKind[k].append(c) }
+        }
         var rows = [ReportRow(measure: "cohort", count: cohort.map(\.key))]
         if !cohort.isEmpty {
-            let ages = cohort.map { Double($0.dateOfBirth.age(on: period.to)) }
-            rows.append(ReportRow(measure: "mean_age", rate: Rounding.round(ages.reduce(0, +) / Double(ages.count), places: 1)))
+            rows.append(ReportRow(measure: "mean_age", rate: Rounding.round(Double(ageTotal) / Double(cohort.count), places: 1)))
         }
         // EHCP by case type: each child once per type of work they had (as the plan's table counts them).
-        for kind in [InterventionType.Kind.statutory, .outOfCourt, .voluntary] {
-            let children = Set(open.lazy.filter { $0.type.kind == kind }.map(\.child)).compactMap { f.children[$0] }
+        for (kind, children) in zip(kinds, byKind) {
             let name = kind == .voluntary ? "prevention" : kind.rawValue
             rows.append(ReportRow(measure: "children_by_case_type", breakdown: "case_type", group: name, count: children.map(\.key)))
             let ehcp = children.filter { $0.ehcp == .yes }

@@ -175,10 +175,28 @@ public func breakdownRows(measure: String, _ members: [(ChildFacts, LocalDate)],
     var all = extra
     for (name, f) in ChildFacts.breakdowns { all.append((name, { c, d in f(c, d) })) }
     // Member by member (each child's facts read once, while in cache), into a table per breakdown.
-    var tables = Array(repeating: [String: [String]](), count: all.count)
-    for (c, d) in members {
-        let key = c.key
-        for i in all.indices { tables[i][all[i].1(c, d), default: []].append(key) }
+    // A national cohort is over a hundred thousand children: its members are then shared between
+    // the processor's cores (each core its own children, so no object's count is shared), and
+    // the tables joined.
+    func tabulate(_ part: ArraySlice<(ChildFacts, LocalDate)>) -> [[String: [String]]] {
+        var tables = Array(repeating: [String: [String]](), count: all.count)
+        for (c, d) in part {
+            let key = c.key
+            for i in all.indices { tables[i][all[i].1(c, d), default: []].append(key) }
+        }
+        return tables
+    }
+    var tables: [[String: [String]]]
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    if members.count >= 20_000, cores > 1 {
+        let size = (members.count + cores - 1) / cores
+        let parts = concurrentMap(cores) { p in tabulate(members[min(p * size, members.count)..<min((p + 1) * size, members.count)]) }
+        tables = parts[0]
+        for part in parts.dropFirst() {
+            for i in all.indices { tables[i].merge(part[i]) { $0 + $1 } }
+        }
+    } else {
+        tables = tabulate(members[...])
     }
     for ((b, _), groups) in zip(all, tables) {
         for (g, keys) in groups.sorted(by: { a, b in
@@ -189,4 +207,33 @@ public func breakdownRows(measure: String, _ members: [(ChildFacts, LocalDate)],
         }
     }
     return rows
+}
+
+/// `work` for each of 0..<n, shared between the processor's cores; the results in order.
+/// `work` must only read what it shares (each call makes its own result).
+func concurrentMap<T>(_ n: Int, _ work: (Int) -> T) -> [T] {
+    withoutActuallyEscaping(work) { work in
+        let shared = ConcurrentResults(work, n)
+        DispatchQueue.concurrentPerform(iterations: n) { i in shared.out[i] = shared.work(i) }
+        return shared.take()
+    }
+}
+
+/// The work and the results of `concurrentMap`: each call writes its own slot.
+private final class ConcurrentResults<T>: @unchecked Sendable {
+    let work: (Int) -> T
+    let n: Int
+    let out: UnsafeMutablePointer<T?>
+    init(_ work: @escaping (Int) -> T, _ n: Int) {
+        self.work = work
+        self.n = n
+        out = .allocate(capacity: n)
+        out.initialize(repeating: nil, count: n)
+    }
+    func take() -> [T] {
+        let results = (0..<n).map { out[$0]! }
+        out.deinitialize(count: n)
+        out.deallocate()
+        return results
+    }
 }

@@ -8,11 +8,7 @@ import WaypointDomain
         ChildFacts(key: key, service: "WF", dateOfBirth: d(born), sex: sex, ethnicityGroup: group, careStatus: care, send: nil, ehcp: ehcp, district: nil)
     }
     func span(_ id: String, _ child: String, _ type: InterventionType, _ start: String, _ end: String?, reason: String? = nil, worker: String? = nil) -> InterventionSpan {
-        var s = InterventionSpan(child: child, type: type, start: d(start), end: end.map { d($0) })
-        s.id = id
-        s.closureReason = reason
-        s.caseManager = worker
-        return s
+        InterventionSpan(child: child, type: type, start: d(start), end: end.map { d($0) }, id: id, closureReason: reason, caseManager: worker)
     }
     func facts(_ children: [ChildFacts]) -> ReportFacts {
         ReportFacts(children: Dictionary(uniqueKeysWithValues: children.map { ($0.key, $0) }), offences: [],
