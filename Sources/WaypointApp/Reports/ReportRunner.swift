@@ -94,11 +94,12 @@ enum ReportRunner {
             if path == .fastest, let scope, let file = try await RawSQLite.file(of: db) {
                 // SQLite: connections of the run's own sharing one snapshot, reading at the same time;
                 // the scope found once, then the children, then their records, each child's by its report key.
-                let raw = try RawSQLite(path: file), other = try RawSQLite(path: file), third = try RawSQLite(path: file)
+                let raw = try RawSQLite(path: file), other = try RawSQLite(path: file), third = try RawSQLite(path: file), fourth = try RawSQLite(path: file)
                 try raw.begin()
                 try other.begin()
                 try third.begin()
-                defer { raw.end(); other.end(); third.end() }
+                try fourth.begin()
+                defer { raw.end(); other.end(); third.end(); fourth.end() }
                 var parts = scope
                 var tallies: RawTallies?
                 if needs.contains(.contactTallies) {
@@ -132,7 +133,9 @@ enum ReportRunner {
                     return (r, teams)
                 }
                 try await $connection.withValue(raw) {
-                    try await load(needsA, into: &facts, filter: filter, scope: nil, keys: map, period: period, on: db)
+                    try await $halves.withValue([raw, fourth]) {
+                        try await load(needsA, into: &facts, filter: filter, scope: nil, keys: map, period: period, on: db)
+                    }
                 }
                 let (b, teams) = try await readB
                 if !needsB.isEmpty {
@@ -485,12 +488,15 @@ enum ReportRunner {
         let sql = db.sql
         let ids = filter.ids
         if needs.contains(.offences) {
+            f.offences = try await inHalves("offences", filter) { filter, rows in
             let oq = sql.select().columns("child_id", "offence_date", "outcome", "outcome_date", "category", "gravity").from("offences")
             restrict(oq, "offences", filter, scope)
-            f.offences = try await collect(oq) { r in
+            if let rows { oq.where(SQLRaw(rows)) }
+            return try await collect(oq) { r in
                 guard let key = r.child(keyOf), let d = r.date("offence_date"), let outcome = r.string("outcome") else { return nil }
                 return OffenceFacts(child: key, offenceDate: d, outcome: outcome, outcomeDate: r.date("outcome_date"),
                                     category: r.string("category"), gravity: r.int("gravity"))
+            }
             }
         }
         if needs.contains(.calendar) || needs.contains(.assessments) { f.calendar = try await ServiceRules.calendar(on: db) }
@@ -530,12 +536,15 @@ enum ReportRunner {
             }
         }
         if needs.contains(.referrals) {
-            let rq = sql.select().columns("child_id", "received_on", "source", "decision", "decided_on", "destination").from("referrals")
-            restrict(rq, "referrals", filter, scope)
-            f.referrals = try await collect(rq) { r in
-                guard let key = r.child(keyOf), let received = r.date("received_on") else { return nil }
-                return ReferralFacts(child: key, receivedOn: received, source: r.string("source") ?? "", decision: r.string("decision") ?? "",
-                                     decidedOn: r.date("decided_on"), destination: r.string("destination"))
+            f.referrals = try await inHalves("referrals", filter) { filter, rows in
+                let rq = sql.select().columns("child_id", "received_on", "source", "decision", "decided_on", "destination").from("referrals")
+                restrict(rq, "referrals", filter, scope)
+                if let rows { rq.where(SQLRaw(rows)) }
+                return try await collect(rq) { r in
+                    guard let key = r.child(keyOf), let received = r.date("received_on") else { return nil }
+                    return ReferralFacts(child: key, receivedOn: received, source: r.string("source") ?? "", decision: r.string("decision") ?? "",
+                                         decidedOn: r.date("decided_on"), destination: r.string("destination"))
+                }
             }
         }
         if needs.contains(.populationCells) {

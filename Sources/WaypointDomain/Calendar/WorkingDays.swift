@@ -1,8 +1,13 @@
 /// Working days in England and Wales: Monday to Friday, excluding bank holidays.
 public struct WorkingDayCalendar: Sendable {
     public let holidays: Set<LocalDate>
+    /// The bank holidays that fall on weekdays, as day numbers in order (for counting by arithmetic).
+    private let weekdayHolidays: [Int]
 
-    public init(holidays: Set<LocalDate>) { self.holidays = holidays }
+    public init(holidays: Set<LocalDate>) {
+        self.holidays = holidays
+        weekdayHolidays = holidays.filter { !$0.isWeekend }.map(\.dayNumber).sorted()
+    }
 
     public func isWorkingDay(_ date: LocalDate) -> Bool {
         !date.isWeekend && !holidays.contains(date)
@@ -23,12 +28,26 @@ public struct WorkingDayCalendar: Sendable {
     /// Working days after `from` up to and including `to` (0 when `to` <= `from`).
     public func workingDays(from: LocalDate, to: LocalDate) -> Int {
         guard to > from else { return 0 }
-        var n = 0
-        var d = from.adding(days: 1)
-        while d <= to {
-            if isWorkingDay(d) { n += 1 }
-            d = d.adding(days: 1)
+        // Counted, not walked: reports count this for every referral in a national year.
+        let first = from.dayNumber + 1, last = to.dayNumber
+        return weekdays(through: last) - weekdays(through: first - 1) - holidaysThrough(last) + holidaysThrough(first - 1)
+    }
+
+    /// Monday-to-Friday days from the epoch's Monday (1969-12-29, day −3) up to day `n`.
+    private func weekdays(through n: Int) -> Int {
+        let k = n + 3  // days since that Monday; day 0 of each week is a Monday
+        let weeks = k >= 0 ? k / 7 : (k - 6) / 7
+        let rest = k - weeks * 7  // 0 (Monday) … 6 (Sunday)
+        return weeks * 5 + min(rest + 1, 5)
+    }
+
+    /// Weekday bank holidays on or before day `n`.
+    private func holidaysThrough(_ n: Int) -> Int {
+        var lo = 0, hi = weekdayHolidays.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if weekdayHolidays[mid] <= n { lo = mid + 1 } else { hi = mid }
         }
-        return n
+        return lo
     }
 }

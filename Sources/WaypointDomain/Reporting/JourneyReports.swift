@@ -262,17 +262,32 @@ public enum Screening {
     public static let name = "screening"
 
     public static func compute(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
-        let received = f.referrals.filter { period.contains($0.receivedOn) && f.children[$0.child] != nil }
-        var rows = [ReportRow(measure: "referrals", count: received.map(\.child))]
-        for (source, refs) in Dictionary(grouping: received, by: \.source).sorted(by: { $0.key < $1.key }) {
-            rows.append(ReportRow(measure: "referrals", breakdown: "source", group: source, count: refs.map(\.child)))
+        // One pass over the referrals (a national year is over a hundred thousand).
+        var received: [String] = [], decided: [String] = [], bySource: [String: [String]] = [:], byDecision: [String: [String]] = [:]
+        var days: [Int] = []
+        for r in f.referrals {
+            let isReceived = period.contains(r.receivedOn)
+            let decidedOn = r.decision != "pending" ? r.decidedOn.flatMap { period.contains($0) ? $0 : nil } : nil
+            guard isReceived || decidedOn != nil, f.children[r.child] != nil else { continue }
+            if isReceived {
+                received.append(r.child)
+                bySource[r.source, default: []].append(r.child)
+            }
+            if let decidedOn {
+                decided.append(r.child)
+                byDecision[r.decision, default: []].append(r.child)
+                days.append(r.receivedOn <= decidedOn ? f.calendar.workingDays(from: r.receivedOn, to: decidedOn) : 0)
+            }
         }
-        let decided = f.referrals.filter { $0.decision != "pending" && $0.decidedOn.map(period.contains) == true && f.children[$0.child] != nil }
-        rows.append(ReportRow(measure: "decisions", count: decided.map(\.child)))
-        for (decision, refs) in Dictionary(grouping: decided, by: \.decision).sorted(by: { $0.key < $1.key }) {
-            rows.append(ReportRow(measure: "decisions", breakdown: "decision", group: decision, count: refs.map(\.child)))
+        var rows = [ReportRow(measure: "referrals", count: received)]
+        for (source, children) in bySource.sorted(by: { $0.key < $1.key }) {
+            rows.append(ReportRow(measure: "referrals", breakdown: "source", group: source, count: children))
         }
-        let days = decided.compactMap { r in r.decidedOn.map { r.receivedOn <= $0 ? f.calendar.workingDays(from: r.receivedOn, to: $0) : 0 } }.sorted()
+        rows.append(ReportRow(measure: "decisions", count: decided))
+        for (decision, children) in byDecision.sorted(by: { $0.key < $1.key }) {
+            rows.append(ReportRow(measure: "decisions", breakdown: "decision", group: decision, count: children))
+        }
+        days.sort()
         if !days.isEmpty {
             let median = days.count % 2 == 1 ? Double(days[days.count / 2]) : Double(days[days.count / 2 - 1] + days[days.count / 2]) / 2
             rows.append(ReportRow(measure: "median_working_days_to_decision", rate: Rounding.round(median, places: 1)))

@@ -75,4 +75,25 @@ import WaypointDomain
         #expect(calendar.isWorkingDay(LocalDate(iso: "2024-05-06")!) == false)
         #expect(calendar.isWorkingDay(LocalDate(iso: "2024-05-07")!))
     }
+
+    @Test func countedWorkingDaysEqualTheDaysWalkedOneByOne() {
+        // The count is arithmetic; walking the days one by one is the definition.
+        func walked(_ from: LocalDate, _ to: LocalDate) -> Int {
+            var n = 0, d = from.adding(days: 1)
+            while d <= to { if calendar.isWorkingDay(d) { n += 1 }; d = d.adding(days: 1) }
+            return n
+        }
+        let start = LocalDate(iso: "2019-12-20")!
+        var mismatches: [String] = []
+        for a in stride(from: 0, to: 2_300, by: 7) {
+            for length in [0, 1, 2, 3, 4, 5, 6, 7, 8, 13, 40, 400] {
+                for shift in 0..<7 {
+                    let from = start.adding(days: a + shift), to = from.adding(days: length)
+                    if calendar.workingDays(from: from, to: to) != walked(from, to) { mismatches.append("\(from.iso)…\(to.iso)") }
+                }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+        #expect(WorkingDayCalendar(holidays: []).workingDays(from: LocalDate(iso: "1969-12-24")!, to: LocalDate(iso: "1970-01-07")!) == 10)
+    }
 }
