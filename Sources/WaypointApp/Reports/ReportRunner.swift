@@ -389,16 +389,19 @@ enum ReportRunner {
         f.children.reserveCapacity(rows.count)
         if split.isEmpty {
             keyOf.reserveCapacity(rows.count)
-            for row in rows { if let id = row.id { keyOf[id] = row.facts.key }; f.children[row.facts.key] = row.facts }
+            for row in rows { if let id = row.id { keyOf[id] = row.key }; f.children[row.key] = row.facts }
         } else {
-            // `Path.fastest` finds children by their ids' integers (`refsOf`), not by id text.
-            var refs: [ChildRef: String] = [:]
-            refs.reserveCapacity(rows.count)
-            for row in rows {
-                f.children[row.facts.key] = row.facts
-                if let r = row.ref ?? row.id.flatMap(ChildRef.init) { refs[r] = row.facts.key }
+            // `Path.fastest` finds children by their ids' integers (`refsOf`), not by id text; that
+            // table is built on another core while this one builds the children's.
+            let all = rows
+            let building = Task.detached { () -> [ChildRef: String] in
+                var refs: [ChildRef: String] = [:]
+                refs.reserveCapacity(all.count)
+                for row in all { if let r = row.ref ?? row.id.flatMap(ChildRef.init) { refs[r] = row.key } }
+                return refs
             }
-            refsOf = refs
+            for row in rows { f.children[row.key] = row.facts }
+            refsOf = await building.value
         }
         // Summed here: SUM of a bigint is numeric on PostgreSQL, and these rows are few.
         var population: [Int: Int] = [:]
@@ -443,7 +446,7 @@ enum ReportRunner {
             // The id's text only where it is needed: the driver's key, or a child with no external id.
             let id = ref == nil || external == nil ? r.id("id") : nil
             guard let key = external ?? id?.lowercased() else { return nil }
-            return ChildRow(id: id, ref: ref, facts: ChildFacts(
+            return ChildRow(id: id, ref: ref, key: key, facts: ChildFacts(
                 key: key, service: r.ref("service_id").flatMap { codes[$0] } ?? "", dateOfBirth: dob, sex: r.coded("sex", RowCodes.sex) ?? .unknown,
                 ethnicityGroup: r.coded("ethnicity_group", RowCodes.ethnicity) ?? .unknown, careStatus: r.coded("care_status", RowCodes.care) ?? .none,
                 send: r.coded("send", RowCodes.yesNo), ehcp: r.coded("ehcp", RowCodes.yesNo), district: r.string("district")))
@@ -451,9 +454,11 @@ enum ReportRunner {
     }
 
     /// A child read: by stored id (the driver) or by its integers (`Path.fastest`), with their facts.
-    struct ChildRow {
+    struct ChildRow: Sendable {
         let id: String?
         let ref: ChildRef?
+        /// The child's report key (as `facts.key`; kept here so that building a table of keys need not touch the facts).
+        let key: String
         let facts: ChildFacts
     }
 
