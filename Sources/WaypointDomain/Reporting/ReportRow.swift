@@ -219,6 +219,18 @@ func concurrentMap<T>(_ n: Int, _ work: (Int) -> T) -> [T] {
     }
 }
 
+/// `a` and `b` at the same time (when the processor has two cores or more), and both results.
+/// Each must only read what it shares.
+func concurrently<A, B>(_ a: () -> A, _ b: () -> B) -> (A, B) {
+    guard ProcessInfo.processInfo.activeProcessorCount > 1 else { return (a(), b()) }
+    return withoutActuallyEscaping(a) { a in
+        withoutActuallyEscaping(b) { b in
+            let results = concurrentMap(2) { i -> (A?, B?) in i == 0 ? (a(), nil) : (nil, b()) }
+            return (results[0].0!, results[1].1!)
+        }
+    }
+}
+
 /// The work and the results of `concurrentMap`: each call writes its own slot.
 private final class ConcurrentResults<T>: @unchecked Sendable {
     let work: (Int) -> T
