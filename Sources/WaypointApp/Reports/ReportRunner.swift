@@ -494,14 +494,14 @@ enum ReportRunner {
         let ids = filter.ids
         if needs.contains(.offences) {
             f.offences = try await inHalves("offences", filter) { filter, rows in
-            let oq = sql.select().columns("child_id", "offence_date", "outcome", "outcome_date", "category", "gravity").from("offences")
-            restrict(oq, "offences", filter, scope)
-            if let rows { oq.where(SQLRaw(rows)) }
-            return try await collect(oq) { r in
-                guard let key = r.child(keyOf), let d = r.date("offence_date"), let outcome = r.string("outcome") else { return nil }
-                return OffenceFacts(child: key, offenceDate: d, outcome: outcome, outcomeDate: r.date("outcome_date"),
-                                    category: r.string("category"), gravity: r.int("gravity"))
-            }
+                let oq = sql.select().columns("child_id", "offence_date", "outcome", "outcome_date", "category", "gravity").from("offences")
+                restrict(oq, "offences", filter, scope)
+                if let rows { oq.where(SQLRaw(rows)) }
+                return try await collect(oq) { r in
+                    guard let key = r.child(keyOf), let d = r.date("offence_date"), let outcome = r.string("outcome") else { return nil }
+                    return OffenceFacts(child: key, offenceDate: d, outcome: outcome, outcomeDate: r.date("outcome_date"),
+                                        category: r.string("category"), gravity: r.int("gravity"))
+                }
             }
         }
         if needs.contains(.calendar) || needs.contains(.assessments) { f.calendar = try await ServiceRules.calendar(on: db) }
