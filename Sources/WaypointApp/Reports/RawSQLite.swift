@@ -15,6 +15,8 @@ final class RawSQLite: @unchecked Sendable {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
     private var handle: OpaquePointer?
+    /// Held while a query runs, so that `close` waits for one still running on another thread.
+    private let lock = NSRecursiveLock()
 
     /// Opens `path` read-only; nil when it is not a file SQLite can open.
     init(path: String) throws {
@@ -36,6 +38,16 @@ final class RawSQLite: @unchecked Sendable {
 
     deinit {
         if let handle { sqlite_nio_sqlite3_close(handle) }
+    }
+
+    /// Ends the read transaction and closes the connection (which unmaps the file: tens of
+    /// milliseconds when a report has read most of it). Nothing may use the connection after.
+    func close() {
+        lock.lock()
+        defer { lock.unlock() }
+        end()
+        if let handle { sqlite_nio_sqlite3_close(handle) }
+        handle = nil
     }
 
     /// The main database file behind a driver connection ("" for none).
@@ -71,6 +83,9 @@ final class RawSQLite: @unchecked Sendable {
 
     /// Runs `sql` with `binds`, calling `row` for each result row on this thread.
     func query(_ sql: String, _ binds: [SQLiteData], _ row: (Row) throws -> Void) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let handle else { throw Failure(description: "the report's connection is closed") }
         var stmt: OpaquePointer?
         var rc = sqlite_nio_sqlite3_prepare_v2(handle, sql, -1, &stmt, nil)
         guard rc == SQLITE_OK, let stmt else { throw failure(rc, sql) }

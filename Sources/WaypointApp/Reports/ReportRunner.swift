@@ -99,7 +99,11 @@ enum ReportRunner {
                 try other.begin()
                 try third.begin()
                 try fourth.begin()
-                defer { raw.end(); other.end(); third.end(); fourth.end() }
+                defer {
+                    // Closed on another thread: the figures need nothing more from them.
+                    let done = Unchecked([raw, other, third, fourth])
+                    DispatchQueue.global(qos: .utility).async { for c in done.value { c.close() } }
+                }
                 var parts = scope
                 var tallies: RawTallies?
                 if needs.contains(.contactTallies) {
