@@ -257,20 +257,17 @@ extension RawSQLite.Row {
     func date(_ i: Int32) -> LocalDate? { bytes(i).flatMap(LocalDate.init(isoBytes:)) }
 
     /// Column `i` as one of a coded value's cases, compared byte for byte (no text made).
-    func coded<E>(_ i: Int32, _ codes: Codes<E>) -> E? {
-        guard let b = bytes(i) else { return nil }
-        outer: for (code, value) in codes.cases where code.count == b.count {
-            for j in 0..<b.count where code[j] != b[j] { continue outer }
-            return value
-        }
-        return nil
-    }
+    func coded<E>(_ i: Int32, _ codes: Codes<E>) -> E? { match(i, codes.bytes).map { codes.values[$0] } }
 }
 
 /// A coded value's cases with their codes' bytes, made once for reading many rows.
 struct Codes<E: CodedValue>: Sendable {
-    let cases: [([UInt8], E)]
-    init() { cases = E.allCases.map { (Array($0.rawValue.utf8), $0) } }
+    let values: [E]
+    let bytes: [[UInt8]]
+    init() {
+        values = Array(E.allCases)
+        bytes = values.map { Array($0.rawValue.utf8) }
+    }
 }
 
 /// The codes report rows are read with.

@@ -517,12 +517,12 @@ enum ReportRunner {
                 restrict(iq, "interventions", filter, scope)
                 if let rows { iq.where(SQLRaw(rows)) }
                 return try await collect(iq) { r -> (InterventionSpan, String, LocalDate?)? in
-                guard let key = r.child(keyOf), let type = r.coded("type", RowCodes.intervention),
-                      let start = r.date("start_date"), let id = r.id("id") else { return nil }
-                let span = InterventionSpan(child: key, type: type, start: start, end: r.date("end_date"), id: id.lowercased(),
-                                            closureReason: r.string("closure_reason"), caseManager: r.id("case_manager_id")?.lowercased())
-                // The service is needed only for assessment due dates (its timescales).
-                return (span, withDue ? r.id("service_id") ?? "" : "", withDue ? r.date("allocated_on") : nil)
+                    guard let key = r.child(keyOf), let type = r.coded("type", RowCodes.intervention),
+                          let start = r.date("start_date"), let id = r.id("id") else { return nil }
+                    let span = InterventionSpan(child: key, type: type, start: start, end: r.date("end_date"), id: id.lowercased(),
+                                                closureReason: r.string("closure_reason"), caseManager: r.id("case_manager_id")?.lowercased())
+                    // The service is needed only for assessment due dates (its timescales).
+                    return (span, withDue ? r.id("service_id") ?? "" : "", withDue ? r.date("allocated_on") : nil)
                 }
             }
             // The largest table most reports read.
