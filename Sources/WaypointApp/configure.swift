@@ -6,7 +6,9 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.settings = settings
     try DatabaseSetup.configure(app, settings.database)
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
-    app.routes.defaultMaxBodySize = "10mb"
+    app.passwordChecks = PasswordChecks()
+    // Every route collects at most this much; uploads stream instead (`StreamedForm`).
+    app.routes.defaultMaxBodySize = ByteCount(value: settings.maxFormBytes)
 
     // Middleware runs top to bottom. Vapor's default error middleware is replaced by ours
     // (no stack traces, problem+json for JSON clients) and its request logger by ours
@@ -15,6 +17,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     if settings.logRequests { app.middleware.use(RequestLogMiddleware()) }
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(BodyLimitMiddleware())
     app.middleware.use(SessionAuthenticator())
     app.middleware.use(CSRFMiddleware())
 
@@ -36,4 +39,5 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
 /// Runs every pending migration.
 public func migrate(_ app: Application) async throws {
     try await app.autoMigrate()
+    try await DatabaseSetup.prepareSQLite(app)
 }

@@ -9,8 +9,11 @@ import WaypointDomain
 struct PopulationController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("admin", "population", use: page)
-        routes.on(.POST, "admin", "population", body: .collect(maxSize: "64mb"), use: upload)
+        routes.upload("admin", "population", use: upload)
     }
+
+    /// population.csv for every service, year, age, sex and group is under 2 MB.
+    static let maxBytes = 16 * 1_048_576
 
     struct Total: Decodable { let code: String; let name: String; let year: Int; let count: Int }
 
@@ -63,15 +66,16 @@ struct PopulationController: RouteCollection {
         return try await render(req)
     }
 
-    struct Upload: Content { var file: File? }
 
     @Sendable func upload(req: Request) async throws -> Response {
         let user = try req.authorize(.manageReferenceData)
-        guard let file = (try? req.content.decode(Upload.self))?.file, file.data.readableBytes > 0 else {
+        let form = try await StreamedForm.read(req, fileField: "file", maxBytes: Self.maxBytes)
+        defer { form.discard() }
+        guard let file = form.file, let data = try? Data(contentsOf: file.url) else {
             return try await render(req, problems: ["Choose a population.csv file to upload."], status: .unprocessableEntity)
         }
         // A bundle of population.csv alone (children.csv with its header only: no children change).
-        let files = [Interchange.population.name: Data(buffer: file.data),
+        let files = [Interchange.population.name: data,
                      Interchange.children.name: Data((Interchange.children.columns.joined(separator: ",") + "\n").utf8)]
         switch try await Importer.run(files, on: req.db, actor: Importer.Actor(userID: user.id, email: user.email), today: req.today, now: req.now, dryRun: false) {
         case .invalid(let problems):

@@ -33,7 +33,7 @@ struct ReferenceDataController: RouteCollection {
         case .failure(let e):
             return HTMLResponse.make(RefViews.outcomes(PageContext(req), existing, values: values, errors: e.errors), status: .unprocessableEntity)
         case .success(let o):
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await db.sql.insert(into: "outcome_types")
                     .columns("code", "label", "tier", "counts_as_entry", "conviction", "custodial", "sort_order")
                     .values(SQLBind(o.code), SQLBind(o.label), SQLBind(o.tier), SQLBind(o.countsAsEntry), SQLBind(o.conviction), SQLBind(o.custodial), SQLBind(1000))
@@ -53,7 +53,7 @@ struct ReferenceDataController: RouteCollection {
         try req.authorize(.manageReferenceData)
         let rows = try await req.db.sql.select().columns("date", "title").from("bank_holidays").orderBy("date", .descending).all(decoding: HolidayRow.self)
         let notice = req.query[String.self, at: "saved"] == "1" ? "Bank holiday added" : nil
-        return HTMLResponse.make(RefViews.holidays(PageContext(req, notice: notice), rows, values: FormValues(), errors: [], page: max(1, req.query[Int.self, at: "page"] ?? 1)))
+        return HTMLResponse.make(RefViews.holidays(PageContext(req, notice: notice), rows, values: FormValues(), errors: [], page: try req.pageNumber()))
     }
 
     @Sendable func addHoliday(req: Request) async throws -> Response {
@@ -61,14 +61,14 @@ struct ReferenceDataController: RouteCollection {
         let rows = try await req.db.sql.select().columns("date", "title").from("bank_holidays").orderBy("date", .descending).all(decoding: HolidayRow.self)
         let values = try formValues(req)
         var e = FormErrors()
-        let date = Parse.date(values, "holiday", label: "Date", required: true, errors: &e)
+        let date = Parse.date(values, "holiday", label: "Date", required: true, today: req.today, errors: &e)
         let title = Parse.text(values, "title", label: "Name", required: "Enter the name of the bank holiday", max: 100, errors: &e)
         if let date, date.isWeekend { e.add("holiday-day", "\(date.longFormat) is a weekend: enter the substitute weekday that is the bank holiday") }
         if let date, rows.contains(where: { $0.date == date.iso }) { e.add("holiday-day", "\(date.longFormat) is already a bank holiday") }
         guard e.isEmpty, let date, let title else {
             return HTMLResponse.make(RefViews.holidays(PageContext(req), rows, values: values, errors: e.errors, page: 1), status: .unprocessableEntity)
         }
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await db.sql.insert(into: "bank_holidays").columns("date", "title").values(SQLBind(date.iso), SQLBind(title)).run()
             try await Audit.record(req, on: db, action: "add_bank_holiday", details: "\(date.iso) \(title)")
         }
@@ -141,7 +141,7 @@ struct ReferenceDataController: RouteCollection {
         }
         let overrides = byType
         let reviewOverrides = reviewByType
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             s.caseloadCap = cap
             try await s.save(on: db)
             try await db.sql.delete(from: "timescale_settings").where("service_id", .equal, SQLBind(s.id!)).run()
@@ -172,7 +172,7 @@ struct ReferenceDataController: RouteCollection {
             values.values["team_name"] = v["team_name"]
             return HTMLResponse.make(RefViews.service(PageContext(req), s, teams: existing, values: values, errors: e.errors), status: .unprocessableEntity)
         }
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await db.sql.insert(into: "teams").columns("id", "service_id", "name").values(SQLBind(UUID()), SQLBind(s.id!), SQLBind(name)).run()
             try await Audit.record(req, on: db, action: "add_team", serviceID: s.id, details: name)
         }

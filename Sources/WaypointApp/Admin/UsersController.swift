@@ -15,13 +15,14 @@ struct UsersController: RouteCollection {
         users.get(":userID", "deactivate", use: confirmDeactivate)
         users.post(":userID", "deactivate", use: deactivate)
         users.post(":userID", "reactivate", use: reactivate)
+        users.post(":userID", "unlock", use: unlock)
     }
 
     static let pageSize = 25
 
     @Sendable func index(req: Request) async throws -> Response {
         try req.authorize(.manageUsers)
-        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let page = try req.pageNumber()
         let total = try await User.query(on: req.db).count()
         let users = try await User.query(on: req.db).sort(\.$name).sort(\.$email)
             .range((page - 1) * Self.pageSize ..< page * Self.pageSize).all()
@@ -36,6 +37,7 @@ struct UsersController: RouteCollection {
         case "updated": "Changes saved"
         case "deactivated": "User deactivated: they can no longer sign in"
         case "reactivated": "User reactivated"
+        case "unlocked": "Failed sign-ins cleared: they can sign in again"
         default: nil
         }
         return HTMLResponse.make(UsersView.index(PageContext(req, notice: notice), rows: rows, total: total, page: page))
@@ -61,9 +63,9 @@ struct UsersController: RouteCollection {
             return HTMLResponse.make(UsersView.form(PageContext(req), mode: .create, values: values, errors: e.errors, services: services),
                                      status: .unprocessableEntity)
         case .success(let input):
-            let hash = try await req.password.async.hash(input.password!)
+            let hash = try await PasswordChecks.hash(input.password ?? "", app: req.application)
             let user = User(email: input.email, name: input.name, passwordHash: hash, role: input.role)
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await user.create(on: db)
                 for s in input.serviceIDs { try await UserService(userID: user.id!, serviceID: UUID(uuidString: s)!).create(on: db) }
                 try await Audit.record(req, on: db, action: "create_user",
@@ -108,7 +110,7 @@ struct UsersController: RouteCollection {
                                      status: .unprocessableEntity)
         case .success(let input):
             let before = (user.role, try await UserService.query(on: req.db).filter(\.$userID == user.id!).all().map { $0.serviceID.uuidString }.sorted())
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 user.name = input.name
                 user.role = input.role.rawValue
                 try await user.save(on: db)
@@ -134,7 +136,7 @@ struct UsersController: RouteCollection {
         guard user.id != admin.id else {
             throw WaypointError.badRequest("You cannot deactivate your own account. Ask another administrator.")
         }
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             user.active = false
             try await user.save(on: db)
             try await Sessions.endAll(userID: user.id!, on: db)
@@ -146,12 +148,24 @@ struct UsersController: RouteCollection {
     @Sendable func reactivate(req: Request) async throws -> Response {
         try req.authorize(.manageUsers)
         let user = try await load(req)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             user.active = true
             try await user.save(on: db)
             try await Audit.record(req, on: db, action: "reactivate_user", details: "user \(user.id!.uuidString)")
         }
         return req.redirect(to: Paths.adminUsers + "?saved=reactivated")
+    }
+
+    /// Clears the failed sign-ins that make the account wait (the owner is locked out, or an
+    /// attacker is keeping them out); audited.
+    @Sendable func unlock(req: Request) async throws -> Response {
+        try req.authorize(.manageUsers)
+        let user = try await load(req)
+        try await req.db.writeTransaction { db in
+            try await SignInThrottle.clear(email: user.email, on: db)
+            try await Audit.record(req, on: db, action: "unlock_sign_in", details: "user \(user.id!.uuidString)")
+        }
+        return req.redirect(to: Paths.adminUsers + "?saved=unlocked")
     }
 
     struct TeamOption: Decodable { let id: UUID; let name: String; let service_name: String }
@@ -234,6 +248,10 @@ enum UsersView {
                     Layout.csrfField(ctx.csrf), C.button("Reactivate this user", secondary: true),
                 ]))
             }
+            extra.append(C.p("After several failed sign-ins an account waits before it can try again. If this person is waiting, clear their failed sign-ins."))
+            extra.append(el("form", ["method": "post", "action": Paths.unlockUser(id)], [
+                Layout.csrfField(ctx.csrf), C.button("Clear failed sign-ins", secondary: true),
+            ]))
         }
         let title = isCreate ? "Add a user" : "Change \(v["name"])’s access"
         var fields: [H] = [

@@ -49,7 +49,7 @@ struct AssessmentsController: RouteCollection {
                                                           errors: e.errors, row: nil, names: [:]), status: .unprocessableEntity)
         case .success(let input):
             let now = req.now
-            let id = try await req.db.transaction { db in
+            let id = try await req.db.writeTransaction { db in
                 let id = try await AssessmentStore.insert(input, intervention: i, by: user.id, on: db, now: now)
                 try await Audit.record(req, on: db, action: "create_assessment", serviceID: i.service_id, childID: child.id, details: "assessment \(id.uuidString)")
                 return id
@@ -82,7 +82,7 @@ struct AssessmentsController: RouteCollection {
         guard a.statusValue.editable else { throw WaypointError.conflict("This assessment has been submitted, so it can no longer be changed.") }
         let values = try formValues(req)
         let submit = values["action"] == "submit"
-        guard let version = Int(values["version"]) else { throw WaypointError.badRequest("The form is missing its version. Open the assessment again.") }
+        guard let version = RequestNumbers.version(values["version"]) else { throw WaypointError.badRequest("The form is missing its version. Open the assessment again.") }
         let names = try await Workers.names([a.created_by, a.submitted_by, a.signed_off_by].compactMap { $0 }, on: req.db)
         switch AssessmentForm.parse(values, forSubmission: submit) {
         case .failure(let e):
@@ -106,7 +106,7 @@ struct AssessmentsController: RouteCollection {
             }
             let now = req.now
             let changes = extra
-            let saved = try await req.db.transaction { db -> Bool in
+            let saved = try await req.db.writeTransaction { db -> Bool in
                 guard try await AssessmentStore.save(a.id, version: version, content: input, set: changes, on: db, now: now) else { return false }
                 try await Audit.record(req, on: db, action: submit ? "submit_assessment" : "update_assessment", serviceID: a.service_id, childID: child.id,
                                        details: "assessment \(a.id.uuidString)")
@@ -141,7 +141,7 @@ struct AssessmentsController: RouteCollection {
             }
             let now = req.now
             let changes = extra
-            let saved = try await req.db.transaction { db -> Bool in
+            let saved = try await req.db.writeTransaction { db -> Bool in
                 guard try await AssessmentStore.save(a.id, version: a.version, content: nil, set: changes, on: db, now: now) else { return false }
                 try await Audit.record(req, on: db, action: decision == .signOff ? "sign_off_assessment" : "return_assessment", serviceID: a.service_id,
                                        childID: child.id, details: "assessment \(a.id.uuidString)")

@@ -21,9 +21,8 @@ struct ChildrenController: RouteCollection {
         let user = try req.authorize(.searchChildren)
         struct Q: Decodable {
             let q: String?
-            let page: Int?
             let dobDay: String?, dobMonth: String?, dobYear: String?
-            enum CodingKeys: String, CodingKey { case q, page, dobDay = "dob-day", dobMonth = "dob-month", dobYear = "dob-year" }
+            enum CodingKeys: String, CodingKey { case q, dobDay = "dob-day", dobMonth = "dob-month", dobYear = "dob-year" }
         }
         let q = (try? req.query.decode(Q.self))
         var values = FormValues(["q": q?.q ?? "", "dob-day": q?.dobDay ?? "", "dob-month": q?.dobMonth ?? "", "dob-year": q?.dobYear ?? ""])
@@ -31,9 +30,9 @@ struct ChildrenController: RouteCollection {
         var errors = FormErrors()
         var search = ChildSearch(text: values.trimmed("q"), dateOfBirth: nil)
         if values.trimmed("dob-day") != nil || values.trimmed("dob-month") != nil || values.trimmed("dob-year") != nil {
-            search.dateOfBirth = DateInput.parse(values, prefix: "dob", label: "Date of birth", errors: &errors)
+            search.dateOfBirth = DateInput.parse(values, prefix: "dob", label: "Date of birth", today: req.today, errors: &errors)
         }
-        let page = max(1, q?.page ?? 1)
+        let page = try req.pageNumber()
         let result = errors.isEmpty
             ? try await ChildStore.search(search, in: user.serviceIDs, page: page, on: req.db)
             : (rows: [], total: 0)
@@ -78,7 +77,7 @@ struct ChildrenController: RouteCollection {
             }
             let now = req.now
             let chosenService = serviceID!
-            let id = try await req.db.transaction { db in
+            let id = try await req.db.writeTransaction { db in
                 let id = try await ChildStore.insert(details, serviceID: chosenService, on: db, now: now)
                 try await Audit.record(req, on: db, action: "create_child", serviceID: chosenService, childID: id,
                                        details: Audit.encode(details.asCreated))
@@ -147,7 +146,7 @@ struct ChildrenController: RouteCollection {
         let child = try await loadChild(req, user)
         let values = try formValues(req)
         let mode = ChildFormModel.Mode.edit(child.id, child.details.fullName)
-        guard let expected = Int(values["version"]) else {
+        guard let expected = RequestNumbers.version(values["version"]) else {
             throw WaypointError.badRequest("The form is missing its version. Open the record again and make your change.")
         }
         switch ChildForm.parse(values, today: req.today) {
@@ -157,7 +156,7 @@ struct ChildrenController: RouteCollection {
         case .success(let details):
             let changes = details.changes(from: child.details)
             let now = req.now
-            let saved = try await req.db.transaction { db -> Bool in
+            let saved = try await req.db.writeTransaction { db -> Bool in
                 guard try await ChildStore.update(child.id, expectedVersion: expected, to: details, on: db, now: now) else { return false }
                 try await Audit.record(req, on: db, action: "update_child", serviceID: child.serviceID, childID: child.id,
                                        details: Audit.encode(changes))
@@ -177,7 +176,7 @@ struct ChildrenController: RouteCollection {
     @Sendable func audit(req: Request) async throws -> Response {
         let user = try req.authorize(.viewChildAudit)
         let child = try await loadChild(req, user)
-        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let page = try req.pageNumber()
         let events = try await AuditQuery.forChild(child.id, page: page, on: req.db)
         return HTMLResponse.make(ChildAuditView.render(PageContext(req), child: child, events: events.rows, total: events.total, page: page))
     }

@@ -40,7 +40,7 @@ enum DemoData {
             return .alreadyLoaded
         }
         let now = Date()
-        let count = try await db.transaction { db -> Int in
+        let count = try await db.writeTransaction { db -> Int in
             var rng = SeededGenerator(seed: 20_231_001)
             let service = Service(code: serviceCode, name: serviceName)
             try await service.create(on: db)

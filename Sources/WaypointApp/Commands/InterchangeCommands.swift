@@ -100,7 +100,7 @@ struct SplitCommand: AsyncCommand {
         if signature.dryRun { return }
         let now = Date()
         do {
-            try await app.db.transaction { db in
+            try await app.db.writeTransaction { db in
                 var target = existing
                 if target == nil {
                     let s = Service(code: toCode, name: signature.toName!)
@@ -143,7 +143,7 @@ struct MergeCommand: AsyncCommand {
             return
         }
         do {
-            let counts = try await app.db.transaction { db in try await ServiceMoves.merge(from: from, into: into, actor: commandLine, on: db, now: Date()) }
+            let counts = try await app.db.writeTransaction { db in try await ServiceMoves.merge(from: from, into: into, actor: commandLine, on: db, now: Date()) }
             context.console.print("Merged \(from.code) into \(into.code):")
             for line in counts.lines { context.console.print("  \(line)") }
         } catch let e as ServiceMoves.MoveError {

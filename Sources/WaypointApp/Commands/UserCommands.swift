@@ -51,7 +51,7 @@ struct UserCreateCommand: AsyncCommand {
             throw ExitError(message: "No user was created.")
         }
         let hash = try app.password.hash(input.password!)
-        try await app.db.transaction { db in
+        try await app.db.writeTransaction { db in
             let user = User(email: input.email, name: input.name, passwordHash: hash, role: input.role)
             try await user.create(on: db)
             for s in input.serviceIDs { try await UserService(userID: user.id!, serviceID: UUID(uuidString: s)!).create(on: db) }

@@ -33,22 +33,72 @@ enum BundleIO {
         guard path.lowercased().hasSuffix(".zip") else {
             throw ReadError(description: "\(path): a bundle is a folder of CSV files or a .zip of one")
         }
-        return try readZip(Data(contentsOf: URL(fileURLWithPath: path)), maxFileBytes: maxFileBytes)
+        var limits = ZipLimits()
+        limits.maxFileBytes = maxFileBytes
+        limits.maxTotalBytes = Swift.max(limits.maxTotalBytes, maxFileBytes)
+        return try readZip(url: URL(fileURLWithPath: path), limits: limits)
     }
 
-    static func readZip(_ data: Data, maxFileBytes: Int = defaultMaxFileBytes) throws -> [String: Data] {
+    /// What a .zip may expand to. The sizes a .zip declares are not trusted: inflated bytes are
+    /// counted as they stream out of each entry, and reading stops at the first limit passed.
+    struct ZipLimits: Sendable {
+        var maxFileBytes = BundleIO.defaultMaxFileBytes
+        /// All files together.
+        var maxTotalBytes = 1024 * 1024 * 1024
+        /// Inflated ÷ compressed size of an entry (past the first megabyte): CSV compresses about
+        /// 5–20 times; a zip bomb about a thousand.
+        var maxRatio = 200
+        var maxEntries = 100
+    }
+
+    static func readZip(_ data: Data, limits: ZipLimits = ZipLimits()) throws -> [String: Data] {
         let archive: Archive
         do { archive = try Archive(data: data, accessMode: .read) } catch {
             throw ReadError(description: "the file is not a readable .zip archive")
         }
+        return try readZip(archive, limits: limits)
+    }
+
+    static func readZip(url: URL, limits: ZipLimits = ZipLimits()) throws -> [String: Data] {
+        let archive: Archive
+        do { archive = try Archive(url: url, accessMode: .read) } catch {
+            throw ReadError(description: "the file is not a readable .zip archive")
+        }
+        return try readZip(archive, limits: limits)
+    }
+
+    private static func readZip(_ archive: Archive, limits: ZipLimits) throws -> [String: Data] {
         var files: [String: Data] = [:]
+        var total = 0
+        var entries = 0
         for entry in archive where entry.type == .file {
+            entries += 1
+            if entries > limits.maxEntries {
+                throw ReadError(description: "the .zip holds more than \(limits.maxEntries) files; a bundle has at most a dozen")
+            }
             let name = (entry.path as NSString).lastPathComponent
             if entry.path.hasPrefix("__MACOSX") || name.hasPrefix(".") { continue }
-            try checkSize(name, Int(entry.uncompressedSize), maxFileBytes)
+            try checkSize(name, Int(clamping: entry.uncompressedSize), limits.maxFileBytes)
             if files[name] != nil { throw ReadError(description: "\(name) appears twice in the .zip") }
+            let compressed = Swift.max(1, Int(clamping: entry.compressedSize))
             var content = Data()
-            _ = try archive.extract(entry, skipCRC32: false) { content.append($0) }
+            do {
+                _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                    content.append(chunk)
+                    total += chunk.count
+                    try checkSize(name, content.count, limits.maxFileBytes)
+                    if total > limits.maxTotalBytes {
+                        throw ReadError(description: "the files in the .zip expand to more than \(limits.maxTotalBytes / 1_048_576) MB together; split the bundle by service")
+                    }
+                    if content.count > 1_048_576, content.count / compressed > limits.maxRatio {
+                        throw ReadError(description: "\(name) expands more than \(limits.maxRatio) times its compressed size, which no CSV file does: the .zip is damaged or not a bundle")
+                    }
+                }
+            } catch let e as ReadError {
+                throw e
+            } catch {
+                throw ReadError(description: "\(name) could not be read from the .zip (it is damaged or its sizes are wrong)")
+            }
             files[name] = content
         }
         return files

@@ -7,7 +7,7 @@ import WaypointDomain
 struct DataController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("data", use: page)
-        routes.on(.POST, "data", "import", body: .collect(maxSize: "600mb"), use: upload)
+        routes.upload("data", "import", use: upload)
         routes.get("data", "export", use: export)
         routes.get("children", ":childID", "transfer", use: transferForm)
         routes.post("children", ":childID", "transfer", use: transfer)
@@ -24,28 +24,20 @@ struct DataController: RouteCollection {
         return HTMLResponse.make(DataViews.page(PageContext(req), services: try await grantedServices(user, req), result: nil))
     }
 
-    struct Upload: Content {
-        var bundle: File?
-        var dry_run: String?
-    }
-
     @Sendable func upload(req: Request) async throws -> Response {
         let user = try req.authorize(.importExport)
         let services = try await grantedServices(user, req)
-        let form: Upload
-        do { form = try req.content.decode(Upload.self) } catch {
+        let form = try await StreamedForm.read(req, fileField: "bundle", maxBytes: req.settings.maxUploadBytes)
+        defer { form.discard() }
+        guard let file = form.file else {
             return HTMLResponse.make(DataViews.page(PageContext(req), services: services, result: .failed(["Choose a .zip file of the bundle to upload."])), status: .unprocessableEntity)
         }
-        guard let file = form.bundle, file.data.readableBytes > 0 else {
-            return HTMLResponse.make(DataViews.page(PageContext(req), services: services, result: .failed(["Choose a .zip file of the bundle to upload."])), status: .unprocessableEntity)
-        }
-        let data = Data(buffer: file.data)
         let files: [String: Data]
         do {
             if file.filename.lowercased().hasSuffix(".csv") {
-                files = [(file.filename as NSString).lastPathComponent: data]
+                files = [(file.filename as NSString).lastPathComponent: try Data(contentsOf: file.url)]
             } else {
-                files = try BundleIO.readZip(data)
+                files = try BundleIO.readZip(url: file.url)
             }
         } catch {
             return HTMLResponse.make(DataViews.page(PageContext(req), services: services,
@@ -65,7 +57,7 @@ struct DataController: RouteCollection {
                 }
             }
         }
-        let dryRun = form.dry_run == "yes"
+        let dryRun = form.fields["dry_run"] == "yes"
         let outcome = try await Importer.run(files, on: req.db, actor: Importer.Actor(userID: user.id, email: user.email), today: req.today, now: req.now, dryRun: dryRun)
         switch outcome {
         case .invalid(let problems):
@@ -114,7 +106,7 @@ struct DataController: RouteCollection {
         do {
             let actor = Importer.Actor(userID: user.id, email: user.email)
             let now = req.now
-            try await req.db.transaction { db in try await ServiceMoves.move([child.id], to: target.id!, reason: reason, actor: actor, on: db, now: now) }
+            try await req.db.writeTransaction { db in try await ServiceMoves.move([child.id], to: target.id!, reason: reason, actor: actor, on: db, now: now) }
         } catch let m as ServiceMoves.MoveError {
             return HTMLResponse.make(DataViews.transfer(PageContext(req), child: child, services: services, values: values,
                                                         errors: [FieldError(field: "service_id", message: "Cannot transfer: \(m.description)")]), status: .conflict)

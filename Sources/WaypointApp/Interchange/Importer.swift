@@ -57,7 +57,7 @@ enum Importer {
             if dryRun {
                 // Apply inside a transaction that is rolled back, so the report is exact.
                 do {
-                    try await db.transaction { tx in
+                    try await db.writeTransaction { tx in
                         throw DryRun(report: try await apply(plan, on: tx, actor: actor, now: now))
                     }
                 } catch let dry as DryRun {
@@ -65,7 +65,7 @@ enum Importer {
                 }
                 return .imported(Report())
             }
-            let report = try await db.transaction { tx in try await apply(plan, on: tx, actor: actor, now: now) }
+            let report = try await db.writeTransaction { tx in try await apply(plan, on: tx, actor: actor, now: now) }
             return .imported(report)
         }
     }

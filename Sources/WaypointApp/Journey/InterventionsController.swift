@@ -100,7 +100,7 @@ struct InterventionsController: RouteCollection {
         }
         let today = req.today
         let now = req.now
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await InterventionStore.allocate(i, caseManager: manager, coWorker: coWorker, on: today, by: user.id, overCapConfirmed: exceeds, db: db, now: now)
             try await Audit.record(req, on: db, action: "allocate_intervention", serviceID: i.service_id, childID: child.id,
                                    details: "intervention \(i.id.uuidString) to \(manager.uuidString)\(exceeds ? " past the caseload cap (confirmed)" : "")")
@@ -122,7 +122,7 @@ struct InterventionsController: RouteCollection {
         case (.success(let c), .success(let answers)):
             let existing = try await KPIClosure.existingEnd(i.id, on: req.db)
             let now = req.now
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await KPIClosure.save(answers, endDate: c.endDate, existing: existing, intervention: i, by: user.id, on: db, now: now)
                 try await InterventionStore.close(i.id, c, on: db)
                 try await Audit.record(req, on: db, action: "close_intervention", serviceID: i.service_id, childID: child.id,
@@ -149,7 +149,7 @@ struct InterventionsController: RouteCollection {
             return HTMLResponse.make(InterventionViews.newForm(PageContext(req), child: child, values: values, errors: e.errors), status: .unprocessableEntity)
         case .success(let input):
             let now = req.now
-            let id = try await req.db.transaction { db in
+            let id = try await req.db.writeTransaction { db in
                 let id = try await InterventionStore.insert(input, childID: child.id, serviceID: child.serviceID, referralID: nil, on: db, now: now)
                 try await Audit.record(req, on: db, action: "create_intervention", serviceID: child.serviceID, childID: child.id,
                                        details: "intervention \(id.uuidString) \(input.type.rawValue)")

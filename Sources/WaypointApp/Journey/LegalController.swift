@@ -31,7 +31,7 @@ struct LegalController: RouteCollection {
             return HTMLResponse.make(LegalViews.offenceForm(PageContext(req), child: child, outcomes: outcomes, values: values, errors: e.errors), status: .unprocessableEntity)
         case .success(let o):
             let now = req.now
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 let id = try await LegalStore.insertOffence(o, childID: child.id, serviceID: child.serviceID, on: db, now: now)
                 try await Audit.record(req, on: db, action: "create_offence", serviceID: child.serviceID, childID: child.id,
                                        details: "offence \(id.uuidString) \(o.category.rawValue) outcome \(o.outcome)")
@@ -50,12 +50,12 @@ struct LegalController: RouteCollection {
         let user = try req.authorize(.recordReferral)
         let child = try await req.childInScope(user)
         let values = try formValues(req)
-        switch HearingForm.parse(values) {
+        switch HearingForm.parse(values, today: req.today) {
         case .failure(let e):
             return HTMLResponse.make(LegalViews.hearingForm(PageContext(req), child: child, values: values, errors: e.errors), status: .unprocessableEntity)
         case .success(let h):
             let now = req.now
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await LegalStore.insertHearing(h, childID: child.id, serviceID: child.serviceID, on: db, now: now)
                 try await Audit.record(req, on: db, action: "create_hearing", serviceID: child.serviceID, childID: child.id, details: "hearing \(h.hearingDate.iso)")
             }
@@ -78,7 +78,7 @@ struct LegalController: RouteCollection {
             return HTMLResponse.make(LegalViews.consultationForm(PageContext(req), child: child, values: values, errors: e.errors), status: .unprocessableEntity)
         case .success(let c):
             let now = req.now
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await LegalStore.insertConsultation(c, childID: child.id, serviceID: child.serviceID, by: user.id, on: db, now: now)
                 try await Audit.record(req, on: db, action: "create_consultation", serviceID: child.serviceID, childID: child.id, details: "consultation \(c.heldOn.iso)")
             }

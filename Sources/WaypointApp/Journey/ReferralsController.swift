@@ -14,7 +14,7 @@ struct ReferralsController: RouteCollection {
 
     @Sendable func queue(req: Request) async throws -> Response {
         let user = try req.authorize(.viewServiceWork)
-        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let page = try req.pageNumber()
         let result = try await ReferralStore.queue(in: user.serviceIDs, page: page, on: req.db)
         let calendar = try await ServiceRules.calendar(on: req.db)
         let today = req.today
@@ -55,7 +55,7 @@ struct ReferralsController: RouteCollection {
             return HTMLResponse.make(ReferralViews.form(PageContext(req), child: child, values: values, errors: e.errors), status: .unprocessableEntity)
         case .success(let input):
             let now = req.now
-            let id = try await req.db.transaction { db in
+            let id = try await req.db.writeTransaction { db in
                 let id = try await ReferralStore.insert(input, childID: child.id, serviceID: child.serviceID, recordedBy: user.id, on: db, now: now)
                 try await Audit.record(req, on: db, action: "create_referral", serviceID: child.serviceID, childID: child.id,
                                        details: "referral \(id.uuidString) from \(input.source.rawValue)")
@@ -90,7 +90,7 @@ struct ReferralsController: RouteCollection {
                                                         values: values, errors: e.errors), status: .unprocessableEntity)
         case .success(let input):
             let now = req.now
-            let interventionID = try await req.db.transaction { db in
+            let interventionID = try await req.db.writeTransaction { db in
                 let id = try await ReferralStore.screen(referral, input, by: user.id, on: db, now: now)
                 var details = "referral \(referral.id.uuidString) \(input.decision.rawValue)"
                 if let d = input.destination { details += " to \(d.rawValue)" }

@@ -23,7 +23,7 @@ struct WorklistController: RouteCollection {
             teamName = try await teamNameFor(teamID, req)
         }
         let names = try await Workers.names(team.compactMap(\.row.case_manager_id), on: req.db)
-        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let page = try req.pageNumber()
         return HTMLResponse.make(WorklistViews.myWork(PageContext(req), user: user, mine: mine, team: team, teamName: teamName, names: names, page: page))
     }
 
@@ -67,7 +67,7 @@ struct WorklistController: RouteCollection {
             }
         }
         let calendar = try await ServiceRules.calendar(on: req.db)
-        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let page = try req.pageNumber()
         return HTMLResponse.make(WorklistViews.service(PageContext(req), queue: queue.rows, queueTotal: queue.total, calendar: calendar, today: today,
                                                        unallocated: unallocated, caseloads: caseloadRows, page: page))
     }

@@ -24,9 +24,57 @@ enum DatabaseSetup {
     }
 }
 
+extension DatabaseSetup {
+    /// SQLite settings for many people at once: write-ahead logging (readers — a report — never
+    /// block writers, nor writers readers), `synchronous=NORMAL` (safe with WAL), and a busy
+    /// timeout so a writer waits its turn (sleeping) instead of failing or spinning. WAL is kept
+    /// in the file; the other two hold per connection, so they are set on every event loop's
+    /// connection here and again at the start of each write transaction.
+    static let sqlitePragmas = ["PRAGMA busy_timeout = 10000", "PRAGMA synchronous = NORMAL"]
+
+    static func prepareSQLite(_ app: Application) async throws {
+        guard app.settings.database.kind == "sqlite" else { return }
+        try await app.db.sql.raw("PRAGMA journal_mode = WAL").run()
+        for loop in app.eventLoopGroup.makeIterator() {
+            guard let db = app.databases.database(logger: app.logger, on: loop) else { continue }
+            try await db.withConnection { conn in
+                for p in sqlitePragmas { try await conn.sql.raw(SQLQueryString(p)).run() }
+            }
+        }
+    }
+}
+
 extension Database {
     /// SQLKit view of the database: every query in Waypoint runs on both dialects.
     var sql: any SQLDatabase { self as! any SQLDatabase }
+
+    /// The one way to write: a transaction that takes SQLite's write lock at `BEGIN IMMEDIATE`
+    /// (a deferred transaction that reads first and then writes can fail with `SQLITE_BUSY`
+    /// whatever the timeout); on PostgreSQL an ordinary transaction. Nested calls join the outer one.
+    func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        if WriteTransaction.active { return try await body(self) }
+        guard isSQLite else {
+            return try await transaction { db in try await WriteTransaction.$active.withValue(true) { try await body(db) } }
+        }
+        return try await withConnection { conn in
+            for p in DatabaseSetup.sqlitePragmas { try await conn.sql.raw(SQLQueryString(p)).run() }
+            try await conn.sql.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await WriteTransaction.$active.withValue(true) { try await body(conn) }
+                try await conn.sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await conn.sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    private var isSQLite: Bool { (self as? any SQLDatabase)?.dialect.name == "sqlite" }
+}
+
+enum WriteTransaction {
+    @TaskLocal static var active = false
 }
 
 extension Array {

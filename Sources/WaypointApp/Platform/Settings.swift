@@ -27,11 +27,19 @@ public struct Settings: Sendable {
     public var maxFailedSignIns: Int = 5
     public var throttleWindow: TimeInterval = 15 * 60
     public var logRequests: Bool = true
+    /// Failed sign-ins from one client address within `throttleWindow` before it must wait.
+    public var maxFailedSignInsPerAddress: Int = 20
+    /// The largest form body any route collects (1 MB): everything but uploads.
+    public var maxFormBytes: Int = 1_048_576
+    /// The largest upload (a bundle .zip), streamed to disk as it arrives.
+    public var maxUploadBytes: Int = 256 * 1_048_576
+    /// Password checks waiting for the hashing thread before more are turned away (503).
+    public var maxQueuedPasswordChecks: Int = 32
 
     public init(database: DatabaseChoice) { self.database = database }
 
     /// Reads `DATABASE_URL`, `WAYPOINT_DATA_DIR`, `WAYPOINT_SESSION_TIMEOUT_MINUTES`,
-    /// `WAYPOINT_SECURE_COOKIES`.
+    /// `WAYPOINT_SECURE_COOKIES`, `WAYPOINT_MAX_FORM_KB` (16–16384), `WAYPOINT_MAX_UPLOAD_MB` (1–4096).
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Settings {
         var settings: Settings
         if let url = env["DATABASE_URL"], !url.isEmpty {
@@ -44,6 +52,8 @@ public struct Settings: Sendable {
             settings.sessionTimeout = m * 60
         }
         settings.secureCookies = env["WAYPOINT_SECURE_COOKIES"] == "true"
+        if let kb = env["WAYPOINT_MAX_FORM_KB"].flatMap(Int.init), (16...16_384).contains(kb) { settings.maxFormBytes = kb * 1024 }
+        if let mb = env["WAYPOINT_MAX_UPLOAD_MB"].flatMap(Int.init), (1...4096).contains(mb) { settings.maxUploadBytes = mb * 1_048_576 }
         return settings
     }
 }

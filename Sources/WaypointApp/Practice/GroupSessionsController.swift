@@ -112,7 +112,7 @@ struct GroupSessionsController: RouteCollection {
         parsed["group_id"] = .text(group.uuidString.lowercased())
         let now = req.now
         let record = parsed
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             for c in chosen {
                 let id = try await RecordStore.insert(spec, record, serviceID: c.service_id, childID: c.child_id, interventionID: c.id, by: user.id, on: db, now: now)
                 try await Audit.record(req, on: db, action: "create_contact", serviceID: c.service_id, childID: c.child_id, details: "contact \(id.uuidString) group \(group.uuidString)")
@@ -199,7 +199,7 @@ struct GroupSessionsController: RouteCollection {
         let today = req.today
         let fields = [spec.field("attendance")!, spec.field("absence_acceptable")!]
         let all = updates
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             for (r, child, i, parsed) in all {
                 guard try await RecordStore.update(spec, r.id, version: r.version, values: parsed, formFields: fields, on: db, now: now) else {
                     throw WaypointError.conflict("Someone else changed this session's attendance at the same time, so nothing was saved. Open it again.")

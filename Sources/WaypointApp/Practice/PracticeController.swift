@@ -135,7 +135,7 @@ struct PracticeController: RouteCollection {
         case .success(let parsed):
             let now = req.now
             let today = req.today
-            let (id, notice) = try await req.db.transaction { db -> (UUID, String?) in
+            let (id, notice) = try await req.db.writeTransaction { db -> (UUID, String?) in
                 let id = try await RecordStore.insert(p.spec, parsed, serviceID: p.serviceID, childID: p.child.id, interventionID: p.intervention?.id,
                                                       by: user.id, on: db, now: now)
                 if p.spec.kind == .panel { try await RecordStore.setPanelMembers(id, chosenMembers, on: db) }
@@ -183,7 +183,7 @@ struct PracticeController: RouteCollection {
         let (p, r) = try await load(req, user)
         guard user.can(p.spec.recordAction, serviceID: p.serviceID) else { throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page: it cannot record \(p.spec.plural.lowercased()).") }
         let values = try formValues(req)
-        guard let version = Int(values["version"]) else { throw WaypointError.badRequest("The form is missing its version. Open the record again.") }
+        guard let version = RequestNumbers.version(values["version"]) else { throw WaypointError.badRequest("The form is missing its version. Open the record again.") }
         let lookups = try await Self.lookups(p, on: req.db)
         var result = RecordForm.parse(p.spec, values, today: req.today, lookups: lookups)
         var members: [UUID] = []
@@ -202,7 +202,7 @@ struct PracticeController: RouteCollection {
             let system = p.spec.kind == .contact ? ComplianceHook.rescheduling(old: r, new: parsed) : [:]
             let now = req.now
             let today = req.today
-            let outcome = try await req.db.transaction { db -> (Bool, String?) in
+            let outcome = try await req.db.writeTransaction { db -> (Bool, String?) in
                 guard try await RecordStore.update(p.spec, r.id, version: version, values: parsed, formFields: formFields, system: system, on: db, now: now) else {
                     return (false, nil)
                 }

@@ -51,7 +51,7 @@ struct BoardMeetingsController: RouteCollection {
     @Sendable func list(req: Request) async throws -> Response {
         let user = try req.authorize(.viewReports)
         let all = try await Self.meetings(in: user.serviceIDs, on: req.db)
-        let (slice, pages) = WorklistViews.paged(all, page: max(1, req.query[Int.self, at: "page"] ?? 1))
+        let (slice, pages) = WorklistViews.paged(all, page: try req.pageNumber())
         func count(_ m: Meeting, _ test: (AgencyAttendance) -> Bool) -> String {
             "\(BoardAgency.allCases.filter { m.attendance[$0].map(test) == true }.count) of \(BoardAgency.allCases.count)"
         }
@@ -65,7 +65,7 @@ struct BoardMeetingsController: RouteCollection {
             : C.table(caption: nil, headers: ["Date", "Service", "Agencies attending", "At a senior level", "Contributed data", "Notes"], rows: slice.map { m in
                 [txt(m.heldOn.longFormat), txt(m.serviceName), txt(count(m, \.attended)), txt(count(m, \.senior)), txt(count(m, \.contributedData)), C.value(m.notes)]
             }))
-        content.append(C.pagination(page: max(1, req.query[Int.self, at: "page"] ?? 1), totalPages: pages) { "\(Paths.boardMeetings)?page=\($0)" })
+        content.append(C.pagination(page: try req.pageNumber(), totalPages: pages) { "\(Paths.boardMeetings)?page=\($0)" })
         return HTMLResponse.make(Layout.page(title: "Management board meetings", PageContext(req, notice: notice), wide: true, content))
     }
 
@@ -113,7 +113,7 @@ struct BoardMeetingsController: RouteCollection {
             service = v.trimmed("service").flatMap(UUID.init(uuidString:)).flatMap { s in services.contains(s) ? s : nil }
             if service == nil { e.add("service", "Select the service whose board met") }
         }
-        let held = Parse.date(v, "held_on", label: "The date of the meeting", required: true, notAfter: today, errors: &e)
+        let held = Parse.date(v, "held_on", label: "The date of the meeting", required: true, today: today, notFuture: true, errors: &e)
         var attendance: [BoardAgency: AgencyAttendance] = [:]
         for a in BoardAgency.allCases {
             let code = a.rawValue
@@ -145,7 +145,7 @@ struct BoardMeetingsController: RouteCollection {
         case .success(let (service, held, attendance, notes)):
             let id = UUID()
             let now = req.now
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await db.sql.insert(into: "board_meetings").columns("id", "service_id", "held_on", "notes", "version", "created_by", "created_at", "updated_at")
                     .values(SQLBind(id), SQLBind(service), SQLBind(held.iso), SQLBind(notes), SQLBind(1), SQLBind(user.id), SQLBind(now), SQLBind(now)).run()
                 for (a, x) in attendance.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {

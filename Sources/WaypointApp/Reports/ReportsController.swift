@@ -56,8 +56,8 @@ struct ReportsController: RouteCollection {
             period = preset.period(today: req.today)
             values.values.merge(Parse.dateValues(period!.from, "from").merging(Parse.dateValues(period!.to, "to")) { a, _ in a }) { _, b in b }
         } else {
-            let from = DateInput.parse(values, prefix: "from", label: "Start date", errors: &errors)
-            let to = DateInput.parse(values, prefix: "to", label: "End date", errors: &errors)
+            let from = DateInput.parse(values, prefix: "from", label: "Start date", today: req.today, errors: &errors)
+            let to = DateInput.parse(values, prefix: "to", label: "End date", today: req.today, errors: &errors)
             if let from, let to {
                 period = ReportPeriod(from: from, to: to)
                 if period == nil { errors.add("to-day", "The end date must be the same as or after the start date") }
@@ -131,11 +131,17 @@ struct ReportsController: RouteCollection {
 
     /// A report's headline figures for each of the eight quarters ending with the one holding the
     /// period's last day: a line chart with its table, and the table as CSV and XLSX.
+    /// A trend or list asked for with a bad period or service: the same messages as the report's form.
+    static func badPeriod(_ errors: [FieldError]) -> WaypointError {
+        let said = errors.map(\.message).joined(separator: ". ")
+        return .badRequest("Choose a valid period and service for the report" + (said.isEmpty ? "." : ": \(said)."))
+    }
+
     @Sendable func trend(req: Request) async throws -> Response {
         let user = try req.authorize(.viewReports)
         let d = try definition(req)
         let (values, period, _, codes, errors) = try await parse(req, user)
-        guard errors.isEmpty, let period, !codes.isEmpty else { throw WaypointError.badRequest("Choose a valid period and service for the report.") }
+        guard errors.isEmpty, let period, !codes.isEmpty else { throw Self.badPeriod(errors) }
         let quarters = Quarters.ending(at: period.to, count: Self.trendQuarters)
         var outputs: [ReportRunner.Output] = []
         for q in quarters {
@@ -169,7 +175,7 @@ struct ReportsController: RouteCollection {
         let user = try req.authorize(.viewReportChildren)
         let d = try definition(req)
         let (values, period, _, codes, errors) = try await parse(req, user)
-        guard errors.isEmpty, let period, !codes.isEmpty else { throw WaypointError.badRequest("Choose a valid period and service for the report.") }
+        guard errors.isEmpty, let period, !codes.isEmpty else { throw Self.badPeriod(errors) }
         let measure = req.query[String.self, at: "measure"] ?? d.measures[0].name
         let breakdown = req.query[String.self, at: "breakdown"] ?? "all"
         let group = req.query[String.self, at: "group"] ?? "all"
@@ -204,7 +210,7 @@ struct ReportsController: RouteCollection {
         let title = d.measures.first { $0.name == measure }.map { "\(d.title): \($0.label.lowercased())" } ?? d.title
         return HTMLResponse.make(ReportViews.children(PageContext(req), report: d.name, title: title, measure: measure, breakdown: breakdown, group: group, period: period,
                                                       values: values, list: list, records: records, figure: row.formatted, canOpen: user.can(.viewChild),
-                                                      page: max(1, req.query[Int.self, at: "page"] ?? 1)))
+                                                      page: try req.pageNumber()))
     }
 
 }

@@ -2,9 +2,8 @@ import Fluent
 import Vapor
 import WaypointDomain
 
-/// Email and password sign-in (Bcrypt), with per-account throttling: after the allowed
-/// number of failures within the window, every attempt is refused until the window passes,
-/// and the lock is written to the audit log.
+/// Email and password sign-in (Bcrypt on a thread of its own), throttled per account and per
+/// client address (`SignInThrottle`); the lock is written to the audit log.
 struct SignInController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("sign-in", use: show)
@@ -35,45 +34,60 @@ struct SignInController: RouteCollection {
         let next: String?
     }
 
+    static let maxEmailLength = 254
+    static let maxPasswordBytes = 1024
+
     @Sendable func submit(req: Request) async throws -> Response {
         let form = try req.content.decode(SignInForm.self)
-        let typedEmail = form.email ?? ""
+        let typedEmail = String((form.email ?? "").prefix(Self.maxEmailLength + 1))
         let email = normaliseEmail(typedEmail)
         let password = form.password ?? ""
-        let next = form.next ?? ""
+        let next = String((form.next ?? "").prefix(2000))
         let ctx = PageContext(req)
 
         func fail(_ errors: [FieldError], status: HTTPResponseStatus = .unprocessableEntity) -> Response {
-            HTMLResponse.make(SignInView.render(ctx, email: typedEmail, next: next, errors: errors, notice: nil), status: status)
+            HTMLResponse.make(SignInView.render(ctx, email: String(typedEmail.prefix(Self.maxEmailLength)), next: next, errors: errors, notice: nil),
+                              status: status)
         }
 
+        // Lengths first: nothing unchecked reaches the database or the hasher.
         var missing: [FieldError] = []
         if email.isEmpty { missing.append(FieldError(field: "email", message: "Enter your email address")) }
+        else if email.count > Self.maxEmailLength || email.contains(where: { $0.isNewline || $0.asciiValue.map { $0 < 0x20 } == true }) {
+            missing.append(FieldError(field: "email", message: "Enter an email address of \(Self.maxEmailLength) characters or fewer"))
+        }
         if password.isEmpty { missing.append(FieldError(field: "password", message: "Enter your password")) }
+        else if password.utf8.count > Self.maxPasswordBytes {
+            missing.append(FieldError(field: "password", message: "Passwords are \(Self.maxPasswordBytes) characters or fewer"))
+        }
         if !missing.isEmpty { return fail(missing) }
 
         let now = req.now
-        let settings = req.settings
-        let windowStart = now.addingTimeInterval(-settings.throttleWindow)
-        let recentFailures = try await SignInAttempt.query(on: req.db)
-            .filter(\.$email == email).filter(\.$succeeded == false).filter(\.$at >= windowStart)
-            .sort(\.$at, .ascending).all()
-        if recentFailures.count >= settings.maxFailedSignIns {
-            let unlock = recentFailures[recentFailures.count - settings.maxFailedSignIns].at.addingTimeInterval(settings.throttleWindow)
-            return fail([FieldError(field: "email", message: Throttle.lockedMessage(until: unlock, now: now))], status: .tooManyRequests)
+        let address = req.remoteAddress?.ipAddress ?? "unknown"
+        // The attempt is written before anything is counted, so parallel attempts see each other:
+        // of any number sent at once, no more than the limit reach the password check.
+        let attempt = SignInAttempt(email: email, succeeded: false, at: now, address: address)
+        try await attempt.create(on: req.db)
+        switch try await SignInThrottle.check(email: email, address: address, attempt: attempt.requireID(), now: now, settings: req.settings, on: req.db) {
+        case .open: break
+        case .accountWaits(let until):
+            try await SignInThrottle.doesNotCount(attempt, on: req.db)
+            return fail([FieldError(field: "email", message: Throttle.lockedMessage(until: until, now: now))], status: .tooManyRequests)
+        case .addressWaits(let until):
+            try await SignInThrottle.doesNotCount(attempt, on: req.db)
+            return fail([FieldError(field: "email", message: Throttle.addressMessage(until: until, now: now))], status: .tooManyRequests)
         }
 
         let user = try await User.query(on: req.db).filter(\.$email == email).first()
-        // Verify even when there is no such user, so timing does not reveal which emails exist.
+        // Verify even when there is no such user, so timing does not reveal which emails exist;
+        // on the password thread, never on the event loops or the shared pools.
         let hash = user?.passwordHash ?? Throttle.dummyHash
-        let ok = (try? Bcrypt.verify(password, created: hash)) ?? false
+        let ok = try await PasswordChecks.verify(password, hash: hash, app: req.application)
         guard let user, ok, user.active else {
-            try await req.db.transaction { db in
-                try await SignInAttempt(email: email, succeeded: false, at: now).create(on: db)
-                if recentFailures.count + 1 >= settings.maxFailedSignIns {
-                    try await Audit.record(on: db, at: now, userID: user?.id, userEmail: email, action: "sign_in_locked",
-                                           details: "\(settings.maxFailedSignIns) failed sign-ins within \(Int(settings.throttleWindow / 60)) minutes")
-                }
+            let failures = try await SignInThrottle.failures(email: email, now: now, on: req.db)
+            if failures == req.settings.maxFailedSignIns {
+                try await Audit.record(on: req.db, at: now, userID: user?.id, userEmail: email, action: "sign_in_locked",
+                                       details: "\(req.settings.maxFailedSignIns) failed sign-ins")
             }
             req.logger.info("sign-in failed")
             if let user, ok, !user.active {
@@ -82,19 +96,21 @@ struct SignInController: RouteCollection {
             return fail([FieldError(field: "email", message: "The email address or password is not right. Check them and try again.")])
         }
 
-        let token = try await req.db.transaction { db in
-            try await SignInAttempt(email: email, succeeded: true, at: now).create(on: db)
+        let token = try await req.db.writeTransaction { db in
+            attempt.succeeded = true
+            try await attempt.update(on: db)
+            try await SignInThrottle.clear(email: email, on: db)
             try await Audit.record(on: db, at: now, userID: user.id, userEmail: email, action: "sign_in")
             return try await Sessions.start(userID: user.requireID(), on: db, now: now)
         }
         let res = req.redirect(to: Paths.safeNext(next.isEmpty ? nil : next))
-        res.cookies[SessionCookie.name] = SessionCookie.make(token: token, secure: settings.secureCookies)
+        res.cookies[SessionCookie.name] = SessionCookie.make(token: token, secure: req.settings.secureCookies)
         return res
     }
 
     @Sendable func signOut(req: Request) async throws -> Response {
         if let u = req.currentUser {
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await UserSession.query(on: db).filter(\.$id == u.sessionID).delete()
                 try await Audit.record(on: db, at: req.now, userID: u.id, userEmail: u.email, action: "sign_out")
             }
@@ -115,7 +131,12 @@ enum Throttle {
         f.timeZone = TimeZone(identifier: "Europe/London")
         f.dateFormat = "HH:mm"
         let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
-        return "Too many failed sign-in attempts for this account. Try again after \(f.string(from: until)) (in \(minutes) minute\(minutes == 1 ? "" : "s")), or ask your administrator to help."
+        return "Too many failed sign-in attempts for this account. Try again after \(f.string(from: until)) (in \(minutes) minute\(minutes == 1 ? "" : "s")), or ask your administrator to unlock it."
+    }
+
+    static func addressMessage(until: Date, now: Date) -> String {
+        let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
+        return "Too many failed sign-in attempts from this network. Try again in \(minutes) minute\(minutes == 1 ? "" : "s")."
     }
 }
 

@@ -82,7 +82,13 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return era * 146_097 + doe - 719_468
     }
 
-    public init(dayNumber z0: Int) {
+    /// The first and last dates the type can hold: arithmetic stops at these instead of trapping.
+    public static let min = LocalDate(year: 1, month: 1, day: 1)!
+    public static let max = LocalDate(year: 9999, month: 12, day: 31)!
+
+    /// The date with this day number, clamped to `LocalDate.min…LocalDate.max` (total: never traps).
+    public init(dayNumber raw: Int) {
+        let z0 = Swift.min(Swift.max(raw, LocalDate.minDayNumber), LocalDate.maxDayNumber)
         let z = z0 + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -97,15 +103,33 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         self.day = d
     }
 
-    public func adding(days: Int) -> LocalDate { LocalDate(dayNumber: dayNumber + days) }
+    static let minDayNumber = -719_162   // 0001-01-01
+    static let maxDayNumber = 2_932_896  // 9999-12-31
 
-    /// Calendar months: 31 January + 1 month = 28 or 29 February.
+    /// Whole days later (or earlier for negative `days`); clamped to `LocalDate.min…LocalDate.max`,
+    /// so no count of days, however large, can trap.
+    public func adding(days: Int) -> LocalDate {
+        let span = LocalDate.maxDayNumber - LocalDate.minDayNumber
+        let d = Swift.min(Swift.max(days, -span), span)
+        return LocalDate(dayNumber: dayNumber + d)
+    }
+
+    /// Calendar months: 31 January + 1 month = 28 or 29 February. Clamped to
+    /// `LocalDate.min…LocalDate.max` (year 9999 + 1 month is 9999-12-31), never trapping.
     public func adding(months: Int) -> LocalDate {
-        let total = year * 12 + (month - 1) + months
+        let span = 12 * 10_000
+        let total = year * 12 + (month - 1) + Swift.min(Swift.max(months, -span), span)
+        if total < 12 { return .min }
+        if total >= 12 * 10_000 { return .max }
         let y = total / 12
         let m = total % 12 + 1
-        let d = min(day, LocalDate.daysIn(month: m, year: y))
-        return LocalDate(year: y, month: m, day: d)!
+        let d = Swift.min(day, LocalDate.daysIn(month: m, year: y))
+        return LocalDate(year: y, month: m, day: d) ?? .max
+    }
+
+    /// Whole calendar years later (`adding(months: 12 * years)`), clamped like it.
+    public func adding(years: Int) -> LocalDate {
+        adding(months: Swift.min(Swift.max(years, -10_000), 10_000) * 12)
     }
 
     /// ISO weekday: 1 = Monday … 7 = Sunday.
@@ -136,7 +160,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = timeZone
         let c = cal.dateComponents([.year, .month, .day], from: instant)
-        return LocalDate(year: c.year!, month: c.month!, day: c.day!)!
+        return LocalDate(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1) ?? LocalDate(dayNumber: 0)
     }
 
     /// Day month year, e.g. "3 March 2024" — the GOV.UK date style.

@@ -26,7 +26,7 @@ public enum ChildForm {
         let family = name("family_name", "family name", required: true)
         let preferred = name("preferred_name", "preferred name", required: false)
 
-        let dob = DateInput.parse(form, prefix: "dob", label: "Date of birth", errors: &errors)
+        let dob = DateInput.parse(form, prefix: "dob", label: "Date of birth", today: today, errors: &errors)
         if let dob {
             if dob > today {
                 errors.add("dob-day", "Date of birth must be in the past")
@@ -132,7 +132,9 @@ public enum ChildForm {
 
 /// The GOV.UK three-field date input (day, month, year).
 public enum DateInput {
-    public static func parse(_ form: FormValues, prefix: String, label: String, errors: inout FormErrors) -> LocalDate? {
+    /// A date typed in three fields: it must exist and fall in `DateWindow` (1 January 1900 to ten
+    /// years after `today`).
+    public static func parse(_ form: FormValues, prefix: String, label: String, today: LocalDate, errors: inout FormErrors) -> LocalDate? {
         let d = form.trimmed("\(prefix)-day"), m = form.trimmed("\(prefix)-month"), y = form.trimmed("\(prefix)-year")
         let firstField = "\(prefix)-day"
         if d == nil && m == nil && y == nil {
@@ -148,11 +150,30 @@ public enum DateInput {
             errors.add(field, "\(label) must include a \(missing.joined(separator: " and "))")
             return nil
         }
-        guard let day = Int(d!), let month = Int(m!), let year = Int(y!), y!.count == 4,
+        guard let d, let m, let y, d.count <= 2, m.count <= 2, y.count == 4,
+              let day = Int(d), let month = Int(m), let year = Int(y),
               let date = LocalDate(year: year, month: month, day: day) else {
             errors.add(firstField, "\(label) must be a real date, like 27 3 2010")
             return nil
         }
+        guard DateWindow.contains(date, today: today) else {
+            errors.add(firstField, DateWindow.message(label: label, today: today))
+            return nil
+        }
         return date
+    }
+}
+
+/// The dates Waypoint accepts from outside (forms, report periods, imports, settings): from
+/// 1 January 1900 to ten years after today. Anything else is a typing mistake or hostile input,
+/// and would only reach arithmetic at the ends of the calendar.
+public enum DateWindow {
+    public static let earliest = LocalDate(year: 1900, month: 1, day: 1)!
+    public static func latest(today: LocalDate) -> LocalDate { today.adding(years: 10) }
+    public static func contains(_ date: LocalDate, today: LocalDate) -> Bool {
+        date >= earliest && date <= latest(today: today)
+    }
+    public static func message(label: String, today: LocalDate) -> String {
+        "\(label) must be between \(earliest.longFormat) and \(latest(today: today).longFormat)"
     }
 }

@@ -25,12 +25,13 @@ public enum Parse {
     }
 
     /// A date from the three-field input; optional dates may be left blank.
-    public static func date(_ form: FormValues, _ prefix: String, label: String, required: Bool, notAfter today: LocalDate? = nil,
+    /// `today` bounds every date (`DateWindow`); `notFuture` also refuses dates after it.
+    public static func date(_ form: FormValues, _ prefix: String, label: String, required: Bool, today: LocalDate, notFuture: Bool = false,
                             notBefore earliest: (LocalDate, String)? = nil, errors: inout FormErrors) -> LocalDate? {
         let blank = form.trimmed("\(prefix)-day") == nil && form.trimmed("\(prefix)-month") == nil && form.trimmed("\(prefix)-year") == nil
         if blank && !required { return nil }
-        guard let d = DateInput.parse(form, prefix: prefix, label: label, errors: &errors) else { return nil }
-        if let today, d > today {
+        guard let d = DateInput.parse(form, prefix: prefix, label: label, today: today, errors: &errors) else { return nil }
+        if notFuture, d > today {
             errors.add("\(prefix)-day", "\(label) must be today or in the past")
             return nil
         }

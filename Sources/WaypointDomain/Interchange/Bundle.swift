@@ -109,6 +109,13 @@ public enum Interchange {
         public let line: Int?
         public let column: String?
         public let message: String
+        /// Messages quote the cell they are about: bounded, so a hostile cell cannot fill a page.
+        public init(file: String, line: Int?, column: String?, message: String) {
+            self.file = String(file.prefix(100))
+            self.line = line
+            self.column = column.map { String($0.prefix(100)) }
+            self.message = message.count > 1000 ? String(message.prefix(1000)) + "…" : message
+        }
         public var description: String {
             [file + (line.map { ":\($0)" } ?? ""), column, message].compactMap { $0 }.joined(separator: ": ")
         }
@@ -117,6 +124,9 @@ public enum Interchange {
     public struct Problems: Error, Sendable {
         public let list: [Problem]
     }
+
+    /// At most this many problems are listed (then a count of the rest).
+    public static let maxProblems = 500
 
     /// Validates every file (name → bytes) of a bundle. All problems, or the typed plan.
     public static func validate(_ files: [String: Data], context: Context) -> Result<Plan, Problems> {
@@ -199,8 +209,9 @@ public enum Interchange {
                 if required { problem(column, "is empty: enter a date as YYYY-MM-DD") }
                 return nil
             }
-            guard let d = LocalDate(iso: v) else { problem(column, "'\(v)' is not a real date in the form YYYY-MM-DD"); return nil }
+            guard let d = LocalDate(iso: v) else { problem(column, "'\(v.prefix(40))' is not a real date in the form YYYY-MM-DD"); return nil }
             if d > context.today { problem(column, "\(v) is in the future"); return nil }
+            if d < DateWindow.earliest { problem(column, "\(v) is before \(DateWindow.earliest.iso): check the year"); return nil }
             return d
         }
         func code<T: CodedValue>(_ cell: (String) -> String?, _ column: String, _ type: T.Type, _ problem: (String, String) -> Void, required: Bool) -> T? {
@@ -209,7 +220,7 @@ public enum Interchange {
                 return nil
             }
             guard let c = T(rawValue: v) else {
-                problem(column, "unknown code '\(v)' (use one of \(T.allCases.map(\.rawValue).joined(separator: ", ")))")
+                problem(column, "unknown code '\(v.prefix(40))' (use one of \(T.allCases.map(\.rawValue).joined(separator: ", ")))")
                 return nil
             }
             return c
@@ -357,6 +368,11 @@ public enum Interchange {
             plan.population.append(PopulationRow(serviceCode: service, year: year, age: age, sex: sex, ethnicityGroup: group, count: count))
         }
 
+        if problems.count > maxProblems {
+            let more = problems.count - maxProblems
+            problems = Array(problems.prefix(maxProblems))
+            problems.append(Problem(file: "(bundle)", line: nil, column: nil, message: "and \(more) more problems: fix these and check again"))
+        }
         return problems.isEmpty ? .success(plan) : .failure(Problems(list: problems))
     }
 }

@@ -14,6 +14,8 @@ public enum CSV {
         case unterminatedQuote(line: Int)
         case textAfterQuote(line: Int)
         case empty
+        case fieldTooLong(line: Int)
+        case tooManyFields(line: Int)
 
         public var description: String {
             switch self {
@@ -21,11 +23,18 @@ public enum CSV {
             case .unterminatedQuote(let l): "line \(l): a quoted field is never closed"
             case .textAfterQuote(let l): "line \(l): text follows a closing quote; quotes inside a field must be doubled (\"\")"
             case .empty: "the file is empty: it needs at least a header row"
+            case .fieldTooLong(let l): "line \(l): a field is longer than \(CSV.maxFieldBytes) bytes, more than any column of the format holds"
+            case .tooManyFields(let l): "line \(l): more than \(CSV.maxFields) fields; the format's files have far fewer columns"
             }
         }
     }
 
-    /// Parses the whole file. The first record is the header.
+    /// Bounds that hold whatever the file: no column of the format is longer, none has more columns.
+    public static let maxFieldBytes = 20_000
+    public static let maxFields = 200
+
+    /// Parses the whole file. The first record is the header. A field past `maxFieldBytes` or a
+    /// record past `maxFields` stops the parse with the line named.
     public static func parse(_ data: Data) throws(ParseError) -> (header: [String], records: [Record]) {
         var bytes = [UInt8](data)
         if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { bytes.removeFirst(3) }
@@ -41,6 +50,7 @@ public enum CSV {
         var inQuotes = false
         var fieldWasQuoted = false
         var afterQuote = false
+        var tooLong = false
         func endField() {
             fields.append(String(decoding: field, as: UTF8.self))
             field.removeAll(keepingCapacity: true)
@@ -48,6 +58,8 @@ public enum CSV {
             afterQuote = false
         }
         while i < n {
+            if field.count > maxFieldBytes { tooLong = true; break }
+            if fields.count > maxFields { throw .tooManyFields(line: recordLine) }
             let b = bytes[i]
             if inQuotes {
                 if b == UInt8(ascii: "\"") {
@@ -90,6 +102,7 @@ public enum CSV {
             }
             i += 1
         }
+        if tooLong { throw .fieldTooLong(line: line) }
         if inQuotes { throw .unterminatedQuote(line: recordLine) }
         if !field.isEmpty || !fields.isEmpty || fieldWasQuoted {
             endField()

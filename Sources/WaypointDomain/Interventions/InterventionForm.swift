@@ -19,7 +19,7 @@ public enum InterventionForm {
     public static func parse(_ f: FormValues, today: LocalDate) -> Result<InterventionInput, FormErrors> {
         var e = FormErrors()
         let type = Parse.coded(f, "type", InterventionType.self, missing: "Select the type of intervention", errors: &e)
-        let start = Parse.date(f, "start", label: "Start date", required: true, errors: &e)
+        let start = Parse.date(f, "start", label: "Start date", required: true, today: today, errors: &e)
         let months = Parse.int(f, "length_months", label: "Length in months", range: 1...36, required: false, errors: &e)
         if let type, let range = type.lengthRangeMonths {
             if months == nil && f.trimmed("length_months") == nil {
@@ -60,7 +60,7 @@ public struct ClosureInput: Equatable, Sendable {
 public enum ClosureForm {
     public static func parse(_ f: FormValues, startDate: LocalDate, today: LocalDate) -> Result<ClosureInput, FormErrors> {
         var e = FormErrors()
-        let end = Parse.date(f, "end", label: "End date", required: true, notAfter: today, notBefore: (startDate, "the start date"), errors: &e)
+        let end = Parse.date(f, "end", label: "End date", required: true, today: today, notFuture: true, notBefore: (startDate, "the start date"), errors: &e)
         let reason = Parse.coded(f, "closure_reason", ClosureReason.self, missing: "Select why the intervention is closing", errors: &e)
         let outcome = Parse.text(f, "outcome", label: "Outcome", required: "Enter the outcome for the child", errors: &e)
         guard e.isEmpty, let end, let reason, let outcome else { return .failure(e) }

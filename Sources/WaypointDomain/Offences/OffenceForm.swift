@@ -20,7 +20,7 @@ public struct OffenceInput: Equatable, Sendable {
 public enum OffenceForm {
     public static func parse(_ f: FormValues, outcomes: Set<String>, today: LocalDate) -> Result<OffenceInput, FormErrors> {
         var e = FormErrors()
-        let date = Parse.date(f, "offence", label: "Offence date", required: true, notAfter: today, errors: &e)
+        let date = Parse.date(f, "offence", label: "Offence date", required: true, today: today, notFuture: true, errors: &e)
         let category = Parse.coded(f, "category", OffenceCategory.self, missing: "Select the offence category", errors: &e)
         let description = Parse.text(f, "description", label: "Description", max: 1000, errors: &e)
         let gravity = Parse.int(f, "gravity", label: "Gravity score", range: 1...5, required: false, errors: &e)
@@ -29,7 +29,7 @@ public enum OffenceForm {
             e.add("outcome", "Select an outcome from the list")
             outcome = "pending"
         }
-        var outcomeDate = Parse.date(f, "outcome_date", label: "Outcome date", required: false, notAfter: today,
+        var outcomeDate = Parse.date(f, "outcome_date", label: "Outcome date", required: false, today: today, notFuture: true,
                                      notBefore: date.map { ($0, "the offence date") }, errors: &e)
         if outcome == "pending" {
             if outcomeDate != nil { e.add("outcome_date-day", "Leave the outcome date blank while the outcome is pending") }
@@ -56,9 +56,9 @@ public struct HearingInput: Equatable, Sendable {
 }
 
 public enum HearingForm {
-    public static func parse(_ f: FormValues) -> Result<HearingInput, FormErrors> {
+    public static func parse(_ f: FormValues, today: LocalDate) -> Result<HearingInput, FormErrors> {
         var e = FormErrors()
-        let date = Parse.date(f, "hearing", label: "Hearing date", required: true, errors: &e)
+        let date = Parse.date(f, "hearing", label: "Hearing date", required: true, today: today, errors: &e)
         let court = Parse.text(f, "court", label: "Court", required: "Enter the court", max: 200, errors: &e)
         let result = Parse.text(f, "result", label: "Result", required: "Enter the result, or 'adjourned' and why", errors: &e)
         guard e.isEmpty, let date, let court, let result else { return .failure(e) }

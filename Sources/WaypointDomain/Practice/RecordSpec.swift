@@ -107,7 +107,7 @@ public enum RecordForm {
                            errors e: inout FormErrors) -> StoredValue? {
         switch field.kind {
         case .date(let notFuture):
-            return Parse.date(f, field.name, label: field.label, required: field.required != nil, notAfter: notFuture ? today : nil, errors: &e)
+            return Parse.date(f, field.name, label: field.label, required: field.required != nil, today: today, notFuture: notFuture, errors: &e)
                 .map { .text($0.iso) }
         default: break
         }

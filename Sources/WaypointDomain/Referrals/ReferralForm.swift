@@ -25,7 +25,7 @@ public enum ReferralForm {
         let source = Parse.coded(f, "source", ReferralSource.self, missing: "Select who referred the child", errors: &e)
         let name = Parse.text(f, "referrer_name", label: "Referrer's name", max: 200, errors: &e)
         let org = Parse.text(f, "referrer_organisation", label: "Organisation", max: 200, errors: &e)
-        let received = Parse.date(f, "received", label: "Date received", required: true, notAfter: today, errors: &e)
+        let received = Parse.date(f, "received", label: "Date received", required: true, today: today, notFuture: true, errors: &e)
         let reasons = Parse.text(f, "reasons", label: "Reasons and concerns", required: "Enter the reasons for the referral and any concerns", errors: &e)
         let consent = Parse.coded(f, "consent", Consent.self, missing: "Select whether the child and family consent", errors: &e)
         let police = Parse.text(f, "police_reference", label: "Police incident or crime reference", max: 100, errors: &e)
@@ -77,7 +77,7 @@ public enum ScreeningForm {
         default:
             break
         }
-        let decidedOn = Parse.date(f, "decided", label: "Date of decision", required: true, notAfter: today,
+        let decidedOn = Parse.date(f, "decided", label: "Date of decision", required: true, today: today, notFuture: true,
                                    notBefore: (receivedOn, "the date the referral was received"), errors: &e)
         let reasons = Parse.text(f, "decision_reasons", label: "Reasons", required: "Enter the reasons for the decision", errors: &e)
         guard e.isEmpty, let decision, let decidedOn, let reasons else { return .failure(e) }
@@ -97,7 +97,7 @@ public struct ConsultationInput: Equatable, Sendable {
 public enum ConsultationForm {
     public static func parse(_ f: FormValues, today: LocalDate) -> Result<ConsultationInput, FormErrors> {
         var e = FormErrors()
-        let held = Parse.date(f, "held", label: "Date of the consultation", required: true, notAfter: today, errors: &e)
+        let held = Parse.date(f, "held", label: "Date of the consultation", required: true, today: today, notFuture: true, errors: &e)
         let known = Parse.text(f, "known_to", label: "Service", required: "Enter the service the child is known to", max: 200, errors: &e)
         let discussion = Parse.text(f, "discussion", label: "Discussion", required: "Enter what was discussed", errors: &e)
         let outcome = Parse.text(f, "outcome", label: "Outcome", required: "Enter the outcome of the consultation", errors: &e)

@@ -7,7 +7,7 @@ import VaporTesting
 
 /// A browser-like client: keeps cookies, remembers the CSRF token of the last page, and
 /// submits forms as url-encoded bodies.
-final class TestClient {
+final class TestClient: @unchecked Sendable {
     let app: Application
     var cookies: [String: String] = [:]
     var csrf: String = ""

@@ -69,11 +69,18 @@ final class SignInAttempt: Model, @unchecked Sendable {
     @Field(key: "email") var email: String
     @Field(key: "succeeded") var succeeded: Bool
     @Field(key: "at") var at: Date
+    /// The client address the attempt came from.
+    @OptionalField(key: "address") var address: String?
+    /// False once the attempt no longer counts towards throttling (refused while waiting, or
+    /// cleared by a successful sign-in or an administrator's unlock).
+    @Field(key: "counts") var counts: Bool
     init() {}
-    init(email: String, succeeded: Bool, at: Date) {
+    init(email: String, succeeded: Bool, at: Date, address: String? = nil, counts: Bool = true) {
         self.email = email
         self.succeeded = succeeded
         self.at = at
+        self.address = address
+        self.counts = counts
     }
 }
 

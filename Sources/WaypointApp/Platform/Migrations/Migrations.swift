@@ -23,5 +23,6 @@ enum Migrations {
         M0018_CreatePracticeRecords(),
         M0019_CreateBoardMeetings(),
         M0020_ReportIndexes(),
+        M0021_SignInThrottle(),
     ]
 }

@@ -21,6 +21,7 @@ enum Paths {
     static func user(_ id: UUID) -> String { "/admin/users/\(id.uuidString.lowercased())" }
     static func deactivateUser(_ id: UUID) -> String { user(id) + "/deactivate" }
     static func reactivateUser(_ id: UUID) -> String { user(id) + "/reactivate" }
+    static func unlockUser(_ id: UUID) -> String { user(id) + "/unlock" }
 
     /// A path with query items, encoded.
     static func with(_ path: String, _ items: [(String, String)]) -> String {
@@ -34,7 +35,10 @@ enum Paths {
 
     /// Only local paths are allowed as a redirect target after sign-in.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return home }
+        // Plain local paths only: printable ASCII with no space or backslash (browsers drop tabs
+        // and newlines, so "/\t/evil.example" would become "//evil.example"), one leading slash.
+        guard let next, next.count <= 2000, next.hasPrefix("/"), !next.hasPrefix("//"),
+              next.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "\\" }) else { return home }
         return next
     }
 }

@@ -9,20 +9,24 @@ struct CSRFMiddleware: AsyncMiddleware {
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let anonymousToken = req.cookies[Self.cookieName]?.string
-        if ![.GET, .HEAD, .OPTIONS].contains(req.method) {
+        // A POST to no route is a 404 whatever it carries: its body is never read.
+        if ![.GET, .HEAD, .OPTIONS].contains(req.method), let route = req.route {
             let expected = req.currentUser?.csrfToken ?? anonymousToken
             var supplied = req.headers.first(name: "X-CSRF-Token")
             if supplied == nil {
-                // Collect the body here so the form can be read; the handler reads it again.
-                // (`collect(max:)` keeps the bytes on the request; the async `collect(upTo:)`
-                // does not, which emptied streamed uploads.)
-                _ = try await req.body.collect(max: 600 * 1024 * 1024).get()
+                if route.streamsBody {
+                    // A streamed upload is read by `StreamedForm`, which checks the token in the
+                    // form before anything is written; nothing is buffered here.
+                    req.storage[StreamedCSRF.self] = expected ?? ""
+                    return try await next.respond(to: req)
+                }
+                // `BodyLimitMiddleware` has collected the body within the route's limit.
                 struct Field: Decodable { let _csrf: String? }
                 supplied = (try? req.content.decode(Field.self))?._csrf
             }
             guard let expected, let supplied, Tokens.equal(expected, supplied) else {
                 req.logger.info("csrf refused")
-                throw WaypointError.forbidden("This form has expired or did not come from Waypoint. Go back, reload the page and try again.")
+                throw WaypointError.forbidden(Self.refusal)
             }
         }
         if req.currentUser == nil && (anonymousToken ?? "").isEmpty {
@@ -39,10 +43,49 @@ struct CSRFMiddleware: AsyncMiddleware {
 }
 
 struct AnonymousCSRF: StorageKey { typealias Value = String }
+/// The token a streamed form must carry (set by the middleware, checked by `StreamedForm`).
+struct StreamedCSRF: StorageKey { typealias Value = String }
+
+extension CSRFMiddleware {
+    static let refusal = "This form has expired or did not come from Waypoint. Go back, reload the page and try again."
+}
 
 extension Request {
     /// The token to put in this page's forms.
     var csrfToken: String {
         currentUser?.csrfToken ?? storage[AnonymousCSRF.self] ?? cookies[CSRFMiddleware.cookieName]?.string ?? ""
     }
+}
+
+/// Every route collects at most `Settings.maxFormBytes`, except uploads (`RoutesBuilder.upload`),
+/// which stream and are read by `StreamedForm` within `Settings.maxUploadBytes`. This runs
+/// before anything else reads the body and holds the route to it: a larger body is refused with
+/// 413 before a byte past the limit is kept. (Vapor's own collection skips the check for a body
+/// that arrived whole, so the size is checked here either way.) A request to no route never has
+/// its body read.
+struct BodyLimitMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let route = req.route, !route.streamsBody else { return try await next.respond(to: req) }
+        let limit = req.application.routes.defaultMaxBodySize.value
+        let tooLarge = WaypointError.tooLarge("The form is larger than the \(ByteCountText.describe(limit)) limit. Shorten what you entered and try again.")
+        let body: ByteBuffer?
+        do { body = try await req.body.collect(max: limit).get() } catch let e as any AbortError where e.status == .payloadTooLarge { throw tooLarge }
+        if (body?.readableBytes ?? 0) > limit { throw tooLarge }
+        return try await next.respond(to: req)
+    }
+}
+
+extension RoutesBuilder {
+    /// The one way to register an upload: a POST whose body streams, read with `StreamedForm`.
+    @discardableResult
+    func upload(_ path: PathComponent..., use closure: @Sendable @escaping (Request) async throws -> Response) -> Route {
+        let route = on(.POST, path, body: .stream, use: closure)
+        route.userInfo[Route.streamsBodyKey] = true
+        return route
+    }
+}
+
+extension Route {
+    static let streamsBodyKey: AnySendableHashable = "waypoint.streamsBody"
+    var streamsBody: Bool { userInfo[Route.streamsBodyKey] as? Bool == true }
 }

@@ -1,0 +1,249 @@
+import Fluent
+import FluentSQLiteDriver
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+@testable import WaypointApp
+import WaypointDomain
+import ZIPFoundation
+
+/// Issue #14's findings, each reproduced as a user (or an attacker) would: each of these ended,
+/// stalled or exhausted the server on the main branch before the fix.
+@Suite struct CrashFindingsTests {
+    static let huge = "9223372036854775807"
+
+    static func rows(_ app: Application, _ table: String) async throws -> Int {
+        struct N: Decodable { let n: Int }
+        return try await app.db.sql.raw("SELECT count(*) AS n FROM \(unsafeRaw: table)").first(decoding: N.self)?.n ?? -1
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aHugePageNumberIsABadRequestOnEveryPaginatedList(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let s = try await Fixtures.service(app)
+            for role in [Role.practitioner, .manager, .admin, .analyst] { try await Fixtures.user(app, role, services: role == .admin ? [] : [s]) }
+            let manager = TestClient(app)
+            try await manager.signIn("manager@test.waypoint.test")
+            let child = try await Fixtures.addChild(manager)
+            let lists: [(String, String)] = [
+                ("practitioner", "/children?q=Jordan&page="), ("manager", "/children?q=Jordan&page="),
+                ("manager", "/referrals?page="), ("manager", "/children/\(child.uuidString.lowercased())/audit?page="),
+                ("manager", "/my-work?page="), ("manager", "/service?page="), ("manager", "/board-meetings?page="),
+                ("analyst", "/reports/first-time-entrants/children?breakdown=all&group=all&page="),
+                ("admin", "/admin/users?page="), ("admin", "/admin/bank-holidays?page="),
+            ]
+            for (role, path) in lists {
+                let c = TestClient(app)
+                try await c.signIn("\(role)@test.waypoint.test")
+                for bad in [Self.huge, "-\(Self.huge)", "99999999999999999999999", "0", "-1", "1e9", "abc"] {
+                    let page = try await c.get(path + bad)
+                    #expect(page.status == .badRequest, "\(role) \(path)\(bad)")
+                    #expect(page.body.contains("The page number must be a whole number from 1 to 10000"), "\(role) \(path)\(bad)")
+                }
+                #expect(try await c.get(path + "1").status == .ok, "\(role) \(path)1")
+            }
+            #expect(try await manager.get("/health").status == .ok)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aHugeVersionOnAnEditFormChangesNothing(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let s = try await Fixtures.service(app)
+            try await Fixtures.user(app, .manager, services: [s])
+            let manager = TestClient(app)
+            try await manager.signIn("manager@test.waypoint.test")
+            let child = try await Fixtures.addChild(manager)
+            let path = "/children/\(child.uuidString.lowercased())"
+            try await manager.get(path + "/edit")
+            for bad in [Self.huge, "-1", "99999999999999999999", "x"] {
+                let page = try await manager.post(path, Fixtures.childForm(given: "Changed") + [("version", bad)])
+                #expect(page.status.code >= 400 && page.status.code < 500, "version=\(bad): \(page.status)")
+            }
+            let shown = try await manager.get(path)
+            #expect(shown.body.contains("Jordan"))
+            #expect(!shown.body.contains("Changed"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func reportPeriodsAtTheEndsOfTheCalendarAreRefusedWithAFormError(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let s = try await Fixtures.service(app)
+            try await Fixtures.user(app, .board, services: [s])
+            let board = TestClient(app)
+            try await board.signIn("board@test.waypoint.test")
+            for (from, to) in [("9999", "9999"), ("0001", "0001"), ("1899", "1900"), ("2024", "2100")] {
+                let q = "?from-day=1&from-month=1&from-year=\(from)&to-day=31&to-month=12&to-year=\(to)"
+                for path in ["/reports/kpis", "/reports/reoffending", "/reports/first-time-entrants/trend", "/reports/plan-dashboard"] {
+                    let page = try await board.get(path + q)
+                    #expect(page.status == .unprocessableEntity || page.status == .badRequest, "\(path)\(q): \(page.status)")
+                    #expect(page.body.contains("must be between 1 January 1900 and"), "\(path)\(q)")
+                }
+            }
+            #expect(try await board.get("/reports/kpis").status == .ok)
+        }
+    }
+
+    @Test func dateArithmeticIsTotalAtTheEndsOfTheCalendar() {
+        #expect(LocalDate.max.adding(months: 1) == .max)
+        #expect(LocalDate.min.adding(months: -12) == .min)
+        #expect(LocalDate.max.adding(days: 1) == .max)
+        #expect(LocalDate.min.adding(days: -1) == .min)
+        #expect(LocalDate.max.adding(days: Int.max) == .max)
+        #expect(LocalDate.min.adding(days: Int.min) == .min)
+        #expect(LocalDate.max.adding(months: Int.max) == .max)
+        #expect(LocalDate.min.adding(months: Int.min) == .min)
+        #expect(LocalDate(dayNumber: Int.max) == .max)
+        #expect(LocalDate(dayNumber: Int.min) == .min)
+        #expect(LocalDate.min.dayNumber == -719_162 && LocalDate.max.dayNumber == 2_932_896)
+        #expect(LocalDate(year: 2024, month: 1, day: 31)!.adding(months: 1) == LocalDate(year: 2024, month: 2, day: 29)!)
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func anOversizedAnonymousPostIsRefusedBeforeItIsReadAndNothingIsWritten(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let client = TestClient(app)
+            try await client.get("/sign-in")
+            // Over a real socket, where a large body arrives as a stream.
+            client.transport = .running(hostname: "127.0.0.1", port: Int.random(in: 20_000...40_000))
+            let email = String(repeating: "a", count: 3 * 1_048_576) + "@example.test"
+            let page = try await client.post("/sign-in", [("email", email), ("password", "x")])
+            #expect(page.status == .payloadTooLarge)
+            #expect(page.body.contains("larger than the 1 MB limit"))
+            // A long email under the body limit is refused by its own check, and never written.
+            client.transport = .inMemory
+            let long = try await client.post("/sign-in", [("email", String(repeating: "b", count: 300) + "@example.test"), ("password", "x")])
+            #expect(long.status == .unprocessableEntity)
+            #expect(long.body.contains("254 characters or fewer"))
+            #expect(try await SignInAttempt.query(on: app.db).count() == 0)
+        }
+    }
+
+    /// A .zip whose headers say each file is tiny, but which inflates to far more.
+    static func lyingZip(inflatedBytes: Int) throws -> Data {
+        let big = Data(count: inflatedBytes)  // zeros compress about a thousand times
+        var zip = try BundleIO.zip([("children.csv", big)])
+        // Rewrite the declared uncompressed size (local header at 22, central directory at 24).
+        func put(_ offset: Int, _ v: UInt32) {
+            for i in 0..<4 { zip[offset + i] = UInt8((v >> (8 * UInt32(i))) & 0xFF) }
+        }
+        put(22, 100)
+        let signature: [UInt8] = [0x50, 0x4B, 0x01, 0x02]
+        if let r = zip.firstRange(of: Data(signature)) { put(r.lowerBound + 24, 100) }
+        return zip
+    }
+
+    @Test func aZipThatLiesAboutItsSizeIsRefusedWhileInflating() throws {
+        let zip = try Self.lyingZip(inflatedBytes: 64 * 1_048_576)
+        #expect(zip.count < 1_048_576)
+        var limits = BundleIO.ZipLimits()
+        limits.maxFileBytes = 16 * 1_048_576
+        limits.maxRatio = 100_000
+        #expect { try BundleIO.readZip(zip, limits: limits) } throws: { "\($0)".contains("more than the 16.0 MB limit for one file") }
+        #expect { try BundleIO.readZip(zip) } throws: { "\($0)".contains("expands more than 200 times") }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aZipBombUploadedThroughTheWebIsRefusedAndNothingIsWritten(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let s = try await Fixtures.service(app)
+            try await Fixtures.user(app, .manager, services: [s])
+            let manager = TestClient(app)
+            try await manager.signIn("manager@test.waypoint.test")
+            try await manager.get("/data")
+            let boundary = "----waypoint-bomb"
+            var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(manager.csrf)\r\n".utf8)
+            body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"bundle\"; filename=\"b.zip\"\r\nContent-Type: application/zip\r\n\r\n".utf8)
+            body += try Self.lyingZip(inflatedBytes: 64 * 1_048_576) + Data("\r\n--\(boundary)--\r\n".utf8)
+            let page = try await manager.raw(.POST, "/data/import", body: body, contentType: "multipart/form-data; boundary=\(boundary)")
+            #expect(page.status == .unprocessableEntity)
+            #expect(page.body.contains("expands more than 200 times"))
+            #expect(try await Self.rows(app, "children") == 0)
+            // An upload past the configured maximum is refused as it streams.
+            var small = app.settings
+            small.maxUploadBytes = 64 * 1024
+            app.settings = small
+            var over = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(manager.csrf)\r\n".utf8)
+            over += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"bundle\"; filename=\"b.zip\"\r\n\r\n".utf8)
+            over += Data(count: 200 * 1024) + Data("\r\n--\(boundary)--\r\n".utf8)
+            let refused = try await manager.raw(.POST, "/data/import", body: over, contentType: "multipart/form-data; boundary=\(boundary)")
+            #expect(refused.status == .payloadTooLarge)
+            #expect(refused.body.contains("larger than the 64 KB limit"))
+        }
+    }
+
+    @Test func aPageViewAndAWriteGoOnDuringARunningReport() async throws {
+        // SQLite only: the file the app uses, with a report's read transaction held open on a
+        // connection of its own.
+        try await withTestApp(.sqlite) { app in
+            let s = try await Fixtures.service(app)
+            try await Fixtures.user(app, .manager, services: [s])
+            let manager = TestClient(app)
+            try await manager.signIn("manager@test.waypoint.test")
+            let child = try await Fixtures.addChild(manager)
+            let file = try await RawSQLite.file(of: app.db as! any SQLiteDatabase)
+            let reader = try RawSQLite(path: file)
+            try reader.execute("BEGIN")
+            try reader.execute("SELECT count(*) FROM children")
+            defer { reader.close() }
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    let view = try await manager.get("/children/\(child.uuidString.lowercased())")
+                    let added = try await Fixtures.addChild(manager, given: "Sam", family: "Jones")
+                    _ = added
+                    let n = try await Self.rows(app, "children")
+                    return view.status == .ok && n == 2
+                }
+                group.addTask {
+                    try await Task.sleep(nanoseconds: 20_000_000_000)
+                    return false
+                }
+                let first = try await group.next() ?? false
+                group.cancelAll()
+                #expect(first, "the page view and the write finished while the report's read was open")
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func parallelSignInAttemptsCannotGetPastTheThrottle(db: TestDatabase) async throws {
+        let clock = TestClock(pinnedNow)
+        try await withTestApp(db, clock: clock) { app in
+            let s = try await Fixtures.service(app)
+            try await Fixtures.user(app, .practitioner, services: [s])
+            let clients = (0..<20).map { _ in TestClient(app) }
+            for c in clients { try await c.get("/sign-in") }
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for c in clients {
+                    group.addTask { try await c.post("/sign-in", [("email", "practitioner@test.waypoint.test"), ("password", "wrong")]).status }
+                }
+                var out: [HTTPStatus] = []
+                for try await s in group { out.append(s) }
+                return out
+            }
+            var checked = statuses.filter { $0 == .unprocessableEntity }.count
+            #expect(checked <= 5, "at most five attempts reach the password check (\(checked) did)")
+            #expect(statuses.filter { $0 == .tooManyRequests }.count >= 15)
+            // Wrong passwords one at a time until the fifth failure: then the account waits.
+            func attempt(_ password: String) async throws -> TestClient.Page {
+                let c = TestClient(app)
+                try await c.get("/sign-in")
+                return try await c.post("/sign-in", [("email", "practitioner@test.waypoint.test"), ("password", password)])
+            }
+            while checked < 5 {
+                #expect(try await attempt("wrong").status == .unprocessableEntity)
+                checked += 1
+            }
+            let waiting = try await attempt(Fixtures.password)
+            #expect(waiting.status == .tooManyRequests)
+            #expect(waiting.body.contains("Too many failed sign-in attempts for this account"))
+            // Refused attempts do not lengthen the wait: a minute after the last failure, the owner is in.
+            for _ in 0..<10 { #expect(try await attempt("wrong").status == .tooManyRequests) }
+            clock.advance(minutes: 1.5)
+            let after = try await attempt(Fixtures.password)
+            #expect(after.status == .seeOther, "\(after.body.prefix(3000))")
+        }
+    }
+}
