@@ -6,7 +6,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.settings = settings
     try DatabaseSetup.configure(app, settings.database)
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
-    app.passwordChecks = PasswordChecks()
+    app.passwordChecks = PasswordChecks(cost: settings.bcryptCost)
     // Every route collects at most this much; uploads stream instead (`StreamedForm`).
     app.routes.defaultMaxBodySize = ByteCount(value: settings.maxFormBytes)
 

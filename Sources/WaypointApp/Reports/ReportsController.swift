@@ -33,7 +33,7 @@ struct ReportsController: RouteCollection {
         var breakdown: String?
         var group: String?
         var format: String?
-        var page: Int?
+        var page: String?
         var fromDay: String?, fromMonth: String?, fromYear: String?
         var toDay: String?, toMonth: String?, toYear: String?
         enum CodingKeys: String, CodingKey {
@@ -80,7 +80,9 @@ struct ReportsController: RouteCollection {
             .all(decoding: T.self).map(\.name))).sorted()
     }
 
-    private func team(_ req: Request) -> String? { req.query[String.self, at: "team"].flatMap { $0.isEmpty ? nil : $0 } }
+    /// The team as `parse` read (and checked) it: from the same decoded query, so a query that
+    /// does not decode names no team rather than an unchecked one.
+    private func team(_ req: Request) -> String? { (try? req.query.decode(Query.self))?.team.flatMap { $0.isEmpty ? nil : $0 } }
 
     private func definition(_ req: Request) throws -> ReportDefinition {
         guard let d = req.parameters.get("report").flatMap(ReportCatalogue.named) else {

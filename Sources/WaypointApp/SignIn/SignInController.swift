@@ -81,7 +81,7 @@ struct SignInController: RouteCollection {
         let user = try await User.query(on: req.db).filter(\.$email == email).first()
         // Verify even when there is no such user, so timing does not reveal which emails exist;
         // on the password thread, never on the event loops or the shared pools.
-        let hash = user?.passwordHash ?? Throttle.dummyHash
+        let hash = user?.passwordHash ?? req.application.passwordChecks.dummyHash
         let ok = try await PasswordChecks.verify(password, hash: hash, app: req.application)
         guard let user, ok, user.active else {
             let failures = try await SignInThrottle.failures(email: email, now: now, on: req.db)
@@ -122,8 +122,6 @@ struct SignInController: RouteCollection {
 }
 
 enum Throttle {
-    /// A valid Bcrypt hash of a random string, verified when the email is unknown.
-    static let dummyHash: String = (try? Bcrypt.hash(Tokens.random(), cost: 12)) ?? ""
 
     static func lockedMessage(until: Date, now: Date) -> String {
         let f = DateFormatter()

@@ -59,6 +59,11 @@ enum SignInThrottle {
 final class PasswordChecks: Sendable {
     private let queue = DispatchQueue(label: "waypoint.passwords")
     private let waiting = NIOLockedValueBox(0)
+    /// A valid hash of a random string at the app's cost, verified when the email is unknown, so
+    /// timing does not tell which emails have accounts.
+    let dummyHash: String
+
+    init(cost: Int) { dummyHash = (try? Bcrypt.hash(Tokens.random(), cost: cost)) ?? "" }
 
     static func verify(_ password: String, hash: String, app: Application) async throws -> Bool {
         try await app.passwordChecks.run(limit: app.settings.maxQueuedPasswordChecks) { (try? Bcrypt.verify(password, created: hash)) ?? false }
@@ -92,7 +97,7 @@ final class PasswordChecks: Sendable {
 extension Application {
     /// Set once by `configure`.
     var passwordChecks: PasswordChecks {
-        get { storage[PasswordChecks.Key.self] ?? PasswordChecks() }
+        get { storage[PasswordChecks.Key.self] ?? PasswordChecks(cost: settings.bcryptCost) }
         set { storage[PasswordChecks.Key.self] = newValue }
     }
 }

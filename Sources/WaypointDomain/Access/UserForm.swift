@@ -11,9 +11,10 @@ public struct UserInput: Equatable, Sendable {
 
 public enum UserForm {
     public static let minimumPasswordLength = 12
+    public static let maximumPasswordBytes = 1024
 
     public static func isEmail(_ s: String) -> Bool {
-        s.range(of: #"^[^@\s]+@[^@\s]+\.[^@\s]+$"#, options: .regularExpression) != nil && s.count <= 254
+        s.utf8.count <= 254 && s.range(of: #"^[^@\s]+@[^@\s]+\.[^@\s]+$"#, options: .regularExpression) != nil
     }
 
     /// `allowedServices`: the service ids that may be chosen. `requirePassword` on create.
@@ -38,6 +39,7 @@ public enum UserForm {
             let p = form["password"]
             if p.isEmpty { errors.add("password", "Enter a password") }
             else if p.count < minimumPasswordLength { errors.add("password", "Password must be at least \(minimumPasswordLength) characters") }
+            else if p.utf8.count > maximumPasswordBytes { errors.add("password", "Password must be \(maximumPasswordBytes) characters or fewer") }
             else { password = p }
         }
         guard errors.isEmpty, let name, let email, let role else { return .failure(errors) }

@@ -117,8 +117,18 @@ public enum CSV {
     public static func cell(_ s: String, neutralise: Bool = true) -> String {
         var v = s
         if neutralise, let first = v.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { v = "'" + v }
-        if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || v.hasPrefix(" ") || v.hasSuffix(" ") {
-            return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Scalars, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+        if v.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || v.hasPrefix(" ") || v.hasSuffix(" ") {
+            // Scalar by scalar: a quote followed by a combining mark is one Character, which a
+            // Character-level replace would leave undoubled (and the file would not read back).
+            var out = String.UnicodeScalarView()
+            out.append("\"")
+            for u in v.unicodeScalars {
+                out.append(u)
+                if u == "\"" { out.append("\"") }
+            }
+            out.append("\"")
+            return String(out)
         }
         return v
     }
