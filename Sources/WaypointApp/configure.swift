@@ -7,6 +7,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     try DatabaseSetup.configure(app, settings.database)
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
     app.passwordChecks = PasswordChecks(cost: settings.bcryptCost)
+    app.signInGate = SignInGate()
     // Every route collects at most this much; uploads stream instead (`StreamedForm`).
     app.routes.defaultMaxBodySize = ByteCount(value: settings.maxFormBytes)
 

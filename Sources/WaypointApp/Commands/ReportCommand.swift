@@ -19,6 +19,10 @@ struct ReportCommand: AsyncCommand {
         let app = context.application
         guard let f = signature.from, let from = LocalDate(iso: f) else { throw ExitError(message: "--from: give the first day as YYYY-MM-DD") }
         guard let t = signature.to, let to = LocalDate(iso: t) else { throw ExitError(message: "--to: give the last day as YYYY-MM-DD") }
+        let today = LocalDate.today(at: Date())
+        for (flag, d) in [("--from", from), ("--to", to)] where !DateWindow.contains(d, today: today) {
+            throw ExitError(message: "\(flag): " + DateWindow.message(label: "the date", today: today))
+        }
         guard let period = ReportPeriod(from: from, to: to) else { throw ExitError(message: "the period ends (\(to.iso)) before it starts (\(from.iso))") }
         let format = signature.format ?? "json"
         guard ["json", "csv"].contains(format) else { throw ExitError(message: "--format: use json or csv") }

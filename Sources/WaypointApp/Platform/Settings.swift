@@ -27,14 +27,15 @@ public struct Settings: Sendable {
     public var maxFailedSignIns: Int = 5
     public var throttleWindow: TimeInterval = 15 * 60
     public var logRequests: Bool = true
-    /// Failed sign-ins from one client address within `throttleWindow` before it must wait.
-    public var maxFailedSignInsPerAddress: Int = 20
+    /// Failed sign-ins from one client address within `throttleWindow` before it must wait (a
+    /// council's staff may all sign in from one address, so it is well above the per-account limit).
+    public var maxFailedSignInsPerAddress: Int = 50
     /// The largest form body any route collects (1 MB): everything but uploads.
     public var maxFormBytes: Int = 1_048_576
     /// The largest upload (a bundle .zip), streamed to disk as it arrives.
     public var maxUploadBytes: Int = 256 * 1_048_576
     /// Password checks waiting for the hashing thread before more are turned away (503).
-    public var maxQueuedPasswordChecks: Int = 32
+    public var maxQueuedPasswordChecks: Int = 64
 
     public init(database: DatabaseChoice) { self.database = database }
 

@@ -64,6 +64,10 @@ struct SignInController: RouteCollection {
 
         let now = req.now
         let address = req.remoteAddress?.ipAddress ?? "unknown"
+        guard req.application.signInGate.admit(address, now: now) else {
+            return fail([FieldError(field: "email", message: Throttle.addressMessage(until: now.addingTimeInterval(req.application.signInGate.window), now: now))],
+                        status: .tooManyRequests)
+        }
         // The attempt is written before anything is counted, so parallel attempts see each other:
         // of any number sent at once, no more than the limit reach the password check.
         let attempt = SignInAttempt(email: email, succeeded: false, at: now, address: address)

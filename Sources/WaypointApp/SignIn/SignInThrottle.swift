@@ -53,6 +53,32 @@ enum SignInThrottle {
     }
 }
 
+/// The first line, in memory and before any database work: at most `limit` sign-in attempts per
+/// client address in any `window` (so a flood of attempts costs the database nothing). The
+/// database counts above stay the rule; this only sheds load. Entries of past windows are
+/// dropped when the table grows.
+final class SignInGate: Sendable {
+    let limit: Int
+    let window: TimeInterval
+    private let seen = NIOLockedValueBox([String: (start: Date, count: Int)]())
+
+    init(limit: Int = 30, window: TimeInterval = 10) {
+        self.limit = limit
+        self.window = window
+    }
+
+    func admit(_ address: String, now: Date) -> Bool {
+        seen.withLockedValue { table in
+            if table.count > 10_000 { table = table.filter { now.timeIntervalSince($0.value.start) < window } }
+            var entry = table[address] ?? (now, 0)
+            if now.timeIntervalSince(entry.start) >= window || now < entry.start { entry = (now, 0) }
+            entry.count += 1
+            table[address] = entry
+            return entry.count <= limit
+        }
+    }
+}
+
 /// Bcrypt runs on one thread of its own, so sign-ins (wanted or not) can take at most one core
 /// and never hold up the event loops or the database's thread pool. Past
 /// `maxQueuedPasswordChecks` waiting, further sign-ins are turned away at once (503).
@@ -96,8 +122,16 @@ final class PasswordChecks: Sendable {
 
 extension Application {
     /// Set once by `configure`.
+    var signInGate: SignInGate {
+        get { storage[SignInGateKey.self] ?? SignInGate() }
+        set { storage[SignInGateKey.self] = newValue }
+    }
+
+    /// Set once by `configure`.
     var passwordChecks: PasswordChecks {
         get { storage[PasswordChecks.Key.self] ?? PasswordChecks(cost: settings.bcryptCost) }
         set { storage[PasswordChecks.Key.self] = newValue }
     }
 }
+
+struct SignInGateKey: StorageKey { typealias Value = SignInGate }
