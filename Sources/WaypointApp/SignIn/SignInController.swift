@@ -64,7 +64,9 @@ struct SignInController: RouteCollection {
 
         let now = req.now
         let address = req.remoteAddress?.ipAddress ?? "unknown"
-        guard req.application.signInGate.admit(address, now: now) else {
+        let gate = req.application.signInGate
+        guard gate.admit(address, now: now) else {
+            gate.failed(address, now: now)
             return fail([FieldError(field: "email", message: Throttle.addressMessage(until: now.addingTimeInterval(req.application.signInGate.window), now: now))],
                         status: .tooManyRequests)
         }
@@ -75,9 +77,11 @@ struct SignInController: RouteCollection {
         switch try await SignInThrottle.check(email: email, address: address, attempt: attempt.requireID(), now: now, settings: req.settings, on: req.db) {
         case .open: break
         case .accountWaits(let until):
+            gate.failed(address, now: now)
             try await SignInThrottle.doesNotCount(attempt, on: req.db)
             return fail([FieldError(field: "email", message: Throttle.lockedMessage(until: until, now: now))], status: .tooManyRequests)
         case .addressWaits(let until):
+            gate.failed(address, now: now)
             try await SignInThrottle.doesNotCount(attempt, on: req.db)
             return fail([FieldError(field: "email", message: Throttle.addressMessage(until: until, now: now))], status: .tooManyRequests)
         }
@@ -88,6 +92,7 @@ struct SignInController: RouteCollection {
         let hash = user?.passwordHash ?? req.application.passwordChecks.dummyHash
         let ok = try await PasswordChecks.verify(password, hash: hash, app: req.application)
         guard let user, ok, user.active else {
+            gate.failed(address, now: now)
             let failures = try await SignInThrottle.failures(email: email, now: now, on: req.db)
             if failures == req.settings.maxFailedSignIns {
                 try await Audit.record(on: req.db, at: now, userID: user?.id, userEmail: email, action: "sign_in_locked",

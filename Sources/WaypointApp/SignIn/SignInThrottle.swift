@@ -53,14 +53,16 @@ enum SignInThrottle {
     }
 }
 
-/// The first line, in memory and before any database work: at most `limit` sign-in attempts per
-/// client address in any `window` (so a flood of attempts costs the database nothing). The
-/// database counts above stay the rule; this only sheds load. Entries of past windows are
+/// The first line, in memory and before any database work: once an address has had `limit`
+/// sign-ins that did not succeed within `window`, its further attempts are turned away at once
+/// (so a flood of wrong passwords costs the database and the hasher nothing). Successful
+/// sign-ins do not count: a council's staff signing in from one address are never held back.
+/// The database counts above stay the rule; this only sheds load. Entries of past windows are
 /// dropped when the table grows.
 final class SignInGate: Sendable {
     let limit: Int
     let window: TimeInterval
-    private let seen = NIOLockedValueBox([String: (start: Date, count: Int)]())
+    private let failures = NIOLockedValueBox([String: (start: Date, count: Int)]())
 
     init(limit: Int = 30, window: TimeInterval = 10) {
         self.limit = limit
@@ -68,13 +70,19 @@ final class SignInGate: Sendable {
     }
 
     func admit(_ address: String, now: Date) -> Bool {
-        seen.withLockedValue { table in
+        failures.withLockedValue { table in
+            guard let e = table[address], now.timeIntervalSince(e.start) < window, now >= e.start else { return true }
+            return e.count < limit
+        }
+    }
+
+    func failed(_ address: String, now: Date) {
+        failures.withLockedValue { table in
             if table.count > 10_000 { table = table.filter { now.timeIntervalSince($0.value.start) < window } }
-            var entry = table[address] ?? (now, 0)
-            if now.timeIntervalSince(entry.start) >= window || now < entry.start { entry = (now, 0) }
-            entry.count += 1
-            table[address] = entry
-            return entry.count <= limit
+            var e = table[address] ?? (now, 0)
+            if now.timeIntervalSince(e.start) >= window || now < e.start { e = (now, 0) }
+            e.count += 1
+            table[address] = e
         }
     }
 }
