@@ -18,8 +18,8 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     if settings.logRequests { app.middleware.use(RequestLogMiddleware()) }
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ErrorPageMiddleware())
-    app.middleware.use(BodyLimitMiddleware())
     app.middleware.use(SessionAuthenticator())
+    app.middleware.use(BodyLimitMiddleware())
     app.middleware.use(CSRFMiddleware())
 
     app.migrations.add(Migrations.all)

@@ -1,3 +1,4 @@
+import NIOHTTP1
 import Vapor
 
 /// Turns every error into a page (or problem+json) with a message a user can act on;
@@ -6,6 +7,8 @@ struct ErrorPageMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
             return try await next.respond(to: req)
+        } catch is CloseConnection {
+            throw CloseConnection()
         } catch {
             let status: HTTPResponseStatus
             let message: String
@@ -25,6 +28,10 @@ struct ErrorPageMiddleware: AsyncMiddleware {
                     message = "The request could not be understood: \(e.reason)"
                 default: message = e.status.code >= 500 ? "Something went wrong on our side. Try again." : e.reason
                 }
+            case is HTTPParserError:
+                // The client sent something that is not HTTP (or gave up half way): nothing of ours failed.
+                status = .badRequest
+                message = "The request could not be understood."
             case is DecodingError:
                 status = .badRequest
                 message = "The form could not be read. Go back, check what you entered and try again."

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Fluent
 import FluentSQLiteDriver
 import Foundation
@@ -118,6 +121,37 @@ import ZIPFoundation
             #expect(long.status == .unprocessableEntity)
             #expect(long.body.contains("254 characters or fewer"))
             #expect(try await SignInAttempt.query(on: app.db).count() == 0)
+        }
+    }
+
+    /// A client announcing 300 MB is not read on: the connection closes after at most the few
+    /// kilobytes already sent, where Vapor would otherwise read and discard the whole body.
+    @Test func aBodyAnnouncedAtHundredsOfMegabytesClosesTheConnection() async throws {
+        try await withTestApp(.sqlite) { app in
+            let port = Int.random(in: 20_000...40_000)
+            try await app.server.start(address: .hostname("127.0.0.1", port: port))
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            #expect(fd >= 0)
+            defer { close(fd) }
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = in_port_t(UInt16(port).bigEndian)
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var timeout = timeval(tv_sec: 10, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let connected = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            #expect(connected == 0)
+            let head = "POST /sign-in HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 314572800\r\n\r\nemail="
+            _ = head.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+            _ = [UInt8](repeating: 0x61, count: 16_384).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let started = Date()
+            var n = 1
+            while n > 0 { n = recv(fd, &buffer, buffer.count, 0) }
+            #expect(n == 0 || errno == ECONNRESET, "the server closed the connection (recv \(n), errno \(errno))")
+            #expect(Date().timeIntervalSince(started) < 5)
+            #expect(try await Self.rows(app, "sign_in_attempts") == 0)
+            await app.server.shutdown()
         }
     }
 

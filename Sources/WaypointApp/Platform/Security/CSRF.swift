@@ -63,17 +63,42 @@ extension Request {
 /// 413 before a byte past the limit is kept. (Vapor's own collection skips the check for a body
 /// that arrived whole, so the size is checked here either way.) A request to no route never has
 /// its body read.
+///
+/// After a response, Vapor keeps reading (and discarding) whatever body is left, so a client
+/// announcing hundreds of megabytes would keep the server busy: a body announced at more than
+/// `dropFactor` times the limit (or an upload larger than its limit, or past the form limit when
+/// signed out), or a body of no announced length that passes the limit, is not answered: the
+/// connection is closed (`CloseConnection`). No browser form comes near those sizes.
 struct BodyLimitMiddleware: AsyncMiddleware {
+    static let dropFactor = 8
+
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard let route = req.route, !route.streamsBody else { return try await next.respond(to: req) }
+        guard let route = req.route else { return try await next.respond(to: req) }
         let limit = req.application.routes.defaultMaxBodySize.value
+        let declared = req.headers.first(name: .contentLength).flatMap { Int($0) }
+        if route.streamsBody {
+            // Uploads are for signed-in staff; `StreamedForm` counts what actually arrives.
+            guard let declared else { return try await next.respond(to: req) }
+            if req.currentUser == nil && declared > limit { throw CloseConnection() }
+            let cap = req.settings.maxUploadBytes
+            if declared > cap * Self.dropFactor { throw CloseConnection() }
+            if declared > cap { throw StreamedForm.tooLarge(cap) }
+            return try await next.respond(to: req)
+        }
+        if let declared, declared > limit * Self.dropFactor { throw CloseConnection() }
         let tooLarge = WaypointError.tooLarge("The form is larger than the \(ByteCountText.describe(limit)) limit. Shorten what you entered and try again.")
         let body: ByteBuffer?
-        do { body = try await req.body.collect(max: limit).get() } catch let e as any AbortError where e.status == .payloadTooLarge { throw tooLarge }
+        do { body = try await req.body.collect(max: limit).get() } catch let e as any AbortError where e.status == .payloadTooLarge {
+            if declared == nil { throw CloseConnection() }
+            throw tooLarge
+        }
         if (body?.readableBytes ?? 0) > limit { throw tooLarge }
         return try await next.respond(to: req)
     }
 }
+
+/// Thrown past `ErrorPageMiddleware` so that Vapor closes the connection without reading on.
+struct CloseConnection: Error {}
 
 extension RoutesBuilder {
     /// The one way to register an upload: a POST whose body streams, read with `StreamedForm`.

@@ -13,6 +13,10 @@ struct StreamedForm {
     /// The uploaded file, when one was chosen: its name as sent and where it was written.
     var file: (filename: String, url: URL, bytes: Int)?
 
+    static func tooLarge(_ maxBytes: Int) -> WaypointError {
+        .tooLarge("The upload is larger than the \(ByteCountText.describe(maxBytes)) limit. Split the bundle by service, or ask the server's operator to import it with the waypoint command.")
+    }
+
     static let maxFieldBytes = 4_096
     static let maxFields = 20
 
@@ -38,7 +42,7 @@ struct StreamedForm {
             for try await chunk in req.body {
                 total += chunk.readableBytes
                 if total > maxBytes {
-                    throw WaypointError.tooLarge("The upload is larger than the \(ByteCountText.describe(maxBytes)) limit. Split the bundle by service, or ask the server's operator to import it with the waypoint command.")
+                    throw Self.tooLarge(maxBytes)
                 }
                 try parser.execute(chunk)
                 if let problem = state.problem { throw problem }
