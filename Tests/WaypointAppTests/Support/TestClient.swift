@@ -75,7 +75,14 @@ final class TestClient: @unchecked Sendable {
         }
         var buffer = ByteBufferAllocator().buffer(capacity: 0)
         if let bodyData { buffer.writeBytes(bodyData) }
-        let res = try await app.testing(method: transport).performTest(request: TestingHTTPRequest(method: method, url: URI(path: path), headers: headers, body: buffer))
+        let res: TestingHTTPResponse
+        do {
+            res = try await app.testing(method: transport).performTest(request: TestingHTTPRequest(method: method, url: URI(path: path), headers: headers, body: buffer))
+        } catch is CloseConnection {
+            // The server closed the connection without answering (a body far past its limit):
+            // shown as nginx's 444, "no response".
+            return Page(status: HTTPStatus(statusCode: 444), headers: [:], body: "")
+        }
         for header in res.headers[.setCookie] {
             let pair = header.split(separator: ";", maxSplits: 1)[0]
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
