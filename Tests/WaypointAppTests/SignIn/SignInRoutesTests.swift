@@ -159,6 +159,25 @@ import WaypointDomain
         #expect(Paths.safeNext("https://evil.example") == "/")
         #expect(Paths.safeNext("/\\evil.example") == "/")
         #expect(Paths.safeNext(nil) == "/")
+        // Browsers drop tabs and newlines from a Location, so these would become "//evil.example".
+        #expect(Paths.safeNext("/\t/evil.example") == "/")
+        #expect(Paths.safeNext("/\n/evil.example") == "/")
+        #expect(Paths.safeNext("/\r\n/evil.example") == "/")
+        #expect(Paths.safeNext("/ /evil.example") == "/")
+        #expect(Paths.safeNext("/children/é") == "/")
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aRedirectAfterSignInWithATabInItStaysOnWaypoint(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let s = try await Fixtures.service(app)
+            try await Fixtures.user(app, .manager, services: [s])
+            let client = TestClient(app)
+            try await client.get("/sign-in?next=/%09/evil.example")
+            let res = try await client.post("/sign-in", [("email", "manager@test.waypoint.test"), ("password", Fixtures.password), ("next", "/\t/evil.example")])
+            #expect(res.status == .seeOther)
+            #expect(res.location == "/")
+        }
     }
 }
 
