@@ -36,7 +36,7 @@ import WaypointDomain
                 ("reports", "/reports", [.manager, .analyst, .board]),
                 ("report figures", "/reports/first-time-entrants", [.manager, .analyst, .board]),
                 ("report children", "/reports/first-time-entrants/children?breakdown=all&group=all", [.manager, .analyst]),
-                ("import and export", "/data", [.manager, .admin]),
+                ("import and export", "/data", [.manager, .analyst]),
                 ("reference data", "/admin/outcomes", [.admin]),
                 ("bank holidays", "/admin/bank-holidays", [.admin]),
                 ("services", "/admin/services", [.admin]),

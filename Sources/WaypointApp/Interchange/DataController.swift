@@ -13,19 +13,19 @@ struct DataController: RouteCollection {
         routes.post("children", ":childID", "transfer", use: transfer)
     }
 
+    /// Case data moves only within the user's own services (admins have no case access).
     private func grantedServices(_ user: CurrentUser, _ req: Request) async throws -> [Service] {
-        if user.role == .admin { return try await Service.query(on: req.db).sort(\.$name).all() }
         guard !user.serviceIDs.isEmpty else { return [] }
         return try await Service.query(on: req.db).filter(\.$id ~~ user.serviceIDs).sort(\.$name).all()
     }
 
     @Sendable func page(req: Request) async throws -> Response {
-        let user = try req.authorize(.importExport)
-        return HTMLResponse.make(DataViews.page(PageContext(req), services: try await grantedServices(user, req), result: nil))
+        let user = try req.authorize(.exportBundle)
+        return HTMLResponse.make(DataViews.page(PageContext(req), services: try await grantedServices(user, req), result: nil, canImport: user.can(.importBundle)))
     }
 
     @Sendable func upload(req: Request) async throws -> Response {
-        let user = try req.authorize(.importExport)
+        let user = try req.authorize(.importBundle)
         let services = try await grantedServices(user, req)
         let form = try await StreamedForm.read(req, fileField: "bundle", maxBytes: req.settings.maxUploadBytes)
         defer { form.discard() }
@@ -44,21 +44,24 @@ struct DataController: RouteCollection {
                                                     result: .failed(["\(file.filename): \(error) — upload a .zip of the bundle's CSV files"])), status: .unprocessableEntity)
         }
         // A manager imports into their own services only.
-        if user.role != .admin {
-            let ctx = try await Importer.context(on: req.db, today: req.today)
+        do {
+            let ctx = try await Importer.context(on: req.db, today: req.today, within: nil)
             if case .success(let plan) = Interchange.validate(files, context: ctx) {
                 let mine = Set(services.map(\.code))
                 let named = Set(plan.services.map(\.code) + plan.children.map(\.serviceCode) + plan.population.map(\.serviceCode))
                 let others = named.subtracting(mine).sorted()
                 if !others.isEmpty {
                     return HTMLResponse.make(DataViews.page(PageContext(req), services: services,
-                                                            result: .failed(["The bundle names services you do not work in (\(others.joined(separator: ", "))). Ask an administrator to import it."])),
+                                                            result: .failed(["The bundle names services you do not work in (\(others.joined(separator: ", "))). Ask a manager of those services to import their part, or the server's operator to import it with the waypoint command."])),
                                              status: .forbidden)
                 }
             }
         }
         let dryRun = form.fields["dry_run"] == "yes"
-        let outcome = try await Importer.run(files, on: req.db, actor: Importer.Actor(userID: user.id, email: user.email), today: req.today, now: req.now, dryRun: dryRun)
+        // Every row is resolved inside the manager's own services: a child of another service is
+        // "no such child", exactly as one that does not exist (no hint which ids exist elsewhere).
+        let outcome = try await Importer.run(files, on: req.db, actor: Importer.Actor(userID: user.id, email: user.email), today: req.today, now: req.now,
+                                             dryRun: dryRun, within: Set(user.serviceIDs))
         switch outcome {
         case .invalid(let problems):
             return HTMLResponse.make(DataViews.page(PageContext(req), services: services, result: .failed(problems.map(\.description))), status: .unprocessableEntity)
@@ -70,7 +73,7 @@ struct DataController: RouteCollection {
     }
 
     @Sendable func export(req: Request) async throws -> Response {
-        let user = try req.authorize(.importExport)
+        let user = try req.authorize(.exportBundle)
         let services = try await grantedServices(user, req)
         guard let code = req.query[String.self, at: "service"], services.contains(where: { $0.code == code }) else {
             throw WaypointError.badRequest("Choose one of your services to export.")
@@ -126,7 +129,7 @@ enum DataViews {
         case imported([String], dryRun: Bool)
     }
 
-    static func page(_ ctx: PageContext, services: [Service], result: Result?) -> String {
+    static func page(_ ctx: PageContext, services: [Service], result: Result?, canImport: Bool = true) -> String {
         var content: [H] = []
         if case .failed(let problems) = result {
             content.append(el("div", ["class": "error-summary", "tabindex": "-1", "role": "alert", "aria-labelledby": "error-summary-title"], [
@@ -135,12 +138,12 @@ enum DataViews {
                 problems.count > 1000 ? C.p("… and \(problems.count - 1000) more.") : group([]),
             ]))
         }
-        content.append(C.h1("Import and export"))
+        content.append(C.h1(canImport ? "Import and export" : "Export"))
         if case .imported(let lines, let dry) = result {
             content.append(el("h2", ["class": "heading-m"], dry ? "What the import would do" : "What was imported"))
             content.append(el("ul", ["class": "list"], lines.map { el("li", [:], $0) }))
         }
-        content += [
+        if canImport { content += [
             el("h2", ["class": "heading-m"], "Import a bundle"),
             C.p("Upload a .zip of CSV files in the Waypoint interchange format (children.csv is required; services.csv, referrals.csv, offences.csv, interventions.csv and population.csv are optional). Every row is checked first: if any row is wrong, nothing is written and every problem is listed. Importing the same bundle again changes nothing."),
             el("form", ["method": "post", "action": Paths.dataImport, "enctype": "multipart/form-data", "class": "upload-form", "data-module": "upload-progress"], [
@@ -159,13 +162,15 @@ enum DataViews {
                 ]),
                 C.button("Import"),
             ]),
+        ] }
+        content += [
             el("h2", ["class": "heading-m"], "Export"),
             C.p("Download a service's records as a .zip in the same format."),
             services.isEmpty ? C.p("You are not in any service.") : el("ul", ["class": "list"], services.map { s in
                 el("li", [:], [C.link("Export \(s.name) (\(s.code))", Paths.dataExport(s.code))])
             }),
         ]
-        return Layout.page(title: "Import and export", ctx, hasErrors: { if case .failed = result { return true } else { return false } }(), content)
+        return Layout.page(title: canImport ? "Import and export" : "Export", ctx, hasErrors: { if case .failed = result { return true } else { return false } }(), content)
     }
 
     static func transfer(_ ctx: PageContext, child: ChildRecord, services: [Service], values v: FormValues, errors: [FieldError]) -> String {

@@ -31,15 +31,19 @@ enum Importer {
         let email: String
     }
 
-    static func context(on db: Database, today: LocalDate) async throws -> Interchange.Context {
-        struct S: Decodable { let code: String }
-        let codes = Set(try await db.sql.select().column("code").from("services").all(decoding: S.self).map(\.code))
+    /// What validation may see. `within`: the services an import may touch (a manager's own);
+    /// nil for every service (the server's operator, with the `waypoint` command).
+    static func context(on db: Database, today: LocalDate, within: Set<UUID>?) async throws -> Interchange.Context {
+        struct S: Decodable { let id: UUID; let code: String }
+        let codes = Set(try await db.sql.select().columns("id", "code").from("services").all(decoding: S.self)
+            .filter { within?.contains($0.id) ?? true }.map(\.code))
         struct C: Decodable { let external_id: String; let code: String }
-        let existing = try await db.sql.select()
+        var q = db.sql.select()
             .column(SQLColumn("external_id", table: "children")).column(SQLColumn("code", table: "services"))
             .from("children").join("services", on: SQLColumn("service_id", table: "children"), .equal, SQLColumn("id", table: "services"))
             .where(SQLColumn("external_id", table: "children"), .isNot, SQLLiteral.null)
-            .all(decoding: C.self)
+        if let within { q = q.where(SQLColumn("service_id", table: "children"), .in, SQLBind.group(Array(within))) }
+        let existing = try await q.all(decoding: C.self)
         var byID: [String: Set<String>] = [:]
         for c in existing { byID[c.external_id, default: []].insert(c.code) }
         struct U: Decodable { let email: String }
@@ -48,8 +52,10 @@ enum Importer {
         return Interchange.Context(serviceCodes: codes, existingChildren: byID, userEmails: emails, outcomeCodes: outcomes, today: today)
     }
 
-    static func run(_ files: [String: Data], on db: Database, actor: Actor, today: LocalDate, now: Date, dryRun: Bool) async throws -> Outcome {
-        let ctx = try await context(on: db, today: today)
+    static func run(_ files: [String: Data], on db: Database, actor: Actor, today: LocalDate, now: Date, dryRun: Bool,
+                    within: Set<UUID>? = nil) async throws -> Outcome {
+        if let within, within.isEmpty { return .invalid([Interchange.Problem(file: "(bundle)", line: nil, column: nil, message: "you work in no service to import into")]) }
+        let ctx = try await context(on: db, today: today, within: within)
         switch Interchange.validate(files, context: ctx) {
         case .failure(let p):
             return .invalid(p.list)
@@ -58,14 +64,14 @@ enum Importer {
                 // Apply inside a transaction that is rolled back, so the report is exact.
                 do {
                     try await db.writeTransaction { tx in
-                        throw DryRun(report: try await apply(plan, on: tx, actor: actor, now: now))
+                        throw DryRun(report: try await apply(plan, on: tx, actor: actor, now: now, within: within))
                     }
                 } catch let dry as DryRun {
                     return .imported(dry.report)
                 }
                 return .imported(Report())
             }
-            let report = try await db.writeTransaction { tx in try await apply(plan, on: tx, actor: actor, now: now) }
+            let report = try await db.writeTransaction { tx in try await apply(plan, on: tx, actor: actor, now: now, within: within) }
             return .imported(report)
         }
     }
@@ -86,7 +92,7 @@ enum Importer {
         }
     }
 
-    static func apply(_ plan: Interchange.Plan, on db: Database, actor: Actor, now: Date) async throws -> Report {
+    static func apply(_ plan: Interchange.Plan, on db: Database, actor: Actor, now: Date, within: Set<UUID>? = nil) async throws -> Report {
         var report = Report()
         let sql = db.sql
         func audit(_ action: String, service: UUID?, child: UUID?, details: String) async throws {
@@ -177,8 +183,10 @@ enum Importer {
         let missing = Set(plan.referrals.map(\.childID) + plan.offences.map(\.childID) + plan.interventions.map(\.childID)).subtracting(childIDs.keys)
         if !missing.isEmpty {
             struct C: Decodable { let id: UUID; let service_id: UUID; let external_id: String }
-            let rows = try await sql.select().columns("id", "service_id", "external_id").from("children")
-                .where("external_id", .in, SQLBind.group(Array(missing))).all(decoding: C.self)
+            var q = sql.select().columns("id", "service_id", "external_id").from("children")
+                .where("external_id", .in, SQLBind.group(Array(missing)))
+            if let within { q = q.where("service_id", .in, SQLBind.group(Array(within))) }
+            let rows = try await q.all(decoding: C.self)
             for c in rows { childIDs[c.external_id] = c.id; childService[c.external_id] = c.service_id }
         }
 

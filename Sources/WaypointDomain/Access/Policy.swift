@@ -37,7 +37,8 @@ public enum Action: String, CaseIterable, Sendable {
     case viewMyWork              // the practitioner's worklist
     case viewServiceWork         // the manager's service worklist and referral queue
     case manageInterventions     // start an intervention directly (e.g. a court order)
-    case importExport            // bundles in the interchange format
+    case importBundle            // import case data in the interchange format (within one's own services)
+    case exportBundle            // export case data in the interchange format (within one's own services)
     case transferChild           // move a child and their records to another service
     case recordAssessment        // write and submit assessments
     case signOffAssessment       // sign off or return a submitted assessment
@@ -87,8 +88,10 @@ public enum Policy {
             return [.victimWorker, .manager].contains(role)
         case .viewServiceWork, .manageInterventions, .transferChild:
             return role == .manager
-        case .importExport:
-            return [.manager, .admin].contains(role)
+        case .importBundle:
+            return role == .manager
+        case .exportBundle:
+            return [.manager, .analyst].contains(role)
         }
     }
 

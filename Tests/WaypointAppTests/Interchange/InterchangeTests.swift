@@ -254,9 +254,13 @@ import WaypointDomain
     func theWebUploadChecksEverythingAndExportDownloadsAZip(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             try await Self.worker(app)
+            // Case data moves within a manager's own services (admins have no case access).
+            var mine: [Service] = []
+            for (code, name) in [("WF", "Westfield YJS"), ("LN", "Lakeside YJS"), ("S001", "Synthetic")] { mine.append(try await Fixtures.service(app, code: code, name: name)) }
+            try await Fixtures.user(app, .manager, services: mine)
             try await Fixtures.user(app, .admin, services: [])
             let admin = TestClient(app)
-            try await admin.signIn("admin@test.waypoint.test")
+            try await admin.signIn("manager@test.waypoint.test")
             // Then through a real server on loopback, where a large upload arrives as a stream.
             // (Its client follows redirects, so signing in happens in memory: the session is in the database.)
             admin.transport = .running(hostname: "127.0.0.1", port: Int.random(in: 20_000...40_000))
@@ -295,10 +299,67 @@ import WaypointDomain
             #expect(download.headers.contentType?.description == "application/zip")
             let files = try BundleIO.readZip(admin.lastBytes)
             #expect(String(decoding: files["children.csv"]!, as: UTF8.self).contains("C1,WF,Jo,Smith"))
-            // A practitioner may not import.
+            // A practitioner may not import; an admin has no case data to import or export.
             let p = TestClient(app)
             try await p.signIn("worker@test.waypoint.test")
             #expect(try await p.get("/data").status == .forbidden)
+            let a = TestClient(app)
+            try await a.signIn("admin@test.waypoint.test")
+            #expect(try await a.get("/data").status == .forbidden)
+            #expect(try await a.get("/data/export?service=WF").status == .forbidden)
+        }
+    }
+
+    /// A manager of service A cannot write into service B through an import: a row naming a child
+    /// who exists only in B is refused whole, nothing is written, and the message is the one a
+    /// child who exists nowhere gets (no hint that the id exists elsewhere), dry run or not.
+    @Test(arguments: TestDatabase.all)
+    func aManagerCannotImportIntoAnotherServicesChild(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let a = try await Fixtures.service(app, code: "AA", name: "Service A")
+            let b = try await Fixtures.service(app, code: "BB", name: "Service B")
+            try await Fixtures.user(app, .manager, services: [a])
+            try await Fixtures.user(app, .manager, email: "manager-b@test.waypoint.test", services: [b])
+            // B's manager holds child B1.
+            let bManager = TestClient(app)
+            try await bManager.signIn("manager-b@test.waypoint.test")
+            guard case .imported = try await Importer.run(Self.files(["children.csv": "child_id,service_code,given_name,family_name,date_of_birth,sex,ethnicity\nB1,BB,Bo,Bee,2010-01-01,male,white_british\n"]),
+                                                          on: app.db, actor: Self.actor, today: Self.today, now: pinnedNow, dryRun: false) else {
+                Issue.record("setting up service B failed"); return
+            }
+            let manager = TestClient(app)
+            try await manager.signIn("manager@test.waypoint.test")
+            try await manager.get("/data")
+            func upload(_ files: [String: String], dryRun: Bool) async throws -> TestClient.Page {
+                let boundary = "----waypoint-scope"
+                var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(manager.csrf)\r\n".utf8)
+                if dryRun { body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"dry_run\"\r\n\r\nyes\r\n".utf8) }
+                body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"bundle\"; filename=\"b.zip\"\r\n\r\n".utf8)
+                body += try BundleIO.zip(files.map { ($0.key, Data($0.value.utf8)) }) + Data("\r\n--\(boundary)--\r\n".utf8)
+                return try await manager.raw(.POST, "/data/import", body: body, contentType: "multipart/form-data; boundary=\(boundary)")
+            }
+            let header = "child_id,service_code,given_name,family_name,date_of_birth,sex,ethnicity\n"
+            let before = try await Self.counts(app)
+            for file in ["offences.csv", "referrals.csv", "interventions.csv"] {
+                let row: String = switch file {
+                case "offences.csv": "offence_id,child_id,offence_date,category,gravity,outcome,outcome_date\nO9,%@,2024-01-01,robbery,3,youth_caution,2024-02-01\n"
+                case "referrals.csv": "referral_id,child_id,received_on,source,decision,decided_on,destination,intervention_type\nR9,%@,2024-01-02,police,pending,,,\n"
+                default: "intervention_id,child_id,type,start_date,end_date,case_manager,closure_reason\nI9,%@,prevention,2024-01-04,,,\n"
+                }
+                for dry in [true, false] {
+                    let elsewhere = try await upload(["children.csv": header, file: row.replacingOccurrences(of: "%@", with: "B1")], dryRun: dry)
+                    let nowhere = try await upload(["children.csv": header, file: row.replacingOccurrences(of: "%@", with: "Z1")], dryRun: dry)
+                    #expect(elsewhere.status == .unprocessableEntity, "\(file) dry \(dry)")
+                    #expect(elsewhere.body.contains("no child with id &#39;B1&#39; in children.csv or in Waypoint"), "\(file) dry \(dry)")
+                    #expect(elsewhere.body.replacingOccurrences(of: "B1", with: "Z1").replacingOccurrences(of: manager.csrf, with: "")
+                            == nowhere.body.replacingOccurrences(of: manager.csrf, with: ""), "the same answer as for an id that exists nowhere")
+                }
+            }
+            #expect(try await Self.counts(app).filter { $0.key != "audit_events" } == before.filter { $0.key != "audit_events" })
+            // A bundle that names service B is refused whole, too.
+            let named = try await upload(["children.csv": header + "N1,BB,No,Body,2010-01-01,male,white_british\n"], dryRun: false)
+            #expect(named.status == .forbidden)
+            #expect(try await Self.counts(app)["children"] == before["children"])
         }
     }
 

@@ -7,13 +7,13 @@ import WaypointDomain
         .practitioner: [.searchChildren, .viewChild, .createChild, .editChild, .viewPanelPapers, .recordReferral, .viewMyWork, .recordAssessment, .recordPractice],
         .manager: [.searchChildren, .viewChild, .createChild, .editChild, .viewChildAudit, .viewReports, .viewReportChildren,
                    .screenReferral, .allocate, .closeIntervention, .viewVictimIdentity, .viewPanelPapers,
-                   .recordReferral, .viewMyWork, .viewServiceWork, .manageInterventions, .importExport, .transferChild,
+                   .recordReferral, .viewMyWork, .viewServiceWork, .manageInterventions, .importBundle, .exportBundle, .transferChild,
                    .recordAssessment, .signOffAssessment, .recordPractice, .recordVictimWork, .auditCase, .recordBoardMeeting],
         .victimWorker: [.searchChildren, .viewChild, .viewVictimIdentity, .recordVictimWork],
         .volunteer: [.viewPanelPapers],
-        .analyst: [.viewReports, .viewReportChildren],
+        .analyst: [.viewReports, .viewReportChildren, .exportBundle],
         .board: [.viewReports],
-        .admin: [.manageUsers, .manageReferenceData, .importExport],
+        .admin: [.manageUsers, .manageReferenceData],
     ]
 
     @Test(arguments: Role.allCases)

@@ -66,7 +66,8 @@ enum Layout {
             if u.can(.viewReports) { links.append(("Reports", Paths.reports)) }
             if u.can(.manageUsers) { links.append(("Users", Paths.adminUsers)) }
             if u.can(.manageReferenceData) { links.append(("Reference data", Paths.adminServices)) }
-            if u.can(.importExport) { links.append(("Import and export", Paths.data)) }
+            if u.can(.importBundle) { links.append(("Import and export", Paths.data)) }
+            else if u.can(.exportBundle) { links.append(("Export", Paths.data)) }
             nav = links.map { el("li", ["class": "header__nav-item"], [el("a", ["href": $0.1], $0.0)]) }
             nav.append(el("li", ["class": "header__nav-item header__user"], [
                 el("span", [:], "\(u.name) (\(u.role.label))"),
