@@ -23,6 +23,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.middleware.use(CSRFMiddleware())
 
     app.migrations.add(Migrations.all)
+    app.lifecycle.use(AuditSealer())
 
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(UserCommandGroup(), as: "user")
@@ -33,6 +34,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.asyncCommands.use(GenerateBundleCommand(), as: "generate-bundle")
     app.asyncCommands.use(ReportCommand(), as: "report")
     app.asyncCommands.use(BenchReportsCommand(), as: "bench-reports")
+    app.asyncCommands.use(AuditCommandGroup(), as: "audit")
 
     try routes(app)
 }

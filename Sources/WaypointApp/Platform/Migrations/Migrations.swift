@@ -24,5 +24,6 @@ enum Migrations {
         M0019_CreateBoardMeetings(),
         M0020_ReportIndexes(),
         M0021_SignInThrottle(),
+        M0022_AuditAppendOnly(),
     ]
 }

@@ -1,0 +1,120 @@
+import Fluent
+import Foundation
+import NIOCore
+import SQLKit
+import Vapor
+
+/// The hash chain over the audit log (see `M0022_AuditAppendOnly`). Events are written as they
+/// happen, without waiting on each other; `seal` then appends them to the chain in batches, in the
+/// order they were written (`at`, then id). The server seals every few seconds and
+/// `waypoint audit verify` seals first, so the chain trails the log by seconds at most.
+enum AuditChain {
+    struct Event: Decodable {
+        let id: UUID
+        let at: Date
+        let user_id: UUID?
+        let user_email: String?
+        let service_id: UUID?
+        let child_id: UUID?
+        let action: String
+        let details: String?
+
+        /// Every field, unambiguously (lengths before texts), the instant to the microsecond.
+        var canonical: String {
+            let fields = [id.uuidString.lowercased(), String(Int64((at.timeIntervalSince1970 * 1_000_000).rounded())),
+                          user_id?.uuidString.lowercased() ?? "-", user_email ?? "-", service_id?.uuidString.lowercased() ?? "-",
+                          child_id?.uuidString.lowercased() ?? "-", action, details ?? "-"]
+            return fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
+        }
+    }
+
+    static let genesis = String(repeating: "0", count: 64)
+
+    static func link(_ previous: String, _ event: Event) -> String {
+        SHA256.hash(data: Data((previous + event.canonical).utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    private struct Seal: Decodable { let position: Int; let event_id: UUID; let hash: String }
+    private static let eventColumns = ["id", "at", "user_id", "user_email", "service_id", "child_id", "action", "details"]
+
+    /// Appends every event not yet in the chain; returns how many were sealed.
+    @discardableResult
+    static func seal(on db: any Database, batch: Int = 5_000) async throws -> Int {
+        var sealed = 0
+        while true {
+            let n = try await db.writeTransaction { tx -> Int in
+                let last = try await tx.sql.select().columns("position", "event_id", "hash").from("audit_seals")
+                    .orderBy("position", .descending).limit(1).first(decoding: Seal.self)
+                let pending = try await tx.sql.select().columns(eventColumns.map { SQLColumn($0, table: "audit_events") })
+                    .from("audit_events")
+                    .join("audit_seals", method: SQLJoinMethod.left, on: SQLColumn("event_id", table: "audit_seals"), .equal, SQLColumn("id", table: "audit_events"))
+                    .where(SQLColumn("event_id", table: "audit_seals"), .is, SQLLiteral.null)
+                    .orderBy(SQLColumn("at", table: "audit_events")).orderBy(SQLColumn("id", table: "audit_events"))
+                    .limit(batch).all(decoding: Event.self)
+                guard !pending.isEmpty else { return 0 }
+                var position = last?.position ?? 0
+                var hash = last?.hash ?? genesis
+                var rows: [[any SQLExpression]] = []
+                for e in pending {
+                    position += 1
+                    hash = link(hash, e)
+                    rows.append([SQLBind(position), SQLBind(e.id), SQLBind(hash)])
+                }
+                for chunk in rows.chunked(300) {
+                    var insert = tx.sql.insert(into: "audit_seals").columns("position", "event_id", "hash")
+                    for r in chunk { insert = insert.values(r) }
+                    try await insert.run()
+                }
+                return pending.count
+            }
+            sealed += n
+            if n < batch { return sealed }
+        }
+    }
+
+    enum Verdict: Equatable {
+        case intact(sealed: Int)
+        case broken(position: Int, reason: String)
+    }
+
+    /// Recomputes the chain from the first seal: every sealed event must still be there, unchanged,
+    /// with no seal missing; and every event must be sealed.
+    static func verify(on db: any Database) async throws -> Verdict {
+        let seals = try await db.sql.select().columns("position", "event_id", "hash").from("audit_seals").orderBy("position").all(decoding: Seal.self)
+        var events: [UUID: Event] = [:]
+        for e in try await db.sql.select().columns(eventColumns).from("audit_events").all(decoding: Event.self) { events[e.id] = e }
+        var previous = genesis
+        for (i, s) in seals.enumerated() {
+            guard s.position == i + 1 else { return .broken(position: i + 1, reason: "seal \(i + 1) is missing") }
+            guard let e = events.removeValue(forKey: s.event_id) else {
+                return .broken(position: s.position, reason: "the event sealed at position \(s.position) (\(s.event_id)) is missing")
+            }
+            guard link(previous, e) == s.hash else {
+                return .broken(position: s.position, reason: "the event sealed at position \(s.position) (\(s.event_id)) has been changed")
+            }
+            previous = s.hash
+        }
+        if let unsealed = events.keys.map(\.uuidString).sorted().first {
+            return .broken(position: seals.count + 1, reason: "\(events.count) events are not in the chain (first \(unsealed)); run waypoint audit verify again after the server has sealed them")
+        }
+        return .intact(sealed: seals.count)
+    }
+}
+
+/// Seals the audit log every few seconds while the server runs.
+struct AuditSealer: LifecycleHandler {
+    func didBootAsync(_ app: Application) async throws {
+        let task = app.eventLoopGroup.next().scheduleRepeatedAsyncTask(initialDelay: .seconds(5), delay: .seconds(5)) { _ in
+            app.eventLoopGroup.next().makeFutureWithTask {
+                do { try await AuditChain.seal(on: app.db) } catch { app.logger.warning("audit sealing failed; it will try again") }
+            }
+        }
+        app.storage[AuditSealerTask.self] = task
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        app.storage[AuditSealerTask.self]?.cancel()
+    }
+}
+
+struct AuditSealerTask: StorageKey { typealias Value = RepeatedTask }

@@ -1,0 +1,60 @@
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+@testable import WaypointApp
+import WaypointDomain
+
+/// The audit log is append-only in the database and tamper-evident (#16, item 3).
+@Suite struct AuditChainTests {
+    static func someEvents(_ app: Application) async throws -> UUID {
+        let s = try await Fixtures.service(app)
+        try await Fixtures.user(app, .manager, services: [s])
+        let manager = TestClient(app)
+        try await manager.signIn("manager@test.waypoint.test")
+        let child = try await Fixtures.addChild(manager)
+        for _ in 0..<3 { try await manager.get("/children/\(child.uuidString.lowercased())") }
+        return child
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func theDatabaseRefusesToChangeOrRemoveAnAuditEntry(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            _ = try await Self.someEvents(app)
+            #expect(try await AuditChain.seal(on: app.db) > 0)
+            for sql in ["UPDATE audit_events SET action = 'nothing happened'", "DELETE FROM audit_events",
+                        "UPDATE audit_seals SET hash = 'x'", "DELETE FROM audit_seals"] {
+                await #expect(throws: (any Error).self, "\(sql)") { try await app.db.sql.raw(SQLQueryString(sql)).run() }
+            }
+            if db == .postgres {
+                await #expect(throws: (any Error).self) { try await app.db.sql.raw("TRUNCATE audit_events").run() }
+            }
+            #expect(try await AuditChain.verify(on: app.db) == .intact(sealed: try await CrashFindingsTests.rows(app, "audit_events")))
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func verifyFindsAnEntryRemovedOrChangedWithTheTriggersDisabled(db: TestDatabase) async throws {
+        for tamper in ["delete", "update"] {
+            try await withTestApp(db) { app in
+                let child = try await Self.someEvents(app)
+                try await AuditChain.seal(on: app.db)
+                guard case .intact = try await AuditChain.verify(on: app.db) else { Issue.record("not intact before tampering"); return }
+                // Someone with the database's own rights turns the triggers off.
+                if db == .sqlite {
+                    for t in ["audit_events_no_update", "audit_events_no_delete"] { try await app.db.sql.raw(SQLQueryString("DROP TRIGGER \(unsafeRaw: t)")).run() }
+                } else {
+                    try await app.db.sql.raw("ALTER TABLE audit_events DISABLE TRIGGER USER").run()
+                }
+                let target = SQLQueryString("(SELECT id FROM audit_events WHERE child_id = ") + SQLQueryString("\(bind: child)") + SQLQueryString(" ORDER BY at LIMIT 1)")
+                if tamper == "delete" {
+                    try await app.db.sql.raw(SQLQueryString("DELETE FROM audit_events WHERE id IN ") + target).run()
+                } else {
+                    try await app.db.sql.raw(SQLQueryString("UPDATE audit_events SET user_email = 'someone-else@example.test' WHERE id IN ") + target).run()
+                }
+                guard case .broken(_, let reason) = try await AuditChain.verify(on: app.db) else { Issue.record("\(tamper) was not found"); return }
+                #expect(reason.contains(tamper == "delete" ? "is missing" : "has been changed"), "\(reason)")
+            }
+        }
+    }
+}
