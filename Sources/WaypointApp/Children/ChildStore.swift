@@ -16,6 +16,8 @@ struct ChildRecord {
 /// A row of the register list: only what the list shows.
 struct ChildListRow: Decodable {
     let id: UUID
+    /// Whose record it is (for the audit of who was shown it); absent where a query does not ask.
+    let service_id: UUID?
     let given_name: String
     let family_name: String
     let preferred_name: String?
@@ -148,7 +150,7 @@ enum ChildStore {
         let total = try await filtered(db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("children"))
             .first(decoding: Count.self)?.n ?? 0
         let rows = try await filtered(db.sql.select()
-            .columns("id", "given_name", "family_name", "preferred_name", "date_of_birth", "district", "nhs_number", "pnc_id", "alerts")
+            .columns("id", "service_id", "given_name", "family_name", "preferred_name", "date_of_birth", "district", "nhs_number", "pnc_id", "alerts")
             .from("children"))
             .orderBy("family_name").orderBy("given_name").orderBy("id")
             .limit(pageSize).offset(max(0, page - 1) * pageSize)

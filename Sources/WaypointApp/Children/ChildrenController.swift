@@ -36,6 +36,8 @@ struct ChildrenController: RouteCollection {
         let result = errors.isEmpty
             ? try await ChildStore.search(search, in: user.serviceIDs, page: page, on: req.db)
             : (rows: [], total: 0)
+        // Every child a search shows is on that child's record (who saw them, and why: a search).
+        try await Audit.recordViews(req, action: "view_search_result", children: result.rows.map { ($0.service_id, $0.id) })
         let model = ChildIndexModel(values: values, errors: errors.errors, searched: search.text != nil || search.dateOfBirth != nil,
                                     rows: result.rows, total: result.total, page: page, today: req.today)
         return HTMLResponse.make(ChildIndexView.render(PageContext(req), model), status: errors.isEmpty ? .ok : .unprocessableEntity)
@@ -138,6 +140,7 @@ struct ChildrenController: RouteCollection {
         let child = try await loadChild(req, user)
         var values = ChildForm.values(of: child.details)
         values.values["version"] = String(child.version)
+        try await Audit.record(req, action: "view_child_edit_form", serviceID: child.serviceID, childID: child.id)
         return HTMLResponse.make(ChildFormView.render(PageContext(req), .init(mode: .edit(child.id, child.details.fullName), values: values, errors: [], services: [])))
     }
 

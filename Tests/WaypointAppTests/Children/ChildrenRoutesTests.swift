@@ -140,7 +140,7 @@ import WaypointDomain
             #expect(try await manager.post(path, Fixtures.childForm(given: "Reece", [("district", "Southgate"), ("version", "1")])).status == .seeOther)
 
             let rows = try await AuditRows.all(app).filter { $0.child_id == id }
-            #expect(rows.map(\.action) == ["create_child", "view_child", "update_child"])
+            #expect(rows.map(\.action) == ["create_child", "view_child", "view_child_edit_form", "update_child"])
             let update = rows.last!
             #expect(update.user_email == "manager@test.waypoint.test")
             #expect(update.details?.contains(#""field":"district""#) == true)

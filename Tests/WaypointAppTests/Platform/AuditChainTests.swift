@@ -57,4 +57,27 @@ import WaypointDomain
             }
         }
     }
+
+    /// Every child a register search shows, and every edit form opened, is on that child's record.
+    @Test(arguments: TestDatabase.all)
+    func searchResultsAndEditFormsAreAuditedPerChild(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let s = try await Fixtures.service(app)
+            try await Fixtures.user(app, .manager, services: [s])
+            let manager = TestClient(app)
+            try await manager.signIn("manager@test.waypoint.test")
+            let a = try await Fixtures.addChild(manager, given: "Ayo", family: "Search")
+            let b = try await Fixtures.addChild(manager, given: "Bea", family: "Search", dob: (1, 2, 2010))
+            _ = try await Fixtures.addChild(manager, given: "Cal", family: "Other", dob: (3, 4, 2011))
+            #expect(try await manager.get("/children?q=Search").status == .ok)
+            try await manager.get("/children/\(a.uuidString.lowercased())/edit")
+            struct R: Decodable { let child_id: UUID?; let action: String; let service_id: UUID? }
+            let rows = try await app.db.sql.select().columns("child_id", "action", "service_id").from("audit_events").all(decoding: R.self)
+            let searched = rows.filter { $0.action == "view_search_result" }
+            #expect(Set(searched.compactMap(\.child_id)) == [a, b], "one entry per child shown, and only those")
+            #expect(searched.count == 2)
+            #expect(searched.allSatisfy { $0.service_id == s.id })
+            #expect(rows.contains { $0.action == "view_child_edit_form" && $0.child_id == a })
+        }
+    }
 }

@@ -23,6 +23,21 @@ enum Audit {
                          serviceID: serviceID, childID: childID, details: details)
     }
 
+    /// One entry per child shown (a list, a search result, a download), in one statement.
+    static func recordViews(_ req: Request, action: String, children: [(serviceID: UUID?, childID: UUID)], details: String? = nil) async throws {
+        guard !children.isEmpty else { return }
+        let u = req.currentUser
+        let at = req.now
+        for chunk in children.chunked(200) {
+            var insert = req.db.sql.insert(into: "audit_events").columns("id", "at", "user_id", "user_email", "service_id", "child_id", "action", "details")
+            for c in chunk {
+                insert = insert.values(SQLBind(UUID()), SQLBind(at), SQLBind(u?.id), SQLBind(u?.email), SQLBind(c.serviceID), SQLBind(c.childID),
+                                       SQLBind(action), SQLBind(details))
+            }
+            try await insert.run()
+        }
+    }
+
     static func encode(_ changes: [FieldChange]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
