@@ -1,7 +1,9 @@
 """Helpers the journeys share: signing in through the real form, keyboard moves, axe checks."""
+import time
 import urllib.request
 
 from axe_selenium_python import Axe
+from selenium.common.exceptions import JavascriptException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.action_chains import ActionChains
@@ -11,10 +13,22 @@ from conftest import PASSWORD
 
 
 def check_accessibility(driver):
-    """Fails on any axe-core violation of impact serious or critical on the current page."""
-    axe = Axe(driver)
-    axe.inject()
-    results = axe.run()
+    """Fails on any axe-core violation of impact serious or critical on the current page.
+
+    A click that submits a form may land its new page while axe is being injected into the old
+    one ("axe is not defined"): then the check waits for the page to finish loading and runs
+    again on the page that is there."""
+    for attempt in range(3):
+        WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        axe = Axe(driver)
+        axe.inject()
+        try:
+            results = axe.run()
+            break
+        except JavascriptException as e:
+            if "axe is not defined" not in str(e) or attempt == 2:
+                raise
+            time.sleep(0.3)
     bad = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
     assert not bad, "axe violations on %s:\n%s" % (driver.current_url, "\n".join(
         "%s (%s): %s — %s" % (v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]][:5]) for v in bad))
