@@ -61,6 +61,9 @@ import WaypointDomain
                 // A role that may not create children cannot post the form either.
                 let post = try await client.post("/children", Fixtures.childForm(given: "Posted\(role.rawValue)"))
                 #expect(post.status == (Policy.allows(role, .createChild) ? .seeOther : .forbidden), "\(role.rawValue) → POST /children")
+                // Clearing a user's failed sign-ins is an administrator's (and audited).
+                let unlock = try await client.post("/admin/users/\(userID.uuidString.lowercased())/unlock", [])
+                #expect(unlock.status == (role == .admin ? .seeOther : .forbidden), "\(role.rawValue) → POST unlock")
             }
         }
     }
