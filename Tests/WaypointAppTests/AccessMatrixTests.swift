@@ -38,6 +38,7 @@ import WaypointDomain
                 ("report children", "/reports/first-time-entrants/children?breakdown=all&group=all", [.manager, .analyst]),
                 ("import and export", "/data", [.manager, .analyst]),
                 ("reference data", "/admin/outcomes", [.admin]),
+                ("outcome code", "/admin/outcomes/youth_caution", [.admin]),
                 ("bank holidays", "/admin/bank-holidays", [.admin]),
                 ("services", "/admin/services", [.admin]),
                 ("group sessions", "/group-sessions", [.practitioner, .manager]),
@@ -61,6 +62,10 @@ import WaypointDomain
                 // A role that may not create children cannot post the form either.
                 let post = try await client.post("/children", Fixtures.childForm(given: "Posted\(role.rawValue)"))
                 #expect(post.status == (Policy.allows(role, .createChild) ? .seeOther : .forbidden), "\(role.rawValue) → POST /children")
+                // Correcting an outcome code is an administrator's.
+                let code = try await client.post("/admin/outcomes/outcome_21", [("label", "Outcome 21"), ("tier", "pre_court"), ("counts_as_entry", "no"),
+                                                                                ("conviction", "no"), ("custodial", "no"), ("disposal_group", "none"), ("retired", "no")])
+                #expect(code.status == (role == .admin ? .seeOther : .forbidden), "\(role.rawValue) → POST outcome code")
                 // Clearing a user's failed sign-ins is an administrator's (and audited).
                 let unlock = try await client.post("/admin/users/\(userID.uuidString.lowercased())/unlock", [])
                 #expect(unlock.status == (role == .admin ? .seeOther : .forbidden), "\(role.rawValue) → POST unlock")

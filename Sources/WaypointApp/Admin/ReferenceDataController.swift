@@ -9,6 +9,8 @@ struct ReferenceDataController: RouteCollection {
         let admin = routes.grouped("admin")
         admin.get("outcomes", use: outcomes)
         admin.post("outcomes", use: addOutcome)
+        admin.get("outcomes", ":code", use: outcome)
+        admin.post("outcomes", ":code", use: saveOutcome)
         admin.get("bank-holidays", use: holidays)
         admin.post("bank-holidays", use: addHoliday)
         admin.get("services", use: services)
@@ -21,7 +23,7 @@ struct ReferenceDataController: RouteCollection {
 
     @Sendable func outcomes(req: Request) async throws -> Response {
         try req.authorize(.manageReferenceData)
-        let notice = req.query[String.self, at: "saved"] == "1" ? "Outcome code added" : nil
+        let notice = switch req.query[String.self, at: "saved"] { case "1": "Outcome code added"; case "2": "Outcome code saved"; default: String?.none }
         return HTMLResponse.make(RefViews.outcomes(PageContext(req, notice: notice), try await ServiceRules.outcomeTypes(on: req.db), values: FormValues(), errors: []))
     }
 
@@ -35,13 +37,52 @@ struct ReferenceDataController: RouteCollection {
         case .success(let o):
             try await req.db.writeTransaction { db in
                 try await db.sql.insert(into: "outcome_types")
-                    .columns("code", "label", "tier", "counts_as_entry", "conviction", "custodial", "sort_order")
-                    .values(SQLBind(o.code), SQLBind(o.label), SQLBind(o.tier), SQLBind(o.countsAsEntry), SQLBind(o.conviction), SQLBind(o.custodial), SQLBind(1000))
+                    .columns("code", "label", "tier", "counts_as_entry", "conviction", "custodial", "disposal_group", "retired", "sort_order")
+                    .values(SQLBind(o.code), SQLBind(o.label), SQLBind(o.tier), SQLBind(o.countsAsEntry), SQLBind(o.conviction), SQLBind(o.custodial),
+                            SQLBind(o.disposalGroup.rawValue), SQLBind(false), SQLBind(1000))
                     .run()
-                try await Audit.record(req, on: db, action: "add_outcome_type",
-                                       details: "\(o.code) entry=\(o.countsAsEntry) conviction=\(o.conviction) custodial=\(o.custodial)")
+                try await Audit.record(req, on: db, action: "add_outcome_type", details: Self.describe(o))
             }
             return req.redirect(to: Paths.adminOutcomes + "?saved=1")
+        }
+    }
+
+    static func describe(_ o: OutcomeType) -> String {
+        "\(o.code) entry=\(o.countsAsEntry) conviction=\(o.conviction) custodial=\(o.custodial) group=\(o.disposalGroup.rawValue) retired=\(o.retired)"
+    }
+
+    private func existingOutcome(_ req: Request) async throws -> (OutcomeType, [OutcomeType]) {
+        let all = try await ServiceRules.outcomeTypes(on: req.db)
+        guard let code = req.parameters.get("code"), let o = all.first(where: { $0.code == code }) else {
+            throw WaypointError.notFound("There is no such outcome code. Choose one from the list of outcome codes.")
+        }
+        return (o, all)
+    }
+
+    /// An outcome code's attributes, to correct them or retire the code.
+    @Sendable func outcome(req: Request) async throws -> Response {
+        try req.authorize(.manageReferenceData)
+        let (o, _) = try await existingOutcome(req)
+        return HTMLResponse.make(RefViews.outcome(PageContext(req), o, values: RefViews.values(o), errors: []))
+    }
+
+    @Sendable func saveOutcome(req: Request) async throws -> Response {
+        try req.authorize(.manageReferenceData)
+        let (old, all) = try await existingOutcome(req)
+        let values = try formValues(req)
+        switch OutcomeTypeForm.parse(values, existing: Set(all.map(\.code)), editing: old.code) {
+        case .failure(let e):
+            return HTMLResponse.make(RefViews.outcome(PageContext(req), old, values: values, errors: e.errors), status: .unprocessableEntity)
+        case .success(let o):
+            try await req.db.writeTransaction { db in
+                try await db.sql.update("outcome_types")
+                    .set("label", to: SQLBind(o.label)).set("tier", to: SQLBind(o.tier)).set("counts_as_entry", to: SQLBind(o.countsAsEntry))
+                    .set("conviction", to: SQLBind(o.conviction)).set("custodial", to: SQLBind(o.custodial))
+                    .set("disposal_group", to: SQLBind(o.disposalGroup.rawValue)).set("retired", to: SQLBind(o.retired))
+                    .where("code", .equal, SQLBind(o.code)).run()
+                try await Audit.record(req, on: db, action: "edit_outcome_type", details: "was \(Self.describe(old)); now \(Self.describe(o))")
+            }
+            return req.redirect(to: Paths.adminOutcomes + "?saved=2")
         }
     }
 
@@ -181,6 +222,41 @@ struct ReferenceDataController: RouteCollection {
 }
 
 enum RefViews {
+    static let groups: [(code: String, label: String)] = OutcomeType.DisposalGroup.allCases.map { ($0.rawValue, $0.label) }
+
+    /// A code's attributes as its form's values.
+    static func values(_ o: OutcomeType) -> FormValues {
+        func yn(_ b: Bool) -> String { b ? "yes" : "no" }
+        return FormValues(["label": o.label, "tier": o.tier, "counts_as_entry": yn(o.countsAsEntry), "conviction": yn(o.conviction), "custodial": yn(o.custodial),
+                           "disposal_group": o.disposalGroup.rawValue, "retired": yn(o.retired)])
+    }
+
+    /// Correcting a code: its attributes change how every past record with it is reported.
+    static func outcome(_ ctx: PageContext, _ o: OutcomeType, values v: FormValues, errors: [FieldError]) -> String {
+        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        let yn: [(code: String, label: String)] = [("yes", "Yes"), ("no", "No")]
+        return Layout.page(title: "Outcome code \(o.code)", ctx, hasErrors: !errors.isEmpty, [
+            C.errorSummary(errors),
+            el("p", ["class": "body"], [C.link("Back to outcome codes", Paths.adminOutcomes)]),
+            C.h1("Outcome code \(o.code)"),
+            C.p("A correction changes how every record with this code is counted, in every period: reports saved as submitted keep their figures. A retired code is no longer offered for new offences; past records keep it."),
+            el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], [
+                el("form", ["method": "post", "action": Paths.adminOutcome(o.code), "novalidate": ""], [
+                    Layout.csrfField(ctx.csrf),
+                    C.textInput("label", label: "Name", value: v["label"], error: err("label"), width: "input--width-30"),
+                    C.select("tier", label: "Tier", options: OutcomeType.tiers, selected: v["tier"], error: err("tier")),
+                    C.radios("counts_as_entry", legend: "Does it count as an entry to the justice system (first time entrants)?", options: yn, selected: v["counts_as_entry"], error: err("counts_as_entry"), inline: true),
+                    C.radios("conviction", legend: "Is it a conviction?", options: yn, selected: v["conviction"], error: err("conviction"), inline: true),
+                    C.radios("custodial", legend: "Is it custodial?", options: yn, selected: v["custodial"], error: err("custodial"), inline: true),
+                    C.radios("disposal_group", legend: "Disposal group (first time entrants are broken down by it)", options: groups, selected: v["disposal_group"],
+                             error: err("disposal_group"), hint: "Custodial outcomes are convictions, convictions count as entries and are in the court group."),
+                    C.radios("retired", legend: "Is the code retired?", options: yn, selected: v["retired"], error: err("retired"), inline: true),
+                    C.button("Save outcome code"),
+                ]),
+            ])]),
+        ])
+    }
+
     static func outcomes(_ ctx: PageContext, _ list: [OutcomeType], values v: FormValues, errors: [FieldError]) -> String {
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
         let yn: [(code: String, label: String)] = [("yes", "Yes"), ("no", "No")]
@@ -189,8 +265,9 @@ enum RefViews {
             C.errorSummary(errors),
             C.h1("Outcome codes"),
             C.p("Reports count outcomes by these attributes, never by a list of codes: a new national code only needs adding here."),
-            C.table(caption: "\(list.count) codes", headers: ["Code", "Name", "Tier", "Counts as an entry (FTE)", "Conviction", "Custodial"], rows: list.map { o in
-                [txt(o.code), txt(o.label), txt(OutcomeType.tiers.first { $0.code == o.tier }?.label ?? o.tier), yes(o.countsAsEntry), yes(o.conviction), yes(o.custodial)]
+            C.table(caption: "\(list.count) codes", headers: ["Code", "Name", "Tier", "Counts as an entry (FTE)", "Conviction", "Custodial", "Disposal group", "Status"], rows: list.map { o in
+                [C.link(o.code, Paths.adminOutcome(o.code)), txt(o.label), txt(OutcomeType.tiers.first { $0.code == o.tier }?.label ?? o.tier), yes(o.countsAsEntry), yes(o.conviction),
+                 yes(o.custodial), txt(o.disposalGroup.label), o.retired ? C.tag("Retired", colour: "grey") : txt("In use")]
             }),
             el("h2", ["class": "heading-m", "id": "add"], "Add an outcome code"),
             el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], [
@@ -202,6 +279,8 @@ enum RefViews {
                     C.radios("counts_as_entry", legend: "Does it count as an entry to the justice system (first time entrants)?", options: yn, selected: v["counts_as_entry"], error: err("counts_as_entry"), inline: true),
                     C.radios("conviction", legend: "Is it a conviction?", options: yn, selected: v["conviction"], error: err("conviction"), inline: true),
                     C.radios("custodial", legend: "Is it custodial?", options: yn, selected: v["custodial"], error: err("custodial"), inline: true),
+                    C.radios("disposal_group", legend: "Disposal group (first time entrants are broken down by it)", options: groups, selected: v["disposal_group"],
+                             error: err("disposal_group"), hint: "Custodial outcomes are convictions, convictions count as entries and are in the court group."),
                     C.button("Add outcome code"),
                 ]),
             ])]),

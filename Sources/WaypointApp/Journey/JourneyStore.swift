@@ -33,10 +33,14 @@ enum ServiceRules {
     }
 
     static func outcomeTypes(on db: Database) async throws -> [OutcomeType] {
-        struct Row: Decodable { let code: String; let label: String; let tier: String; let counts_as_entry: Bool; let conviction: Bool; let custodial: Bool }
-        return try await db.sql.select().columns("code", "label", "tier", "counts_as_entry", "conviction", "custodial")
+        struct Row: Decodable {
+            let code: String; let label: String; let tier: String; let counts_as_entry: Bool; let conviction: Bool; let custodial: Bool
+            let disposal_group: String; let retired: Bool
+        }
+        return try await db.sql.select().columns("code", "label", "tier", "counts_as_entry", "conviction", "custodial", "disposal_group", "retired")
             .from("outcome_types").orderBy("sort_order").orderBy("code").all(decoding: Row.self)
-            .map { OutcomeType(code: $0.code, label: $0.label, tier: $0.tier, countsAsEntry: $0.counts_as_entry, conviction: $0.conviction, custodial: $0.custodial) }
+            .map { OutcomeType(code: $0.code, label: $0.label, tier: $0.tier, countsAsEntry: $0.counts_as_entry, conviction: $0.conviction, custodial: $0.custodial,
+                               disposalGroup: OutcomeType.DisposalGroup(rawValue: $0.disposal_group) ?? .none, retired: $0.retired) }
     }
 }
 

@@ -17,14 +17,15 @@ struct LegalController: RouteCollection {
     @Sendable func newOffence(req: Request) async throws -> Response {
         let user = try req.authorize(.recordReferral)
         let child = try await req.childInScope(user)
-        let outcomes = try await ServiceRules.outcomeTypes(on: req.db)
+        // Retired codes are not offered for new records.
+        let outcomes = try await ServiceRules.outcomeTypes(on: req.db).filter { !$0.retired }
         return HTMLResponse.make(LegalViews.offenceForm(PageContext(req), child: child, outcomes: outcomes, values: FormValues(["outcome": "pending"]), errors: []))
     }
 
     @Sendable func createOffence(req: Request) async throws -> Response {
         let user = try req.authorize(.recordReferral)
         let child = try await req.childInScope(user)
-        let outcomes = try await ServiceRules.outcomeTypes(on: req.db)
+        let outcomes = try await ServiceRules.outcomeTypes(on: req.db).filter { !$0.retired }
         let values = try formValues(req)
         switch OffenceForm.parse(values, outcomes: Set(outcomes.map(\.code)), today: req.today) {
         case .failure(let e):

@@ -14,6 +14,15 @@ enum ReportRunner {
         let services: [String]
         let rows: [ReportRow]
         let notes: [String]
+        /// The children the run read, by Waypoint's id (the keys of every row's members).
+        var children: [String: ChildFacts] = [:]
+
+        /// The children behind a count as interchange.md lists them: by external id where they have
+        /// one (else the internal id), one entry per child, so two children of different services
+        /// who share an external id are two entries. Nil for rates and ratios.
+        func labels(_ row: ReportRow) -> [String]? {
+            row.children.map { keys in keys.map { children[$0]?.label ?? $0 }.sorted() }
+        }
 
         /// The `waypoint report --format json` shape of interchange.md.
         var json: String {
@@ -26,7 +35,7 @@ enum ReportRunner {
             out += "\"services\": [\(services.map(esc).joined(separator: ", "))],\n \"rows\": [\n"
             out += rows.map { r in
                 var line = "   {\"measure\": \(esc(r.measure)), \"breakdown\": \(esc(r.breakdown)), \"group\": \(esc(r.group)), \"value\": \(r.formatted)"
-                if let c = r.children { line += ", \"children\": [\(c.map(esc).joined(separator: ", "))]" }
+                if let c = labels(r) { line += ", \"children\": [\(c.map(esc).joined(separator: ", "))]" }
                 return line + "}"
             }.joined(separator: ",\n")
             return out + "\n ]}\n"
@@ -168,7 +177,7 @@ enum ReportRunner {
         let retired = Unchecked(facts)
         facts = ReportFacts(children: [:], offences: [], outcomes: [:], population: Population(byYear: [:]), today: facts.today)
         DispatchQueue.global(qos: .utility).async { withExtendedLifetime(retired) {} }
-        return Output(report: name, period: period, services: services.map(\.code), rows: result.rows, notes: result.notes)
+        return Output(report: name, period: period, services: services.map(\.code), rows: result.rows, notes: result.notes, children: retired.value.children)
     }
 
     /// Reads `table` with `read` in two halves at the same time, each on one of the spare
@@ -298,7 +307,7 @@ enum ReportRunner {
                 case .referralReceivedIn: ("referrals", "s.received_on \(between)")
                 case .referralDecidedIn: ("referrals", "s.decided_on \(between)")
                 case .assessmentSubmittedIn: ("assessments", "s.stage = 'start' AND s.submitted_on \(between)")
-                case .practiceIn(let kind): (kind.spec.table, periodColumn(kind).map { "s.\($0) \(between)" } ?? "1 = 1")
+                case .practiceIn(let kind): (kind.spec.table, periodCondition(kind, period, alias: "s") ?? "1 = 1")
                 }
             }
         }
@@ -328,7 +337,24 @@ enum ReportRunner {
         }
     }
 
-    /// Practice records a report counts only in the period are read only for the period.
+    /// Practice records a report counts only in the period are read only for the period: those with
+    /// one of these dates in it (a health record counts for its assessment and its CAMHS referral).
+    static func periodColumns(_ kind: RecordKind) -> [String] {
+        switch kind {
+        case .health: ["health_assessment_on", "camhs_referred_on"]
+        default: periodColumn(kind).map { [$0] } ?? []
+        }
+    }
+
+    /// "One of the record's dates in the period", as SQL on the row `alias` (internal names and ISO dates only).
+    static func periodCondition(_ kind: RecordKind, _ period: ReportPeriod, alias: String? = nil) -> String? {
+        let columns = periodColumns(kind)
+        guard !columns.isEmpty else { return nil }
+        let between = "BETWEEN '\(period.from.iso)' AND '\(period.to.iso)'"
+        return "(" + columns.map { "\(alias.map { "\($0)." } ?? "")\($0) \(between)" }.joined(separator: " OR ") + ")"
+    }
+
+    /// The first date of `periodColumns` (M0020_ReportIndexes indexes it).
     static func periodColumn(_ kind: RecordKind) -> String? {
         switch kind {
         case .contact: "contact_on"
@@ -355,7 +381,7 @@ enum ReportRunner {
         }
         for need in needs {
             guard case .practice(let kind) = need else { continue }
-            let dated = periodColumn(kind).map { " AND \($0) BETWEEN '\(period.from.iso)' AND '\(period.to.iso)'" } ?? ""
+            let dated = periodCondition(kind, period).map { " AND \($0)" } ?? ""
             parts.append("SELECT child_id FROM \(kind.spec.table) WHERE service_id IN (\(list))\(dated)")
         }
         return parts.isEmpty ? nil : parts.joined(separator: " UNION ")
@@ -370,7 +396,7 @@ enum ReportRunner {
     }
 
     /// Children (each with their team), offences and population totals. Returns each child's
-    /// report key (external id, else internal id) by stored id.
+    /// report key (Waypoint's id, lower case) by stored id.
     /// `inScope`: the children in scope, when found beforehand (`Path.fastest`).
     /// `split`: connections of its own (`Path.fastest`) for each half of the services, read at the same time.
     static func loadBase(into f: inout ReportFacts, services: [(UUID, String)], filter: ServiceFilter, scope: Scope?, inScope: Set<ChildRef>?, team: String?,
@@ -408,15 +434,17 @@ enum ReportRunner {
             refsOf = await building.value
         }
         // Summed here: SUM of a bigint is numeric on PostgreSQL, and these rows are few.
-        var population: [Int: Int] = [:]
-        let pq = sql.select().columns("year", "count").from("population")
+        var population: [String: [Int: Int]] = [:]
+        let codeOf = Dictionary(uniqueKeysWithValues: services.map { ($0.0.uuidString, $0.1) })
+        let pq = sql.select().columns("service_id", "year", "count").from("population")
         filter.apply(pq, table: "population")
-        for (y, n) in try await collect(pq, { r -> (Int, Int)? in
-            guard let y = r.int("year"), let n = r.int("count") else { return nil }
-            return (y, n)
-        }) { population[y, default: 0] += n }
+        for (s, y, n) in try await collect(pq, { r -> (String, Int, Int)? in
+            guard let s = r.id("service_id").flatMap({ codeOf[$0] }), let y = r.int("year"), let n = r.int("count") else { return nil }
+            return (s, y, n)
+        }) { population[s, default: [:]][y, default: 0] += n }
         // A team is part of a service; population figures are the service's, so a team's rate would be wrong.
-        f.population = Population(byYear: population, withheld: team.map { "Population figures are for whole services, not for a team such as \($0)" })
+        f.population = Population(byService: population, services: services.map(\.1),
+                                  withheld: team.map { "Population figures are for whole services, not for a team such as \($0)" })
         return keyOf
     }
 
@@ -447,11 +475,11 @@ enum ReportRunner {
             }
             guard let dob = r.date("date_of_birth") else { return nil }
             let external = r.string("external_id")
-            // The id's text only where it is needed: the driver's key, or a child with no external id.
-            let id = ref == nil || external == nil ? r.id("id") : nil
-            guard let key = external ?? id?.lowercased() else { return nil }
+            // Children are keyed by Waypoint's id: two services can both hold a "C00001".
+            guard let id = r.id("id") else { return nil }
+            let key = id.lowercased()
             return ChildRow(id: id, ref: ref, key: key, facts: ChildFacts(
-                key: key, service: r.ref("service_id").flatMap { codes[$0] } ?? "", dateOfBirth: dob, sex: r.coded("sex", RowCodes.sex) ?? .unknown,
+                key: key, label: external ?? key, service: r.ref("service_id").flatMap { codes[$0] } ?? "", dateOfBirth: dob, sex: r.coded("sex", RowCodes.sex) ?? .unknown,
                 ethnicityGroup: r.coded("ethnicity_group", RowCodes.ethnicity) ?? .unknown, careStatus: r.coded("care_status", RowCodes.care) ?? .none,
                 send: r.coded("send", RowCodes.yesNo), ehcp: r.coded("ehcp", RowCodes.yesNo), district: r.string("district")))
         }
@@ -565,12 +593,13 @@ enum ReportRunner {
             }
         }
         if needs.contains(.workers) {
-            struct W: Decodable { let id: UUID; let name: String }
-            for w in try await sql.select().column(SQLColumn("id", table: "users")).column(SQLColumn("name", table: "users")).from("users")
-                .join("user_services", on: SQLColumn("user_id", table: "user_services"), .equal, SQLColumn("id", table: "users"))
-                .where(SQLColumn("service_id", table: "user_services"), .in, SQLBind.group(ids)).all(decoding: W.self) {
-                f.workers[w.id.uuidString.lowercased()] = w.name
-            }
+            // Every user by id, whatever services they work in now: a worker is a user, not a name,
+            // so two who share a name are told apart by their email.
+            struct W: Decodable { let id: UUID; let name: String; let email: String }
+            let users = try await sql.select().columns("id", "name", "email").from("users").all(decoding: W.self)
+            var named: [String: Int] = [:]
+            for w in users { named[w.name, default: 0] += 1 }
+            for w in users { f.workers[w.id.uuidString.lowercased()] = named[w.name, default: 0] > 1 ? "\(w.name) (\(w.email))" : w.name }
             var cap = Int.max
             for s in ids { cap = min(cap, try await ServiceRules.timescales(for: s, on: db).caseloadCap) }
             f.caseloadCap = cap
@@ -612,10 +641,10 @@ enum ReportRunner {
             let spec = kind.spec
             let fields = RecordStore.visibleFields(spec, restricted: false)
             let q = sql.select().columns(["child_id", "intervention_id"] + fields.map(\.name)).from(spec.table)
-            if let column = periodColumn(kind) {
+            if let dated = periodCondition(kind, period) {
                 // Dated records: the period bounds them; their children outside the scope are skipped below.
                 filter.apply(q, table: spec.table)
-                q.where(SQLIdentifier(column), .greaterThanOrEqual, SQLBind(period.from.iso)).where(SQLIdentifier(column), .lessThanOrEqual, SQLBind(period.to.iso))
+                q.where(SQLRaw(dated))
             } else {
                 restrict(q, spec.table, filter, scope)
             }

@@ -245,7 +245,7 @@ enum ReportViews {
             records == nil ? txt("") : C.insetText([txt("The figure, \(figure), counts records, and some children have more than one: the Records column says how many are each child's.")]),
             el("p", ["class": "body"], [C.link("Download this list (CSV)", here + "&format=csv"), txt(" · "), C.link("Download this list (XLSX)", here + "&format=xlsx"), txt(" · "), C.link("Back to the report", Paths.with(Paths.report(report), periodItems(v)))]),
             C.table(caption: nil, headers: ["Name", "Child id", "Date of birth", "Sex", "Ethnicity group", "District", "Service"] + (records == nil ? [] : ["Records"]), rows: slice.map { c in
-                [canOpen ? C.link("\(c.given_name) \(c.family_name)", Paths.child(c.id)) : txt("\(c.given_name) \(c.family_name)"), txt(c.key),
+                [canOpen ? C.link("\(c.given_name) \(c.family_name)", Paths.child(c.id)) : txt("\(c.given_name) \(c.family_name)"), txt(c.label),
                  txt(Show.date(c.date_of_birth)), txt(Sex(rawValue: c.sex)?.label ?? c.sex), txt(EthnicityGroup(rawValue: c.ethnicity_group)?.label ?? c.ethnicity_group),
                  C.value(c.district), txt(c.service_code)] + (records.map { [txt(String($0[c.key] ?? 0))] } ?? [])
             }),

@@ -176,7 +176,7 @@ struct ReportsController: RouteCollection {
     @Sendable func children(req: Request) async throws -> Response {
         let user = try req.authorize(.viewReportChildren)
         let d = try definition(req)
-        let (values, period, _, codes, errors) = try await parse(req, user)
+        let (values, period, services, codes, errors) = try await parse(req, user)
         guard errors.isEmpty, let period, !codes.isEmpty else { throw Self.badPeriod(errors) }
         let measure = req.query[String.self, at: "measure"] ?? d.measures[0].name
         let breakdown = req.query[String.self, at: "breakdown"] ?? "all"
@@ -185,7 +185,8 @@ struct ReportsController: RouteCollection {
         guard let row = output.rows.first(where: { $0.measure == measure && $0.breakdown == breakdown && $0.group == group }), let keys = row.children else {
             throw WaypointError.notFound("There is no such figure on this report.")
         }
-        let list = try await ReportChildren.load(keys, in: user.serviceIDs, on: req.db)
+        let run = Set(services.filter { codes.contains($0.code) }.compactMap(\.id)).intersection(user.serviceIDs)
+        let list = try await ReportChildren.load(keys, in: Array(run), on: req.db)
         // A count of records (contacts, offences…): each child once, with how many are theirs.
         let records: [String: Int]? = row.countsRecords ? row.recordsByChild : nil
         try await Audit.record(req, action: "view_report_children", details: "\(d.name) \(measure) \(breakdown)=\(group) \(period.from.iso)–\(period.to.iso): \(list.count) children")
@@ -193,7 +194,7 @@ struct ReportsController: RouteCollection {
         if records != nil { names.append("records") }
         if req.query[String.self, at: "format"] == "csv" {
             let rows: [[String]] = list.map { c in
-                var cells = [c.key, c.given_name, c.family_name, c.date_of_birth, c.sex, c.ethnicity_group, c.district ?? "", c.service_code]
+                var cells = [c.label, c.given_name, c.family_name, c.date_of_birth, c.sex, c.ethnicity_group, c.district ?? "", c.service_code]
                 if let records { cells.append(String(records[c.key] ?? 0)) }
                 return cells
             }
@@ -203,7 +204,7 @@ struct ReportsController: RouteCollection {
             let header: [XLSX.Cell] = names.map { .text($0) }
             let rows: [[XLSX.Cell]] = list.map { c in
                 let born: XLSX.Cell = LocalDate(iso: c.date_of_birth).map { .date($0) } ?? .text(c.date_of_birth)
-                var cells: [XLSX.Cell] = [.text(c.key), .text(c.given_name), .text(c.family_name), born, .text(c.sex), .text(c.ethnicity_group), .text(c.district ?? ""), .text(c.service_code)]
+                var cells: [XLSX.Cell] = [.text(c.label), .text(c.given_name), .text(c.family_name), born, .text(c.sex), .text(c.ethnicity_group), .text(c.district ?? ""), .text(c.service_code)]
                 if let records { cells.append(.number(Double(records[c.key] ?? 0))) }
                 return cells
             }
@@ -227,29 +228,27 @@ struct ReportChildRow: Decodable {
     let ethnicity_group: String
     let district: String?
     let service_code: String
-    var key: String { external_id ?? id.uuidString.lowercased() }
+    /// The report's key of the child: Waypoint's id (the runner's `ChildFacts.key`).
+    var key: String { id.uuidString.lowercased() }
+    /// How the list shows the child: the external id where known, else the internal id.
+    var label: String { external_id ?? key }
 }
 
 enum ReportChildren {
-    /// The children with these report keys (external id, else internal id) in the user's services.
+    /// The children with these report keys (Waypoint's ids), only in the given services (the
+    /// report's own, within the user's): a list is never longer than its figure.
     static func load(_ keys: [String], in services: [UUID], on db: Database) async throws -> [ReportChildRow] {
         guard !services.isEmpty, !keys.isEmpty else { return [] }
         var rows: [ReportChildRow] = []
-        let uuids = keys.compactMap { UUID(uuidString: $0) }
-        for chunk in keys.chunked() {
-            var b = db.sql.select()
+        for chunk in keys.compactMap(UUID.init(uuidString:)).chunked() {
+            rows += try await db.sql.select()
                 .columns(["id", "external_id", "given_name", "family_name", "date_of_birth", "sex", "ethnicity_group", "district"].map { SQLColumn($0, table: "children") })
                 .column(SQLColumn("code", table: "services"), as: "service_code")
                 .from("children").join("services", on: SQLColumn("service_id", table: "children"), .equal, SQLColumn("id", table: "services"))
                 .where(SQLColumn("service_id", table: "children"), .in, SQLBind.group(services))
-            let chunkUUIDs = chunk.compactMap { UUID(uuidString: $0) }.filter { uuids.contains($0) }
-            b = b.where { g in
-                var g = g.orWhere(SQLColumn("external_id", table: "children"), .in, SQLBind.group(chunk))
-                if !chunkUUIDs.isEmpty { g = g.orWhere(SQLColumn("id", table: "children"), .in, SQLBind.group(chunkUUIDs)) }
-                return g
-            }
-            rows += try await b.all(decoding: ReportChildRow.self)
+                .where(SQLColumn("id", table: "children"), .in, SQLBind.group(chunk))
+                .all(decoding: ReportChildRow.self)
         }
-        return rows.sorted { ($0.family_name, $0.given_name, $0.key) < ($1.family_name, $1.given_name, $1.key) }
+        return rows.sorted { ($0.family_name, $0.given_name, $0.service_code, $0.label) < ($1.family_name, $1.given_name, $1.service_code, $1.label) }
     }
 }

@@ -66,15 +66,19 @@ public enum HearingForm {
     }
 }
 
-/// A new outcome code added by an administrator, with the attributes reports depend on.
+/// An outcome code added or corrected by an administrator, with the attributes reports depend on.
 public enum OutcomeTypeForm {
-    public static func parse(_ f: FormValues, existing: Set<String>) -> Result<OutcomeType, FormErrors> {
+    /// A new code (`editing` nil), or the corrected attributes of the code `editing`.
+    public static func parse(_ f: FormValues, existing: Set<String>, editing: String? = nil) -> Result<OutcomeType, FormErrors> {
         var e = FormErrors()
-        let code = f.trimmed("code")?.lowercased()
-        if code == nil { e.add("code", "Enter a code, like youth_diversion_order") }
-        else if code!.range(of: "^[a-z][a-z0-9_]{1,49}$", options: .regularExpression) == nil {
-            e.add("code", "Code must be lower case letters, digits and underscores, starting with a letter")
-        } else if existing.contains(code!) { e.add("code", "This code already exists") }
+        var code = editing
+        if editing == nil {
+            code = f.trimmed("code")?.lowercased()
+            if code == nil { e.add("code", "Enter a code, like youth_diversion_order") }
+            else if code!.range(of: "^[a-z][a-z0-9_]{1,49}$", options: .regularExpression) == nil {
+                e.add("code", "Code must be lower case letters, digits and underscores, starting with a letter")
+            } else if existing.contains(code!) { e.add("code", "This code already exists") }
+        }
         let label = Parse.text(f, "label", label: "Name", required: "Enter the name users will see", max: 200, errors: &e)
         let tier = f.trimmed("tier")
         if tier == nil || !OutcomeType.tiers.map(\.code).contains(tier!) { e.add("tier", "Select the tier") }
@@ -88,7 +92,14 @@ public enum OutcomeTypeForm {
         let entry = yesNo("counts_as_entry", "counts as an entry to the justice system")
         let conviction = yesNo("conviction", "is a conviction")
         let custodial = yesNo("custodial", "is custodial")
-        guard e.isEmpty, let code, let label, let tier, let entry, let conviction, let custodial else { return .failure(e) }
-        return .success(OutcomeType(code: code, label: label, tier: tier, countsAsEntry: entry, conviction: conviction, custodial: custodial))
+        let group = f.trimmed("disposal_group").flatMap(OutcomeType.DisposalGroup.init(rawValue:))
+        if group == nil { e.add("disposal_group", "Select the disposal group") }
+        var retired = false
+        if editing != nil { retired = yesNo("retired", "is retired") ?? false }
+        guard e.isEmpty, let code, let label, let tier, let entry, let conviction, let custodial, let group else { return .failure(e) }
+        let outcome = OutcomeType(code: code, label: label, tier: tier, countsAsEntry: entry, conviction: conviction, custodial: custodial,
+                                  disposalGroup: group, retired: retired)
+        for c in outcome.contradictions { e.add(c.field, c.message) }
+        return e.isEmpty ? .success(outcome) : .failure(e)
     }
 }

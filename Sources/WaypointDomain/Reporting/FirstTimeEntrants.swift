@@ -36,10 +36,8 @@ public enum FirstTimeEntrants {
         return first
     }
 
-    public static func disposal(_ t: OutcomeType) -> String {
-        if t.conviction { return "court" }
-        return t.code == "youth_conditional_caution" ? "youth_conditional_caution" : "youth_caution"
-    }
+    /// The outcome's disposal group, as the reference data says (never by its code).
+    public static func disposal(_ t: OutcomeType) -> String { t.disposalGroup.rawValue }
 
     public struct Result: Sendable {
         public let rows: [ReportRow]
@@ -53,7 +51,7 @@ public enum FirstTimeEntrants {
         let byChild = Dictionary(uniqueKeysWithValues: inPeriod.map { ($0.child, $0) })
         var rows = breakdownRows(measure: "first_time_entrants", members, extra: [("disposal", { c, _ in disposal(byChild[c.key]!.outcome) })])
         var notes: [String] = []
-        if let pop = population.byYear[period.from.year], pop > 0 {
+        if let pop = population.total(period.from.year) {
             rows.append(ReportRow(measure: "fte_rate_per_100k", rate: Rounding.round(Double(members.count) * 100_000 / Double(pop), places: 1)))
         } else {
             notes.append(population.missing(period.from.year, "the rate per 100,000 is"))

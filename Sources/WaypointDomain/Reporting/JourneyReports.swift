@@ -150,7 +150,9 @@ public enum Reoffending {
     public static func cohort(_ f: ReportFacts, period: ReportPeriod) -> [Member] {
         var index: [String: LocalDate] = [:]
         for o in f.offences {
-            guard let t = f.outcomes[o.outcome], t.countsAsEntry, let d = o.outcomeDate, period.contains(d), f.children[o.child] != nil else { continue }
+            guard let t = f.outcomes[o.outcome], t.countsAsEntry, let d = o.outcomeDate, period.contains(d), let c = f.children[o.child] else { continue }
+            // The cohort's proven outcomes are for offences committed aged 10–17 (domain.md).
+            guard (10...17).contains(c.dateOfBirth.age(on: o.offenceDate)) else { continue }
             if let e = index[o.child], e <= d { continue }
             index[o.child] = d
         }
@@ -182,7 +184,8 @@ public enum Reoffending {
                 rows.append(ReportRow(measure: "binary_rate", breakdown: "sex", group: sex.rawValue, rate: Rounding.round(Double(r) * 100 / Double(c), places: 1)))
             }
         }
-        rows.append(ReportRow(measure: "reoffences", rate: Double(total)))
+        // A count of reoffences, drillable to the reoffenders with how many each.
+        rows.append(ReportRow(measure: "reoffences", count: reoffenders.flatMap { repeatElement($0.child, count: $0.reoffences) }))
         if !reoffenders.isEmpty { rows.append(ReportRow(measure: "frequency_per_reoffender", rate: Rounding.round(Double(total) / Double(reoffenders.count), places: 2))) }
         if !members.isEmpty { rows.append(ReportRow(measure: "frequency_per_child", rate: Rounding.round(Double(total) / Double(members.count), places: 2))) }
         var notes = ["Local proven reoffending, computed from this service's own records; the published figures use police national records, so they can differ."]
@@ -198,18 +201,21 @@ public enum Custody {
     public static let name = "custody"
 
     public static func compute(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
-        var sentences = 0
+        // Custodial outcomes dated in the period, for offences committed aged 10–17 (domain.md).
+        var sentences: [String] = []
         var children: [String: LocalDate] = [:]
         for o in f.offences {
-            guard let t = f.outcomes[o.outcome], t.custodial, let d = o.outcomeDate, period.contains(d), f.children[o.child] != nil else { continue }
-            sentences += 1
+            guard let t = f.outcomes[o.outcome], t.custodial, let d = o.outcomeDate, period.contains(d), let c = f.children[o.child] else { continue }
+            guard (10...17).contains(c.dateOfBirth.age(on: o.offenceDate)) else { continue }
+            sentences.append(o.child)
             if let e = children[o.child], e <= d { continue }
             children[o.child] = d
         }
-        var rows = [ReportRow(measure: "custodial_sentences", rate: Double(sentences))]
+        // A count of outcomes, drillable to the children with how many each.
+        var rows = [ReportRow(measure: "custodial_sentences", count: sentences)]
         rows += breakdownRows(measure: "children_sentenced_to_custody", children.compactMap { k, d in f.children[k].map { ($0, d) } })
         var notes: [String] = []
-        if let pop = f.population.byYear[period.from.year], pop > 0 {
+        if let pop = f.population.total(period.from.year) {
             rows.append(ReportRow(measure: "custody_rate_per_1000", rate: Rounding.round(Double(children.count) * 1_000 / Double(pop), places: 2)))
         } else {
             notes.append(f.population.missing(period.from.year, "the custody rate per 1,000 is"))
@@ -232,9 +238,11 @@ public enum DiversionOutcomes {
         // Each child's first diversion or prevention intervention, and each child's entry: worked
         // out on two cores at once (each reads its own records).
         let (first, entries) = concurrently({ () -> [String: LocalDate] in
+            // Each child's earliest start in the period (domain.md: episodes before the period do
+            // not stop a child counting).
             var first: [String: LocalDate] = [:]
             first.reserveCapacity(f.children.count)
-            for i in f.interventions where types.contains(i.type) {
+            for i in f.interventions where types.contains(i.type) && period.contains(i.start) {
                 first[i.child] = min(first[i.child] ?? i.start, i.start)
             }
             return first
@@ -376,7 +384,7 @@ public enum ReportCatalogue {
         ReportDefinition(name: Reoffending.name, title: "Reoffending",
                          summary: "Local proven reoffending of the children with a proven outcome in the period: the binary rate and the frequency, with this year against last year by sex.",
                          definition: [
-                            "Cohort: children with a proven outcome (a caution, conditional caution or conviction) dated in the period. A child's index date is their first such outcome date in the period.",
+                            "Cohort: children with a proven outcome (a caution, conditional caution or conviction) dated in the period, for an offence committed aged 10 to 17. A child's index date is their first such outcome date in the period.",
                             "A reoffence is an offence committed in the 12 months after the index date that received a proven outcome dated no later than 18 months after the index date (a 6-month waiting period).",
                             "Binary rate: reoffenders ÷ cohort × 100, to one decimal place. Frequency: reoffences ÷ reoffenders and reoffences ÷ cohort, to two.",
                             "Official statistics take this from police national records in quarterly cohorts; this is computed from the service's own records, so figures can differ from the published ones.",
@@ -387,7 +395,7 @@ public enum ReportCatalogue {
         ReportDefinition(name: Custody.name, title: "Custody, remands and breaches",
                          summary: "Custodial sentences and the children sentenced to custody, the rate per 1,000 children aged 10–17, remands starting and breach actions on statutory orders.",
                          definition: [
-                            "Custodial sentences: outcomes marked custodial dated in the period (a count of outcomes). Children sentenced to custody: the children behind them.",
+                            "Custodial sentences: outcomes marked custodial dated in the period, for offences committed aged 10 to 17 (a count of outcomes; its list shows how many each child had). Children sentenced to custody: the children behind them.",
                             "Custody rate: children sentenced to custody × 1,000 ÷ the population aged 10–17 for the calendar year in which the period starts, to two decimal places.",
                             "Remands: remand interventions starting in the period. Breaches: breach actions started in the period on statutory orders.",
                          ],
@@ -398,7 +406,7 @@ public enum ReportCatalogue {
         ReportDefinition(name: DiversionOutcomes.name, title: "Diversion and prevention outcomes",
                          summary: "Children supported by prevention and diversion, how many became first time entrants within 12 months, and referrals screened out by destination.",
                          definition: [
-                            "Supported: children whose first prevention, Turnaround, diversion or Outcome 22 intervention started in the period; that start is their index date.",
+                            "Supported: children with at least one prevention, Turnaround, diversion or Outcome 22 intervention starting in the period; the earliest such start in the period is their index date (earlier episodes before the period do not stop a child counting).",
                             "Became a first time entrant: of those, children whose entry (as in First time entrants) is dated after the index date and within 12 months of it.",
                             "Screened out: referrals decided as screened out in the period, by the destination recorded.",
                          ],

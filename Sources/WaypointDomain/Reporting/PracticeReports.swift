@@ -67,21 +67,41 @@ public enum PracticeReports {
     // MARK: KPIs
 
     public static func kpis(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
-        let closing = f.interventions.filter { $0.end.map(period.contains) == true && f.children[$0.child] != nil }
         var kpi: [String: [String: PracticeFact]] = [:]  // intervention → stage → record
         for r in f.practice[.kpi] ?? [] { if let i = r.intervention, let s = r.text("stage") { kpi[i, default: [:]][s] = r } }
+        // The closing cohort is of children, not interventions (domain.md): each child whose
+        // intervention ended in the period once, at the position of the one that ended last
+        // (one with end data before one without).
+        func rank(_ i: InterventionSpan) -> (Int, Int, String) { (kpi[i.id]?["end"] != nil ? 1 : 0, i.end?.dayNumber ?? 0, i.id) }
+        var last: [String: InterventionSpan] = [:]
+        for i in f.interventions where i.end.map(period.contains) == true && f.children[i.child] != nil {
+            if let current = last[i.child], rank(current) >= rank(i) { continue }
+            last[i.child] = i
+        }
+        let closing = last.values.sorted { $0.child < $1.child }
         var rows = [ReportRow(measure: "closing_cohort", count: closing.map(\.child))]
         // Each closing intervention's records, found once for all the counts below.
-        let records = kpi.isEmpty ? Array(repeating: nil, count: closing.count) : closing.map { kpi[$0.id] }
-        let withEnd = zip(closing, records).filter { $0.1?["end"] != nil }.map(\.0)
+        let records = closing.map { kpi[$0.id] }
+        let withEnd = records.filter { $0?["end"] != nil }.count
+        let withStart = records.filter { $0?["start"] != nil }.count
         rows.append(ReportRow(measure: "missing_end_data", count: zip(closing, records).filter { $0.1?["end"] == nil }.map(\.0.child)))
+        // A share divides by the children with data at the same stage as its count.
         func count(_ measure: String, stage: String, _ test: (PracticeFact) -> Bool) {
             var members: [String] = []
             for (i, r) in zip(closing, records) { if let record = r?[stage], test(record) { members.append(i.child) } }
             rows.append(ReportRow(measure: measure, count: members))
-            share(&rows, measure + "_share", members.count, withEnd.count)
+            share(&rows, measure + "_share", members.count, stage == "end" ? withEnd : withStart)
         }
         func yes(_ k: String) -> (PracticeFact) -> Bool { { $0.text(k) == "yes" } }
+        // KPI 2 hours: the mean hours a week offered and attended, of the children with them recorded.
+        for stage in ["end", "start"] {
+            for field in ["ete_hours_offered", "ete_hours_attended"] {
+                let hours = records.compactMap { $0?[stage]?.values[field]?.int }
+                if !hours.isEmpty {
+                    rows.append(ReportRow(measure: "kpi2_\(field.dropFirst(4))_mean_\(stage)", rate: Rounding.round(Double(hours.reduce(0, +)) / Double(hours.count), places: 1)))
+                }
+            }
+        }
         count("kpi1_suitable_accommodation_end", stage: "end", yes("accommodation_suitable"))
         count("kpi1_suitable_accommodation_start", stage: "start", yes("accommodation_suitable"))
         count("kpi2_suitable_ete_end", stage: "end", yes("ete_suitable"))
@@ -96,8 +116,14 @@ public enum PracticeReports {
         count("kpi5_substance_misuse_offered", stage: "end") { $0.text("substance_misuse_need") == "yes" && $0.text("substance_misuse_offered") == "yes" }
         count("kpi5_substance_misuse_received", stage: "end") { $0.text("substance_misuse_need") == "yes" && $0.text("substance_misuse_received") == "yes" }
         count("kpi8_links_to_wider_services", stage: "end") { r in ["looked_after", "child_protection", "child_in_need", "early_help"].contains { r.text($0) == "yes" } }
-        // KPI 6: out-of-court interventions ended in the period, and how many were completed.
-        let oocd = closing.filter { $0.type.kind == .outOfCourt }
+        // KPI 6: children whose out-of-court intervention ended in the period, and of them those
+        // who completed it (the last one to end, when a child had several).
+        var oocdOf: [String: InterventionSpan] = [:]
+        for i in f.interventions where i.type.kind == .outOfCourt && i.end.map(period.contains) == true && f.children[i.child] != nil {
+            if let c = oocdOf[i.child], (c.end!.dayNumber, c.id) >= (i.end!.dayNumber, i.id) { continue }
+            oocdOf[i.child] = i
+        }
+        let oocd = Array(oocdOf.values)
         let completed = oocd.filter { $0.closureReason == "completed" }
         rows.append(ReportRow(measure: "kpi6_oocd_ended", count: oocd.map(\.child)))
         rows.append(ReportRow(measure: "kpi6_oocd_completed", count: completed.map(\.child)))
@@ -126,8 +152,8 @@ public enum PracticeReports {
         let board = BoardAttendance.rows(f.boardMeetings, period: period)
         rows += board.rows
         var notes = board.notes
-        if withEnd.count < closing.count {
-            notes.append("\(closing.count - withEnd.count) of the \(closing.count) interventions that ended have no end-of-intervention KPI data; shares are of those with it.")
+        if withEnd < closing.count {
+            notes.append("\(closing.count - withEnd) of the \(closing.count) children whose intervention ended have no end-of-intervention KPI data; shares at the end are of those with it, and shares at the start of those with start data.")
         }
         return ReportResult(rows: rows, notes: notes)
     }
@@ -139,7 +165,8 @@ public enum PracticeReports {
         for i in f.interventions where i.overlaps(period) { cohortKeys.insert(i.child) }
         let cohort = cohortKeys.compactMap { f.children[$0] }
         var rows = [ReportRow(measure: "cohort_count", count: cohort.map(\.key))]
-        let cells = f.population.withheld == nil ? f.populationCells.filter { $0.year == period.from.year } : []
+        // Shares of the population only when every service in the run has figures for the year.
+        let cells = f.population.total(period.from.year) != nil ? f.populationCells.filter { $0.year == period.from.year } : []
         var notes: [String] = []
         if cells.isEmpty { notes.append(f.population.missing(period.from.year, "population shares and ratios are")) }
         func dimension<E: CodedValue>(_ breakdown: String, _ value: (ChildFacts) -> E, known: (String) -> Bool, population: (PopulationCell) -> String) {
@@ -155,10 +182,11 @@ public enum PracticeReports {
                 guard !members.isEmpty || pop > 0 else { continue }
                 rows.append(ReportRow(measure: "cohort_count", breakdown: breakdown, group: g, count: members))
                 guard known(g) else { continue }
-                let c = pct(members.count, knownCount)
-                let p = pct(pop, popTotal)
-                if let c { rows.append(ReportRow(measure: "cohort_share", breakdown: breakdown, group: g, rate: c)) }
-                if let p { rows.append(ReportRow(measure: "population_share", breakdown: breakdown, group: g, rate: p)) }
+                // The ratio from the unrounded shares, rounded once at the end (domain.md).
+                let c = knownCount > 0 ? Double(members.count) * 100 / Double(knownCount) : nil
+                let p = popTotal > 0 ? Double(pop) * 100 / Double(popTotal) : nil
+                if let c { rows.append(ReportRow(measure: "cohort_share", breakdown: breakdown, group: g, rate: Rounding.round(c, places: 1))) }
+                if let p { rows.append(ReportRow(measure: "population_share", breakdown: breakdown, group: g, rate: Rounding.round(p, places: 1))) }
                 if let c, let p, p > 0 { rows.append(ReportRow(measure: "ratio", breakdown: breakdown, group: g, rate: Rounding.round(c / p, places: 2))) }
             }
         }
@@ -179,13 +207,19 @@ public enum PracticeReports {
     // MARK: Offence profile
 
     public static func offenceProfile(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
-        let offences = f.offences.filter { period.contains($0.offenceDate) && f.children[$0.child] != nil }
+        // Proven offences (domain.md): an outcome that counts as an entry, dated in the period, for
+        // an offence committed aged 10–17. Unproven ones (pending, not guilty, dismissed, no further
+        // action, community resolution, Outcome 21/22/23) are not in the profile.
+        let offences = f.offences.filter { o in
+            guard let d = o.outcomeDate, period.contains(d), f.outcomes[o.outcome]?.countsAsEntry == true, let c = f.children[o.child] else { return false }
+            return (10...17).contains(c.dateOfBirth.age(on: o.offenceDate))
+        }
         var rows = [ReportRow(measure: "offences", count: offences.map(\.child))]
         for (category, list) in Dictionary(grouping: offences, by: { $0.category ?? "not_recorded" }).sorted(by: { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key }) {
             rows.append(ReportRow(measure: "offences", breakdown: "category", group: category, count: list.map(\.child)))
             share(&rows, "share", list.count, offences.count, breakdown: "category", group: category)
         }
-        return ReportResult(rows: rows, notes: ["Offences committed in the period (by offence date), whatever their outcome; a child with several offences counts once for each."])
+        return ReportResult(rows: rows, notes: ["Proven offences: those whose outcome counts as an entry (a caution, conditional caution or conviction) dated in the period, committed aged 10–17; a child with several counts once for each."])
     }
 
     // MARK: Caseload
@@ -231,21 +265,24 @@ public enum PracticeReports {
             rows.append(ReportRow(measure: "contacts", breakdown: "contact_type", group: t, count: members))
         }
         let attended = tallies.map { $0.byAttendance["attended"] ?? 0 }.reduce(0, +)
-        let missed = tallies.map { $0.byAttendance["did_not_attend"] ?? 0 }.reduce(0, +)
+        let missed = tallies.map { ($0.byAttendance["did_not_attend"] ?? 0) + ($0.byAttendance["cancelled_by_child"] ?? 0) }.reduce(0, +)
         share(&rows, "attendance_rate", attended, attended + missed)
         rows.append(ReportRow(measure: "arranged", count: arranged))
-        return ReportResult(rows: rows, notes: ["The attendance rate is attended ÷ (attended + did not attend); contacts cancelled by the child or the service are left out of it."])
+        return ReportResult(rows: rows, notes: ["The attendance rate is attended ÷ (attended + did not attend + cancelled by the child); contacts cancelled by the service are left out of it."])
     }
 
     // MARK: Timeliness
 
     public static func timeliness(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
         let done = f.assessments.filter { $0.submittedOn.map(period.contains) == true && f.children[$0.child] != nil }
-        let onTime = done.filter { a in a.dueOn.map { a.submittedOn! <= $0 } ?? true }
+        // An assessment with no due date is neither on time nor late: it is counted apart.
+        let onTime = done.filter { a in a.dueOn.map { a.submittedOn! <= $0 } ?? false }
         var rows = [ReportRow(measure: "assessments_completed", count: done.map(\.child)),
                     ReportRow(measure: "assessments_on_time", count: onTime.map(\.child)),
                     ReportRow(measure: "assessments_late", count: done.filter { a in a.dueOn.map { a.submittedOn! > $0 } ?? false }.map(\.child))]
-        share(&rows, "assessments_on_time_share", onTime.count, done.count)
+        let undated = done.filter { $0.dueOn == nil }
+        rows.append(ReportRow(measure: "assessments_without_due_date", count: undated.map(\.child)))
+        share(&rows, "assessments_on_time_share", onTime.count, done.count - undated.count)
         let reviews = (f.practice[.planReview] ?? []).filter { $0.date("reviewed_on").map(period.contains) == true && f.children[$0.child] != nil }
         rows.append(ReportRow(measure: "plan_reviews", count: reviews.map(\.child)))
         // Start assessments still outstanding at the end of the period, and already past due.
@@ -296,9 +333,10 @@ public enum PracticeReports {
         let health = (f.practice[.health] ?? []).filter { f.children[$0.child] != nil }
         let assessed = health.filter { $0.date("health_assessment_on").map(period.contains) == true }
         rows.append(ReportRow(measure: "health_assessments", count: assessed.map(\.child)))
-        let camhs = assessed.filter { $0.text("camhs_referral") == "yes" }
-        rows.append(ReportRow(measure: "camhs_referrals", count: camhs.map(\.child)))
-        share(&rows, "camhs_referral_share", camhs.count, assessed.count)
+        // CAMHS referrals: children referred in the period, dated by the referral, each once.
+        let referred = Set(health.filter { $0.text("camhs_referral") == "yes" && $0.date("camhs_referred_on").map(period.contains) == true }.map(\.child))
+        rows.append(ReportRow(measure: "camhs_referrals", count: Array(referred)))
+        share(&rows, "camhs_referral_share", referred.count, Set(assessed.map(\.child)).count)
         let feedback = (f.practice[.feedback] ?? []).filter { $0.date("given_on").map(period.contains) == true && f.children[$0.child] != nil }
         rows.append(ReportRow(measure: "feedback_responses", count: feedback.map(\.child)))
         let helped = feedback.compactMap { $0.text("helped").flatMap(Int.init) }
@@ -317,13 +355,13 @@ public enum PracticeReports {
         ReportDefinition(name: "kpis", title: "YJB key performance indicators",
                          summary: "KPIs 1–6 and 8–10 for the children whose intervention ended in the period, from the start and end KPI data.",
                          definition: [
-                            "The closing cohort: interventions (prevention and diversion included) that ended in the period. KPIs 1–5 and 8 count the position at the end, from the end-of-intervention KPI data, with the start shown for comparison; shares are of the closing cohort with end data.",
+                            "The closing cohort: children (not interventions) whose intervention, prevention and diversion included, ended in the period; a child with several is counted once, at the one that ended last. KPIs 1–5 and 8 count the position at the end, from the end-of-intervention KPI data, with the start shown for comparison; shares at the end are of the children with end data, shares at the start of those with start data. KPI 2 also gives the mean ETE hours a week offered and attended.",
                             "1 accommodation: in suitable accommodation. 2 ETE: in suitable education, training or employment. 3 SEND: need identified; has an EHCP; with SEND and in suitable ETE. 4 mental health and 5 substance misuse: need identified, support offered, support received. 8 links to wider services: looked after, on a child protection plan, a child in need or on an early help plan.",
-                            "6 out-of-court disposals: out-of-court interventions that ended in the period and were completed, as a share of all that ended. 9 serious violence (our reading): children open in the period with a proven offence of violence against the person, robbery or drugs with a gravity score of 4 or 5. 10 victims: victims contacted in the period who took part in restorative justice, as a share of those who consented to contact; also views sought and progress information asked for and given.",
+                            "6 out-of-court disposals: children whose out-of-court intervention ended in the period and who completed it, as a share of all children whose out-of-court intervention ended. 9 serious violence (our reading): children open in the period with a proven offence of violence against the person, robbery or drugs with a gravity score of 4 or 5. 10 victims: victims contacted in the period who took part in restorative justice, as a share of those who consented to contact; also views sought and progress information asked for and given.",
                             "7 management board: board meetings held in the period, and for each partner agency (children's social care, education, health, police, probation) the share of them it attended, attended at a senior level, and contributed its data to.",
                             "The YJB has not published 6–9 in a form we could confirm: this is our documented reading.",
                          ],
-                         measures: [("closing_cohort", "Interventions ending"), ("kpi1_suitable_accommodation_end_share", "KPI 1: in suitable accommodation at the end (%)"),
+                         measures: [("closing_cohort", "Children whose intervention ended"), ("kpi1_suitable_accommodation_end_share", "KPI 1: in suitable accommodation at the end (%)"),
                                     ("kpi2_suitable_ete_end_share", "KPI 2: in suitable ETE at the end (%)"), ("kpi3_ehcp_share", "KPI 3: with an EHCP (%)"),
                                     ("kpi4_mental_health_received", "KPI 4: received mental health support"), ("kpi5_substance_misuse_received", "KPI 5: received substance misuse support"),
                                     ("kpi6_oocd_completed_share", "KPI 6: out-of-court disposals completed (%)"), ("kpi7_board_meetings", "KPI 7: board meetings held"), ("kpi8_links_to_wider_services_share", "KPI 8: linked to wider services (%)"),
@@ -340,8 +378,8 @@ public enum PracticeReports {
                          needs: [.interventions, .populationCells], scope: [.interventionOverlaps], compute: disproportionality),
         ReportDefinition(name: "offence-profile", title: "Offence profile",
                          summary: "The offences committed in the period by category, with each category's share.",
-                         definition: ["Offences whose offence date falls in the period, by offence category, with each category's share of all of them (one decimal place)."],
-                         measures: [("offences", "Offences")], needs: [.offences], scope: [.offenceIn], compute: offenceProfile),
+                         definition: ["Proven offences: offences whose outcome counts as an entry (a youth caution, youth conditional caution or conviction) with the outcome dated in the period, committed aged 10 to 17; by offence category, with each category's share of all of them (one decimal place). Offences with no outcome yet, or an outcome that does not count as an entry (not guilty, dismissed, no further action, community resolution, Outcome 21, 22 or 23), are not in the profile."],
+                         measures: [("offences", "Proven offences")], needs: [.offences], scope: [.outcomeIn], compute: offenceProfile),
         ReportDefinition(name: "caseload", title: "Caseloads",
                          summary: "Open interventions and children per case manager at the end of the period, and how many workers are past the cap.",
                          definition: ["As at the last day of the period: the interventions open on that day (started on or before it, not ended before it) with a case manager, and the children behind them, per case manager. A worker is over the cap when they hold more children than the service's caseload cap."],
@@ -349,12 +387,12 @@ public enum PracticeReports {
                          needs: [.interventions, .workers], scope: [.interventionOpenAtEnd], compute: caseload),
         ReportDefinition(name: "contact-attendance", title: "Contact attendance",
                          summary: "Contacts in the period by attendance and type, and the attendance rate.",
-                         definition: ["Contacts dated in the period with their attendance recorded, by attendance and by type. The attendance rate is attended ÷ (attended + did not attend), to one decimal place. Arranged contacts (no attendance yet) are counted separately."],
+                         definition: ["Contacts dated in the period with their attendance recorded, by attendance and by type. The attendance rate is attended ÷ (attended + did not attend + cancelled by the child), to one decimal place. Arranged contacts (no attendance yet) are counted separately."],
                          measures: [("contacts", "Contacts with attendance recorded"), ("attendance_rate", "Attendance rate (%)"), ("arranged", "Still arranged")],
                          needs: [.contactTallies], scope: [.practiceIn(.contact)], compute: contactAttendance),
         ReportDefinition(name: "timeliness", title: "Timeliness",
                          summary: "Assessments completed in the period on time and late, plan reviews held, and start assessments overdue at the end of the period.",
-                         definition: ["An assessment is completed when first submitted, and on time when that is on or before its due date (working days after allocation, per the service's timescales, skipping weekends and bank holidays). Plan reviews: reviews dated in the period. Overdue: open interventions whose start assessment was due before the last day of the period and had not been submitted by then."],
+                         definition: ["An assessment is completed when first submitted, and on time when that is on or before its due date (working days after allocation, per the service's timescales, skipping weekends and bank holidays); one with no due date is counted apart, neither on time nor late. Plan reviews: reviews dated in the period. Overdue: open interventions whose start assessment was due before the last day of the period and had not been submitted by then."],
                          measures: [("assessments_completed", "Assessments completed"), ("assessments_on_time_share", "On time (%)"), ("assessments_late", "Late"),
                                     ("plan_reviews", "Plan reviews"), ("assessments_overdue", "Overdue at the end of the period")],
                          needs: [.interventions, .assessments, .practice(.planReview)],
@@ -363,7 +401,7 @@ public enum PracticeReports {
                          summary: "The figures of the youth justice plan's performance dashboard: cohort and mean age, EHCP by case type, care-experienced children, remands, breaches, health assessments and CAMHS referrals, feedback and case audits.",
                          definition: [
                             "Cohort: children with any intervention open in the period; mean age on the last day of the period. EHCP by case type counts each child once for each type of work (statutory, out-of-court, prevention) open in the period.",
-                            "Remands: remand interventions starting in the period. Breaches: breach actions started in the period. Health assessments and CAMHS referrals: health records whose assessment is dated in the period. Feedback: responses given in the period (how much the service helped, 1–5, and whether things improved). Case audits: audits dated in the period, by grade.",
+                            "Remands: remand interventions starting in the period. Breaches: breach actions started in the period. Health assessments: health records whose assessment is dated in the period. CAMHS referrals: children referred to CAMHS in the period (by the referral's date), each once, with their share of the children assessed. Feedback: responses given in the period (how much the service helped, 1–5, and whether things improved). Case audits: audits dated in the period, by grade.",
                          ],
                          measures: [("cohort", "Children worked with"), ("mean_age", "Mean age"), ("care_experienced", "Care-experienced children"), ("remands", "Remands"),
                                     ("breaches", "Breaches of statutory orders"), ("health_assessments", "Health assessments"), ("camhs_referrals", "Referred to CAMHS"),

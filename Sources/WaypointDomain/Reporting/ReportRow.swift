@@ -94,7 +94,11 @@ public enum Rounding {
 /// national report has over a hundred thousand; a reference copies as one count, not ten fields.
 /// Only the runner sets `team`, while loading, before any report reads it.
 public final class ChildFacts: @unchecked Sendable {
-    public let key: String            // external id where known, else the internal id
+    /// Waypoint's own id of the child: what every calculation keys children by (two services can
+    /// both hold a "C00001").
+    public let key: String
+    /// How lists show the child: the external id where known, else the internal id.
+    public let label: String
     public let service: String        // service code
     public let dateOfBirth: LocalDate
     public let sex: Sex
@@ -106,9 +110,10 @@ public final class ChildFacts: @unchecked Sendable {
     /// The team of the child's case manager (latest allocated intervention), if any.
     public var team: String? = nil
 
-    public init(key: String, service: String, dateOfBirth: LocalDate, sex: Sex, ethnicityGroup: EthnicityGroup, careStatus: CareStatus,
+    public init(key: String, label: String? = nil, service: String, dateOfBirth: LocalDate, sex: Sex, ethnicityGroup: EthnicityGroup, careStatus: CareStatus,
                 send: YesNo?, ehcp: YesNo?, district: String?) {
         self.key = key
+        self.label = label ?? key
         self.service = service
         self.dateOfBirth = dateOfBirth
         self.sex = sex
@@ -150,20 +155,49 @@ public struct OffenceFacts: Sendable {
     }
 }
 
-/// Population aged 10–17 by year (of the services in the report).
+/// Population aged 10–17 by year, of each service in the report.
+///
+/// domain.md, "Population coverage": a rate over several services uses the sum of their
+/// populations for the year, and only when every service in the run has figures for that year;
+/// otherwise no rate is shown and the note names the services without figures.
 public struct Population: Sendable {
-    public let byYear: [Int: Int]
+    /// Each service's population aged 10–17 by year (service code → year → count).
+    public let byService: [String: [Int: Int]]
+    /// The services of the run, each of which must have figures for a rate.
+    public let services: [String]
     /// Why no population applies (e.g. a team's figures: population is known per service only).
     public let withheld: String?
-    public init(byYear: [Int: Int], withheld: String? = nil) {
-        self.byYear = withheld == nil ? byYear : [:]
+
+    public init(byService: [String: [Int: Int]], services: [String], withheld: String? = nil) {
+        self.byService = withheld == nil ? byService : [:]
+        self.services = services
         self.withheld = withheld
+    }
+
+    /// One service's figures (tests and single-service runs).
+    public init(byYear: [Int: Int], withheld: String? = nil) {
+        self.init(byService: ["": byYear], services: [""], withheld: withheld)
+    }
+
+    /// The services of the run without figures for `year`.
+    public func without(_ year: Int) -> [String] {
+        services.filter { (byService[$0]?[year] ?? 0) <= 0 }
+    }
+
+    /// The population of every service in the run for `year`; nil unless every one has figures.
+    public func total(_ year: Int) -> Int? {
+        guard withheld == nil, !services.isEmpty, without(year).isEmpty else { return nil }
+        return services.reduce(0) { $0 + (byService[$1]?[year] ?? 0) }
     }
 
     /// The note a report shows when it cannot give `what` for `year`.
     public func missing(_ year: Int, _ what: String) -> String {
         if let withheld { return "\(withheld): \(what) not shown." }
-        return "No population figures for \(year): \(what) not shown. An administrator can upload population.csv."
+        let lacking = without(year).filter { !$0.isEmpty }
+        if lacking.isEmpty || services.count <= 1 {
+            return "No population figures for \(year): \(what) not shown. An administrator can upload population.csv."
+        }
+        return "No population figures for \(year) for \(lacking.joined(separator: ", ")): \(what) not shown, because a rate over several services needs every one's population. An administrator can upload population.csv."
     }
 }
 

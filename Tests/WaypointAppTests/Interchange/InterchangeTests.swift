@@ -181,7 +181,8 @@ import WaypointDomain
             // C1's youth caution (1 January 2024) makes them a first time entrant in Q1 2024.
             let q1 = ReportPeriod(from: LocalDate(year: 2024, month: 1, day: 1)!, to: LocalDate(year: 2024, month: 3, day: 31)!)!
             func fte(_ code: String) async throws -> [String] {
-                try await ReportRunner.run("first-time-entrants", period: q1, serviceCode: code, on: app.db).rows.first { $0.breakdown == "all" && $0.measure == "first_time_entrants" }!.children!
+                let out = try await ReportRunner.run("first-time-entrants", period: q1, serviceCode: code, on: app.db)
+                return out.labels(out.rows.first { $0.breakdown == "all" && $0.measure == "first_time_entrants" }!)!
             }
             #expect(try await fte("WF") == ["C1"])
             #expect(try await fte("LN") == [])

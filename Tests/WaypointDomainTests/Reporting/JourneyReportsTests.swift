@@ -88,12 +88,12 @@ import WaypointDomain
         ])
         f.interventions = [InterventionSpan(child: "A", type: .prevention, start: d("2024-03-01"), end: nil),
                            InterventionSpan(child: "B", type: .turnaround, start: d("2024-03-01"), end: nil),
-                           InterventionSpan(child: "C", type: .prevention, start: d("2023-11-01"), end: nil),   // first one before the period
+                           InterventionSpan(child: "C", type: .prevention, start: d("2023-11-01"), end: nil),   // one before the period does not stop C counting
                            InterventionSpan(child: "C", type: .diversion, start: d("2024-02-01"), end: nil)]
         f.referrals = [ReferralFacts(child: "C", receivedOn: d("2024-01-02"), source: "school", decision: "screened_out", decidedOn: d("2024-01-05"), destination: "early_help"),
                        ReferralFacts(child: "B", receivedOn: d("2023-12-20"), source: "police", decision: "screened_out", decidedOn: d("2023-12-22"), destination: "camhs")]
         let r = DiversionOutcomes.compute(f, period: y2024)
-        #expect(value(r, "supported") == 2)
+        #expect(value(r, "supported") == 3)   // C from 1 February 2024, the earliest start in the period
         #expect(value(r, "became_fte") == 1)
         #expect(r.rows.first { $0.measure == "became_fte" && $0.breakdown == "all" }?.children == ["A"])
         #expect(value(r, "screened_out") == 1)

@@ -43,6 +43,7 @@ import WaypointDomain
         var f = facts([child("A", group: .black), child("B"), child("C"), child("D", group: .unknown, care: .lookedAfter, ehcp: .yes)])
         f.interventions = ["A", "B", "C", "D"].map { span($0, $0, .prevention, "2024-05-01", nil) } + [span("x", "E", .prevention, "2024-05-01", nil)]
         f.populationCells = [PopulationCell(year: 2024, sex: "male", ethnicityGroup: "white", count: 900), PopulationCell(year: 2024, sex: "male", ethnicityGroup: "black", count: 100)]
+        f.population = Population(byYear: [2024: 1000])
         let r = PracticeReports.disproportionality(f, period: q)
         #expect(value(r, "cohort_count") == 4)
         #expect(value(r, "cohort_share", "ethnicity", "black") == 33.3)    // 1 of the 3 whose group is known
@@ -52,6 +53,7 @@ import WaypointDomain
         #expect(value(r, "ehcp_share") == 25)
         // No population for the year: counts, but no population shares or ratios.
         f.populationCells = []
+        f.population = Population(byYear: [:])
         let none = PracticeReports.disproportionality(f, period: q)
         #expect(value(none, "ratio", "ethnicity", "black") == nil)
         #expect(none.notes.first?.contains("No population figures for 2024") == true)

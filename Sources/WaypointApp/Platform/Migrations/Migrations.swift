@@ -25,5 +25,6 @@ enum Migrations {
         M0020_ReportIndexes(),
         M0021_SignInThrottle(),
         M0022_AuditAppendOnly(),
+        M0023_OutcomeDisposalGroups(),
     ]
 }

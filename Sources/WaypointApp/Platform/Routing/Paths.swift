@@ -63,6 +63,8 @@ extension Paths {
     static let myWork = "/my-work"
     static let serviceWork = "/service"
     static let adminOutcomes = "/admin/outcomes"
+    /// An outcome code's page (codes are lower case letters, digits and underscores only).
+    static func adminOutcome(_ code: String) -> String { "/admin/outcomes/\(code)" }
     static let adminBankHolidays = "/admin/bank-holidays"
     static let adminServices = "/admin/services"
     static let adminPopulation = "/admin/population"
