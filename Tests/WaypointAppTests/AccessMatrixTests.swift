@@ -37,6 +37,7 @@ import WaypointDomain
                 ("report figures", "/reports/first-time-entrants", [.manager, .analyst, .board]),
                 ("report children", "/reports/first-time-entrants/children?breakdown=all&group=all", [.manager, .analyst]),
                 ("import and export", "/data", [.manager, .analyst]),
+                ("saved reports", "/reports/saved", [.manager, .analyst]),
                 ("reference data", "/admin/outcomes", [.admin]),
                 ("outcome code", "/admin/outcomes/youth_caution", [.admin]),
                 ("bank holidays", "/admin/bank-holidays", [.admin]),

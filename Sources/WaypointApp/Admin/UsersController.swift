@@ -110,11 +110,12 @@ struct UsersController: RouteCollection {
                                      status: .unprocessableEntity)
         case .success(let input):
             let before = (user.role, try await UserService.query(on: req.db).filter(\.$userID == user.id!).all().map { $0.serviceID.uuidString }.sorted())
+            let today = req.today, now = req.now
             try await req.db.writeTransaction { db in
                 user.name = input.name
                 user.role = input.role.rawValue
                 try await user.save(on: db)
-                try await db.sql.update("users").set("team_id", to: SQLBind(chosenTeam)).where("id", .equal, SQLBind(user.id!)).run()
+                try await Workers.setTeam(user.id!, chosenTeam, from: today, on: db, now: now)
                 try await UserService.query(on: db).filter(\.$userID == user.id!).delete()
                 for s in input.serviceIDs { try await UserService(userID: user.id!, serviceID: UUID(uuidString: s)!).create(on: db) }
                 try await Audit.record(req, on: db, action: "update_user",

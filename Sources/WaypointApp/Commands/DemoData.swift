@@ -77,13 +77,13 @@ enum DemoData {
         }
         var workers: [UUID] = []
         let practitioner = try await User.query(on: db).filter(\.$email == email(for: .practitioner)).first()!
-        try await db.sql.update("users").set("team_id", to: SQLBind(north)).where("id", .equal, SQLBind(practitioner.id!)).run()
+        try await Workers.setTeam(practitioner.id!, north, from: LocalDate(year: 1900, month: 1, day: 1)!, on: db, now: Date())
         workers.append(practitioner.id!)
         for (i, name) in ["Amir Hussain", "Beth Morgan", "Dan Fletcher", "Grace Adeyemi"].enumerated() {
             let u = User(email: name.lowercased().replacingOccurrences(of: " ", with: ".") + "@\(emailDomain)", name: name, passwordHash: hash, role: .practitioner)
             try await u.create(on: db)
             try await UserService(userID: u.id!, serviceID: serviceID).create(on: db)
-            try await db.sql.update("users").set("team_id", to: SQLBind(i < 2 ? north : south)).where("id", .equal, SQLBind(u.id!)).run()
+            try await Workers.setTeam(u.id!, i < 2 ? north : south, from: LocalDate(year: 1900, month: 1, day: 1)!, on: db, now: Date())
             workers.append(u.id!)
         }
         let manager = try await User.query(on: db).filter(\.$email == email(for: .manager)).first()!.id!

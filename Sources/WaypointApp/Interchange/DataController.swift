@@ -108,8 +108,10 @@ struct DataController: RouteCollection {
         }
         do {
             let actor = Importer.Actor(userID: user.id, email: user.email)
-            let now = req.now
-            try await req.db.writeTransaction { db in try await ServiceMoves.move([child.id], to: target.id!, reason: reason, actor: actor, on: db, now: now) }
+            let now = req.now, today = req.today
+            try await req.db.writeTransaction { db in
+                try await ServiceMoves.transfer(child.id, to: target.id!, on: today, reason: reason, actor: actor, db: db, now: now)
+            }
         } catch let m as ServiceMoves.MoveError {
             return HTMLResponse.make(DataViews.transfer(PageContext(req), child: child, services: services, values: values,
                                                         errors: [FieldError(field: "service_id", message: "Cannot transfer: \(m.description)")]), status: .conflict)
@@ -117,7 +119,7 @@ struct DataController: RouteCollection {
         if user.serviceIDs.contains(target.id!) { return req.redirect(to: Paths.child(child.id)) }
         return HTMLResponse.make(Layout.page(title: "Child transferred", PageContext(req), [
             C.h1("\(child.details.fullName) has been transferred"),
-            C.p("Their record and history are now held by \(target.name). You no longer have access to it."),
+            C.p("Their record is now held by \(target.name), and their open work continues there. What your service did stays in your service's figures for the time it held them. You no longer have access to the record."),
             el("p", ["class": "body"], [C.link("Back to the children register", Paths.children)]),
         ]))
     }

@@ -4,7 +4,9 @@ import SQLKit
 import WaypointDomain
 
 /// Moving children between services: transfer one child, split a service, merge two.
-/// A child moves with every record that belongs to them, and each move is audited.
+/// A transfer moves the child and keeps their history where it happened; a split or merge
+/// (reorganisation) moves every record, redrawing the footprint on purpose (domain.md). Each
+/// move is audited.
 enum ServiceMoves {
     /// Tables whose rows belong to a child and carry the service.
     static let baseTables = ["referrals", "interventions", "offences", "court_hearings", "case_consultations"]
@@ -68,6 +70,50 @@ enum ServiceMoves {
             try await Audit.record(on: db, at: now, userID: actor.userID, userEmail: actor.email, action: "transfer_child", serviceID: target, childID: c.id,
                                    details: "from service \(c.service_id.uuidString) to \(target.uuidString): \(reason)")
         }
+    }
+
+    /// Transfers one child to `target` from `date`: the child's record moves, the history stays
+    /// where it happened (domain.md). Past records keep the service that held them, so neither
+    /// service's past figures change; work still open is ended the day before in the old service
+    /// ("transferred") and continued, unallocated, in the new one from `date`.
+    static func transfer(_ child: UUID, to target: UUID, on date: LocalDate, reason: String, actor: Importer.Actor, db: Database, now: Date) async throws {
+        struct C: Decodable { let service_id: UUID; let external_id: String? }
+        guard let c = try await db.sql.select().columns("service_id", "external_id").from("children").where("id", .equal, SQLBind(child)).first(decoding: C.self),
+              c.service_id != target else { return }
+        if let e = c.external_id,
+           try await db.sql.select().column("id").from("children").where("service_id", .equal, SQLBind(target)).where("external_id", .equal, SQLBind(e)).first() != nil {
+            throw MoveError(description: "the receiving service already has a child with the id \(e): nothing was moved")
+        }
+        try await db.sql.update("children").set("service_id", to: SQLBind(target)).set("updated_at", to: SQLBind(now)).where("id", .equal, SQLBind(child)).run()
+        struct I: Decodable { let id: UUID; let start_date: String }
+        let open = try await db.sql.select().columns("id", "start_date").from("interventions").where("child_id", .equal, SQLBind(child))
+            .where("service_id", .equal, SQLBind(c.service_id))
+            .where { $0.where("end_date", .is, SQLLiteral.null).orWhere("end_date", .greaterThanOrEqual, SQLBind(date.iso)) }
+            .all(decoding: I.self)
+        let dayBefore = date.adding(days: -1)
+        var continued = 0
+        for i in open {
+            guard let start = LocalDate(iso: i.start_date), start <= dayBefore else {
+                // Started on the day of the transfer or later: the new service's from the start.
+                try await db.sql.update("interventions").set("service_id", to: SQLBind(target)).set("case_manager_id", to: SQLLiteral.null)
+                    .set("co_worker_id", to: SQLLiteral.null).set("allocated_on", to: SQLLiteral.null).where("id", .equal, SQLBind(i.id)).run()
+                continue
+            }
+            let copy = UUID()
+            // The same order or programme, continued: every detail but its service, dates and allocation.
+            try await db.sql.raw("""
+                INSERT INTO interventions (id, service_id, child_id, referral_id, type, start_date, planned_end_date, end_date, closure_reason, outcome,
+                                           requirements, custody_end_date, case_manager_id, co_worker_id, allocated_on, first_seen_at, created_at, external_id)
+                SELECT \(bind: copy), \(bind: target), child_id, referral_id, type, \(bind: date.iso), planned_end_date, end_date, closure_reason, outcome,
+                       requirements, custody_end_date, NULL, NULL, NULL, NULL, \(bind: now), NULL
+                FROM interventions WHERE id = \(bind: i.id)
+                """).run()
+            try await db.sql.update("interventions").set("end_date", to: SQLBind(dayBefore.iso)).set("closure_reason", to: SQLBind(ClosureReason.transferred.rawValue))
+                .where("id", .equal, SQLBind(i.id)).run()
+            continued += 1
+        }
+        try await Audit.record(on: db, at: now, userID: actor.userID, userEmail: actor.email, action: "transfer_child", serviceID: target, childID: child,
+                               details: "from service \(c.service_id.uuidString) to \(target.uuidString) on \(date.iso), \(continued) open interventions continued there: \(reason)")
     }
 
     static func service(code: String, on db: Database) async throws -> Service? {

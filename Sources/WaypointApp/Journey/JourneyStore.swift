@@ -358,6 +358,20 @@ struct WorkerRow: Decodable {
 }
 
 enum Workers {
+    /// Puts a user in a team (or none) from `date` on, keeping who was in which team when: the
+    /// one way to change a user's team.
+    static func setTeam(_ userID: UUID, _ teamID: UUID?, from date: LocalDate, on db: Database, now: Date) async throws {
+        struct Row: Decodable { let team_id: UUID? }
+        let current = try await db.sql.select().column("team_id").from("users").where("id", .equal, SQLBind(userID)).first(decoding: Row.self)
+        let history = try await db.sql.select().column("id").from("team_memberships").where("user_id", .equal, SQLBind(userID)).first()
+        guard current?.team_id != teamID || history == nil else { return }
+        try await db.sql.update("users").set("team_id", to: SQLBind(teamID)).where("id", .equal, SQLBind(userID)).run()
+        // A change on the same day replaces that day's row.
+        try await db.sql.delete(from: "team_memberships").where("user_id", .equal, SQLBind(userID)).where("from_on", .equal, SQLBind(date.iso)).run()
+        try await db.sql.insert(into: "team_memberships").columns("id", "user_id", "team_id", "from_on", "at")
+            .values(SQLBind(UUID()), SQLBind(userID), SQLBind(teamID), SQLBind(history == nil ? "1900-01-01" : date.iso), SQLBind(now)).run()
+    }
+
     /// Practitioners and managers who work in the service and can hold cases.
     static func inService(_ serviceID: UUID, roles: [Role] = [.practitioner, .manager], on db: Database) async throws -> [WorkerRow] {
         try await db.sql.select()

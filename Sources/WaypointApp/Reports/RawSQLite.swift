@@ -173,6 +173,14 @@ struct ChildRef: Hashable, Sendable {
     let hi: UInt64
     let lo: UInt64
 
+    /// The id as a UUID again.
+    var uuid: UUID {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for i in 0..<8 { bytes[i] = UInt8(truncatingIfNeeded: hi >> (56 - 8 * UInt64(i))); bytes[8 + i] = UInt8(truncatingIfNeeded: lo >> (56 - 8 * UInt64(i))) }
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+
     /// Sets and dictionaries of a national report's children hash hundreds of thousands of these:
     /// the id's own bits, mixed once, in place of the general hasher. (The ids are random UUIDs.)
     func _rawHashValue(seed: Int) -> Int {

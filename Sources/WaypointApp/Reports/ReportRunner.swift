@@ -83,6 +83,8 @@ enum ReportRunner {
             services = services.filter { serviceCodes.contains($0.code) }
         }
         let ids = services.map(\.id)
+        // Each service of the run's code by its stored id text (upper case).
+        let codes = Dictionary(uniqueKeysWithValues: services.map { ($0.id.uuidString, $0.code) })
         // Every service: no filter on service (a scan beats an IN list of every service).
         let filter = ServiceFilter(ids: ids, all: services.count == all)
         if let team, !ids.isEmpty {
@@ -93,7 +95,7 @@ enum ReportRunner {
         let outcomes = Dictionary(uniqueKeysWithValues: try await ServiceRules.outcomeTypes(on: db).map { ($0.code, $0) })
         var facts = ReportFacts(children: [:], offences: [], outcomes: outcomes, population: Population(byYear: [:]), today: today ?? LocalDate.today(at: Date()))
         if !ids.isEmpty {
-            let scope = path != .everyChild && !definition.scope.isEmpty ? Scope(parts: definition.scope, period: period) : nil
+            let scope = path != .everyChild && !definition.scope.isEmpty ? Scope(parts: definition.scope, period: period, filter: filter) : nil
             var needs = definition.needs
             if path == .everyChild, needs.remove(.contactTallies) != nil {
                 // The plain way, for comparison: every contact record, counted in Swift.
@@ -119,9 +121,9 @@ enum ReportRunner {
                     // Reading the period's contacts finds their children too: no second pass for that part of the scope.
                     let t = try await rawContactTallies([raw, other], filter: filter, period: period)
                     tallies = t
-                    parts = Scope(parts: scope.parts.filter { $0 != .practiceIn(.contact) }, period: period)
+                    parts = Scope(parts: scope.parts.filter { $0 != .practiceIn(.contact) }, period: period, filter: filter)
                 }
-                var inScope = parts.parts.isEmpty ? Set<ChildRef>() : try await parts.children(filter: filter, on: [raw, other])
+                var inScope = parts.parts.isEmpty ? Set<ChildRef>() : try await parts.children(on: [raw, other])
                 if let tallies { inScope.formUnion(tallies.order) }
                 trace("\(inScope.count) children in scope")
                 // The children, each half of the services on a connection of its own at the same time.
@@ -137,17 +139,17 @@ enum ReportRunner {
                 let needsB = needs.intersection(spans)
                 let needsA = needs.subtracting(spans)
                 let base = facts
-                async let readB: (ReportFacts, [String: (String, String)]) = $connection.withValue(other) {
+                async let readB: (ReportFacts, Staffing) = $connection.withValue(other) {
                     var r = base
-                    let teams = try await teamRows(filter: filter, scope: nil, keys: map, on: db)
+                    let staff = try await staffing(filter: filter, scope: nil, keys: map, period: period, on: db)
                     try await $halves.withValue([other, third]) {
-                        try await load(needsB, into: &r, filter: filter, scope: nil, keys: map, period: period, on: db)
+                        try await load(needsB, into: &r, filter: filter, scope: nil, keys: map, period: period, codes: codes, staff: staff, on: db)
                     }
-                    return (r, teams)
+                    return (r, staff)
                 }
                 try await $connection.withValue(raw) {
                     try await $halves.withValue([raw, fourth]) {
-                        try await load(needsA, into: &facts, filter: filter, scope: nil, keys: map, period: period, on: db)
+                        try await load(needsA, into: &facts, filter: filter, scope: nil, keys: map, period: period, codes: codes, staff: Staffing(), on: db)
                     }
                 }
                 let (b, teams) = try await readB
@@ -164,9 +166,9 @@ enum ReportRunner {
                 var none: [ChildRef: String]?
                 let keyOf = try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: scope, inScope: nil, team: team,
                                                needs: needs, period: period, refsOf: &none, on: db)
-                let teams = try await teamRows(filter: filter, scope: scope, keys: KeyMap(keys: keyOf), on: db)
-                applyTeams(teams, to: &facts, keys: KeyMap(keys: keyOf), team: team)
-                try await load(needs, into: &facts, filter: filter, scope: scope, keys: KeyMap(keys: keyOf), period: period, on: db)
+                let staff = try await staffing(filter: filter, scope: scope, keys: KeyMap(keys: keyOf), period: period, on: db)
+                applyTeams(staff, to: &facts, keys: KeyMap(keys: keyOf), team: team)
+                try await load(needs, into: &facts, filter: filter, scope: scope, keys: KeyMap(keys: keyOf), period: period, codes: codes, staff: staff, on: db)
             }
         }
         trace("loaded \(facts.children.count) children, \(facts.offences.count) offences, \(facts.interventions.count) interventions")
@@ -291,6 +293,9 @@ enum ReportRunner {
     struct Scope {
         let parts: [ReportScope]
         let period: ReportPeriod
+        /// The run's services: a child is in scope through a record of one of them (the child may
+        /// be held by another service now: history stays where it happened).
+        let filter: ServiceFilter
 
         /// Each part as a table and a condition on its row `s`.
         var conditions: [(table: String, condition: String)] {
@@ -312,15 +317,17 @@ enum ReportRunner {
             }
         }
 
+        /// The run's services as a condition on the row `s` (empty for every service).
+        var services: String { filter.all ? "" : " AND s.service_id IN (\(filter.ids.map { "'\($0.uuidString)'" }.joined(separator: ", ")))" }
+
         func sql(child: String) -> String {
-            let clauses = conditions.map { "EXISTS (SELECT 1 FROM \($0.table) s WHERE s.child_id = \(child) AND \($0.condition))" }
+            let clauses = conditions.map { "EXISTS (SELECT 1 FROM \($0.table) s WHERE s.child_id = \(child) AND \($0.condition)\(services))" }
             return "(" + clauses.joined(separator: " OR ") + ")"
         }
 
         /// The children in scope, found once with a plain query per part (each a range over an
         /// index of M0020_ReportIndexes).
-        func children(filter: ServiceFilter, on connections: [RawSQLite]) async throws -> Set<ChildRef> {
-            let services = filter.all ? "" : " AND s.service_id IN (\(filter.ids.map { "'\($0.uuidString)'" }.joined(separator: ", ")))"
+        func children(on connections: [RawSQLite]) async throws -> Set<ChildRef> {
             let queries = conditions.map { "SELECT s.child_id FROM \($0.table) s WHERE \($0.condition)\(services)" }
             @Sendable func find(_ qs: [String], _ raw: RawSQLite) async throws -> Set<ChildRef> {
                 try await offThread {
@@ -403,17 +410,48 @@ enum ReportRunner {
                          needs: Set<ReportNeed>, period: ReportPeriod, split: [RawSQLite] = [], refsOf: inout [ChildRef: String]?,
                          on db: Database) async throws -> [String: String] {
         let sql = db.sql
+        struct S: Decodable { let id: UUID; let code: String }
+        // Every service's code: a child counted for the run's services may be held by another now.
+        var codeOf: [ChildRef: String] = [:]
+        for s in try await sql.select().columns("id", "code").from("services").all(decoding: S.self) { if let r = ChildRef(s.id.uuidString) { codeOf[r] = s.code } }
+        let codes = codeOf
         let rows: [ChildRow]
-        if split.count == 2, let (a, b) = filter.halves {
-            async let first = $connection.withValue(split[0]) {
-                try await childRows(services: services, filter: a, scope: scope, inScope: inScope, needs: needs, period: period, on: db)
+        if let inScope, inScope.count <= 20_000 {
+            // Few: each by its id.
+            var found: [ChildRow] = []
+            for chunk in inScope.map(\.uuid).chunked() {
+                found += try await childRows(codes: codes, condition: .ids(chunk), inScope: nil, needs: needs, period: period, on: db)
             }
-            let second = try await $connection.withValue(split[1]) {
-                try await childRows(services: services, filter: b, scope: scope, inScope: inScope, needs: needs, period: period, on: db)
+            rows = found
+        } else if let inScope, split.count == 2 {
+            // Many: every child read, kept when in scope, each half of the table on a connection of its own.
+            let bounds = try await offThread { () -> (Int64, Int64)? in
+                var b: (Int64, Int64)?
+                try split[0].query("SELECT min(rowid), max(rowid) FROM children", []) { row in
+                    if let lo = row.int64(0), let hi = row.int64(1) { b = (lo, hi) }
+                }
+                return b
             }
-            rows = try await first + second
+            if let (lo, hi) = bounds {
+                let mid = lo + (hi - lo) / 2
+                async let first = $connection.withValue(split[0]) {
+                    try await childRows(codes: codes, condition: .rows("children.rowid <= \(mid)"), inScope: inScope, needs: needs, period: period, on: db)
+                }
+                let second = try await $connection.withValue(split[1]) {
+                    try await childRows(codes: codes, condition: .rows("children.rowid > \(mid)"), inScope: inScope, needs: needs, period: period, on: db)
+                }
+                rows = try await first + second
+            } else {
+                rows = []
+            }
+        } else if let inScope {
+            rows = try await childRows(codes: codes, condition: .rows(nil), inScope: inScope, needs: needs, period: period, on: db)
+        } else if let scope {
+            rows = try await childRows(codes: codes, condition: .rows(scope.sql(child: "children.id")), inScope: nil, needs: needs, period: period, on: db)
+        } else if let source = childSource(needs, services: filter.ids, period: period) {
+            rows = try await childRows(codes: codes, condition: .rows("children.id IN (\(source))"), inScope: nil, needs: needs, period: period, on: db)
         } else {
-            rows = try await childRows(services: services, filter: filter, scope: scope, inScope: inScope, needs: needs, period: period, on: db)
+            rows = []
         }
         var keyOf: [String: String] = [:]
         f.children.reserveCapacity(rows.count)
@@ -435,11 +473,11 @@ enum ReportRunner {
         }
         // Summed here: SUM of a bigint is numeric on PostgreSQL, and these rows are few.
         var population: [String: [Int: Int]] = [:]
-        let codeOf = Dictionary(uniqueKeysWithValues: services.map { ($0.0.uuidString, $0.1) })
+        let runCodes = Dictionary(uniqueKeysWithValues: services.map { ($0.0.uuidString, $0.1) })
         let pq = sql.select().columns("service_id", "year", "count").from("population")
         filter.apply(pq, table: "population")
         for (s, y, n) in try await collect(pq, { r -> (String, Int, Int)? in
-            guard let s = r.id("service_id").flatMap({ codeOf[$0] }), let y = r.int("year"), let n = r.int("count") else { return nil }
+            guard let s = r.id("service_id").flatMap({ runCodes[$0] }), let y = r.int("year"), let n = r.int("count") else { return nil }
             return (s, y, n)
         }) { population[s, default: [:]][y, default: 0] += n }
         // A team is part of a service; population figures are the service's, so a team's rate would be wrong.
@@ -448,24 +486,23 @@ enum ReportRunner {
         return keyOf
     }
 
-    /// The children of the services in `filter` that the report reads, each by stored id.
-    static func childRows(services: [(UUID, String)], filter: ServiceFilter, scope: Scope?, inScope: Set<ChildRef>?, needs: Set<ReportNeed>,
+    /// Which children a read of `children` takes: these ids, or the rows meeting a condition
+    /// (SQL of internal values only; nil for every row).
+    enum ChildCondition {
+        case ids([UUID])
+        case rows(String?)
+    }
+
+    /// The children the report reads, each by stored id, with the code of the service holding them now.
+    /// `inScope`: keep only these (`Path.fastest`, reading every child).
+    static func childRows(codes: [ChildRef: String], condition: ChildCondition, inScope: Set<ChildRef>?, needs: Set<ReportNeed>,
                           period: ReportPeriod, on db: Database) async throws -> [ChildRow] {
         let sql = db.sql
-        let ids = services.map(\.0)
-        var codeOf: [ChildRef: String] = [:]
-        for (id, code) in services { if let r = ChildRef(id.uuidString) { codeOf[r] = code } }
-        let codes = codeOf
         let q = sql.select().columns("id", "date_of_birth", "external_id", "service_id", "sex", "ethnicity_group", "care_status", "send", "ehcp", "district")
             .from("children")
-        filter.apply(q, table: "children")
-        if inScope != nil {
-            // Read through the compact index of every child, kept only when in scope.
-        } else if let scope {
-            q.where(SQLRaw(scope.sql(child: "children.id")))
-        } else {
-            guard let source = childSource(needs, services: ids, period: period) else { return [] }
-            q.where(SQLIdentifier("id"), .in, SQLGroupExpression(SQLRaw(source)))
+        switch condition {
+        case .ids(let ids): q.where(SQLColumn("id", table: "children"), .in, SQLBind.group(ids))
+        case .rows(let text): if let text { q.where(SQLRaw(text)) }
         }
         return try await collect(q) { r -> ChildRow? in
             var ref: ChildRef?
@@ -494,34 +531,94 @@ enum ReportRunner {
         let facts: ChildFacts
     }
 
-    /// Each child's team (stored id → latest allocated intervention's start and its case
-    /// manager's team). Read with the records; applied with `applyTeams`.
-    static func teamRows(filter: ServiceFilter, scope: Scope?, keys: KeyMap, on db: Database) async throws -> [String: (String, String)] {
+    /// Who managed each intervention when, and who was in which team when, read once per run so
+    /// that every figure counts for the case manager and team responsible on its date (domain.md:
+    /// a reallocation or a worker's move to another team never changes a past period).
+    struct Staffing: Sendable {
+        /// Each child's team (by stored id, upper case): the team, on the period's last day (or the
+        /// day the intervention ended, if before), of the case manager of the child's latest
+        /// intervention started by then that had one.
+        var teamOf: [String: String] = [:]
+        /// Each intervention's case manager on the period's last day (ids in lower case).
+        var managerAtEnd: [String: String] = [:]
+        /// Each intervention's first allocation (deadlines run from it, not from a reallocation).
+        var firstAllocated: [String: LocalDate] = [:]
+    }
+
+    static func staffing(filter: ServiceFilter, scope: Scope?, keys: KeyMap, period: ReportPeriod, on db: Database) async throws -> Staffing {
         let sql = db.sql
-        let tq = sql.select().column(SQLColumn("child_id", table: "interventions")).column(SQLColumn("start_date", table: "interventions"))
-            .column(SQLColumn("name", table: "teams")).from("interventions")
-            .join("users", on: SQLColumn("id", table: "users"), .equal, SQLColumn("case_manager_id", table: "interventions"))
-            .join("teams", on: SQLColumn("id", table: "teams"), .equal, SQLColumn("team_id", table: "users"))
-        restrict(tq, "interventions", filter, scope)
-        let teams = try await collect(tq) { r -> (String, String, String)? in
-            // By stored id (the keys are applied with the children's).
-            guard let c = r.id("child_id"), keys[c] != nil, let s = r.string("start_date"), let n = r.string("name") else { return nil }
-            return (c, s, n)
+        struct Iv: Sendable { let child: String; let id: String; let start: LocalDate; let end: LocalDate?; let manager: String?; let allocatedOn: LocalDate? }
+        let iq = sql.select().columns("child_id", "id", "start_date", "end_date", "case_manager_id", "allocated_on").from("interventions")
+        restrict(iq, "interventions", filter, scope)
+        let interventions = try await collect(iq) { r -> Iv? in
+            guard let c = r.id("child_id"), keys[c] != nil, let id = r.id("id"), let start = r.date("start_date") else { return nil }
+            return Iv(child: c, id: id.lowercased(), start: start, end: r.date("end_date"), manager: r.id("case_manager_id")?.lowercased(), allocatedOn: r.date("allocated_on"))
         }
-        var latest: [String: (String, String)] = [:]
-        for (c, s, n) in teams { if let e = latest[c], e.0 >= s { continue }; latest[c] = (s, n) }
-        return latest
+        // Allocations in the order they were made.
+        let aq = sql.select().column(SQLColumn("intervention_id", table: "allocations")).column(SQLColumn("case_manager_id", table: "allocations"))
+            .column(SQLColumn("allocated_on", table: "allocations")).column(SQLColumn("at", table: "allocations")).from("allocations")
+            .join("interventions", on: SQLColumn("id", table: "interventions"), .equal, SQLColumn("intervention_id", table: "allocations"))
+        restrict(aq, "interventions", filter, scope)
+        aq.orderBy(SQLColumn("at", table: "allocations"))
+        var history: [String: [(LocalDate, String)]] = [:]
+        for (i, m, d) in try await collect(aq, { r -> (String, String, LocalDate)? in
+            guard let i = r.id("intervention_id"), let m = r.id("case_manager_id"), let d = r.date("allocated_on") else { return nil }
+            return (i.lowercased(), m.lowercased(), d)
+        }) { history[i, default: []].append((d, m)) }
+        // Team memberships by user, in date order; a user with none is in their current team throughout.
+        let mq = sql.select().columns("user_id", "team_id", "from_on").from("team_memberships").orderBy("from_on")
+        var memberships: [String: [(LocalDate, String?)]] = [:]
+        for (u, t, d) in try await collect(mq, { r -> (String, String?, LocalDate)? in
+            guard let u = r.id("user_id"), let d = r.date("from_on") else { return nil }
+            return (u.lowercased(), r.id("team_id")?.lowercased(), d)
+        }) { memberships[u, default: []].append((d, t)) }
+        let uq = sql.select().columns("id", "team_id").from("users")
+        var currentTeam: [String: String] = [:]
+        for (u, t) in try await collect(uq, { r -> (String, String)? in
+            guard let u = r.id("id"), let t = r.id("team_id") else { return nil }
+            return (u.lowercased(), t.lowercased())
+        }) { currentTeam[u] = t }
+        let tq = sql.select().columns("id", "name").from("teams")
+        var teamName: [String: String] = [:]
+        for (t, n) in try await collect(tq, { r -> (String, String)? in r.id("id").flatMap { id in r.string("name").map { (id.lowercased(), $0) } } }) { teamName[t] = n }
+
+        func manager(_ iv: Iv, on d: LocalDate) -> String? {
+            if let h = history[iv.id], !h.isEmpty {
+                // The stable sort keeps the order they were made within a day.
+                return h.sorted { $0.0 < $1.0 }.last { $0.0 <= d }?.1
+            }
+            guard let m = iv.manager, (iv.allocatedOn ?? iv.start) <= d else { return nil }
+            return m
+        }
+        func team(_ user: String, on d: LocalDate) -> String? {
+            guard let list = memberships[user], !list.isEmpty else { return currentTeam[user].flatMap { teamName[$0] } }
+            return list.last { $0.0 <= d }?.1.flatMap { teamName[$0] }
+        }
+        var out = Staffing()
+        var latest: [String: (LocalDate, String, String)] = [:]  // child → (start, intervention id, team)
+        for iv in interventions {
+            out.managerAtEnd[iv.id] = manager(iv, on: period.to)
+            out.firstAllocated[iv.id] = history[iv.id]?.map(\.0).min() ?? iv.allocatedOn
+            guard iv.start <= period.to else { continue }
+            let asAt = min(period.to, iv.end ?? period.to)
+            guard let m = manager(iv, on: asAt), let t = team(m, on: asAt) else { continue }
+            if let e = latest[iv.child], (e.0, e.1) >= (iv.start, iv.id) { continue }
+            latest[iv.child] = (iv.start, iv.id, t)
+        }
+        for (c, v) in latest { out.teamOf[c] = v.2 }
+        return out
     }
 
     /// Gives each child their team, and keeps only a team's children when one is chosen.
-    static func applyTeams(_ latest: [String: (String, String)], to f: inout ReportFacts, keys: KeyMap, team: String?) {
-        for (id, (_, name)) in latest { if let key = keys[id] { f.children[key]?.team = name } }
+    static func applyTeams(_ staff: Staffing, to f: inout ReportFacts, keys: KeyMap, team: String?) {
+        for (id, name) in staff.teamOf { if let key = keys[id] { f.children[key]?.team = name } }
         if let team { f.children = f.children.filter { $0.value.team == team } }
     }
 
     /// Loads what a report needs beyond children, offences and population.
+    /// `codes`: each service of the run's code by stored id text; `staff`: who managed what when.
     static func load(_ needs: Set<ReportNeed>, into f: inout ReportFacts, filter: ServiceFilter, scope: Scope?, keys keyOf: KeyMap, period: ReportPeriod,
-                     on db: Database) async throws {
+                     codes: [String: String], staff: Staffing, on db: Database) async throws {
         let sql = db.sql
         let ids = filter.ids
         if needs.contains(.offences) {
@@ -547,10 +644,12 @@ enum ReportRunner {
                 return try await collect(iq) { r -> (InterventionSpan, String, LocalDate?)? in
                     guard let key = r.child(keyOf), let type = r.coded("type", RowCodes.intervention),
                           let start = r.date("start_date"), let id = r.id("id") else { return nil }
+                    let service = r.id("service_id") ?? ""
+                    // The case manager on the period's last day, from the allocation history.
                     let span = InterventionSpan(child: key, type: type, start: start, end: r.date("end_date"), id: id.lowercased(),
-                                                closureReason: r.string("closure_reason"), caseManager: r.id("case_manager_id")?.lowercased())
-                    // The service is needed only for assessment due dates (its timescales).
-                    return (span, withDue ? r.id("service_id") ?? "" : "", withDue ? r.date("allocated_on") : nil)
+                                                closureReason: r.string("closure_reason"), caseManager: staff.managerAtEnd[id.lowercased()], service: codes[service] ?? "")
+                    // Assessment deadlines run from the first allocation (a reallocation does not restart them).
+                    return (span, withDue ? service : "", withDue ? staff.firstAllocated[id.lowercased()] : nil)
                 }
             }
             // The largest table most reports read.
@@ -600,9 +699,7 @@ enum ReportRunner {
             var named: [String: Int] = [:]
             for w in users { named[w.name, default: 0] += 1 }
             for w in users { f.workers[w.id.uuidString.lowercased()] = named[w.name, default: 0] > 1 ? "\(w.name) (\(w.email))" : w.name }
-            var cap = Int.max
-            for s in ids { cap = min(cap, try await ServiceRules.timescales(for: s, on: db).caseloadCap) }
-            f.caseloadCap = cap
+            for s in ids { if let code = codes[s.uuidString] { f.caps[code] = try await ServiceRules.timescales(for: s, on: db).caseloadCap } }
         }
         if needs.contains(.boardMeetings) {
             f.boardMeetings = try await BoardMeetingsController.meetings(in: ids, from: period.from, to: period.to, on: db)

@@ -101,7 +101,7 @@ enum ReportViews {
     /// A report page: the period form, the headline figures, notes, a chart, each breakdown as a
     /// table (every count linking to its children), the CSV, and the definition in words.
     static func report(_ ctx: PageContext, _ d: ReportDefinition, values v: FormValues, services: [Service], teams: [String], output: ReportRunner.Output?,
-                       previous: ReportRunner.Output?, errors: [FieldError], drill: Bool, suppressSmall: Bool) -> String {
+                       previous: ReportRunner.Output?, errors: [FieldError], drill: Bool, suppressSmall: Bool, canSave: Bool = false) -> String {
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
         let here = Paths.report(d.name)
         var content: [H] = [
@@ -162,6 +162,17 @@ enum ReportViews {
                                                        C.link("Download as a workbook (XLSX)", Paths.with(here, periodItems(v) + [("format", "xlsx")]))]))
             content.append(el("p", ["class": "body"], [C.link("See these figures quarter by quarter (trend)", Paths.with(here + "/trend", periodItems(v)))]))
             if suppressSmall { content.append(C.p("Counts of 1 to 4 are shown as 'fewer than 5' so that no child can be identified.", "body-s secondary-text")) }
+            if canSave {
+                // Saving freezes these figures and their children as submitted, to compare with later.
+                content.append(el("form", ["method": "post", "action": Paths.saveReport(d.name), "novalidate": ""], [
+                    Layout.csrfField(ctx.csrf),
+                    group(periodItems(v).map { el("input", ["type": "hidden", "name": $0.0, "value": $0.1]) }),
+                    el("h2", ["class": "heading-m"], "Save as submitted"),
+                    C.textInput("label", label: "Name", value: "", hint: "Save these figures as submitted to the board or the YJB, like 'Q2 return to the YJB'. They will not change; later you can see what has changed since.",
+                                width: "input--width-30"),
+                    C.button("Save as submitted", secondary: true),
+                ]))
+            }
         }
         content.append(el("h2", ["class": "heading-m"], "Definition"))
         content += d.definition.map { C.p($0) }

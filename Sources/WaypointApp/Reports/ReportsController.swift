@@ -22,7 +22,8 @@ struct ReportsController: RouteCollection {
                 el("div", ["class": "card"], [el("h2", ["class": "heading-m"], [C.link(d.title, Paths.report(d.name))]), C.p(d.summary)])
             }),
             el("h2", ["class": "heading-m"], "Also"),
-            el("ul", ["class": "list"], [el("li", [:], [C.link("Management board meetings", Paths.boardMeetings), txt(" — the meetings and attendance by agency that KPI 7 counts.")])]),
+            el("ul", ["class": "list"], [el("li", [:], [C.link("Management board meetings", Paths.boardMeetings), txt(" — the meetings and attendance by agency that KPI 7 counts.")])]
+                + (req.currentUser?.can(.viewReportChildren) == true ? [el("li", [:], [C.link("Saved reports", Paths.savedReports), txt(" — figures as submitted to the board or the YJB, and what has changed since.")])] : [])),
         ]))
     }
 
@@ -124,7 +125,7 @@ struct ReportsController: RouteCollection {
         }
         let teamNames = try await teams(services.filter { codes.contains($0.code) || codes.isEmpty }, on: req.db)
         return HTMLResponse.make(ReportViews.report(PageContext(req), d, values: values, services: services, teams: teamNames, output: output, previous: previous, errors: errors,
-                                                    drill: user.can(.viewReportChildren), suppressSmall: user.role == .board),
+                                                    drill: user.can(.viewReportChildren), suppressSmall: user.role == .board, canSave: user.can(.saveReport)),
                                  status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
@@ -176,7 +177,7 @@ struct ReportsController: RouteCollection {
     @Sendable func children(req: Request) async throws -> Response {
         let user = try req.authorize(.viewReportChildren)
         let d = try definition(req)
-        let (values, period, services, codes, errors) = try await parse(req, user)
+        let (values, period, _, codes, errors) = try await parse(req, user)
         guard errors.isEmpty, let period, !codes.isEmpty else { throw Self.badPeriod(errors) }
         let measure = req.query[String.self, at: "measure"] ?? d.measures[0].name
         let breakdown = req.query[String.self, at: "breakdown"] ?? "all"
@@ -185,8 +186,7 @@ struct ReportsController: RouteCollection {
         guard let row = output.rows.first(where: { $0.measure == measure && $0.breakdown == breakdown && $0.group == group }), let keys = row.children else {
             throw WaypointError.notFound("There is no such figure on this report.")
         }
-        let run = Set(services.filter { codes.contains($0.code) }.compactMap(\.id)).intersection(user.serviceIDs)
-        let list = try await ReportChildren.load(keys, in: Array(run), on: req.db)
+        let list = try await ReportChildren.load(keys, on: req.db)
         // A count of records (contacts, offences…): each child once, with how many are theirs.
         let records: [String: Int]? = row.countsRecords ? row.recordsByChild : nil
         try await Audit.record(req, action: "view_report_children", details: "\(d.name) \(measure) \(breakdown)=\(group) \(period.from.iso)–\(period.to.iso): \(list.count) children")
@@ -235,17 +235,17 @@ struct ReportChildRow: Decodable {
 }
 
 enum ReportChildren {
-    /// The children with these report keys (Waypoint's ids), only in the given services (the
-    /// report's own, within the user's): a list is never longer than its figure.
-    static func load(_ keys: [String], in services: [UUID], on db: Database) async throws -> [ReportChildRow] {
-        guard !services.isEmpty, !keys.isEmpty else { return [] }
+    /// The children with these report keys (Waypoint's ids): the figure's own children, found by
+    /// a run over the report's services (within the user's), so a list is never longer than its
+    /// figure. A child since transferred elsewhere is still listed, with the service holding them now.
+    static func load(_ keys: [String], on db: Database) async throws -> [ReportChildRow] {
+        guard !keys.isEmpty else { return [] }
         var rows: [ReportChildRow] = []
         for chunk in keys.compactMap(UUID.init(uuidString:)).chunked() {
             rows += try await db.sql.select()
                 .columns(["id", "external_id", "given_name", "family_name", "date_of_birth", "sex", "ethnicity_group", "district"].map { SQLColumn($0, table: "children") })
                 .column(SQLColumn("code", table: "services"), as: "service_code")
                 .from("children").join("services", on: SQLColumn("service_id", table: "children"), .equal, SQLColumn("id", table: "services"))
-                .where(SQLColumn("service_id", table: "children"), .in, SQLBind.group(services))
                 .where(SQLColumn("id", table: "children"), .in, SQLBind.group(chunk))
                 .all(decoding: ReportChildRow.self)
         }

@@ -46,6 +46,7 @@ public enum Action: String, CaseIterable, Sendable {
     case recordVictimWork        // victims' details and restorative justice
     case auditCase               // case audits (quality assurance)
     case recordBoardMeeting      // management board meetings and attendance by agency (KPI 7)
+    case saveReport              // save a report's figures as submitted (to the board or the YJB)
 }
 
 /// Facts about a record that a decision may depend on.
@@ -82,7 +83,7 @@ public enum Policy {
             return [.volunteer, .practitioner, .manager].contains(role)
         case .recordReferral, .viewMyWork, .recordAssessment, .recordPractice:
             return [.practitioner, .manager].contains(role)
-        case .signOffAssessment, .auditCase, .recordBoardMeeting:
+        case .signOffAssessment, .auditCase, .recordBoardMeeting, .saveReport:
             return role == .manager
         case .recordVictimWork:
             return [.victimWorker, .manager].contains(role)

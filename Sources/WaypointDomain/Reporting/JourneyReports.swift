@@ -12,8 +12,13 @@ public final class InterventionSpan: @unchecked Sendable {
     public let end: LocalDate?
     public var id: String
     public var closureReason: String?
+    /// The case manager on the report's date (the runner reads the allocation history).
     public var caseManager: String?
-    public init(child: String, type: InterventionType, start: LocalDate, end: LocalDate?, id: String = "", closureReason: String? = nil, caseManager: String? = nil) {
+    /// The code of the service that held it.
+    public var service: String
+    public init(child: String, type: InterventionType, start: LocalDate, end: LocalDate?, id: String = "", closureReason: String? = nil, caseManager: String? = nil,
+                service: String = "") {
+        self.service = service
         self.child = child
         self.type = type
         self.start = start
@@ -113,8 +118,10 @@ public struct ReportFacts: Sendable {
     public var boardMeetings: [BoardMeetingFact] = []
     /// Contacts in the period counted per child; nil: count `practice[.contact]` instead.
     public var contactTallies: [ContactTally]? = nil
-    /// Case managers' names by id, and the caseload cap (the lowest of the services in the run).
+    /// Case managers' names by id, and each service's caseload cap by code (`caseloadCap` where
+    /// a service has none).
     public var workers: [String: String] = [:]
+    public var caps: [String: Int] = [:]
     public var caseloadCap: Int = 25
     public var today: LocalDate
 
@@ -124,6 +131,15 @@ public struct ReportFacts: Sendable {
         self.outcomes = outcomes
         self.population = population
         self.today = today
+    }
+}
+
+extension ReportFacts {
+    /// A count with the standard breakdowns of domain.md (sex, age, ethnicity, care status, SEND,
+    /// EHCP, district, team): each key's child once per key (a child with several records counts
+    /// once for each), aged on `ageOn`. Keys of children not in the run are left out.
+    public func counted(_ measure: String, _ keys: [String], ageOn: LocalDate) -> [ReportRow] {
+        breakdownRows(measure: measure, keys.compactMap { k in children[k].map { ($0, ageOn) } })
     }
 }
 
@@ -185,7 +201,7 @@ public enum Reoffending {
             }
         }
         // A count of reoffences, drillable to the reoffenders with how many each.
-        rows.append(ReportRow(measure: "reoffences", count: reoffenders.flatMap { repeatElement($0.child, count: $0.reoffences) }))
+        rows += f.counted("reoffences", reoffenders.flatMap { repeatElement($0.child, count: $0.reoffences) }, ageOn: period.to)
         if !reoffenders.isEmpty { rows.append(ReportRow(measure: "frequency_per_reoffender", rate: Rounding.round(Double(total) / Double(reoffenders.count), places: 2))) }
         if !members.isEmpty { rows.append(ReportRow(measure: "frequency_per_child", rate: Rounding.round(Double(total) / Double(members.count), places: 2))) }
         var notes = ["Local proven reoffending, computed from this service's own records; the published figures use police national records, so they can differ."]
@@ -212,7 +228,7 @@ public enum Custody {
             children[o.child] = d
         }
         // A count of outcomes, drillable to the children with how many each.
-        var rows = [ReportRow(measure: "custodial_sentences", count: sentences)]
+        var rows = f.counted("custodial_sentences", sentences, ageOn: period.to)
         rows += breakdownRows(measure: "children_sentenced_to_custody", children.compactMap { k, d in f.children[k].map { ($0, d) } })
         var notes: [String] = []
         if let pop = f.population.total(period.from.year) {
@@ -221,9 +237,9 @@ public enum Custody {
             notes.append(f.population.missing(period.from.year, "the custody rate per 1,000 is"))
         }
         let remands = f.interventions.filter { $0.type == .remand && period.contains($0.start) && f.children[$0.child] != nil }
-        rows.append(ReportRow(measure: "remands", count: remands.map(\.child)))
+        rows += f.counted("remands", remands.map(\.child), ageOn: period.to)
         let breaches = f.breaches.filter { period.contains($0.startedOn) && f.children[$0.child] != nil }
-        rows.append(ReportRow(measure: "breaches", count: breaches.map(\.child)))
+        rows += f.counted("breaches", breaches.map(\.child), ageOn: period.to)
         return ReportResult(rows: rows, notes: notes)
     }
 }
@@ -258,7 +274,7 @@ public enum DiversionOutcomes {
         var rows = breakdownRows(measure: "supported", supported)
         rows += breakdownRows(measure: "became_fte", became)
         let out = f.referrals.filter { $0.decision == "screened_out" && $0.decidedOn.map(period.contains) == true && f.children[$0.child] != nil }
-        rows.append(ReportRow(measure: "screened_out", count: out.map(\.child)))
+        rows += f.counted("screened_out", out.map(\.child), ageOn: period.to)
         for (dest, refs) in Dictionary(grouping: out, by: { $0.destination ?? "not_recorded" }).sorted(by: { $0.key < $1.key }) {
             rows.append(ReportRow(measure: "screened_out", breakdown: "destination", group: dest, count: refs.map(\.child)))
         }
@@ -292,11 +308,11 @@ public enum Screening {
                 days.append(r.receivedOn <= decidedOn ? f.calendar.workingDays(from: r.receivedOn, to: decidedOn) : 0)
             }
         }
-        var rows = [ReportRow(measure: "referrals", count: received)]
+        var rows = f.counted("referrals", received, ageOn: period.to)
         for (source, children) in bySource.sorted(by: { $0.key < $1.key }) {
             rows.append(ReportRow(measure: "referrals", breakdown: "source", group: source, count: children))
         }
-        rows.append(ReportRow(measure: "decisions", count: decided))
+        rows += f.counted("decisions", decided, ageOn: period.to)
         for (decision, children) in byDecision.sorted(by: { $0.key < $1.key }) {
             rows.append(ReportRow(measure: "decisions", breakdown: "decision", group: decision, count: children))
         }

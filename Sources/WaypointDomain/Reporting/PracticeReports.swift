@@ -74,17 +74,18 @@ public enum PracticeReports {
         // (one with end data before one without).
         func rank(_ i: InterventionSpan) -> (Int, Int, String) { (kpi[i.id]?["end"] != nil ? 1 : 0, i.end?.dayNumber ?? 0, i.id) }
         var last: [String: InterventionSpan] = [:]
-        for i in f.interventions where i.end.map(period.contains) == true && f.children[i.child] != nil {
+        // A transfer to another service is not an end: the work continues there.
+        for i in f.interventions where i.end.map(period.contains) == true && i.closureReason != ClosureReason.transferred.rawValue && f.children[i.child] != nil {
             if let current = last[i.child], rank(current) >= rank(i) { continue }
             last[i.child] = i
         }
         let closing = last.values.sorted { $0.child < $1.child }
-        var rows = [ReportRow(measure: "closing_cohort", count: closing.map(\.child))]
+        var rows = f.counted("closing_cohort", closing.map(\.child), ageOn: period.to)
         // Each closing intervention's records, found once for all the counts below.
         let records = closing.map { kpi[$0.id] }
         let withEnd = records.filter { $0?["end"] != nil }.count
         let withStart = records.filter { $0?["start"] != nil }.count
-        rows.append(ReportRow(measure: "missing_end_data", count: zip(closing, records).filter { $0.1?["end"] == nil }.map(\.0.child)))
+        rows += f.counted("missing_end_data", zip(closing, records).filter { $0.1?["end"] == nil }.map(\.0.child), ageOn: period.to)
         // A share divides by the children with data at the same stage as its count.
         func count(_ measure: String, stage: String, _ test: (PracticeFact) -> Bool) {
             var members: [String] = []
@@ -119,14 +120,15 @@ public enum PracticeReports {
         // KPI 6: children whose out-of-court intervention ended in the period, and of them those
         // who completed it (the last one to end, when a child had several).
         var oocdOf: [String: InterventionSpan] = [:]
-        for i in f.interventions where i.type.kind == .outOfCourt && i.end.map(period.contains) == true && f.children[i.child] != nil {
+        for i in f.interventions where i.type.kind == .outOfCourt && i.end.map(period.contains) == true && i.closureReason != ClosureReason.transferred.rawValue
+            && f.children[i.child] != nil {
             if let c = oocdOf[i.child], (c.end!.dayNumber, c.id) >= (i.end!.dayNumber, i.id) { continue }
             oocdOf[i.child] = i
         }
         let oocd = Array(oocdOf.values)
         let completed = oocd.filter { $0.closureReason == "completed" }
-        rows.append(ReportRow(measure: "kpi6_oocd_ended", count: oocd.map(\.child)))
-        rows.append(ReportRow(measure: "kpi6_oocd_completed", count: completed.map(\.child)))
+        rows += f.counted("kpi6_oocd_ended", oocd.map(\.child), ageOn: period.to)
+        rows += f.counted("kpi6_oocd_completed", completed.map(\.child), ageOn: period.to)
         share(&rows, "kpi6_oocd_completed_share", completed.count, oocd.count)
         // KPI 9: children in the caseload (open in the period) with a proven serious violence offence.
         var caseload = Set<String>(minimumCapacity: f.children.count)
@@ -135,20 +137,20 @@ public enum PracticeReports {
             caseload.contains(o.child) && seriousViolenceCategories.contains(o.category ?? "") && (o.gravity ?? 0) >= 4
                 && f.outcomes[o.outcome]?.countsAsEntry == true && o.outcomeDate.map { $0 <= period.to } == true
         }.map(\.child))
-        rows.append(ReportRow(measure: "kpi9_caseload", count: Array(caseload)))
-        rows.append(ReportRow(measure: "kpi9_serious_violence", count: Array(violent)))
+        rows += f.counted("kpi9_caseload", Array(caseload), ageOn: period.to)
+        rows += f.counted("kpi9_serious_violence", Array(violent), ageOn: period.to)
         share(&rows, "kpi9_serious_violence_share", violent.count, caseload.count)
         // KPI 10: victims contacted in the period.
         let victims = (f.practice[.victim] ?? []).filter { $0.date("contact_made_on").map(period.contains) == true && f.children[$0.child] != nil }
         let consented = victims.filter { $0.text("consent") == "yes" }
         let engaged = consented.filter { ($0.text("activity") ?? "none") != "none" }
-        rows.append(ReportRow(measure: "kpi10_victims_consented", count: consented.map(\.child)))
-        rows.append(ReportRow(measure: "kpi10_victims_engaged_in_rj", count: engaged.map(\.child)))
+        rows += f.counted("kpi10_victims_consented", consented.map(\.child), ageOn: period.to)
+        rows += f.counted("kpi10_victims_engaged_in_rj", engaged.map(\.child), ageOn: period.to)
         share(&rows, "kpi10_victims_engaged_share", engaged.count, consented.count)
-        rows.append(ReportRow(measure: "kpi10_views_sought", count: victims.filter { $0.text("views_sought") == "yes" }.map(\.child)))
+        rows += f.counted("kpi10_views_sought", victims.filter { $0.text("views_sought") == "yes" }.map(\.child), ageOn: period.to)
         let asked = victims.filter { $0.text("wants_progress") == "yes" }
-        rows.append(ReportRow(measure: "kpi10_progress_requested", count: asked.map(\.child)))
-        rows.append(ReportRow(measure: "kpi10_progress_given", count: asked.filter { $0.text("progress_given") == "yes" }.map(\.child)))
+        rows += f.counted("kpi10_progress_requested", asked.map(\.child), ageOn: period.to)
+        rows += f.counted("kpi10_progress_given", asked.filter { $0.text("progress_given") == "yes" }.map(\.child), ageOn: period.to)
         let board = BoardAttendance.rows(f.boardMeetings, period: period)
         rows += board.rows
         var notes = board.notes
@@ -193,13 +195,13 @@ public enum PracticeReports {
         dimension("ethnicity", { $0.ethnicityGroup }, known: { $0 != "unknown" }, population: \.ethnicityGroup)
         dimension("sex", { $0.sex }, known: { $0 == "female" || $0 == "male" }, population: \.sex)
         let care = cohort.filter { $0.careStatus != .none }
-        rows.append(ReportRow(measure: "care_experienced", count: care.map(\.key)))
+        rows += f.counted("care_experienced", care.map(\.key), ageOn: period.to)
         share(&rows, "care_experienced_share", care.count, cohort.count)
         let ehcp = cohort.filter { $0.ehcp == .yes }
-        rows.append(ReportRow(measure: "ehcp", count: ehcp.map(\.key)))
+        rows += f.counted("ehcp", ehcp.map(\.key), ageOn: period.to)
         share(&rows, "ehcp_share", ehcp.count, cohort.count)
         let send = cohort.filter { $0.send == .yes }
-        rows.append(ReportRow(measure: "send", count: send.map(\.key)))
+        rows += f.counted("send", send.map(\.key), ageOn: period.to)
         share(&rows, "send_share", send.count, cohort.count)
         return ReportResult(rows: rows, notes: notes)
     }
@@ -214,7 +216,7 @@ public enum PracticeReports {
             guard let d = o.outcomeDate, period.contains(d), f.outcomes[o.outcome]?.countsAsEntry == true, let c = f.children[o.child] else { return false }
             return (10...17).contains(c.dateOfBirth.age(on: o.offenceDate))
         }
-        var rows = [ReportRow(measure: "offences", count: offences.map(\.child))]
+        var rows = f.counted("offences", offences.map(\.child), ageOn: period.to)
         for (category, list) in Dictionary(grouping: offences, by: { $0.category ?? "not_recorded" }).sorted(by: { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key }) {
             rows.append(ReportRow(measure: "offences", breakdown: "category", group: category, count: list.map(\.child)))
             share(&rows, "share", list.count, offences.count, breakdown: "category", group: category)
@@ -225,20 +227,34 @@ public enum PracticeReports {
     // MARK: Caseload
 
     public static func caseload(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
+        // As at the last day, from the allocation history: `caseManager` is the case manager on that day.
         let open = f.interventions.filter { $0.isOpen(on: period.to) && $0.caseManager != nil && f.children[$0.child] != nil }
         var rows = [ReportRow(measure: "open_interventions", count: open.map(\.child))]
+        rows += f.counted("children", Array(Set(open.map(\.child))), ageOn: period.to).filter { $0.breakdown == "all" }
         var over: [String] = []
         let byWorker = Dictionary(grouping: open, by: { $0.caseManager! })
+        var capsUsed = Set<Int>()
         for (worker, list) in byWorker.sorted(by: { (f.workers[$0.key] ?? $0.key) < (f.workers[$1.key] ?? $1.key) }) {
             let name = f.workers[worker] ?? worker
             rows.append(ReportRow(measure: "open_interventions", breakdown: "worker", group: name, count: list.map(\.child)))
             let children = Array(Set(list.map(\.child)))
             rows.append(ReportRow(measure: "children", breakdown: "worker", group: name, count: children))
-            if children.count > f.caseloadCap { over.append(name) }
+            // The cap of the service they work for: with children in several, the one with most of them.
+            var byService: [String: Set<String>] = [:]
+            for i in list { byService[i.service, default: []].insert(i.child) }
+            let main = byService.max { a, b in a.value.count != b.value.count ? a.value.count < b.value.count : a.key > b.key }?.key ?? ""
+            let cap = f.caps[main] ?? f.caseloadCap
+            capsUsed.insert(cap)
+            if children.count > cap { over.append(name) }
         }
-        rows.insert(ReportRow(measure: "children", count: Array(Set(open.map(\.child)))), at: 1)
+        // Both counts with the standard breakdowns (the children's teams on that day, among them).
+        rows += f.counted("open_interventions", open.map(\.child), ageOn: period.to).filter { $0.breakdown != "all" }
+        rows += f.counted("children", Array(Set(open.map(\.child))), ageOn: period.to).filter { $0.breakdown != "all" }
         rows.append(ReportRow(measure: "over_cap", rate: Double(over.count)))
-        return ReportResult(rows: rows, notes: ["As at \(period.to.longFormat). The caseload cap is \(f.caseloadCap) children per worker."])
+        let caps = Set(f.caps.values).union(capsUsed)
+        let capNote = caps.count <= 1 ? "The caseload cap is \(caps.first ?? f.caseloadCap) children per worker."
+            : "Each worker's cap is that of the service they hold most children in (caps here: \(caps.sorted().map(String.init).joined(separator: ", ")))."
+        return ReportResult(rows: rows, notes: ["As at \(period.to.longFormat), from the allocation history (who was case manager on that day). " + capNote])
     }
 
     // MARK: Contact attendance
@@ -257,7 +273,7 @@ public enum PracticeReports {
             for (k, n) in t.byType { byType[k, default: []].append(contentsOf: repeatElement(t.child, count: n)) }
             if t.arranged > 0 { arranged.append(contentsOf: repeatElement(t.child, count: t.arranged)) }
         }
-        var rows = [ReportRow(measure: "contacts", count: all)]
+        var rows = f.counted("contacts", all, ageOn: period.to)
         for (a, members) in byAttendance.sorted(by: { $0.key < $1.key }) {
             rows.append(ReportRow(measure: "contacts", breakdown: "attendance", group: a, count: members))
         }
@@ -267,7 +283,7 @@ public enum PracticeReports {
         let attended = tallies.map { $0.byAttendance["attended"] ?? 0 }.reduce(0, +)
         let missed = tallies.map { ($0.byAttendance["did_not_attend"] ?? 0) + ($0.byAttendance["cancelled_by_child"] ?? 0) }.reduce(0, +)
         share(&rows, "attendance_rate", attended, attended + missed)
-        rows.append(ReportRow(measure: "arranged", count: arranged))
+        rows += f.counted("arranged", arranged, ageOn: period.to)
         return ReportResult(rows: rows, notes: ["The attendance rate is attended ÷ (attended + did not attend + cancelled by the child); contacts cancelled by the service are left out of it."])
     }
 
@@ -277,21 +293,21 @@ public enum PracticeReports {
         let done = f.assessments.filter { $0.submittedOn.map(period.contains) == true && f.children[$0.child] != nil }
         // An assessment with no due date is neither on time nor late: it is counted apart.
         let onTime = done.filter { a in a.dueOn.map { a.submittedOn! <= $0 } ?? false }
-        var rows = [ReportRow(measure: "assessments_completed", count: done.map(\.child)),
-                    ReportRow(measure: "assessments_on_time", count: onTime.map(\.child)),
-                    ReportRow(measure: "assessments_late", count: done.filter { a in a.dueOn.map { a.submittedOn! > $0 } ?? false }.map(\.child))]
+        var rows = f.counted("assessments_completed", done.map(\.child), ageOn: period.to)
+        rows += f.counted("assessments_on_time", onTime.map(\.child), ageOn: period.to)
+        rows += f.counted("assessments_late", done.filter { a in a.dueOn.map { a.submittedOn! > $0 } ?? false }.map(\.child), ageOn: period.to)
         let undated = done.filter { $0.dueOn == nil }
-        rows.append(ReportRow(measure: "assessments_without_due_date", count: undated.map(\.child)))
+        rows += f.counted("assessments_without_due_date", undated.map(\.child), ageOn: period.to)
         share(&rows, "assessments_on_time_share", onTime.count, done.count - undated.count)
         let reviews = (f.practice[.planReview] ?? []).filter { $0.date("reviewed_on").map(period.contains) == true && f.children[$0.child] != nil }
-        rows.append(ReportRow(measure: "plan_reviews", count: reviews.map(\.child)))
+        rows += f.counted("plan_reviews", reviews.map(\.child), ageOn: period.to)
         // Start assessments still outstanding at the end of the period, and already past due.
         let submitted = Dictionary(grouping: f.assessments.compactMap { a in a.submittedOn.map { (a.intervention, $0) } }, by: \.0).mapValues { $0.map(\.1).min()! }
         let overdue = f.interventions.filter { i in
             guard i.isOpen(on: period.to), let due = f.assessmentDue[i.id], due < period.to, f.children[i.child] != nil else { return false }
             return submitted[i.id].map { $0 > period.to } ?? true
         }
-        rows.append(ReportRow(measure: "assessments_overdue", count: overdue.map(\.child)))
+        rows += f.counted("assessments_overdue", overdue.map(\.child), ageOn: period.to)
         return ReportResult(rows: rows, notes: ["An assessment is on time when first submitted on or before its due date (working days after allocation, per the service's timescales)."])
     }
 
@@ -315,7 +331,7 @@ public enum PracticeReports {
             ageTotal += c.dateOfBirth.age(on: period.to)
             for k in kinds.indices where mask & (1 << UInt8(k)) != 0 { byKind[k].append(c) }
         }
-        var rows = [ReportRow(measure: "cohort", count: cohort.map(\.key))]
+        var rows = f.counted("cohort", cohort.map(\.key), ageOn: period.to)
         if !cohort.isEmpty {
             rows.append(ReportRow(measure: "mean_age", rate: Rounding.round(Double(ageTotal) / Double(cohort.count), places: 1)))
         }
@@ -327,23 +343,23 @@ public enum PracticeReports {
             rows.append(ReportRow(measure: "ehcp_by_case_type", breakdown: "case_type", group: name, count: ehcp.map(\.key)))
             share(&rows, "ehcp_share_by_case_type", ehcp.count, children.count, breakdown: "case_type", group: name)
         }
-        rows.append(ReportRow(measure: "care_experienced", count: cohort.filter { $0.careStatus != .none }.map(\.key)))
-        rows.append(ReportRow(measure: "remands", count: Array(f.interventions.lazy.filter { $0.type == .remand && period.contains($0.start) && f.children[$0.child] != nil }.map(\.child))))
-        rows.append(ReportRow(measure: "breaches", count: f.breaches.filter { period.contains($0.startedOn) && f.children[$0.child] != nil }.map(\.child)))
+        rows += f.counted("care_experienced", cohort.filter { $0.careStatus != .none }.map(\.key), ageOn: period.to)
+        rows += f.counted("remands", Array(f.interventions.lazy.filter { $0.type == .remand && period.contains($0.start) && f.children[$0.child] != nil }.map(\.child)), ageOn: period.to)
+        rows += f.counted("breaches", f.breaches.filter { period.contains($0.startedOn) && f.children[$0.child] != nil }.map(\.child), ageOn: period.to)
         let health = (f.practice[.health] ?? []).filter { f.children[$0.child] != nil }
         let assessed = health.filter { $0.date("health_assessment_on").map(period.contains) == true }
-        rows.append(ReportRow(measure: "health_assessments", count: assessed.map(\.child)))
+        rows += f.counted("health_assessments", assessed.map(\.child), ageOn: period.to)
         // CAMHS referrals: children referred in the period, dated by the referral, each once.
         let referred = Set(health.filter { $0.text("camhs_referral") == "yes" && $0.date("camhs_referred_on").map(period.contains) == true }.map(\.child))
-        rows.append(ReportRow(measure: "camhs_referrals", count: Array(referred)))
+        rows += f.counted("camhs_referrals", Array(referred), ageOn: period.to)
         share(&rows, "camhs_referral_share", referred.count, Set(assessed.map(\.child)).count)
         let feedback = (f.practice[.feedback] ?? []).filter { $0.date("given_on").map(period.contains) == true && f.children[$0.child] != nil }
-        rows.append(ReportRow(measure: "feedback_responses", count: feedback.map(\.child)))
+        rows += f.counted("feedback_responses", feedback.map(\.child), ageOn: period.to)
         let helped = feedback.compactMap { $0.text("helped").flatMap(Int.init) }
         if !helped.isEmpty { rows.append(ReportRow(measure: "feedback_helped_mean", rate: Rounding.round(Double(helped.reduce(0, +)) / Double(helped.count), places: 2))) }
         share(&rows, "feedback_improved_share", feedback.filter { $0.text("improved") == "yes" }.count, feedback.count)
         let audits = (f.practice[.caseAudit] ?? []).filter { $0.date("audited_on").map(period.contains) == true && f.children[$0.child] != nil }
-        rows.append(ReportRow(measure: "case_audits", count: audits.map(\.child)))
+        rows += f.counted("case_audits", audits.map(\.child), ageOn: period.to)
         for grade in Options.grades.map(\.code) {
             let list = audits.filter { $0.text("grade") == grade }
             if !list.isEmpty { rows.append(ReportRow(measure: "case_audits", breakdown: "grade", group: grade, count: list.map(\.child))) }
@@ -382,7 +398,7 @@ public enum PracticeReports {
                          measures: [("offences", "Proven offences")], needs: [.offences], scope: [.outcomeIn], compute: offenceProfile),
         ReportDefinition(name: "caseload", title: "Caseloads",
                          summary: "Open interventions and children per case manager at the end of the period, and how many workers are past the cap.",
-                         definition: ["As at the last day of the period: the interventions open on that day (started on or before it, not ended before it) with a case manager, and the children behind them, per case manager. A worker is over the cap when they hold more children than the service's caseload cap."],
+                         definition: ["As at the last day of the period, from the allocation history: the interventions open on that day (started on or before it, not ended before it) with a case manager on that day, and the children behind them, per case manager (a worker is a user, not a name). A worker is over the cap when they hold more children than the cap of the service they work for; with children in several services, the service with most of them."],
                          measures: [("open_interventions", "Open interventions"), ("children", "Children"), ("over_cap", "Workers past the cap")],
                          needs: [.interventions, .workers], scope: [.interventionOpenAtEnd], compute: caseload),
         ReportDefinition(name: "contact-attendance", title: "Contact attendance",

@@ -8,7 +8,7 @@ import WaypointDomain
         .manager: [.searchChildren, .viewChild, .createChild, .editChild, .viewChildAudit, .viewReports, .viewReportChildren,
                    .screenReferral, .allocate, .closeIntervention, .viewVictimIdentity, .viewPanelPapers,
                    .recordReferral, .viewMyWork, .viewServiceWork, .manageInterventions, .importBundle, .exportBundle, .transferChild,
-                   .recordAssessment, .signOffAssessment, .recordPractice, .recordVictimWork, .auditCase, .recordBoardMeeting],
+                   .recordAssessment, .signOffAssessment, .recordPractice, .recordVictimWork, .auditCase, .recordBoardMeeting, .saveReport],
         .victimWorker: [.searchChildren, .viewChild, .viewVictimIdentity, .recordVictimWork],
         .volunteer: [.viewPanelPapers],
         .analyst: [.viewReports, .viewReportChildren, .exportBundle],

@@ -177,7 +177,7 @@ import WaypointDomain
         #expect(byCode["detention_and_training_order"]?.custodial == true)
         #expect(byCode["fine"]?.custodial == false)
         let new = OutcomeTypeForm.parse(FormValues(["code": "youth_diversion_order", "label": "Youth diversion order", "tier": "pre_court",
-                                                    "counts_as_entry": "no", "conviction": "no", "custodial": "no"]), existing: Set(byCode.keys))
+                                                    "counts_as_entry": "no", "conviction": "no", "custodial": "no", "disposal_group": "none"]), existing: Set(byCode.keys))
         #expect((try? new.get())?.countsAsEntry == false)
         let dup = OutcomeTypeForm.parse(FormValues(["code": "fine", "label": "x", "tier": "none", "counts_as_entry": "no", "conviction": "no", "custodial": "no"]), existing: Set(byCode.keys))
         #expect(errors(dup)["code"] == "This code already exists")

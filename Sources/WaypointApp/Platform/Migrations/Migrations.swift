@@ -26,5 +26,7 @@ enum Migrations {
         M0021_SignInThrottle(),
         M0022_AuditAppendOnly(),
         M0023_OutcomeDisposalGroups(),
+        M0024_TeamMemberships(),
+        M0025_SavedReports(),
     ]
 }

@@ -86,6 +86,9 @@ extension Paths {
     static let fteChildren = reportChildren("first-time-entrants")
     static func report(_ name: String) -> String { "/reports/\(name)" }
     static func reportChildren(_ name: String) -> String { "/reports/\(name)/children" }
+    static func saveReport(_ name: String) -> String { "/reports/\(name)/save" }
+    static let savedReports = "/reports/saved"
+    static func savedReport(_ id: UUID) -> String { "/reports/saved/\(id.uuidString.lowercased())" }
 }
 
 extension Paths {
