@@ -30,7 +30,16 @@ struct ReportCommand: AsyncCommand {
         do {
             let output = try await ReportRunner.run(signature.name, period: period, serviceCode: signature.service, team: signature.team, on: app.db)
             for note in output.notes { FileHandle.standardError.write(Data(("Note: " + note + "\n").utf8)) }
-            if format == "json" { FileHandle.standardOutput.write(Data(output.json.utf8)) } else { FileHandle.standardOutput.write(output.csv) }
+            if format == "json" {
+                // The JSON names the children behind each count: each is on that child's audit record.
+                let shown = Set(output.rows.flatMap { $0.children ?? [] }).compactMap(UUID.init(uuidString:))
+                let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+                try await Audit.recordViews(on: app.db, at: Date(), userID: nil, userEmail: "command line (\(user))", action: "report_command_children",
+                                            children: shown.map { (nil, $0) }, details: "\(signature.name) \(from.iso)–\(to.iso)\(signature.service.map { " \($0)" } ?? "")")
+                FileHandle.standardOutput.write(Data(output.json.utf8))
+            } else {
+                FileHandle.standardOutput.write(output.csv)
+            }
         } catch let e as ReportRunner.Failure {
             throw ExitError(message: e.description)
         }

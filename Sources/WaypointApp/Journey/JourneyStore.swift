@@ -210,6 +210,16 @@ enum InterventionStore {
             .first(decoding: InterventionRow.self)
     }
 
+    /// An intervention of a child held by one of `services`, whichever service held the
+    /// intervention (after a transfer, the receiving service opens the child's earlier work too).
+    static func find(_ id: UUID, ofChildIn services: [UUID], on db: Database) async throws -> InterventionRow? {
+        guard !services.isEmpty else { return nil }
+        return try await db.sql.select().column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("interventions"))).from("interventions")
+            .join("children", on: SQLColumn("id", table: "children"), .equal, SQLColumn("child_id", table: "interventions"))
+            .where(SQLColumn("id", table: "interventions"), .equal, SQLBind(id)).where(SQLColumn("service_id", table: "children"), .in, SQLBind.group(services))
+            .first(decoding: InterventionRow.self)
+    }
+
     static func forChild(_ childID: UUID, on db: Database) async throws -> [InterventionRow] {
         try await db.sql.select().column("*").from("interventions").where("child_id", .equal, SQLBind(childID))
             .orderBy("start_date", .descending).all(decoding: InterventionRow.self)

@@ -349,6 +349,7 @@ enum ReportRunner {
     static func periodColumns(_ kind: RecordKind) -> [String] {
         switch kind {
         case .health: ["health_assessment_on", "camhs_referred_on"]
+        case .panel: ["held_on"]
         default: periodColumn(kind).map { [$0] } ?? []
         }
     }
@@ -665,6 +666,7 @@ enum ReportRunner {
                 }
                 var timescales: [String: Timescales] = [:]
                 for s in ids { timescales[s.uuidString] = try await ServiceRules.timescales(for: s, on: db) }
+                for (id, t) in timescales { if let code = codes[id] { f.timescales[code] = t } }
                 for (span, service, allocated) in rows {
                     guard let allocated, let t = timescales[service] else { continue }
                     f.assessmentDue[span.id] = f.calendar.adding(workingDays: t.assessmentDays(for: span.type), to: allocated)
@@ -738,7 +740,12 @@ enum ReportRunner {
             let spec = kind.spec
             let fields = RecordStore.visibleFields(spec, restricted: false)
             let q = sql.select().columns(["child_id", "intervention_id"] + fields.map(\.name)).from(spec.table)
-            if let dated = periodCondition(kind, period) {
+            // Reviews and panels up to the period's end: when the last one was tells what is overdue.
+            let upToEnd: [RecordKind: String] = [.planReview: "reviewed_on", .panel: "held_on"]
+            if let column = upToEnd[kind] {
+                filter.apply(q, table: spec.table)
+                q.where(SQLIdentifier(column), .lessThanOrEqual, SQLBind(period.to.iso))
+            } else if let dated = periodCondition(kind, period) {
                 // Dated records: the period bounds them; their children outside the scope are skipped below.
                 filter.apply(q, table: spec.table)
                 q.where(SQLRaw(dated))

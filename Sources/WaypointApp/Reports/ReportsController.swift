@@ -189,7 +189,10 @@ struct ReportsController: RouteCollection {
         let list = try await ReportChildren.load(keys, on: req.db)
         // A count of records (contacts, offences…): each child once, with how many are theirs.
         let records: [String: Int]? = row.countsRecords ? row.recordsByChild : nil
-        try await Audit.record(req, action: "view_report_children", details: "\(d.name) \(measure) \(breakdown)=\(group) \(period.from.iso)–\(period.to.iso): \(list.count) children")
+        // Every child the list shows (on the page or in the download) is on that child's record.
+        try await Audit.recordViews(req, action: "view_report_children", children: list.map { (nil, $0.id) },
+                                    details: "\(d.name) \(measure) \(breakdown)=\(group) \(period.from.iso)–\(period.to.iso) services \(codes.joined(separator: " "))"
+                                        + (req.query[String.self, at: "format"].map { " (\($0))" } ?? ""))
         var names = ["child_id", "given_name", "family_name", "date_of_birth", "sex", "ethnicity_group", "district", "service_code"]
         if records != nil { names.append("records") }
         if req.query[String.self, at: "format"] == "csv" {

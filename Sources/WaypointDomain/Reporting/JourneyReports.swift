@@ -123,6 +123,8 @@ public struct ReportFacts: Sendable {
     public var workers: [String: String] = [:]
     public var caps: [String: Int] = [:]
     public var caseloadCap: Int = 25
+    /// Each service's timescales by code (timeliness); `Timescales()` where a service has none.
+    public var timescales: [String: Timescales] = [:]
     public var today: LocalDate
 
     public init(children: [String: ChildFacts], offences: [OffenceFacts], outcomes: [String: OutcomeType], population: Population, today: LocalDate) {

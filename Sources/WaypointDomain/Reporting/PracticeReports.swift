@@ -308,6 +308,43 @@ public enum PracticeReports {
             return submitted[i.id].map { $0 > period.to } ?? true
         }
         rows += f.counted("assessments_overdue", overdue.map(\.child), ageOn: period.to)
+        // Plan reviews overdue at the end of the period: open interventions whose next review
+        // (every so many months from the start or the last review by then) fell due before the
+        // period's last day, unless the planned end comes first.
+        var lastReview: [String: LocalDate] = [:]
+        for r in f.practice[.planReview] ?? [] {
+            guard let i = r.intervention, let d = r.date("reviewed_on"), d <= period.to else { continue }
+            lastReview[i] = max(lastReview[i] ?? d, d)
+        }
+        var panels: [String: [PracticeFact]] = [:]
+        for p in f.practice[.panel] ?? [] where p.text("panel_type") == "initial" && p.text("status") == "held" {
+            if let i = p.intervention, let d = p.date("held_on"), d <= period.to { panels[i, default: []].append(p) }
+        }
+        let open = f.interventions.filter { $0.isOpen(on: period.to) && f.children[$0.child] != nil }
+        let reviewsOverdue = open.filter { i in
+            let t = f.timescales[i.service] ?? Timescales()
+            let due = (lastReview[i.id] ?? i.start).adding(months: t.reviewMonths(for: i.type))
+            return due < period.to
+        }
+        rows += f.counted("plan_reviews_overdue", reviewsOverdue.map(\.child), ageOn: period.to)
+        // Referral order initial panels: held in the period, on time when within the service's
+        // working days of the order; and those overdue at the end (none held, past due).
+        var held: [String] = [], heldOnTime: [String] = [], panelsOverdue: [String] = []
+        for i in f.interventions where i.type == .referralOrder && f.children[i.child] != nil {
+            let t = f.timescales[i.service] ?? Timescales()
+            let due = f.calendar.adding(workingDays: t.initialPanelWorkingDays, to: i.start)
+            let first = panels[i.id]?.compactMap { $0.date("held_on") }.min()
+            if let first, period.contains(first) {
+                held.append(i.child)
+                if first <= due { heldOnTime.append(i.child) }
+            } else if first == nil, i.isOpen(on: period.to), due < period.to {
+                panelsOverdue.append(i.child)
+            }
+        }
+        rows += f.counted("initial_panels_held", held, ageOn: period.to)
+        rows += f.counted("initial_panels_on_time", heldOnTime, ageOn: period.to)
+        share(&rows, "initial_panels_on_time_share", heldOnTime.count, held.count)
+        rows += f.counted("initial_panels_overdue", panelsOverdue, ageOn: period.to)
         return ReportResult(rows: rows, notes: ["An assessment is on time when first submitted on or before its due date (working days after allocation, per the service's timescales)."])
     }
 
@@ -408,11 +445,14 @@ public enum PracticeReports {
                          needs: [.contactTallies], scope: [.practiceIn(.contact)], compute: contactAttendance),
         ReportDefinition(name: "timeliness", title: "Timeliness",
                          summary: "Assessments completed in the period on time and late, plan reviews held, and start assessments overdue at the end of the period.",
-                         definition: ["An assessment is completed when first submitted, and on time when that is on or before its due date (working days after allocation, per the service's timescales, skipping weekends and bank holidays); one with no due date is counted apart, neither on time nor late. Plan reviews: reviews dated in the period. Overdue: open interventions whose start assessment was due before the last day of the period and had not been submitted by then."],
+                         definition: ["An assessment is completed when first submitted, and on time when that is on or before its due date (working days after allocation, per the service's timescales, skipping weekends and bank holidays); one with no due date is counted apart, neither on time nor late. Plan reviews: reviews dated in the period. Overdue: open interventions whose start assessment was due before the last day of the period and had not been submitted by then.",
+                                     "Plan reviews overdue: interventions open on the last day of the period whose next review (every so many months, per the service's timescales, from the start or the last review) fell due before that day. Referral order initial panels: first initial panels held in the period, on time when within the service's working days of the order (20 by default); overdue: orders open on the last day with no initial panel held and past that deadline."],
                          measures: [("assessments_completed", "Assessments completed"), ("assessments_on_time_share", "On time (%)"), ("assessments_late", "Late"),
-                                    ("plan_reviews", "Plan reviews"), ("assessments_overdue", "Overdue at the end of the period")],
-                         needs: [.interventions, .assessments, .practice(.planReview)],
-                         scope: [.assessmentSubmittedIn, .practiceIn(.planReview), .interventionOpenAtEnd], compute: timeliness),
+                                    ("plan_reviews", "Plan reviews"), ("assessments_overdue", "Overdue at the end of the period"),
+                                    ("plan_reviews_overdue", "Plan reviews overdue at the end"), ("initial_panels_on_time_share", "Initial panels on time (%)"),
+                                    ("initial_panels_overdue", "Initial panels overdue at the end")],
+                         needs: [.interventions, .assessments, .practice(.planReview), .practice(.panel)],
+                         scope: [.assessmentSubmittedIn, .practiceIn(.planReview), .practiceIn(.panel), .interventionOpenAtEnd], compute: timeliness),
         ReportDefinition(name: "plan-dashboard", title: "Annual plan dashboard",
                          summary: "The figures of the youth justice plan's performance dashboard: cohort and mean age, EHCP by case type, care-experienced children, remands, breaches, health assessments and CAMHS referrals, feedback and case audits.",
                          definition: [

@@ -52,6 +52,13 @@ import WaypointDomain
             let continued = try await app.db.sql.select().columns("service_id", "end_date", "closure_reason").from("interventions")
                 .where("child_id", .equal, SQLBind(moved.child_id)).where("service_id", .equal, SQLBind(nb.id!)).all(decoding: S.self)
             #expect(continued.count >= 1 && continued.allSatisfy { $0.end_date == nil }, "and goes on in Northbrook")
+            // Northbrook's manager sees the whole history on the record, earlier work included.
+            try await Fixtures.user(app, .manager, email: "nb.manager@test.waypoint.test", services: [nb])
+            let nbManager = TestClient(app)
+            try await nbManager.signIn("nb.manager@test.waypoint.test")
+            #expect(try await nbManager.get(Paths.child(moved.child_id)).status == .ok)
+            #expect(try await nbManager.get(Paths.intervention(moved.id)).status == .ok)
+            #expect(try await manager.get(Paths.intervention(moved.id)).status == .notFound, "the old service no longer holds the child")
 
             // 2. Another case is reallocated to a different worker, through the page.
             let other = try #require(open.first { $0.child_id != moved.child_id })

@@ -102,6 +102,7 @@ import WaypointDomain
             try await client.signIn(DemoData.email(for: .manager))
             let period = ReportPeriod(from: LocalDate(year: 2023, month: 4, day: 1)!, to: today)!
             let query = "from-day=1&from-month=4&from-year=2023&to-day=27&to-month=3&to-year=2024"
+            var auditedSoFar = 0
             for (service, codes) in [("", ["DEMO", "XS"]), ("DEMO", ["DEMO"]), ("XS", ["XS"])] {
                 let out = try await ReportRunner.run(FirstTimeEntrants.name, period: period, serviceCodes: codes, today: today, on: app.db)
                 let r = try #require(out.rows.first { $0.measure == "first_time_entrants" && $0.breakdown == "all" })
@@ -112,7 +113,16 @@ import WaypointDomain
                 let listed = lines.map { "\($0[7]) \($0[0])" }.sorted()
                 #expect(listed == Self.pairs(out, r), "\(codes): the children behind the figure, each with its service")
                 #expect(Set(listed).count == listed.count)
+                // Each child the download shows is on that child's own audit record, once.
+                let audited = try await AuditRows.all(app).filter { row in
+                    guard row.action == "view_report_children", let d = row.details, d.hasSuffix(" (csv)"), let r = d.range(of: " services ") else { return false }
+                    return Set(d[r.upperBound...].dropLast(6).split(separator: " ").map(String.init)) == Set(codes)
+                }
+                #expect(audited.count == lines.count, "one audit entry per child shown")
+                #expect(Set(audited.compactMap { $0.child_id?.uuidString.lowercased() }) == Set(r.children ?? []))
+                auditedSoFar += audited.count
             }
+            #expect(auditedSoFar > 0)
         }
     }
 

@@ -202,4 +202,22 @@ import WaypointDomain
             Issue.record("a consistent correction is accepted")
         }
     }
+
+    @Test func timelinessMeasuresOverdueReviewsAndInitialPanels() {
+        var f = facts([child("A"), child("B"), child("C"), child("D")])
+        f.calendar = WorkingDayCalendar(holidays: [])
+        f.interventions = [span("a", "A", .youthRehabilitationOrder, "2024-01-10", nil),   // review due 10 April: overdue on 30 June
+                           span("b", "B", .youthRehabilitationOrder, "2024-01-10", nil),   // reviewed 1 May: next due 1 August
+                           span("c", "C", .referralOrder, "2024-04-01", nil),              // initial panel held 19 April: on time
+                           span("d", "D", .referralOrder, "2024-05-01", nil)]              // no panel by 30 June: overdue
+        func record(_ i: String, _ c: String, _ v: [String: String]) -> PracticeFact { PracticeFact(child: c, intervention: i, values: v.mapValues { .text($0) }) }
+        f.practice[.planReview] = [record("b", "B", ["reviewed_on": "2024-05-01"]), record("c", "C", ["reviewed_on": "2024-06-01"]), record("d", "D", ["reviewed_on": "2024-06-01"])]
+        f.practice[.panel] = [record("c", "C", ["panel_type": "initial", "status": "held", "held_on": "2024-04-19"]),
+                              record("d", "D", ["panel_type": "initial", "status": "arranged", "held_on": "2024-07-10"])]
+        let r = PracticeReports.timeliness(f, period: q)
+        #expect(row(r, "plan_reviews_overdue")?.children == ["A"])
+        #expect(row(r, "initial_panels_held")?.children == ["C"])
+        #expect(value(r, "initial_panels_on_time_share") == 100)
+        #expect(row(r, "initial_panels_overdue")?.children == ["D"])
+    }
 }

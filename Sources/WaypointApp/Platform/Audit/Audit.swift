@@ -9,11 +9,7 @@ import WaypointDomain
 enum Audit {
     static func record(on db: Database, at: Date, userID: UUID?, userEmail: String?, action: String,
                        serviceID: UUID? = nil, childID: UUID? = nil, details: String? = nil) async throws {
-        try await db.sql.insert(into: "audit_events")
-            .columns("id", "at", "user_id", "user_email", "service_id", "child_id", "action", "details")
-            .values(SQLBind(UUID()), SQLBind(at), SQLBind(userID), SQLBind(userEmail), SQLBind(serviceID),
-                    SQLBind(childID), SQLBind(action), SQLBind(details))
-            .run()
+        try await insert([(serviceID, childID)], on: db, at: at, userID: userID, userEmail: userEmail, action: action, details: details)
     }
 
     static func record(_ req: Request, on db: Database? = nil, action: String, serviceID: UUID? = nil,
@@ -25,17 +21,28 @@ enum Audit {
 
     /// One entry per child shown (a list, a search result, a download), in one statement.
     static func recordViews(_ req: Request, action: String, children: [(serviceID: UUID?, childID: UUID)], details: String? = nil) async throws {
-        guard !children.isEmpty else { return }
         let u = req.currentUser
-        let at = req.now
+        try await recordViews(on: req.db, at: req.now, userID: u?.id, userEmail: u?.email, action: action, children: children, details: details)
+    }
+
+    /// The same for a reader that is not a web request (a command's output).
+    static func recordViews(on db: Database, at: Date, userID: UUID?, userEmail: String?, action: String,
+                            children: [(serviceID: UUID?, childID: UUID)], details: String? = nil) async throws {
         for chunk in children.chunked(200) {
-            var insert = req.db.sql.insert(into: "audit_events").columns("id", "at", "user_id", "user_email", "service_id", "child_id", "action", "details")
-            for c in chunk {
-                insert = insert.values(SQLBind(UUID()), SQLBind(at), SQLBind(u?.id), SQLBind(u?.email), SQLBind(c.serviceID), SQLBind(c.childID),
-                                       SQLBind(action), SQLBind(details))
-            }
-            try await insert.run()
+            try await insert(chunk.map { ($0.serviceID, Optional($0.childID)) }, on: db, at: at, userID: userID, userEmail: userEmail, action: action, details: details)
         }
+    }
+
+    /// The one place an audit row is written: one row per (service, child), in one statement.
+    private static func insert(_ rows: [(UUID?, UUID?)], on db: Database, at: Date, userID: UUID?, userEmail: String?, action: String,
+                               details: String?) async throws {
+        guard !rows.isEmpty else { return }
+        var insert = db.sql.insert(into: "audit_events").columns("id", "at", "user_id", "user_email", "service_id", "child_id", "action", "details")
+        for (service, child) in rows {
+            insert = insert.values(SQLBind(UUID()), SQLBind(at), SQLBind(userID), SQLBind(userEmail), SQLBind(service), SQLBind(child),
+                                   SQLBind(action), SQLBind(details))
+        }
+        try await insert.run()
     }
 
     static func encode(_ changes: [FieldChange]) -> String {
