@@ -53,6 +53,11 @@ struct ExportCommand: AsyncCommand {
         do {
             let files = try await Exporter.run(serviceCode: signature.service, on: app.db)
             try BundleIO.write(files, to: signature.out)
+            // Every child written out is on that child's audit record.
+            let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+            try await Audit.recordViews(on: app.db, at: Date(), userID: nil, userEmail: "command line (\(user))", action: "export_bundle_child",
+                                        children: try await Exporter.children(serviceCode: signature.service, on: app.db),
+                                        details: "waypoint export \(signature.service ?? "all services") to \(signature.out)")
             for (name, data) in files {
                 let rows = max(0, String(decoding: data, as: UTF8.self).components(separatedBy: "\r\n").count - 2)
                 context.console.print("\(name): \(rows) rows")

@@ -81,6 +81,7 @@ struct DataController: RouteCollection {
         let files = try await Exporter.run(serviceCode: code, on: req.db)
         let zip = try BundleIO.zip(files)
         try await Audit.record(req, action: "export_bundle", serviceID: services.first { $0.code == code }?.id, details: "service \(code)")
+        try await Audit.recordViews(req, action: "export_bundle_child", children: try await Exporter.children(serviceCode: code, on: req.db), details: "service \(code)")
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "application", subType: "zip")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"waypoint-\(code)-\(req.today.iso).zip\"")

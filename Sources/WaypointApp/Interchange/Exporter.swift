@@ -6,6 +6,18 @@ import WaypointDomain
 /// Writes the interchange bundle of one service (or all): the same files import reads, in a
 /// stable order, so export → import → export gives the same files.
 enum Exporter {
+    /// The children a bundle of one service (or all) holds, for the audit: every child exported
+    /// is on that child's record.
+    static func children(serviceCode: String?, on db: Database) async throws -> [(serviceID: UUID?, childID: UUID)] {
+        struct C: Decodable { let id: UUID; let service_id: UUID }
+        let q = db.sql.select().column(SQLColumn("id", table: "children")).column(SQLColumn("service_id", table: "children")).from("children")
+        if let serviceCode {
+            q.join("services", on: SQLColumn("id", table: "services"), .equal, SQLColumn("service_id", table: "children"))
+                .where(SQLColumn("code", table: "services"), .equal, SQLBind(serviceCode))
+        }
+        return try await q.all(decoding: C.self).map { ($0.service_id, $0.id) }
+    }
+
     static func run(serviceCode: String?, on db: Database) async throws -> [(String, Data)] {
         let sql = db.sql
         struct S: Decodable { let id: UUID; let code: String; let name: String }

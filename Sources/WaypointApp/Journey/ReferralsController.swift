@@ -16,6 +16,7 @@ struct ReferralsController: RouteCollection {
         let user = try req.authorize(.viewServiceWork)
         let page = try req.pageNumber()
         let result = try await ReferralStore.queue(in: user.serviceIDs, page: page, on: req.db)
+        try await Audit.recordViews(req, action: "view_worklist", children: Array(Set(result.rows.map(\.child_id))).map { (nil, $0) }, details: "referral queue")
         let calendar = try await ServiceRules.calendar(on: req.db)
         let today = req.today
         let rows: [[H]] = result.rows.map { r in

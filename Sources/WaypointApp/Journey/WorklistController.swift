@@ -24,6 +24,9 @@ struct WorklistController: RouteCollection {
         }
         let names = try await Workers.names(team.compactMap(\.row.case_manager_id), on: req.db)
         let page = try req.pageNumber()
+        // The children this page shows (the page of my own, and all of the team's) are on their audit records.
+        let shown = WorklistViews.paged(mine, page: page).slice.map(\.row) + team.map(\.row)
+        try await Audit.recordViews(req, action: "view_worklist", children: Array(Set(shown.map(\.child_id))).map { (nil, $0) }, details: "my work")
         return HTMLResponse.make(WorklistViews.myWork(PageContext(req), user: user, mine: mine, team: team, teamName: teamName, names: names, page: page))
     }
 
@@ -68,6 +71,8 @@ struct WorklistController: RouteCollection {
         }
         let calendar = try await ServiceRules.calendar(on: req.db)
         let page = try req.pageNumber()
+        let shown = queue.rows.prefix(10).map(\.child_id) + WorklistViews.paged(unallocated, page: page).slice.map(\.child_id)
+        try await Audit.recordViews(req, action: "view_worklist", children: Array(Set(shown)).map { (nil, $0) }, details: "service worklist")
         return HTMLResponse.make(WorklistViews.service(PageContext(req), queue: queue.rows, queueTotal: queue.total, calendar: calendar, today: today,
                                                        unallocated: unallocated, caseloads: caseloadRows, page: page))
     }

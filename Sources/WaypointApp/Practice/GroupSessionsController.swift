@@ -73,7 +73,9 @@ struct GroupSessionsController: RouteCollection {
 
     @Sendable func new(req: Request) async throws -> Response {
         let user = try req.authorize(.recordPractice)
-        return HTMLResponse.make(form(PageContext(req), candidates: try await candidates(req, user), values: FormValues(todayValues("contact_on", req.today)), errors: []))
+        let candidates = try await candidates(req, user)
+        try await Audit.recordViews(req, action: "view_worklist", children: Array(Set(candidates.map(\.child_id))).map { (nil, $0) }, details: "group session candidates")
+        return HTMLResponse.make(form(PageContext(req), candidates: candidates, values: FormValues(todayValues("contact_on", req.today)), errors: []))
     }
 
     private func form(_ ctx: PageContext, candidates: [Candidate], values v: FormValues, errors: [FieldError]) -> String {
@@ -140,6 +142,7 @@ struct GroupSessionsController: RouteCollection {
     @Sendable func show(req: Request) async throws -> Response {
         let user = try req.authorize(.recordPractice)
         let m = try await members(req, user)
+        try await Audit.recordViews(req, action: "view_group_session", children: m.map { ($0.1.serviceID, $0.1.id) }, details: "group session")
         var v: [String: String] = [:]
         for (k, (r, _, _)) in m.enumerated() {
             v["c\(k)_attendance"] = r["attendance"]?.text ?? ""

@@ -17,12 +17,15 @@ struct PanelsController: RouteCollection {
         let ids = try await RecordStore.panelsFor(member: user.id, in: user.serviceIDs, on: req.db)
         let spec = RecordKind.panel.spec
         var rows: [[H]] = []
+        var shown: [(serviceID: UUID?, childID: UUID)] = []
         for id in ids {
             guard let p = try await RecordStore.find(spec, id, in: user.serviceIDs, restricted: false, on: req.db),
                   let child = try await ChildStore.find(p.childID, in: user.serviceIDs, on: req.db) else { continue }
+            shown.append((child.serviceID, child.id))
             rows.append([C.link(p["held_on"]?.date?.longFormat ?? "", Paths.panel(id)), txt(child.details.fullName),
                          txt(RecordForm.display(spec.field("panel_type")!, p["panel_type"]) ?? ""), txt(RecordForm.display(spec.field("status")!, p["status"]) ?? "")])
         }
+        try await Audit.recordViews(req, action: "view_worklist", children: shown, details: "my panels")
         return HTMLResponse.make(Layout.page(title: "My panels", PageContext(req), [
             C.h1("My panels"),
             C.p("The referral order panels you sit on. Each opens its papers: the contract, its progress and the panel report."),
