@@ -314,3 +314,18 @@ def test_a_manager_records_a_board_meeting_and_the_kpi_report_and_its_trend_show
     check_accessibility(driver)
     assert h1(driver).endswith("YJB key performance indicators: trend")
     assert driver.find_elements(By.CSS_SELECTOR, "svg.chart--line")
+
+
+def test_a_manager_saves_a_report_as_submitted_and_sees_it_unchanged(driver, base_url):
+    sign_in(driver, base_url, "manager")
+    visit(driver, base_url + "/reports/first-time-entrants?preset=last_financial_year")
+    check_accessibility(driver)
+    driver.find_element(By.ID, "label").send_keys("Browser return to the board")
+    driver.find_element(By.XPATH, "//button[normalize-space()='Save as submitted']").click()
+    check_accessibility(driver)
+    assert h1(driver).endswith("Browser return to the board")
+    assert "No figure has changed" in driver.page_source
+    assert "As submitted" in driver.page_source
+    visit(driver, base_url + "/reports/saved")
+    check_accessibility(driver)
+    assert "Browser return to the board" in driver.page_source
