@@ -21,6 +21,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: DataController())
     try signedIn.register(collection: ReportsController())
     try signedIn.register(collection: SavedReportsController())
+    try signedIn.register(collection: ChildAccessController())
     try signedIn.register(collection: AssessmentsController())
     try signedIn.register(collection: PracticeController())
     try signedIn.register(collection: GroupSessionsController())

@@ -17,7 +17,7 @@ struct AssessmentsController: RouteCollection {
 
     private func intervention(_ req: Request, _ user: CurrentUser) async throws -> (InterventionRow, ChildRecord) {
         guard let i = try await InterventionStore.find(try req.uuidParameter("interventionID"), in: user.serviceIDs, on: req.db),
-              let child = try await ChildStore.find(i.child_id, in: user.serviceIDs, on: req.db) else {
+              let child = try await req.child(i.child_id, user) else {
             throw WaypointError.notFound("This intervention could not be found. It may be in a service you do not have access to.")
         }
         return (i, child)
@@ -25,7 +25,7 @@ struct AssessmentsController: RouteCollection {
 
     private func load(_ req: Request, _ user: CurrentUser) async throws -> (AssessmentRow, ChildRecord) {
         guard let a = try await AssessmentStore.find(try req.uuidParameter("assessmentID"), in: user.serviceIDs, on: req.db),
-              let child = try await ChildStore.find(a.child_id, in: user.serviceIDs, on: req.db) else {
+              let child = try await req.child(a.child_id, user) else {
             throw WaypointError.notFound("This assessment could not be found. It may be in a service you do not have access to.")
         }
         return (a, child)

@@ -188,7 +188,7 @@ struct ChildrenController: RouteCollection {
 
     private func loadChild(_ req: Request, _ user: CurrentUser) async throws -> ChildRecord {
         guard let id = req.parameters.get("childID").flatMap(UUID.init(uuidString:)),
-              let child = try await ChildStore.find(id, in: user.serviceIDs, on: req.db) else {
+              let child = try await req.child(id, user) else {
             throw WaypointError.notFound("This child's record could not be found. It may be in a service you do not have access to. Search the register to find the child.")
         }
         return child
@@ -207,8 +207,9 @@ func formValues(_ req: Request) throws -> FormValues {
     var lists: [String: [String]] = [:]
     for pair in body.split(separator: "&") {
         let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        // NUL is dropped: PostgreSQL text cannot hold it, and no field of ours means it.
         func decode(_ s: Substring) -> String {
-            String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            (String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "").replacingOccurrences(of: "\u{0}", with: "")
         }
         let key = decode(kv[0])
         let value = kv.count > 1 ? decode(kv[1]) : ""

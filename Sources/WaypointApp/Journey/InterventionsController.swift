@@ -161,7 +161,7 @@ struct InterventionsController: RouteCollection {
 
     private func load(_ req: Request, _ user: CurrentUser) async throws -> (InterventionRow, ChildRecord) {
         guard let i = try await InterventionStore.find(try req.uuidParameter("interventionID"), ofChildIn: user.serviceIDs, on: req.db),
-              let child = try await ChildStore.find(i.child_id, in: user.serviceIDs, on: req.db) else {
+              let child = try await req.child(i.child_id, user) else {
             throw WaypointError.notFound("This intervention could not be found. It may be in a service you do not have access to.")
         }
         return (i, child)

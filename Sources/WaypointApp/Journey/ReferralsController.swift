@@ -106,7 +106,7 @@ struct ReferralsController: RouteCollection {
 
     private func load(_ req: Request, _ user: CurrentUser) async throws -> (ReferralRow, ChildRecord) {
         guard let referral = try await ReferralStore.find(try req.uuidParameter("referralID"), in: user.serviceIDs, on: req.db),
-              let child = try await ChildStore.find(referral.child_id, in: user.serviceIDs, on: req.db) else {
+              let child = try await req.child(referral.child_id, user) else {
             throw WaypointError.notFound("This referral could not be found. It may be in a service you do not have access to.")
         }
         return (referral, child)

@@ -155,6 +155,8 @@ enum WorklistViews {
             [C.link(r.childName, Paths.child(r.child_id)), txt(Show.label(InterventionType.self, r.type)), txt(Show.date(r.start_date)), C.link("Allocate", Paths.allocate(r.id))]
         }))
         content.append(C.pagination(page: page, totalPages: pages) { Paths.with(Paths.serviceWork, [("page", String($0))]) })
+        content.append(el("p", ["class": "body"], [C.link("Reasons given to open records", Paths.accessReasons),
+                                                   txt(" — practitioners who opened a child not allocated to them or their team, and why.")]))
         content.append(el("h2", ["class": "heading-m"], "Caseloads and overdue work"))
         content.append(caseloads.isEmpty ? C.p("No practitioners or managers work in your services yet.")
             : C.table(caption: nil, headers: ["Worker", "Service", "Children", "Cap", "Overdue items"], rows: caseloads.map { c in

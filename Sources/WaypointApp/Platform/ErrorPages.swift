@@ -9,6 +9,15 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             return try await next.respond(to: req)
         } catch is CloseConnection {
             throw CloseConnection()
+        } catch let e as NeedsReason where req.method == .GET && !req.wantsJSON {
+            // A practitioner reaching a child who is not theirs or their team's: ask why first.
+            let here = req.url.path + (req.url.query.map { "?" + $0 } ?? "")
+            return req.redirect(to: Paths.with(Paths.childAccess(e.childID), [("next", here)]))
+        } catch is NeedsReason {
+            let status = HTTPResponseStatus.forbidden
+            let message = "This child is not allocated to you or to your team: open their record and say why you need it first."
+            if req.wantsJSON { return Problem.response(status: status, detail: message) }
+            return HTMLResponse.make(ErrorPageView.render(status: status, message: message, user: req.currentUser, csrf: req.csrfToken), status: status)
         } catch {
             let status: HTTPResponseStatus
             let message: String

@@ -40,7 +40,7 @@ struct PracticeController: RouteCollection {
         if req.parameters.get("interventionID") != nil {
             guard spec.parent == .intervention,
                   let i = try await InterventionStore.find(try req.uuidParameter("interventionID"), in: user.serviceIDs, on: req.db),
-                  let child = try await ChildStore.find(i.child_id, in: user.serviceIDs, on: req.db) else {
+                  let child = try await req.child(i.child_id, user) else {
                 throw WaypointError.notFound("This intervention could not be found. It may be in a service you do not have access to.")
             }
             guard spec.appliesTo(i.interventionType ?? .prevention) else {
@@ -56,7 +56,7 @@ struct PracticeController: RouteCollection {
         let spec = try Self.kind(req)
         let restricted = Self.seesRestricted(user, spec)
         guard let r = try await RecordStore.find(spec, try req.uuidParameter("recordID"), in: user.serviceIDs, restricted: restricted, on: req.db),
-              let child = try await ChildStore.find(r.childID, in: user.serviceIDs, on: req.db) else {
+              let child = try await req.child(r.childID, user) else {
             throw WaypointError.notFound("This record could not be found. It may be in a service you do not have access to.")
         }
         let i = try await r.interventionID.asyncMap { try await InterventionStore.find($0, in: user.serviceIDs, on: req.db) } ?? nil
@@ -101,6 +101,9 @@ struct PracticeController: RouteCollection {
 
     @Sendable func newRecord(req: Request) async throws -> Response {
         let user = try req.authorize(.viewChild)
+        // The role first: a role that cannot record these is refused before any child is reached.
+        let spec = try Self.kind(req)
+        guard user.can(spec.recordAction) else { throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page: it cannot record \(spec.plural.lowercased()).") }
         let p = try await parent(req, user)
         guard user.can(p.spec.recordAction, serviceID: p.serviceID) else { throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page: it cannot record \(p.spec.plural.lowercased()).") }
         if case .perIntervention = p.spec.single, let i = p.intervention,
@@ -116,6 +119,9 @@ struct PracticeController: RouteCollection {
 
     @Sendable func create(req: Request) async throws -> Response {
         let user = try req.authorize(.viewChild)
+        // The role first: a role that cannot record these is refused before any child is reached.
+        let spec = try Self.kind(req)
+        guard user.can(spec.recordAction) else { throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page: it cannot record \(spec.plural.lowercased()).") }
         let p = try await parent(req, user)
         guard user.can(p.spec.recordAction, serviceID: p.serviceID) else { throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page: it cannot record \(p.spec.plural.lowercased()).") }
         let values = try formValues(req)

@@ -106,9 +106,9 @@ import WaypointDomain
         try await withTestApp(db) { app in
             let s = try await Fixtures.service(app)
             let first = try await signedIn(app, .manager, services: [s])
-            try await Fixtures.user(app, .practitioner, services: [s])
+            try await Fixtures.user(app, .manager, email: "second.manager@test.waypoint.test", services: [s])
             let second = TestClient(app)
-            try await second.signIn("practitioner@test.waypoint.test")
+            try await second.signIn("second.manager@test.waypoint.test")
             let id = try await Fixtures.addChild(first)
             let path = "/children/\(id.uuidString.lowercased())"
 

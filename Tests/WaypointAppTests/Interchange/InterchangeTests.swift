@@ -244,6 +244,12 @@ import WaypointDomain
             #expect(try await manager.get("/children/\(c)").status == .notFound)
             let eastWorker = TestClient(app)
             try await eastWorker.signIn("practitioner@test.waypoint.test")
+            // The child is not allocated to the receiving practitioner yet: they say why they need the record first.
+            let asked = try await eastWorker.get("/children/\(c)")
+            #expect(asked.status == .seeOther)
+            #expect(asked.headers.first(name: .location)?.hasPrefix("/children/\(c)/access") == true)
+            try await eastWorker.get("/children/\(c)/access")
+            #expect(try await eastWorker.post("/children/\(c)/access", [("reason", "Taking over the case after the transfer"), ("next", "/children/\(c)")]).status == .seeOther)
             let record = try await eastWorker.get("/children/\(c)")
             #expect(record.status == .ok)
             #expect(record.body.contains("Offence: Burglary"))

@@ -28,5 +28,6 @@ enum Migrations {
         M0023_OutcomeDisposalGroups(),
         M0024_TeamMemberships(),
         M0025_SavedReports(),
+        M0026_ChildAccessReasons(),
     ]
 }

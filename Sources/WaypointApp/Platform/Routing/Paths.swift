@@ -13,6 +13,9 @@ enum Paths {
     static let children = "/children"
     static let newChild = "/children/new"
     static func child(_ id: UUID) -> String { "/children/\(id.uuidString.lowercased())" }
+    /// The page where a practitioner states why they need a child who is not theirs or their team's.
+    static func childAccess(_ id: UUID) -> String { child(id) + "/access" }
+    static let accessReasons = "/service/access-reasons"
     static func editChild(_ id: UUID) -> String { child(id) + "/edit" }
     static func childAudit(_ id: UUID) -> String { child(id) + "/audit" }
 

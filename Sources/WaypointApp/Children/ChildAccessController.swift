@@ -1,0 +1,149 @@
+import Fluent
+import SQLKit
+import Vapor
+import WaypointDomain
+
+/// Thrown when a practitioner reaches a child they need a reason to read: the error page sends
+/// them to the form that asks for it.
+struct NeedsReason: Error {
+    let childID: UUID
+}
+
+/// Access by relationship (product.md, issue #16): every way a route reaches a child's record
+/// goes through `Request.child(_:_:)`, which decides from the user's relationship to the child.
+enum ChildAccessStore {
+    /// How the user stands to the child today.
+    static func relationship(_ user: CurrentUser, _ child: ChildRecord, today: LocalDate, on db: Database) async throws -> ChildRelationship {
+        struct I: Decodable { let case_manager_id: UUID?; let co_worker_id: UUID? }
+        let open = try await db.sql.select().columns("case_manager_id", "co_worker_id").from("interventions")
+            .where("child_id", .equal, SQLBind(child.id))
+            .where { $0.where("end_date", .is, SQLLiteral.null).orWhere("end_date", .greaterThanOrEqual, SQLBind(today.iso)) }
+            .all(decoding: I.self)
+        if open.contains(where: { $0.case_manager_id == user.id || $0.co_worker_id == user.id }) { return .own }
+        let managers = open.compactMap(\.case_manager_id)
+        if managers.isEmpty {
+            // Nobody allocated yet: the one who recorded the child carries on (the referral, the offence…).
+            let created = try await db.sql.select().column("id").from("audit_events").where("action", .equal, SQLBind("create_child"))
+                .where("child_id", .equal, SQLBind(child.id)).where("user_id", .equal, SQLBind(user.id)).first()
+            if created != nil { return .own }
+        } else {
+            struct T: Decodable { let team_id: UUID? }
+            if let mine = try await db.sql.select().column("team_id").from("users").where("id", .equal, SQLBind(user.id)).first(decoding: T.self)?.team_id {
+                let theirs = try await db.sql.select().column("team_id").from("users").where("id", .in, SQLBind.group(managers)).all(decoding: T.self)
+                if theirs.contains(where: { $0.team_id == mine }) { return .team }
+            }
+        }
+        return .service
+    }
+
+    /// Whether the user stated a reason for this child that still holds.
+    static func reasoned(_ userID: UUID, _ childID: UUID, now: Date, on db: Database) async throws -> Bool {
+        try await db.sql.select().column("id").from("child_access_reasons").where("user_id", .equal, SQLBind(userID))
+            .where("child_id", .equal, SQLBind(childID)).where("until_at", .greaterThan, SQLBind(now)).first() != nil
+    }
+}
+
+extension Request {
+    /// The child with this id, if in one of the user's services and the user's relationship to
+    /// them allows what this request does (a GET reads; anything else changes the record).
+    /// Throws `NeedsReason` when a reason must be stated first, and a 403 when not allowed at all.
+    func child(_ id: UUID, _ user: CurrentUser) async throws -> ChildRecord? {
+        guard let child = try await ChildStore.find(id, in: user.serviceIDs, on: db) else { return nil }
+        guard user.role == .practitioner else { return child }
+        let write = method != .GET && method != .HEAD
+        let relationship = try await ChildAccessStore.relationship(user, child, today: today, on: db)
+        let reasoned = relationship == .service && !write ? try await ChildAccessStore.reasoned(user.id, child.id, now: now, on: db) : false
+        switch ChildAccess.decide(user.role, relationship, write: write, reasoned: reasoned) {
+        case .allowed: return child
+        case .needsReason: throw NeedsReason(childID: child.id)
+        case .refused:
+            throw WaypointError.forbidden("Only the child's case manager or co-worker can change their record. Ask a manager to allocate you if you are working with them.")
+        }
+    }
+}
+
+/// The reason form, and the managers' page of reasons given.
+struct ChildAccessController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("children", ":childID", "access", use: form)
+        routes.post("children", ":childID", "access", use: give)
+        routes.get("service", "access-reasons", use: list)
+    }
+
+    /// The child in the user's services, without the relationship check (this is where it is passed).
+    private func target(_ req: Request) async throws -> (CurrentUser, ChildRecord) {
+        let user = try req.authorize(.viewChild)
+        guard let id = req.parameters.get("childID").flatMap(UUID.init(uuidString:)),
+              let child = try await ChildStore.find(id, in: user.serviceIDs, on: req.db) else {
+            throw WaypointError.notFound("This child's record could not be found. It may be in a service you do not have access to. Search the register to find the child.")
+        }
+        return (user, child)
+    }
+
+    @Sendable func form(req: Request) async throws -> Response {
+        let (_, child) = try await target(req)
+        let next = Paths.safeNext(req.query[String.self, at: "next"] ?? Paths.child(child.id))
+        return HTMLResponse.make(Self.page(PageContext(req), child.id, next: next, values: FormValues(), errors: []))
+    }
+
+    @Sendable func give(req: Request) async throws -> Response {
+        let (user, child) = try await target(req)
+        let values = try formValues(req)
+        let next = Paths.safeNext(values.trimmed("next") ?? Paths.child(child.id))
+        var errors = FormErrors()
+        let reason = Parse.text(values, "reason", label: "Reason", required: "Say why you need to see this child's record", max: 1000, errors: &errors)
+        if let reason, reason.count < 10 { errors.add("reason", "Give the reason in a few words, like 'covering for their case manager at today's court'") }
+        guard errors.isEmpty, let reason else {
+            return HTMLResponse.make(Self.page(PageContext(req), child.id, next: next, values: values, errors: errors.errors), status: .unprocessableEntity)
+        }
+        let now = req.now
+        try await req.db.writeTransaction { db in
+            try await db.sql.insert(into: "child_access_reasons").columns("id", "user_id", "child_id", "service_id", "reason", "at", "until_at")
+                .values(SQLBind(UUID()), SQLBind(user.id), SQLBind(child.id), SQLBind(child.serviceID), SQLBind(reason), SQLBind(now),
+                        SQLBind(now.addingTimeInterval(Double(ChildAccess.reasonHours) * 3600))).run()
+            try await Audit.record(req, on: db, action: "child_access_reason", serviceID: child.serviceID, childID: child.id, details: reason)
+        }
+        return req.redirect(to: next)
+    }
+
+    static func page(_ ctx: PageContext, _ childID: UUID, next: String, values v: FormValues, errors: [FieldError]) -> String {
+        Layout.page(title: "Why do you need this record?", ctx, hasErrors: !errors.isEmpty, [el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], [
+            C.errorSummary(errors),
+            C.h1("Why do you need this record?"),
+            C.p("This child is not allocated to you or to your team. You can read their record for the next \(ChildAccess.reasonHours) hours once you say why. Your reason is kept on the child's record and shown to your managers."),
+            el("form", ["method": "post", "action": Paths.childAccess(childID), "novalidate": ""], [
+                Layout.csrfField(ctx.csrf),
+                el("input", ["type": "hidden", "name": "next", "value": next]),
+                C.textarea("reason", label: "Reason", value: v["reason"], error: errors.first { $0.field == "reason" }?.message,
+                           hint: "For example: covering for their case manager at court today"),
+                el("div", ["class": "button-group"], [C.button("Open the record"), C.link("Cancel", Paths.children, "link")]),
+            ]),
+        ])])])
+    }
+
+    /// Managers: the reasons given to open children of their services, newest first.
+    @Sendable func list(req: Request) async throws -> Response {
+        let user = try req.authorize(.viewServiceWork)
+        struct R: Decodable { let at: Date; let reason: String; let child_id: UUID; let user_name: String; let given_name: String; let family_name: String }
+        let rows: [R] = user.serviceIDs.isEmpty ? [] : try await req.db.sql.select()
+            .column(SQLColumn("at", table: "r")).column(SQLColumn("reason", table: "r")).column(SQLColumn("child_id", table: "r"))
+            .column(SQLColumn("name", table: "u"), as: "user_name").column(SQLColumn("given_name", table: "c")).column(SQLColumn("family_name", table: "c"))
+            .from(SQLAlias(SQLIdentifier("child_access_reasons"), as: SQLIdentifier("r")))
+            .join(SQLAlias(SQLIdentifier("users"), as: SQLIdentifier("u")), method: SQLJoinMethod.inner, on: SQLBinaryExpression(SQLColumn("id", table: "u"), .equal, SQLColumn("user_id", table: "r")))
+            .join(SQLAlias(SQLIdentifier("children"), as: SQLIdentifier("c")), method: SQLJoinMethod.inner, on: SQLBinaryExpression(SQLColumn("id", table: "c"), .equal, SQLColumn("child_id", table: "r")))
+            .where(SQLColumn("service_id", table: "r"), .in, SQLBind.group(user.serviceIDs))
+            .orderBy(SQLColumn("at", table: "r"), SQLDirection.descending).limit(2000).all(decoding: R.self)
+        let page = try req.pageNumber()
+        let (slice, pages) = WorklistViews.paged(rows, page: page)
+        try await Audit.recordViews(req, action: "view_access_reasons", children: Array(Set(slice.map(\.child_id))).map { (nil, $0) })
+        return HTMLResponse.make(Layout.page(title: "Reasons given to open records", PageContext(req), wide: true, [
+            C.h1("Reasons given to open records", caption: "Service"),
+            C.p("Practitioners read the children allocated to them and to their team. To open any other child's record they must say why; each reason is listed here."),
+            rows.isEmpty ? C.insetText([txt("No one has needed to give a reason yet.")])
+                : C.table(caption: "\(rows.count) reasons", headers: ["When", "Who", "Child", "Reason"], rows: slice.map { r in
+                    [txt(SavedReportViews.when(r.at)), txt(r.user_name), C.link("\(r.given_name) \(r.family_name)", Paths.child(r.child_id)), txt(r.reason)]
+                }),
+            C.pagination(page: page, totalPages: pages) { "\(Paths.accessReasons)?page=\($0)" },
+        ]))
+    }
+}
