@@ -231,6 +231,22 @@ enum RefViews {
                            "disposal_group": o.disposalGroup.rawValue, "retired": yn(o.retired)])
     }
 
+    /// The fields of a code's attributes, the same when adding and correcting one.
+    static func attributeFields(_ v: FormValues, _ errors: [FieldError]) -> [H] {
+        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        let yn: [(code: String, label: String)] = [("yes", "Yes"), ("no", "No")]
+        return [
+            C.textInput("label", label: "Name", value: v["label"], error: err("label"), width: "input--width-30"),
+            C.select("tier", label: "Tier", options: OutcomeType.tiers, selected: v["tier"], error: err("tier")),
+            C.radios("counts_as_entry", legend: "Does it count as an entry to the justice system (first time entrants)?", options: yn, selected: v["counts_as_entry"],
+                     error: err("counts_as_entry"), inline: true),
+            C.radios("conviction", legend: "Is it a conviction?", options: yn, selected: v["conviction"], error: err("conviction"), inline: true),
+            C.radios("custodial", legend: "Is it custodial?", options: yn, selected: v["custodial"], error: err("custodial"), inline: true),
+            C.radios("disposal_group", legend: "Disposal group (first time entrants are broken down by it)", options: groups, selected: v["disposal_group"],
+                     error: err("disposal_group"), hint: "Custodial outcomes are convictions, convictions count as entries and are in the court group."),
+        ]
+    }
+
     /// Correcting a code: its attributes change how every past record with it is reported.
     static func outcome(_ ctx: PageContext, _ o: OutcomeType, values v: FormValues, errors: [FieldError]) -> String {
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
@@ -243,13 +259,7 @@ enum RefViews {
             el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], [
                 el("form", ["method": "post", "action": Paths.adminOutcome(o.code), "novalidate": ""], [
                     Layout.csrfField(ctx.csrf),
-                    C.textInput("label", label: "Name", value: v["label"], error: err("label"), width: "input--width-30"),
-                    C.select("tier", label: "Tier", options: OutcomeType.tiers, selected: v["tier"], error: err("tier")),
-                    C.radios("counts_as_entry", legend: "Does it count as an entry to the justice system (first time entrants)?", options: yn, selected: v["counts_as_entry"], error: err("counts_as_entry"), inline: true),
-                    C.radios("conviction", legend: "Is it a conviction?", options: yn, selected: v["conviction"], error: err("conviction"), inline: true),
-                    C.radios("custodial", legend: "Is it custodial?", options: yn, selected: v["custodial"], error: err("custodial"), inline: true),
-                    C.radios("disposal_group", legend: "Disposal group (first time entrants are broken down by it)", options: groups, selected: v["disposal_group"],
-                             error: err("disposal_group"), hint: "Custodial outcomes are convictions, convictions count as entries and are in the court group."),
+                    group(attributeFields(v, errors)),
                     C.radios("retired", legend: "Is the code retired?", options: yn, selected: v["retired"], error: err("retired"), inline: true),
                     C.button("Save outcome code"),
                 ]),
@@ -274,13 +284,7 @@ enum RefViews {
                 el("form", ["method": "post", "action": Paths.adminOutcomes, "novalidate": ""], [
                     Layout.csrfField(ctx.csrf),
                     C.textInput("code", label: "Code", value: v["code"], error: err("code"), hint: "Lower case with underscores, like youth_diversion_order", width: "input--width-20"),
-                    C.textInput("label", label: "Name", value: v["label"], error: err("label"), width: "input--width-30"),
-                    C.select("tier", label: "Tier", options: OutcomeType.tiers, selected: v["tier"], error: err("tier")),
-                    C.radios("counts_as_entry", legend: "Does it count as an entry to the justice system (first time entrants)?", options: yn, selected: v["counts_as_entry"], error: err("counts_as_entry"), inline: true),
-                    C.radios("conviction", legend: "Is it a conviction?", options: yn, selected: v["conviction"], error: err("conviction"), inline: true),
-                    C.radios("custodial", legend: "Is it custodial?", options: yn, selected: v["custodial"], error: err("custodial"), inline: true),
-                    C.radios("disposal_group", legend: "Disposal group (first time entrants are broken down by it)", options: groups, selected: v["disposal_group"],
-                             error: err("disposal_group"), hint: "Custodial outcomes are convictions, convictions count as entries and are in the court group."),
+                    group(attributeFields(v, errors)),
                     C.button("Add outcome code"),
                 ]),
             ])]),

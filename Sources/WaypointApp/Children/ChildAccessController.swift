@@ -141,7 +141,7 @@ struct ChildAccessController: RouteCollection {
             C.p("Practitioners read the children allocated to them and to their team. To open any other child's record they must say why; each reason is listed here."),
             rows.isEmpty ? C.insetText([txt("No one has needed to give a reason yet.")])
                 : C.table(caption: "\(rows.count) reasons", headers: ["When", "Who", "Child", "Reason"], rows: slice.map { r in
-                    [txt(SavedReportViews.when(r.at)), txt(r.user_name), C.link("\(r.given_name) \(r.family_name)", Paths.child(r.child_id)), txt(r.reason)]
+                    [txt(DateFormatting.londonDateTime(r.at)), txt(r.user_name), C.link("\(r.given_name) \(r.family_name)", Paths.child(r.child_id)), txt(r.reason)]
                 }),
             C.pagination(page: page, totalPages: pages) { "\(Paths.accessReasons)?page=\($0)" },
         ]))

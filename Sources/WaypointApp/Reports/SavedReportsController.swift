@@ -155,15 +155,6 @@ struct SavedReportsController: RouteCollection {
 }
 
 enum SavedReportViews {
-    /// The date and time (UTC) a report was saved.
-    static func when(_ d: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_GB")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "d MMMM yyyy 'at' HH:mm"
-        return f.string(from: d)
-    }
-
     static func index(_ ctx: PageContext, _ list: [SavedReportsController.Saved], page: Int) -> String {
         let (slice, pages) = WorklistViews.paged(list, page: page)
         return Layout.page(title: "Saved reports", ctx, wide: true, [
@@ -173,7 +164,7 @@ enum SavedReportViews {
                 : C.table(caption: "\(list.count) saved reports", headers: ["Name", "Report", "Period", "Services", "Saved by", "Saved"], rows: slice.map { s in
                     [C.link(s.label, Paths.savedReport(s.id)), txt(ReportCatalogue.named(s.report)?.title ?? s.report),
                      txt("\(Show.date(s.from_on)) to \(Show.date(s.to_on))"), txt(s.services + (s.team.map { " — \($0)" } ?? "")), txt(s.saved_by_name),
-                     txt(SavedReportViews.when(s.saved_at))]
+                     txt(DateFormatting.londonDateTime(s.saved_at))]
                 }),
             C.pagination(page: page, totalPages: pages) { "\(Paths.savedReports)?page=\($0)" },
         ])
@@ -188,7 +179,7 @@ enum SavedReportViews {
                 ("Period", txt("\(Show.date(s.from_on)) to \(Show.date(s.to_on))")),
                 ("Services", txt(s.services)),
                 ("Team", C.value(s.team)),
-                ("Saved by", txt("\(s.saved_by_name), \(SavedReportViews.when(s.saved_at))")),
+                ("Saved by", txt("\(s.saved_by_name), \(DateFormatting.londonDateTime(s.saved_at))")),
             ]),
             el("h2", ["class": "heading-m"], "As submitted"),
             C.table(caption: nil, headers: ["Measure", "As submitted"], rows: figures.reportRows.filter { $0.breakdown == "all" }.map { r in

@@ -20,6 +20,19 @@ import WaypointDomain
         return (today, manager, board)
     }
 
+    /// Splits the demo service: its Southgate district's children (with all their records) become
+    /// the service SG, as a local government reorganisation would.
+    static func splitSouthgate(_ app: Application) async throws {
+        let demo = try #require(try await ServiceMoves.service(code: DemoData.serviceCode, on: app.db))
+        let southgate = try await ServiceMoves.select(from: demo.id!, districts: ["Southgate"], ids: [], on: app.db)
+        #expect(southgate.count > 10)
+        try await app.db.transaction { db in
+            let sg = Service(code: "SG", name: "Southgate YJS")
+            try await sg.create(on: db)
+            try await ServiceMoves.move(southgate, to: sg.id!, reason: "local government reorganisation", actor: Importer.Actor(userID: nil, email: "test"), on: db, now: pinnedNow)
+        }
+    }
+
     /// Each report reads only the children in its scope for the period. Reading every child with a
     /// record instead must give the same rows, children and notes, for periods of several lengths
     /// and ends (a scope too narrow would lose children here); and so must the two ways of reading
@@ -36,14 +49,7 @@ import WaypointDomain
             }
             // Two services (the fast path reads large tables in halves of the services): the
             // Southgate district's children move to a service of their own.
-            let demo = try #require(try await ServiceMoves.service(code: DemoData.serviceCode, on: app.db))
-            let southgate = try await ServiceMoves.select(from: demo.id!, districts: ["Southgate"], ids: [], on: app.db)
-            #expect(southgate.count > 10)
-            try await app.db.transaction { db in
-                let sg = Service(code: "SG", name: "Southgate YJS")
-                try await sg.create(on: db)
-                try await ServiceMoves.move(southgate, to: sg.id!, reason: "test", actor: Importer.Actor(userID: nil, email: "test"), on: db, now: Date())
-            }
+            try await Self.splitSouthgate(app)
             let periods = [("2023-04-01", "2024-03-27"), ("2023-10-01", "2023-12-31"), ("2024-01-01", "2024-03-27"), ("2022-04-01", "2023-03-31"), ("2023-07-15", "2023-07-15")]
                 .map { ReportPeriod(from: LocalDate(iso: $0.0)!, to: LocalDate(iso: $0.1)!)! }
             let filters: [(team: String?, services: [String]?)] = [(nil, nil), ("North and East team", nil), (nil, [DemoData.serviceCode]), (nil, ["SG", DemoData.serviceCode])]

@@ -97,14 +97,7 @@ import WaypointDomain
                 before[d.name] = try await ReportRunner.run(d.name, period: Self.past, serviceCode: DemoData.serviceCode, today: today, on: app.db)
                 saved[d.name] = try await Self.save(manager, d.name, label: "Before the split: \(d.title)")
             }
-            let demo = try #require(try await ServiceMoves.service(code: DemoData.serviceCode, on: app.db))
-            let southgate = try await ServiceMoves.select(from: demo.id!, districts: ["Southgate"], ids: [], on: app.db)
-            #expect(southgate.count > 10)
-            try await app.db.transaction { db in
-                let sg = Service(code: "SG", name: "Southgate YJS")
-                try await sg.create(on: db)
-                try await ServiceMoves.move(southgate, to: sg.id!, reason: "local government reorganisation", actor: Importer.Actor(userID: nil, email: "test"), on: db, now: pinnedNow)
-            }
+            try await ReportAgreementTests.splitSouthgate(app)
             var moved = 0
             for d in ReportCatalogue.all {
                 let old = before[d.name]!
