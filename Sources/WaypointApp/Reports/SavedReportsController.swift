@@ -178,7 +178,7 @@ enum SavedReportViews {
                 ("Report", txt(d.title)),
                 ("Period", txt("\(Show.date(s.from_on)) to \(Show.date(s.to_on))")),
                 ("Services", txt(s.services)),
-                ("Team", C.value(s.team)),
+                ("Team", txt(s.team ?? "All teams")),
                 ("Saved by", txt("\(s.saved_by_name), \(DateFormatting.londonDateTime(s.saved_at))")),
             ]),
             el("h2", ["class": "heading-m"], "As submitted"),
