@@ -37,18 +37,29 @@ import WaypointDomain
             try await otherManager.signIn("other.manager@test.waypoint.test")
             let elsewhere = try await Fixtures.addChild(otherManager, given: "Else", family: "Where")
             // The manager starts work for the team's child (my mate's) and the stranger's child.
+            var interventions: [UUID] = []
             for (child, worker) in [(teams, mate), (strangers, stranger)] {
                 let c = child.uuidString.lowercased()
                 try await manager.get("/children/\(c)/interventions/new")
                 let started = try await manager.post("/children/\(c)/interventions", [("type", "prevention"), ("start-day", "1"), ("start-month", "3"), ("start-year", "2024"), ("length_months", "")])
                 #expect(started.status == .seeOther)
                 let intervention = try #require(started.location.flatMap { UUID(uuidString: String($0.dropFirst("/interventions/".count).prefix(36))) })
+                interventions.append(intervention)
                 try await manager.get(Paths.allocate(intervention))
                 #expect(try await manager.post(Paths.allocate(intervention), [("case_manager", worker.id!.uuidString), ("co_worker", ""), ("confirm_over_cap", "yes")]).status == .seeOther)
             }
             func path(_ id: UUID) -> String { Paths.child(id) }
             let edit = Fixtures.childForm(given: "Changed", [("version", "1")])
 
+            // The register finds any child of the service by name, but shows identifiers only of those
+            // the practitioner may open.
+            let found = try await client.get("/children?q=Strangers")
+            #expect(found.body.contains("Strangers Child"))
+            #expect(!found.body.contains("14 May 2009"), "no date of birth for a child they cannot open")
+            #expect(found.body.contains(Paths.childAccess(strangers)))
+            let team = try await client.get("/children?q=Teams")
+            #expect(team.body.contains("14 May 2009"))
+            #expect(team.body.contains("href=\"\(Paths.child(teams))\""))
             // My own child: read and change.
             #expect(try await client.get(path(mine)).status == .ok)
             #expect(try await client.post(path(mine), edit).status == .seeOther)
@@ -79,6 +90,19 @@ import WaypointDomain
             #expect(reasons.body.contains("Covering their court appearance today"))
             #expect(reasons.body.contains("Pat Me"))
             #expect(try await client.get(Paths.accessReasons).status == .forbidden)
+            // A victim worker: the child's summary, offences and victims, nothing of the case file.
+            try await Fixtures.user(app, .victimWorker, services: [s])
+            let victims = TestClient(app)
+            try await victims.signIn("victim_worker@test.waypoint.test")
+            let summary = try await victims.get(path(teams))
+            #expect(summary.status == .ok)
+            #expect(summary.body.contains("Offences"))
+            for hidden in ["Referrals", "Identifiers", "What matters to", "Current work and what is due", "Home, education and accommodation"] {
+                #expect(!summary.body.contains(hidden), "a victim worker does not see \(hidden)")
+            }
+            #expect(try await victims.get(Paths.intervention(interventions[0])).status == .forbidden)
+            #expect(try await victims.get(Paths.intervention(interventions[0]) + "/records/contact/csv").status == .forbidden)
+            #expect(try await manager.get(Paths.intervention(interventions[0]) + "/records/contact/csv").status == .ok)
             // Another service's child: not found, reason or not.
             #expect(try await client.get(path(elsewhere)).status == .notFound)
             #expect(try await client.get(path(elsewhere) + "/access").status == .notFound)

@@ -59,7 +59,7 @@ struct AssessmentsController: RouteCollection {
     }
 
     @Sendable func show(req: Request) async throws -> Response {
-        let user = try req.authorize(.viewChild)
+        let user = try req.authorize(.viewCaseWork)
         let (a, child) = try await load(req, user)
         try await Audit.record(req, action: "view_assessment", serviceID: a.service_id, childID: child.id)
         let names = try await Workers.names([a.created_by, a.submitted_by, a.signed_off_by].compactMap { $0 }, on: req.db)

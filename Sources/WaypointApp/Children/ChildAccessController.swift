@@ -14,26 +14,66 @@ struct NeedsReason: Error {
 enum ChildAccessStore {
     /// How the user stands to the child today.
     static func relationship(_ user: CurrentUser, _ child: ChildRecord, today: LocalDate, on db: Database) async throws -> ChildRelationship {
-        struct I: Decodable { let case_manager_id: UUID?; let co_worker_id: UUID? }
-        let open = try await db.sql.select().columns("case_manager_id", "co_worker_id").from("interventions")
-            .where("child_id", .equal, SQLBind(child.id))
-            .where { $0.where("end_date", .is, SQLLiteral.null).orWhere("end_date", .greaterThanOrEqual, SQLBind(today.iso)) }
-            .all(decoding: I.self)
-        if open.contains(where: { $0.case_manager_id == user.id || $0.co_worker_id == user.id }) { return .own }
-        let managers = open.compactMap(\.case_manager_id)
-        if managers.isEmpty {
-            // Nobody allocated yet: the one who recorded the child carries on (the referral, the offence…).
-            let created = try await db.sql.select().column("id").from("audit_events").where("action", .equal, SQLBind("create_child"))
-                .where("child_id", .equal, SQLBind(child.id)).where("user_id", .equal, SQLBind(user.id)).first()
-            if created != nil { return .own }
-        } else {
-            struct T: Decodable { let team_id: UUID? }
-            if let mine = try await db.sql.select().column("team_id").from("users").where("id", .equal, SQLBind(user.id)).first(decoding: T.self)?.team_id {
-                let theirs = try await db.sql.select().column("team_id").from("users").where("id", .in, SQLBind.group(managers)).all(decoding: T.self)
-                if theirs.contains(where: { $0.team_id == mine }) { return .team }
+        try await relationships(user, [child.id], today: today, on: db)[child.id] ?? .service
+    }
+
+    /// How the user stands to each of these children (of their services) today, in a few queries
+    /// whatever the number of children.
+    static func relationships(_ user: CurrentUser, _ ids: [UUID], today: LocalDate, on db: Database) async throws -> [UUID: ChildRelationship] {
+        guard !ids.isEmpty else { return [:] }
+        struct I: Decodable { let child_id: UUID; let case_manager_id: UUID?; let co_worker_id: UUID? }
+        var open: [I] = []
+        for chunk in ids.chunked() {
+            open += try await db.sql.select().columns("child_id", "case_manager_id", "co_worker_id").from("interventions")
+                .where("child_id", .in, SQLBind.group(chunk))
+                .where { $0.where("end_date", .is, SQLLiteral.null).orWhere("end_date", .greaterThanOrEqual, SQLBind(today.iso)) }
+                .all(decoding: I.self)
+        }
+        let byChild = Dictionary(grouping: open, by: \.child_id)
+        // Teams of the case managers involved, and the user's own.
+        struct T: Decodable { let id: UUID; let team_id: UUID? }
+        let people = Array(Set(open.compactMap(\.case_manager_id) + [user.id]))
+        var teamOf: [UUID: UUID] = [:]
+        for chunk in people.chunked() {
+            for t in try await db.sql.select().columns("id", "team_id").from("users").where("id", .in, SQLBind.group(chunk)).all(decoding: T.self) {
+                if let team = t.team_id { teamOf[t.id] = team }
             }
         }
-        return .service
+        // Children nobody is allocated to yet that the user recorded: theirs until someone is.
+        let unallocated = ids.filter { (byChild[$0] ?? []).allSatisfy { $0.case_manager_id == nil } }
+        var recorded = Set<UUID>()
+        struct A: Decodable { let child_id: UUID }
+        for chunk in unallocated.chunked() {
+            recorded.formUnion(try await db.sql.select().column("child_id").from("audit_events").where("action", .equal, SQLBind("create_child"))
+                .where("user_id", .equal, SQLBind(user.id)).where("child_id", .in, SQLBind.group(chunk)).all(decoding: A.self).map(\.child_id))
+        }
+        var out: [UUID: ChildRelationship] = [:]
+        for id in ids {
+            let work = byChild[id] ?? []
+            if work.contains(where: { $0.case_manager_id == user.id || $0.co_worker_id == user.id }) || recorded.contains(id) {
+                out[id] = .own
+            } else if let mine = teamOf[user.id], work.contains(where: { $0.case_manager_id.flatMap { teamOf[$0] } == mine }) {
+                out[id] = .team
+            } else {
+                out[id] = .service
+            }
+        }
+        return out
+    }
+
+    /// Of these children, those the user can open without stating a reason now (everyone's, for
+    /// roles other than practitioner).
+    static func openable(_ user: CurrentUser, _ ids: [UUID], today: LocalDate, now: Date, on db: Database) async throws -> Set<UUID> {
+        guard user.role == .practitioner else { return Set(ids) }
+        let rel = try await relationships(user, ids, today: today, on: db)
+        var out = Set(ids.filter { rel[$0] != .service })
+        let rest = ids.filter { rel[$0] == .service }
+        struct R: Decodable { let child_id: UUID }
+        for chunk in rest.chunked() {
+            out.formUnion(try await db.sql.select().column("child_id").from("child_access_reasons").where("user_id", .equal, SQLBind(user.id))
+                .where("child_id", .in, SQLBind.group(chunk)).where("until_at", .greaterThan, SQLBind(now)).all(decoding: R.self).map(\.child_id))
+        }
+        return out
     }
 
     /// Whether the user stated a reason for this child that still holds.

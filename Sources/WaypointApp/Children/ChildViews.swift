@@ -12,6 +12,9 @@ struct ChildIndexModel {
     let total: Int
     let page: Int
     let today: LocalDate
+    /// The children the user can open without stating a reason: the others are listed by name
+    /// only, with none of their identifiers.
+    var openable: Set<UUID>? = nil
 
     var totalPages: Int { max(1, (total + ChildStore.pageSize - 1) / ChildStore.pageSize) }
 }
@@ -58,6 +61,11 @@ enum ChildIndexView {
                                    rows: m.rows.map { r in
                 let dob = LocalDate(iso: r.date_of_birth)
                 let name = r.preferred_name.map { "\(r.given_name) (\($0)) \(r.family_name)" } ?? "\(r.given_name) \(r.family_name)"
+                if let open = m.openable, !open.contains(r.id) {
+                    // Not theirs or their team's: found by name, identifiers withheld until they say why.
+                    let withheld = el("span", ["class": "secondary-text"], "Shown once you say why you need the record")
+                    return [C.link(name, Paths.childAccess(r.id)), withheld, txt(""), txt(""), txt(""), group([])]
+                }
                 var ids: [String] = []
                 if let n = r.nhs_number.flatMap(NHSNumber.init) { ids.append("NHS \(n.formatted)") }
                 if let p = r.pnc_id { ids.append("PNC \(p)") }
@@ -221,6 +229,8 @@ struct ChildShowModel {
     var outcomes: [String: OutcomeType] = [:]
     var workerNames: [UUID: String] = [:]
     var victims: [H] = []
+    /// Victim workers: the child's summary, legal history and victims only.
+    var summaryOnly: Bool = false
 }
 
 enum ChildShowView {
@@ -249,12 +259,24 @@ enum ChildShowView {
                 el("p", ["class": "child-banner__meta"], [
                     txt("Age \(age) · born \(d.dateOfBirth.longFormat)"),
                     d.preferredName != nil ? txt(" · legal name \(d.fullName)") : group([]),
-                    workers.isEmpty ? group([]) : txt(" · worker: " + workers.joined(separator: ", ")),
+                    workers.isEmpty || m.summaryOnly ? group([]) : txt(" · worker: " + workers.joined(separator: ", ")),
                 ]),
                 d.alerts.isEmpty ? group([]) : el("ul", ["class": "alert-list", "aria-label": "Alerts"], d.alerts.map {
                     el("li", [:], [C.tag($0.label, colour: "red")])
                 }),
             ]),
+        ]
+        if m.summaryOnly {
+            // Victim work needs who the child is, what they did and to whom: nothing of their case file.
+            content.append(el("h2", ["class": "heading-m", "id": "legal-history"], "Offences"))
+            content.append(m.offences.isEmpty ? C.p("No offences recorded.") : C.table(caption: nil, headers: ["Date", "Offence", "Outcome"], rows: m.offences.map { o in
+                [txt(Show.date(o.offence_date)), txt(Show.label(OffenceCategory.self, o.category) + (o.description.map { " — \($0)" } ?? "")),
+                 txt((m.outcomes[o.outcome]?.label ?? o.outcome) + (o.outcome_date.map { ", \(Show.date($0))" } ?? ""))]
+            }))
+            content += m.victims
+            return Layout.page(title: d.fullName, ctx, wide: true, content)
+        }
+        content += [
             el("div", ["class": "grid-row"], [
                 el("div", ["class": "column-half"], [
                     el("h2", ["class": "heading-m"], "What matters to \(known)"),

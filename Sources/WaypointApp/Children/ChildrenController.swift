@@ -38,8 +38,11 @@ struct ChildrenController: RouteCollection {
             : (rows: [], total: 0)
         // Every child a search shows is on that child's record (who saw them, and why: a search).
         try await Audit.recordViews(req, action: "view_search_result", children: result.rows.map { ($0.service_id, $0.id) })
-        let model = ChildIndexModel(values: values, errors: errors.errors, searched: search.text != nil || search.dateOfBirth != nil,
+        var model = ChildIndexModel(values: values, errors: errors.errors, searched: search.text != nil || search.dateOfBirth != nil,
                                     rows: result.rows, total: result.total, page: page, today: req.today)
+        if user.role == .practitioner {
+            model.openable = try await ChildAccessStore.openable(user, result.rows.map(\.id), today: req.today, now: req.now, on: req.db)
+        }
         return HTMLResponse.make(ChildIndexView.render(PageContext(req), model), status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
@@ -129,7 +132,8 @@ struct ChildrenController: RouteCollection {
                                    consultations: try await LegalStore.consultations(child.id, on: req.db),
                                    outcomes: outcomes,
                                    workerNames: try await Workers.names(interventions.flatMap { [$0.case_manager_id, $0.co_worker_id].compactMap { $0 } }, on: req.db),
-                                   victims: try await PracticeSections.forChild(req, user, child))
+                                   victims: try await PracticeSections.forChild(req, user, child),
+                                   summaryOnly: user.role == .victimWorker)
         return HTMLResponse.make(ChildShowView.render(PageContext(req, notice: notice), model))
     }
 

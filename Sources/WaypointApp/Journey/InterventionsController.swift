@@ -14,7 +14,7 @@ struct InterventionsController: RouteCollection {
     }
 
     @Sendable func show(req: Request) async throws -> Response {
-        let user = try req.authorize(.viewChild)
+        let user = try req.authorize(.viewCaseWork)
         let (i, child) = try await load(req, user)
         try await Audit.record(req, action: "view_intervention", serviceID: i.service_id, childID: child.id)
         if i.case_manager_id == user.id { try await InterventionStore.markSeen(childID: child.id, by: user.id, on: req.db, now: req.now) }

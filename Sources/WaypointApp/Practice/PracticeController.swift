@@ -154,8 +154,12 @@ struct PracticeController: RouteCollection {
         }
     }
 
+    /// Victim workers see victims' records only; the case work around them is not theirs to read.
+    static func mayView(_ user: CurrentUser, _ spec: RecordSpec) -> Bool { spec.kind == .victim || user.can(.viewCaseWork) }
+
     @Sendable func show(req: Request) async throws -> Response {
         let user = try req.authorize(.viewChild)
+        guard Self.mayView(user, try Self.kind(req)) else { throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page.") }
         let (p, r) = try await load(req, user)
         try await Audit.record(req, action: "view_\(p.spec.kind.rawValue)", serviceID: p.serviceID, childID: p.child.id, details: "\(p.spec.kind.rawValue) \(r.id.uuidString)")
         let lookups = try await Self.lookups(p, on: req.db)
@@ -231,6 +235,7 @@ struct PracticeController: RouteCollection {
     /// The records of one intervention (or child) as CSV; restricted fields only for those who may see them.
     @Sendable func csv(req: Request) async throws -> Response {
         let user = try req.authorize(.viewChild)
+        guard Self.mayView(user, try Self.kind(req)) else { throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page.") }
         let p = try await parent(req, user)
         let restricted = Self.seesRestricted(user, p.spec)
         let records = try await RecordStore.list(p.spec, intervention: p.intervention?.id, child: p.intervention == nil ? p.child.id : nil, restricted: restricted, on: req.db)

@@ -47,6 +47,7 @@ public enum Action: String, CaseIterable, Sendable {
     case auditCase               // case audits (quality assurance)
     case recordBoardMeeting      // management board meetings and attendance by agency (KPI 7)
     case saveReport              // save a report's figures as submitted (to the board or the YJB)
+    case viewCaseWork            // interventions, assessments and practice records (victim workers see victims only)
 }
 
 /// Facts about a record that a decision may depend on.
@@ -81,7 +82,7 @@ public enum Policy {
             return [.victimWorker, .manager].contains(role)
         case .viewPanelPapers:
             return [.volunteer, .practitioner, .manager].contains(role)
-        case .recordReferral, .viewMyWork, .recordAssessment, .recordPractice:
+        case .recordReferral, .viewMyWork, .recordAssessment, .recordPractice, .viewCaseWork:
             return [.practitioner, .manager].contains(role)
         case .signOffAssessment, .auditCase, .recordBoardMeeting, .saveReport:
             return role == .manager

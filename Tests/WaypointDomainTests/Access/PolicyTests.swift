@@ -4,11 +4,12 @@ import WaypointDomain
 @Suite struct PolicyTests {
     /// The whole matrix, written out: what each role may do.
     static let expected: [Role: Set<Action>] = [
-        .practitioner: [.searchChildren, .viewChild, .createChild, .editChild, .viewPanelPapers, .recordReferral, .viewMyWork, .recordAssessment, .recordPractice],
+        .practitioner: [.searchChildren, .viewChild, .createChild, .editChild, .viewPanelPapers, .recordReferral, .viewMyWork, .recordAssessment, .recordPractice,
+                        .viewCaseWork],
         .manager: [.searchChildren, .viewChild, .createChild, .editChild, .viewChildAudit, .viewReports, .viewReportChildren,
                    .screenReferral, .allocate, .closeIntervention, .viewVictimIdentity, .viewPanelPapers,
                    .recordReferral, .viewMyWork, .viewServiceWork, .manageInterventions, .importBundle, .exportBundle, .transferChild,
-                   .recordAssessment, .signOffAssessment, .recordPractice, .recordVictimWork, .auditCase, .recordBoardMeeting, .saveReport],
+                   .recordAssessment, .signOffAssessment, .recordPractice, .recordVictimWork, .auditCase, .recordBoardMeeting, .saveReport, .viewCaseWork],
         .victimWorker: [.searchChildren, .viewChild, .viewVictimIdentity, .recordVictimWork],
         .volunteer: [.viewPanelPapers],
         .analyst: [.viewReports, .viewReportChildren, .exportBundle],
