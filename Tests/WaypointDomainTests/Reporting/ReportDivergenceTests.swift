@@ -2,7 +2,7 @@ import Testing
 import WaypointDomain
 
 /// Hand-built cases for each place the reports differed from domain.md (issue #15, "What we
-/// found"); each failed before its fix.
+/// found"): each asserts domain.md's figure where the earlier code gave another.
 @Suite struct ReportDivergenceTests {
     func d(_ s: String) -> LocalDate { LocalDate(iso: s)! }
     let q = ReportPeriod(from: LocalDate(iso: "2024-04-01")!, to: LocalDate(iso: "2024-06-30")!)!
