@@ -566,6 +566,8 @@ enum ReportRunner {
             guard let i = r.id("intervention_id"), let m = r.id("case_manager_id"), let d = r.date("allocated_on") else { return nil }
             return (i.lowercased(), m.lowercased(), d)
         }) { history[i, default: []].append((d, m)) }
+        // Each intervention's allocations by date once (the stable sort keeps the order they were made within a day).
+        for (i, h) in history where h.count > 1 { history[i] = h.sorted { $0.0 < $1.0 } }
         // Team memberships by user, in date order; a user with none is in their current team throughout.
         let mq = sql.select().columns("user_id", "team_id", "from_on").from("team_memberships").orderBy("from_on")
         var memberships: [String: [(LocalDate, String?)]] = [:]
@@ -584,10 +586,7 @@ enum ReportRunner {
         for (t, n) in try await collect(tq, { r -> (String, String)? in r.id("id").flatMap { id in r.string("name").map { (id.lowercased(), $0) } } }) { teamName[t] = n }
 
         func manager(_ iv: Iv, on d: LocalDate) -> String? {
-            if let h = history[iv.id], !h.isEmpty {
-                // The stable sort keeps the order they were made within a day.
-                return h.sorted { $0.0 < $1.0 }.last { $0.0 <= d }?.1
-            }
+            if let h = history[iv.id], !h.isEmpty { return h.last { $0.0 <= d }?.1 }
             guard let m = iv.manager, (iv.allocatedOn ?? iv.start) <= d else { return nil }
             return m
         }
@@ -599,7 +598,7 @@ enum ReportRunner {
         var latest: [String: (LocalDate, String, String)] = [:]  // child → (start, intervention id, team)
         for iv in interventions {
             out.managerAtEnd[iv.id] = manager(iv, on: period.to)
-            out.firstAllocated[iv.id] = history[iv.id]?.map(\.0).min() ?? iv.allocatedOn
+            out.firstAllocated[iv.id] = history[iv.id]?.first?.0 ?? iv.allocatedOn
             guard iv.start <= period.to else { continue }
             let asAt = min(period.to, iv.end ?? period.to)
             guard let m = manager(iv, on: asAt), let t = team(m, on: asAt) else { continue }
