@@ -622,15 +622,29 @@ enum ReportRunner {
         let sql = db.sql
         let ids = filter.ids
         if needs.contains(.offences) {
-            f.offences = try await inHalves("offences", filter) { filter, rows in
-                let oq = sql.select().columns("child_id", "offence_date", "outcome", "outcome_date", "category", "gravity").from("offences")
+            // Every offence of the run's children, whichever service recorded it: a child's first
+            // entry and reoffending are their whole history. Each says whether it is the run's own.
+            let everyService = ServiceFilter(ids: ids, all: true)
+            let runServices = Set(ids.map(\.uuidString))
+            let allRun = filter.all
+            @Sendable func read(_ filter: ServiceFilter, _ condition: String?, _ children: [UUID]?) async throws -> [OffenceFacts] {
+                let oq = sql.select().columns("child_id", "offence_date", "outcome", "outcome_date", "category", "gravity", "service_id").from("offences")
                 restrict(oq, "offences", filter, scope)
-                if let rows { oq.where(SQLRaw(rows)) }
+                if let condition { oq.where(SQLRaw(condition)) }
+                if let children { oq.where(SQLColumn("child_id", table: "offences"), .in, SQLBind.group(children)) }
                 return try await collect(oq) { r in
                     guard let key = r.child(keyOf), let d = r.date("offence_date"), let outcome = r.string("outcome") else { return nil }
                     return OffenceFacts(child: key, offenceDate: d, outcome: outcome, outcomeDate: r.date("outcome_date"),
-                                        category: r.string("category"), gravity: r.int("gravity"))
+                                        category: r.string("category"), gravity: r.int("gravity"), inRun: allRun || runServices.contains(r.id("service_id") ?? ""))
                 }
+            }
+            if scope == nil, let few = keyOf.storedIDs(atMost: 20_000) {
+                // Few children: theirs by id (an index on the child).
+                var found: [OffenceFacts] = []
+                for chunk in few.chunked() { found += try await read(everyService, nil, chunk) }
+                f.offences = found
+            } else {
+                f.offences = try await inHalves("offences", everyService) { try await read($0, $1, nil) }
             }
         }
         if needs.contains(.calendar) || needs.contains(.assessments) { f.calendar = try await ServiceRules.calendar(on: db) }
@@ -871,6 +885,13 @@ final class Unchecked<T>: @unchecked Sendable {
 struct KeyMap: Sendable {
     var keys: [String: String]? = nil
     var refs: [ChildRef: String]? = nil
+
+    /// The children's stored ids, when there are no more than `limit`.
+    func storedIDs(atMost limit: Int) -> [UUID]? {
+        if let keys { return keys.count <= limit ? keys.keys.compactMap { UUID(uuidString: $0) } : nil }
+        if let refs { return refs.count <= limit ? refs.keys.map(\.uuid) : nil }
+        return []
+    }
 
     subscript(_ id: String) -> String? {
         if let keys { return keys[id] }

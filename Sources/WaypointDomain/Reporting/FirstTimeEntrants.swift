@@ -20,6 +20,8 @@ public enum FirstTimeEntrants {
         public let offenceDate: LocalDate
         public let outcomeDate: LocalDate
         public let outcome: OutcomeType
+        /// Recorded by one of the run's services: only then is the entry the run's to count.
+        public let inRun: Bool
     }
 
     /// Each child's entry, if they have one.
@@ -31,7 +33,7 @@ public enum FirstTimeEntrants {
             let age = child.dateOfBirth.age(on: o.offenceDate)
             guard (10...17).contains(age) else { continue }
             if let current = first[o.child], (current.outcomeDate, current.offenceDate) <= (date, o.offenceDate) { continue }
-            first[o.child] = Entry(child: o.child, offenceDate: o.offenceDate, outcomeDate: date, outcome: type)
+            first[o.child] = Entry(child: o.child, offenceDate: o.offenceDate, outcomeDate: date, outcome: type, inRun: o.inRun)
         }
         return first
     }
@@ -46,7 +48,7 @@ public enum FirstTimeEntrants {
 
     public static func compute(children: [String: ChildFacts], offences: [OffenceFacts], outcomes: [String: OutcomeType],
                                period: ReportPeriod, population: Population) -> Result {
-        let inPeriod = entries(children: children, offences: offences, outcomes: outcomes).values.filter { period.contains($0.outcomeDate) }
+        let inPeriod = entries(children: children, offences: offences, outcomes: outcomes).values.filter { $0.inRun && period.contains($0.outcomeDate) }
         let members = inPeriod.compactMap { e in children[e.child].map { ($0, e.offenceDate) } }
         let byChild = Dictionary(uniqueKeysWithValues: inPeriod.map { ($0.child, $0) })
         var rows = breakdownRows(measure: "first_time_entrants", members, extra: [("disposal", { c, _ in disposal(byChild[c.key]!.outcome) })])

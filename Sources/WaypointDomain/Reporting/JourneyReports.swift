@@ -168,7 +168,8 @@ public enum Reoffending {
     public static func cohort(_ f: ReportFacts, period: ReportPeriod) -> [Member] {
         var index: [String: LocalDate] = [:]
         for o in f.offences {
-            guard let t = f.outcomes[o.outcome], t.countsAsEntry, let d = o.outcomeDate, period.contains(d), let c = f.children[o.child] else { continue }
+            // The cohort is of the run's own outcomes; reoffences are counted wherever recorded.
+            guard o.inRun, let t = f.outcomes[o.outcome], t.countsAsEntry, let d = o.outcomeDate, period.contains(d), let c = f.children[o.child] else { continue }
             // The cohort's proven outcomes are for offences committed aged 10–17 (domain.md).
             guard (10...17).contains(c.dateOfBirth.age(on: o.offenceDate)) else { continue }
             if let e = index[o.child], e <= d { continue }
@@ -223,7 +224,7 @@ public enum Custody {
         var sentences: [String] = []
         var children: [String: LocalDate] = [:]
         for o in f.offences {
-            guard let t = f.outcomes[o.outcome], t.custodial, let d = o.outcomeDate, period.contains(d), let c = f.children[o.child] else { continue }
+            guard o.inRun, let t = f.outcomes[o.outcome], t.custodial, let d = o.outcomeDate, period.contains(d), let c = f.children[o.child] else { continue }
             guard (10...17).contains(c.dateOfBirth.age(on: o.offenceDate)) else { continue }
             sentences.append(o.child)
             if let e = children[o.child], e <= d { continue }

@@ -130,7 +130,8 @@ public enum PracticeReports {
         rows += f.counted("kpi6_oocd_ended", oocd.map(\.child), ageOn: period.to)
         rows += f.counted("kpi6_oocd_completed", completed.map(\.child), ageOn: period.to)
         share(&rows, "kpi6_oocd_completed_share", completed.count, oocd.count)
-        // KPI 9: children in the caseload (open in the period) with a proven serious violence offence.
+        // KPI 9: children in the caseload (open in the period) with a proven serious violence
+        // offence, whichever service recorded it (a fact of the child's history).
         var caseload = Set<String>(minimumCapacity: f.children.count)
         for i in f.interventions where i.overlaps(period) && f.children[i.child] != nil { caseload.insert(i.child) }
         let violent = Set(f.offences.filter { o in
@@ -213,7 +214,7 @@ public enum PracticeReports {
         // an offence committed aged 10–17. Unproven ones (pending, not guilty, dismissed, no further
         // action, community resolution, Outcome 21/22/23) are not in the profile.
         let offences = f.offences.filter { o in
-            guard let d = o.outcomeDate, period.contains(d), f.outcomes[o.outcome]?.countsAsEntry == true, let c = f.children[o.child] else { return false }
+            guard o.inRun, let d = o.outcomeDate, period.contains(d), f.outcomes[o.outcome]?.countsAsEntry == true, let c = f.children[o.child] else { return false }
             return (10...17).contains(c.dateOfBirth.age(on: o.offenceDate))
         }
         var rows = f.counted("offences", offences.map(\.child), ageOn: period.to)

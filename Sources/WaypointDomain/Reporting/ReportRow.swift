@@ -145,8 +145,13 @@ public struct OffenceFacts: Sendable {
     public let outcomeDate: LocalDate?
     public var category: String?
     public var gravity: Int?
-    public init(child: String, offenceDate: LocalDate, outcome: String, outcomeDate: LocalDate?, category: String? = nil, gravity: Int? = nil) {
+    /// Recorded by one of the run's services. A run reads every offence of its children, whatever
+    /// service recorded it: a child's first entry, reoffending and serious violence are the child's
+    /// whole history; what the run itself counts (entries, outcomes, proven offences) is its own.
+    public var inRun: Bool
+    public init(child: String, offenceDate: LocalDate, outcome: String, outcomeDate: LocalDate?, category: String? = nil, gravity: Int? = nil, inRun: Bool = true) {
         self.child = child
+        self.inRun = inRun
         self.offenceDate = offenceDate
         self.outcome = outcome
         self.outcomeDate = outcomeDate
