@@ -34,7 +34,7 @@ struct HomeController: RouteCollection {
         case .analyst:
             cards.append(("Reports", "Figures for any period and service, each opening the list of children behind it, with CSV downloads.", Paths.reports))
         case .board:
-            cards.append(("Reports", "Aggregate figures for the management board. Counts of 1 to 4 are shown as 'fewer than 5'.", Paths.reports))
+            cards.append(("Reports", "Aggregate figures for the management board, for whole quarters and years, with any figure that could identify a child withheld.", Paths.reports))
         case .volunteer:
             cards.append(("My panels", "The referral order panels you sit on, with their papers.", Paths.panels))
         }

@@ -35,11 +35,14 @@ enum ReportViews {
         ["from-day", "from-month", "from-year", "to-day", "to-month", "to-year", "service", "team"].map { ($0, v[$0]) }
     }
 
-    static func figure(_ report: String, _ r: ReportRow, _ values: FormValues, drill: Bool, suppressSmall: Bool) -> H {
-        if r.isCount && suppressSmall && (1...4).contains(Int(r.value)) { return txt("fewer than 5") }
-        guard r.isCount, drill, r.value > 0 else { return txt(r.formatted) }
+    static func figure(_ report: String, _ r: ReportRow, _ values: FormValues, drill: Bool) -> H {
+        guard r.isCount, drill, r.value > 0, !r.withheld else { return txt(r.formatted) }
         return C.link(r.formatted, Paths.with(Paths.reportChildren(report), periodItems(values) + [("measure", r.measure), ("breakdown", r.breakdown), ("group", r.group)]))
     }
+
+    /// What the board reads under its figures.
+    static let disclosureNote = "\(Disclosure.marker) marks a figure withheld so that no child can be identified: a count of 1 to 4, a figure worked out from one, "
+        + "and the smallest other figures that would give one back from a total or from the other quarters of the year."
 
     /// A horizontal bar chart in SVG, always shown with its table.
     static func barChart(title: String, _ bars: [(String, Double)]) -> H {
@@ -101,7 +104,7 @@ enum ReportViews {
     /// A report page: the period form, the headline figures, notes, a chart, each breakdown as a
     /// table (every count linking to its children), the CSV, and the definition in words.
     static func report(_ ctx: PageContext, _ d: ReportDefinition, values v: FormValues, services: [Service], teams: [String], output: ReportRunner.Output?,
-                       previous: ReportRunner.Output?, errors: [FieldError], drill: Bool, suppressSmall: Bool, canSave: Bool = false) -> String {
+                       previous: ReportRunner.Output?, errors: [FieldError], drill: Bool, board: Bool, canSave: Bool = false) -> String {
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
         let here = Paths.report(d.name)
         var content: [H] = [
@@ -109,7 +112,8 @@ enum ReportViews {
             C.h1(d.title, caption: "Reports"),
             el("form", ["method": "get", "action": here, "class": "search-form", "novalidate": ""], [
                 el("h2", ["class": "heading-m"], "Period and service"),
-                el("ul", ["class": "action-list", "aria-label": "Quick picks"], PeriodPreset.allCases.map { p in
+                // The board sees whole periods that have ended only (`Disclosure`).
+                el("ul", ["class": "action-list", "aria-label": "Quick picks"], PeriodPreset.allCases.filter { !board || $0 != .financialYearToDate }.map { p in
                     el("li", [:], [C.link(p.label, Paths.with(here, [("preset", p.rawValue), ("service", v["service"])]))])
                 }),
                 el("div", ["class": "date-range"], [
@@ -129,7 +133,7 @@ enum ReportViews {
                 let row = o.rows.first { $0.measure == m.name && $0.breakdown == "all" }
                 let percent = m.label.hasSuffix(" (%)")
                 return el("li", ["class": "stat"], [
-                    el("span", ["class": "stat__figure"], [el("span", [:], [row.map { figure(d.name, $0, v, drill: drill, suppressSmall: suppressSmall) } ?? txt("—")]),
+                    el("span", ["class": "stat__figure"], [el("span", [:], [row.map { figure(d.name, $0, v, drill: drill) } ?? txt("—")]),
                                                            txt(percent && row != nil ? "%" : "")]),
                     el("span", ["class": "stat__label"], percent ? String(m.label.dropLast(4)) : m.label),
                 ])
@@ -137,7 +141,7 @@ enum ReportViews {
             for note in o.notes { content.append(C.insetText([txt(note)])) }
             if let p = previous, d.name == Reoffending.name { content.append(comparison(o, p)) }
             let chartRows = o.rows.filter { r in r.isCount && (["disposal", "source", "decision", "destination", "category", "attendance", "case_type", "grade"].contains(r.breakdown)) }
-            if let first = chartRows.first, !suppressSmall {
+            if let first = chartRows.first, !board {
                 let rows = chartRows.filter { $0.measure == first.measure && $0.breakdown == first.breakdown }
                 let label = d.measures.first { $0.name == first.measure }?.label ?? first.measure
                 content.append(barChart(title: "\(label) \((breakdownLabels + extraBreakdowns).first { $0.0 == first.breakdown }?.1.lowercased() ?? "")",
@@ -148,7 +152,7 @@ enum ReportViews {
                 content.append(C.table(caption: t.label, headers: [t.heading] + t.measures.map { measureLabel(d, $0) },
                                        rows: t.groups.map { g in
                                            [txt(groupLabel(t.breakdown, g))] + t.measures.map { m in
-                                               t.row(m, g).map { figure(d.name, $0, v, drill: drill, suppressSmall: suppressSmall) } ?? txt("—")
+                                               t.row(m, g).map { figure(d.name, $0, v, drill: drill) } ?? txt("—")
                                            }
                                        }, numeric: Set(1...t.measures.count)))
             }
@@ -156,12 +160,12 @@ enum ReportViews {
             let others = o.rows.filter { r in r.breakdown == "all" && !d.measures.contains { $0.name == r.measure } }
             if !others.isEmpty {
                 content.append(C.table(caption: "All figures", headers: ["Measure", "Value"],
-                                       rows: others.map { [txt(measureLabel(d, $0.measure)), figure(d.name, $0, v, drill: drill, suppressSmall: suppressSmall)] }, numeric: [1]))
+                                       rows: others.map { [txt(measureLabel(d, $0.measure)), figure(d.name, $0, v, drill: drill)] }, numeric: [1]))
             }
             content.append(el("p", ["class": "body"], [C.link("Download these figures (CSV)", Paths.with(here, periodItems(v) + [("format", "csv")])), txt(" · "),
                                                        C.link("Download as a workbook (XLSX)", Paths.with(here, periodItems(v) + [("format", "xlsx")]))]))
             content.append(el("p", ["class": "body"], [C.link("See these figures quarter by quarter (trend)", Paths.with(here + "/trend", periodItems(v)))]))
-            if suppressSmall { content.append(C.p("Counts of 1 to 4 are shown as 'fewer than 5' so that no child can be identified.", "body-s secondary-text")) }
+            if board { content.append(C.p(disclosureNote, "body-s secondary-text")) }
             if canSave {
                 // Saving freezes these figures and their children as submitted, to compare with later.
                 content.append(el("form", ["method": "post", "action": Paths.saveReport(d.name), "novalidate": ""], [
@@ -211,9 +215,8 @@ enum ReportViews {
 
     /// A report's headline figures quarter by quarter: a chart and a table for each.
     static func trend(_ ctx: PageContext, _ d: ReportDefinition, values v: FormValues,
-                      series: [(measure: (name: String, label: String), points: [(ReportPeriod, ReportRow?)])], suppressSmall: Bool) -> String {
+                      series: [(measure: (name: String, label: String), points: [(ReportPeriod, ReportRow?)])], board: Bool) -> String {
         let here = Paths.with(Paths.report(d.name) + "/trend", periodItems(v))
-        func hidden(_ r: ReportRow) -> Bool { suppressSmall && r.isCount && (1...4).contains(Int(r.value)) }
         var content: [H] = [
             C.h1("\(d.title): trend", caption: "Reports"),
             C.p("The headline figures for each of the last \(series.first?.points.count ?? 0) calendar quarters up to the end of the period you chose, each computed exactly as the report computes it for that quarter." + (v.trimmed("team").map { " Team: \($0)." } ?? "")),
@@ -223,26 +226,28 @@ enum ReportViews {
         if series.isEmpty { content.append(C.p("There are no figures for these quarters.")) }
         for (i, s) in series.enumerated() {
             content.append(el("h2", ["class": "heading-m"], s.measure.label))
-            content.append(lineChart(title: "\(s.measure.label), by quarter", id: "trend-\(i)", s.points.map { p, r in (Quarters.label(p), r.flatMap { hidden($0) ? nil : $0.value }) }))
+            content.append(lineChart(title: "\(s.measure.label), by quarter", id: "trend-\(i)", s.points.map { p, r in (Quarters.label(p), r.flatMap { $0.withheld ? nil : $0.value }) }))
             content.append(C.table(caption: nil, headers: ["Quarter", s.measure.label], rows: s.points.map { p, r in
-                [txt(Quarters.label(p)), txt(r.map { hidden($0) ? "fewer than 5" : $0.formatted } ?? "—")]
+                [txt(Quarters.label(p)), txt(r.map(\.formatted) ?? "—")]
             }, numeric: [1]))
         }
-        if suppressSmall { content.append(C.p("Counts of 1 to 4 are shown as 'fewer than 5' and left out of the charts so that no child can be identified.", "body-s secondary-text")) }
+        if board { content.append(C.p(disclosureNote + " Withheld figures are left out of the charts.", "body-s secondary-text")) }
         return Layout.page(title: "\(d.title): trend", ctx, wide: true, content)
     }
 
     /// Reoffending this year against the same period a year earlier, by sex (as boards ask for it).
     static func comparison(_ now: ReportRunner.Output, _ before: ReportRunner.Output) -> H {
-        func rate(_ o: ReportRunner.Output, _ group: String) -> Double? {
-            o.rows.first { $0.measure == "binary_rate" && $0.breakdown == (group == "all" ? "all" : "sex") && $0.group == group }?.value
+        func row(_ o: ReportRunner.Output, _ group: String) -> ReportRow? {
+            o.rows.first { $0.measure == "binary_rate" && $0.breakdown == (group == "all" ? "all" : "sex") && $0.group == group }
         }
-        let groups = ["all"] + Sex.allCases.map(\.rawValue).filter { rate(now, $0) != nil || rate(before, $0) != nil }
+        let groups = ["all"] + Sex.allCases.map(\.rawValue).filter { row(now, $0) != nil || row(before, $0) != nil }
         return C.table(caption: "Binary reoffending rate (%): this period, the same period a year earlier, and the difference",
                        headers: ["", "This period", "A year earlier", "Difference (points)"], rows: groups.map { g in
-            let a = rate(now, g), b = rate(before, g)
-            let diff = (a != nil && b != nil) ? Rounding.format(Rounding.round(a! - b!, places: 1)) : "—"
-            return [txt(g == "all" ? "All children" : (Sex(rawValue: g)?.label ?? g)), txt(a.map(Rounding.format) ?? "—"), txt(b.map(Rounding.format) ?? "—"), txt(diff)]
+            let a = row(now, g), b = row(before, g)
+            // A difference with a withheld rate would give it back.
+            let diff: String
+            if let a, let b { diff = a.withheld || b.withheld ? Disclosure.marker : Rounding.format(Rounding.round(a.value - b.value, places: 1)) } else { diff = "—" }
+            return [txt(g == "all" ? "All children" : (Sex(rawValue: g)?.label ?? g)), txt(a?.formatted ?? "—"), txt(b?.formatted ?? "—"), txt(diff)]
         }, numeric: [1, 2, 3])
     }
 

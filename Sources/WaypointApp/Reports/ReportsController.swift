@@ -4,7 +4,7 @@ import Vapor
 import WaypointDomain
 
 /// Report pages: figures with their definitions; every count opens the list of children
-/// behind it (not for board members, who see figures only, with 1–4 as "fewer than 5").
+/// behind it (not for board members, who see figures only, under disclosure control: `Disclosure`).
 struct ReportsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("reports", use: index)
@@ -71,6 +71,15 @@ struct ReportsController: RouteCollection {
         if let t = q.team, !t.isEmpty, !(try await teams(services.filter { codes.contains($0.code) }, on: req.db)).contains(t) {
             errors.add("team", "Select one of the teams of the chosen service")
         }
+        if user.role == .board {
+            // Disclosure control: figures side by side must not give back a withheld one, so the
+            // board sees one whole service at a time, for whole quarters and years that have ended.
+            if let p = period, !Disclosure.boardPeriod(p, today: req.today) {
+                errors.add("from-day", "Board figures are for a whole quarter or a whole financial year that has ended, such as 1 April to 30 June, or 1 April to 31 March")
+            }
+            if codes.count > 1 { errors.add("service", "Board figures are for one service at a time: choose one") }
+            if let t = q.team, !t.isEmpty { errors.add("team", "Board figures are for whole services, not teams") }
+        }
         return (values, errors.isEmpty ? period : nil, services, codes, errors.errors)
     }
 
@@ -98,20 +107,21 @@ struct ReportsController: RouteCollection {
         let (values, period, services, codes, errors) = try await parse(req, user)
         var output: ReportRunner.Output?
         var previous: ReportRunner.Output?
+        let board = user.role == .board
         if let period, !codes.isEmpty {
-            output = try await ReportRunner.run(d.name, period: period, serviceCodes: codes, team: team(req), today: req.today, on: req.db)
+            output = board ? try await Self.boardFigures(d.name, period, codes, today: req.today, on: req.db)
+                : try await ReportRunner.run(d.name, period: period, serviceCodes: codes, team: team(req), today: req.today, on: req.db)
             if d.name == Reoffending.name, let p = ReportPeriod(from: period.from.adding(months: -12), to: period.to.adding(months: -12)) {
-                previous = try await ReportRunner.run(d.name, period: p, serviceCodes: codes, team: team(req), today: req.today, on: req.db)
+                previous = board ? try await Self.boardFigures(d.name, p, codes, today: req.today, on: req.db)
+                    : try await ReportRunner.run(d.name, period: p, serviceCodes: codes, team: team(req), today: req.today, on: req.db)
             }
         }
-        let board = user.role == .board
-        func small(_ r: ReportRow) -> Bool { board && r.isCount && (1...4).contains(Int(r.value)) }
         if req.query[String.self, at: "format"] == "csv", let output {
-            let rows = output.rows.map { r -> [String] in [r.measure, r.breakdown, r.group, small(r) ? "fewer than 5" : r.formatted] }
+            let rows = output.rows.map { r -> [String] in [r.measure, r.breakdown, r.group, r.formatted] }
             return Download.csv(CSV.write(header: ["measure", "breakdown", "group", "value"], rows: rows), name: "\(d.name)-\(output.period.from.iso)-to-\(output.period.to.iso).csv")
         }
         if req.query[String.self, at: "format"] == "xlsx", let output {
-            func cell(_ r: ReportRow) -> XLSX.Cell { small(r) ? .text("fewer than 5") : .number(r.value) }
+            func cell(_ r: ReportRow) -> XLSX.Cell { r.withheld ? .text(Disclosure.marker) : .number(r.value) }
             var sheets = [XLSX.Sheet(name: "Figures", rows: [["measure", "breakdown", "group", "value"].map { .text($0) }]
                                      + output.rows.map { [.text($0.measure), .text($0.breakdown), .text($0.group), cell($0)] })]
             for t in ReportViews.breakdownTables(output.rows) {
@@ -125,8 +135,23 @@ struct ReportsController: RouteCollection {
         }
         let teamNames = try await teams(services.filter { codes.contains($0.code) || codes.isEmpty }, on: req.db)
         return HTMLResponse.make(ReportViews.report(PageContext(req), d, values: values, services: services, teams: teamNames, output: output, previous: previous, errors: errors,
-                                                    drill: user.can(.viewReportChildren), suppressSmall: user.role == .board, canSave: user.can(.saveReport)),
+                                                    drill: user.can(.viewReportChildren), board: board, canSave: user.can(.saveReport)),
                                  status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    /// A report as the board sees it (`Disclosure`): run with the other quarters of its financial
+    /// year and the year, all protected together, so that no figure of one gives back a withheld
+    /// figure of another. No children.
+    static func boardFigures(_ name: String, _ period: ReportPeriod, _ codes: [String], today: LocalDate, on db: Database) async throws -> ReportRunner.Output {
+        let family = Disclosure.family(of: period)
+        var runs: [ReportRunner.Output] = []
+        for p in family.periods { runs.append(try await ReportRunner.run(name, period: p, serviceCodes: codes, today: today, on: db)) }
+        let protected = Disclosure.protect(name, runs.map(\.rows), year: family.year)
+        let own = runs[family.index]
+        // A period outside its year's quarters (not a board period) is protected on its own.
+        let rows = family.periods[family.index] == period ? protected[family.index]
+            : Disclosure.protect(name, [try await ReportRunner.run(name, period: period, serviceCodes: codes, today: today, on: db).rows], year: nil)[0]
+        return ReportRunner.Output(report: name, period: period, services: own.services, rows: rows, notes: own.notes)
     }
 
     /// How many quarters a trend shows.
@@ -146,32 +171,45 @@ struct ReportsController: RouteCollection {
         let (values, period, _, codes, errors) = try await parse(req, user)
         guard errors.isEmpty, let period, !codes.isEmpty else { throw Self.badPeriod(errors) }
         let quarters = Quarters.ending(at: period.to, count: Self.trendQuarters)
-        var outputs: [ReportRunner.Output] = []
-        for q in quarters {
-            outputs.append(try await ReportRunner.run(d.name, period: q, serviceCodes: codes, team: team(req), today: req.today, on: req.db))
-        }
         let board = user.role == .board
+        var outputs: [ReportRunner.Output] = []
+        var years: [LocalDate: [[ReportRow]]] = [:]  // the board's: each financial year protected once
+        for q in quarters {
+            guard board else {
+                outputs.append(try await ReportRunner.run(d.name, period: q, serviceCodes: codes, team: team(req), today: req.today, on: req.db))
+                continue
+            }
+            let family = Disclosure.family(of: q)
+            let start = family.periods[family.year].from
+            var protected = years[start] ?? []
+            if protected.isEmpty {
+                var runs: [[ReportRow]] = []
+                for p in family.periods { runs.append(try await ReportRunner.run(d.name, period: p, serviceCodes: codes, today: req.today, on: req.db).rows) }
+                protected = Disclosure.protect(d.name, runs, year: family.year)
+                years[start] = protected
+            }
+            outputs.append(ReportRunner.Output(report: d.name, period: q, services: codes, rows: protected[family.index], notes: []))
+        }
         // The headline measures any quarter has a figure for, in the report's order.
         let measures = d.measures.filter { m in outputs.contains { o in o.rows.contains { $0.measure == m.name && $0.breakdown == "all" } } }
         func row(_ o: ReportRunner.Output, _ m: String) -> ReportRow? { o.rows.first { $0.measure == m && $0.breakdown == "all" } }
-        func small(_ r: ReportRow) -> Bool { board && r.isCount && (1...4).contains(Int(r.value)) }
         let name = "\(d.name)-trend-\(quarters[0].from.iso)-to-\(quarters[quarters.count - 1].to.iso)"
         if req.query[String.self, at: "format"] == "csv" {
             var rows: [[String]] = []
             for o in outputs {
-                for m in measures { if let r = row(o, m.name) { rows.append([o.period.from.iso, o.period.to.iso, m.name, small(r) ? "fewer than 5" : r.formatted]) } }
+                for m in measures { if let r = row(o, m.name) { rows.append([o.period.from.iso, o.period.to.iso, m.name, r.formatted]) } }
             }
             return Download.csv(CSV.write(header: ["from", "to", "measure", "value"], rows: rows), name: "\(name).csv")
         }
         if req.query[String.self, at: "format"] == "xlsx" {
             let header: [XLSX.Cell] = [.text("from"), .text("to")] + measures.map { .text($0.label) }
             let rows: [[XLSX.Cell]] = outputs.map { o in
-                [.date(o.period.from), .date(o.period.to)] + measures.map { m in row(o, m.name).map { small($0) ? .text("fewer than 5") : .number($0.value) } ?? .empty }
+                [.date(o.period.from), .date(o.period.to)] + measures.map { m in row(o, m.name).map { $0.withheld ? .text(Disclosure.marker) : .number($0.value) } ?? .empty }
             }
             return XLSX.download(try XLSX.workbook([XLSX.Sheet(name: "Trend", rows: [header] + rows)]), name: "\(name).xlsx")
         }
         let series: [(measure: (name: String, label: String), points: [(ReportPeriod, ReportRow?)])] = measures.map { m in (m, outputs.map { ($0.period, row($0, m.name)) }) }
-        return HTMLResponse.make(ReportViews.trend(PageContext(req), d, values: values, series: series, suppressSmall: board))
+        return HTMLResponse.make(ReportViews.trend(PageContext(req), d, values: values, series: series, board: board))
     }
 
     @Sendable func children(req: Request) async throws -> Response {

@@ -54,7 +54,8 @@ public enum FirstTimeEntrants {
         var rows = breakdownRows(measure: "first_time_entrants", members, extra: [("disposal", { c, _ in disposal(byChild[c.key]!.outcome) })])
         var notes: [String] = []
         if let pop = population.total(period.from.year) {
-            rows.append(ReportRow(measure: "fte_rate_per_100k", rate: Rounding.round(Double(members.count) * 100_000 / Double(pop), places: 1)))
+            rows.append(ReportRow(measure: "fte_rate_per_100k", rate: Rounding.round(Double(members.count) * 100_000 / Double(pop), places: 1),
+                                  basis: [members.count], sources: ["first_time_entrants"]))
         } else {
             notes.append(population.missing(period.from.year, "the rate per 100,000 is"))
         }

@@ -194,19 +194,20 @@ public enum Reoffending {
         rows += breakdownRows(measure: "reoffenders", repairs)
         let total = members.map(\.reoffences).reduce(0, +)
         if !members.isEmpty {
-            rows.append(ReportRow(measure: "binary_rate", rate: Rounding.round(Double(reoffenders.count) * 100 / Double(members.count), places: 1)))
+            rows.append(ReportRow(measure: "binary_rate", rate: Rounding.round(Double(reoffenders.count) * 100 / Double(members.count), places: 1),
+                                  basis: [reoffenders.count, members.count], sources: ["reoffenders", "cohort"]))
             // The binary rate by sex, for the "this year / last year / difference" table.
             for sex in Sex.allCases {
                 let c = pairs.filter { $0.0.sex == sex }.count
                 guard c > 0 else { continue }
                 let r = repairs.filter { $0.0.sex == sex }.count
-                rows.append(ReportRow(measure: "binary_rate", breakdown: "sex", group: sex.rawValue, rate: Rounding.round(Double(r) * 100 / Double(c), places: 1)))
+                rows.append(ReportRow(measure: "binary_rate", breakdown: "sex", group: sex.rawValue, rate: Rounding.round(Double(r) * 100 / Double(c), places: 1), basis: [r, c], sources: ["reoffenders", "cohort"]))
             }
         }
         // A count of reoffences, drillable to the reoffenders with how many each.
         rows += f.counted("reoffences", reoffenders.flatMap { repeatElement($0.child, count: $0.reoffences) }, ageOn: period.to)
-        if !reoffenders.isEmpty { rows.append(ReportRow(measure: "frequency_per_reoffender", rate: Rounding.round(Double(total) / Double(reoffenders.count), places: 2))) }
-        if !members.isEmpty { rows.append(ReportRow(measure: "frequency_per_child", rate: Rounding.round(Double(total) / Double(members.count), places: 2))) }
+        if !reoffenders.isEmpty { rows.append(ReportRow(measure: "frequency_per_reoffender", rate: Rounding.round(Double(total) / Double(reoffenders.count), places: 2), basis: [total, reoffenders.count], sources: ["reoffences", "reoffenders"])) }
+        if !members.isEmpty { rows.append(ReportRow(measure: "frequency_per_child", rate: Rounding.round(Double(total) / Double(members.count), places: 2), basis: [total, members.count], sources: ["reoffences", "cohort"])) }
         var notes = ["Local proven reoffending, computed from this service's own records; the published figures use police national records, so they can differ."]
         if period.to.adding(months: 18) > f.today {
             notes.append("The follow-up is incomplete: children whose index date is after \(f.today.adding(months: -18).longFormat) have not had their full 12 months plus the 6-month waiting period.")
@@ -235,7 +236,8 @@ public enum Custody {
         rows += breakdownRows(measure: "children_sentenced_to_custody", children.compactMap { k, d in f.children[k].map { ($0, d) } })
         var notes: [String] = []
         if let pop = f.population.total(period.from.year) {
-            rows.append(ReportRow(measure: "custody_rate_per_1000", rate: Rounding.round(Double(children.count) * 1_000 / Double(pop), places: 2)))
+            rows.append(ReportRow(measure: "custody_rate_per_1000", rate: Rounding.round(Double(children.count) * 1_000 / Double(pop), places: 2),
+                                  basis: [children.count], sources: ["children_sentenced_to_custody"]))
         } else {
             notes.append(f.population.missing(period.from.year, "the custody rate per 1,000 is"))
         }
@@ -322,7 +324,7 @@ public enum Screening {
         days.sort()
         if !days.isEmpty {
             let median = days.count % 2 == 1 ? Double(days[days.count / 2]) : Double(days[days.count / 2 - 1] + days[days.count / 2]) / 2
-            rows.append(ReportRow(measure: "median_working_days_to_decision", rate: Rounding.round(median, places: 1)))
+            rows.append(ReportRow(measure: "median_working_days_to_decision", rate: Rounding.round(median, places: 1), basis: [days.count], sources: ["decisions"]))
         }
         return ReportResult(rows: rows, notes: [])
     }

@@ -56,8 +56,9 @@ public struct CodeCounts: Sequence, Sendable {
 public enum PracticeReports {
     static func pct(_ n: Int, _ d: Int) -> Double? { d > 0 ? Rounding.round(Double(n) * 100 / Double(d), places: 1) : nil }
 
-    static func share(_ rows: inout [ReportRow], _ measure: String, _ n: Int, _ d: Int, breakdown: String = "all", group: String = "all") {
-        if let p = pct(n, d) { rows.append(ReportRow(measure: measure, breakdown: breakdown, group: group, rate: p)) }
+    /// `sources`: the count measures it is worked out from (see `ReportRow.sources`).
+    static func share(_ rows: inout [ReportRow], _ measure: String, _ n: Int, _ d: Int, breakdown: String = "all", group: String = "all", sources: [String]) {
+        if let p = pct(n, d) { rows.append(ReportRow(measure: measure, breakdown: breakdown, group: group, rate: p, basis: [n, d], sources: sources)) }
     }
 
     /// Serious violence (KPI 9), our documented reading: a proven offence of violence against the
@@ -91,7 +92,8 @@ public enum PracticeReports {
             var members: [String] = []
             for (i, r) in zip(closing, records) { if let record = r?[stage], test(record) { members.append(i.child) } }
             rows.append(ReportRow(measure: measure, count: members))
-            share(&rows, measure + "_share", members.count, stage == "end" ? withEnd : withStart)
+            share(&rows, measure + "_share", members.count, stage == "end" ? withEnd : withStart,
+                  sources: stage == "end" ? [measure, "closing_cohort", "missing_end_data"] : [measure, "closing_cohort"])
         }
         func yes(_ k: String) -> (PracticeFact) -> Bool { { $0.text(k) == "yes" } }
         // KPI 2 hours: the mean hours a week offered and attended, of the children with them recorded.
@@ -99,7 +101,8 @@ public enum PracticeReports {
             for field in ["ete_hours_offered", "ete_hours_attended"] {
                 let hours = records.compactMap { $0?[stage]?.values[field]?.int }
                 if !hours.isEmpty {
-                    rows.append(ReportRow(measure: "kpi2_\(field.dropFirst(4))_mean_\(stage)", rate: Rounding.round(Double(hours.reduce(0, +)) / Double(hours.count), places: 1)))
+                    rows.append(ReportRow(measure: "kpi2_\(field.dropFirst(4))_mean_\(stage)", rate: Rounding.round(Double(hours.reduce(0, +)) / Double(hours.count), places: 1),
+                                          basis: [hours.count]))
                 }
             }
         }
@@ -129,7 +132,7 @@ public enum PracticeReports {
         let completed = oocd.filter { $0.closureReason == "completed" }
         rows += f.counted("kpi6_oocd_ended", oocd.map(\.child), ageOn: period.to)
         rows += f.counted("kpi6_oocd_completed", completed.map(\.child), ageOn: period.to)
-        share(&rows, "kpi6_oocd_completed_share", completed.count, oocd.count)
+        share(&rows, "kpi6_oocd_completed_share", completed.count, oocd.count, sources: ["kpi6_oocd_completed", "kpi6_oocd_ended"])
         // KPI 9: children in the caseload (open in the period) with a proven serious violence
         // offence, whichever service recorded it (a fact of the child's history).
         var caseload = Set<String>(minimumCapacity: f.children.count)
@@ -140,14 +143,14 @@ public enum PracticeReports {
         }.map(\.child))
         rows += f.counted("kpi9_caseload", Array(caseload), ageOn: period.to)
         rows += f.counted("kpi9_serious_violence", Array(violent), ageOn: period.to)
-        share(&rows, "kpi9_serious_violence_share", violent.count, caseload.count)
+        share(&rows, "kpi9_serious_violence_share", violent.count, caseload.count, sources: ["kpi9_serious_violence", "kpi9_caseload"])
         // KPI 10: victims contacted in the period.
         let victims = (f.practice[.victim] ?? []).filter { $0.date("contact_made_on").map(period.contains) == true && f.children[$0.child] != nil }
         let consented = victims.filter { $0.text("consent") == "yes" }
         let engaged = consented.filter { ($0.text("activity") ?? "none") != "none" }
         rows += f.counted("kpi10_victims_consented", consented.map(\.child), ageOn: period.to)
         rows += f.counted("kpi10_victims_engaged_in_rj", engaged.map(\.child), ageOn: period.to)
-        share(&rows, "kpi10_victims_engaged_share", engaged.count, consented.count)
+        share(&rows, "kpi10_victims_engaged_share", engaged.count, consented.count, sources: ["kpi10_victims_engaged_in_rj", "kpi10_victims_consented"])
         rows += f.counted("kpi10_views_sought", victims.filter { $0.text("views_sought") == "yes" }.map(\.child), ageOn: period.to)
         let asked = victims.filter { $0.text("wants_progress") == "yes" }
         rows += f.counted("kpi10_progress_requested", asked.map(\.child), ageOn: period.to)
@@ -156,7 +159,8 @@ public enum PracticeReports {
         rows += board.rows
         var notes = board.notes
         if withEnd < closing.count {
-            notes.append("\(closing.count - withEnd) of the \(closing.count) children whose intervention ended have no end-of-intervention KPI data; shares at the end are of those with it, and shares at the start of those with start data.")
+            // No counts in words: a note is not withheld as the figures are (`Disclosure`).
+            notes.append("Some children whose intervention ended have no end-of-intervention KPI data (the figure \"missing end data\"); shares at the end are of those with it, and shares at the start of those with start data.")
         }
         return ReportResult(rows: rows, notes: notes)
     }
@@ -188,22 +192,22 @@ public enum PracticeReports {
                 // The ratio from the unrounded shares, rounded once at the end (domain.md).
                 let c = knownCount > 0 ? Double(members.count) * 100 / Double(knownCount) : nil
                 let p = popTotal > 0 ? Double(pop) * 100 / Double(popTotal) : nil
-                if let c { rows.append(ReportRow(measure: "cohort_share", breakdown: breakdown, group: g, rate: Rounding.round(c, places: 1))) }
+                if let c { rows.append(ReportRow(measure: "cohort_share", breakdown: breakdown, group: g, rate: Rounding.round(c, places: 1), basis: [members.count, knownCount], sources: ["cohort_count"])) }
                 if let p { rows.append(ReportRow(measure: "population_share", breakdown: breakdown, group: g, rate: Rounding.round(p, places: 1))) }
-                if let c, let p, p > 0 { rows.append(ReportRow(measure: "ratio", breakdown: breakdown, group: g, rate: Rounding.round(c / p, places: 2))) }
+                if let c, let p, p > 0 { rows.append(ReportRow(measure: "ratio", breakdown: breakdown, group: g, rate: Rounding.round(c / p, places: 2), basis: [members.count, knownCount], sources: ["cohort_count"])) }
             }
         }
         dimension("ethnicity", { $0.ethnicityGroup }, known: { $0 != "unknown" }, population: \.ethnicityGroup)
         dimension("sex", { $0.sex }, known: { $0 == "female" || $0 == "male" }, population: \.sex)
         let care = cohort.filter { $0.careStatus != .none }
         rows += f.counted("care_experienced", care.map(\.key), ageOn: period.to)
-        share(&rows, "care_experienced_share", care.count, cohort.count)
+        share(&rows, "care_experienced_share", care.count, cohort.count, sources: ["care_experienced", "cohort_count"])
         let ehcp = cohort.filter { $0.ehcp == .yes }
         rows += f.counted("ehcp", ehcp.map(\.key), ageOn: period.to)
-        share(&rows, "ehcp_share", ehcp.count, cohort.count)
+        share(&rows, "ehcp_share", ehcp.count, cohort.count, sources: ["ehcp", "cohort_count"])
         let send = cohort.filter { $0.send == .yes }
         rows += f.counted("send", send.map(\.key), ageOn: period.to)
-        share(&rows, "send_share", send.count, cohort.count)
+        share(&rows, "send_share", send.count, cohort.count, sources: ["send", "cohort_count"])
         return ReportResult(rows: rows, notes: notes)
     }
 
@@ -220,7 +224,7 @@ public enum PracticeReports {
         var rows = f.counted("offences", offences.map(\.child), ageOn: period.to)
         for (category, list) in Dictionary(grouping: offences, by: { $0.category ?? "not_recorded" }).sorted(by: { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key }) {
             rows.append(ReportRow(measure: "offences", breakdown: "category", group: category, count: list.map(\.child)))
-            share(&rows, "share", list.count, offences.count, breakdown: "category", group: category)
+            share(&rows, "share", list.count, offences.count, breakdown: "category", group: category, sources: ["offences", "offences|all|all"])
         }
         return ReportResult(rows: rows, notes: ["Proven offences: those whose outcome counts as an entry (a caution, conditional caution or conviction) dated in the period, committed aged 10–17; a child with several counts once for each."])
     }
@@ -283,7 +287,8 @@ public enum PracticeReports {
         }
         let attended = tallies.map { $0.byAttendance["attended"] ?? 0 }.reduce(0, +)
         let missed = tallies.map { ($0.byAttendance["did_not_attend"] ?? 0) + ($0.byAttendance["cancelled_by_child"] ?? 0) }.reduce(0, +)
-        share(&rows, "attendance_rate", attended, attended + missed)
+        share(&rows, "attendance_rate", attended, attended + missed,
+              sources: ["contacts|attendance|attended", "contacts|attendance|did_not_attend", "contacts|attendance|cancelled_by_child"])
         rows += f.counted("arranged", arranged, ageOn: period.to)
         return ReportResult(rows: rows, notes: ["The attendance rate is attended ÷ (attended + did not attend + cancelled by the child); contacts cancelled by the service are left out of it."])
     }
@@ -299,7 +304,8 @@ public enum PracticeReports {
         rows += f.counted("assessments_late", done.filter { a in a.dueOn.map { a.submittedOn! > $0 } ?? false }.map(\.child), ageOn: period.to)
         let undated = done.filter { $0.dueOn == nil }
         rows += f.counted("assessments_without_due_date", undated.map(\.child), ageOn: period.to)
-        share(&rows, "assessments_on_time_share", onTime.count, done.count - undated.count)
+        share(&rows, "assessments_on_time_share", onTime.count, done.count - undated.count,
+              sources: ["assessments_on_time", "assessments_completed", "assessments_without_due_date"])
         let reviews = (f.practice[.planReview] ?? []).filter { $0.date("reviewed_on").map(period.contains) == true && f.children[$0.child] != nil }
         rows += f.counted("plan_reviews", reviews.map(\.child), ageOn: period.to)
         // Start assessments still outstanding at the end of the period, and already past due.
@@ -344,7 +350,7 @@ public enum PracticeReports {
         }
         rows += f.counted("initial_panels_held", held, ageOn: period.to)
         rows += f.counted("initial_panels_on_time", heldOnTime, ageOn: period.to)
-        share(&rows, "initial_panels_on_time_share", heldOnTime.count, held.count)
+        share(&rows, "initial_panels_on_time_share", heldOnTime.count, held.count, sources: ["initial_panels_on_time", "initial_panels_held"])
         rows += f.counted("initial_panels_overdue", panelsOverdue, ageOn: period.to)
         return ReportResult(rows: rows, notes: ["An assessment is on time when first submitted on or before its due date (working days after allocation, per the service's timescales)."])
     }
@@ -371,7 +377,7 @@ public enum PracticeReports {
         }
         var rows = f.counted("cohort", cohort.map(\.key), ageOn: period.to)
         if !cohort.isEmpty {
-            rows.append(ReportRow(measure: "mean_age", rate: Rounding.round(Double(ageTotal) / Double(cohort.count), places: 1)))
+            rows.append(ReportRow(measure: "mean_age", rate: Rounding.round(Double(ageTotal) / Double(cohort.count), places: 1), basis: [cohort.count], sources: ["cohort"]))
         }
         // EHCP by case type: each child once per type of work they had (as the plan's table counts them).
         for (kind, children) in zip(kinds, byKind) {
@@ -379,7 +385,8 @@ public enum PracticeReports {
             rows.append(ReportRow(measure: "children_by_case_type", breakdown: "case_type", group: name, count: children.map(\.key)))
             let ehcp = children.filter { $0.ehcp == .yes }
             rows.append(ReportRow(measure: "ehcp_by_case_type", breakdown: "case_type", group: name, count: ehcp.map(\.key)))
-            share(&rows, "ehcp_share_by_case_type", ehcp.count, children.count, breakdown: "case_type", group: name)
+            share(&rows, "ehcp_share_by_case_type", ehcp.count, children.count, breakdown: "case_type", group: name,
+                  sources: ["ehcp_by_case_type", "children_by_case_type"])
         }
         rows += f.counted("care_experienced", cohort.filter { $0.careStatus != .none }.map(\.key), ageOn: period.to)
         rows += f.counted("remands", Array(f.interventions.lazy.filter { $0.type == .remand && period.contains($0.start) && f.children[$0.child] != nil }.map(\.child)), ageOn: period.to)
@@ -390,12 +397,13 @@ public enum PracticeReports {
         // CAMHS referrals: children referred in the period, dated by the referral, each once.
         let referred = Set(health.filter { $0.text("camhs_referral") == "yes" && $0.date("camhs_referred_on").map(period.contains) == true }.map(\.child))
         rows += f.counted("camhs_referrals", Array(referred), ageOn: period.to)
-        share(&rows, "camhs_referral_share", referred.count, Set(assessed.map(\.child)).count)
+        share(&rows, "camhs_referral_share", referred.count, Set(assessed.map(\.child)).count, sources: ["camhs_referrals", "health_assessments"])
         let feedback = (f.practice[.feedback] ?? []).filter { $0.date("given_on").map(period.contains) == true && f.children[$0.child] != nil }
         rows += f.counted("feedback_responses", feedback.map(\.child), ageOn: period.to)
         let helped = feedback.compactMap { $0.text("helped").flatMap(Int.init) }
-        if !helped.isEmpty { rows.append(ReportRow(measure: "feedback_helped_mean", rate: Rounding.round(Double(helped.reduce(0, +)) / Double(helped.count), places: 2))) }
-        share(&rows, "feedback_improved_share", feedback.filter { $0.text("improved") == "yes" }.count, feedback.count)
+        if !helped.isEmpty { rows.append(ReportRow(measure: "feedback_helped_mean", rate: Rounding.round(Double(helped.reduce(0, +)) / Double(helped.count), places: 2),
+                                                           basis: [helped.count], sources: ["feedback_responses"])) }
+        share(&rows, "feedback_improved_share", feedback.filter { $0.text("improved") == "yes" }.count, feedback.count, sources: ["feedback_responses"])
         let audits = (f.practice[.caseAudit] ?? []).filter { $0.date("audited_on").map(period.contains) == true && f.children[$0.child] != nil }
         rows += f.counted("case_audits", audits.map(\.child), ageOn: period.to)
         for grade in Options.grades.map(\.code) {

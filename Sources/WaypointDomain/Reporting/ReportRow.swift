@@ -35,20 +35,39 @@ public struct ReportRow: Equatable, Sendable {
 
     public static func == (a: ReportRow, b: ReportRow) -> Bool {
         a.measure == b.measure && a.breakdown == b.breakdown && a.group == b.group && a.value == b.value && a.isCount == b.isCount
-            && a.members?.sorted() == b.members?.sorted()
+            && a.withheld == b.withheld && a.members?.sorted() == b.members?.sorted()
     }
 
-    public init(measure: String, breakdown: String = "all", group: String = "all", rate: Double) {
+    /// A rate, ratio or mean. `basis`: the counts of children or records it is worked out from
+    /// (numerator and denominator, or how many were averaged); empty when it is not about
+    /// children (meetings, workers, population). `sources`: the count measures of the same
+    /// breakdown and group it is worked out from. Disclosure control withholds the rate with them.
+    public init(measure: String, breakdown: String = "all", group: String = "all", rate: Double, basis: [Int] = [], sources: [String] = []) {
         self.measure = measure
         self.breakdown = breakdown
         self.group = group
         self.value = rate
         self.isCount = false
         self.members = nil
+        self.basis = basis
+        self.sources = sources
     }
 
-    /// The value as printed: integers for counts; rates as rounded.
+    /// A figure withheld by disclosure control (`Disclosure`): no value, no children.
+    public static func withheld(_ r: ReportRow) -> ReportRow {
+        var w = r.isCount ? ReportRow(measure: r.measure, breakdown: r.breakdown, group: r.group, count: []) : ReportRow(measure: r.measure, breakdown: r.breakdown, group: r.group, rate: 0)
+        w.withheld = true
+        return w
+    }
+
+    public var basis: [Int] = []
+    public var sources: [String] = []
+    /// Withheld from the reader by disclosure control: printed as `Disclosure.marker`.
+    public private(set) var withheld = false
+
+    /// The value as printed: integers for counts; rates as rounded; `[c]` when withheld.
     public var formatted: String {
+        if withheld { return Disclosure.marker }
         if isCount { return String(Int(value)) }
         return Rounding.format(value)
     }
