@@ -134,7 +134,7 @@ enum ReportViews {
                 let percent = m.label.hasSuffix(" (%)")
                 return el("li", ["class": "stat"], [
                     el("span", ["class": "stat__figure"], [el("span", [:], [row.map { figure(d.name, $0, v, drill: drill) } ?? txt("—")]),
-                                                           txt(percent && row != nil ? "%" : "")]),
+                                                           txt(percent && row?.withheld == false ? "%" : "")]),
                     el("span", ["class": "stat__label"], percent ? String(m.label.dropLast(4)) : m.label),
                 ])
             }))

@@ -133,7 +133,8 @@ struct ReportsController: RouteCollection {
             sheets.append(XLSX.Sheet(name: "About", rows: period))
             return XLSX.download(try XLSX.workbook(sheets), name: "\(d.name)-\(output.period.from.iso)-to-\(output.period.to.iso).xlsx")
         }
-        let teamNames = try await teams(services.filter { codes.contains($0.code) || codes.isEmpty }, on: req.db)
+        // The board sees whole services only.
+        let teamNames = board ? [] : try await teams(services.filter { codes.contains($0.code) || codes.isEmpty }, on: req.db)
         return HTMLResponse.make(ReportViews.report(PageContext(req), d, values: values, services: services, teams: teamNames, output: output, previous: previous, errors: errors,
                                                     drill: user.can(.viewReportChildren), board: board, canSave: user.can(.saveReport)),
                                  status: errors.isEmpty ? .ok : .unprocessableEntity)
