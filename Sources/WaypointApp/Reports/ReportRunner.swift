@@ -1,6 +1,7 @@
 import Fluent
 import FluentSQLiteDriver
 import Foundation
+import PostgresKit
 import SQLKit
 import WaypointDomain
 
@@ -140,16 +141,18 @@ enum ReportRunner {
                 let needsA = needs.subtracting(spans)
                 let base = facts
                 async let readB: (ReportFacts, Staffing) = $connection.withValue(other) {
-                    var r = base
-                    let staff = try await staffing(filter: filter, scope: nil, keys: map, period: period, on: db)
                     try await $halves.withValue([other, third]) {
-                        try await load(needsB, into: &r, filter: filter, scope: nil, keys: map, period: period, codes: codes, staff: staff, on: db)
+                        var r = base
+                        // The interventions, read once: who managed what when, and the report's own.
+                        let ivs = try await interventions(filter: filter, scope: nil, keys: map, on: db)
+                        let staff = try await staffing(ivs, filter: filter, period: period, on: db)
+                        try await load(needsB, into: &r, filter: filter, scope: nil, keys: map, period: period, codes: codes, staff: staff, interventions: ivs, on: db)
+                        return (r, staff)
                     }
-                    return (r, staff)
                 }
                 try await $connection.withValue(raw) {
                     try await $halves.withValue([raw, fourth]) {
-                        try await load(needsA, into: &facts, filter: filter, scope: nil, keys: map, period: period, codes: codes, staff: Staffing(), on: db)
+                        try await load(needsA, into: &facts, filter: filter, scope: nil, keys: map, period: period, codes: codes, staff: Staffing(), interventions: [], on: db)
                     }
                 }
                 let (b, teams) = try await readB
@@ -166,9 +169,10 @@ enum ReportRunner {
                 var none: [ChildRef: String]?
                 let keyOf = try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: scope, inScope: nil, team: team,
                                                needs: needs, period: period, refsOf: &none, on: db)
-                let staff = try await staffing(filter: filter, scope: scope, keys: KeyMap(keys: keyOf), period: period, on: db)
+                let ivs = try await interventions(filter: filter, scope: scope, keys: KeyMap(keys: keyOf), on: db)
+                let staff = try await staffing(ivs, filter: filter, period: period, on: db)
                 applyTeams(staff, to: &facts, keys: KeyMap(keys: keyOf), team: team)
-                try await load(needs, into: &facts, filter: filter, scope: scope, keys: KeyMap(keys: keyOf), period: period, codes: codes, staff: staff, on: db)
+                try await load(needs, into: &facts, filter: filter, scope: scope, keys: KeyMap(keys: keyOf), period: period, codes: codes, staff: staff, interventions: ivs, on: db)
             }
         }
         trace("loaded \(facts.children.count) children, \(facts.offences.count) offences, \(facts.interventions.count) interventions")
@@ -248,6 +252,28 @@ enum ReportRunner {
                 try await conn.query("PRAGMA cache_size = -131072", []) { _ in }
                 try await conn.query(text, binds) { row in if let t = make(RowReader(row: row)) { c.items.append(t) } }
             }
+        } else if let pg = q.database as? any PostgresDatabase {
+            // PostgreSQL: each value decoded by its type straight from the row (the generic row
+            // decodes through Codable, looking each column up twice: most of a report's time).
+            var s = SQLSerializer(database: q.database)
+            q.query.serialize(to: &s)
+            var bindings = PostgresBindings(capacity: s.binds.count)
+            for b in s.binds {
+                switch b {
+                case let v as String: bindings.append(v)
+                case let v as UUID: bindings.append(v)
+                case let v as Int: bindings.append(v)
+                case let v as Bool: bindings.append(v)
+                default: throw Failure(description: "a report query cannot bind a \(type(of: b))")
+                }
+            }
+            let query = PostgresQuery(unsafeSQL: s.sql, binds: bindings)
+            _ = try await pg.withConnection { conn in
+                // Just-in-time compilation costs more than these queries take (about 140 ms each).
+                conn.simpleQuery("SET jit = off").flatMap { _ in
+                    conn.query(query, logger: conn.logger) { row in if let t = make(RowReader(pg: PostgresRandomAccessRow(row))) { c.items.append(t) } }
+                }
+            }.get()
         } else {
             try await q.run { row in if let t = make(RowReader(row: row)) { c.items.append(t) } }
         }
@@ -546,25 +572,56 @@ enum ReportRunner {
         var firstAllocated: [String: LocalDate] = [:]
     }
 
-    static func staffing(filter: ServiceFilter, scope: Scope?, keys: KeyMap, period: ReportPeriod, on db: Database) async throws -> Staffing {
+    /// An intervention of one of the run's children, as read once per run for both who managed
+    /// it when (`staffing`) and the report's own figures (`load`).
+    struct Iv: Sendable {
+        /// The child's stored id (upper case) and report key.
+        let child: String
+        let key: String
+        /// Lower case.
+        let id: String
+        let type: InterventionType
+        let start: LocalDate
+        let end: LocalDate?
+        let closureReason: String?
+        /// Lower case.
+        let manager: String?
+        let allocatedOn: LocalDate?
+        /// The stored id of the service that held it.
+        let service: String
+    }
+
+    /// Every intervention of the run's children in the run's services (in halves, on the spare connections, when there are some).
+    static func interventions(filter: ServiceFilter, scope: Scope?, keys: KeyMap, on db: Database) async throws -> [Iv] {
         let sql = db.sql
-        struct Iv: Sendable { let child: String; let id: String; let start: LocalDate; let end: LocalDate?; let manager: String?; let allocatedOn: LocalDate? }
-        let iq = sql.select().columns("child_id", "id", "start_date", "end_date", "case_manager_id", "allocated_on").from("interventions")
-        restrict(iq, "interventions", filter, scope)
-        let interventions = try await collect(iq) { r -> Iv? in
-            guard let c = r.id("child_id"), keys[c] != nil, let id = r.id("id"), let start = r.date("start_date") else { return nil }
-            return Iv(child: c, id: id.lowercased(), start: start, end: r.date("end_date"), manager: r.id("case_manager_id")?.lowercased(), allocatedOn: r.date("allocated_on"))
+        return try await inHalves("interventions", filter) { filter, rows in
+            let iq = sql.select().columns("child_id", "type", "start_date", "id", "end_date", "closure_reason", "case_manager_id", "service_id", "allocated_on")
+                .from("interventions")
+            restrict(iq, "interventions", filter, scope)
+            if let rows { iq.where(SQLRaw(rows)) }
+            return try await collect(iq) { r -> Iv? in
+                guard let c = r.id("child_id"), let key = keys[c], let type = r.coded("type", RowCodes.intervention), let start = r.date("start_date"),
+                      let id = r.id("id") else { return nil }
+                return Iv(child: c, key: key, id: id.lowercased(), type: type, start: start, end: r.date("end_date"), closureReason: r.string("closure_reason"),
+                          manager: r.id("case_manager_id")?.lowercased(), allocatedOn: r.date("allocated_on"), service: r.id("service_id") ?? "")
+            }
         }
+    }
+
+    static func staffing(_ interventions: [Iv], filter: ServiceFilter, period: ReportPeriod, on db: Database) async throws -> Staffing {
+        let sql = db.sql
         // Allocations in the order they were made.
+        // (Those of the run's services; the run's children's are picked out by intervention.)
+        let wanted = Set(interventions.map(\.id))
         let aq = sql.select().column(SQLColumn("intervention_id", table: "allocations")).column(SQLColumn("case_manager_id", table: "allocations"))
             .column(SQLColumn("allocated_on", table: "allocations")).column(SQLColumn("at", table: "allocations")).from("allocations")
             .join("interventions", on: SQLColumn("id", table: "interventions"), .equal, SQLColumn("intervention_id", table: "allocations"))
-        restrict(aq, "interventions", filter, scope)
+        filter.apply(aq, table: "interventions")
         aq.orderBy(SQLColumn("at", table: "allocations"))
         var history: [String: [(LocalDate, String)]] = [:]
         for (i, m, d) in try await collect(aq, { r -> (String, String, LocalDate)? in
-            guard let i = r.id("intervention_id"), let m = r.id("case_manager_id"), let d = r.date("allocated_on") else { return nil }
-            return (i.lowercased(), m.lowercased(), d)
+            guard let i = r.id("intervention_id")?.lowercased(), wanted.contains(i), let m = r.id("case_manager_id"), let d = r.date("allocated_on") else { return nil }
+            return (i, m.lowercased(), d)
         }) { history[i, default: []].append((d, m)) }
         // Each intervention's allocations by date once (the stable sort keeps the order they were made within a day).
         for (i, h) in history where h.count > 1 { history[i] = h.sorted { $0.0 < $1.0 } }
@@ -617,8 +674,9 @@ enum ReportRunner {
 
     /// Loads what a report needs beyond children, offences and population.
     /// `codes`: each service of the run's code by stored id text; `staff`: who managed what when.
+    /// `interventions`: the run's, as read once (`interventions(filter:scope:keys:on:)`).
     static func load(_ needs: Set<ReportNeed>, into f: inout ReportFacts, filter: ServiceFilter, scope: Scope?, keys keyOf: KeyMap, period: ReportPeriod,
-                     codes: [String: String], staff: Staffing, on db: Database) async throws {
+                     codes: [String: String], staff: Staffing, interventions ivs: [Iv], on db: Database) async throws {
         let sql = db.sql
         let ids = filter.ids
         if needs.contains(.offences) {
@@ -650,24 +708,13 @@ enum ReportRunner {
         if needs.contains(.calendar) || needs.contains(.assessments) { f.calendar = try await ServiceRules.calendar(on: db) }
         if needs.contains(.interventions) || needs.contains(.assessments) {
             let withDue = needs.contains(.assessments)
-            @Sendable func spans(_ filter: ServiceFilter, _ rows: String?) async throws -> [(InterventionSpan, String, LocalDate?)] {
-                let iq = sql.select().columns("child_id", "type", "start_date", "id", "end_date", "closure_reason", "case_manager_id", "service_id", "allocated_on")
-                    .from("interventions")
-                restrict(iq, "interventions", filter, scope)
-                if let rows { iq.where(SQLRaw(rows)) }
-                return try await collect(iq) { r -> (InterventionSpan, String, LocalDate?)? in
-                    guard let key = r.child(keyOf), let type = r.coded("type", RowCodes.intervention),
-                          let start = r.date("start_date"), let id = r.id("id") else { return nil }
-                    let service = r.id("service_id") ?? ""
-                    // The case manager on the period's last day, from the allocation history.
-                    let span = InterventionSpan(child: key, type: type, start: start, end: r.date("end_date"), id: id.lowercased(),
-                                                closureReason: r.string("closure_reason"), caseManager: staff.managerAtEnd[id.lowercased()], service: codes[service] ?? "")
-                    // Assessment deadlines run from the first allocation (a reallocation does not restart them).
-                    return (span, withDue ? service : "", withDue ? staff.firstAllocated[id.lowercased()] : nil)
-                }
+            let rows = ivs.map { i -> (InterventionSpan, String, LocalDate?) in
+                // The case manager on the period's last day, from the allocation history.
+                let span = InterventionSpan(child: i.key, type: i.type, start: i.start, end: i.end, id: i.id, closureReason: i.closureReason,
+                                            caseManager: staff.managerAtEnd[i.id], service: codes[i.service] ?? "")
+                // Assessment deadlines run from the first allocation (a reallocation does not restart them).
+                return (span, withDue ? i.service : "", withDue ? staff.firstAllocated[i.id] : nil)
             }
-            // The largest table most reports read.
-            let rows = try await inHalves("interventions", filter, spans)
             f.interventions = rows.map(\.0)
             if needs.contains(.assessments) {
                 let aq = sql.select().columns("child_id", "intervention_id", "submitted_on", "due_on").from("assessments").where("stage", .equal, SQLBind("start"))
@@ -906,24 +953,35 @@ struct KeyMap: Sendable {
 struct RowReader {
     let row: (any SQLRow)?
     let raw: RawSQLite.Row?
+    let pg: PostgresRandomAccessRow?
 
-    init(row: any SQLRow) { self.row = row; self.raw = nil }
-    init(raw: RawSQLite.Row) { self.row = nil; self.raw = raw }
+    init(row: any SQLRow) { self.row = row; self.raw = nil; self.pg = nil }
+    init(raw: RawSQLite.Row) { self.row = nil; self.raw = raw; self.pg = nil }
+    init(pg: PostgresRandomAccessRow) { self.row = nil; self.raw = nil; self.pg = pg }
+
+    /// A PostgreSQL cell, when the row has the column.
+    private func cell(_ c: String) -> PostgresCell? {
+        guard let pg, pg.contains(c) else { return nil }
+        return pg[c]
+    }
 
     func string(_ c: String) -> String? {
         if let raw { return raw.string(c) }
+        if pg != nil { return (try? cell(c)?.decode(String?.self)) ?? nil }
         if let r = row as? SQLiteRow { return r.column(c)?.string }
         return (try? row?.decode(column: c, as: String?.self)) ?? nil
     }
 
     func int(_ c: String) -> Int? {
         if let raw { return raw.int(c) }
+        if pg != nil { return (try? cell(c)?.decode(Int?.self)) ?? nil }
         if let r = row as? SQLiteRow { return r.column(c)?.integer.map { Int($0) } }
         return (try? row?.decode(column: c, as: Int?.self)) ?? nil
     }
 
     func double(_ c: String) -> Double? {
         if let raw { return raw.double(c) }
+        if pg != nil { return (try? cell(c)?.decode(Double?.self)) ?? nil }
         if let r = row as? SQLiteRow { return r.column(c)?.double }
         return (try? row?.decode(column: c, as: Double?.self)) ?? nil
     }
@@ -931,6 +989,11 @@ struct RowReader {
     /// An ISO date column (read from the row's bytes where it can).
     func date(_ c: String) -> LocalDate? {
         if let raw { return raw.index(c).flatMap(raw.date) }
+        if pg != nil {
+            // Dates are stored as ISO text: read from the cell's bytes, no string made.
+            guard let bytes = cell(c)?.bytes else { return nil }
+            return bytes.withUnsafeReadableBytes { LocalDate(isoBytes: $0.bindMemory(to: UInt8.self)) }
+        }
         return string(c).flatMap(LocalDate.init(iso:))
     }
 
@@ -954,6 +1017,7 @@ struct RowReader {
     func id(_ c: String) -> String? {
         // Fluent stores a UUID on SQLite as its upper-case text.
         if let raw { return raw.string(c) }
+        if pg != nil { return ((try? cell(c)?.decode(UUID?.self)) ?? nil)?.uuidString }
         if let r = row as? SQLiteRow { return r.column(c)?.string }
         return ((try? row?.decode(column: c, as: UUID?.self)) ?? nil)?.uuidString
     }

@@ -276,7 +276,8 @@ import WaypointDomain
         for i in w.interventions where i.service_id == demoID { if let m = i.case_manager_id { managerSet.insert(m) } }
         let managers: [UUID] = managerSet.sorted { $0.uuidString < $1.uuidString }
         #expect(managers.count >= 2)
-        let openLate = w.interventions.filter { $0.service_id == demo.id! && $0.case_manager_id != nil && day($0.end_date) == nil && day($0.start_date)! < LocalDate(iso: "2023-11-01")! }
+        let moved = Set(movers.map(\.id))
+        let openLate = w.interventions.filter { $0.service_id == demoID && !moved.contains($0.child_id) && $0.case_manager_id != nil && day($0.end_date) == nil && day($0.start_date)! < LocalDate(iso: "2023-12-01")! }
         #expect(openLate.count >= 4)
         for (n, i) in openLate.prefix(4).enumerated() {
             let to = managers.first { $0 != i.case_manager_id }!
