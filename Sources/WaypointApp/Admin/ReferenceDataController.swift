@@ -269,7 +269,6 @@ enum RefViews {
 
     static func outcomes(_ ctx: PageContext, _ list: [OutcomeType], values v: FormValues, errors: [FieldError]) -> String {
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
-        let yn: [(code: String, label: String)] = [("yes", "Yes"), ("no", "No")]
         func yes(_ b: Bool) -> H { b ? C.tag("Yes", colour: "green") : txt("No") }
         return Layout.page(title: "Outcome codes", ctx, hasErrors: !errors.isEmpty, wide: true, [
             C.errorSummary(errors),

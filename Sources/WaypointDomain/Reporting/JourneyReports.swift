@@ -141,7 +141,16 @@ extension ReportFacts {
     /// EHCP, district, team): each key's child once per key (a child with several records counts
     /// once for each), aged on `ageOn`. Keys of children not in the run are left out.
     public func counted(_ measure: String, _ keys: [String], ageOn: LocalDate) -> [ReportRow] {
-        breakdownRows(measure: measure, keys.compactMap { k in children[k].map { ($0, ageOn) } })
+        // Records: each child once, with how many are theirs.
+        var records: [String: Int] = [:]
+        records.reserveCapacity(keys.count)
+        for k in keys { records[k, default: 0] += 1 }
+        if records.count == keys.count {
+            return breakdownRows(measure: measure, keys.compactMap { k in children[k].map { ($0, ageOn) } })
+        }
+        var members: [(ChildFacts, LocalDate)] = [], weights: [Int] = []
+        for (k, n) in records { if let c = children[k] { members.append((c, ageOn)); weights.append(n) } }
+        return breakdownRows(measure: measure, members, weights: weights)
     }
 }
 

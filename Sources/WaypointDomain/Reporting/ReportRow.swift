@@ -226,21 +226,30 @@ public struct Population: Sendable {
 }
 
 /// Builds count rows for "all" and each breakdown group from (child, age-on date) pairs.
-public func breakdownRows(measure: String, _ members: [(ChildFacts, LocalDate)], extra: [(String, (ChildFacts, LocalDate) -> String)] = []) -> [ReportRow] {
-    var rows = [ReportRow(measure: measure, count: members.map(\.0.key))]
+/// `weights`: for a count of records, how many each member has (a child once with their number
+/// of records, rather than once per record: a year of contacts nationally is over a million).
+public func breakdownRows(measure: String, _ members: [(ChildFacts, LocalDate)], extra: [(String, (ChildFacts, LocalDate) -> String)] = [],
+                          weights: [Int]? = nil) -> [ReportRow] {
+    let all = weights.map { w in zip(members, w).flatMap { repeatElement($0.0.key, count: $1) } } ?? members.map(\.0.key)
+    var rows = [ReportRow(measure: measure, count: all)]
     // (Each standard breakdown wrapped: concatenating the @Sendable closures with `extra` directly
     // fails a cast at run time.)
-    var all = extra
-    for (name, f) in ChildFacts.breakdowns { all.append((name, { c, d in f(c, d) })) }
+    var breakdowns = extra
+    for (name, f) in ChildFacts.breakdowns { breakdowns.append((name, { c, d in f(c, d) })) }
     // Member by member (each child's facts read once, while in cache), into a table per breakdown.
     // A national cohort is over a hundred thousand children: its members are then shared between
     // the processor's cores (each core its own children, so no object's count is shared), and
     // the tables joined.
-    func tabulate(_ part: ArraySlice<(ChildFacts, LocalDate)>) -> [[String: [String]]] {
-        var tables = Array(repeating: [String: [String]](), count: all.count)
-        for (c, d) in part {
+    func tabulate(_ part: Range<Int>) -> [[String: [String]]] {
+        var tables = Array(repeating: [String: [String]](), count: breakdowns.count)
+        for m in part {
+            let (c, d) = members[m]
             let key = c.key
-            for i in all.indices { tables[i][all[i].1(c, d), default: []].append(key) }
+            let n = weights?[m] ?? 1
+            for i in breakdowns.indices {
+                if n == 1 { tables[i][breakdowns[i].1(c, d), default: []].append(key) }
+                else { tables[i][breakdowns[i].1(c, d), default: []].append(contentsOf: repeatElement(key, count: n)) }
+            }
         }
         return tables
     }
@@ -248,15 +257,15 @@ public func breakdownRows(measure: String, _ members: [(ChildFacts, LocalDate)],
     let cores = ProcessInfo.processInfo.activeProcessorCount
     if members.count >= 20_000, cores > 1 {
         let size = (members.count + cores - 1) / cores
-        let parts = concurrentMap(cores) { p in tabulate(members[min(p * size, members.count)..<min((p + 1) * size, members.count)]) }
+        let parts = concurrentMap(cores) { p in tabulate(min(p * size, members.count)..<min((p + 1) * size, members.count)) }
         tables = parts[0]
         for part in parts.dropFirst() {
-            for i in all.indices { tables[i].merge(part[i]) { $0 + $1 } }
+            for i in breakdowns.indices { tables[i].merge(part[i]) { $0 + $1 } }
         }
     } else {
-        tables = tabulate(members[...])
+        tables = tabulate(0..<members.count)
     }
-    for ((b, _), groups) in zip(all, tables) {
+    for ((b, _), groups) in zip(breakdowns, tables) {
         for (g, keys) in groups.sorted(by: { a, b in
             if let x = Int(a.key), let y = Int(b.key) { return x < y }
             return a.key < b.key
