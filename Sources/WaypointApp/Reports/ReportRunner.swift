@@ -163,36 +163,15 @@ enum ReportRunner {
                 if let tallies { facts.contactTallies = tallies.materialise(refs) }
                 trace("keyed the records")
             } else {
-                // Through the driver, each query with the report's scope in its SQL: the children,
-                // the interventions (with who managed them when) and the other records read at the
-                // same time, on connections of the pool; records are keyed by their child's id and
-                // kept when that child was read.
-                let every = KeyMap(every: true)
-                let base = facts
-                let needsB = needs.intersection([.interventions, .assessments])
-                let needsA = needs.subtracting(needsB)
-                let serviceList = services.map { ($0.id, $0.code) }
-                async let children: (ReportFacts, [String: String]) = {
-                    var f = base
-                    var none: [ChildRef: String]?
-                    let keyOf = try await loadBase(into: &f, services: serviceList, filter: filter, scope: scope, inScope: nil, team: team,
-                                                   needs: needs, period: period, refsOf: &none, on: db)
-                    return (f, keyOf)
-                }()
-                async let spans: (ReportFacts, Staffing) = {
-                    let ivs = try await interventions(filter: filter, scope: scope, keys: every, on: db)
-                    let staff = try await staffing(ivs, filter: filter, period: period, on: db)
-                    var f = base
-                    try await load(needsB, into: &f, filter: filter, scope: scope, keys: every, period: period, codes: codes, staff: staff, interventions: ivs, on: db)
-                    return (f, staff)
-                }()
-                try await load(needsA, into: &facts, filter: filter, scope: scope, keys: every, period: period, codes: codes, staff: Staffing(), interventions: [], on: db)
-                let (c, keyOf) = try await children
-                let (b, staff) = try await spans
-                facts.children = c.children
-                facts.population = c.population
-                facts.take(b, needsB)
-                facts.keepRecordsOfReadChildren()
+                // Through the driver, each query with the report's scope in its SQL, one after
+                // another (read at the same time, they contend for the event loops and the
+                // processor with the database server: measured slower on two cores).
+                var none: [ChildRef: String]?
+                let keyOf = try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: scope, inScope: nil, team: team,
+                                               needs: needs, period: period, refsOf: &none, on: db)
+                let ivs = try await interventions(filter: filter, scope: scope, keys: KeyMap(keys: keyOf), on: db)
+                let staff = try await staffing(ivs, filter: filter, period: period, on: db)
+                try await load(needs, into: &facts, filter: filter, scope: scope, keys: KeyMap(keys: keyOf), period: period, codes: codes, staff: staff, interventions: ivs, on: db)
                 applyTeams(staff, to: &facts, keys: KeyMap(keys: keyOf), team: team)
             }
         }
@@ -953,18 +932,6 @@ extension ReportFacts {
             timescales = other.timescales
         }
     }
-
-    /// Only the records of the children read (records read apart from them, by their child's id).
-    mutating func keepRecordsOfReadChildren() {
-        let c = children
-        offences.removeAll { c[$0.child] == nil }
-        interventions.removeAll { c[$0.child] == nil }
-        referrals.removeAll { c[$0.child] == nil }
-        breaches.removeAll { c[$0.child] == nil }
-        assessments.removeAll { c[$0.child] == nil }
-        for (kind, list) in practice { practice[kind] = list.filter { c[$0.child] != nil } }
-        contactTallies?.removeAll { c[$0.child] == nil }
-    }
 }
 
 /// Hands a value to another thread that only lets it go.
@@ -979,19 +946,15 @@ final class Unchecked<T>: @unchecked Sendable {
 struct KeyMap: Sendable {
     var keys: [String: String]? = nil
     var refs: [ChildRef: String]? = nil
-    /// Every child, by their id (lower case): for reads whose SQL holds the report's scope.
-    var every = false
 
     /// The children's stored ids, when there are no more than `limit`.
     func storedIDs(atMost limit: Int) -> [UUID]? {
-        if every { return nil }
         if let keys { return keys.count <= limit ? keys.keys.compactMap { UUID(uuidString: $0) } : nil }
         if let refs { return refs.count <= limit ? refs.keys.map(\.uuid) : nil }
         return []
     }
 
     subscript(_ id: String) -> String? {
-        if every { return id.lowercased() }
         if let keys { return keys[id] }
         if let refs { return ChildRef(id).flatMap { refs[$0] } }
         return nil

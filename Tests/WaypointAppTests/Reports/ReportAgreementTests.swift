@@ -50,6 +50,13 @@ import WaypointDomain
             // Two services (the fast path reads large tables in halves of the services): the
             // Southgate district's children move to a service of their own.
             try await Self.splitSouthgate(app)
+            // Southgate reviews plans monthly and holds initial panels within 5 working days: a
+            // way of reading that dropped a service's own timescales would differ.
+            let sg = try #require(try await ServiceMoves.service(code: "SG", on: app.db))
+            for (setting, value) in [("review_months", 1), ("initial_panel_working_days", 5), ("assessment_working_days", 5)] {
+                try await app.db.sql.insert(into: "timescale_settings").columns("id", "service_id", "setting", "intervention_type", "value")
+                    .values(SQLBind(UUID()), SQLBind(sg.id!), SQLBind(setting), SQLBind(""), SQLBind(value)).run()
+            }
             let periods = [("2023-04-01", "2024-03-27"), ("2023-10-01", "2023-12-31"), ("2024-01-01", "2024-03-27"), ("2022-04-01", "2023-03-31"), ("2023-07-15", "2023-07-15")]
                 .map { ReportPeriod(from: LocalDate(iso: $0.0)!, to: LocalDate(iso: $0.1)!)! }
             let filters: [(team: String?, services: [String]?)] = [(nil, nil), ("North and East team", nil), (nil, [DemoData.serviceCode]), (nil, ["SG", DemoData.serviceCode])]
