@@ -376,10 +376,16 @@ enum Workers {
         let history = try await db.sql.select().column("id").from("team_memberships").where("user_id", .equal, SQLBind(userID)).first()
         guard current?.team_id != teamID || history == nil else { return }
         try await db.sql.update("users").set("team_id", to: SQLBind(teamID)).where("id", .equal, SQLBind(userID)).run()
+        if history == nil {
+            // No history yet: until this change they were in the team they are in now (or none).
+            try await db.sql.insert(into: "team_memberships").columns("id", "user_id", "team_id", "from_on", "at")
+                .values(SQLBind(UUID()), SQLBind(userID), SQLBind(current?.team_id), SQLBind("1900-01-01"), SQLBind(now)).run()
+            if current?.team_id == teamID { return }
+        }
         // A change on the same day replaces that day's row.
         try await db.sql.delete(from: "team_memberships").where("user_id", .equal, SQLBind(userID)).where("from_on", .equal, SQLBind(date.iso)).run()
         try await db.sql.insert(into: "team_memberships").columns("id", "user_id", "team_id", "from_on", "at")
-            .values(SQLBind(UUID()), SQLBind(userID), SQLBind(teamID), SQLBind(history == nil ? "1900-01-01" : date.iso), SQLBind(now)).run()
+            .values(SQLBind(UUID()), SQLBind(userID), SQLBind(teamID), SQLBind(date.iso), SQLBind(now)).run()
     }
 
     /// Practitioners and managers who work in the service and can hold cases.

@@ -103,4 +103,27 @@ import WaypointDomain
     }
 
     struct TeamOnly: Decodable { let team_id: UUID? }
+
+    /// A worker whose team was set before team history was kept (or without it) and who then
+    /// moves: the history says they were in their old team until the move, not in the new one
+    /// all along.
+    @Test(arguments: TestDatabase.all)
+    func aWorkersFirstRecordedMoveKeepsTheirOldTeamBeforeIt(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let s = try await Fixtures.service(app)
+            let worker = try await Fixtures.user(app, .practitioner, services: [s])
+            var teams: [UUID] = []
+            for name in ["North", "South"] {
+                let id = UUID()
+                try await app.db.sql.insert(into: "teams").columns("id", "service_id", "name").values(SQLBind(id), SQLBind(s.id!), SQLBind(name)).run()
+                teams.append(id)
+            }
+            try await app.db.sql.update("users").set("team_id", to: SQLBind(teams[0])).where("id", .equal, SQLBind(worker.id!)).run()
+            try await Workers.setTeam(worker.id!, teams[1], from: LocalDate(iso: "2024-03-01")!, on: app.db, now: pinnedNow)
+            struct M: Decodable, Equatable { let team_id: UUID?; let from_on: String }
+            let history = try await app.db.sql.select().columns("team_id", "from_on").from("team_memberships").where("user_id", .equal, SQLBind(worker.id!))
+                .orderBy("from_on").all(decoding: M.self)
+            #expect(history == [M(team_id: teams[0], from_on: "1900-01-01"), M(team_id: teams[1], from_on: "2024-03-01")])
+        }
+    }
 }
