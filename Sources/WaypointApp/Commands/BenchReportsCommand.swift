@@ -25,6 +25,10 @@ struct BenchReportsCommand: AsyncCommand {
               let period = ReportPeriod(from: from, to: to) else { throw ExitError(message: "give --from and --to as YYYY-MM-DD, in order") }
         try await migrate(app)
         let db = app.db
+        if signature.seedOnly {
+            let staff = try await Self.seedStaff(on: db, now: Date())
+            context.console.print("Seeded \(staff.workers) case managers in \(staff.teams) teams, \(staff.allocations) allocations, \(staff.moves) team moves, \(staff.transfers) transfers")
+        }
         if let n = signature.seedContacts.flatMap(Int.init), n > 0 {
             let seeded = try await Self.seedContacts(perIntervention: n, on: db)
             context.console.print("Seeded \(seeded) contacts")
@@ -92,6 +96,75 @@ struct BenchReportsCommand: AsyncCommand {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Teams, case managers and their history, as a service has them, if there are no allocations
+    /// yet: each service two teams of six case managers; each intervention allocated on its start
+    /// date, and one in five reallocated to another worker 60 days later while still open; one
+    /// worker in each service moved to the other team on 1 October 2024; and one child in 200 with
+    /// work open on 1 September 2024 transferred to the next service that day (`ServiceMoves.transfer`).
+    static func seedStaff(on db: Database, now: Date) async throws -> (workers: Int, teams: Int, allocations: Int, moves: Int, transfers: Int) {
+        let sql = db.sql
+        if try await sql.select().column("id").from("allocations").limit(1).first() != nil { return (0, 0, 0, 0, 0) }
+        struct S: Decodable { let id: UUID; let code: String }
+        let services = try await sql.select().columns("id", "code").from("services").orderBy("code").all(decoding: S.self)
+        var workers: [UUID: [(id: UUID, team: Int)]] = [:], teams: [UUID: [UUID]] = [:]
+        var users: [[any SQLExpression]] = [], grants: [[any SQLExpression]] = [], teamRows: [[any SQLExpression]] = [], memberships: [[any SQLExpression]] = []
+        for s in services {
+            let t = [UUID(), UUID()]
+            teams[s.id] = t
+            for (n, id) in t.enumerated() { teamRows.append([SQLBind(id), SQLBind(s.id), SQLBind(n == 0 ? "North team" : "South team")]) }
+            for w in 0..<12 {
+                let id = UUID(), team = w % 2
+                workers[s.id, default: []].append((id, team))
+                users.append([SQLBind(id), SQLBind("worker\(w + 1).\(s.code.lowercased())@bench.waypoint.test"), SQLBind("Worker \(w + 1) \(s.code)"),
+                              SQLBind("bench: no sign-in"), SQLBind(Role.practitioner.rawValue), SQLBind(true), SQLBind(now), SQLBind(now), SQLBind(t[w == 0 ? 1 - team : team])])
+                grants.append([SQLBind(UUID()), SQLBind(id), SQLBind(s.id)])
+                memberships.append([SQLBind(UUID()), SQLBind(id), SQLBind(t[team]), SQLBind("1900-01-01"), SQLBind(now)])
+                // The first worker of each service moves to the other team on 1 October 2024.
+                if w == 0 { memberships.append([SQLBind(UUID()), SQLBind(id), SQLBind(t[1 - team]), SQLBind("2024-10-01"), SQLBind(now)]) }
+            }
+        }
+        try await Importer.insertAll("teams", columns: ["id", "service_id", "name"], rows: teamRows, on: db)
+        try await Importer.insertAll("users", columns: ["id", "email", "name", "password_hash", "role", "active", "created_at", "updated_at", "team_id"], rows: users, on: db)
+        try await Importer.insertAll("user_services", columns: ["id", "user_id", "service_id"], rows: grants, on: db)
+        try await Importer.insertAll("team_memberships", columns: ["id", "user_id", "team_id", "from_on", "at"], rows: memberships, on: db)
+        struct I: Decodable { let id: UUID; let service_id: UUID; let child_id: UUID; let start_date: String; let end_date: String? }
+        let interventions = try await sql.select().columns("id", "service_id", "child_id", "start_date", "end_date").from("interventions").orderBy("id").all(decoding: I.self)
+        var allocations: [[any SQLExpression]] = []
+        for (k, i) in interventions.enumerated() {
+            guard let list = workers[i.service_id], !list.isEmpty, let start = LocalDate(iso: i.start_date) else { continue }
+            let first = list[k % list.count].id
+            allocations.append([SQLBind(UUID()), SQLBind(i.id), SQLBind(first), SQLBind(start.iso), SQLBind(first), SQLBind(now), SQLBind(false)])
+            let later = start.adding(days: 60)
+            if k % 5 == 0, i.end_date.flatMap(LocalDate.init(iso:)).map({ $0 > later }) ?? true, later <= LocalDate(year: 2025, month: 3, day: 31)! {
+                let next = list[(k + 1) % list.count].id
+                allocations.append([SQLBind(UUID()), SQLBind(i.id), SQLBind(next), SQLBind(later.iso), SQLBind(next), SQLBind(now.addingTimeInterval(1)), SQLBind(false)])
+            }
+        }
+        try await Importer.insertAll("allocations", columns: ["id", "intervention_id", "case_manager_id", "allocated_on", "allocated_by", "at", "over_cap_confirmed"],
+                                     rows: allocations, on: db)
+        // Each intervention's case manager now: its latest allocation.
+        try await sql.raw("""
+            UPDATE interventions SET
+              case_manager_id = (SELECT a.case_manager_id FROM allocations a WHERE a.intervention_id = interventions.id ORDER BY a.allocated_on DESC, a.at DESC LIMIT 1),
+              allocated_on = (SELECT a.allocated_on FROM allocations a WHERE a.intervention_id = interventions.id ORDER BY a.allocated_on DESC, a.at DESC LIMIT 1)
+            """).run()
+        // Transfers: every 200th child with work open on 1 September 2024, to the next service.
+        let day = LocalDate(year: 2024, month: 9, day: 1)!
+        var open: [UUID: UUID] = [:]
+        for i in interventions where open[i.child_id] == nil {
+            guard let start = LocalDate(iso: i.start_date), start < day, i.end_date.flatMap(LocalDate.init(iso:)).map({ $0 >= day }) ?? true else { continue }
+            open[i.child_id] = i.service_id
+        }
+        let next = Dictionary(uniqueKeysWithValues: services.enumerated().map { ($0.element.id, services[($0.offset + 1) % services.count].id) })
+        var transfers = 0
+        for (n, (child, service)) in open.sorted(by: { $0.key.uuidString < $1.key.uuidString }).enumerated() where n % 200 == 0 && services.count > 1 {
+            guard let to = next[service] else { continue }
+            try await ServiceMoves.transfer(child, to: to, on: day, reason: "bench: moved with their family", actor: Importer.Actor(userID: nil, email: "bench"), db: db, now: now)
+            transfers += 1
+        }
+        return (users.count, teamRows.count, allocations.count, services.count, transfers)
     }
 
     /// Weekly contacts from each intervention's start (deterministic attendance), if none exist.

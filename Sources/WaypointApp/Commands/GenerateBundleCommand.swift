@@ -3,7 +3,7 @@ import Vapor
 import WaypointDomain
 
 /// `waypoint generate-bundle --children N [--services S] OUT`: a synthetic, deterministic
-/// bundle (children, referrals, interventions, offences) for benchmarks and trials.
+/// bundle (children, referrals, interventions of every type, offences) for benchmarks and trials.
 struct GenerateBundleCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "children", help: "How many children (default 100000)") var children: String?
@@ -31,7 +31,14 @@ enum SyntheticBundle {
         let serviceRows = codes.map { [$0, "Synthetic Youth Justice Service \($0)"] }
         var childRows: [[String]] = [], referralRows: [[String]] = [], interventionRows: [[String]] = [], offenceRows: [[String]] = []
         childRows.reserveCapacity(children)
-        let outcomes = ["community_resolution", "outcome_22", "youth_caution", "youth_conditional_caution", "referral_order", "fine", "youth_rehabilitation_order"]
+        let outcomes = ["community_resolution", "outcome_22", "youth_caution", "youth_conditional_caution", "referral_order", "fine", "youth_rehabilitation_order",
+                        "detention_and_training_order"]
+        // The work an outcome starts, and for how many days.
+        let work: [String: (String, Int)] = [
+            "community_resolution": ("diversion", 90), "outcome_22": ("outcome_22", 90), "youth_caution": ("youth_caution", 90),
+            "youth_conditional_caution": ("youth_conditional_caution", 120), "referral_order": ("referral_order", 270),
+            "youth_rehabilitation_order": ("youth_rehabilitation_order", 365), "detention_and_training_order": ("detention_and_training_order", 180),
+        ]
         for i in 0..<children {
             let d = DemoData.makeChild(i, &rng, today: today)
             let id = String(format: "C%07d", i + 1)
@@ -47,14 +54,28 @@ enum SyntheticBundle {
                                      accepted ? "prevention" : ""])
                 if accepted {
                     let ended = rng.next() % 2 == 0 && received.adding(days: 87) <= today  // never an end in the future
-                    interventionRows.append([String(format: "I%07d", i + 1), id, "prevention", received.adding(days: 3).iso,
+                    interventionRows.append([String(format: "I%07d", i + 1), id, i % 3 == 0 ? "turnaround" : "prevention", received.adding(days: 3).iso,
                                              ended ? received.adding(days: 87).iso : "", "", ended ? "completed" : ""])
                 }
             }
             if rng.next() % 10 < 4 {
                 let offence = received.adding(days: -Int(5 + rng.next() % 30))
+                let outcome = DemoData.pick(outcomes, &rng)
                 offenceRows.append([String(format: "O%07d", i + 1), id, offence.iso, DemoData.pick(OffenceCategory.allCases, &rng).rawValue,
-                                    String(1 + rng.next() % 5), DemoData.pick(outcomes, &rng), received.iso])
+                                    String(1 + rng.next() % 5), outcome, received.iso])
+                // The work the outcome starts (every intervention type): a remand before custody,
+                // bail support before some orders; ended when its time is up, now and then breached.
+                if let (type, days) = work[outcome] {
+                    func add(_ suffix: String, _ type: String, _ start: LocalDate, _ days: Int) {
+                        let end = start.adding(days: days)
+                        let over = end <= today
+                        interventionRows.append([String(format: "\(suffix)%07d", i + 1), id, type, start.iso, over ? end.iso : "", "",
+                                                 over ? (rng.next() % 10 == 0 ? "breached" : "completed") : ""])
+                    }
+                    if type == "detention_and_training_order" { add("M", "remand", offence.adding(days: 1), 20) }
+                    if type == "youth_rehabilitation_order" && i % 2 == 0 { add("B", "bail_support", offence.adding(days: 1), 20) }
+                    add("J", type, received, days)
+                }
             }
         }
         return [
