@@ -163,6 +163,7 @@ enum ReportRunner {
                 if let tallies { facts.contactTallies = tallies.materialise(refs) }
                 trace("keyed the records")
             } else {
+                let scope = try await scope?.withChildren(on: db)
                 // Through the driver, each query with the report's scope in its SQL, one after
                 // another (read at the same time, they contend for the event loops and the
                 // processor with the database server: measured slower on two cores).
@@ -264,6 +265,7 @@ enum ReportRunner {
                 case let v as UUID: bindings.append(v)
                 case let v as Int: bindings.append(v)
                 case let v as Bool: bindings.append(v)
+                case let v as [UUID]: bindings.append(v)
                 default: throw Failure(description: "a report query cannot bind a \(type(of: b))")
                 }
             }
@@ -322,6 +324,19 @@ enum ReportRunner {
         /// The run's services: a child is in scope through a record of one of them (the child may
         /// be held by another service now: history stays where it happened).
         let filter: ServiceFilter
+        /// The children in scope, found once (`withChildren`): each query then names them rather
+        /// than finding them again (PostgreSQL, as one array).
+        var ids: [UUID]? = nil
+
+        /// The same scope with its children found once, on PostgreSQL (elsewhere as it is).
+        func withChildren(on db: Database) async throws -> Scope {
+            guard db is any PostgresDatabase else { return self }
+            let text = conditions.map { "SELECT s.child_id FROM \($0.table) s WHERE \($0.condition)\(services)" }.joined(separator: " UNION ")
+            let found = try await collect(db.sql.select().column(SQLRaw("u.child_id"), as: "child_id").from(SQLRaw("(\(text)) u"))) { r in r.id("child_id").flatMap(UUID.init(uuidString:)) }
+            var copy = self
+            copy.ids = found
+            return copy
+        }
 
         /// Each part as a table and a condition on its row `s`.
         var conditions: [(table: String, condition: String)] {
@@ -425,7 +440,11 @@ enum ReportRunner {
     @discardableResult
     static func restrict(_ q: SQLSelectBuilder, _ table: String, _ filter: ServiceFilter, _ scope: Scope?) -> SQLSelectBuilder {
         filter.apply(q, table: table)
-        if let scope { q.where(SQLRaw(scope.sql(child: "\(table).child_id"))) }
+        if let ids = scope?.ids {
+            q.where(SQLColumn("child_id", table: table), .equal, SQLFunction("ANY", args: SQLBind(ids)))
+        } else if let scope {
+            q.where(SQLRaw(scope.sql(child: "\(table).child_id")))
+        }
         return q
     }
 
@@ -474,7 +493,8 @@ enum ReportRunner {
         } else if let inScope {
             rows = try await childRows(codes: codes, condition: .rows(nil), inScope: inScope, needs: needs, period: period, on: db)
         } else if let scope {
-            rows = try await childRows(codes: codes, condition: .rows(scope.sql(child: "children.id")), inScope: nil, needs: needs, period: period, on: db)
+            rows = try await childRows(codes: codes, condition: scope.ids.map { .any($0) } ?? .rows(scope.sql(child: "children.id")), inScope: nil, needs: needs,
+                                       period: period, on: db)
         } else if let source = childSource(needs, services: filter.ids, period: period) {
             rows = try await childRows(codes: codes, condition: .rows("children.id IN (\(source))"), inScope: nil, needs: needs, period: period, on: db)
         } else {
@@ -517,6 +537,8 @@ enum ReportRunner {
     /// (SQL of internal values only; nil for every row).
     enum ChildCondition {
         case ids([UUID])
+        /// These ids, as one array (PostgreSQL).
+        case any([UUID])
         case rows(String?)
     }
 
@@ -529,6 +551,7 @@ enum ReportRunner {
             .from("children")
         switch condition {
         case .ids(let ids): q.where(SQLColumn("id", table: "children"), .in, SQLBind.group(ids))
+        case .any(let ids): q.where(SQLColumn("id", table: "children"), .equal, SQLFunction("ANY", args: SQLBind(ids)))
         case .rows(let text): if let text { q.where(SQLRaw(text)) }
         }
         return try await collect(q) { r -> ChildRow? in
