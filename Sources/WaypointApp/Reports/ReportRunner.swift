@@ -635,19 +635,24 @@ enum ReportRunner {
         let sql = db.sql
         // Allocations in the order they were made.
         // (Those of the run's services; the run's children's are picked out by intervention.)
+        // Every service: the table as it is (a join and a sort of every allocation cost more than
+        // sorting each intervention's few here).
         let wanted = Set(interventions.map(\.id))
         let aq = sql.select().column(SQLColumn("intervention_id", table: "allocations")).column(SQLColumn("case_manager_id", table: "allocations"))
             .column(SQLColumn("allocated_on", table: "allocations")).column(SQLColumn("at", table: "allocations")).from("allocations")
-            .join("interventions", on: SQLColumn("id", table: "interventions"), .equal, SQLColumn("intervention_id", table: "allocations"))
-        filter.apply(aq, table: "interventions")
-        aq.orderBy(SQLColumn("at", table: "allocations"))
-        var history: [String: [(LocalDate, String)]] = [:]
-        for (i, m, d) in try await collect(aq, { r -> (String, String, LocalDate)? in
+        if !filter.all {
+            aq.join("interventions", on: SQLColumn("id", table: "interventions"), .equal, SQLColumn("intervention_id", table: "allocations"))
+            filter.apply(aq, table: "interventions")
+        }
+        var made: [String: [(LocalDate, Double, String)]] = [:]
+        for (i, m, d, at) in try await collect(aq, { r -> (String, String, LocalDate, Double)? in
             guard let i = r.id("intervention_id")?.lowercased(), wanted.contains(i), let m = r.id("case_manager_id"), let d = r.date("allocated_on") else { return nil }
-            return (i, m.lowercased(), d)
-        }) { history[i, default: []].append((d, m)) }
-        // Each intervention's allocations by date once (the stable sort keeps the order they were made within a day).
-        for (i, h) in history where h.count > 1 { history[i] = h.sorted { $0.0 < $1.0 } }
+            return (i, m.lowercased(), d, r.seconds("at") ?? 0)
+        }) { made[i, default: []].append((d, at, m)) }
+        // Each intervention's allocations by date, in the order they were made within a day.
+        var history: [String: [(LocalDate, String)]] = [:]
+        history.reserveCapacity(made.count)
+        for (i, h) in made { history[i] = (h.count > 1 ? h.sorted { ($0.0, $0.1) < ($1.0, $1.1) } : h).map { ($0.0, $0.2) } }
         // Team memberships by user, in date order; a user with none is in their current team throughout.
         let mq = sql.select().columns("user_id", "team_id", "from_on").from("team_memberships").orderBy("from_on")
         var memberships: [String: [(LocalDate, String?)]] = [:]
@@ -1014,6 +1019,14 @@ struct RowReader {
         if pg != nil { return (try? cell(c)?.decode(Int?.self)) ?? nil }
         if let r = row as? SQLiteRow { return r.column(c)?.integer.map { Int($0) } }
         return (try? row?.decode(column: c, as: Int?.self)) ?? nil
+    }
+
+    /// A date and time as seconds since 1970 (stored as a number on SQLite, a timestamp on PostgreSQL).
+    func seconds(_ c: String) -> Double? {
+        if let raw { return raw.double(c) }
+        if pg != nil { return ((try? cell(c)?.decode(Date?.self)) ?? nil)?.timeIntervalSince1970 }
+        if let r = row as? SQLiteRow { return r.column(c)?.double }
+        return ((try? row?.decode(column: c, as: Date?.self)) ?? nil)?.timeIntervalSince1970
     }
 
     func double(_ c: String) -> Double? {
