@@ -332,7 +332,7 @@ enum ReportRunner {
         func withChildren(on db: Database) async throws -> Scope {
             guard db is any PostgresDatabase else { return self }
             let text = conditions.map { "SELECT s.child_id FROM \($0.table) s WHERE \($0.condition)\(services)" }.joined(separator: " UNION ")
-            let found = try await collect(db.sql.select().column(SQLRaw("u.child_id"), as: "child_id").from(SQLRaw("(\(text)) u"))) { r in r.id("child_id").flatMap(UUID.init(uuidString:)) }
+            let found = try await collect(db.sql.select().distinct().column(SQLRaw("u.child_id"), as: "child_id").from(SQLRaw("(\(text)) u"))) { r in r.id("child_id").flatMap(UUID.init(uuidString:)) }
             var copy = self
             copy.ids = found
             return copy
