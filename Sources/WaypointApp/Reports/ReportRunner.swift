@@ -644,6 +644,10 @@ enum ReportRunner {
             aq.join("interventions", on: SQLColumn("id", table: "interventions"), .equal, SQLColumn("intervention_id", table: "allocations"))
             filter.apply(aq, table: "interventions")
         }
+        // Only the interventions allocated more than once: one allocated once has its case manager
+        // and date on its own row (allocating writes both), so the database leaves those out.
+        aq.where(SQLColumn("intervention_id", table: "allocations"), .in,
+                 SQLRaw("(SELECT intervention_id FROM allocations GROUP BY intervention_id HAVING COUNT(*) > 1)"))
         var made: [String: [(LocalDate, Double, String)]] = [:]
         for (i, m, d, at) in try await collect(aq, { r -> (String, String, LocalDate, Double)? in
             guard let i = r.id("intervention_id")?.lowercased(), wanted.contains(i), let m = r.id("case_manager_id"), let d = r.date("allocated_on") else { return nil }
