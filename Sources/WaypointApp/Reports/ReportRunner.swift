@@ -589,10 +589,12 @@ enum ReportRunner {
         /// day the intervention ended, if before), of the case manager of the child's latest
         /// intervention started by then that had one.
         var teamOf: [String: String] = [:]
-        /// Each intervention's case manager on the period's last day (ids in lower case).
-        var managerAtEnd: [String: String] = [:]
-        /// Each intervention's first allocation (deadlines run from it, not from a reallocation).
-        var firstAllocated: [String: LocalDate] = [:]
+        /// Each intervention's case manager on the period's last day (ids in lower case), in the
+        /// order of the interventions given to `staffing`.
+        var managerAtEnd: [String?] = []
+        /// Each intervention's first allocation (deadlines run from it, not from a reallocation),
+        /// in the same order.
+        var firstAllocated: [LocalDate?] = []
     }
 
     /// An intervention of one of the run's children, as read once per run for both who managed
@@ -684,10 +686,12 @@ enum ReportRunner {
             return list.last { $0.0 <= d }?.1.flatMap { teamName[$0] }
         }
         var out = Staffing()
+        out.managerAtEnd.reserveCapacity(interventions.count)
+        out.firstAllocated.reserveCapacity(interventions.count)
         var latest: [String: (LocalDate, String, String)] = [:]  // child → (start, intervention id, team)
         for iv in interventions {
-            out.managerAtEnd[iv.id] = manager(iv, on: period.to)
-            out.firstAllocated[iv.id] = history[iv.id]?.first?.0 ?? iv.allocatedOn
+            out.managerAtEnd.append(manager(iv, on: period.to))
+            out.firstAllocated.append(history[iv.id]?.first?.0 ?? iv.allocatedOn)
             guard iv.start <= period.to else { continue }
             let asAt = min(period.to, iv.end ?? period.to)
             guard let m = manager(iv, on: asAt), let t = team(m, on: asAt) else { continue }
@@ -740,12 +744,12 @@ enum ReportRunner {
         if needs.contains(.calendar) || needs.contains(.assessments) { f.calendar = try await ServiceRules.calendar(on: db) }
         if needs.contains(.interventions) || needs.contains(.assessments) {
             let withDue = needs.contains(.assessments)
-            let rows = ivs.map { i -> (InterventionSpan, String, LocalDate?) in
+            let rows = ivs.enumerated().map { n, i -> (InterventionSpan, String, LocalDate?) in
                 // The case manager on the period's last day, from the allocation history.
                 let span = InterventionSpan(child: i.key, type: i.type, start: i.start, end: i.end, id: i.id, closureReason: i.closureReason,
-                                            caseManager: staff.managerAtEnd[i.id], service: codes[i.service] ?? "")
+                                            caseManager: n < staff.managerAtEnd.count ? staff.managerAtEnd[n] : nil, service: codes[i.service] ?? "")
                 // Assessment deadlines run from the first allocation (a reallocation does not restart them).
-                return (span, withDue ? i.service : "", withDue ? staff.firstAllocated[i.id] : nil)
+                return (span, withDue ? i.service : "", withDue && n < staff.firstAllocated.count ? staff.firstAllocated[n] : nil)
             }
             f.interventions = rows.map(\.0)
             if needs.contains(.assessments) {
