@@ -88,6 +88,8 @@ enum ReportViews {
                 if !measures.contains(r.measure) { measures.append(r.measure) }
                 if !groups.contains(r.group) { groups.append(r.group) }
             }
+            // Ages (and any other numbered groups) in order, not as first met.
+            if groups.allSatisfy({ Int($0) != nil }) { groups.sort { (Int($0) ?? 0) < (Int($1) ?? 0) } }
             return BreakdownTable(breakdown: b, label: label, measures: measures, groups: groups, rows: mine)
         }
     }

@@ -85,4 +85,12 @@ import WaypointDomain
             #expect(try await TestClient(app).get("/reports").status == .seeOther)
         }
     }
+
+    @Test func breakdownTablesListAgesInOrder() {
+        let rows = ["14", "9", "11"].map { ReportRow(measure: "cohort", breakdown: "age", group: $0, count: ["a"]) }
+            + [ReportRow(measure: "cohort", breakdown: "sex", group: "male", count: ["a"]), ReportRow(measure: "cohort", breakdown: "sex", group: "female", count: ["b"])]
+        let tables = ReportViews.breakdownTables(rows)
+        #expect(tables.first { $0.breakdown == "age" }?.groups == ["9", "11", "14"])
+        #expect(tables.first { $0.breakdown == "sex" }?.groups == ["male", "female"], "other groups stay as the report gives them")
+    }
 }
