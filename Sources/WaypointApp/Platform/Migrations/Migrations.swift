@@ -29,5 +29,6 @@ enum Migrations {
         M0024_TeamMemberships(),
         M0025_SavedReports(),
         M0026_ChildAccessReasons(),
+        M0027_ContactsByService(),
     ]
 }
