@@ -108,11 +108,12 @@ struct ReportsController: RouteCollection {
         var output: ReportRunner.Output?
         var previous: ReportRunner.Output?
         let board = user.role == .board
+        var years: [LocalDate: [ReportRunner.Output]] = [:]
         if let period, !codes.isEmpty {
-            output = board ? try await Self.boardFigures(d.name, period, codes, today: req.today, on: req.db)
+            output = board ? try await Self.boardFigures(d.name, period, codes, today: req.today, years: &years, on: req.db)
                 : try await ReportRunner.run(d.name, period: period, serviceCodes: codes, team: team(req), today: req.today, on: req.db)
             if d.name == Reoffending.name, let p = ReportPeriod(from: period.from.adding(months: -12), to: period.to.adding(months: -12)) {
-                previous = board ? try await Self.boardFigures(d.name, p, codes, today: req.today, on: req.db)
+                previous = board ? try await Self.boardFigures(d.name, p, codes, today: req.today, years: &years, on: req.db)
                     : try await ReportRunner.run(d.name, period: p, serviceCodes: codes, team: team(req), today: req.today, on: req.db)
             }
         }
@@ -142,17 +143,20 @@ struct ReportsController: RouteCollection {
 
     /// A report as the board sees it (`Disclosure`): run with the other quarters of its financial
     /// year and the year, all protected together, so that no figure of one gives back a withheld
-    /// figure of another. No children.
-    static func boardFigures(_ name: String, _ period: ReportPeriod, _ codes: [String], today: LocalDate, on db: Database) async throws -> ReportRunner.Output {
+    /// figure of another. No children. `years`: each financial year's runs, protected once (a trend
+    /// shows quarters of two or three years). `period` must be a board period (`Disclosure.boardPeriod`).
+    static func boardFigures(_ name: String, _ period: ReportPeriod, _ codes: [String], today: LocalDate,
+                             years: inout [LocalDate: [ReportRunner.Output]], on db: Database) async throws -> ReportRunner.Output {
         let family = Disclosure.family(of: period)
-        var runs: [ReportRunner.Output] = []
-        for p in family.periods { runs.append(try await ReportRunner.run(name, period: p, serviceCodes: codes, today: today, on: db)) }
-        let protected = Disclosure.protect(name, runs.map(\.rows), year: family.year)
-        let own = runs[family.index]
-        // A period outside its year's quarters (not a board period) is protected on its own.
-        let rows = family.periods[family.index] == period ? protected[family.index]
-            : Disclosure.protect(name, [try await ReportRunner.run(name, period: period, serviceCodes: codes, today: today, on: db).rows], year: nil)[0]
-        return ReportRunner.Output(report: name, period: period, services: own.services, rows: rows, notes: own.notes)
+        let start = family.periods[family.year].from
+        var runs = years[start] ?? []
+        if runs.isEmpty {
+            for p in family.periods { runs.append(try await ReportRunner.run(name, period: p, serviceCodes: codes, today: today, on: db)) }
+            let protected = Disclosure.protect(name, runs.map(\.rows), year: family.year)
+            runs = zip(runs, protected).map { ReportRunner.Output(report: name, period: $0.period, services: $0.services, rows: $1, notes: $0.notes) }
+            years[start] = runs
+        }
+        return runs[family.index]
     }
 
     /// How many quarters a trend shows.
@@ -174,22 +178,10 @@ struct ReportsController: RouteCollection {
         let quarters = Quarters.ending(at: period.to, count: Self.trendQuarters)
         let board = user.role == .board
         var outputs: [ReportRunner.Output] = []
-        var years: [LocalDate: [[ReportRow]]] = [:]  // the board's: each financial year protected once
+        var years: [LocalDate: [ReportRunner.Output]] = [:]  // the board's: each financial year protected once
         for q in quarters {
-            guard board else {
-                outputs.append(try await ReportRunner.run(d.name, period: q, serviceCodes: codes, team: team(req), today: req.today, on: req.db))
-                continue
-            }
-            let family = Disclosure.family(of: q)
-            let start = family.periods[family.year].from
-            var protected = years[start] ?? []
-            if protected.isEmpty {
-                var runs: [[ReportRow]] = []
-                for p in family.periods { runs.append(try await ReportRunner.run(d.name, period: p, serviceCodes: codes, today: req.today, on: req.db).rows) }
-                protected = Disclosure.protect(d.name, runs, year: family.year)
-                years[start] = protected
-            }
-            outputs.append(ReportRunner.Output(report: d.name, period: q, services: codes, rows: protected[family.index], notes: []))
+            outputs.append(board ? try await Self.boardFigures(d.name, q, codes, today: req.today, years: &years, on: req.db)
+                : try await ReportRunner.run(d.name, period: q, serviceCodes: codes, team: team(req), today: req.today, on: req.db))
         }
         // The headline measures any quarter has a figure for, in the report's order.
         let measures = d.measures.filter { m in outputs.contains { o in o.rows.contains { $0.measure == m.name && $0.breakdown == "all" } } }

@@ -128,8 +128,18 @@ import ZIPFoundation
     /// kilobytes already sent, where Vapor would otherwise read and discard the whole body.
     @Test func aBodyAnnouncedAtHundredsOfMegabytesClosesTheConnection() async throws {
         try await withTestApp(.sqlite) { app in
-            let port = Int.random(in: 20_000...40_000)
-            try await app.server.start(address: .hostname("127.0.0.1", port: port))
+            // A random port may be taken (another test's connection can hold it): try another.
+            var port = 0
+            for attempt in 1...10 {
+                let candidate = Int.random(in: 20_000...40_000)
+                do {
+                    try await app.server.start(address: .hostname("127.0.0.1", port: candidate))
+                    port = candidate
+                    break
+                } catch where attempt < 10 {
+                    continue
+                }
+            }
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             #expect(fd >= 0)
             defer { close(fd) }

@@ -92,6 +92,21 @@ import WaypointDomain
     func roundingIsHalfAwayFromZero(x: Double, places: Int, expected: Double) {
         #expect(Rounding.round(x, places: places) == expected)
     }
+    /// domain.md, "History stays where it happened" with first time entrants' "first-ever": a
+    /// child who entered the justice system in another service and was then transferred here is
+    /// not a first time entrant here; a child whose entry is this service's own is.
+    @Test func anEntryRecordedByAnotherServiceIsTheChildsFirstEntry() {
+        var earlier = o("A", "2023-06-01", "youth_caution", "2023-07-01")
+        earlier.inRun = false                                                     // in the service they came from
+        var elsewhere = o("B", "2024-01-02", "youth_caution", "2024-01-20")
+        elsewhere.inRun = false                                                   // B's entry is another service's
+        let r = run([child("A", born: "2010-01-01"), child("B", born: "2010-01-01"), child("C", born: "2010-01-01")], [
+            earlier, o("A", "2024-01-05", "fine", "2024-02-01"),                 // A's conviction here: not a first entry
+            elsewhere,
+            o("C", "2024-01-05", "youth_caution", "2024-02-01"),                  // C enters here
+        ])
+        #expect(row(r) == ["C"])
+    }
 }
 
 @Suite struct PeriodPresetTests {
@@ -108,4 +123,5 @@ import WaypointDomain
         let p = preset.period(today: LocalDate(iso: today)!)
         #expect(p.from.iso == from && p.to.iso == to)
     }
+
 }

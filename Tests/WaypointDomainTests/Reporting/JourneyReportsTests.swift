@@ -121,4 +121,19 @@ import WaypointDomain
         let f = facts([child("A")], [o("A", "2024-01-01", "youth_caution", "2024-02-01"), o("X", "2024-01-01", "youth_caution", "2024-02-01")])
         #expect(value(Reoffending.compute(f, period: y2024), "cohort") == 1)
     }
+
+    /// domain.md, "History stays where it happened": the cohort is of the run's own proven
+    /// outcomes; a cohort member's reoffences count wherever they were recorded (a child
+    /// transferred after their index date reoffends in the new service).
+    @Test func reoffencesRecordedByAnotherServiceCountButOnlyTheRunsOutcomesMakeTheCohort() {
+        var later = o("A", "2024-06-01", "youth_caution", "2024-07-01")
+        later.inRun = false                                          // recorded by the service A moved to
+        var theirs = o("B", "2024-03-01", "youth_caution", "2024-03-10")
+        theirs.inRun = false                                         // B's outcome is another service's
+        let f = facts([child("A"), child("B")], [o("A", "2024-01-20", "youth_caution", "2024-02-01"), later, theirs])
+        let r = Reoffending.compute(f, period: y2024)
+        #expect(value(r, "cohort") == 1)
+        #expect(value(r, "reoffenders") == 1)
+        #expect(value(r, "reoffences") == 1)
+    }
 }
