@@ -69,7 +69,8 @@ import WaypointDomain
             #expect(refused.status == .forbidden)
             #expect(refused.body.contains("case manager or co-worker can change their record"))
             // Another child of the service: asked why first; nothing of theirs is shown.
-            let asked = try await client.get(path(strangers) + "/offences/new")
+            #expect(try await client.get(path(strangers) + "/offences/new").status == .forbidden, "a form to change their record is never shown")
+            let asked = try await client.get(path(strangers))
             #expect(asked.status == .seeOther)
             let form = try await client.get(try #require(asked.location))
             #expect(form.status == .ok)
@@ -103,6 +104,14 @@ import WaypointDomain
             #expect(try await victims.get(Paths.intervention(interventions[0])).status == .forbidden)
             #expect(try await victims.get(Paths.intervention(interventions[0]) + "/records/contact/csv").status == .forbidden)
             #expect(try await manager.get(Paths.intervention(interventions[0]) + "/records/contact/csv").status == .ok)
+            // Each child's audit trail says why each look was allowed.
+            let strangersTrail = try await manager.get(Paths.childAudit(strangers))
+            #expect(strangersTrail.body.contains("Why they could see it"))
+            #expect(strangersTrail.body.contains("reason given: Covering their court appearance today"))
+            #expect(try await manager.get(Paths.childAudit(teams)).body.contains("their team&#39;s child"))
+            #expect(try await manager.get(Paths.childAudit(mine)).body.contains("case manager or co-worker"))
+            #expect(try await manager.get(path(mine)).status == .ok)
+            #expect(try await manager.get(Paths.childAudit(mine)).body.contains("manager of the child&#39;s service"))
             // Another service's child: not found, reason or not.
             #expect(try await client.get(path(elsewhere)).status == .notFound)
             #expect(try await client.get(path(elsewhere) + "/access").status == .notFound)

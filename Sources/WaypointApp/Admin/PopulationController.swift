@@ -77,7 +77,7 @@ struct PopulationController: RouteCollection {
         // A bundle of population.csv alone (children.csv with its header only: no children change).
         let files = [Interchange.population.name: data,
                      Interchange.children.name: Data((Interchange.children.columns.joined(separator: ",") + "\n").utf8)]
-        switch try await Importer.run(files, on: req.db, actor: Importer.Actor(userID: user.id, email: user.email), today: req.today, now: req.now, dryRun: false) {
+        switch try await Importer.run(files, on: req.db, actor: Agent(user, today: req.today, now: req.now), today: req.today, now: req.now, dryRun: false) {
         case .invalid(let problems):
             return try await render(req, problems: problems.map(\.description), status: .unprocessableEntity)
         case .imported(let report):

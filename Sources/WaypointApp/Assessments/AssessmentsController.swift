@@ -17,7 +17,7 @@ struct AssessmentsController: RouteCollection {
 
     private func intervention(_ req: Request, _ user: CurrentUser) async throws -> (InterventionRow, ChildRecord) {
         guard let i = try await InterventionStore.find(try req.uuidParameter("interventionID"), in: user.serviceIDs, on: req.db),
-              let child = try await req.child(i.child_id, user) else {
+              let child = try await req.child(i.child_id, user, .write) else {
             throw WaypointError.notFound("This intervention could not be found. It may be in a service you do not have access to.")
         }
         return (i, child)
@@ -48,12 +48,7 @@ struct AssessmentsController: RouteCollection {
             return HTMLResponse.make(AssessmentViews.form(PageContext(req), child: child, action: Paths.interventionAssessments(i.id), values: values,
                                                           errors: e.errors, row: nil, names: [:]), status: .unprocessableEntity)
         case .success(let input):
-            let now = req.now
-            let id = try await req.db.writeTransaction { db in
-                let id = try await AssessmentStore.insert(input, intervention: i, by: user.id, on: db, now: now)
-                try await Audit.record(req, on: db, action: "create_assessment", serviceID: i.service_id, childID: child.id, details: "assessment \(id.uuidString)")
-                return id
-            }
+            let id = try await CaseWork(req).startAssessment(input, interventionID: i.id)
             return req.redirect(to: Paths.assessment(id) + "?saved=draft")
         }
     }
@@ -89,29 +84,7 @@ struct AssessmentsController: RouteCollection {
             return HTMLResponse.make(AssessmentViews.form(PageContext(req), child: child, action: Paths.assessment(a.id), values: values, errors: e.errors,
                                                           row: a, names: names), status: .unprocessableEntity)
         case .success(let input):
-            var extra: [(String, any SQLExpression)] = []
-            let today = req.today
-            if submit {
-                extra.append(("status", SQLBind(AssessmentStatus.submitted.rawValue)))
-                extra.append(("submitted_by", SQLBind(user.id)))
-                if a.submitted_on == nil {
-                    extra.append(("submitted_on", SQLBind(today.iso)))
-                    // The due date it is judged against, as it stands at completion.
-                    if let i = try await InterventionStore.find(a.intervention_id, in: user.serviceIDs, on: req.db), let allocated = i.allocated_on.flatMap(LocalDate.init(iso:)) {
-                        let t = try await ServiceRules.timescales(for: i.service_id, on: req.db)
-                        let due = try await ServiceRules.calendar(on: req.db).adding(workingDays: t.assessmentDays(for: i.interventionType ?? .prevention), to: allocated)
-                        extra.append(("due_on", SQLBind(due.iso)))
-                    }
-                }
-            }
-            let now = req.now
-            let changes = extra
-            let saved = try await req.db.writeTransaction { db -> Bool in
-                guard try await AssessmentStore.save(a.id, version: version, content: input, set: changes, on: db, now: now) else { return false }
-                try await Audit.record(req, on: db, action: submit ? "submit_assessment" : "update_assessment", serviceID: a.service_id, childID: child.id,
-                                       details: "assessment \(a.id.uuidString)")
-                return true
-            }
+            let saved = try await CaseWork(req).saveAssessment(a.id, version: version, input, submit: submit)
             guard saved else {
                 return HTMLResponse.make(AssessmentViews.form(PageContext(req), child: child, action: Paths.assessment(a.id), values: values,
                                                               errors: [FieldError(field: "type", message: "Someone else changed this assessment after you opened it, so your changes have not been saved. They are still in the form: open the latest version in a new tab and make them again.")],
@@ -132,22 +105,7 @@ struct AssessmentsController: RouteCollection {
             return HTMLResponse.make(AssessmentViews.show(PageContext(req), a, child: child, names: names, canEdit: false, canSignOff: true, errors: e.errors),
                                      status: .unprocessableEntity)
         case .success(let (decision, comments)):
-            let today = req.today
-            var extra: [(String, any SQLExpression)] = [("manager_comments", SQLBind(comments))]
-            if decision == .signOff {
-                extra += [("status", SQLBind(AssessmentStatus.signedOff.rawValue)), ("signed_off_on", SQLBind(today.iso)), ("signed_off_by", SQLBind(user.id))]
-            } else {
-                extra += [("status", SQLBind(AssessmentStatus.returned.rawValue))]
-            }
-            let now = req.now
-            let changes = extra
-            let saved = try await req.db.writeTransaction { db -> Bool in
-                guard try await AssessmentStore.save(a.id, version: a.version, content: nil, set: changes, on: db, now: now) else { return false }
-                try await Audit.record(req, on: db, action: decision == .signOff ? "sign_off_assessment" : "return_assessment", serviceID: a.service_id,
-                                       childID: child.id, details: "assessment \(a.id.uuidString)")
-                return true
-            }
-            guard saved else { throw WaypointError.conflict("Someone else changed this assessment at the same time. Open it again.") }
+            try await CaseWork(req).signOffAssessment(a.id, decision, comments: comments)
             return req.redirect(to: Paths.assessment(a.id) + (decision == .signOff ? "?saved=signed_off" : "?saved=returned"))
         }
     }

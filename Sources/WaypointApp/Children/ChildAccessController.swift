@@ -13,13 +13,9 @@ struct NeedsReason: Error {
 /// goes through `Request.child(_:_:)`, which decides from the user's relationship to the child.
 enum ChildAccessStore {
     /// How the user stands to the child today.
-    static func relationship(_ user: CurrentUser, _ child: ChildRecord, today: LocalDate, on db: Database) async throws -> ChildRelationship {
-        try await relationships(user, [child.id], today: today, on: db)[child.id] ?? .service
-    }
-
     /// How the user stands to each of these children (of their services) today, in a few queries
     /// whatever the number of children.
-    static func relationships(_ user: CurrentUser, _ ids: [UUID], today: LocalDate, on db: Database) async throws -> [UUID: ChildRelationship] {
+    static func relationships(_ userID: UUID, _ ids: [UUID], today: LocalDate, on db: Database) async throws -> [UUID: ChildRelationship] {
         guard !ids.isEmpty else { return [:] }
         struct I: Decodable { let child_id: UUID; let case_manager_id: UUID?; let co_worker_id: UUID? }
         var open: [I] = []
@@ -32,7 +28,7 @@ enum ChildAccessStore {
         let byChild = Dictionary(grouping: open, by: \.child_id)
         // Teams of the case managers involved, and the user's own.
         struct T: Decodable { let id: UUID; let team_id: UUID? }
-        let people = Array(Set(open.compactMap(\.case_manager_id) + [user.id]))
+        let people = Array(Set(open.compactMap(\.case_manager_id) + [userID]))
         var teamOf: [UUID: UUID] = [:]
         for chunk in people.chunked() {
             for t in try await db.sql.select().columns("id", "team_id").from("users").where("id", .in, SQLBind.group(chunk)).all(decoding: T.self) {
@@ -45,14 +41,14 @@ enum ChildAccessStore {
         struct A: Decodable { let child_id: UUID }
         for chunk in unallocated.chunked() {
             recorded.formUnion(try await db.sql.select().column("child_id").from("audit_events").where("action", .equal, SQLBind("create_child"))
-                .where("user_id", .equal, SQLBind(user.id)).where("child_id", .in, SQLBind.group(chunk)).all(decoding: A.self).map(\.child_id))
+                .where("user_id", .equal, SQLBind(userID)).where("child_id", .in, SQLBind.group(chunk)).all(decoding: A.self).map(\.child_id))
         }
         var out: [UUID: ChildRelationship] = [:]
         for id in ids {
             let work = byChild[id] ?? []
-            if work.contains(where: { $0.case_manager_id == user.id || $0.co_worker_id == user.id }) || recorded.contains(id) {
+            if work.contains(where: { $0.case_manager_id == userID || $0.co_worker_id == userID }) || recorded.contains(id) {
                 out[id] = .own
-            } else if let mine = teamOf[user.id], work.contains(where: { $0.case_manager_id.flatMap { teamOf[$0] } == mine }) {
+            } else if let mine = teamOf[userID], work.contains(where: { $0.case_manager_id.flatMap { teamOf[$0] } == mine }) {
                 out[id] = .team
             } else {
                 out[id] = .service
@@ -65,7 +61,7 @@ enum ChildAccessStore {
     /// roles other than practitioner).
     static func openable(_ user: CurrentUser, _ ids: [UUID], today: LocalDate, now: Date, on db: Database) async throws -> Set<UUID> {
         guard user.role == .practitioner else { return Set(ids) }
-        let rel = try await relationships(user, ids, today: today, on: db)
+        let rel = try await relationships(user.id, ids, today: today, on: db)
         var out = Set(ids.filter { rel[$0] != .service })
         let rest = ids.filter { rel[$0] == .service }
         struct R: Decodable { let child_id: UUID }
@@ -76,30 +72,42 @@ enum ChildAccessStore {
         return out
     }
 
-    /// Whether the user stated a reason for this child that still holds.
-    static func reasoned(_ userID: UUID, _ childID: UUID, now: Date, on db: Database) async throws -> Bool {
-        try await db.sql.select().column("id").from("child_access_reasons").where("user_id", .equal, SQLBind(userID))
-            .where("child_id", .equal, SQLBind(childID)).where("until_at", .greaterThan, SQLBind(now)).first() != nil
+    /// The reason the user stated for this child, while it still holds.
+    static func reason(_ userID: UUID, _ childID: UUID, now: Date, on db: Database) async throws -> String? {
+        struct R: Decodable { let reason: String }
+        return try await db.sql.select().column("reason").from("child_access_reasons").where("user_id", .equal, SQLBind(userID))
+            .where("child_id", .equal, SQLBind(childID)).where("until_at", .greaterThan, SQLBind(now))
+            .orderBy("until_at", .descending).first(decoding: R.self)?.reason
     }
 }
 
+/// Why each child reached in this request could be reached, for the audit of what was shown.
+struct ReachedWhy: StorageKey { typealias Value = [UUID: String] }
+
 extension Request {
-    /// The child with this id, if in one of the user's services and the user's relationship to
-    /// them allows what this request does (a GET reads; anything else changes the record).
+    /// The child with this id through the gate (`CaseWork.reach`), if in one of the user's
+    /// services; nil when not. `intent` defaults to reading for GET and changing otherwise.
     /// Throws `NeedsReason` when a reason must be stated first, and a 403 when not allowed at all.
-    func child(_ id: UUID, _ user: CurrentUser) async throws -> ChildRecord? {
-        guard let child = try await ChildStore.find(id, in: user.serviceIDs, on: db) else { return nil }
-        guard user.role == .practitioner else { return child }
-        let write = method != .GET && method != .HEAD
-        let relationship = try await ChildAccessStore.relationship(user, child, today: today, on: db)
-        let reasoned = relationship == .service && !write ? try await ChildAccessStore.reasoned(user.id, child.id, now: now, on: db) : false
-        switch ChildAccess.decide(user.role, relationship, write: write, reasoned: reasoned) {
-        case .allowed: return child
-        case .needsReason: throw NeedsReason(childID: child.id)
-        case .refused:
-            throw WaypointError.forbidden("Only the child's case manager or co-worker can change their record. Ask a manager to allocate you if you are working with them.")
+    func child(_ id: UUID, _ user: CurrentUser, _ intent: CaseWork.Intent? = nil) async throws -> ChildRecord? {
+        let reached: CaseWork.Reached
+        do {
+            reached = try await CaseWork(Agent(user, today: today, now: now), on: db).reach(id, intent ?? (method == .GET || method == .HEAD ? .read : .write))
+        } catch let e as WaypointError where e.status == .notFound {
+            return nil
         }
+        noteWhy(id, reached.why)
+        return reached.child
     }
+
+    /// Notes why a child could be reached in this request (for the audit of what is shown).
+    func noteWhy(_ childID: UUID, _ why: String) {
+        var all = storage[ReachedWhy.self] ?? [:]
+        all[childID] = why
+        storage[ReachedWhy.self] = all
+    }
+
+    /// Why the child could be reached in this request, if they were.
+    func why(_ childID: UUID) -> String? { storage[ReachedWhy.self]?[childID] }
 }
 
 /// The reason form, and the managers' page of reasons given.
@@ -136,13 +144,8 @@ struct ChildAccessController: RouteCollection {
         guard errors.isEmpty, let reason else {
             return HTMLResponse.make(Self.page(PageContext(req), child.id, next: next, values: values, errors: errors.errors), status: .unprocessableEntity)
         }
-        let now = req.now
-        try await req.db.writeTransaction { db in
-            try await db.sql.insert(into: "child_access_reasons").columns("id", "user_id", "child_id", "service_id", "reason", "at", "until_at")
-                .values(SQLBind(UUID()), SQLBind(user.id), SQLBind(child.id), SQLBind(child.serviceID), SQLBind(reason), SQLBind(now),
-                        SQLBind(now.addingTimeInterval(Double(ChildAccess.reasonHours) * 3600))).run()
-            try await Audit.record(req, on: db, action: "child_access_reason", serviceID: child.serviceID, childID: child.id, details: reason)
-        }
+        _ = user
+        try await CaseWork(req).giveReason(reason, for: child.id)
         return req.redirect(to: next)
     }
 

@@ -375,6 +375,15 @@ enum ChildAuditView {
         "view_child": "Viewed the record", "create_child": "Added the child", "update_child": "Changed details",
     ]
 
+    /// Why the person could see the child: the basis the gate found, the list or download that
+    /// showed them, or the reason they gave.
+    static func whyText(_ action: String, details: String?, why: String?) -> String {
+        if let why { return why }
+        if action == "child_access_reason" { return "gave a reason: \(details ?? "")" }
+        if action.hasPrefix("view_") || action.hasPrefix("export_"), let details, !details.hasPrefix("[") { return "shown in: \(details)" }
+        return ""
+    }
+
     static func render(_ ctx: PageContext, child: ChildRecord, events: [AuditRow], total: Int, page: Int) -> String {
         let fmt = DateFormatter()
         fmt.locale = Locale(identifier: "en_GB")
@@ -382,8 +391,9 @@ enum ChildAuditView {
         fmt.dateFormat = "d MMM yyyy HH:mm:ss"
         let labels = Dictionary(uniqueKeysWithValues: child.details.fields.map { ($0.column, $0.label) })
         let rows: [[H]] = events.map { e in
+            let (details, why) = Audit.splitWhy(e.details)
             var changes: [H] = []
-            if let data = e.details?.data(using: .utf8), let list = try? JSONDecoder().decode([FieldChange].self, from: data) {
+            if let data = details?.data(using: .utf8), let list = try? JSONDecoder().decode([FieldChange].self, from: data) {
                 changes = list.map { c in
                     el("li", [:], "\(labels[c.field] ?? c.field): \(c.from ?? "—") → \(c.to ?? "—")")
                 }
@@ -392,6 +402,7 @@ enum ChildAuditView {
                 txt(fmt.string(from: e.at)),
                 C.value(e.user_email),
                 txt(actionLabels[e.action] ?? e.action),
+                txt(whyText(e.action, details: details, why: why)),
                 changes.isEmpty ? txt("") : el("ul", ["class": "list list--compact"], changes),
             ]
         }
@@ -399,7 +410,7 @@ enum ChildAuditView {
         return Layout.page(title: "Audit trail for \(child.details.fullName)", ctx, wide: true, [
             C.h1("Audit trail", caption: child.details.fullName),
             C.p("Every view and change of this child's record, newest first. Entries cannot be edited or deleted."),
-            events.isEmpty ? C.p("No entries yet.") : C.table(caption: "\(total) entries", headers: ["When", "Who", "What", "Changes"], rows: rows),
+            events.isEmpty ? C.p("No entries yet.") : C.table(caption: "\(total) entries", headers: ["When", "Who", "What", "Why they could see it", "Changes"], rows: rows),
             C.pagination(page: page, totalPages: totalPages) { Paths.with(Paths.childAudit(child.id), [("page", String($0))]) },
             el("p", ["class": "body"], [C.link("Back to the record", Paths.child(child.id))]),
         ])

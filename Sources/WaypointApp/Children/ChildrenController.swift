@@ -80,14 +80,7 @@ struct ChildrenController: RouteCollection {
                 return HTMLResponse.make(ChildFormView.render(PageContext(req), .init(mode: .create, values: values, errors: [], services: options, duplicates: dups, today: req.today)),
                                          status: .ok)
             }
-            let now = req.now
-            let chosenService = serviceID!
-            let id = try await req.db.writeTransaction { db in
-                let id = try await ChildStore.insert(details, serviceID: chosenService, on: db, now: now)
-                try await Audit.record(req, on: db, action: "create_child", serviceID: chosenService, childID: id,
-                                       details: Audit.encode(details.asCreated))
-                return id
-            }
+            let id = try await CaseWork(req).addChild(details, serviceID: serviceID!)
             return req.redirect(to: Paths.child(id) + "?saved=created")
         }
     }
@@ -141,7 +134,7 @@ struct ChildrenController: RouteCollection {
 
     @Sendable func edit(req: Request) async throws -> Response {
         let user = try req.authorize(.editChild)
-        let child = try await loadChild(req, user)
+        let child = try await loadChild(req, user, .write)
         var values = ChildForm.values(of: child.details)
         values.values["version"] = String(child.version)
         try await Audit.record(req, action: "view_child_edit_form", serviceID: child.serviceID, childID: child.id)
@@ -161,14 +154,7 @@ struct ChildrenController: RouteCollection {
             return HTMLResponse.make(ChildFormView.render(PageContext(req), .init(mode: mode, values: values, errors: errors.errors, services: [])),
                                      status: .unprocessableEntity)
         case .success(let details):
-            let changes = details.changes(from: child.details)
-            let now = req.now
-            let saved = try await req.db.writeTransaction { db -> Bool in
-                guard try await ChildStore.update(child.id, expectedVersion: expected, to: details, on: db, now: now) else { return false }
-                try await Audit.record(req, on: db, action: "update_child", serviceID: child.serviceID, childID: child.id,
-                                       details: Audit.encode(changes))
-                return true
-            }
+            let saved = try await CaseWork(req).editChild(child.id, version: expected, to: details)
             guard saved else {
                 let stale = FieldError(field: "given_name", message: "Someone else changed this record after you opened it, so your changes have not been saved. Your changes are still in the form below: open the latest version in a new tab, then make your changes again.")
                 return HTMLResponse.make(ChildFormView.render(PageContext(req), .init(mode: mode, values: values, errors: [stale], services: [], stale: true)),
@@ -190,9 +176,9 @@ struct ChildrenController: RouteCollection {
 
     // MARK: Helpers
 
-    private func loadChild(_ req: Request, _ user: CurrentUser) async throws -> ChildRecord {
+    private func loadChild(_ req: Request, _ user: CurrentUser, _ intent: CaseWork.Intent? = nil) async throws -> ChildRecord {
         guard let id = req.parameters.get("childID").flatMap(UUID.init(uuidString:)),
-              let child = try await req.child(id, user) else {
+              let child = try await req.child(id, user, intent) else {
             throw WaypointError.notFound("This child's record could not be found. It may be in a service you do not have access to. Search the register to find the child.")
         }
         return child

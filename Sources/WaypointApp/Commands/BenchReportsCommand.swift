@@ -161,7 +161,7 @@ struct BenchReportsCommand: AsyncCommand {
         var transfers = 0
         for (n, (child, service)) in open.sorted(by: { $0.key.uuidString < $1.key.uuidString }).enumerated() where n % 200 == 0 && services.count > 1 {
             guard let to = next[service] else { continue }
-            try await ServiceMoves.transfer(child, to: to, on: day, reason: "bench: moved with their family", actor: Importer.Actor(userID: nil, email: "bench"), db: db, now: now)
+            try await ServiceMoves.transfer(child, to: to, on: day, reason: "bench: moved with their family", actor: Agent.commandLine("bench"), db: db, now: now)
             transfers += 1
         }
         return (users.count, teamRows.count, allocations.count, services.count, transfers)

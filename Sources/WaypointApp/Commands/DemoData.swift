@@ -53,10 +53,13 @@ enum DemoData {
                 try await u.create(on: db)
                 if role != .admin { try await UserService(userID: u.id!, serviceID: service.id!).create(on: db) }
             }
+            // The demo's records are written through the use cases, as the demo manager.
+            let manager = try await User.query(on: db).filter(\.$email == email(for: .manager)).first()!
+            let work = CaseWork(Agent(userID: manager.id, email: manager.email, role: .manager, serviceIDs: [service.id!], today: today, now: now), on: db)
             var childIDs: [UUID] = []
             for i in 0..<childCount {
                 let child = makeChild(i, &rng, today: today)
-                childIDs.append(try await ChildStore.insert(child, serviceID: service.id!, on: db, now: now, externalID: String(format: "DEMO%04d", i + 1)))
+                childIDs.append(try await work.addChild(child, serviceID: service.id!, externalID: String(format: "DEMO%04d", i + 1)))
             }
             try await loadJourney(on: db, serviceID: service.id!, children: childIDs, hash: hash, today: today, now: now)
             try await DemoPractice.load(on: db, serviceID: service.id!, today: today, now: now)
@@ -86,7 +89,9 @@ enum DemoData {
             try await Workers.setTeam(u.id!, i < 2 ? north : south, from: LocalDate(year: 1900, month: 1, day: 1)!, on: db, now: Date())
             workers.append(u.id!)
         }
-        let manager = try await User.query(on: db).filter(\.$email == email(for: .manager)).first()!.id!
+        let managerUser = try await User.query(on: db).filter(\.$email == email(for: .manager)).first()!
+        let manager = managerUser.id!
+        let work = CaseWork(Agent(userID: manager, email: managerUser.email, role: .manager, serviceIDs: [serviceID], today: today, now: now), on: db)
         // Population aged 10–17 (in the shape of ONS mid-year estimates) for the last five years.
         let shares: [(EthnicityGroup, Double)] = [(.white, 0.78), (.mixed, 0.06), (.asian, 0.09), (.black, 0.04), (.other, 0.03)]
         var population: [[any SQLExpression]] = []
@@ -118,47 +123,39 @@ enum DemoData {
             case 0..<12:
                 // Waiting for screening.
                 let received = workingDaysAgo(Int(rng.next() % 8))
-                _ = try await ReferralStore.insert(ReferralInput(receivedOn: received, source: source, referrerName: nil, referrerOrganisation: nil,
-                                                                 reasons: reason, consent: .given, policeReference: nil),
-                                                   childID: child, serviceID: serviceID, recordedBy: manager, on: db, now: now)
+                _ = try await work.recordReferral(ReferralInput(receivedOn: received, source: source, referrerName: nil, referrerOrganisation: nil,
+                                                                 reasons: reason, consent: .given, policeReference: nil), for: child)
             case 12..<22:
                 // Screened out to another service.
                 let received = today.adding(days: -Int(20 + rng.next() % 200))
-                let id = try await ReferralStore.insert(ReferralInput(receivedOn: received, source: source, referrerName: nil, referrerOrganisation: nil,
-                                                                      reasons: reason, consent: .given, policeReference: nil),
-                                                        childID: child, serviceID: serviceID, recordedBy: manager, on: db, now: now)
-                let row = try await ReferralStore.find(id, in: [serviceID], on: db)!
-                _ = try await ReferralStore.screen(row, ScreeningInput(decision: .screenedOut, decidedOn: calendar.adding(workingDays: 3, to: received),
+                let id = try await work.recordReferral(ReferralInput(receivedOn: received, source: source, referrerName: nil, referrerOrganisation: nil,
+                                                                      reasons: reason, consent: .given, policeReference: nil), for: child)
+                _ = try await work.screen(id, ScreeningInput(decision: .screenedOut, decidedOn: calendar.adding(workingDays: 3, to: received),
                                                                        reasons: "Needs are best met by family support", interventionType: nil,
                                                                        destination: pick(ScreenOutDestination.allCases.filter { $0 != .otherService }, &rng),
-                                                                       destinationService: nil), by: manager, on: db, now: now)
+                                                                       destinationService: nil))
             case 22..<72:
                 // Accepted to voluntary, diversion or out-of-court work.
                 let type = pick([InterventionType.prevention, .prevention, .turnaround, .diversion, .outcome22, .youthCaution, .youthConditionalCaution], &rng)
                 let received = today.adding(days: -Int(rng.next() % 170))
-                let id = try await ReferralStore.insert(ReferralInput(receivedOn: received, source: type.kind == .voluntary ? source : .police,
-                                                                      referrerName: nil, referrerOrganisation: nil, reasons: reason, consent: .given, policeReference: nil),
-                                                        childID: child, serviceID: serviceID, recordedBy: manager, on: db, now: now)
-                let row = try await ReferralStore.find(id, in: [serviceID], on: db)!
+                let id = try await work.recordReferral(ReferralInput(receivedOn: received, source: type.kind == .voluntary ? source : .police,
+                                                                      referrerName: nil, referrerOrganisation: nil, reasons: reason, consent: .given, policeReference: nil), for: child)
                 let decided = min(today, calendar.adding(workingDays: Int(rng.next() % 4), to: received))
                 if type.kind == .outOfCourt {
                     let outcome = [InterventionType.diversion: "community_resolution", .outcome22: "outcome_22", .youthCaution: "youth_caution",
                                    .youthConditionalCaution: "youth_conditional_caution"][type]!
-                    _ = try await LegalStore.insertOffence(OffenceInput(offenceDate: received.adding(days: -Int(10 + rng.next() % 30)),
+                    _ = try await work.recordOffence(OffenceInput(offenceDate: received.adding(days: -Int(10 + rng.next() % 30)),
                                                                        category: pick([.criminalDamage, .theftAndHandling, .violenceAgainstThePerson, .drugs, .publicOrder], &rng),
-                                                                       description: nil, gravity: 2 + Int(rng.next() % 2), outcome: outcome, outcomeDate: received),
-                                                           childID: child, serviceID: serviceID, on: db, now: now)
+                                                                       description: nil, gravity: 2 + Int(rng.next() % 2), outcome: outcome, outcomeDate: received), for: child)
                 }
-                let interventionID = try await ReferralStore.screen(row, ScreeningInput(decision: .accepted, decidedOn: decided, reasons: "Meets the criteria; child and family agree",
-                                                                                        interventionType: type, destination: nil, destinationService: nil),
-                                                                    by: manager, on: db, now: now)!
+                let interventionID = try await work.screen(id, ScreeningInput(decision: .accepted, decidedOn: decided, reasons: "Meets the criteria; child and family agree",
+                                                                              interventionType: type, destination: nil, destinationService: nil))!
                 if decided < today.adding(days: -3) || rng.next() % 3 != 0 {
                     let i = try await InterventionStore.find(interventionID, in: [serviceID], on: db)!
-                    try await InterventionStore.allocate(i, caseManager: pick(workers, &rng), coWorker: nil, on: min(today, decided.adding(days: 1)),
-                                                         by: manager, overCapConfirmed: false, db: db, now: now)
+                    try await work.allocate(i.id, caseManager: pick(workers, &rng), coWorker: nil, on: min(today, decided.adding(days: 1)), overCapConfirmed: false)
                     if index % 4 != 0 { try await InterventionStore.markSeen(childID: child, by: i.case_manager_id ?? workers[0], on: db, now: now) }
                     if let end = i.planned_end_date.flatMap(LocalDate.init(iso:)), end < today {
-                        try await InterventionStore.close(interventionID, ClosureInput(endDate: end, reason: .completed, outcome: "Plan completed; stepped down to universal services"), on: db)
+                        try await work.close(interventionID, ClosureInput(endDate: end, reason: .completed, outcome: "Plan completed; stepped down to universal services"))
                     }
                 }
             case 72..<84:
@@ -166,20 +163,17 @@ enum DemoData {
                 let type = pick([InterventionType.referralOrder, .referralOrder, .youthRehabilitationOrder, .detentionAndTrainingOrder], &rng)
                 let orderDate = today.adding(days: -Int(rng.next() % 200))
                 let outcome = type.rawValue
-                _ = try await LegalStore.insertOffence(OffenceInput(offenceDate: orderDate.adding(days: -Int(30 + rng.next() % 60)),
+                _ = try await work.recordOffence(OffenceInput(offenceDate: orderDate.adding(days: -Int(30 + rng.next() % 60)),
                                                                    category: pick([.robbery, .burglary, .violenceAgainstThePerson, .drugs, .theftAndHandling], &rng),
-                                                                   description: nil, gravity: 3 + Int(rng.next() % 3), outcome: outcome, outcomeDate: orderDate),
-                                                       childID: child, serviceID: serviceID, on: db, now: now)
-                try await LegalStore.insertHearing(HearingInput(hearingDate: orderDate, court: "Demo Youth Court", result: "Sentenced: \(type.label.lowercased())"),
-                                                   childID: child, serviceID: serviceID, on: db, now: now)
+                                                                   description: nil, gravity: 3 + Int(rng.next() % 3), outcome: outcome, outcomeDate: orderDate), for: child)
+                try await work.recordHearing(HearingInput(hearingDate: orderDate, court: "Demo Youth Court", result: "Sentenced: \(type.label.lowercased())"), for: child)
                 let months = type == .referralOrder ? 6 : 12
-                let id = try await InterventionStore.insert(InterventionInput(type: type, startDate: orderDate, plannedEndDate: orderDate.adding(months: months),
+                let id = try await work.startIntervention(InterventionInput(type: type, startDate: orderDate, plannedEndDate: orderDate.adding(months: months),
                                                                               requirements: type == .youthRehabilitationOrder ? [.supervision, .activity] : [],
-                                                                              custodyEndDate: type == .detentionAndTrainingOrder ? orderDate.adding(months: 6) : nil),
-                                                            childID: child, serviceID: serviceID, referralID: nil, on: db, now: now)
+                                                                              custodyEndDate: type == .detentionAndTrainingOrder ? orderDate.adding(months: 6) : nil), for: child)
                 let i = try await InterventionStore.find(id, in: [serviceID], on: db)!
-                try await InterventionStore.allocate(i, caseManager: pick(workers, &rng), coWorker: rng.next() % 3 == 0 ? pick(workers, &rng) : nil,
-                                                     on: min(today, orderDate.adding(days: 1)), by: manager, overCapConfirmed: false, db: db, now: now)
+                try await work.allocate(i.id, caseManager: pick(workers, &rng), coWorker: rng.next() % 3 == 0 ? pick(workers, &rng) : nil,
+                                        on: min(today, orderDate.adding(days: 1)), overCapConfirmed: false)
                 try await InterventionStore.markSeen(childID: child, by: i.case_manager_id ?? workers[0], on: db, now: now)
             default:
                 break  // on the register only

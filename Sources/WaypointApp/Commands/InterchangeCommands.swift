@@ -3,7 +3,7 @@ import Foundation
 import Vapor
 import WaypointDomain
 
-private let commandLine = Importer.Actor(userID: nil, email: "command line")
+private let commandLine = Agent.commandLine()
 
 /// `waypoint import BUNDLE [--dry-run] [--max-file-mb N]`
 struct ImportCommand: AsyncCommand {
@@ -24,7 +24,7 @@ struct ImportCommand: AsyncCommand {
             throw ExitError(message: "\(error)")
         }
         let start = Date()
-        let outcome = try await Importer.run(files, on: app.db, actor: commandLine, today: LocalDate.today(at: Date()), now: Date(), dryRun: signature.dryRun)
+        let outcome = try await CaseWork(Agent.commandLine(), on: app.db).importBundle(files, dryRun: signature.dryRun)
         switch outcome {
         case .invalid(let problems):
             for p in problems { context.console.error(p.description) }
@@ -51,13 +51,10 @@ struct ExportCommand: AsyncCommand {
         let app = context.application
         try await migrate(app)
         do {
-            let files = try await Exporter.run(serviceCode: signature.service, on: app.db)
-            try BundleIO.write(files, to: signature.out)
             // Every child written out is on that child's audit record.
             let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
-            try await Audit.recordViews(on: app.db, at: Date(), userID: nil, userEmail: "command line (\(user))", action: "export_bundle_child",
-                                        children: try await Exporter.children(serviceCode: signature.service, on: app.db),
-                                        details: "waypoint export \(signature.service ?? "all services") to \(signature.out)")
+            let files = try await CaseWork(Agent.commandLine("command line (\(user))"), on: app.db).exportBundle(serviceCode: signature.service, to: "waypoint export \(signature.out)")
+            try BundleIO.write(files, to: signature.out)
             for (name, data) in files {
                 let rows = max(0, String(decoding: data, as: UTF8.self).components(separatedBy: "\r\n").count - 2)
                 context.console.print("\(name): \(rows) rows")

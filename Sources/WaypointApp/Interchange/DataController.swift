@@ -58,15 +58,11 @@ struct DataController: RouteCollection {
             }
         }
         let dryRun = form.fields["dry_run"] == "yes"
-        // Every row is resolved inside the manager's own services: a child of another service is
-        // "no such child", exactly as one that does not exist (no hint which ids exist elsewhere).
-        let outcome = try await Importer.run(files, on: req.db, actor: Importer.Actor(userID: user.id, email: user.email), today: req.today, now: req.now,
-                                             dryRun: dryRun, within: Set(user.serviceIDs))
+        let outcome = try await CaseWork(req).importBundle(files, dryRun: dryRun)
         switch outcome {
         case .invalid(let problems):
             return HTMLResponse.make(DataViews.page(PageContext(req), services: services, result: .failed(problems.map(\.description))), status: .unprocessableEntity)
         case .imported(let report):
-            try await Audit.record(req, action: dryRun ? "import_dry_run" : "import_bundle", details: report.lines.joined(separator: "; "))
             return HTMLResponse.make(DataViews.page(PageContext(req, notice: dryRun ? "Dry run: nothing was written" : "Import complete"), services: services,
                                                     result: .imported(report.lines, dryRun: dryRun)))
         }
@@ -78,10 +74,7 @@ struct DataController: RouteCollection {
         guard let code = req.query[String.self, at: "service"], services.contains(where: { $0.code == code }) else {
             throw WaypointError.badRequest("Choose one of your services to export.")
         }
-        let files = try await Exporter.run(serviceCode: code, on: req.db)
-        let zip = try BundleIO.zip(files)
-        try await Audit.record(req, action: "export_bundle", serviceID: services.first { $0.code == code }?.id, details: "service \(code)")
-        try await Audit.recordViews(req, action: "export_bundle_child", children: try await Exporter.children(serviceCode: code, on: req.db), details: "service \(code)")
+        let zip = try BundleIO.zip(try await CaseWork(req).exportBundle(serviceCode: code, to: "a download"))
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "application", subType: "zip")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"waypoint-\(code)-\(req.today.iso).zip\"")
@@ -90,7 +83,7 @@ struct DataController: RouteCollection {
 
     @Sendable func transferForm(req: Request) async throws -> Response {
         let user = try req.authorize(.transferChild)
-        let child = try await req.childInScope(user)
+        let child = try await req.childInScope(user, .write)
         let services = try await Service.query(on: req.db).filter(\.$id != child.serviceID).sort(\.$name).all()
         return HTMLResponse.make(DataViews.transfer(PageContext(req), child: child, services: services, values: FormValues(), errors: []))
     }
@@ -108,11 +101,7 @@ struct DataController: RouteCollection {
             return HTMLResponse.make(DataViews.transfer(PageContext(req), child: child, services: services, values: values, errors: e.errors), status: .unprocessableEntity)
         }
         do {
-            let actor = Importer.Actor(userID: user.id, email: user.email)
-            let now = req.now, today = req.today
-            try await req.db.writeTransaction { db in
-                try await ServiceMoves.transfer(child.id, to: target.id!, on: today, reason: reason, actor: actor, db: db, now: now)
-            }
+            try await CaseWork(req).transfer(child.id, to: target.id!, on: req.today, reason: reason)
         } catch let m as ServiceMoves.MoveError {
             return HTMLResponse.make(DataViews.transfer(PageContext(req), child: child, services: services, values: values,
                                                         errors: [FieldError(field: "service_id", message: "Cannot transfer: \(m.description)")]), status: .conflict)

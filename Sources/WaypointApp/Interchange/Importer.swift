@@ -25,12 +25,6 @@ enum Importer {
         case imported(Report)
     }
 
-    /// Who is importing, for the audit log.
-    struct Actor: Sendable {
-        let userID: UUID?
-        let email: String
-    }
-
     /// What validation may see. `within`: the services an import may touch (a manager's own);
     /// nil for every service (the server's operator, with the `waypoint` command).
     static func context(on db: Database, today: LocalDate, within: Set<UUID>?) async throws -> Interchange.Context {
@@ -52,7 +46,7 @@ enum Importer {
         return Interchange.Context(serviceCodes: codes, existingChildren: byID, userEmails: emails, outcomeCodes: outcomes, today: today)
     }
 
-    static func run(_ files: [String: Data], on db: Database, actor: Actor, today: LocalDate, now: Date, dryRun: Bool,
+    static func run(_ files: [String: Data], on db: Database, actor: Agent, today: LocalDate, now: Date, dryRun: Bool,
                     within: Set<UUID>? = nil) async throws -> Outcome {
         if let within, within.isEmpty { return .invalid([Interchange.Problem(file: "(bundle)", line: nil, column: nil, message: "you work in no service to import into")]) }
         let ctx = try await context(on: db, today: today, within: within)
@@ -92,7 +86,7 @@ enum Importer {
         }
     }
 
-    static func apply(_ plan: Interchange.Plan, on db: Database, actor: Actor, now: Date, within: Set<UUID>? = nil) async throws -> Report {
+    static func apply(_ plan: Interchange.Plan, on db: Database, actor: Agent, now: Date, within: Set<UUID>? = nil) async throws -> Report {
         var report = Report()
         let sql = db.sql
         func audit(_ action: String, service: UUID?, child: UUID?, details: String) async throws {

@@ -40,7 +40,7 @@ enum ServiceMoves {
 
     /// Moves children (with all their records) to `target`. Refuses when a child's external id
     /// is already used in the target service.
-    static func move(_ children: [UUID], to target: UUID, reason: String, actor: Importer.Actor, on db: Database, now: Date) async throws {
+    static func move(_ children: [UUID], to target: UUID, reason: String, actor: Agent, on db: Database, now: Date) async throws {
         guard !children.isEmpty else { return }
         struct C: Decodable { let id: UUID; let service_id: UUID; let external_id: String? }
         var rows: [C] = []
@@ -76,7 +76,7 @@ enum ServiceMoves {
     /// where it happened (domain.md). Past records keep the service that held them, so neither
     /// service's past figures change; work still open is ended the day before in the old service
     /// ("transferred") and continued, unallocated, in the new one from `date`.
-    static func transfer(_ child: UUID, to target: UUID, on date: LocalDate, reason: String, actor: Importer.Actor, db: Database, now: Date) async throws {
+    static func transfer(_ child: UUID, to target: UUID, on date: LocalDate, reason: String, actor: Agent, db: Database, now: Date) async throws {
         struct C: Decodable { let service_id: UUID; let external_id: String? }
         guard let c = try await db.sql.select().columns("service_id", "external_id").from("children").where("id", .equal, SQLBind(child)).first(decoding: C.self),
               c.service_id != target else { return }
@@ -134,7 +134,7 @@ enum ServiceMoves {
 
     /// Merges `from` into `into`: children and their records, teams, user grants and population;
     /// then removes the emptied service.
-    static func merge(from: Service, into: Service, actor: Importer.Actor, on db: Database, now: Date) async throws -> Counts {
+    static func merge(from: Service, into: Service, actor: Agent, on db: Database, now: Date) async throws -> Counts {
         struct C: Decodable { let id: UUID }
         let children = try await db.sql.select().column("id").from("children").where("service_id", .equal, SQLBind(from.id!)).all(decoding: C.self).map(\.id)
         let counts = try await count(children, on: db)

@@ -98,13 +98,7 @@ struct InterventionsController: RouteCollection {
             return try await allocationPage(req, i, child, values: values, errors: [], overCap: "\(name) already has \(current) children, and the service's cap is \(cap). Allocating takes them past the cap.",
                                             status: .unprocessableEntity)
         }
-        let today = req.today
-        let now = req.now
-        try await req.db.writeTransaction { db in
-            try await InterventionStore.allocate(i, caseManager: manager, coWorker: coWorker, on: today, by: user.id, overCapConfirmed: exceeds, db: db, now: now)
-            try await Audit.record(req, on: db, action: "allocate_intervention", serviceID: i.service_id, childID: child.id,
-                                   details: "intervention \(i.id.uuidString) to \(manager.uuidString)\(exceeds ? " past the caseload cap (confirmed)" : "")")
-        }
+        try await CaseWork(req).allocate(i.id, caseManager: manager, coWorker: coWorker, overCapConfirmed: exceeds)
         return req.redirect(to: Paths.intervention(i.id) + "?saved=allocated")
     }
 
@@ -120,14 +114,7 @@ struct InterventionsController: RouteCollection {
         if case .failure(let e) = kpi { e.errors.forEach { errors.add($0.field, $0.message) } }
         switch (closure, kpi) {
         case (.success(let c), .success(let answers)):
-            let existing = try await KPIClosure.existingEnd(i.id, on: req.db)
-            let now = req.now
-            try await req.db.writeTransaction { db in
-                try await KPIClosure.save(answers, endDate: c.endDate, existing: existing, intervention: i, by: user.id, on: db, now: now)
-                try await InterventionStore.close(i.id, c, on: db)
-                try await Audit.record(req, on: db, action: "close_intervention", serviceID: i.service_id, childID: child.id,
-                                       details: "intervention \(i.id.uuidString) \(c.reason.rawValue) on \(c.endDate.iso)")
-            }
+            try await CaseWork(req).close(i.id, c, kpi: answers)
             return req.redirect(to: Paths.intervention(i.id) + "?saved=closed")
         default:
             return try await render(req, user, i, child, values: values, errors: errors.errors, notice: nil, status: .unprocessableEntity)
@@ -136,7 +123,7 @@ struct InterventionsController: RouteCollection {
 
     @Sendable func new(req: Request) async throws -> Response {
         let user = try req.authorize(.manageInterventions)
-        let child = try await req.childInScope(user)
+        let child = try await req.childInScope(user, .write)
         return HTMLResponse.make(InterventionViews.newForm(PageContext(req), child: child, values: FormValues(todayValues("start", req.today)), errors: []))
     }
 
@@ -148,20 +135,14 @@ struct InterventionsController: RouteCollection {
         case .failure(let e):
             return HTMLResponse.make(InterventionViews.newForm(PageContext(req), child: child, values: values, errors: e.errors), status: .unprocessableEntity)
         case .success(let input):
-            let now = req.now
-            let id = try await req.db.writeTransaction { db in
-                let id = try await InterventionStore.insert(input, childID: child.id, serviceID: child.serviceID, referralID: nil, on: db, now: now)
-                try await Audit.record(req, on: db, action: "create_intervention", serviceID: child.serviceID, childID: child.id,
-                                       details: "intervention \(id.uuidString) \(input.type.rawValue)")
-                return id
-            }
+            let id = try await CaseWork(req).startIntervention(input, for: child.id)
             return req.redirect(to: Paths.allocate(id))
         }
     }
 
-    private func load(_ req: Request, _ user: CurrentUser) async throws -> (InterventionRow, ChildRecord) {
+    private func load(_ req: Request, _ user: CurrentUser, _ intent: CaseWork.Intent? = nil) async throws -> (InterventionRow, ChildRecord) {
         guard let i = try await InterventionStore.find(try req.uuidParameter("interventionID"), ofChildIn: user.serviceIDs, on: req.db),
-              let child = try await req.child(i.child_id, user) else {
+              let child = try await req.child(i.child_id, user, intent) else {
             throw WaypointError.notFound("This intervention could not be found. It may be in a service you do not have access to.")
         }
         return (i, child)

@@ -16,7 +16,7 @@ struct LegalController: RouteCollection {
 
     @Sendable func newOffence(req: Request) async throws -> Response {
         let user = try req.authorize(.recordReferral)
-        let child = try await req.childInScope(user)
+        let child = try await req.childInScope(user, .write)
         // Retired codes are not offered for new records.
         let outcomes = try await ServiceRules.outcomeTypes(on: req.db).filter { !$0.retired }
         return HTMLResponse.make(LegalViews.offenceForm(PageContext(req), child: child, outcomes: outcomes, values: FormValues(["outcome": "pending"]), errors: []))
@@ -31,19 +31,14 @@ struct LegalController: RouteCollection {
         case .failure(let e):
             return HTMLResponse.make(LegalViews.offenceForm(PageContext(req), child: child, outcomes: outcomes, values: values, errors: e.errors), status: .unprocessableEntity)
         case .success(let o):
-            let now = req.now
-            try await req.db.writeTransaction { db in
-                let id = try await LegalStore.insertOffence(o, childID: child.id, serviceID: child.serviceID, on: db, now: now)
-                try await Audit.record(req, on: db, action: "create_offence", serviceID: child.serviceID, childID: child.id,
-                                       details: "offence \(id.uuidString) \(o.category.rawValue) outcome \(o.outcome)")
-            }
+            try await CaseWork(req).recordOffence(o, for: child.id)
             return req.redirect(to: Paths.child(child.id) + "?saved=offence#legal-history")
         }
     }
 
     @Sendable func newHearing(req: Request) async throws -> Response {
         let user = try req.authorize(.recordReferral)
-        let child = try await req.childInScope(user)
+        let child = try await req.childInScope(user, .write)
         return HTMLResponse.make(LegalViews.hearingForm(PageContext(req), child: child, values: FormValues(), errors: []))
     }
 
@@ -55,18 +50,14 @@ struct LegalController: RouteCollection {
         case .failure(let e):
             return HTMLResponse.make(LegalViews.hearingForm(PageContext(req), child: child, values: values, errors: e.errors), status: .unprocessableEntity)
         case .success(let h):
-            let now = req.now
-            try await req.db.writeTransaction { db in
-                try await LegalStore.insertHearing(h, childID: child.id, serviceID: child.serviceID, on: db, now: now)
-                try await Audit.record(req, on: db, action: "create_hearing", serviceID: child.serviceID, childID: child.id, details: "hearing \(h.hearingDate.iso)")
-            }
+            try await CaseWork(req).recordHearing(h, for: child.id)
             return req.redirect(to: Paths.child(child.id) + "?saved=hearing#legal-history")
         }
     }
 
     @Sendable func newConsultation(req: Request) async throws -> Response {
         let user = try req.authorize(.recordReferral)
-        let child = try await req.childInScope(user)
+        let child = try await req.childInScope(user, .write)
         return HTMLResponse.make(LegalViews.consultationForm(PageContext(req), child: child, values: FormValues(todayValues("held", req.today)), errors: []))
     }
 
@@ -78,11 +69,7 @@ struct LegalController: RouteCollection {
         case .failure(let e):
             return HTMLResponse.make(LegalViews.consultationForm(PageContext(req), child: child, values: values, errors: e.errors), status: .unprocessableEntity)
         case .success(let c):
-            let now = req.now
-            try await req.db.writeTransaction { db in
-                try await LegalStore.insertConsultation(c, childID: child.id, serviceID: child.serviceID, by: user.id, on: db, now: now)
-                try await Audit.record(req, on: db, action: "create_consultation", serviceID: child.serviceID, childID: child.id, details: "consultation \(c.heldOn.iso)")
-            }
+            try await CaseWork(req).recordConsultation(c, for: child.id)
             return req.redirect(to: Paths.child(child.id) + "?saved=consultation")
         }
     }

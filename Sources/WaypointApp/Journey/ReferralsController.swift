@@ -41,7 +41,7 @@ struct ReferralsController: RouteCollection {
 
     @Sendable func new(req: Request) async throws -> Response {
         let user = try req.authorize(.recordReferral)
-        let child = try await req.childInScope(user)
+        let child = try await req.childInScope(user, .write)
         var v = todayValues("received", req.today)
         v["consent"] = ""
         return HTMLResponse.make(ReferralViews.form(PageContext(req), child: child, values: FormValues(v), errors: []))
@@ -55,13 +55,7 @@ struct ReferralsController: RouteCollection {
         case .failure(let e):
             return HTMLResponse.make(ReferralViews.form(PageContext(req), child: child, values: values, errors: e.errors), status: .unprocessableEntity)
         case .success(let input):
-            let now = req.now
-            let id = try await req.db.writeTransaction { db in
-                let id = try await ReferralStore.insert(input, childID: child.id, serviceID: child.serviceID, recordedBy: user.id, on: db, now: now)
-                try await Audit.record(req, on: db, action: "create_referral", serviceID: child.serviceID, childID: child.id,
-                                       details: "referral \(id.uuidString) from \(input.source.rawValue)")
-                return id
-            }
+            let id = try await CaseWork(req).recordReferral(input, for: child.id)
             return req.redirect(to: Paths.referral(id) + "?saved=created")
         }
     }
@@ -90,15 +84,7 @@ struct ReferralsController: RouteCollection {
             return HTMLResponse.make(ReferralViews.show(PageContext(req), referral: referral, child: child, deciderName: nil, canScreen: true,
                                                         values: values, errors: e.errors), status: .unprocessableEntity)
         case .success(let input):
-            let now = req.now
-            let interventionID = try await req.db.writeTransaction { db in
-                let id = try await ReferralStore.screen(referral, input, by: user.id, on: db, now: now)
-                var details = "referral \(referral.id.uuidString) \(input.decision.rawValue)"
-                if let d = input.destination { details += " to \(d.rawValue)" }
-                if let t = input.interventionType { details += " as \(t.rawValue)" }
-                try await Audit.record(req, on: db, action: "screen_referral", serviceID: child.serviceID, childID: child.id, details: details)
-                return id
-            }
+            let interventionID = try await CaseWork(req).screen(referral.id, input)
             if let interventionID { return req.redirect(to: Paths.allocate(interventionID)) }
             return req.redirect(to: Paths.referral(referral.id) + "?saved=screened")
         }

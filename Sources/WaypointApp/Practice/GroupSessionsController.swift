@@ -112,12 +112,14 @@ struct GroupSessionsController: RouteCollection {
         let group = UUID()
         parsed["contact_type"] = .text("group")
         parsed["group_id"] = .text(group.uuidString.lowercased())
-        let now = req.now
         let record = parsed
+        let agent = try req.agent()
+        // One transaction for the whole session; each child's contact through the use case.
         try await req.db.writeTransaction { db in
+            let work = CaseWork(agent, on: db)
             for c in chosen {
-                let id = try await RecordStore.insert(spec, record, serviceID: c.service_id, childID: c.child_id, interventionID: c.id, by: user.id, on: db, now: now)
-                try await Audit.record(req, on: db, action: "create_contact", serviceID: c.service_id, childID: c.child_id, details: "contact \(id.uuidString) group \(group.uuidString)")
+                let p = try await work.parent(spec, childID: nil, interventionID: c.id, .write)
+                _ = try await work.recordPractice(record, in: p)
             }
         }
         return req.redirect(to: Paths.groupSession(group) + "?saved=created")
@@ -130,9 +132,11 @@ struct GroupSessionsController: RouteCollection {
         let rows = try await RecordStore.select(spec, restricted: true, on: req.db).where("group_id", .equal, SQLBind(group.uuidString.lowercased()))
             .where("service_id", .in, SQLBind.group(user.serviceIDs)).all().map { try RecordStore.decode(spec, restricted: true, $0) }
         var out: [(PracticeRecord, ChildRecord, InterventionRow)] = []
+        // A session is recorded as a whole: a practitioner opens it only when every child in it is
+        // theirs (the gate refuses otherwise); managers open any of their services'.
         for r in rows {
             guard let iid = r.interventionID, let i = try await InterventionStore.find(iid, in: user.serviceIDs, on: req.db),
-                  let c = try await ChildStore.find(r.childID, in: user.serviceIDs, on: req.db) else { continue }
+                  let c = try await req.child(r.childID, user, .write) else { continue }
             out.append((r, c, i))
         }
         guard !out.isEmpty else { throw WaypointError.notFound("This group session could not be found. It may be in a service you do not have access to.") }
@@ -198,19 +202,16 @@ struct GroupSessionsController: RouteCollection {
         guard errors.isEmpty else {
             return HTMLResponse.make(page(PageContext(req), m, values: values, errors: errors.errors, today: req.today), status: .unprocessableEntity)
         }
-        let now = req.now
-        let today = req.today
         let fields = [spec.field("attendance")!, spec.field("absence_acceptable")!]
         let all = updates
+        let agent = try req.agent()
         try await req.db.writeTransaction { db in
+            let work = CaseWork(agent, on: db)
             for (r, child, i, parsed) in all {
-                guard try await RecordStore.update(spec, r.id, version: r.version, values: parsed, formFields: fields, on: db, now: now) else {
+                let p = PracticeController.Parent(spec: spec, child: child, intervention: i)
+                guard try await work.updatePractice(r, in: p, version: r.version, to: parsed, formFields: fields).saved else {
                     throw WaypointError.conflict("Someone else changed this session's attendance at the same time, so nothing was saved. Open it again.")
                 }
-                let p = PracticeController.Parent(spec: spec, child: child, intervention: i)
-                _ = try await ComplianceHook.afterContact(p, contactID: r.id, old: r, new: parsed, by: user.id, today: today, on: db, now: now)
-                try await Audit.record(req, on: db, action: "update_contact", serviceID: r.serviceID, childID: child.id,
-                                       details: "contact \(r.id.uuidString) " + PracticeController.changes(spec, old: r.values, new: parsed))
             }
         }
         let group = m[0].0["group_id"]?.text.flatMap(UUID.init(uuidString:)) ?? m[0].0.id

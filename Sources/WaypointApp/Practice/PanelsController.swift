@@ -40,10 +40,17 @@ struct PanelsController: RouteCollection {
         let spec = RecordKind.panel.spec
         let notFound = WaypointError.notFound("This panel could not be found, or you do not sit on it.")
         guard let p = try await RecordStore.find(spec, id, in: user.serviceIDs, restricted: false, on: req.db),
-              let child = try await ChildStore.find(p.childID, in: user.serviceIDs, on: req.db) else { throw notFound }
+              var child = try await ChildStore.find(p.childID, in: user.serviceIDs, on: req.db) else { throw notFound }
         let memberIDs = try await RecordStore.panelMembers([id], on: req.db)[id] ?? []
-        if user.role == .volunteer || !user.can(.viewChild) {
-            guard memberIDs.contains(user.id) else { throw notFound }
+        if memberIDs.contains(user.id) {
+            // Sitting on the panel is the relationship.
+            req.noteWhy(child.id, "sits on the child's panel")
+        } else if user.role == .volunteer || !user.can(.viewChild) {
+            throw notFound
+        } else {
+            // Anyone else reads the papers as they would the child's record.
+            guard let reached = try await req.child(child.id, user, .read) else { throw notFound }
+            child = reached
         }
         try await Audit.record(req, action: "view_panel_papers", serviceID: p.serviceID, childID: child.id, details: "panel \(id.uuidString)")
         let parent = PracticeController.Parent(spec: spec, child: child, intervention: nil)

@@ -35,28 +35,22 @@ struct PracticeController: RouteCollection {
         return k.spec
     }
 
-    private func parent(_ req: Request, _ user: CurrentUser) async throws -> Parent {
+    /// Where the records in the path belong, through the gate (a form to record is a change).
+    private func parent(_ req: Request, _ user: CurrentUser, _ intent: CaseWork.Intent = .write) async throws -> Parent {
         let spec = try Self.kind(req)
-        if req.parameters.get("interventionID") != nil {
-            guard spec.parent == .intervention,
-                  let i = try await InterventionStore.find(try req.uuidParameter("interventionID"), in: user.serviceIDs, on: req.db),
-                  let child = try await req.child(i.child_id, user) else {
-                throw WaypointError.notFound("This intervention could not be found. It may be in a service you do not have access to.")
-            }
-            guard spec.appliesTo(i.interventionType ?? .prevention) else {
-                throw WaypointError.notFound("\(spec.plural) are not recorded on this type of intervention.")
-            }
-            return Parent(spec: spec, child: child, intervention: i)
-        }
-        guard spec.parent == .child else { throw WaypointError.notFound("Page not found. Check the address, or go back to the home page.") }
-        return Parent(spec: spec, child: try await req.childInScope(user), intervention: nil)
+        let intervention = req.parameters.get("interventionID") != nil ? try req.uuidParameter("interventionID") : nil
+        let child = intervention == nil ? try req.uuidParameter("childID") : nil
+        let work = try CaseWork(req)
+        let p = try await work.parent(spec, childID: child, interventionID: intervention, intent)
+        req.noteWhy(p.child.id, try await work.reach(p.child.id, intent).why)
+        return p
     }
 
-    private func load(_ req: Request, _ user: CurrentUser) async throws -> (Parent, PracticeRecord) {
+    private func load(_ req: Request, _ user: CurrentUser, _ intent: CaseWork.Intent? = nil) async throws -> (Parent, PracticeRecord) {
         let spec = try Self.kind(req)
         let restricted = Self.seesRestricted(user, spec)
         guard let r = try await RecordStore.find(spec, try req.uuidParameter("recordID"), in: user.serviceIDs, restricted: restricted, on: req.db),
-              let child = try await req.child(r.childID, user) else {
+              let child = try await req.child(r.childID, user, intent) else {
             throw WaypointError.notFound("This record could not be found. It may be in a service you do not have access to.")
         }
         let i = try await r.interventionID.asyncMap { try await InterventionStore.find($0, in: user.serviceIDs, on: req.db) } ?? nil
@@ -139,17 +133,7 @@ struct PracticeController: RouteCollection {
         case .failure(let e):
             return try await form(req, p, record: nil, values: values, errors: e.errors, status: .unprocessableEntity)
         case .success(let parsed):
-            let now = req.now
-            let today = req.today
-            let (id, notice) = try await req.db.writeTransaction { db -> (UUID, String?) in
-                let id = try await RecordStore.insert(p.spec, parsed, serviceID: p.serviceID, childID: p.child.id, interventionID: p.intervention?.id,
-                                                      by: user.id, on: db, now: now)
-                if p.spec.kind == .panel { try await RecordStore.setPanelMembers(id, chosenMembers, on: db) }
-                let notice = try await ComplianceHook.afterContact(p, contactID: id, old: nil, new: parsed, by: user.id, today: today, on: db, now: now)
-                try await Audit.record(req, on: db, action: "create_\(p.spec.kind.rawValue)", serviceID: p.serviceID, childID: p.child.id,
-                                       details: "\(p.spec.kind.rawValue) \(id.uuidString) " + Self.changes(p.spec, old: [:], new: parsed))
-                return (id, notice)
-            }
+            let (id, notice) = try await CaseWork(req).recordPractice(parsed, in: p, panelMembers: chosenMembers)
             return req.redirect(to: Paths.record(p.spec.kind, id) + "?saved=created" + (notice.map { "&compliance=\($0)" } ?? ""))
         }
     }
@@ -178,7 +162,8 @@ struct PracticeController: RouteCollection {
 
     @Sendable func edit(req: Request) async throws -> Response {
         let user = try req.authorize(.viewChild)
-        let (p, r) = try await load(req, user)
+        guard user.can(try Self.kind(req).recordAction) else { throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page.") }
+        let (p, r) = try await load(req, user, .write)
         guard user.can(p.spec.recordAction, serviceID: p.serviceID) else { throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page: it cannot record \(p.spec.plural.lowercased()).") }
         var v = RecordForm.values(p.spec, r.values)
         v.values["version"] = String(r.version)
@@ -190,7 +175,8 @@ struct PracticeController: RouteCollection {
 
     @Sendable func update(req: Request) async throws -> Response {
         let user = try req.authorize(.viewChild)
-        let (p, r) = try await load(req, user)
+        guard user.can(try Self.kind(req).recordAction) else { throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page.") }
+        let (p, r) = try await load(req, user, .write)
         guard user.can(p.spec.recordAction, serviceID: p.serviceID) else { throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page: it cannot record \(p.spec.plural.lowercased()).") }
         let values = try formValues(req)
         guard let version = RequestNumbers.version(values["version"]) else { throw WaypointError.badRequest("The form is missing its version. Open the record again.") }
@@ -210,18 +196,7 @@ struct PracticeController: RouteCollection {
         case .success(let parsed):
             let formFields = p.spec.fields.filter { !$0.system }
             let system = p.spec.kind == .contact ? ComplianceHook.rescheduling(old: r, new: parsed) : [:]
-            let now = req.now
-            let today = req.today
-            let outcome = try await req.db.writeTransaction { db -> (Bool, String?) in
-                guard try await RecordStore.update(p.spec, r.id, version: version, values: parsed, formFields: formFields, system: system, on: db, now: now) else {
-                    return (false, nil)
-                }
-                if p.spec.kind == .panel { try await RecordStore.setPanelMembers(r.id, chosenMembers, on: db) }
-                let notice = try await ComplianceHook.afterContact(p, contactID: r.id, old: r, new: parsed, by: user.id, today: today, on: db, now: now)
-                try await Audit.record(req, on: db, action: "update_\(p.spec.kind.rawValue)", serviceID: p.serviceID, childID: p.child.id,
-                                       details: "\(p.spec.kind.rawValue) \(r.id.uuidString) " + Self.changes(p.spec, old: r.values, new: parsed))
-                return (true, notice)
-            }
+            let outcome = try await CaseWork(req).updatePractice(r, in: p, version: version, to: parsed, formFields: formFields, system: system, panelMembers: chosenMembers)
             guard outcome.0 else {
                 return try await form(req, p, record: r, values: values,
                                       errors: [FieldError(field: p.spec.fields.first { !$0.system }!.inputID,
@@ -236,7 +211,7 @@ struct PracticeController: RouteCollection {
     @Sendable func csv(req: Request) async throws -> Response {
         let user = try req.authorize(.viewChild)
         guard Self.mayView(user, try Self.kind(req)) else { throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page.") }
-        let p = try await parent(req, user)
+        let p = try await parent(req, user, .read)
         let restricted = Self.seesRestricted(user, p.spec)
         let records = try await RecordStore.list(p.spec, intervention: p.intervention?.id, child: p.intervention == nil ? p.child.id : nil, restricted: restricted, on: req.db)
         try await Audit.record(req, action: "export_\(p.spec.kind.rawValue)", serviceID: p.serviceID, childID: p.child.id, details: "\(records.count) rows")

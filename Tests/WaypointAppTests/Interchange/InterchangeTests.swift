@@ -7,7 +7,7 @@ import Vapor
 import WaypointDomain
 
 @Suite struct InterchangeTests {
-    static let actor = Importer.Actor(userID: nil, email: "test")
+    static let actor = Agent.commandLine("test", now: pinnedNow)
     static let today = LocalDate(year: 2024, month: 3, day: 27)!
 
     static let bundle: [String: String] = [

@@ -29,7 +29,7 @@ import WaypointDomain
         try await app.db.transaction { db in
             let sg = Service(code: "SG", name: "Southgate YJS")
             try await sg.create(on: db)
-            try await ServiceMoves.move(southgate, to: sg.id!, reason: "local government reorganisation", actor: Importer.Actor(userID: nil, email: "test"), on: db, now: pinnedNow)
+            try await ServiceMoves.move(southgate, to: sg.id!, reason: "local government reorganisation", actor: Agent.commandLine("test", now: pinnedNow), on: db, now: pinnedNow)
         }
     }
 

@@ -242,7 +242,7 @@ import WaypointDomain
         }
         let movers = Array(demoChildren.filter { entered[key($0.id)] != nil }.prefix(4)) + Array(demoChildren.filter { openThen.contains(key($0.id)) && entered[key($0.id)] == nil }.prefix(3))
         #expect(movers.count == 7, "the demo data has children who entered before December 2023 and work open then")
-        let actor = Importer.Actor(userID: nil, email: "test")
+        let actor = Agent.commandLine("test", now: pinnedNow)
         for c in movers { try await ServiceMoves.transfer(c.id, to: nb.id!, on: moveDay, reason: "moved with their family", actor: actor, db: app.db, now: pinnedNow) }
         // NB then records offences of its own for them: proven and not, custodial and not, and one
         // of serious violence.

@@ -24,7 +24,7 @@ import WaypointDomain
                 .replacingOccurrences(of: ",\(DemoData.serviceCode),", with: ",XS,")
             files[name] = Data(text.utf8)
         }
-        let outcome = try await Importer.run(files, on: app.db, actor: Importer.Actor(userID: nil, email: "test"), today: today, now: pinnedNow, dryRun: false)
+        let outcome = try await Importer.run(files, on: app.db, actor: Agent.commandLine("test", now: pinnedNow), today: today, now: pinnedNow, dryRun: false)
         guard case .imported = outcome else { Issue.record("the copy did not import: \(outcome)"); return today }
         return today
     }

@@ -12,11 +12,29 @@ enum Audit {
         try await insert([(serviceID, childID)], on: db, at: at, userID: userID, userEmail: userEmail, action: action, details: details)
     }
 
+    /// An entry for this request's user. A look at a child reached through the gate in this
+    /// request (`Request.child`) carries why the user could see them.
     static func record(_ req: Request, on db: Database? = nil, action: String, serviceID: UUID? = nil,
                        childID: UUID? = nil, details: String? = nil) async throws {
         let u = req.currentUser
+        let why = childID.flatMap { req.why($0) }
         try await record(on: db ?? req.db, at: req.now, userID: u?.id, userEmail: u?.email, action: action,
-                         serviceID: serviceID, childID: childID, details: details)
+                         serviceID: serviceID, childID: childID, details: withWhy(details, why))
+    }
+
+    /// The marker that separates an entry's details from why the child could be seen.
+    static let whyMarker = " · why: "
+
+    static func withWhy(_ details: String?, _ why: String?) -> String? {
+        guard let why else { return details }
+        return (details ?? "") + whyMarker + why
+    }
+
+    /// An entry's details and its why, apart (for the audit trail).
+    static func splitWhy(_ details: String?) -> (details: String?, why: String?) {
+        guard let d = details, let r = d.range(of: whyMarker, options: .backwards) else { return (details, nil) }
+        let rest = String(d[..<r.lowerBound])
+        return (rest.isEmpty ? nil : rest, String(d[r.upperBound...]))
     }
 
     /// One entry per child shown (a list, a search result, a download), in one statement.
