@@ -27,10 +27,17 @@ extension CaseWork {
     }
 
     /// Records a practice record; returns its id and any compliance notice (a missed contact).
+    @discardableResult
     func recordPractice(_ parsed: RecordValues, in p: PracticeController.Parent, panelMembers: [UUID] = []) async throws -> (UUID, String?) {
-        try authorize(recording: p.spec)
         // The gate again, whoever built the parent.
-        let p = try await parent(p.spec, childID: p.child.id, interventionID: p.intervention?.id, .write)
+        try await recordPractice(parsed, p.spec, childID: p.child.id, interventionID: p.intervention?.id, panelMembers: panelMembers)
+    }
+
+    /// Records a practice record of `spec` on the child, or on their intervention.
+    @discardableResult
+    func recordPractice(_ parsed: RecordValues, _ spec: RecordSpec, childID: UUID, interventionID: UUID?, panelMembers: [UUID] = []) async throws -> (UUID, String?) {
+        try authorize(recording: spec)
+        let p = try await parent(spec, childID: childID, interventionID: interventionID, .write)
         let (now, today, by) = (agent.now, agent.today, agent.userID)
         return try await db.writeTransaction { db -> (UUID, String?) in
             let id = try await RecordStore.insert(p.spec, parsed, serviceID: p.serviceID, childID: p.child.id, interventionID: p.intervention?.id, by: by, on: db, now: now)

@@ -24,9 +24,21 @@ enum DemoPractice {
             .orderBy("start_date").orderBy("id").all(decoding: I.self)
         let volunteer = try await User.query(on: db).filter(\.$email == DemoData.email(for: .volunteer)).first()!.id!
         let manager = try await User.query(on: db).filter(\.$email == DemoData.email(for: .manager)).first()!.id!
+        let victimWorker = try await User.query(on: db).filter(\.$email == DemoData.email(for: .victimWorker)).first()!.id!
         let calendar = try await ServiceRules.calendar(on: db)
-        func add(_ kind: RecordKind, _ i: I, _ v: RecordValues, by: UUID?) async throws -> UUID {
-            try await RecordStore.insert(kind.spec, v, serviceID: serviceID, childID: i.child_id, interventionID: kind.spec.parent == .child ? nil : i.id, by: by, on: db, now: now)
+        // Each record is written through the use cases, by the person who would write it, on the
+        // day it happened: the gate, the compliance hook and the audit trail all run as in life.
+        var people: [UUID: (email: String, role: Role)] = [:]
+        for u in try await User.query(on: db).all() { if let id = u.id, let role = Role(rawValue: u.role) { people[id] = (u.email, role) } }
+        func work(_ who: UUID, on day: LocalDate) throws -> CaseWork {
+            guard let p = people[who] else { throw WaypointError.badRequest("The demo has no user \(who).") }
+            return CaseWork(Agent(userID: who, email: p.email, role: p.role, serviceIDs: [serviceID], today: min(day, today), now: now), on: db)
+        }
+        @discardableResult
+        func add(_ kind: RecordKind, _ i: I, _ v: RecordValues, by who: UUID, on day: LocalDate, panel: [UUID] = []) async throws -> (id: UUID, notice: String?) {
+            let (id, notice) = try await work(who, on: day).recordPractice(v, kind.spec, childID: i.child_id, interventionID: kind.spec.parent == .child ? nil : i.id,
+                                                                           panelMembers: panel)
+            return (id, notice)
         }
         // KPI 7: a board meeting each quarter for the last two years, partners mostly present.
         for q in 1...8 {
@@ -69,7 +81,7 @@ enum DemoPractice {
             guard let type = InterventionType(rawValue: i.type), let start = LocalDate(iso: i.start_date), let allocated = i.allocated_on.flatMap(LocalDate.init(iso:)) else { continue }
             let end = i.end_date.flatMap(LocalDate.init(iso:))
             let until = min(today, end ?? today)
-            let worker = i.case_manager_id
+            guard let worker = i.case_manager_id else { continue }
             let statutory = RecordKind.warning.spec.appliesTo(type)
             // The start assessment: most are done, some late; a few still to do.
             let due = calendar.adding(workingDays: 10, to: allocated)
@@ -80,26 +92,27 @@ enum DemoPractice {
                                            "likelihood_of_reoffending": DemoData.pick(["low", "medium", "high"], &rng), "risk_of_serious_harm": DemoData.pick(["low", "medium", "high"], &rng),
                                            "safety_and_wellbeing": DemoData.pick(["low", "medium", "high"], &rng)]
                 for s in AssessmentForm.sections(for: aType) { f[s.rawValue] = "Demo notes: " + s.label.lowercased() + "." }
-                if let input = try? AssessmentForm.parse(FormValues(f), forSubmission: true).get(), let row = try await InterventionStore.find(i.id, in: [serviceID], on: db) {
-                    let id = try await AssessmentStore.insert(input, intervention: row, by: worker ?? manager, on: db, now: now)
-                    let signed = done.adding(days: 2) <= today
-                    var extra: [(String, any SQLExpression)] = [("status", SQLBind(signed ? "signed_off" : "submitted")), ("submitted_on", SQLBind(done.iso)),
-                                                               ("submitted_by", SQLBind(worker)), ("due_on", SQLBind(due.iso))]
-                    if signed { extra += [("signed_off_on", SQLBind(done.adding(days: 2).iso)), ("signed_off_by", SQLBind(manager))] }
-                    _ = try await AssessmentStore.save(id, version: 1, content: nil, set: extra, on: db, now: now)
+                if let input = try? AssessmentForm.parse(FormValues(f), forSubmission: true).get() {
+                    let id = try await work(worker, on: allocated).startAssessment(input, interventionID: i.id)
+                    _ = try await work(worker, on: done).saveAssessment(id, version: 1, input, submit: true)
+                    if done.adding(days: 2) <= today { try await work(manager, on: done.adding(days: 2)).signOffAssessment(id, .signOff, comments: nil) }
                 }
             }
-            _ = try await add(.kpi, i, kpi("start", on: min(today, allocated.adding(days: 3)), improved: false), by: worker)
+            let kpiDay = min(today, allocated.adding(days: 3))
+            try await add(.kpi, i, kpi("start", on: kpiDay, improved: false), by: worker, on: kpiDay)
             var chosen = Set<String>()
             for _ in 0..<2 {
                 var target = DemoData.pick(targets, &rng)
                 while chosen.contains(target) { target = DemoData.pick(targets, &rng) }
                 chosen.insert(target)
-                _ = try await add(.planTarget, i, ["target": t(target), "action": t("Weekly sessions and a referral to a local club"), "by_whom": t("The child and their case manager"),
-                                                   "by_when": d(start.adding(months: 3)), "status": t(end != nil ? DemoData.pick(["achieved", "achieved", "not_achieved"], &rng) : "in_progress")], by: worker)
+                try await add(.planTarget, i, ["target": t(target), "action": t("Weekly sessions and a referral to a local club"), "by_whom": t("The child and their case manager"),
+                                               "by_when": d(start.adding(months: 3)), "status": t(end != nil ? DemoData.pick(["achieved", "achieved", "not_achieved"], &rng) : "in_progress")],
+                              by: worker, on: kpiDay)
             }
             // Weekly contacts from the week after allocation; one arranged next week if still open.
-            var warnings: [LocalDate] = []
+            // An unacceptable absence on an order gets its warning from the compliance hook; when
+            // breach action is due, the manager starts it (once in any 12 months).
+            var lastBreach: LocalDate?
             var day = allocated.adding(days: 7)
             while day <= until {
                 let r = rng.next() % 100
@@ -108,34 +121,27 @@ enum DemoPractice {
                                        "contact_type": t(DemoData.pick(["one_to_one", "one_to_one", "home_visit", "phone_or_video"], &rng)),
                                        "place": t(DemoData.pick(["school", "home", "community_centre", "yjs_office"], &rng)), "attendance": t(attendance)]
                 if attendance == "did_not_attend" || attendance == "cancelled_by_child" { v["absence_acceptable"] = yn(!DemoData.chance(0.5, &rng)) }
-                let contact = try await add(.contact, i, v, by: worker)
-                if statutory, ComplianceHook.isUnacceptable(v) {
-                    switch Compliance.decide(priorWarnings: warnings, failureOn: day) {
-                    case .warning:
-                        warnings.append(day)
-                        _ = try await add(.warning, i, ["warned_on": d(day), "reason": t("Unacceptable absence from the contact on \(day.longFormat)"),
-                                                        "contact_id": t(contact.uuidString.lowercased())], by: worker)
-                    case .breachDue:
-                        let started = min(today, day.adding(days: 2))
-                        _ = try await add(.breach, i, ["started_on": d(started), "action": t(type == .referralOrder ? "referral_back_to_panel" : "return_to_court"),
-                                                       "reason": t("Third unacceptable failure to comply within 12 months"),
-                                                       "result": t(started.adding(days: 14) <= today ? "order_continued" : "pending")].merging(
-                                                        started.adding(days: 14) <= today ? ["result_on": d(started.adding(days: 14))] : [:]) { $1 }, by: manager)
-                        warnings = []
-                    }
+                let (_, notice) = try await add(.contact, i, v, by: worker, on: day)
+                if statutory, notice == "breach", lastBreach.map({ $0.adding(months: 12) <= day }) ?? true {
+                    let started = min(today, day.adding(days: 2))
+                    lastBreach = started
+                    try await add(.breach, i, ["started_on": d(started), "action": t(type == .referralOrder ? "referral_back_to_panel" : "return_to_court"),
+                                               "reason": t("Third unacceptable failure to comply within 12 months"),
+                                               "result": t(started.adding(days: 14) <= today ? "order_continued" : "pending")].merging(
+                                                started.adding(days: 14) <= today ? ["result_on": d(started.adding(days: 14))] : [:]) { $1 }, by: manager, on: started)
                 }
                 day = day.adding(days: 7)
             }
             if end == nil {
-                _ = try await add(.contact, i, ["contact_on": d(today.adding(days: 3 + Int(rng.next() % 5))), "contact_time": t("16:00"), "contact_type": t("one_to_one"),
-                                                "place": t("yjs_office")], by: worker)
+                try await add(.contact, i, ["contact_on": d(today.adding(days: 3 + Int(rng.next() % 5))), "contact_time": t("16:00"), "contact_type": t("one_to_one"),
+                                            "place": t("yjs_office")], by: worker, on: today)
                 if type == .prevention && preventionGroup.count < 5 { preventionGroup.append(i) }
             }
             // Plan reviews every 3 months.
             var review = start.adding(months: 3)
             while review <= until {
-                _ = try await add(.planReview, i, ["reviewed_on": d(review), "progress": t(DemoData.pick(["on_track", "on_track", "some_progress", "not_on_track"], &rng)),
-                                                   "outcome": t("Targets reviewed with the child and their parent")], by: worker)
+                try await add(.planReview, i, ["reviewed_on": d(review), "progress": t(DemoData.pick(["on_track", "on_track", "some_progress", "not_on_track"], &rng)),
+                                                   "outcome": t("Targets reviewed with the child and their parent")], by: worker, on: review)
                 review = review.adding(months: 3)
             }
             if DemoData.chance(0.6, &rng) {
@@ -145,7 +151,7 @@ enum DemoPractice {
                                        "camhs_referral": yn(camhs), "slcn_screening": yn(slcn), "substance_misuse_need": yn(DemoData.chance(0.25, &rng))]
                 if camhs { v["camhs_referred_on"] = d(when) }
                 if slcn { v["slcn_screened_on"] = d(when); v["slcn_outcome"] = t(DemoData.pick(["no_need", "need_identified", "referred_to_salt"], &rng)) }
-                _ = try await add(.health, i, v, by: worker)
+                try await add(.health, i, v, by: worker, on: when)
             }
             if statutory && DemoData.chance(0.2, &rng) {
                 let rec = DemoData.pick(["discharge", "review", "full_pathway"], &rng)
@@ -154,52 +160,50 @@ enum DemoPractice {
                                        "perpetuating": t("Older peers offering money and status"), "presenting": t("Anger and missing episodes"),
                                        "protective": t("Close bond with nan; loves boxing"), "recommendation": t(rec)]
                 if rec == "review" { v["review_months"] = .int(3) }
-                _ = try await add(.formulation, i, v, by: worker)
+                try await add(.formulation, i, v, by: worker, on: min(today, allocated.adding(days: 30)))
             }
             if type == .referralOrder {
                 let held = min(today, calendar.adding(workingDays: Int(8 + rng.next() % 14), to: start))
-                let panel = try await add(.panel, i, ["panel_type": t("initial"), "held_on": d(held), "panel_time": t("17:30"), "place": t("Riverside community centre"),
-                                                      "status": t("held"), "yjs_member": t((worker ?? manager).uuidString.lowercased()), "contract": t("Letter of apology\nReparation: 10 hours\nAttend weekly sessions"),
-                                                      "report": t("The child engaged well and agreed the contract."), "child_words": t("I know I let people down and I want to put it right.")], by: worker)
-                try await RecordStore.setPanelMembers(panel, [volunteer], on: db)
+                try await add(.panel, i, ["panel_type": t("initial"), "held_on": d(held), "panel_time": t("17:30"), "place": t("Riverside community centre"),
+                                                      "status": t("held"), "yjs_member": t(worker.uuidString.lowercased()), "contract": t("Letter of apology\nReparation: 10 hours\nAttend weekly sessions"),
+                                                      "report": t("The child engaged well and agreed the contract."), "child_words": t("I know I let people down and I want to put it right.")], by: worker, on: held, panel: [volunteer])
                 for (item, progress) in [("Write a letter of apology", "achieved"), ("Complete 10 hours of reparation", "in_progress")] {
-                    _ = try await add(.contractItem, i, ["item": t(item), "agreed_on": d(held), "progress": t(progress)], by: worker)
+                    try await add(.contractItem, i, ["item": t(item), "agreed_on": d(held), "progress": t(progress)], by: worker, on: held)
                 }
                 if start.adding(months: 3) <= today {
-                    let p2 = try await add(.panel, i, ["panel_type": t("review"), "held_on": d(start.adding(months: 3)), "status": t("held"),
-                                                       "yjs_member": t((worker ?? manager).uuidString.lowercased()), "report": t("Good progress on the contract.")], by: worker)
-                    try await RecordStore.setPanelMembers(p2, [volunteer], on: db)
+                    try await add(.panel, i, ["panel_type": t("review"), "held_on": d(start.adding(months: 3)), "status": t("held"),
+                                                       "yjs_member": t(worker.uuidString.lowercased()), "report": t("Good progress on the contract.")], by: worker, on: start.adding(months: 3), panel: [volunteer])
                 }
             }
             if type.kind != .voluntary && type != .remand && type != .bailSupport {
-                _ = try await add(.reparationRequirement, i, ["hours_ordered": .int(10), "supervisor": t("Reparation coordinator")], by: worker)
+                try await add(.reparationRequirement, i, ["hours_ordered": .int(10), "supervisor": t("Reparation coordinator")], by: worker, on: allocated)
                 var when = allocated.adding(days: 14)
                 var k = 0
                 while when <= until && k < 4 {
-                    _ = try await add(.reparationSession, i, ["done_on": d(when), "activity": t(DemoData.pick(["Community garden", "Food bank", "Litter pick", "Painting the youth club"], &rng)),
-                                                              "supervisor": t("Reparation coordinator"), "hours": .double(DemoData.pick([1.5, 2, 2.5], &rng))], by: worker)
+                    try await add(.reparationSession, i, ["done_on": d(when), "activity": t(DemoData.pick(["Community garden", "Food bank", "Litter pick", "Painting the youth club"], &rng)),
+                                                              "supervisor": t("Reparation coordinator"), "hours": .double(DemoData.pick([1.5, 2, 2.5], &rng))], by: worker, on: when)
                     when = when.adding(days: 14)
                     k += 1
                 }
             }
             if type == .detentionAndTrainingOrder {
-                _ = try await add(.custody, i, ["establishment": t("Demo secure children's home"), "establishment_type": t("sch"), "entered_on": d(start),
+                try await add(.custody, i, ["establishment": t("Demo secure children's home"), "establishment_type": t("sch"), "entered_on": d(start),
                                                 "release_on": d(start.adding(months: 6)), "resettlement_plan": t("Return home with daily contact for the first fortnight"),
-                                                "release_accommodation": t("with_parents"), "release_accommodation_suitable": yn(true)], by: worker)
+                                                "release_accommodation": t("with_parents"), "release_accommodation_suitable": yn(true)], by: worker, on: start)
             }
             if let end {
-                _ = try await add(.kpi, i, kpi("end", on: end, improved: true), by: worker)
-                _ = try await add(.exitPlan, i, ["planned_on": d(end.adding(days: -7)), "onward_referral": yn(n % 3 == 0), "destination": n % 3 == 0 ? t("early_help") : nil,
-                                                 "step_down": t(DemoData.pick(["none", "early_help", "universal_services", "community_group"], &rng))].compactMapValues { $0 }, by: worker)
+                try await add(.kpi, i, kpi("end", on: end, improved: true), by: worker, on: end)
+                try await add(.exitPlan, i, ["planned_on": d(end.adding(days: -7)), "onward_referral": yn(n % 3 == 0), "destination": n % 3 == 0 ? t("early_help") : nil,
+                                                 "step_down": t(DemoData.pick(["none", "early_help", "universal_services", "community_group"], &rng))].compactMapValues { $0 }, by: worker, on: end.adding(days: -7))
                 for respondent in ["child", "parent_carer"] where DemoData.chance(0.6, &rng) {
-                    _ = try await add(.feedback, i, ["respondent": t(respondent), "given_on": d(end), "helped": t(DemoData.pick(["3", "4", "4", "5", "5"], &rng)),
+                    try await add(.feedback, i, ["respondent": t(respondent), "given_on": d(end), "helped": t(DemoData.pick(["3", "4", "4", "5", "5"], &rng)),
                                                      "respected": t("yes"), "listened_to": t(DemoData.pick(["yes", "yes", "not_sure"], &rng)), "involved": t("yes"),
-                                                     "improved": t(DemoData.pick(["yes", "yes", "not_sure", "no"], &rng)), "comments": t(DemoData.pick(words, &rng))], by: worker)
+                                                     "improved": t(DemoData.pick(["yes", "yes", "not_sure", "no"], &rng)), "comments": t(DemoData.pick(words, &rng))], by: worker, on: end)
                 }
                 if DemoData.chance(0.3, &rng) {
-                    _ = try await add(.caseAudit, i, ["audited_on": d(min(today, end.adding(days: 10))), "auditor": t("Martin Okafor"),
+                    try await add(.caseAudit, i, ["audited_on": d(min(today, end.adding(days: 10))), "auditor": t("Martin Okafor"),
                                                       "grade": t(DemoData.pick(["outstanding", "good", "good", "requires_improvement", "inadequate"], &rng)),
-                                                      "learning_points": t("Record the child's words in the plan; review sooner after missed sessions")], by: manager)
+                                                      "learning_points": t("Record the child's words in the plan; review sooner after missed sessions")], by: manager, on: min(today, end.adding(days: 10)))
                 }
             }
         }
@@ -216,16 +220,17 @@ enum DemoPractice {
                                    "consent": t(consent), "views_sought": yn(DemoData.chance(0.7, &rng)), "activity": t(activity),
                                    "wants_progress": yn(DemoData.chance(0.5, &rng)), "progress_given": yn(DemoData.chance(0.4, &rng)),
                                    "phone": t("07700 900\(100 + Int(rng.next() % 800))")]
-            if let od = LocalDate(iso: o.offence_date) { v["contact_made_on"] = d(min(today, od.adding(days: 20))) }
+            let contacted = LocalDate(iso: o.offence_date).map { min(today, $0.adding(days: 20)) } ?? today
+            v["contact_made_on"] = d(contacted)
             if activity != "none" { v["satisfaction"] = t(DemoData.pick(["very_satisfied", "satisfied", "neither", "dissatisfied"], &rng)) }
-            _ = try await RecordStore.insert(RecordKind.victim.spec, v, serviceID: serviceID, childID: o.child_id, interventionID: nil, by: manager, on: db, now: now)
+            try await work(victimWorker, on: contacted).recordPractice(v, RecordKind.victim.spec, childID: o.child_id, interventionID: nil)
         }
         // One group session for open prevention work.
         if preventionGroup.count >= 2 {
             let group = UUID().uuidString.lowercased()
             for i in preventionGroup {
-                _ = try await add(.contact, i, ["contact_on": d(today.adding(days: -2)), "contact_time": t("18:00"), "contact_type": t("group"), "place": t("community_centre"),
-                                                "attendance": t("attended"), "group_id": t(group)], by: i.case_manager_id)
+                try await add(.contact, i, ["contact_on": d(today.adding(days: -2)), "contact_time": t("18:00"), "contact_type": t("group"), "place": t("community_centre"),
+                                                "attendance": t("attended"), "group_id": t(group)], by: i.case_manager_id ?? manager, on: today.adding(days: -2))
             }
         }
     }

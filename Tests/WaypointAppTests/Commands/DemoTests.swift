@@ -29,6 +29,19 @@ import WaypointDomain
             var rng = SeededGenerator(seed: 20_231_001)
             let first = DemoData.makeChild(0, &rng, today: today)
             #expect(rows[0].given_name == first.givenName)
+            // Every record went through the use cases: one audit entry per record, by a person of
+            // the service (the practitioner on the case, the manager, or the victim worker).
+            struct Count: Decodable { let n: Int }
+            func count(_ sql: String) async throws -> Int { try await app.db.sql.raw(SQLQueryString(sql)).first(decoding: Count.self)?.n ?? -1 }
+            for (table, action) in [("contacts", "create_contact"), ("victims", "create_victim"), ("assessments", "create_assessment"), ("panels", "create_panel"),
+                                    ("kpi_records", "create_kpi"), ("breaches", "create_breach")] {
+                let records = try await count("SELECT COUNT(*) AS n FROM \(table)")
+                #expect(records > 0, Comment(rawValue: table))
+                #expect(try await count("SELECT COUNT(*) AS n FROM audit_events WHERE action = '\(action)' AND user_id IS NOT NULL AND child_id IS NOT NULL") == records,
+                        Comment(rawValue: action))
+            }
+            #expect(try await count("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'sign_off_assessment'") == (try await count("SELECT COUNT(*) AS n FROM assessments WHERE status = 'signed_off'")))
+            #expect(try await count("SELECT COUNT(*) AS n FROM audit_events a JOIN users u ON u.id = a.user_id WHERE a.action = 'create_victim' AND u.role <> 'victim_worker'") == 0)
             // Running it again resets passwords and adds nothing.
             #expect(try await DemoData.load(on: app.db, password: "another-password-1", hasher: { try app.password.hash($0) }, today: today) == .alreadyLoaded)
             #expect(try await Child.count(app) == 200)
