@@ -7,10 +7,12 @@ func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
     try app.register(collection: AssetsController())
     try app.register(collection: SignInController())
+    try app.register(collection: SignInStepsController())
 
     // Signed in.
     let signedIn = app.grouped(RequireSignIn())
     try signedIn.register(collection: HomeController())
+    try signedIn.register(collection: AccountController())
     try signedIn.register(collection: ChildrenController())
     try signedIn.register(collection: UsersController())
     try signedIn.register(collection: ReferralsController())

@@ -16,6 +16,12 @@ struct UsersController: RouteCollection {
         users.post(":userID", "deactivate", use: deactivate)
         users.post(":userID", "reactivate", use: reactivate)
         users.post(":userID", "unlock", use: unlock)
+        users.get(":userID", "reset-password", use: confirmResetPassword)
+        users.post(":userID", "reset-password", use: resetPassword)
+        users.get(":userID", "reset-two-factor", use: confirmResetTwoFactor)
+        users.post(":userID", "reset-two-factor", use: resetTwoFactor)
+        routes.get("admin", "sign-in-security", use: showSecurity)
+        routes.post("admin", "sign-in-security", use: saveSecurity)
     }
 
     static let pageSize = 25
@@ -38,6 +44,7 @@ struct UsersController: RouteCollection {
         case "deactivated": "User deactivated: they can no longer sign in"
         case "reactivated": "User reactivated"
         case "unlocked": "Failed sign-ins cleared: they can sign in again"
+        case "two-factor-reset": "Two-factor sign-in reset: they set up a new authenticator at their next sign-in"
         default: nil
         }
         return HTMLResponse.make(UsersView.index(PageContext(req, notice: notice), rows: rows, total: total, page: page))
@@ -53,7 +60,7 @@ struct UsersController: RouteCollection {
         try req.authorize(.manageUsers)
         let services = try await Service.query(on: req.db).sort(\.$name).all()
         let values = try formValues(req)
-        var result = UserForm.parse(values, allowedServices: Set(services.map { $0.id!.uuidString }), requirePassword: true)
+        var result = UserForm.parse(values, allowedServices: Set(services.map { $0.id!.uuidString }), requirePassword: false)
         if case .success(let input) = result,
            try await User.query(on: req.db).filter(\.$email == input.email).first() != nil {
             result = .failure(FormErrors([FieldError(field: "email", message: "A user with this email address already exists")]))
@@ -63,15 +70,19 @@ struct UsersController: RouteCollection {
             return HTMLResponse.make(UsersView.form(PageContext(req), mode: .create, values: values, errors: e.errors, services: services),
                                      status: .unprocessableEntity)
         case .success(let input):
-            let hash = try await PasswordChecks.hash(input.password ?? "", app: req.application)
-            let user = User(email: input.email, name: input.name, passwordHash: hash, role: input.role)
-            try await req.db.writeTransaction { db in
+            // Nobody but the person knows their password: they sign in once with a one-time code
+            // and choose it.
+            let user = User(email: input.email, name: input.name, passwordHash: Identity.noPassword, role: input.role)
+            let (admin, now) = (try req.user(), req.now)
+            let issued = try await req.db.writeTransaction { db in
                 try await user.create(on: db)
                 for s in input.serviceIDs { try await UserService(userID: user.id!, serviceID: UUID(uuidString: s)!).create(on: db) }
+                let issued = try await Identity.issueCode(for: user.requireID(), by: admin.email, on: db, now: now)
                 try await Audit.record(req, on: db, action: "create_user",
-                                       details: "user \(user.id!.uuidString) role \(input.role.rawValue)")
+                                       details: "user \(user.id!.uuidString) role \(input.role.rawValue); one-time code issued, expires \(DateFormatting.londonDateTime(issued.expires))")
+                return issued
             }
-            return req.redirect(to: Paths.adminUsers + "?saved=created")
+            return HTMLResponse.make(IdentityViews.oneTimeCode(PageContext(req), name: user.name, email: user.email, code: issued.code, expires: issued.expires, created: true))
         }
     }
 
@@ -169,6 +180,72 @@ struct UsersController: RouteCollection {
         return req.redirect(to: Paths.adminUsers + "?saved=unlocked")
     }
 
+    @Sendable func confirmResetPassword(req: Request) async throws -> Response {
+        try req.authorize(.manageUsers)
+        let user = try await load(req)
+        return HTMLResponse.make(IdentityViews.confirm(PageContext(req), title: "Reset \(user.name)'s password?",
+            text: "Their password stops working at once and they are signed out everywhere. You get a one-time code to give them; they sign in with it and choose a new password.",
+            action: Paths.resetPassword(user.id!), button: "Yes, reset the password", back: Paths.user(user.id!)))
+    }
+
+    @Sendable func resetPassword(req: Request) async throws -> Response {
+        let admin = try req.authorize(.manageUsers)
+        let user = try await load(req)
+        let now = req.now
+        let issued = try await req.db.writeTransaction { db in
+            let issued = try await Identity.issueCode(for: user.requireID(), by: admin.email, on: db, now: now)
+            try await SignInThrottle.clear(email: user.email, on: db)
+            try await Audit.record(req, on: db, action: "reset_password",
+                                   details: "user \(user.id!.uuidString); one-time code issued, expires \(DateFormatting.londonDateTime(issued.expires))")
+            return issued
+        }
+        return HTMLResponse.make(IdentityViews.oneTimeCode(PageContext(req), name: user.name, email: user.email, code: issued.code, expires: issued.expires, created: false))
+    }
+
+    @Sendable func confirmResetTwoFactor(req: Request) async throws -> Response {
+        try req.authorize(.manageUsers)
+        let user = try await load(req)
+        return HTMLResponse.make(IdentityViews.confirm(PageContext(req), title: "Reset \(user.name)'s two-factor sign-in?",
+            text: "Their authenticator and recovery codes stop working and they are signed out everywhere. Check who is asking first: do this only when you are sure it is them. If their role needs a second factor, they set up a new authenticator at their next sign-in.",
+            action: Paths.resetTwoFactor(user.id!), button: "Yes, reset two-factor sign-in", back: Paths.user(user.id!)))
+    }
+
+    @Sendable func resetTwoFactor(req: Request) async throws -> Response {
+        try req.authorize(.manageUsers)
+        let user = try await load(req)
+        try await req.db.writeTransaction { db in
+            try await Identity.resetSecondFactor(user.requireID(), on: db)
+            try await Audit.record(req, on: db, action: "reset_second_factor", details: "user \(user.id!.uuidString)")
+        }
+        return req.redirect(to: Paths.adminUsers + "?saved=two-factor-reset")
+    }
+
+    @Sendable func showSecurity(req: Request) async throws -> Response {
+        try req.authorize(.manageUsers)
+        let saved = req.query[String.self, at: "saved"] == "1"
+        return HTMLResponse.make(IdentityViews.signInSecurity(PageContext(req, notice: saved ? "Sign-in security saved" : nil),
+                                                              required: try await Identity.requiredRoles(on: req.db), errors: []))
+    }
+
+    @Sendable func saveSecurity(req: Request) async throws -> Response {
+        try req.authorize(.manageUsers)
+        let values = try formValues(req)
+        let chosen = values.list("required")
+        let roles = Set(chosen.compactMap(Role.init(rawValue:)))
+        guard roles.count == chosen.filter({ !$0.isEmpty }).count else {
+            return HTMLResponse.make(IdentityViews.signInSecurity(PageContext(req), required: try await Identity.requiredRoles(on: req.db),
+                                                                  errors: [FieldError(field: "required", message: "Select roles from the list")]), status: .unprocessableEntity)
+        }
+        let before = try await Identity.requiredRoles(on: req.db)
+        try await req.db.writeTransaction { db in
+            try await Identity.setRequired(roles, on: db)
+            let describe = { (r: [Role: Bool]) in Role.allCases.filter { r[$0] == true }.map(\.rawValue).joined(separator: ",") }
+            try await Audit.record(req, on: db, action: "change_sign_in_security",
+                                   details: "second factor required for: \(describe(before)) → \(Role.allCases.filter { roles.contains($0) }.map(\.rawValue).joined(separator: ","))")
+        }
+        return req.redirect(to: Paths.signInSecurity + "?saved=1")
+    }
+
     struct TeamOption: Decodable { let id: UUID; let name: String; let service_name: String }
 
     private func teamOptions(_ req: Request) async throws -> [TeamOption] {
@@ -212,7 +289,8 @@ enum UsersView {
     static func index(_ ctx: PageContext, rows: [UserListRow], total: Int, page: Int) -> String {
         let totalPages = max(1, (total + UsersController.pageSize - 1) / UsersController.pageSize)
         return Layout.page(title: "Users", ctx, wide: true, [
-            el("div", ["class": "page-heading"], [C.h1("Users"), C.buttonLink("Add a user", Paths.newUser)]),
+            el("div", ["class": "page-heading"], [C.h1("Users"), el("div", ["class": "button-group"], [
+                C.buttonLink("Sign-in security", Paths.signInSecurity, secondary: true), C.buttonLink("Add a user", Paths.newUser)])]),
             rows.isEmpty ? C.p("There are no users yet.") : C.table(caption: "\(total) users", headers: ["Name", "Email", "Role", "Services", "Status"], rows: rows.map { r in
                 [
                     C.link(r.name, Paths.user(r.id)),
@@ -249,6 +327,11 @@ enum UsersView {
                     Layout.csrfField(ctx.csrf), C.button("Reactivate this user", secondary: true),
                 ]))
             }
+            extra.append(el("h2", ["class": "heading-m"], "Sign-in"))
+            extra.append(C.p("Resetting the password gives you a one-time code for them; they then choose their own password."))
+            extra.append(C.buttonLink("Reset password", Paths.resetPassword(id), secondary: true))
+            extra.append(C.p("If they have lost the phone with their authenticator app and their recovery codes, reset their two-factor sign-in."))
+            extra.append(C.buttonLink("Reset two-factor sign-in", Paths.resetTwoFactor(id), secondary: true))
             extra.append(C.p("After several failed sign-ins an account waits before it can try again. If this person is waiting, clear their failed sign-ins."))
             extra.append(el("form", ["method": "post", "action": Paths.unlockUser(id)], [
                 Layout.csrfField(ctx.csrf), C.button("Clear failed sign-ins", secondary: true),
@@ -276,9 +359,7 @@ enum UsersView {
                                    hint: "Practitioners see their team's children on My work", blank: "No team"))
         }
         if isCreate {
-            fields.append(C.textInput("password", label: "Temporary password", value: "", error: err("password"),
-                                      hint: "At least \(UserForm.minimumPasswordLength) characters. Give it to the person securely.",
-                                      width: "input--width-20", type: "password", autocomplete: "new-password"))
+            fields.append(C.p("You get a one-time code to give them. They sign in with it once and choose their own password."))
         }
         fields.append(el("div", ["class": "button-group"], [C.button(isCreate ? "Add user" : "Save changes"), C.link("Cancel", Paths.adminUsers, "link")]))
         return Layout.page(title: title, ctx, hasErrors: !errors.isEmpty, [

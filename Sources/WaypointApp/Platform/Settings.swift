@@ -17,6 +17,8 @@ public struct Settings: Sendable {
     public var database: DatabaseChoice
     /// Sign a user out after this much inactivity.
     public var sessionTimeout: TimeInterval = 30 * 60
+    /// Sign a user out this long after signing in, however active (12 hours: a working day).
+    public var sessionLifetime: TimeInterval = 12 * 3600
     /// Bcrypt cost: 12 in production; tests lower it to keep the suite fast.
     public var bcryptCost: Int = 12
     /// Mark cookies `Secure` (set when served over HTTPS).
@@ -39,7 +41,7 @@ public struct Settings: Sendable {
 
     public init(database: DatabaseChoice) { self.database = database }
 
-    /// Reads `DATABASE_URL`, `WAYPOINT_DATA_DIR`, `WAYPOINT_SESSION_TIMEOUT_MINUTES`,
+    /// Reads `DATABASE_URL`, `WAYPOINT_DATA_DIR`, `WAYPOINT_SESSION_TIMEOUT_MINUTES`, `WAYPOINT_SESSION_LIFETIME_HOURS`,
     /// `WAYPOINT_SECURE_COOKIES`, `WAYPOINT_MAX_FORM_KB` (16–16384), `WAYPOINT_MAX_UPLOAD_MB` (1–4096).
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Settings {
         var settings: Settings
@@ -51,6 +53,9 @@ public struct Settings: Sendable {
         }
         if let m = env["WAYPOINT_SESSION_TIMEOUT_MINUTES"].flatMap(Double.init), m > 0 {
             settings.sessionTimeout = m * 60
+        }
+        if let h = env["WAYPOINT_SESSION_LIFETIME_HOURS"].flatMap(Double.init), h > 0, h <= 24 * 30 {
+            settings.sessionLifetime = h * 3600
         }
         settings.secureCookies = env["WAYPOINT_SECURE_COOKIES"] == "true"
         if let kb = env["WAYPOINT_MAX_FORM_KB"].flatMap(Int.init), (16...16_384).contains(kb) { settings.maxFormBytes = kb * 1024 }

@@ -13,6 +13,7 @@ struct SignInController: RouteCollection {
 
     @Sendable func show(req: Request) async throws -> Response {
         if req.currentUser != nil { return req.redirect(to: Paths.home) }
+        if let pending = req.pendingSignIn { return req.redirect(to: pending.stage.path) }
         let q = try? req.query.decode(SignInQuery.self)
         var notice: String?
         if q?.timeout == "1" { notice = "You were signed out after a period of inactivity. Sign in again to continue." }
@@ -62,66 +63,97 @@ struct SignInController: RouteCollection {
         }
         if !missing.isEmpty { return fail(missing) }
 
-        let now = req.now
-        let address = req.remoteAddress?.ipAddress ?? "unknown"
-        let gate = req.application.signInGate
-        guard gate.admit(address, now: now) else {
-            gate.failed(address, now: now)
-            return fail([FieldError(field: "email", message: Throttle.addressMessage(until: now.addingTimeInterval(req.application.signInGate.window), now: now))],
-                        status: .tooManyRequests)
+        let attempt: SignInAttempt
+        switch try await Self.admit(req, email: email) {
+        case .refused(let message): return fail([FieldError(field: "email", message: message)], status: .tooManyRequests)
+        case .admitted(let a): attempt = a
         }
-        // The attempt is written before anything is counted, so parallel attempts see each other:
-        // of any number sent at once, no more than the limit reach the password check.
-        let attempt = SignInAttempt(email: email, succeeded: false, at: now, address: address)
-        try await attempt.create(on: req.db)
-        switch try await SignInThrottle.check(email: email, address: address, attempt: attempt.requireID(), now: now, settings: req.settings, on: req.db) {
-        case .open: break
-        case .accountWaits(let until):
-            gate.failed(address, now: now)
-            try await SignInThrottle.doesNotCount(attempt, on: req.db)
-            return fail([FieldError(field: "email", message: Throttle.lockedMessage(until: until, now: now))], status: .tooManyRequests)
-        case .addressWaits(let until):
-            gate.failed(address, now: now)
-            try await SignInThrottle.doesNotCount(attempt, on: req.db)
-            return fail([FieldError(field: "email", message: Throttle.addressMessage(until: until, now: now))], status: .tooManyRequests)
-        }
-
         let user = try await User.query(on: req.db).filter(\.$email == email).first()
         // Verify even when there is no such user, so timing does not reveal which emails exist;
         // on the password thread, never on the event loops or the shared pools.
         let hash = user?.passwordHash ?? req.application.passwordChecks.dummyHash
         let ok = try await PasswordChecks.verify(password, hash: hash, app: req.application)
-        guard let user, ok, user.active else {
-            gate.failed(address, now: now)
-            let failures = try await SignInThrottle.failures(email: email, now: now, on: req.db)
-            if failures == req.settings.maxFailedSignIns {
-                try await Audit.record(on: req.db, at: now, userID: user?.id, userEmail: email, action: "sign_in_locked",
-                                       details: "\(req.settings.maxFailedSignIns) failed sign-ins")
-            }
-            req.logger.info("sign-in failed")
+        guard let user, ok, user.active, let role = Role(rawValue: user.role) else {
+            try await Self.failed(req, email: email, userID: user?.id, what: user == nil ? "password (no such account)" : (ok ? "password (deactivated)" : "password"))
             if let user, ok, !user.active {
                 return fail([FieldError(field: "email", message: "This account has been deactivated. Ask your administrator if you need access.")], status: .forbidden)
             }
             return fail([FieldError(field: "email", message: "The email address or password is not right. Check them and try again.")])
         }
-
-        let token = try await req.db.writeTransaction { db in
-            attempt.succeeded = true
-            try await attempt.update(on: db)
-            try await SignInThrottle.clear(email: email, on: db)
-            try await Audit.record(on: db, at: now, userID: user.id, userEmail: email, action: "sign_in")
-            return try await Sessions.start(userID: user.requireID(), on: db, now: now)
+        return try await req.db.writeTransaction { db in
+            try await Self.succeeded(attempt, email: email, on: db)
+            return try await Self.proceed(req, userID: user.requireID(), role: role, email: email, next: next, how: "password", on: db)
         }
-        let res = req.redirect(to: Paths.safeNext(next.isEmpty ? nil : next))
+    }
+
+    enum Admission {
+        case admitted(SignInAttempt)
+        case refused(String)
+    }
+
+    /// Throttling for every kind of sign-in attempt (password, one-time code, second factor):
+    /// the attempt is written before anything is counted, so parallel attempts see each other,
+    /// and of any number sent at once no more than the limit reach the check.
+    static func admit(_ req: Request, email: String) async throws -> Admission {
+        let now = req.now
+        let address = req.remoteAddress?.ipAddress ?? "unknown"
+        let gate = req.application.signInGate
+        guard gate.admit(address, now: now) else {
+            gate.failed(address, now: now)
+            return .refused(Throttle.addressMessage(until: now.addingTimeInterval(gate.window), now: now))
+        }
+        let attempt = SignInAttempt(email: email, succeeded: false, at: now, address: address)
+        try await attempt.create(on: req.db)
+        switch try await SignInThrottle.check(email: email, address: address, attempt: attempt.requireID(), now: now, settings: req.settings, on: req.db) {
+        case .open: return .admitted(attempt)
+        case .accountWaits(let until):
+            gate.failed(address, now: now)
+            try await SignInThrottle.doesNotCount(attempt, on: req.db)
+            return .refused(Throttle.lockedMessage(until: until, now: now))
+        case .addressWaits(let until):
+            gate.failed(address, now: now)
+            try await SignInThrottle.doesNotCount(attempt, on: req.db)
+            return .refused(Throttle.addressMessage(until: until, now: now))
+        }
+    }
+
+    /// A failed attempt: counted towards the lock, audited, and the lock itself audited.
+    static func failed(_ req: Request, email: String, userID: UUID?, what: String) async throws {
+        let now = req.now
+        req.application.signInGate.failed(req.remoteAddress?.ipAddress ?? "unknown", now: now)
+        let failures = try await SignInThrottle.failures(email: email, now: now, on: req.db)
+        try await Audit.record(on: req.db, at: now, userID: userID, userEmail: email, action: "sign_in_failed", details: what)
+        if failures == req.settings.maxFailedSignIns {
+            try await Audit.record(on: req.db, at: now, userID: userID, userEmail: email, action: "sign_in_locked",
+                                   details: "\(req.settings.maxFailedSignIns) failed sign-ins")
+        }
+        req.logger.info("sign-in failed", metadata: ["step": .string(what)])
+    }
+
+    /// After a successful step: the attempt counts as a success and failures are cleared.
+    static func succeeded(_ attempt: SignInAttempt, email: String, on db: any Database) async throws {
+        attempt.succeeded = true
+        try await attempt.update(on: db)
+        try await SignInThrottle.clear(email: email, on: db)
+    }
+
+    /// Starts the session at the next stage and sends the person on (to `next` once signed in).
+    static func proceed(_ req: Request, userID: UUID, role: Role, email: String, next: String, how: String, on db: any Database) async throws -> Response {
+        let stage = try await Identity.nextStage(userID, role: role, on: db)
+        let token = try await Sessions.start(userID: userID, stage: stage, next: next.isEmpty ? nil : next, on: db, now: req.now)
+        try await Audit.record(on: db, at: req.now, userID: userID, userEmail: email, action: stage == .full ? "sign_in" : "sign_in_first_factor",
+                               details: stage == .full ? how : "\(how); next: \(stage.rawValue)")
+        let res = req.redirect(to: stage == .full ? Paths.safeNext(next.isEmpty ? nil : next) : stage.path)
         res.cookies[SessionCookie.name] = SessionCookie.make(token: token, secure: req.settings.secureCookies)
         return res
     }
 
     @Sendable func signOut(req: Request) async throws -> Response {
-        if let u = req.currentUser {
+        let who = req.currentUser.map { ($0.sessionID, $0.id, $0.email) } ?? req.pendingSignIn.map { ($0.sessionID, $0.userID, $0.email) }
+        if let (sessionID, userID, email) = who {
             try await req.db.writeTransaction { db in
-                try await UserSession.query(on: db).filter(\.$id == u.sessionID).delete()
-                try await Audit.record(on: db, at: req.now, userID: u.id, userEmail: u.email, action: "sign_out")
+                try await UserSession.query(on: db).filter(\.$id == sessionID).delete()
+                try await Audit.record(on: db, at: req.now, userID: userID, userEmail: email, action: "sign_out")
             }
         }
         let res = req.redirect(to: Paths.signIn + "?signed_out=1")
@@ -157,7 +189,7 @@ enum SignInView {
                 el("div", ["class": "column-two-thirds"], [
                     C.errorSummary(errors),
                     C.h1("Sign in to Waypoint"),
-                    C.p("Use the email address and password your administrator gave you."),
+                    C.p("Use your email address and your password."),
                     el("form", ["method": "post", "action": Paths.signIn, "novalidate": ""], [
                         Layout.csrfField(ctx.csrf),
                         voidEl("input", ["type": "hidden", "name": "next", "value": next]),
@@ -167,6 +199,8 @@ enum SignInView {
                                     width: "input--width-20", type: "password", autocomplete: "current-password"),
                         C.button("Sign in"),
                     ]),
+                    C.p("New to Waypoint, or forgotten your password? Ask your administrator for a one-time code, then:"),
+                    C.link("Sign in with a one-time code", Paths.signInWithCode),
                 ]),
             ]),
         ])

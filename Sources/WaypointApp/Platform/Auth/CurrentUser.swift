@@ -11,6 +11,8 @@ struct CurrentUser: Authenticatable, Sendable {
     let serviceIDs: [UUID]
     let sessionID: UUID
     let csrfToken: String
+    /// An authenticator secret being set up on this session, not yet confirmed.
+    var pendingSecret: String? = nil
 
     func can(_ action: Action) -> Bool { Policy.allows(role, action) }
     func can(_ action: Action, serviceID: UUID) -> Bool {

@@ -42,7 +42,8 @@ enum Tokens {
 
 enum Sessions {
     /// Creates a session for the user and returns the cookie token.
-    static func start(userID: UUID, on db: Database, now: Date) async throws -> String {
+    /// Creates a session for the user at a stage of signing in and returns the cookie token.
+    static func start(userID: UUID, stage: SignInStage = .full, next: String? = nil, on db: Database, now: Date) async throws -> String {
         let token = Tokens.random()
         let s = UserSession()
         s.tokenHash = Tokens.hash(token)
@@ -51,7 +52,16 @@ enum Sessions {
         s.createdAt = now
         s.lastSeenAt = now
         try await s.create(on: db)
+        try await db.sql.update("sessions").set("stage", to: SQLBind(stage.rawValue)).set("next_path", to: SQLBind(next.map { String($0.prefix(2000)) }))
+            .where("id", .equal, SQLBind(s.requireID())).run()
         return token
+    }
+
+    /// Ends every session of the user but one (nil: all of them).
+    static func endAll(userID: UUID, except keep: UUID?, on db: Database) async throws {
+        var q = UserSession.query(on: db).filter(\.$userID == userID)
+        if let keep { q = q.filter(\.$id != keep) }
+        try await q.delete()
     }
 
     static func endAll(userID: UUID, on db: Database) async throws {
@@ -76,11 +86,19 @@ struct SessionAuthenticator: AsyncMiddleware {
             let name: String
             let role: String
             let active: Bool
+            let created_at: Date
+            let stage: String
+            let next_path: String?
+            let pending_totp_secret: String?
         }
         let row = try await req.db.sql.select()
             .column(SQLColumn("id", table: "sessions"), as: "session_id")
             .column(SQLColumn("csrf_token", table: "sessions"))
             .column(SQLColumn("last_seen_at", table: "sessions"))
+            .column(SQLColumn("created_at", table: "sessions"))
+            .column(SQLColumn("stage", table: "sessions"))
+            .column(SQLColumn("next_path", table: "sessions"))
+            .column(SQLColumn("pending_totp_secret", table: "sessions"))
             .column(SQLColumn("id", table: "users"), as: "user_id")
             .column(SQLColumn("email", table: "users"))
             .column(SQLColumn("name", table: "users"))
@@ -94,7 +112,9 @@ struct SessionAuthenticator: AsyncMiddleware {
             req.storage[SessionNotice.self] = .ended
             return try await next.respond(to: req)
         }
-        if now.timeIntervalSince(row.last_seen_at) > req.settings.sessionTimeout {
+        // Idle too long, or older than the absolute lifetime (so a change at the identity
+        // provider, or a deactivation, takes effect within it whatever the session does).
+        if now.timeIntervalSince(row.last_seen_at) > req.settings.sessionTimeout || now.timeIntervalSince(row.created_at) > req.settings.sessionLifetime {
             try await UserSession.query(on: req.db).filter(\.$id == row.session_id).delete()
             req.storage[SessionNotice.self] = .timedOut
             return try await next.respond(to: req)
@@ -104,13 +124,20 @@ struct SessionAuthenticator: AsyncMiddleware {
             req.storage[SessionNotice.self] = .ended
             return try await next.respond(to: req)
         }
+        let stage = SignInStage(rawValue: row.stage) ?? .full
+        guard stage == .full else {
+            // Part-way through signing in: only the next step's page is open to it.
+            req.storage[PendingSignIn.Key.self] = PendingSignIn(sessionID: row.session_id, userID: row.user_id, email: row.email, name: row.name, role: role,
+                                                                stage: stage, csrfToken: row.csrf_token, next: row.next_path, pendingSecret: row.pending_totp_secret)
+            return try await next.respond(to: req)
+        }
         if now.timeIntervalSince(row.last_seen_at) > 60 {
             try await UserSession.query(on: req.db).filter(\.$id == row.session_id)
                 .set(\.$lastSeenAt, to: now).update()
         }
         let services = try await UserService.query(on: req.db).filter(\.$userID == row.user_id).all().map(\.serviceID)
         req.auth.login(CurrentUser(id: row.user_id, email: row.email, name: row.name, role: role,
-                                   serviceIDs: services, sessionID: row.session_id, csrfToken: row.csrf_token))
+                                   serviceIDs: services, sessionID: row.session_id, csrfToken: row.csrf_token, pendingSecret: row.pending_totp_secret))
         req.logger[metadataKey: "user"] = .string(row.user_id.uuidString)
         return try await next.respond(to: req)
     }
@@ -126,6 +153,10 @@ enum SessionNotice: String, StorageKey {
 struct RequireSignIn: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if req.currentUser != nil { return try await next.respond(to: req) }
+        if let pending = req.pendingSignIn {
+            if req.wantsJSON { return Problem.response(status: .unauthorized, detail: "Finish signing in to use Waypoint.") }
+            return req.redirect(to: pending.stage.path)
+        }
         if req.wantsJSON {
             return Problem.response(status: .unauthorized, detail: "Sign in to use Waypoint.")
         }

@@ -70,7 +70,7 @@ enum Layout {
             else if u.can(.exportBundle) { links.append(("Export", Paths.data)) }
             nav = links.map { el("li", ["class": "header__nav-item"], [el("a", ["href": $0.1], $0.0)]) }
             nav.append(el("li", ["class": "header__nav-item header__user"], [
-                el("span", [:], "\(u.name) (\(u.role.label))"),
+                el("a", ["href": Paths.account, "title": "Your account: password, two-factor sign-in, sessions"], "\(u.name) (\(u.role.label))"),
             ]))
             nav.append(el("li", ["class": "header__nav-item"], [
                 el("form", ["method": "post", "action": Paths.signOut, "class": "inline-form"], [

@@ -30,5 +30,6 @@ enum Migrations {
         M0025_SavedReports(),
         M0026_ChildAccessReasons(),
         M0027_ContactsByService(),
+        M0028_Identity(),
     ]
 }

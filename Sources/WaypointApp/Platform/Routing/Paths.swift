@@ -25,6 +25,20 @@ enum Paths {
     static func deactivateUser(_ id: UUID) -> String { user(id) + "/deactivate" }
     static func reactivateUser(_ id: UUID) -> String { user(id) + "/reactivate" }
     static func unlockUser(_ id: UUID) -> String { user(id) + "/unlock" }
+    static func resetPassword(_ id: UUID) -> String { user(id) + "/reset-password" }
+    static func resetTwoFactor(_ id: UUID) -> String { user(id) + "/reset-two-factor" }
+    static let signInSecurity = "/admin/sign-in-security"
+
+    // Signing in, step by step, and the person's own account.
+    static let signInWithCode = "/sign-in/code"
+    static let newPassword = "/sign-in/new-password"
+    static let twoFactor = "/sign-in/two-factor"
+    static let twoFactorSetUp = "/sign-in/two-factor/set-up"
+    static let account = "/account"
+    static let changePassword = "/account/password"
+    static let accountTwoFactor = "/account/two-factor"
+    static let endOtherSessions = "/account/sessions/end-others"
+    static let endAllSessions = "/account/sessions/end-all"
 
     /// A path with query items, encoded.
     static func with(_ path: String, _ items: [(String, String)]) -> String {

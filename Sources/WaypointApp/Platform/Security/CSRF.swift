@@ -11,7 +11,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         let anonymousToken = req.cookies[Self.cookieName]?.string
         // A POST to no route is a 404 whatever it carries: its body is never read.
         if ![.GET, .HEAD, .OPTIONS].contains(req.method), let route = req.route {
-            let expected = req.currentUser?.csrfToken ?? anonymousToken
+            let expected = req.currentUser?.csrfToken ?? req.pendingSignIn?.csrfToken ?? anonymousToken
             var supplied = req.headers.first(name: "X-CSRF-Token")
             if supplied == nil {
                 if route.streamsBody {
@@ -29,7 +29,7 @@ struct CSRFMiddleware: AsyncMiddleware {
                 throw WaypointError.forbidden(Self.refusal)
             }
         }
-        if req.currentUser == nil && (anonymousToken ?? "").isEmpty {
+        if req.currentUser == nil && req.pendingSignIn == nil && (anonymousToken ?? "").isEmpty {
             // First visit: hand out the pre-sign-in token.
             let token = Tokens.random()
             req.storage[AnonymousCSRF.self] = token
@@ -53,7 +53,7 @@ extension CSRFMiddleware {
 extension Request {
     /// The token to put in this page's forms.
     var csrfToken: String {
-        currentUser?.csrfToken ?? storage[AnonymousCSRF.self] ?? cookies[CSRFMiddleware.cookieName]?.string ?? ""
+        currentUser?.csrfToken ?? pendingSignIn?.csrfToken ?? storage[AnonymousCSRF.self] ?? cookies[CSRFMiddleware.cookieName]?.string ?? ""
     }
 }
 
