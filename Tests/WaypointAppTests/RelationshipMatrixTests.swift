@@ -109,6 +109,18 @@ import WaypointDomain
         "POST /admin/users/:userID/deactivate": [(nil, .roles([.admin]))],
         "POST /admin/users/:userID/reactivate": [(nil, .roles([.admin]))],
         "POST /admin/users/:userID/unlock": [(nil, .roles([.admin]))],
+        "GET /admin/users/:userID/reset-password": [(nil, .roles([.admin]))],
+        "POST /admin/users/:userID/reset-password": [(nil, .roles([.admin]))],
+        "GET /admin/users/:userID/reset-two-factor": [(nil, .roles([.admin]))],
+        "POST /admin/users/:userID/reset-two-factor": [(nil, .roles([.admin]))],
+        "GET /admin/sign-in-security": [(nil, .roles([.admin]))],
+        "POST /admin/sign-in-security": [(nil, .roles([.admin]))],
+        // Everyone's own account.
+        "GET /account": [(nil, .roles(Set(Role.allCases)))],
+        "GET /account/password": [(nil, .roles(Set(Role.allCases)))],
+        "POST /account/password": [(nil, .roles(Set(Role.allCases)))],
+        "GET /account/two-factor": [(nil, .roles(Set(Role.allCases)))],
+        "POST /account/two-factor": [(nil, .roles(Set(Role.allCases)))],
         "GET /admin/outcomes": [(nil, .roles([.admin]))],
         "POST /admin/outcomes": [(nil, .roles([.admin]))],
         "GET /admin/outcomes/:code": [(nil, .roles([.admin]))],
@@ -124,7 +136,12 @@ import WaypointDomain
     ]
 
     /// Routes anyone may reach, signed in or not (checked elsewhere).
-    static let open: Set<String> = ["GET /health", "GET /assets/:name", "GET /sign-in", "POST /sign-in", "POST /sign-out"]
+    /// The steps of signing in, and signing out of one's own sessions, are for a session at that
+    /// step or its own user only (IdentityTests).
+    static let open: Set<String> = ["GET /health", "GET /assets/:name", "GET /sign-in", "POST /sign-in", "POST /sign-out",
+                                    "GET /sign-in/code", "POST /sign-in/code", "GET /sign-in/new-password", "POST /sign-in/new-password",
+                                    "GET /sign-in/two-factor", "POST /sign-in/two-factor", "GET /sign-in/two-factor/set-up", "POST /sign-in/two-factor/set-up",
+                                    "POST /account/sessions/end-others", "POST /account/sessions/end-all"]
 
     static func expected(_ rule: Rule, _ role: Role, _ rel: Rel?) -> Outcome {
         switch rule {

@@ -35,5 +35,6 @@ struct DemoCommand: AsyncCommand {
             context.console.output("  \(DemoData.email(for: role))")
         }
         context.console.output("  password: \(password)")
+        context.console.output("Two-factor sign-in is not required in the demo; an admin turns it on under Users › Sign-in security.")
     }
 }
