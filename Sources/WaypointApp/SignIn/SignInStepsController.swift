@@ -64,7 +64,7 @@ struct SignInStepsController: RouteCollection {
         }
         var errors: [FieldError] = []
         if email.isEmpty { errors.append(FieldError(field: "email", message: "Enter your email address")) }
-        else if email.count > SignInController.maxEmailLength { errors.append(FieldError(field: "email", message: "Enter an email address of \(SignInController.maxEmailLength) characters or fewer")) }
+        else if email.count > SignInController.maxEmailLength || email.contains(where: { $0.isNewline || $0.asciiValue.map { $0 < 0x20 } == true }) { errors.append(FieldError(field: "email", message: "Enter an email address of \(SignInController.maxEmailLength) characters or fewer")) }
         if code.trimmingCharacters(in: .whitespaces).isEmpty { errors.append(FieldError(field: "code", message: "Enter the one-time code your administrator gave you")) }
         else if code.count > Self.maxCodeLength { errors.append(FieldError(field: "code", message: "The code is 12 letters and numbers, like ABCD-EFGH-JKMN")) }
         if !errors.isEmpty { return fail(errors) }

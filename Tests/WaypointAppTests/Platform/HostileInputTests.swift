@@ -71,7 +71,7 @@ import WaypointDomain
 
     // Alone it takes about four minutes a database; the limit leaves room for the rest of the
     // suite running beside it on a two-core machine.
-    @Test(.timeLimit(.minutes(15)), arguments: TestDatabase.all)
+    @Test(.timeLimit(.minutes(20)), arguments: TestDatabase.all)
     func everyRouteAsEveryRoleSurvivesHostileInput(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             let today = LocalDate.today(at: pinnedNow)
@@ -114,6 +114,10 @@ import WaypointDomain
             var fullyCovered = Set<String>()
             for role in roles {
                 let client = TestClient(app)
+                // The previous role's hostile one-time codes and wrong current passwords made this
+                // address wait, as they should: a new address for the next role.
+                app.signInGate = SignInGate()
+                try await app.db.sql.raw("DELETE FROM sign_in_attempts").run()
                 if let role { #expect(try await client.signIn(DemoData.email(for: role)).status == .seeOther, "\(role.rawValue) signs in") }
                 let who = role?.rawValue ?? "signed out"
                 for route in routes.sorted(by: { $0.description < $1.description }) where route.method == .GET {
