@@ -106,3 +106,37 @@ def test_a_new_person_signs_in_with_a_one_time_code_sets_a_password_and_an_authe
     assert "You have signed out." in driver.page_source
     driver.get(base_url + "/my-work")
     assert driver.current_url.startswith(base_url + "/sign-in")
+
+
+def test_single_sign_on_through_a_real_provider_an_admin_approves_then_the_person_lands_on_my_work(driver, base_url):
+    from conftest import SSO_USER
+
+    def through_provider():
+        # The provider's own page: pick the predefined person.
+        driver.find_element(By.XPATH, f"//button[@value='{SSO_USER['sub']}']").click()
+
+    visit(driver, base_url + "/my-work")
+    assert driver.current_url.startswith(base_url + "/sign-in")
+    driver.find_element(By.LINK_TEXT, "Sign in with the test provider").click()
+    through_provider()
+    check_accessibility(driver)
+    assert "asked to approve it" in driver.page_source
+
+    # The admin creates their account; the provider's group chose the role and service.
+    sign_in(driver, base_url, "admin")
+    visit(driver, base_url + "/admin/sso-requests")
+    assert "Sam Sso" in driver.page_source
+    assert driver.find_element(By.CSS_SELECTOR, "input[name=role][value=practitioner]").is_selected()
+    submit(driver, "Create their account")
+    assert "Account created" in driver.page_source
+    sign_out(driver)
+
+    visit(driver, base_url + "/my-work")
+    driver.find_element(By.LINK_TEXT, "Sign in with the test provider").click()
+    through_provider()
+    check_accessibility(driver)
+    assert driver.current_url == base_url + "/my-work"
+    assert "Sam Sso (Practitioner)" in driver.page_source
+    sign_out(driver)
+    driver.get(base_url + "/my-work")
+    assert driver.current_url.startswith(base_url + "/sign-in")

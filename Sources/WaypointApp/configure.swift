@@ -4,6 +4,8 @@ import Vapor
 /// Configures the application from `settings`: database, passwords, middleware, migrations, routes.
 public func configure(_ app: Application, _ settings: Settings) async throws {
     app.settings = settings
+    if let problem = settings.oidcProblem { throw OIDCConfigError("Single sign-on is misconfigured: \(problem)") }
+    if let oidc = settings.oidc { app.oidc = OIDCProvider(config: oidc, client: app.client) }
     try DatabaseSetup.configure(app, settings.database)
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
     app.passwordChecks = PasswordChecks(cost: settings.bcryptCost)

@@ -8,6 +8,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AssetsController())
     try app.register(collection: SignInController())
     try app.register(collection: SignInStepsController())
+    try app.register(collection: SSOController())
 
     // Signed in.
     let signedIn = app.grouped(RequireSignIn())
@@ -15,6 +16,7 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: AccountController())
     try signedIn.register(collection: ChildrenController())
     try signedIn.register(collection: UsersController())
+    try signedIn.register(collection: SSORequestsController())
     try signedIn.register(collection: ReferralsController())
     try signedIn.register(collection: InterventionsController())
     try signedIn.register(collection: LegalController())

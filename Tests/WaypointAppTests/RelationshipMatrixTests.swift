@@ -114,6 +114,10 @@ import WaypointDomain
         "GET /admin/users/:userID/reset-two-factor": [(nil, .roles([.admin]))],
         "POST /admin/users/:userID/reset-two-factor": [(nil, .roles([.admin]))],
         "GET /admin/sign-in-security": [(nil, .roles([.admin]))],
+        "GET /admin/sso-requests": [(nil, .roles([.admin]))],
+        "POST /admin/sso-requests/:requestID/approve": [(nil, .roles([.admin]))],
+        "POST /admin/sso-requests/:requestID/link": [(nil, .roles([.admin]))],
+        "POST /admin/sso-requests/:requestID/refuse": [(nil, .roles([.admin]))],
         "POST /admin/sign-in-security": [(nil, .roles([.admin]))],
         // Everyone's own account.
         "GET /account": [(nil, .roles(Set(Role.allCases)))],
@@ -141,7 +145,7 @@ import WaypointDomain
     static let open: Set<String> = ["GET /health", "GET /assets/:name", "GET /sign-in", "POST /sign-in", "POST /sign-out",
                                     "GET /sign-in/code", "POST /sign-in/code", "GET /sign-in/new-password", "POST /sign-in/new-password",
                                     "GET /sign-in/two-factor", "POST /sign-in/two-factor", "GET /sign-in/two-factor/set-up", "POST /sign-in/two-factor/set-up",
-                                    "POST /account/sessions/end-others", "POST /account/sessions/end-all"]
+                                    "POST /account/sessions/end-others", "POST /account/sessions/end-all", "GET /sign-in/sso", "GET /sign-in/sso/callback"]
 
     static func expected(_ rule: Rule, _ role: Role, _ rel: Rel?) -> Outcome {
         switch rule {
@@ -248,6 +252,10 @@ import WaypointDomain
             let saved = try await manager.post("/reports/first-time-entrants/save", PracticeRoutesTests.date("from", 1, 4, 2023) + PracticeRoutesTests.date("to", 31, 3, 2024) + [("label", "Matrix")])
             let savedID = try #require(journey.idFrom(saved.location, after: "/reports/saved/"), "\(saved.status) \(saved.body.prefix(400))")
             let names = ["Owen", "Tia", "Ola", "Elle"]
+            // Someone a provider signed in, waiting for an admin (refused last, so every row finds it).
+            let request = UUID()
+            try await app.db.sql.insert(into: "sso_requests").columns("id", "issuer", "subject", "email", "name", "groups", "at")
+                .values(SQLBind(request), SQLBind("https://idp.example"), SQLBind("oid-matrix"), SQLBind("m@example.org"), SQLBind("Matrix Request"), SQLBind(""), SQLBind(pinnedNow)).run()
 
             // Every route the app registers has a row here, and every row is a route.
             let registered = Set(app.routes.all.map { "\($0.method.rawValue) /" + $0.path.map(\.description).joined(separator: "/") })
@@ -258,7 +266,7 @@ import WaypointDomain
                 var p = pattern.dropFirst(pattern.hasPrefix("GET ") ? 4 : 5).description
                 let record = kind == "victim" ? i.victim : i.contact
                 for (k, v) in [(":childID", i.child), (":referralID", i.referral), (":interventionID", i.intervention), (":assessmentID", i.assessment),
-                               (":recordID", record), (":panelID", i.panel), (":groupID", i.group), (":userID", target.id!), (":serviceID", s.id!), (":savedID", savedID)] {
+                               (":recordID", record), (":panelID", i.panel), (":groupID", i.group), (":userID", target.id!), (":serviceID", s.id!), (":savedID", savedID), (":requestID", request)] {
                     p = p.replacingOccurrences(of: k, with: v.uuidString.lowercased())
                 }
                 p = p.replacingOccurrences(of: ":kind", with: kind ?? "").replacingOccurrences(of: ":code", with: "youth_caution")

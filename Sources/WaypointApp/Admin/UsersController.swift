@@ -224,7 +224,8 @@ struct UsersController: RouteCollection {
         try req.authorize(.manageUsers)
         let saved = req.query[String.self, at: "saved"] == "1"
         return HTMLResponse.make(IdentityViews.signInSecurity(PageContext(req, notice: saved ? "Sign-in security saved" : nil),
-                                                              required: try await Identity.requiredRoles(on: req.db), errors: []))
+                                                              required: try await Identity.requiredRoles(on: req.db), sso: try await ssoState(req),
+                                                              pending: try await pendingCount(req), errors: []))
     }
 
     @Sendable func saveSecurity(req: Request) async throws -> Response {
@@ -233,17 +234,33 @@ struct UsersController: RouteCollection {
         let chosen = values.list("required")
         let roles = Set(chosen.compactMap(Role.init(rawValue:)))
         guard roles.count == chosen.filter({ !$0.isEmpty }).count else {
-            return HTMLResponse.make(IdentityViews.signInSecurity(PageContext(req), required: try await Identity.requiredRoles(on: req.db),
+            return HTMLResponse.make(IdentityViews.signInSecurity(PageContext(req), required: try await Identity.requiredRoles(on: req.db), sso: try await ssoState(req),
+                                                                  pending: try await pendingCount(req),
                                                                   errors: [FieldError(field: "required", message: "Select roles from the list")]), status: .unprocessableEntity)
         }
         let before = try await Identity.requiredRoles(on: req.db)
+        let sso = req.application.oidc != nil ? values.list("require_sso").contains("yes") : nil
+        let ssoBefore = try await Identity.ssoRequired(req)
         try await req.db.writeTransaction { db in
             try await Identity.setRequired(roles, on: db)
+            if let sso, sso != ssoBefore {
+                try await Identity.setSSORequired(sso, on: db)
+                try await Audit.record(req, on: db, action: "change_sign_in_security", details: sso ? "single sign-on required for everyone but admins" : "single sign-on no longer required")
+            }
             let describe = { (r: [Role: Bool]) in Role.allCases.filter { r[$0] == true }.map(\.rawValue).joined(separator: ",") }
             try await Audit.record(req, on: db, action: "change_sign_in_security",
                                    details: "second factor required for: \(describe(before)) → \(Role.allCases.filter { roles.contains($0) }.map(\.rawValue).joined(separator: ","))")
         }
         return req.redirect(to: Paths.signInSecurity + "?saved=1")
+    }
+
+    private func ssoState(_ req: Request) async throws -> (label: String, required: Bool)? {
+        guard let c = req.application.oidc?.config else { return nil }
+        return (c.label, try await Identity.ssoRequired(req))
+    }
+
+    private func pendingCount(_ req: Request) async throws -> Int {
+        try await req.db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("sso_requests").first(decoding: Identity.CountRow.self)?.n ?? 0
     }
 
     struct TeamOption: Decodable { let id: UUID; let name: String; let service_name: String }

@@ -160,6 +160,19 @@ enum Identity {
         return .full
     }
 
+    // MARK: Single sign-on
+
+    /// Whether everyone but admins (the break-glass accounts) must sign in through the provider.
+    static func ssoRequired(_ req: Request) async throws -> Bool {
+        guard req.application.oidc != nil else { return false }
+        struct Row: Decodable { let require_sso: Bool }
+        return try await req.db.sql.select().column("require_sso").from("sign_in_settings").first(decoding: Row.self)?.require_sso ?? false
+    }
+
+    static func setSSORequired(_ on: Bool, on db: any Database) async throws {
+        try await db.sql.update("sign_in_settings").set("require_sso", to: SQLBind(on)).run()
+    }
+
     // MARK: Second factor
 
     /// Checks a code from the person's authenticator; a code is accepted once only.

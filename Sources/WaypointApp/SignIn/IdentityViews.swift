@@ -169,7 +169,7 @@ enum IdentityViews {
         ])
     }
 
-    static func signInSecurity(_ ctx: PageContext, required: [Role: Bool], errors: [FieldError]) -> String {
+    static func signInSecurity(_ ctx: PageContext, required: [Role: Bool], sso: (label: String, required: Bool)?, pending: Int, errors: [FieldError]) -> String {
         narrow("Sign-in security", ctx, errors: errors, [
             C.h1("Sign-in security"),
             el("form", ["method": "post", "action": Paths.signInSecurity, "novalidate": ""], [
@@ -178,8 +178,18 @@ enum IdentityViews {
                              options: Role.allCases.map { ($0.rawValue, $0.label + (SecondFactor.requiredByDefault($0) ? " (sees case data)" : "")) },
                              selected: Role.allCases.filter { required[$0] == true }.map(\.rawValue), error: err(errors, "required"),
                              hint: "People in these roles set up an authenticator app at their next sign-in. Every role that sees case data should."),
+                sso.map { sso in
+                    C.checkboxes("require_sso", legend: "Single sign-on", options: [("yes", "Everyone except administrators must sign in with single sign-on (\(sso.label))")],
+                                 selected: sso.required ? ["yes"] : [],
+                                 hint: "Administrators keep their password (and second factor) as break-glass accounts, for when the provider is down.")
+                } ?? group([]),
                 C.button("Save"),
             ]),
+            sso.map { _ in
+                group([el("h2", ["class": "heading-m"], "People waiting"),
+                       C.p(pending == 0 ? "Nobody is waiting for an account." : "\(pending) \(pending == 1 ? "person has" : "people have") signed in with single sign-on and \(pending == 1 ? "is" : "are") waiting for an account."),
+                       C.link("Single sign-on requests", Paths.ssoRequests)])
+            } ?? group([]),
         ])
     }
 }

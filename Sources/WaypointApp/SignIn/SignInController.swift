@@ -18,7 +18,7 @@ struct SignInController: RouteCollection {
         var notice: String?
         if q?.timeout == "1" { notice = "You were signed out after a period of inactivity. Sign in again to continue." }
         if q?.signedOut == "1" { notice = "You have signed out." }
-        let html = SignInView.render(PageContext(req), email: "", next: q?.next ?? "", errors: [], notice: notice)
+        let html = SignInView.render(PageContext(req), email: "", next: q?.next ?? "", errors: [], notice: notice, sso: req.application.oidc?.config.label)
         return HTMLResponse.make(html)
     }
 
@@ -47,7 +47,8 @@ struct SignInController: RouteCollection {
         let ctx = PageContext(req)
 
         func fail(_ errors: [FieldError], status: HTTPResponseStatus = .unprocessableEntity) -> Response {
-            HTMLResponse.make(SignInView.render(ctx, email: String(typedEmail.prefix(Self.maxEmailLength)), next: next, errors: errors, notice: nil),
+            HTMLResponse.make(SignInView.render(ctx, email: String(typedEmail.prefix(Self.maxEmailLength)), next: next, errors: errors, notice: nil,
+                                                sso: req.application.oidc?.config.label),
                               status: status)
         }
 
@@ -79,6 +80,10 @@ struct SignInController: RouteCollection {
                 return fail([FieldError(field: "email", message: "This account has been deactivated. Ask your administrator if you need access.")], status: .forbidden)
             }
             return fail([FieldError(field: "email", message: "The email address or password is not right. Check them and try again.")])
+        }
+        if role != .admin, try await Identity.ssoRequired(req) {
+            try await Self.failed(req, email: email, userID: user.id, what: "password, but single sign-on is required")
+            return fail([FieldError(field: "email", message: "Your organisation signs in to Waypoint with its own sign-in service: use the button above.")], status: .forbidden)
         }
         return try await req.db.writeTransaction { db in
             try await Self.succeeded(attempt, email: email, on: db)
@@ -180,7 +185,7 @@ enum Throttle {
 }
 
 enum SignInView {
-    static func render(_ ctx: PageContext, email: String, next: String, errors: [FieldError], notice: String?) -> String {
+    static func render(_ ctx: PageContext, email: String, next: String, errors: [FieldError], notice: String?, sso: String? = nil) -> String {
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
         var c = ctx
         c.notice = notice
@@ -189,6 +194,12 @@ enum SignInView {
                 el("div", ["class": "column-two-thirds"], [
                     C.errorSummary(errors),
                     C.h1("Sign in to Waypoint"),
+                    sso.map { label in
+                        group([
+                            el("a", ["href": Paths.with(Paths.signInSSO, [("next", next)]), "role": "button", "class": "button", "id": "sso"], label),
+                            C.p("Or, if your administrator gave you a Waypoint password:"),
+                        ])
+                    } ?? group([]),
                     C.p("Use your email address and your password."),
                     el("form", ["method": "post", "action": Paths.signIn, "novalidate": ""], [
                         Layout.csrfField(ctx.csrf),

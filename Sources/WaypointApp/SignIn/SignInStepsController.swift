@@ -74,6 +74,10 @@ struct SignInStepsController: RouteCollection {
         case .admitted(let a): attempt = a
         }
         let user = try await User.query(on: req.db).filter(\.$email == email).first()
+        if let user, user.role != Role.admin.rawValue, try await Identity.ssoRequired(req) {
+            try await SignInController.failed(req, email: email, userID: user.id, what: "one-time code, but single sign-on is required")
+            return fail([FieldError(field: "email", message: "Your organisation signs in to Waypoint with its own sign-in service: use the button on the sign-in page.")], .forbidden)
+        }
         // The code is used up by one atomic update, so two requests cannot both use it.
         guard let user, user.active, let role = Role(rawValue: user.role), let id = user.id,
               try await Identity.redeem(code, userID: id, on: req.db, now: req.now) else {

@@ -34,7 +34,7 @@ let pinnedNow = Date(timeIntervalSince1970: 1_711_533_600)
 /// other things sign in with a password only, so it is switched off for them unless
 /// `secondFactorAsShipped` keeps the shipped setting (the identity tests).
 func withTestApp(_ db: TestDatabase, clock: TestClock = TestClock(pinnedNow), secondFactorAsShipped: Bool = false,
-                 _ body: (Application) async throws -> Void) async throws {
+                 settings adjust: (inout Settings) -> Void = { _ in }, _ body: (Application) async throws -> Void) async throws {
     var settings: Settings
     var pgDatabase: String?
     switch db {
@@ -48,6 +48,7 @@ func withTestApp(_ db: TestDatabase, clock: TestClock = TestClock(pinnedNow), se
     settings.bcryptCost = 4
     settings.logRequests = false
     settings.now = { clock.now }
+    adjust(&settings)
     let app = try await Application.make(.testing)
     app.logger.logLevel = .warning
     do {

@@ -31,6 +31,8 @@ enum Paths {
 
     // Signing in, step by step, and the person's own account.
     static let signInWithCode = "/sign-in/code"
+    static let signInSSO = "/sign-in/sso"
+    static let ssoRequests = "/admin/sso-requests"
     static let newPassword = "/sign-in/new-password"
     static let twoFactor = "/sign-in/two-factor"
     static let twoFactorSetUp = "/sign-in/two-factor/set-up"
