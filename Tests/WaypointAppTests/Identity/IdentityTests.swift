@@ -238,6 +238,26 @@ enum IdentityFlow {
     }
 
     @Test(arguments: TestDatabase.all)
+    func theOperatorResetsAPasswordAndCreatesUsersWithCodesFromTheCommandLine(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let s = try await Fixtures.service(app)
+            let user = try await Fixtures.user(app, .manager, services: [s])
+            app.environment.arguments = ["waypoint", "user", "reset-password", "--email", user.email.uppercased()]
+            try await app.execute()
+            #expect(try await TestClient(app).signIn(user.email).status == .unprocessableEntity, "the old password stopped working")
+            struct N: Decodable { let n: Int }
+            #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM one_time_codes WHERE used_at IS NULL").first(decoding: N.self)?.n == 1)
+            #expect(try await AuditRows.all(app).contains { $0.action == "reset_password" && $0.user_email == "command line" })
+            app.environment.arguments = ["waypoint", "user", "reset-password", "--email", "nobody@example.org"]
+            await #expect(throws: ExitError.self) { try await app.execute() }
+            app.environment.arguments = ["waypoint", "user", "create", "--email", "new@example.org", "--name", "New Person", "--role", "analyst", "--service", s.code]
+            try await app.execute()
+            #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM one_time_codes WHERE used_at IS NULL").first(decoding: N.self)?.n == 2)
+            #expect(try await TestClient(app).signIn("new@example.org", password: Fixtures.password).status == .unprocessableEntity, "no password until they choose one")
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
     func theStepsRefuseSessionsThatAreNotAtThem(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             let s = try await Fixtures.service(app)
