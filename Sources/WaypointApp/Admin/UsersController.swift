@@ -72,15 +72,13 @@ struct UsersController: RouteCollection {
         case .success(let input):
             // Nobody but the person knows their password: they sign in once with a one-time code
             // and choose it.
-            let user = User(email: input.email, name: input.name, passwordHash: Identity.noPassword, role: input.role)
             let (admin, now) = (try req.user(), req.now)
-            let issued = try await req.db.writeTransaction { db in
-                try await user.create(on: db)
-                for s in input.serviceIDs { try await UserService(userID: user.id!, serviceID: UUID(uuidString: s)!).create(on: db) }
+            let (user, issued) = try await req.db.writeTransaction { db in
+                let user = try await Identity.createUser(input, on: db)
                 let issued = try await Identity.issueCode(for: user.requireID(), by: admin.email, on: db, now: now)
                 try await Audit.record(req, on: db, action: "create_user",
                                        details: "user \(user.id!.uuidString) role \(input.role.rawValue); one-time code issued, expires \(DateFormatting.londonDateTime(issued.expires))")
-                return issued
+                return (user, issued)
             }
             return HTMLResponse.make(IdentityViews.oneTimeCode(PageContext(req), name: user.name, email: user.email, code: issued.code, expires: issued.expires, created: true))
         }
@@ -193,11 +191,7 @@ struct UsersController: RouteCollection {
         let user = try await load(req)
         let now = req.now
         let issued = try await req.db.writeTransaction { db in
-            let issued = try await Identity.issueCode(for: user.requireID(), by: admin.email, on: db, now: now)
-            try await SignInThrottle.clear(email: user.email, on: db)
-            try await Audit.record(req, on: db, action: "reset_password",
-                                   details: "user \(user.id!.uuidString); one-time code issued, expires \(DateFormatting.londonDateTime(issued.expires))")
-            return issued
+            try await Identity.resetPassword(user.requireID(), email: user.email, by: admin.email, issuerID: admin.id, on: db, now: now)
         }
         return HTMLResponse.make(IdentityViews.oneTimeCode(PageContext(req), name: user.name, email: user.email, code: issued.code, expires: issued.expires, created: false))
     }

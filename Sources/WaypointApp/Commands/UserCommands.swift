@@ -46,9 +46,7 @@ struct UserCreateCommand: AsyncCommand {
         }
         let now = Date()
         let issued = try await app.db.writeTransaction { db in
-            let user = User(email: input.email, name: input.name, passwordHash: Identity.noPassword, role: input.role)
-            try await user.create(on: db)
-            for s in input.serviceIDs { try await UserService(userID: user.id!, serviceID: UUID(uuidString: s)!).create(on: db) }
+            let user = try await Identity.createUser(input, on: db)
             let issued = try await Identity.issueCode(for: user.requireID(), by: "command line", on: db, now: now)
             try await Audit.record(on: db, at: now, userID: nil, userEmail: "command line", action: "create_user",
                                    details: "user \(user.id!.uuidString) role \(input.role.rawValue); one-time code issued")
@@ -83,10 +81,7 @@ struct UserResetPasswordCommand: AsyncCommand {
         }
         let now = Date()
         let issued = try await app.db.writeTransaction { db in
-            let issued = try await Identity.issueCode(for: id, by: "command line", on: db, now: now)
-            try await SignInThrottle.clear(email: email, on: db)
-            try await Audit.record(on: db, at: now, userID: nil, userEmail: "command line", action: "reset_password", details: "user \(id.uuidString); one-time code issued")
-            return issued
+            try await Identity.resetPassword(id, email: email, by: "command line", on: db, now: now)
         }
         context.console.output("Reset the password of \(email)\(user.active ? "" : " (the account is deactivated: reactivate it under Users first)").")
         printCode(context, issued)

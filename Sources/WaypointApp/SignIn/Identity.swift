@@ -90,6 +90,27 @@ enum Identity {
         return (code, expires)
     }
 
+    /// A new account with no password: the caller issues its one-time code (or links it to the
+    /// provider). Used by the admin's form, `waypoint user create` and single sign-on requests.
+    static func createUser(_ input: UserInput, on db: any Database) async throws -> User {
+        let user = User(email: input.email, name: input.name, passwordHash: noPassword, role: input.role)
+        try await user.create(on: db)
+        for s in input.serviceIDs {
+            guard let id = UUID(uuidString: s) else { continue }
+            try await UserService(userID: user.requireID(), serviceID: id).create(on: db)
+        }
+        return user
+    }
+
+    /// A password reset by an admin or the operator: a one-time code, failed sign-ins cleared, audited.
+    static func resetPassword(_ userID: UUID, email: String, by issuer: String, issuerID: UUID? = nil, on db: any Database, now: Date) async throws -> (code: String, expires: Date) {
+        let issued = try await issueCode(for: userID, by: issuer, on: db, now: now)
+        try await SignInThrottle.clear(email: email, on: db)
+        try await Audit.record(on: db, at: now, userID: issuerID, userEmail: issuer, action: "reset_password",
+                               details: "user \(userID.uuidString); one-time code issued, expires \(DateFormatting.londonDateTime(issued.expires))")
+        return issued
+    }
+
     /// Uses up the person's one-time code if it is theirs, unused and unexpired.
     static func redeem(_ typed: String, userID: UUID, on db: any Database, now: Date) async throws -> Bool {
         let hash = Tokens.hash(normalise(typed))

@@ -73,9 +73,7 @@ struct SSORequestsController: RouteCollection {
             throw WaypointError.conflict("An account with the email \(input.email) already exists: link the request to it instead.")
         }
         try await req.db.writeTransaction { db in
-            let user = User(email: input.email, name: input.name, passwordHash: Identity.noPassword, role: input.role)
-            try await user.create(on: db)
-            for s in input.serviceIDs { try await UserService(userID: user.id!, serviceID: UUID(uuidString: s)!).create(on: db) }
+            let user = try await Identity.createUser(input, on: db)
             try await db.sql.update("users").set("oidc_issuer", to: SQLBind(row.issuer)).set("oidc_subject", to: SQLBind(row.subject))
                 .where("id", .equal, SQLBind(user.requireID())).run()
             try await db.sql.delete(from: "sso_requests").where("id", .equal, SQLBind(row.id)).run()
