@@ -9,12 +9,13 @@ import WaypointDomain
 /// Single sign-on against a provider served over real HTTP (`TestProvider`): Waypoint fetches
 /// its discovery document and keys, exchanges the code with PKCE and verifies the ID token.
 @Suite struct SingleSignOnTests {
-    /// The ID tokens use the real clock (the provider signs them now), so these tests do too.
+    /// The provider and Waypoint share the test's clock.
     func withProvider(_ db: TestDatabase, map: String = "", pending: Bool = false,
                       _ body: (Application, TestProvider) async throws -> Void) async throws {
-        let provider = try await TestProvider.start()
+        let clock = TestClock(Date())
+        let provider = try await TestProvider.start(now: { clock.now })
         do {
-            try await withTestApp(db, clock: TestClock(Date()), settings: { s in
+            try await withTestApp(db, clock: clock, settings: { s in
                 var c = provider.config
                 c.groupMap = (try? OIDCConfig.parseGroupMap(map)) ?? []
                 c.pendingAccounts = pending

@@ -16,6 +16,8 @@ final class TestProvider: @unchecked Sendable {
     let keys = JWTKeyCollection()
     let otherKeys = JWTKeyCollection()
     let key = ES256PrivateKey()
+    /// The provider's clock: the test app's, so "expired" means expired to Waypoint however slow the run.
+    let now: @Sendable () -> Date
     var issuer: String { "http://127.0.0.1:\(port)" }
     static let clientID = "waypoint-test-client"
     static let clientSecret = "test-secret"
@@ -54,14 +56,15 @@ final class TestProvider: @unchecked Sendable {
         func verify(using algorithm: some JWTAlgorithm) async throws {}
     }
 
-    private init(app: Application) {
+    private init(app: Application, now: @escaping @Sendable () -> Date) {
         self.app = app
+        self.now = now
     }
 
-    static func start() async throws -> TestProvider {
+    static func start(now: @escaping @Sendable () -> Date) async throws -> TestProvider {
         let app = try await Application.make(.testing)
         app.logger.logLevel = .error
-        let p = TestProvider(app: app)
+        let p = TestProvider(app: app, now: now)
         await p.keys.add(ecdsa: p.key, kid: "k1")
         await p.otherKeys.add(ecdsa: ES256PrivateKey(), kid: "k1")
         p.routes()  // before the server starts: it reads its routes once
@@ -98,7 +101,7 @@ final class TestProvider: @unchecked Sendable {
                   SSOController.base64URL(SHA256.hash(data: Data(f.code_verifier.utf8))) == g.challenge else {
                 return Response(status: .badRequest, body: .init(string: #"{"error":"invalid_grant"}"#))
             }
-            let now = Date()
+            let now = self.now()
             let token = IDToken(iss: IssuerClaim(value: g.twist.issuer ?? self.issuer), sub: SubjectClaim(value: g.person.subject),
                                 aud: AudienceClaim(value: [g.twist.audience ?? Self.clientID]), exp: ExpirationClaim(value: now.addingTimeInterval(g.twist.expiresIn)),
                                 iat: IssuedAtClaim(value: now), nonce: g.twist.nonce ?? g.nonce, email: g.person.email, name: g.person.name, groups: g.person.groups)
