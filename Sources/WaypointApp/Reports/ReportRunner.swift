@@ -53,20 +53,18 @@ enum ReportRunner {
         try await run(name, period: period, serviceCodes: serviceCode.map { [$0] }, team: team, today: today, on: db)
     }
 
-    /// How a run reads the database. All three give the same figures (tests compare them).
+    /// How a run reads the database. Both give the same figures (tests compare them).
     enum Path: Sendable {
-        /// SQLite: its own read-only connections, every query a plain scan or range, the report's
-        /// scope applied in Swift (see `RawSQLite`). Elsewhere: `.driver`.
-        case fastest
-        /// Through the database driver, the report's scope in each query's SQL.
-        case driver
+        /// The report's scope in each query's SQL: only the children with one of the report's
+        /// records in the period, and theirs.
+        case scoped
         /// Every child with a record the report reads, contacts counted from their records.
         case everyChild
     }
 
     /// `serviceCodes`: nil for every service. `today` judges incomplete follow-up periods.
     /// `team`: a team's name; only the children whose case manager is in it.
-    static func run(_ name: String, period: ReportPeriod, serviceCodes: [String]?, team: String? = nil, today: LocalDate? = nil, via path: Path = .fastest,
+    static func run(_ name: String, period: ReportPeriod, serviceCodes: [String]?, team: String? = nil, today: LocalDate? = nil, via path: Path = .scoped,
                     on db: Database) async throws -> Output {
         guard let definition = ReportCatalogue.named(name) else {
             throw Failure(description: "unknown report '\(name)'; available: \(available.joined(separator: ", "))")
@@ -96,85 +94,22 @@ enum ReportRunner {
         let outcomes = Dictionary(uniqueKeysWithValues: try await ServiceRules.outcomeTypes(on: db).map { ($0.code, $0) })
         var facts = ReportFacts(children: [:], offences: [], outcomes: outcomes, population: Population(byYear: [:]), today: today ?? LocalDate.today(at: Date()))
         if !ids.isEmpty {
-            let scope = path != .everyChild && !definition.scope.isEmpty ? Scope(parts: definition.scope, period: period, filter: filter) : nil
+            let planned = path != .everyChild && !definition.scope.isEmpty ? Scope(parts: definition.scope, period: period, filter: filter) : nil
             var needs = definition.needs
             if path == .everyChild, needs.remove(.contactTallies) != nil {
                 // The plain way, for comparison: every contact record, counted in Swift.
                 needs.insert(.practice(.contact))
             }
-            // Both ways load the same facts (tests compare them).
-            if path == .fastest, let scope, let file = try await RawSQLite.file(of: db) {
-                // SQLite: connections of the run's own sharing one snapshot, reading at the same time;
-                // the scope found once, then the children, then their records, each child's by its report key.
-                let raw = try RawSQLite(path: file), other = try RawSQLite(path: file), third = try RawSQLite(path: file), fourth = try RawSQLite(path: file)
-                try raw.begin()
-                try other.begin()
-                try third.begin()
-                try fourth.begin()
-                defer {
-                    // Closed on another thread: the figures need nothing more from them.
-                    let done = Unchecked([raw, other, third, fourth])
-                    DispatchQueue.global(qos: .utility).async { for c in done.value { c.close() } }
-                }
-                var parts = scope
-                var tallies: RawTallies?
-                if needs.contains(.contactTallies) {
-                    // Reading the period's contacts finds their children too: no second pass for that part of the scope.
-                    let t = try await rawContactTallies([raw, other], filter: filter, period: period)
-                    tallies = t
-                    parts = Scope(parts: scope.parts.filter { $0 != .practiceIn(.contact) }, period: period, filter: filter)
-                }
-                var inScope = parts.parts.isEmpty ? Set<ChildRef>() : try await parts.children(on: [raw, other])
-                if let tallies { inScope.formUnion(tallies.order) }
-                trace("\(inScope.count) children in scope")
-                // The children, each half of the services on a connection of its own at the same time.
-                var refsOf: [ChildRef: String]?
-                _ = try await $connection.withValue(raw) {
-                    try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: nil, inScope: inScope,
-                                       team: team, needs: needs, period: period, split: [raw, other], refsOf: &refsOf, on: db)
-                }
-                let refs = refsOf ?? [:]
-                let map = KeyMap(refs: refs)
-                // Their records: interventions (and assessments) and teams on one connection, the rest on the other.
-                let spans: Set<ReportNeed> = [.interventions, .assessments]
-                let needsB = needs.intersection(spans)
-                let needsA = needs.subtracting(spans)
-                let base = facts
-                async let readB: (ReportFacts, Staffing) = $connection.withValue(other) {
-                    try await $halves.withValue([other, third]) {
-                        var r = base
-                        // The interventions, read once: who managed what when, and the report's own.
-                        let ivs = try await interventions(filter: filter, scope: nil, keys: map, on: db)
-                        let staff = try await staffing(ivs, filter: filter, period: period, on: db)
-                        try await load(needsB, into: &r, filter: filter, scope: nil, keys: map, period: period, codes: codes, staff: staff, interventions: ivs, on: db)
-                        return (r, staff)
-                    }
-                }
-                try await $connection.withValue(raw) {
-                    try await $halves.withValue([raw, fourth]) {
-                        try await load(needsA, into: &facts, filter: filter, scope: nil, keys: map, period: period, codes: codes, staff: Staffing(), interventions: [], on: db)
-                    }
-                }
-                let (b, teams) = try await readB
-                if !needsB.isEmpty {
-                    facts.take(b, needsB)
-                }
-                applyTeams(teams, to: &facts, keys: map, team: team)
-                if let tallies { facts.contactTallies = tallies.materialise(refs) }
-                trace("keyed the records")
-            } else {
-                let scope = try await scope?.withChildren(on: db)
-                // Through the driver, each query with the report's scope in its SQL, one after
-                // another (read at the same time, they contend for the event loops and the
-                // processor with the database server: measured slower on two cores).
-                var none: [ChildRef: String]?
-                let keyOf = try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: scope, inScope: nil, team: team,
-                                               needs: needs, period: period, refsOf: &none, on: db)
-                let ivs = try await interventions(filter: filter, scope: scope, keys: KeyMap(keys: keyOf), on: db)
-                let staff = try await staffing(ivs, filter: filter, period: period, on: db)
-                try await load(needs, into: &facts, filter: filter, scope: scope, keys: KeyMap(keys: keyOf), period: period, codes: codes, staff: staff, interventions: ivs, on: db)
-                applyTeams(staff, to: &facts, keys: KeyMap(keys: keyOf), team: team)
-            }
+            let scope = try await planned?.withChildren(on: db)
+            // Each query with the report's scope in its SQL, one after another (read at the same
+            // time, they contend for the event loops and the processor with the database server:
+            // measured slower on two cores).
+            let keyOf = try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: scope, team: team,
+                                           needs: needs, period: period, on: db)
+            let ivs = try await interventions(filter: filter, scope: scope, keys: KeyMap(keys: keyOf), on: db)
+            let staff = try await staffing(ivs, filter: filter, period: period, on: db)
+            try await load(needs, into: &facts, filter: filter, scope: scope, keys: KeyMap(keys: keyOf), period: period, codes: codes, staff: staff, interventions: ivs, on: db)
+            applyTeams(staff, to: &facts, keys: KeyMap(keys: keyOf), team: team)
         }
         trace("loaded \(facts.children.count) children, \(facts.offences.count) offences, \(facts.interventions.count) interventions")
         let result = definition.compute(facts, period)
@@ -186,40 +121,6 @@ enum ReportRunner {
         DispatchQueue.global(qos: .utility).async { withExtendedLifetime(retired) {} }
         return Output(report: name, period: period, services: services.map(\.code), rows: result.rows, notes: result.notes, children: retired.value.children)
     }
-
-    /// Reads `table` with `read` in two halves at the same time, each on one of the spare
-    /// connections (`halves`): with every service, two ranges of its rows (each a plain scan;
-    /// halves of the services would read the table through an index, a seek per row); otherwise
-    /// each half of the services. Without spare connections, the whole at once.
-    /// `read` gets the services to read and a condition on the rows (SQL text of internal values only).
-    static func inHalves<T>(_ table: String, _ filter: ServiceFilter,
-                            _ read: @escaping @Sendable (ServiceFilter, String?) async throws -> [T]) async throws -> [T] {
-        let pair = halves
-        guard pair.count == 2 else { return try await read(filter, nil) }
-        if filter.all {
-            let bounds = try await offThread { () -> (Int64, Int64)? in
-                var b: (Int64, Int64)?
-                try pair[0].query("SELECT min(rowid), max(rowid) FROM \(table)", []) { row in
-                    if let lo = row.int64(0), let hi = row.int64(1) { b = (lo, hi) }
-                }
-                return b
-            }
-            guard let (lo, hi) = bounds else { return [] }
-            let mid = lo + (hi - lo) / 2
-            async let first = $connection.withValue(pair[0]) { try await read(filter, "\(table).rowid <= \(mid)") }
-            let second = try await $connection.withValue(pair[1]) { try await read(filter, "\(table).rowid > \(mid)") }
-            return try await first + second
-        }
-        guard let (a, b) = filter.halves else { return try await $connection.withValue(pair[0]) { try await read(filter, nil) } }
-        async let first = $connection.withValue(pair[0]) { try await read(a, nil) }
-        let second = try await $connection.withValue(pair[1]) { try await read(b, nil) }
-        return try await first + second
-    }
-
-    /// The run's own SQLite connection, when it has one (`Path.fastest`).
-    @TaskLocal static var connection: RawSQLite?
-    /// Two more, free for reading a large table in halves at the same time.
-    @TaskLocal static var halves: [RawSQLite] = []
 
     static let tracing = ProcessInfo.processInfo.environment["WAYPOINT_REPORT_TRACE"] != nil
     nonisolated(unsafe) static var last = DispatchTime.now().uptimeNanoseconds
@@ -241,17 +142,14 @@ enum ReportRunner {
     /// loop once per row, which at national scale cost most of a report's time.
     static func collect<T>(_ q: SQLSelectBuilder, _ make: @escaping @Sendable (RowReader) -> T?) async throws -> [T] {
         let c = Collector<T>()
-        if let raw = connection {
-            let (text, binds) = try sqliteText(q)
-            try await offThread { try raw.query(text, binds) { row in if let t = make(RowReader(raw: row)) { c.items.append(t) } } }
-        } else if let lite = q.database as? any SQLiteDatabase {
+        if let lite = q.database as? any SQLiteDatabase {
             let (text, binds) = try sqliteText(q)
             try await lite.withConnection { conn in
                 // Reports read much of the file: map it into memory and keep a larger page cache
                 // (per connection; the default 2 MB cache re-reads pages from the kernel).
                 try await conn.query("PRAGMA mmap_size = 4294967296", []) { _ in }
                 try await conn.query("PRAGMA cache_size = -131072", []) { _ in }
-                try await conn.query(text, binds) { row in if let t = make(RowReader(row: row)) { c.items.append(t) } }
+                try await conn.query(text, binds) { row in if let t = make(RowReader(lite: row)) { c.items.append(t) } }
             }
         } else if let pg = q.database as? any PostgresDatabase {
             // PostgreSQL: each value decoded by its type straight from the row (the generic row
@@ -288,13 +186,6 @@ enum ReportRunner {
         q.query.serialize(to: &s)
         let encoder = SQLiteDataEncoder()
         return (s.sql, try s.binds.map { try encoder.encode($0) })
-    }
-
-    /// Runs blocking SQLite work on a thread of its own, not on one of the few that run tasks.
-    static func offThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { k in
-            DispatchQueue.global(qos: .userInitiated).async { k.resume(with: Result { try work() }) }
-        }
     }
 
     /// Which services a run reads. Every service: no filter (a scan beats an IN list of them all).
@@ -366,23 +257,6 @@ enum ReportRunner {
             return "(" + clauses.joined(separator: " OR ") + ")"
         }
 
-        /// The children in scope, found once with a plain query per part (each a range over an
-        /// index of M0020_ReportIndexes).
-        func children(on connections: [RawSQLite]) async throws -> Set<ChildRef> {
-            let queries = conditions.map { "SELECT s.child_id FROM \($0.table) s WHERE \($0.condition)\(services)" }
-            @Sendable func find(_ qs: [String], _ raw: RawSQLite) async throws -> Set<ChildRef> {
-                try await offThread {
-                    var found = Set<ChildRef>()
-                    for q in qs { try raw.query(q, []) { row in if let r = row.ref(0) { found.insert(r) } } }
-                    return found
-                }
-            }
-            guard connections.count >= 2, queries.count >= 2 else { return try await find(queries, connections[0]) }
-            // The parts shared between the connections, read at the same time.
-            async let first = find(queries.enumerated().filter { $0.offset % 2 == 0 }.map(\.element), connections[0])
-            let second = try await find(queries.enumerated().filter { $0.offset % 2 == 1 }.map(\.element), connections[1])
-            return try await first.union(second)
-        }
     }
 
     /// Practice records a report counts only in the period are read only for the period: those with
@@ -450,74 +324,26 @@ enum ReportRunner {
 
     /// Children (each with their team), offences and population totals. Returns each child's
     /// report key (Waypoint's id, lower case) by stored id.
-    /// `inScope`: the children in scope, when found beforehand (`Path.fastest`).
-    /// `split`: connections of its own (`Path.fastest`) for each half of the services, read at the same time.
-    static func loadBase(into f: inout ReportFacts, services: [(UUID, String)], filter: ServiceFilter, scope: Scope?, inScope: Set<ChildRef>?, team: String?,
-                         needs: Set<ReportNeed>, period: ReportPeriod, split: [RawSQLite] = [], refsOf: inout [ChildRef: String]?,
-                         on db: Database) async throws -> [String: String] {
+    static func loadBase(into f: inout ReportFacts, services: [(UUID, String)], filter: ServiceFilter, scope: Scope?, team: String?,
+                         needs: Set<ReportNeed>, period: ReportPeriod, on db: Database) async throws -> [String: String] {
         let sql = db.sql
         struct S: Decodable { let id: UUID; let code: String }
         // Every service's code: a child counted for the run's services may be held by another now.
-        var codeOf: [ChildRef: String] = [:]
-        for s in try await sql.select().columns("id", "code").from("services").all(decoding: S.self) { if let r = ChildRef(s.id.uuidString) { codeOf[r] = s.code } }
+        var codeOf: [String: String] = [:]
+        for s in try await sql.select().columns("id", "code").from("services").all(decoding: S.self) { codeOf[s.id.uuidString] = s.code }
         let codes = codeOf
         let rows: [ChildRow]
-        if let inScope, inScope.count <= 20_000 {
-            // Few: each by its id.
-            var found: [ChildRow] = []
-            for chunk in inScope.map(\.uuid).chunked() {
-                found += try await childRows(codes: codes, condition: .ids(chunk), inScope: nil, needs: needs, period: period, on: db)
-            }
-            rows = found
-        } else if let inScope, split.count == 2 {
-            // Many: every child read, kept when in scope, each half of the table on a connection of its own.
-            let bounds = try await offThread { () -> (Int64, Int64)? in
-                var b: (Int64, Int64)?
-                try split[0].query("SELECT min(rowid), max(rowid) FROM children", []) { row in
-                    if let lo = row.int64(0), let hi = row.int64(1) { b = (lo, hi) }
-                }
-                return b
-            }
-            if let (lo, hi) = bounds {
-                let mid = lo + (hi - lo) / 2
-                async let first = $connection.withValue(split[0]) {
-                    try await childRows(codes: codes, condition: .rows("children.rowid <= \(mid)"), inScope: inScope, needs: needs, period: period, on: db)
-                }
-                let second = try await $connection.withValue(split[1]) {
-                    try await childRows(codes: codes, condition: .rows("children.rowid > \(mid)"), inScope: inScope, needs: needs, period: period, on: db)
-                }
-                rows = try await first + second
-            } else {
-                rows = []
-            }
-        } else if let inScope {
-            rows = try await childRows(codes: codes, condition: .rows(nil), inScope: inScope, needs: needs, period: period, on: db)
-        } else if let scope {
-            rows = try await childRows(codes: codes, condition: scope.ids.map { .any($0) } ?? .rows(scope.sql(child: "children.id")), inScope: nil, needs: needs,
-                                       period: period, on: db)
+        if let scope {
+            rows = try await childRows(codes: codes, condition: scope.ids.map { .any($0) } ?? .rows(scope.sql(child: "children.id")), on: db)
         } else if let source = childSource(needs, services: filter.ids, period: period) {
-            rows = try await childRows(codes: codes, condition: .rows("children.id IN (\(source))"), inScope: nil, needs: needs, period: period, on: db)
+            rows = try await childRows(codes: codes, condition: .rows("children.id IN (\(source))"), on: db)
         } else {
             rows = []
         }
         var keyOf: [String: String] = [:]
         f.children.reserveCapacity(rows.count)
-        if split.isEmpty {
-            keyOf.reserveCapacity(rows.count)
-            for row in rows { if let id = row.id { keyOf[id] = row.key }; f.children[row.key] = row.facts }
-        } else {
-            // `Path.fastest` finds children by their ids' integers (`refsOf`), not by id text; that
-            // table is built on another core while this one builds the children's.
-            let all = rows
-            let building = Task.detached { () -> [ChildRef: String] in
-                var refs: [ChildRef: String] = [:]
-                refs.reserveCapacity(all.count)
-                for row in all { if let r = row.ref ?? row.id.flatMap(ChildRef.init) { refs[r] = row.key } }
-                return refs
-            }
-            for row in rows { f.children[row.key] = row.facts }
-            refsOf = await building.value
-        }
+        keyOf.reserveCapacity(rows.count)
+        for row in rows { keyOf[row.id] = row.facts.key; f.children[row.facts.key] = row.facts }
         // Summed here: SUM of a bigint is numeric on PostgreSQL, and these rows are few.
         var population: [String: [Int: Int]] = [:]
         let runCodes = Dictionary(uniqueKeysWithValues: services.map { ($0.0.uuidString, $0.1) })
@@ -536,48 +362,35 @@ enum ReportRunner {
     /// Which children a read of `children` takes: these ids, or the rows meeting a condition
     /// (SQL of internal values only; nil for every row).
     enum ChildCondition {
-        case ids([UUID])
         /// These ids, as one array (PostgreSQL).
         case any([UUID])
         case rows(String?)
     }
 
     /// The children the report reads, each by stored id, with the code of the service holding them now.
-    /// `inScope`: keep only these (`Path.fastest`, reading every child).
-    static func childRows(codes: [ChildRef: String], condition: ChildCondition, inScope: Set<ChildRef>?, needs: Set<ReportNeed>,
-                          period: ReportPeriod, on db: Database) async throws -> [ChildRow] {
+    static func childRows(codes: [String: String], condition: ChildCondition, on db: Database) async throws -> [ChildRow] {
         let sql = db.sql
         let q = sql.select().columns("id", "date_of_birth", "external_id", "service_id", "sex", "ethnicity_group", "care_status", "send", "ehcp", "district")
             .from("children")
         switch condition {
-        case .ids(let ids): q.where(SQLColumn("id", table: "children"), .in, SQLBind.group(ids))
         case .any(let ids): q.where(SQLColumn("id", table: "children"), .equal, SQLFunction("ANY", args: SQLBind(ids)))
         case .rows(let text): if let text { q.where(SQLRaw(text)) }
         }
         return try await collect(q) { r -> ChildRow? in
-            var ref: ChildRef?
-            if let inScope {
-                guard let found = r.ref("id"), inScope.contains(found) else { return nil }
-                ref = found
-            }
-            guard let dob = r.date("date_of_birth") else { return nil }
-            let external = r.string("external_id")
             // Children are keyed by Waypoint's id: two services can both hold a "C00001".
-            guard let id = r.id("id") else { return nil }
+            guard let dob = r.date("date_of_birth"), let id = r.id("id") else { return nil }
+            let external = r.string("external_id")
             let key = id.lowercased()
-            return ChildRow(id: id, ref: ref, key: key, facts: ChildFacts(
-                key: key, label: external ?? key, service: r.ref("service_id").flatMap { codes[$0] } ?? "", dateOfBirth: dob, sex: r.coded("sex", RowCodes.sex) ?? .unknown,
-                ethnicityGroup: r.coded("ethnicity_group", RowCodes.ethnicity) ?? .unknown, careStatus: r.coded("care_status", RowCodes.care) ?? .none,
-                send: r.coded("send", RowCodes.yesNo), ehcp: r.coded("ehcp", RowCodes.yesNo), district: r.string("district")))
+            return ChildRow(id: id, facts: ChildFacts(
+                key: key, label: external ?? key, service: r.id("service_id").flatMap { codes[$0] } ?? "", dateOfBirth: dob,
+                sex: r.coded("sex") ?? Sex.unknown, ethnicityGroup: r.coded("ethnicity_group") ?? EthnicityGroup.unknown,
+                careStatus: r.coded("care_status") ?? CareStatus.none, send: r.coded("send"), ehcp: r.coded("ehcp"), district: r.string("district")))
         }
     }
 
-    /// A child read: by stored id (the driver) or by its integers (`Path.fastest`), with their facts.
+    /// A child read, by stored id (upper case), with their facts.
     struct ChildRow: Sendable {
-        let id: String?
-        let ref: ChildRef?
-        /// The child's report key (as `facts.key`; kept here so that building a table of keys need not touch the facts).
-        let key: String
+        let id: String
         let facts: ChildFacts
     }
 
@@ -616,20 +429,16 @@ enum ReportRunner {
         let service: String
     }
 
-    /// Every intervention of the run's children in the run's services (in halves, on the spare connections, when there are some).
+    /// Every intervention of the run's children in the run's services.
     static func interventions(filter: ServiceFilter, scope: Scope?, keys: KeyMap, on db: Database) async throws -> [Iv] {
-        let sql = db.sql
-        return try await inHalves("interventions", filter) { filter, rows in
-            let iq = sql.select().columns("child_id", "type", "start_date", "id", "end_date", "closure_reason", "case_manager_id", "service_id", "allocated_on")
-                .from("interventions")
-            restrict(iq, "interventions", filter, scope)
-            if let rows { iq.where(SQLRaw(rows)) }
-            return try await collect(iq) { r -> Iv? in
-                guard let c = r.id("child_id"), let key = keys[c], let type = r.coded("type", RowCodes.intervention), let start = r.date("start_date"),
-                      let id = r.id("id") else { return nil }
-                return Iv(child: c, key: key, id: id.lowercased(), type: type, start: start, end: r.date("end_date"), closureReason: r.string("closure_reason"),
-                          manager: r.id("case_manager_id")?.lowercased(), allocatedOn: r.date("allocated_on"), service: r.id("service_id") ?? "")
-            }
+        let iq = db.sql.select().columns("child_id", "type", "start_date", "id", "end_date", "closure_reason", "case_manager_id", "service_id", "allocated_on")
+            .from("interventions")
+        restrict(iq, "interventions", filter, scope)
+        return try await collect(iq) { r -> Iv? in
+            guard let c = r.id("child_id"), let key = keys[c], let type: InterventionType = r.coded("type"), let start = r.date("start_date"),
+                  let id = r.id("id") else { return nil }
+            return Iv(child: c, key: key, id: id.lowercased(), type: type, start: start, end: r.date("end_date"), closureReason: r.string("closure_reason"),
+                      manager: r.id("case_manager_id")?.lowercased(), allocatedOn: r.date("allocated_on"), service: r.id("service_id") ?? "")
         }
     }
 
@@ -738,7 +547,7 @@ enum ReportRunner {
                 for chunk in few.chunked() { found += try await read(everyService, nil, chunk) }
                 f.offences = found
             } else {
-                f.offences = try await inHalves("offences", everyService) { try await read($0, $1, nil) }
+                f.offences = try await read(everyService, nil, nil)
             }
         }
         if needs.contains(.calendar) || needs.contains(.assessments) { f.calendar = try await ServiceRules.calendar(on: db) }
@@ -770,15 +579,12 @@ enum ReportRunner {
             }
         }
         if needs.contains(.referrals) {
-            f.referrals = try await inHalves("referrals", filter) { filter, rows in
-                let rq = sql.select().columns("child_id", "received_on", "source", "decision", "decided_on", "destination").from("referrals")
-                restrict(rq, "referrals", filter, scope)
-                if let rows { rq.where(SQLRaw(rows)) }
-                return try await collect(rq) { r in
-                    guard let key = r.child(keyOf), let received = r.date("received_on") else { return nil }
-                    return ReferralFacts(child: key, receivedOn: received, source: r.string("source") ?? "", decision: r.string("decision") ?? "",
-                                         decidedOn: r.date("decided_on"), destination: r.string("destination"))
-                }
+            let rq = sql.select().columns("child_id", "received_on", "source", "decision", "decided_on", "destination").from("referrals")
+            restrict(rq, "referrals", filter, scope)
+            f.referrals = try await collect(rq) { r in
+                guard let key = r.child(keyOf), let received = r.date("received_on") else { return nil }
+                return ReferralFacts(child: key, receivedOn: received, source: r.string("source") ?? "", decision: r.string("decision") ?? "",
+                                     decidedOn: r.date("decided_on"), destination: r.string("destination"))
             }
         }
         if needs.contains(.populationCells) {
@@ -803,9 +609,7 @@ enum ReportRunner {
             f.boardMeetings = try await BoardMeetingsController.meetings(in: ids, from: period.from, to: period.to, on: db)
                 .map { BoardMeetingFact(heldOn: $0.heldOn, attendance: $0.attendance) }
         }
-        if needs.contains(.contactTallies), connection != nil {
-            // Counted by the caller as the scope is found (`rawContactTallies`).
-        } else if needs.contains(.contactTallies) {
+        if needs.contains(.contactTallies) {
             // Counted in SQL, one row per child: a year of contacts nationally is over half a million rows.
             let attendance = Options.attendance.map(\.code)
             let types = Options.contactTypes.map(\.code)
@@ -864,98 +668,6 @@ enum ReportRunner {
     }
 }
 
-extension ReportRunner {
-    /// Contacts in the period counted per child as they are read (`Path.fastest`): a year of
-    /// contacts nationally is over half a million rows, and grouping them in SQL sorts them all.
-    /// Counts exactly as the SQL of `load` does.
-    static func rawContactTallies(_ connections: [RawSQLite], filter: ServiceFilter, period: ReportPeriod) async throws -> RawTallies {
-        let attendance = Options.attendance.map(\.code)
-        let types = Options.contactTypes.map(\.code)
-        let services = filter.all ? "" : " AND service_id IN (\(filter.ids.map { "'\($0.uuidString)'" }.joined(separator: ", ")))"
-        let text = "SELECT child_id, attendance, contact_type FROM contacts WHERE contact_on >= ? AND contact_on <= ?\(services)"
-        let width = attendance.count + types.count + 2
-        @Sendable func count(_ raw: RawSQLite, _ from: LocalDate, _ to: LocalDate) async throws -> RawTallies {
-            try await offThread { () -> RawTallies in
-                let a = attendance.map { Array($0.utf8) }, t = types.map { Array($0.utf8) }
-                var slot: [ChildRef: Int] = [:], order: [ChildRef] = [], counts: [Int32] = []
-                try raw.query(text, [.text(from.iso), .text(to.iso)]) { row in
-                    guard let ref = row.ref(0) else { return }
-                    let base: Int
-                    if let s = slot[ref] { base = s } else {
-                        base = counts.count
-                        slot[ref] = base
-                        order.append(ref)
-                        counts.append(contentsOf: repeatElement(0, count: width))
-                    }
-                    if row.isNull(1) { counts[base + width - 1] += 1; return }
-                    if let ai = row.match(1, a) { counts[base + ai] += 1 }
-                    if row.isNull(2) { counts[base + width - 2] += 1 } else if let ti = row.match(2, t) { counts[base + a.count + ti] += 1 }
-                }
-                return RawTallies(attendance: attendance, types: types, order: order, counts: counts)
-            }
-        }
-        let tallies: RawTallies
-        if connections.count >= 2, period.to.dayNumber > period.from.dayNumber {
-            // Each half of the period on a connection of its own, at the same time.
-            let mid = period.from.adding(days: (period.to.dayNumber - period.from.dayNumber) / 2)
-            async let first = count(connections[0], period.from, mid)
-            let second = try await count(connections[1], mid.adding(days: 1), period.to)
-            tallies = try await first.merged(with: second)
-        } else {
-            tallies = try await count(connections[0], period.from, period.to)
-        }
-        trace("\(tallies.order.count) children's contacts counted")
-        return tallies
-    }
-
-    /// Per child (in the order first met) a row of counters: one per attendance code, one per
-    /// contact type, one for no type recorded, one for arranged (no attendance yet).
-    struct RawTallies: Sendable {
-        let attendance: [String]
-        let types: [String]
-        let order: [ChildRef]
-        let counts: [Int32]
-
-        /// These counts and `other`'s added together.
-        func merged(with other: RawTallies) -> RawTallies {
-            let width = attendance.count + types.count + 2
-            var slot: [ChildRef: Int] = [:]
-            slot.reserveCapacity(order.count + other.order.count)
-            for (i, r) in order.enumerated() { slot[r] = i * width }
-            var order = order, counts = counts
-            for (i, r) in other.order.enumerated() {
-                let from = i * width
-                if let base = slot[r] {
-                    for j in 0..<width { counts[base + j] += other.counts[from + j] }
-                } else {
-                    slot[r] = counts.count
-                    order.append(r)
-                    counts.append(contentsOf: other.counts[from..<(from + width)])
-                }
-            }
-            return RawTallies(attendance: attendance, types: types, order: order, counts: counts)
-        }
-
-        /// The tallies of the children with a report key, by that key.
-        func materialise(_ keys: [ChildRef: String]) -> [ContactTally] {
-            let width = attendance.count + types.count + 2
-            var out: [ContactTally] = []
-            out.reserveCapacity(order.count)
-            for (i, ref) in order.enumerated() {
-                guard let key = keys[ref] else { continue }
-                let base = i * width
-                var tally = ContactTally(child: key)
-                for (j, code) in attendance.enumerated() where counts[base + j] > 0 { tally.byAttendance[code] = Int(counts[base + j]) }
-                for (j, code) in types.enumerated() where counts[base + attendance.count + j] > 0 { tally.byType[code] = Int(counts[base + attendance.count + j]) }
-                if counts[base + width - 2] > 0 { tally.byType["not_recorded"] = Int(counts[base + width - 2]) }
-                tally.arranged = Int(counts[base + width - 1])
-                out.append(tally)
-            }
-            return out
-        }
-    }
-}
-
 extension ReportFacts {
     /// The interventions and assessments `other` read (for `needs`).
     mutating func take(_ other: ReportFacts, _ needs: Set<ReportNeed>) {
@@ -977,37 +689,33 @@ final class Unchecked<T>: @unchecked Sendable {
 }
 
 /// Which child a record read belongs to, and so whether it is kept: the report key of a child
-/// already read, found by stored id (the driver) or by the id's two integers (`Path.fastest`:
-/// nothing is made of a row before its child is found).
+/// already read, by stored id.
 struct KeyMap: Sendable {
-    var keys: [String: String]? = nil
-    var refs: [ChildRef: String]? = nil
+    var keys: [String: String]
 
     /// The children's stored ids, when there are no more than `limit`.
     func storedIDs(atMost limit: Int) -> [UUID]? {
-        if let keys { return keys.count <= limit ? keys.keys.compactMap { UUID(uuidString: $0) } : nil }
-        if let refs { return refs.count <= limit ? refs.keys.map(\.uuid) : nil }
-        return []
+        keys.count <= limit ? keys.keys.compactMap { UUID(uuidString: $0) } : nil
     }
 
-    subscript(_ id: String) -> String? {
-        if let keys { return keys[id] }
-        if let refs { return ChildRef(id).flatMap { refs[$0] } }
-        return nil
-    }
+    subscript(_ id: String) -> String? { keys[id] }
 }
 
-/// Reads report rows fast: from a raw SQLite statement, or on SQLite straight from the row's
-/// values (no Codable decoding, and ids as the stored text); elsewhere through the row's own
-/// decoding. Ids come back as upper-case UUID text either way.
+/// Reads report rows fast: on SQLite straight from the row's values (no Codable decoding, and ids
+/// as the stored text), on PostgreSQL each value decoded by its type from the cell, elsewhere
+/// through the row's own decoding. Ids come back as upper-case UUID text either way.
 struct RowReader {
-    let row: (any SQLRow)?
-    let raw: RawSQLite.Row?
-    let pg: PostgresRandomAccessRow?
+    private let row: (any SQLRow)?
+    private let lite: SQLiteRow?
+    private let pg: PostgresRandomAccessRow?
 
-    init(row: any SQLRow) { self.row = row; self.raw = nil; self.pg = nil }
-    init(raw: RawSQLite.Row) { self.row = nil; self.raw = raw; self.pg = nil }
-    init(pg: PostgresRandomAccessRow) { self.row = nil; self.raw = nil; self.pg = pg }
+    init(row: any SQLRow) {
+        self.row = row
+        self.lite = row as? SQLiteRow
+        self.pg = nil
+    }
+    init(lite: SQLiteRow) { self.row = nil; self.lite = lite; self.pg = nil }
+    init(pg: PostgresRandomAccessRow) { self.row = nil; self.lite = nil; self.pg = pg }
 
     /// A PostgreSQL cell, when the row has the column.
     private func cell(_ c: String) -> PostgresCell? {
@@ -1016,67 +724,55 @@ struct RowReader {
     }
 
     func string(_ c: String) -> String? {
-        if let raw { return raw.string(c) }
+        if let lite { return lite.column(c)?.string }
         if pg != nil { return (try? cell(c)?.decode(String?.self)) ?? nil }
-        if let r = row as? SQLiteRow { return r.column(c)?.string }
         return (try? row?.decode(column: c, as: String?.self)) ?? nil
     }
 
     func int(_ c: String) -> Int? {
-        if let raw { return raw.int(c) }
+        if let lite { return lite.column(c)?.integer }
         if pg != nil { return (try? cell(c)?.decode(Int?.self)) ?? nil }
-        if let r = row as? SQLiteRow { return r.column(c)?.integer.map { Int($0) } }
         return (try? row?.decode(column: c, as: Int?.self)) ?? nil
     }
 
     /// A date and time as seconds since 1970 (stored as a number on SQLite, a timestamp on PostgreSQL).
     func seconds(_ c: String) -> Double? {
-        if let raw { return raw.double(c) }
+        if let lite { return lite.column(c)?.double }
         if pg != nil { return ((try? cell(c)?.decode(Date?.self)) ?? nil)?.timeIntervalSince1970 }
-        if let r = row as? SQLiteRow { return r.column(c)?.double }
         return ((try? row?.decode(column: c, as: Date?.self)) ?? nil)?.timeIntervalSince1970
     }
 
     func double(_ c: String) -> Double? {
-        if let raw { return raw.double(c) }
+        if let lite { return lite.column(c)?.double }
         if pg != nil { return (try? cell(c)?.decode(Double?.self)) ?? nil }
-        if let r = row as? SQLiteRow { return r.column(c)?.double }
         return (try? row?.decode(column: c, as: Double?.self)) ?? nil
     }
 
-    /// An ISO date column (read from the row's bytes where it can).
+    /// An ISO date column (parsed from its bytes: no Foundation date made).
     func date(_ c: String) -> LocalDate? {
-        if let raw { return raw.index(c).flatMap(raw.date) }
         if pg != nil {
             // Dates are stored as ISO text: read from the cell's bytes, no string made.
             guard let bytes = cell(c)?.bytes else { return nil }
             return bytes.withUnsafeReadableBytes { LocalDate(isoBytes: $0.bindMemory(to: UInt8.self)) }
         }
-        return string(c).flatMap(LocalDate.init(iso:))
+        guard var text = string(c) else { return nil }
+        return text.withUTF8 { LocalDate(isoBytes: $0) }
     }
 
-    /// A coded column as its value (compared as bytes where it can).
-    func coded<E>(_ c: String, _ codes: Codes<E>) -> E? {
-        if let raw { return raw.index(c).flatMap { raw.coded($0, codes) } }
-        return string(c).flatMap(E.init(rawValue:))
+    /// A coded column as its value.
+    func coded<E: RawRepresentable>(_ c: String) -> E? where E.RawValue == String {
+        string(c).flatMap(E.init(rawValue:))
     }
 
     /// The row's child (`child_id`) as `keys` names it; nil when `keys` has no such child.
     func child(_ keys: KeyMap) -> String? {
-        if let refs = keys.refs, raw != nil { return ref("child_id").flatMap { refs[$0] } }
-        return id("child_id").flatMap { keys[$0] }
-    }
-
-    func ref(_ c: String) -> ChildRef? {
-        if let raw { return raw.ref(c) }
-        return id(c).flatMap(ChildRef.init)
+        id("child_id").flatMap { keys[$0] }
     }
 
     func id(_ c: String) -> String? {
         // Fluent stores a UUID on SQLite as its upper-case text.
-        if let raw { return raw.string(c) }
+        if let lite { return lite.column(c)?.string }
         if pg != nil { return ((try? cell(c)?.decode(UUID?.self)) ?? nil)?.uuidString }
-        if let r = row as? SQLiteRow { return r.column(c)?.string }
         return ((try? row?.decode(column: c, as: UUID?.self)) ?? nil)?.uuidString
     }
 }

@@ -227,11 +227,16 @@ import ZIPFoundation
             let manager = TestClient(app)
             try await manager.signIn("manager@test.waypoint.test")
             let child = try await Fixtures.addChild(manager)
-            let file = try await RawSQLite.file(of: app.db as! any SQLiteDatabase)
-            let reader = try RawSQLite(path: file)
-            try reader.execute("BEGIN")
-            try reader.execute("SELECT count(*) FROM children")
-            defer { reader.close() }
+            // A second connection to the same file, as a long report's would be, inside a read transaction.
+            final class Found: @unchecked Sendable { var file = "" }
+            let found = Found()
+            try await (app.db as! any SQLiteDatabase).query("PRAGMA database_list", []) { row in
+                if row.column("name")?.string == "main", let f = row.column("file")?.string { found.file = f }
+            }
+            #expect(!found.file.isEmpty)
+            let reader = try await SQLiteConnection.open(storage: .file(path: found.file))
+            _ = try await reader.query("BEGIN", [])
+            _ = try await reader.query("SELECT count(*) FROM children", [])
             try await withThrowingTaskGroup(of: Bool.self) { group in
                 group.addTask {
                     let view = try await manager.get("/children/\(child.uuidString.lowercased())")
@@ -248,6 +253,8 @@ import ZIPFoundation
                 group.cancelAll()
                 #expect(first, "the page view and the write finished while the report's read was open")
             }
+            _ = try await reader.query("COMMIT", [])
+            try await reader.close()
         }
     }
 
