@@ -106,7 +106,10 @@ enum ReportRunner {
             // measured slower on two cores).
             let keyOf = try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: scope, team: team,
                                            needs: needs, period: period, on: db)
-            let ivs = try await interventions(filter: filter, scope: scope, keys: KeyMap(keys: keyOf), on: db)
+            // Every report gives each child's team (from who managed their latest intervention);
+            // only some need the interventions themselves.
+            let spans = needs.contains(.interventions) || needs.contains(.assessments)
+            let ivs = try await interventions(filter: filter, scope: scope, keys: KeyMap(keys: keyOf), startedBy: spans ? nil : period.to, on: db)
             let staff = try await staffing(ivs, filter: filter, period: period, on: db)
             try await load(needs, into: &facts, filter: filter, scope: scope, keys: KeyMap(keys: keyOf), period: period, codes: codes, staff: staff, interventions: ivs, on: db)
             applyTeams(staff, to: &facts, keys: KeyMap(keys: keyOf), team: team)
@@ -216,17 +219,35 @@ enum ReportRunner {
         /// be held by another service now: history stays where it happened).
         let filter: ServiceFilter
         /// The children in scope, found once (`withChildren`): each query then names them rather
-        /// than finding them again (PostgreSQL, as one array).
+        /// than finding them again.
         var ids: [UUID]? = nil
 
-        /// The same scope with its children found once, on PostgreSQL (elsewhere as it is).
+        /// The same scope with its children found once (one query: the parts' union).
         func withChildren(on db: Database) async throws -> Scope {
-            guard db is any PostgresDatabase else { return self }
             let text = conditions.map { "SELECT s.child_id FROM \($0.table) s WHERE \($0.condition)\(services)" }.joined(separator: " UNION ")
-            let found = try await collect(db.sql.select().distinct().column(SQLRaw("u.child_id"), as: "child_id").from(SQLRaw("(\(text)) u"))) { r in r.id("child_id").flatMap(UUID.init(uuidString:)) }
+            let found = try await collect(db.sql.select().column(SQLRaw("u.child_id"), as: "child_id").from(SQLRaw("(\(text)) u"))) { r in
+                r.id("child_id").flatMap(UUID.init(uuidString:))
+            }
             var copy = self
             copy.ids = found
             return copy
+        }
+
+        /// "`column` is one of the children in scope" (found by `withChildren`), with the children as
+        /// one value: an array on PostgreSQL, a JSON list on SQLite (as stored: upper-case text).
+        static func member(_ column: SQLColumn, of ids: [UUID], on db: any SQLDatabase) -> any SQLExpression {
+            if db is any PostgresDatabase {
+                return SQLBinaryExpression(left: column, op: SQLBinaryOperator.equal, right: SQLFunction("ANY", args: SQLBind(ids)))
+            }
+            var json = "["
+            json.reserveCapacity(ids.count * 39 + 2)
+            for (n, id) in ids.enumerated() {
+                if n > 0 { json += "," }
+                json += "\"" + id.uuidString + "\""
+            }
+            json += "]"
+            return SQLBinaryExpression(left: column, op: SQLBinaryOperator.in, right: SQLGroupExpression(
+                SQLQueryString("SELECT value FROM json_each(\(bind: json))")))
         }
 
         /// Each part as a table and a condition on its row `s`.
@@ -252,9 +273,10 @@ enum ReportRunner {
         /// The run's services as a condition on the row `s` (empty for every service).
         var services: String { filter.all ? "" : " AND s.service_id IN (\(filter.ids.map { "'\($0.uuidString)'" }.joined(separator: ", ")))" }
 
+        /// "`child` is in scope": one list of the scope's children, which the database makes once
+        /// per query (each part a range over an index of M0020_ReportIndexes).
         func sql(child: String) -> String {
-            let clauses = conditions.map { "EXISTS (SELECT 1 FROM \($0.table) s WHERE s.child_id = \(child) AND \($0.condition)\(services))" }
-            return "(" + clauses.joined(separator: " OR ") + ")"
+            return "\(child) IN (" + conditions.map { "SELECT s.child_id FROM \($0.table) s WHERE \($0.condition)\(services)" }.joined(separator: " UNION ") + ")"
         }
 
     }
@@ -315,7 +337,7 @@ enum ReportRunner {
     static func restrict(_ q: SQLSelectBuilder, _ table: String, _ filter: ServiceFilter, _ scope: Scope?) -> SQLSelectBuilder {
         filter.apply(q, table: table)
         if let ids = scope?.ids {
-            q.where(SQLColumn("child_id", table: table), .equal, SQLFunction("ANY", args: SQLBind(ids)))
+            q.where(Scope.member(SQLColumn("child_id", table: table), of: ids, on: q.database))
         } else if let scope {
             q.where(SQLRaw(scope.sql(child: "\(table).child_id")))
         }
@@ -362,7 +384,7 @@ enum ReportRunner {
     /// Which children a read of `children` takes: these ids, or the rows meeting a condition
     /// (SQL of internal values only; nil for every row).
     enum ChildCondition {
-        /// These ids, as one array (PostgreSQL).
+        /// These ids, as one value (`Scope.member`).
         case any([UUID])
         case rows(String?)
     }
@@ -373,7 +395,7 @@ enum ReportRunner {
         let q = sql.select().columns("id", "date_of_birth", "external_id", "service_id", "sex", "ethnicity_group", "care_status", "send", "ehcp", "district")
             .from("children")
         switch condition {
-        case .any(let ids): q.where(SQLColumn("id", table: "children"), .equal, SQLFunction("ANY", args: SQLBind(ids)))
+        case .any(let ids): q.where(Scope.member(SQLColumn("id", table: "children"), of: ids, on: sql))
         case .rows(let text): if let text { q.where(SQLRaw(text)) }
         }
         return try await collect(q) { r -> ChildRow? in
@@ -429,11 +451,13 @@ enum ReportRunner {
         let service: String
     }
 
-    /// Every intervention of the run's children in the run's services.
-    static func interventions(filter: ServiceFilter, scope: Scope?, keys: KeyMap, on db: Database) async throws -> [Iv] {
+    /// Every intervention of the run's children in the run's services (`startedBy`: only those
+    /// started by that day, when only the children's teams are wanted).
+    static func interventions(filter: ServiceFilter, scope: Scope?, keys: KeyMap, startedBy: LocalDate?, on db: Database) async throws -> [Iv] {
         let iq = db.sql.select().columns("child_id", "type", "start_date", "id", "end_date", "closure_reason", "case_manager_id", "service_id", "allocated_on")
             .from("interventions")
         restrict(iq, "interventions", filter, scope)
+        if let startedBy { iq.where("start_date", .lessThanOrEqual, SQLBind(startedBy.iso)) }
         return try await collect(iq) { r -> Iv? in
             guard let c = r.id("child_id"), let key = keys[c], let type: InterventionType = r.coded("type"), let start = r.date("start_date"),
                   let id = r.id("id") else { return nil }
@@ -445,9 +469,8 @@ enum ReportRunner {
     static func staffing(_ interventions: [Iv], filter: ServiceFilter, period: ReportPeriod, on db: Database) async throws -> Staffing {
         let sql = db.sql
         // Allocations in the order they were made.
-        // (Those of the run's services; the run's children's are picked out by intervention.)
-        // Every service: the table as it is (a join and a sort of every allocation cost more than
-        // sorting each intervention's few here).
+        // (Those of the run's services; the run's children's are picked out by intervention: naming
+        // the scope's children here as well was measured slower.)
         let wanted = Set(interventions.map(\.id))
         let aq = sql.select().column(SQLColumn("intervention_id", table: "allocations")).column(SQLColumn("case_manager_id", table: "allocations"))
             .column(SQLColumn("allocated_on", table: "allocations")).column(SQLColumn("at", table: "allocations")).from("allocations")
