@@ -5,7 +5,7 @@ let package = Package(
     name: "Waypoint",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "waypoint", targets: ["waypoint"]),
+        .executable(name: "waypoint", targets: ["waypoint"])
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", exact: "4.122.3"),
@@ -17,7 +17,7 @@ let package = Package(
         .package(url: "https://github.com/JohnSundell/Plot.git", exact: "0.14.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", exact: "0.9.20"),
         .package(url: "https://github.com/vapor/multipart-kit.git", exact: "4.7.1"),
-        .package(url: "https://github.com/vapor/jwt-kit.git", exact: "5.8.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", exact: "5.8.0")
     ],
     targets: [
         .target(name: "WaypointDomain"),
@@ -34,7 +34,7 @@ let package = Package(
                 .product(name: "Plot", package: "Plot"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
-                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "JWTKit", package: "jwt-kit")
             ],
             resources: [.copy("Resources")]
         ),
@@ -45,8 +45,8 @@ let package = Package(
             dependencies: [
                 "WaypointApp",
                 .product(name: "VaporTesting", package: "vapor"),
-                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "JWTKit", package: "jwt-kit")
             ]
-        ),
+        )
     ]
 )

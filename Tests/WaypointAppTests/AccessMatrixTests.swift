@@ -48,7 +48,7 @@ import WaypointDomain
                 ("my panels", "/panels", [.practitioner, .manager, .volunteer]),
                 ("record a victim", childPath + "/records/victim/new", [.victimWorker, .manager]),
                 ("board meetings", "/board-meetings", [.manager, .analyst, .board]),
-                ("record a board meeting", "/board-meetings/new", [.manager]),
+                ("record a board meeting", "/board-meetings/new", [.manager])
             ]
             for role in Role.allCases {
                 let client = TestClient(app)
@@ -63,9 +63,13 @@ import WaypointDomain
                         expected = path == childPath ? .seeOther : .forbidden
                     }
                     #expect(page.status == expected, "\(role.rawValue) → \(family)")
-                    if page.status == .seeOther { #expect(page.headers.first(name: .location)?.hasPrefix(childPath + "/access?next=") == true, "\(family)") }
+                    if page.status == .seeOther {
+                        #expect(page.headers.first(name: .location)?.hasPrefix(childPath + "/access?next=") == true, "\(family)")
+                    }
                     if page.status == .forbidden {
-                        #expect(page.body.contains("does not give access to this page") || page.body.contains("case manager or co-worker can change their record"))
+                        #expect(
+                            page.body.contains("does not give access to this page")
+                                || page.body.contains("case manager or co-worker can change their record"))
                         #expect(!page.body.contains("Jordan"), "\(role.rawValue) → \(family) shows the child")
                     }
                 }
@@ -73,8 +77,12 @@ import WaypointDomain
                 let post = try await client.post("/children", Fixtures.childForm(given: "Posted\(role.rawValue)"))
                 #expect(post.status == (Policy.allows(role, .createChild) ? .seeOther : .forbidden), "\(role.rawValue) → POST /children")
                 // Correcting an outcome code is an administrator's.
-                let code = try await client.post("/admin/outcomes/outcome_21", [("label", "Outcome 21"), ("tier", "pre_court"), ("counts_as_entry", "no"),
-                                                                                ("conviction", "no"), ("custodial", "no"), ("disposal_group", "none"), ("retired", "no")])
+                let code = try await client.post(
+                    "/admin/outcomes/outcome_21",
+                    [
+                        ("label", "Outcome 21"), ("tier", "pre_court"), ("counts_as_entry", "no"),
+                        ("conviction", "no"), ("custodial", "no"), ("disposal_group", "none"), ("retired", "no")
+                    ])
                 #expect(code.status == (role == .admin ? .seeOther : .forbidden), "\(role.rawValue) → POST outcome code")
                 // Clearing a user's failed sign-ins is an administrator's (and audited).
                 let unlock = try await client.post("/admin/users/\(userID.uuidString.lowercased())/unlock", [])

@@ -17,14 +17,19 @@ import WaypointDomain
             try await Fixtures.user(app, .manager, services: [s])
             let me = try await Fixtures.user(app, .practitioner, email: "me@test.waypoint.test", name: "Pat Me", services: [s])
             let mate = try await Fixtures.user(app, .practitioner, email: "mate@test.waypoint.test", name: "Tam Mate", services: [s])
-            let stranger = try await Fixtures.user(app, .practitioner, email: "stranger@test.waypoint.test", name: "Sam Stranger", services: [s])
+            let stranger = try await Fixtures.user(
+                app, .practitioner, email: "stranger@test.waypoint.test", name: "Sam Stranger", services: [s])
             try await Fixtures.user(app, .manager, email: "other.manager@test.waypoint.test", services: [other])
             // Me and my mate are in one team; the stranger in another.
             let north = UUID(), south = UUID()
             for (id, name) in [(north, "North"), (south, "South")] {
-                try await app.db.sql.insert(into: "teams").columns("id", "service_id", "name").values(SQLBind(id), SQLBind(s.id!), SQLBind(name)).run()
+                try await app.db.sql.insert(into: "teams").columns("id", "service_id", "name").values(
+                    SQLBind(id), SQLBind(s.id!), SQLBind(name)
+                ).run()
             }
-            for (u, t) in [(me, north), (mate, north), (stranger, south)] { try await Workers.setTeam(u.id!, t, from: LocalDate(iso: "1900-01-01")!, on: app.db, now: pinnedNow) }
+            for (u, t) in [(me, north), (mate, north), (stranger, south)] {
+                try await Workers.setTeam(u.id!, t, from: LocalDate(iso: "1900-01-01")!, on: app.db, now: pinnedNow)
+            }
 
             let manager = TestClient(app)
             try await manager.signIn("manager@test.waypoint.test")
@@ -41,12 +46,19 @@ import WaypointDomain
             for (child, worker) in [(teams, mate), (strangers, stranger)] {
                 let c = child.uuidString.lowercased()
                 try await manager.get("/children/\(c)/interventions/new")
-                let started = try await manager.post("/children/\(c)/interventions", [("type", "prevention"), ("start-day", "1"), ("start-month", "3"), ("start-year", "2024"), ("length_months", "")])
+                let started = try await manager.post(
+                    "/children/\(c)/interventions",
+                    [("type", "prevention"), ("start-day", "1"), ("start-month", "3"), ("start-year", "2024"), ("length_months", "")])
                 #expect(started.status == .seeOther)
-                let intervention = try #require(started.location.flatMap { UUID(uuidString: String($0.dropFirst("/interventions/".count).prefix(36))) })
+                let intervention = try #require(
+                    started.location.flatMap { UUID(uuidString: String($0.dropFirst("/interventions/".count).prefix(36))) })
                 interventions.append(intervention)
                 try await manager.get(Paths.allocate(intervention))
-                #expect(try await manager.post(Paths.allocate(intervention), [("case_manager", worker.id!.uuidString), ("co_worker", ""), ("confirm_over_cap", "yes")]).status == .seeOther)
+                #expect(
+                    try await manager.post(
+                        Paths.allocate(intervention),
+                        [("case_manager", worker.id!.uuidString), ("co_worker", ""), ("confirm_over_cap", "yes")]
+                    ).status == .seeOther)
             }
             func path(_ id: UUID) -> String { Paths.child(id) }
             let edit = Fixtures.childForm(given: "Changed", [("version", "1")])
@@ -69,7 +81,9 @@ import WaypointDomain
             #expect(refused.status == .forbidden)
             #expect(refused.body.contains("case manager or co-worker can change their record"))
             // Another child of the service: asked why first; nothing of theirs is shown.
-            #expect(try await client.get(path(strangers) + "/offences/new").status == .forbidden, "a form to change their record is never shown")
+            #expect(
+                try await client.get(path(strangers) + "/offences/new").status == .forbidden, "a form to change their record is never shown"
+            )
             let asked = try await client.get(path(strangers))
             #expect(asked.status == .seeOther)
             let form = try await client.get(try #require(asked.location))
@@ -79,12 +93,16 @@ import WaypointDomain
             let short = try await client.post(path(strangers) + "/access", [("reason", "why"), ("next", path(strangers))])
             #expect(short.status == .unprocessableEntity)
             #expect(short.body.contains("Give the reason in a few words"))
-            let given = try await client.post(path(strangers) + "/access", [("reason", "Covering their court appearance today"), ("next", "https://evil.example/")])
+            let given = try await client.post(
+                path(strangers) + "/access", [("reason", "Covering their court appearance today"), ("next", "https://evil.example/")])
             #expect(given.status == .seeOther)
             #expect(given.location == "/", "only a local path is followed after the reason")
             #expect(try await client.get(path(strangers)).status == .ok)
             #expect(try await client.post(path(strangers), edit).status == .forbidden, "a reason opens reading, never changing")
-            #expect(try await AuditRows.all(app).contains { $0.action == "child_access_reason" && $0.child_id == strangers && $0.details == "Covering their court appearance today" })
+            #expect(
+                try await AuditRows.all(app).contains {
+                    $0.action == "child_access_reason" && $0.child_id == strangers && $0.details == "Covering their court appearance today"
+                })
             // The managers' page lists it.
             let reasons = try await manager.get(Paths.accessReasons)
             #expect(reasons.status == .ok)
@@ -98,7 +116,9 @@ import WaypointDomain
             let summary = try await victims.get(path(teams))
             #expect(summary.status == .ok)
             #expect(summary.body.contains("Offences"))
-            for hidden in ["Referrals", "Identifiers", "What matters to", "Current work and what is due", "Home, education and accommodation"] {
+            for hidden in [
+                "Referrals", "Identifiers", "What matters to", "Current work and what is due", "Home, education and accommodation"
+            ] {
                 #expect(!summary.body.contains(hidden), "a victim worker does not see \(hidden)")
             }
             #expect(try await victims.get(Paths.intervention(interventions[0])).status == .forbidden)

@@ -136,16 +136,18 @@ import WaypointDomain
         "POST /admin/services/:serviceID": [(nil, .roles([.admin]))],
         "POST /admin/services/:serviceID/teams": [(nil, .roles([.admin]))],
         "GET /admin/population": [(nil, .roles([.admin]))],
-        "POST /admin/population": [(nil, .roles([.admin]))],
+        "POST /admin/population": [(nil, .roles([.admin]))]
     ]
 
     /// Routes anyone may reach, signed in or not (checked elsewhere).
     /// The steps of signing in, and signing out of one's own sessions, are for a session at that
     /// step or its own user only (IdentityTests).
-    static let open: Set<String> = ["GET /health", "GET /assets/:name", "GET /sign-in", "POST /sign-in", "POST /sign-out",
-                                    "GET /sign-in/code", "POST /sign-in/code", "GET /sign-in/new-password", "POST /sign-in/new-password",
-                                    "GET /sign-in/two-factor", "POST /sign-in/two-factor", "GET /sign-in/two-factor/set-up", "POST /sign-in/two-factor/set-up",
-                                    "POST /account/sessions/end-others", "POST /account/sessions/end-all", "GET /sign-in/sso", "GET /sign-in/sso/callback"]
+    static let open: Set<String> = [
+        "GET /health", "GET /assets/:name", "GET /sign-in", "POST /sign-in", "POST /sign-out",
+        "GET /sign-in/code", "POST /sign-in/code", "GET /sign-in/new-password", "POST /sign-in/new-password",
+        "GET /sign-in/two-factor", "POST /sign-in/two-factor", "GET /sign-in/two-factor/set-up", "POST /sign-in/two-factor/set-up",
+        "POST /account/sessions/end-others", "POST /account/sessions/end-all", "GET /sign-in/sso", "GET /sign-in/sso/callback"
+    ]
 
     static func expected(_ rule: Rule, _ role: Role, _ rel: Rel?) -> Outcome {
         switch rule {
@@ -187,15 +189,20 @@ import WaypointDomain
             let mate = try await Fixtures.user(app, .practitioner, email: "mate@test.waypoint.test", name: "Tam Mate", services: [s])
             let far = try await Fixtures.user(app, .practitioner, email: "far@test.waypoint.test", name: "Sam Far", services: [s])
             let target = try await Fixtures.user(app, .practitioner, email: "target@test.waypoint.test", name: "Target User", services: [s])
-            let elsewhereWorker = try await Fixtures.user(app, .practitioner, email: "ot.worker@test.waypoint.test", name: "Otto Worker", services: [o])
+            let elsewhereWorker = try await Fixtures.user(
+                app, .practitioner, email: "ot.worker@test.waypoint.test", name: "Otto Worker", services: [o])
             try await Fixtures.user(app, .manager, email: "ot.manager@test.waypoint.test", services: [o])
             let otVolunteer = try await Fixtures.user(app, .volunteer, email: "ot.volunteer@test.waypoint.test", services: [o])
             let north = UUID(), south = UUID()
             for (id, name) in [(north, "North"), (south, "South")] {
-                try await app.db.sql.insert(into: "teams").columns("id", "service_id", "name").values(SQLBind(id), SQLBind(s.id!), SQLBind(name)).run()
+                try await app.db.sql.insert(into: "teams").columns("id", "service_id", "name").values(
+                    SQLBind(id), SQLBind(s.id!), SQLBind(name)
+                ).run()
             }
             let start = LocalDate(iso: "1900-01-01")!
-            for (u, t) in [(users[.practitioner]!, north), (mate, north), (far, south)] { try await Workers.setTeam(u.id!, t, from: start, on: app.db, now: pinnedNow) }
+            for (u, t) in [(users[.practitioner]!, north), (mate, north), (far, south)] {
+                try await Workers.setTeam(u.id!, t, from: start, on: app.db, now: pinnedNow)
+            }
 
             let manager = TestClient(app)
             try await manager.signIn("manager@test.waypoint.test")
@@ -209,27 +216,57 @@ import WaypointDomain
                 let child = try await Fixtures.addChild(m, given: given, family: "Matrix")
                 let c = child.uuidString.lowercased()
                 let referral = try await journey.recordReferral(m, child: child)
-                #expect(try await m.post("/children/\(c)/offences", PracticeRoutesTests.date("offence", 1, 2, 2024) + [("category", "theft_and_handling"), ("outcome", "youth_caution"),
-                                                                                                                       ("gravity", "2")] + PracticeRoutesTests.date("outcome_date", 10, 2, 2024)).status == .seeOther)
+                #expect(
+                    try await m.post(
+                        "/children/\(c)/offences",
+                        PracticeRoutesTests.date("offence", 1, 2, 2024) + [
+                            ("category", "theft_and_handling"), ("outcome", "youth_caution"),
+                            ("gravity", "2")
+                        ] + PracticeRoutesTests.date("outcome_date", 10, 2, 2024)
+                    ).status == .seeOther)
                 try await m.get("/children/\(c)/interventions/new")
-                let created = try await m.post("/children/\(c)/interventions", [("type", "referral_order"), ("start-day", "1"), ("start-month", "3"), ("start-year", "2024"), ("length_months", "6")])
+                let created = try await m.post(
+                    "/children/\(c)/interventions",
+                    [("type", "referral_order"), ("start-day", "1"), ("start-month", "3"), ("start-year", "2024"), ("length_months", "6")])
                 let i = try #require(journey.idFrom(created.location, after: "/interventions/"), "\(created.status)")
-                #expect(try await m.post(Paths.allocate(i), [("case_manager", worker.id!.uuidString), ("co_worker", ""), ("confirm_over_cap", "yes")]).status == .seeOther)
-                let made = try await m.post("/interventions/\(i.uuidString.lowercased())/assessments", [("type", "prevention_diversion"), ("stage", "start"), ("personal_family_social", "Lives with nan")])
-                let assessment = try #require(journey.idFrom(made.location, after: "/assessments/"), "\(made.status) \(made.body.prefix(600))")
+                #expect(
+                    try await m.post(
+                        Paths.allocate(i), [("case_manager", worker.id!.uuidString), ("co_worker", ""), ("confirm_over_cap", "yes")]
+                    ).status == .seeOther)
+                let made = try await m.post(
+                    "/interventions/\(i.uuidString.lowercased())/assessments",
+                    [("type", "prevention_diversion"), ("stage", "start"), ("personal_family_social", "Lives with nan")])
+                let assessment = try #require(
+                    journey.idFrom(made.location, after: "/assessments/"), "\(made.status) \(made.body.prefix(600))")
                 let base = "/interventions/\(i.uuidString.lowercased())/records"
-                let contact = try await practice.add(m, base + "/contact", PracticeRoutesTests.date("contact_on", 4, 3, 2024) + [("contact_time", "16:00"), ("contact_type", "one_to_one"),
-                                                                                                                              ("place", "school"), ("attendance", "attended")])
+                let contact = try await practice.add(
+                    m, base + "/contact",
+                    PracticeRoutesTests.date("contact_on", 4, 3, 2024) + [
+                        ("contact_time", "16:00"), ("contact_type", "one_to_one"),
+                        ("place", "school"), ("attendance", "attended")
+                    ])
                 let offence = try #require(try await LegalStore.offences(child, on: app.db).first).id.uuidString.lowercased()
-                let victim = try await practice.add(m, "/children/\(c)/records/victim", [("offence_id", offence), ("name", "Victim \(given)"), ("victim_type", "person"),
-                                                                                       ("address", "1 High Street"), ("phone", "07700 900123"), ("email", "v@example.org"),
-                                                                                       ("consent", "yes"), ("views_sought", "yes"), ("views", "Frightened"),
-                                                                                       ("activity", "letter_of_apology"), ("satisfaction", "satisfied")] + PracticeRoutesTests.date("contact_made_on", 12, 2, 2024))
-                let panel = try await practice.add(m, base + "/panel", [("panel_type", "initial"), ("status", "held"), ("yjs_member", worker.id!.uuidString.lowercased()),
-                                                                        ("members[]", volunteer.id!.uuidString.lowercased()), ("report", "Report"), ("child_words", "Words"),
-                                                                        ("contract", "Apology")] + PracticeRoutesTests.date("held_on", 26, 3, 2024))
-                return (Ids(child: child, referral: referral, intervention: i, assessment: assessment, contact: UUID(uuidString: contact)!, victim: UUID(uuidString: victim)!,
-                            panel: UUID(uuidString: panel)!, group: UUID()), child)
+                let victim = try await practice.add(
+                    m, "/children/\(c)/records/victim",
+                    [
+                        ("offence_id", offence), ("name", "Victim \(given)"), ("victim_type", "person"),
+                        ("address", "1 High Street"), ("phone", "07700 900123"), ("email", "v@example.org"),
+                        ("consent", "yes"), ("views_sought", "yes"), ("views", "Frightened"),
+                        ("activity", "letter_of_apology"), ("satisfaction", "satisfied")
+                    ] + PracticeRoutesTests.date("contact_made_on", 12, 2, 2024))
+                let panel = try await practice.add(
+                    m, base + "/panel",
+                    [
+                        ("panel_type", "initial"), ("status", "held"), ("yjs_member", worker.id!.uuidString.lowercased()),
+                        ("members[]", volunteer.id!.uuidString.lowercased()), ("report", "Report"), ("child_words", "Words"),
+                        ("contract", "Apology")
+                    ] + PracticeRoutesTests.date("held_on", 26, 3, 2024))
+                return (
+                    Ids(
+                        child: child, referral: referral, intervention: i, assessment: assessment, contact: UUID(uuidString: contact)!,
+                        victim: UUID(uuidString: victim)!,
+                        panel: UUID(uuidString: panel)!, group: UUID()), child
+                )
             }
             let volunteer = users[.volunteer]!
             var ids: [Rel: Ids] = [:]
@@ -241,21 +278,32 @@ import WaypointDomain
             // relationship (so "every child in it" is that relationship).
             func group(_ m: TestClient, _ rel: Rel, worker: User, volunteer: User) async throws -> UUID {
                 let second = try await world(m, worker: worker, volunteer: volunteer, given: "Second\(rel.rawValue.capitalized)").0
-                let made = try await m.post("/group-sessions", PracticeRoutesTests.date("contact_on", 26, 3, 2024) + [("contact_time", "18:00"), ("place", "community_centre"),
-                    ("children[]", ids[rel]!.intervention.uuidString.lowercased()), ("children[]", second.intervention.uuidString.lowercased())])
+                let made = try await m.post(
+                    "/group-sessions",
+                    PracticeRoutesTests.date("contact_on", 26, 3, 2024) + [
+                        ("contact_time", "18:00"), ("place", "community_centre"),
+                        ("children[]", ids[rel]!.intervention.uuidString.lowercased()),
+                        ("children[]", second.intervention.uuidString.lowercased())
+                    ])
                 return try #require(journey.idFrom(made.location, after: "/group-sessions/"), "\(made.status) \(made.body.prefix(600))")
             }
             ids[.own]!.group = try await group(manager, .own, worker: practitioner, volunteer: volunteer)
             ids[.team]!.group = try await group(manager, .team, worker: mate, volunteer: volunteer)
             ids[.other]!.group = try await group(manager, .other, worker: far, volunteer: volunteer)
             ids[.elsewhere]!.group = try await group(otManager, .elsewhere, worker: elsewhereWorker, volunteer: otVolunteer)
-            let saved = try await manager.post("/reports/first-time-entrants/save", PracticeRoutesTests.date("from", 1, 4, 2023) + PracticeRoutesTests.date("to", 31, 3, 2024) + [("label", "Matrix")])
-            let savedID = try #require(journey.idFrom(saved.location, after: "/reports/saved/"), "\(saved.status) \(saved.body.prefix(400))")
+            let saved = try await manager.post(
+                "/reports/first-time-entrants/save",
+                PracticeRoutesTests.date("from", 1, 4, 2023) + PracticeRoutesTests.date("to", 31, 3, 2024) + [("label", "Matrix")])
+            let savedID = try #require(
+                journey.idFrom(saved.location, after: "/reports/saved/"), "\(saved.status) \(saved.body.prefix(400))")
             let names = ["Owen", "Tia", "Ola", "Elle"]
             // Someone a provider signed in, waiting for an admin (refused last, so every row finds it).
             let request = UUID()
             try await app.db.sql.insert(into: "sso_requests").columns("id", "issuer", "subject", "email", "name", "groups", "at")
-                .values(SQLBind(request), SQLBind("https://idp.example"), SQLBind("oid-matrix"), SQLBind("m@example.org"), SQLBind("Matrix Request"), SQLBind(""), SQLBind(pinnedNow)).run()
+                .values(
+                    SQLBind(request), SQLBind("https://idp.example"), SQLBind("oid-matrix"), SQLBind("m@example.org"),
+                    SQLBind("Matrix Request"), SQLBind(""), SQLBind(pinnedNow)
+                ).run()
 
             // Every route the app registers has a row here, and every row is a route.
             let registered = Set(app.routes.all.map { "\($0.method.rawValue) /" + $0.path.map(\.description).joined(separator: "/") })
@@ -265,8 +313,12 @@ import WaypointDomain
             func fill(_ pattern: String, kind: String?, _ i: Ids) -> String {
                 var p = pattern.dropFirst(pattern.hasPrefix("GET ") ? 4 : 5).description
                 let record = kind == "victim" ? i.victim : i.contact
-                for (k, v) in [(":childID", i.child), (":referralID", i.referral), (":interventionID", i.intervention), (":assessmentID", i.assessment),
-                               (":recordID", record), (":panelID", i.panel), (":groupID", i.group), (":userID", target.id!), (":serviceID", s.id!), (":savedID", savedID), (":requestID", request)] {
+                for (k, v) in [
+                    (":childID", i.child), (":referralID", i.referral), (":interventionID", i.intervention),
+                    (":assessmentID", i.assessment),
+                    (":recordID", record), (":panelID", i.panel), (":groupID", i.group), (":userID", target.id!), (":serviceID", s.id!),
+                    (":savedID", savedID), (":requestID", request)
+                ] {
                     p = p.replacingOccurrences(of: k, with: v.uuidString.lowercased())
                 }
                 p = p.replacingOccurrences(of: ":kind", with: kind ?? "").replacingOccurrences(of: ":code", with: "youth_caution")
@@ -302,9 +354,15 @@ import WaypointDomain
                             let got = outcome(page, child: perChild ? i.child : nil)
                             let want = Self.expected(rule, role, perChild ? rel : nil)
                             checked += 1
-                            if got != want { failures.append("\(role.rawValue) \(route) [\(kind ?? "")] \(perChild ? rel.rawValue : ""): \(page.status.code) → \(got.rawValue), expected \(want.rawValue)") }
+                            if got != want {
+                                failures.append(
+                                    "\(role.rawValue) \(route) [\(kind ?? "")] \(perChild ? rel.rawValue : ""): \(page.status.code) → \(got.rawValue), expected \(want.rawValue)"
+                                )
+                            }
                             if got == .forbidden || got == .notFound || got == .reason {
-                                for name in names where page.body.contains(name + " Matrix") { failures.append("\(role.rawValue) \(route) \(rel.rawValue): refused, yet shows \(name)") }
+                                for name in names where page.body.contains(name + " Matrix") {
+                                    failures.append("\(role.rawValue) \(route) \(rel.rawValue): refused, yet shows \(name)")
+                                }
                             }
                         }
                     }

@@ -22,7 +22,8 @@ struct PopulationController: RouteCollection {
         // Summed in Swift: SUM of a bigint is numeric on PostgreSQL.
         let rows = try await req.db.sql.select().column(SQLColumn("code", table: "services")).column(SQLColumn("name", table: "services"))
             .column(SQLColumn("year", table: "population")).column(SQLColumn("count", table: "population")).from("population")
-            .join("services", on: SQLColumn("id", table: "services"), .equal, SQLColumn("service_id", table: "population")).all(decoding: R.self)
+            .join("services", on: SQLColumn("id", table: "services"), .equal, SQLColumn("service_id", table: "population")).all(
+                decoding: R.self)
         var sums: [String: Total] = [:]
         for r in rows {
             let k = "\(r.code)|\(r.year)"
@@ -31,41 +32,64 @@ struct PopulationController: RouteCollection {
         return sums.values.sorted { ($0.code, -$0.year) < ($1.code, -$1.year) }
     }
 
-    private func render(_ req: Request, notice: String? = nil, problems: [String] = [], lines: [String] = [], status: HTTPStatus = .ok) async throws -> Response {
+    private func render(_ req: Request, notice: String? = nil, problems: [String] = [], lines: [String] = [], status: HTTPStatus = .ok)
+        async throws -> Response
+    {
         let t = try await totals(req)
         var content: [H] = [
-            problems.isEmpty ? group([]) : el("div", ["class": "error-summary", "tabindex": "-1", "role": "alert", "aria-labelledby": "problems-title"], [
-                el("h2", ["class": "error-summary__title", "id": "problems-title"], "The file was not imported: nothing has changed"),
-                el("ul", ["class": "error-summary__list"], problems.prefix(200).map { el("li", [:], $0) }),
-            ]),
+            problems.isEmpty
+                ? group([])
+                : el(
+                    "div", ["class": "error-summary", "tabindex": "-1", "role": "alert", "aria-labelledby": "problems-title"],
+                    [
+                        el(
+                            "h2", ["class": "error-summary__title", "id": "problems-title"],
+                            "The file was not imported: nothing has changed"),
+                        el("ul", ["class": "error-summary__list"], problems.prefix(200).map { el("li", [:], $0) })
+                    ]),
             C.h1("Population figures", caption: "Reference data"),
-            C.p("Rates per 100,000 and per 1,000 and the disproportionality report use the number of children aged 10 to 17 in each service's area, by year, sex and ethnicity group (ONS mid-year estimates). A report that needs a year with no figures says so instead of showing a rate."),
+            C.p(
+                "Rates per 100,000 and per 1,000 and the disproportionality report use the number of children aged 10 to 17 in each service's area, by year, sex and ethnicity group (ONS mid-year estimates). A report that needs a year with no figures says so instead of showing a rate."
+            )
         ]
         if !lines.isEmpty { content.append(el("ul", ["class": "list"], lines.map { el("li", [:], $0) })) }
         content.append(el("h2", ["class": "heading-m"], "Figures held"))
-        content.append(t.isEmpty ? C.p("No population figures yet.") : C.table(caption: nil, headers: ["Service", "Year", "Children aged 10–17"], rows: t.map {
-            [txt("\($0.name) (\($0.code))"), txt(String($0.year)), txt($0.count.formatted())]
-        }, numeric: [1, 2]))
+        content.append(
+            t.isEmpty
+                ? C.p("No population figures yet.")
+                : C.table(
+                    caption: nil, headers: ["Service", "Year", "Children aged 10–17"],
+                    rows: t.map {
+                        [txt("\($0.name) (\($0.code))"), txt(String($0.year)), txt($0.count.formatted())]
+                    }, numeric: [1, 2]))
         content += [
             el("h2", ["class": "heading-m"], "Upload population.csv"),
-            C.p("Columns: service_code, year, age, sex, ethnicity_group, count — one row per service, year, age (10 to 17), sex and broad ethnicity group. Rows already held are updated; nothing is written if any row is wrong."),
-            el("form", ["method": "post", "action": Paths.adminPopulation, "enctype": "multipart/form-data"], [
-                Layout.csrfField(req.csrfToken),
-                el("div", ["class": "form-group"], [
-                    el("label", ["class": "label", "for": "file"], "population.csv"),
-                    voidEl("input", ["class": "file-upload", "id": "file", "name": "file", "type": "file", "accept": ".csv,text/csv"]),
-                ]),
-                C.button("Upload"),
-            ]),
+            C.p(
+                "Columns: service_code, year, age, sex, ethnicity_group, count — one row per service, year, age (10 to 17), sex and broad ethnicity group. Rows already held are updated; nothing is written if any row is wrong."
+            ),
+            el(
+                "form", ["method": "post", "action": Paths.adminPopulation, "enctype": "multipart/form-data"],
+                [
+                    Layout.csrfField(req.csrfToken),
+                    el(
+                        "div", ["class": "form-group"],
+                        [
+                            el("label", ["class": "label", "for": "file"], "population.csv"),
+                            voidEl(
+                                "input", ["class": "file-upload", "id": "file", "name": "file", "type": "file", "accept": ".csv,text/csv"])
+                        ]),
+                    C.button("Upload")
+                ])
         ]
-        return HTMLResponse.make(Layout.page(title: "Population figures", PageContext(req, notice: notice), hasErrors: !problems.isEmpty, content), status: status)
+        return HTMLResponse.make(
+            Layout.page(title: "Population figures", PageContext(req, notice: notice), hasErrors: !problems.isEmpty, content),
+            status: status)
     }
 
     @Sendable func page(req: Request) async throws -> Response {
         try req.authorize(.manageReferenceData)
         return try await render(req)
     }
-
 
     @Sendable func upload(req: Request) async throws -> Response {
         let user = try req.authorize(.manageReferenceData)
@@ -75,9 +99,13 @@ struct PopulationController: RouteCollection {
             return try await render(req, problems: ["Choose a population.csv file to upload."], status: .unprocessableEntity)
         }
         // A bundle of population.csv alone (children.csv with its header only: no children change).
-        let files = [Interchange.population.name: data,
-                     Interchange.children.name: Data((Interchange.children.columns.joined(separator: ",") + "\n").utf8)]
-        switch try await Importer.run(files, on: req.db, actor: Agent(user, today: req.today, now: req.now), today: req.today, now: req.now, dryRun: false) {
+        let files = [
+            Interchange.population.name: data,
+            Interchange.children.name: Data((Interchange.children.columns.joined(separator: ",") + "\n").utf8)
+        ]
+        switch try await Importer.run(
+            files, on: req.db, actor: Agent(user, today: req.today, now: req.now), today: req.today, now: req.now, dryRun: false)
+        {
         case .invalid(let problems):
             return try await render(req, problems: problems.map(\.description), status: .unprocessableEntity)
         case .imported(let report):

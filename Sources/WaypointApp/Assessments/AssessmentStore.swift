@@ -43,9 +43,11 @@ struct AssessmentRow: Decodable {
     }
 
     var formValues: FormValues {
-        var v: [String: String] = ["type": type, "stage": stage, "child_views": child_views ?? "", "parent_views": parent_views ?? "",
-                                   "likelihood_of_reoffending": likelihood_of_reoffending ?? "", "risk_of_serious_harm": risk_of_serious_harm ?? "",
-                                   "safety_and_wellbeing": safety_and_wellbeing ?? "", "version": String(version)]
+        var v: [String: String] = [
+            "type": type, "stage": stage, "child_views": child_views ?? "", "parent_views": parent_views ?? "",
+            "likelihood_of_reoffending": likelihood_of_reoffending ?? "", "risk_of_serious_harm": risk_of_serious_harm ?? "",
+            "safety_and_wellbeing": safety_and_wellbeing ?? "", "version": String(version)
+        ]
         for s in AssessmentSection.allCases { v[s.rawValue] = section(s) ?? "" }
         return FormValues(v)
     }
@@ -56,7 +58,7 @@ enum AssessmentStore {
         AssessmentSection.allCases.map { ($0.rawValue, a.sections[$0]) } + [
             ("type", a.type.rawValue), ("stage", a.stage.rawValue), ("child_views", a.childViews), ("parent_views", a.parentViews),
             ("likelihood_of_reoffending", a.likelihoodOfReoffending?.rawValue), ("risk_of_serious_harm", a.riskOfSeriousHarm?.rawValue),
-            ("safety_and_wellbeing", a.safetyAndWellbeing?.rawValue),
+            ("safety_and_wellbeing", a.safetyAndWellbeing?.rawValue)
         ]
     }
 
@@ -64,9 +66,16 @@ enum AssessmentStore {
         let id = UUID()
         let cols = columns(a)
         try await db.sql.insert(into: "assessments")
-            .columns(["id", "service_id", "child_id", "intervention_id", "status", "version", "created_by", "created_at", "updated_at"] + cols.map(\.0))
-            .values([SQLBind(id), SQLBind(intervention.service_id), SQLBind(intervention.child_id), SQLBind(intervention.id),
-                     SQLBind(AssessmentStatus.draft.rawValue), SQLBind(1), SQLBind(by), SQLBind(now), SQLBind(now)] + cols.map { SQLBind($0.1) as any SQLExpression })
+            .columns(
+                ["id", "service_id", "child_id", "intervention_id", "status", "version", "created_by", "created_at", "updated_at"]
+                    + cols.map(\.0)
+            )
+            .values(
+                [
+                    SQLBind(id), SQLBind(intervention.service_id), SQLBind(intervention.child_id), SQLBind(intervention.id),
+                    SQLBind(AssessmentStatus.draft.rawValue), SQLBind(1), SQLBind(by), SQLBind(now), SQLBind(now)
+                ] + cols.map { SQLBind($0.1) as any SQLExpression }
+            )
             .run()
         return id
     }
@@ -83,7 +92,9 @@ enum AssessmentStore {
     }
 
     /// Saves the content and moves the status, only if the row is still at `version`.
-    static func save(_ id: UUID, version: Int, content: AssessmentInput?, set extra: [(String, (any SQLExpression))], on db: Database, now: Date) async throws -> Bool {
+    static func save(
+        _ id: UUID, version: Int, content: AssessmentInput?, set extra: [(String, (any SQLExpression))], on db: Database, now: Date
+    ) async throws -> Bool {
         var u = db.sql.update("assessments").set("version", to: SQLBind(version + 1)).set("updated_at", to: SQLBind(now))
         if let content { for (c, v) in columns(content) { u = u.set(SQLIdentifier(c), to: SQLBind(v)) } }
         for (c, v) in extra { u = u.set(SQLIdentifier(c), to: v) }
@@ -98,7 +109,8 @@ enum AssessmentStore {
         for chunk in interventions.chunked() {
             for r in try await db.sql.select().columns("intervention_id", "submitted_on").from("assessments")
                 .where("intervention_id", .in, SQLBind.group(chunk)).where("stage", .equal, SQLBind(AssessmentStage.start.rawValue))
-                .where("submitted_on", .isNot, SQLLiteral.null).all(decoding: R.self) {
+                .where("submitted_on", .isNot, SQLLiteral.null).all(decoding: R.self)
+            {
                 guard let d = r.submitted_on.flatMap(LocalDate.init(iso:)) else { continue }
                 if let e = out[r.intervention_id], e <= d { continue }
                 out[r.intervention_id] = d

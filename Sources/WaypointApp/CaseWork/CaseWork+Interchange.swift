@@ -10,11 +10,13 @@ extension CaseWork {
         try authorize(.importBundle)
         // Every row is resolved inside the agent's services: a child of another service is "no
         // such child", exactly as one that does not exist (no hint which ids exist elsewhere).
-        let outcome = try await Importer.run(files, on: db, actor: agent, today: agent.today, now: agent.now, dryRun: dryRun,
-                                             within: agent.serviceIDs.map { Set($0) })
+        let outcome = try await Importer.run(
+            files, on: db, actor: agent, today: agent.today, now: agent.now, dryRun: dryRun,
+            within: agent.serviceIDs.map { Set($0) })
         if case .imported(let report) = outcome {
-            try await Audit.record(on: db, at: agent.now, userID: agent.userID, userEmail: agent.email, action: dryRun ? "import_dry_run" : "import_bundle",
-                                   details: report.lines.joined(separator: "; "))
+            try await Audit.record(
+                on: db, at: agent.now, userID: agent.userID, userEmail: agent.email, action: dryRun ? "import_dry_run" : "import_bundle",
+                details: report.lines.joined(separator: "; "))
         }
         return outcome
     }
@@ -31,10 +33,12 @@ extension CaseWork {
         }
         let files = try await Exporter.run(serviceCode: serviceCode, on: db)
         let what = serviceCode.map { "service \($0)" } ?? "all services"
-        try await Audit.record(on: db, at: agent.now, userID: agent.userID, userEmail: agent.email, action: "export_bundle", serviceID: service?.id,
-                               details: "\(what) to \(destination)")
-        try await Audit.recordViews(on: db, at: agent.now, userID: agent.userID, userEmail: agent.email, action: "export_bundle_child",
-                                    children: try await Exporter.children(serviceCode: serviceCode, on: db), details: "\(what) to \(destination)")
+        try await Audit.record(
+            on: db, at: agent.now, userID: agent.userID, userEmail: agent.email, action: "export_bundle", serviceID: service?.id,
+            details: "\(what) to \(destination)")
+        try await Audit.recordViews(
+            on: db, at: agent.now, userID: agent.userID, userEmail: agent.email, action: "export_bundle_child",
+            children: try await Exporter.children(serviceCode: serviceCode, on: db), details: "\(what) to \(destination)")
         return files
     }
 }

@@ -8,7 +8,9 @@ import WaypointDomain
 extension CaseWork {
     /// The person doing something only a person can do (the operator cannot screen or allocate).
     func person(_ what: String) throws -> UUID {
-        guard let id = agent.userID else { throw WaypointError.badRequest("\(what) is done by a signed-in person, not from the command line.") }
+        guard let id = agent.userID else {
+            throw WaypointError.badRequest("\(what) is done by a signed-in person, not from the command line.")
+        }
         return id
     }
 
@@ -18,8 +20,9 @@ extension CaseWork {
         let a = agent
         return try await db.writeTransaction { db in
             let id = try await ChildStore.insert(details, serviceID: serviceID, on: db, now: a.now, externalID: externalID)
-            try await Audit.record(on: db, at: a.now, userID: a.userID, userEmail: a.email, action: "create_child", serviceID: serviceID, childID: id,
-                                   details: Audit.encode(details.asCreated))
+            try await Audit.record(
+                on: db, at: a.now, userID: a.userID, userEmail: a.email, action: "create_child", serviceID: serviceID, childID: id,
+                details: Audit.encode(details.asCreated))
             return id
         }
     }
@@ -108,7 +111,8 @@ extension CaseWork {
         let child = try await child(childID, .write)
         let now = agent.now
         return try await db.writeTransaction { db in
-            let id = try await InterventionStore.insert(input, childID: child.id, serviceID: child.serviceID, referralID: nil, on: db, now: now)
+            let id = try await InterventionStore.insert(
+                input, childID: child.id, serviceID: child.serviceID, referralID: nil, on: db, now: now)
             try await audit("create_intervention", child, "intervention \(id.uuidString) \(input.type.rawValue)", on: db)
             return id
         }
@@ -122,14 +126,19 @@ extension CaseWork {
         return (i, try await child(i.child_id, intent))
     }
 
-    func allocate(_ interventionID: UUID, caseManager: UUID, coWorker: UUID?, on date: LocalDate? = nil, overCapConfirmed: Bool) async throws {
+    func allocate(_ interventionID: UUID, caseManager: UUID, coWorker: UUID?, on date: LocalDate? = nil, overCapConfirmed: Bool)
+        async throws
+    {
         try authorize(.allocate)
         let (i, child) = try await intervention(interventionID, .write)
         let (day, now, by) = (date ?? agent.today, agent.now, try person("Allocation"))
         try await db.writeTransaction { db in
-            try await InterventionStore.allocate(i, caseManager: caseManager, coWorker: coWorker, on: day, by: by, overCapConfirmed: overCapConfirmed, db: db, now: now)
-            try await audit("allocate_intervention", child,
-                            "intervention \(i.id.uuidString) to \(caseManager.uuidString)\(overCapConfirmed ? " past the caseload cap (confirmed)" : "")", on: db)
+            try await InterventionStore.allocate(
+                i, caseManager: caseManager, coWorker: coWorker, on: day, by: by, overCapConfirmed: overCapConfirmed, db: db, now: now)
+            try await audit(
+                "allocate_intervention", child,
+                "intervention \(i.id.uuidString) to \(caseManager.uuidString)\(overCapConfirmed ? " past the caseload cap (confirmed)" : "")",
+                on: db)
         }
     }
 
@@ -141,7 +150,9 @@ extension CaseWork {
         let existing = answers == nil ? nil : try await KPIClosure.existingEnd(i.id, on: db)
         let (now, by) = (agent.now, agent.userID)
         try await db.writeTransaction { db in
-            if let answers, let by { try await KPIClosure.save(answers, endDate: c.endDate, existing: existing, intervention: i, by: by, on: db, now: now) }
+            if let answers, let by {
+                try await KPIClosure.save(answers, endDate: c.endDate, existing: existing, intervention: i, by: by, on: db, now: now)
+            }
             try await InterventionStore.close(i.id, c, on: db)
             try await audit("close_intervention", child, "intervention \(i.id.uuidString) \(c.reason.rawValue) on \(c.endDate.iso)", on: db)
         }
@@ -161,14 +172,20 @@ extension CaseWork {
     func giveReason(_ reason: String, for childID: UUID) async throws {
         try authorize(.viewChild)
         guard let child = try await ChildStore.find(childID, in: try await scope(), on: db) else {
-            throw WaypointError.notFound("This child's record could not be found. It may be in a service you do not have access to. Search the register to find the child.")
+            throw WaypointError.notFound(
+                "This child's record could not be found. It may be in a service you do not have access to. Search the register to find the child."
+            )
         }
         guard let userID = agent.userID else { return }
         let now = agent.now
         try await db.writeTransaction { db in
-            try await db.sql.insert(into: "child_access_reasons").columns("id", "user_id", "child_id", "service_id", "reason", "at", "until_at")
-                .values(SQLBind(UUID()), SQLBind(userID), SQLBind(child.id), SQLBind(child.serviceID), SQLBind(reason), SQLBind(now),
-                        SQLBind(now.addingTimeInterval(Double(ChildAccess.reasonHours) * 3600))).run()
+            try await db.sql.insert(into: "child_access_reasons").columns(
+                "id", "user_id", "child_id", "service_id", "reason", "at", "until_at"
+            )
+            .values(
+                SQLBind(UUID()), SQLBind(userID), SQLBind(child.id), SQLBind(child.serviceID), SQLBind(reason), SQLBind(now),
+                SQLBind(now.addingTimeInterval(Double(ChildAccess.reasonHours) * 3600))
+            ).run()
             try await audit("child_access_reason", child, reason, on: db)
         }
     }

@@ -53,12 +53,15 @@ struct CaseWork: Sendable {
     /// Throws `NeedsReason` when a reason must be given first, and a 403 when never allowed.
     func reach(_ id: UUID, _ intent: Intent) async throws -> Reached {
         guard let child = try await ChildStore.find(id, in: try await scope(), on: db) else {
-            throw WaypointError.notFound("This child's record could not be found. It may be in a service you do not have access to. Search the register to find the child.")
+            throw WaypointError.notFound(
+                "This child's record could not be found. It may be in a service you do not have access to. Search the register to find the child."
+            )
         }
         guard let role = agent.role else { return Reached(child: child, why: "server operator") }
         guard role == .practitioner, let userID = agent.userID else { return Reached(child: child, why: Self.roleWhy(role)) }
         let relationship = try await ChildAccessStore.relationships(userID, [child.id], today: agent.today, on: db)[child.id] ?? .service
-        let reason = relationship == .service && intent == .read ? try await ChildAccessStore.reason(userID, child.id, now: agent.now, on: db) : nil
+        let reason =
+            relationship == .service && intent == .read ? try await ChildAccessStore.reason(userID, child.id, now: agent.now, on: db) : nil
         switch ChildAccess.decide(role, relationship, write: intent == .write, reasoned: reason != nil) {
         case .allowed:
             switch relationship {
@@ -68,7 +71,9 @@ struct CaseWork: Sendable {
             }
         case .needsReason: throw NeedsReason(childID: child.id)
         case .refused:
-            throw WaypointError.forbidden("Only the child's case manager or co-worker can change their record. Ask a manager to allocate you if you are working with them.")
+            throw WaypointError.forbidden(
+                "Only the child's case manager or co-worker can change their record. Ask a manager to allocate you if you are working with them."
+            )
         }
     }
 
@@ -86,8 +91,9 @@ struct CaseWork: Sendable {
 
     /// Writes an audit entry for one child, on `db` (the action's transaction).
     func audit(_ action: String, _ child: ChildRecord, _ details: String? = nil, on db: (any Database)? = nil) async throws {
-        try await Audit.record(on: db ?? self.db, at: agent.now, userID: agent.userID, userEmail: agent.email, action: action,
-                               serviceID: child.serviceID, childID: child.id, details: details)
+        try await Audit.record(
+            on: db ?? self.db, at: agent.now, userID: agent.userID, userEmail: agent.email, action: action,
+            serviceID: child.serviceID, childID: child.id, details: details)
     }
 
     /// Records that the agent was shown a child's record, and why they could see it.

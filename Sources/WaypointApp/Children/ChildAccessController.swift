@@ -31,7 +31,9 @@ enum ChildAccessStore {
         let people = Array(Set(open.compactMap(\.case_manager_id) + [userID]))
         var teamOf: [UUID: UUID] = [:]
         for chunk in people.chunked() {
-            for t in try await db.sql.select().columns("id", "team_id").from("users").where("id", .in, SQLBind.group(chunk)).all(decoding: T.self) {
+            for t in try await db.sql.select().columns("id", "team_id").from("users").where("id", .in, SQLBind.group(chunk)).all(
+                decoding: T.self)
+            {
                 if let team = t.team_id { teamOf[t.id] = team }
             }
         }
@@ -40,8 +42,10 @@ enum ChildAccessStore {
         var recorded = Set<UUID>()
         struct A: Decodable { let child_id: UUID }
         for chunk in unallocated.chunked() {
-            recorded.formUnion(try await db.sql.select().column("child_id").from("audit_events").where("action", .equal, SQLBind("create_child"))
-                .where("user_id", .equal, SQLBind(userID)).where("child_id", .in, SQLBind.group(chunk)).all(decoding: A.self).map(\.child_id))
+            recorded.formUnion(
+                try await db.sql.select().column("child_id").from("audit_events").where("action", .equal, SQLBind("create_child"))
+                    .where("user_id", .equal, SQLBind(userID)).where("child_id", .in, SQLBind.group(chunk)).all(decoding: A.self).map(
+                        \.child_id))
         }
         var out: [UUID: ChildRelationship] = [:]
         for id in ids {
@@ -66,8 +70,10 @@ enum ChildAccessStore {
         let rest = ids.filter { rel[$0] == .service }
         struct R: Decodable { let child_id: UUID }
         for chunk in rest.chunked() {
-            out.formUnion(try await db.sql.select().column("child_id").from("child_access_reasons").where("user_id", .equal, SQLBind(user.id))
-                .where("child_id", .in, SQLBind.group(chunk)).where("until_at", .greaterThan, SQLBind(now)).all(decoding: R.self).map(\.child_id))
+            out.formUnion(
+                try await db.sql.select().column("child_id").from("child_access_reasons").where("user_id", .equal, SQLBind(user.id))
+                    .where("child_id", .in, SQLBind.group(chunk)).where("until_at", .greaterThan, SQLBind(now)).all(decoding: R.self).map(
+                        \.child_id))
         }
         return out
     }
@@ -91,7 +97,8 @@ extension Request {
     func child(_ id: UUID, _ user: CurrentUser, _ intent: CaseWork.Intent? = nil) async throws -> ChildRecord? {
         let reached: CaseWork.Reached
         do {
-            reached = try await CaseWork(Agent(user, today: today, now: now), on: db).reach(id, intent ?? (method == .GET || method == .HEAD ? .read : .write))
+            reached = try await CaseWork(Agent(user, today: today, now: now), on: db).reach(
+                id, intent ?? (method == .GET || method == .HEAD ? .read : .write))
         } catch let e as WaypointError where e.status == .notFound {
             return nil
         }
@@ -122,8 +129,11 @@ struct ChildAccessController: RouteCollection {
     private func target(_ req: Request) async throws -> (CurrentUser, ChildRecord) {
         let user = try req.authorize(.viewChild)
         guard let id = req.parameters.get("childID").flatMap(UUID.init(uuidString:)),
-              let child = try await ChildStore.find(id, in: user.serviceIDs, on: req.db) else {
-            throw WaypointError.notFound("This child's record could not be found. It may be in a service you do not have access to. Search the register to find the child.")
+            let child = try await ChildStore.find(id, in: user.serviceIDs, on: req.db)
+        else {
+            throw WaypointError.notFound(
+                "This child's record could not be found. It may be in a service you do not have access to. Search the register to find the child."
+            )
         }
         return (user, child)
     }
@@ -139,10 +149,14 @@ struct ChildAccessController: RouteCollection {
         let values = try formValues(req)
         let next = Paths.safeNext(values.trimmed("next") ?? Paths.child(child.id))
         var errors = FormErrors()
-        let reason = Parse.text(values, "reason", label: "Reason", required: "Say why you need to see this child's record", max: 1000, errors: &errors)
-        if let reason, reason.count < 10 { errors.add("reason", "Give the reason in a few words, like 'covering for their case manager at today's court'") }
+        let reason = Parse.text(
+            values, "reason", label: "Reason", required: "Say why you need to see this child's record", max: 1000, errors: &errors)
+        if let reason, reason.count < 10 {
+            errors.add("reason", "Give the reason in a few words, like 'covering for their case manager at today's court'")
+        }
         guard errors.isEmpty, let reason else {
-            return HTMLResponse.make(Self.page(PageContext(req), child.id, next: next, values: values, errors: errors.errors), status: .unprocessableEntity)
+            return HTMLResponse.make(
+                Self.page(PageContext(req), child.id, next: next, values: values, errors: errors.errors), status: .unprocessableEntity)
         }
         _ = user
         try await CaseWork(req).giveReason(reason, for: child.id)
@@ -150,43 +164,85 @@ struct ChildAccessController: RouteCollection {
     }
 
     static func page(_ ctx: PageContext, _ childID: UUID, next: String, values v: FormValues, errors: [FieldError]) -> String {
-        Layout.page(title: "Why do you need this record?", ctx, hasErrors: !errors.isEmpty, [el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], [
-            C.errorSummary(errors),
-            C.h1("Why do you need this record?"),
-            C.p("This child is not allocated to you or to your team. You can read their record for the next \(ChildAccess.reasonHours) hours once you say why. Your reason is kept on the child's record and shown to your managers."),
-            el("form", ["method": "post", "action": Paths.childAccess(childID), "novalidate": ""], [
-                Layout.csrfField(ctx.csrf),
-                el("input", ["type": "hidden", "name": "next", "value": next]),
-                C.textarea("reason", label: "Reason", value: v["reason"], error: errors.first { $0.field == "reason" }?.message,
-                           hint: "For example: covering for their case manager at court today"),
-                el("div", ["class": "button-group"], [C.button("Open the record"), C.link("Cancel", Paths.children, "link")]),
-            ]),
-        ])])])
+        Layout.page(
+            title: "Why do you need this record?", ctx, hasErrors: !errors.isEmpty,
+            [
+                el(
+                    "div", ["class": "grid-row"],
+                    [
+                        el(
+                            "div", ["class": "column-two-thirds"],
+                            [
+                                C.errorSummary(errors),
+                                C.h1("Why do you need this record?"),
+                                C.p(
+                                    "This child is not allocated to you or to your team. You can read their record for the next \(ChildAccess.reasonHours) hours once you say why. Your reason is kept on the child's record and shown to your managers."
+                                ),
+                                el(
+                                    "form", ["method": "post", "action": Paths.childAccess(childID), "novalidate": ""],
+                                    [
+                                        Layout.csrfField(ctx.csrf),
+                                        el("input", ["type": "hidden", "name": "next", "value": next]),
+                                        C.textarea(
+                                            "reason", label: "Reason", value: v["reason"],
+                                            error: errors.first { $0.field == "reason" }?.message,
+                                            hint: "For example: covering for their case manager at court today"),
+                                        el(
+                                            "div", ["class": "button-group"],
+                                            [C.button("Open the record"), C.link("Cancel", Paths.children, "link")])
+                                    ])
+                            ])
+                    ])
+            ])
     }
 
     /// Managers: the reasons given to open children of their services, newest first.
     @Sendable func list(req: Request) async throws -> Response {
         let user = try req.authorize(.viewServiceWork)
-        struct R: Decodable { let at: Date; let reason: String; let child_id: UUID; let user_name: String; let given_name: String; let family_name: String }
-        let rows: [R] = user.serviceIDs.isEmpty ? [] : try await req.db.sql.select()
-            .column(SQLColumn("at", table: "r")).column(SQLColumn("reason", table: "r")).column(SQLColumn("child_id", table: "r"))
-            .column(SQLColumn("name", table: "u"), as: "user_name").column(SQLColumn("given_name", table: "c")).column(SQLColumn("family_name", table: "c"))
-            .from(SQLAlias(SQLIdentifier("child_access_reasons"), as: SQLIdentifier("r")))
-            .join(SQLAlias(SQLIdentifier("users"), as: SQLIdentifier("u")), method: SQLJoinMethod.inner, on: SQLBinaryExpression(SQLColumn("id", table: "u"), .equal, SQLColumn("user_id", table: "r")))
-            .join(SQLAlias(SQLIdentifier("children"), as: SQLIdentifier("c")), method: SQLJoinMethod.inner, on: SQLBinaryExpression(SQLColumn("id", table: "c"), .equal, SQLColumn("child_id", table: "r")))
-            .where(SQLColumn("service_id", table: "r"), .in, SQLBind.group(user.serviceIDs))
-            .orderBy(SQLColumn("at", table: "r"), SQLDirection.descending).limit(2000).all(decoding: R.self)
+        struct R: Decodable {
+            let at: Date; let reason: String; let child_id: UUID; let user_name: String; let given_name: String; let family_name: String
+        }
+        let rows: [R] =
+            user.serviceIDs.isEmpty
+            ? []
+            : try await req.db.sql.select()
+                .column(SQLColumn("at", table: "r")).column(SQLColumn("reason", table: "r")).column(SQLColumn("child_id", table: "r"))
+                .column(SQLColumn("name", table: "u"), as: "user_name").column(SQLColumn("given_name", table: "c")).column(
+                    SQLColumn("family_name", table: "c")
+                )
+                .from(SQLAlias(SQLIdentifier("child_access_reasons"), as: SQLIdentifier("r")))
+                .join(
+                    SQLAlias(SQLIdentifier("users"), as: SQLIdentifier("u")), method: SQLJoinMethod.inner,
+                    on: SQLBinaryExpression(SQLColumn("id", table: "u"), .equal, SQLColumn("user_id", table: "r"))
+                )
+                .join(
+                    SQLAlias(SQLIdentifier("children"), as: SQLIdentifier("c")), method: SQLJoinMethod.inner,
+                    on: SQLBinaryExpression(SQLColumn("id", table: "c"), .equal, SQLColumn("child_id", table: "r"))
+                )
+                .where(SQLColumn("service_id", table: "r"), .in, SQLBind.group(user.serviceIDs))
+                .orderBy(SQLColumn("at", table: "r"), SQLDirection.descending).limit(2000).all(decoding: R.self)
         let page = try req.pageNumber()
         let (slice, pages) = WorklistViews.paged(rows, page: page)
         try await Audit.recordViews(req, action: "view_access_reasons", children: Array(Set(slice.map(\.child_id))).map { (nil, $0) })
-        return HTMLResponse.make(Layout.page(title: "Reasons given to open records", PageContext(req), wide: true, [
-            C.h1("Reasons given to open records", caption: "Service"),
-            C.p("Practitioners read the children allocated to them and to their team. To open any other child's record they must say why; each reason is listed here."),
-            rows.isEmpty ? C.insetText([txt("No one has needed to give a reason yet.")])
-                : C.table(caption: "\(rows.count) reasons", headers: ["When", "Who", "Child", "Reason"], rows: slice.map { r in
-                    [txt(DateFormatting.londonDateTime(r.at)), txt(r.user_name), C.link("\(r.given_name) \(r.family_name)", Paths.child(r.child_id)), txt(r.reason)]
-                }),
-            C.pagination(page: page, totalPages: pages) { "\(Paths.accessReasons)?page=\($0)" },
-        ]))
+        return HTMLResponse.make(
+            Layout.page(
+                title: "Reasons given to open records", PageContext(req), wide: true,
+                [
+                    C.h1("Reasons given to open records", caption: "Service"),
+                    C.p(
+                        "Practitioners read the children allocated to them and to their team. To open any other child's record they must say why; each reason is listed here."
+                    ),
+                    rows.isEmpty
+                        ? C.insetText([txt("No one has needed to give a reason yet.")])
+                        : C.table(
+                            caption: "\(rows.count) reasons", headers: ["When", "Who", "Child", "Reason"],
+                            rows: slice.map { r in
+                                [
+                                    txt(DateFormatting.londonDateTime(r.at)), txt(r.user_name),
+                                    C.link("\(r.given_name) \(r.family_name)", Paths.child(r.child_id)), txt(r.reason)
+                                ]
+                            }),
+                    C.pagination(page: page, totalPages: pages) { "\(Paths.accessReasons)?page=\($0)" }
+                ]))
     }
 }

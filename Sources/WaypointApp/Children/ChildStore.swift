@@ -67,7 +67,8 @@ enum ChildStore {
 
         var record: ChildRecord? {
             guard let dob = LocalDate(iso: date_of_birth), let sex = Sex(rawValue: sex),
-                  let eth = Ethnicity(rawValue: ethnicity), let care = CareStatus(rawValue: care_status) else { return nil }
+                let eth = Ethnicity(rawValue: ethnicity), let care = CareStatus(rawValue: care_status)
+            else { return nil }
             let details = ChildDetails(
                 givenName: given_name, familyName: family_name, preferredName: preferred_name, dateOfBirth: dob,
                 sex: sex, ethnicity: eth, careStatus: care, send: send.flatMap(YesNo.init), ehcp: ehcp.flatMap(YesNo.init),
@@ -76,8 +77,9 @@ enum ChildStore {
                 eteStatus: ete_status.flatMap(ETEStatus.init), accommodation: accommodation.flatMap(Accommodation.init),
                 whatMatters: what_matters, strengths: strengths,
                 alerts: (alerts ?? "").split(separator: ",").compactMap { AlertFlag(rawValue: String($0)) })
-            return ChildRecord(id: id, serviceID: service_id, version: version, details: details,
-                               createdAt: created_at, updatedAt: updated_at)
+            return ChildRecord(
+                id: id, serviceID: service_id, version: version, details: details,
+                createdAt: created_at, updatedAt: updated_at)
         }
     }
 
@@ -119,7 +121,9 @@ enum ChildStore {
 
     /// Register search: name words (partial, case- and accent-insensitive), or an identifier,
     /// and/or date of birth. Ordered by family then given name.
-    static func search(_ s: ChildSearch, in serviceIDs: [UUID], page: Int, on db: Database) async throws -> (rows: [ChildListRow], total: Int) {
+    static func search(_ s: ChildSearch, in serviceIDs: [UUID], page: Int, on db: Database) async throws -> (
+        rows: [ChildListRow], total: Int
+    ) {
         guard !serviceIDs.isEmpty else { return ([], 0) }
         func filtered(_ b: SQLSelectBuilder) -> SQLSelectBuilder {
             var b = b.where("service_id", .in, SQLBind.group(serviceIDs))
@@ -147,20 +151,28 @@ enum ChildStore {
             return b
         }
         struct Count: Decodable { let n: Int }
-        let total = try await filtered(db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("children"))
+        let total =
+            try await filtered(db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("children"))
             .first(decoding: Count.self)?.n ?? 0
-        let rows = try await filtered(db.sql.select()
-            .columns("id", "service_id", "given_name", "family_name", "preferred_name", "date_of_birth", "district", "nhs_number", "pnc_id", "alerts")
-            .from("children"))
-            .orderBy("family_name").orderBy("given_name").orderBy("id")
-            .limit(pageSize).offset(max(0, page - 1) * pageSize)
-            .all(decoding: ChildListRow.self)
+        let rows = try await filtered(
+            db.sql.select()
+                .columns(
+                    "id", "service_id", "given_name", "family_name", "preferred_name", "date_of_birth", "district", "nhs_number", "pnc_id",
+                    "alerts"
+                )
+                .from("children")
+        )
+        .orderBy("family_name").orderBy("given_name").orderBy("id")
+        .limit(pageSize).offset(max(0, page - 1) * pageSize)
+        .all(decoding: ChildListRow.self)
         return (rows, total)
     }
 
     /// Children in the user's services who may be the same child: same name and date of
     /// birth, or any identifier in common.
-    static func possibleDuplicates(of d: ChildDetails, in serviceIDs: [UUID], excluding: UUID? = nil, on db: Database) async throws -> [ChildListRow] {
+    static func possibleDuplicates(of d: ChildDetails, in serviceIDs: [UUID], excluding: UUID? = nil, on db: Database) async throws
+        -> [ChildListRow]
+    {
         guard !serviceIDs.isEmpty else { return [] }
         var b = db.sql.select()
             .columns("id", "given_name", "family_name", "preferred_name", "date_of_birth", "district", "nhs_number", "pnc_id", "alerts")
@@ -184,9 +196,11 @@ enum ChildStore {
         for row in rows {
             let c = try row.decode(model: ChildListRow.self)
             let upn = try row.decode(model: Candidate.self).upn
-            let sameNameAndDOB = c.date_of_birth == d.dateOfBirth.iso
+            let sameNameAndDOB =
+                c.date_of_birth == d.dateOfBirth.iso
                 && SearchText.fold("\(c.given_name) \(c.family_name)") == fullName
-            let sameID = (d.nhsNumber != nil && c.nhs_number == d.nhsNumber?.digits)
+            let sameID =
+                (d.nhsNumber != nil && c.nhs_number == d.nhsNumber?.digits)
                 || (d.pncID != nil && c.pnc_id == d.pncID?.canonical)
                 || (d.upn != nil && upn == d.upn?.value)
             if sameNameAndDOB || sameID { result.append(c) }

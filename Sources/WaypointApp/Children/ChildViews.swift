@@ -33,56 +33,74 @@ enum ChildIndexView {
         let last = first + m.rows.count - 1
         var content: [H] = [
             C.errorSummary(m.errors),
-            el("div", ["class": "page-heading"], [
-                C.h1("Children"),
-                canCreate ? C.buttonLink("Add a child", Paths.newChild) : group([]),
-            ]),
-            el("form", ["method": "get", "action": Paths.children, "class": "search-form", "role": "search", "novalidate": ""], [
-                el("h2", ["class": "heading-m"], "Search the register"),
-                C.textInput("q", label: "Name or identifier", value: m.values["q"],
-                            hint: "Part of a name, or an NHS number, UPN or PNC ID", width: "input--width-30", spellcheck: false),
-                C.dateInput("dob", legend: "Date of birth (optional)", values: m.values, error: err("dob-day"), hint: "For example, 27 3 2010"),
-                el("div", ["class": "button-group"], [
-                    C.button("Search"),
-                    m.searched ? C.link("Clear search", Paths.children, "link") : group([]),
+            el(
+                "div", ["class": "page-heading"],
+                [
+                    C.h1("Children"),
+                    canCreate ? C.buttonLink("Add a child", Paths.newChild) : group([])
                 ]),
-            ]),
-            el("h2", ["class": "heading-m", "id": "results"], resultsHeading),
+            el(
+                "form", ["method": "get", "action": Paths.children, "class": "search-form", "role": "search", "novalidate": ""],
+                [
+                    el("h2", ["class": "heading-m"], "Search the register"),
+                    C.textInput(
+                        "q", label: "Name or identifier", value: m.values["q"],
+                        hint: "Part of a name, or an NHS number, UPN or PNC ID", width: "input--width-30", spellcheck: false),
+                    C.dateInput(
+                        "dob", legend: "Date of birth (optional)", values: m.values, error: err("dob-day"), hint: "For example, 27 3 2010"),
+                    el(
+                        "div", ["class": "button-group"],
+                        [
+                            C.button("Search"),
+                            m.searched ? C.link("Clear search", Paths.children, "link") : group([])
+                        ])
+                ]),
+            el("h2", ["class": "heading-m", "id": "results"], resultsHeading)
         ]
         if m.rows.isEmpty {
             if m.errors.isEmpty {
-                content.append(m.searched
-                    ? C.p("No children match your search. Check the spelling, try part of the name, or search by date of birth or an identifier.")
-                    : C.p("There are no children on the register yet." + (canCreate ? " Use ‘Add a child’ to add the first one." : "")))
+                content.append(
+                    m.searched
+                        ? C.p(
+                            "No children match your search. Check the spelling, try part of the name, or search by date of birth or an identifier."
+                        )
+                        : C.p("There are no children on the register yet." + (canCreate ? " Use ‘Add a child’ to add the first one." : "")))
             }
         } else {
             content.append(C.p("Showing \(first) to \(last) of \(m.total)", "body-s secondary-text"))
-            content.append(C.table(caption: nil, headers: ["Name", "Date of birth", "Age", "District", "Identifiers", "Alerts"],
-                                   rows: m.rows.map { r in
-                let dob = LocalDate(iso: r.date_of_birth)
-                let name = r.preferred_name.map { "\(r.given_name) (\($0)) \(r.family_name)" } ?? "\(r.given_name) \(r.family_name)"
-                if let open = m.openable, !open.contains(r.id) {
-                    // Not theirs or their team's: found by name, identifiers withheld until they say why.
-                    let withheld = el("span", ["class": "secondary-text"], "Shown once you say why you need the record")
-                    return [C.link(name, Paths.childAccess(r.id)), withheld, txt(""), txt(""), txt(""), group([])]
-                }
-                var ids: [String] = []
-                if let n = r.nhs_number.flatMap(NHSNumber.init) { ids.append("NHS \(n.formatted)") }
-                if let p = r.pnc_id { ids.append("PNC \(p)") }
-                let alerts = (r.alerts ?? "").split(separator: ",").compactMap { AlertFlag(rawValue: String($0)) }
-                return [
-                    C.link(name, Paths.child(r.id)),
-                    txt(dob?.longFormat ?? r.date_of_birth),
-                    txt(dob.map { String($0.age(on: m.today)) } ?? ""),
-                    C.value(r.district),
-                    ids.isEmpty ? C.notRecorded() : txt(ids.joined(separator: ", ")),
-                    group(alerts.map { C.tag($0.label, colour: "red") }),
-                ]
-            }))
-            content.append(C.pagination(page: m.page, totalPages: m.totalPages) { p in
-                Paths.with(Paths.children, [("q", m.values["q"]), ("dob-day", m.values["dob-day"]), ("dob-month", m.values["dob-month"]),
-                                            ("dob-year", m.values["dob-year"]), ("page", p == 1 ? "" : String(p))])
-            })
+            content.append(
+                C.table(
+                    caption: nil, headers: ["Name", "Date of birth", "Age", "District", "Identifiers", "Alerts"],
+                    rows: m.rows.map { r in
+                        let dob = LocalDate(iso: r.date_of_birth)
+                        let name = r.preferred_name.map { "\(r.given_name) (\($0)) \(r.family_name)" } ?? "\(r.given_name) \(r.family_name)"
+                        if let open = m.openable, !open.contains(r.id) {
+                            // Not theirs or their team's: found by name, identifiers withheld until they say why.
+                            let withheld = el("span", ["class": "secondary-text"], "Shown once you say why you need the record")
+                            return [C.link(name, Paths.childAccess(r.id)), withheld, txt(""), txt(""), txt(""), group([])]
+                        }
+                        var ids: [String] = []
+                        if let n = r.nhs_number.flatMap(NHSNumber.init) { ids.append("NHS \(n.formatted)") }
+                        if let p = r.pnc_id { ids.append("PNC \(p)") }
+                        let alerts = (r.alerts ?? "").split(separator: ",").compactMap { AlertFlag(rawValue: String($0)) }
+                        return [
+                            C.link(name, Paths.child(r.id)),
+                            txt(dob?.longFormat ?? r.date_of_birth),
+                            txt(dob.map { String($0.age(on: m.today)) } ?? ""),
+                            C.value(r.district),
+                            ids.isEmpty ? C.notRecorded() : txt(ids.joined(separator: ", ")),
+                            group(alerts.map { C.tag($0.label, colour: "red") })
+                        ]
+                    }))
+            content.append(
+                C.pagination(page: m.page, totalPages: m.totalPages) { p in
+                    Paths.with(
+                        Paths.children,
+                        [
+                            ("q", m.values["q"]), ("dob-day", m.values["dob-day"]), ("dob-month", m.values["dob-month"]),
+                            ("dob-year", m.values["dob-year"]), ("page", p == 1 ? "" : String(p))
+                        ])
+                })
         }
         return Layout.page(title: "Children", ctx, hasErrors: !m.errors.isEmpty, wide: true, content)
     }
@@ -124,89 +142,149 @@ enum ChildFormView {
         let yesNo: [(code: String, label: String)] = [("yes", "Yes"), ("no", "No"), ("", "Not recorded")]
         var top: [H] = [C.errorSummary(m.errors)]
         if !m.duplicates.isEmpty {
-            top.append(el("div", ["class": "duplicate-warning", "role": "alert", "tabindex": "-1", "id": "possible-duplicates"], [
-                el("h2", ["class": "heading-m"], m.duplicates.count == 1 ? "This child may already be on the register" : "These children may already be on the register"),
-                C.p("A child with the same name and date of birth, or the same identifier, is already recorded. Open the record to check before adding a new one."),
-                el("ul", ["class": "list list--bullet"], m.duplicates.map { d in
-                    let dob = LocalDate(iso: d.date_of_birth)?.longFormat ?? d.date_of_birth
-                    return el("li", [:], [C.link("\(d.given_name) \(d.family_name), born \(dob)", Paths.child(d.id))])
-                }),
-            ]))
+            top.append(
+                el(
+                    "div", ["class": "duplicate-warning", "role": "alert", "tabindex": "-1", "id": "possible-duplicates"],
+                    [
+                        el(
+                            "h2", ["class": "heading-m"],
+                            m.duplicates.count == 1
+                                ? "This child may already be on the register" : "These children may already be on the register"),
+                        C.p(
+                            "A child with the same name and date of birth, or the same identifier, is already recorded. Open the record to check before adding a new one."
+                        ),
+                        el(
+                            "ul", ["class": "list list--bullet"],
+                            m.duplicates.map { d in
+                                let dob = LocalDate(iso: d.date_of_birth)?.longFormat ?? d.date_of_birth
+                                return el("li", [:], [C.link("\(d.given_name) \(d.family_name), born \(dob)", Paths.child(d.id))])
+                            })
+                    ]))
         }
         var fields: [H] = [
             Layout.csrfField(ctx.csrf),
-            voidEl("input", ["type": "hidden", "name": "version", "value": v.values["version"]]),
+            voidEl("input", ["type": "hidden", "name": "version", "value": v.values["version"]])
         ]
         if case .create = m.mode, m.services.count > 1 {
-            fields.append(C.select("service_id", label: "Service", options: m.services.map { ($0.id.uuidString, $0.name) },
-                                   selected: v["service_id"], error: err("service_id")))
+            fields.append(
+                C.select(
+                    "service_id", label: "Service", options: m.services.map { ($0.id.uuidString, $0.name) },
+                    selected: v["service_id"], error: err("service_id")))
         } else if case .create = m.mode, m.services.isEmpty {
-            fields.append(C.warning("You are not in any service, so you cannot add a child. Ask your administrator to add you to a service."))
+            fields.append(
+                C.warning("You are not in any service, so you cannot add a child. Ask your administrator to add you to a service."))
         }
         fields += [
             el("h2", ["class": "heading-m"], "Name"),
-            C.textInput("given_name", label: "Given name", value: v["given_name"], error: err("given_name"), width: "input--width-20", autocomplete: "off", spellcheck: false),
-            C.textInput("family_name", label: "Family name", value: v["family_name"], error: err("family_name"), width: "input--width-20", autocomplete: "off", spellcheck: false),
-            C.textInput("preferred_name", label: "Preferred name (optional)", value: v["preferred_name"], error: err("preferred_name"),
-                        hint: "The name the child likes to be called, if different", width: "input--width-20", autocomplete: "off", spellcheck: false),
-            C.dateInput("dob", legend: "Date of birth", values: v, error: err("dob-day") ?? err("dob-month") ?? err("dob-year"), hint: "For example, 27 3 2010"),
+            C.textInput(
+                "given_name", label: "Given name", value: v["given_name"], error: err("given_name"), width: "input--width-20",
+                autocomplete: "off", spellcheck: false),
+            C.textInput(
+                "family_name", label: "Family name", value: v["family_name"], error: err("family_name"), width: "input--width-20",
+                autocomplete: "off", spellcheck: false),
+            C.textInput(
+                "preferred_name", label: "Preferred name (optional)", value: v["preferred_name"], error: err("preferred_name"),
+                hint: "The name the child likes to be called, if different", width: "input--width-20", autocomplete: "off",
+                spellcheck: false),
+            C.dateInput(
+                "dob", legend: "Date of birth", values: v, error: err("dob-day") ?? err("dob-month") ?? err("dob-year"),
+                hint: "For example, 27 3 2010"),
             el("h2", ["class": "heading-m"], "About the child"),
             C.radios("sex", legend: "Sex", options: Sex.options, selected: v["sex"], error: err("sex"), inline: true),
-            C.select("ethnicity", label: "Ethnicity", options: Ethnicity.allCases.map { ($0.rawValue, $0.fullLabel) },
-                     selected: v["ethnicity"], error: err("ethnicity"), hint: "As the child or family describe it (ONS 2021 categories)"),
-            C.radios("care_status", legend: "Care status", options: CareStatus.options, selected: v["care_status"], error: err("care_status")),
-            C.radios("send", legend: "Special educational needs or disabilities (SEND)", options: yesNo, selected: v["send"], error: err("send"), inline: true),
-            C.radios("ehcp", legend: "Education, health and care plan (EHCP)", options: yesNo, selected: v["ehcp"], error: err("ehcp"), inline: true),
-            C.textarea("what_matters", label: "What matters to the child (optional)", value: v["what_matters"], error: err("what_matters"),
-                       hint: "In the child's own words where you can"),
+            C.select(
+                "ethnicity", label: "Ethnicity", options: Ethnicity.allCases.map { ($0.rawValue, $0.fullLabel) },
+                selected: v["ethnicity"], error: err("ethnicity"), hint: "As the child or family describe it (ONS 2021 categories)"),
+            C.radios(
+                "care_status", legend: "Care status", options: CareStatus.options, selected: v["care_status"], error: err("care_status")),
+            C.radios(
+                "send", legend: "Special educational needs or disabilities (SEND)", options: yesNo, selected: v["send"], error: err("send"),
+                inline: true),
+            C.radios(
+                "ehcp", legend: "Education, health and care plan (EHCP)", options: yesNo, selected: v["ehcp"], error: err("ehcp"),
+                inline: true),
+            C.textarea(
+                "what_matters", label: "What matters to the child (optional)", value: v["what_matters"], error: err("what_matters"),
+                hint: "In the child's own words where you can"),
             C.textarea("strengths", label: "Strengths (optional)", value: v["strengths"], error: err("strengths")),
-            C.checkboxes("alerts", legend: "Alerts (optional)", options: AlertFlag.options, selected: v.list("alerts"), error: err("alerts"),
-                         hint: "Shown at the top of the child's record"),
+            C.checkboxes(
+                "alerts", legend: "Alerts (optional)", options: AlertFlag.options, selected: v.list("alerts"), error: err("alerts"),
+                hint: "Shown at the top of the child's record"),
             el("h2", ["class": "heading-m"], "Address, education and accommodation"),
-            C.textInput("postcode", label: "Postcode (optional)", value: v["postcode"], error: err("postcode"), width: "input--width-10", autocomplete: "off"),
+            C.textInput(
+                "postcode", label: "Postcode (optional)", value: v["postcode"], error: err("postcode"), width: "input--width-10",
+                autocomplete: "off"),
             C.textInput("district", label: "District (optional)", value: v["district"], error: err("district"), width: "input--width-20"),
-            C.textInput("school", label: "School, college or ETE provider (optional)", value: v["school"], error: err("school"), width: "input--width-30"),
-            C.select("ete_status", label: "Education, training or employment status (optional)", options: ETEStatus.options,
-                     selected: v["ete_status"], error: err("ete_status"), blank: "Not recorded"),
-            C.select("accommodation", label: "Accommodation (optional)", options: Accommodation.options,
-                     selected: v["accommodation"], error: err("accommodation"), blank: "Not recorded"),
+            C.textInput(
+                "school", label: "School, college or ETE provider (optional)", value: v["school"], error: err("school"),
+                width: "input--width-30"),
+            C.select(
+                "ete_status", label: "Education, training or employment status (optional)", options: ETEStatus.options,
+                selected: v["ete_status"], error: err("ete_status"), blank: "Not recorded"),
+            C.select(
+                "accommodation", label: "Accommodation (optional)", options: Accommodation.options,
+                selected: v["accommodation"], error: err("accommodation"), blank: "Not recorded"),
             el("h2", ["class": "heading-m"], "Identifiers"),
-            C.textInput("nhs_number", label: "NHS number (optional)", value: v["nhs_number"], error: err("nhs_number"),
-                        hint: "10 digits, for example 943 476 5919", width: "input--width-10", autocomplete: "off", spellcheck: false),
-            C.textInput("upn", label: "Unique pupil number (UPN) (optional)", value: v["upn"], error: err("upn"),
-                        hint: "13 characters, for example B801200005001", width: "input--width-20", autocomplete: "off", spellcheck: false),
-            C.textInput("pnc_id", label: "Police National Computer (PNC) ID (optional)", value: v["pnc_id"], error: err("pnc_id"),
-                        hint: "For example 2004/1234567F or 04/1234567F", width: "input--width-20", autocomplete: "off", spellcheck: false),
+            C.textInput(
+                "nhs_number", label: "NHS number (optional)", value: v["nhs_number"], error: err("nhs_number"),
+                hint: "10 digits, for example 943 476 5919", width: "input--width-10", autocomplete: "off", spellcheck: false),
+            C.textInput(
+                "upn", label: "Unique pupil number (UPN) (optional)", value: v["upn"], error: err("upn"),
+                hint: "13 characters, for example B801200005001", width: "input--width-20", autocomplete: "off", spellcheck: false),
+            C.textInput(
+                "pnc_id", label: "Police National Computer (PNC) ID (optional)", value: v["pnc_id"], error: err("pnc_id"),
+                hint: "For example 2004/1234567F or 04/1234567F", width: "input--width-20", autocomplete: "off", spellcheck: false)
         ]
         if !m.duplicates.isEmpty {
-            fields.append(el("div", ["class": "form-group"], [
-                el("div", ["class": "checkboxes"], [
-                    el("div", ["class": "checkboxes__item"], [
-                        voidEl("input", ["class": "checkboxes__input", "id": "confirm_not_duplicate", "name": "confirm_not_duplicate",
-                                         "type": "checkbox", "value": "yes"]),
-                        el("label", ["class": "label checkboxes__label", "for": "confirm_not_duplicate"],
-                           "I have checked the records above: this is a different child"),
-                    ]),
-                ]),
-            ]))
+            fields.append(
+                el(
+                    "div", ["class": "form-group"],
+                    [
+                        el(
+                            "div", ["class": "checkboxes"],
+                            [
+                                el(
+                                    "div", ["class": "checkboxes__item"],
+                                    [
+                                        voidEl(
+                                            "input",
+                                            [
+                                                "class": "checkboxes__input", "id": "confirm_not_duplicate",
+                                                "name": "confirm_not_duplicate",
+                                                "type": "checkbox", "value": "yes"
+                                            ]),
+                                        el(
+                                            "label", ["class": "label checkboxes__label", "for": "confirm_not_duplicate"],
+                                            "I have checked the records above: this is a different child")
+                                    ])
+                            ])
+                    ]))
         }
         if m.stale {
             fields.append(el("div", ["class": "button-group"], [C.buttonLink("Open the latest version", cancel)]))
         } else {
-            fields.append(el("div", ["class": "button-group"], [
-                C.button(m.duplicates.isEmpty ? "Save" : "Add as a new child"),
-                C.link("Cancel", cancel, "link"),
-            ]))
+            fields.append(
+                el(
+                    "div", ["class": "button-group"],
+                    [
+                        C.button(m.duplicates.isEmpty ? "Save" : "Add as a new child"),
+                        C.link("Cancel", cancel, "link")
+                    ]))
         }
         let caption: String? = { if case .edit(_, let n) = m.mode { return n } else { return nil } }()
-        return Layout.page(title: title, ctx, hasErrors: !m.errors.isEmpty, [
-            el("div", ["class": "grid-row"], [
-                el("div", ["class": "column-two-thirds"], top + [
-                    C.h1(title, caption: caption),
-                    el("form", ["method": "post", "action": action, "novalidate": ""], fields),
-                ]),
-            ]),
-        ])
+        return Layout.page(
+            title: title, ctx, hasErrors: !m.errors.isEmpty,
+            [
+                el(
+                    "div", ["class": "grid-row"],
+                    [
+                        el(
+                            "div", ["class": "column-two-thirds"],
+                            top + [
+                                C.h1(title, caption: caption),
+                                el("form", ["method": "post", "action": action, "novalidate": ""], fields)
+                            ])
+                    ])
+            ])
     }
 }
 
@@ -253,53 +331,82 @@ enum ChildShowView {
         if m.canSeeAudit { actions.append(C.link("Transfer to another service", Paths.transferChild(id))) }
 
         var content: [H] = [
-            el("div", ["class": "child-banner"], [
-                el("span", ["class": "caption-l"], m.serviceName),
-                el("h1", ["class": "heading-l"], d.preferredName.map { "\($0) \(d.familyName)" } ?? d.fullName),
-                el("p", ["class": "child-banner__meta"], [
-                    txt("Age \(age) · born \(d.dateOfBirth.longFormat)"),
-                    d.preferredName != nil ? txt(" · legal name \(d.fullName)") : group([]),
-                    workers.isEmpty || m.summaryOnly ? group([]) : txt(" · worker: " + workers.joined(separator: ", ")),
-                ]),
-                d.alerts.isEmpty ? group([]) : el("ul", ["class": "alert-list", "aria-label": "Alerts"], d.alerts.map {
-                    el("li", [:], [C.tag($0.label, colour: "red")])
-                }),
-            ]),
+            el(
+                "div", ["class": "child-banner"],
+                [
+                    el("span", ["class": "caption-l"], m.serviceName),
+                    el("h1", ["class": "heading-l"], d.preferredName.map { "\($0) \(d.familyName)" } ?? d.fullName),
+                    el(
+                        "p", ["class": "child-banner__meta"],
+                        [
+                            txt("Age \(age) · born \(d.dateOfBirth.longFormat)"),
+                            d.preferredName != nil ? txt(" · legal name \(d.fullName)") : group([]),
+                            workers.isEmpty || m.summaryOnly ? group([]) : txt(" · worker: " + workers.joined(separator: ", "))
+                        ]),
+                    d.alerts.isEmpty
+                        ? group([])
+                        : el(
+                            "ul", ["class": "alert-list", "aria-label": "Alerts"],
+                            d.alerts.map {
+                                el("li", [:], [C.tag($0.label, colour: "red")])
+                            })
+                ])
         ]
         if m.summaryOnly {
             // Victim work needs who the child is, what they did and to whom: nothing of their case file.
             content.append(el("h2", ["class": "heading-m", "id": "legal-history"], "Offences"))
-            content.append(m.offences.isEmpty ? C.p("No offences recorded.") : C.table(caption: nil, headers: ["Date", "Offence", "Outcome"], rows: m.offences.map { o in
-                [txt(Show.date(o.offence_date)), txt(Show.label(OffenceCategory.self, o.category) + (o.description.map { " — \($0)" } ?? "")),
-                 txt((m.outcomes[o.outcome]?.label ?? o.outcome) + (o.outcome_date.map { ", \(Show.date($0))" } ?? ""))]
-            }))
+            content.append(
+                m.offences.isEmpty
+                    ? C.p("No offences recorded.")
+                    : C.table(
+                        caption: nil, headers: ["Date", "Offence", "Outcome"],
+                        rows: m.offences.map { o in
+                            [
+                                txt(Show.date(o.offence_date)),
+                                txt(Show.label(OffenceCategory.self, o.category) + (o.description.map { " — \($0)" } ?? "")),
+                                txt((m.outcomes[o.outcome]?.label ?? o.outcome) + (o.outcome_date.map { ", \(Show.date($0))" } ?? ""))
+                            ]
+                        }))
             content += m.victims
             return Layout.page(title: d.fullName, ctx, wide: true, content)
         }
         content += [
-            el("div", ["class": "grid-row"], [
-                el("div", ["class": "column-half"], [
-                    el("h2", ["class": "heading-m"], "What matters to \(known)"),
-                    el("p", ["class": "body"], [C.multiline(d.whatMatters)]),
+            el(
+                "div", ["class": "grid-row"],
+                [
+                    el(
+                        "div", ["class": "column-half"],
+                        [
+                            el("h2", ["class": "heading-m"], "What matters to \(known)"),
+                            el("p", ["class": "body"], [C.multiline(d.whatMatters)])
+                        ]),
+                    el(
+                        "div", ["class": "column-half"],
+                        [
+                            el("h2", ["class": "heading-m"], "\(known)’s strengths"),
+                            el("p", ["class": "body"], [C.multiline(d.strengths)])
+                        ])
                 ]),
-                el("div", ["class": "column-half"], [
-                    el("h2", ["class": "heading-m"], "\(known)’s strengths"),
-                    el("p", ["class": "body"], [C.multiline(d.strengths)]),
-                ]),
-            ]),
-            el("h2", ["class": "heading-m", "id": "current-work"], "Current work and what is due"),
+            el("h2", ["class": "heading-m", "id": "current-work"], "Current work and what is due")
         ]
         if m.currentWork.isEmpty {
             content.append(C.p("No current work with \(known)."))
         } else {
-            content.append(C.table(caption: nil, headers: ["Work", "Started", "Case manager", "What is due"], rows: m.currentWork.map { (i, due) in
-                [
-                    C.link(Show.label(InterventionType.self, i.type), Paths.intervention(i.id)),
-                    txt(Show.date(i.start_date)),
-                    i.case_manager_id.flatMap { m.workerNames[$0] }.map { txt($0) } ?? C.tag("Not allocated", colour: "yellow"),
-                    due.isEmpty ? txt("Nothing due") : el("ul", ["class": "list due-list"], due.map { x in el("li", [:], [Show.dueTag(x), txt(" " + Show.dueText(x))]) }),
-                ]
-            }))
+            content.append(
+                C.table(
+                    caption: nil, headers: ["Work", "Started", "Case manager", "What is due"],
+                    rows: m.currentWork.map { (i, due) in
+                        [
+                            C.link(Show.label(InterventionType.self, i.type), Paths.intervention(i.id)),
+                            txt(Show.date(i.start_date)),
+                            i.case_manager_id.flatMap { m.workerNames[$0] }.map { txt($0) } ?? C.tag("Not allocated", colour: "yellow"),
+                            due.isEmpty
+                                ? txt("Nothing due")
+                                : el(
+                                    "ul", ["class": "list due-list"],
+                                    due.map { x in el("li", [:], [Show.dueTag(x), txt(" " + Show.dueText(x))]) })
+                        ]
+                    }))
         }
         if !actions.isEmpty {
             content.append(el("ul", ["class": "action-list", "aria-label": "Actions"], actions.map { el("li", [:], [$0]) }))
@@ -307,35 +414,60 @@ enum ChildShowView {
         // Legal history in date order: offences with their outcomes, and court hearings.
         var legal: [(String, [H])] = m.offences.map { o in
             let outcome = m.outcomes[o.outcome]
-            return (o.offence_date, [
-                txt(Show.date(o.offence_date)),
-                txt("Offence: " + Show.label(OffenceCategory.self, o.category) + (o.description.map { " — \($0)" } ?? "") + (o.gravity.map { " (gravity \($0))" } ?? "")),
-                txt((outcome?.label ?? o.outcome) + (o.outcome_date.map { ", \(Show.date($0))" } ?? "")),
-            ])
+            return (
+                o.offence_date,
+                [
+                    txt(Show.date(o.offence_date)),
+                    txt(
+                        "Offence: " + Show.label(OffenceCategory.self, o.category) + (o.description.map { " — \($0)" } ?? "")
+                            + (o.gravity.map { " (gravity \($0))" } ?? "")),
+                    txt((outcome?.label ?? o.outcome) + (o.outcome_date.map { ", \(Show.date($0))" } ?? ""))
+                ]
+            )
         }
         legal += m.hearings.map { h in (h.hearing_date, [txt(Show.date(h.hearing_date)), txt("Court hearing: \(h.court)"), txt(h.result)]) }
         legal.sort { $0.0 < $1.0 }
         content.append(el("h2", ["class": "heading-m", "id": "legal-history"], "Legal history"))
-        content.append(legal.isEmpty ? C.p("No offences or court hearings recorded.")
-            : C.table(caption: nil, headers: ["Date", "What", "Outcome or result"], rows: legal.map(\.1)))
+        content.append(
+            legal.isEmpty
+                ? C.p("No offences or court hearings recorded.")
+                : C.table(caption: nil, headers: ["Date", "What", "Outcome or result"], rows: legal.map(\.1)))
         if !m.offences.isEmpty { content += m.victims }
         content.append(el("h2", ["class": "heading-m"], "Referrals"))
-        content.append(m.referrals.isEmpty ? C.p("No referrals recorded.") : C.table(caption: nil, headers: ["Received", "From", "Decision"], rows: m.referrals.map { r in
-            [C.link(Show.date(r.received_on), Paths.referral(r.id)), txt(Show.label(ReferralSource.self, r.source)),
-             txt(Show.label(ScreeningDecision.self, r.decision) + (r.destination.map { ": " + Show.label(ScreenOutDestination.self, $0) } ?? ""))]
-        }))
+        content.append(
+            m.referrals.isEmpty
+                ? C.p("No referrals recorded.")
+                : C.table(
+                    caption: nil, headers: ["Received", "From", "Decision"],
+                    rows: m.referrals.map { r in
+                        [
+                            C.link(Show.date(r.received_on), Paths.referral(r.id)), txt(Show.label(ReferralSource.self, r.source)),
+                            txt(
+                                Show.label(ScreeningDecision.self, r.decision)
+                                    + (r.destination.map { ": " + Show.label(ScreenOutDestination.self, $0) } ?? ""))
+                        ]
+                    }))
         if !m.consultations.isEmpty {
             content.append(el("h2", ["class": "heading-m"], "Case consultations"))
-            content.append(C.table(caption: nil, headers: ["Date", "Known to", "Outcome"], rows: m.consultations.map { c in
-                [txt(Show.date(c.held_on)), txt(c.known_to), C.multiline(c.outcome)]
-            }))
+            content.append(
+                C.table(
+                    caption: nil, headers: ["Date", "Known to", "Outcome"],
+                    rows: m.consultations.map { c in
+                        [txt(Show.date(c.held_on)), txt(c.known_to), C.multiline(c.outcome)]
+                    }))
         }
         if !m.pastWork.isEmpty {
             content.append(el("h2", ["class": "heading-m"], "Past work"))
-            content.append(C.table(caption: nil, headers: ["Work", "Started", "Ended", "Reason"], rows: m.pastWork.map { i in
-                [C.link(Show.label(InterventionType.self, i.type), Paths.intervention(i.id)), txt(Show.date(i.start_date)),
-                 i.end_date.map { txt(Show.date($0)) } ?? txt("Not started yet"), C.value(i.closure_reason.map { Show.label(ClosureReason.self, $0) })]
-            }))
+            content.append(
+                C.table(
+                    caption: nil, headers: ["Work", "Started", "Ended", "Reason"],
+                    rows: m.pastWork.map { i in
+                        [
+                            C.link(Show.label(InterventionType.self, i.type), Paths.intervention(i.id)), txt(Show.date(i.start_date)),
+                            i.end_date.map { txt(Show.date($0)) } ?? txt("Not started yet"),
+                            C.value(i.closure_reason.map { Show.label(ClosureReason.self, $0) })
+                        ]
+                    }))
         }
         content += [
             el("h2", ["class": "heading-m"], "About \(known)"),
@@ -347,7 +479,7 @@ enum ChildShowView {
                 ("Ethnicity", txt(d.ethnicity.fullLabel)),
                 ("Care status", txt(d.careStatus.label)),
                 ("SEND", C.value(d.send?.label)),
-                ("EHCP", C.value(d.ehcp?.label)),
+                ("EHCP", C.value(d.ehcp?.label))
             ]),
             el("h2", ["class": "heading-m"], "Home, education and accommodation"),
             C.summaryList([
@@ -355,14 +487,14 @@ enum ChildShowView {
                 ("District", C.value(d.district)),
                 ("School, college or ETE provider", C.value(d.school)),
                 ("ETE status", C.value(d.eteStatus?.label)),
-                ("Accommodation", C.value(d.accommodation?.label)),
+                ("Accommodation", C.value(d.accommodation?.label))
             ]),
             el("h2", ["class": "heading-m"], "Identifiers"),
             C.summaryList([
                 ("NHS number", C.value(d.nhsNumber?.formatted)),
                 ("Unique pupil number", C.value(d.upn?.value)),
-                ("PNC ID", C.value(d.pncID?.canonical)),
-            ]),
+                ("PNC ID", C.value(d.pncID?.canonical))
+            ])
         ]
         return Layout.page(title: d.fullName, ctx, wide: true, content)
     }
@@ -372,7 +504,7 @@ enum ChildShowView {
 
 enum ChildAuditView {
     static let actionLabels = [
-        "view_child": "Viewed the record", "create_child": "Added the child", "update_child": "Changed details",
+        "view_child": "Viewed the record", "create_child": "Added the child", "update_child": "Changed details"
     ]
 
     /// Why the person could see the child: the basis the gate found, the list or download that
@@ -403,16 +535,21 @@ enum ChildAuditView {
                 C.value(e.user_email),
                 txt(actionLabels[e.action] ?? e.action),
                 txt(whyText(e.action, details: details, why: why)),
-                changes.isEmpty ? txt("") : el("ul", ["class": "list list--compact"], changes),
+                changes.isEmpty ? txt("") : el("ul", ["class": "list list--compact"], changes)
             ]
         }
         let totalPages = max(1, (total + AuditQuery.pageSize - 1) / AuditQuery.pageSize)
-        return Layout.page(title: "Audit trail for \(child.details.fullName)", ctx, wide: true, [
-            C.h1("Audit trail", caption: child.details.fullName),
-            C.p("Every view and change of this child's record, newest first. Entries cannot be edited or deleted."),
-            events.isEmpty ? C.p("No entries yet.") : C.table(caption: "\(total) entries", headers: ["When", "Who", "What", "Why they could see it", "Changes"], rows: rows),
-            C.pagination(page: page, totalPages: totalPages) { Paths.with(Paths.childAudit(child.id), [("page", String($0))]) },
-            el("p", ["class": "body"], [C.link("Back to the record", Paths.child(child.id))]),
-        ])
+        return Layout.page(
+            title: "Audit trail for \(child.details.fullName)", ctx, wide: true,
+            [
+                C.h1("Audit trail", caption: child.details.fullName),
+                C.p("Every view and change of this child's record, newest first. Entries cannot be edited or deleted."),
+                events.isEmpty
+                    ? C.p("No entries yet.")
+                    : C.table(
+                        caption: "\(total) entries", headers: ["When", "Who", "What", "Why they could see it", "Changes"], rows: rows),
+                C.pagination(page: page, totalPages: totalPages) { Paths.with(Paths.childAudit(child.id), [("page", String($0))]) },
+                el("p", ["class": "body"], [C.link("Back to the record", Paths.child(child.id))])
+            ])
     }
 }

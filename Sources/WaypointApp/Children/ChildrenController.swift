@@ -33,13 +33,15 @@ struct ChildrenController: RouteCollection {
             search.dateOfBirth = DateInput.parse(values, prefix: "dob", label: "Date of birth", today: req.today, errors: &errors)
         }
         let page = try req.pageNumber()
-        let result = errors.isEmpty
+        let result =
+            errors.isEmpty
             ? try await ChildStore.search(search, in: user.serviceIDs, page: page, on: req.db)
             : (rows: [], total: 0)
         // Every child a search shows is on that child's record (who saw them, and why: a search).
         try await Audit.recordViews(req, action: "view_search_result", children: result.rows.map { ($0.service_id, $0.id) })
-        var model = ChildIndexModel(values: values, errors: errors.errors, searched: search.text != nil || search.dateOfBirth != nil,
-                                    rows: result.rows, total: result.total, page: page, today: req.today)
+        var model = ChildIndexModel(
+            values: values, errors: errors.errors, searched: search.text != nil || search.dateOfBirth != nil,
+            rows: result.rows, total: result.total, page: page, today: req.today)
         if user.role == .practitioner {
             model.openable = try await ChildAccessStore.openable(user, result.rows.map(\.id), today: req.today, now: req.now, on: req.db)
         }
@@ -51,8 +53,12 @@ struct ChildrenController: RouteCollection {
     @Sendable func new(req: Request) async throws -> Response {
         let user = try req.authorize(.createChild)
         let services = try await grantedServices(user, req)
-        let values = FormValues(["care_status": CareStatus.none.rawValue, "service_id": services.count == 1 ? services[0].id!.uuidString : ""])
-        return HTMLResponse.make(ChildFormView.render(PageContext(req), .init(mode: .create, values: values, errors: [], services: services.map { ServiceOption($0) })))
+        let values = FormValues([
+            "care_status": CareStatus.none.rawValue, "service_id": services.count == 1 ? services[0].id!.uuidString : ""
+        ])
+        return HTMLResponse.make(
+            ChildFormView.render(
+                PageContext(req), .init(mode: .create, values: values, errors: [], services: services.map { ServiceOption($0) })))
     }
 
     @Sendable func create(req: Request) async throws -> Response {
@@ -61,24 +67,34 @@ struct ChildrenController: RouteCollection {
         let values = try formValues(req)
         var parsed = ChildForm.parse(values, today: req.today)
         var serviceID: UUID?
-        if services.count == 1 { serviceID = services[0].id }
-        else if let s = values.trimmed("service_id").flatMap { UUID(uuidString: $0) }, services.contains(where: { $0.id == s }) { serviceID = s }
+        if services.count == 1 {
+            serviceID = services[0].id
+        } else if let s = values.trimmed("service_id").flatMap { UUID(uuidString: $0) }, services.contains(where: { $0.id == s }) {
+            serviceID = s
+        }
         if serviceID == nil {
             var errs: FormErrors
-            switch parsed { case .failure(let e): errs = e; case .success: errs = FormErrors() }
+            switch parsed {
+            case .failure(let e): errs = e;
+            case .success: errs = FormErrors()
+            }
             errs.add("service_id", "Select the service this child is known to")
             parsed = .failure(errs)
         }
         let options = services.map { ServiceOption($0) }
         switch parsed {
         case .failure(let errors):
-            return HTMLResponse.make(ChildFormView.render(PageContext(req), .init(mode: .create, values: values, errors: errors.errors, services: options)),
-                                     status: .unprocessableEntity)
+            return HTMLResponse.make(
+                ChildFormView.render(PageContext(req), .init(mode: .create, values: values, errors: errors.errors, services: options)),
+                status: .unprocessableEntity)
         case .success(let details):
             let dups = try await ChildStore.possibleDuplicates(of: details, in: user.serviceIDs, on: req.db)
             if !dups.isEmpty && values["confirm_not_duplicate"] != "yes" {
-                return HTMLResponse.make(ChildFormView.render(PageContext(req), .init(mode: .create, values: values, errors: [], services: options, duplicates: dups, today: req.today)),
-                                         status: .ok)
+                return HTMLResponse.make(
+                    ChildFormView.render(
+                        PageContext(req),
+                        .init(mode: .create, values: values, errors: [], services: options, duplicates: dups, today: req.today)),
+                    status: .ok)
             }
             let id = try await CaseWork(req).addChild(details, serviceID: serviceID!)
             return req.redirect(to: Paths.child(id) + "?saved=created")
@@ -93,14 +109,15 @@ struct ChildrenController: RouteCollection {
         try await Audit.record(req, action: "view_child", serviceID: child.serviceID, childID: child.id)
         try await InterventionStore.markSeen(childID: child.id, by: user.id, on: req.db, now: req.now)
         let service = try await Service.find(child.serviceID, on: req.db)
-        let notice: String? = switch req.query[String.self, at: "saved"] {
-        case "created": "Child added to the register"
-        case "updated": "Changes saved"
-        case "offence": "Offence recorded"
-        case "hearing": "Court hearing recorded"
-        case "consultation": "Case consultation recorded"
-        default: nil
-        }
+        let notice: String? =
+            switch req.query[String.self, at: "saved"] {
+            case "created": "Child added to the register"
+            case "updated": "Changes saved"
+            case "offence": "Offence recorded"
+            case "hearing": "Court hearing recorded"
+            case "consultation": "Case consultation recorded"
+            default: nil
+            }
         let today = req.today
         let interventions = try await InterventionStore.forChild(child.id, on: req.db)
         let calendar = try await ServiceRules.calendar(on: req.db)
@@ -108,25 +125,30 @@ struct ChildrenController: RouteCollection {
         let current = interventions.filter { $0.end_date == nil || LocalDate(iso: $0.end_date!)! >= today }
         let practice = try await PracticeFacts.load(current.map(\.id), on: req.db)
         let work: [(InterventionRow, [DueItem])] = current.map { i in
-            (i, i.facts.map { f -> [DueItem] in
-                Deadlines.outstanding(PracticeFacts.apply(f, practice[i.id]), timescales: timescales, calendar: calendar, today: today)
-            } ?? [])
+            (
+                i,
+                i.facts.map { f -> [DueItem] in
+                    Deadlines.outstanding(PracticeFacts.apply(f, practice[i.id]), timescales: timescales, calendar: calendar, today: today)
+                } ?? []
+            )
         }
         let outcomes = Dictionary(uniqueKeysWithValues: try await ServiceRules.outcomeTypes(on: req.db).map { ($0.code, $0) })
-        let model = ChildShowModel(record: child, serviceName: service?.name ?? "", today: today,
-                                   canEdit: user.can(.editChild, serviceID: child.serviceID),
-                                   canSeeAudit: user.can(.viewChildAudit, serviceID: child.serviceID),
-                                   canRecord: user.can(.recordReferral, serviceID: child.serviceID),
-                                   canStartIntervention: user.can(.manageInterventions, serviceID: child.serviceID),
-                                   currentWork: work, pastWork: interventions.filter { i in !current.contains { $0.id == i.id } },
-                                   referrals: try await ReferralStore.forChild(child.id, on: req.db),
-                                   offences: try await LegalStore.offences(child.id, on: req.db),
-                                   hearings: try await LegalStore.hearings(child.id, on: req.db),
-                                   consultations: try await LegalStore.consultations(child.id, on: req.db),
-                                   outcomes: outcomes,
-                                   workerNames: try await Workers.names(interventions.flatMap { [$0.case_manager_id, $0.co_worker_id].compactMap { $0 } }, on: req.db),
-                                   victims: try await PracticeSections.forChild(req, user, child),
-                                   summaryOnly: user.role == .victimWorker)
+        let model = ChildShowModel(
+            record: child, serviceName: service?.name ?? "", today: today,
+            canEdit: user.can(.editChild, serviceID: child.serviceID),
+            canSeeAudit: user.can(.viewChildAudit, serviceID: child.serviceID),
+            canRecord: user.can(.recordReferral, serviceID: child.serviceID),
+            canStartIntervention: user.can(.manageInterventions, serviceID: child.serviceID),
+            currentWork: work, pastWork: interventions.filter { i in !current.contains { $0.id == i.id } },
+            referrals: try await ReferralStore.forChild(child.id, on: req.db),
+            offences: try await LegalStore.offences(child.id, on: req.db),
+            hearings: try await LegalStore.hearings(child.id, on: req.db),
+            consultations: try await LegalStore.consultations(child.id, on: req.db),
+            outcomes: outcomes,
+            workerNames: try await Workers.names(
+                interventions.flatMap { [$0.case_manager_id, $0.co_worker_id].compactMap { $0 } }, on: req.db),
+            victims: try await PracticeSections.forChild(req, user, child),
+            summaryOnly: user.role == .victimWorker)
         return HTMLResponse.make(ChildShowView.render(PageContext(req, notice: notice), model))
     }
 
@@ -138,7 +160,9 @@ struct ChildrenController: RouteCollection {
         var values = ChildForm.values(of: child.details)
         values.values["version"] = String(child.version)
         try await Audit.record(req, action: "view_child_edit_form", serviceID: child.serviceID, childID: child.id)
-        return HTMLResponse.make(ChildFormView.render(PageContext(req), .init(mode: .edit(child.id, child.details.fullName), values: values, errors: [], services: [])))
+        return HTMLResponse.make(
+            ChildFormView.render(
+                PageContext(req), .init(mode: .edit(child.id, child.details.fullName), values: values, errors: [], services: [])))
     }
 
     @Sendable func update(req: Request) async throws -> Response {
@@ -151,14 +175,20 @@ struct ChildrenController: RouteCollection {
         }
         switch ChildForm.parse(values, today: req.today) {
         case .failure(let errors):
-            return HTMLResponse.make(ChildFormView.render(PageContext(req), .init(mode: mode, values: values, errors: errors.errors, services: [])),
-                                     status: .unprocessableEntity)
+            return HTMLResponse.make(
+                ChildFormView.render(PageContext(req), .init(mode: mode, values: values, errors: errors.errors, services: [])),
+                status: .unprocessableEntity)
         case .success(let details):
             let saved = try await CaseWork(req).editChild(child.id, version: expected, to: details)
             guard saved else {
-                let stale = FieldError(field: "given_name", message: "Someone else changed this record after you opened it, so your changes have not been saved. Your changes are still in the form below: open the latest version in a new tab, then make your changes again.")
-                return HTMLResponse.make(ChildFormView.render(PageContext(req), .init(mode: mode, values: values, errors: [stale], services: [], stale: true)),
-                                         status: .conflict)
+                let stale = FieldError(
+                    field: "given_name",
+                    message:
+                        "Someone else changed this record after you opened it, so your changes have not been saved. Your changes are still in the form below: open the latest version in a new tab, then make your changes again."
+                )
+                return HTMLResponse.make(
+                    ChildFormView.render(PageContext(req), .init(mode: mode, values: values, errors: [stale], services: [], stale: true)),
+                    status: .conflict)
             }
             return req.redirect(to: Paths.child(child.id) + "?saved=updated")
         }
@@ -171,15 +201,19 @@ struct ChildrenController: RouteCollection {
         let child = try await loadChild(req, user)
         let page = try req.pageNumber()
         let events = try await AuditQuery.forChild(child.id, page: page, on: req.db)
-        return HTMLResponse.make(ChildAuditView.render(PageContext(req), child: child, events: events.rows, total: events.total, page: page))
+        return HTMLResponse.make(
+            ChildAuditView.render(PageContext(req), child: child, events: events.rows, total: events.total, page: page))
     }
 
     // MARK: Helpers
 
     private func loadChild(_ req: Request, _ user: CurrentUser, _ intent: CaseWork.Intent? = nil) async throws -> ChildRecord {
         guard let id = req.parameters.get("childID").flatMap(UUID.init(uuidString:)),
-              let child = try await req.child(id, user, intent) else {
-            throw WaypointError.notFound("This child's record could not be found. It may be in a service you do not have access to. Search the register to find the child.")
+            let child = try await req.child(id, user, intent)
+        else {
+            throw WaypointError.notFound(
+                "This child's record could not be found. It may be in a service you do not have access to. Search the register to find the child."
+            )
         }
         return child
     }
@@ -203,8 +237,7 @@ func formValues(_ req: Request) throws -> FormValues {
         }
         let key = decode(kv[0])
         let value = kv.count > 1 ? decode(kv[1]) : ""
-        if key.hasSuffix("[]") { lists[String(key.dropLast(2)), default: []].append(value) }
-        else { values[key] = value }
+        if key.hasSuffix("[]") { lists[String(key.dropLast(2)), default: []].append(value) } else { values[key] = value }
     }
     return FormValues(values, lists: lists)
 }
@@ -217,4 +250,3 @@ struct ServiceOption {
         name = s.name
     }
 }
-

@@ -12,9 +12,11 @@ struct BenchReportsCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "from", help: "First day (YYYY-MM-DD)") var from: String?
         @Option(name: "to", help: "Last day (YYYY-MM-DD)") var to: String?
-        @Option(name: "seed-contacts", help: "Add this many weekly contacts per intervention first, if there are no contacts yet") var seedContacts: String?
+        @Option(name: "seed-contacts", help: "Add this many weekly contacts per intervention first, if there are no contacts yet")
+        var seedContacts: String?
         @Option(name: "sqlite3", help: "The sqlite3 shell to compare with (default: sqlite3)") var sqlite3: String?
-        @Flag(name: "seed-only", help: "Only add the contacts; time nothing (time in a fresh process: seeding leaves a large heap behind)") var seedOnly: Bool
+        @Flag(name: "seed-only", help: "Only add the contacts; time nothing (time in a fresh process: seeding leaves a large heap behind)")
+        var seedOnly: Bool
         init() {}
     }
     var help: String { "Time every report over all services (benchmark)" }
@@ -22,12 +24,15 @@ struct BenchReportsCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         guard let from = signature.from.flatMap(LocalDate.init(iso:)), let to = signature.to.flatMap(LocalDate.init(iso:)),
-              let period = ReportPeriod(from: from, to: to) else { throw ExitError(message: "give --from and --to as YYYY-MM-DD, in order") }
+            let period = ReportPeriod(from: from, to: to)
+        else { throw ExitError(message: "give --from and --to as YYYY-MM-DD, in order") }
         try await migrate(app)
         let db = app.db
         if signature.seedOnly {
             let staff = try await Self.seedStaff(on: db, now: Date())
-            context.console.print("Seeded \(staff.workers) case managers in \(staff.teams) teams, \(staff.allocations) allocations, \(staff.moves) team moves, \(staff.transfers) transfers")
+            context.console.print(
+                "Seeded \(staff.workers) case managers in \(staff.teams) teams, \(staff.allocations) allocations, \(staff.moves) team moves, \(staff.transfers) transfers"
+            )
         }
         if let n = signature.seedContacts.flatMap(Int.init), n > 0 {
             let seeded = try await Self.seedContacts(perIntervention: n, on: db)
@@ -36,11 +41,16 @@ struct BenchReportsCommand: AsyncCommand {
         if signature.seedOnly { return }
         struct N: Decodable { let n: Int }
         for table in ["services", "children", "referrals", "interventions", "offences", "contacts"] {
-            let n = try await db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table).first(decoding: N.self)?.n ?? 0
+            let n =
+                try await db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table).first(decoding: N.self)?.n
+                ?? 0
             context.console.print("\(table): \(n)")
         }
-        context.console.print("Period \(from.iso) to \(to.iso), all services. Each report run twice; the second (warm) time is the one that counts.")
-        func pad(_ s: String, _ n: Int, left: Bool = false) -> String { left ? s.padding(toLength: n, withPad: " ", startingAt: 0) : String(repeating: " ", count: max(0, n - s.count)) + s }
+        context.console.print(
+            "Period \(from.iso) to \(to.iso), all services. Each report run twice; the second (warm) time is the one that counts.")
+        func pad(_ s: String, _ n: Int, left: Bool = false) -> String {
+            left ? s.padding(toLength: n, withPad: " ", startingAt: 0) : String(repeating: " ", count: max(0, n - s.count)) + s
+        }
         context.console.print(pad("report", 22, left: true) + pad("first ms", 10) + pad("warm ms", 10) + pad("rows", 8))
         var fteWarm = 0.0
         var fteCount = -1
@@ -56,7 +66,9 @@ struct BenchReportsCommand: AsyncCommand {
                 fteWarm = times[1]
                 fteCount = Int(out?.rows.first { $0.measure == "first_time_entrants" && $0.breakdown == "all" }?.value ?? -1)
             }
-            context.console.print(pad(d.name, 22, left: true) + pad(String(Int(times[0].rounded())), 10) + pad(String(Int(times[1].rounded())), 10) + pad(String(out?.rows.count ?? 0), 8))
+            context.console.print(
+                pad(d.name, 22, left: true) + pad(String(Int(times[0].rounded())), 10) + pad(String(Int(times[1].rounded())), 10)
+                    + pad(String(out?.rows.count ?? 0), 8))
         }
         if case .sqliteFile(let path) = app.settings.database {
             let sql = Self.fteSQL(period)
@@ -67,8 +79,12 @@ struct BenchReportsCommand: AsyncCommand {
                 answer = try Self.shell(signature.sqlite3 ?? "sqlite3", [path, sql])
                 best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1_000_000)
             }
-            context.console.print("sqlite3 first-time-entrants count: \(answer) in \(String(format: "%.0f", best)) ms (ours: \(fteCount) in \(String(format: "%.0f", fteWarm)) ms)")
-            context.console.print("Ratio ours ÷ sqlite3: \(String(format: "%.2f", fteWarm / best))\(answer == String(fteCount) ? "" : " — THE COUNTS DIFFER")")
+            context.console.print(
+                "sqlite3 first-time-entrants count: \(answer) in \(String(format: "%.0f", best)) ms (ours: \(fteCount) in \(String(format: "%.0f", fteWarm)) ms)"
+            )
+            context.console.print(
+                "Ratio ours ÷ sqlite3: \(String(format: "%.2f", fteWarm / best))\(answer == String(fteCount) ? "" : " — THE COUNTS DIFFER")"
+            )
         }
     }
 
@@ -103,13 +119,16 @@ struct BenchReportsCommand: AsyncCommand {
     /// date, and one in five reallocated to another worker 60 days later while still open; one
     /// worker in each service moved to the other team on 1 October 2024; and one child in 200 with
     /// work open on 1 September 2024 transferred to the next service that day (`ServiceMoves.transfer`).
-    static func seedStaff(on db: Database, now: Date) async throws -> (workers: Int, teams: Int, allocations: Int, moves: Int, transfers: Int) {
+    static func seedStaff(on db: Database, now: Date) async throws -> (
+        workers: Int, teams: Int, allocations: Int, moves: Int, transfers: Int
+    ) {
         let sql = db.sql
         if try await sql.select().column("id").from("allocations").limit(1).first() != nil { return (0, 0, 0, 0, 0) }
         struct S: Decodable { let id: UUID; let code: String }
         let services = try await sql.select().columns("id", "code").from("services").orderBy("code").all(decoding: S.self)
         var workers: [UUID: [(id: UUID, team: Int)]] = [:], teams: [UUID: [UUID]] = [:]
-        var users: [[any SQLExpression]] = [], grants: [[any SQLExpression]] = [], teamRows: [[any SQLExpression]] = [], memberships: [[any SQLExpression]] = []
+        var users: [[any SQLExpression]] = [], grants: [[any SQLExpression]] = [], teamRows: [[any SQLExpression]] = [],
+            memberships: [[any SQLExpression]] = []
         for s in services {
             let t = [UUID(), UUID()]
             teams[s.id] = t
@@ -117,8 +136,11 @@ struct BenchReportsCommand: AsyncCommand {
             for w in 0..<12 {
                 let id = UUID(), team = w % 2
                 workers[s.id, default: []].append((id, team))
-                users.append([SQLBind(id), SQLBind("worker\(w + 1).\(s.code.lowercased())@bench.waypoint.test"), SQLBind("Worker \(w + 1) \(s.code)"),
-                              SQLBind("bench: no sign-in"), SQLBind(Role.practitioner.rawValue), SQLBind(true), SQLBind(now), SQLBind(now), SQLBind(t[w == 0 ? 1 - team : team])])
+                users.append([
+                    SQLBind(id), SQLBind("worker\(w + 1).\(s.code.lowercased())@bench.waypoint.test"), SQLBind("Worker \(w + 1) \(s.code)"),
+                    SQLBind("bench: no sign-in"), SQLBind(Role.practitioner.rawValue), SQLBind(true), SQLBind(now), SQLBind(now),
+                    SQLBind(t[w == 0 ? 1 - team : team])
+                ])
                 grants.append([SQLBind(UUID()), SQLBind(id), SQLBind(s.id)])
                 memberships.append([SQLBind(UUID()), SQLBind(id), SQLBind(t[team]), SQLBind("1900-01-01"), SQLBind(now)])
                 // The first worker of each service moves to the other team on 1 October 2024.
@@ -126,42 +148,60 @@ struct BenchReportsCommand: AsyncCommand {
             }
         }
         try await Importer.insertAll("teams", columns: ["id", "service_id", "name"], rows: teamRows, on: db)
-        try await Importer.insertAll("users", columns: ["id", "email", "name", "password_hash", "role", "active", "created_at", "updated_at", "team_id"], rows: users, on: db)
+        try await Importer.insertAll(
+            "users", columns: ["id", "email", "name", "password_hash", "role", "active", "created_at", "updated_at", "team_id"],
+            rows: users, on: db)
         try await Importer.insertAll("user_services", columns: ["id", "user_id", "service_id"], rows: grants, on: db)
         try await Importer.insertAll("team_memberships", columns: ["id", "user_id", "team_id", "from_on", "at"], rows: memberships, on: db)
         struct I: Decodable { let id: UUID; let service_id: UUID; let child_id: UUID; let start_date: String; let end_date: String? }
-        let interventions = try await sql.select().columns("id", "service_id", "child_id", "start_date", "end_date").from("interventions").orderBy("id").all(decoding: I.self)
+        let interventions = try await sql.select().columns("id", "service_id", "child_id", "start_date", "end_date").from("interventions")
+            .orderBy("id").all(decoding: I.self)
         var allocations: [[any SQLExpression]] = []
         for (k, i) in interventions.enumerated() {
             guard let list = workers[i.service_id], !list.isEmpty, let start = LocalDate(iso: i.start_date) else { continue }
             let first = list[k % list.count].id
-            allocations.append([SQLBind(UUID()), SQLBind(i.id), SQLBind(first), SQLBind(start.iso), SQLBind(first), SQLBind(now), SQLBind(false)])
+            allocations.append([
+                SQLBind(UUID()), SQLBind(i.id), SQLBind(first), SQLBind(start.iso), SQLBind(first), SQLBind(now), SQLBind(false)
+            ])
             let later = start.adding(days: 60)
-            if k % 5 == 0, i.end_date.flatMap(LocalDate.init(iso:)).map({ $0 > later }) ?? true, later <= LocalDate(year: 2025, month: 3, day: 31)! {
+            if k % 5 == 0, i.end_date.flatMap(LocalDate.init(iso:)).map({ $0 > later }) ?? true,
+                later <= LocalDate(year: 2025, month: 3, day: 31)!
+            {
                 let next = list[(k + 1) % list.count].id
-                allocations.append([SQLBind(UUID()), SQLBind(i.id), SQLBind(next), SQLBind(later.iso), SQLBind(next), SQLBind(now.addingTimeInterval(1)), SQLBind(false)])
+                allocations.append([
+                    SQLBind(UUID()), SQLBind(i.id), SQLBind(next), SQLBind(later.iso), SQLBind(next), SQLBind(now.addingTimeInterval(1)),
+                    SQLBind(false)
+                ])
             }
         }
-        try await Importer.insertAll("allocations", columns: ["id", "intervention_id", "case_manager_id", "allocated_on", "allocated_by", "at", "over_cap_confirmed"],
-                                     rows: allocations, on: db)
+        try await Importer.insertAll(
+            "allocations",
+            columns: ["id", "intervention_id", "case_manager_id", "allocated_on", "allocated_by", "at", "over_cap_confirmed"],
+            rows: allocations, on: db)
         // Each intervention's case manager now: its latest allocation.
-        try await sql.raw("""
+        try await sql.raw(
+            """
             UPDATE interventions SET
               case_manager_id = (SELECT a.case_manager_id FROM allocations a WHERE a.intervention_id = interventions.id ORDER BY a.allocated_on DESC, a.at DESC LIMIT 1),
               allocated_on = (SELECT a.allocated_on FROM allocations a WHERE a.intervention_id = interventions.id ORDER BY a.allocated_on DESC, a.at DESC LIMIT 1)
-            """).run()
+            """
+        ).run()
         // Transfers: every 200th child with work open on 1 September 2024, to the next service.
         let day = LocalDate(year: 2024, month: 9, day: 1)!
         var open: [UUID: UUID] = [:]
         for i in interventions where open[i.child_id] == nil {
-            guard let start = LocalDate(iso: i.start_date), start < day, i.end_date.flatMap(LocalDate.init(iso:)).map({ $0 >= day }) ?? true else { continue }
+            guard let start = LocalDate(iso: i.start_date), start < day, i.end_date.flatMap(LocalDate.init(iso:)).map({ $0 >= day }) ?? true
+            else { continue }
             open[i.child_id] = i.service_id
         }
-        let next = Dictionary(uniqueKeysWithValues: services.enumerated().map { ($0.element.id, services[($0.offset + 1) % services.count].id) })
+        let next = Dictionary(
+            uniqueKeysWithValues: services.enumerated().map { ($0.element.id, services[($0.offset + 1) % services.count].id) })
         var transfers = 0
-        for (n, (child, service)) in open.sorted(by: { $0.key.uuidString < $1.key.uuidString }).enumerated() where n % 200 == 0 && services.count > 1 {
+        for (n, (child, service)) in open.sorted(by: { $0.key.uuidString < $1.key.uuidString }).enumerated()
+        where n % 200 == 0 && services.count > 1 {
             guard let to = next[service] else { continue }
-            try await ServiceMoves.transfer(child, to: to, on: day, reason: "bench: moved with their family", actor: Agent.commandLine("bench"), db: db, now: now)
+            try await ServiceMoves.transfer(
+                child, to: to, on: day, reason: "bench: moved with their family", actor: Agent.commandLine("bench"), db: db, now: now)
             transfers += 1
         }
         return (users.count, teamRows.count, allocations.count, services.count, transfers)
@@ -170,10 +210,18 @@ struct BenchReportsCommand: AsyncCommand {
     /// Weekly contacts from each intervention's start (deterministic attendance), if none exist.
     static func seedContacts(perIntervention n: Int, on db: Database) async throws -> Int {
         struct N: Decodable { let n: Int }
-        if (try await db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("contacts").first(decoding: N.self)?.n ?? 0) > 0 { return 0 }
+        if (try await db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("contacts").first(decoding: N.self)?
+            .n ?? 0) > 0
+        {
+            return 0
+        }
         struct I: Decodable { let id: UUID; let service_id: UUID; let child_id: UUID; let start_date: String }
-        let interventions = try await db.sql.select().columns("id", "service_id", "child_id", "start_date").from("interventions").orderBy("id").all(decoding: I.self)
-        let attendance = ["attended", "attended", "attended", "attended", "did_not_attend", "cancelled_by_child", "attended", "cancelled_by_service"]
+        let interventions = try await db.sql.select().columns("id", "service_id", "child_id", "start_date").from("interventions").orderBy(
+            "id"
+        ).all(decoding: I.self)
+        let attendance = [
+            "attended", "attended", "attended", "attended", "did_not_attend", "cancelled_by_child", "attended", "cancelled_by_service"
+        ]
         var rows: [[any SQLExpression]] = []
         let now = Date()
         var k = 0
@@ -181,14 +229,20 @@ struct BenchReportsCommand: AsyncCommand {
             guard let start = LocalDate(iso: i.start_date) else { continue }
             for w in 1...n {
                 let a = attendance[(k + w) % attendance.count]
-                rows.append([SQLBind(UUID()), SQLBind(i.service_id), SQLBind(i.child_id), SQLBind(i.id), SQLBind(1), SQLBind(now), SQLBind(now),
-                             SQLBind(start.adding(days: 7 * w).iso), SQLBind("16:00"), SQLBind("one_to_one"), SQLBind("school"), SQLBind(a),
-                             SQLBind(a == "did_not_attend" || a == "cancelled_by_child" ? "yes" : nil as String?)])
+                rows.append([
+                    SQLBind(UUID()), SQLBind(i.service_id), SQLBind(i.child_id), SQLBind(i.id), SQLBind(1), SQLBind(now), SQLBind(now),
+                    SQLBind(start.adding(days: 7 * w).iso), SQLBind("16:00"), SQLBind("one_to_one"), SQLBind("school"), SQLBind(a),
+                    SQLBind(a == "did_not_attend" || a == "cancelled_by_child" ? "yes" : nil as String?)
+                ])
             }
             k += 1
         }
-        try await Importer.insertAll("contacts", columns: ["id", "service_id", "child_id", "intervention_id", "version", "created_at", "updated_at",
-                                                           "contact_on", "contact_time", "contact_type", "place", "attendance", "absence_acceptable"], rows: rows, on: db)
+        try await Importer.insertAll(
+            "contacts",
+            columns: [
+                "id", "service_id", "child_id", "intervention_id", "version", "created_at", "updated_at",
+                "contact_on", "contact_time", "contact_type", "place", "attendance", "absence_acceptable"
+            ], rows: rows, on: db)
         return rows.count
     }
 }

@@ -20,14 +20,16 @@ struct DemoCommand: AsyncCommand {
         } else if password.count < UserForm.minimumPasswordLength {
             throw ExitError(message: "WAYPOINT_DEMO_PASSWORD must be at least \(UserForm.minimumPasswordLength) characters.")
         }
-        let outcome = try await DemoData.load(on: app.db, password: password, hasher: { try app.password.hash($0) }, today: LocalDate.today(at: Date()))
+        let outcome = try await DemoData.load(
+            on: app.db, password: password, hasher: { try app.password.hash($0) }, today: LocalDate.today(at: Date()))
         switch outcome {
         case .refused(let reason):
             throw ExitError(message: "Refusing to load demo data: \(reason)")
         case .alreadyLoaded:
             context.console.output("The demo data is already loaded; demo passwords have been reset.")
         case .loaded(let children):
-            context.console.output("Loaded the demo service \(DemoData.serviceName) (\(DemoData.serviceCode)) with \(String(children)) children.")
+            context.console.output(
+                "Loaded the demo service \(DemoData.serviceName) (\(DemoData.serviceCode)) with \(String(children)) children.")
         }
         context.console.output("")
         context.console.output("Demo sign-ins (password \(generated ? "generated for this run" : "from WAYPOINT_DEMO_PASSWORD")):")

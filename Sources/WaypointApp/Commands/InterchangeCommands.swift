@@ -18,7 +18,9 @@ struct ImportCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await migrate(app)
-        guard let maxMB = Int(signature.maxFileMB ?? "512"), maxMB > 0 else { throw ExitError(message: "--max-file-mb must be a whole number above 0") }
+        guard let maxMB = Int(signature.maxFileMB ?? "512"), maxMB > 0 else {
+            throw ExitError(message: "--max-file-mb must be a whole number above 0")
+        }
         let files: [String: Data]
         do { files = try BundleIO.read(path: signature.bundle, maxFileBytes: maxMB * 1_048_576) } catch {
             throw ExitError(message: "\(error)")
@@ -33,7 +35,9 @@ struct ImportCommand: AsyncCommand {
             for line in report.lines { context.console.print(line) }
             let rows = report.files.reduce(0) { $0 + $1.1.created + $1.1.updated + $1.1.unchanged }
             let seconds = Date().timeIntervalSince(start)
-            context.console.print("\(signature.dryRun ? "Dry run: nothing was written. " : "")\(rows) rows in \(String(format: "%.1f", seconds)) s (\(Int(Double(rows) / max(seconds, 0.001))) rows/s)")
+            context.console.print(
+                "\(signature.dryRun ? "Dry run: nothing was written. " : "")\(rows) rows in \(String(format: "%.1f", seconds)) s (\(Int(Double(rows) / max(seconds, 0.001))) rows/s)"
+            )
         }
     }
 }
@@ -53,7 +57,8 @@ struct ExportCommand: AsyncCommand {
         do {
             // Every child written out is on that child's audit record.
             let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
-            let files = try await CaseWork(Agent.commandLine("command line (\(user))"), on: app.db).exportBundle(serviceCode: signature.service, to: "waypoint export \(signature.out)")
+            let files = try await CaseWork(Agent.commandLine("command line (\(user))"), on: app.db).exportBundle(
+                serviceCode: signature.service, to: "waypoint export \(signature.out)")
             try BundleIO.write(files, to: signature.out)
             for (name, data) in files {
                 let rows = max(0, String(decoding: data, as: UTF8.self).components(separatedBy: "\r\n").count - 2)
@@ -85,19 +90,28 @@ struct SplitCommand: AsyncCommand {
         guard let fromCode = signature.from, let from = try await ServiceMoves.service(code: fromCode, on: app.db) else {
             throw ExitError(message: "--from: give the code of an existing service")
         }
-        guard let toCode = signature.to, !toCode.isEmpty, toCode != fromCode else { throw ExitError(message: "--to: give the code of the receiving service (not the same as --from)") }
-        let districts = (signature.districts ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard let toCode = signature.to, !toCode.isEmpty, toCode != fromCode else {
+            throw ExitError(message: "--to: give the code of the receiving service (not the same as --from)")
+        }
+        let districts = (signature.districts ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
         var ids: [String] = []
         if let file = signature.children {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ExitError(message: "--children: cannot read \(file) as UTF-8 text") }
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ExitError(message: "--children: cannot read \(file) as UTF-8 text")
+            }
             ids = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
         guard !districts.isEmpty || !ids.isEmpty else { throw ExitError(message: "say which children move: --districts or --children") }
         let existing = try await ServiceMoves.service(code: toCode, on: app.db)
-        if existing == nil && (signature.toName ?? "").isEmpty { throw ExitError(message: "--to-name: \(toCode) is a new service, so give its name") }
+        if existing == nil && (signature.toName ?? "").isEmpty {
+            throw ExitError(message: "--to-name: \(toCode) is a new service, so give its name")
+        }
         let children = try await ServiceMoves.select(from: from.id!, districts: districts, ids: ids, on: app.db)
         let counts = try await ServiceMoves.count(children, on: app.db)
-        context.console.print("\(signature.dryRun ? "Would move" : "Moving") from \(from.code) to \(toCode)\(existing == nil ? " (new service)" : ""):")
+        context.console.print(
+            "\(signature.dryRun ? "Would move" : "Moving") from \(from.code) to \(toCode)\(existing == nil ? " (new service)" : ""):")
         for line in counts.lines { context.console.print("  \(line)") }
         if signature.dryRun { return }
         let now = Date()
@@ -109,9 +123,11 @@ struct SplitCommand: AsyncCommand {
                     try await s.create(on: db)
                     target = s
                 }
-                try await ServiceMoves.move(children, to: target!.id!, reason: signature.reason ?? "split of \(from.code)", actor: commandLine, on: db, now: now)
-                try await Audit.record(on: db, at: now, userID: nil, userEmail: commandLine.email, action: "split_service", serviceID: target!.id,
-                                       details: "\(counts.children) children from \(from.code) to \(toCode)")
+                try await ServiceMoves.move(
+                    children, to: target!.id!, reason: signature.reason ?? "split of \(from.code)", actor: commandLine, on: db, now: now)
+                try await Audit.record(
+                    on: db, at: now, userID: nil, userEmail: commandLine.email, action: "split_service", serviceID: target!.id,
+                    details: "\(counts.children) children from \(from.code) to \(toCode)")
             }
         } catch let e as ServiceMoves.MoveError {
             throw ExitError(message: e.description)
@@ -133,19 +149,25 @@ struct MergeCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await migrate(app)
-        guard let f = signature.from, let from = try await ServiceMoves.service(code: f, on: app.db) else { throw ExitError(message: "--from: give the code of an existing service") }
+        guard let f = signature.from, let from = try await ServiceMoves.service(code: f, on: app.db) else {
+            throw ExitError(message: "--from: give the code of an existing service")
+        }
         guard let i = signature.into, let into = try await ServiceMoves.service(code: i, on: app.db), into.id != from.id else {
             throw ExitError(message: "--into: give the code of another existing service")
         }
         if signature.dryRun {
             struct C: Decodable { let id: UUID }
-            let children = try await app.db.sql.select().column("id").from("children").where("service_id", .equal, SQLBind(from.id!)).all(decoding: C.self).map(\.id)
+            let children = try await app.db.sql.select().column("id").from("children").where("service_id", .equal, SQLBind(from.id!)).all(
+                decoding: C.self
+            ).map(\.id)
             context.console.print("Would merge \(from.code) into \(into.code):")
             for line in try await ServiceMoves.count(children, on: app.db).lines { context.console.print("  \(line)") }
             return
         }
         do {
-            let counts = try await app.db.writeTransaction { db in try await ServiceMoves.merge(from: from, into: into, actor: commandLine, on: db, now: Date()) }
+            let counts = try await app.db.writeTransaction { db in
+                try await ServiceMoves.merge(from: from, into: into, actor: commandLine, on: db, now: Date())
+            }
             context.console.print("Merged \(from.code) into \(into.code):")
             for line in counts.lines { context.console.print("  \(line)") }
         } catch let e as ServiceMoves.MoveError {

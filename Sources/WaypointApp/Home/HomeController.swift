@@ -10,53 +10,95 @@ struct HomeController: RouteCollection {
 
     @Sendable func home(req: Request) async throws -> Response {
         let user = try req.user()
-        let services = user.serviceIDs.isEmpty ? [] : try await Service.query(on: req.db).filter(\.$id ~~ user.serviceIDs).sort(\.$name).all()
+        let services =
+            user.serviceIDs.isEmpty ? [] : try await Service.query(on: req.db).filter(\.$id ~~ user.serviceIDs).sort(\.$name).all()
         var cards: [(String, String, String)] = []  // title, text, link
         switch user.role {
         case .practitioner:
             cards.append(("My work", "Your children, what is due and overdue, and work newly allocated to you.", Paths.myWork))
-            cards.append(("Group sessions", "Arrange a group session for several children and record each child's attendance.", Paths.groupSessions))
+            cards.append(
+                ("Group sessions", "Arrange a group session for several children and record each child's attendance.", Paths.groupSessions))
             cards.append(("Children", "Find a child on the register, see their record, and record referrals and offences.", Paths.children))
         case .manager:
-            cards.append(("Service", "Referrals waiting for screening, work to allocate, overdue work and caseloads against the cap.", Paths.serviceWork))
-            cards.append(("Referral queue", "Screen referrals: accept to an intervention, screen out to another service, or no further action.", Paths.referralQueue))
-            cards.append(("Children", "Search the register, add and update children's records, and see each record's audit trail.", Paths.children))
+            cards.append(
+                (
+                    "Service", "Referrals waiting for screening, work to allocate, overdue work and caseloads against the cap.",
+                    Paths.serviceWork
+                ))
+            cards.append(
+                (
+                    "Referral queue", "Screen referrals: accept to an intervention, screen out to another service, or no further action.",
+                    Paths.referralQueue
+                ))
+            cards.append(
+                ("Children", "Search the register, add and update children's records, and see each record's audit trail.", Paths.children))
             cards.append(("My work", "Children allocated to you.", Paths.myWork))
-            cards.append(("Reports", "First time entrants and, as they are built, every figure the board and the YJB ask for.", Paths.reports))
+            cards.append(
+                ("Reports", "First time entrants and, as they are built, every figure the board and the YJB ask for.", Paths.reports))
         case .victimWorker:
             cards.append(("Children", "Find the child linked to the victim work you are doing.", Paths.children))
         case .admin:
             cards.append(("Users", "Add users, change their role, team and services, and deactivate accounts.", Paths.adminUsers))
             cards.append(("Services", "Caseload caps, timescales and teams for each service.", Paths.adminServices))
-            cards.append(("Outcome codes", "The national outcome (disposal) codes and the attributes reports use; add a new code.", Paths.adminOutcomes))
-            cards.append(("Population figures", "Children aged 10–17 per service and year (ONS estimates), for rates and disproportionality; upload population.csv.", Paths.adminPopulation))
-            cards.append(("Bank holidays", "The England and Wales bank holidays that working-day deadlines skip; add a year.", Paths.adminBankHolidays))
+            cards.append(
+                (
+                    "Outcome codes", "The national outcome (disposal) codes and the attributes reports use; add a new code.",
+                    Paths.adminOutcomes
+                ))
+            cards.append(
+                (
+                    "Population figures",
+                    "Children aged 10–17 per service and year (ONS estimates), for rates and disproportionality; upload population.csv.",
+                    Paths.adminPopulation
+                ))
+            cards.append(
+                (
+                    "Bank holidays", "The England and Wales bank holidays that working-day deadlines skip; add a year.",
+                    Paths.adminBankHolidays
+                ))
         case .analyst:
-            cards.append(("Reports", "Figures for any period and service, each opening the list of children behind it, with CSV downloads.", Paths.reports))
+            cards.append(
+                (
+                    "Reports", "Figures for any period and service, each opening the list of children behind it, with CSV downloads.",
+                    Paths.reports
+                ))
         case .board:
-            cards.append(("Reports", "Aggregate figures for the management board, for whole quarters and years, with any figure that could identify a child withheld.", Paths.reports))
+            cards.append(
+                (
+                    "Reports",
+                    "Aggregate figures for the management board, for whole quarters and years, with any figure that could identify a child withheld.",
+                    Paths.reports
+                ))
         case .volunteer:
             cards.append(("My panels", "The referral order panels you sit on, with their papers.", Paths.panels))
         }
-        let intro: String = switch user.role {
-        case .practitioner: "Your work with children in your service."
-        case .manager: "Your service's children and staff."
-        case .victimWorker: "Victim contact and restorative justice."
-        case .volunteer: "Referral order panels you sit on. You see only the papers of your own panels."
-        case .analyst: "Performance reports and exports. You do not have access to individual case records."
-        case .board: "Aggregate performance reports for the management board. Children's identities are never shown to board members."
-        case .admin: "Users, roles, services and reference data. Administrators do not have access to children's records."
-        }
-        return HTMLResponse.make(Layout.page(title: "Home", PageContext(req), [
-            el("span", ["class": "caption-l"], services.map(\.name).joined(separator: ", ")),
-            C.h1("Hello, \(user.name)"),
-            C.p(intro, "body-l"),
-            el("div", ["class": "card-list"], cards.map { c in
-                el("div", ["class": "card"], [
-                    el("h2", ["class": "heading-m"], [C.link(c.0, c.2)]),
-                    C.p(c.1),
-                ])
-            }),
-        ]))
+        let intro: String =
+            switch user.role {
+            case .practitioner: "Your work with children in your service."
+            case .manager: "Your service's children and staff."
+            case .victimWorker: "Victim contact and restorative justice."
+            case .volunteer: "Referral order panels you sit on. You see only the papers of your own panels."
+            case .analyst: "Performance reports and exports. You do not have access to individual case records."
+            case .board: "Aggregate performance reports for the management board. Children's identities are never shown to board members."
+            case .admin: "Users, roles, services and reference data. Administrators do not have access to children's records."
+            }
+        return HTMLResponse.make(
+            Layout.page(
+                title: "Home", PageContext(req),
+                [
+                    el("span", ["class": "caption-l"], services.map(\.name).joined(separator: ", ")),
+                    C.h1("Hello, \(user.name)"),
+                    C.p(intro, "body-l"),
+                    el(
+                        "div", ["class": "card-list"],
+                        cards.map { c in
+                            el(
+                                "div", ["class": "card"],
+                                [
+                                    el("h2", ["class": "heading-m"], [C.link(c.0, c.2)]),
+                                    C.p(c.1)
+                                ])
+                        })
+                ]))
     }
 }

@@ -88,10 +88,16 @@ enum BundleIO {
                     total += chunk.count
                     try checkSize(name, content.count, limits.maxFileBytes)
                     if total > limits.maxTotalBytes {
-                        throw ReadError(description: "the files in the .zip expand to more than \(limits.maxTotalBytes / 1_048_576) MB together; split the bundle by service")
+                        throw ReadError(
+                            description:
+                                "the files in the .zip expand to more than \(limits.maxTotalBytes / 1_048_576) MB together; split the bundle by service"
+                        )
                     }
                     if content.count > 1_048_576, content.count / compressed > limits.maxRatio {
-                        throw ReadError(description: "\(name) expands more than \(limits.maxRatio) times its compressed size, which no CSV file does: the .zip is damaged or not a bundle")
+                        throw ReadError(
+                            description:
+                                "\(name) expands more than \(limits.maxRatio) times its compressed size, which no CSV file does: the .zip is damaged or not a bundle"
+                        )
                     }
                 }
             } catch let e as ReadError {
@@ -106,7 +112,10 @@ enum BundleIO {
 
     static func checkSize(_ name: String, _ size: Int, _ max: Int) throws {
         if size > max {
-            throw ReadError(description: "\(name): the file is \(String(format: "%.1f", Double(size) / 1_048_576)) MB, more than the \(String(format: "%.1f", Double(max) / 1_048_576)) MB limit for one file; split the bundle by service, or raise the limit with --max-file-mb")
+            throw ReadError(
+                description:
+                    "\(name): the file is \(String(format: "%.1f", Double(size) / 1_048_576)) MB, more than the \(String(format: "%.1f", Double(max) / 1_048_576)) MB limit for one file; split the bundle by service, or raise the limit with --max-file-mb"
+            )
         }
     }
 
@@ -115,7 +124,8 @@ enum BundleIO {
             try? FileManager.default.removeItem(atPath: path)
             let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
             for (name, data) in files {
-                try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+                try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) {
+                    position, size in
                     data.subdata(in: Int(position)..<Int(position) + size)
                 }
             }
@@ -130,7 +140,8 @@ enum BundleIO {
     static func zip(_ files: [(String, Data)]) throws -> Data {
         let archive = try Archive(data: Data(), accessMode: .create)
         for (name, data) in files {
-            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) {
+                position, size in
                 data.subdata(in: Int(position)..<Int(position) + size)
             }
         }

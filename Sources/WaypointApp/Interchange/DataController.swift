@@ -21,7 +21,9 @@ struct DataController: RouteCollection {
 
     @Sendable func page(req: Request) async throws -> Response {
         let user = try req.authorize(.exportBundle)
-        return HTMLResponse.make(DataViews.page(PageContext(req), services: try await grantedServices(user, req), result: nil, canImport: user.can(.importBundle)))
+        return HTMLResponse.make(
+            DataViews.page(
+                PageContext(req), services: try await grantedServices(user, req), result: nil, canImport: user.can(.importBundle)))
     }
 
     @Sendable func upload(req: Request) async throws -> Response {
@@ -30,7 +32,9 @@ struct DataController: RouteCollection {
         let form = try await StreamedForm.read(req, fileField: "bundle", maxBytes: req.settings.maxUploadBytes)
         defer { form.discard() }
         guard let file = form.file else {
-            return HTMLResponse.make(DataViews.page(PageContext(req), services: services, result: .failed(["Choose a .zip file of the bundle to upload."])), status: .unprocessableEntity)
+            return HTMLResponse.make(
+                DataViews.page(PageContext(req), services: services, result: .failed(["Choose a .zip file of the bundle to upload."])),
+                status: .unprocessableEntity)
         }
         let files: [String: Data]
         do {
@@ -40,8 +44,11 @@ struct DataController: RouteCollection {
                 files = try BundleIO.readZip(url: file.url)
             }
         } catch {
-            return HTMLResponse.make(DataViews.page(PageContext(req), services: services,
-                                                    result: .failed(["\(file.filename): \(error) — upload a .zip of the bundle's CSV files"])), status: .unprocessableEntity)
+            return HTMLResponse.make(
+                DataViews.page(
+                    PageContext(req), services: services,
+                    result: .failed(["\(file.filename): \(error) — upload a .zip of the bundle's CSV files"])), status: .unprocessableEntity
+            )
         }
         // A manager imports into their own services only.
         do {
@@ -51,9 +58,13 @@ struct DataController: RouteCollection {
                 let named = Set(plan.services.map(\.code) + plan.children.map(\.serviceCode) + plan.population.map(\.serviceCode))
                 let others = named.subtracting(mine).sorted()
                 if !others.isEmpty {
-                    return HTMLResponse.make(DataViews.page(PageContext(req), services: services,
-                                                            result: .failed(["The bundle names services you do not work in (\(others.joined(separator: ", "))). Ask a manager of those services to import their part, or the server's operator to import it with the waypoint command."])),
-                                             status: .forbidden)
+                    return HTMLResponse.make(
+                        DataViews.page(
+                            PageContext(req), services: services,
+                            result: .failed([
+                                "The bundle names services you do not work in (\(others.joined(separator: ", "))). Ask a manager of those services to import their part, or the server's operator to import it with the waypoint command."
+                            ])),
+                        status: .forbidden)
                 }
             }
         }
@@ -61,10 +72,14 @@ struct DataController: RouteCollection {
         let outcome = try await CaseWork(req).importBundle(files, dryRun: dryRun)
         switch outcome {
         case .invalid(let problems):
-            return HTMLResponse.make(DataViews.page(PageContext(req), services: services, result: .failed(problems.map(\.description))), status: .unprocessableEntity)
+            return HTMLResponse.make(
+                DataViews.page(PageContext(req), services: services, result: .failed(problems.map(\.description))),
+                status: .unprocessableEntity)
         case .imported(let report):
-            return HTMLResponse.make(DataViews.page(PageContext(req, notice: dryRun ? "Dry run: nothing was written" : "Import complete"), services: services,
-                                                    result: .imported(report.lines, dryRun: dryRun)))
+            return HTMLResponse.make(
+                DataViews.page(
+                    PageContext(req, notice: dryRun ? "Dry run: nothing was written" : "Import complete"), services: services,
+                    result: .imported(report.lines, dryRun: dryRun)))
         }
     }
 
@@ -98,20 +113,29 @@ struct DataController: RouteCollection {
         if target == nil { e.add("service_id", "Select the service the child is moving to") }
         let reason = Parse.text(values, "reason", label: "Reason", required: "Enter the reason for the transfer", max: 1000, errors: &e)
         guard e.isEmpty, let target, let reason else {
-            return HTMLResponse.make(DataViews.transfer(PageContext(req), child: child, services: services, values: values, errors: e.errors), status: .unprocessableEntity)
+            return HTMLResponse.make(
+                DataViews.transfer(PageContext(req), child: child, services: services, values: values, errors: e.errors),
+                status: .unprocessableEntity)
         }
         do {
             try await CaseWork(req).transfer(child.id, to: target.id!, on: req.today, reason: reason)
         } catch let m as ServiceMoves.MoveError {
-            return HTMLResponse.make(DataViews.transfer(PageContext(req), child: child, services: services, values: values,
-                                                        errors: [FieldError(field: "service_id", message: "Cannot transfer: \(m.description)")]), status: .conflict)
+            return HTMLResponse.make(
+                DataViews.transfer(
+                    PageContext(req), child: child, services: services, values: values,
+                    errors: [FieldError(field: "service_id", message: "Cannot transfer: \(m.description)")]), status: .conflict)
         }
         if user.serviceIDs.contains(target.id!) { return req.redirect(to: Paths.child(child.id)) }
-        return HTMLResponse.make(Layout.page(title: "Child transferred", PageContext(req), [
-            C.h1("\(child.details.fullName) has been transferred"),
-            C.p("Their record is now held by \(target.name), and their open work continues there. What your service did stays in your service's figures for the time it held them. You no longer have access to the record."),
-            el("p", ["class": "body"], [C.link("Back to the children register", Paths.children)]),
-        ]))
+        return HTMLResponse.make(
+            Layout.page(
+                title: "Child transferred", PageContext(req),
+                [
+                    C.h1("\(child.details.fullName) has been transferred"),
+                    C.p(
+                        "Their record is now held by \(target.name), and their open work continues there. What your service did stays in your service's figures for the time it held them. You no longer have access to the record."
+                    ),
+                    el("p", ["class": "body"], [C.link("Back to the children register", Paths.children)])
+                ]))
     }
 }
 
@@ -124,62 +148,128 @@ enum DataViews {
     static func page(_ ctx: PageContext, services: [Service], result: Result?, canImport: Bool = true) -> String {
         var content: [H] = []
         if case .failed(let problems) = result {
-            content.append(el("div", ["class": "error-summary", "tabindex": "-1", "role": "alert", "aria-labelledby": "error-summary-title"], [
-                el("h2", ["class": "error-summary__title", "id": "error-summary-title"], problems.count == 1 ? "There is a problem: nothing was imported" : "There are \(problems.count) problems: nothing was imported"),
-                el("ul", ["class": "error-summary__list problem-list"], problems.prefix(1000).map { el("li", [:], $0) }),
-                problems.count > 1000 ? C.p("… and \(problems.count - 1000) more.") : group([]),
-            ]))
+            content.append(
+                el(
+                    "div", ["class": "error-summary", "tabindex": "-1", "role": "alert", "aria-labelledby": "error-summary-title"],
+                    [
+                        el(
+                            "h2", ["class": "error-summary__title", "id": "error-summary-title"],
+                            problems.count == 1
+                                ? "There is a problem: nothing was imported" : "There are \(problems.count) problems: nothing was imported"),
+                        el("ul", ["class": "error-summary__list problem-list"], problems.prefix(1000).map { el("li", [:], $0) }),
+                        problems.count > 1000 ? C.p("… and \(problems.count - 1000) more.") : group([])
+                    ]))
         }
         content.append(C.h1(canImport ? "Import and export" : "Export"))
         if case .imported(let lines, let dry) = result {
             content.append(el("h2", ["class": "heading-m"], dry ? "What the import would do" : "What was imported"))
             content.append(el("ul", ["class": "list"], lines.map { el("li", [:], $0) }))
         }
-        if canImport { content += [
-            el("h2", ["class": "heading-m"], "Import a bundle"),
-            C.p("Upload a .zip of CSV files in the Waypoint interchange format (children.csv is required; services.csv, referrals.csv, offences.csv, interventions.csv and population.csv are optional). Every row is checked first: if any row is wrong, nothing is written and every problem is listed. Importing the same bundle again changes nothing."),
-            el("form", ["method": "post", "action": Paths.dataImport, "enctype": "multipart/form-data", "class": "upload-form", "data-module": "upload-progress"], [
-                Layout.csrfField(ctx.csrf),
-                el("div", ["class": "form-group"], [
-                    el("label", ["class": "label", "for": "bundle"], "Bundle (.zip)"),
-                    voidEl("input", ["class": "file-upload", "id": "bundle", "name": "bundle", "type": "file", "accept": ".zip,.csv"]),
-                ]),
-                el("div", ["class": "form-group"], [el("div", ["class": "checkboxes"], [el("div", ["class": "checkboxes__item"], [
-                    voidEl("input", ["class": "checkboxes__input", "id": "dry_run", "name": "dry_run", "type": "checkbox", "value": "yes"]),
-                    el("label", ["class": "label checkboxes__label", "for": "dry_run"], "Dry run: check and report, but write nothing"),
-                ])])]),
-                el("div", ["class": "upload-progress", "hidden": "", "aria-live": "polite"], [
-                    el("label", ["for": "upload-progress-bar"], "Uploading"),
-                    el("progress", ["id": "upload-progress-bar", "max": "100", "value": "0"], []),
-                ]),
-                C.button("Import"),
-            ]),
-        ] }
+        if canImport {
+            content += [
+                el("h2", ["class": "heading-m"], "Import a bundle"),
+                C.p(
+                    "Upload a .zip of CSV files in the Waypoint interchange format (children.csv is required; services.csv, referrals.csv, offences.csv, interventions.csv and population.csv are optional). Every row is checked first: if any row is wrong, nothing is written and every problem is listed. Importing the same bundle again changes nothing."
+                ),
+                el(
+                    "form",
+                    [
+                        "method": "post", "action": Paths.dataImport, "enctype": "multipart/form-data", "class": "upload-form",
+                        "data-module": "upload-progress"
+                    ],
+                    [
+                        Layout.csrfField(ctx.csrf),
+                        el(
+                            "div", ["class": "form-group"],
+                            [
+                                el("label", ["class": "label", "for": "bundle"], "Bundle (.zip)"),
+                                voidEl(
+                                    "input",
+                                    ["class": "file-upload", "id": "bundle", "name": "bundle", "type": "file", "accept": ".zip,.csv"])
+                            ]),
+                        el(
+                            "div", ["class": "form-group"],
+                            [
+                                el(
+                                    "div", ["class": "checkboxes"],
+                                    [
+                                        el(
+                                            "div", ["class": "checkboxes__item"],
+                                            [
+                                                voidEl(
+                                                    "input",
+                                                    [
+                                                        "class": "checkboxes__input", "id": "dry_run", "name": "dry_run",
+                                                        "type": "checkbox", "value": "yes"
+                                                    ]),
+                                                el(
+                                                    "label", ["class": "label checkboxes__label", "for": "dry_run"],
+                                                    "Dry run: check and report, but write nothing")
+                                            ])
+                                    ])
+                            ]),
+                        el(
+                            "div", ["class": "upload-progress", "hidden": "", "aria-live": "polite"],
+                            [
+                                el("label", ["for": "upload-progress-bar"], "Uploading"),
+                                el("progress", ["id": "upload-progress-bar", "max": "100", "value": "0"], [])
+                            ]),
+                        C.button("Import")
+                    ])
+            ]
+        }
         content += [
             el("h2", ["class": "heading-m"], "Export"),
             C.p("Download a service's records as a .zip in the same format."),
-            services.isEmpty ? C.p("You are not in any service.") : el("ul", ["class": "list"], services.map { s in
-                el("li", [:], [C.link("Export \(s.name) (\(s.code))", Paths.dataExport(s.code))])
-            }),
+            services.isEmpty
+                ? C.p("You are not in any service.")
+                : el(
+                    "ul", ["class": "list"],
+                    services.map { s in
+                        el("li", [:], [C.link("Export \(s.name) (\(s.code))", Paths.dataExport(s.code))])
+                    })
         ]
-        return Layout.page(title: canImport ? "Import and export" : "Export", ctx, hasErrors: { if case .failed = result { return true } else { return false } }(), content)
+        return Layout.page(
+            title: canImport ? "Import and export" : "Export", ctx,
+            hasErrors: { if case .failed = result { return true } else { return false } }(), content)
     }
 
-    static func transfer(_ ctx: PageContext, child: ChildRecord, services: [Service], values v: FormValues, errors: [FieldError]) -> String {
+    static func transfer(_ ctx: PageContext, child: ChildRecord, services: [Service], values v: FormValues, errors: [FieldError]) -> String
+    {
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
-        return Layout.page(title: "Transfer \(child.details.fullName)", ctx, hasErrors: !errors.isEmpty, [
-            el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], [
-                C.errorSummary(errors),
-                C.h1("Transfer to another service", caption: child.details.fullName),
-                C.p("The child's record moves with all their referrals, work, offences, hearings and consultations. The receiving service sees the whole history. The transfer is recorded in the audit log."),
-                el("form", ["method": "post", "action": Paths.transferChild(child.id), "novalidate": ""], [
-                    Layout.csrfField(ctx.csrf),
-                    services.isEmpty ? C.warning("There is no other service to transfer to.")
-                        : C.select("service_id", label: "Receiving service", options: services.map { ($0.id!.uuidString, "\($0.name) (\($0.code))") }, selected: v["service_id"], error: err("service_id")),
-                    C.textarea("reason", label: "Reason for the transfer", value: v["reason"], error: err("reason"), hint: "For example, the family has moved to the area"),
-                    el("div", ["class": "button-group"], [C.button("Transfer", warning: true), C.link("Cancel", Paths.child(child.id), "link")]),
-                ]),
-            ])]),
-        ])
+        return Layout.page(
+            title: "Transfer \(child.details.fullName)", ctx, hasErrors: !errors.isEmpty,
+            [
+                el(
+                    "div", ["class": "grid-row"],
+                    [
+                        el(
+                            "div", ["class": "column-two-thirds"],
+                            [
+                                C.errorSummary(errors),
+                                C.h1("Transfer to another service", caption: child.details.fullName),
+                                C.p(
+                                    "The child's record moves with all their referrals, work, offences, hearings and consultations. The receiving service sees the whole history. The transfer is recorded in the audit log."
+                                ),
+                                el(
+                                    "form", ["method": "post", "action": Paths.transferChild(child.id), "novalidate": ""],
+                                    [
+                                        Layout.csrfField(ctx.csrf),
+                                        services.isEmpty
+                                            ? C.warning("There is no other service to transfer to.")
+                                            : C.select(
+                                                "service_id", label: "Receiving service",
+                                                options: services.map { ($0.id!.uuidString, "\($0.name) (\($0.code))") },
+                                                selected: v["service_id"], error: err("service_id")),
+                                        C.textarea(
+                                            "reason", label: "Reason for the transfer", value: v["reason"], error: err("reason"),
+                                            hint: "For example, the family has moved to the area"),
+                                        el(
+                                            "div", ["class": "button-group"],
+                                            [C.button("Transfer", warning: true), C.link("Cancel", Paths.child(child.id), "link")])
+                                    ])
+                            ])
+                    ])
+            ])
     }
 }

@@ -10,7 +10,8 @@ enum Exporter {
     /// is on that child's record.
     static func children(serviceCode: String?, on db: Database) async throws -> [(serviceID: UUID?, childID: UUID)] {
         struct C: Decodable { let id: UUID; let service_id: UUID }
-        let q = db.sql.select().column(SQLColumn("id", table: "children")).column(SQLColumn("service_id", table: "children")).from("children")
+        let q = db.sql.select().column(SQLColumn("id", table: "children")).column(SQLColumn("service_id", table: "children")).from(
+            "children")
         if let serviceCode {
             q.join("services", on: SQLColumn("id", table: "services"), .equal, SQLColumn("service_id", table: "children"))
                 .where(SQLColumn("code", table: "services"), .equal, SQLBind(serviceCode))
@@ -29,7 +30,8 @@ enum Exporter {
         let ids = services.map(\.id)
         let codeOf = Dictionary(uniqueKeysWithValues: services.map { ($0.id, $0.code) })
         var files: [(String, Data)] = []
-        files.append((Interchange.services.name, CSV.write(header: Interchange.services.columns, rows: services.map { [$0.code, $0.name] })))
+        files.append(
+            (Interchange.services.name, CSV.write(header: Interchange.services.columns, rows: services.map { [$0.code, $0.name] })))
         guard !ids.isEmpty else {
             files.append((Interchange.children.name, CSV.write(header: Interchange.children.columns, rows: [])))
             return files
@@ -42,14 +44,18 @@ enum Exporter {
             let pnc_id: String?; let upn: String?; let nhs_number: String?
         }
         let children = try await sql.select()
-            .columns("id", "service_id", "external_id", "given_name", "family_name", "date_of_birth", "sex", "ethnicity", "care_status",
-                     "send", "ehcp", "postcode", "district", "pnc_id", "upn", "nhs_number")
+            .columns(
+                "id", "service_id", "external_id", "given_name", "family_name", "date_of_birth", "sex", "ethnicity", "care_status",
+                "send", "ehcp", "postcode", "district", "pnc_id", "upn", "nhs_number"
+            )
             .from("children").where("service_id", .in, SQLBind.group(ids)).all(decoding: Child.self)
         var childKey: [UUID: String] = [:]
         for c in children { childKey[c.id] = c.external_id ?? c.id.uuidString.lowercased() }
         let childRows = children.map { c in
-            [childKey[c.id]!, codeOf[c.service_id]!, c.given_name, c.family_name, c.date_of_birth, c.sex, c.ethnicity, c.care_status,
-             c.send ?? "", c.ehcp ?? "", c.postcode ?? "", c.district ?? "", c.pnc_id ?? "", c.upn ?? "", c.nhs_number ?? ""]
+            [
+                childKey[c.id]!, codeOf[c.service_id]!, c.given_name, c.family_name, c.date_of_birth, c.sex, c.ethnicity, c.care_status,
+                c.send ?? "", c.ehcp ?? "", c.postcode ?? "", c.district ?? "", c.pnc_id ?? "", c.upn ?? "", c.nhs_number ?? ""
+            ]
         }.sorted { ($0[1], $0[0]) < ($1[1], $1[0]) }
         files.append((Interchange.children.name, CSV.write(header: Interchange.children.columns, rows: childRows)))
 
@@ -57,42 +63,83 @@ enum Exporter {
             let id: UUID; let external_id: String?; let child_id: UUID; let received_on: String; let source: String; let decision: String
             let decided_on: String?; let destination: String?; let intervention_type: String?
         }
-        let referrals = try await sql.select().columns("id", "external_id", "child_id", "received_on", "source", "decision", "decided_on", "destination", "intervention_type")
-            .from("referrals").where("service_id", .in, SQLBind.group(ids)).all(decoding: Referral.self)
-        files.append((Interchange.referrals.name, CSV.write(header: Interchange.referrals.columns, rows: referrals.map { r in
-            [r.external_id ?? r.id.uuidString.lowercased(), childKey[r.child_id] ?? "", r.received_on, r.source, r.decision, r.decided_on ?? "",
-             r.destination ?? "", r.intervention_type ?? ""]
-        }.sorted { $0[0] < $1[0] })))
+        let referrals = try await sql.select().columns(
+            "id", "external_id", "child_id", "received_on", "source", "decision", "decided_on", "destination", "intervention_type"
+        )
+        .from("referrals").where("service_id", .in, SQLBind.group(ids)).all(decoding: Referral.self)
+        files.append(
+            (
+                Interchange.referrals.name,
+                CSV.write(
+                    header: Interchange.referrals.columns,
+                    rows: referrals.map { r in
+                        [
+                            r.external_id ?? r.id.uuidString.lowercased(), childKey[r.child_id] ?? "", r.received_on, r.source, r.decision,
+                            r.decided_on ?? "",
+                            r.destination ?? "", r.intervention_type ?? ""
+                        ]
+                    }.sorted { $0[0] < $1[0] })
+            ))
 
         struct Offence: Decodable {
             let id: UUID; let external_id: String?; let child_id: UUID; let offence_date: String; let category: String; let gravity: Int?
             let outcome: String; let outcome_date: String?
         }
-        let offences = try await sql.select().columns("id", "external_id", "child_id", "offence_date", "category", "gravity", "outcome", "outcome_date")
-            .from("offences").where("service_id", .in, SQLBind.group(ids)).all(decoding: Offence.self)
-        files.append((Interchange.offences.name, CSV.write(header: Interchange.offences.columns, rows: offences.map { o in
-            [o.external_id ?? o.id.uuidString.lowercased(), childKey[o.child_id] ?? "", o.offence_date, o.category, o.gravity.map(String.init) ?? "",
-             o.outcome, o.outcome_date ?? ""]
-        }.sorted { $0[0] < $1[0] })))
+        let offences = try await sql.select().columns(
+            "id", "external_id", "child_id", "offence_date", "category", "gravity", "outcome", "outcome_date"
+        )
+        .from("offences").where("service_id", .in, SQLBind.group(ids)).all(decoding: Offence.self)
+        files.append(
+            (
+                Interchange.offences.name,
+                CSV.write(
+                    header: Interchange.offences.columns,
+                    rows: offences.map { o in
+                        [
+                            o.external_id ?? o.id.uuidString.lowercased(), childKey[o.child_id] ?? "", o.offence_date, o.category,
+                            o.gravity.map(String.init) ?? "",
+                            o.outcome, o.outcome_date ?? ""
+                        ]
+                    }.sorted { $0[0] < $1[0] })
+            ))
 
         struct Intervention: Decodable {
             let id: UUID; let external_id: String?; let child_id: UUID; let type: String; let start_date: String; let end_date: String?
             let case_manager_id: UUID?; let closure_reason: String?
         }
-        let interventions = try await sql.select().columns("id", "external_id", "child_id", "type", "start_date", "end_date", "case_manager_id", "closure_reason")
-            .from("interventions").where("service_id", .in, SQLBind.group(ids)).all(decoding: Intervention.self)
+        let interventions = try await sql.select().columns(
+            "id", "external_id", "child_id", "type", "start_date", "end_date", "case_manager_id", "closure_reason"
+        )
+        .from("interventions").where("service_id", .in, SQLBind.group(ids)).all(decoding: Intervention.self)
         let emails = Dictionary(uniqueKeysWithValues: try await User.query(on: db).all().map { ($0.id!, $0.email) })
-        files.append((Interchange.interventions.name, CSV.write(header: Interchange.interventions.columns, rows: interventions.map { i in
-            [i.external_id ?? i.id.uuidString.lowercased(), childKey[i.child_id] ?? "", i.type, i.start_date, i.end_date ?? "",
-             i.case_manager_id.flatMap { emails[$0] } ?? "", i.closure_reason ?? ""]
-        }.sorted { $0[0] < $1[0] })))
+        files.append(
+            (
+                Interchange.interventions.name,
+                CSV.write(
+                    header: Interchange.interventions.columns,
+                    rows: interventions.map { i in
+                        [
+                            i.external_id ?? i.id.uuidString.lowercased(), childKey[i.child_id] ?? "", i.type, i.start_date,
+                            i.end_date ?? "",
+                            i.case_manager_id.flatMap { emails[$0] } ?? "", i.closure_reason ?? ""
+                        ]
+                    }.sorted { $0[0] < $1[0] })
+            ))
 
-        struct Pop: Decodable { let service_id: UUID; let year: Int; let age: Int; let sex: String; let ethnicity_group: String; let count: Int }
+        struct Pop: Decodable {
+            let service_id: UUID; let year: Int; let age: Int; let sex: String; let ethnicity_group: String; let count: Int
+        }
         let population = try await sql.select().columns("service_id", "year", "age", "sex", "ethnicity_group", "count")
             .from("population").where("service_id", .in, SQLBind.group(ids)).all(decoding: Pop.self)
-        files.append((Interchange.population.name, CSV.write(header: Interchange.population.columns, rows: population.map { p in
-            [codeOf[p.service_id]!, String(p.year), String(p.age), p.sex, p.ethnicity_group, String(p.count)]
-        }.sorted { $0.lexicographicallyPrecedes($1) })))
+        files.append(
+            (
+                Interchange.population.name,
+                CSV.write(
+                    header: Interchange.population.columns,
+                    rows: population.map { p in
+                        [codeOf[p.service_id]!, String(p.year), String(p.age), p.sex, p.ethnicity_group, String(p.count)]
+                    }.sorted { $0.lexicographicallyPrecedes($1) })
+            ))
         return files
     }
 }

@@ -29,8 +29,9 @@ enum Importer {
     /// nil for every service (the server's operator, with the `waypoint` command).
     static func context(on db: Database, today: LocalDate, within: Set<UUID>?) async throws -> Interchange.Context {
         struct S: Decodable { let id: UUID; let code: String }
-        let codes = Set(try await db.sql.select().columns("id", "code").from("services").all(decoding: S.self)
-            .filter { within?.contains($0.id) ?? true }.map(\.code))
+        let codes = Set(
+            try await db.sql.select().columns("id", "code").from("services").all(decoding: S.self)
+                .filter { within?.contains($0.id) ?? true }.map(\.code))
         struct C: Decodable { let external_id: String; let code: String }
         var q = db.sql.select()
             .column(SQLColumn("external_id", table: "children")).column(SQLColumn("code", table: "services"))
@@ -46,9 +47,15 @@ enum Importer {
         return Interchange.Context(serviceCodes: codes, existingChildren: byID, userEmails: emails, outcomeCodes: outcomes, today: today)
     }
 
-    static func run(_ files: [String: Data], on db: Database, actor: Agent, today: LocalDate, now: Date, dryRun: Bool,
-                    within: Set<UUID>? = nil) async throws -> Outcome {
-        if let within, within.isEmpty { return .invalid([Interchange.Problem(file: "(bundle)", line: nil, column: nil, message: "you work in no service to import into")]) }
+    static func run(
+        _ files: [String: Data], on db: Database, actor: Agent, today: LocalDate, now: Date, dryRun: Bool,
+        within: Set<UUID>? = nil
+    ) async throws -> Outcome {
+        if let within, within.isEmpty {
+            return .invalid([
+                Interchange.Problem(file: "(bundle)", line: nil, column: nil, message: "you work in no service to import into")
+            ])
+        }
         let ctx = try await context(on: db, today: today, within: within)
         switch Interchange.validate(files, context: ctx) {
         case .failure(let p):
@@ -90,12 +97,17 @@ enum Importer {
         var report = Report()
         let sql = db.sql
         func audit(_ action: String, service: UUID?, child: UUID?, details: String) async throws {
-            try await Audit.record(on: db, at: now, userID: actor.userID, userEmail: actor.email, action: action, serviceID: service, childID: child, details: details)
+            try await Audit.record(
+                on: db, at: now, userID: actor.userID, userEmail: actor.email, action: action, serviceID: service, childID: child,
+                details: details)
         }
 
         // Services.
         struct S: Decodable { let id: UUID; let code: String; let name: String }
-        var services = Dictionary(uniqueKeysWithValues: try await sql.select().columns("id", "code", "name").from("services").all(decoding: S.self).map { ($0.code, $0) })
+        var services = Dictionary(
+            uniqueKeysWithValues: try await sql.select().columns("id", "code", "name").from("services").all(decoding: S.self).map {
+                ($0.code, $0)
+            })
         if plan.present.contains(Interchange.services.name) {
             var r = FileReport()
             for s in plan.services {
@@ -117,11 +129,11 @@ enum Importer {
         }
 
         // Children: existing rows of the bundle's services, keyed by service + external id.
-        var childIDs: [String: UUID] = [:]          // external id → internal id (bundle children first)
+        var childIDs: [String: UUID] = [:]  // external id → internal id (bundle children first)
         var childService: [String: UUID] = [:]
         let childColumns = ChildDetails.empty.fields.map(\.column)
         struct Existing { let id: UUID; let service: UUID; let version: Int; let values: [String: String?] }
-        var existingChildren: [String: Existing] = [:]   // "service|external"
+        var existingChildren: [String: Existing] = [:]  // "service|external"
         let serviceIDs = Set(plan.children.compactMap { services[$0.serviceCode]?.id })
         if !serviceIDs.isEmpty {
             let rows = try await sql.select().columns(["id", "service_id", "version", "external_id"] + childColumns).from("children")
@@ -133,7 +145,8 @@ enum Importer {
                 let ext = try row.decode(column: "external_id", as: String.self)
                 var values: [String: String?] = [:]
                 for c in childColumns { values[c] = try row.decode(column: c, as: String?.self) }
-                existingChildren["\(service.uuidString)|\(ext)"] = Existing(id: id, service: service, version: try row.decode(column: "version", as: Int.self), values: values)
+                existingChildren["\(service.uuidString)|\(ext)"] = Existing(
+                    id: id, service: service, version: try row.decode(column: "version", as: Int.self), values: values)
             }
         }
         if plan.present.contains(Interchange.children.name) {
@@ -146,8 +159,10 @@ enum Importer {
                     childIDs[c.childID] = e.id
                     childService[c.childID] = service
                     // Compare the fields the bundle carries; keep what Waypoint adds (what matters, strengths…).
-                    let carried = Set(["given_name", "family_name", "date_of_birth", "sex", "ethnicity", "ethnicity_group", "care_status", "send", "ehcp",
-                                       "postcode", "district", "pnc_id", "upn", "nhs_number"])
+                    let carried = Set([
+                        "given_name", "family_name", "date_of_birth", "sex", "ethnicity", "ethnicity_group", "care_status", "send", "ehcp",
+                        "postcode", "district", "pnc_id", "upn", "nhs_number"
+                    ])
                     let changes = fields.filter { carried.contains($0.column) && (e.values[$0.column] ?? nil) != $0.value }
                     if changes.isEmpty { r.unchanged += 1; continue }
                     var u = sql.update("children").set("version", to: SQLBind(e.version + 1)).set("updated_at", to: SQLBind(now))
@@ -156,25 +171,39 @@ enum Importer {
                     var names = [String: String?]()
                     for f in fields where ["given_name", "family_name"].contains(f.column) { names[f.column] = f.value }
                     let preferred = e.values["preferred_name"] ?? nil
-                    u = u.set("search_name", to: SQLBind(SearchText.fold([names["given_name"] ?? nil, preferred, names["family_name"] ?? nil].compactMap { $0 }.joined(separator: " "))))
+                    u = u.set(
+                        "search_name",
+                        to: SQLBind(
+                            SearchText.fold(
+                                [names["given_name"] ?? nil, preferred, names["family_name"] ?? nil].compactMap { $0 }.joined(
+                                    separator: " "))))
                     try await u.where("id", .equal, SQLBind(e.id)).run()
-                    let diff = changes.filter { $0.column != "ethnicity_group" }.map { FieldChange(field: $0.column, from: e.values[$0.column] ?? nil, to: $0.value) }
+                    let diff = changes.filter { $0.column != "ethnicity_group" }.map {
+                        FieldChange(field: $0.column, from: e.values[$0.column] ?? nil, to: $0.value)
+                    }
                     try await audit("update_child", service: service, child: e.id, details: Audit.encode(diff))
                     r.updated += 1
                 } else {
                     let id = UUID()
                     childIDs[c.childID] = id
                     childService[c.childID] = service
-                    inserts.append([SQLBind(id), SQLBind(service), SQLBind(1), SQLBind(now), SQLBind(now), SQLBind(c.childID)] + fields.map { SQLBind($0.value) })
+                    inserts.append(
+                        [SQLBind(id), SQLBind(service), SQLBind(1), SQLBind(now), SQLBind(now), SQLBind(c.childID)]
+                            + fields.map { SQLBind($0.value) })
                     r.created += 1
                 }
             }
-            try await insertAll("children", columns: ["id", "service_id", "version", "created_at", "updated_at", "external_id"] + childColumns, rows: inserts, on: db)
-            if r.created > 0 { try await audit("import_children", service: nil, child: nil, details: "\(r.created) children created by import") }
+            try await insertAll(
+                "children", columns: ["id", "service_id", "version", "created_at", "updated_at", "external_id"] + childColumns,
+                rows: inserts, on: db)
+            if r.created > 0 {
+                try await audit("import_children", service: nil, child: nil, details: "\(r.created) children created by import")
+            }
             report.files.append((Interchange.children.name, r))
         }
         // Children referred to but not in the bundle: already in Waypoint (validation checked it is one service).
-        let missing = Set(plan.referrals.map(\.childID) + plan.offences.map(\.childID) + plan.interventions.map(\.childID)).subtracting(childIDs.keys)
+        let missing = Set(plan.referrals.map(\.childID) + plan.offences.map(\.childID) + plan.interventions.map(\.childID)).subtracting(
+            childIDs.keys)
         if !missing.isEmpty {
             struct C: Decodable { let id: UUID; let service_id: UUID; let external_id: String }
             var q = sql.select().columns("id", "service_id", "external_id").from("children")
@@ -195,14 +224,19 @@ enum Importer {
             for row in rows {
                 var values: [String: Cell] = [:]
                 for (c, kind) in template { values[c] = try kind.read(row, c) }
-                out["\(try row.decode(column: "service_id", as: UUID.self).uuidString)|\(try row.decode(column: "external_id", as: String.self))"] =
+                out[
+                    "\(try row.decode(column: "service_id", as: UUID.self).uuidString)|\(try row.decode(column: "external_id", as: String.self))"
+                ] =
                     (try row.decode(column: "id", as: UUID.self), values)
             }
             return out
         }
 
         /// Upserts rows of one file: `values` are the columns the bundle carries.
-        func upsert(_ file: String, table: String, rows: [(external: String, child: String, values: [(String, Cell)], extra: [(String, any SQLExpression)])]) async throws {
+        func upsert(
+            _ file: String, table: String,
+            rows: [(external: String, child: String, values: [(String, Cell)], extra: [(String, any SQLExpression)])]
+        ) async throws {
             guard plan.present.contains(file) else { return }
             var r = FileReport()
             var inserts: [[any SQLExpression]] = []
@@ -219,12 +253,15 @@ enum Importer {
                     var u = sql.update(table)
                     for (col, v) in changed { u = u.set(SQLIdentifier(col), to: v.bind) }
                     try await u.where("id", .equal, SQLBind(e.id)).run()
-                    try await audit("import_update_\(table)", service: service, child: child,
-                                    details: changed.map { "\($0.0): \(e.values[$0.0]?.display ?? "—") → \($0.1.display)" }.joined(separator: "; "))
+                    try await audit(
+                        "import_update_\(table)", service: service, child: child,
+                        details: changed.map { "\($0.0): \(e.values[$0.0]?.display ?? "—") → \($0.1.display)" }.joined(separator: "; "))
                     r.updated += 1
                 } else {
                     insertColumns = ["id", "service_id", "external_id", "created_at"] + values.map(\.0) + row.extra.map(\.0)
-                    inserts.append([SQLBind(UUID()), SQLBind(service), SQLBind(row.external), SQLBind(now)] + values.map(\.1.bind) + row.extra.map(\.1))
+                    inserts.append(
+                        [SQLBind(UUID()), SQLBind(service), SQLBind(row.external), SQLBind(now)] + values.map(\.1.bind) + row.extra.map(\.1)
+                    )
                     r.created += 1
                 }
             }
@@ -232,34 +269,63 @@ enum Importer {
             report.files.append((file, r))
         }
 
-        try await upsert(Interchange.referrals.name, table: "referrals", rows: plan.referrals.map { x in
-            (x.referralID, x.childID, [("received_on", .text(x.receivedOn.iso)), ("source", .text(x.source.rawValue)), ("decision", .text(x.decision.rawValue)),
-                                       ("decided_on", .text(x.decidedOn?.iso)), ("destination", .text(x.destination?.rawValue)),
-                                       ("intervention_type", .text(x.interventionType?.rawValue))],
-             [("reasons", SQLBind("")), ("consent", SQLBind(""))])
-        })
-        try await upsert(Interchange.offences.name, table: "offences", rows: plan.offences.map { x in
-            (x.offenceID, x.childID, [("offence_date", .text(x.offenceDate.iso)), ("category", .text(x.category.rawValue)), ("gravity", .int(x.gravity)),
-                                      ("outcome", .text(x.outcome)), ("outcome_date", .text(x.outcomeDate?.iso))], [])
-        })
+        try await upsert(
+            Interchange.referrals.name, table: "referrals",
+            rows: plan.referrals.map { x in
+                (
+                    x.referralID, x.childID,
+                    [
+                        ("received_on", .text(x.receivedOn.iso)), ("source", .text(x.source.rawValue)),
+                        ("decision", .text(x.decision.rawValue)),
+                        ("decided_on", .text(x.decidedOn?.iso)), ("destination", .text(x.destination?.rawValue)),
+                        ("intervention_type", .text(x.interventionType?.rawValue))
+                    ],
+                    [("reasons", SQLBind("")), ("consent", SQLBind(""))]
+                )
+            })
+        try await upsert(
+            Interchange.offences.name, table: "offences",
+            rows: plan.offences.map { x in
+                (
+                    x.offenceID, x.childID,
+                    [
+                        ("offence_date", .text(x.offenceDate.iso)), ("category", .text(x.category.rawValue)), ("gravity", .int(x.gravity)),
+                        ("outcome", .text(x.outcome)), ("outcome_date", .text(x.outcomeDate?.iso))
+                    ], []
+                )
+            })
         var userIDs: [String: UUID] = [:]
         let emails = Set(plan.interventions.compactMap(\.caseManager))
         if !emails.isEmpty {
             for u in try await User.query(on: db).filter(\.$email ~~ Array(emails)).all() { userIDs[u.email] = u.id }
         }
-        try await upsert(Interchange.interventions.name, table: "interventions", rows: plan.interventions.map { x in
-            let manager = x.caseManager.flatMap { userIDs[$0] }
-            return (x.interventionID, x.childID, [("type", .text(x.type.rawValue)), ("start_date", .text(x.startDate.iso)), ("end_date", .text(x.endDate?.iso)),
-                                                  ("case_manager_id", .uuid(manager)), ("closure_reason", .text(x.closureReason?.rawValue))],
-                    [("planned_end_date", SQLBind(Deadlines.plannedEnd(type: x.type, start: x.startDate, lengthMonths: nil)?.iso)),
-                     ("allocated_on", SQLBind(manager == nil ? nil : x.startDate.iso)), ("first_seen_at", SQLBind(now))])
-        })
+        try await upsert(
+            Interchange.interventions.name, table: "interventions",
+            rows: plan.interventions.map { x in
+                let manager = x.caseManager.flatMap { userIDs[$0] }
+                return (
+                    x.interventionID, x.childID,
+                    [
+                        ("type", .text(x.type.rawValue)), ("start_date", .text(x.startDate.iso)), ("end_date", .text(x.endDate?.iso)),
+                        ("case_manager_id", .uuid(manager)), ("closure_reason", .text(x.closureReason?.rawValue))
+                    ],
+                    [
+                        ("planned_end_date", SQLBind(Deadlines.plannedEnd(type: x.type, start: x.startDate, lengthMonths: nil)?.iso)),
+                        ("allocated_on", SQLBind(manager == nil ? nil : x.startDate.iso)), ("first_seen_at", SQLBind(now))
+                    ]
+                )
+            })
 
         if plan.present.contains(Interchange.population.name) {
             var r = FileReport()
-            struct P: Decodable { let id: UUID; let service_id: UUID; let year: Int; let age: Int; let sex: String; let ethnicity_group: String; let count: Int }
+            struct P: Decodable {
+                let id: UUID; let service_id: UUID; let year: Int; let age: Int; let sex: String; let ethnicity_group: String;
+                let count: Int
+            }
             var current: [String: P] = [:]
-            for p in try await sql.select().columns("id", "service_id", "year", "age", "sex", "ethnicity_group", "count").from("population").all(decoding: P.self) {
+            for p in try await sql.select().columns("id", "service_id", "year", "age", "sex", "ethnicity_group", "count").from("population")
+                .all(decoding: P.self)
+            {
                 current["\(p.service_id.uuidString)|\(p.year)|\(p.age)|\(p.sex)|\(p.ethnicity_group)"] = p
             }
             var inserts: [[any SQLExpression]] = []
@@ -270,11 +336,15 @@ enum Importer {
                     try await sql.update("population").set("count", to: SQLBind(p.count)).where("id", .equal, SQLBind(e.id)).run()
                     r.updated += 1
                 } else {
-                    inserts.append([SQLBind(UUID()), SQLBind(service), SQLBind(p.year), SQLBind(p.age), SQLBind(p.sex.rawValue), SQLBind(p.ethnicityGroup.rawValue), SQLBind(p.count)])
+                    inserts.append([
+                        SQLBind(UUID()), SQLBind(service), SQLBind(p.year), SQLBind(p.age), SQLBind(p.sex.rawValue),
+                        SQLBind(p.ethnicityGroup.rawValue), SQLBind(p.count)
+                    ])
                     r.created += 1
                 }
             }
-            try await insertAll("population", columns: ["id", "service_id", "year", "age", "sex", "ethnicity_group", "count"], rows: inserts, on: db)
+            try await insertAll(
+                "population", columns: ["id", "service_id", "year", "age", "sex", "ethnicity_group", "count"], rows: inserts, on: db)
             report.files.append((Interchange.population.name, r))
         }
         return report
@@ -316,5 +386,6 @@ enum Cell: Equatable {
 
 extension ChildDetails {
     /// A placeholder used only for its list of columns.
-    static let empty = ChildDetails(givenName: "", familyName: "", dateOfBirth: LocalDate(year: 2000, month: 1, day: 1)!, sex: .unknown, ethnicity: .notStated)
+    static let empty = ChildDetails(
+        givenName: "", familyName: "", dateOfBirth: LocalDate(year: 2000, month: 1, day: 1)!, sex: .unknown, ethnicity: .notStated)
 }

@@ -17,7 +17,8 @@ enum ServiceMoves {
         var records: [String: Int] = [:]
         var lines: [String] {
             // The journey tables always; practice records when there are any.
-            ["children: \(children)"] + ServiceMoves.childTables.filter { ServiceMoves.baseTables.contains($0) || (records[$0] ?? 0) > 0 }
+            ["children: \(children)"]
+                + ServiceMoves.childTables.filter { ServiceMoves.baseTables.contains($0) || (records[$0] ?? 0) > 0 }
                 .map { "\($0): \(records[$0] ?? 0)" }
         }
     }
@@ -30,7 +31,8 @@ enum ServiceMoves {
         for table in childTables {
             var n = 0
             for chunk in children.chunked() {
-                n += try await db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
+                n +=
+                    try await db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
                     .where("child_id", .in, SQLBind.group(chunk)).first(decoding: Count.self)?.n ?? 0
             }
             c.records[table] = n
@@ -45,7 +47,9 @@ enum ServiceMoves {
         struct C: Decodable { let id: UUID; let service_id: UUID; let external_id: String? }
         var rows: [C] = []
         for chunk in children.chunked() {
-            rows += try await db.sql.select().columns("id", "service_id", "external_id").from("children").where("id", .in, SQLBind.group(chunk)).all(decoding: C.self)
+            rows += try await db.sql.select().columns("id", "service_id", "external_id").from("children").where(
+                "id", .in, SQLBind.group(chunk)
+            ).all(decoding: C.self)
         }
         let externals = rows.compactMap(\.external_id)
         if !externals.isEmpty {
@@ -56,7 +60,10 @@ enum ServiceMoves {
                     .where("external_id", .in, SQLBind.group(chunk)).all(decoding: E.self).map(\.external_id)
             }
             if !clashes.isEmpty {
-                throw MoveError(description: "the receiving service already has children with the ids \(clashes.prefix(10).joined(separator: ", ")): nothing was moved")
+                throw MoveError(
+                    description:
+                        "the receiving service already has children with the ids \(clashes.prefix(10).joined(separator: ", ")): nothing was moved"
+                )
             }
         }
         for chunk in children.chunked() {
@@ -67,8 +74,9 @@ enum ServiceMoves {
             }
         }
         for c in rows where c.service_id != target {
-            try await Audit.record(on: db, at: now, userID: actor.userID, userEmail: actor.email, action: "transfer_child", serviceID: target, childID: c.id,
-                                   details: "from service \(c.service_id.uuidString) to \(target.uuidString): \(reason)")
+            try await Audit.record(
+                on: db, at: now, userID: actor.userID, userEmail: actor.email, action: "transfer_child", serviceID: target, childID: c.id,
+                details: "from service \(c.service_id.uuidString) to \(target.uuidString): \(reason)")
         }
     }
 
@@ -76,15 +84,25 @@ enum ServiceMoves {
     /// where it happened (domain.md). Past records keep the service that held them, so neither
     /// service's past figures change; work still open is ended the day before in the old service
     /// ("transferred") and continued, unallocated, in the new one from `date`.
-    static func transfer(_ child: UUID, to target: UUID, on date: LocalDate, reason: String, actor: Agent, db: Database, now: Date) async throws {
+    static func transfer(_ child: UUID, to target: UUID, on date: LocalDate, reason: String, actor: Agent, db: Database, now: Date)
+        async throws
+    {
         struct C: Decodable { let service_id: UUID; let external_id: String? }
-        guard let c = try await db.sql.select().columns("service_id", "external_id").from("children").where("id", .equal, SQLBind(child)).first(decoding: C.self),
-              c.service_id != target else { return }
+        guard
+            let c = try await db.sql.select().columns("service_id", "external_id").from("children").where("id", .equal, SQLBind(child))
+                .first(decoding: C.self),
+            c.service_id != target
+        else { return }
         if let e = c.external_id,
-           try await db.sql.select().column("id").from("children").where("service_id", .equal, SQLBind(target)).where("external_id", .equal, SQLBind(e)).first() != nil {
+            try await db.sql.select().column("id").from("children").where("service_id", .equal, SQLBind(target)).where(
+                "external_id", .equal, SQLBind(e)
+            ).first() != nil
+        {
             throw MoveError(description: "the receiving service already has a child with the id \(e): nothing was moved")
         }
-        try await db.sql.update("children").set("service_id", to: SQLBind(target)).set("updated_at", to: SQLBind(now)).where("id", .equal, SQLBind(child)).run()
+        try await db.sql.update("children").set("service_id", to: SQLBind(target)).set("updated_at", to: SQLBind(now)).where(
+            "id", .equal, SQLBind(child)
+        ).run()
         struct I: Decodable { let id: UUID; let start_date: String }
         let open = try await db.sql.select().columns("id", "start_date").from("interventions").where("child_id", .equal, SQLBind(child))
             .where("service_id", .equal, SQLBind(c.service_id))
@@ -96,24 +114,32 @@ enum ServiceMoves {
             guard let start = LocalDate(iso: i.start_date), start <= dayBefore else {
                 // Started on the day of the transfer or later: the new service's from the start.
                 try await db.sql.update("interventions").set("service_id", to: SQLBind(target)).set("case_manager_id", to: SQLLiteral.null)
-                    .set("co_worker_id", to: SQLLiteral.null).set("allocated_on", to: SQLLiteral.null).where("id", .equal, SQLBind(i.id)).run()
+                    .set("co_worker_id", to: SQLLiteral.null).set("allocated_on", to: SQLLiteral.null).where("id", .equal, SQLBind(i.id))
+                    .run()
                 continue
             }
             let copy = UUID()
             // The same order or programme, continued: every detail but its service, dates and allocation.
-            try await db.sql.raw("""
+            try await db.sql.raw(
+                """
                 INSERT INTO interventions (id, service_id, child_id, referral_id, type, start_date, planned_end_date, end_date, closure_reason, outcome,
                                            requirements, custody_end_date, case_manager_id, co_worker_id, allocated_on, first_seen_at, created_at, external_id)
                 SELECT \(bind: copy), \(bind: target), child_id, referral_id, type, \(bind: date.iso), planned_end_date, end_date, closure_reason, outcome,
                        requirements, custody_end_date, NULL, NULL, NULL, NULL, \(bind: now), NULL
                 FROM interventions WHERE id = \(bind: i.id)
-                """).run()
-            try await db.sql.update("interventions").set("end_date", to: SQLBind(dayBefore.iso)).set("closure_reason", to: SQLBind(ClosureReason.transferred.rawValue))
-                .where("id", .equal, SQLBind(i.id)).run()
+                """
+            ).run()
+            try await db.sql.update("interventions").set("end_date", to: SQLBind(dayBefore.iso)).set(
+                "closure_reason", to: SQLBind(ClosureReason.transferred.rawValue)
+            )
+            .where("id", .equal, SQLBind(i.id)).run()
             continued += 1
         }
-        try await Audit.record(on: db, at: now, userID: actor.userID, userEmail: actor.email, action: "transfer_child", serviceID: target, childID: child,
-                               details: "from service \(c.service_id.uuidString) to \(target.uuidString) on \(date.iso), \(continued) open interventions continued there: \(reason)")
+        try await Audit.record(
+            on: db, at: now, userID: actor.userID, userEmail: actor.email, action: "transfer_child", serviceID: target, childID: child,
+            details:
+                "from service \(c.service_id.uuidString) to \(target.uuidString) on \(date.iso), \(continued) open interventions continued there: \(reason)"
+        )
     }
 
     static func service(code: String, on db: Database) async throws -> Service? {
@@ -124,11 +150,14 @@ enum ServiceMoves {
     /// (external id or internal id).
     static func select(from: UUID, districts: [String], ids: [String], on db: Database) async throws -> [UUID] {
         struct C: Decodable { let id: UUID; let district: String?; let external_id: String? }
-        let all = try await db.sql.select().columns("id", "district", "external_id").from("children").where("service_id", .equal, SQLBind(from)).all(decoding: C.self)
+        let all = try await db.sql.select().columns("id", "district", "external_id").from("children").where(
+            "service_id", .equal, SQLBind(from)
+        ).all(decoding: C.self)
         let d = Set(districts.map { $0.lowercased() })
         let i = Set(ids.map { $0.lowercased() })
         return all.filter { c in
-            (c.district.map { d.contains($0.lowercased()) } ?? false) || i.contains(c.id.uuidString.lowercased()) || (c.external_id.map { i.contains($0.lowercased()) } ?? false)
+            (c.district.map { d.contains($0.lowercased()) } ?? false) || i.contains(c.id.uuidString.lowercased())
+                || (c.external_id.map { i.contains($0.lowercased()) } ?? false)
         }.map(\.id)
     }
 
@@ -136,20 +165,28 @@ enum ServiceMoves {
     /// then removes the emptied service.
     static func merge(from: Service, into: Service, actor: Agent, on db: Database, now: Date) async throws -> Counts {
         struct C: Decodable { let id: UUID }
-        let children = try await db.sql.select().column("id").from("children").where("service_id", .equal, SQLBind(from.id!)).all(decoding: C.self).map(\.id)
+        let children = try await db.sql.select().column("id").from("children").where("service_id", .equal, SQLBind(from.id!)).all(
+            decoding: C.self
+        ).map(\.id)
         let counts = try await count(children, on: db)
         try await move(children, to: into.id!, reason: "merge of \(from.code) into \(into.code)", actor: actor, on: db, now: now)
         try await db.sql.update("teams").set("service_id", to: SQLBind(into.id!)).where("service_id", .equal, SQLBind(from.id!)).run()
         // User grants: everyone in `from` now works in `into`.
         let fromGrants = try await UserService.query(on: db).filter(\.$serviceID == from.id!).all()
         let intoUsers = Set(try await UserService.query(on: db).filter(\.$serviceID == into.id!).all().map(\.userID))
-        for g in fromGrants where !intoUsers.contains(g.userID) { try await UserService(userID: g.userID, serviceID: into.id!).create(on: db) }
+        for g in fromGrants where !intoUsers.contains(g.userID) {
+            try await UserService(userID: g.userID, serviceID: into.id!).create(on: db)
+        }
         try await UserService.query(on: db).filter(\.$serviceID == from.id!).delete()
         // Population: the merged area is the sum of both.
         struct P: Decodable { let id: UUID; let year: Int; let age: Int; let sex: String; let ethnicity_group: String; let count: Int }
-        let intoPop = try await db.sql.select().columns("id", "year", "age", "sex", "ethnicity_group", "count").from("population").where("service_id", .equal, SQLBind(into.id!)).all(decoding: P.self)
+        let intoPop = try await db.sql.select().columns("id", "year", "age", "sex", "ethnicity_group", "count").from("population").where(
+            "service_id", .equal, SQLBind(into.id!)
+        ).all(decoding: P.self)
         var byKey = Dictionary(uniqueKeysWithValues: intoPop.map { ("\($0.year)|\($0.age)|\($0.sex)|\($0.ethnicity_group)", $0) })
-        for p in try await db.sql.select().columns("id", "year", "age", "sex", "ethnicity_group", "count").from("population").where("service_id", .equal, SQLBind(from.id!)).all(decoding: P.self) {
+        for p in try await db.sql.select().columns("id", "year", "age", "sex", "ethnicity_group", "count").from("population").where(
+            "service_id", .equal, SQLBind(from.id!)
+        ).all(decoding: P.self) {
             let key = "\(p.year)|\(p.age)|\(p.sex)|\(p.ethnicity_group)"
             if let e = byKey[key] {
                 try await db.sql.update("population").set("count", to: SQLBind(e.count + p.count)).where("id", .equal, SQLBind(e.id)).run()
@@ -161,8 +198,9 @@ enum ServiceMoves {
         }
         try await db.sql.delete(from: "timescale_settings").where("service_id", .equal, SQLBind(from.id!)).run()
         try await db.sql.delete(from: "services").where("id", .equal, SQLBind(from.id!)).run()
-        try await Audit.record(on: db, at: now, userID: actor.userID, userEmail: actor.email, action: "merge_services", serviceID: into.id,
-                               details: "\(from.code) (\(from.name)) merged into \(into.code): \(counts.children) children")
+        try await Audit.record(
+            on: db, at: now, userID: actor.userID, userEmail: actor.email, action: "merge_services", serviceID: into.id,
+            details: "\(from.code) (\(from.name)) merged into \(into.code): \(counts.children) children")
         return counts
     }
 }

@@ -19,7 +19,9 @@ struct InterventionsController: RouteCollection {
         try await Audit.record(req, action: "view_intervention", serviceID: i.service_id, childID: child.id)
         if i.case_manager_id == user.id { try await InterventionStore.markSeen(childID: child.id, by: user.id, on: req.db, now: req.now) }
         var values = FormValues(todayValues("end", req.today))
-        if let end = try await KPIClosure.existingEnd(i.id, on: req.db) { values.values.merge(RecordForm.values(RecordKind.kpi.spec, end.values).values) { a, _ in a } }
+        if let end = try await KPIClosure.existingEnd(i.id, on: req.db) {
+            values.values.merge(RecordForm.values(RecordKind.kpi.spec, end.values).values) { a, _ in a }
+        }
         return try await render(req, user, i, child, values: values, errors: [], notice: noticeText(req))
     }
 
@@ -32,23 +34,30 @@ struct InterventionsController: RouteCollection {
         }
     }
 
-    private func render(_ req: Request, _ user: CurrentUser, _ i: InterventionRow, _ child: ChildRecord, values: FormValues, errors: [FieldError],
-                        notice: String?, status: HTTPStatus = .ok) async throws -> Response {
+    private func render(
+        _ req: Request, _ user: CurrentUser, _ i: InterventionRow, _ child: ChildRecord, values: FormValues, errors: [FieldError],
+        notice: String?, status: HTTPStatus = .ok
+    ) async throws -> Response {
         let history = try await InterventionStore.allocationHistory(i.id, on: req.db)
-        let names = try await Workers.names(history.flatMap { [$0.case_manager_id, $0.co_worker_id].compactMap { $0 } } + [i.case_manager_id, i.co_worker_id].compactMap { $0 }, on: req.db)
+        let names = try await Workers.names(
+            history.flatMap { [$0.case_manager_id, $0.co_worker_id].compactMap { $0 } }
+                + [i.case_manager_id, i.co_worker_id].compactMap { $0 }, on: req.db)
         let today = req.today
         var due: [DueItem] = []
         if let facts = i.facts {
             let practice = try await PracticeFacts.load([i.id], on: req.db)[i.id]
-            due = Deadlines.outstanding(PracticeFacts.apply(facts, practice), timescales: try await ServiceRules.timescales(for: i.service_id, on: req.db),
-                                        calendar: try await ServiceRules.calendar(on: req.db), today: today)
+            due = Deadlines.outstanding(
+                PracticeFacts.apply(facts, practice), timescales: try await ServiceRules.timescales(for: i.service_id, on: req.db),
+                calendar: try await ServiceRules.calendar(on: req.db), today: today)
         }
         let assessments = try await AssessmentStore.forIntervention(i.id, on: req.db)
-        let model = InterventionViews.Model(intervention: i, child: child, names: names, history: history, due: due, today: today,
-                                            canAllocate: user.can(.allocate, serviceID: i.service_id), canClose: user.can(.closeIntervention, serviceID: i.service_id),
-                                            assessments: assessments, canAssess: user.can(.recordAssessment, serviceID: i.service_id),
-                                            practice: try await PracticeSections.forIntervention(req, user, i, child))
-        return HTMLResponse.make(InterventionViews.show(PageContext(req, notice: notice), model, values: values, errors: errors), status: status)
+        let model = InterventionViews.Model(
+            intervention: i, child: child, names: names, history: history, due: due, today: today,
+            canAllocate: user.can(.allocate, serviceID: i.service_id), canClose: user.can(.closeIntervention, serviceID: i.service_id),
+            assessments: assessments, canAssess: user.can(.recordAssessment, serviceID: i.service_id),
+            practice: try await PracticeSections.forIntervention(req, user, i, child))
+        return HTMLResponse.make(
+            InterventionViews.show(PageContext(req, notice: notice), model, values: values, errors: errors), status: status)
     }
 
     @Sendable func allocationForm(req: Request) async throws -> Response {
@@ -59,14 +68,17 @@ struct InterventionsController: RouteCollection {
         return try await allocationPage(req, i, child, values: values, errors: [], overCap: nil)
     }
 
-    private func allocationPage(_ req: Request, _ i: InterventionRow, _ child: ChildRecord, values: FormValues, errors: [FieldError],
-                                overCap: String?, status: HTTPStatus = .ok) async throws -> Response {
+    private func allocationPage(
+        _ req: Request, _ i: InterventionRow, _ child: ChildRecord, values: FormValues, errors: [FieldError],
+        overCap: String?, status: HTTPStatus = .ok
+    ) async throws -> Response {
         let workers = try await Workers.inService(i.service_id, on: req.db)
         let caseloads = try await InterventionStore.caseloads(in: [i.service_id], on: req.today, db: req.db)
         let timescales = try await ServiceRules.timescales(for: i.service_id, on: req.db)
-        let page = InterventionViews.allocation(PageContext(req), intervention: i, child: child, workers: workers, caseloads: caseloads, cap: timescales.caseloadCap,
-                                                assessmentDays: timescales.assessmentDays(for: i.interventionType ?? .prevention),
-                                                values: values, errors: errors, overCap: overCap)
+        let page = InterventionViews.allocation(
+            PageContext(req), intervention: i, child: child, workers: workers, caseloads: caseloads, cap: timescales.caseloadCap,
+            assessmentDays: timescales.assessmentDays(for: i.interventionType ?? .prevention),
+            values: values, errors: errors, overCap: overCap)
         return HTMLResponse.make(page, status: status)
     }
 
@@ -86,7 +98,8 @@ struct InterventionsController: RouteCollection {
             errors.add("co_worker", "The co-worker must be someone other than the case manager")
         }
         guard errors.isEmpty, let manager else {
-            return try await allocationPage(req, i, child, values: values, errors: errors.errors, overCap: nil, status: .unprocessableEntity)
+            return try await allocationPage(
+                req, i, child, values: values, errors: errors.errors, overCap: nil, status: .unprocessableEntity)
         }
         let caseloads = try await InterventionStore.caseloads(in: [i.service_id], on: req.today, db: req.db)
         let cap = try await ServiceRules.timescales(for: i.service_id, on: req.db).caseloadCap
@@ -95,8 +108,10 @@ struct InterventionsController: RouteCollection {
         let exceeds = !alreadyTheirs && Caseload.wouldExceedCap(current: current, cap: cap)
         if exceeds && values["confirm_over_cap"] != "yes" {
             let name = workers.first { $0.id == manager }?.name ?? "This worker"
-            return try await allocationPage(req, i, child, values: values, errors: [], overCap: "\(name) already has \(current) children, and the service's cap is \(cap). Allocating takes them past the cap.",
-                                            status: .unprocessableEntity)
+            return try await allocationPage(
+                req, i, child, values: values, errors: [],
+                overCap: "\(name) already has \(current) children, and the service's cap is \(cap). Allocating takes them past the cap.",
+                status: .unprocessableEntity)
         }
         try await CaseWork(req).allocate(i.id, caseManager: manager, coWorker: coWorker, overCapConfirmed: exceeds)
         return req.redirect(to: Paths.intervention(i.id) + "?saved=allocated")
@@ -124,7 +139,8 @@ struct InterventionsController: RouteCollection {
     @Sendable func new(req: Request) async throws -> Response {
         let user = try req.authorize(.manageInterventions)
         let child = try await req.childInScope(user, .write)
-        return HTMLResponse.make(InterventionViews.newForm(PageContext(req), child: child, values: FormValues(todayValues("start", req.today)), errors: []))
+        return HTMLResponse.make(
+            InterventionViews.newForm(PageContext(req), child: child, values: FormValues(todayValues("start", req.today)), errors: []))
     }
 
     @Sendable func create(req: Request) async throws -> Response {
@@ -133,16 +149,19 @@ struct InterventionsController: RouteCollection {
         let values = try formValues(req)
         switch InterventionForm.parse(values, today: req.today) {
         case .failure(let e):
-            return HTMLResponse.make(InterventionViews.newForm(PageContext(req), child: child, values: values, errors: e.errors), status: .unprocessableEntity)
+            return HTMLResponse.make(
+                InterventionViews.newForm(PageContext(req), child: child, values: values, errors: e.errors), status: .unprocessableEntity)
         case .success(let input):
             let id = try await CaseWork(req).startIntervention(input, for: child.id)
             return req.redirect(to: Paths.allocate(id))
         }
     }
 
-    private func load(_ req: Request, _ user: CurrentUser, _ intent: CaseWork.Intent? = nil) async throws -> (InterventionRow, ChildRecord) {
+    private func load(_ req: Request, _ user: CurrentUser, _ intent: CaseWork.Intent? = nil) async throws -> (InterventionRow, ChildRecord)
+    {
         guard let i = try await InterventionStore.find(try req.uuidParameter("interventionID"), ofChildIn: user.serviceIDs, on: req.db),
-              let child = try await req.child(i.child_id, user, intent) else {
+            let child = try await req.child(i.child_id, user, intent)
+        else {
             throw WaypointError.notFound("This intervention could not be found. It may be in a service you do not have access to.")
         }
         return (i, child)
@@ -172,16 +191,19 @@ enum InterventionViews {
         var content: [H] = [
             C.errorSummary(errors),
             C.h1(type, caption: m.child.details.fullName),
-            open ? (i.case_manager_id == nil ? C.tag("Not allocated", colour: "yellow") : C.tag("Open", colour: "green")) : C.tag("Closed", colour: "grey"),
+            open
+                ? (i.case_manager_id == nil ? C.tag("Not allocated", colour: "yellow") : C.tag("Open", colour: "green"))
+                : C.tag("Closed", colour: "grey")
         ]
         var rows: [(key: String, value: H)] = [
             ("Child", C.link(m.child.details.fullName, Paths.child(m.child.id))),
             ("Started", txt(Show.date(i.start_date))),
-            ("Planned end", C.value(i.planned_end_date.map { Show.date($0) })),
+            ("Planned end", C.value(i.planned_end_date.map { Show.date($0) }))
         ]
         if let c = i.custody_end_date { rows.append(("Custody part ends", txt(Show.date(c)))) }
         if let r = i.requirements {
-            rows.append(("Requirements", txt(r.split(separator: ",").map { Show.label(YRORequirement.self, String($0)) }.joined(separator: ", "))))
+            rows.append(
+                ("Requirements", txt(r.split(separator: ",").map { Show.label(YRORequirement.self, String($0)) }.joined(separator: ", "))))
         }
         rows.append(("Case manager", C.value(i.case_manager_id.flatMap { m.names[$0] })))
         rows.append(("Co-worker", C.value(i.co_worker_id.flatMap { m.names[$0] })))
@@ -193,110 +215,203 @@ enum InterventionViews {
         }
         content.append(C.summaryList(rows))
         if open && m.canAllocate {
-            content.append(C.buttonLink(i.case_manager_id == nil ? "Allocate" : "Reallocate", Paths.allocate(i.id), secondary: i.case_manager_id != nil))
+            content.append(
+                C.buttonLink(
+                    i.case_manager_id == nil ? "Allocate" : "Reallocate", Paths.allocate(i.id), secondary: i.case_manager_id != nil))
         }
         if open {
             content.append(el("h2", ["class": "heading-m"], "What is due"))
-            content.append(m.due.isEmpty ? C.p(i.case_manager_id == nil ? "Deadlines start when the intervention is allocated." : "Nothing is due.")
-                : el("ul", ["class": "list due-list"], m.due.map { d in el("li", [:], [Show.dueTag(d), txt(" " + Show.dueText(d))]) }))
+            content.append(
+                m.due.isEmpty
+                    ? C.p(i.case_manager_id == nil ? "Deadlines start when the intervention is allocated." : "Nothing is due.")
+                    : el("ul", ["class": "list due-list"], m.due.map { d in el("li", [:], [Show.dueTag(d), txt(" " + Show.dueText(d))]) }))
         }
         content.append(el("h2", ["class": "heading-m", "id": "assessments"], "Assessments"))
         if m.assessments.isEmpty {
             content.append(C.p("No assessments yet."))
         } else {
-            content.append(C.table(caption: nil, headers: ["Assessment", "Stage", "Status", "Completed"], rows: m.assessments.map { a in
-                let due = a.due_on.flatMap(LocalDate.init(iso:))
-                let done = a.submitted_on.flatMap(LocalDate.init(iso:))
-                var completed: H = C.notRecorded()
-                if let done {
-                    let timely = due.map { Timeliness.onTime(completed: done, due: $0) }
-                    completed = group([txt(done.longFormat + " "), timely == nil ? group([]) : (timely! ? C.tag("On time", colour: "green") : C.tag("Late", colour: "red"))])
-                }
-                return [C.link(Show.label(AssessmentType.self, a.type), Paths.assessment(a.id)), txt(Show.label(AssessmentStage.self, a.stage)),
-                        C.tag(a.statusValue.label, colour: a.statusValue == .signedOff ? "green" : (a.statusValue == .returned ? "red" : "yellow")), completed]
-            }))
+            content.append(
+                C.table(
+                    caption: nil, headers: ["Assessment", "Stage", "Status", "Completed"],
+                    rows: m.assessments.map { a in
+                        let due = a.due_on.flatMap(LocalDate.init(iso:))
+                        let done = a.submitted_on.flatMap(LocalDate.init(iso:))
+                        var completed: H = C.notRecorded()
+                        if let done {
+                            let timely = due.map { Timeliness.onTime(completed: done, due: $0) }
+                            completed = group([
+                                txt(done.longFormat + " "),
+                                timely == nil ? group([]) : (timely! ? C.tag("On time", colour: "green") : C.tag("Late", colour: "red"))
+                            ])
+                        }
+                        return [
+                            C.link(Show.label(AssessmentType.self, a.type), Paths.assessment(a.id)),
+                            txt(Show.label(AssessmentStage.self, a.stage)),
+                            C.tag(
+                                a.statusValue.label,
+                                colour: a.statusValue == .signedOff ? "green" : (a.statusValue == .returned ? "red" : "yellow")), completed
+                        ]
+                    }))
         }
-        if open && m.canAssess { content.append(C.buttonLink("Start an assessment", Paths.newAssessment(intervention: i.id), secondary: true)) }
+        if open && m.canAssess {
+            content.append(C.buttonLink("Start an assessment", Paths.newAssessment(intervention: i.id), secondary: true))
+        }
         content += m.practice
         if !m.history.isEmpty {
             content.append(el("h2", ["class": "heading-m"], "Allocation history"))
-            content.append(C.table(caption: nil, headers: ["Allocated", "Case manager", "Co-worker", "Past the cap"], rows: m.history.map { h in
-                [txt(Show.date(h.allocated_on)), txt(m.names[h.case_manager_id] ?? "Unknown"), C.value(h.co_worker_id.flatMap { m.names[$0] }),
-                 txt(h.over_cap_confirmed ? "Yes, confirmed" : "No")]
-            }))
+            content.append(
+                C.table(
+                    caption: nil, headers: ["Allocated", "Case manager", "Co-worker", "Past the cap"],
+                    rows: m.history.map { h in
+                        [
+                            txt(Show.date(h.allocated_on)), txt(m.names[h.case_manager_id] ?? "Unknown"),
+                            C.value(h.co_worker_id.flatMap { m.names[$0] }),
+                            txt(h.over_cap_confirmed ? "Yes, confirmed" : "No")
+                        ]
+                    }))
         }
         if open && m.canClose {
             content.append(el("h2", ["class": "heading-m", "id": "close"], "Close this intervention"))
-            content.append(el("form", ["method": "post", "action": Paths.closeIntervention(i.id), "novalidate": ""], [
-                Layout.csrfField(ctx.csrf),
-                C.dateInput("end", legend: "End date", values: v, error: err("end-day") ?? err("end-month") ?? err("end-year")),
-                C.radios("closure_reason", legend: "Why is it closing?", options: ClosureReason.options, selected: v["closure_reason"], error: err("closure_reason")),
-                C.textarea("outcome", label: "Outcome for the child", value: v["outcome"], error: err("outcome")),
-                el("h3", ["class": "heading-s"], "Where the child stands at the end (KPI data)"),
-                C.p(KPIFields.intro, "body-s"),
-                group(KPIFields.answers.map { PracticeViews.input($0, values: v, errors: errors, lookups: [:]) }),
-                C.button("Close intervention", warning: true),
-            ]))
+            content.append(
+                el(
+                    "form", ["method": "post", "action": Paths.closeIntervention(i.id), "novalidate": ""],
+                    [
+                        Layout.csrfField(ctx.csrf),
+                        C.dateInput("end", legend: "End date", values: v, error: err("end-day") ?? err("end-month") ?? err("end-year")),
+                        C.radios(
+                            "closure_reason", legend: "Why is it closing?", options: ClosureReason.options, selected: v["closure_reason"],
+                            error: err("closure_reason")),
+                        C.textarea("outcome", label: "Outcome for the child", value: v["outcome"], error: err("outcome")),
+                        el("h3", ["class": "heading-s"], "Where the child stands at the end (KPI data)"),
+                        C.p(KPIFields.intro, "body-s"),
+                        group(KPIFields.answers.map { PracticeViews.input($0, values: v, errors: errors, lookups: [:]) }),
+                        C.button("Close intervention", warning: true)
+                    ]))
         }
-        return Layout.page(title: "\(type) for \(m.child.details.fullName)", ctx, hasErrors: !errors.isEmpty, [
-            el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], content)]),
-        ])
+        return Layout.page(
+            title: "\(type) for \(m.child.details.fullName)", ctx, hasErrors: !errors.isEmpty,
+            [
+                el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], content)])
+            ])
     }
 
-    static func allocation(_ ctx: PageContext, intervention i: InterventionRow, child: ChildRecord, workers: [WorkerRow], caseloads: [UUID: Int],
-                           cap: Int, assessmentDays: Int, values v: FormValues, errors: [FieldError], overCap: String?) -> String {
+    static func allocation(
+        _ ctx: PageContext, intervention i: InterventionRow, child: ChildRecord, workers: [WorkerRow], caseloads: [UUID: Int],
+        cap: Int, assessmentDays: Int, values v: FormValues, errors: [FieldError], overCap: String?
+    ) -> String {
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
         let type = Show.label(InterventionType.self, i.type)
         var content: [H] = [C.errorSummary(errors)]
         if let overCap {
-            content.append(el("div", ["class": "duplicate-warning", "role": "alert", "tabindex": "-1", "id": "over-cap"], [
-                el("h2", ["class": "heading-m"], "This takes the worker past the caseload cap"),
-                C.p(overCap),
-            ]))
+            content.append(
+                el(
+                    "div", ["class": "duplicate-warning", "role": "alert", "tabindex": "-1", "id": "over-cap"],
+                    [
+                        el("h2", ["class": "heading-m"], "This takes the worker past the caseload cap"),
+                        C.p(overCap)
+                    ]))
         }
         content += [
-            C.h1(i.case_manager_id == nil ? "Allocate \(type.lowercased())" : "Reallocate \(type.lowercased())", caption: child.details.fullName),
-            C.p("The assessment and plan will be due \(assessmentDays) working days after allocation. The service's caseload cap is \(cap) children per worker."),
-            el("form", ["method": "post", "action": Paths.allocate(i.id), "novalidate": ""], [
-                Layout.csrfField(ctx.csrf),
-                workers.isEmpty ? C.warning("No practitioners or managers work in this service yet. An administrator can add them.")
-                    : C.radios("case_manager", legend: "Case manager", options: workers.map { w in
-                        let n = caseloads[w.id] ?? 0
-                        return (w.id.uuidString, "\(w.name) — \(n) \(n == 1 ? "child" : "children")\(n >= cap ? " (at or past the cap)" : "")")
-                    }, selected: v["case_manager"], error: err("case_manager")),
-                C.select("co_worker", label: "Co-worker (optional)", options: workers.map { ($0.id.uuidString, $0.name) }, selected: v["co_worker"],
-                         error: err("co_worker"), blank: "None"),
-                overCap == nil ? group([]) : el("div", ["class": "form-group"], [el("div", ["class": "checkboxes"], [el("div", ["class": "checkboxes__item"], [
-                    voidEl("input", ["class": "checkboxes__input", "id": "confirm_over_cap", "name": "confirm_over_cap", "type": "checkbox", "value": "yes"]),
-                    el("label", ["class": "label checkboxes__label", "for": "confirm_over_cap"], "I confirm this allocation past the cap"),
-                ])])]),
-                el("div", ["class": "button-group"], [C.button("Allocate"), C.link("Cancel", Paths.intervention(i.id), "link")]),
-            ]),
+            C.h1(
+                i.case_manager_id == nil ? "Allocate \(type.lowercased())" : "Reallocate \(type.lowercased())",
+                caption: child.details.fullName),
+            C.p(
+                "The assessment and plan will be due \(assessmentDays) working days after allocation. The service's caseload cap is \(cap) children per worker."
+            ),
+            el(
+                "form", ["method": "post", "action": Paths.allocate(i.id), "novalidate": ""],
+                [
+                    Layout.csrfField(ctx.csrf),
+                    workers.isEmpty
+                        ? C.warning("No practitioners or managers work in this service yet. An administrator can add them.")
+                        : C.radios(
+                            "case_manager", legend: "Case manager",
+                            options: workers.map { w in
+                                let n = caseloads[w.id] ?? 0
+                                return (
+                                    w.id.uuidString,
+                                    "\(w.name) — \(n) \(n == 1 ? "child" : "children")\(n >= cap ? " (at or past the cap)" : "")"
+                                )
+                            }, selected: v["case_manager"], error: err("case_manager")),
+                    C.select(
+                        "co_worker", label: "Co-worker (optional)", options: workers.map { ($0.id.uuidString, $0.name) },
+                        selected: v["co_worker"],
+                        error: err("co_worker"), blank: "None"),
+                    overCap == nil
+                        ? group([])
+                        : el(
+                            "div", ["class": "form-group"],
+                            [
+                                el(
+                                    "div", ["class": "checkboxes"],
+                                    [
+                                        el(
+                                            "div", ["class": "checkboxes__item"],
+                                            [
+                                                voidEl(
+                                                    "input",
+                                                    [
+                                                        "class": "checkboxes__input", "id": "confirm_over_cap", "name": "confirm_over_cap",
+                                                        "type": "checkbox", "value": "yes"
+                                                    ]),
+                                                el(
+                                                    "label", ["class": "label checkboxes__label", "for": "confirm_over_cap"],
+                                                    "I confirm this allocation past the cap")
+                                            ])
+                                    ])
+                            ]),
+                    el("div", ["class": "button-group"], [C.button("Allocate"), C.link("Cancel", Paths.intervention(i.id), "link")])
+                ])
         ]
-        return Layout.page(title: "Allocate \(type.lowercased())", ctx, hasErrors: !errors.isEmpty, [
-            el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], content)]),
-        ])
+        return Layout.page(
+            title: "Allocate \(type.lowercased())", ctx, hasErrors: !errors.isEmpty,
+            [
+                el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], content)])
+            ])
     }
 
     static func newForm(_ ctx: PageContext, child: ChildRecord, values v: FormValues, errors: [FieldError]) -> String {
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
-        return Layout.page(title: "Start an intervention", ctx, hasErrors: !errors.isEmpty, [
-            el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], [
-                C.errorSummary(errors),
-                C.h1("Start an intervention", caption: child.details.fullName),
-                C.p("For a court order or out-of-court work that did not come through a referral. Referrals are accepted from the referral page."),
-                el("form", ["method": "post", "action": Paths.childInterventions(child.id), "novalidate": ""], [
-                    Layout.csrfField(ctx.csrf),
-                    C.select("type", label: "Type", options: InterventionType.options, selected: v["type"], error: err("type")),
-                    C.dateInput("start", legend: "Start date (for an order, the date of the order)", values: v, error: err("start-day") ?? err("start-month") ?? err("start-year")),
-                    C.textInput("length_months", label: "Length in months (orders only)", value: v["length_months"], error: err("length_months"),
-                                hint: "Referral order 3 to 12; detention and training order 4 to 24. Prevention and out-of-court work take their usual length.",
-                                width: "input--width-4"),
-                    C.checkboxes("requirements", legend: "Requirements (youth rehabilitation orders only)", options: YRORequirement.options,
-                                 selected: v.list("requirements"), error: err("requirements")),
-                    el("div", ["class": "button-group"], [C.button("Start and allocate"), C.link("Cancel", Paths.child(child.id), "link")]),
-                ]),
-            ])]),
-        ])
+        return Layout.page(
+            title: "Start an intervention", ctx, hasErrors: !errors.isEmpty,
+            [
+                el(
+                    "div", ["class": "grid-row"],
+                    [
+                        el(
+                            "div", ["class": "column-two-thirds"],
+                            [
+                                C.errorSummary(errors),
+                                C.h1("Start an intervention", caption: child.details.fullName),
+                                C.p(
+                                    "For a court order or out-of-court work that did not come through a referral. Referrals are accepted from the referral page."
+                                ),
+                                el(
+                                    "form", ["method": "post", "action": Paths.childInterventions(child.id), "novalidate": ""],
+                                    [
+                                        Layout.csrfField(ctx.csrf),
+                                        C.select(
+                                            "type", label: "Type", options: InterventionType.options, selected: v["type"],
+                                            error: err("type")),
+                                        C.dateInput(
+                                            "start", legend: "Start date (for an order, the date of the order)", values: v,
+                                            error: err("start-day") ?? err("start-month") ?? err("start-year")),
+                                        C.textInput(
+                                            "length_months", label: "Length in months (orders only)", value: v["length_months"],
+                                            error: err("length_months"),
+                                            hint:
+                                                "Referral order 3 to 12; detention and training order 4 to 24. Prevention and out-of-court work take their usual length.",
+                                            width: "input--width-4"),
+                                        C.checkboxes(
+                                            "requirements", legend: "Requirements (youth rehabilitation orders only)",
+                                            options: YRORequirement.options,
+                                            selected: v.list("requirements"), error: err("requirements")),
+                                        el(
+                                            "div", ["class": "button-group"],
+                                            [C.button("Start and allocate"), C.link("Cancel", Paths.child(child.id), "link")])
+                                    ])
+                            ])
+                    ])
+            ])
     }
 }

@@ -37,10 +37,16 @@ enum ServiceRules {
             let code: String; let label: String; let tier: String; let counts_as_entry: Bool; let conviction: Bool; let custodial: Bool
             let disposal_group: String; let retired: Bool
         }
-        return try await db.sql.select().columns("code", "label", "tier", "counts_as_entry", "conviction", "custodial", "disposal_group", "retired")
-            .from("outcome_types").orderBy("sort_order").orderBy("code").all(decoding: Row.self)
-            .map { OutcomeType(code: $0.code, label: $0.label, tier: $0.tier, countsAsEntry: $0.counts_as_entry, conviction: $0.conviction, custodial: $0.custodial,
-                               disposalGroup: OutcomeType.DisposalGroup(rawValue: $0.disposal_group) ?? .none, retired: $0.retired) }
+        return try await db.sql.select().columns(
+            "code", "label", "tier", "counts_as_entry", "conviction", "custodial", "disposal_group", "retired"
+        )
+        .from("outcome_types").orderBy("sort_order").orderBy("code").all(decoding: Row.self)
+        .map {
+            OutcomeType(
+                code: $0.code, label: $0.label, tier: $0.tier, countsAsEntry: $0.counts_as_entry, conviction: $0.conviction,
+                custodial: $0.custodial,
+                disposalGroup: OutcomeType.DisposalGroup(rawValue: $0.disposal_group) ?? .none, retired: $0.retired)
+        }
     }
 }
 
@@ -82,14 +88,20 @@ struct QueueRow: Decodable {
 enum ReferralStore {
     static let pageSize = 25
 
-    static func insert(_ r: ReferralInput, childID: UUID, serviceID: UUID, recordedBy: UUID?, on db: Database, now: Date) async throws -> UUID {
+    static func insert(_ r: ReferralInput, childID: UUID, serviceID: UUID, recordedBy: UUID?, on db: Database, now: Date) async throws
+        -> UUID
+    {
         let id = UUID()
         try await db.sql.insert(into: "referrals")
-            .columns("id", "service_id", "child_id", "received_on", "source", "referrer_name", "referrer_organisation", "reasons",
-                     "consent", "police_reference", "decision", "recorded_by", "created_at")
-            .values(SQLBind(id), SQLBind(serviceID), SQLBind(childID), SQLBind(r.receivedOn.iso), SQLBind(r.source.rawValue),
-                    SQLBind(r.referrerName), SQLBind(r.referrerOrganisation), SQLBind(r.reasons), SQLBind(r.consent.rawValue),
-                    SQLBind(r.policeReference), SQLBind(ScreeningDecision.pending.rawValue), SQLBind(recordedBy), SQLBind(now))
+            .columns(
+                "id", "service_id", "child_id", "received_on", "source", "referrer_name", "referrer_organisation", "reasons",
+                "consent", "police_reference", "decision", "recorded_by", "created_at"
+            )
+            .values(
+                SQLBind(id), SQLBind(serviceID), SQLBind(childID), SQLBind(r.receivedOn.iso), SQLBind(r.source.rawValue),
+                SQLBind(r.referrerName), SQLBind(r.referrerOrganisation), SQLBind(r.reasons), SQLBind(r.consent.rawValue),
+                SQLBind(r.policeReference), SQLBind(ScreeningDecision.pending.rawValue), SQLBind(recordedBy), SQLBind(now)
+            )
             .run()
         return id
     }
@@ -115,14 +127,17 @@ enum ReferralStore {
                 .where(SQLColumn("service_id", table: "referrals"), .in, SQLBind.group(services))
                 .where(SQLColumn("decision", table: "referrals"), .equal, SQLBind(ScreeningDecision.pending.rawValue))
         }
-        let total = try await base(db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")).first(decoding: Count.self)?.n ?? 0
-        let rows = try await base(db.sql.select()
-            .column(SQLColumn("id", table: "referrals")).column(SQLColumn("child_id", table: "referrals"))
-            .column(SQLColumn("given_name", table: "children")).column(SQLColumn("family_name", table: "children"))
-            .column(SQLColumn("received_on", table: "referrals")).column(SQLColumn("source", table: "referrals")))
-            .orderBy(SQLColumn("received_on", table: "referrals")).orderBy(SQLColumn("id", table: "referrals"))
-            .limit(pageSize).offset((page - 1) * pageSize)
-            .all(decoding: QueueRow.self)
+        let total =
+            try await base(db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")).first(decoding: Count.self)?.n ?? 0
+        let rows = try await base(
+            db.sql.select()
+                .column(SQLColumn("id", table: "referrals")).column(SQLColumn("child_id", table: "referrals"))
+                .column(SQLColumn("given_name", table: "children")).column(SQLColumn("family_name", table: "children"))
+                .column(SQLColumn("received_on", table: "referrals")).column(SQLColumn("source", table: "referrals"))
+        )
+        .orderBy(SQLColumn("received_on", table: "referrals")).orderBy(SQLColumn("id", table: "referrals"))
+        .limit(pageSize).offset((page - 1) * pageSize)
+        .all(decoding: QueueRow.self)
         return (rows, total)
     }
 
@@ -131,8 +146,10 @@ enum ReferralStore {
         var interventionID: UUID?
         if s.decision == .accepted, let type = s.interventionType {
             interventionID = try await InterventionStore.insert(
-                InterventionInput(type: type, startDate: s.decidedOn, plannedEndDate: Deadlines.plannedEnd(type: type, start: s.decidedOn, lengthMonths: nil),
-                                  requirements: [], custodyEndDate: nil),
+                InterventionInput(
+                    type: type, startDate: s.decidedOn,
+                    plannedEndDate: Deadlines.plannedEnd(type: type, start: s.decidedOn, lengthMonths: nil),
+                    requirements: [], custodyEndDate: nil),
                 childID: referral.child_id, serviceID: referral.service_id, referralID: referral.id, on: db, now: now)
         }
         let updated = try await db.sql.update("referrals")
@@ -148,7 +165,9 @@ enum ReferralStore {
             .where("id", .equal, SQLBind(referral.id))
             .where("decision", .equal, SQLBind(ScreeningDecision.pending.rawValue))
             .returning("id").all()
-        guard !updated.isEmpty else { throw WaypointError.conflict("This referral has already been screened by someone else. Open it again to see the decision.") }
+        guard !updated.isEmpty else {
+            throw WaypointError.conflict("This referral has already been screened by someone else. Open it again to see the decision.")
+        }
         return interventionID
     }
 }
@@ -184,21 +203,28 @@ struct InterventionRow: Decodable {
 
     var facts: InterventionFacts? {
         guard let type = interventionType, let start = LocalDate(iso: start_date) else { return nil }
-        return InterventionFacts(type: type, startDate: start, plannedEndDate: planned_end_date.flatMap(LocalDate.init(iso:)),
-                                 endDate: end_date.flatMap(LocalDate.init(iso:)), allocatedOn: allocated_on.flatMap(LocalDate.init(iso:)))
+        return InterventionFacts(
+            type: type, startDate: start, plannedEndDate: planned_end_date.flatMap(LocalDate.init(iso:)),
+            endDate: end_date.flatMap(LocalDate.init(iso:)), allocatedOn: allocated_on.flatMap(LocalDate.init(iso:)))
     }
 }
 
 enum InterventionStore {
-    static func insert(_ i: InterventionInput, childID: UUID, serviceID: UUID, referralID: UUID?, on db: Database, now: Date) async throws -> UUID {
+    static func insert(_ i: InterventionInput, childID: UUID, serviceID: UUID, referralID: UUID?, on db: Database, now: Date) async throws
+        -> UUID
+    {
         let id = UUID()
         try await db.sql.insert(into: "interventions")
-            .columns("id", "service_id", "child_id", "referral_id", "type", "start_date", "planned_end_date", "requirements",
-                     "custody_end_date", "created_at")
-            .values(SQLBind(id), SQLBind(serviceID), SQLBind(childID), SQLBind(referralID), SQLBind(i.type.rawValue),
-                    SQLBind(i.startDate.iso), SQLBind(i.plannedEndDate?.iso),
-                    SQLBind(i.requirements.isEmpty ? nil : i.requirements.map(\.rawValue).joined(separator: ",")),
-                    SQLBind(i.custodyEndDate?.iso), SQLBind(now))
+            .columns(
+                "id", "service_id", "child_id", "referral_id", "type", "start_date", "planned_end_date", "requirements",
+                "custody_end_date", "created_at"
+            )
+            .values(
+                SQLBind(id), SQLBind(serviceID), SQLBind(childID), SQLBind(referralID), SQLBind(i.type.rawValue),
+                SQLBind(i.startDate.iso), SQLBind(i.plannedEndDate?.iso),
+                SQLBind(i.requirements.isEmpty ? nil : i.requirements.map(\.rawValue).joined(separator: ",")),
+                SQLBind(i.custodyEndDate?.iso), SQLBind(now)
+            )
             .run()
         return id
     }
@@ -216,7 +242,9 @@ enum InterventionStore {
         guard !services.isEmpty else { return nil }
         return try await db.sql.select().column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("interventions"))).from("interventions")
             .join("children", on: SQLColumn("id", table: "children"), .equal, SQLColumn("child_id", table: "interventions"))
-            .where(SQLColumn("id", table: "interventions"), .equal, SQLBind(id)).where(SQLColumn("service_id", table: "children"), .in, SQLBind.group(services))
+            .where(SQLColumn("id", table: "interventions"), .equal, SQLBind(id)).where(
+                SQLColumn("service_id", table: "children"), .in, SQLBind.group(services)
+            )
             .first(decoding: InterventionRow.self)
     }
 
@@ -242,8 +270,10 @@ enum InterventionStore {
         return Dictionary(uniqueKeysWithValues: rows.map { ($0.worker, $0.n) })
     }
 
-    static func allocate(_ i: InterventionRow, caseManager: UUID, coWorker: UUID?, on date: LocalDate, by: UUID, overCapConfirmed: Bool,
-                         db: Database, now: Date) async throws {
+    static func allocate(
+        _ i: InterventionRow, caseManager: UUID, coWorker: UUID?, on date: LocalDate, by: UUID, overCapConfirmed: Bool,
+        db: Database, now: Date
+    ) async throws {
         try await db.sql.update("interventions")
             .set("case_manager_id", to: SQLBind(caseManager))
             .set("co_worker_id", to: SQLBind(coWorker))
@@ -252,8 +282,10 @@ enum InterventionStore {
             .where("id", .equal, SQLBind(i.id)).run()
         try await db.sql.insert(into: "allocations")
             .columns("id", "intervention_id", "case_manager_id", "co_worker_id", "allocated_on", "allocated_by", "at", "over_cap_confirmed")
-            .values(SQLBind(UUID()), SQLBind(i.id), SQLBind(caseManager), SQLBind(coWorker), SQLBind(date.iso), SQLBind(by), SQLBind(now),
-                    SQLBind(overCapConfirmed))
+            .values(
+                SQLBind(UUID()), SQLBind(i.id), SQLBind(caseManager), SQLBind(coWorker), SQLBind(date.iso), SQLBind(by), SQLBind(now),
+                SQLBind(overCapConfirmed)
+            )
             .run()
     }
 
@@ -320,9 +352,14 @@ enum LegalStore {
     static func insertOffence(_ o: OffenceInput, childID: UUID, serviceID: UUID, on db: Database, now: Date) async throws -> UUID {
         let id = UUID()
         try await db.sql.insert(into: "offences")
-            .columns("id", "service_id", "child_id", "offence_date", "category", "description", "gravity", "outcome", "outcome_date", "created_at")
-            .values(SQLBind(id), SQLBind(serviceID), SQLBind(childID), SQLBind(o.offenceDate.iso), SQLBind(o.category.rawValue),
-                    SQLBind(o.description), SQLBind(o.gravity), SQLBind(o.outcome), SQLBind(o.outcomeDate?.iso), SQLBind(now))
+            .columns(
+                "id", "service_id", "child_id", "offence_date", "category", "description", "gravity", "outcome", "outcome_date",
+                "created_at"
+            )
+            .values(
+                SQLBind(id), SQLBind(serviceID), SQLBind(childID), SQLBind(o.offenceDate.iso), SQLBind(o.category.rawValue),
+                SQLBind(o.description), SQLBind(o.gravity), SQLBind(o.outcome), SQLBind(o.outcomeDate?.iso), SQLBind(now)
+            )
             .run()
         return id
     }
@@ -335,7 +372,10 @@ enum LegalStore {
     static func insertHearing(_ h: HearingInput, childID: UUID, serviceID: UUID, on db: Database, now: Date) async throws {
         try await db.sql.insert(into: "court_hearings")
             .columns("id", "service_id", "child_id", "hearing_date", "court", "result", "created_at")
-            .values(SQLBind(UUID()), SQLBind(serviceID), SQLBind(childID), SQLBind(h.hearingDate.iso), SQLBind(h.court), SQLBind(h.result), SQLBind(now))
+            .values(
+                SQLBind(UUID()), SQLBind(serviceID), SQLBind(childID), SQLBind(h.hearingDate.iso), SQLBind(h.court), SQLBind(h.result),
+                SQLBind(now)
+            )
             .run()
     }
 
@@ -344,11 +384,15 @@ enum LegalStore {
             .where("child_id", .equal, SQLBind(childID)).orderBy("hearing_date").all(decoding: HearingRow.self)
     }
 
-    static func insertConsultation(_ c: ConsultationInput, childID: UUID, serviceID: UUID, by: UUID, on db: Database, now: Date) async throws {
+    static func insertConsultation(_ c: ConsultationInput, childID: UUID, serviceID: UUID, by: UUID, on db: Database, now: Date)
+        async throws
+    {
         try await db.sql.insert(into: "case_consultations")
             .columns("id", "service_id", "child_id", "held_on", "known_to", "discussion", "outcome", "recorded_by", "created_at")
-            .values(SQLBind(UUID()), SQLBind(serviceID), SQLBind(childID), SQLBind(c.heldOn.iso), SQLBind(c.knownTo), SQLBind(c.discussion),
-                    SQLBind(c.outcome), SQLBind(by), SQLBind(now))
+            .values(
+                SQLBind(UUID()), SQLBind(serviceID), SQLBind(childID), SQLBind(c.heldOn.iso), SQLBind(c.knownTo), SQLBind(c.discussion),
+                SQLBind(c.outcome), SQLBind(by), SQLBind(now)
+            )
             .run()
     }
 
@@ -372,7 +416,8 @@ enum Workers {
     /// one way to change a user's team.
     static func setTeam(_ userID: UUID, _ teamID: UUID?, from date: LocalDate, on db: Database, now: Date) async throws {
         struct Row: Decodable { let team_id: UUID? }
-        let current = try await db.sql.select().column("team_id").from("users").where("id", .equal, SQLBind(userID)).first(decoding: Row.self)
+        let current = try await db.sql.select().column("team_id").from("users").where("id", .equal, SQLBind(userID)).first(
+            decoding: Row.self)
         let history = try await db.sql.select().column("id").from("team_memberships").where("user_id", .equal, SQLBind(userID)).first()
         guard current?.team_id != teamID || history == nil else { return }
         try await db.sql.update("users").set("team_id", to: SQLBind(teamID)).where("id", .equal, SQLBind(userID)).run()
@@ -383,7 +428,9 @@ enum Workers {
             if current?.team_id == teamID { return }
         }
         // A change on the same day replaces that day's row.
-        try await db.sql.delete(from: "team_memberships").where("user_id", .equal, SQLBind(userID)).where("from_on", .equal, SQLBind(date.iso)).run()
+        try await db.sql.delete(from: "team_memberships").where("user_id", .equal, SQLBind(userID)).where(
+            "from_on", .equal, SQLBind(date.iso)
+        ).run()
         try await db.sql.insert(into: "team_memberships").columns("id", "user_id", "team_id", "from_on", "at")
             .values(SQLBind(UUID()), SQLBind(userID), SQLBind(teamID), SQLBind(date.iso), SQLBind(now)).run()
     }

@@ -19,7 +19,9 @@ struct LegalController: RouteCollection {
         let child = try await req.childInScope(user, .write)
         // Retired codes are not offered for new records.
         let outcomes = try await ServiceRules.outcomeTypes(on: req.db).filter { !$0.retired }
-        return HTMLResponse.make(LegalViews.offenceForm(PageContext(req), child: child, outcomes: outcomes, values: FormValues(["outcome": "pending"]), errors: []))
+        return HTMLResponse.make(
+            LegalViews.offenceForm(
+                PageContext(req), child: child, outcomes: outcomes, values: FormValues(["outcome": "pending"]), errors: []))
     }
 
     @Sendable func createOffence(req: Request) async throws -> Response {
@@ -29,7 +31,9 @@ struct LegalController: RouteCollection {
         let values = try formValues(req)
         switch OffenceForm.parse(values, outcomes: Set(outcomes.map(\.code)), today: req.today) {
         case .failure(let e):
-            return HTMLResponse.make(LegalViews.offenceForm(PageContext(req), child: child, outcomes: outcomes, values: values, errors: e.errors), status: .unprocessableEntity)
+            return HTMLResponse.make(
+                LegalViews.offenceForm(PageContext(req), child: child, outcomes: outcomes, values: values, errors: e.errors),
+                status: .unprocessableEntity)
         case .success(let o):
             try await CaseWork(req).recordOffence(o, for: child.id)
             return req.redirect(to: Paths.child(child.id) + "?saved=offence#legal-history")
@@ -48,7 +52,8 @@ struct LegalController: RouteCollection {
         let values = try formValues(req)
         switch HearingForm.parse(values, today: req.today) {
         case .failure(let e):
-            return HTMLResponse.make(LegalViews.hearingForm(PageContext(req), child: child, values: values, errors: e.errors), status: .unprocessableEntity)
+            return HTMLResponse.make(
+                LegalViews.hearingForm(PageContext(req), child: child, values: values, errors: e.errors), status: .unprocessableEntity)
         case .success(let h):
             try await CaseWork(req).recordHearing(h, for: child.id)
             return req.redirect(to: Paths.child(child.id) + "?saved=hearing#legal-history")
@@ -58,7 +63,8 @@ struct LegalController: RouteCollection {
     @Sendable func newConsultation(req: Request) async throws -> Response {
         let user = try req.authorize(.recordReferral)
         let child = try await req.childInScope(user, .write)
-        return HTMLResponse.make(LegalViews.consultationForm(PageContext(req), child: child, values: FormValues(todayValues("held", req.today)), errors: []))
+        return HTMLResponse.make(
+            LegalViews.consultationForm(PageContext(req), child: child, values: FormValues(todayValues("held", req.today)), errors: []))
     }
 
     @Sendable func createConsultation(req: Request) async throws -> Response {
@@ -67,7 +73,8 @@ struct LegalController: RouteCollection {
         let values = try formValues(req)
         switch ConsultationForm.parse(values, today: req.today) {
         case .failure(let e):
-            return HTMLResponse.make(LegalViews.consultationForm(PageContext(req), child: child, values: values, errors: e.errors), status: .unprocessableEntity)
+            return HTMLResponse.make(
+                LegalViews.consultationForm(PageContext(req), child: child, values: values, errors: e.errors), status: .unprocessableEntity)
         case .success(let c):
             try await CaseWork(req).recordConsultation(c, for: child.id)
             return req.redirect(to: Paths.child(child.id) + "?saved=consultation")
@@ -76,49 +83,81 @@ struct LegalController: RouteCollection {
 }
 
 enum LegalViews {
-    static func page(_ ctx: PageContext, title: String, child: ChildRecord, errors: [FieldError], action: String, submit: String, _ fields: [H]) -> String {
-        Layout.page(title: title, ctx, hasErrors: !errors.isEmpty, [
-            el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], [
-                C.errorSummary(errors),
-                C.h1(title, caption: child.details.fullName),
-                el("form", ["method": "post", "action": action, "novalidate": ""], [Layout.csrfField(ctx.csrf)] + fields + [
-                    el("div", ["class": "button-group"], [C.button(submit), C.link("Cancel", Paths.child(child.id), "link")]),
-                ]),
-            ])]),
-        ])
+    static func page(
+        _ ctx: PageContext, title: String, child: ChildRecord, errors: [FieldError], action: String, submit: String, _ fields: [H]
+    ) -> String {
+        Layout.page(
+            title: title, ctx, hasErrors: !errors.isEmpty,
+            [
+                el(
+                    "div", ["class": "grid-row"],
+                    [
+                        el(
+                            "div", ["class": "column-two-thirds"],
+                            [
+                                C.errorSummary(errors),
+                                C.h1(title, caption: child.details.fullName),
+                                el(
+                                    "form", ["method": "post", "action": action, "novalidate": ""],
+                                    [Layout.csrfField(ctx.csrf)] + fields + [
+                                        el(
+                                            "div", ["class": "button-group"],
+                                            [C.button(submit), C.link("Cancel", Paths.child(child.id), "link")])
+                                    ])
+                            ])
+                    ])
+            ])
     }
 
-    static func offenceForm(_ ctx: PageContext, child: ChildRecord, outcomes: [OutcomeType], values v: FormValues, errors: [FieldError]) -> String {
+    static func offenceForm(_ ctx: PageContext, child: ChildRecord, outcomes: [OutcomeType], values v: FormValues, errors: [FieldError])
+        -> String
+    {
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
-        return page(ctx, title: "Record an offence", child: child, errors: errors, action: Paths.childOffences(child.id), submit: "Record offence", [
-            C.dateInput("offence", legend: "Offence date", values: v, error: err("offence-day") ?? err("offence-month") ?? err("offence-year")),
-            C.select("category", label: "Category", options: OffenceCategory.options, selected: v["category"], error: err("category")),
-            C.textarea("description", label: "Description (optional)", value: v["description"], error: err("description"), rows: 3),
-            C.select("gravity", label: "Gravity score (optional)", options: (1...5).map { (String($0), String($0)) }, selected: v["gravity"],
-                     error: err("gravity"), hint: "The NPCC child gravity matrix score, 1 to 5", blank: "Not known"),
-            C.select("outcome", label: "Outcome", options: outcomes.map { ($0.code, $0.label) }, selected: v["outcome"], error: err("outcome"), blank: nil),
-            C.dateInput("outcome_date", legend: "Outcome date (leave blank while pending)", values: v,
-                        error: err("outcome_date-day") ?? err("outcome_date-month") ?? err("outcome_date-year")),
-        ])
+        return page(
+            ctx, title: "Record an offence", child: child, errors: errors, action: Paths.childOffences(child.id), submit: "Record offence",
+            [
+                C.dateInput(
+                    "offence", legend: "Offence date", values: v, error: err("offence-day") ?? err("offence-month") ?? err("offence-year")),
+                C.select("category", label: "Category", options: OffenceCategory.options, selected: v["category"], error: err("category")),
+                C.textarea("description", label: "Description (optional)", value: v["description"], error: err("description"), rows: 3),
+                C.select(
+                    "gravity", label: "Gravity score (optional)", options: (1...5).map { (String($0), String($0)) }, selected: v["gravity"],
+                    error: err("gravity"), hint: "The NPCC child gravity matrix score, 1 to 5", blank: "Not known"),
+                C.select(
+                    "outcome", label: "Outcome", options: outcomes.map { ($0.code, $0.label) }, selected: v["outcome"],
+                    error: err("outcome"), blank: nil),
+                C.dateInput(
+                    "outcome_date", legend: "Outcome date (leave blank while pending)", values: v,
+                    error: err("outcome_date-day") ?? err("outcome_date-month") ?? err("outcome_date-year"))
+            ])
     }
 
     static func hearingForm(_ ctx: PageContext, child: ChildRecord, values v: FormValues, errors: [FieldError]) -> String {
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
-        return page(ctx, title: "Record a court hearing", child: child, errors: errors, action: Paths.childHearings(child.id), submit: "Record hearing", [
-            C.dateInput("hearing", legend: "Hearing date", values: v, error: err("hearing-day") ?? err("hearing-month") ?? err("hearing-year")),
-            C.textInput("court", label: "Court", value: v["court"], error: err("court"), width: "input--width-30"),
-            C.textarea("result", label: "Result", value: v["result"], error: err("result"), rows: 3),
-        ])
+        return page(
+            ctx, title: "Record a court hearing", child: child, errors: errors, action: Paths.childHearings(child.id),
+            submit: "Record hearing",
+            [
+                C.dateInput(
+                    "hearing", legend: "Hearing date", values: v, error: err("hearing-day") ?? err("hearing-month") ?? err("hearing-year")),
+                C.textInput("court", label: "Court", value: v["court"], error: err("court"), width: "input--width-30"),
+                C.textarea("result", label: "Result", value: v["result"], error: err("result"), rows: 3)
+            ])
     }
 
     static func consultationForm(_ ctx: PageContext, child: ChildRecord, values v: FormValues, errors: [FieldError]) -> String {
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
-        return page(ctx, title: "Record a case consultation", child: child, errors: errors, action: Paths.childConsultations(child.id), submit: "Record consultation", [
-            C.dateInput("held", legend: "Date of the consultation", values: v, error: err("held-day") ?? err("held-month") ?? err("held-year")),
-            C.textInput("known_to", label: "Service the child is known to", value: v["known_to"], error: err("known_to"),
-                        hint: "For example, children's social care or the family hub", width: "input--width-30"),
-            C.textarea("discussion", label: "What was discussed", value: v["discussion"], error: err("discussion")),
-            C.textarea("outcome", label: "Outcome", value: v["outcome"], error: err("outcome"), rows: 3),
-        ])
+        return page(
+            ctx, title: "Record a case consultation", child: child, errors: errors, action: Paths.childConsultations(child.id),
+            submit: "Record consultation",
+            [
+                C.dateInput(
+                    "held", legend: "Date of the consultation", values: v, error: err("held-day") ?? err("held-month") ?? err("held-year")),
+                C.textInput(
+                    "known_to", label: "Service the child is known to", value: v["known_to"], error: err("known_to"),
+                    hint: "For example, children's social care or the family hub", width: "input--width-30"),
+                C.textarea("discussion", label: "What was discussed", value: v["discussion"], error: err("discussion")),
+                C.textarea("outcome", label: "Outcome", value: v["outcome"], error: err("outcome"), rows: 3)
+            ])
     }
 }

@@ -6,8 +6,11 @@ extension Request {
     /// The child in the path, if it is in one of the user's services (else 404).
     func childInScope(_ user: CurrentUser, parameter: String = "childID", _ intent: CaseWork.Intent? = nil) async throws -> ChildRecord {
         guard let id = parameters.get(parameter).flatMap(UUID.init(uuidString:)),
-              let child = try await child(id, user, intent) else {
-            throw WaypointError.notFound("This child's record could not be found. It may be in a service you do not have access to. Search the register to find the child.")
+            let child = try await child(id, user, intent)
+        else {
+            throw WaypointError.notFound(
+                "This child's record could not be found. It may be in a service you do not have access to. Search the register to find the child."
+            )
         }
         return child
     }
@@ -37,7 +40,9 @@ enum Show {
     }
     static func dueText(_ d: DueItem) -> String {
         let when = d.due.longFormat
-        if d.overdue { return "\(d.label): was due \(when) (\(-d.workingDaysLeft) working day\(d.workingDaysLeft == -1 ? "" : "s") overdue)" }
+        if d.overdue {
+            return "\(d.label): was due \(when) (\(-d.workingDaysLeft) working day\(d.workingDaysLeft == -1 ? "" : "s") overdue)"
+        }
         return "\(d.label): due \(when) (\(d.workingDaysLeft) working day\(d.workingDaysLeft == 1 ? "" : "s") left)"
     }
 }

@@ -23,8 +23,9 @@ struct OpenWorkRow: Decodable {
     var childName: String { "\(preferred_name ?? given_name) \(family_name)" }
     var facts: InterventionFacts? {
         guard let type = InterventionType(rawValue: type), let start = LocalDate(iso: start_date) else { return nil }
-        return InterventionFacts(type: type, startDate: start, plannedEndDate: planned_end_date.flatMap(LocalDate.init(iso:)),
-                                 endDate: end_date.flatMap(LocalDate.init(iso:)), allocatedOn: allocated_on.flatMap(LocalDate.init(iso:)))
+        return InterventionFacts(
+            type: type, startDate: start, plannedEndDate: planned_end_date.flatMap(LocalDate.init(iso:)),
+            endDate: end_date.flatMap(LocalDate.init(iso:)), allocatedOn: allocated_on.flatMap(LocalDate.init(iso:)))
     }
 }
 
@@ -38,8 +39,8 @@ struct WorkItem {
 
 enum WorklistQuery {
     enum Filter {
-        case worker(UUID)             // case manager or co-worker
-        case workers([UUID])          // case manager is one of these
+        case worker(UUID)  // case manager or co-worker
+        case workers([UUID])  // case manager is one of these
         case unallocated
         case allocated
     }
@@ -49,18 +50,28 @@ enum WorklistQuery {
         guard !services.isEmpty else { return [] }
         let i = "interventions"
         var b = db.sql.select()
-            .columns(["id", "service_id", "child_id", "type", "start_date", "planned_end_date", "end_date", "case_manager_id",
-                      "co_worker_id", "allocated_on", "first_seen_at"].map { SQLColumn($0, table: i) })
+            .columns(
+                [
+                    "id", "service_id", "child_id", "type", "start_date", "planned_end_date", "end_date", "case_manager_id",
+                    "co_worker_id", "allocated_on", "first_seen_at"
+                ].map { SQLColumn($0, table: i) }
+            )
             .column(SQLColumn("given_name", table: "children")).column(SQLColumn("family_name", table: "children"))
             .column(SQLColumn("preferred_name", table: "children"))
             .from(i)
             .join("children", on: SQLColumn("child_id", table: i), .equal, SQLColumn("id", table: "children"))
             .where(SQLColumn("service_id", table: i), .in, SQLBind.group(services))
             .where(SQLColumn("start_date", table: i), .lessThanOrEqual, SQLBind(today.iso))
-            .where { $0.where(SQLColumn("end_date", table: i), .is, SQLLiteral.null).orWhere(SQLColumn("end_date", table: i), .greaterThanOrEqual, SQLBind(today.iso)) }
+            .where {
+                $0.where(SQLColumn("end_date", table: i), .is, SQLLiteral.null).orWhere(
+                    SQLColumn("end_date", table: i), .greaterThanOrEqual, SQLBind(today.iso))
+            }
         switch filter {
         case .worker(let id):
-            b = b.where { $0.where(SQLColumn("case_manager_id", table: i), .equal, SQLBind(id)).orWhere(SQLColumn("co_worker_id", table: i), .equal, SQLBind(id)) }
+            b = b.where {
+                $0.where(SQLColumn("case_manager_id", table: i), .equal, SQLBind(id)).orWhere(
+                    SQLColumn("co_worker_id", table: i), .equal, SQLBind(id))
+            }
         case .workers(let ids):
             guard !ids.isEmpty else { return [] }
             b = b.where(SQLColumn("case_manager_id", table: i), .in, SQLBind.group(ids))
@@ -79,9 +90,12 @@ enum WorklistQuery {
         for s in Set(rows.map(\.service_id)) { timescales[s] = try await ServiceRules.timescales(for: s, on: db) }
         let practice = try await PracticeFacts.load(rows.map(\.id), on: db)
         let items = rows.map { r in
-            WorkItem(row: r, due: r.facts.map { f -> [DueItem] in
-                Deadlines.outstanding(PracticeFacts.apply(f, practice[r.id]), timescales: timescales[r.service_id]!, calendar: calendar, today: today)
-            } ?? [])
+            WorkItem(
+                row: r,
+                due: r.facts.map { f -> [DueItem] in
+                    Deadlines.outstanding(
+                        PracticeFacts.apply(f, practice[r.id]), timescales: timescales[r.service_id]!, calendar: calendar, today: today)
+                } ?? [])
         }
         return items.sorted { a, b in
             switch (a.next, b.next) {

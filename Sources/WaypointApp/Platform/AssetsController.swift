@@ -13,13 +13,17 @@ struct AssetsController: RouteCollection {
 
     init() {
         func load(_ name: String, _ ext: String) -> String {
-            let url = Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Resources/Public")
+            let url =
+                Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Resources/Public")
                 ?? Bundle.module.url(forResource: name, withExtension: ext)
             return url.flatMap { try? String(contentsOf: $0, encoding: .utf8) } ?? ""
         }
         assets = [
-            "waypoint.css": Asset(body: load("waypoint", "css"), contentType: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])),
-            "waypoint.js": Asset(body: load("waypoint", "js"), contentType: HTTPMediaType(type: "application", subType: "javascript", parameters: ["charset": "utf-8"])),
+            "waypoint.css": Asset(
+                body: load("waypoint", "css"), contentType: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])),
+            "waypoint.js": Asset(
+                body: load("waypoint", "js"),
+                contentType: HTTPMediaType(type: "application", subType: "javascript", parameters: ["charset": "utf-8"]))
         ]
     }
 

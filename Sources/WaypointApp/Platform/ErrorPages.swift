@@ -17,7 +17,8 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             let status = HTTPResponseStatus.forbidden
             let message = "This child is not allocated to you or to your team: open their record and say why you need it first."
             if req.wantsJSON { return Problem.response(status: status, detail: message) }
-            return HTMLResponse.make(ErrorPageView.render(status: status, message: message, user: req.currentUser, csrf: req.csrfToken), status: status)
+            return HTMLResponse.make(
+                ErrorPageView.render(status: status, message: message, user: req.currentUser, csrf: req.csrfToken), status: status)
         } catch {
             let status: HTTPResponseStatus
             let message: String

@@ -28,7 +28,8 @@ enum WaypointError: Error, AbortError {
     var reason: String {
         switch self {
         case .notFound(let m), .forbidden(let m), .badRequest(let m), .conflict(let m), .tooLarge(let m), .unsupportedMediaType(let m),
-             .tooManyRequests(let m), .unavailable(let m): m
+            .tooManyRequests(let m), .unavailable(let m):
+            m
         case .internal: "Something went wrong on our side. Try again; if it keeps happening, tell your administrator."
         }
     }

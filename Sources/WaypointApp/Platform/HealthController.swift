@@ -19,8 +19,9 @@ struct HealthController: RouteCollection {
             return Response(status: .ok, headers: headers, body: .init(string: #"{"status":"ok","database":"\#(kind)"}"#))
         } catch {
             req.logger.error("health check failed", metadata: ["error": .string(String(describing: error))])
-            return Response(status: .serviceUnavailable, headers: headers,
-                            body: .init(string: #"{"status":"unavailable","database":"\#(kind)","reason":"the database did not answer"}"#))
+            return Response(
+                status: .serviceUnavailable, headers: headers,
+                body: .init(string: #"{"status":"unavailable","database":"\#(kind)","reason":"the database did not answer"}"#))
         }
     }
 }

@@ -13,7 +13,8 @@ enum RequestNumbers {
     static func page(_ req: Request) throws -> Int {
         guard let raw = req.query[String.self, at: "page"]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return 1 }
         guard raw.count <= 6, let n = Int(raw), (1...maxPage).contains(n) else {
-            throw WaypointError.badRequest("The page number must be a whole number from 1 to \(maxPage). Go back to the first page of the list.")
+            throw WaypointError.badRequest(
+                "The page number must be a whole number from 1 to \(maxPage). Go back to the first page of the list.")
         }
         return n
     }

@@ -46,50 +46,84 @@ struct GroupSessionsController: RouteCollection {
                     .orWhere(SQLColumn("co_worker_id", table: "interventions"), .equal, SQLBind(user.id))
             }
         }
-        return try await q.orderBy(SQLColumn("family_name", table: "children")).orderBy(SQLColumn("given_name", table: "children")).limit(500)
-            .all(decoding: Candidate.self)
+        return try await q.orderBy(SQLColumn("family_name", table: "children")).orderBy(SQLColumn("given_name", table: "children")).limit(
+            500
+        )
+        .all(decoding: Candidate.self)
     }
 
     @Sendable func list(req: Request) async throws -> Response {
         let user = try req.authorize(.recordPractice)
         struct G: Decodable { let group_id: String; let contact_on: String; let contact_time: String?; let place: String?; let n: Int }
-        let groups: [G] = user.serviceIDs.isEmpty ? [] : try await req.db.sql.select()
-            .column("group_id").column(SQLFunction("MIN", args: SQLColumn("contact_on")), as: "contact_on")
-            .column(SQLFunction("MIN", args: SQLColumn("contact_time")), as: "contact_time").column(SQLFunction("MIN", args: SQLColumn("place")), as: "place")
-            .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from("contacts").where("group_id", .isNot, SQLLiteral.null).where("service_id", .in, SQLBind.group(user.serviceIDs))
-            .groupBy("group_id").orderBy("contact_on", .descending).limit(100).all(decoding: G.self)
+        let groups: [G] =
+            user.serviceIDs.isEmpty
+            ? []
+            : try await req.db.sql.select()
+                .column("group_id").column(SQLFunction("MIN", args: SQLColumn("contact_on")), as: "contact_on")
+                .column(SQLFunction("MIN", args: SQLColumn("contact_time")), as: "contact_time").column(
+                    SQLFunction("MIN", args: SQLColumn("place")), as: "place"
+                )
+                .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+                .from("contacts").where("group_id", .isNot, SQLLiteral.null).where("service_id", .in, SQLBind.group(user.serviceIDs))
+                .groupBy("group_id").orderBy("contact_on", .descending).limit(100).all(decoding: G.self)
         let places = RecordKind.contact.spec.field("place")!
-        return HTMLResponse.make(Layout.page(title: "Group sessions", PageContext(req), [
-            C.h1("Group sessions"),
-            C.p("A group session records each child's attendance in their own record."),
-            C.buttonLink("Arrange a group session", Paths.newGroupSession),
-            groups.isEmpty ? C.p("No group sessions yet.") : C.table(caption: "The latest 100", headers: ["Date", "Time", "Place", "Children"], rows: groups.compactMap { g in
-                guard let id = UUID(uuidString: g.group_id) else { return nil }
-                return [C.link(Show.date(g.contact_on), Paths.groupSession(id)), C.value(g.contact_time), C.value(RecordForm.display(places, g.place.map { .text($0) })), txt(String(g.n))]
-            }, numeric: [3]),
-        ]))
+        return HTMLResponse.make(
+            Layout.page(
+                title: "Group sessions", PageContext(req),
+                [
+                    C.h1("Group sessions"),
+                    C.p("A group session records each child's attendance in their own record."),
+                    C.buttonLink("Arrange a group session", Paths.newGroupSession),
+                    groups.isEmpty
+                        ? C.p("No group sessions yet.")
+                        : C.table(
+                            caption: "The latest 100", headers: ["Date", "Time", "Place", "Children"],
+                            rows: groups.compactMap { g in
+                                guard let id = UUID(uuidString: g.group_id) else { return nil }
+                                return [
+                                    C.link(Show.date(g.contact_on), Paths.groupSession(id)), C.value(g.contact_time),
+                                    C.value(RecordForm.display(places, g.place.map { .text($0) })), txt(String(g.n))
+                                ]
+                            }, numeric: [3])
+                ]))
     }
 
     @Sendable func new(req: Request) async throws -> Response {
         let user = try req.authorize(.recordPractice)
         let candidates = try await candidates(req, user)
-        try await Audit.recordViews(req, action: "view_worklist", children: Array(Set(candidates.map(\.child_id))).map { (nil, $0) }, details: "group session candidates")
-        return HTMLResponse.make(form(PageContext(req), candidates: candidates, values: FormValues(todayValues("contact_on", req.today)), errors: []))
+        try await Audit.recordViews(
+            req, action: "view_worklist", children: Array(Set(candidates.map(\.child_id))).map { (nil, $0) },
+            details: "group session candidates")
+        return HTMLResponse.make(
+            form(PageContext(req), candidates: candidates, values: FormValues(todayValues("contact_on", req.today)), errors: []))
     }
 
     private func form(_ ctx: PageContext, candidates: [Candidate], values v: FormValues, errors: [FieldError]) -> String {
         let spec = RecordKind.contact.spec
         var fields: [H] = [Layout.csrfField(ctx.csrf)]
         for name in Self.sessionFields { fields.append(PracticeViews.input(spec.field(name)!, values: v, errors: errors, lookups: [:])) }
-        fields.append(candidates.isEmpty ? C.insetText([txt("You have no open, allocated work to bring to a group session.")])
-                      : C.checkboxes("children", legend: "Children attending", options: candidates.map { ($0.id.uuidString.lowercased(), $0.label) },
-                                     selected: v.list("children"), error: errors.first { $0.field == "children" }?.message, hint: "Select at least two"))
-        fields.append(el("div", ["class": "button-group"], [C.button("Arrange the session"), C.link("Cancel", Paths.groupSessions, "link")]))
-        return Layout.page(title: "Arrange a group session", ctx, hasErrors: !errors.isEmpty, [el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], [
-            C.errorSummary(errors), C.h1("Arrange a group session"),
-            el("form", ["method": "post", "action": Paths.groupSessions, "novalidate": ""], fields),
-        ])])])
+        fields.append(
+            candidates.isEmpty
+                ? C.insetText([txt("You have no open, allocated work to bring to a group session.")])
+                : C.checkboxes(
+                    "children", legend: "Children attending", options: candidates.map { ($0.id.uuidString.lowercased(), $0.label) },
+                    selected: v.list("children"), error: errors.first { $0.field == "children" }?.message, hint: "Select at least two"))
+        fields.append(
+            el("div", ["class": "button-group"], [C.button("Arrange the session"), C.link("Cancel", Paths.groupSessions, "link")]))
+        return Layout.page(
+            title: "Arrange a group session", ctx, hasErrors: !errors.isEmpty,
+            [
+                el(
+                    "div", ["class": "grid-row"],
+                    [
+                        el(
+                            "div", ["class": "column-two-thirds"],
+                            [
+                                C.errorSummary(errors), C.h1("Arrange a group session"),
+                                el("form", ["method": "post", "action": Paths.groupSessions, "novalidate": ""], fields)
+                            ])
+                    ])
+            ])
     }
 
     @Sendable func create(req: Request) async throws -> Response {
@@ -105,9 +139,12 @@ struct GroupSessionsController: RouteCollection {
         case .success(let v): parsed = v
         }
         let chosen = candidates.filter { values.list("children").contains($0.id.uuidString.lowercased()) }
-        if chosen.count < 2 || chosen.count != Set(values.list("children")).count { errors.add("children", "Select at least two children from the list") }
+        if chosen.count < 2 || chosen.count != Set(values.list("children")).count {
+            errors.add("children", "Select at least two children from the list")
+        }
         guard errors.isEmpty else {
-            return HTMLResponse.make(form(PageContext(req), candidates: candidates, values: values, errors: errors.errors), status: .unprocessableEntity)
+            return HTMLResponse.make(
+                form(PageContext(req), candidates: candidates, values: values, errors: errors.errors), status: .unprocessableEntity)
         }
         let group = UUID()
         parsed["contact_type"] = .text("group")
@@ -129,35 +166,48 @@ struct GroupSessionsController: RouteCollection {
         let group = try req.uuidParameter("groupID")
         guard !user.serviceIDs.isEmpty else { throw WaypointError.notFound("This group session could not be found.") }
         let spec = RecordKind.contact.spec
-        let rows = try await RecordStore.select(spec, restricted: true, on: req.db).where("group_id", .equal, SQLBind(group.uuidString.lowercased()))
-            .where("service_id", .in, SQLBind.group(user.serviceIDs)).all().map { try RecordStore.decode(spec, restricted: true, $0) }
+        let rows = try await RecordStore.select(spec, restricted: true, on: req.db).where(
+            "group_id", .equal, SQLBind(group.uuidString.lowercased())
+        )
+        .where("service_id", .in, SQLBind.group(user.serviceIDs)).all().map { try RecordStore.decode(spec, restricted: true, $0) }
         var out: [(PracticeRecord, ChildRecord, InterventionRow)] = []
         // A session is recorded as a whole: a practitioner opens it only when every child in it is
         // theirs (the gate refuses otherwise); managers open any of their services'.
         for r in rows {
             guard let iid = r.interventionID, let i = try await InterventionStore.find(iid, in: user.serviceIDs, on: req.db),
-                  let c = try await req.child(r.childID, user, .write) else { continue }
+                let c = try await req.child(r.childID, user, .write)
+            else { continue }
             out.append((r, c, i))
         }
-        guard !out.isEmpty else { throw WaypointError.notFound("This group session could not be found. It may be in a service you do not have access to.") }
+        guard !out.isEmpty else {
+            throw WaypointError.notFound("This group session could not be found. It may be in a service you do not have access to.")
+        }
         return out.sorted { $0.1.details.fullName < $1.1.details.fullName }
     }
 
     @Sendable func show(req: Request) async throws -> Response {
         let user = try req.authorize(.recordPractice)
         let m = try await members(req, user)
-        try await Audit.recordViews(req, action: "view_group_session", children: m.map { ($0.1.serviceID, $0.1.id) }, details: "group session")
+        try await Audit.recordViews(
+            req, action: "view_group_session", children: m.map { ($0.1.serviceID, $0.1.id) }, details: "group session")
         var v: [String: String] = [:]
         for (k, (r, _, _)) in m.enumerated() {
             v["c\(k)_attendance"] = r["attendance"]?.text ?? ""
             v["c\(k)_absence_acceptable"] = r["absence_acceptable"]?.text ?? ""
         }
-        return HTMLResponse.make(page(PageContext(req, notice: req.query[String.self, at: "saved"] == "created" ? "Group session arranged" :
-                                                    (req.query[String.self, at: "saved"] == "attendance" ? "Attendance saved" : nil)),
-                                      m, values: FormValues(v), errors: [], today: req.today))
+        return HTMLResponse.make(
+            page(
+                PageContext(
+                    req,
+                    notice: req.query[String.self, at: "saved"] == "created"
+                        ? "Group session arranged" : (req.query[String.self, at: "saved"] == "attendance" ? "Attendance saved" : nil)),
+                m, values: FormValues(v), errors: [], today: req.today))
     }
 
-    private func page(_ ctx: PageContext, _ m: [(PracticeRecord, ChildRecord, InterventionRow)], values v: FormValues, errors: [FieldError], today: LocalDate) -> String {
+    private func page(
+        _ ctx: PageContext, _ m: [(PracticeRecord, ChildRecord, InterventionRow)], values v: FormValues, errors: [FieldError],
+        today: LocalDate
+    ) -> String {
         let spec = RecordKind.contact.spec
         let first = m[0].0
         let group = first["group_id"]?.text.flatMap(UUID.init(uuidString:)) ?? first.id
@@ -169,15 +219,30 @@ struct GroupSessionsController: RouteCollection {
         }
         fields.append(C.button("Save attendance"))
         let places = spec.field("place")!
-        return Layout.page(title: "Group session", ctx, hasErrors: !errors.isEmpty, [el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], [
-            C.errorSummary(errors), C.h1("Group session"),
-            C.summaryList([
-                ("Date", txt((first["contact_on"]?.date?.longFormat ?? "") + (first["contact_time"]?.text.map { " at \($0)" } ?? ""))),
-                ("Place", C.value(RecordForm.display(places, first["place"]))),
-                ("Children", txt(String(m.count))),
-            ]),
-            el("form", ["method": "post", "action": Paths.groupSession(group), "novalidate": ""], fields),
-        ])])])
+        return Layout.page(
+            title: "Group session", ctx, hasErrors: !errors.isEmpty,
+            [
+                el(
+                    "div", ["class": "grid-row"],
+                    [
+                        el(
+                            "div", ["class": "column-two-thirds"],
+                            [
+                                C.errorSummary(errors), C.h1("Group session"),
+                                C.summaryList([
+                                    (
+                                        "Date",
+                                        txt(
+                                            (first["contact_on"]?.date?.longFormat ?? "")
+                                                + (first["contact_time"]?.text.map { " at \($0)" } ?? ""))
+                                    ),
+                                    ("Place", C.value(RecordForm.display(places, first["place"]))),
+                                    ("Children", txt(String(m.count)))
+                                ]),
+                                el("form", ["method": "post", "action": Paths.groupSession(group), "novalidate": ""], fields)
+                            ])
+                    ])
+            ])
     }
 
     /// Saves every child's attendance at once; if any is wrong, nothing is saved.
@@ -200,7 +265,8 @@ struct GroupSessionsController: RouteCollection {
             }
         }
         guard errors.isEmpty else {
-            return HTMLResponse.make(page(PageContext(req), m, values: values, errors: errors.errors, today: req.today), status: .unprocessableEntity)
+            return HTMLResponse.make(
+                page(PageContext(req), m, values: values, errors: errors.errors, today: req.today), status: .unprocessableEntity)
         }
         let fields = [spec.field("attendance")!, spec.field("absence_acceptable")!]
         let all = updates
@@ -210,7 +276,8 @@ struct GroupSessionsController: RouteCollection {
             for (r, child, i, parsed) in all {
                 let p = PracticeController.Parent(spec: spec, child: child, intervention: i)
                 guard try await work.updatePractice(r, in: p, version: r.version, to: parsed, formFields: fields).saved else {
-                    throw WaypointError.conflict("Someone else changed this session's attendance at the same time, so nothing was saved. Open it again.")
+                    throw WaypointError.conflict(
+                        "Someone else changed this session's attendance at the same time, so nothing was saved. Open it again.")
                 }
             }
         }

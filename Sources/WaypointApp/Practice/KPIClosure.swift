@@ -11,18 +11,25 @@ enum KPIClosure {
     }
 
     static func existingEnd(_ intervention: UUID, on db: Database) async throws -> PracticeRecord? {
-        try await RecordStore.list(RecordKind.kpi.spec, intervention: intervention, restricted: true, on: db).first { $0["stage"]?.text == "end" }
+        try await RecordStore.list(RecordKind.kpi.spec, intervention: intervention, restricted: true, on: db).first {
+            $0["stage"]?.text == "end"
+        }
     }
 
-    static func save(_ answers: RecordValues, endDate: LocalDate, existing: PracticeRecord?, intervention i: InterventionRow, by: UUID, on db: Database, now: Date) async throws {
+    static func save(
+        _ answers: RecordValues, endDate: LocalDate, existing: PracticeRecord?, intervention i: InterventionRow, by: UUID, on db: Database,
+        now: Date
+    ) async throws {
         var v = answers
         v["stage"] = .text("end")
         v["recorded_on"] = .text(endDate.iso)
         let spec = RecordKind.kpi.spec
         if let existing {
-            _ = try await RecordStore.update(spec, existing.id, version: existing.version, values: v, formFields: spec.fields, on: db, now: now)
+            _ = try await RecordStore.update(
+                spec, existing.id, version: existing.version, values: v, formFields: spec.fields, on: db, now: now)
         } else {
-            _ = try await RecordStore.insert(spec, v, serviceID: i.service_id, childID: i.child_id, interventionID: i.id, by: by, on: db, now: now)
+            _ = try await RecordStore.insert(
+                spec, v, serviceID: i.service_id, childID: i.child_id, interventionID: i.id, by: by, on: db, now: now)
         }
     }
 }

@@ -49,8 +49,11 @@ struct PracticeController: RouteCollection {
     private func load(_ req: Request, _ user: CurrentUser, _ intent: CaseWork.Intent? = nil) async throws -> (Parent, PracticeRecord) {
         let spec = try Self.kind(req)
         let restricted = Self.seesRestricted(user, spec)
-        guard let r = try await RecordStore.find(spec, try req.uuidParameter("recordID"), in: user.serviceIDs, restricted: restricted, on: req.db),
-              let child = try await req.child(r.childID, user, intent) else {
+        guard
+            let r = try await RecordStore.find(
+                spec, try req.uuidParameter("recordID"), in: user.serviceIDs, restricted: restricted, on: req.db),
+            let child = try await req.child(r.childID, user, intent)
+        else {
             throw WaypointError.notFound("This record could not be found. It may be in a service you do not have access to.")
         }
         let i = try await r.interventionID.asyncMap { try await InterventionStore.find($0, in: user.serviceIDs, on: req.db) } ?? nil
@@ -73,7 +76,9 @@ struct PracticeController: RouteCollection {
             out["workers"] = try await Workers.inService(p.serviceID, on: db).map { ($0.id.uuidString.lowercased(), $0.name) }
         }
         if p.spec.kind == .panel {
-            out["volunteers"] = try await Workers.inService(p.serviceID, roles: [.volunteer], on: db).map { ($0.id.uuidString.lowercased(), $0.name) }
+            out["volunteers"] = try await Workers.inService(p.serviceID, roles: [.volunteer], on: db).map {
+                ($0.id.uuidString.lowercased(), $0.name)
+            }
         }
         return out
     }
@@ -83,13 +88,17 @@ struct PracticeController: RouteCollection {
     }
 
     private func back(_ p: Parent) -> String {
-        p.intervention.map { Paths.intervention($0.id) + "#" + Paths.anchor(p.spec.section) } ?? Paths.child(p.child.id) + "#" + Paths.anchor(p.spec.section)
+        p.intervention.map { Paths.intervention($0.id) + "#" + Paths.anchor(p.spec.section) } ?? Paths.child(p.child.id) + "#"
+            + Paths.anchor(p.spec.section)
     }
 
-    private func form(_ req: Request, _ p: Parent, record: PracticeRecord?, values: FormValues, errors: [FieldError], status: HTTPStatus = .ok) async throws -> Response {
+    private func form(
+        _ req: Request, _ p: Parent, record: PracticeRecord?, values: FormValues, errors: [FieldError], status: HTTPStatus = .ok
+    ) async throws -> Response {
         let lookups = try await Self.lookups(p, on: req.db)
-        let page = PracticeViews.form(PageContext(req), p, record: record, action: record.map { Paths.record(p.spec.kind, $0.id) } ?? action(p), back: back(p),
-                                      values: values, errors: errors, lookups: lookups, today: req.today)
+        let page = PracticeViews.form(
+            PageContext(req), p, record: record, action: record.map { Paths.record(p.spec.kind, $0.id) } ?? action(p), back: back(p),
+            values: values, errors: errors, lookups: lookups, today: req.today)
         return HTMLResponse.make(page, status: status)
     }
 
@@ -97,16 +106,25 @@ struct PracticeController: RouteCollection {
         let user = try req.authorize(.viewChild)
         // The role first: a role that cannot record these is refused before any child is reached.
         let spec = try Self.kind(req)
-        guard user.can(spec.recordAction) else { throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page: it cannot record \(spec.plural.lowercased()).") }
+        guard user.can(spec.recordAction) else {
+            throw WaypointError.forbidden(
+                "Your role (\(user.role.label)) does not give access to this page: it cannot record \(spec.plural.lowercased()).")
+        }
         let p = try await parent(req, user)
-        guard user.can(p.spec.recordAction, serviceID: p.serviceID) else { throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page: it cannot record \(p.spec.plural.lowercased()).") }
+        guard user.can(p.spec.recordAction, serviceID: p.serviceID) else {
+            throw WaypointError.forbidden(
+                "Your role (\(user.role.label)) does not give access to this page: it cannot record \(p.spec.plural.lowercased()).")
+        }
         if case .perIntervention = p.spec.single, let i = p.intervention,
-           let existing = try await RecordStore.list(p.spec, intervention: i.id, restricted: false, on: req.db).first {
+            let existing = try await RecordStore.list(p.spec, intervention: i.id, restricted: false, on: req.db).first
+        {
             return req.redirect(to: Paths.record(p.spec.kind, existing.id) + "/edit")
         }
         // Sensible defaults: the first date is today; anything in the query string prefills.
         var v: [String: String] = [:]
-        if let firstDate = p.spec.fields.first(where: { if case .date = $0.kind { true } else { false } }) { v.merge(todayValues(firstDate.name, req.today)) { $1 } }
+        if let firstDate = p.spec.fields.first(where: { if case .date = $0.kind { true } else { false } }) {
+            v.merge(todayValues(firstDate.name, req.today)) { $1 }
+        }
         for f in p.spec.fields where !f.system { if let q = req.query[String.self, at: f.name] { v[f.name] = q } }
         return try await form(req, p, record: nil, values: FormValues(v), errors: [])
     }
@@ -115,9 +133,15 @@ struct PracticeController: RouteCollection {
         let user = try req.authorize(.viewChild)
         // The role first: a role that cannot record these is refused before any child is reached.
         let spec = try Self.kind(req)
-        guard user.can(spec.recordAction) else { throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page: it cannot record \(spec.plural.lowercased()).") }
+        guard user.can(spec.recordAction) else {
+            throw WaypointError.forbidden(
+                "Your role (\(user.role.label)) does not give access to this page: it cannot record \(spec.plural.lowercased()).")
+        }
         let p = try await parent(req, user)
-        guard user.can(p.spec.recordAction, serviceID: p.serviceID) else { throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page: it cannot record \(p.spec.plural.lowercased()).") }
+        guard user.can(p.spec.recordAction, serviceID: p.serviceID) else {
+            throw WaypointError.forbidden(
+                "Your role (\(user.role.label)) does not give access to this page: it cannot record \(p.spec.plural.lowercased()).")
+        }
         let values = try formValues(req)
         let lookups = try await Self.lookups(p, on: req.db)
         var result = RecordForm.parse(p.spec, values, today: req.today, lookups: lookups)
@@ -143,28 +167,41 @@ struct PracticeController: RouteCollection {
 
     @Sendable func show(req: Request) async throws -> Response {
         let user = try req.authorize(.viewChild)
-        guard Self.mayView(user, try Self.kind(req)) else { throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page.") }
+        guard Self.mayView(user, try Self.kind(req)) else {
+            throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page.")
+        }
         let (p, r) = try await load(req, user)
-        try await Audit.record(req, action: "view_\(p.spec.kind.rawValue)", serviceID: p.serviceID, childID: p.child.id, details: "\(p.spec.kind.rawValue) \(r.id.uuidString)")
+        try await Audit.record(
+            req, action: "view_\(p.spec.kind.rawValue)", serviceID: p.serviceID, childID: p.child.id,
+            details: "\(p.spec.kind.rawValue) \(r.id.uuidString)")
         let lookups = try await Self.lookups(p, on: req.db)
         var members: [String] = []
         if p.spec.kind == .panel {
             let ids = try await RecordStore.panelMembers([r.id], on: req.db)[r.id] ?? []
             members = try await Workers.names(ids, on: req.db).values.sorted()
         }
-        var notice: String? = req.query[String.self, at: "saved"] == "created" ? "\(p.spec.title) saved" : (req.query[String.self, at: "saved"] == "updated" ? "Changes saved" : nil)
+        var notice: String? =
+            req.query[String.self, at: "saved"] == "created"
+            ? "\(p.spec.title) saved" : (req.query[String.self, at: "saved"] == "updated" ? "Changes saved" : nil)
         if let c = req.query[String.self, at: "compliance"] { notice = (notice.map { $0 + ". " } ?? "") + ComplianceHook.message(c) }
         let names = try await Workers.names([r.createdBy].compactMap { $0 }, on: req.db)
-        return HTMLResponse.make(PracticeViews.show(PageContext(req, notice: notice), p, r, lookups: lookups, members: members,
-                                                    canEdit: user.can(p.spec.recordAction, serviceID: p.serviceID), back: back(p),
-                                                    createdBy: r.createdBy.flatMap { names[$0] }))
+        return HTMLResponse.make(
+            PracticeViews.show(
+                PageContext(req, notice: notice), p, r, lookups: lookups, members: members,
+                canEdit: user.can(p.spec.recordAction, serviceID: p.serviceID), back: back(p),
+                createdBy: r.createdBy.flatMap { names[$0] }))
     }
 
     @Sendable func edit(req: Request) async throws -> Response {
         let user = try req.authorize(.viewChild)
-        guard user.can(try Self.kind(req).recordAction) else { throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page.") }
+        guard user.can(try Self.kind(req).recordAction) else {
+            throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page.")
+        }
         let (p, r) = try await load(req, user, .write)
-        guard user.can(p.spec.recordAction, serviceID: p.serviceID) else { throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page: it cannot record \(p.spec.plural.lowercased()).") }
+        guard user.can(p.spec.recordAction, serviceID: p.serviceID) else {
+            throw WaypointError.forbidden(
+                "Your role (\(user.role.label)) does not give access to this page: it cannot record \(p.spec.plural.lowercased()).")
+        }
         var v = RecordForm.values(p.spec, r.values)
         v.values["version"] = String(r.version)
         if p.spec.kind == .panel {
@@ -175,11 +212,18 @@ struct PracticeController: RouteCollection {
 
     @Sendable func update(req: Request) async throws -> Response {
         let user = try req.authorize(.viewChild)
-        guard user.can(try Self.kind(req).recordAction) else { throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page.") }
+        guard user.can(try Self.kind(req).recordAction) else {
+            throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page.")
+        }
         let (p, r) = try await load(req, user, .write)
-        guard user.can(p.spec.recordAction, serviceID: p.serviceID) else { throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page: it cannot record \(p.spec.plural.lowercased()).") }
+        guard user.can(p.spec.recordAction, serviceID: p.serviceID) else {
+            throw WaypointError.forbidden(
+                "Your role (\(user.role.label)) does not give access to this page: it cannot record \(p.spec.plural.lowercased()).")
+        }
         let values = try formValues(req)
-        guard let version = RequestNumbers.version(values["version"]) else { throw WaypointError.badRequest("The form is missing its version. Open the record again.") }
+        guard let version = RequestNumbers.version(values["version"]) else {
+            throw WaypointError.badRequest("The form is missing its version. Open the record again.")
+        }
         let lookups = try await Self.lookups(p, on: req.db)
         var result = RecordForm.parse(p.spec, values, today: req.today, lookups: lookups)
         var members: [UUID] = []
@@ -196,12 +240,19 @@ struct PracticeController: RouteCollection {
         case .success(let parsed):
             let formFields = p.spec.fields.filter { !$0.system }
             let system = p.spec.kind == .contact ? ComplianceHook.rescheduling(old: r, new: parsed) : [:]
-            let outcome = try await CaseWork(req).updatePractice(r, in: p, version: version, to: parsed, formFields: formFields, system: system, panelMembers: chosenMembers)
+            let outcome = try await CaseWork(req).updatePractice(
+                r, in: p, version: version, to: parsed, formFields: formFields, system: system, panelMembers: chosenMembers)
             guard outcome.0 else {
-                return try await form(req, p, record: r, values: values,
-                                      errors: [FieldError(field: p.spec.fields.first { !$0.system }!.inputID,
-                                                          message: "Someone else changed this record after you opened it, so your changes have not been saved. They are still in the form: open the latest version in a new tab and make them again.")],
-                                      status: .conflict)
+                return try await form(
+                    req, p, record: r, values: values,
+                    errors: [
+                        FieldError(
+                            field: p.spec.fields.first { !$0.system }!.inputID,
+                            message:
+                                "Someone else changed this record after you opened it, so your changes have not been saved. They are still in the form: open the latest version in a new tab and make them again."
+                        )
+                    ],
+                    status: .conflict)
             }
             return req.redirect(to: Paths.record(p.spec.kind, r.id) + "?saved=updated" + (outcome.1.map { "&compliance=\($0)" } ?? ""))
         }
@@ -210,11 +261,15 @@ struct PracticeController: RouteCollection {
     /// The records of one intervention (or child) as CSV; restricted fields only for those who may see them.
     @Sendable func csv(req: Request) async throws -> Response {
         let user = try req.authorize(.viewChild)
-        guard Self.mayView(user, try Self.kind(req)) else { throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page.") }
+        guard Self.mayView(user, try Self.kind(req)) else {
+            throw WaypointError.forbidden("Your role (\(user.role.label)) does not give access to this page.")
+        }
         let p = try await parent(req, user, .read)
         let restricted = Self.seesRestricted(user, p.spec)
-        let records = try await RecordStore.list(p.spec, intervention: p.intervention?.id, child: p.intervention == nil ? p.child.id : nil, restricted: restricted, on: req.db)
-        try await Audit.record(req, action: "export_\(p.spec.kind.rawValue)", serviceID: p.serviceID, childID: p.child.id, details: "\(records.count) rows")
+        let records = try await RecordStore.list(
+            p.spec, intervention: p.intervention?.id, child: p.intervention == nil ? p.child.id : nil, restricted: restricted, on: req.db)
+        try await Audit.record(
+            req, action: "export_\(p.spec.kind.rawValue)", serviceID: p.serviceID, childID: p.child.id, details: "\(records.count) rows")
         let lookups = try await Self.lookups(p, on: req.db)
         let fields = RecordStore.visibleFields(p.spec, restricted: restricted).filter { !$0.system }
         let rows = records.map { r in [p.child.details.fullName] + fields.map { f in RecordForm.csvValue(f, r[f.name], lookups: lookups) } }
@@ -230,20 +285,27 @@ struct PracticeController: RouteCollection {
         }
     }
 
-    static func members(_ p: Parent, _ v: FormValues, lookups: [String: [(code: String, label: String)]], errors e: inout FormErrors) -> [UUID] {
+    static func members(_ p: Parent, _ v: FormValues, lookups: [String: [(code: String, label: String)]], errors e: inout FormErrors)
+        -> [UUID]
+    {
         guard p.spec.kind == .panel else { return [] }
         let allowed = Set((lookups["volunteers"] ?? []).map(\.code))
         let chosen = v.list("members")
-        if chosen.contains(where: { !allowed.contains($0) }) { e.add("members", "Select panel members from the list of the service's volunteers") }
+        if chosen.contains(where: { !allowed.contains($0) }) {
+            e.add("members", "Select panel members from the list of the service's volunteers")
+        }
         return chosen.compactMap(UUID.init(uuidString:))
     }
 
     /// The audit details: each field's before and after; restricted fields are named, never shown.
     static func changes(_ spec: RecordSpec, old: RecordValues, new: RecordValues) -> String {
-        Audit.encode(spec.fields.filter { !$0.system && old[$0.name] != new[$0.name] }.map { f in
-            f.restricted ? FieldChange(field: f.name, from: old[f.name] == nil ? nil : "(restricted)", to: new[f.name] == nil ? nil : "(restricted)")
-                : FieldChange(field: f.name, from: old[f.name]?.formText, to: new[f.name]?.formText)
-        })
+        Audit.encode(
+            spec.fields.filter { !$0.system && old[$0.name] != new[$0.name] }.map { f in
+                f.restricted
+                    ? FieldChange(
+                        field: f.name, from: old[f.name] == nil ? nil : "(restricted)", to: new[f.name] == nil ? nil : "(restricted)")
+                    : FieldChange(field: f.name, from: old[f.name]?.formText, to: new[f.name]?.formText)
+            })
     }
 }
 

@@ -15,10 +15,15 @@ enum PracticeSections {
             let list = try await RecordStore.list(spec, intervention: i.id, restricted: restricted, on: req.db)
             records[spec.kind] = list
             let parent = PracticeController.Parent(spec: spec, child: child, intervention: i)
-            let data = PracticeViews.SectionData(spec: spec, records: list, canRecord: user.can(spec.recordAction, serviceID: i.service_id),
-                                                 addPath: Paths.newInterventionRecord(i.id, spec.kind), csvPath: Paths.interventionRecords(i.id, spec.kind) + "/csv",
-                                                 lookups: try await PracticeController.lookups(parent, on: req.db), restricted: restricted)
-            if let k = bySection.firstIndex(where: { $0.0 == spec.section }) { bySection[k].1.append(data) } else { bySection.append((spec.section, [data])) }
+            let data = PracticeViews.SectionData(
+                spec: spec, records: list, canRecord: user.can(spec.recordAction, serviceID: i.service_id),
+                addPath: Paths.newInterventionRecord(i.id, spec.kind), csvPath: Paths.interventionRecords(i.id, spec.kind) + "/csv",
+                lookups: try await PracticeController.lookups(parent, on: req.db), restricted: restricted)
+            if let k = bySection.firstIndex(where: { $0.0 == spec.section }) {
+                bySection[k].1.append(data)
+            } else {
+                bySection.append((spec.section, [data]))
+            }
         }
         let open = i.end_date == nil
         let today = req.today
@@ -26,13 +31,17 @@ enum PracticeSections {
             var lead: [H] = []
             switch title {
             case "Compliance":
-                let s = ComplianceHook.state(warnings: records[.warning] ?? [], contacts: records[.contact] ?? [], breaches: records[.breach] ?? [], today: today)
+                let s = ComplianceHook.state(
+                    warnings: records[.warning] ?? [], contacts: records[.contact] ?? [], breaches: records[.breach] ?? [], today: today)
                 lead.append(s.breachDue != nil ? C.warning(s.text) : C.p(s.text))
                 lead.append(C.p(Compliance.rule, "body-s secondary-text"))
             case "Reparation":
                 let ordered = records[.reparationRequirement]?.first?["hours_ordered"]?.int
                 let done = (records[.reparationSession] ?? []).compactMap { $0["hours"]?.double }.reduce(0, +)
-                lead.append(C.p(ordered.map { "\(RecordForm.number(done)) of \($0) hours completed." } ?? "\(RecordForm.number(done)) hours completed. The hours ordered are not recorded yet."))
+                lead.append(
+                    C.p(
+                        ordered.map { "\(RecordForm.number(done)) of \($0) hours completed." }
+                            ?? "\(RecordForm.number(done)) hours completed. The hours ordered are not recorded yet."))
             case "Contacts and sessions":
                 let c = records[.contact] ?? []
                 let attended = c.filter { $0["attendance"]?.text == "attended" }.count
@@ -55,9 +64,10 @@ enum PracticeSections {
         let restricted = PracticeController.seesRestricted(user, spec)
         let parent = PracticeController.Parent(spec: spec, child: child, intervention: nil)
         let list = try await RecordStore.list(spec, child: child.id, restricted: restricted, on: req.db)
-        let data = PracticeViews.SectionData(spec: spec, records: list, canRecord: user.can(spec.recordAction, serviceID: child.serviceID),
-                                             addPath: Paths.newChildRecord(child.id, .victim), csvPath: Paths.childRecords(child.id, .victim) + "/csv",
-                                             lookups: try await PracticeController.lookups(parent, on: req.db), restricted: restricted)
+        let data = PracticeViews.SectionData(
+            spec: spec, records: list, canRecord: user.can(spec.recordAction, serviceID: child.serviceID),
+            addPath: Paths.newChildRecord(child.id, .victim), csvPath: Paths.childRecords(child.id, .victim) + "/csv",
+            lookups: try await PracticeController.lookups(parent, on: req.db), restricted: restricted)
         let lead: [H] = restricted ? [] : [C.p("Only victim workers and managers see who the victims are.", "body-s secondary-text")]
         return [PracticeViews.section(spec.section, [data], open: true, lead: lead)]
     }

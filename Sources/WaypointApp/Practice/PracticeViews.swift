@@ -18,21 +18,28 @@ enum PracticeViews {
         case .date:
             return C.dateInput(name, legend: label, values: v, error: error, hint: f.hint)
         case .time:
-            return C.textInput(name, label: label, value: v[name], error: error, hint: f.hint ?? "24-hour clock, like 09:30", width: "input--width-5")
+            return C.textInput(
+                name, label: label, value: v[name], error: error, hint: f.hint ?? "24-hour clock, like 09:30", width: "input--width-5")
         case .int:
-            return C.textInput(name, label: label, value: v[name], error: error, hint: f.hint, width: "input--width-4", inputmode: "numeric")
+            return C.textInput(
+                name, label: label, value: v[name], error: error, hint: f.hint, width: "input--width-4", inputmode: "numeric")
         case .decimal:
-            return C.textInput(name, label: label, value: v[name], error: error, hint: f.hint, width: "input--width-4", inputmode: "decimal")
+            return C.textInput(
+                name, label: label, value: v[name], error: error, hint: f.hint, width: "input--width-4", inputmode: "decimal")
         case .choice(let options):
             if f.required != nil && options.count <= 7 {
-                return C.radios(name, legend: f.label, options: options, selected: v[name], error: error, hint: f.hint, inline: options.count <= 3)
+                return C.radios(
+                    name, legend: f.label, options: options, selected: v[name], error: error, hint: f.hint, inline: options.count <= 3)
             }
-            return C.select(name, label: f.label, options: options, selected: v[name], error: error, hint: f.hint,
-                            blank: f.required == nil ? "Not recorded" : "Select an option")
+            return C.select(
+                name, label: f.label, options: options, selected: v[name], error: error, hint: f.hint,
+                blank: f.required == nil ? "Not recorded" : "Select an option")
         case .lookup(let source):
             let options = lookups[source] ?? []
-            return C.select(name, label: f.label, options: options, selected: v[name], error: error,
-                            hint: options.isEmpty ? "There is nothing to choose from yet" : f.hint, blank: f.required == nil ? "Not recorded" : "Select an option")
+            return C.select(
+                name, label: f.label, options: options, selected: v[name], error: error,
+                hint: options.isEmpty ? "There is nothing to choose from yet" : f.hint,
+                blank: f.required == nil ? "Not recorded" : "Select an option")
         }
     }
 
@@ -43,8 +50,10 @@ enum PracticeViews {
         }
     }
 
-    static func form(_ ctx: PageContext, _ p: PracticeController.Parent, record: PracticeRecord?, action: String, back: String, values v: FormValues,
-                     errors: [FieldError], lookups: Lookups, today: LocalDate) -> String {
+    static func form(
+        _ ctx: PageContext, _ p: PracticeController.Parent, record: PracticeRecord?, action: String, back: String, values v: FormValues,
+        errors: [FieldError], lookups: Lookups, today: LocalDate
+    ) -> String {
         let spec = p.spec
         var fields: [H] = [Layout.csrfField(ctx.csrf)]
         if record != nil { fields.append(voidEl("input", ["type": "hidden", "name": "version", "value": v["version"]])) }
@@ -52,32 +61,57 @@ enum PracticeViews {
             fields.append(input(f, values: v, errors: errors, lookups: lookups))
             if spec.kind == .panel && f.name == "yjs_member" {
                 let volunteers = lookups["volunteers"] ?? []
-                fields.append(volunteers.isEmpty ? C.insetText([txt("No volunteers are registered in this service yet. An administrator can add them.")])
-                              : C.checkboxes("members", legend: "Volunteer panel members", options: volunteers, selected: v.list("members"),
-                                             error: errors.first { $0.field == "members" }?.message, hint: "They will see this panel's papers, and no others"))
+                fields.append(
+                    volunteers.isEmpty
+                        ? C.insetText([txt("No volunteers are registered in this service yet. An administrator can add them.")])
+                        : C.checkboxes(
+                            "members", legend: "Volunteer panel members", options: volunteers, selected: v.list("members"),
+                            error: errors.first { $0.field == "members" }?.message, hint: "They will see this panel's papers, and no others"
+                        ))
             }
         }
-        fields.append(el("div", ["class": "button-group"], [C.button(record == nil ? "Save" : "Save changes"), C.link("Cancel", back, "link")]))
+        fields.append(
+            el("div", ["class": "button-group"], [C.button(record == nil ? "Save" : "Save changes"), C.link("Cancel", back, "link")]))
         let title = (record == nil ? "Add " : "Change ") + spec.title.lowercased()
-        var content: [H] = [C.errorSummary(errors), C.h1(record == nil ? "Add \(spec.title.lowercased())" : spec.title, caption: p.child.details.fullName)]
-        if let i = p.intervention { content.append(C.p("\(Show.label(InterventionType.self, i.type)) from \(Show.date(i.start_date))", "body secondary-text")) }
+        var content: [H] = [
+            C.errorSummary(errors), C.h1(record == nil ? "Add \(spec.title.lowercased())" : spec.title, caption: p.child.details.fullName)
+        ]
+        if let i = p.intervention {
+            content.append(C.p("\(Show.label(InterventionType.self, i.type)) from \(Show.date(i.start_date))", "body secondary-text"))
+        }
         if let intro = spec.intro { content.append(C.p(intro)) }
         content.append(el("form", ["method": "post", "action": action, "novalidate": ""], fields))
-        return Layout.page(title: title, ctx, hasErrors: !errors.isEmpty, [el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], content)])])
+        return Layout.page(
+            title: title, ctx, hasErrors: !errors.isEmpty,
+            [el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], content)])])
     }
 
-    static func show(_ ctx: PageContext, _ p: PracticeController.Parent, _ r: PracticeRecord, lookups: Lookups, members: [String], canEdit: Bool,
-                     back: String, createdBy: String?) -> String {
+    static func show(
+        _ ctx: PageContext, _ p: PracticeController.Parent, _ r: PracticeRecord, lookups: Lookups, members: [String], canEdit: Bool,
+        back: String, createdBy: String?
+    ) -> String {
         let spec = p.spec
         var rows: [(key: String, value: H)] = [("Child", C.link(p.child.details.fullName, Paths.child(p.child.id)))]
-        if let i = p.intervention { rows.append(("Intervention", C.link("\(Show.label(InterventionType.self, i.type)) from \(Show.date(i.start_date))", Paths.intervention(i.id)))) }
+        if let i = p.intervention {
+            rows.append(
+                (
+                    "Intervention",
+                    C.link("\(Show.label(InterventionType.self, i.type)) from \(Show.date(i.start_date))", Paths.intervention(i.id))
+                ))
+        }
         for f in RecordStore.visibleFields(spec, restricted: PracticeController.seesRestricted(ctx.user!, spec)) where !f.system {
             let shown = RecordForm.display(f, r[f.name], lookups: lookups)
             rows.append((f.label, f.kind.isLong ? C.multiline(shown) : C.value(shown)))
-            if spec.kind == .panel && f.name == "yjs_member" { rows.append(("Volunteer panel members", C.value(members.isEmpty ? nil : members.joined(separator: ", ")))) }
+            if spec.kind == .panel && f.name == "yjs_member" {
+                rows.append(("Volunteer panel members", C.value(members.isEmpty ? nil : members.joined(separator: ", "))))
+            }
         }
         if spec.kind == .contact, let n = r["rescheduled_count"]?.int, n > 0 {
-            rows.append(("Rescheduled", txt("\(n) time\(n == 1 ? "" : "s"), first arranged for \(r["rescheduled_from"]?.text.map(showDateTime) ?? "")")))
+            rows.append(
+                (
+                    "Rescheduled",
+                    txt("\(n) time\(n == 1 ? "" : "s"), first arranged for \(r["rescheduled_from"]?.text.map(showDateTime) ?? "")")
+                ))
         }
         if spec.hasRestrictedFields && !PracticeController.seesRestricted(ctx.user!, spec) {
             rows.append(("Identity", el("span", ["class": "secondary-text"], "Only victim workers and managers see who the victim is")))
@@ -121,13 +155,16 @@ enum PracticeViews {
             if d.records.isEmpty {
                 out.append(C.p("None recorded yet.", "body secondary-text"))
             } else {
-                out.append(C.table(caption: nil, headers: fields.map(\.label) + [""], rows: d.records.map { r in
-                    fields.map { f -> H in
-                        let s = RecordForm.display(f, r[f.name], lookups: d.lookups)
-                        if spec.kind == .contact && f.name == "attendance" && s == nil { return C.tag("Arranged", colour: "blue") }
-                        return f.kind.isLong ? txt(s.map { $0.count > 90 ? String($0.prefix(90)) + "…" : $0 } ?? "") : C.value(s)
-                    } + [C.link("View", Paths.record(spec.kind, r.id))]
-                }))
+                out.append(
+                    C.table(
+                        caption: nil, headers: fields.map(\.label) + [""],
+                        rows: d.records.map { r in
+                            fields.map { f -> H in
+                                let s = RecordForm.display(f, r[f.name], lookups: d.lookups)
+                                if spec.kind == .contact && f.name == "attendance" && s == nil { return C.tag("Arranged", colour: "blue") }
+                                return f.kind.isLong ? txt(s.map { $0.count > 90 ? String($0.prefix(90)) + "…" : $0 } ?? "") : C.value(s)
+                            } + [C.link("View", Paths.record(spec.kind, r.id))]
+                        }))
                 out.append(el("p", ["class": "body-s"], [C.link("Download \(spec.plural.lowercased()) (CSV)", d.csvPath)]))
             }
             let single: Bool = {

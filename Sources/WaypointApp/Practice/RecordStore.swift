@@ -33,22 +33,34 @@ enum RecordStore {
         }
     }
 
-    static func insert(_ spec: RecordSpec, _ values: RecordValues, serviceID: UUID, childID: UUID, interventionID: UUID?, by: UUID?,
-                       on db: Database, now: Date) async throws -> UUID {
+    static func insert(
+        _ spec: RecordSpec, _ values: RecordValues, serviceID: UUID, childID: UUID, interventionID: UUID?, by: UUID?,
+        on db: Database, now: Date
+    ) async throws -> UUID {
         let id = UUID()
         let fields = spec.fields.filter { values[$0.name] != nil }
         try await db.sql.insert(into: spec.table)
-            .columns(["id", "service_id", "child_id", "intervention_id", "version", "created_by", "created_at", "updated_at"] + fields.map(\.name))
-            .values([SQLBind(id), SQLBind(serviceID), SQLBind(childID), SQLBind(interventionID), SQLBind(1), SQLBind(by), SQLBind(now), SQLBind(now)]
-                    + fields.map { bind($0, values[$0.name]) })
+            .columns(
+                ["id", "service_id", "child_id", "intervention_id", "version", "created_by", "created_at", "updated_at"]
+                    + fields.map(\.name)
+            )
+            .values(
+                [
+                    SQLBind(id), SQLBind(serviceID), SQLBind(childID), SQLBind(interventionID), SQLBind(1), SQLBind(by), SQLBind(now),
+                    SQLBind(now)
+                ]
+                    + fields.map { bind($0, values[$0.name]) }
+            )
             .run()
         return id
     }
 
     /// Writes the form's fields (blank ones become empty) and any system values, only if the
     /// record is still at `version`.
-    static func update(_ spec: RecordSpec, _ id: UUID, version: Int, values: RecordValues, formFields: [FieldSpec], system: RecordValues = [:],
-                       on db: Database, now: Date) async throws -> Bool {
+    static func update(
+        _ spec: RecordSpec, _ id: UUID, version: Int, values: RecordValues, formFields: [FieldSpec], system: RecordValues = [:],
+        on db: Database, now: Date
+    ) async throws -> Bool {
         var u = db.sql.update(spec.table).set("version", to: SQLBind(version + 1)).set("updated_at", to: SQLBind(now))
         for f in formFields { u = u.set(SQLIdentifier(f.name), to: bind(f, values[f.name])) }
         for (name, v) in system { if let f = spec.field(name) { u = u.set(SQLIdentifier(name), to: bind(f, v)) } }
@@ -56,8 +68,10 @@ enum RecordStore {
     }
 
     static func select(_ spec: RecordSpec, restricted: Bool, on db: Database) -> SQLSelectBuilder {
-        db.sql.select().columns(["id", "service_id", "child_id", "intervention_id", "version", "created_by", "created_at"]
-                                + visibleFields(spec, restricted: restricted).map(\.name)).from(spec.table)
+        db.sql.select().columns(
+            ["id", "service_id", "child_id", "intervention_id", "version", "created_by", "created_at"]
+                + visibleFields(spec, restricted: restricted).map(\.name)
+        ).from(spec.table)
     }
 
     static func decode(_ spec: RecordSpec, restricted: Bool, _ row: any SQLRow) throws -> PracticeRecord {
@@ -71,20 +85,25 @@ enum RecordStore {
                 values[f.name] = .text(s)
             }
         }
-        return PracticeRecord(id: try row.decode(column: "id", as: UUID.self), serviceID: try row.decode(column: "service_id", as: UUID.self),
-                              childID: try row.decode(column: "child_id", as: UUID.self), interventionID: try row.decode(column: "intervention_id", as: UUID?.self),
-                              version: try row.decode(column: "version", as: Int.self), createdBy: try row.decode(column: "created_by", as: UUID?.self),
-                              createdAt: try row.decode(column: "created_at", as: Date.self), values: values)
+        return PracticeRecord(
+            id: try row.decode(column: "id", as: UUID.self), serviceID: try row.decode(column: "service_id", as: UUID.self),
+            childID: try row.decode(column: "child_id", as: UUID.self),
+            interventionID: try row.decode(column: "intervention_id", as: UUID?.self),
+            version: try row.decode(column: "version", as: Int.self), createdBy: try row.decode(column: "created_by", as: UUID?.self),
+            createdAt: try row.decode(column: "created_at", as: Date.self), values: values)
     }
 
-    static func find(_ spec: RecordSpec, _ id: UUID, in services: [UUID], restricted: Bool, on db: Database) async throws -> PracticeRecord? {
+    static func find(_ spec: RecordSpec, _ id: UUID, in services: [UUID], restricted: Bool, on db: Database) async throws -> PracticeRecord?
+    {
         guard !services.isEmpty else { return nil }
         return try await select(spec, restricted: restricted, on: db).where("id", .equal, SQLBind(id))
             .where("service_id", .in, SQLBind.group(services)).first().map { try decode(spec, restricted: restricted, $0) }
     }
 
     /// The records of one intervention (or, for child-level kinds, one child), in date order.
-    static func list(_ spec: RecordSpec, intervention: UUID? = nil, child: UUID? = nil, restricted: Bool, on db: Database) async throws -> [PracticeRecord] {
+    static func list(_ spec: RecordSpec, intervention: UUID? = nil, child: UUID? = nil, restricted: Bool, on db: Database) async throws
+        -> [PracticeRecord]
+    {
         var q = select(spec, restricted: restricted, on: db)
         if let intervention { q = q.where("intervention_id", .equal, SQLBind(intervention)) }
         if let child { q = q.where("child_id", .equal, SQLBind(child)) }
@@ -105,8 +124,10 @@ enum RecordStore {
         struct R: Decodable { let panel_id: UUID; let user_id: UUID }
         var out: [UUID: [UUID]] = [:]
         for chunk in panels.chunked() {
-            for r in try await db.sql.select().columns("panel_id", "user_id").from("panel_members").where("panel_id", .in, SQLBind.group(chunk))
-                .all(decoding: R.self) { out[r.panel_id, default: []].append(r.user_id) }
+            for r in try await db.sql.select().columns("panel_id", "user_id").from("panel_members").where(
+                "panel_id", .in, SQLBind.group(chunk)
+            )
+            .all(decoding: R.self) { out[r.panel_id, default: []].append(r.user_id) }
         }
         return out
     }
@@ -141,13 +162,20 @@ enum PracticeFacts {
         for (id, d) in try await AssessmentStore.completedStart(for: interventions, on: db) { out[id, default: Facts()].assessment = d }
         struct R: Decodable { let intervention_id: UUID; let d: String? }
         for chunk in interventions.chunked() {
-            for r in try await db.sql.select().column("intervention_id").column(SQLFunction("MIN", args: SQLIdentifier("held_on")), as: "d").from("panels")
-                .where("intervention_id", .in, SQLBind.group(chunk)).where("panel_type", .equal, SQLBind("initial")).where("status", .equal, SQLBind("held"))
-                .groupBy("intervention_id").all(decoding: R.self) {
+            for r in try await db.sql.select().column("intervention_id").column(SQLFunction("MIN", args: SQLIdentifier("held_on")), as: "d")
+                .from("panels")
+                .where("intervention_id", .in, SQLBind.group(chunk)).where("panel_type", .equal, SQLBind("initial")).where(
+                    "status", .equal, SQLBind("held")
+                )
+                .groupBy("intervention_id").all(decoding: R.self)
+            {
                 out[r.intervention_id, default: Facts()].initialPanel = r.d.flatMap(LocalDate.init(iso:))
             }
-            for r in try await db.sql.select().column("intervention_id").column(SQLFunction("MAX", args: SQLIdentifier("reviewed_on")), as: "d").from("plan_reviews")
-                .where("intervention_id", .in, SQLBind.group(chunk)).groupBy("intervention_id").all(decoding: R.self) {
+            for r in try await db.sql.select().column("intervention_id").column(
+                SQLFunction("MAX", args: SQLIdentifier("reviewed_on")), as: "d"
+            ).from("plan_reviews")
+                .where("intervention_id", .in, SQLBind.group(chunk)).groupBy("intervention_id").all(decoding: R.self)
+            {
                 out[r.intervention_id, default: Facts()].lastReview = r.d.flatMap(LocalDate.init(iso:))
             }
         }

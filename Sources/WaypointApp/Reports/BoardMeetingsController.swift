@@ -26,23 +26,32 @@ struct BoardMeetingsController: RouteCollection {
     static func meetings(in services: [UUID], from: LocalDate? = nil, to: LocalDate? = nil, on db: Database) async throws -> [Meeting] {
         guard !services.isEmpty else { return [] }
         let q = db.sql.select().column(SQLColumn("id", table: "board_meetings")).column(SQLColumn("held_on", table: "board_meetings"))
-            .column(SQLColumn("notes", table: "board_meetings")).column(SQLColumn("name", table: "services"), as: "service_name").from("board_meetings")
+            .column(SQLColumn("notes", table: "board_meetings")).column(SQLColumn("name", table: "services"), as: "service_name").from(
+                "board_meetings"
+            )
             .join("services", on: SQLColumn("id", table: "services"), .equal, SQLColumn("service_id", table: "board_meetings"))
             .where(SQLColumn("service_id", table: "board_meetings"), .in, SQLBind.group(services))
         if let from { q.where(SQLColumn("held_on", table: "board_meetings"), .greaterThanOrEqual, SQLBind(from.iso)) }
         if let to { q.where(SQLColumn("held_on", table: "board_meetings"), .lessThanOrEqual, SQLBind(to.iso)) }
         struct M: Decodable { let id: UUID; let held_on: String; let notes: String?; let service_name: String }
-        var out = try await q.orderBy(SQLColumn("held_on", table: "board_meetings") as any SQLExpression, SQLDirection.descending).all(decoding: M.self).compactMap { m in
+        var out = try await q.orderBy(SQLColumn("held_on", table: "board_meetings") as any SQLExpression, SQLDirection.descending).all(
+            decoding: M.self
+        ).compactMap { m in
             LocalDate(iso: m.held_on).map { Meeting(id: m.id, serviceName: m.service_name, heldOn: $0, notes: m.notes) }
         }
-        struct A: Decodable { let meeting_id: UUID; let agency: String; let attended: String; let senior: String; let contributed_data: String }
+        struct A: Decodable {
+            let meeting_id: UUID; let agency: String; let attended: String; let senior: String; let contributed_data: String
+        }
         var index: [UUID: Int] = [:]
         for (i, m) in out.enumerated() { index[m.id] = i }
         for chunk in out.map(\.id).chunked() {
-            for a in try await db.sql.select().columns("meeting_id", "agency", "attended", "senior", "contributed_data").from("board_attendance")
-                .where("meeting_id", .in, SQLBind.group(chunk)).all(decoding: A.self) {
+            for a in try await db.sql.select().columns("meeting_id", "agency", "attended", "senior", "contributed_data").from(
+                "board_attendance"
+            )
+            .where("meeting_id", .in, SQLBind.group(chunk)).all(decoding: A.self) {
                 guard let i = index[a.meeting_id], let agency = BoardAgency(rawValue: a.agency) else { continue }
-                out[i].attendance[agency] = AgencyAttendance(attended: a.attended == "yes", senior: a.senior == "yes", contributedData: a.contributed_data == "yes")
+                out[i].attendance[agency] = AgencyAttendance(
+                    attended: a.attended == "yes", senior: a.senior == "yes", contributedData: a.contributed_data == "yes")
             }
         }
         return out
@@ -58,13 +67,22 @@ struct BoardMeetingsController: RouteCollection {
         let notice = req.query[String.self, at: "saved"] == "created" ? "Board meeting recorded" : nil
         var content: [H] = [
             C.h1("Management board meetings", caption: "KPI 7"),
-            C.p("Each meeting of the management board, with which partner agencies attended, whether at a senior level, and whether they contributed their agency's data. The KPI report counts them for its period."),
+            C.p(
+                "Each meeting of the management board, with which partner agencies attended, whether at a senior level, and whether they contributed their agency's data. The KPI report counts them for its period."
+            )
         ]
         if user.can(.recordBoardMeeting) { content.append(C.buttonLink("Record a board meeting", Paths.newBoardMeeting)) }
-        content.append(all.isEmpty ? C.p("No board meetings are recorded yet.")
-            : C.table(caption: nil, headers: ["Date", "Service", "Agencies attending", "At a senior level", "Contributed data", "Notes"], rows: slice.map { m in
-                [txt(m.heldOn.longFormat), txt(m.serviceName), txt(count(m, \.attended)), txt(count(m, \.senior)), txt(count(m, \.contributedData)), C.value(m.notes)]
-            }))
+        content.append(
+            all.isEmpty
+                ? C.p("No board meetings are recorded yet.")
+                : C.table(
+                    caption: nil, headers: ["Date", "Service", "Agencies attending", "At a senior level", "Contributed data", "Notes"],
+                    rows: slice.map { m in
+                        [
+                            txt(m.heldOn.longFormat), txt(m.serviceName), txt(count(m, \.attended)), txt(count(m, \.senior)),
+                            txt(count(m, \.contributedData)), C.value(m.notes)
+                        ]
+                    }))
         content.append(C.pagination(page: try req.pageNumber(), totalPages: pages) { "\(Paths.boardMeetings)?page=\($0)" })
         return HTMLResponse.make(Layout.page(title: "Management board meetings", PageContext(req, notice: notice), wide: true, content))
     }
@@ -74,24 +92,41 @@ struct BoardMeetingsController: RouteCollection {
     static func form(_ req: Request, _ user: CurrentUser, values v: FormValues, errors: [FieldError]) async throws -> String {
         let e = FormErrors(errors)
         struct S: Decodable { let id: UUID; let name: String }
-        let services = user.serviceIDs.isEmpty ? [] : try await req.db.sql.select().columns("id", "name").from("services")
-            .where("id", .in, SQLBind.group(user.serviceIDs)).orderBy("name").all(decoding: S.self)
+        let services =
+            user.serviceIDs.isEmpty
+            ? []
+            : try await req.db.sql.select().columns("id", "name").from("services")
+                .where("id", .in, SQLBind.group(user.serviceIDs)).orderBy("name").all(decoding: S.self)
         var content: [H] = [C.errorSummary(errors), C.h1("Record a board meeting", caption: "KPI 7")]
         var fields: [H] = [Layout.csrfField(req.csrfToken)]
         if services.count > 1 {
-            fields.append(C.select("service", label: "Service", options: services.map { ($0.id.uuidString.lowercased(), $0.name) }, selected: v["service"], error: e.message(for: "service")))
+            fields.append(
+                C.select(
+                    "service", label: "Service", options: services.map { ($0.id.uuidString.lowercased(), $0.name) }, selected: v["service"],
+                    error: e.message(for: "service")))
         }
-        fields.append(C.dateInput("held_on", legend: "Date of the meeting", values: v, error: e.message(for: "held_on-day"), hint: "For example, 14 3 2024"))
+        fields.append(
+            C.dateInput(
+                "held_on", legend: "Date of the meeting", values: v, error: e.message(for: "held_on-day"), hint: "For example, 14 3 2024"))
         for a in BoardAgency.allCases {
             let code = a.rawValue
-            fields.append(el("fieldset", ["class": "fieldset"], [
-                el("legend", ["class": "fieldset__legend fieldset__legend--m"], a.label),
-                C.radios("attended-\(code)", legend: "Did \(a.label.lowercased()) attend?", options: yesNo, selected: v["attended-\(code)"], error: e.message(for: "attended-\(code)"), inline: true),
-                C.radios("senior-\(code)", legend: "Was it represented at a senior level?", options: yesNo, selected: v["senior-\(code)"], error: e.message(for: "senior-\(code)"),
-                         hint: "Answer when the agency attended", inline: true),
-                C.radios("data-\(code)", legend: "Did \(a.label.lowercased()) contribute its data for the meeting?", options: yesNo, selected: v["data-\(code)"],
-                         error: e.message(for: "data-\(code)"), inline: true),
-            ]))
+            fields.append(
+                el(
+                    "fieldset", ["class": "fieldset"],
+                    [
+                        el("legend", ["class": "fieldset__legend fieldset__legend--m"], a.label),
+                        C.radios(
+                            "attended-\(code)", legend: "Did \(a.label.lowercased()) attend?", options: yesNo,
+                            selected: v["attended-\(code)"], error: e.message(for: "attended-\(code)"), inline: true),
+                        C.radios(
+                            "senior-\(code)", legend: "Was it represented at a senior level?", options: yesNo,
+                            selected: v["senior-\(code)"], error: e.message(for: "senior-\(code)"),
+                            hint: "Answer when the agency attended", inline: true),
+                        C.radios(
+                            "data-\(code)", legend: "Did \(a.label.lowercased()) contribute its data for the meeting?", options: yesNo,
+                            selected: v["data-\(code)"],
+                            error: e.message(for: "data-\(code)"), inline: true)
+                    ]))
         }
         fields.append(C.textarea("notes", label: "Notes (optional)", value: v["notes"], error: e.message(for: "notes")))
         fields.append(C.button("Save the meeting"))
@@ -106,7 +141,9 @@ struct BoardMeetingsController: RouteCollection {
     }
 
     /// The meeting's date and each agency's answers; errors in the order of the page.
-    static func parse(_ v: FormValues, services: [UUID], today: LocalDate) -> Result<(UUID, LocalDate, [BoardAgency: AgencyAttendance], String?), FormErrors> {
+    static func parse(_ v: FormValues, services: [UUID], today: LocalDate) -> Result<
+        (UUID, LocalDate, [BoardAgency: AgencyAttendance], String?), FormErrors
+    > {
         var e = FormErrors()
         var service = services.count == 1 ? services[0] : nil
         if services.count > 1 {
@@ -120,11 +157,16 @@ struct BoardMeetingsController: RouteCollection {
             let attended = v.trimmed("attended-\(code)")
             if attended == nil { e.add("attended-\(code)", "Select whether \(a.label.lowercased()) attended") }
             let senior = v.trimmed("senior-\(code)")
-            if attended == "yes" && senior == nil { e.add("senior-\(code)", "Select whether \(a.label.lowercased()) was represented at a senior level") }
-            if attended == "no" && senior == "yes" { e.add("senior-\(code)", "\(a.label) did not attend, so it cannot have been represented at a senior level") }
+            if attended == "yes" && senior == nil {
+                e.add("senior-\(code)", "Select whether \(a.label.lowercased()) was represented at a senior level")
+            }
+            if attended == "no" && senior == "yes" {
+                e.add("senior-\(code)", "\(a.label) did not attend, so it cannot have been represented at a senior level")
+            }
             let data = v.trimmed("data-\(code)")
             if data == nil { e.add("data-\(code)", "Select whether \(a.label.lowercased()) contributed its data") }
-            for (k, value) in [("attended", attended), ("senior", senior), ("data", data)] where value != nil && value != "yes" && value != "no" {
+            for (k, value) in [("attended", attended), ("senior", senior), ("data", data)]
+            where value != nil && value != "yes" && value != "no" {
                 e.add("\(k)-\(code)", "Select yes or no")
             }
             if let attended, let data {
@@ -146,13 +188,25 @@ struct BoardMeetingsController: RouteCollection {
             let id = UUID()
             let now = req.now
             try await req.db.writeTransaction { db in
-                try await db.sql.insert(into: "board_meetings").columns("id", "service_id", "held_on", "notes", "version", "created_by", "created_at", "updated_at")
-                    .values(SQLBind(id), SQLBind(service), SQLBind(held.iso), SQLBind(notes), SQLBind(1), SQLBind(user.id), SQLBind(now), SQLBind(now)).run()
+                try await db.sql.insert(into: "board_meetings").columns(
+                    "id", "service_id", "held_on", "notes", "version", "created_by", "created_at", "updated_at"
+                )
+                .values(
+                    SQLBind(id), SQLBind(service), SQLBind(held.iso), SQLBind(notes), SQLBind(1), SQLBind(user.id), SQLBind(now),
+                    SQLBind(now)
+                ).run()
                 for (a, x) in attendance.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-                    try await db.sql.insert(into: "board_attendance").columns("meeting_id", "agency", "attended", "senior", "contributed_data")
-                        .values(SQLBind(id), SQLBind(a.rawValue), SQLBind(x.attended ? "yes" : "no"), SQLBind(x.senior ? "yes" : "no"), SQLBind(x.contributedData ? "yes" : "no")).run()
+                    try await db.sql.insert(into: "board_attendance").columns(
+                        "meeting_id", "agency", "attended", "senior", "contributed_data"
+                    )
+                    .values(
+                        SQLBind(id), SQLBind(a.rawValue), SQLBind(x.attended ? "yes" : "no"), SQLBind(x.senior ? "yes" : "no"),
+                        SQLBind(x.contributedData ? "yes" : "no")
+                    ).run()
                 }
-                try await Audit.record(req, on: db, action: "record_board_meeting", serviceID: service, details: "board meeting \(id.uuidString) on \(held.iso)")
+                try await Audit.record(
+                    req, on: db, action: "record_board_meeting", serviceID: service,
+                    details: "board meeting \(id.uuidString) on \(held.iso)")
             }
             return req.redirect(to: Paths.boardMeetings + "?saved=created")
         }

@@ -35,7 +35,8 @@ enum ReportRunner {
             var out = "{\"report\": \(esc(report)), \"from\": \"\(period.from.iso)\", \"to\": \"\(period.to.iso)\", "
             out += "\"services\": [\(services.map(esc).joined(separator: ", "))],\n \"rows\": [\n"
             out += rows.map { r in
-                var line = "   {\"measure\": \(esc(r.measure)), \"breakdown\": \(esc(r.breakdown)), \"group\": \(esc(r.group)), \"value\": \(r.formatted)"
+                var line =
+                    "   {\"measure\": \(esc(r.measure)), \"breakdown\": \(esc(r.breakdown)), \"group\": \(esc(r.group)), \"value\": \(r.formatted)"
                 if let c = labels(r) { line += ", \"children\": [\(c.map(esc).joined(separator: ", "))]" }
                 return line + "}"
             }.joined(separator: ",\n")
@@ -43,13 +44,16 @@ enum ReportRunner {
         }
 
         var csv: Data {
-            CSV.write(header: ["measure", "breakdown", "group", "value"], rows: rows.map { [$0.measure, $0.breakdown, $0.group, $0.formatted] })
+            CSV.write(
+                header: ["measure", "breakdown", "group", "value"], rows: rows.map { [$0.measure, $0.breakdown, $0.group, $0.formatted] })
         }
     }
 
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    static func run(_ name: String, period: ReportPeriod, serviceCode: String?, team: String? = nil, today: LocalDate? = nil, on db: Database) async throws -> Output {
+    static func run(
+        _ name: String, period: ReportPeriod, serviceCode: String?, team: String? = nil, today: LocalDate? = nil, on db: Database
+    ) async throws -> Output {
         try await run(name, period: period, serviceCodes: serviceCode.map { [$0] }, team: team, today: today, on: db)
     }
 
@@ -64,8 +68,11 @@ enum ReportRunner {
 
     /// `serviceCodes`: nil for every service. `today` judges incomplete follow-up periods.
     /// `team`: a team's name; only the children whose case manager is in it.
-    static func run(_ name: String, period: ReportPeriod, serviceCodes: [String]?, team: String? = nil, today: LocalDate? = nil, via path: Path = .scoped,
-                    on db: Database) async throws -> Output {
+    static func run(
+        _ name: String, period: ReportPeriod, serviceCodes: [String]?, team: String? = nil, today: LocalDate? = nil,
+        via path: Path = .scoped,
+        on db: Database
+    ) async throws -> Output {
         guard let definition = ReportCatalogue.named(name) else {
             throw Failure(description: "unknown report '\(name)'; available: \(available.joined(separator: ", "))")
         }
@@ -87,14 +94,19 @@ enum ReportRunner {
         // Every service: no filter on service (a scan beats an IN list of every service).
         let filter = ServiceFilter(ids: ids, all: services.count == all)
         if let team, !ids.isEmpty {
-            let known = try await sql.select().column("id").from("teams").where("name", .equal, SQLBind(team)).where("service_id", .in, SQLBind.group(ids)).all()
+            let known = try await sql.select().column("id").from("teams").where("name", .equal, SQLBind(team)).where(
+                "service_id", .in, SQLBind.group(ids)
+            ).all()
             guard !known.isEmpty else { throw Failure(description: "there is no team called '\(team)' in the chosen services") }
         }
         trace("start \(name)")
         let outcomes = Dictionary(uniqueKeysWithValues: try await ServiceRules.outcomeTypes(on: db).map { ($0.code, $0) })
-        var facts = ReportFacts(children: [:], offences: [], outcomes: outcomes, population: Population(byYear: [:]), today: today ?? LocalDate.today(at: Date()))
+        var facts = ReportFacts(
+            children: [:], offences: [], outcomes: outcomes, population: Population(byYear: [:]),
+            today: today ?? LocalDate.today(at: Date()))
         if !ids.isEmpty {
-            let planned = path != .everyChild && !definition.scope.isEmpty ? Scope(parts: definition.scope, period: period, filter: filter) : nil
+            let planned =
+                path != .everyChild && !definition.scope.isEmpty ? Scope(parts: definition.scope, period: period, filter: filter) : nil
             var needs = definition.needs
             if path == .everyChild, needs.remove(.contactTallies) != nil {
                 // The plain way, for comparison: every contact record, counted in Swift.
@@ -104,14 +116,18 @@ enum ReportRunner {
             // Each query with the report's scope in its SQL, one after another (read at the same
             // time, they contend for the event loops and the processor with the database server:
             // measured slower on two cores).
-            let keyOf = try await loadBase(into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: scope, team: team,
-                                           needs: needs, period: period, on: db)
+            let keyOf = try await loadBase(
+                into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: scope, team: team,
+                needs: needs, period: period, on: db)
             // Every report gives each child's team (from who managed their latest intervention);
             // only some need the interventions themselves.
             let spans = needs.contains(.interventions) || needs.contains(.assessments)
-            let ivs = try await interventions(filter: filter, scope: scope, keys: KeyMap(keys: keyOf), startedBy: spans ? nil : period.to, on: db)
+            let ivs = try await interventions(
+                filter: filter, scope: scope, keys: KeyMap(keys: keyOf), startedBy: spans ? nil : period.to, on: db)
             let staff = try await staffing(ivs, filter: filter, period: period, on: db)
-            try await load(needs, into: &facts, filter: filter, scope: scope, keys: KeyMap(keys: keyOf), period: period, codes: codes, staff: staff, interventions: ivs, on: db)
+            try await load(
+                needs, into: &facts, filter: filter, scope: scope, keys: KeyMap(keys: keyOf), period: period, codes: codes, staff: staff,
+                interventions: ivs, on: db)
             applyTeams(staff, to: &facts, keys: KeyMap(keys: keyOf), team: team)
         }
         trace("loaded \(facts.children.count) children, \(facts.offences.count) offences, \(facts.interventions.count) interventions")
@@ -122,7 +138,9 @@ enum ReportRunner {
         let retired = Unchecked(facts)
         facts = ReportFacts(children: [:], offences: [], outcomes: [:], population: Population(byYear: [:]), today: facts.today)
         DispatchQueue.global(qos: .utility).async { withExtendedLifetime(retired) {} }
-        return Output(report: name, period: period, services: services.map(\.code), rows: result.rows, notes: result.notes, children: retired.value.children)
+        return Output(
+            report: name, period: period, services: services.map(\.code), rows: result.rows, notes: result.notes,
+            children: retired.value.children)
     }
 
     static let tracing = ProcessInfo.processInfo.environment["WAYPOINT_REPORT_TRACE"] != nil
@@ -174,7 +192,9 @@ enum ReportRunner {
             _ = try await pg.withConnection { conn in
                 // Just-in-time compilation costs more than these queries take (about 140 ms each).
                 conn.simpleQuery("SET jit = off").flatMap { _ in
-                    conn.query(query, logger: conn.logger) { row in if let t = make(RowReader(pg: PostgresRandomAccessRow(row))) { c.items.append(t) } }
+                    conn.query(query, logger: conn.logger) { row in
+                        if let t = make(RowReader(pg: PostgresRandomAccessRow(row))) { c.items.append(t) }
+                    }
                 }
             }.get()
         } else {
@@ -224,7 +244,8 @@ enum ReportRunner {
 
         /// The same scope with its children found once (one query: the parts' union).
         func withChildren(on db: Database) async throws -> Scope {
-            let text = conditions.map { "SELECT s.child_id FROM \($0.table) s WHERE \($0.condition)\(services)" }.joined(separator: " UNION ")
+            let text = conditions.map { "SELECT s.child_id FROM \($0.table) s WHERE \($0.condition)\(services)" }.joined(
+                separator: " UNION ")
             let found = try await collect(db.sql.select().column(SQLRaw("u.child_id"), as: "child_id").from(SQLRaw("(\(text)) u"))) { r in
                 r.id("child_id").flatMap(UUID.init(uuidString:))
             }
@@ -246,8 +267,10 @@ enum ReportRunner {
                 json += "\"" + id.uuidString + "\""
             }
             json += "]"
-            return SQLBinaryExpression(left: column, op: SQLBinaryOperator.in, right: SQLGroupExpression(
-                SQLQueryString("SELECT value FROM json_each(\(bind: json))")))
+            return SQLBinaryExpression(
+                left: column, op: SQLBinaryOperator.in,
+                right: SQLGroupExpression(
+                    SQLQueryString("SELECT value FROM json_each(\(bind: json))")))
         }
 
         /// Each part as a table and a condition on its row `s`.
@@ -258,7 +281,8 @@ enum ReportRunner {
                 switch part {
                 case .outcomeIn: ("offences", "s.outcome_date \(between)")
                 case .offenceIn: ("offences", "s.offence_date \(between)")
-                case .interventionOverlaps: ("interventions", "s.start_date <= \(to) AND (s.end_date IS NULL OR s.end_date >= '\(period.from.iso)')")
+                case .interventionOverlaps:
+                    ("interventions", "s.start_date <= \(to) AND (s.end_date IS NULL OR s.end_date >= '\(period.from.iso)')")
                 case .interventionStartsIn(let types):
                     ("interventions", "s.start_date \(between) AND s.type IN (\(types.map { "'\($0.rawValue)'" }.joined(separator: ", ")))")
                 case .interventionOpenAtEnd: ("interventions", "s.start_date <= \(to) AND (s.end_date IS NULL OR s.end_date >= \(to))")
@@ -271,12 +295,16 @@ enum ReportRunner {
         }
 
         /// The run's services as a condition on the row `s` (empty for every service).
-        var services: String { filter.all ? "" : " AND s.service_id IN (\(filter.ids.map { "'\($0.uuidString)'" }.joined(separator: ", ")))" }
+        var services: String {
+            filter.all ? "" : " AND s.service_id IN (\(filter.ids.map { "'\($0.uuidString)'" }.joined(separator: ", ")))"
+        }
 
         /// "`child` is in scope": one list of the scope's children, which the database makes once
         /// per query (each part a range over an index of M0020_ReportIndexes).
         func sql(child: String) -> String {
-            return "\(child) IN (" + conditions.map { "SELECT s.child_id FROM \($0.table) s WHERE \($0.condition)\(services)" }.joined(separator: " UNION ") + ")"
+            return "\(child) IN ("
+                + conditions.map { "SELECT s.child_id FROM \($0.table) s WHERE \($0.condition)\(services)" }.joined(separator: " UNION ")
+                + ")"
         }
 
     }
@@ -319,10 +347,14 @@ enum ReportRunner {
         let list = ids.map { "'\($0.uuidString)'" }.joined(separator: ", ")
         var parts: [String] = []
         if needs.contains(.offences) { parts.append("SELECT child_id FROM offences WHERE service_id IN (\(list))") }
-        if needs.contains(.interventions) || needs.contains(.assessments) { parts.append("SELECT child_id FROM interventions WHERE service_id IN (\(list))") }
+        if needs.contains(.interventions) || needs.contains(.assessments) {
+            parts.append("SELECT child_id FROM interventions WHERE service_id IN (\(list))")
+        }
         if needs.contains(.referrals) { parts.append("SELECT child_id FROM referrals WHERE service_id IN (\(list))") }
         if needs.contains(.contactTallies) {
-            parts.append("SELECT child_id FROM contacts WHERE service_id IN (\(list)) AND contact_on BETWEEN '\(period.from.iso)' AND '\(period.to.iso)'")
+            parts.append(
+                "SELECT child_id FROM contacts WHERE service_id IN (\(list)) AND contact_on BETWEEN '\(period.from.iso)' AND '\(period.to.iso)'"
+            )
         }
         for need in needs {
             guard case .practice(let kind) = need else { continue }
@@ -346,8 +378,10 @@ enum ReportRunner {
 
     /// Children (each with their team), offences and population totals. Returns each child's
     /// report key (Waypoint's id, lower case) by stored id.
-    static func loadBase(into f: inout ReportFacts, services: [(UUID, String)], filter: ServiceFilter, scope: Scope?, team: String?,
-                         needs: Set<ReportNeed>, period: ReportPeriod, on db: Database) async throws -> [String: String] {
+    static func loadBase(
+        into f: inout ReportFacts, services: [(UUID, String)], filter: ServiceFilter, scope: Scope?, team: String?,
+        needs: Set<ReportNeed>, period: ReportPeriod, on db: Database
+    ) async throws -> [String: String] {
         let sql = db.sql
         struct S: Decodable { let id: UUID; let code: String }
         // Every service's code: a child counted for the run's services may be held by another now.
@@ -356,7 +390,8 @@ enum ReportRunner {
         let codes = codeOf
         let rows: [ChildRow]
         if let scope {
-            rows = try await childRows(codes: codes, condition: scope.ids.map { .any($0) } ?? .rows(scope.sql(child: "children.id")), on: db)
+            rows = try await childRows(
+                codes: codes, condition: scope.ids.map { .any($0) } ?? .rows(scope.sql(child: "children.id")), on: db)
         } else if let source = childSource(needs, services: filter.ids, period: period) {
             rows = try await childRows(codes: codes, condition: .rows("children.id IN (\(source))"), on: db)
         } else {
@@ -371,13 +406,19 @@ enum ReportRunner {
         let runCodes = Dictionary(uniqueKeysWithValues: services.map { ($0.0.uuidString, $0.1) })
         let pq = sql.select().columns("service_id", "year", "count").from("population")
         filter.apply(pq, table: "population")
-        for (s, y, n) in try await collect(pq, { r -> (String, Int, Int)? in
-            guard let s = r.id("service_id").flatMap({ runCodes[$0] }), let y = r.int("year"), let n = r.int("count") else { return nil }
-            return (s, y, n)
-        }) { population[s, default: [:]][y, default: 0] += n }
+        for (s, y, n) in try await collect(
+            pq,
+            { r -> (String, Int, Int)? in
+                guard let s = r.id("service_id").flatMap({ runCodes[$0] }), let y = r.int("year"), let n = r.int("count") else {
+                    return nil
+                }
+                return (s, y, n)
+            })
+        { population[s, default: [:]][y, default: 0] += n }
         // A team is part of a service; population figures are the service's, so a team's rate would be wrong.
-        f.population = Population(byService: population, services: services.map(\.1),
-                                  withheld: team.map { "Population figures are for whole services, not for a team such as \($0)" })
+        f.population = Population(
+            byService: population, services: services.map(\.1),
+            withheld: team.map { "Population figures are for whole services, not for a team such as \($0)" })
         return keyOf
     }
 
@@ -392,8 +433,10 @@ enum ReportRunner {
     /// The children the report reads, each by stored id, with the code of the service holding them now.
     static func childRows(codes: [String: String], condition: ChildCondition, on db: Database) async throws -> [ChildRow] {
         let sql = db.sql
-        let q = sql.select().columns("id", "date_of_birth", "external_id", "service_id", "sex", "ethnicity_group", "care_status", "send", "ehcp", "district")
-            .from("children")
+        let q = sql.select().columns(
+            "id", "date_of_birth", "external_id", "service_id", "sex", "ethnicity_group", "care_status", "send", "ehcp", "district"
+        )
+        .from("children")
         switch condition {
         case .any(let ids): q.where(Scope.member(SQLColumn("id", table: "children"), of: ids, on: sql))
         case .rows(let text): if let text { q.where(SQLRaw(text)) }
@@ -403,10 +446,13 @@ enum ReportRunner {
             guard let dob = r.date("date_of_birth"), let id = r.id("id") else { return nil }
             let external = r.string("external_id")
             let key = id.lowercased()
-            return ChildRow(id: id, facts: ChildFacts(
-                key: key, label: external ?? key, service: r.id("service_id").flatMap { codes[$0] } ?? "", dateOfBirth: dob,
-                sex: r.coded("sex") ?? Sex.unknown, ethnicityGroup: r.coded("ethnicity_group") ?? EthnicityGroup.unknown,
-                careStatus: r.coded("care_status") ?? CareStatus.none, send: r.coded("send"), ehcp: r.coded("ehcp"), district: r.string("district")))
+            return ChildRow(
+                id: id,
+                facts: ChildFacts(
+                    key: key, label: external ?? key, service: r.id("service_id").flatMap { codes[$0] } ?? "", dateOfBirth: dob,
+                    sex: r.coded("sex") ?? Sex.unknown, ethnicityGroup: r.coded("ethnicity_group") ?? EthnicityGroup.unknown,
+                    careStatus: r.coded("care_status") ?? CareStatus.none, send: r.coded("send"), ehcp: r.coded("ehcp"),
+                    district: r.string("district")))
         }
     }
 
@@ -453,16 +499,24 @@ enum ReportRunner {
 
     /// Every intervention of the run's children in the run's services (`startedBy`: only those
     /// started by that day, when only the children's teams are wanted).
-    static func interventions(filter: ServiceFilter, scope: Scope?, keys: KeyMap, startedBy: LocalDate?, on db: Database) async throws -> [Iv] {
-        let iq = db.sql.select().columns("child_id", "type", "start_date", "id", "end_date", "closure_reason", "case_manager_id", "service_id", "allocated_on")
-            .from("interventions")
+    static func interventions(filter: ServiceFilter, scope: Scope?, keys: KeyMap, startedBy: LocalDate?, on db: Database) async throws
+        -> [Iv]
+    {
+        let iq = db.sql.select().columns(
+            "child_id", "type", "start_date", "id", "end_date", "closure_reason", "case_manager_id", "service_id", "allocated_on"
+        )
+        .from("interventions")
         restrict(iq, "interventions", filter, scope)
         if let startedBy { iq.where("start_date", .lessThanOrEqual, SQLBind(startedBy.iso)) }
         return try await collect(iq) { r -> Iv? in
-            guard let c = r.id("child_id"), let key = keys[c], let type: InterventionType = r.coded("type"), let start = r.date("start_date"),
-                  let id = r.id("id") else { return nil }
-            return Iv(child: c, key: key, id: id.lowercased(), type: type, start: start, end: r.date("end_date"), closureReason: r.string("closure_reason"),
-                      manager: r.id("case_manager_id")?.lowercased(), allocatedOn: r.date("allocated_on"), service: r.id("service_id") ?? "")
+            guard let c = r.id("child_id"), let key = keys[c], let type: InterventionType = r.coded("type"),
+                let start = r.date("start_date"),
+                let id = r.id("id")
+            else { return nil }
+            return Iv(
+                child: c, key: key, id: id.lowercased(), type: type, start: start, end: r.date("end_date"),
+                closureReason: r.string("closure_reason"),
+                manager: r.id("case_manager_id")?.lowercased(), allocatedOn: r.date("allocated_on"), service: r.id("service_id") ?? "")
         }
     }
 
@@ -472,21 +526,30 @@ enum ReportRunner {
         // (Those of the run's services; the run's children's are picked out by intervention: naming
         // the scope's children here as well was measured slower.)
         let wanted = Set(interventions.map(\.id))
-        let aq = sql.select().column(SQLColumn("intervention_id", table: "allocations")).column(SQLColumn("case_manager_id", table: "allocations"))
-            .column(SQLColumn("allocated_on", table: "allocations")).column(SQLColumn("at", table: "allocations")).from("allocations")
+        let aq = sql.select().column(SQLColumn("intervention_id", table: "allocations")).column(
+            SQLColumn("case_manager_id", table: "allocations")
+        )
+        .column(SQLColumn("allocated_on", table: "allocations")).column(SQLColumn("at", table: "allocations")).from("allocations")
         if !filter.all {
-            aq.join("interventions", on: SQLColumn("id", table: "interventions"), .equal, SQLColumn("intervention_id", table: "allocations"))
+            aq.join(
+                "interventions", on: SQLColumn("id", table: "interventions"), .equal, SQLColumn("intervention_id", table: "allocations"))
             filter.apply(aq, table: "interventions")
         }
         // Only the interventions allocated more than once: one allocated once has its case manager
         // and date on its own row (allocating writes both), so the database leaves those out.
-        aq.where(SQLColumn("intervention_id", table: "allocations"), .in,
-                 SQLRaw("(SELECT intervention_id FROM allocations GROUP BY intervention_id HAVING COUNT(*) > 1)"))
+        aq.where(
+            SQLColumn("intervention_id", table: "allocations"), .in,
+            SQLRaw("(SELECT intervention_id FROM allocations GROUP BY intervention_id HAVING COUNT(*) > 1)"))
         var made: [String: [(LocalDate, Double, String)]] = [:]
-        for (i, m, d, at) in try await collect(aq, { r -> (String, String, LocalDate, Double)? in
-            guard let i = r.id("intervention_id")?.lowercased(), wanted.contains(i), let m = r.id("case_manager_id"), let d = r.date("allocated_on") else { return nil }
-            return (i, m.lowercased(), d, r.seconds("at") ?? 0)
-        }) { made[i, default: []].append((d, at, m)) }
+        for (i, m, d, at) in try await collect(
+            aq,
+            { r -> (String, String, LocalDate, Double)? in
+                guard let i = r.id("intervention_id")?.lowercased(), wanted.contains(i), let m = r.id("case_manager_id"),
+                    let d = r.date("allocated_on")
+                else { return nil }
+                return (i, m.lowercased(), d, r.seconds("at") ?? 0)
+            })
+        { made[i, default: []].append((d, at, m)) }
         // Each intervention's allocations by date, in the order they were made within a day.
         var history: [String: [(LocalDate, String)]] = [:]
         history.reserveCapacity(made.count)
@@ -494,19 +557,27 @@ enum ReportRunner {
         // Team memberships by user, in date order; a user with none is in their current team throughout.
         let mq = sql.select().columns("user_id", "team_id", "from_on").from("team_memberships").orderBy("from_on")
         var memberships: [String: [(LocalDate, String?)]] = [:]
-        for (u, t, d) in try await collect(mq, { r -> (String, String?, LocalDate)? in
-            guard let u = r.id("user_id"), let d = r.date("from_on") else { return nil }
-            return (u.lowercased(), r.id("team_id")?.lowercased(), d)
-        }) { memberships[u, default: []].append((d, t)) }
+        for (u, t, d) in try await collect(
+            mq,
+            { r -> (String, String?, LocalDate)? in
+                guard let u = r.id("user_id"), let d = r.date("from_on") else { return nil }
+                return (u.lowercased(), r.id("team_id")?.lowercased(), d)
+            })
+        { memberships[u, default: []].append((d, t)) }
         let uq = sql.select().columns("id", "team_id").from("users")
         var currentTeam: [String: String] = [:]
-        for (u, t) in try await collect(uq, { r -> (String, String)? in
-            guard let u = r.id("id"), let t = r.id("team_id") else { return nil }
-            return (u.lowercased(), t.lowercased())
-        }) { currentTeam[u] = t }
+        for (u, t) in try await collect(
+            uq,
+            { r -> (String, String)? in
+                guard let u = r.id("id"), let t = r.id("team_id") else { return nil }
+                return (u.lowercased(), t.lowercased())
+            })
+        { currentTeam[u] = t }
         let tq = sql.select().columns("id", "name").from("teams")
         var teamName: [String: String] = [:]
-        for (t, n) in try await collect(tq, { r -> (String, String)? in r.id("id").flatMap { id in r.string("name").map { (id.lowercased(), $0) } } }) { teamName[t] = n }
+        for (t, n) in try await collect(
+            tq, { r -> (String, String)? in r.id("id").flatMap { id in r.string("name").map { (id.lowercased(), $0) } } })
+        { teamName[t] = n }
 
         func manager(_ iv: Iv, on d: LocalDate) -> String? {
             if let h = history[iv.id], !h.isEmpty { return h.last { $0.0 <= d }?.1 }
@@ -543,8 +614,10 @@ enum ReportRunner {
     /// Loads what a report needs beyond children, offences and population.
     /// `codes`: each service of the run's code by stored id text; `staff`: who managed what when.
     /// `interventions`: the run's, as read once (`interventions(filter:scope:keys:on:)`).
-    static func load(_ needs: Set<ReportNeed>, into f: inout ReportFacts, filter: ServiceFilter, scope: Scope?, keys keyOf: KeyMap, period: ReportPeriod,
-                     codes: [String: String], staff: Staffing, interventions ivs: [Iv], on db: Database) async throws {
+    static func load(
+        _ needs: Set<ReportNeed>, into f: inout ReportFacts, filter: ServiceFilter, scope: Scope?, keys keyOf: KeyMap, period: ReportPeriod,
+        codes: [String: String], staff: Staffing, interventions ivs: [Iv], on db: Database
+    ) async throws {
         let sql = db.sql
         let ids = filter.ids
         if needs.contains(.offences) {
@@ -554,14 +627,17 @@ enum ReportRunner {
             let runServices = Set(ids.map(\.uuidString))
             let allRun = filter.all
             @Sendable func read(_ filter: ServiceFilter, _ condition: String?, _ children: [UUID]?) async throws -> [OffenceFacts] {
-                let oq = sql.select().columns("child_id", "offence_date", "outcome", "outcome_date", "category", "gravity", "service_id").from("offences")
+                let oq = sql.select().columns("child_id", "offence_date", "outcome", "outcome_date", "category", "gravity", "service_id")
+                    .from("offences")
                 restrict(oq, "offences", filter, scope)
                 if let condition { oq.where(SQLRaw(condition)) }
                 if let children { oq.where(SQLColumn("child_id", table: "offences"), .in, SQLBind.group(children)) }
                 return try await collect(oq) { r in
                     guard let key = r.child(keyOf), let d = r.date("offence_date"), let outcome = r.string("outcome") else { return nil }
-                    return OffenceFacts(child: key, offenceDate: d, outcome: outcome, outcomeDate: r.date("outcome_date"),
-                                        category: r.string("category"), gravity: r.int("gravity"), inRun: allRun || runServices.contains(r.id("service_id") ?? ""))
+                    return OffenceFacts(
+                        child: key, offenceDate: d, outcome: outcome, outcomeDate: r.date("outcome_date"),
+                        category: r.string("category"), gravity: r.int("gravity"),
+                        inRun: allRun || runServices.contains(r.id("service_id") ?? ""))
                 }
             }
             if scope == nil, let few = keyOf.storedIDs(atMost: 20_000) {
@@ -578,19 +654,22 @@ enum ReportRunner {
             let withDue = needs.contains(.assessments)
             let rows = ivs.enumerated().map { n, i -> (InterventionSpan, String, LocalDate?) in
                 // The case manager on the period's last day, from the allocation history.
-                let span = InterventionSpan(child: i.key, type: i.type, start: i.start, end: i.end, id: i.id, closureReason: i.closureReason,
-                                            caseManager: n < staff.managerAtEnd.count ? staff.managerAtEnd[n] : nil, service: codes[i.service] ?? "")
+                let span = InterventionSpan(
+                    child: i.key, type: i.type, start: i.start, end: i.end, id: i.id, closureReason: i.closureReason,
+                    caseManager: n < staff.managerAtEnd.count ? staff.managerAtEnd[n] : nil, service: codes[i.service] ?? "")
                 // Assessment deadlines run from the first allocation (a reallocation does not restart them).
                 return (span, withDue ? i.service : "", withDue && n < staff.firstAllocated.count ? staff.firstAllocated[n] : nil)
             }
             f.interventions = rows.map(\.0)
             if needs.contains(.assessments) {
-                let aq = sql.select().columns("child_id", "intervention_id", "submitted_on", "due_on").from("assessments").where("stage", .equal, SQLBind("start"))
+                let aq = sql.select().columns("child_id", "intervention_id", "submitted_on", "due_on").from("assessments").where(
+                    "stage", .equal, SQLBind("start"))
                 restrict(aq, "assessments", filter, scope)
                 f.assessments = try await collect(aq) { r in
                     guard let key = r.child(keyOf), let i = r.id("intervention_id") else { return nil }
-                    return AssessmentFact(child: key, intervention: i.lowercased(), submittedOn: r.date("submitted_on"),
-                                          dueOn: r.date("due_on"))
+                    return AssessmentFact(
+                        child: key, intervention: i.lowercased(), submittedOn: r.date("submitted_on"),
+                        dueOn: r.date("due_on"))
                 }
                 var timescales: [String: Timescales] = [:]
                 for s in ids { timescales[s.uuidString] = try await ServiceRules.timescales(for: s, on: db) }
@@ -606,8 +685,9 @@ enum ReportRunner {
             restrict(rq, "referrals", filter, scope)
             f.referrals = try await collect(rq) { r in
                 guard let key = r.child(keyOf), let received = r.date("received_on") else { return nil }
-                return ReferralFacts(child: key, receivedOn: received, source: r.string("source") ?? "", decision: r.string("decision") ?? "",
-                                     decidedOn: r.date("decided_on"), destination: r.string("destination"))
+                return ReferralFacts(
+                    child: key, receivedOn: received, source: r.string("source") ?? "", decision: r.string("decision") ?? "",
+                    decidedOn: r.date("decided_on"), destination: r.string("destination"))
             }
         }
         if needs.contains(.populationCells) {
@@ -626,7 +706,9 @@ enum ReportRunner {
             var named: [String: Int] = [:]
             for w in users { named[w.name, default: 0] += 1 }
             for w in users { f.workers[w.id.uuidString.lowercased()] = named[w.name, default: 0] > 1 ? "\(w.name) (\(w.email))" : w.name }
-            for s in ids { if let code = codes[s.uuidString] { f.caps[code] = try await ServiceRules.timescales(for: s, on: db).caseloadCap } }
+            for s in ids {
+                if let code = codes[s.uuidString] { f.caps[code] = try await ServiceRules.timescales(for: s, on: db).caseloadCap }
+            }
         }
         if needs.contains(.boardMeetings) {
             f.boardMeetings = try await BoardMeetingsController.meetings(in: ids, from: period.from, to: period.to, on: db)
@@ -641,13 +723,19 @@ enum ReportRunner {
                 q.column(SQLFunction("SUM", args: SQLRaw("CASE WHEN attendance = '\(a)' THEN 1 ELSE 0 END")), as: "a\(i)")
             }
             for (i, t) in types.enumerated() {
-                q.column(SQLFunction("SUM", args: SQLRaw("CASE WHEN attendance IS NOT NULL AND contact_type = '\(t)' THEN 1 ELSE 0 END")), as: "t\(i)")
+                q.column(
+                    SQLFunction("SUM", args: SQLRaw("CASE WHEN attendance IS NOT NULL AND contact_type = '\(t)' THEN 1 ELSE 0 END")),
+                    as: "t\(i)")
             }
-            q.column(SQLFunction("SUM", args: SQLRaw("CASE WHEN attendance IS NOT NULL AND contact_type IS NULL THEN 1 ELSE 0 END")), as: "t_none")
+            q.column(
+                SQLFunction("SUM", args: SQLRaw("CASE WHEN attendance IS NOT NULL AND contact_type IS NULL THEN 1 ELSE 0 END")),
+                as: "t_none")
             q.column(SQLFunction("SUM", args: SQLRaw("CASE WHEN attendance IS NULL THEN 1 ELSE 0 END")), as: "arranged")
             q.from("contacts")
             filter.apply(q, table: "contacts")
-            q.where("contact_on", .greaterThanOrEqual, SQLBind(period.from.iso)).where("contact_on", .lessThanOrEqual, SQLBind(period.to.iso)).groupBy("child_id")
+            q.where("contact_on", .greaterThanOrEqual, SQLBind(period.from.iso)).where(
+                "contact_on", .lessThanOrEqual, SQLBind(period.to.iso)
+            ).groupBy("child_id")
             f.contactTallies = try await collect(q) { r -> ContactTally? in
                 guard let key = r.child(keyOf) else { return nil }
                 var t = ContactTally(child: key)
@@ -679,14 +767,20 @@ enum ReportRunner {
                 guard let key = r.child(keyOf) else { return nil }
                 var values: RecordValues = [:]
                 for f in fields {
-                    if f.kind.storedAsInt { if let n = r.int(f.name) { values[f.name] = .int(n) } }
-                    else if f.kind.storedAsDouble { if let d = r.double(f.name) { values[f.name] = .double(d) } }
-                    else if let s = r.string(f.name) { values[f.name] = .text(s) }
+                    if f.kind.storedAsInt {
+                        if let n = r.int(f.name) { values[f.name] = .int(n) }
+                    } else if f.kind.storedAsDouble {
+                        if let d = r.double(f.name) { values[f.name] = .double(d) }
+                    } else if let s = r.string(f.name) {
+                        values[f.name] = .text(s)
+                    }
                 }
                 return PracticeFact(child: key, intervention: r.id("intervention_id")?.lowercased(), values: values)
             }
             f.practice[kind] = facts
-            if kind == .breach { f.breaches = facts.compactMap { b in b.date("started_on").map { BreachFacts(child: b.child, startedOn: $0) } } }
+            if kind == .breach {
+                f.breaches = facts.compactMap { b in b.date("started_on").map { BreachFacts(child: b.child, startedOn: $0) } }
+            }
         }
     }
 }

@@ -15,16 +15,42 @@ struct ReportsController: RouteCollection {
 
     @Sendable func index(req: Request) async throws -> Response {
         try req.authorize(.viewReports)
-        return HTMLResponse.make(Layout.page(title: "Reports", PageContext(req), [
-            C.h1("Reports"),
-            C.p("Every figure is computed from the records for the period you choose, and every count opens the list of children behind it."),
-            el("div", ["class": "card-list"], ReportCatalogue.all.map { d in
-                el("div", ["class": "card"], [el("h2", ["class": "heading-m"], [C.link(d.title, Paths.report(d.name))]), C.p(d.summary)])
-            }),
-            el("h2", ["class": "heading-m"], "Also"),
-            el("ul", ["class": "list"], [el("li", [:], [C.link("Management board meetings", Paths.boardMeetings), txt(" — the meetings and attendance by agency that KPI 7 counts.")])]
-                + (req.currentUser?.can(.viewReportChildren) == true ? [el("li", [:], [C.link("Saved reports", Paths.savedReports), txt(" — figures as submitted to the board or the YJB, and what has changed since.")])] : [])),
-        ]))
+        return HTMLResponse.make(
+            Layout.page(
+                title: "Reports", PageContext(req),
+                [
+                    C.h1("Reports"),
+                    C.p(
+                        "Every figure is computed from the records for the period you choose, and every count opens the list of children behind it."
+                    ),
+                    el(
+                        "div", ["class": "card-list"],
+                        ReportCatalogue.all.map { d in
+                            el(
+                                "div", ["class": "card"],
+                                [el("h2", ["class": "heading-m"], [C.link(d.title, Paths.report(d.name))]), C.p(d.summary)])
+                        }),
+                    el("h2", ["class": "heading-m"], "Also"),
+                    el(
+                        "ul", ["class": "list"],
+                        [
+                            el(
+                                "li", [:],
+                                [
+                                    C.link("Management board meetings", Paths.boardMeetings),
+                                    txt(" — the meetings and attendance by agency that KPI 7 counts.")
+                                ])
+                        ]
+                            + (req.currentUser?.can(.viewReportChildren) == true
+                                ? [
+                                    el(
+                                        "li", [:],
+                                        [
+                                            C.link("Saved reports", Paths.savedReports),
+                                            txt(" — figures as submitted to the board or the YJB, and what has changed since.")
+                                        ])
+                                ] : []))
+                ]))
     }
 
     struct Query: Decodable {
@@ -39,23 +65,30 @@ struct ReportsController: RouteCollection {
         var toDay: String?, toMonth: String?, toYear: String?
         enum CodingKeys: String, CodingKey {
             case preset, service, team, breakdown, group, format, page
-            case fromDay = "from-day", fromMonth = "from-month", fromYear = "from-year", toDay = "to-day", toMonth = "to-month", toYear = "to-year"
+            case fromDay = "from-day", fromMonth = "from-month", fromYear = "from-year", toDay = "to-day", toMonth = "to-month", toYear =
+                "to-year"
         }
     }
 
     /// The period and services asked for, or the form's errors.
     private func parse(_ req: Request, _ user: CurrentUser) async throws -> (FormValues, ReportPeriod?, [Service], [String], [FieldError]) {
         let q = (try? req.query.decode(Query.self)) ?? Query()
-        let services = user.serviceIDs.isEmpty ? [] : try await Service.query(on: req.db).filter(\.$id ~~ user.serviceIDs).sort(\.$name).all()
-        var values = FormValues(["from-day": q.fromDay ?? "", "from-month": q.fromMonth ?? "", "from-year": q.fromYear ?? "",
-                                 "to-day": q.toDay ?? "", "to-month": q.toMonth ?? "", "to-year": q.toYear ?? "", "service": q.service ?? "",
-                                 "team": q.team ?? ""])
+        let services =
+            user.serviceIDs.isEmpty ? [] : try await Service.query(on: req.db).filter(\.$id ~~ user.serviceIDs).sort(\.$name).all()
+        var values = FormValues([
+            "from-day": q.fromDay ?? "", "from-month": q.fromMonth ?? "", "from-year": q.fromYear ?? "",
+            "to-day": q.toDay ?? "", "to-month": q.toMonth ?? "", "to-year": q.toYear ?? "", "service": q.service ?? "",
+            "team": q.team ?? ""
+        ])
         var errors = FormErrors()
         var period: ReportPeriod?
-        let preset = q.preset.flatMap(PeriodPreset.init(rawValue:)) ?? ((q.fromDay ?? "").isEmpty && (q.fromYear ?? "").isEmpty ? .lastQuarter : nil)
+        let preset =
+            q.preset.flatMap(PeriodPreset.init(rawValue:)) ?? ((q.fromDay ?? "").isEmpty && (q.fromYear ?? "").isEmpty ? .lastQuarter : nil)
         if let preset {
             period = preset.period(today: req.today)
-            values.values.merge(Parse.dateValues(period!.from, "from").merging(Parse.dateValues(period!.to, "to")) { a, _ in a }) { _, b in b }
+            values.values.merge(Parse.dateValues(period!.from, "from").merging(Parse.dateValues(period!.to, "to")) { a, _ in a }) { _, b in
+                b
+            }
         } else {
             let from = DateInput.parse(values, prefix: "from", label: "Start date", today: req.today, errors: &errors)
             let to = DateInput.parse(values, prefix: "to", label: "End date", today: req.today, errors: &errors)
@@ -75,7 +108,10 @@ struct ReportsController: RouteCollection {
             // Disclosure control: figures side by side must not give back a withheld one, so the
             // board sees one whole service at a time, for whole quarters and years that have ended.
             if let p = period, !Disclosure.boardPeriod(p, today: req.today) {
-                errors.add("from-day", "Board figures are for a whole quarter or a whole financial year that has ended, such as 1 April to 30 June, or 1 April to 31 March")
+                errors.add(
+                    "from-day",
+                    "Board figures are for a whole quarter or a whole financial year that has ended, such as 1 April to 30 June, or 1 April to 31 March"
+                )
             }
             if codes.count > 1 { errors.add("service", "Board figures are for one service at a time: choose one") }
             if let t = q.team, !t.isEmpty { errors.add("team", "Board figures are for whole services, not teams") }
@@ -86,8 +122,11 @@ struct ReportsController: RouteCollection {
     private func teams(_ services: [Service], on db: Database) async throws -> [String] {
         guard !services.isEmpty else { return [] }
         struct T: Decodable { let name: String }
-        return Array(Set(try await db.sql.select().column("name").from("teams").where("service_id", .in, SQLBind.group(services.compactMap(\.id)))
-            .all(decoding: T.self).map(\.name))).sorted()
+        return Array(
+            Set(
+                try await db.sql.select().column("name").from("teams").where("service_id", .in, SQLBind.group(services.compactMap(\.id)))
+                    .all(decoding: T.self).map(\.name))
+        ).sorted()
     }
 
     /// The team as `parse` read (and checked) it: from the same decoded query, so a query that
@@ -110,50 +149,75 @@ struct ReportsController: RouteCollection {
         let board = user.role == .board
         var years: [LocalDate: [ReportRunner.Output]] = [:]
         if let period, !codes.isEmpty {
-            output = board ? try await Self.boardFigures(d.name, period, codes, today: req.today, years: &years, on: req.db)
+            output =
+                board
+                ? try await Self.boardFigures(d.name, period, codes, today: req.today, years: &years, on: req.db)
                 : try await ReportRunner.run(d.name, period: period, serviceCodes: codes, team: team(req), today: req.today, on: req.db)
             if d.name == Reoffending.name, let p = ReportPeriod(from: period.from.adding(months: -12), to: period.to.adding(months: -12)) {
-                previous = board ? try await Self.boardFigures(d.name, p, codes, today: req.today, years: &years, on: req.db)
+                previous =
+                    board
+                    ? try await Self.boardFigures(d.name, p, codes, today: req.today, years: &years, on: req.db)
                     : try await ReportRunner.run(d.name, period: p, serviceCodes: codes, team: team(req), today: req.today, on: req.db)
             }
         }
         if req.query[String.self, at: "format"] == "csv", let output {
             let rows = output.rows.map { r -> [String] in [r.measure, r.breakdown, r.group, r.formatted] }
-            return Download.csv(CSV.write(header: ["measure", "breakdown", "group", "value"], rows: rows), name: "\(d.name)-\(output.period.from.iso)-to-\(output.period.to.iso).csv")
+            return Download.csv(
+                CSV.write(header: ["measure", "breakdown", "group", "value"], rows: rows),
+                name: "\(d.name)-\(output.period.from.iso)-to-\(output.period.to.iso).csv")
         }
         if req.query[String.self, at: "format"] == "xlsx", let output {
             func cell(_ r: ReportRow) -> XLSX.Cell { r.withheld ? .text(Disclosure.marker) : .number(r.value) }
-            var sheets = [XLSX.Sheet(name: "Figures", rows: [["measure", "breakdown", "group", "value"].map { .text($0) }]
-                                     + output.rows.map { [.text($0.measure), .text($0.breakdown), .text($0.group), cell($0)] })]
+            var sheets = [
+                XLSX.Sheet(
+                    name: "Figures",
+                    rows: [["measure", "breakdown", "group", "value"].map { .text($0) }]
+                        + output.rows.map { [.text($0.measure), .text($0.breakdown), .text($0.group), cell($0)] })
+            ]
             for t in ReportViews.breakdownTables(output.rows) {
-                sheets.append(XLSX.Sheet(name: t.label, rows: [[.text(t.heading)] + t.measures.map { .text(ReportViews.measureLabel(d, $0)) }]
-                                         + t.groups.map { g in [.text(ReportViews.groupLabel(t.breakdown, g))] + t.measures.map { m in t.row(m, g).map(cell) ?? .empty } }))
+                sheets.append(
+                    XLSX.Sheet(
+                        name: t.label,
+                        rows: [[.text(t.heading)] + t.measures.map { .text(ReportViews.measureLabel(d, $0)) }]
+                            + t.groups.map { g in
+                                [.text(ReportViews.groupLabel(t.breakdown, g))] + t.measures.map { m in t.row(m, g).map(cell) ?? .empty }
+                            }))
             }
-            let period: [[XLSX.Cell]] = [[.text("report"), .text(d.name)], [.text("from"), .date(output.period.from)], [.text("to"), .date(output.period.to)],
-                                         [.text("services"), .text(output.services.joined(separator: " "))]] + output.notes.map { [.text("note"), .text($0)] }
+            let period: [[XLSX.Cell]] =
+                [
+                    [.text("report"), .text(d.name)], [.text("from"), .date(output.period.from)], [.text("to"), .date(output.period.to)],
+                    [.text("services"), .text(output.services.joined(separator: " "))]
+                ] + output.notes.map { [.text("note"), .text($0)] }
             sheets.append(XLSX.Sheet(name: "About", rows: period))
             return XLSX.download(try XLSX.workbook(sheets), name: "\(d.name)-\(output.period.from.iso)-to-\(output.period.to.iso).xlsx")
         }
         // The board sees whole services only.
         let teamNames = board ? [] : try await teams(services.filter { codes.contains($0.code) || codes.isEmpty }, on: req.db)
-        return HTMLResponse.make(ReportViews.report(PageContext(req), d, values: values, services: services, teams: teamNames, output: output, previous: previous, errors: errors,
-                                                    drill: user.can(.viewReportChildren), board: board, canSave: user.can(.saveReport)),
-                                 status: errors.isEmpty ? .ok : .unprocessableEntity)
+        return HTMLResponse.make(
+            ReportViews.report(
+                PageContext(req), d, values: values, services: services, teams: teamNames, output: output, previous: previous,
+                errors: errors,
+                drill: user.can(.viewReportChildren), board: board, canSave: user.can(.saveReport)),
+            status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
     /// A report as the board sees it (`Disclosure`): run with the other quarters of its financial
     /// year and the year, all protected together, so that no figure of one gives back a withheld
     /// figure of another. No children. `years`: each financial year's runs, protected once (a trend
     /// shows quarters of two or three years). `period` must be a board period (`Disclosure.boardPeriod`).
-    static func boardFigures(_ name: String, _ period: ReportPeriod, _ codes: [String], today: LocalDate,
-                             years: inout [LocalDate: [ReportRunner.Output]], on db: Database) async throws -> ReportRunner.Output {
+    static func boardFigures(
+        _ name: String, _ period: ReportPeriod, _ codes: [String], today: LocalDate,
+        years: inout [LocalDate: [ReportRunner.Output]], on db: Database
+    ) async throws -> ReportRunner.Output {
         let family = Disclosure.family(of: period)
         let start = family.periods[family.year].from
         var runs = years[start] ?? []
         if runs.isEmpty {
             for p in family.periods { runs.append(try await ReportRunner.run(name, period: p, serviceCodes: codes, today: today, on: db)) }
             let protected = Disclosure.protect(name, runs.map(\.rows), year: family.year)
-            runs = zip(runs, protected).map { ReportRunner.Output(report: name, period: $0.period, services: $0.services, rows: $1, notes: $0.notes) }
+            runs = zip(runs, protected).map {
+                ReportRunner.Output(report: name, period: $0.period, services: $0.services, rows: $1, notes: $0.notes)
+            }
             years[start] = runs
         }
         return runs[family.index]
@@ -180,11 +244,14 @@ struct ReportsController: RouteCollection {
         var outputs: [ReportRunner.Output] = []
         var years: [LocalDate: [ReportRunner.Output]] = [:]  // the board's: each financial year protected once
         for q in quarters {
-            outputs.append(board ? try await Self.boardFigures(d.name, q, codes, today: req.today, years: &years, on: req.db)
-                : try await ReportRunner.run(d.name, period: q, serviceCodes: codes, team: team(req), today: req.today, on: req.db))
+            outputs.append(
+                board
+                    ? try await Self.boardFigures(d.name, q, codes, today: req.today, years: &years, on: req.db)
+                    : try await ReportRunner.run(d.name, period: q, serviceCodes: codes, team: team(req), today: req.today, on: req.db))
         }
         // The headline measures any quarter has a figure for, in the report's order.
-        let measures = d.measures.filter { m in outputs.contains { o in o.rows.contains { $0.measure == m.name && $0.breakdown == "all" } } }
+        let measures = d.measures.filter { m in outputs.contains { o in o.rows.contains { $0.measure == m.name && $0.breakdown == "all" } }
+        }
         func row(_ o: ReportRunner.Output, _ m: String) -> ReportRow? { o.rows.first { $0.measure == m && $0.breakdown == "all" } }
         let name = "\(d.name)-trend-\(quarters[0].from.iso)-to-\(quarters[quarters.count - 1].to.iso)"
         if req.query[String.self, at: "format"] == "csv" {
@@ -197,11 +264,14 @@ struct ReportsController: RouteCollection {
         if req.query[String.self, at: "format"] == "xlsx" {
             let header: [XLSX.Cell] = [.text("from"), .text("to")] + measures.map { .text($0.label) }
             let rows: [[XLSX.Cell]] = outputs.map { o in
-                [.date(o.period.from), .date(o.period.to)] + measures.map { m in row(o, m.name).map { $0.withheld ? .text(Disclosure.marker) : .number($0.value) } ?? .empty }
+                [.date(o.period.from), .date(o.period.to)]
+                    + measures.map { m in row(o, m.name).map { $0.withheld ? .text(Disclosure.marker) : .number($0.value) } ?? .empty }
             }
             return XLSX.download(try XLSX.workbook([XLSX.Sheet(name: "Trend", rows: [header] + rows)]), name: "\(name).xlsx")
         }
-        let series: [(measure: (name: String, label: String), points: [(ReportPeriod, ReportRow?)])] = measures.map { m in (m, outputs.map { ($0.period, row($0, m.name)) }) }
+        let series: [(measure: (name: String, label: String), points: [(ReportPeriod, ReportRow?)])] = measures.map { m in
+            (m, outputs.map { ($0.period, row($0, m.name)) })
+        }
         return HTMLResponse.make(ReportViews.trend(PageContext(req), d, values: values, series: series, board: board))
     }
 
@@ -214,21 +284,27 @@ struct ReportsController: RouteCollection {
         let breakdown = req.query[String.self, at: "breakdown"] ?? "all"
         let group = req.query[String.self, at: "group"] ?? "all"
         let output = try await ReportRunner.run(d.name, period: period, serviceCodes: codes, team: team(req), today: req.today, on: req.db)
-        guard let row = output.rows.first(where: { $0.measure == measure && $0.breakdown == breakdown && $0.group == group }), let keys = row.children else {
+        guard let row = output.rows.first(where: { $0.measure == measure && $0.breakdown == breakdown && $0.group == group }),
+            let keys = row.children
+        else {
             throw WaypointError.notFound("There is no such figure on this report.")
         }
         let list = try await ReportChildren.load(keys, on: req.db)
         // A count of records (contacts, offences…): each child once, with how many are theirs.
         let records: [String: Int]? = row.countsRecords ? row.recordsByChild : nil
         // Every child the list shows (on the page or in the download) is on that child's record.
-        try await Audit.recordViews(req, action: "view_report_children", children: list.map { (nil, $0.id) },
-                                    details: "\(d.name) \(measure) \(breakdown)=\(group) \(period.from.iso)–\(period.to.iso) services \(codes.joined(separator: " "))"
-                                        + (req.query[String.self, at: "format"].map { " (\($0))" } ?? ""))
+        try await Audit.recordViews(
+            req, action: "view_report_children", children: list.map { (nil, $0.id) },
+            details:
+                "\(d.name) \(measure) \(breakdown)=\(group) \(period.from.iso)–\(period.to.iso) services \(codes.joined(separator: " "))"
+                + (req.query[String.self, at: "format"].map { " (\($0))" } ?? ""))
         var names = ["child_id", "given_name", "family_name", "date_of_birth", "sex", "ethnicity_group", "district", "service_code"]
         if records != nil { names.append("records") }
         if req.query[String.self, at: "format"] == "csv" {
             let rows: [[String]] = list.map { c in
-                var cells = [c.label, c.given_name, c.family_name, c.date_of_birth, c.sex, c.ethnicity_group, c.district ?? "", c.service_code]
+                var cells = [
+                    c.label, c.given_name, c.family_name, c.date_of_birth, c.sex, c.ethnicity_group, c.district ?? "", c.service_code
+                ]
                 if let records { cells.append(String(records[c.key] ?? 0)) }
                 return cells
             }
@@ -238,16 +314,23 @@ struct ReportsController: RouteCollection {
             let header: [XLSX.Cell] = names.map { .text($0) }
             let rows: [[XLSX.Cell]] = list.map { c in
                 let born: XLSX.Cell = LocalDate(iso: c.date_of_birth).map { .date($0) } ?? .text(c.date_of_birth)
-                var cells: [XLSX.Cell] = [.text(c.label), .text(c.given_name), .text(c.family_name), born, .text(c.sex), .text(c.ethnicity_group), .text(c.district ?? ""), .text(c.service_code)]
+                var cells: [XLSX.Cell] = [
+                    .text(c.label), .text(c.given_name), .text(c.family_name), born, .text(c.sex), .text(c.ethnicity_group),
+                    .text(c.district ?? ""), .text(c.service_code)
+                ]
                 if let records { cells.append(.number(Double(records[c.key] ?? 0))) }
                 return cells
             }
-            return XLSX.download(try XLSX.workbook([XLSX.Sheet(name: "Children", rows: [header] + rows)]), name: "\(d.name)-\(measure)-\(breakdown)-\(group).xlsx")
+            return XLSX.download(
+                try XLSX.workbook([XLSX.Sheet(name: "Children", rows: [header] + rows)]),
+                name: "\(d.name)-\(measure)-\(breakdown)-\(group).xlsx")
         }
         let title = d.measures.first { $0.name == measure }.map { "\(d.title): \($0.label.lowercased())" } ?? d.title
-        return HTMLResponse.make(ReportViews.children(PageContext(req), report: d.name, title: title, measure: measure, breakdown: breakdown, group: group, period: period,
-                                                      values: values, list: list, records: records, figure: row.formatted, canOpen: user.can(.viewChild),
-                                                      page: try req.pageNumber()))
+        return HTMLResponse.make(
+            ReportViews.children(
+                PageContext(req), report: d.name, title: title, measure: measure, breakdown: breakdown, group: group, period: period,
+                values: values, list: list, records: records, figure: row.formatted, canOpen: user.can(.viewChild),
+                page: try req.pageNumber()))
     }
 
 }
@@ -277,12 +360,20 @@ enum ReportChildren {
         var rows: [ReportChildRow] = []
         for chunk in keys.compactMap(UUID.init(uuidString:)).chunked() {
             rows += try await db.sql.select()
-                .columns(["id", "external_id", "given_name", "family_name", "date_of_birth", "sex", "ethnicity_group", "district"].map { SQLColumn($0, table: "children") })
+                .columns(
+                    ["id", "external_id", "given_name", "family_name", "date_of_birth", "sex", "ethnicity_group", "district"].map {
+                        SQLColumn($0, table: "children")
+                    }
+                )
                 .column(SQLColumn("code", table: "services"), as: "service_code")
-                .from("children").join("services", on: SQLColumn("service_id", table: "children"), .equal, SQLColumn("id", table: "services"))
+                .from("children").join(
+                    "services", on: SQLColumn("service_id", table: "children"), .equal, SQLColumn("id", table: "services")
+                )
                 .where(SQLColumn("id", table: "children"), .in, SQLBind.group(chunk))
                 .all(decoding: ReportChildRow.self)
         }
-        return rows.sorted { ($0.family_name, $0.given_name, $0.service_code, $0.label) < ($1.family_name, $1.given_name, $1.service_code, $1.label) }
+        return rows.sorted {
+            ($0.family_name, $0.given_name, $0.service_code, $0.label) < ($1.family_name, $1.given_name, $1.service_code, $1.label)
+        }
     }
 }

@@ -22,7 +22,9 @@ struct SavedReportsController: RouteCollection {
         let label: String
         let saved_by_name: String
         let saved_at: Date
-        var period: ReportPeriod? { LocalDate(iso: from_on).flatMap { f in LocalDate(iso: to_on).flatMap { ReportPeriod(from: f, to: $0) } } }
+        var period: ReportPeriod? {
+            LocalDate(iso: from_on).flatMap { f in LocalDate(iso: to_on).flatMap { ReportPeriod(from: f, to: $0) } }
+        }
         var serviceCodes: [String] { services.split(separator: " ").map(String.init) }
     }
 
@@ -36,7 +38,8 @@ struct SavedReportsController: RouteCollection {
 
     @Sendable func index(req: Request) async throws -> Response {
         let user = try req.authorize(.viewReportChildren)
-        let rows = try await req.db.sql.select().columns(Self.columns).from("saved_reports").orderBy("saved_at", .descending).all(decoding: Saved.self)
+        let rows = try await req.db.sql.select().columns(Self.columns).from("saved_reports").orderBy("saved_at", .descending).all(
+            decoding: Saved.self)
         let list = try await Self.visible(rows, user, on: req.db)
         let notice = req.query[String.self, at: "saved"] == "1" ? "Report saved as submitted" : nil
         return HTMLResponse.make(SavedReportViews.index(PageContext(req, notice: notice), list, page: try req.pageNumber()))
@@ -52,7 +55,9 @@ struct SavedReportsController: RouteCollection {
         var errors = FormErrors()
         let from = DateInput.parse(values, prefix: "from", label: "Start date", today: req.today, errors: &errors)
         let to = DateInput.parse(values, prefix: "to", label: "End date", today: req.today, errors: &errors)
-        let label = Parse.text(values, "label", label: "Name", required: "Enter a name for the saved report, like 'Q2 return to the YJB'", max: 200, errors: &errors)
+        let label = Parse.text(
+            values, "label", label: "Name", required: "Enter a name for the saved report, like 'Q2 return to the YJB'", max: 200,
+            errors: &errors)
         let services = try await Service.query(on: req.db).sort(\.$code).all().filter { user.serviceIDs.contains($0.id!) }
         var codes = services.map(\.code)
         if let s = values.trimmed("service") {
@@ -74,19 +79,28 @@ struct SavedReportsController: RouteCollection {
         } catch let f as ReportRunner.Failure {
             throw WaypointError.badRequest("The report was not saved: \(f.description).")
         }
-        let figures = SavedFigures(rows: output.rows, notes: output.notes,
-                                   children: output.children.mapValues { SavedFigures.Child(label: $0.label, service: $0.service) })
+        let figures = SavedFigures(
+            rows: output.rows, notes: output.notes,
+            children: output.children.mapValues { SavedFigures.Child(label: $0.label, service: $0.service) })
         let text = String(decoding: try figures.encoded(), as: UTF8.self)
         let id = UUID()
         let runCodes = codes
         let now = req.now
         try await req.db.writeTransaction { db in
-            try await db.sql.insert(into: "saved_reports").columns("id", "report", "from_on", "to_on", "services", "team", "label", "saved_by", "saved_by_name", "saved_at", "figures")
-                .values(SQLBind(id), SQLBind(d.name), SQLBind(period.from.iso), SQLBind(period.to.iso), SQLBind(runCodes.joined(separator: " ")), SQLBind(team),
-                        SQLBind(label), SQLBind(user.id), SQLBind(user.name), SQLBind(now), SQLBind(text))
-                .run()
-            try await Audit.record(req, on: db, action: "save_report",
-                                   details: "\(d.name) \(period.from.iso)–\(period.to.iso) \(runCodes.joined(separator: " "))\(team.map { " team \($0)" } ?? ""): \(label)")
+            try await db.sql.insert(into: "saved_reports").columns(
+                "id", "report", "from_on", "to_on", "services", "team", "label", "saved_by", "saved_by_name", "saved_at", "figures"
+            )
+            .values(
+                SQLBind(id), SQLBind(d.name), SQLBind(period.from.iso), SQLBind(period.to.iso), SQLBind(runCodes.joined(separator: " ")),
+                SQLBind(team),
+                SQLBind(label), SQLBind(user.id), SQLBind(user.name), SQLBind(now), SQLBind(text)
+            )
+            .run()
+            try await Audit.record(
+                req, on: db, action: "save_report",
+                details:
+                    "\(d.name) \(period.from.iso)–\(period.to.iso) \(runCodes.joined(separator: " "))\(team.map { " team \($0)" } ?? ""): \(label)"
+            )
         }
         return req.redirect(to: Paths.savedReport(id))
     }
@@ -94,13 +108,16 @@ struct SavedReportsController: RouteCollection {
     @Sendable func show(req: Request) async throws -> Response {
         let user = try req.authorize(.viewReportChildren)
         guard let id = req.parameters.get("savedID").flatMap(UUID.init(uuidString:)),
-              let saved = try await req.db.sql.select().columns(Self.columns).from("saved_reports").where("id", .equal, SQLBind(id)).first(decoding: Saved.self),
-              try await !Self.visible([saved], user, on: req.db).isEmpty,
-              let d = ReportCatalogue.named(saved.report), let period = saved.period else {
+            let saved = try await req.db.sql.select().columns(Self.columns).from("saved_reports").where("id", .equal, SQLBind(id)).first(
+                decoding: Saved.self),
+            try await !Self.visible([saved], user, on: req.db).isEmpty,
+            let d = ReportCatalogue.named(saved.report), let period = saved.period
+        else {
             throw WaypointError.notFound("There is no such saved report, or it covers a service you do not work in.")
         }
         struct F: Decodable { let figures: String }
-        let stored = try await req.db.sql.select().column("figures").from("saved_reports").where("id", .equal, SQLBind(id)).first(decoding: F.self)
+        let stored = try await req.db.sql.select().column("figures").from("saved_reports").where("id", .equal, SQLBind(id)).first(
+            decoding: F.self)
         let figures = try SavedFigures.decoded(Data((stored?.figures ?? "").utf8))
         // Today's run of the same report over the same services (those still existing) and team.
         let known = Set(try await Service.query(on: req.db).all().map(\.code))
@@ -114,64 +131,92 @@ struct SavedReportsController: RouteCollection {
         var named = Set<String>()
         for c in comparison.changes { named.formUnion(c.cameIn); named.formUnion(c.left) }
         if !named.isEmpty {
-            try await Audit.recordViews(req, action: "view_saved_report_children", children: named.compactMap(UUID.init(uuidString:)).map { (nil, $0) },
-                                        details: "saved report \(id.uuidString): \(d.name) \(period.from.iso)–\(period.to.iso)")
+            try await Audit.recordViews(
+                req, action: "view_saved_report_children", children: named.compactMap(UUID.init(uuidString:)).map { (nil, $0) },
+                details: "saved report \(id.uuidString): \(d.name) \(period.from.iso)–\(period.to.iso)")
         }
         // Where each named child is held now (a split, merge or transfer since may have moved them).
         struct Held: Decodable { let id: UUID; let code: String }
         var heldNow: [String: String] = [:]
         for chunk in named.compactMap(UUID.init(uuidString:)).chunked() {
             for h in try await req.db.sql.select().column(SQLColumn("id", table: "children")).column(SQLColumn("code", table: "services"))
-                .from("children").join("services", on: SQLColumn("id", table: "services"), .equal, SQLColumn("service_id", table: "children"))
-                .where(SQLColumn("id", table: "children"), .in, SQLBind.group(chunk)).all(decoding: Held.self) {
+                .from("children").join(
+                    "services", on: SQLColumn("id", table: "services"), .equal, SQLColumn("service_id", table: "children")
+                )
+                .where(SQLColumn("id", table: "children"), .in, SQLBind.group(chunk)).all(decoding: Held.self)
+            {
                 heldNow[h.id.uuidString.lowercased()] = h.code
             }
         }
         let held = heldNow
         func who(_ key: String) -> String {
-            guard let c = figures.children[key] ?? today?.children[key].map({ SavedFigures.Child(label: $0.label, service: $0.service) }) else { return key }
+            guard let c = figures.children[key] ?? today?.children[key].map({ SavedFigures.Child(label: $0.label, service: $0.service) })
+            else { return key }
             if let now = held[key], now != c.service { return "\(c.label) (\(c.service), now \(now))" }
             return "\(c.label) (\(c.service))"
         }
         if req.query[String.self, at: "format"] == "csv" {
-            let now = Dictionary((today?.rows ?? []).map { ("\($0.measure)|\($0.breakdown)|\($0.group)", $0) }, uniquingKeysWith: { a, _ in a })
-            let changed = Dictionary(comparison.changes.map { ("\($0.measure)|\($0.breakdown)|\($0.group)", $0) }, uniquingKeysWith: { a, _ in a })
+            let now = Dictionary(
+                (today?.rows ?? []).map { ("\($0.measure)|\($0.breakdown)|\($0.group)", $0) }, uniquingKeysWith: { a, _ in a })
+            let changed = Dictionary(
+                comparison.changes.map { ("\($0.measure)|\($0.breakdown)|\($0.group)", $0) }, uniquingKeysWith: { a, _ in a })
             var rows = figures.reportRows.map { r -> [String] in
                 let k = "\(r.measure)|\(r.breakdown)|\(r.group)"
                 let c = changed[k]
-                return [r.measure, r.breakdown, r.group, r.formatted, now[k]?.formatted ?? "", c.map { $0.cameIn.map(who).joined(separator: "; ") } ?? "",
-                        c.map { $0.left.map(who).joined(separator: "; ") } ?? ""]
+                return [
+                    r.measure, r.breakdown, r.group, r.formatted, now[k]?.formatted ?? "",
+                    c.map { $0.cameIn.map(who).joined(separator: "; ") } ?? "",
+                    c.map { $0.left.map(who).joined(separator: "; ") } ?? ""
+                ]
             }
             let savedKeys = Set(figures.reportRows.map { "\($0.measure)|\($0.breakdown)|\($0.group)" })
             for r in today?.rows ?? [] where !savedKeys.contains("\(r.measure)|\(r.breakdown)|\(r.group)") {
                 let c = changed["\(r.measure)|\(r.breakdown)|\(r.group)"]
-                rows.append([r.measure, r.breakdown, r.group, "", r.formatted, c.map { $0.cameIn.map(who).joined(separator: "; ") } ?? "", ""])
+                rows.append([
+                    r.measure, r.breakdown, r.group, "", r.formatted, c.map { $0.cameIn.map(who).joined(separator: "; ") } ?? "", ""
+                ])
             }
-            return Download.csv(CSV.write(header: ["measure", "breakdown", "group", "as_submitted", "today", "children_in", "children_out"], rows: rows),
-                                name: "\(d.name)-\(period.from.iso)-to-\(period.to.iso)-as-submitted.csv")
+            return Download.csv(
+                CSV.write(header: ["measure", "breakdown", "group", "as_submitted", "today", "children_in", "children_out"], rows: rows),
+                name: "\(d.name)-\(period.from.iso)-to-\(period.to.iso)-as-submitted.csv")
         }
-        return HTMLResponse.make(SavedReportViews.show(PageContext(req), saved, d, figures: figures, comparison: comparison, todayRan: today != nil, who: who))
+        return HTMLResponse.make(
+            SavedReportViews.show(PageContext(req), saved, d, figures: figures, comparison: comparison, todayRan: today != nil, who: who))
     }
 }
 
 enum SavedReportViews {
     static func index(_ ctx: PageContext, _ list: [SavedReportsController.Saved], page: Int) -> String {
         let (slice, pages) = WorklistViews.paged(list, page: page)
-        return Layout.page(title: "Saved reports", ctx, wide: true, [
-            C.h1("Saved reports", caption: "Reports"),
-            C.p("Reports saved as submitted to the board or the Youth Justice Board. Each keeps its figures and the children behind them as they were, and shows what has changed since."),
-            list.isEmpty ? C.insetText([txt("No report has been saved yet. A manager can save any report from its page, with the period and service shown.")])
-                : C.table(caption: "\(list.count) saved reports", headers: ["Name", "Report", "Period", "Services", "Saved by", "Saved"], rows: slice.map { s in
-                    [C.link(s.label, Paths.savedReport(s.id)), txt(ReportCatalogue.named(s.report)?.title ?? s.report),
-                     txt("\(Show.date(s.from_on)) to \(Show.date(s.to_on))"), txt(s.services + (s.team.map { " — \($0)" } ?? "")), txt(s.saved_by_name),
-                     txt(DateFormatting.londonDateTime(s.saved_at))]
-                }),
-            C.pagination(page: page, totalPages: pages) { "\(Paths.savedReports)?page=\($0)" },
-        ])
+        return Layout.page(
+            title: "Saved reports", ctx, wide: true,
+            [
+                C.h1("Saved reports", caption: "Reports"),
+                C.p(
+                    "Reports saved as submitted to the board or the Youth Justice Board. Each keeps its figures and the children behind them as they were, and shows what has changed since."
+                ),
+                list.isEmpty
+                    ? C.insetText([
+                        txt("No report has been saved yet. A manager can save any report from its page, with the period and service shown.")
+                    ])
+                    : C.table(
+                        caption: "\(list.count) saved reports", headers: ["Name", "Report", "Period", "Services", "Saved by", "Saved"],
+                        rows: slice.map { s in
+                            [
+                                C.link(s.label, Paths.savedReport(s.id)), txt(ReportCatalogue.named(s.report)?.title ?? s.report),
+                                txt("\(Show.date(s.from_on)) to \(Show.date(s.to_on))"),
+                                txt(s.services + (s.team.map { " — \($0)" } ?? "")), txt(s.saved_by_name),
+                                txt(DateFormatting.londonDateTime(s.saved_at))
+                            ]
+                        }),
+                C.pagination(page: page, totalPages: pages) { "\(Paths.savedReports)?page=\($0)" }
+            ])
     }
 
-    static func show(_ ctx: PageContext, _ s: SavedReportsController.Saved, _ d: ReportDefinition, figures: SavedFigures, comparison: ReportComparison,
-                     todayRan: Bool, who: (String) -> String) -> String {
+    static func show(
+        _ ctx: PageContext, _ s: SavedReportsController.Saved, _ d: ReportDefinition, figures: SavedFigures, comparison: ReportComparison,
+        todayRan: Bool, who: (String) -> String
+    ) -> String {
         var content: [H] = [
             C.h1(s.label, caption: "Saved report"),
             C.summaryList([
@@ -179,30 +224,46 @@ enum SavedReportViews {
                 ("Period", txt("\(Show.date(s.from_on)) to \(Show.date(s.to_on))")),
                 ("Services", txt(s.services)),
                 ("Team", txt(s.team ?? "All teams")),
-                ("Saved by", txt("\(s.saved_by_name), \(DateFormatting.londonDateTime(s.saved_at))")),
+                ("Saved by", txt("\(s.saved_by_name), \(DateFormatting.londonDateTime(s.saved_at))"))
             ]),
             el("h2", ["class": "heading-m"], "As submitted"),
-            C.table(caption: nil, headers: ["Measure", "As submitted"], rows: figures.reportRows.filter { $0.breakdown == "all" }.map { r in
-                [txt(ReportViews.measureLabel(d, r.measure)), txt(r.formatted)]
-            }, numeric: [1]),
+            C.table(
+                caption: nil, headers: ["Measure", "As submitted"],
+                rows: figures.reportRows.filter { $0.breakdown == "all" }.map { r in
+                    [txt(ReportViews.measureLabel(d, r.measure)), txt(r.formatted)]
+                }, numeric: [1])
         ]
         for note in figures.notes { content.append(C.insetText([txt(note)])) }
         content.append(el("h2", ["class": "heading-m"], "What has changed since"))
         if !todayRan {
             content.append(C.warning("Today's figures cannot be worked out: a service this report covered no longer exists."))
         } else if comparison.changes.isEmpty {
-            content.append(C.p("No figure has changed: today's records give exactly the figures submitted, with the same children behind each."))
+            content.append(
+                C.p("No figure has changed: today's records give exactly the figures submitted, with the same children behind each."))
         } else {
-            content.append(C.p("\(comparison.changes.count) of \(comparison.compared) figures differ from what was submitted. For each count, the children who have come into it or left it since are listed, so the difference can be explained."))
-            content.append(C.table(caption: "Figures that changed", headers: ["Measure", "Breakdown", "Group", "As submitted", "Today", "Came in", "Left"],
-                                   rows: comparison.changes.map { c in
-                                       [txt(ReportViews.measureLabel(d, c.measure)), txt(c.breakdown), txt(ReportViews.groupLabel(c.breakdown, c.group)),
-                                        txt(c.saved.map(Rounding.format) ?? "—"), txt(c.now.map(Rounding.format) ?? "—"),
-                                        txt(list(c.cameIn, who)), txt(list(c.left, who))]
-                                   }, numeric: [3, 4]))
+            content.append(
+                C.p(
+                    "\(comparison.changes.count) of \(comparison.compared) figures differ from what was submitted. For each count, the children who have come into it or left it since are listed, so the difference can be explained."
+                ))
+            content.append(
+                C.table(
+                    caption: "Figures that changed", headers: ["Measure", "Breakdown", "Group", "As submitted", "Today", "Came in", "Left"],
+                    rows: comparison.changes.map { c in
+                        [
+                            txt(ReportViews.measureLabel(d, c.measure)), txt(c.breakdown),
+                            txt(ReportViews.groupLabel(c.breakdown, c.group)),
+                            txt(c.saved.map(Rounding.format) ?? "—"), txt(c.now.map(Rounding.format) ?? "—"),
+                            txt(list(c.cameIn, who)), txt(list(c.left, who))
+                        ]
+                    }, numeric: [3, 4]))
         }
-        content.append(el("p", ["class": "body"], [C.link("Download the comparison (CSV)", Paths.with(Paths.savedReport(s.id), [("format", "csv")])), txt(" · "),
-                                                   C.link("All saved reports", Paths.savedReports)]))
+        content.append(
+            el(
+                "p", ["class": "body"],
+                [
+                    C.link("Download the comparison (CSV)", Paths.with(Paths.savedReport(s.id), [("format", "csv")])), txt(" · "),
+                    C.link("All saved reports", Paths.savedReports)
+                ]))
         return Layout.page(title: s.label, ctx, wide: true, content)
     }
 

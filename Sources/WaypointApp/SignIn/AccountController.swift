@@ -31,13 +31,16 @@ struct AccountController: RouteCollection {
         let left = try await Identity.recoveryCodesLeft(u.id, on: req.db)
         let sessions = try await req.db.sql.select().columns("id", "created_at", "last_seen_at", "stage").from("sessions")
             .where("user_id", .equal, SQLBind(u.id)).orderBy("last_seen_at", .descending).limit(100).all(decoding: SessionRow.self)
-        let notice: String? = switch req.query[String.self, at: "saved"] {
-        case "password": "Your password has been changed. Your other sessions have been signed out."
-        case "others": "Your other sessions have been signed out."
-        default: nil
-        }
-        return HTMLResponse.make(IdentityViews.account(PageContext(req, notice: notice), user: u, state: state, required: required, recoveryLeft: left,
-                                                       sessions: sessions, lifetime: req.settings.sessionLifetime))
+        let notice: String? =
+            switch req.query[String.self, at: "saved"] {
+            case "password": "Your password has been changed. Your other sessions have been signed out."
+            case "others": "Your other sessions have been signed out."
+            default: nil
+            }
+        return HTMLResponse.make(
+            IdentityViews.account(
+                PageContext(req, notice: notice), user: u, state: state, required: required, recoveryLeft: left,
+                sessions: sessions, lifetime: req.settings.sessionLifetime))
     }
 
     @Sendable func showPassword(req: Request) async throws -> Response {
@@ -53,16 +56,24 @@ struct AccountController: RouteCollection {
         }
         let current = form.current ?? ""
         if current.isEmpty { return fail([FieldError(field: "current", message: "Enter your current password")]) }
-        if current.utf8.count > PasswordRules.maximumBytes { return fail([FieldError(field: "current", message: "Your current password is not right")]) }
-        if let errors = SignInStepsController.check(form.password, confirm: form.confirm, email: u.email, name: u.name) { return fail(errors) }
-        if form.password == current { return fail([FieldError(field: "password", message: "Choose a password different from your current one")]) }
+        if current.utf8.count > PasswordRules.maximumBytes {
+            return fail([FieldError(field: "current", message: "Your current password is not right")])
+        }
+        if let errors = SignInStepsController.check(form.password, confirm: form.confirm, email: u.email, name: u.name) {
+            return fail(errors)
+        }
+        if form.password == current {
+            return fail([FieldError(field: "password", message: "Choose a password different from your current one")])
+        }
         // The current password is checked like a sign-in: throttled, failures counted and audited.
         let attempt: SignInAttempt
         switch try await SignInController.admit(req, email: u.email) {
         case .refused(let message): return fail([FieldError(field: "current", message: message)], .tooManyRequests)
         case .admitted(let a): attempt = a
         }
-        guard let user = try await User.find(u.id, on: req.db), try await PasswordChecks.verify(current, hash: user.passwordHash, app: req.application) else {
+        guard let user = try await User.find(u.id, on: req.db),
+            try await PasswordChecks.verify(current, hash: user.passwordHash, app: req.application)
+        else {
             try await SignInController.failed(req, email: u.email, userID: u.id, what: "current password, changing it")
             return fail([FieldError(field: "current", message: "Your current password is not right")])
         }
@@ -79,24 +90,35 @@ struct AccountController: RouteCollection {
     @Sendable func showTwoFactor(req: Request) async throws -> Response {
         let u = try req.user()
         let secret = try await SignInStepsController.pendingSecret(req, sessionID: u.sessionID, current: u.pendingSecret)
-        return HTMLResponse.make(IdentityViews.setUp(PageContext(req), email: u.email, secret: secret, action: Paths.accountTwoFactor,
-                                                     required: false, replacing: try await Identity.state(u.id, on: req.db).enrolled, errors: []))
+        return HTMLResponse.make(
+            IdentityViews.setUp(
+                PageContext(req), email: u.email, secret: secret, action: Paths.accountTwoFactor,
+                required: false, replacing: try await Identity.state(u.id, on: req.db).enrolled, errors: []))
     }
 
     @Sendable func setUpTwoFactor(req: Request) async throws -> Response {
         let u = try req.user()
-        let typed = String((try req.content.decode(SignInStepsController.CodeOnly.self).code ?? "").prefix(SignInStepsController.maxCodeLength + 1))
+        let typed = String(
+            (try req.content.decode(SignInStepsController.CodeOnly.self).code ?? "").prefix(SignInStepsController.maxCodeLength + 1))
         let secret = try await SignInStepsController.pendingSecret(req, sessionID: u.sessionID, current: u.pendingSecret)
         let replacing = try await Identity.state(u.id, on: req.db).enrolled
         guard let step = TOTP.verify(typed, secret: secret, at: req.now, after: nil) else {
-            return HTMLResponse.make(IdentityViews.setUp(PageContext(req), email: u.email, secret: secret, action: Paths.accountTwoFactor, required: false, replacing: replacing,
-                                                         errors: [FieldError(field: "code", message: "That code is not right. Check the app shows Waypoint and your email, and enter the code it shows now.")]),
-                                     status: .unprocessableEntity)
+            return HTMLResponse.make(
+                IdentityViews.setUp(
+                    PageContext(req), email: u.email, secret: secret, action: Paths.accountTwoFactor, required: false, replacing: replacing,
+                    errors: [
+                        FieldError(
+                            field: "code",
+                            message: "That code is not right. Check the app shows Waypoint and your email, and enter the code it shows now."
+                        )
+                    ]),
+                status: .unprocessableEntity)
         }
         let codes = try await req.db.writeTransaction { db in
             let codes = try await Identity.enrol(u.id, secret: secret, step: step, on: db, now: req.now)
             try await Identity.setPendingSecret(u.sessionID, nil, on: db)
-            try await Audit.record(req, on: db, action: "enrol_second_factor", details: replacing ? "authenticator app replaced" : "authenticator app")
+            try await Audit.record(
+                req, on: db, action: "enrol_second_factor", details: replacing ? "authenticator app replaced" : "authenticator app")
             return codes
         }
         return HTMLResponse.make(IdentityViews.recoveryCodes(PageContext(req), codes: codes, next: Paths.account))

@@ -53,7 +53,8 @@ enum Identity {
     static let noPassword = "!reset"
 
     static let rules: PasswordRules = {
-        let url = Bundle.module.url(forResource: "common-passwords", withExtension: "txt", subdirectory: "Resources")
+        let url =
+            Bundle.module.url(forResource: "common-passwords", withExtension: "txt", subdirectory: "Resources")
             ?? Bundle.module.url(forResource: "common-passwords", withExtension: "txt")
         let text = url.flatMap { try? String(contentsOf: $0, encoding: .utf8) } ?? ""
         return PasswordRules(list: text)
@@ -77,13 +78,21 @@ enum Identity {
     /// A one-time code for the person to sign in with and choose their own password. Earlier codes
     /// stop working, the old password stops working and their sessions end. Returns the code and
     /// when it expires; the caller writes the audit entry in the same transaction.
-    static func issueCode(for userID: UUID, by issuer: String, on db: any Database, now: Date) async throws -> (code: String, expires: Date) {
+    static func issueCode(for userID: UUID, by issuer: String, on db: any Database, now: Date) async throws -> (code: String, expires: Date)
+    {
         let code = randomCode(groups: 3, of: 4)
         let expires = now.addingTimeInterval(codeLifetime)
         let sql = db.sql
-        try await sql.update("one_time_codes").set("used_at", to: SQLBind(now)).where("user_id", .equal, SQLBind(userID)).where("used_at", .is, SQLLiteral.null).run()
-        try await sql.insert(into: "one_time_codes").columns("id", "user_id", "code_hash", "expires_at", "used_at", "issued_by", "created_at")
-            .values(SQLBind(UUID()), SQLBind(userID), SQLBind(Tokens.hash(normalise(code))), SQLBind(expires), SQLBind(nil as Date?), SQLBind(issuer), SQLBind(now)).run()
+        try await sql.update("one_time_codes").set("used_at", to: SQLBind(now)).where("user_id", .equal, SQLBind(userID)).where(
+            "used_at", .is, SQLLiteral.null
+        ).run()
+        try await sql.insert(into: "one_time_codes").columns(
+            "id", "user_id", "code_hash", "expires_at", "used_at", "issued_by", "created_at"
+        )
+        .values(
+            SQLBind(UUID()), SQLBind(userID), SQLBind(Tokens.hash(normalise(code))), SQLBind(expires), SQLBind(nil as Date?),
+            SQLBind(issuer), SQLBind(now)
+        ).run()
         try await sql.update("users").set("password_hash", to: SQLBind(noPassword)).set("must_set_password", to: SQLBind(1))
             .where("id", .equal, SQLBind(userID)).run()
         try await Sessions.endAll(userID: userID, on: db)
@@ -103,11 +112,14 @@ enum Identity {
     }
 
     /// A password reset by an admin or the operator: a one-time code, failed sign-ins cleared, audited.
-    static func resetPassword(_ userID: UUID, email: String, by issuer: String, issuerID: UUID? = nil, on db: any Database, now: Date) async throws -> (code: String, expires: Date) {
+    static func resetPassword(_ userID: UUID, email: String, by issuer: String, issuerID: UUID? = nil, on db: any Database, now: Date)
+        async throws -> (code: String, expires: Date)
+    {
         let issued = try await issueCode(for: userID, by: issuer, on: db, now: now)
         try await SignInThrottle.clear(email: email, on: db)
-        try await Audit.record(on: db, at: now, userID: issuerID, userEmail: issuer, action: "reset_password",
-                               details: "user \(userID.uuidString); one-time code issued, expires \(DateFormatting.londonDateTime(issued.expires))")
+        try await Audit.record(
+            on: db, at: now, userID: issuerID, userEmail: issuer, action: "reset_password",
+            details: "user \(userID.uuidString); one-time code issued, expires \(DateFormatting.londonDateTime(issued.expires))")
         return issued
     }
 
@@ -141,8 +153,12 @@ enum Identity {
     }
 
     static func state(_ userID: UUID, on db: any Database) async throws -> State {
-        guard let s = try await db.sql.select().columns("must_set_password", "totp_secret", "totp_last_step", "totp_enrolled_at").from("users")
-            .where("id", .equal, SQLBind(userID)).first(decoding: State.self) else {
+        guard
+            let s = try await db.sql.select().columns("must_set_password", "totp_secret", "totp_last_step", "totp_enrolled_at").from(
+                "users"
+            )
+            .where("id", .equal, SQLBind(userID)).first(decoding: State.self)
+        else {
             throw WaypointError.notFound("That user could not be found.")
         }
         return s
@@ -168,7 +184,9 @@ enum Identity {
     static func setRequired(_ required: Set<Role>, on db: any Database) async throws {
         for role in Role.allCases {
             try await db.sql.delete(from: "second_factor_roles").where("role", .equal, SQLBind(role.rawValue)).run()
-            try await db.sql.insert(into: "second_factor_roles").columns("role", "required").values(SQLBind(role.rawValue), SQLBind(required.contains(role))).run()
+            try await db.sql.insert(into: "second_factor_roles").columns("role", "required").values(
+                SQLBind(role.rawValue), SQLBind(required.contains(role))
+            ).run()
         }
     }
 
@@ -213,7 +231,8 @@ enum Identity {
         let code = normalise(typed)
         guard code.count == 10 else { return false }
         struct Row: Decodable { let id: UUID }
-        return !(try await db.sql.update("recovery_codes").set("used_at", to: SQLBind(now))
+        return
+            !(try await db.sql.update("recovery_codes").set("used_at", to: SQLBind(now))
             .where("user_id", .equal, SQLBind(userID)).where("code_hash", .equal, SQLBind(Tokens.hash(code)))
             .where("used_at", .is, SQLLiteral.null).returning("id").all(decoding: Row.self)).isEmpty
     }
@@ -253,8 +272,10 @@ enum Identity {
     // MARK: Sessions
 
     static func setStage(_ sessionID: UUID, _ stage: SignInStage, on db: any Database) async throws {
-        try await db.sql.update("sessions").set("stage", to: SQLBind(stage.rawValue)).set("pending_totp_secret", to: SQLBind(nil as String?))
-            .where("id", .equal, SQLBind(sessionID)).run()
+        try await db.sql.update("sessions").set("stage", to: SQLBind(stage.rawValue)).set(
+            "pending_totp_secret", to: SQLBind(nil as String?)
+        )
+        .where("id", .equal, SQLBind(sessionID)).run()
     }
 
     static func setPendingSecret(_ sessionID: UUID, _ secret: String?, on db: any Database) async throws {

@@ -18,7 +18,8 @@ struct SignInController: RouteCollection {
         var notice: String?
         if q?.timeout == "1" { notice = "You were signed out after a period of inactivity. Sign in again to continue." }
         if q?.signedOut == "1" { notice = "You have signed out." }
-        let html = SignInView.render(PageContext(req), email: "", next: q?.next ?? "", errors: [], notice: notice, sso: req.application.oidc?.config.label)
+        let html = SignInView.render(
+            PageContext(req), email: "", next: q?.next ?? "", errors: [], notice: notice, sso: req.application.oidc?.config.label)
         return HTMLResponse.make(html)
     }
 
@@ -47,19 +48,23 @@ struct SignInController: RouteCollection {
         let ctx = PageContext(req)
 
         func fail(_ errors: [FieldError], status: HTTPResponseStatus = .unprocessableEntity) -> Response {
-            HTMLResponse.make(SignInView.render(ctx, email: String(typedEmail.prefix(Self.maxEmailLength)), next: next, errors: errors, notice: nil,
-                                                sso: req.application.oidc?.config.label),
-                              status: status)
+            HTMLResponse.make(
+                SignInView.render(
+                    ctx, email: String(typedEmail.prefix(Self.maxEmailLength)), next: next, errors: errors, notice: nil,
+                    sso: req.application.oidc?.config.label),
+                status: status)
         }
 
         // Lengths first: nothing unchecked reaches the database or the hasher.
         var missing: [FieldError] = []
-        if email.isEmpty { missing.append(FieldError(field: "email", message: "Enter your email address")) }
-        else if email.count > Self.maxEmailLength || email.contains(where: { $0.isNewline || $0.asciiValue.map { $0 < 0x20 } == true }) {
+        if email.isEmpty {
+            missing.append(FieldError(field: "email", message: "Enter your email address"))
+        } else if email.count > Self.maxEmailLength || email.contains(where: { $0.isNewline || $0.asciiValue.map { $0 < 0x20 } == true }) {
             missing.append(FieldError(field: "email", message: "Enter an email address of \(Self.maxEmailLength) characters or fewer"))
         }
-        if password.isEmpty { missing.append(FieldError(field: "password", message: "Enter your password")) }
-        else if password.utf8.count > Self.maxPasswordBytes {
+        if password.isEmpty {
+            missing.append(FieldError(field: "password", message: "Enter your password"))
+        } else if password.utf8.count > Self.maxPasswordBytes {
             missing.append(FieldError(field: "password", message: "Passwords are \(Self.maxPasswordBytes) characters or fewer"))
         }
         if !missing.isEmpty { return fail(missing) }
@@ -75,15 +80,24 @@ struct SignInController: RouteCollection {
         let hash = user?.passwordHash ?? req.application.passwordChecks.dummyHash
         let ok = try await PasswordChecks.verify(password, hash: hash, app: req.application)
         guard let user, ok, user.active, let role = Role(rawValue: user.role) else {
-            try await Self.failed(req, email: email, userID: user?.id, what: user == nil ? "password (no such account)" : (ok ? "password (deactivated)" : "password"))
+            try await Self.failed(
+                req, email: email, userID: user?.id,
+                what: user == nil ? "password (no such account)" : (ok ? "password (deactivated)" : "password"))
             if let user, ok, !user.active {
-                return fail([FieldError(field: "email", message: "This account has been deactivated. Ask your administrator if you need access.")], status: .forbidden)
+                return fail(
+                    [FieldError(field: "email", message: "This account has been deactivated. Ask your administrator if you need access.")],
+                    status: .forbidden)
             }
             return fail([FieldError(field: "email", message: "The email address or password is not right. Check them and try again.")])
         }
         if role != .admin, try await Identity.ssoRequired(req) {
             try await Self.failed(req, email: email, userID: user.id, what: "password, but single sign-on is required")
-            return fail([FieldError(field: "email", message: "Your organisation signs in to Waypoint with its own sign-in service: use the button above.")], status: .forbidden)
+            return fail(
+                [
+                    FieldError(
+                        field: "email",
+                        message: "Your organisation signs in to Waypoint with its own sign-in service: use the button above.")
+                ], status: .forbidden)
         }
         return try await req.db.writeTransaction { db in
             try await Self.succeeded(attempt, email: email, on: db)
@@ -109,7 +123,9 @@ struct SignInController: RouteCollection {
         }
         let attempt = SignInAttempt(email: email, succeeded: false, at: now, address: address)
         try await attempt.create(on: req.db)
-        switch try await SignInThrottle.check(email: email, address: address, attempt: attempt.requireID(), now: now, settings: req.settings, on: req.db) {
+        switch try await SignInThrottle.check(
+            email: email, address: address, attempt: attempt.requireID(), now: now, settings: req.settings, on: req.db)
+        {
         case .open: return .admitted(attempt)
         case .accountWaits(let until):
             gate.failed(address, now: now)
@@ -129,8 +145,9 @@ struct SignInController: RouteCollection {
         let failures = try await SignInThrottle.failures(email: email, now: now, on: req.db)
         try await Audit.record(on: req.db, at: now, userID: userID, userEmail: email, action: "sign_in_failed", details: what)
         if failures == req.settings.maxFailedSignIns {
-            try await Audit.record(on: req.db, at: now, userID: userID, userEmail: email, action: "sign_in_locked",
-                                   details: "\(req.settings.maxFailedSignIns) failed sign-ins")
+            try await Audit.record(
+                on: req.db, at: now, userID: userID, userEmail: email, action: "sign_in_locked",
+                details: "\(req.settings.maxFailedSignIns) failed sign-ins")
         }
         req.logger.info("sign-in failed", metadata: ["step": .string(what)])
     }
@@ -143,11 +160,14 @@ struct SignInController: RouteCollection {
     }
 
     /// Starts the session at the next stage and sends the person on (to `next` once signed in).
-    static func proceed(_ req: Request, userID: UUID, role: Role, email: String, next: String, how: String, on db: any Database) async throws -> Response {
+    static func proceed(_ req: Request, userID: UUID, role: Role, email: String, next: String, how: String, on db: any Database)
+        async throws -> Response
+    {
         let stage = try await Identity.nextStage(userID, role: role, on: db)
         let token = try await Sessions.start(userID: userID, stage: stage, next: next.isEmpty ? nil : next, on: db, now: req.now)
-        try await Audit.record(on: db, at: req.now, userID: userID, userEmail: email, action: stage == .full ? "sign_in" : "sign_in_first_factor",
-                               details: stage == .full ? how : "\(how); next: \(stage.rawValue)")
+        try await Audit.record(
+            on: db, at: req.now, userID: userID, userEmail: email, action: stage == .full ? "sign_in" : "sign_in_first_factor",
+            details: stage == .full ? how : "\(how); next: \(stage.rawValue)")
         let res = req.redirect(to: stage == .full ? Paths.safeNext(next.isEmpty ? nil : next) : stage.path)
         res.cookies[SessionCookie.name] = SessionCookie.make(token: token, secure: req.settings.secureCookies)
         return res
@@ -175,7 +195,8 @@ enum Throttle {
         f.timeZone = TimeZone(identifier: "Europe/London")
         f.dateFormat = "HH:mm"
         let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
-        return "Too many failed sign-in attempts for this account. Try again after \(f.string(from: until)) (in \(minutes) minute\(minutes == 1 ? "" : "s")), or ask your administrator to unlock it."
+        return
+            "Too many failed sign-in attempts for this account. Try again after \(f.string(from: until)) (in \(minutes) minute\(minutes == 1 ? "" : "s")), or ask your administrator to unlock it."
     }
 
     static func addressMessage(until: Date, now: Date) -> String {
@@ -185,35 +206,51 @@ enum Throttle {
 }
 
 enum SignInView {
-    static func render(_ ctx: PageContext, email: String, next: String, errors: [FieldError], notice: String?, sso: String? = nil) -> String {
+    static func render(_ ctx: PageContext, email: String, next: String, errors: [FieldError], notice: String?, sso: String? = nil) -> String
+    {
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
         var c = ctx
         c.notice = notice
-        return Layout.page(title: "Sign in", c, hasErrors: !errors.isEmpty, [
-            el("div", ["class": "grid-row"], [
-                el("div", ["class": "column-two-thirds"], [
-                    C.errorSummary(errors),
-                    C.h1("Sign in to Waypoint"),
-                    sso.map { label in
-                        group([
-                            el("a", ["href": Paths.with(Paths.signInSSO, [("next", next)]), "role": "button", "class": "button", "id": "sso"], label),
-                            C.p("Or, if your administrator gave you a Waypoint password:"),
-                        ])
-                    } ?? group([]),
-                    C.p("Use your email address and your password."),
-                    el("form", ["method": "post", "action": Paths.signIn, "novalidate": ""], [
-                        Layout.csrfField(ctx.csrf),
-                        voidEl("input", ["type": "hidden", "name": "next", "value": next]),
-                        C.textInput("email", label: "Email address", value: email, error: err("email"),
-                                    type: "text", autocomplete: "username", spellcheck: false, inputmode: "email"),
-                        C.textInput("password", label: "Password", value: "", error: err("password"),
-                                    width: "input--width-20", type: "password", autocomplete: "current-password"),
-                        C.button("Sign in"),
-                    ]),
-                    C.p("New to Waypoint, or forgotten your password? Ask your administrator for a one-time code, then:"),
-                    C.link("Sign in with a one-time code", Paths.signInWithCode),
-                ]),
-            ]),
-        ])
+        return Layout.page(
+            title: "Sign in", c, hasErrors: !errors.isEmpty,
+            [
+                el(
+                    "div", ["class": "grid-row"],
+                    [
+                        el(
+                            "div", ["class": "column-two-thirds"],
+                            [
+                                C.errorSummary(errors),
+                                C.h1("Sign in to Waypoint"),
+                                sso.map { label in
+                                    group([
+                                        el(
+                                            "a",
+                                            [
+                                                "href": Paths.with(Paths.signInSSO, [("next", next)]), "role": "button", "class": "button",
+                                                "id": "sso"
+                                            ], label),
+                                        C.p("Or, if your administrator gave you a Waypoint password:")
+                                    ])
+                                } ?? group([]),
+                                C.p("Use your email address and your password."),
+                                el(
+                                    "form", ["method": "post", "action": Paths.signIn, "novalidate": ""],
+                                    [
+                                        Layout.csrfField(ctx.csrf),
+                                        voidEl("input", ["type": "hidden", "name": "next", "value": next]),
+                                        C.textInput(
+                                            "email", label: "Email address", value: email, error: err("email"),
+                                            type: "text", autocomplete: "username", spellcheck: false, inputmode: "email"),
+                                        C.textInput(
+                                            "password", label: "Password", value: "", error: err("password"),
+                                            width: "input--width-20", type: "password", autocomplete: "current-password"),
+                                        C.button("Sign in")
+                                    ]),
+                                C.p("New to Waypoint, or forgotten your password? Ask your administrator for a one-time code, then:"),
+                                C.link("Sign in with a one-time code", Paths.signInWithCode)
+                            ])
+                    ])
+            ])
     }
 }

@@ -60,13 +60,24 @@ struct SignInStepsController: RouteCollection {
         let email = normaliseEmail(typedEmail)
         let code = String((form.code ?? "").prefix(Self.maxCodeLength + 1))
         func fail(_ errors: [FieldError], _ status: HTTPResponseStatus = .unprocessableEntity) -> Response {
-            HTMLResponse.make(IdentityViews.codeSignIn(PageContext(req), email: String(typedEmail.prefix(SignInController.maxEmailLength)), errors: errors), status: status)
+            HTMLResponse.make(
+                IdentityViews.codeSignIn(
+                    PageContext(req), email: String(typedEmail.prefix(SignInController.maxEmailLength)), errors: errors), status: status)
         }
         var errors: [FieldError] = []
-        if email.isEmpty { errors.append(FieldError(field: "email", message: "Enter your email address")) }
-        else if email.count > SignInController.maxEmailLength || email.contains(where: { $0.isNewline || $0.asciiValue.map { $0 < 0x20 } == true }) { errors.append(FieldError(field: "email", message: "Enter an email address of \(SignInController.maxEmailLength) characters or fewer")) }
-        if code.trimmingCharacters(in: .whitespaces).isEmpty { errors.append(FieldError(field: "code", message: "Enter the one-time code your administrator gave you")) }
-        else if code.count > Self.maxCodeLength { errors.append(FieldError(field: "code", message: "The code is 12 letters and numbers, like ABCD-EFGH-JKMN")) }
+        if email.isEmpty {
+            errors.append(FieldError(field: "email", message: "Enter your email address"))
+        } else if email.count > SignInController.maxEmailLength
+            || email.contains(where: { $0.isNewline || $0.asciiValue.map { $0 < 0x20 } == true })
+        {
+            errors.append(
+                FieldError(field: "email", message: "Enter an email address of \(SignInController.maxEmailLength) characters or fewer"))
+        }
+        if code.trimmingCharacters(in: .whitespaces).isEmpty {
+            errors.append(FieldError(field: "code", message: "Enter the one-time code your administrator gave you"))
+        } else if code.count > Self.maxCodeLength {
+            errors.append(FieldError(field: "code", message: "The code is 12 letters and numbers, like ABCD-EFGH-JKMN"))
+        }
         if !errors.isEmpty { return fail(errors) }
         let attempt: SignInAttempt
         switch try await SignInController.admit(req, email: email) {
@@ -76,13 +87,25 @@ struct SignInStepsController: RouteCollection {
         let user = try await User.query(on: req.db).filter(\.$email == email).first()
         if let user, user.role != Role.admin.rawValue, try await Identity.ssoRequired(req) {
             try await SignInController.failed(req, email: email, userID: user.id, what: "one-time code, but single sign-on is required")
-            return fail([FieldError(field: "email", message: "Your organisation signs in to Waypoint with its own sign-in service: use the button on the sign-in page.")], .forbidden)
+            return fail(
+                [
+                    FieldError(
+                        field: "email",
+                        message: "Your organisation signs in to Waypoint with its own sign-in service: use the button on the sign-in page.")
+                ], .forbidden)
         }
         // The code is used up by one atomic update, so two requests cannot both use it.
         guard let user, user.active, let role = Role(rawValue: user.role), let id = user.id,
-              try await Identity.redeem(code, userID: id, on: req.db, now: req.now) else {
+            try await Identity.redeem(code, userID: id, on: req.db, now: req.now)
+        else {
             try await SignInController.failed(req, email: email, userID: user?.id, what: "one-time code")
-            return fail([FieldError(field: "code", message: "The email address or code is not right, or the code has expired or been used already. Check them, or ask your administrator for a new code.")])
+            return fail([
+                FieldError(
+                    field: "code",
+                    message:
+                        "The email address or code is not right, or the code has expired or been used already. Check them, or ask your administrator for a new code."
+                )
+            ])
         }
         return try await req.db.writeTransaction { db in
             try await SignInController.succeeded(attempt, email: email, on: db)
@@ -109,12 +132,14 @@ struct SignInStepsController: RouteCollection {
         }
         let form = try req.content.decode(PasswordForm.self)
         if let errors = Self.check(form.password, confirm: form.confirm, email: p.email, name: p.name) {
-            return HTMLResponse.make(IdentityViews.newPassword(PageContext(req), name: p.name, errors: errors), status: .unprocessableEntity)
+            return HTMLResponse.make(
+                IdentityViews.newPassword(PageContext(req), name: p.name, errors: errors), status: .unprocessableEntity)
         }
         let hash = try await PasswordChecks.hash(form.password ?? "", app: req.application)
         let (res, _) = try await req.db.writeTransaction { db in
             try await Identity.setPassword(p.userID, hash: hash, on: db, now: req.now)
-            try await Audit.record(on: db, at: req.now, userID: p.userID, userEmail: p.email, action: "set_password", details: "chosen at sign-in")
+            try await Audit.record(
+                on: db, at: req.now, userID: p.userID, userEmail: p.email, action: "set_password", details: "chosen at sign-in")
             return try await Self.advance(req, p, how: "one-time code and a new password", on: db)
         }
         return res
@@ -124,7 +149,9 @@ struct SignInStepsController: RouteCollection {
     static func check(_ password: String?, confirm: String?, email: String, name: String?) -> [FieldError]? {
         let new = password ?? ""
         if let problem = Identity.rules.problem(new, email: email, name: name) { return [FieldError(field: "password", message: problem)] }
-        if (confirm ?? "") != new { return [FieldError(field: "confirm", message: "The passwords do not match. Type the same password twice")] }
+        if (confirm ?? "") != new {
+            return [FieldError(field: "confirm", message: "The passwords do not match. Type the same password twice")]
+        }
         return nil
     }
 
@@ -147,7 +174,8 @@ struct SignInStepsController: RouteCollection {
         }
         let typed = String((try req.content.decode(CodeOnly.self).code ?? "").prefix(Self.maxCodeLength + 1))
         func fail(_ message: String, _ status: HTTPResponseStatus = .unprocessableEntity) -> Response {
-            HTMLResponse.make(IdentityViews.twoFactor(PageContext(req), errors: [FieldError(field: "code", message: message)]), status: status)
+            HTMLResponse.make(
+                IdentityViews.twoFactor(PageContext(req), errors: [FieldError(field: "code", message: message)]), status: status)
         }
         let digits = typed.filter { !$0.isWhitespace }
         if digits.isEmpty { return fail("Enter the 6-digit code from your authenticator app, or a recovery code") }
@@ -159,12 +187,17 @@ struct SignInStepsController: RouteCollection {
         }
         let isTOTP = digits.count == TOTP.digits && digits.allSatisfy(\.isASCIIDigit)
         // Each is one atomic update: a code (or a step of the authenticator) is accepted once.
-        let ok = isTOTP ? try await Identity.verifyTOTP(typed, userID: p.userID, on: req.db, now: req.now)
+        let ok =
+            isTOTP
+            ? try await Identity.verifyTOTP(typed, userID: p.userID, on: req.db, now: req.now)
             : try await Identity.useRecoveryCode(typed, userID: p.userID, on: req.db, now: req.now)
         guard ok else {
-            try await SignInController.failed(req, email: p.email, userID: p.userID, what: isTOTP ? "second factor (authenticator)" : "second factor (recovery code)")
-            return fail(isTOTP ? "That code is not right, or has been used. Wait for a new code in your app and try again."
-                        : "That recovery code is not right, or has been used already.")
+            try await SignInController.failed(
+                req, email: p.email, userID: p.userID, what: isTOTP ? "second factor (authenticator)" : "second factor (recovery code)")
+            return fail(
+                isTOTP
+                    ? "That code is not right, or has been used. Wait for a new code in your app and try again."
+                    : "That recovery code is not right, or has been used already.")
         }
         return try await req.db.writeTransaction { db in
             try await SignInController.succeeded(attempt, email: p.email, on: db)
@@ -186,7 +219,9 @@ struct SignInStepsController: RouteCollection {
         case .elsewhere(let r): return r
         case .at(let p):
             let secret = try await Self.pendingSecret(req, sessionID: p.sessionID, current: p.pendingSecret)
-            return HTMLResponse.make(IdentityViews.setUp(PageContext(req), email: p.email, secret: secret, action: Paths.twoFactorSetUp, required: true, errors: []))
+            return HTMLResponse.make(
+                IdentityViews.setUp(
+                    PageContext(req), email: p.email, secret: secret, action: Paths.twoFactorSetUp, required: true, errors: []))
         }
     }
 
@@ -199,19 +234,30 @@ struct SignInStepsController: RouteCollection {
         let typed = String((try req.content.decode(CodeOnly.self).code ?? "").prefix(Self.maxCodeLength + 1))
         let secret = try await Self.pendingSecret(req, sessionID: p.sessionID, current: p.pendingSecret)
         guard let step = TOTP.verify(typed, secret: secret, at: req.now, after: nil) else {
-            return HTMLResponse.make(IdentityViews.setUp(PageContext(req), email: p.email, secret: secret, action: Paths.twoFactorSetUp, required: true,
-                                                         errors: [FieldError(field: "code", message: "That code is not right. Check the app shows Waypoint and your email, and enter the code it shows now.")]),
-                                     status: .unprocessableEntity)
+            return HTMLResponse.make(
+                IdentityViews.setUp(
+                    PageContext(req), email: p.email, secret: secret, action: Paths.twoFactorSetUp, required: true,
+                    errors: [
+                        FieldError(
+                            field: "code",
+                            message: "That code is not right. Check the app shows Waypoint and your email, and enter the code it shows now."
+                        )
+                    ]),
+                status: .unprocessableEntity)
         }
         let codes = try await req.db.writeTransaction { db in
             let codes = try await Identity.enrol(p.userID, secret: secret, step: step, on: db, now: req.now)
-            try await Audit.record(on: db, at: req.now, userID: p.userID, userEmail: p.email, action: "enrol_second_factor", details: "authenticator app, at sign-in")
+            try await Audit.record(
+                on: db, at: req.now, userID: p.userID, userEmail: p.email, action: "enrol_second_factor",
+                details: "authenticator app, at sign-in")
             try await Identity.setStage(p.sessionID, .full, on: db)
-            try await Audit.record(on: db, at: req.now, userID: p.userID, userEmail: p.email, action: "sign_in", details: "password and a new authenticator")
+            try await Audit.record(
+                on: db, at: req.now, userID: p.userID, userEmail: p.email, action: "sign_in", details: "password and a new authenticator")
             return codes
         }
         // The session is now signed in: the page carries its header.
-        return HTMLResponse.make(IdentityViews.recoveryCodes(PageContext(user: nil, csrf: p.csrfToken), codes: codes, next: Paths.safeNext(p.next)))
+        return HTMLResponse.make(
+            IdentityViews.recoveryCodes(PageContext(user: nil, csrf: p.csrfToken), codes: codes, next: Paths.safeNext(p.next)))
     }
 
     /// The secret being set up on this session, made on first sight and kept until confirmed.

@@ -15,7 +15,9 @@ import Vapor
 enum SignInThrottle {
     enum Decision: Equatable { case open, accountWaits(until: Date), addressWaits(until: Date) }
 
-    static func check(email: String, address: String, attempt: UUID, now: Date, settings: Settings, on db: any Database) async throws -> Decision {
+    static func check(email: String, address: String, attempt: UUID, now: Date, settings: Settings, on db: any Database) async throws
+        -> Decision
+    {
         let day = now.addingTimeInterval(-24 * 3600)
         let mine = try await SignInAttempt.query(on: db).filter(\.$email == email).filter(\.$succeeded == false)
             .filter(\.$counts == true).filter(\.$at >= day).filter(\.$id != attempt).sort(\.$at, .ascending).all()
@@ -100,7 +102,9 @@ final class PasswordChecks: Sendable {
     init(cost: Int) { dummyHash = (try? Bcrypt.hash(Tokens.random(), cost: cost)) ?? "" }
 
     static func verify(_ password: String, hash: String, app: Application) async throws -> Bool {
-        try await app.passwordChecks.run(limit: app.settings.maxQueuedPasswordChecks) { (try? Bcrypt.verify(password, created: hash)) ?? false }
+        try await app.passwordChecks.run(limit: app.settings.maxQueuedPasswordChecks) {
+            (try? Bcrypt.verify(password, created: hash)) ?? false
+        }
     }
 
     static func hash(_ password: String, app: Application) async throws -> String {

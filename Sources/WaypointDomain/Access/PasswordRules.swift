@@ -14,22 +14,27 @@ public struct PasswordRules: Sendable {
 
     /// Reads the shipped list: one entry a line, `#` starts a comment.
     public init(list: String) {
-        self.init(denied: Set(list.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-            .filter { !$0.isEmpty && !$0.hasPrefix("#") }))
+        self.init(
+            denied: Set(
+                list.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                    .filter { !$0.isEmpty && !$0.hasPrefix("#") }))
     }
 
     /// Nil when the password may be used; otherwise what to tell the person.
     public func problem(_ password: String, email: String, name: String?) -> String? {
         if password.isEmpty { return "Enter a new password" }
         if password.count < Self.minimumLength {
-            return "Your password must be at least \(Self.minimumLength) characters. A few unrelated words make a long password easy to remember"
+            return
+                "Your password must be at least \(Self.minimumLength) characters. A few unrelated words make a long password easy to remember"
         }
         if password.utf8.count > Self.maximumBytes { return "Your password must be \(Self.maximumBytes) characters or fewer" }
         let lower = password.lowercased()
         let common = "This password is too easy to guess: it is a common password, or built from one. Try three or four unrelated words"
         if denied.contains(lower) { return common }
         // Undo look-alike swaps, then take off digits and symbols at either end.
-        let swaps: [Character: Character] = ["0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s", "!": "i"]
+        let swaps: [Character: Character] = [
+            "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s", "!": "i"
+        ]
         let unswapped = String(lower.map { swaps[$0] ?? $0 })
         let letters = lower.trimmingCharacters(in: CharacterSet.letters.inverted)
         for candidate in [letters, unswapped.trimmingCharacters(in: CharacterSet.letters.inverted), unswapped] where !candidate.isEmpty {
@@ -41,7 +46,8 @@ public struct PasswordRules: Sendable {
         if Self.isSequence(lower) { return "Your password is a run of keys or letters in order. Try three or four unrelated words" }
         // Their own name or email.
         let local = email.lowercased().split(separator: "@").first.map(String.init) ?? ""
-        let parts = [local] + local.split(whereSeparator: { !$0.isLetter }).map(String.init)
+        let parts =
+            [local] + local.split(whereSeparator: { !$0.isLetter }).map(String.init)
             + (name ?? "").lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init)
         if parts.contains(where: { $0.count >= 4 && lower.contains($0) }) {
             return "Your password must not contain your name or email address"
@@ -62,7 +68,10 @@ public struct PasswordRules: Sendable {
 
     /// A run along the alphabet, the digits or a keyboard row, forwards or backwards.
     static func isSequence(_ s: String) -> Bool {
-        let runs = ["abcdefghijklmnopqrstuvwxyz", "01234567890123456789", "qwertyuiopasdfghjklzxcvbnm", "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p", "qazwsxedcrfvtgbyhnujmikolp"]
+        let runs = [
+            "abcdefghijklmnopqrstuvwxyz", "01234567890123456789", "qwertyuiopasdfghjklzxcvbnm", "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
+            "qazwsxedcrfvtgbyhnujmikolp"
+        ]
         let reversed = String(s.reversed())
         return runs.contains { r in r.contains(s) || r.contains(reversed) || (r + r).contains(s) }
     }

@@ -19,35 +19,35 @@ public enum Role: String, CodedValue {
 
 /// Everything a user can ask to do. Routes ask the policy with one of these.
 public enum Action: String, CaseIterable, Sendable {
-    case searchChildren          // the children register
-    case viewChild               // a child's record (identity and details)
+    case searchChildren  // the children register
+    case viewChild  // a child's record (identity and details)
     case createChild
     case editChild
-    case viewChildAudit          // a child's audit trail
-    case manageUsers             // admin: users, roles, services
-    case manageReferenceData     // admin: reference data, bank holidays, population
-    case viewReports             // aggregate figures
-    case viewReportChildren      // the children behind a figure
+    case viewChildAudit  // a child's audit trail
+    case manageUsers  // admin: users, roles, services
+    case manageReferenceData  // admin: reference data, bank holidays, population
+    case viewReports  // aggregate figures
+    case viewReportChildren  // the children behind a figure
     case screenReferral
     case allocate
     case closeIntervention
     case viewVictimIdentity
     case viewPanelPapers
-    case recordReferral          // record a referral, an offence, a hearing, a consultation
-    case viewMyWork              // the practitioner's worklist
-    case viewServiceWork         // the manager's service worklist and referral queue
-    case manageInterventions     // start an intervention directly (e.g. a court order)
-    case importBundle            // import case data in the interchange format (within one's own services)
-    case exportBundle            // export case data in the interchange format (within one's own services)
-    case transferChild           // move a child and their records to another service
-    case recordAssessment        // write and submit assessments
-    case signOffAssessment       // sign off or return a submitted assessment
-    case recordPractice          // plans, contacts, panels, reparation, health, KPI data, feedback
-    case recordVictimWork        // victims' details and restorative justice
-    case auditCase               // case audits (quality assurance)
-    case recordBoardMeeting      // management board meetings and attendance by agency (KPI 7)
-    case saveReport              // save a report's figures as submitted (to the board or the YJB)
-    case viewCaseWork            // interventions, assessments and practice records (victim workers see victims only)
+    case recordReferral  // record a referral, an offence, a hearing, a consultation
+    case viewMyWork  // the practitioner's worklist
+    case viewServiceWork  // the manager's service worklist and referral queue
+    case manageInterventions  // start an intervention directly (e.g. a court order)
+    case importBundle  // import case data in the interchange format (within one's own services)
+    case exportBundle  // export case data in the interchange format (within one's own services)
+    case transferChild  // move a child and their records to another service
+    case recordAssessment  // write and submit assessments
+    case signOffAssessment  // sign off or return a submitted assessment
+    case recordPractice  // plans, contacts, panels, reparation, health, KPI data, feedback
+    case recordVictimWork  // victims' details and restorative justice
+    case auditCase  // case audits (quality assurance)
+    case recordBoardMeeting  // management board meetings and attendance by agency (KPI 7)
+    case saveReport  // save a report's figures as submitted (to the board or the YJB)
+    case viewCaseWork  // interventions, assessments and practice records (victim workers see victims only)
 }
 
 /// Facts about a record that a decision may depend on.

@@ -21,11 +21,17 @@ public enum UserForm {
     public static func parse(_ form: FormValues, allowedServices: Set<String>, requirePassword: Bool) -> Result<UserInput, FormErrors> {
         var errors = FormErrors()
         let name = form.trimmed("name")
-        if name == nil { errors.add("name", "Enter the person's full name") }
-        else if name!.count > 100 { errors.add("name", "Name must be 100 characters or fewer") }
+        if name == nil {
+            errors.add("name", "Enter the person's full name")
+        } else if name!.count > 100 {
+            errors.add("name", "Name must be 100 characters or fewer")
+        }
         let email = form.trimmed("email")?.lowercased()
-        if email == nil { errors.add("email", "Enter an email address") }
-        else if !isEmail(email!) { errors.add("email", "Enter an email address in the correct format, like name@example.org") }
+        if email == nil {
+            errors.add("email", "Enter an email address")
+        } else if !isEmail(email!) {
+            errors.add("email", "Enter an email address in the correct format, like name@example.org")
+        }
         let role = form.trimmed("role").flatMap(Role.init(rawValue:))
         if role == nil { errors.add("role", "Select a role") }
         let services = form.list("services").filter { !$0.isEmpty }
@@ -37,10 +43,15 @@ public enum UserForm {
         var password: String?
         if requirePassword {
             let p = form["password"]
-            if p.isEmpty { errors.add("password", "Enter a password") }
-            else if p.count < minimumPasswordLength { errors.add("password", "Password must be at least \(minimumPasswordLength) characters") }
-            else if p.utf8.count > maximumPasswordBytes { errors.add("password", "Password must be \(maximumPasswordBytes) characters or fewer") }
-            else { password = p }
+            if p.isEmpty {
+                errors.add("password", "Enter a password")
+            } else if p.count < minimumPasswordLength {
+                errors.add("password", "Password must be at least \(minimumPasswordLength) characters")
+            } else if p.utf8.count > maximumPasswordBytes {
+                errors.add("password", "Password must be \(maximumPasswordBytes) characters or fewer")
+            } else {
+                password = p
+            }
         }
         guard errors.isEmpty, let name, let email, let role else { return .failure(errors) }
         return .success(UserInput(name: name, email: email, role: role, serviceIDs: services, password: password))

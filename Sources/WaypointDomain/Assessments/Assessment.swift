@@ -111,15 +111,21 @@ public enum AssessmentForm {
         let harm = Parse.coded(f, "risk_of_serious_harm", FourLevel.self, missing: nil, errors: &e)
         let safety = Parse.coded(f, "safety_and_wellbeing", FourLevel.self, missing: nil, errors: &e)
         if forSubmission, let type {
-            for s in AssessmentForm.sections(for: type) where sections[s] == nil { e.add(s.rawValue, "Complete ‘\(s.label)’ before submitting") }
-            if child == nil { e.add("child_views", "Record the child's views in their own words (or why they could not be given) before submitting") }
+            for s in AssessmentForm.sections(for: type) where sections[s] == nil {
+                e.add(s.rawValue, "Complete ‘\(s.label)’ before submitting")
+            }
+            if child == nil {
+                e.add("child_views", "Record the child's views in their own words (or why they could not be given) before submitting")
+            }
             if likelihood == nil { e.add("likelihood_of_reoffending", "Rate the likelihood of reoffending before submitting") }
             if safety == nil { e.add("safety_and_wellbeing", "Rate safety and wellbeing before submitting") }
             if type == .statutory && harm == nil { e.add("risk_of_serious_harm", "Rate the risk of serious harm before submitting") }
         }
         guard e.isEmpty, let type, let stage else { return .failure(e) }
-        return .success(AssessmentInput(type: type, stage: stage, sections: sections, childViews: child, parentViews: parent,
-                                        likelihoodOfReoffending: likelihood, riskOfSeriousHarm: harm, safetyAndWellbeing: safety))
+        return .success(
+            AssessmentInput(
+                type: type, stage: stage, sections: sections, childViews: child, parentViews: parent,
+                likelihoodOfReoffending: likelihood, riskOfSeriousHarm: harm, safetyAndWellbeing: safety))
     }
 }
 

@@ -10,7 +10,8 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Creates a date, or nil when the day does not exist (e.g. 2023-02-29).
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
-              day >= 1, day <= LocalDate.daysIn(month: month, year: year) else { return nil }
+            day >= 1, day <= LocalDate.daysIn(month: month, year: year)
+        else { return nil }
         self.year = year
         self.month = month
         self.day = day
@@ -48,7 +49,9 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     public var iso: String {
-        func pad(_ n: Int, _ w: Int) -> String { let t = String(n); return t.count >= w ? t : String(repeating: "0", count: w - t.count) + t }
+        func pad(_ n: Int, _ w: Int) -> String {
+            let t = String(n); return t.count >= w ? t : String(repeating: "0", count: w - t.count) + t
+        }
         return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
     }
 
@@ -103,7 +106,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         self.day = d
     }
 
-    static let minDayNumber = -719_162   // 0001-01-01
+    static let minDayNumber = -719_162  // 0001-01-01
     static let maxDayNumber = 2_932_896  // 9999-12-31
 
     /// Whole days later (or earlier for negative `days`); clamped to `LocalDate.min…LocalDate.max`,
@@ -165,8 +168,10 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Day month year, e.g. "3 March 2024" — the GOV.UK date style.
     public var longFormat: String {
-        let names = ["January", "February", "March", "April", "May", "June", "July", "August",
-                     "September", "October", "November", "December"]
+        let names = [
+            "January", "February", "March", "April", "May", "June", "July", "August",
+            "September", "October", "November", "December"
+        ]
         return "\(day) \(names[month - 1]) \(year)"
     }
 }

@@ -23,12 +23,14 @@ public struct ChildDetails: Equatable, Sendable {
     public var strengths: String?
     public var alerts: [AlertFlag]
 
-    public init(givenName: String, familyName: String, preferredName: String? = nil,
-                dateOfBirth: LocalDate, sex: Sex, ethnicity: Ethnicity, careStatus: CareStatus = .none,
-                send: YesNo? = nil, ehcp: YesNo? = nil, postcode: Postcode? = nil, district: String? = nil,
-                pncID: PNCID? = nil, upn: UPN? = nil, nhsNumber: NHSNumber? = nil, school: String? = nil,
-                eteStatus: ETEStatus? = nil, accommodation: Accommodation? = nil,
-                whatMatters: String? = nil, strengths: String? = nil, alerts: [AlertFlag] = []) {
+    public init(
+        givenName: String, familyName: String, preferredName: String? = nil,
+        dateOfBirth: LocalDate, sex: Sex, ethnicity: Ethnicity, careStatus: CareStatus = .none,
+        send: YesNo? = nil, ehcp: YesNo? = nil, postcode: Postcode? = nil, district: String? = nil,
+        pncID: PNCID? = nil, upn: UPN? = nil, nhsNumber: NHSNumber? = nil, school: String? = nil,
+        eteStatus: ETEStatus? = nil, accommodation: Accommodation? = nil,
+        whatMatters: String? = nil, strengths: String? = nil, alerts: [AlertFlag] = []
+    ) {
         self.givenName = givenName
         self.familyName = familyName
         self.preferredName = preferredName
@@ -83,7 +85,7 @@ public struct ChildDetails: Equatable, Sendable {
             ("what_matters", "What matters to the child", whatMatters),
             ("strengths", "Strengths", strengths),
             ("alerts", "Alerts", alerts.isEmpty ? nil : alerts.map(\.rawValue).joined(separator: ",")),
-            ("search_name", "Search name", searchName),
+            ("search_name", "Search name", searchName)
         ]
     }
 

@@ -33,7 +33,9 @@ public enum ChildForm {
             } else {
                 let age = dob.age(on: today)
                 if age < minimumAge || age > maximumAge {
-                    errors.add("dob-day", "Date of birth must be for a child aged \(minimumAge) to \(maximumAge) today (this date gives age \(age))")
+                    errors.add(
+                        "dob-day",
+                        "Date of birth must be for a child aged \(minimumAge) to \(maximumAge) today (this date gives age \(age))")
                 }
             }
         }
@@ -50,7 +52,8 @@ public enum ChildForm {
             return c
         }
         let sex = coded("sex", Sex.self, missing: "Select the child's sex (choose 'Not known' if it is not known)")
-        let ethnicity = coded("ethnicity", Ethnicity.self, missing: "Select the child's ethnicity (choose 'Not stated' if they have not said)")
+        let ethnicity = coded(
+            "ethnicity", Ethnicity.self, missing: "Select the child's ethnicity (choose 'Not stated' if they have not said)")
         let care = coded("care_status", CareStatus.self, missing: "Select the child's care status")
         let send = coded("send", YesNo.self, missing: nil)
         let ehcp = coded("ehcp", YesNo.self, missing: nil)
@@ -65,7 +68,9 @@ public enum ChildForm {
         var pnc: PNCID?
         if let v = form.trimmed("pnc_id") {
             pnc = PNCID(v)
-            if pnc == nil { errors.add("pnc_id", "Enter a PNC ID in the format YYYY/NNNNNNNC, like 2004/1234567F, with the correct check letter") }
+            if pnc == nil {
+                errors.add("pnc_id", "Enter a PNC ID in the format YYYY/NNNNNNNC, like 2004/1234567F, with the correct check letter")
+            }
         }
         var upn: UPN?
         if let v = form.trimmed("upn") {
@@ -85,20 +90,24 @@ public enum ChildForm {
 
         var alerts: [AlertFlag] = []
         for code in form.list("alerts") {
-            if let a = AlertFlag(rawValue: code) { if !alerts.contains(a) { alerts.append(a) } }
-            else { errors.add("alerts", "Select valid alerts") }
+            if let a = AlertFlag(rawValue: code) {
+                if !alerts.contains(a) { alerts.append(a) }
+            } else {
+                errors.add("alerts", "Select valid alerts")
+            }
         }
         alerts.sort { AlertFlag.allCases.firstIndex(of: $0)! < AlertFlag.allCases.firstIndex(of: $1)! }
 
         guard errors.isEmpty, let given, let family, let dob, let sex, let ethnicity, let care else {
             return .failure(errors)
         }
-        return .success(ChildDetails(
-            givenName: given, familyName: family, preferredName: preferred, dateOfBirth: dob,
-            sex: sex, ethnicity: ethnicity, careStatus: care, send: send, ehcp: ehcp,
-            postcode: postcode, district: district, pncID: pnc, upn: upn, nhsNumber: nhs,
-            school: school, eteStatus: ete, accommodation: accommodation,
-            whatMatters: whatMatters, strengths: strengths, alerts: alerts))
+        return .success(
+            ChildDetails(
+                givenName: given, familyName: family, preferredName: preferred, dateOfBirth: dob,
+                sex: sex, ethnicity: ethnicity, careStatus: care, send: send, ehcp: ehcp,
+                postcode: postcode, district: district, pncID: pnc, upn: upn, nhsNumber: nhs,
+                school: school, eteStatus: ete, accommodation: accommodation,
+                whatMatters: whatMatters, strengths: strengths, alerts: alerts))
     }
 
     static func text(_ key: String, _ form: FormValues, max: Int, label: String, errors: inout FormErrors) -> String? {
@@ -123,7 +132,7 @@ public enum ChildForm {
             "pnc_id": d.pncID?.canonical ?? "", "upn": d.upn?.value ?? "",
             "nhs_number": d.nhsNumber?.formatted ?? "", "school": d.school ?? "",
             "ete_status": d.eteStatus?.rawValue ?? "", "accommodation": d.accommodation?.rawValue ?? "",
-            "what_matters": d.whatMatters ?? "", "strengths": d.strengths ?? "",
+            "what_matters": d.whatMatters ?? "", "strengths": d.strengths ?? ""
         ]
         v["version"] = nil
         return FormValues(v, lists: ["alerts": d.alerts.map(\.rawValue)])
@@ -151,8 +160,9 @@ public enum DateInput {
             return nil
         }
         guard let d, let m, let y, d.count <= 2, m.count <= 2, y.count == 4,
-              let day = Int(d), let month = Int(m), let year = Int(y),
-              let date = LocalDate(year: year, month: month, day: day) else {
+            let day = Int(d), let month = Int(m), let year = Int(y),
+            let date = LocalDate(year: year, month: month, day: day)
+        else {
             errors.add(firstField, "\(label) must be a real date, like 27 3 2010")
             return nil
         }

@@ -1,6 +1,8 @@
 /// Small shared parsers for forms: each adds a field error and returns nil on bad input.
 public enum Parse {
-    public static func coded<T: CodedValue>(_ form: FormValues, _ key: String, _ type: T.Type, missing: String?, errors: inout FormErrors) -> T? {
+    public static func coded<T: CodedValue>(_ form: FormValues, _ key: String, _ type: T.Type, missing: String?, errors: inout FormErrors)
+        -> T?
+    {
         guard let v = form.trimmed(key) else {
             if let missing { errors.add(key, missing) }
             return nil
@@ -12,7 +14,9 @@ public enum Parse {
         return c
     }
 
-    public static func text(_ form: FormValues, _ key: String, label: String, required: String? = nil, max: Int = 4000, errors: inout FormErrors) -> String? {
+    public static func text(
+        _ form: FormValues, _ key: String, label: String, required: String? = nil, max: Int = 4000, errors: inout FormErrors
+    ) -> String? {
         guard let v = form.trimmed(key) else {
             if let required { errors.add(key, required) }
             return nil
@@ -26,8 +30,10 @@ public enum Parse {
 
     /// A date from the three-field input; optional dates may be left blank.
     /// `today` bounds every date (`DateWindow`); `notFuture` also refuses dates after it.
-    public static func date(_ form: FormValues, _ prefix: String, label: String, required: Bool, today: LocalDate, notFuture: Bool = false,
-                            notBefore earliest: (LocalDate, String)? = nil, errors: inout FormErrors) -> LocalDate? {
+    public static func date(
+        _ form: FormValues, _ prefix: String, label: String, required: Bool, today: LocalDate, notFuture: Bool = false,
+        notBefore earliest: (LocalDate, String)? = nil, errors: inout FormErrors
+    ) -> LocalDate? {
         let blank = form.trimmed("\(prefix)-day") == nil && form.trimmed("\(prefix)-month") == nil && form.trimmed("\(prefix)-year") == nil
         if blank && !required { return nil }
         guard let d = DateInput.parse(form, prefix: prefix, label: label, today: today, errors: &errors) else { return nil }
@@ -42,7 +48,9 @@ public enum Parse {
         return d
     }
 
-    public static func int(_ form: FormValues, _ key: String, label: String, range: ClosedRange<Int>, required: Bool, errors: inout FormErrors) -> Int? {
+    public static func int(
+        _ form: FormValues, _ key: String, label: String, range: ClosedRange<Int>, required: Bool, errors: inout FormErrors
+    ) -> Int? {
         guard let v = form.trimmed(key) else {
             if required { errors.add(key, "Enter the \(label.lowercased())") }
             return nil

@@ -12,9 +12,10 @@ public struct PNCID: Hashable, Sendable {
         let yearPart = String(parts[0])
         var rest = String(parts[1])
         guard yearPart.count == 2 || yearPart.count == 4,
-              yearPart.allSatisfy({ $0.isASCII && $0.isNumber }),
-              let check = rest.popLast(), check.isLetter,
-              (1...7).contains(rest.count), rest.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            yearPart.allSatisfy({ $0.isASCII && $0.isNumber }),
+            let check = rest.popLast(), check.isLetter,
+            (1...7).contains(rest.count), rest.allSatisfy({ $0.isASCII && $0.isNumber })
+        else { return nil }
         let year: Int
         if yearPart.count == 4 {
             year = Int(yearPart)!

@@ -35,9 +35,13 @@ public struct UPN: Hashable, Sendable {
         var sum = 0
         for (i, c) in chars.enumerated() {
             let v: Int
-            if let d = c.wholeNumberValue, c.isASCII { v = d }
-            else if i == 11, let n = letters.firstIndex(of: c) { v = n }
-            else { return nil }
+            if let d = c.wholeNumberValue, c.isASCII {
+                v = d
+            } else if i == 11, let n = letters.firstIndex(of: c) {
+                v = n
+            } else {
+                return nil
+            }
             sum += v * (i + 2)
         }
         return letters[sum % 23]

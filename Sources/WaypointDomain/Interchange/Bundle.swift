@@ -10,21 +10,36 @@ public enum Interchange {
     }
 
     public static let services = FileSpec(name: "services.csv", columns: ["service_code", "name"], required: ["service_code", "name"])
-    public static let children = FileSpec(name: "children.csv", columns: [
-        "child_id", "service_code", "given_name", "family_name", "date_of_birth", "sex", "ethnicity", "care_status",
-        "send", "ehcp", "postcode", "district", "pnc_id", "upn", "nhs_number"],
+    public static let children = FileSpec(
+        name: "children.csv",
+        columns: [
+            "child_id", "service_code", "given_name", "family_name", "date_of_birth", "sex", "ethnicity", "care_status",
+            "send", "ehcp", "postcode", "district", "pnc_id", "upn", "nhs_number"
+        ],
         required: ["child_id", "service_code", "given_name", "family_name", "date_of_birth"])
-    public static let referrals = FileSpec(name: "referrals.csv", columns: [
-        "referral_id", "child_id", "received_on", "source", "decision", "decided_on", "destination", "intervention_type"],
+    public static let referrals = FileSpec(
+        name: "referrals.csv",
+        columns: [
+            "referral_id", "child_id", "received_on", "source", "decision", "decided_on", "destination", "intervention_type"
+        ],
         required: ["referral_id", "child_id", "received_on", "source", "decision"])
-    public static let offences = FileSpec(name: "offences.csv", columns: [
-        "offence_id", "child_id", "offence_date", "category", "gravity", "outcome", "outcome_date"],
+    public static let offences = FileSpec(
+        name: "offences.csv",
+        columns: [
+            "offence_id", "child_id", "offence_date", "category", "gravity", "outcome", "outcome_date"
+        ],
         required: ["offence_id", "child_id", "offence_date", "category", "outcome"])
-    public static let interventions = FileSpec(name: "interventions.csv", columns: [
-        "intervention_id", "child_id", "type", "start_date", "end_date", "case_manager", "closure_reason"],
+    public static let interventions = FileSpec(
+        name: "interventions.csv",
+        columns: [
+            "intervention_id", "child_id", "type", "start_date", "end_date", "case_manager", "closure_reason"
+        ],
         required: ["intervention_id", "child_id", "type", "start_date"])
-    public static let population = FileSpec(name: "population.csv", columns: [
-        "service_code", "year", "age", "sex", "ethnicity_group", "count"],
+    public static let population = FileSpec(
+        name: "population.csv",
+        columns: [
+            "service_code", "year", "age", "sex", "ethnicity_group", "count"
+        ],
         required: ["service_code", "year", "age", "sex", "ethnicity_group", "count"])
 
     /// In the order they are validated and written (children before what refers to them).
@@ -95,7 +110,10 @@ public enum Interchange {
         public var userEmails: Set<String>
         public var outcomeCodes: Set<String>
         public var today: LocalDate
-        public init(serviceCodes: Set<String>, existingChildren: [String: Set<String>], userEmails: Set<String>, outcomeCodes: Set<String>, today: LocalDate) {
+        public init(
+            serviceCodes: Set<String>, existingChildren: [String: Set<String>], userEmails: Set<String>, outcomeCodes: Set<String>,
+            today: LocalDate
+        ) {
             self.serviceCodes = serviceCodes
             self.existingChildren = existingChildren
             self.userEmails = userEmails
@@ -134,8 +152,10 @@ public enum Interchange {
         var plan = Plan()
         let known = Set(Self.files.map(\.name))
         for name in files.keys.sorted() where !known.contains(name) {
-            problems.append(Problem(file: name, line: nil, column: nil,
-                                    message: "is not a file of the interchange format (expected: \(Self.files.map(\.name).joined(separator: ", ")))"))
+            problems.append(
+                Problem(
+                    file: name, line: nil, column: nil,
+                    message: "is not a file of the interchange format (expected: \(Self.files.map(\.name).joined(separator: ", ")))"))
         }
         guard files[children.name] != nil else {
             problems.append(Problem(file: children.name, line: nil, column: nil, message: "is missing: every bundle needs children.csv"))
@@ -152,8 +172,10 @@ public enum Interchange {
                 var headerOK = true
                 for (i, column) in header.enumerated() {
                     if !spec.columns.contains(column) {
-                        problems.append(Problem(file: spec.name, line: 1, column: column.isEmpty ? "(blank)" : column,
-                                                message: "unknown column (expected columns: \(spec.columns.joined(separator: ", ")))"))
+                        problems.append(
+                            Problem(
+                                file: spec.name, line: 1, column: column.isEmpty ? "(blank)" : column,
+                                message: "unknown column (expected columns: \(spec.columns.joined(separator: ", ")))"))
                         headerOK = false
                     } else if index[column] != nil {
                         problems.append(Problem(file: spec.name, line: 1, column: column, message: "column appears twice"))
@@ -192,7 +214,9 @@ public enum Interchange {
         }
 
         /// Text cells that a spreadsheet would treat as a formula are refused, not stored.
-        func text(_ cell: (String) -> String?, _ column: String, _ problem: (String, String) -> Void, required: Bool, max: Int = 200) -> String? {
+        func text(_ cell: (String) -> String?, _ column: String, _ problem: (String, String) -> Void, required: Bool, max: Int = 200)
+            -> String?
+        {
             guard let v = cell(column) else {
                 if required { problem(column, "is empty: a value is required") }
                 return nil
@@ -209,12 +233,16 @@ public enum Interchange {
                 if required { problem(column, "is empty: enter a date as YYYY-MM-DD") }
                 return nil
             }
-            guard let d = LocalDate(iso: v) else { problem(column, "'\(v.prefix(40))' is not a real date in the form YYYY-MM-DD"); return nil }
+            guard let d = LocalDate(iso: v) else {
+                problem(column, "'\(v.prefix(40))' is not a real date in the form YYYY-MM-DD"); return nil
+            }
             if d > context.today { problem(column, "\(v) is in the future"); return nil }
             if d < DateWindow.earliest { problem(column, "\(v) is before \(DateWindow.earliest.iso): check the year"); return nil }
             return d
         }
-        func code<T: CodedValue>(_ cell: (String) -> String?, _ column: String, _ type: T.Type, _ problem: (String, String) -> Void, required: Bool) -> T? {
+        func code<T: CodedValue>(
+            _ cell: (String) -> String?, _ column: String, _ type: T.Type, _ problem: (String, String) -> Void, required: Bool
+        ) -> T? {
             guard let v = cell(column) else {
                 if required { problem(column, "is empty: use one of \(T.allCases.map(\.rawValue).joined(separator: ", "))") }
                 return nil
@@ -225,7 +253,9 @@ public enum Interchange {
             }
             return c
         }
-        func id(_ cell: (String) -> String?, _ column: String, _ problem: (String, String) -> Void, seen: inout [String: Int], line: Int) -> String? {
+        func id(_ cell: (String) -> String?, _ column: String, _ problem: (String, String) -> Void, seen: inout [String: Int], line: Int)
+            -> String?
+        {
             guard let v = text(cell, column, problem, required: true, max: 100) else { return nil }
             if let first = seen[v] { problem(column, "duplicate id '\(v)' (first on line \(first))"); return nil }
             seen[v] = line
@@ -259,19 +289,32 @@ public enum Interchange {
             let send = code(cell, "send", YesNo.self, problem, required: false)
             let ehcp = code(cell, "ehcp", YesNo.self, problem, required: false)
             var postcode: Postcode?
-            if let v = cell("postcode") { postcode = Postcode(v); if postcode == nil { problem("postcode", "'\(v)' is not a UK postcode") } }
+            if let v = cell("postcode") {
+                postcode = Postcode(v); if postcode == nil { problem("postcode", "'\(v)' is not a UK postcode") }
+            }
             let district = text(cell, "district", problem, required: false, max: 100)
             var pnc: PNCID?
-            if let v = cell("pnc_id") { pnc = PNCID(v); if pnc == nil { problem("pnc_id", "'\(v)' is not a valid PNC ID (YYYY/NNNNNNNC with the right check letter)") } }
+            if let v = cell("pnc_id") {
+                pnc = PNCID(v);
+                if pnc == nil { problem("pnc_id", "'\(v)' is not a valid PNC ID (YYYY/NNNNNNNC with the right check letter)") }
+            }
             var upn: UPN?
-            if let v = cell("upn") { upn = UPN(v); if upn == nil { problem("upn", "'\(v)' is not a valid UPN (13 characters with the right check letter)") } }
+            if let v = cell("upn") {
+                upn = UPN(v); if upn == nil { problem("upn", "'\(v)' is not a valid UPN (13 characters with the right check letter)") }
+            }
             var nhs: NHSNumber?
-            if let v = cell("nhs_number") { nhs = NHSNumber(v); if nhs == nil { problem("nhs_number", "'\(v)' is not a valid NHS number (10 digits, check digit)") } }
+            if let v = cell("nhs_number") {
+                nhs = NHSNumber(v); if nhs == nil { problem("nhs_number", "'\(v)' is not a valid NHS number (10 digits, check digit)") }
+            }
             guard let childID, let service, serviceCodes.contains(service), let given, let family, let dob else { return }
             bundleChildren.insert(childID)
-            plan.children.append(ChildRow(childID: childID, serviceCode: service, details: ChildDetails(
-                givenName: given, familyName: family, dateOfBirth: dob, sex: sex, ethnicity: ethnicity, careStatus: care, send: send, ehcp: ehcp,
-                postcode: postcode, district: district, pncID: pnc, upn: upn, nhsNumber: nhs)))
+            plan.children.append(
+                ChildRow(
+                    childID: childID, serviceCode: service,
+                    details: ChildDetails(
+                        givenName: given, familyName: family, dateOfBirth: dob, sex: sex, ethnicity: ethnicity, careStatus: care,
+                        send: send, ehcp: ehcp,
+                        postcode: postcode, district: district, pncID: pnc, upn: upn, nhsNumber: nhs)))
         }
 
         func childRef(_ cell: (String) -> String?, _ problem: (String, String) -> Void) -> String? {
@@ -296,15 +339,23 @@ public enum Interchange {
             let decided = date(cell, "decided_on", problem, required: false)
             let destination = code(cell, "destination", ScreenOutDestination.self, problem, required: false)
             let type = code(cell, "intervention_type", InterventionType.self, problem, required: false)
-            if let decision, decision != .pending, decided == nil, cell("decided_on") == nil { problem("decided_on", "is empty: a decided referral needs the date of the decision") }
+            if let decision, decision != .pending, decided == nil, cell("decided_on") == nil {
+                problem("decided_on", "is empty: a decided referral needs the date of the decision")
+            }
             if decision == .pending, cell("decided_on") != nil { problem("decided_on", "must be empty while the decision is pending") }
-            if let received, let decided, decided < received { problem("decided_on", "\(decided.iso) is before the referral was received (\(received.iso))") }
-            if decision == .screenedOut, cell("destination") == nil { problem("destination", "is empty: a screened-out referral needs its destination") }
+            if let received, let decided, decided < received {
+                problem("decided_on", "\(decided.iso) is before the referral was received (\(received.iso))")
+            }
+            if decision == .screenedOut, cell("destination") == nil {
+                problem("destination", "is empty: a screened-out referral needs its destination")
+            }
             if decision != .screenedOut, cell("destination") != nil { problem("destination", "is only for screened-out referrals") }
             if decision != .accepted, cell("intervention_type") != nil { problem("intervention_type", "is only for accepted referrals") }
             guard let rid, let child, let received, let source, let decision else { return }
-            plan.referrals.append(ReferralRow(referralID: rid, childID: child, receivedOn: received, source: source, decision: decision,
-                                              decidedOn: decided, destination: destination, interventionType: type))
+            plan.referrals.append(
+                ReferralRow(
+                    referralID: rid, childID: child, receivedOn: received, source: source, decision: decision,
+                    decidedOn: decided, destination: destination, interventionType: type))
         }
 
         var seenOffences: [String: Int] = [:]
@@ -314,17 +365,30 @@ public enum Interchange {
             let offenceDate = date(cell, "offence_date", problem, required: true)
             let category = code(cell, "category", OffenceCategory.self, problem, required: true)
             var gravity: Int?
-            if let g = cell("gravity") { gravity = Int(g); if gravity == nil || !(1...5).contains(gravity!) { problem("gravity", "'\(g)' is not a gravity score from 1 to 5"); gravity = nil } }
+            if let g = cell("gravity") {
+                gravity = Int(g);
+                if gravity == nil || !(1...5).contains(gravity!) {
+                    problem("gravity", "'\(g)' is not a gravity score from 1 to 5"); gravity = nil
+                }
+            }
             let outcome = cell("outcome")
-            if let o = outcome, !context.outcomeCodes.contains(o) { problem("outcome", "unknown outcome code '\(o)' (an administrator can add new national codes)") }
+            if let o = outcome, !context.outcomeCodes.contains(o) {
+                problem("outcome", "unknown outcome code '\(o)' (an administrator can add new national codes)")
+            }
             if outcome == nil { problem("outcome", "is empty: use 'pending' while there is no outcome") }
             let outcomeDate = date(cell, "outcome_date", problem, required: false)
-            if let o = outcome, o != "pending", cell("outcome_date") == nil { problem("outcome_date", "is empty: outcome '\(o)' needs its date") }
+            if let o = outcome, o != "pending", cell("outcome_date") == nil {
+                problem("outcome_date", "is empty: outcome '\(o)' needs its date")
+            }
             if outcome == "pending", cell("outcome_date") != nil { problem("outcome_date", "must be empty while the outcome is pending") }
-            if let od = offenceDate, let d = outcomeDate, d < od { problem("outcome_date", "\(d.iso) is before the offence date (\(od.iso))") }
+            if let od = offenceDate, let d = outcomeDate, d < od {
+                problem("outcome_date", "\(d.iso) is before the offence date (\(od.iso))")
+            }
             guard let oid, let child, let offenceDate, let category, let outcome, context.outcomeCodes.contains(outcome) else { return }
-            plan.offences.append(OffenceRow(offenceID: oid, childID: child, offenceDate: offenceDate, category: category, gravity: gravity,
-                                            outcome: outcome, outcomeDate: outcomeDate))
+            plan.offences.append(
+                OffenceRow(
+                    offenceID: oid, childID: child, offenceDate: offenceDate, category: category, gravity: gravity,
+                    outcome: outcome, outcomeDate: outcomeDate))
         }
 
         var seenInterventions: [String: Int] = [:]
@@ -338,22 +402,32 @@ public enum Interchange {
             var manager: String?
             if let m = cell("case_manager") {
                 manager = m.lowercased()
-                if !context.userEmails.contains(manager!) { problem("case_manager", "no user with email '\(m)': create the user first, or leave it empty") }
+                if !context.userEmails.contains(manager!) {
+                    problem("case_manager", "no user with email '\(m)': create the user first, or leave it empty")
+                }
             }
             let reason = code(cell, "closure_reason", ClosureReason.self, problem, required: false)
-            if cell("closure_reason") != nil, cell("end_date") == nil { problem("closure_reason", "is only for interventions with an end_date") }
+            if cell("closure_reason") != nil, cell("end_date") == nil {
+                problem("closure_reason", "is only for interventions with an end_date")
+            }
             guard let iid, let child, let type, let start else { return }
-            plan.interventions.append(InterventionRow(interventionID: iid, childID: child, type: type, startDate: start, endDate: end,
-                                                      caseManager: manager, closureReason: reason))
+            plan.interventions.append(
+                InterventionRow(
+                    interventionID: iid, childID: child, type: type, startDate: start, endDate: end,
+                    caseManager: manager, closureReason: reason))
         }
 
         var seenPopulation: [String: Int] = [:]
         rows(population) { line, cell, problem in
             let service = text(cell, "service_code", problem, required: true, max: 50)
-            if let service, !serviceCodes.contains(service) { problem("service_code", "no service with code '\(service)': add it to services.csv") }
+            if let service, !serviceCodes.contains(service) {
+                problem("service_code", "no service with code '\(service)': add it to services.csv")
+            }
             func number(_ column: String, _ range: ClosedRange<Int>) -> Int? {
                 guard let v = cell(column) else { problem(column, "is empty: a number is required"); return nil }
-                guard let n = Int(v), range.contains(n) else { problem(column, "'\(v)' is not a whole number from \(range.lowerBound) to \(range.upperBound)"); return nil }
+                guard let n = Int(v), range.contains(n) else {
+                    problem(column, "'\(v)' is not a whole number from \(range.lowerBound) to \(range.upperBound)"); return nil
+                }
                 return n
             }
             let year = number("year", 2000...2100)
@@ -363,7 +437,11 @@ public enum Interchange {
             let count = number("count", 0...10_000_000)
             guard let service, serviceCodes.contains(service), let year, let age, let sex, let group, let count else { return }
             let key = "\(service)|\(year)|\(age)|\(sex.rawValue)|\(group.rawValue)"
-            if let first = seenPopulation[key] { problem("(row)", "duplicate row for \(service) \(year) age \(age) \(sex.rawValue) \(group.rawValue) (first on line \(first))"); return }
+            if let first = seenPopulation[key] {
+                problem(
+                    "(row)", "duplicate row for \(service) \(year) age \(age) \(sex.rawValue) \(group.rawValue) (first on line \(first))");
+                return
+            }
             seenPopulation[key] = line
             plan.population.append(PopulationRow(serviceCode: service, year: year, age: age, sex: sex, ethnicityGroup: group, count: count))
         }
@@ -371,7 +449,8 @@ public enum Interchange {
         if problems.count > maxProblems {
             let more = problems.count - maxProblems
             problems = Array(problems.prefix(maxProblems))
-            problems.append(Problem(file: "(bundle)", line: nil, column: nil, message: "and \(more) more problems: fix these and check again"))
+            problems.append(
+                Problem(file: "(bundle)", line: nil, column: nil, message: "and \(more) more problems: fix these and check again"))
         }
         return problems.isEmpty ? .success(plan) : .failure(Problems(list: problems))
     }

@@ -23,7 +23,8 @@ public enum CSV {
             case .unterminatedQuote(let l): "line \(l): a quoted field is never closed"
             case .textAfterQuote(let l): "line \(l): text follows a closing quote; quotes inside a field must be doubled (\"\")"
             case .empty: "the file is empty: it needs at least a header row"
-            case .fieldTooLong(let l): "line \(l): a field is longer than \(CSV.maxFieldBytes) bytes, more than any column of the format holds"
+            case .fieldTooLong(let l):
+                "line \(l): a field is longer than \(CSV.maxFieldBytes) bytes, more than any column of the format holds"
             case .tooManyFields(let l): "line \(l): more than \(CSV.maxFields) fields; the format's files have far fewer columns"
             }
         }
@@ -118,7 +119,8 @@ public enum CSV {
         var v = s
         if neutralise, let first = v.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { v = "'" + v }
         // Scalars, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
-        if v.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || v.hasPrefix(" ") || v.hasSuffix(" ") {
+        if v.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || v.hasPrefix(" ") || v.hasSuffix(" ")
+        {
             // Scalar by scalar: a quote followed by a combining mark is one Character, which a
             // Character-level replace would leave undoubled (and the file would not read back).
             var out = String.UnicodeScalarView()

@@ -5,7 +5,10 @@ public struct InterventionInput: Equatable, Sendable {
     public var requirements: [YRORequirement]
     public var custodyEndDate: LocalDate?
 
-    public init(type: InterventionType, startDate: LocalDate, plannedEndDate: LocalDate?, requirements: [YRORequirement] = [], custodyEndDate: LocalDate? = nil) {
+    public init(
+        type: InterventionType, startDate: LocalDate, plannedEndDate: LocalDate?, requirements: [YRORequirement] = [],
+        custodyEndDate: LocalDate? = nil
+    ) {
         self.type = type
         self.startDate = startDate
         self.plannedEndDate = plannedEndDate
@@ -23,7 +26,9 @@ public enum InterventionForm {
         let months = Parse.int(f, "length_months", label: "Length in months", range: 1...36, required: false, errors: &e)
         if let type, let range = type.lengthRangeMonths {
             if months == nil && f.trimmed("length_months") == nil {
-                e.add("length_months", "Enter the length of the \(type.label.lowercased()) in months (\(range.lowerBound) to \(range.upperBound))")
+                e.add(
+                    "length_months",
+                    "Enter the length of the \(type.label.lowercased()) in months (\(range.lowerBound) to \(range.upperBound))")
             } else if let m = months, !range.contains(m) {
                 e.add("length_months", "A \(type.label.lowercased()) lasts \(range.lowerBound) to \(range.upperBound) months")
             }
@@ -40,8 +45,12 @@ public enum InterventionForm {
         let plannedEnd = Deadlines.plannedEnd(type: type, start: start, lengthMonths: months)
         // A DTO is served half in custody, half in the community.
         var custodyEnd: LocalDate?
-        if type == .detentionAndTrainingOrder, let m = months { custodyEnd = start.adding(days: (start.adding(months: m).dayNumber - start.dayNumber) / 2) }
-        return .success(InterventionInput(type: type, startDate: start, plannedEndDate: plannedEnd, requirements: requirements, custodyEndDate: custodyEnd))
+        if type == .detentionAndTrainingOrder, let m = months {
+            custodyEnd = start.adding(days: (start.adding(months: m).dayNumber - start.dayNumber) / 2)
+        }
+        return .success(
+            InterventionInput(
+                type: type, startDate: start, plannedEndDate: plannedEnd, requirements: requirements, custodyEndDate: custodyEnd))
     }
 }
 
@@ -60,7 +69,9 @@ public struct ClosureInput: Equatable, Sendable {
 public enum ClosureForm {
     public static func parse(_ f: FormValues, startDate: LocalDate, today: LocalDate) -> Result<ClosureInput, FormErrors> {
         var e = FormErrors()
-        let end = Parse.date(f, "end", label: "End date", required: true, today: today, notFuture: true, notBefore: (startDate, "the start date"), errors: &e)
+        let end = Parse.date(
+            f, "end", label: "End date", required: true, today: today, notFuture: true, notBefore: (startDate, "the start date"), errors: &e
+        )
         let reason = Parse.coded(f, "closure_reason", ClosureReason.self, missing: "Select why the intervention is closing", errors: &e)
         let outcome = Parse.text(f, "outcome", label: "Outcome", required: "Enter the outcome for the child", errors: &e)
         guard e.isEmpty, let end, let reason, let outcome else { return .failure(e) }

@@ -6,7 +6,9 @@ public struct OffenceInput: Equatable, Sendable {
     public var outcome: String
     public var outcomeDate: LocalDate?
 
-    public init(offenceDate: LocalDate, category: OffenceCategory, description: String?, gravity: Int?, outcome: String, outcomeDate: LocalDate?) {
+    public init(
+        offenceDate: LocalDate, category: OffenceCategory, description: String?, gravity: Int?, outcome: String, outcomeDate: LocalDate?
+    ) {
         self.offenceDate = offenceDate
         self.category = category
         self.description = description
@@ -29,8 +31,9 @@ public enum OffenceForm {
             e.add("outcome", "Select an outcome from the list")
             outcome = "pending"
         }
-        var outcomeDate = Parse.date(f, "outcome_date", label: "Outcome date", required: false, today: today, notFuture: true,
-                                     notBefore: date.map { ($0, "the offence date") }, errors: &e)
+        var outcomeDate = Parse.date(
+            f, "outcome_date", label: "Outcome date", required: false, today: today, notFuture: true,
+            notBefore: date.map { ($0, "the offence date") }, errors: &e)
         if outcome == "pending" {
             if outcomeDate != nil { e.add("outcome_date-day", "Leave the outcome date blank while the outcome is pending") }
             outcomeDate = nil
@@ -38,8 +41,10 @@ public enum OffenceForm {
             e.add("outcome_date-day", "Enter the date of the outcome")
         }
         guard e.isEmpty, let date, let category else { return .failure(e) }
-        return .success(OffenceInput(offenceDate: date, category: category, description: description, gravity: gravity,
-                                     outcome: outcome, outcomeDate: outcomeDate))
+        return .success(
+            OffenceInput(
+                offenceDate: date, category: category, description: description, gravity: gravity,
+                outcome: outcome, outcomeDate: outcomeDate))
     }
 }
 
@@ -74,10 +79,13 @@ public enum OutcomeTypeForm {
         var code = editing
         if editing == nil {
             code = f.trimmed("code")?.lowercased()
-            if code == nil { e.add("code", "Enter a code, like youth_diversion_order") }
-            else if code!.range(of: "^[a-z][a-z0-9_]{1,49}$", options: .regularExpression) == nil {
+            if code == nil {
+                e.add("code", "Enter a code, like youth_diversion_order")
+            } else if code!.range(of: "^[a-z][a-z0-9_]{1,49}$", options: .regularExpression) == nil {
                 e.add("code", "Code must be lower case letters, digits and underscores, starting with a letter")
-            } else if existing.contains(code!) { e.add("code", "This code already exists") }
+            } else if existing.contains(code!) {
+                e.add("code", "This code already exists")
+            }
         }
         let label = Parse.text(f, "label", label: "Name", required: "Enter the name users will see", max: 200, errors: &e)
         let tier = f.trimmed("tier")
@@ -97,8 +105,9 @@ public enum OutcomeTypeForm {
         var retired = false
         if editing != nil { retired = yesNo("retired", "is retired") ?? false }
         guard e.isEmpty, let code, let label, let tier, let entry, let conviction, let custodial, let group else { return .failure(e) }
-        let outcome = OutcomeType(code: code, label: label, tier: tier, countsAsEntry: entry, conviction: conviction, custodial: custodial,
-                                  disposalGroup: group, retired: retired)
+        let outcome = OutcomeType(
+            code: code, label: label, tier: tier, countsAsEntry: entry, conviction: conviction, custodial: custodial,
+            disposalGroup: group, retired: retired)
         for c in outcome.contradictions { e.add(c.field, c.message) }
         return e.isEmpty ? .success(outcome) : .failure(e)
     }

@@ -9,7 +9,8 @@ import Foundation
 public enum Compliance {
     public static let maxWarnings = 2
     public static let windowMonths = 12
-    public static let rule = "Each unacceptable failure to comply earns a warning. After two warnings within 12 months, the next unacceptable failure means breach action."
+    public static let rule =
+        "Each unacceptable failure to comply earns a warning. After two warnings within 12 months, the next unacceptable failure means breach action."
 
     public enum Decision: Equatable, Sendable {
         /// Give warning number `n` (1 or 2) within the window.

@@ -65,8 +65,10 @@ public struct FieldSpec: Sendable {
     /// Set by the system, not on the form.
     public let system: Bool
 
-    public init(_ name: String, _ label: String, _ kind: FieldKind, required: String? = nil, hint: String? = nil,
-                restricted: Bool = false, inList: Bool = false, system: Bool = false) {
+    public init(
+        _ name: String, _ label: String, _ kind: FieldKind, required: String? = nil, hint: String? = nil,
+        restricted: Bool = false, inList: Bool = false, system: Bool = false
+    ) {
         self.name = name
         self.label = label
         self.kind = kind
@@ -91,8 +93,10 @@ public typealias RecordValues = [String: StoredValue]
 /// Parsing a practice record's form by its spec: each field is checked in page order; a rule
 /// that spans fields runs after, and only when every field parsed.
 public enum RecordForm {
-    public static func parse(_ spec: RecordSpec, _ f: FormValues, today: LocalDate,
-                             lookups: [String: [(code: String, label: String)]] = [:], include: (FieldSpec) -> Bool = { _ in true }) -> Result<RecordValues, FormErrors> {
+    public static func parse(
+        _ spec: RecordSpec, _ f: FormValues, today: LocalDate,
+        lookups: [String: [(code: String, label: String)]] = [:], include: (FieldSpec) -> Bool = { _ in true }
+    ) -> Result<RecordValues, FormErrors> {
         var e = FormErrors()
         var out: RecordValues = [:]
         for field in spec.fields where !field.system && include(field) {
@@ -103,12 +107,16 @@ public enum RecordForm {
         return e.isEmpty ? .success(out) : .failure(e)
     }
 
-    static func parseField(_ field: FieldSpec, _ f: FormValues, today: LocalDate, lookups: [String: [(code: String, label: String)]],
-                           errors e: inout FormErrors) -> StoredValue? {
+    static func parseField(
+        _ field: FieldSpec, _ f: FormValues, today: LocalDate, lookups: [String: [(code: String, label: String)]],
+        errors e: inout FormErrors
+    ) -> StoredValue? {
         switch field.kind {
         case .date(let notFuture):
-            return Parse.date(f, field.name, label: field.label, required: field.required != nil, today: today, notFuture: notFuture, errors: &e)
-                .map { .text($0.iso) }
+            return Parse.date(
+                f, field.name, label: field.label, required: field.required != nil, today: today, notFuture: notFuture, errors: &e
+            )
+            .map { .text($0.iso) }
         default: break
         }
         guard let raw = f.trimmed(field.name) else {
@@ -124,7 +132,9 @@ public enum RecordForm {
             return .text(raw)
         case .time:
             let parts = raw.replacingOccurrences(of: ".", with: ":").split(separator: ":")
-            guard parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0...23).contains(h), (0...59).contains(m), parts[1].count == 2 else {
+            guard parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0...23).contains(h), (0...59).contains(m),
+                parts[1].count == 2
+            else {
                 e.add(field.name, "\(field.label) must be a time on the 24-hour clock, like 09:30 or 16:00")
                 return nil
             }
@@ -137,15 +147,21 @@ public enum RecordForm {
             return .int(n)
         case .decimal(let range):
             guard let d = Double(raw), d.isFinite, range.contains(d), (d * 100).rounded() == d * 100 else {
-                e.add(field.name, "\(field.label) must be a number from \(Self.number(range.lowerBound)) to \(Self.number(range.upperBound)), like 1.5")
+                e.add(
+                    field.name,
+                    "\(field.label) must be a number from \(Self.number(range.lowerBound)) to \(Self.number(range.upperBound)), like 1.5")
                 return nil
             }
             return .double(d)
         case .choice(let options):
-            guard options.contains(where: { $0.code == raw }) else { e.add(field.name, "Select a valid option for \(field.label.lowercased())"); return nil }
+            guard options.contains(where: { $0.code == raw }) else {
+                e.add(field.name, "Select a valid option for \(field.label.lowercased())"); return nil
+            }
             return .text(raw)
         case .lookup(let source):
-            guard (lookups[source] ?? []).contains(where: { $0.code == raw }) else { e.add(field.name, "Select a valid option for \(field.label.lowercased())"); return nil }
+            guard (lookups[source] ?? []).contains(where: { $0.code == raw }) else {
+                e.add(field.name, "Select a valid option for \(field.label.lowercased())"); return nil
+            }
             return .text(raw)
         case .date:
             return nil
@@ -169,7 +185,9 @@ public enum RecordForm {
     }
 
     /// How a value reads on a page or in a CSV.
-    public static func display(_ field: FieldSpec, _ value: StoredValue?, lookups: [String: [(code: String, label: String)]] = [:]) -> String? {
+    public static func display(_ field: FieldSpec, _ value: StoredValue?, lookups: [String: [(code: String, label: String)]] = [:])
+        -> String?
+    {
         guard let value else { return nil }
         switch field.kind {
         case .date: return value.date?.longFormat ?? value.formText

@@ -7,7 +7,10 @@ public struct ReferralInput: Equatable, Sendable {
     public var consent: Consent
     public var policeReference: String?
 
-    public init(receivedOn: LocalDate, source: ReferralSource, referrerName: String?, referrerOrganisation: String?, reasons: String, consent: Consent, policeReference: String?) {
+    public init(
+        receivedOn: LocalDate, source: ReferralSource, referrerName: String?, referrerOrganisation: String?, reasons: String,
+        consent: Consent, policeReference: String?
+    ) {
         self.receivedOn = receivedOn
         self.source = source
         self.referrerName = referrerName
@@ -26,12 +29,15 @@ public enum ReferralForm {
         let name = Parse.text(f, "referrer_name", label: "Referrer's name", max: 200, errors: &e)
         let org = Parse.text(f, "referrer_organisation", label: "Organisation", max: 200, errors: &e)
         let received = Parse.date(f, "received", label: "Date received", required: true, today: today, notFuture: true, errors: &e)
-        let reasons = Parse.text(f, "reasons", label: "Reasons and concerns", required: "Enter the reasons for the referral and any concerns", errors: &e)
+        let reasons = Parse.text(
+            f, "reasons", label: "Reasons and concerns", required: "Enter the reasons for the referral and any concerns", errors: &e)
         let consent = Parse.coded(f, "consent", Consent.self, missing: "Select whether the child and family consent", errors: &e)
         let police = Parse.text(f, "police_reference", label: "Police incident or crime reference", max: 100, errors: &e)
         guard e.isEmpty, let source, let received, let reasons, let consent else { return .failure(e) }
-        return .success(ReferralInput(receivedOn: received, source: source, referrerName: name, referrerOrganisation: org,
-                                      reasons: reasons, consent: consent, policeReference: police))
+        return .success(
+            ReferralInput(
+                receivedOn: received, source: source, referrerName: name, referrerOrganisation: org,
+                reasons: reasons, consent: consent, policeReference: police))
     }
 }
 
@@ -44,7 +50,10 @@ public struct ScreeningInput: Equatable, Sendable {
     public var destination: ScreenOutDestination?
     public var destinationService: String?
 
-    public init(decision: ScreeningDecision, decidedOn: LocalDate, reasons: String, interventionType: InterventionType?, destination: ScreenOutDestination?, destinationService: String?) {
+    public init(
+        decision: ScreeningDecision, decidedOn: LocalDate, reasons: String, interventionType: InterventionType?,
+        destination: ScreenOutDestination?, destinationService: String?
+    ) {
         self.decision = decision
         self.decidedOn = decidedOn
         self.reasons = reasons
@@ -67,9 +76,11 @@ public enum ScreeningForm {
         var destinationService: String?
         switch decision {
         case .accepted:
-            type = Parse.coded(f, "intervention_type", InterventionType.self, missing: "Select the intervention the child is accepted to", errors: &e)
+            type = Parse.coded(
+                f, "intervention_type", InterventionType.self, missing: "Select the intervention the child is accepted to", errors: &e)
         case .screenedOut:
-            destination = Parse.coded(f, "destination", ScreenOutDestination.self, missing: "Select the service the child is referred on to", errors: &e)
+            destination = Parse.coded(
+                f, "destination", ScreenOutDestination.self, missing: "Select the service the child is referred on to", errors: &e)
             destinationService = Parse.text(f, "destination_service", label: "Service name", max: 200, errors: &e)
             if destination == .otherService && destinationService == nil {
                 e.add("destination_service", "Enter the name of the service the child is referred on to")
@@ -77,12 +88,15 @@ public enum ScreeningForm {
         default:
             break
         }
-        let decidedOn = Parse.date(f, "decided", label: "Date of decision", required: true, today: today, notFuture: true,
-                                   notBefore: (receivedOn, "the date the referral was received"), errors: &e)
+        let decidedOn = Parse.date(
+            f, "decided", label: "Date of decision", required: true, today: today, notFuture: true,
+            notBefore: (receivedOn, "the date the referral was received"), errors: &e)
         let reasons = Parse.text(f, "decision_reasons", label: "Reasons", required: "Enter the reasons for the decision", errors: &e)
         guard e.isEmpty, let decision, let decidedOn, let reasons else { return .failure(e) }
-        return .success(ScreeningInput(decision: decision, decidedOn: decidedOn, reasons: reasons, interventionType: type,
-                                       destination: destination, destinationService: destinationService))
+        return .success(
+            ScreeningInput(
+                decision: decision, decidedOn: decidedOn, reasons: reasons, interventionType: type,
+                destination: destination, destinationService: destinationService))
     }
 }
 

@@ -47,12 +47,20 @@ public enum BoardAttendance {
     public static func rows(_ meetings: [BoardMeetingFact], period: ReportPeriod) -> (rows: [ReportRow], notes: [String]) {
         let held = meetings.filter { period.contains($0.heldOn) }
         guard !held.isEmpty else {
-            return ([], ["KPI 7: no management board meetings are recorded in the period. A manager records each meeting and who attended under Board meetings."])
+            return (
+                [],
+                [
+                    "KPI 7: no management board meetings are recorded in the period. A manager records each meeting and who attended under Board meetings."
+                ]
+            )
         }
         var rows = [ReportRow(measure: "kpi7_board_meetings", rate: Double(held.count))]
         func share(_ measure: String, _ agency: BoardAgency, _ test: (AgencyAttendance) -> Bool) {
             let n = held.filter { $0.attendance[agency].map(test) == true }.count
-            rows.append(ReportRow(measure: measure, breakdown: "agency", group: agency.rawValue, rate: Rounding.round(Double(n) * 100 / Double(held.count), places: 1)))
+            rows.append(
+                ReportRow(
+                    measure: measure, breakdown: "agency", group: agency.rawValue,
+                    rate: Rounding.round(Double(n) * 100 / Double(held.count), places: 1)))
         }
         for a in BoardAgency.allCases { share("kpi7_attendance_share", a, \.attended) }
         for a in BoardAgency.allCases { share("kpi7_senior_attendance_share", a, \.senior) }

@@ -21,7 +21,7 @@ public enum Disclosure {
 
     /// Parts a report's figures add up to, besides breakdowns: total measure → its parts.
     public static let sums: [String: [(total: String, parts: [String])]] = [
-        "timeliness": [("assessments_completed", ["assessments_on_time", "assessments_late", "assessments_without_due_date"])],
+        "timeliness": [("assessments_completed", ["assessments_on_time", "assessments_late", "assessments_without_due_date"])]
     ]
 
     /// A figure's place on a report.
@@ -88,7 +88,8 @@ public enum Disclosure {
         // full: each breakdown of it keeps a cell withheld.
         for (measure, total) in totals.sorted(by: { $0.key < $1.key }) where hidden.contains(Key(total)) {
             let cells = counts.filter { $0.measure == measure && $0.breakdown != "all" }
-            for family in Dictionary(grouping: cells, by: \.breakdown).sorted(by: { $0.key < $1.key }).map(\.value) where !family.contains(where: { hidden.contains(Key($0)) }) {
+            for family in Dictionary(grouping: cells, by: \.breakdown).sorted(by: { $0.key < $1.key }).map(\.value)
+            where !family.contains(where: { hidden.contains(Key($0)) }) {
                 let next = family.filter { $0.value > 0 }.min { ($0.value, $0.group) < ($1.value, $1.group) }
                 if let next, hidden.insert(Key(next)).inserted { changed = true }
             }
@@ -109,14 +110,18 @@ public enum Disclosure {
     static func acrossQuarters(_ periods: [[ReportRow]], year: Int, _ hidden: inout [Set<Key>]) -> Bool {
         var changed = false
         let quarters = periods.indices.filter { $0 != year }
-        let byKey = periods.map { rows in Dictionary(rows.filter(\.isCount).map { (Key($0), Int($0.value)) }, uniquingKeysWith: { a, _ in a }) }
+        let byKey = periods.map { rows in
+            Dictionary(rows.filter(\.isCount).map { (Key($0), Int($0.value)) }, uniquingKeysWith: { a, _ in a })
+        }
         for (key, total) in byKey[year].sorted(by: { $0.key < $1.key }) where !hidden[year].contains(key) {
             let cells = quarters.map { byKey[$0][key] ?? 0 }
             // Counts of distinct children over a year are not the sum of the quarters: no family.
             guard cells.reduce(0, +) == total else { continue }
             // One family across periods: a cell is (period, key); protect it as one set.
             var flat = Set<Key>()
-            for (n, q) in quarters.enumerated() where hidden[q].contains(key) { flat.insert(Key(key.measure + "\u{1}\(n)", key.breakdown, key.group)) }
+            for (n, q) in quarters.enumerated() where hidden[q].contains(key) {
+                flat.insert(Key(key.measure + "\u{1}\(n)", key.breakdown, key.group))
+            }
             let before = flat.count
             let values = cells.enumerated().map { (Key(key.measure + "\u{1}\($0.offset)", key.breakdown, key.group), $0.element) }
             protectFamily(values, &flat)
@@ -170,7 +175,9 @@ public enum Disclosure {
     public static func family(of p: ReportPeriod) -> (periods: [ReportPeriod], year: Int, index: Int) {
         let startYear = p.from.month >= 4 ? p.from.year : p.from.year - 1
         let start = LocalDate(year: startYear, month: 4, day: 1)!
-        let quarters = (0..<4).map { ReportPeriod(from: start.adding(months: 3 * $0), to: start.adding(months: 3 * $0 + 3).adding(days: -1))! }
+        let quarters = (0..<4).map {
+            ReportPeriod(from: start.adding(months: 3 * $0), to: start.adding(months: 3 * $0 + 3).adding(days: -1))!
+        }
         let year = ReportPeriod(from: start, to: start.adding(months: 12).adding(days: -1))!
         let periods = quarters + [year]
         return (periods, 4, periods.firstIndex(of: p) ?? 4)

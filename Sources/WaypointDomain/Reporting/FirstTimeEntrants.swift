@@ -25,11 +25,14 @@ public enum FirstTimeEntrants {
     }
 
     /// Each child's entry, if they have one.
-    public static func entries(children: [String: ChildFacts], offences: [OffenceFacts], outcomes: [String: OutcomeType]) -> [String: Entry] {
+    public static func entries(children: [String: ChildFacts], offences: [OffenceFacts], outcomes: [String: OutcomeType]) -> [String: Entry]
+    {
         var first: [String: Entry] = [:]
         first.reserveCapacity(min(offences.count, children.count))
         for o in offences {
-            guard let type = outcomes[o.outcome], type.countsAsEntry, let date = o.outcomeDate, let child = children[o.child] else { continue }
+            guard let type = outcomes[o.outcome], type.countsAsEntry, let date = o.outcomeDate, let child = children[o.child] else {
+                continue
+            }
             let age = child.dateOfBirth.age(on: o.offenceDate)
             guard (10...17).contains(age) else { continue }
             if let current = first[o.child], (current.outcomeDate, current.offenceDate) <= (date, o.offenceDate) { continue }
@@ -46,16 +49,23 @@ public enum FirstTimeEntrants {
         public let notes: [String]
     }
 
-    public static func compute(children: [String: ChildFacts], offences: [OffenceFacts], outcomes: [String: OutcomeType],
-                               period: ReportPeriod, population: Population) -> Result {
-        let inPeriod = entries(children: children, offences: offences, outcomes: outcomes).values.filter { $0.inRun && period.contains($0.outcomeDate) }
+    public static func compute(
+        children: [String: ChildFacts], offences: [OffenceFacts], outcomes: [String: OutcomeType],
+        period: ReportPeriod, population: Population
+    ) -> Result {
+        let inPeriod = entries(children: children, offences: offences, outcomes: outcomes).values.filter {
+            $0.inRun && period.contains($0.outcomeDate)
+        }
         let members = inPeriod.compactMap { e in children[e.child].map { ($0, e.offenceDate) } }
         let byChild = Dictionary(uniqueKeysWithValues: inPeriod.map { ($0.child, $0) })
-        var rows = breakdownRows(measure: "first_time_entrants", members, extra: [("disposal", { c, _ in disposal(byChild[c.key]!.outcome) })])
+        var rows = breakdownRows(
+            measure: "first_time_entrants", members, extra: [("disposal", { c, _ in disposal(byChild[c.key]!.outcome) })])
         var notes: [String] = []
         if let pop = population.total(period.from.year) {
-            rows.append(ReportRow(measure: "fte_rate_per_100k", rate: Rounding.round(Double(members.count) * 100_000 / Double(pop), places: 1),
-                                  basis: [members.count], sources: ["first_time_entrants"]))
+            rows.append(
+                ReportRow(
+                    measure: "fte_rate_per_100k", rate: Rounding.round(Double(members.count) * 100_000 / Double(pop), places: 1),
+                    basis: [members.count], sources: ["first_time_entrants"]))
         } else {
             notes.append(population.missing(period.from.year, "the rate per 100,000 is"))
         }

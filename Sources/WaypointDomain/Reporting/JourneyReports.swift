@@ -16,8 +16,11 @@ public final class InterventionSpan: @unchecked Sendable {
     public var caseManager: String?
     /// The code of the service that held it.
     public var service: String
-    public init(child: String, type: InterventionType, start: LocalDate, end: LocalDate?, id: String = "", closureReason: String? = nil, caseManager: String? = nil,
-                service: String = "") {
+    public init(
+        child: String, type: InterventionType, start: LocalDate, end: LocalDate?, id: String = "", closureReason: String? = nil,
+        caseManager: String? = nil,
+        service: String = ""
+    ) {
         self.service = service
         self.child = child
         self.type = type
@@ -127,7 +130,9 @@ public struct ReportFacts: Sendable {
     public var timescales: [String: Timescales] = [:]
     public var today: LocalDate
 
-    public init(children: [String: ChildFacts], offences: [OffenceFacts], outcomes: [String: OutcomeType], population: Population, today: LocalDate) {
+    public init(
+        children: [String: ChildFacts], offences: [OffenceFacts], outcomes: [String: OutcomeType], population: Population, today: LocalDate
+    ) {
         self.children = children
         self.offences = offences
         self.outcomes = outcomes
@@ -178,7 +183,9 @@ public enum Reoffending {
         var index: [String: LocalDate] = [:]
         for o in f.offences {
             // The cohort is of the run's own outcomes; reoffences are counted wherever recorded.
-            guard o.inRun, let t = f.outcomes[o.outcome], t.countsAsEntry, let d = o.outcomeDate, period.contains(d), let c = f.children[o.child] else { continue }
+            guard o.inRun, let t = f.outcomes[o.outcome], t.countsAsEntry, let d = o.outcomeDate, period.contains(d),
+                let c = f.children[o.child]
+            else { continue }
             // The cohort's proven outcomes are for offences committed aged 10–17 (domain.md).
             guard (10...17).contains(c.dateOfBirth.age(on: o.offenceDate)) else { continue }
             if let e = index[o.child], e <= d { continue }
@@ -203,23 +210,42 @@ public enum Reoffending {
         rows += breakdownRows(measure: "reoffenders", repairs)
         let total = members.map(\.reoffences).reduce(0, +)
         if !members.isEmpty {
-            rows.append(ReportRow(measure: "binary_rate", rate: Rounding.round(Double(reoffenders.count) * 100 / Double(members.count), places: 1),
-                                  basis: [reoffenders.count, members.count], sources: ["reoffenders", "cohort"]))
+            rows.append(
+                ReportRow(
+                    measure: "binary_rate", rate: Rounding.round(Double(reoffenders.count) * 100 / Double(members.count), places: 1),
+                    basis: [reoffenders.count, members.count], sources: ["reoffenders", "cohort"]))
             // The binary rate by sex, for the "this year / last year / difference" table.
             for sex in Sex.allCases {
                 let c = pairs.filter { $0.0.sex == sex }.count
                 guard c > 0 else { continue }
                 let r = repairs.filter { $0.0.sex == sex }.count
-                rows.append(ReportRow(measure: "binary_rate", breakdown: "sex", group: sex.rawValue, rate: Rounding.round(Double(r) * 100 / Double(c), places: 1), basis: [r, c], sources: ["reoffenders", "cohort"]))
+                rows.append(
+                    ReportRow(
+                        measure: "binary_rate", breakdown: "sex", group: sex.rawValue,
+                        rate: Rounding.round(Double(r) * 100 / Double(c), places: 1), basis: [r, c], sources: ["reoffenders", "cohort"]))
             }
         }
         // A count of reoffences, drillable to the reoffenders with how many each.
         rows += f.counted("reoffences", reoffenders.flatMap { repeatElement($0.child, count: $0.reoffences) }, ageOn: period.to)
-        if !reoffenders.isEmpty { rows.append(ReportRow(measure: "frequency_per_reoffender", rate: Rounding.round(Double(total) / Double(reoffenders.count), places: 2), basis: [total, reoffenders.count], sources: ["reoffences", "reoffenders"])) }
-        if !members.isEmpty { rows.append(ReportRow(measure: "frequency_per_child", rate: Rounding.round(Double(total) / Double(members.count), places: 2), basis: [total, members.count], sources: ["reoffences", "cohort"])) }
-        var notes = ["Local proven reoffending, computed from this service's own records; the published figures use police national records, so they can differ."]
+        if !reoffenders.isEmpty {
+            rows.append(
+                ReportRow(
+                    measure: "frequency_per_reoffender", rate: Rounding.round(Double(total) / Double(reoffenders.count), places: 2),
+                    basis: [total, reoffenders.count], sources: ["reoffences", "reoffenders"]))
+        }
+        if !members.isEmpty {
+            rows.append(
+                ReportRow(
+                    measure: "frequency_per_child", rate: Rounding.round(Double(total) / Double(members.count), places: 2),
+                    basis: [total, members.count], sources: ["reoffences", "cohort"]))
+        }
+        var notes = [
+            "Local proven reoffending, computed from this service's own records; the published figures use police national records, so they can differ."
+        ]
         if period.to.adding(months: 18) > f.today {
-            notes.append("The follow-up is incomplete: children whose index date is after \(f.today.adding(months: -18).longFormat) have not had their full 12 months plus the 6-month waiting period.")
+            notes.append(
+                "The follow-up is incomplete: children whose index date is after \(f.today.adding(months: -18).longFormat) have not had their full 12 months plus the 6-month waiting period."
+            )
         }
         return ReportResult(rows: rows, notes: notes)
     }
@@ -234,7 +260,9 @@ public enum Custody {
         var sentences: [String] = []
         var children: [String: LocalDate] = [:]
         for o in f.offences {
-            guard o.inRun, let t = f.outcomes[o.outcome], t.custodial, let d = o.outcomeDate, period.contains(d), let c = f.children[o.child] else { continue }
+            guard o.inRun, let t = f.outcomes[o.outcome], t.custodial, let d = o.outcomeDate, period.contains(d),
+                let c = f.children[o.child]
+            else { continue }
             guard (10...17).contains(c.dateOfBirth.age(on: o.offenceDate)) else { continue }
             sentences.append(o.child)
             if let e = children[o.child], e <= d { continue }
@@ -245,8 +273,10 @@ public enum Custody {
         rows += breakdownRows(measure: "children_sentenced_to_custody", children.compactMap { k, d in f.children[k].map { ($0, d) } })
         var notes: [String] = []
         if let pop = f.population.total(period.from.year) {
-            rows.append(ReportRow(measure: "custody_rate_per_1000", rate: Rounding.round(Double(children.count) * 1_000 / Double(pop), places: 2),
-                                  basis: [children.count], sources: ["children_sentenced_to_custody"]))
+            rows.append(
+                ReportRow(
+                    measure: "custody_rate_per_1000", rate: Rounding.round(Double(children.count) * 1_000 / Double(pop), places: 2),
+                    basis: [children.count], sources: ["children_sentenced_to_custody"]))
         } else {
             notes.append(f.population.missing(period.from.year, "the custody rate per 1,000 is"))
         }
@@ -267,18 +297,20 @@ public enum DiversionOutcomes {
     public static func compute(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
         // Each child's first diversion or prevention intervention, and each child's entry: worked
         // out on two cores at once (each reads its own records).
-        let (first, entries) = concurrently({ () -> [String: LocalDate] in
-            // Each child's earliest start in the period (domain.md: episodes before the period do
-            // not stop a child counting).
-            var first: [String: LocalDate] = [:]
-            first.reserveCapacity(f.children.count)
-            for i in f.interventions where types.contains(i.type) && period.contains(i.start) {
-                first[i.child] = min(first[i.child] ?? i.start, i.start)
-            }
-            return first
-        }, {
-            FirstTimeEntrants.entries(children: f.children, offences: f.offences, outcomes: f.outcomes)
-        })
+        let (first, entries) = concurrently(
+            { () -> [String: LocalDate] in
+                // Each child's earliest start in the period (domain.md: episodes before the period do
+                // not stop a child counting).
+                var first: [String: LocalDate] = [:]
+                first.reserveCapacity(f.children.count)
+                for i in f.interventions where types.contains(i.type) && period.contains(i.start) {
+                    first[i.child] = min(first[i.child] ?? i.start, i.start)
+                }
+                return first
+            },
+            {
+                FirstTimeEntrants.entries(children: f.children, offences: f.offences, outcomes: f.outcomes)
+            })
         var supported: [(ChildFacts, LocalDate)] = []
         for (k, d) in first where period.contains(d) { if let c = f.children[k] { supported.append((c, d)) } }
         let became = supported.filter { c, index in
@@ -287,14 +319,18 @@ public enum DiversionOutcomes {
         }
         var rows = breakdownRows(measure: "supported", supported)
         rows += breakdownRows(measure: "became_fte", became)
-        let out = f.referrals.filter { $0.decision == "screened_out" && $0.decidedOn.map(period.contains) == true && f.children[$0.child] != nil }
+        let out = f.referrals.filter {
+            $0.decision == "screened_out" && $0.decidedOn.map(period.contains) == true && f.children[$0.child] != nil
+        }
         rows += f.counted("screened_out", out.map(\.child), ageOn: period.to)
         for (dest, refs) in Dictionary(grouping: out, by: { $0.destination ?? "not_recorded" }).sorted(by: { $0.key < $1.key }) {
             rows.append(ReportRow(measure: "screened_out", breakdown: "destination", group: dest, count: refs.map(\.child)))
         }
         var notes: [String] = []
         if period.to.adding(months: 12) > f.today {
-            notes.append("Children supported after \(f.today.adding(months: -12).longFormat) have not yet had 12 months in which to become first time entrants.")
+            notes.append(
+                "Children supported after \(f.today.adding(months: -12).longFormat) have not yet had 12 months in which to become first time entrants."
+            )
         }
         return ReportResult(rows: rows, notes: notes)
     }
@@ -333,7 +369,10 @@ public enum Screening {
         days.sort()
         if !days.isEmpty {
             let median = days.count % 2 == 1 ? Double(days[days.count / 2]) : Double(days[days.count / 2 - 1] + days[days.count / 2]) / 2
-            rows.append(ReportRow(measure: "median_working_days_to_decision", rate: Rounding.round(median, places: 1), basis: [days.count], sources: ["decisions"]))
+            rows.append(
+                ReportRow(
+                    measure: "median_working_days_to_decision", rate: Rounding.round(median, places: 1), basis: [days.count],
+                    sources: ["decisions"]))
         }
         return ReportResult(rows: rows, notes: [])
     }
@@ -354,8 +393,10 @@ public struct ReportDefinition: Sendable {
     public var scope: [ReportScope] = []
     public let compute: @Sendable (ReportFacts, ReportPeriod) -> ReportResult
 
-    public init(name: String, title: String, summary: String, definition: [String], measures: [(name: String, label: String)],
-                needs: Set<ReportNeed> = [], scope: [ReportScope] = [], compute: @escaping @Sendable (ReportFacts, ReportPeriod) -> ReportResult) {
+    public init(
+        name: String, title: String, summary: String, definition: [String], measures: [(name: String, label: String)],
+        needs: Set<ReportNeed> = [], scope: [ReportScope] = [], compute: @escaping @Sendable (ReportFacts, ReportPeriod) -> ReportResult
+    ) {
         self.name = name
         self.title = title
         self.summary = summary
@@ -399,59 +440,84 @@ public enum ReportNeed: Hashable, Sendable {
 }
 
 public enum ReportCatalogue {
-    public static let all: [ReportDefinition] = [
-        ReportDefinition(name: FirstTimeEntrants.name, title: "First time entrants",
-                         summary: "Children entering the justice system for the first time (a youth caution, conditional caution or conviction), by disposal, with the rate per 100,000 children aged 10–17.",
-                         definition: [
-                            "A child's entry to the justice system is their first-ever outcome that counts as an entry — a youth caution, a youth conditional caution or a conviction — dated by the outcome date, where the child was aged 10 to 17 on the offence date. A child is a first time entrant in the period when that entry's outcome date falls in it (both dates included). Outcomes that do not count, such as a community resolution, Outcome 22 or no further action, never make a child an entrant. Ages are on the offence date.",
-                            "The rate is first time entrants × 100,000 ÷ the service's population aged 10 to 17 for the calendar year in which the period starts (ONS mid-year estimates uploaded by an administrator). Rates are rounded half away from zero to one decimal place. These local figures come from this service's own records and can differ from the published national statistics, which use police records.",
-                         ],
-                         measures: [("first_time_entrants", "First time entrants"), ("fte_rate_per_100k", "Rate per 100,000 children aged 10–17")],
-                         needs: [.offences], scope: [.outcomeIn], compute: { f, p in
-                             let r = FirstTimeEntrants.compute(children: f.children, offences: f.offences, outcomes: f.outcomes, period: p, population: f.population)
-                             return ReportResult(rows: r.rows, notes: r.notes)
-                         }),
-        ReportDefinition(name: Reoffending.name, title: "Reoffending",
-                         summary: "Local proven reoffending of the children with a proven outcome in the period: the binary rate and the frequency, with this year against last year by sex.",
-                         definition: [
-                            "Cohort: children with a proven outcome (a caution, conditional caution or conviction) dated in the period, for an offence committed aged 10 to 17. A child's index date is their first such outcome date in the period.",
-                            "A reoffence is an offence committed in the 12 months after the index date that received a proven outcome dated no later than 18 months after the index date (a 6-month waiting period).",
-                            "Binary rate: reoffenders ÷ cohort × 100, to one decimal place. Frequency: reoffences ÷ reoffenders and reoffences ÷ cohort, to two.",
-                            "Official statistics take this from police national records in quarterly cohorts; this is computed from the service's own records, so figures can differ from the published ones.",
-                         ],
-                         measures: [("cohort", "Children in the cohort"), ("reoffenders", "Children who reoffended"), ("binary_rate", "Binary reoffending rate (%)"),
-                                    ("reoffences", "Reoffences"), ("frequency_per_reoffender", "Reoffences per reoffender"), ("frequency_per_child", "Reoffences per child in the cohort")],
-                         needs: [.offences], scope: [.outcomeIn], compute: Reoffending.compute),
-        ReportDefinition(name: Custody.name, title: "Custody, remands and breaches",
-                         summary: "Custodial sentences and the children sentenced to custody, the rate per 1,000 children aged 10–17, remands starting and breach actions on statutory orders.",
-                         definition: [
-                            "Custodial sentences: outcomes marked custodial dated in the period, for offences committed aged 10 to 17 (a count of outcomes; its list shows how many each child had). Children sentenced to custody: the children behind them.",
-                            "Custody rate: children sentenced to custody × 1,000 ÷ the population aged 10–17 for the calendar year in which the period starts, to two decimal places.",
-                            "Remands: remand interventions starting in the period. Breaches: breach actions started in the period on statutory orders.",
-                         ],
-                         measures: [("custodial_sentences", "Custodial sentences"), ("children_sentenced_to_custody", "Children sentenced to custody"),
-                                    ("custody_rate_per_1000", "Rate per 1,000 children aged 10–17"), ("remands", "Remands"), ("breaches", "Breach actions")],
-                         needs: [.offences, .interventions, .practice(.breach)],
-                         scope: [.outcomeIn, .interventionStartsIn([.remand]), .practiceIn(.breach)], compute: Custody.compute),
-        ReportDefinition(name: DiversionOutcomes.name, title: "Diversion and prevention outcomes",
-                         summary: "Children supported by prevention and diversion, how many became first time entrants within 12 months, and referrals screened out by destination.",
-                         definition: [
-                            "Supported: children with at least one prevention, Turnaround, diversion or Outcome 22 intervention starting in the period; the earliest such start in the period is their index date (earlier episodes before the period do not stop a child counting).",
-                            "Became a first time entrant: of those, children whose entry (as in First time entrants) is dated after the index date and within 12 months of it.",
-                            "Screened out: referrals decided as screened out in the period, by the destination recorded.",
-                         ],
-                         measures: [("supported", "Children supported"), ("became_fte", "Became first time entrants within 12 months"), ("screened_out", "Referrals screened out")],
-                         needs: [.offences, .interventions, .referrals],
-                         scope: [.interventionStartsIn(Array(DiversionOutcomes.types).sorted { $0.rawValue < $1.rawValue }), .referralDecidedIn], compute: DiversionOutcomes.compute),
-        ReportDefinition(name: Screening.name, title: "Referrals and screening",
-                         summary: "Referrals received by source, screening decisions made, and the median working days from referral to decision.",
-                         definition: [
-                            "Referrals: received in the period, by source. Decisions: screening decisions made in the period, by decision.",
-                            "Median working days to decision: for the decisions made in the period, from the day the referral was received to the day it was decided, skipping weekends and England and Wales bank holidays.",
-                         ],
-                         measures: [("referrals", "Referrals received"), ("decisions", "Decisions made"), ("median_working_days_to_decision", "Median working days to decision")],
-                         needs: [.referrals, .calendar], scope: [.referralReceivedIn, .referralDecidedIn], compute: Screening.compute),
-    ] + PracticeReports.definitions
+    public static let all: [ReportDefinition] =
+        [
+            ReportDefinition(
+                name: FirstTimeEntrants.name, title: "First time entrants",
+                summary:
+                    "Children entering the justice system for the first time (a youth caution, conditional caution or conviction), by disposal, with the rate per 100,000 children aged 10–17.",
+                definition: [
+                    "A child's entry to the justice system is their first-ever outcome that counts as an entry — a youth caution, a youth conditional caution or a conviction — dated by the outcome date, where the child was aged 10 to 17 on the offence date. A child is a first time entrant in the period when that entry's outcome date falls in it (both dates included). Outcomes that do not count, such as a community resolution, Outcome 22 or no further action, never make a child an entrant. Ages are on the offence date.",
+                    "The rate is first time entrants × 100,000 ÷ the service's population aged 10 to 17 for the calendar year in which the period starts (ONS mid-year estimates uploaded by an administrator). Rates are rounded half away from zero to one decimal place. These local figures come from this service's own records and can differ from the published national statistics, which use police records."
+                ],
+                measures: [("first_time_entrants", "First time entrants"), ("fte_rate_per_100k", "Rate per 100,000 children aged 10–17")],
+                needs: [.offences], scope: [.outcomeIn],
+                compute: { f, p in
+                    let r = FirstTimeEntrants.compute(
+                        children: f.children, offences: f.offences, outcomes: f.outcomes, period: p, population: f.population)
+                    return ReportResult(rows: r.rows, notes: r.notes)
+                }),
+            ReportDefinition(
+                name: Reoffending.name, title: "Reoffending",
+                summary:
+                    "Local proven reoffending of the children with a proven outcome in the period: the binary rate and the frequency, with this year against last year by sex.",
+                definition: [
+                    "Cohort: children with a proven outcome (a caution, conditional caution or conviction) dated in the period, for an offence committed aged 10 to 17. A child's index date is their first such outcome date in the period.",
+                    "A reoffence is an offence committed in the 12 months after the index date that received a proven outcome dated no later than 18 months after the index date (a 6-month waiting period).",
+                    "Binary rate: reoffenders ÷ cohort × 100, to one decimal place. Frequency: reoffences ÷ reoffenders and reoffences ÷ cohort, to two.",
+                    "Official statistics take this from police national records in quarterly cohorts; this is computed from the service's own records, so figures can differ from the published ones."
+                ],
+                measures: [
+                    ("cohort", "Children in the cohort"), ("reoffenders", "Children who reoffended"),
+                    ("binary_rate", "Binary reoffending rate (%)"),
+                    ("reoffences", "Reoffences"), ("frequency_per_reoffender", "Reoffences per reoffender"),
+                    ("frequency_per_child", "Reoffences per child in the cohort")
+                ],
+                needs: [.offences], scope: [.outcomeIn], compute: Reoffending.compute),
+            ReportDefinition(
+                name: Custody.name, title: "Custody, remands and breaches",
+                summary:
+                    "Custodial sentences and the children sentenced to custody, the rate per 1,000 children aged 10–17, remands starting and breach actions on statutory orders.",
+                definition: [
+                    "Custodial sentences: outcomes marked custodial dated in the period, for offences committed aged 10 to 17 (a count of outcomes; its list shows how many each child had). Children sentenced to custody: the children behind them.",
+                    "Custody rate: children sentenced to custody × 1,000 ÷ the population aged 10–17 for the calendar year in which the period starts, to two decimal places.",
+                    "Remands: remand interventions starting in the period. Breaches: breach actions started in the period on statutory orders."
+                ],
+                measures: [
+                    ("custodial_sentences", "Custodial sentences"), ("children_sentenced_to_custody", "Children sentenced to custody"),
+                    ("custody_rate_per_1000", "Rate per 1,000 children aged 10–17"), ("remands", "Remands"), ("breaches", "Breach actions")
+                ],
+                needs: [.offences, .interventions, .practice(.breach)],
+                scope: [.outcomeIn, .interventionStartsIn([.remand]), .practiceIn(.breach)], compute: Custody.compute),
+            ReportDefinition(
+                name: DiversionOutcomes.name, title: "Diversion and prevention outcomes",
+                summary:
+                    "Children supported by prevention and diversion, how many became first time entrants within 12 months, and referrals screened out by destination.",
+                definition: [
+                    "Supported: children with at least one prevention, Turnaround, diversion or Outcome 22 intervention starting in the period; the earliest such start in the period is their index date (earlier episodes before the period do not stop a child counting).",
+                    "Became a first time entrant: of those, children whose entry (as in First time entrants) is dated after the index date and within 12 months of it.",
+                    "Screened out: referrals decided as screened out in the period, by the destination recorded."
+                ],
+                measures: [
+                    ("supported", "Children supported"), ("became_fte", "Became first time entrants within 12 months"),
+                    ("screened_out", "Referrals screened out")
+                ],
+                needs: [.offences, .interventions, .referrals],
+                scope: [.interventionStartsIn(Array(DiversionOutcomes.types).sorted { $0.rawValue < $1.rawValue }), .referralDecidedIn],
+                compute: DiversionOutcomes.compute),
+            ReportDefinition(
+                name: Screening.name, title: "Referrals and screening",
+                summary: "Referrals received by source, screening decisions made, and the median working days from referral to decision.",
+                definition: [
+                    "Referrals: received in the period, by source. Decisions: screening decisions made in the period, by decision.",
+                    "Median working days to decision: for the decisions made in the period, from the day the referral was received to the day it was decided, skipping weekends and England and Wales bank holidays."
+                ],
+                measures: [
+                    ("referrals", "Referrals received"), ("decisions", "Decisions made"),
+                    ("median_working_days_to_decision", "Median working days to decision")
+                ],
+                needs: [.referrals, .calendar], scope: [.referralReceivedIn, .referralDecidedIn], compute: Screening.compute)
+        ] + PracticeReports.definitions
 
     public static func named(_ name: String) -> ReportDefinition? { all.first { $0.name == name } }
 }

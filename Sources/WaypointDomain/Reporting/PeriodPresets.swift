@@ -22,7 +22,8 @@ public enum PeriodPreset: String, CaseIterable, Sendable {
             let start = thisQuarter.adding(months: -3)
             return ReportPeriod(from: start, to: thisQuarter.adding(days: -1))!
         case .lastFinancialYear:
-            return ReportPeriod(from: LocalDate(year: fyStartYear - 1, month: 4, day: 1)!, to: LocalDate(year: fyStartYear, month: 3, day: 31)!)!
+            return ReportPeriod(
+                from: LocalDate(year: fyStartYear - 1, month: 4, day: 1)!, to: LocalDate(year: fyStartYear, month: 3, day: 31)!)!
         case .financialYearToDate:
             return ReportPeriod(from: LocalDate(year: fyStartYear, month: 4, day: 1)!, to: today)!
         }

@@ -57,8 +57,13 @@ public enum PracticeReports {
     static func pct(_ n: Int, _ d: Int) -> Double? { d > 0 ? Rounding.round(Double(n) * 100 / Double(d), places: 1) : nil }
 
     /// `sources`: the count measures it is worked out from (see `ReportRow.sources`).
-    static func share(_ rows: inout [ReportRow], _ measure: String, _ n: Int, _ d: Int, breakdown: String = "all", group: String = "all", sources: [String]) {
-        if let p = pct(n, d) { rows.append(ReportRow(measure: measure, breakdown: breakdown, group: group, rate: p, basis: [n, d], sources: sources)) }
+    static func share(
+        _ rows: inout [ReportRow], _ measure: String, _ n: Int, _ d: Int, breakdown: String = "all", group: String = "all",
+        sources: [String]
+    ) {
+        if let p = pct(n, d) {
+            rows.append(ReportRow(measure: measure, breakdown: breakdown, group: group, rate: p, basis: [n, d], sources: sources))
+        }
     }
 
     /// Serious violence (KPI 9), our documented reading: a proven offence of violence against the
@@ -76,7 +81,8 @@ public enum PracticeReports {
         func rank(_ i: InterventionSpan) -> (Int, Int, String) { (kpi[i.id]?["end"] != nil ? 1 : 0, i.end?.dayNumber ?? 0, i.id) }
         var last: [String: InterventionSpan] = [:]
         // A transfer to another service is not an end: the work continues there.
-        for i in f.interventions where i.end.map(period.contains) == true && i.closureReason != ClosureReason.transferred.rawValue && f.children[i.child] != nil {
+        for i in f.interventions
+        where i.end.map(period.contains) == true && i.closureReason != ClosureReason.transferred.rawValue && f.children[i.child] != nil {
             if let current = last[i.child], rank(current) >= rank(i) { continue }
             last[i.child] = i
         }
@@ -92,8 +98,9 @@ public enum PracticeReports {
             var members: [String] = []
             for (i, r) in zip(closing, records) { if let record = r?[stage], test(record) { members.append(i.child) } }
             rows.append(ReportRow(measure: measure, count: members))
-            share(&rows, measure + "_share", members.count, stage == "end" ? withEnd : withStart,
-                  sources: stage == "end" ? [measure, "closing_cohort", "missing_end_data"] : [measure, "closing_cohort"])
+            share(
+                &rows, measure + "_share", members.count, stage == "end" ? withEnd : withStart,
+                sources: stage == "end" ? [measure, "closing_cohort", "missing_end_data"] : [measure, "closing_cohort"])
         }
         func yes(_ k: String) -> (PracticeFact) -> Bool { { $0.text(k) == "yes" } }
         // KPI 2 hours: the mean hours a week offered and attended, of the children with them recorded.
@@ -101,8 +108,11 @@ public enum PracticeReports {
             for field in ["ete_hours_offered", "ete_hours_attended"] {
                 let hours = records.compactMap { $0?[stage]?.values[field]?.int }
                 if !hours.isEmpty {
-                    rows.append(ReportRow(measure: "kpi2_\(field.dropFirst(4))_mean_\(stage)", rate: Rounding.round(Double(hours.reduce(0, +)) / Double(hours.count), places: 1),
-                                          basis: [hours.count]))
+                    rows.append(
+                        ReportRow(
+                            measure: "kpi2_\(field.dropFirst(4))_mean_\(stage)",
+                            rate: Rounding.round(Double(hours.reduce(0, +)) / Double(hours.count), places: 1),
+                            basis: [hours.count]))
                 }
             }
         }
@@ -114,17 +124,29 @@ public enum PracticeReports {
         count("kpi3_ehcp", stage: "end", yes("ehcp"))
         count("kpi3_send_in_suitable_ete", stage: "end") { $0.text("send") == "yes" && $0.text("ete_suitable") == "yes" }
         count("kpi4_mental_health_need", stage: "end", yes("mental_health_need"))
-        count("kpi4_mental_health_offered", stage: "end") { $0.text("mental_health_need") == "yes" && $0.text("mental_health_offered") == "yes" }
-        count("kpi4_mental_health_received", stage: "end") { $0.text("mental_health_need") == "yes" && $0.text("mental_health_received") == "yes" }
+        count("kpi4_mental_health_offered", stage: "end") {
+            $0.text("mental_health_need") == "yes" && $0.text("mental_health_offered") == "yes"
+        }
+        count("kpi4_mental_health_received", stage: "end") {
+            $0.text("mental_health_need") == "yes" && $0.text("mental_health_received") == "yes"
+        }
         count("kpi5_substance_misuse_need", stage: "end", yes("substance_misuse_need"))
-        count("kpi5_substance_misuse_offered", stage: "end") { $0.text("substance_misuse_need") == "yes" && $0.text("substance_misuse_offered") == "yes" }
-        count("kpi5_substance_misuse_received", stage: "end") { $0.text("substance_misuse_need") == "yes" && $0.text("substance_misuse_received") == "yes" }
-        count("kpi8_links_to_wider_services", stage: "end") { r in ["looked_after", "child_protection", "child_in_need", "early_help"].contains { r.text($0) == "yes" } }
+        count("kpi5_substance_misuse_offered", stage: "end") {
+            $0.text("substance_misuse_need") == "yes" && $0.text("substance_misuse_offered") == "yes"
+        }
+        count("kpi5_substance_misuse_received", stage: "end") {
+            $0.text("substance_misuse_need") == "yes" && $0.text("substance_misuse_received") == "yes"
+        }
+        count("kpi8_links_to_wider_services", stage: "end") { r in
+            ["looked_after", "child_protection", "child_in_need", "early_help"].contains { r.text($0) == "yes" }
+        }
         // KPI 6: children whose out-of-court intervention ended in the period, and of them those
         // who completed it (the last one to end, when a child had several).
         var oocdOf: [String: InterventionSpan] = [:]
-        for i in f.interventions where i.type.kind == .outOfCourt && i.end.map(period.contains) == true && i.closureReason != ClosureReason.transferred.rawValue
-            && f.children[i.child] != nil {
+        for i in f.interventions
+        where i.type.kind == .outOfCourt && i.end.map(period.contains) == true && i.closureReason != ClosureReason.transferred.rawValue
+            && f.children[i.child] != nil
+        {
             if let c = oocdOf[i.child], (c.end!.dayNumber, c.id) >= (i.end!.dayNumber, i.id) { continue }
             oocdOf[i.child] = i
         }
@@ -137,20 +159,25 @@ public enum PracticeReports {
         // offence, whichever service recorded it (a fact of the child's history).
         var caseload = Set<String>(minimumCapacity: f.children.count)
         for i in f.interventions where i.overlaps(period) && f.children[i.child] != nil { caseload.insert(i.child) }
-        let violent = Set(f.offences.filter { o in
-            caseload.contains(o.child) && seriousViolenceCategories.contains(o.category ?? "") && (o.gravity ?? 0) >= 4
-                && f.outcomes[o.outcome]?.countsAsEntry == true && o.outcomeDate.map { $0 <= period.to } == true
-        }.map(\.child))
+        let violent = Set(
+            f.offences.filter { o in
+                caseload.contains(o.child) && seriousViolenceCategories.contains(o.category ?? "") && (o.gravity ?? 0) >= 4
+                    && f.outcomes[o.outcome]?.countsAsEntry == true && o.outcomeDate.map { $0 <= period.to } == true
+            }.map(\.child))
         rows += f.counted("kpi9_caseload", Array(caseload), ageOn: period.to)
         rows += f.counted("kpi9_serious_violence", Array(violent), ageOn: period.to)
         share(&rows, "kpi9_serious_violence_share", violent.count, caseload.count, sources: ["kpi9_serious_violence", "kpi9_caseload"])
         // KPI 10: victims contacted in the period.
-        let victims = (f.practice[.victim] ?? []).filter { $0.date("contact_made_on").map(period.contains) == true && f.children[$0.child] != nil }
+        let victims = (f.practice[.victim] ?? []).filter {
+            $0.date("contact_made_on").map(period.contains) == true && f.children[$0.child] != nil
+        }
         let consented = victims.filter { $0.text("consent") == "yes" }
         let engaged = consented.filter { ($0.text("activity") ?? "none") != "none" }
         rows += f.counted("kpi10_victims_consented", consented.map(\.child), ageOn: period.to)
         rows += f.counted("kpi10_victims_engaged_in_rj", engaged.map(\.child), ageOn: period.to)
-        share(&rows, "kpi10_victims_engaged_share", engaged.count, consented.count, sources: ["kpi10_victims_engaged_in_rj", "kpi10_victims_consented"])
+        share(
+            &rows, "kpi10_victims_engaged_share", engaged.count, consented.count,
+            sources: ["kpi10_victims_engaged_in_rj", "kpi10_victims_consented"])
         rows += f.counted("kpi10_views_sought", victims.filter { $0.text("views_sought") == "yes" }.map(\.child), ageOn: period.to)
         let asked = victims.filter { $0.text("wants_progress") == "yes" }
         rows += f.counted("kpi10_progress_requested", asked.map(\.child), ageOn: period.to)
@@ -160,7 +187,9 @@ public enum PracticeReports {
         var notes = board.notes
         if withEnd < closing.count {
             // No counts in words: a note is not withheld as the figures are (`Disclosure`).
-            notes.append("Some children whose intervention ended have no end-of-intervention KPI data (the figure \"missing end data\"); shares at the end are of those with it, and shares at the start of those with start data.")
+            notes.append(
+                "Some children whose intervention ended have no end-of-intervention KPI data (the figure \"missing end data\"); shares at the end are of those with it, and shares at the start of those with start data."
+            )
         }
         return ReportResult(rows: rows, notes: notes)
     }
@@ -176,7 +205,9 @@ public enum PracticeReports {
         let cells = f.population.total(period.from.year) != nil ? f.populationCells.filter { $0.year == period.from.year } : []
         var notes: [String] = []
         if cells.isEmpty { notes.append(f.population.missing(period.from.year, "population shares and ratios are")) }
-        func dimension<E: CodedValue>(_ breakdown: String, _ value: (ChildFacts) -> E, known: (String) -> Bool, population: (PopulationCell) -> String) {
+        func dimension<E: CodedValue>(
+            _ breakdown: String, _ value: (ChildFacts) -> E, known: (String) -> Bool, population: (PopulationCell) -> String
+        ) {
             // The cohort grouped once, by case (a national cohort is over a hundred thousand children).
             let cases = Array(E.allCases)
             let groups = cases.map(\.rawValue)
@@ -192,9 +223,21 @@ public enum PracticeReports {
                 // The ratio from the unrounded shares, rounded once at the end (domain.md).
                 let c = knownCount > 0 ? Double(members.count) * 100 / Double(knownCount) : nil
                 let p = popTotal > 0 ? Double(pop) * 100 / Double(popTotal) : nil
-                if let c { rows.append(ReportRow(measure: "cohort_share", breakdown: breakdown, group: g, rate: Rounding.round(c, places: 1), basis: [members.count, knownCount], sources: ["cohort_count"])) }
-                if let p { rows.append(ReportRow(measure: "population_share", breakdown: breakdown, group: g, rate: Rounding.round(p, places: 1))) }
-                if let c, let p, p > 0 { rows.append(ReportRow(measure: "ratio", breakdown: breakdown, group: g, rate: Rounding.round(c / p, places: 2), basis: [members.count, knownCount], sources: ["cohort_count"])) }
+                if let c {
+                    rows.append(
+                        ReportRow(
+                            measure: "cohort_share", breakdown: breakdown, group: g, rate: Rounding.round(c, places: 1),
+                            basis: [members.count, knownCount], sources: ["cohort_count"]))
+                }
+                if let p {
+                    rows.append(ReportRow(measure: "population_share", breakdown: breakdown, group: g, rate: Rounding.round(p, places: 1)))
+                }
+                if let c, let p, p > 0 {
+                    rows.append(
+                        ReportRow(
+                            measure: "ratio", breakdown: breakdown, group: g, rate: Rounding.round(c / p, places: 2),
+                            basis: [members.count, knownCount], sources: ["cohort_count"]))
+                }
             }
         }
         dimension("ethnicity", { $0.ethnicityGroup }, known: { $0 != "unknown" }, population: \.ethnicityGroup)
@@ -218,15 +261,25 @@ public enum PracticeReports {
         // an offence committed aged 10–17. Unproven ones (pending, not guilty, dismissed, no further
         // action, community resolution, Outcome 21/22/23) are not in the profile.
         let offences = f.offences.filter { o in
-            guard o.inRun, let d = o.outcomeDate, period.contains(d), f.outcomes[o.outcome]?.countsAsEntry == true, let c = f.children[o.child] else { return false }
+            guard o.inRun, let d = o.outcomeDate, period.contains(d), f.outcomes[o.outcome]?.countsAsEntry == true,
+                let c = f.children[o.child]
+            else { return false }
             return (10...17).contains(c.dateOfBirth.age(on: o.offenceDate))
         }
         var rows = f.counted("offences", offences.map(\.child), ageOn: period.to)
-        for (category, list) in Dictionary(grouping: offences, by: { $0.category ?? "not_recorded" }).sorted(by: { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key }) {
+        for (category, list) in Dictionary(grouping: offences, by: { $0.category ?? "not_recorded" }).sorted(by: {
+            $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key
+        }) {
             rows.append(ReportRow(measure: "offences", breakdown: "category", group: category, count: list.map(\.child)))
-            share(&rows, "share", list.count, offences.count, breakdown: "category", group: category, sources: ["offences", "offences|all|all"])
+            share(
+                &rows, "share", list.count, offences.count, breakdown: "category", group: category,
+                sources: ["offences", "offences|all|all"])
         }
-        return ReportResult(rows: rows, notes: ["Proven offences: those whose outcome counts as an entry (a caution, conditional caution or conviction) dated in the period, committed aged 10–17; a child with several counts once for each."])
+        return ReportResult(
+            rows: rows,
+            notes: [
+                "Proven offences: those whose outcome counts as an entry (a caution, conditional caution or conviction) dated in the period, committed aged 10–17; a child with several counts once for each."
+            ])
     }
 
     // MARK: Caseload
@@ -257,15 +310,21 @@ public enum PracticeReports {
         rows += f.counted("children", Array(Set(open.map(\.child))), ageOn: period.to).filter { $0.breakdown != "all" }
         rows.append(ReportRow(measure: "over_cap", rate: Double(over.count)))
         let caps = Set(f.caps.values).union(capsUsed)
-        let capNote = caps.count <= 1 ? "The caseload cap is \(caps.first ?? f.caseloadCap) children per worker."
+        let capNote =
+            caps.count <= 1
+            ? "The caseload cap is \(caps.first ?? f.caseloadCap) children per worker."
             : "Each worker's cap is that of the service they hold most children in (caps here: \(caps.sorted().map(String.init).joined(separator: ", ")))."
-        return ReportResult(rows: rows, notes: ["As at \(period.to.longFormat), from the allocation history (who was case manager on that day). " + capNote])
+        return ReportResult(
+            rows: rows, notes: ["As at \(period.to.longFormat), from the allocation history (who was case manager on that day). " + capNote]
+        )
     }
 
     // MARK: Contact attendance
 
     public static func contactAttendance(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
-        let tallies = (f.contactTallies ?? ContactTally.tallies(f.practice[.contact] ?? [], period: period)).filter { f.children[$0.child] != nil }
+        let tallies = (f.contactTallies ?? ContactTally.tallies(f.practice[.contact] ?? [], period: period)).filter {
+            f.children[$0.child] != nil
+        }
         // Counts of contacts: each child's key once per contact (the drill-down shows how many each).
         // One pass over the tallies gathers every row's members.
         var all: [String] = [], arranged: [String] = []
@@ -287,10 +346,15 @@ public enum PracticeReports {
         }
         let attended = tallies.map { $0.byAttendance["attended"] ?? 0 }.reduce(0, +)
         let missed = tallies.map { ($0.byAttendance["did_not_attend"] ?? 0) + ($0.byAttendance["cancelled_by_child"] ?? 0) }.reduce(0, +)
-        share(&rows, "attendance_rate", attended, attended + missed,
-              sources: ["contacts|attendance|attended", "contacts|attendance|did_not_attend", "contacts|attendance|cancelled_by_child"])
+        share(
+            &rows, "attendance_rate", attended, attended + missed,
+            sources: ["contacts|attendance|attended", "contacts|attendance|did_not_attend", "contacts|attendance|cancelled_by_child"])
         rows += f.counted("arranged", arranged, ageOn: period.to)
-        return ReportResult(rows: rows, notes: ["The attendance rate is attended ÷ (attended + did not attend + cancelled by the child); contacts cancelled by the service are left out of it."])
+        return ReportResult(
+            rows: rows,
+            notes: [
+                "The attendance rate is attended ÷ (attended + did not attend + cancelled by the child); contacts cancelled by the service are left out of it."
+            ])
     }
 
     // MARK: Timeliness
@@ -301,17 +365,24 @@ public enum PracticeReports {
         let onTime = done.filter { a in a.dueOn.map { a.submittedOn! <= $0 } ?? false }
         var rows = f.counted("assessments_completed", done.map(\.child), ageOn: period.to)
         rows += f.counted("assessments_on_time", onTime.map(\.child), ageOn: period.to)
-        rows += f.counted("assessments_late", done.filter { a in a.dueOn.map { a.submittedOn! > $0 } ?? false }.map(\.child), ageOn: period.to)
+        rows += f.counted(
+            "assessments_late", done.filter { a in a.dueOn.map { a.submittedOn! > $0 } ?? false }.map(\.child), ageOn: period.to)
         let undated = done.filter { $0.dueOn == nil }
         rows += f.counted("assessments_without_due_date", undated.map(\.child), ageOn: period.to)
-        share(&rows, "assessments_on_time_share", onTime.count, done.count - undated.count,
-              sources: ["assessments_on_time", "assessments_completed", "assessments_without_due_date"])
-        let reviews = (f.practice[.planReview] ?? []).filter { $0.date("reviewed_on").map(period.contains) == true && f.children[$0.child] != nil }
+        share(
+            &rows, "assessments_on_time_share", onTime.count, done.count - undated.count,
+            sources: ["assessments_on_time", "assessments_completed", "assessments_without_due_date"])
+        let reviews = (f.practice[.planReview] ?? []).filter {
+            $0.date("reviewed_on").map(period.contains) == true && f.children[$0.child] != nil
+        }
         rows += f.counted("plan_reviews", reviews.map(\.child), ageOn: period.to)
         // Start assessments still outstanding at the end of the period, and already past due.
-        let submitted = Dictionary(grouping: f.assessments.compactMap { a in a.submittedOn.map { (a.intervention, $0) } }, by: \.0).mapValues { $0.map(\.1).min()! }
+        let submitted = Dictionary(grouping: f.assessments.compactMap { a in a.submittedOn.map { (a.intervention, $0) } }, by: \.0)
+            .mapValues { $0.map(\.1).min()! }
         let overdue = f.interventions.filter { i in
-            guard i.isOpen(on: period.to), let due = f.assessmentDue[i.id], due < period.to, f.children[i.child] != nil else { return false }
+            guard i.isOpen(on: period.to), let due = f.assessmentDue[i.id], due < period.to, f.children[i.child] != nil else {
+                return false
+            }
             return submitted[i.id].map { $0 > period.to } ?? true
         }
         rows += f.counted("assessments_overdue", overdue.map(\.child), ageOn: period.to)
@@ -350,9 +421,14 @@ public enum PracticeReports {
         }
         rows += f.counted("initial_panels_held", held, ageOn: period.to)
         rows += f.counted("initial_panels_on_time", heldOnTime, ageOn: period.to)
-        share(&rows, "initial_panels_on_time_share", heldOnTime.count, held.count, sources: ["initial_panels_on_time", "initial_panels_held"])
+        share(
+            &rows, "initial_panels_on_time_share", heldOnTime.count, held.count, sources: ["initial_panels_on_time", "initial_panels_held"])
         rows += f.counted("initial_panels_overdue", panelsOverdue, ageOn: period.to)
-        return ReportResult(rows: rows, notes: ["An assessment is on time when first submitted on or before its due date (working days after allocation, per the service's timescales)."])
+        return ReportResult(
+            rows: rows,
+            notes: [
+                "An assessment is on time when first submitted on or before its due date (working days after allocation, per the service's timescales)."
+            ])
     }
 
     // MARK: Plan dashboard
@@ -377,7 +453,10 @@ public enum PracticeReports {
         }
         var rows = f.counted("cohort", cohort.map(\.key), ageOn: period.to)
         if !cohort.isEmpty {
-            rows.append(ReportRow(measure: "mean_age", rate: Rounding.round(Double(ageTotal) / Double(cohort.count), places: 1), basis: [cohort.count], sources: ["cohort"]))
+            rows.append(
+                ReportRow(
+                    measure: "mean_age", rate: Rounding.round(Double(ageTotal) / Double(cohort.count), places: 1), basis: [cohort.count],
+                    sources: ["cohort"]))
         }
         // EHCP by case type: each child once per type of work they had (as the plan's table counts them).
         for (kind, children) in zip(kinds, byKind) {
@@ -385,26 +464,45 @@ public enum PracticeReports {
             rows.append(ReportRow(measure: "children_by_case_type", breakdown: "case_type", group: name, count: children.map(\.key)))
             let ehcp = children.filter { $0.ehcp == .yes }
             rows.append(ReportRow(measure: "ehcp_by_case_type", breakdown: "case_type", group: name, count: ehcp.map(\.key)))
-            share(&rows, "ehcp_share_by_case_type", ehcp.count, children.count, breakdown: "case_type", group: name,
-                  sources: ["ehcp_by_case_type", "children_by_case_type"])
+            share(
+                &rows, "ehcp_share_by_case_type", ehcp.count, children.count, breakdown: "case_type", group: name,
+                sources: ["ehcp_by_case_type", "children_by_case_type"])
         }
         rows += f.counted("care_experienced", cohort.filter { $0.careStatus != .none }.map(\.key), ageOn: period.to)
-        rows += f.counted("remands", Array(f.interventions.lazy.filter { $0.type == .remand && period.contains($0.start) && f.children[$0.child] != nil }.map(\.child)), ageOn: period.to)
-        rows += f.counted("breaches", f.breaches.filter { period.contains($0.startedOn) && f.children[$0.child] != nil }.map(\.child), ageOn: period.to)
+        rows += f.counted(
+            "remands",
+            Array(
+                f.interventions.lazy.filter { $0.type == .remand && period.contains($0.start) && f.children[$0.child] != nil }.map(\.child)),
+            ageOn: period.to)
+        rows += f.counted(
+            "breaches", f.breaches.filter { period.contains($0.startedOn) && f.children[$0.child] != nil }.map(\.child), ageOn: period.to)
         let health = (f.practice[.health] ?? []).filter { f.children[$0.child] != nil }
         let assessed = health.filter { $0.date("health_assessment_on").map(period.contains) == true }
         rows += f.counted("health_assessments", assessed.map(\.child), ageOn: period.to)
         // CAMHS referrals: children referred in the period, dated by the referral, each once.
-        let referred = Set(health.filter { $0.text("camhs_referral") == "yes" && $0.date("camhs_referred_on").map(period.contains) == true }.map(\.child))
+        let referred = Set(
+            health.filter { $0.text("camhs_referral") == "yes" && $0.date("camhs_referred_on").map(period.contains) == true }.map(\.child))
         rows += f.counted("camhs_referrals", Array(referred), ageOn: period.to)
-        share(&rows, "camhs_referral_share", referred.count, Set(assessed.map(\.child)).count, sources: ["camhs_referrals", "health_assessments"])
-        let feedback = (f.practice[.feedback] ?? []).filter { $0.date("given_on").map(period.contains) == true && f.children[$0.child] != nil }
+        share(
+            &rows, "camhs_referral_share", referred.count, Set(assessed.map(\.child)).count,
+            sources: ["camhs_referrals", "health_assessments"])
+        let feedback = (f.practice[.feedback] ?? []).filter {
+            $0.date("given_on").map(period.contains) == true && f.children[$0.child] != nil
+        }
         rows += f.counted("feedback_responses", feedback.map(\.child), ageOn: period.to)
         let helped = feedback.compactMap { $0.text("helped").flatMap(Int.init) }
-        if !helped.isEmpty { rows.append(ReportRow(measure: "feedback_helped_mean", rate: Rounding.round(Double(helped.reduce(0, +)) / Double(helped.count), places: 2),
-                                                           basis: [helped.count], sources: ["feedback_responses"])) }
-        share(&rows, "feedback_improved_share", feedback.filter { $0.text("improved") == "yes" }.count, feedback.count, sources: ["feedback_responses"])
-        let audits = (f.practice[.caseAudit] ?? []).filter { $0.date("audited_on").map(period.contains) == true && f.children[$0.child] != nil }
+        if !helped.isEmpty {
+            rows.append(
+                ReportRow(
+                    measure: "feedback_helped_mean", rate: Rounding.round(Double(helped.reduce(0, +)) / Double(helped.count), places: 2),
+                    basis: [helped.count], sources: ["feedback_responses"]))
+        }
+        share(
+            &rows, "feedback_improved_share", feedback.filter { $0.text("improved") == "yes" }.count, feedback.count,
+            sources: ["feedback_responses"])
+        let audits = (f.practice[.caseAudit] ?? []).filter {
+            $0.date("audited_on").map(period.contains) == true && f.children[$0.child] != nil
+        }
         rows += f.counted("case_audits", audits.map(\.child), ageOn: period.to)
         for grade in Options.grades.map(\.code) {
             let list = audits.filter { $0.text("grade") == grade }
@@ -414,64 +512,105 @@ public enum PracticeReports {
     }
 
     static let definitions: [ReportDefinition] = [
-        ReportDefinition(name: "kpis", title: "YJB key performance indicators",
-                         summary: "KPIs 1–6 and 8–10 for the children whose intervention ended in the period, from the start and end KPI data.",
-                         definition: [
-                            "The closing cohort: children (not interventions) whose intervention, prevention and diversion included, ended in the period; a child with several is counted once, at the one that ended last. KPIs 1–5 and 8 count the position at the end, from the end-of-intervention KPI data, with the start shown for comparison; shares at the end are of the children with end data, shares at the start of those with start data. KPI 2 also gives the mean ETE hours a week offered and attended.",
-                            "1 accommodation: in suitable accommodation. 2 ETE: in suitable education, training or employment. 3 SEND: need identified; has an EHCP; with SEND and in suitable ETE. 4 mental health and 5 substance misuse: need identified, support offered, support received. 8 links to wider services: looked after, on a child protection plan, a child in need or on an early help plan.",
-                            "6 out-of-court disposals: children whose out-of-court intervention ended in the period and who completed it, as a share of all children whose out-of-court intervention ended. 9 serious violence (our reading): children open in the period with a proven offence of violence against the person, robbery or drugs with a gravity score of 4 or 5. 10 victims: victims contacted in the period who took part in restorative justice, as a share of those who consented to contact; also views sought and progress information asked for and given.",
-                            "7 management board: board meetings held in the period, and for each partner agency (children's social care, education, health, police, probation) the share of them it attended, attended at a senior level, and contributed its data to.",
-                            "The YJB has not published 6–9 in a form we could confirm: this is our documented reading.",
-                         ],
-                         measures: [("closing_cohort", "Children whose intervention ended"), ("kpi1_suitable_accommodation_end_share", "KPI 1: in suitable accommodation at the end (%)"),
-                                    ("kpi2_suitable_ete_end_share", "KPI 2: in suitable ETE at the end (%)"), ("kpi3_ehcp_share", "KPI 3: with an EHCP (%)"),
-                                    ("kpi4_mental_health_received", "KPI 4: received mental health support"), ("kpi5_substance_misuse_received", "KPI 5: received substance misuse support"),
-                                    ("kpi6_oocd_completed_share", "KPI 6: out-of-court disposals completed (%)"), ("kpi7_board_meetings", "KPI 7: board meetings held"), ("kpi8_links_to_wider_services_share", "KPI 8: linked to wider services (%)"),
-                                    ("kpi9_serious_violence", "KPI 9: children with a serious violence offence"), ("kpi10_victims_engaged_share", "KPI 10: consenting victims engaged in RJ (%)")],
-                         needs: [.offences, .interventions, .practice(.kpi), .practice(.victim), .boardMeetings], scope: [.interventionOverlaps, .practiceIn(.victim)], compute: kpis),
-        ReportDefinition(name: "disproportionality", title: "Disproportionality",
-                         summary: "Each ethnicity group's and each sex's share of the children worked with, against their share of the local population aged 10–17, with care-experienced, EHCP and SEND shares.",
-                         definition: [
-                            "The cohort: children with any intervention open at some point in the period.",
-                            "For each ethnicity group and each sex: the count; the share of the cohort whose value is known; the share of the local population aged 10–17 (for the calendar year in which the period starts); and the ratio of the two, to two decimal places. A ratio above 1 means the group is over-represented.",
-                            "Care-experienced (looked after or a care leaver), EHCP and SEND shares are of the whole cohort: children with the value not recorded count in the denominator.",
-                         ],
-                         measures: [("cohort_count", "Children in the cohort"), ("care_experienced_share", "Care-experienced (%)"), ("ehcp_share", "With an EHCP (%)"), ("send_share", "With SEND (%)")],
-                         needs: [.interventions, .populationCells], scope: [.interventionOverlaps], compute: disproportionality),
-        ReportDefinition(name: "offence-profile", title: "Offence profile",
-                         summary: "The offences committed in the period by category, with each category's share.",
-                         definition: ["Proven offences: offences whose outcome counts as an entry (a youth caution, youth conditional caution or conviction) with the outcome dated in the period, committed aged 10 to 17; by offence category, with each category's share of all of them (one decimal place). Offences with no outcome yet, or an outcome that does not count as an entry (not guilty, dismissed, no further action, community resolution, Outcome 21, 22 or 23), are not in the profile."],
-                         measures: [("offences", "Proven offences")], needs: [.offences], scope: [.outcomeIn], compute: offenceProfile),
-        ReportDefinition(name: "caseload", title: "Caseloads",
-                         summary: "Open interventions and children per case manager at the end of the period, and how many workers are past the cap.",
-                         definition: ["As at the last day of the period, from the allocation history: the interventions open on that day (started on or before it, not ended before it) with a case manager on that day, and the children behind them, per case manager (a worker is a user, not a name). A worker is over the cap when they hold more children than the cap of the service they work for; with children in several services, the service with most of them."],
-                         measures: [("open_interventions", "Open interventions"), ("children", "Children"), ("over_cap", "Workers past the cap")],
-                         needs: [.interventions, .workers], scope: [.interventionOpenAtEnd], compute: caseload),
-        ReportDefinition(name: "contact-attendance", title: "Contact attendance",
-                         summary: "Contacts in the period by attendance and type, and the attendance rate.",
-                         definition: ["Contacts dated in the period with their attendance recorded, by attendance and by type. The attendance rate is attended ÷ (attended + did not attend + cancelled by the child), to one decimal place. Arranged contacts (no attendance yet) are counted separately."],
-                         measures: [("contacts", "Contacts with attendance recorded"), ("attendance_rate", "Attendance rate (%)"), ("arranged", "Still arranged")],
-                         needs: [.contactTallies], scope: [.practiceIn(.contact)], compute: contactAttendance),
-        ReportDefinition(name: "timeliness", title: "Timeliness",
-                         summary: "Assessments completed in the period on time and late, plan reviews held, and start assessments overdue at the end of the period.",
-                         definition: ["An assessment is completed when first submitted, and on time when that is on or before its due date (working days after allocation, per the service's timescales, skipping weekends and bank holidays); one with no due date is counted apart, neither on time nor late. Plan reviews: reviews dated in the period. Overdue: open interventions whose start assessment was due before the last day of the period and had not been submitted by then.",
-                                     "Plan reviews overdue: interventions open on the last day of the period whose next review (every so many months, per the service's timescales, from the start or the last review) fell due before that day. Referral order initial panels: first initial panels held in the period, on time when within the service's working days of the order (20 by default); overdue: orders open on the last day with no initial panel held and past that deadline."],
-                         measures: [("assessments_completed", "Assessments completed"), ("assessments_on_time_share", "On time (%)"), ("assessments_late", "Late"),
-                                    ("plan_reviews", "Plan reviews"), ("assessments_overdue", "Overdue at the end of the period"),
-                                    ("plan_reviews_overdue", "Plan reviews overdue at the end"), ("initial_panels_on_time_share", "Initial panels on time (%)"),
-                                    ("initial_panels_overdue", "Initial panels overdue at the end")],
-                         needs: [.interventions, .assessments, .practice(.planReview), .practice(.panel)],
-                         scope: [.assessmentSubmittedIn, .practiceIn(.planReview), .practiceIn(.panel), .interventionOpenAtEnd], compute: timeliness),
-        ReportDefinition(name: "plan-dashboard", title: "Annual plan dashboard",
-                         summary: "The figures of the youth justice plan's performance dashboard: cohort and mean age, EHCP by case type, care-experienced children, remands, breaches, health assessments and CAMHS referrals, feedback and case audits.",
-                         definition: [
-                            "Cohort: children with any intervention open in the period; mean age on the last day of the period. EHCP by case type counts each child once for each type of work (statutory, out-of-court, prevention) open in the period.",
-                            "Remands: remand interventions starting in the period. Breaches: breach actions started in the period. Health assessments: health records whose assessment is dated in the period. CAMHS referrals: children referred to CAMHS in the period (by the referral's date), each once, with their share of the children assessed. Feedback: responses given in the period (how much the service helped, 1–5, and whether things improved). Case audits: audits dated in the period, by grade.",
-                         ],
-                         measures: [("cohort", "Children worked with"), ("mean_age", "Mean age"), ("care_experienced", "Care-experienced children"), ("remands", "Remands"),
-                                    ("breaches", "Breaches of statutory orders"), ("health_assessments", "Health assessments"), ("camhs_referrals", "Referred to CAMHS"),
-                                    ("feedback_responses", "Feedback responses"), ("feedback_helped_mean", "How much the service helped (mean, 1–5)"), ("case_audits", "Case audits")],
-                         needs: [.interventions, .practice(.breach), .practice(.health), .practice(.feedback), .practice(.caseAudit)],
-                         scope: [.interventionOverlaps, .practiceIn(.breach), .practiceIn(.health), .practiceIn(.feedback), .practiceIn(.caseAudit)], compute: dashboard),
+        ReportDefinition(
+            name: "kpis", title: "YJB key performance indicators",
+            summary: "KPIs 1–6 and 8–10 for the children whose intervention ended in the period, from the start and end KPI data.",
+            definition: [
+                "The closing cohort: children (not interventions) whose intervention, prevention and diversion included, ended in the period; a child with several is counted once, at the one that ended last. KPIs 1–5 and 8 count the position at the end, from the end-of-intervention KPI data, with the start shown for comparison; shares at the end are of the children with end data, shares at the start of those with start data. KPI 2 also gives the mean ETE hours a week offered and attended.",
+                "1 accommodation: in suitable accommodation. 2 ETE: in suitable education, training or employment. 3 SEND: need identified; has an EHCP; with SEND and in suitable ETE. 4 mental health and 5 substance misuse: need identified, support offered, support received. 8 links to wider services: looked after, on a child protection plan, a child in need or on an early help plan.",
+                "6 out-of-court disposals: children whose out-of-court intervention ended in the period and who completed it, as a share of all children whose out-of-court intervention ended. 9 serious violence (our reading): children open in the period with a proven offence of violence against the person, robbery or drugs with a gravity score of 4 or 5. 10 victims: victims contacted in the period who took part in restorative justice, as a share of those who consented to contact; also views sought and progress information asked for and given.",
+                "7 management board: board meetings held in the period, and for each partner agency (children's social care, education, health, police, probation) the share of them it attended, attended at a senior level, and contributed its data to.",
+                "The YJB has not published 6–9 in a form we could confirm: this is our documented reading."
+            ],
+            measures: [
+                ("closing_cohort", "Children whose intervention ended"),
+                ("kpi1_suitable_accommodation_end_share", "KPI 1: in suitable accommodation at the end (%)"),
+                ("kpi2_suitable_ete_end_share", "KPI 2: in suitable ETE at the end (%)"), ("kpi3_ehcp_share", "KPI 3: with an EHCP (%)"),
+                ("kpi4_mental_health_received", "KPI 4: received mental health support"),
+                ("kpi5_substance_misuse_received", "KPI 5: received substance misuse support"),
+                ("kpi6_oocd_completed_share", "KPI 6: out-of-court disposals completed (%)"),
+                ("kpi7_board_meetings", "KPI 7: board meetings held"),
+                ("kpi8_links_to_wider_services_share", "KPI 8: linked to wider services (%)"),
+                ("kpi9_serious_violence", "KPI 9: children with a serious violence offence"),
+                ("kpi10_victims_engaged_share", "KPI 10: consenting victims engaged in RJ (%)")
+            ],
+            needs: [.offences, .interventions, .practice(.kpi), .practice(.victim), .boardMeetings],
+            scope: [.interventionOverlaps, .practiceIn(.victim)], compute: kpis),
+        ReportDefinition(
+            name: "disproportionality", title: "Disproportionality",
+            summary:
+                "Each ethnicity group's and each sex's share of the children worked with, against their share of the local population aged 10–17, with care-experienced, EHCP and SEND shares.",
+            definition: [
+                "The cohort: children with any intervention open at some point in the period.",
+                "For each ethnicity group and each sex: the count; the share of the cohort whose value is known; the share of the local population aged 10–17 (for the calendar year in which the period starts); and the ratio of the two, to two decimal places. A ratio above 1 means the group is over-represented.",
+                "Care-experienced (looked after or a care leaver), EHCP and SEND shares are of the whole cohort: children with the value not recorded count in the denominator."
+            ],
+            measures: [
+                ("cohort_count", "Children in the cohort"), ("care_experienced_share", "Care-experienced (%)"),
+                ("ehcp_share", "With an EHCP (%)"), ("send_share", "With SEND (%)")
+            ],
+            needs: [.interventions, .populationCells], scope: [.interventionOverlaps], compute: disproportionality),
+        ReportDefinition(
+            name: "offence-profile", title: "Offence profile",
+            summary: "The offences committed in the period by category, with each category's share.",
+            definition: [
+                "Proven offences: offences whose outcome counts as an entry (a youth caution, youth conditional caution or conviction) with the outcome dated in the period, committed aged 10 to 17; by offence category, with each category's share of all of them (one decimal place). Offences with no outcome yet, or an outcome that does not count as an entry (not guilty, dismissed, no further action, community resolution, Outcome 21, 22 or 23), are not in the profile."
+            ],
+            measures: [("offences", "Proven offences")], needs: [.offences], scope: [.outcomeIn], compute: offenceProfile),
+        ReportDefinition(
+            name: "caseload", title: "Caseloads",
+            summary: "Open interventions and children per case manager at the end of the period, and how many workers are past the cap.",
+            definition: [
+                "As at the last day of the period, from the allocation history: the interventions open on that day (started on or before it, not ended before it) with a case manager on that day, and the children behind them, per case manager (a worker is a user, not a name). A worker is over the cap when they hold more children than the cap of the service they work for; with children in several services, the service with most of them."
+            ],
+            measures: [("open_interventions", "Open interventions"), ("children", "Children"), ("over_cap", "Workers past the cap")],
+            needs: [.interventions, .workers], scope: [.interventionOpenAtEnd], compute: caseload),
+        ReportDefinition(
+            name: "contact-attendance", title: "Contact attendance",
+            summary: "Contacts in the period by attendance and type, and the attendance rate.",
+            definition: [
+                "Contacts dated in the period with their attendance recorded, by attendance and by type. The attendance rate is attended ÷ (attended + did not attend + cancelled by the child), to one decimal place. Arranged contacts (no attendance yet) are counted separately."
+            ],
+            measures: [
+                ("contacts", "Contacts with attendance recorded"), ("attendance_rate", "Attendance rate (%)"),
+                ("arranged", "Still arranged")
+            ],
+            needs: [.contactTallies], scope: [.practiceIn(.contact)], compute: contactAttendance),
+        ReportDefinition(
+            name: "timeliness", title: "Timeliness",
+            summary:
+                "Assessments completed in the period on time and late, plan reviews held, and start assessments overdue at the end of the period.",
+            definition: [
+                "An assessment is completed when first submitted, and on time when that is on or before its due date (working days after allocation, per the service's timescales, skipping weekends and bank holidays); one with no due date is counted apart, neither on time nor late. Plan reviews: reviews dated in the period. Overdue: open interventions whose start assessment was due before the last day of the period and had not been submitted by then.",
+                "Plan reviews overdue: interventions open on the last day of the period whose next review (every so many months, per the service's timescales, from the start or the last review) fell due before that day. Referral order initial panels: first initial panels held in the period, on time when within the service's working days of the order (20 by default); overdue: orders open on the last day with no initial panel held and past that deadline."
+            ],
+            measures: [
+                ("assessments_completed", "Assessments completed"), ("assessments_on_time_share", "On time (%)"),
+                ("assessments_late", "Late"),
+                ("plan_reviews", "Plan reviews"), ("assessments_overdue", "Overdue at the end of the period"),
+                ("plan_reviews_overdue", "Plan reviews overdue at the end"), ("initial_panels_on_time_share", "Initial panels on time (%)"),
+                ("initial_panels_overdue", "Initial panels overdue at the end")
+            ],
+            needs: [.interventions, .assessments, .practice(.planReview), .practice(.panel)],
+            scope: [.assessmentSubmittedIn, .practiceIn(.planReview), .practiceIn(.panel), .interventionOpenAtEnd], compute: timeliness),
+        ReportDefinition(
+            name: "plan-dashboard", title: "Annual plan dashboard",
+            summary:
+                "The figures of the youth justice plan's performance dashboard: cohort and mean age, EHCP by case type, care-experienced children, remands, breaches, health assessments and CAMHS referrals, feedback and case audits.",
+            definition: [
+                "Cohort: children with any intervention open in the period; mean age on the last day of the period. EHCP by case type counts each child once for each type of work (statutory, out-of-court, prevention) open in the period.",
+                "Remands: remand interventions starting in the period. Breaches: breach actions started in the period. Health assessments: health records whose assessment is dated in the period. CAMHS referrals: children referred to CAMHS in the period (by the referral's date), each once, with their share of the children assessed. Feedback: responses given in the period (how much the service helped, 1–5, and whether things improved). Case audits: audits dated in the period, by grade."
+            ],
+            measures: [
+                ("cohort", "Children worked with"), ("mean_age", "Mean age"), ("care_experienced", "Care-experienced children"),
+                ("remands", "Remands"),
+                ("breaches", "Breaches of statutory orders"), ("health_assessments", "Health assessments"),
+                ("camhs_referrals", "Referred to CAMHS"),
+                ("feedback_responses", "Feedback responses"), ("feedback_helped_mean", "How much the service helped (mean, 1–5)"),
+                ("case_audits", "Case audits")
+            ],
+            needs: [.interventions, .practice(.breach), .practice(.health), .practice(.feedback), .practice(.caseAudit)],
+            scope: [.interventionOverlaps, .practiceIn(.breach), .practiceIn(.health), .practiceIn(.feedback), .practiceIn(.caseAudit)],
+            compute: dashboard)
     ]
 }

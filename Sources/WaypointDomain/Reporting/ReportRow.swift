@@ -42,7 +42,8 @@ public struct ReportRow: Equatable, Sendable {
     /// (numerator and denominator, or how many were averaged); empty when it is not about
     /// children (meetings, workers, population). `sources`: the count measures of the same
     /// breakdown and group it is worked out from. Disclosure control withholds the rate with them.
-    public init(measure: String, breakdown: String = "all", group: String = "all", rate: Double, basis: [Int] = [], sources: [String] = []) {
+    public init(measure: String, breakdown: String = "all", group: String = "all", rate: Double, basis: [Int] = [], sources: [String] = [])
+    {
         self.measure = measure
         self.breakdown = breakdown
         self.group = group
@@ -55,7 +56,10 @@ public struct ReportRow: Equatable, Sendable {
 
     /// A figure withheld by disclosure control (`Disclosure`): no value, no children.
     public static func withheld(_ r: ReportRow) -> ReportRow {
-        var w = r.isCount ? ReportRow(measure: r.measure, breakdown: r.breakdown, group: r.group, count: []) : ReportRow(measure: r.measure, breakdown: r.breakdown, group: r.group, rate: 0)
+        var w =
+            r.isCount
+            ? ReportRow(measure: r.measure, breakdown: r.breakdown, group: r.group, count: [])
+            : ReportRow(measure: r.measure, breakdown: r.breakdown, group: r.group, rate: 0)
         w.withheld = true
         return w
     }
@@ -118,7 +122,7 @@ public final class ChildFacts: @unchecked Sendable {
     public let key: String
     /// How lists show the child: the external id where known, else the internal id.
     public let label: String
-    public let service: String        // service code
+    public let service: String  // service code
     public let dateOfBirth: LocalDate
     public let sex: Sex
     public let ethnicityGroup: EthnicityGroup
@@ -129,8 +133,11 @@ public final class ChildFacts: @unchecked Sendable {
     /// The team of the child's case manager (latest allocated intervention), if any.
     public var team: String? = nil
 
-    public init(key: String, label: String? = nil, service: String, dateOfBirth: LocalDate, sex: Sex, ethnicityGroup: EthnicityGroup, careStatus: CareStatus,
-                send: YesNo?, ehcp: YesNo?, district: String?) {
+    public init(
+        key: String, label: String? = nil, service: String, dateOfBirth: LocalDate, sex: Sex, ethnicityGroup: EthnicityGroup,
+        careStatus: CareStatus,
+        send: YesNo?, ehcp: YesNo?, district: String?
+    ) {
         self.key = key
         self.label = label ?? key
         self.service = service
@@ -150,10 +157,11 @@ public final class ChildFacts: @unchecked Sendable {
 
     /// The standard breakdowns, in order: each a name and the child's group in it (age on the date given).
     public static let breakdowns: [(String, @Sendable (ChildFacts, LocalDate) -> String)] = [
-        ("sex", { c, _ in c.sex.rawValue }), ("age", { c, d in String(c.dateOfBirth.age(on: d)) }), ("ethnicity", { c, _ in c.ethnicityGroup.rawValue }),
+        ("sex", { c, _ in c.sex.rawValue }), ("age", { c, d in String(c.dateOfBirth.age(on: d)) }),
+        ("ethnicity", { c, _ in c.ethnicityGroup.rawValue }),
         ("care_status", { c, _ in c.careStatus.rawValue }), ("send", { c, _ in c.send?.rawValue ?? "not_recorded" }),
         ("ehcp", { c, _ in c.ehcp?.rawValue ?? "not_recorded" }), ("district", { c, _ in c.district ?? "not_recorded" }),
-        ("team", { c, _ in c.team ?? "not_allocated" }),
+        ("team", { c, _ in c.team ?? "not_allocated" })
     ]
 }
 
@@ -168,7 +176,10 @@ public struct OffenceFacts: Sendable {
     /// service recorded it: a child's first entry, reoffending and serious violence are the child's
     /// whole history; what the run itself counts (entries, outcomes, proven offences) is its own.
     public var inRun: Bool
-    public init(child: String, offenceDate: LocalDate, outcome: String, outcomeDate: LocalDate?, category: String? = nil, gravity: Int? = nil, inRun: Bool = true) {
+    public init(
+        child: String, offenceDate: LocalDate, outcome: String, outcomeDate: LocalDate?, category: String? = nil, gravity: Int? = nil,
+        inRun: Bool = true
+    ) {
         self.child = child
         self.inRun = inRun
         self.offenceDate = offenceDate
@@ -221,15 +232,18 @@ public struct Population: Sendable {
         if lacking.isEmpty || services.count <= 1 {
             return "No population figures for \(year): \(what) not shown. An administrator can upload population.csv."
         }
-        return "No population figures for \(year) for \(lacking.joined(separator: ", ")): \(what) not shown, because a rate over several services needs every one's population. An administrator can upload population.csv."
+        return
+            "No population figures for \(year) for \(lacking.joined(separator: ", ")): \(what) not shown, because a rate over several services needs every one's population. An administrator can upload population.csv."
     }
 }
 
 /// Builds count rows for "all" and each breakdown group from (child, age-on date) pairs.
 /// `weights`: for a count of records, how many each member has (a child once with their number
 /// of records, rather than once per record: a year of contacts nationally is over a million).
-public func breakdownRows(measure: String, _ members: [(ChildFacts, LocalDate)], extra: [(String, (ChildFacts, LocalDate) -> String)] = [],
-                          weights: [Int]? = nil) -> [ReportRow] {
+public func breakdownRows(
+    measure: String, _ members: [(ChildFacts, LocalDate)], extra: [(String, (ChildFacts, LocalDate) -> String)] = [],
+    weights: [Int]? = nil
+) -> [ReportRow] {
     let all = weights.map { w in zip(members, w).flatMap { repeatElement($0.0.key, count: $1) } } ?? members.map(\.0.key)
     var rows = [ReportRow(measure: measure, count: all)]
     // (Each standard breakdown wrapped: concatenating the @Sendable closures with `extra` directly
@@ -247,8 +261,11 @@ public func breakdownRows(measure: String, _ members: [(ChildFacts, LocalDate)],
             let key = c.key
             let n = weights?[m] ?? 1
             for i in breakdowns.indices {
-                if n == 1 { tables[i][breakdowns[i].1(c, d), default: []].append(key) }
-                else { tables[i][breakdowns[i].1(c, d), default: []].append(contentsOf: repeatElement(key, count: n)) }
+                if n == 1 {
+                    tables[i][breakdowns[i].1(c, d), default: []].append(key)
+                } else {
+                    tables[i][breakdowns[i].1(c, d), default: []].append(contentsOf: repeatElement(key, count: n))
+                }
             }
         }
         return tables

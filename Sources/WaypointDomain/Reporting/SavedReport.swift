@@ -26,7 +26,9 @@ public struct SavedFigures: Codable, Equatable, Sendable {
     public let children: [String: Child]
 
     public init(rows: [ReportRow], notes: [String], children: [String: Child]) {
-        self.rows = rows.map { Row(measure: $0.measure, breakdown: $0.breakdown, group: $0.group, value: $0.value, isCount: $0.isCount, members: $0.members) }
+        self.rows = rows.map {
+            Row(measure: $0.measure, breakdown: $0.breakdown, group: $0.group, value: $0.value, isCount: $0.isCount, members: $0.members)
+        }
         self.notes = notes
         // Only the children some figure lists.
         let listed = Set(self.rows.flatMap { $0.members ?? [] })
@@ -86,8 +88,10 @@ public struct ReportComparison: Sendable {
             // A group with no children either way (0 then, absent now) is no change.
             if (a?.value ?? 0) == 0 && (b?.value ?? 0) == 0 && (a?.isCount ?? true) && (b?.isCount ?? true) { continue }
             let r = a ?? b!
-            changes.append(Change(measure: r.measure, breakdown: r.breakdown, group: r.group, saved: a?.value, now: b?.value,
-                                  cameIn: membersB.subtracting(membersA).sorted(), left: membersA.subtracting(membersB).sorted()))
+            changes.append(
+                Change(
+                    measure: r.measure, breakdown: r.breakdown, group: r.group, saved: a?.value, now: b?.value,
+                    cameIn: membersB.subtracting(membersA).sorted(), left: membersA.subtracting(membersB).sorted()))
         }
         self.changes = changes
         self.compared = order.count

@@ -56,9 +56,11 @@ public struct InterventionFacts: Sendable {
     public var initialPanelHeldOn: LocalDate?
     public var lastReviewOn: LocalDate?
 
-    public init(type: InterventionType, startDate: LocalDate, plannedEndDate: LocalDate? = nil, endDate: LocalDate? = nil,
-                allocatedOn: LocalDate? = nil, assessmentCompletedOn: LocalDate? = nil, initialPanelHeldOn: LocalDate? = nil,
-                lastReviewOn: LocalDate? = nil) {
+    public init(
+        type: InterventionType, startDate: LocalDate, plannedEndDate: LocalDate? = nil, endDate: LocalDate? = nil,
+        allocatedOn: LocalDate? = nil, assessmentCompletedOn: LocalDate? = nil, initialPanelHeldOn: LocalDate? = nil,
+        lastReviewOn: LocalDate? = nil
+    ) {
         self.type = type
         self.startDate = startDate
         self.plannedEndDate = plannedEndDate
@@ -76,7 +78,9 @@ public enum Deadlines {
     /// - referral order initial panel: `initialPanelWorkingDays` working days after the order (its start);
     /// - plan review: every `reviewMonths` calendar months from the start (or the last review);
     /// - planned end, once it is within the review period.
-    public static func outstanding(_ f: InterventionFacts, timescales t: Timescales, calendar: WorkingDayCalendar, today: LocalDate) -> [DueItem] {
+    public static func outstanding(_ f: InterventionFacts, timescales t: Timescales, calendar: WorkingDayCalendar, today: LocalDate)
+        -> [DueItem]
+    {
         guard f.endDate == nil || f.endDate! > today else { return [] }
         var items: [DueItem] = []
         func item(_ kind: DueItem.Kind, _ due: LocalDate) -> DueItem {

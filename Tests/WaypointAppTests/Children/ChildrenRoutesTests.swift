@@ -18,9 +18,12 @@ import WaypointDomain
     func addAChildThenSeeTheirRecordLedByTheChild(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             let client = try await signedIn(app, .practitioner)
-            let id = try await Fixtures.addChild(client, given: "Zoë", family: "O'Brien", dob: (29, 2, 2012),
-                                                 [("nhs_number", "943 476 5919"), ("upn", "b801200005001"), ("pnc_id", "04/1234567F"),
-                                                  ("alerts[]", "exploitation_risk"), ("preferred_name", "Zo")])
+            let id = try await Fixtures.addChild(
+                client, given: "Zoë", family: "O'Brien", dob: (29, 2, 2012),
+                [
+                    ("nhs_number", "943 476 5919"), ("upn", "b801200005001"), ("pnc_id", "04/1234567F"),
+                    ("alerts[]", "exploitation_risk"), ("preferred_name", "Zo")
+                ])
             let page = try await client.get("/children/\(id.uuidString.lowercased())?saved=created")
             #expect(page.status == .ok)
             #expect(page.body.contains("Child added to the register"))
@@ -46,15 +49,21 @@ import WaypointDomain
         try await withTestApp(db) { app in
             let client = try await signedIn(app)
             try await client.get("/children/new")
-            let page = try await client.post("/children", Fixtures.childForm(given: "Kai", family: "", dob: (31, 2, 2010), [
-                ("nhs_number", "9434765918"), ("upn", "A801200005001"), ("pnc_id", "04/1234567G"), ("postcode", "NOT A CODE"),
-                ("strengths", "Great at drawing <b>really</b>"),
-            ]))
+            let page = try await client.post(
+                "/children",
+                Fixtures.childForm(
+                    given: "Kai", family: "", dob: (31, 2, 2010),
+                    [
+                        ("nhs_number", "9434765918"), ("upn", "A801200005001"), ("pnc_id", "04/1234567G"), ("postcode", "NOT A CODE"),
+                        ("strengths", "Great at drawing <b>really</b>")
+                    ]))
             #expect(page.status == .unprocessableEntity)
             #expect(page.body.contains("There is a problem"))
-            for message in ["Enter the child&#39;s family name", "Date of birth must be a real date",
-                            "Enter a valid 10-digit NHS number", "Enter a UPN of 13 characters", "Enter a PNC ID in the format",
-                            "Enter a real postcode"] {
+            for message in [
+                "Enter the child&#39;s family name", "Date of birth must be a real date",
+                "Enter a valid 10-digit NHS number", "Enter a UPN of 13 characters", "Enter a PNC ID in the format",
+                "Enter a real postcode"
+            ] {
                 #expect(page.body.contains(message), "\(message)")
             }
             // Each summary entry links to its field.
@@ -91,11 +100,13 @@ import WaypointDomain
             #expect(sameName.body.contains(#"value="CALLUM""#))
             #expect(try await Child.count(app) == 1)
             // Same identifier, different name.
-            let sameNHS = try await client.post("/children", Fixtures.childForm(given: "Cal", family: "Walker-Smith", dob: (4, 7, 2008), [("nhs_number", "401 023 2137")]))
+            let sameNHS = try await client.post(
+                "/children", Fixtures.childForm(given: "Cal", family: "Walker-Smith", dob: (4, 7, 2008), [("nhs_number", "401 023 2137")]))
             #expect(sameNHS.body.contains("This child may already be on the register"))
             #expect(try await Child.count(app) == 1)
             // Confirmed as a different child: saved.
-            let confirmed = try await client.post("/children", Fixtures.childForm(given: "CALLUM", family: "walker", dob: (3, 7, 2008), [("confirm_not_duplicate", "yes")]))
+            let confirmed = try await client.post(
+                "/children", Fixtures.childForm(given: "CALLUM", family: "walker", dob: (3, 7, 2008), [("confirm_not_duplicate", "yes")]))
             #expect(confirmed.status == .seeOther)
             #expect(try await Child.count(app) == 2)
         }
@@ -137,7 +148,9 @@ import WaypointDomain
             let path = "/children/\(id.uuidString.lowercased())"
             try await manager.get(path)
             try await manager.get(path + "/edit")
-            #expect(try await manager.post(path, Fixtures.childForm(given: "Reece", [("district", "Southgate"), ("version", "1")])).status == .seeOther)
+            #expect(
+                try await manager.post(path, Fixtures.childForm(given: "Reece", [("district", "Southgate"), ("version", "1")])).status
+                    == .seeOther)
 
             let rows = try await AuditRows.all(app).filter { $0.child_id == id }
             #expect(rows.map(\.action) == ["create_child", "view_child", "view_child_edit_form", "update_child"])
@@ -216,7 +229,8 @@ import WaypointDomain
             #expect(try await eastWorker.get("/children/\(id.uuidString.lowercased())").status == .notFound)
             #expect(try await eastWorker.get("/children/\(id.uuidString.lowercased())/edit").status == .notFound)
             #expect(!(try await eastWorker.get("/children?q=tyler").body.contains("Tyler")))
-            let edit = try await eastWorker.post("/children/\(id.uuidString.lowercased())", Fixtures.childForm(given: "Hacked", [("version", "1")]))
+            let edit = try await eastWorker.post(
+                "/children/\(id.uuidString.lowercased())", Fixtures.childForm(given: "Hacked", [("version", "1")]))
             #expect(edit.status == .notFound)
             #expect(try await westManager.get("/children/\(id.uuidString.lowercased())").body.contains("Tyler"))
         }

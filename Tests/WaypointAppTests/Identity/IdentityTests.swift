@@ -55,22 +55,30 @@ enum IdentityFlow {
             let me = TestClient(app)
             try await me.get("/sign-in/code")
             #expect(try await me.post("/sign-in/code", [("email", priya.email), ("code", "AAAA-BBBB-CCCC")]).status == .unprocessableEntity)
-            let first = try await me.post("/sign-in/code", [("email", priya.email.uppercased()), ("code", code.lowercased().replacingOccurrences(of: "-", with: " "))])
+            let first = try await me.post(
+                "/sign-in/code", [("email", priya.email.uppercased()), ("code", code.lowercased().replacingOccurrences(of: "-", with: " "))]
+            )
             #expect(first.location == "/sign-in/new-password")
             #expect(try await me.get("/children").location == "/sign-in/new-password")
             #expect(try await me.get("/sign-in/two-factor").location == "/sign-in/new-password", "steps cannot be skipped")
             #expect(try await me.get("/sign-in/new-password").body.contains("Choose your password"))
             // NCSC: length, and no common or personal passwords.
-            for (bad, message) in [("short", "at least 12 characters"), ("Password1234!", "too easy to guess"), ("p4ssw0rdp4ssw0rd", "too easy to guess"),
-                                   ("qwertyuiopas", "run of keys"), ("priya-shah-is-here", "must not contain your name"),
-                                   ("aaaaaaaaaaaaaaa", "too easy to guess"), ("aabbbaabbbab", "repeats too few")] {
+            for (bad, message) in [
+                ("short", "at least 12 characters"), ("Password1234!", "too easy to guess"), ("p4ssw0rdp4ssw0rd", "too easy to guess"),
+                ("qwertyuiopas", "run of keys"), ("priya-shah-is-here", "must not contain your name"),
+                ("aaaaaaaaaaaaaaa", "too easy to guess"), ("aabbbaabbbab", "repeats too few")
+            ] {
                 let r = try await me.post("/sign-in/new-password", [("password", bad), ("confirm", bad)])
                 #expect(r.status == .unprocessableEntity, Comment(rawValue: bad))
                 #expect(r.body.contains(message), Comment(rawValue: bad))
             }
-            #expect(try await me.post("/sign-in/new-password", [("password", "heron lantern copper stile"), ("confirm", "heron lantern copper stiles")])
+            #expect(
+                try await me.post(
+                    "/sign-in/new-password", [("password", "heron lantern copper stile"), ("confirm", "heron lantern copper stiles")]
+                )
                 .body.contains("do not match"))
-            let set = try await me.post("/sign-in/new-password", [("password", "heron lantern copper stile"), ("confirm", "heron lantern copper stile")])
+            let set = try await me.post(
+                "/sign-in/new-password", [("password", "heron lantern copper stile"), ("confirm", "heron lantern copper stile")])
             #expect(set.location == "/sign-in/two-factor/set-up")
             // The authenticator: a QR code drawn here and the key as text.
             let setUp = try await me.get("/sign-in/two-factor/set-up")
@@ -113,7 +121,8 @@ enum IdentityFlow {
             for a in ["sign_in_first_factor", "set_password", "enrol_second_factor", "sign_in", "sign_in_failed", "sign_out"] {
                 #expect(actions.contains(a), Comment(rawValue: a))
             }
-            let details = try await AuditRows.all(app).filter { $0.action == "sign_in" && $0.user_email == priya.email }.compactMap(\.details)
+            let details = try await AuditRows.all(app).filter { $0.action == "sign_in" && $0.user_email == priya.email }.compactMap(
+                \.details)
             #expect(details.contains("password and authenticator"))
             #expect(details.contains { $0.hasPrefix("password and a recovery code") })
             #expect(try await AuditRows.all(app).contains { $0.action == "reset_password" && $0.user_email == "admin@test.waypoint.test" })
@@ -132,8 +141,12 @@ enum IdentityFlow {
             #expect(old != code)
             let c = TestClient(app)
             try await c.get("/sign-in/code")
-            #expect(try await c.post("/sign-in/code", [("email", user.email), ("code", old)]).status == .unprocessableEntity, "a newer code replaces it")
-            #expect(try await c.post("/sign-in/code", [("email", "someone@else.test"), ("code", code)]).status == .unprocessableEntity, "another person's code")
+            #expect(
+                try await c.post("/sign-in/code", [("email", user.email), ("code", old)]).status == .unprocessableEntity,
+                "a newer code replaces it")
+            #expect(
+                try await c.post("/sign-in/code", [("email", "someone@else.test"), ("code", code)]).status == .unprocessableEntity,
+                "another person's code")
             #expect(try await c.post("/sign-in/code", [("email", user.email), ("code", code)]).location == "/sign-in/new-password")
             let d = TestClient(app)
             try await d.get("/sign-in/code")
@@ -158,12 +171,17 @@ enum IdentityFlow {
             try await there.signIn(user.email)
             #expect(try await here.get("/account").body.contains("2 sessions"))
             #expect(try await here.get("/account/password").status == .ok)
-            let wrong = try await here.post("/account/password", [("current", "not-my-password"), ("password", "gravel orchid tundra pike"), ("confirm", "gravel orchid tundra pike")])
+            let wrong = try await here.post(
+                "/account/password",
+                [("current", "not-my-password"), ("password", "gravel orchid tundra pike"), ("confirm", "gravel orchid tundra pike")])
             #expect(wrong.status == .unprocessableEntity)
             #expect(wrong.body.contains("Your current password is not right"))
-            let weak = try await here.post("/account/password", [("current", Fixtures.password), ("password", "letmein123456"), ("confirm", "letmein123456")])
+            let weak = try await here.post(
+                "/account/password", [("current", Fixtures.password), ("password", "letmein123456"), ("confirm", "letmein123456")])
             #expect(weak.body.contains("too easy to guess"))
-            let ok = try await here.post("/account/password", [("current", Fixtures.password), ("password", "gravel orchid tundra pike"), ("confirm", "gravel orchid tundra pike")])
+            let ok = try await here.post(
+                "/account/password",
+                [("current", Fixtures.password), ("password", "gravel orchid tundra pike"), ("confirm", "gravel orchid tundra pike")])
             #expect(ok.location == "/account?saved=password")
             #expect(try await here.get("/reports").status == .ok)
             #expect(try await there.get("/reports").location?.hasPrefix("/sign-in") == true, "the other session ended")
@@ -215,7 +233,9 @@ enum IdentityFlow {
             #expect(!page.body.contains(#"value="board" checked"#))
             #expect(try await TestClient(app).signIn(board.email).location == "/")
             #expect(try await admin.post("/admin/sign-in-security", [("required[]", "nonsense")]).status == .unprocessableEntity)
-            #expect(try await admin.post("/admin/sign-in-security", [("required[]", "board"), ("required[]", "manager")]).location == "/admin/sign-in-security?saved=1")
+            #expect(
+                try await admin.post("/admin/sign-in-security", [("required[]", "board"), ("required[]", "manager")]).location
+                    == "/admin/sign-in-security?saved=1")
             let b = TestClient(app)
             #expect(try await b.signIn(board.email).location == "/sign-in/two-factor/set-up")
             let secret = try #require(IdentityFlow.secret(try await b.get("/sign-in/two-factor/set-up").body))
@@ -246,14 +266,20 @@ enum IdentityFlow {
             try await app.execute()
             #expect(try await TestClient(app).signIn(user.email).status == .unprocessableEntity, "the old password stopped working")
             struct N: Decodable { let n: Int }
-            #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM one_time_codes WHERE used_at IS NULL").first(decoding: N.self)?.n == 1)
+            #expect(
+                try await app.db.sql.raw("SELECT COUNT(*) AS n FROM one_time_codes WHERE used_at IS NULL").first(decoding: N.self)?.n == 1)
             #expect(try await AuditRows.all(app).contains { $0.action == "reset_password" && $0.user_email == "command line" })
             app.environment.arguments = ["waypoint", "user", "reset-password", "--email", "nobody@example.org"]
             await #expect(throws: ExitError.self) { try await app.execute() }
-            app.environment.arguments = ["waypoint", "user", "create", "--email", "new@example.org", "--name", "New Person", "--role", "analyst", "--service", s.code]
+            app.environment.arguments = [
+                "waypoint", "user", "create", "--email", "new@example.org", "--name", "New Person", "--role", "analyst", "--service", s.code
+            ]
             try await app.execute()
-            #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM one_time_codes WHERE used_at IS NULL").first(decoding: N.self)?.n == 2)
-            #expect(try await TestClient(app).signIn("new@example.org", password: Fixtures.password).status == .unprocessableEntity, "no password until they choose one")
+            #expect(
+                try await app.db.sql.raw("SELECT COUNT(*) AS n FROM one_time_codes WHERE used_at IS NULL").first(decoding: N.self)?.n == 2)
+            #expect(
+                try await TestClient(app).signIn("new@example.org", password: Fixtures.password).status == .unprocessableEntity,
+                "no password until they choose one")
         }
     }
 

@@ -14,7 +14,7 @@ import Testing
             (1_111_111_111, "14050471", "67062674", "99943326"),
             (1_234_567_890, "89005924", "91819424", "93441116"),
             (2_000_000_000, "69279037", "90698825", "38618901"),
-            (20_000_000_000, "65353130", "77737706", "47863826"),
+            (20_000_000_000, "65353130", "77737706", "47863826")
         ]
         for (time, a, b, c) in vectors {
             let step = TOTP.step(at: Date(timeIntervalSince1970: TimeInterval(time)))
@@ -58,6 +58,9 @@ import Testing
             #expect(Base32.decode(Base32.encode(bytes)) == bytes)
         }
         let uri = TOTP.uri(secret: Array("12345678901234567890".utf8), account: "a.b+c@x.test")
-        #expect(uri == "otpauth://totp/Waypoint:a.b%2Bc@x.test?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Waypoint&algorithm=SHA1&digits=6&period=30")
+        #expect(
+            uri
+                == "otpauth://totp/Waypoint:a.b%2Bc@x.test?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Waypoint&algorithm=SHA1&digits=6&period=30"
+        )
     }
 }

@@ -74,7 +74,7 @@ final class TestProvider: @unchecked Sendable {
                 try await app.server.start(address: .hostname("127.0.0.1", port: candidate))
                 p.port = candidate
                 break
-            } catch where attempt < 10 { continue }
+            } catch  where attempt < 10 { continue }
         }
         return p
     }
@@ -86,25 +86,34 @@ final class TestProvider: @unchecked Sendable {
 
     private func routes() {
         app.get(".well-known", "openid-configuration") { [self] _ in
-            ["issuer": issuer, "authorization_endpoint": issuer + "/authorize", "token_endpoint": issuer + "/token", "jwks_uri": issuer + "/jwks"]
+            [
+                "issuer": issuer, "authorization_endpoint": issuer + "/authorize", "token_endpoint": issuer + "/token",
+                "jwks_uri": issuer + "/jwks"
+            ]
         }
         let params = key.publicKey.parameters!
         app.get("jwks") { _ in
             ["keys": [["kty": "EC", "crv": "P-256", "x": params.x, "y": params.y, "kid": "k1", "alg": "ES256", "use": "sig"]]]
         }
         app.post("token") { [self] req async throws -> Response in
-            struct Form: Decodable { let code: String; let code_verifier: String; let client_id: String; let client_secret: String; let redirect_uri: String }
+            struct Form: Decodable {
+                let code: String; let code_verifier: String; let client_id: String; let client_secret: String; let redirect_uri: String
+            }
             tokenRequests.withLockedValue { $0 += 1 }
             let f = try req.content.decode(Form.self)
             guard let g = grants.withLockedValue({ $0.removeValue(forKey: f.code) }),
-                  f.client_id == Self.clientID, f.client_secret == Self.clientSecret, f.redirect_uri == Self.redirect,
-                  SSOController.base64URL(SHA256.hash(data: Data(f.code_verifier.utf8))) == g.challenge else {
+                f.client_id == Self.clientID, f.client_secret == Self.clientSecret, f.redirect_uri == Self.redirect,
+                SSOController.base64URL(SHA256.hash(data: Data(f.code_verifier.utf8))) == g.challenge
+            else {
                 return Response(status: .badRequest, body: .init(string: #"{"error":"invalid_grant"}"#))
             }
             let now = self.now()
-            let token = IDToken(iss: IssuerClaim(value: g.twist.issuer ?? self.issuer), sub: SubjectClaim(value: g.person.subject),
-                                aud: AudienceClaim(value: [g.twist.audience ?? Self.clientID]), exp: ExpirationClaim(value: now.addingTimeInterval(g.twist.expiresIn)),
-                                iat: IssuedAtClaim(value: now), nonce: g.twist.nonce ?? g.nonce, email: g.person.email, name: g.person.name, groups: g.person.groups)
+            let token = IDToken(
+                iss: IssuerClaim(value: g.twist.issuer ?? self.issuer), sub: SubjectClaim(value: g.person.subject),
+                aud: AudienceClaim(value: [g.twist.audience ?? Self.clientID]),
+                exp: ExpirationClaim(value: now.addingTimeInterval(g.twist.expiresIn)),
+                iat: IssuedAtClaim(value: now), nonce: g.twist.nonce ?? g.nonce, email: g.person.email, name: g.person.name,
+                groups: g.person.groups)
             let signed = try await (g.twist.signWithAnotherKey ? otherKeys : keys).sign(token, kid: "k1")
             let body = try JSONEncoder().encode(["access_token": "unused", "token_type": "Bearer", "id_token": signed])
             var headers = HTTPHeaders()
@@ -116,10 +125,14 @@ final class TestProvider: @unchecked Sendable {
     /// The provider's sign-in page: `person` signs in; returns where the browser goes next (the
     /// callback, as a local path with its query).
     func authorize(_ location: String, as person: Person, twist: Twist = Twist()) throws -> String {
-        guard let c = URLComponents(string: location), location.hasPrefix(issuer + "/authorize") else { throw Abort(.badRequest, reason: "not our authorize URL: \(location)") }
+        guard let c = URLComponents(string: location), location.hasPrefix(issuer + "/authorize") else {
+            throw Abort(.badRequest, reason: "not our authorize URL: \(location)")
+        }
         func q(_ n: String) -> String? { c.queryItems?.first { $0.name == n }?.value }
-        guard q("response_type") == "code", q("client_id") == Self.clientID, q("redirect_uri") == Self.redirect, q("code_challenge_method") == "S256",
-              let state = q("state"), let nonce = q("nonce"), let challenge = q("code_challenge"), q("scope")?.contains("openid") == true else {
+        guard q("response_type") == "code", q("client_id") == Self.clientID, q("redirect_uri") == Self.redirect,
+            q("code_challenge_method") == "S256",
+            let state = q("state"), let nonce = q("nonce"), let challenge = q("code_challenge"), q("scope")?.contains("openid") == true
+        else {
             throw Abort(.badRequest, reason: "a bad authorization request: \(location)")
         }
         let code = UUID().uuidString

@@ -12,16 +12,20 @@ import WaypointDomain
 
     static let bundle: [String: String] = [
         "services.csv": "service_code,name\nWF,Westfield YJS\nLN,Lakeside YJS\n",
-        "children.csv": "child_id,service_code,given_name,family_name,date_of_birth,sex,ethnicity,care_status,send,ehcp,postcode,district,pnc_id,upn,nhs_number\n"
+        "children.csv":
+            "child_id,service_code,given_name,family_name,date_of_birth,sex,ethnicity,care_status,send,ehcp,postcode,district,pnc_id,upn,nhs_number\n"
             + "C1,WF,Jo,Smith,2010-05-14,male,white_british,looked_after,yes,no,ls1 4ap,North,04/1234567F,B801200005001,9434765919\n"
             + "C2,WF,\"Mary\nAnne\",\"O'Brien, Jr\",2011-02-01,female,white_irish,none,,,,South,,,\n"
             + "C3,WF,Kai,Mensah,2009-09-09,male,black_african,none,no,no,,North,,,4010232137\n"
             + "C4,LN,Ava,Lee,2012-12-12,female,asian_chinese,care_leaver,,,,East,,,\n",
         "referrals.csv": "referral_id,child_id,received_on,source,decision,decided_on,destination,intervention_type\n"
             + "R1,C1,2024-01-02,police,accepted,2024-01-04,,prevention\nR2,C2,2024-02-01,school,screened_out,2024-02-03,early_help,\nR3,C4,2024-03-01,health,pending,,,\n",
-        "offences.csv": "offence_id,child_id,offence_date,category,gravity,outcome,outcome_date\nO1,C1,2023-12-01,robbery,3,youth_caution,2024-01-01\nO2,C3,2024-02-02,drugs,,pending,\n",
-        "interventions.csv": "intervention_id,child_id,type,start_date,end_date,case_manager,closure_reason\nI1,C1,prevention,2024-01-04,,worker@test.waypoint.test,\nI2,C3,diversion,2023-10-01,2024-01-01,,completed\n",
-        "population.csv": "service_code,year,age,sex,ethnicity_group,count\nWF,2024,10,male,white,1200\nWF,2024,10,female,white,1150\nLN,2024,10,male,white,800\n",
+        "offences.csv":
+            "offence_id,child_id,offence_date,category,gravity,outcome,outcome_date\nO1,C1,2023-12-01,robbery,3,youth_caution,2024-01-01\nO2,C3,2024-02-02,drugs,,pending,\n",
+        "interventions.csv":
+            "intervention_id,child_id,type,start_date,end_date,case_manager,closure_reason\nI1,C1,prevention,2024-01-04,,worker@test.waypoint.test,\nI2,C3,diversion,2023-10-01,2024-01-01,,completed\n",
+        "population.csv":
+            "service_code,year,age,sex,ethnicity_group,count\nWF,2024,10,male,white,1200\nWF,2024,10,female,white,1150\nLN,2024,10,male,white,800\n"
     ]
 
     static func files(_ b: [String: String] = bundle) -> [String: Data] { b.mapValues { Data($0.utf8) } }
@@ -49,31 +53,73 @@ import WaypointDomain
             try await Self.worker(app)
             let before = try await Self.counts(app)
             var b = Self.bundle
-            b["children.csv"] = b["children.csv"]! + "C5,WF,Bad,Date,2010-13-01,male,white_british,none,,,,,,,\nC1,WF,Dup,Id,2010-01-01,male,white_british,none,,,,,,,\n"
+            b["children.csv"] =
+                b["children.csv"]!
+                + "C5,WF,Bad,Date,2010-13-01,male,white_british,none,,,,,,,\nC1,WF,Dup,Id,2010-01-01,male,white_british,none,,,,,,,\n"
             b["referrals.csv"] = b["referrals.csv"]! + "R4,C99,2024-03-01,police,pending,,,\n"
-            guard case .invalid(let problems) = try await Self.importAll(app, Self.files(b)) else { Issue.record("expected problems"); return }
-            #expect(problems.map(\.description) == [
-                "children.csv:7: date_of_birth: '2010-13-01' is not a real date in the form YYYY-MM-DD",
-                "children.csv:8: child_id: duplicate id 'C1' (first on line 2)",
-                "referrals.csv:5: child_id: no child with id 'C99' in children.csv or in Waypoint",
-            ])
+            guard case .invalid(let problems) = try await Self.importAll(app, Self.files(b)) else {
+                Issue.record("expected problems"); return
+            }
+            #expect(
+                problems.map(\.description) == [
+                    "children.csv:7: date_of_birth: '2010-13-01' is not a real date in the form YYYY-MM-DD",
+                    "children.csv:8: child_id: duplicate id 'C1' (first on line 2)",
+                    "referrals.csv:5: child_id: no child with id 'C99' in children.csv or in Waypoint"
+                ])
             #expect(try await Self.counts(app) == before)
         }
     }
 
     /// Each kind of bad input, on top of a valid bundle: refused, with the database unchanged.
-    static var badInputs: [(String, (inout [String: Data]) -> Void, String)] { [
-        ("missing file", { $0["children.csv"] = nil }, "children.csv: is missing: every bundle needs children.csv"),
-        ("missing column", { $0["offences.csv"] = Data("offence_id,child_id,offence_date,category\n".utf8) }, "offences.csv:1: outcome: required column is missing"),
-        ("unknown column", { $0["services.csv"] = Data("service_code,name,colour\nWF,W,red\n".utf8) }, "services.csv:1: colour: unknown column (expected columns: service_code, name)"),
-        ("bad date", { $0["referrals.csv"] = Data("referral_id,child_id,received_on,source,decision\nR9,C1,02/01/2024,police,pending\n".utf8) }, "referrals.csv:2: received_on: '02/01/2024' is not a real date in the form YYYY-MM-DD"),
-        ("unknown code", { $0["interventions.csv"] = Data("intervention_id,child_id,type,start_date\nI9,C1,boot_camp,2024-01-01\n".utf8) }, "interventions.csv:2: type: unknown code 'boot_camp' (use one of prevention, turnaround, diversion, outcome_22, youth_caution, youth_conditional_caution, referral_order, youth_rehabilitation_order, detention_and_training_order, remand, bail_support)"),
-        ("duplicate id", { $0["services.csv"] = Data("service_code,name\nWF,A\nWF,B\n".utf8) }, "services.csv:3: service_code: duplicate id 'WF' (first on line 2)"),
-        ("unknown child", { $0["offences.csv"] = Data("offence_id,child_id,offence_date,category,outcome\nO9,NOPE,2024-01-01,robbery,pending\n".utf8) }, "offences.csv:2: child_id: no child with id 'NOPE' in children.csv or in Waypoint"),
-        ("invalid NHS number", { $0["children.csv"] = Data("child_id,service_code,given_name,family_name,date_of_birth,nhs_number\nC1,WF,A,B,2010-01-01,1234567890\n".utf8) }, "children.csv:2: nhs_number: '1234567890' is not a valid NHS number (10 digits, check digit)"),
-        ("not UTF-8", { $0["children.csv"] = Data([0x63, 0x68, 0x69, 0x6C, 0x64, 0x5F, 0x69, 0x64, 0x0A, 0xC3, 0x28, 0x0A]) }, "children.csv: the file is not UTF-8 text: save it as 'CSV UTF-8' and try again"),
-        ("formula cell", { $0["services.csv"] = Data("service_code,name\nWF,@SUM(1)\n".utf8) }, "services.csv:2: name: begins with '@', which spreadsheet programs run as a formula: remove it"),
-    ] }
+    static var badInputs: [(String, (inout [String: Data]) -> Void, String)] {
+        [
+            ("missing file", { $0["children.csv"] = nil }, "children.csv: is missing: every bundle needs children.csv"),
+            (
+                "missing column", { $0["offences.csv"] = Data("offence_id,child_id,offence_date,category\n".utf8) },
+                "offences.csv:1: outcome: required column is missing"
+            ),
+            (
+                "unknown column", { $0["services.csv"] = Data("service_code,name,colour\nWF,W,red\n".utf8) },
+                "services.csv:1: colour: unknown column (expected columns: service_code, name)"
+            ),
+            (
+                "bad date",
+                { $0["referrals.csv"] = Data("referral_id,child_id,received_on,source,decision\nR9,C1,02/01/2024,police,pending\n".utf8) },
+                "referrals.csv:2: received_on: '02/01/2024' is not a real date in the form YYYY-MM-DD"
+            ),
+            (
+                "unknown code",
+                { $0["interventions.csv"] = Data("intervention_id,child_id,type,start_date\nI9,C1,boot_camp,2024-01-01\n".utf8) },
+                "interventions.csv:2: type: unknown code 'boot_camp' (use one of prevention, turnaround, diversion, outcome_22, youth_caution, youth_conditional_caution, referral_order, youth_rehabilitation_order, detention_and_training_order, remand, bail_support)"
+            ),
+            (
+                "duplicate id", { $0["services.csv"] = Data("service_code,name\nWF,A\nWF,B\n".utf8) },
+                "services.csv:3: service_code: duplicate id 'WF' (first on line 2)"
+            ),
+            (
+                "unknown child",
+                {
+                    $0["offences.csv"] = Data(
+                        "offence_id,child_id,offence_date,category,outcome\nO9,NOPE,2024-01-01,robbery,pending\n".utf8)
+                }, "offences.csv:2: child_id: no child with id 'NOPE' in children.csv or in Waypoint"
+            ),
+            (
+                "invalid NHS number",
+                {
+                    $0["children.csv"] = Data(
+                        "child_id,service_code,given_name,family_name,date_of_birth,nhs_number\nC1,WF,A,B,2010-01-01,1234567890\n".utf8)
+                }, "children.csv:2: nhs_number: '1234567890' is not a valid NHS number (10 digits, check digit)"
+            ),
+            (
+                "not UTF-8", { $0["children.csv"] = Data([0x63, 0x68, 0x69, 0x6C, 0x64, 0x5F, 0x69, 0x64, 0x0A, 0xC3, 0x28, 0x0A]) },
+                "children.csv: the file is not UTF-8 text: save it as 'CSV UTF-8' and try again"
+            ),
+            (
+                "formula cell", { $0["services.csv"] = Data("service_code,name\nWF,@SUM(1)\n".utf8) },
+                "services.csv:2: name: begins with '@', which spreadsheet programs run as a formula: remove it"
+            )
+        ]
+    }
 
     @Test(arguments: TestDatabase.all)
     func everyBadInputIsRefusedAndTheDatabaseIsUnchanged(db: TestDatabase) async throws {
@@ -83,7 +129,9 @@ import WaypointDomain
             for (name, spoil, expected) in Self.badInputs {
                 var files = Self.files()
                 spoil(&files)
-                guard case .invalid(let problems) = try await Self.importAll(app, files) else { Issue.record("\(name): expected problems"); continue }
+                guard case .invalid(let problems) = try await Self.importAll(app, files) else {
+                    Issue.record("\(name): expected problems"); continue
+                }
                 #expect(problems.map(\.description).contains(expected), "\(name): \(problems.map(\.description))")
                 #expect(try await Self.counts(app) == before, "\(name)")
             }
@@ -95,27 +143,36 @@ import WaypointDomain
         try await withTestApp(db) { app in
             try await Self.worker(app)
             guard case .imported(let first) = try await Self.importAll(app) else { Issue.record("first import failed"); return }
-            #expect(first.lines == [
-                "services.csv: 2 created, 0 updated, 0 unchanged", "children.csv: 4 created, 0 updated, 0 unchanged",
-                "referrals.csv: 3 created, 0 updated, 0 unchanged", "offences.csv: 2 created, 0 updated, 0 unchanged",
-                "interventions.csv: 2 created, 0 updated, 0 unchanged", "population.csv: 3 created, 0 updated, 0 unchanged",
-            ])
+            #expect(
+                first.lines == [
+                    "services.csv: 2 created, 0 updated, 0 unchanged", "children.csv: 4 created, 0 updated, 0 unchanged",
+                    "referrals.csv: 3 created, 0 updated, 0 unchanged", "offences.csv: 2 created, 0 updated, 0 unchanged",
+                    "interventions.csv: 2 created, 0 updated, 0 unchanged", "population.csv: 3 created, 0 updated, 0 unchanged"
+                ])
             let after = try await Self.counts(app)
             guard case .imported(let second) = try await Self.importAll(app) else { Issue.record("second import failed"); return }
             #expect(second.lines.allSatisfy { $0.contains(" 0 created, 0 updated") })
             #expect(try await Self.counts(app) == after)
 
             var b = Self.bundle
-            b["children.csv"] = b["children.csv"]!.replacingOccurrences(of: "C3,WF,Kai,Mensah,2009-09-09,male,black_african,none,no,no,,North", with: "C3,WF,Kai,Mensah,2009-09-09,male,black_african,none,no,yes,,South")
-            b["offences.csv"] = b["offences.csv"]!.replacingOccurrences(of: "O2,C3,2024-02-02,drugs,,pending,", with: "O2,C3,2024-02-02,drugs,2,referral_order,2024-03-20")
-            guard case .imported(let third) = try await Self.importAll(app, Self.files(b)) else { Issue.record("third import failed"); return }
+            b["children.csv"] = b["children.csv"]!.replacingOccurrences(
+                of: "C3,WF,Kai,Mensah,2009-09-09,male,black_african,none,no,no,,North",
+                with: "C3,WF,Kai,Mensah,2009-09-09,male,black_african,none,no,yes,,South")
+            b["offences.csv"] = b["offences.csv"]!.replacingOccurrences(
+                of: "O2,C3,2024-02-02,drugs,,pending,", with: "O2,C3,2024-02-02,drugs,2,referral_order,2024-03-20")
+            guard case .imported(let third) = try await Self.importAll(app, Self.files(b)) else {
+                Issue.record("third import failed"); return
+            }
             #expect(third.lines.contains("children.csv: 0 created, 1 updated, 3 unchanged"))
             #expect(third.lines.contains("offences.csv: 0 created, 1 updated, 1 unchanged"))
             let audit = try await AuditRows.all(app)
             let childUpdate = try #require(audit.first { $0.action == "update_child" })
             #expect(childUpdate.details?.contains(#""field":"ehcp","from":"no","to":"yes""#) == true)
             #expect(childUpdate.details?.contains(#""field":"district","from":"North","to":"South""#) == true)
-            #expect(audit.contains { $0.action == "import_update_offences" && $0.details?.contains("outcome: pending → referral_order") == true })
+            #expect(
+                audit.contains {
+                    $0.action == "import_update_offences" && $0.details?.contains("outcome: pending → referral_order") == true
+                })
             let n = try await Self.counts(app)
             #expect(n["children"] == after["children"] && n["offences"] == after["offences"])
         }
@@ -152,11 +209,15 @@ import WaypointDomain
             // The empty target needs the services and the case manager before the records.
             let services = Dictionary(uniqueKeysWithValues: firstExport)["services.csv"]!
             let emptyChildren = Data("child_id,service_code,given_name,family_name,date_of_birth\n".utf8)
-            guard case .imported = try await Self.importAll(app, ["services.csv": services, "children.csv": emptyChildren]) else { Issue.record("services import failed"); return }
+            guard case .imported = try await Self.importAll(app, ["services.csv": services, "children.csv": emptyChildren]) else {
+                Issue.record("services import failed"); return
+            }
             let wf = try await ServiceMoves.service(code: "WF", on: app.db)!
             try await Fixtures.user(app, .practitioner, email: "worker@test.waypoint.test", services: [wf])
             let zipped = try BundleIO.zip(firstExport)
-            guard case .imported = try await Self.importAll(app, try BundleIO.readZip(zipped)) else { Issue.record("round-trip import failed"); return }
+            guard case .imported = try await Self.importAll(app, try BundleIO.readZip(zipped)) else {
+                Issue.record("round-trip import failed"); return
+            }
             let second = try await Exporter.run(serviceCode: nil, on: app.db)
             #expect(second.map(\.0) == firstExport.map(\.0))
             for ((name, a), (_, b)) in zip(firstExport, second) {
@@ -174,7 +235,11 @@ import WaypointDomain
             let ln = try await ServiceMoves.service(code: "LN", on: app.db)!
             func perService(_ table: String) async throws -> [String: Int] {
                 struct R: Decodable { let code: String; let n: Int }
-                let rows = try await app.db.sql.raw(SQLQueryString("SELECT s.code AS code, COUNT(*) AS n FROM \(unsafeRaw: table) t JOIN services s ON s.id = t.service_id GROUP BY s.code")).all(decoding: R.self)
+                let rows = try await app.db.sql.raw(
+                    SQLQueryString(
+                        "SELECT s.code AS code, COUNT(*) AS n FROM \(unsafeRaw: table) t JOIN services s ON s.id = t.service_id GROUP BY s.code"
+                    )
+                ).all(decoding: R.self)
                 return Dictionary(uniqueKeysWithValues: rows.map { ($0.code, $0.n) })
             }
             #expect(try await perService("children") == ["WF": 3, "LN": 1])
@@ -190,12 +255,16 @@ import WaypointDomain
             let north = try await ServiceMoves.select(from: wf.id!, districts: ["north"], ids: [], on: app.db)
             #expect(north.count == 2)
             let dry = try await ServiceMoves.count(north, on: app.db)
-            #expect(dry.lines == ["children: 2", "referrals: 1", "interventions: 2", "offences: 2", "court_hearings: 0", "case_consultations: 0"])
+            #expect(
+                dry.lines == [
+                    "children: 2", "referrals: 1", "interventions: 2", "offences: 2", "court_hearings: 0", "case_consultations: 0"
+                ])
             #expect(try await perService("children") == ["WF": 3, "LN": 1])  // counting moves nothing
             try await app.db.transaction { db in
                 let nb = Service(code: "NB", name: "Northbrook YJS")
                 try await nb.create(on: db)
-                try await ServiceMoves.move(north, to: nb.id!, reason: "local government reorganisation", actor: Self.actor, on: db, now: pinnedNow)
+                try await ServiceMoves.move(
+                    north, to: nb.id!, reason: "local government reorganisation", actor: Self.actor, on: db, now: pinnedNow)
             }
             #expect(try await perService("children") == ["WF": 1, "NB": 2, "LN": 1])
             #expect(try await perService("offences") == ["NB": 2])
@@ -203,10 +272,12 @@ import WaypointDomain
             #expect(try await perService("referrals") == ["NB": 1, "WF": 1, "LN": 1])
             #expect(try await AuditRows.actions(app).filter { $0 == "transfer_child" }.count == 2)
             #expect(try await fte("NB") == ["C1"])  // the figure follows the child…
-            #expect(try await fte("WF") == [])      // …and leaves the old service
+            #expect(try await fte("WF") == [])  // …and leaves the old service
 
             // Merge LN into WF: everything moves, LN is removed.
-            let counts = try await app.db.transaction { db in try await ServiceMoves.merge(from: ln, into: wf, actor: Self.actor, on: db, now: pinnedNow) }
+            let counts = try await app.db.transaction { db in
+                try await ServiceMoves.merge(from: ln, into: wf, actor: Self.actor, on: db, now: pinnedNow)
+            }
             #expect(counts.children == 1)
             #expect(try await perService("children") == ["WF": 2, "NB": 2])
             #expect(try await perService("population") == ["WF": 2])  // 10-year-old white boys: 1200 + 800
@@ -232,13 +303,18 @@ import WaypointDomain
             try await manager.signIn("manager@test.waypoint.test")
             let child = try await Fixtures.addChild(manager, given: "Moving", family: "Family")
             let c = child.uuidString.lowercased()
-            _ = try await manager.post("/children/\(c)/offences", [("offence-day", "1"), ("offence-month", "2"), ("offence-year", "2024"),
-                                                                   ("category", "burglary"), ("outcome", "pending")])
+            _ = try await manager.post(
+                "/children/\(c)/offences",
+                [
+                    ("offence-day", "1"), ("offence-month", "2"), ("offence-year", "2024"),
+                    ("category", "burglary"), ("outcome", "pending")
+                ])
             try await manager.get("/children/\(c)/transfer")
             let bad = try await manager.post("/children/\(c)/transfer", [("service_id", ""), ("reason", "")])
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.body.contains("Select the service the child is moving to"))
-            let done = try await manager.post("/children/\(c)/transfer", [("service_id", east.id!.uuidString), ("reason", "Family moved to Eastfield")])
+            let done = try await manager.post(
+                "/children/\(c)/transfer", [("service_id", east.id!.uuidString), ("reason", "Family moved to Eastfield")])
             #expect(done.status == .ok)
             #expect(done.body.contains("has been transferred"))
             #expect(try await manager.get("/children/\(c)").status == .notFound)
@@ -249,11 +325,17 @@ import WaypointDomain
             #expect(asked.status == .seeOther)
             #expect(asked.headers.first(name: .location)?.hasPrefix("/children/\(c)/access") == true)
             try await eastWorker.get("/children/\(c)/access")
-            #expect(try await eastWorker.post("/children/\(c)/access", [("reason", "Taking over the case after the transfer"), ("next", "/children/\(c)")]).status == .seeOther)
+            #expect(
+                try await eastWorker.post(
+                    "/children/\(c)/access", [("reason", "Taking over the case after the transfer"), ("next", "/children/\(c)")]
+                ).status == .seeOther)
             let record = try await eastWorker.get("/children/\(c)")
             #expect(record.status == .ok)
             #expect(record.body.contains("Offence: Burglary"))
-            #expect(try await AuditRows.all(app).contains { $0.action == "transfer_child" && $0.details?.contains("Family moved to Eastfield") == true })
+            #expect(
+                try await AuditRows.all(app).contains {
+                    $0.action == "transfer_child" && $0.details?.contains("Family moved to Eastfield") == true
+                })
         }
     }
 
@@ -263,7 +345,9 @@ import WaypointDomain
             try await Self.worker(app)
             // Case data moves within a manager's own services (admins have no case access).
             var mine: [Service] = []
-            for (code, name) in [("WF", "Westfield YJS"), ("LN", "Lakeside YJS"), ("S001", "Synthetic")] { mine.append(try await Fixtures.service(app, code: code, name: name)) }
+            for (code, name) in [("WF", "Westfield YJS"), ("LN", "Lakeside YJS"), ("S001", "Synthetic")] {
+                mine.append(try await Fixtures.service(app, code: code, name: name))
+            }
             try await Fixtures.user(app, .manager, services: mine)
             try await Fixtures.user(app, .admin, services: [])
             let admin = TestClient(app)
@@ -330,8 +414,14 @@ import WaypointDomain
             // B's manager holds child B1.
             let bManager = TestClient(app)
             try await bManager.signIn("manager-b@test.waypoint.test")
-            guard case .imported = try await Importer.run(Self.files(["children.csv": "child_id,service_code,given_name,family_name,date_of_birth,sex,ethnicity\nB1,BB,Bo,Bee,2010-01-01,male,white_british\n"]),
-                                                          on: app.db, actor: Self.actor, today: Self.today, now: pinnedNow, dryRun: false) else {
+            guard
+                case .imported = try await Importer.run(
+                    Self.files([
+                        "children.csv":
+                            "child_id,service_code,given_name,family_name,date_of_birth,sex,ethnicity\nB1,BB,Bo,Bee,2010-01-01,male,white_british\n"
+                    ]),
+                    on: app.db, actor: Self.actor, today: Self.today, now: pinnedNow, dryRun: false)
+            else {
                 Issue.record("setting up service B failed"); return
             }
             let manager = TestClient(app)
@@ -348,20 +438,28 @@ import WaypointDomain
             let header = "child_id,service_code,given_name,family_name,date_of_birth,sex,ethnicity\n"
             let before = try await Self.counts(app)
             for file in ["offences.csv", "referrals.csv", "interventions.csv"] {
-                let row: String = switch file {
-                case "offences.csv": "offence_id,child_id,offence_date,category,gravity,outcome,outcome_date\nO9,%@,2024-01-01,robbery,3,youth_caution,2024-02-01\n"
-                case "referrals.csv": "referral_id,child_id,received_on,source,decision,decided_on,destination,intervention_type\nR9,%@,2024-01-02,police,pending,,,\n"
-                default: "intervention_id,child_id,type,start_date,end_date,case_manager,closure_reason\nI9,%@,prevention,2024-01-04,,,\n"
-                }
+                let row: String =
+                    switch file {
+                    case "offences.csv":
+                        "offence_id,child_id,offence_date,category,gravity,outcome,outcome_date\nO9,%@,2024-01-01,robbery,3,youth_caution,2024-02-01\n"
+                    case "referrals.csv":
+                        "referral_id,child_id,received_on,source,decision,decided_on,destination,intervention_type\nR9,%@,2024-01-02,police,pending,,,\n"
+                    default:
+                        "intervention_id,child_id,type,start_date,end_date,case_manager,closure_reason\nI9,%@,prevention,2024-01-04,,,\n"
+                    }
                 for dry in [true, false] {
-                    let elsewhere = try await upload(["children.csv": header, file: row.replacingOccurrences(of: "%@", with: "B1")], dryRun: dry)
-                    let nowhere = try await upload(["children.csv": header, file: row.replacingOccurrences(of: "%@", with: "Z1")], dryRun: dry)
+                    let elsewhere = try await upload(
+                        ["children.csv": header, file: row.replacingOccurrences(of: "%@", with: "B1")], dryRun: dry)
+                    let nowhere = try await upload(
+                        ["children.csv": header, file: row.replacingOccurrences(of: "%@", with: "Z1")], dryRun: dry)
                     #expect(elsewhere.status == .unprocessableEntity, "\(file) dry \(dry)")
                     #expect(elsewhere.body.contains("no child with id &#39;B1&#39; in children.csv or in Waypoint"), "\(file) dry \(dry)")
                     // (The token goes first: a random token may itself contain "B1".)
-                    #expect(elsewhere.body.replacingOccurrences(of: manager.csrf, with: "").replacingOccurrences(of: "'B1'", with: "'Z1'")
-                                .replacingOccurrences(of: "&#39;B1&#39;", with: "&#39;Z1&#39;")
-                            == nowhere.body.replacingOccurrences(of: manager.csrf, with: ""), "the same answer as for an id that exists nowhere")
+                    #expect(
+                        elsewhere.body.replacingOccurrences(of: manager.csrf, with: "").replacingOccurrences(of: "'B1'", with: "'Z1'")
+                            .replacingOccurrences(of: "&#39;B1&#39;", with: "&#39;Z1&#39;")
+                            == nowhere.body.replacingOccurrences(of: manager.csrf, with: ""),
+                        "the same answer as for an id that exists nowhere")
                 }
             }
             #expect(try await Self.counts(app).filter { $0.key != "audit_events" } == before.filter { $0.key != "audit_events" })
@@ -382,7 +480,8 @@ import WaypointDomain
         try handle.truncate(atOffset: 600 * 1_048_576)  // sparse: 600 MB without writing it
         try handle.close()
         #expect { try BundleIO.read(path: dir.path) } throws: { error in
-            "\(error)" == "children.csv: the file is 600.0 MB, more than the 512.0 MB limit for one file; split the bundle by service, or raise the limit with --max-file-mb"
+            "\(error)"
+                == "children.csv: the file is 600.0 MB, more than the 512.0 MB limit for one file; split the bundle by service, or raise the limit with --max-file-mb"
         }
     }
 }

@@ -22,8 +22,10 @@ import WaypointDomain
         try await withTestApp(db) { app in
             _ = try await Self.someEvents(app)
             #expect(try await AuditChain.seal(on: app.db) > 0)
-            for sql in ["UPDATE audit_events SET action = 'nothing happened'", "DELETE FROM audit_events",
-                        "UPDATE audit_seals SET hash = 'x'", "DELETE FROM audit_seals"] {
+            for sql in [
+                "UPDATE audit_events SET action = 'nothing happened'", "DELETE FROM audit_events",
+                "UPDATE audit_seals SET hash = 'x'", "DELETE FROM audit_seals"
+            ] {
                 await #expect(throws: (any Error).self, "\(sql)") { try await app.db.sql.raw(SQLQueryString(sql)).run() }
             }
             if db == .postgres {
@@ -42,17 +44,25 @@ import WaypointDomain
                 guard case .intact = try await AuditChain.verify(on: app.db) else { Issue.record("not intact before tampering"); return }
                 // Someone with the database's own rights turns the triggers off.
                 if db == .sqlite {
-                    for t in ["audit_events_no_update", "audit_events_no_delete"] { try await app.db.sql.raw(SQLQueryString("DROP TRIGGER \(unsafeRaw: t)")).run() }
+                    for t in ["audit_events_no_update", "audit_events_no_delete"] {
+                        try await app.db.sql.raw(SQLQueryString("DROP TRIGGER \(unsafeRaw: t)")).run()
+                    }
                 } else {
                     try await app.db.sql.raw("ALTER TABLE audit_events DISABLE TRIGGER USER").run()
                 }
-                let target = SQLQueryString("(SELECT id FROM audit_events WHERE child_id = ") + SQLQueryString("\(bind: child)") + SQLQueryString(" ORDER BY at LIMIT 1)")
+                let target =
+                    SQLQueryString("(SELECT id FROM audit_events WHERE child_id = ") + SQLQueryString("\(bind: child)")
+                    + SQLQueryString(" ORDER BY at LIMIT 1)")
                 if tamper == "delete" {
                     try await app.db.sql.raw(SQLQueryString("DELETE FROM audit_events WHERE id IN ") + target).run()
                 } else {
-                    try await app.db.sql.raw(SQLQueryString("UPDATE audit_events SET user_email = 'someone-else@example.test' WHERE id IN ") + target).run()
+                    try await app.db.sql.raw(
+                        SQLQueryString("UPDATE audit_events SET user_email = 'someone-else@example.test' WHERE id IN ") + target
+                    ).run()
                 }
-                guard case .broken(_, let reason) = try await AuditChain.verify(on: app.db) else { Issue.record("\(tamper) was not found"); return }
+                guard case .broken(_, let reason) = try await AuditChain.verify(on: app.db) else {
+                    Issue.record("\(tamper) was not found"); return
+                }
                 #expect(reason.contains(tamper == "delete" ? "is missing" : "has been changed"), "\(reason)")
             }
         }

@@ -45,11 +45,16 @@ import WaypointDomain
 
             // A group session: each child in it.
             struct G: Decodable { let group_id: String }
-            if let g = try await app.db.sql.select().column("group_id").from("contacts").where("group_id", .isNot, SQLLiteral.null).first(decoding: G.self) {
+            if let g = try await app.db.sql.select().column("group_id").from("contacts").where("group_id", .isNot, SQLLiteral.null).first(
+                decoding: G.self)
+            {
                 let page = try await manager.get("/group-sessions/\(g.group_id)")
                 #expect(page.status == .ok)
                 struct C: Decodable { let child_id: UUID }
-                let members = Set(try await app.db.sql.select().column("child_id").from("contacts").where("group_id", .equal, SQLBind(g.group_id)).all(decoding: C.self).map(\.child_id))
+                let members = Set(
+                    try await app.db.sql.select().column("child_id").from("contacts").where("group_id", .equal, SQLBind(g.group_id)).all(
+                        decoding: C.self
+                    ).map(\.child_id))
                 #expect(try await Self.audited(app, "view_group_session", details: "group session") == members)
             }
 

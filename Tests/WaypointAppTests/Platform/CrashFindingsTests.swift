@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Fluent
 import FluentSQLiteDriver
@@ -25,7 +25,9 @@ import ZIPFoundation
     func aHugePageNumberIsABadRequestOnEveryPaginatedList(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             let s = try await Fixtures.service(app)
-            for role in [Role.practitioner, .manager, .admin, .analyst] { try await Fixtures.user(app, role, services: role == .admin ? [] : [s]) }
+            for role in [Role.practitioner, .manager, .admin, .analyst] {
+                try await Fixtures.user(app, role, services: role == .admin ? [] : [s])
+            }
             let manager = TestClient(app)
             try await manager.signIn("manager@test.waypoint.test")
             let child = try await Fixtures.addChild(manager)
@@ -34,7 +36,7 @@ import ZIPFoundation
                 ("manager", "/referrals?page="), ("manager", "/children/\(child.uuidString.lowercased())/audit?page="),
                 ("manager", "/my-work?page="), ("manager", "/service?page="), ("manager", "/board-meetings?page="),
                 ("analyst", "/reports/first-time-entrants/children?breakdown=all&group=all&page="),
-                ("admin", "/admin/users?page="), ("admin", "/admin/bank-holidays?page="),
+                ("admin", "/admin/users?page="), ("admin", "/admin/bank-holidays?page=")
             ]
             for (role, path) in lists {
                 let c = TestClient(app)
@@ -117,7 +119,8 @@ import ZIPFoundation
             #expect(page.body.contains("larger than the 1 MB limit"))
             // A long email under the body limit is refused by its own check, and never written.
             client.transport = .inMemory
-            let long = try await client.post("/sign-in", [("email", String(repeating: "b", count: 300) + "@example.test"), ("password", "x")])
+            let long = try await client.post(
+                "/sign-in", [("email", String(repeating: "b", count: 300) + "@example.test"), ("password", "x")])
             #expect(long.status == .unprocessableEntity)
             #expect(long.body.contains("254 characters or fewer"))
             #expect(try await SignInAttempt.query(on: app.db).count() == 0)
@@ -136,7 +139,7 @@ import ZIPFoundation
                     try await app.server.start(address: .hostname("127.0.0.1", port: candidate))
                     port = candidate
                     break
-                } catch where attempt < 10 {
+                } catch  where attempt < 10 {
                     continue
                 }
             }
@@ -149,9 +152,12 @@ import ZIPFoundation
             addr.sin_addr.s_addr = inet_addr("127.0.0.1")
             var timeout = timeval(tv_sec: 10, tv_usec: 0)
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            let connected = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            let connected = withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
             #expect(connected == 0)
-            let head = "POST /sign-in HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 314572800\r\n\r\nemail="
+            let head =
+                "POST /sign-in HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 314572800\r\n\r\nemail="
             _ = head.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
             _ = [UInt8](repeating: 0x61, count: 16_384).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             var buffer = [UInt8](repeating: 0, count: 4096)
@@ -199,7 +205,9 @@ import ZIPFoundation
             try await manager.get("/data")
             let boundary = "----waypoint-bomb"
             var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(manager.csrf)\r\n".utf8)
-            body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"bundle\"; filename=\"b.zip\"\r\nContent-Type: application/zip\r\n\r\n".utf8)
+            body += Data(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"bundle\"; filename=\"b.zip\"\r\nContent-Type: application/zip\r\n\r\n"
+                    .utf8)
             body += try Self.lyingZip(inflatedBytes: 64 * 1_048_576) + Data("\r\n--\(boundary)--\r\n".utf8)
             let page = try await manager.raw(.POST, "/data/import", body: body, contentType: "multipart/form-data; boundary=\(boundary)")
             #expect(page.status == .unprocessableEntity)
@@ -268,7 +276,9 @@ import ZIPFoundation
             for c in clients { try await c.get("/sign-in") }
             let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
                 for c in clients {
-                    group.addTask { try await c.post("/sign-in", [("email", "practitioner@test.waypoint.test"), ("password", "wrong")]).status }
+                    group.addTask {
+                        try await c.post("/sign-in", [("email", "practitioner@test.waypoint.test"), ("password", "wrong")]).status
+                    }
                 }
                 var out: [HTTPStatus] = []
                 for try await s in group { out.append(s) }
@@ -301,7 +311,9 @@ import ZIPFoundation
             #expect(try await admin.signIn("admin@test.waypoint.test").status == .seeOther)
             let owner = try await User.query(on: app.db).filter(\.$email == "practitioner@test.waypoint.test").first()!
             try await admin.get("/admin/users/\(owner.id!.uuidString.lowercased())")
-            #expect(try await admin.post("/admin/users/\(owner.id!.uuidString.lowercased())/unlock", []).location == "/admin/users?saved=unlocked")
+            #expect(
+                try await admin.post("/admin/users/\(owner.id!.uuidString.lowercased())/unlock", []).location
+                    == "/admin/users?saved=unlocked")
             #expect(try await AuditRows.actions(app).contains("unlock_sign_in"))
             #expect(try await attempt(Fixtures.password).status == .seeOther)
             // And the wait starts again only after five more failures.

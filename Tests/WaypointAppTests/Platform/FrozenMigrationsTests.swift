@@ -11,12 +11,16 @@ import WaypointDomain
     @Test(arguments: TestDatabase.all)
     func aFreshDatabaseHoldsTheNationalOutcomesTheSecondFactorDefaultsAndAnIndexForEveryReportPeriod(db: TestDatabase) async throws {
         try await withTestApp(db, secondFactorAsShipped: true) { app in
-            struct O: Decodable { let code: String; let label: String; let tier: String; let counts_as_entry: Bool; let conviction: Bool; let custodial: Bool }
-            let outcomes = try await app.db.sql.select().columns("code", "label", "tier", "counts_as_entry", "conviction", "custodial").from("outcome_types")
+            struct O: Decodable {
+                let code: String; let label: String; let tier: String; let counts_as_entry: Bool; let conviction: Bool; let custodial: Bool
+            }
+            let outcomes = try await app.db.sql.select().columns("code", "label", "tier", "counts_as_entry", "conviction", "custodial")
+                .from("outcome_types")
                 .orderBy("sort_order").all(decoding: O.self)
             #expect(outcomes.map(\.code) == OutcomeType.national.map(\.code))
             for (row, national) in zip(outcomes, OutcomeType.national) {
-                #expect(row.label == national.label && row.tier == national.tier && row.counts_as_entry == national.countsAsEntry
+                #expect(
+                    row.label == national.label && row.tier == national.tier && row.counts_as_entry == national.countsAsEntry
                         && row.conviction == national.conviction && row.custodial == national.custodial, Comment(rawValue: row.code))
             }
             let required = try await Identity.requiredRoles(on: app.db)
@@ -24,7 +28,9 @@ import WaypointDomain
             let indexed = Set(M0020_ReportIndexes.indexes.map { "\($0.table).\($0.columns[0])" })
             for kind in RecordKind.allCases where kind != .contact {
                 if let column = ReportRunner.periodColumn(kind) {
-                    #expect(indexed.contains("\(kind.spec.table).\(column)"), Comment(rawValue: "\(kind.rawValue): add a migration with its report index"))
+                    #expect(
+                        indexed.contains("\(kind.spec.table).\(column)"),
+                        Comment(rawValue: "\(kind.rawValue): add a migration with its report index"))
                 }
             }
         }

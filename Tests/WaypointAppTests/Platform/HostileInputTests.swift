@@ -19,15 +19,18 @@ import WaypointDomain
         ("control characters", "\u{0}\u{1}\u{7}\r\n\t\u{1b}[31m"), ("unicode", "\u{202E}\u{FEFF}Ω😀\u{10FFFF}"),
         ("markup", "<script>alert(1)</script>\"'&"), ("formula", "=cmd|' /C calc'!A0"), ("path", "../../../../etc/passwd"),
         ("sql", "' OR 1=1; DROP TABLE children; --"), ("100 KB string", String(repeating: "x", count: 100_000)),
-        ("blank", ""),
+        ("blank", "")
     ]
     /// Sent raw (already encoded) so they reach the parsers as bytes no client would make.
     static let rawValues: [(String, String)] = [("invalid UTF-8", "%FF%FE%C0%AF"), ("half escape", "%E2%82"), ("bad escape", "%zz%")]
 
-    static let queryNames = ["page", "version", "q", "preset", "service", "team", "breakdown", "group", "format", "measure", "saved",
-                             "compliance", "next", "timeout", "signed_out", "kind", "report", "child", "intervention"]
+    static let queryNames =
+        [
+            "page", "version", "q", "preset", "service", "team", "breakdown", "group", "format", "measure", "saved",
+            "compliance", "next", "timeout", "signed_out", "kind", "report", "child", "intervention"
+        ]
         + ["from", "to", "dob", "held", "received", "decided", "start", "end", "offence", "outcome_date", "hearing", "holiday", "held_on"]
-            .flatMap { ["\($0)-day", "\($0)-month", "\($0)-year"] }
+        .flatMap { ["\($0)-day", "\($0)-month", "\($0)-year"] }
 
     /// The path parameters of the demo data, by name.
     static func ids(_ app: Application) async throws -> [String: String] {
@@ -35,7 +38,9 @@ import WaypointDomain
         func first(_ sql: String) async throws -> String {
             try await app.db.sql.raw(SQLQueryString(sql)).first(decoding: R.self)?.id.lowercased() ?? UUID().uuidString.lowercased()
         }
-        let victim = User(email: "victim-of-hostile@test.waypoint.test", name: "Hostile target", passwordHash: try app.password.hash("x-long-password"), role: .practitioner)
+        let victim = User(
+            email: "victim-of-hostile@test.waypoint.test", name: "Hostile target", passwordHash: try app.password.hash("x-long-password"),
+            role: .practitioner)
         try await victim.create(on: app.db)
         return [
             "childID": try await first("SELECT CAST(child_id AS TEXT) AS id FROM interventions ORDER BY start_date LIMIT 1"),
@@ -46,7 +51,7 @@ import WaypointDomain
             "groupID": try await first("SELECT CAST(group_id AS TEXT) AS id FROM contacts WHERE group_id IS NOT NULL LIMIT 1"),
             "panelID": try await first("SELECT CAST(id AS TEXT) AS id FROM panels LIMIT 1"),
             "userID": victim.id!.uuidString.lowercased(),
-            "kind": "contact", "report": "kpis", "name": "waypoint.css",
+            "kind": "contact", "report": "kpis", "name": "waypoint.css"
         ]
     }
 
@@ -60,9 +65,12 @@ import WaypointDomain
 
     /// Counts of every case table in one query: a refused request must leave them as they were.
     static func counts(_ app: Application) async throws -> String {
-        let tables = ["children", "referrals", "interventions", "offences", "assessments", "allocations", "court_hearings", "case_consultations",
-                      "board_meetings", "board_attendance", "users", "user_services", "teams", "services", "outcome_types", "bank_holidays",
-                      "population", "timescale_settings", "panel_members"] + RecordKind.allCases.map(\.spec.table)
+        let tables =
+            [
+                "children", "referrals", "interventions", "offences", "assessments", "allocations", "court_hearings", "case_consultations",
+                "board_meetings", "board_attendance", "users", "user_services", "teams", "services", "outcome_types", "bank_holidays",
+                "population", "timescale_settings", "panel_members"
+            ] + RecordKind.allCases.map(\.spec.table)
         struct R: Decodable { let t: String; let n: Int }
         let sql = tables.map { "SELECT '\($0)' AS t, count(*) AS n FROM \($0)" }.joined(separator: " UNION ALL ")
         let rows = try await app.db.sql.raw(SQLQueryString(sql)).all(decoding: R.self)
@@ -85,13 +93,14 @@ import WaypointDomain
             let started = Date()
 
             func concrete(_ route: Route, replacing: String? = nil) -> String {
-                "/" + route.path.map { c -> String in
-                    switch c {
-                    case .constant(let s): return s
-                    case .parameter(let p): return replacing ?? ids[p] ?? "x"
-                    case .anything, .catchall: return replacing ?? "x"
-                    }
-                }.joined(separator: "/")
+                "/"
+                    + route.path.map { c -> String in
+                        switch c {
+                        case .constant(let s): return s
+                        case .parameter(let p): return replacing ?? ids[p] ?? "x"
+                        case .anything, .catchall: return replacing ?? "x"
+                        }
+                    }.joined(separator: "/")
             }
             func note(_ page: TestClient.Page, _ what: String) {
                 sent += 1
@@ -137,11 +146,17 @@ import WaypointDomain
                         note(try await client.get(path + "?" + q), "\(who) GET \(path) with \(label)")
                     }
                     for (label, v) in full ? Self.rawValues : Array(Self.rawValues.prefix(1)) {
-                        note(try await client.get(path + "?" + Self.queryNames.map { "\($0)=\(v)" }.joined(separator: "&")), "\(who) GET \(path) with \(label)")
+                        note(
+                            try await client.get(path + "?" + Self.queryNames.map { "\($0)=\(v)" }.joined(separator: "&")),
+                            "\(who) GET \(path) with \(label)")
                     }
-                    note(try await client.get(path + "?page=1&page=2&from-year=2024&from-year=x"), "\(who) GET \(path) with repeated parameters")
+                    note(
+                        try await client.get(path + "?page=1&page=2&from-year=2024&from-year=x"),
+                        "\(who) GET \(path) with repeated parameters")
                     if full, route.path.contains(where: { if case .parameter = $0 { true } else { false } }) {
-                        for v in Self.hostilePathValues { note(try await client.get(concrete(route, replacing: v)), "\(who) GET hostile path \(route.description)") }
+                        for v in Self.hostilePathValues {
+                            note(try await client.get(concrete(route, replacing: v)), "\(who) GET hostile path \(route.description)")
+                        }
                     }
                     slowest.append((Date().timeIntervalSince(t0), "\(who) GET \(route.description)"))
                 }
@@ -154,42 +169,76 @@ import WaypointDomain
                     let t0 = Date()
                     defer { slowest.append((Date().timeIntervalSince(t0), "\(who) POST \(route.description)")) }
                     if route.streamsBody {
-                        for body in [Data(), Data(repeating: 0x41, count: 200_000), Data("--b\r\nContent-Disposition: form-data; name=\"bundle\"; filename=\"x.zip\"\r\n\r\nPK\u{3}\u{4}junk\r\n--b--\r\n".utf8)] {
-                            for type in ["multipart/form-data; boundary=b", "multipart/form-data", "multipart/form-data; boundary=", "application/json", "text/plain"] {
+                        for body in [
+                            Data(), Data(repeating: 0x41, count: 200_000),
+                            Data(
+                                "--b\r\nContent-Disposition: form-data; name=\"bundle\"; filename=\"x.zip\"\r\n\r\nPK\u{3}\u{4}junk\r\n--b--\r\n"
+                                    .utf8)
+                        ] {
+                            for type in [
+                                "multipart/form-data; boundary=b", "multipart/form-data", "multipart/form-data; boundary=",
+                                "application/json", "text/plain"
+                            ] {
                                 let before = try await Self.counts(app)
                                 let page = try await client.raw(.POST, path, body: body, contentType: type)
                                 note(page, "\(who) POST \(path) upload as \(type)")
-                                if page.status.code >= 400, try await Self.counts(app) != before { halfWritten.append("\(who) POST \(path) upload as \(type)") }
+                                if page.status.code >= 400, try await Self.counts(app) != before {
+                                    halfWritten.append("\(who) POST \(path) upload as \(type)")
+                                }
                             }
                         }
                         continue
                     }
-                    let names = Array(fieldNames.union(["version", "email", "password", "next", "confirm_not_duplicate", "decision"]).subtracting(["_csrf"])).sorted()
+                    let names = Array(
+                        fieldNames.union(["version", "email", "password", "next", "confirm_not_duplicate", "decision"]).subtracting([
+                            "_csrf"
+                        ])
+                    ).sorted()
                     var bodies: [(String, String, String)] = []  // label, content type, body
                     let full = fullyCovered.insert("POST " + route.description).inserted
                     for (label, v) in full ? Self.values : Self.sample(Self.values, role) {
-                        bodies.append((label, "application/x-www-form-urlencoded",
-                                       names.map { "\($0)=\(TestClient.encode(v))" }.joined(separator: "&") + "&_csrf=\(client.csrf)"))
+                        bodies.append(
+                            (
+                                label, "application/x-www-form-urlencoded",
+                                names.map { "\($0)=\(TestClient.encode(v))" }.joined(separator: "&") + "&_csrf=\(client.csrf)"
+                            ))
                     }
                     for (label, v) in full ? Self.rawValues : Array(Self.rawValues.prefix(1)) {
-                        bodies.append((label, "application/x-www-form-urlencoded", names.map { "\($0)=\(v)" }.joined(separator: "&") + "&_csrf=\(client.csrf)"))
+                        bodies.append(
+                            (
+                                label, "application/x-www-form-urlencoded",
+                                names.map { "\($0)=\(v)" }.joined(separator: "&") + "&_csrf=\(client.csrf)"
+                            ))
                     }
-                    bodies.append(("repeated fields", "application/x-www-form-urlencoded", names.map { "\($0)=1&\($0)=2&\($0)[]=3&\($0)[a]=4" }.joined(separator: "&") + "&_csrf=\(client.csrf)"))
+                    bodies.append(
+                        (
+                            "repeated fields", "application/x-www-form-urlencoded",
+                            names.map { "\($0)=1&\($0)=2&\($0)[]=3&\($0)[a]=4" }.joined(separator: "&") + "&_csrf=\(client.csrf)"
+                        ))
                     bodies.append(("missing fields", "application/x-www-form-urlencoded", "_csrf=\(client.csrf)"))
                     bodies.append(("JSON", "application/json", #"{"_csrf":"\#(client.csrf)","version":1e999,"page":[1,{"a":null}]}"#))
                     bodies.append(("broken JSON", "application/json", #"{"_csrf":"#))
                     bodies.append(("text", "text/plain", "hello"))
                     bodies.append(("multipart without boundary", "multipart/form-data", "--x\r\n"))
-                    bodies.append(("oversized form", "application/x-www-form-urlencoded", "_csrf=\(client.csrf)&q=" + String(repeating: "y", count: 1_200_000)))
+                    bodies.append(
+                        (
+                            "oversized form", "application/x-www-form-urlencoded",
+                            "_csrf=\(client.csrf)&q=" + String(repeating: "y", count: 1_200_000)
+                        ))
                     for (label, type, body) in bodies {
                         let before = try await Self.counts(app)
                         let page = try await client.raw(.POST, path, body: Data(body.utf8), contentType: type)
                         note(page, "\(who) POST \(path) with \(label)")
-                        if page.status.code >= 400, try await Self.counts(app) != before { halfWritten.append("\(who) POST \(path) with \(label) (\(page.status.code))") }
+                        if page.status.code >= 400, try await Self.counts(app) != before {
+                            halfWritten.append("\(who) POST \(path) with \(label) (\(page.status.code))")
+                        }
                     }
-                    for v in Self.hostilePathValues where full && route.path.contains(where: { if case .parameter = $0 { true } else { false } }) {
-                        note(try await client.raw(.POST, concrete(route, replacing: v), body: Data("_csrf=\(client.csrf)".utf8),
-                                                  contentType: "application/x-www-form-urlencoded"), "\(who) POST hostile path \(route.description)")
+                    for v in Self.hostilePathValues
+                    where full && route.path.contains(where: { if case .parameter = $0 { true } else { false } }) {
+                        note(
+                            try await client.raw(
+                                .POST, concrete(route, replacing: v), body: Data("_csrf=\(client.csrf)".utf8),
+                                contentType: "application/x-www-form-urlencoded"), "\(who) POST hostile path \(route.description)")
                     }
                 }
             }
@@ -198,7 +247,9 @@ import WaypointDomain
             #expect(failures.isEmpty, "\(failures.count) answers were 5xx:\n\(failures.prefix(40).joined(separator: "\n"))")
             #expect(halfWritten.isEmpty, "refused but changed records:\n\(halfWritten.prefix(40).joined(separator: "\n"))")
             for (t, what) in slowest.sorted(by: { $0.0 > $1.0 }).prefix(12) { print(String(format: "  %.2f s  ", t) + what) }
-            print("hostile input (\(db.rawValue)): \(routes.count) routes × \(roles.count) roles, \(sent) requests in \(Int(Date().timeIntervalSince(started))) s")
+            print(
+                "hostile input (\(db.rawValue)): \(routes.count) routes × \(roles.count) roles, \(sent) requests in \(Int(Date().timeIntervalSince(started))) s"
+            )
         }
     }
 }

@@ -14,10 +14,17 @@ import WaypointDomain
     func intervention(_ w: JourneyRoutesTests.World, child: UUID, type: String, months: String = "") async throws -> String {
         let c = child.uuidString.lowercased()
         try await w.manager.get("/children/\(c)/interventions/new")
-        let created = try await w.manager.post("/children/\(c)/interventions", [("type", type), ("start-day", "1"), ("start-month", "3"), ("start-year", "2024"),
-                                                                              ("length_months", months)] + (type == "youth_rehabilitation_order" ? [("requirements[]", "supervision")] : []))
-        let i = try #require(journey.idFrom(created.location, after: "/interventions/"), "\(created.status) \(created.body.prefix(800))").uuidString.lowercased()
-        #expect(try await w.manager.post("/interventions/\(i)/allocate", [("case_manager", w.practitionerUser.id!.uuidString)]).status == .seeOther)
+        let created = try await w.manager.post(
+            "/children/\(c)/interventions",
+            [
+                ("type", type), ("start-day", "1"), ("start-month", "3"), ("start-year", "2024"),
+                ("length_months", months)
+            ] + (type == "youth_rehabilitation_order" ? [("requirements[]", "supervision")] : []))
+        let i = try #require(journey.idFrom(created.location, after: "/interventions/"), "\(created.status) \(created.body.prefix(800))")
+            .uuidString.lowercased()
+        #expect(
+            try await w.manager.post("/interventions/\(i)/allocate", [("case_manager", w.practitionerUser.id!.uuidString)]).status
+                == .seeOther)
         return i
     }
 
@@ -41,12 +48,13 @@ import WaypointDomain
         ("ete_hours_offered", "25"), ("ete_hours_attended", "22"), ("send", "no"), ("ehcp", "no"),
         ("mental_health_need", "yes"), ("mental_health_offered", "yes"), ("mental_health_received", "yes"),
         ("substance_misuse_need", "no"), ("substance_misuse_offered", "no"), ("substance_misuse_received", "no"),
-        ("looked_after", "no"), ("child_protection", "no"), ("child_in_need", "not_known"), ("early_help", "yes"),
+        ("looked_after", "no"), ("child_protection", "no"), ("child_in_need", "not_known"), ("early_help", "yes")
     ]
 
     static func count(_ app: Application, _ table: String) async throws -> Int {
         struct N: Decodable { let n: Int }
-        return try await app.db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table).first(decoding: N.self)?.n ?? -1
+        return try await app.db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table).first(
+            decoding: N.self)?.n ?? -1
     }
 
     @Test(arguments: TestDatabase.all)
@@ -59,26 +67,50 @@ import WaypointDomain
             let p = w.practitioner
 
             // Plan: two targets in the child's words.
-            try await add(p, base + "/plan_target", [("target", "I want to get back into football"), ("action", "Referral to the Saturday club"),
-                                                     ("by_whom", "Tyler and Priya"), ("status", "in_progress")] + Self.date("by_when", 30, 4, 2024))
-            try await add(p, base + "/plan_target", [("target", "Stay in lessons all week"), ("action", "Weekly check-in with the head of year"),
-                                                     ("by_whom", "School and Tyler"), ("status", "not_started")])
+            try await add(
+                p, base + "/plan_target",
+                [
+                    ("target", "I want to get back into football"), ("action", "Referral to the Saturday club"),
+                    ("by_whom", "Tyler and Priya"), ("status", "in_progress")
+                ] + Self.date("by_when", 30, 4, 2024))
+            try await add(
+                p, base + "/plan_target",
+                [
+                    ("target", "Stay in lessons all week"), ("action", "Weekly check-in with the head of year"),
+                    ("by_whom", "School and Tyler"), ("status", "not_started")
+                ])
             // Three contacts, one did-not-attend.
             for (day, attendance) in [(4, "attended"), (11, "did_not_attend"), (18, "attended")] {
-                try await add(p, base + "/contact", Self.date("contact_on", day, 3, 2024) + [("contact_time", "16:00"), ("contact_type", "one_to_one"),
-                                                                                             ("place", "school"), ("attendance", attendance),
-                                                                                             ("absence_acceptable", attendance == "did_not_attend" ? "no" : "")])
+                try await add(
+                    p, base + "/contact",
+                    Self.date("contact_on", day, 3, 2024) + [
+                        ("contact_time", "16:00"), ("contact_type", "one_to_one"),
+                        ("place", "school"), ("attendance", attendance),
+                        ("absence_acceptable", attendance == "did_not_attend" ? "no" : "")
+                    ])
             }
             // A review, then an exit plan with an onward referral.
-            try await add(p, base + "/plan_review", Self.date("reviewed_on", 25, 3, 2024) + [("progress", "on_track"), ("outcome", "Going well; keep going")])
-            try await add(p, base + "/exit_plan", Self.date("planned_on", 26, 3, 2024) + [("onward_referral", "yes"), ("destination", "early_help"),
-                                                                                           ("destination_service", "Northbrook family hub"), ("step_down", "early_help")])
-            try await add(p, base + "/feedback", Self.date("given_on", 26, 3, 2024) + [("respondent", "child"), ("helped", "4"), ("respected", "yes"),
-                                                                                        ("listened_to", "yes"), ("involved", "yes"), ("improved", "yes"),
-                                                                                        ("comments", "Priya actually listened")])
+            try await add(
+                p, base + "/plan_review",
+                Self.date("reviewed_on", 25, 3, 2024) + [("progress", "on_track"), ("outcome", "Going well; keep going")])
+            try await add(
+                p, base + "/exit_plan",
+                Self.date("planned_on", 26, 3, 2024) + [
+                    ("onward_referral", "yes"), ("destination", "early_help"),
+                    ("destination_service", "Northbrook family hub"), ("step_down", "early_help")
+                ])
+            try await add(
+                p, base + "/feedback",
+                Self.date("given_on", 26, 3, 2024) + [
+                    ("respondent", "child"), ("helped", "4"), ("respected", "yes"),
+                    ("listened_to", "yes"), ("involved", "yes"), ("improved", "yes"),
+                    ("comments", "Priya actually listened")
+                ])
             var page = try await p.get("/interventions/\(i)")
-            for text in ["I want to get back into football", "Stay in lessons all week", "2 attended, 1 did not attend, 0 arranged",
-                         "Early help or family hub", "4 — quite a lot"] {
+            for text in [
+                "I want to get back into football", "Stay in lessons all week", "2 attended, 1 did not attend, 0 arranged",
+                "Early help or family hub", "4 — quite a lot"
+            ] {
                 #expect(page.body.contains(text), "\(text)")
             }
             // Prevention work has no compliance: the missed contact records no warning.
@@ -86,8 +118,10 @@ import WaypointDomain
 
             // Closure needs the KPI end data: without it nothing is saved and what was typed stays.
             try await w.manager.get("/interventions/\(i)")
-            let closeFields = Self.date("end", 27, 3, 2024) + [("closure_reason", "completed"), ("outcome", "Back in football and in lessons")]
-            let refused = try await w.manager.post("/interventions/\(i)/close", closeFields + [("accommodation", "with_parents"), ("child_in_need", "not_known")])
+            let closeFields =
+                Self.date("end", 27, 3, 2024) + [("closure_reason", "completed"), ("outcome", "Back in football and in lessons")]
+            let refused = try await w.manager.post(
+                "/interventions/\(i)/close", closeFields + [("accommodation", "with_parents"), ("child_in_need", "not_known")])
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.body.contains("Select whether the ETE is suitable, or Not known"))
             #expect(refused.body.contains("Say why some answers are not known") == false)  // only checked once every answer is given
@@ -96,13 +130,18 @@ import WaypointDomain
             #expect(try await Self.count(app, "kpi_records") == 0)
             let noReason = try await w.manager.post("/interventions/\(i)/close", closeFields + Self.kpiEnd)
             #expect(noReason.body.contains("Say why some answers are not known"))
-            #expect(try await w.manager.post("/interventions/\(i)/close", closeFields + Self.kpiEnd + [("not_known_reason", "Social care did not reply")]).status == .seeOther)
+            #expect(
+                try await w.manager.post(
+                    "/interventions/\(i)/close", closeFields + Self.kpiEnd + [("not_known_reason", "Social care did not reply")]
+                ).status == .seeOther)
             page = try await p.get("/interventions/\(i)")
             #expect(page.body.contains("Closed"))
             #expect(page.body.contains("End of the intervention"))
             #expect(try await Self.count(app, "kpi_records") == 1)
             let actions = try await AuditRows.actions(app)
-            for x in ["create_plan_target", "create_contact", "create_plan_review", "create_exit_plan", "create_feedback", "close_intervention"] {
+            for x in [
+                "create_plan_target", "create_contact", "create_plan_review", "create_exit_plan", "create_feedback", "close_intervention"
+            ] {
                 #expect(actions.contains(x), "\(x)")
             }
         }
@@ -117,31 +156,49 @@ import WaypointDomain
             let base = "/interventions/\(i)/records"
             try await w.practitioner.get(base + "/contact/new")
             // Today is 27 March 2024: attendance cannot be recorded for a contact next week.
-            let bad = try await w.practitioner.post(base + "/contact", Self.date("contact_on", 3, 4, 2024) + [
-                ("contact_time", "25:00"), ("contact_type", "home_visit"), ("place", "home"), ("notes", "Bring the <b>forms</b>")])
+            let bad = try await w.practitioner.post(
+                base + "/contact",
+                Self.date("contact_on", 3, 4, 2024) + [
+                    ("contact_time", "25:00"), ("contact_type", "home_visit"), ("place", "home"), ("notes", "Bring the <b>forms</b>")
+                ])
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.body.contains("Time must be a time on the 24-hour clock"))
             #expect(bad.body.contains("Bring the &lt;b&gt;forms&lt;/b&gt;"))
-            let future = try await w.practitioner.post(base + "/contact", Self.date("contact_on", 3, 4, 2024) + [
-                ("contact_time", "10:00"), ("contact_type", "home_visit"), ("place", "home"), ("attendance", "attended")])
+            let future = try await w.practitioner.post(
+                base + "/contact",
+                Self.date("contact_on", 3, 4, 2024) + [
+                    ("contact_time", "10:00"), ("contact_type", "home_visit"), ("place", "home"), ("attendance", "attended")
+                ])
             #expect(future.body.contains("Attendance can be recorded once the contact has happened"))
-            let hours = try await w.practitioner.post(base + "/reparation_session", Self.date("done_on", 20, 3, 2024) + [("activity", "Garden"), ("hours", "1.333")])
+            let hours = try await w.practitioner.post(
+                base + "/reparation_session", Self.date("done_on", 20, 3, 2024) + [("activity", "Garden"), ("hours", "1.333")])
             #expect(hours.body.contains("Hours completed must be a number from 0.25 to 12"))
-            let panel = try await w.practitioner.post(base + "/panel", [("panel_type", "initial"), ("status", "held")] + Self.date("held_on", 30, 3, 2024))
+            let panel = try await w.practitioner.post(
+                base + "/panel", [("panel_type", "initial"), ("status", "held")] + Self.date("held_on", 30, 3, 2024))
             #expect(panel.body.contains("Select the YJS panel member"))
             let kind = try await w.practitioner.get("/interventions/\(i)/records/custody/new")
             #expect(kind.status == .notFound)  // custody is not recorded on a referral order
             for t in ["contacts", "reparation_sessions", "panels"] { #expect(try await Self.count(app, t) == 0, "\(t)") }
             // Arranged, then rescheduled: the original time is kept.
-            let c = try await add(w.practitioner, base + "/contact", Self.date("contact_on", 3, 4, 2024) + [("contact_time", "10:00"), ("contact_type", "home_visit"), ("place", "home")])
+            let c = try await add(
+                w.practitioner, base + "/contact",
+                Self.date("contact_on", 3, 4, 2024) + [("contact_time", "10:00"), ("contact_type", "home_visit"), ("place", "home")])
             let edit = try await w.practitioner.get("/records/contact/\(c)/edit")
             let version = try #require(TestClient.firstMatch(#"name="version" value="(\d+)""#, in: edit.body))
-            #expect(try await w.practitioner.post("/records/contact/\(c)", [("version", version)] + Self.date("contact_on", 4, 4, 2024) +
-                                                  [("contact_time", "11:30"), ("contact_type", "home_visit"), ("place", "home")]).status == .seeOther)
+            #expect(
+                try await w.practitioner.post(
+                    "/records/contact/\(c)",
+                    [("version", version)] + Self.date("contact_on", 4, 4, 2024) + [
+                        ("contact_time", "11:30"), ("contact_type", "home_visit"), ("place", "home")
+                    ]
+                ).status == .seeOther)
             #expect(try await w.practitioner.get("/records/contact/\(c)").body.contains("1 time, first arranged for 3 April 2024 at 10:00"))
             // A stale edit is refused.
-            let stale = try await w.practitioner.post("/records/contact/\(c)", [("version", version)] + Self.date("contact_on", 5, 4, 2024) +
-                                                      [("contact_time", "11:30"), ("contact_type", "home_visit"), ("place", "home")])
+            let stale = try await w.practitioner.post(
+                "/records/contact/\(c)",
+                [("version", version)] + Self.date("contact_on", 5, 4, 2024) + [
+                    ("contact_time", "11:30"), ("contact_type", "home_visit"), ("place", "home")
+                ])
             #expect(stale.status == .conflict)
         }
     }
@@ -155,13 +212,19 @@ import WaypointDomain
             let base = "/interventions/\(i)/records"
             // A plan review resets the next one: every 3 months from the start, then from the last review.
             #expect(try await w.practitioner.get("/interventions/\(i)").body.contains("Plan review: due 1 June 2024"))
-            try await add(w.practitioner, base + "/plan_review", Self.date("reviewed_on", 25, 3, 2024) + [("progress", "on_track"), ("outcome", "Going well")])
+            try await add(
+                w.practitioner, base + "/plan_review",
+                Self.date("reviewed_on", 25, 3, 2024) + [("progress", "on_track"), ("outcome", "Going well")])
             #expect(try await w.practitioner.get("/interventions/\(i)").body.contains("Plan review: due 25 June 2024"))
             var notices: [String] = []
             for day in [5, 12, 19] {
                 try await w.practitioner.get(base + "/contact/new")
-                let res = try await w.practitioner.post(base + "/contact", Self.date("contact_on", day, 3, 2024) + [
-                    ("contact_time", "15:00"), ("contact_type", "one_to_one"), ("place", "yjs_office"), ("attendance", "did_not_attend"), ("absence_acceptable", "no")])
+                let res = try await w.practitioner.post(
+                    base + "/contact",
+                    Self.date("contact_on", day, 3, 2024) + [
+                        ("contact_time", "15:00"), ("contact_type", "one_to_one"), ("place", "yjs_office"),
+                        ("attendance", "did_not_attend"), ("absence_acceptable", "no")
+                    ])
                 let page = try await w.practitioner.get(try #require(res.location))
                 notices.append(page.body)
             }
@@ -171,12 +234,18 @@ import WaypointDomain
             #expect(try await Self.count(app, "warnings") == 2)
             var page = try await w.manager.get("/interventions/\(i)")
             #expect(page.body.contains("Breach action is due: an unacceptable failure on 19 March 2024"))
-            try await add(w.manager, base + "/breach", Self.date("started_on", 20, 3, 2024) + [("action", "return_to_court"), ("reason", "Third failure"), ("result", "pending")])
+            try await add(
+                w.manager, base + "/breach",
+                Self.date("started_on", 20, 3, 2024) + [("action", "return_to_court"), ("reason", "Third failure"), ("result", "pending")])
             page = try await w.manager.get("/interventions/\(i)")
             #expect(page.body.contains("Breach action is under way."))
             // An acceptable absence records nothing.
-            try await add(w.practitioner, base + "/contact", Self.date("contact_on", 21, 3, 2024) + [
-                ("contact_time", "15:00"), ("contact_type", "one_to_one"), ("place", "yjs_office"), ("attendance", "did_not_attend"), ("absence_acceptable", "yes")])
+            try await add(
+                w.practitioner, base + "/contact",
+                Self.date("contact_on", 21, 3, 2024) + [
+                    ("contact_time", "15:00"), ("contact_type", "one_to_one"), ("place", "yjs_office"), ("attendance", "did_not_attend"),
+                    ("absence_acceptable", "yes")
+                ])
             #expect(try await Self.count(app, "warnings") == 2)
         }
     }
@@ -193,9 +262,13 @@ import WaypointDomain
             let iB = try await intervention(w, child: childB, type: "referral_order", months: "6")
             #expect(try await w.practitioner.get("/interventions/\(iA)").body.contains("Initial referral order panel: due"))
             func panel(_ i: String, _ member: User, _ report: String) async throws -> String {
-                try await add(w.practitioner, "/interventions/\(i)/records/panel", [("panel_type", "initial"), ("status", "held"), ("yjs_member", w.practitionerUser.id!.uuidString.lowercased()),
-                                                                                  ("members[]", member.id!.uuidString.lowercased()), ("report", report), ("child_words", "I want to make it right"),
-                                                                                  ("contract", "Write a letter of apology")] + Self.date("held_on", 26, 3, 2024))
+                try await add(
+                    w.practitioner, "/interventions/\(i)/records/panel",
+                    [
+                        ("panel_type", "initial"), ("status", "held"), ("yjs_member", w.practitionerUser.id!.uuidString.lowercased()),
+                        ("members[]", member.id!.uuidString.lowercased()), ("report", report), ("child_words", "I want to make it right"),
+                        ("contract", "Write a letter of apology")
+                    ] + Self.date("held_on", 26, 3, 2024))
             }
             let pA = try await panel(iA, v1, "Report for Alfie")
             let pB = try await panel(iB, v2, "Report for Bella")
@@ -213,8 +286,10 @@ import WaypointDomain
             let other = try await vol.get("/panels/\(pB)")
             #expect(other.status == .notFound)
             #expect(!other.body.contains("Bella"))
-            for path in ["/records/panel/\(pA)", "/records/panel/\(pB)", "/children/\(childA.uuidString.lowercased())", "/interventions/\(iA)",
-                         "/interventions/\(iA)/records/panel/csv"] {
+            for path in [
+                "/records/panel/\(pA)", "/records/panel/\(pB)", "/children/\(childA.uuidString.lowercased())", "/interventions/\(iA)",
+                "/interventions/\(iA)/records/panel/csv"
+            ] {
                 #expect(try await vol.get(path).status == .forbidden, "\(path)")
             }
             // The other volunteer sees only theirs.
@@ -235,24 +310,37 @@ import WaypointDomain
             let child = try await Fixtures.addChild(w.manager)
             let c = child.uuidString.lowercased()
             try await w.manager.get("/children/\(c)/offences/new")
-            #expect(try await w.manager.post("/children/\(c)/offences", Self.date("offence", 1, 2, 2024) + [("category", "theft_and_handling"), ("outcome", "youth_caution"),
-                                                                                                          ("gravity", "2")] + Self.date("outcome_date", 10, 2, 2024)).status == .seeOther)
+            #expect(
+                try await w.manager.post(
+                    "/children/\(c)/offences",
+                    Self.date("offence", 1, 2, 2024) + [
+                        ("category", "theft_and_handling"), ("outcome", "youth_caution"),
+                        ("gravity", "2")
+                    ] + Self.date("outcome_date", 10, 2, 2024)
+                ).status == .seeOther)
             let i = try await intervention(w, child: child, type: "youth_caution")
             let offence = try #require(try await LegalStore.offences(child, on: app.db).first).id.uuidString.lowercased()
             let vw = TestClient(app)
             try await vw.signIn("victim_worker@test.waypoint.test")
             let secret = ["Margaret Thornbury", "14 Acacia Avenue", "07700 900123", "m.thornbury@example.org", "I was frightened to go out"]
-            let victim = try await add(vw, "/children/\(c)/records/victim", [("offence_id", offence), ("name", secret[0]), ("victim_type", "person"), ("address", secret[1]),
-                                                                           ("phone", secret[2]), ("email", secret[3]), ("consent", "yes"), ("views_sought", "yes"),
-                                                                           ("views", secret[4]), ("activity", "letter_of_apology"), ("satisfaction", "satisfied")] +
-                                           Self.date("contact_made_on", 12, 2, 2024))
+            let victim = try await add(
+                vw, "/children/\(c)/records/victim",
+                [
+                    ("offence_id", offence), ("name", secret[0]), ("victim_type", "person"), ("address", secret[1]),
+                    ("phone", secret[2]), ("email", secret[3]), ("consent", "yes"), ("views_sought", "yes"),
+                    ("views", secret[4]), ("activity", "letter_of_apology"), ("satisfaction", "satisfied")
+                ] + Self.date("contact_made_on", 12, 2, 2024))
             // The victim worker and the manager see who the victim is.
             #expect(try await vw.get("/records/victim/\(victim)").body.contains(secret[0]))
             #expect(try await w.manager.get("/children/\(c)").body.contains(secret[0]))
-            #expect(String(decoding: Data(try await w.manager.get("/children/\(c)/records/victim/csv").body.utf8), as: UTF8.self).contains(secret[0]))
+            #expect(
+                String(decoding: Data(try await w.manager.get("/children/\(c)/records/victim/csv").body.utf8), as: UTF8.self).contains(
+                    secret[0]))
             // The practitioner sees that victim work exists and its status, never who.
-            let pages = [try await w.practitioner.get("/children/\(c)"), try await w.practitioner.get("/records/victim/\(victim)"),
-                         try await w.practitioner.get("/children/\(c)/records/victim/csv"), try await w.practitioner.get("/interventions/\(i)")]
+            let pages = [
+                try await w.practitioner.get("/children/\(c)"), try await w.practitioner.get("/records/victim/\(victim)"),
+                try await w.practitioner.get("/children/\(c)/records/victim/csv"), try await w.practitioner.get("/interventions/\(i)")
+            ]
             #expect(pages[0].body.contains("Letter of apology"))
             #expect(pages[1].body.contains("Only victim workers and managers see who the victim is"))
             #expect(pages[2].body.contains("child,offence_id,victim_type,contact_made_on"))
@@ -270,7 +358,10 @@ import WaypointDomain
             // The board sees none of this.
             let board = TestClient(app)
             try await board.signIn("board@test.waypoint.test")
-            for path in ["/records/victim/\(victim)", "/children/\(c)/records/victim/csv", "/interventions/\(i)", "/interventions/\(i)/records/contact/new", "/panels", "/group-sessions"] {
+            for path in [
+                "/records/victim/\(victim)", "/children/\(c)/records/victim/csv", "/interventions/\(i)",
+                "/interventions/\(i)/records/contact/new", "/panels", "/group-sessions"
+            ] {
                 let res = try await board.get(path)
                 #expect(res.status == .forbidden, "\(path)")
                 for s in secret { #expect(!res.body.contains(s)) }
@@ -282,15 +373,24 @@ import WaypointDomain
     func aGroupSessionRecordsEachChildsAttendance(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
             let w = try await journey.world(app)
-            let a = try await intervention(w, child: try await Fixtures.addChild(w.manager, given: "Ash", family: "Group"), type: "prevention")
-            let b = try await intervention(w, child: try await Fixtures.addChild(w.manager, given: "Bo", family: "Group", dob: (3, 3, 2010)), type: "youth_rehabilitation_order", months: "9")
+            let a = try await intervention(
+                w, child: try await Fixtures.addChild(w.manager, given: "Ash", family: "Group"), type: "prevention")
+            let b = try await intervention(
+                w, child: try await Fixtures.addChild(w.manager, given: "Bo", family: "Group", dob: (3, 3, 2010)),
+                type: "youth_rehabilitation_order", months: "9")
             let p = w.practitioner
             try await p.get("/group-sessions/new")
-            let one = try await p.post("/group-sessions", Self.date("contact_on", 26, 3, 2024) + [("contact_time", "18:00"), ("place", "community_centre"), ("children[]", a)])
+            let one = try await p.post(
+                "/group-sessions",
+                Self.date("contact_on", 26, 3, 2024) + [("contact_time", "18:00"), ("place", "community_centre"), ("children[]", a)])
             #expect(one.status == .unprocessableEntity)
             #expect(one.body.contains("Select at least two children"))
-            let made = try await p.post("/group-sessions", Self.date("contact_on", 26, 3, 2024) + [("contact_time", "18:00"), ("place", "community_centre"),
-                                                                                                   ("children[]", a), ("children[]", b)])
+            let made = try await p.post(
+                "/group-sessions",
+                Self.date("contact_on", 26, 3, 2024) + [
+                    ("contact_time", "18:00"), ("place", "community_centre"),
+                    ("children[]", a), ("children[]", b)
+                ])
             let group = try #require(made.location)
             var page = try await p.get(group)
             #expect(page.body.contains("Ash Group"))
@@ -299,7 +399,10 @@ import WaypointDomain
             let missing = try await p.post(group, [("c0_attendance", "attended"), ("c1_attendance", "did_not_attend")])
             #expect(missing.status == .unprocessableEntity)
             #expect(missing.body.contains("Bo Group: Select whether the absence was acceptable"))
-            #expect(try await p.post(group, [("c0_attendance", "attended"), ("c1_attendance", "did_not_attend"), ("c1_absence_acceptable", "no")]).status == .seeOther)
+            #expect(
+                try await p.post(
+                    group, [("c0_attendance", "attended"), ("c1_attendance", "did_not_attend"), ("c1_absence_acceptable", "no")]
+                ).status == .seeOther)
             page = try await p.get("/interventions/\(a)")
             #expect(page.body.contains("1 attended, 0 did not attend"))
             page = try await p.get("/interventions/\(b)")
@@ -327,8 +430,9 @@ import WaypointDomain
                     default: v[f.name] = .text("\(f.name) ’ value")
                     }
                 }
-                let id = try await RecordStore.insert(spec, v, serviceID: w.service.id!, childID: child, interventionID: spec.parent == .child ? nil : iid,
-                                                      by: nil, on: app.db, now: Date())
+                let id = try await RecordStore.insert(
+                    spec, v, serviceID: w.service.id!, childID: child, interventionID: spec.parent == .child ? nil : iid,
+                    by: nil, on: app.db, now: Date())
                 let back = try #require(try await RecordStore.find(spec, id, in: [w.service.id!], restricted: true, on: app.db))
                 #expect(back.values == v, "\(kind.rawValue)")
             }

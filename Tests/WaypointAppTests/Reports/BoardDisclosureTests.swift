@@ -53,12 +53,17 @@ import WaypointDomain
                     let csv = try await board.get("/reports/\(d.name)?\(Self.query(p))&format=csv")
                     #expect(csv.status == .ok, "\(d.name) \(p.from.iso)")
                     shown.append(Self.figures(csv.body))
-                    truth.append(try await ReportRunner.run(d.name, period: p, serviceCode: DemoData.serviceCode, today: LocalDate(iso: "2024-04-15")!, on: app.db).rows)
+                    truth.append(
+                        try await ReportRunner.run(
+                            d.name, period: p, serviceCode: DemoData.serviceCode, today: LocalDate(iso: "2024-04-15")!, on: app.db
+                        ).rows)
                     // The workbook withholds exactly what the CSV does.
                     let book = try ReportAgreementTests.unzip(try await board.getData("/reports/\(d.name)?\(Self.query(p))&format=xlsx"))
                     let sheet = ReportAgreementTests.cells(try #require(book["xl/worksheets/sheet1.xml"])).dropFirst()
-                    #expect(sheet.filter { $0.last == Disclosure.marker }.count == csv.body.split(separator: "\r\n").filter { $0.hasSuffix("," + Disclosure.marker) }.count,
-                            "\(d.name) workbook")
+                    #expect(
+                        sheet.filter { $0.last == Disclosure.marker }.count
+                            == csv.body.split(separator: "\r\n").filter { $0.hasSuffix("," + Disclosure.marker) }.count,
+                        "\(d.name) workbook")
                 }
                 for (i, p) in family.periods.enumerated() {
                     let label = "\(d.name) \(p.from.iso)–\(p.to.iso)"
@@ -80,15 +85,21 @@ import WaypointDomain
                         let cells = counts.filter { $0.measure == total.measure && $0.breakdown != "all" }
                         for (b, list) in Dictionary(grouping: cells, by: \.breakdown) {
                             let values = list.map { s["\($0.measure)|\($0.breakdown)|\($0.group)"] ?? "" }
-                            #expect(!Self.pinned(total: s["\(total.measure)|all|all"], cells: values), "\(label) \(total.measure) by \(b): \(values)")
+                            #expect(
+                                !Self.pinned(total: s["\(total.measure)|all|all"], cells: values),
+                                "\(label) \(total.measure) by \(b): \(values)")
                         }
                     }
                     for sum in Disclosure.sums[d.name] ?? [] {
-                        #expect(!Self.pinned(total: s["\(sum.total)|all|all"], cells: sum.parts.map { s["\($0)|all|all"] ?? "0" }), "\(label) parts of \(sum.total)")
+                        #expect(
+                            !Self.pinned(total: s["\(sum.total)|all|all"], cells: sum.parts.map { s["\($0)|all|all"] ?? "0" }),
+                            "\(label) parts of \(sum.total)")
                     }
                     // A rate shown is never worked out from a small count or a withheld one.
                     for r in truth[i] where !r.isCount && s["\(r.measure)|\(r.breakdown)|\(r.group)"] != Disclosure.marker {
-                        #expect(!r.basis.contains { (1...4).contains($0) }, "\(label) \(r.measure) \(r.breakdown) \(r.group) from a small count")
+                        #expect(
+                            !r.basis.contains { (1...4).contains($0) }, "\(label) \(r.measure) \(r.breakdown) \(r.group) from a small count"
+                        )
                         for source in r.sources {
                             let key = source.contains("|") ? source : "\(source)|\(r.breakdown)|\(r.group)"
                             #expect(s[key] != Disclosure.marker, "\(label) \(r.measure) from withheld \(key)")
@@ -98,9 +109,13 @@ import WaypointDomain
                 // The year against its quarters, where the quarters add up to it.
                 for r in truth[family.year] where r.isCount {
                     let key = "\(r.measure)|\(r.breakdown)|\(r.group)"
-                    let quarters = (0..<4).map { q in truth[q].first { "\($0.measure)|\($0.breakdown)|\($0.group)" == key }.map { Int($0.value) } ?? 0 }
+                    let quarters = (0..<4).map { q in
+                        truth[q].first { "\($0.measure)|\($0.breakdown)|\($0.group)" == key }.map { Int($0.value) } ?? 0
+                    }
                     guard quarters.reduce(0, +) == Int(r.value) else { continue }
-                    #expect(!Self.pinned(total: shown[family.year][key], cells: (0..<4).map { shown[$0][key] ?? "0" }), "\(d.name) \(key) over the year's quarters")
+                    #expect(
+                        !Self.pinned(total: shown[family.year][key], cells: (0..<4).map { shown[$0][key] ?? "0" }),
+                        "\(d.name) \(key) over the year's quarters")
                 }
                 // The trend shows each quarter as the quarter's own page does.
                 let trend = try await board.get("/reports/\(d.name)/trend?\(Self.query(family.periods[3]))&format=csv")
@@ -112,7 +127,9 @@ import WaypointDomain
                 let page = try await board.get("/reports/\(d.name)?\(Self.query(family.periods[3]))")
                 #expect(page.status == .ok)
                 #expect(!page.body.contains("/children?"), "\(d.name): no lists for the board")
-                #expect(page.body.contains(Disclosure.marker) == shown[3].values.contains(Disclosure.marker), "\(d.name) page withholds as the CSV does")
+                #expect(
+                    page.body.contains(Disclosure.marker) == shown[3].values.contains(Disclosure.marker),
+                    "\(d.name) page withholds as the CSV does")
             }
             // The test means something only when there are small counts to protect and totals that needed more.
             #expect(withheldSmall > 100 && secondary > 20, "\(withheldSmall) small, \(secondary) withheld to protect them")
@@ -122,10 +139,13 @@ import WaypointDomain
     @Test(arguments: TestDatabase.all)
     func theBoardChoosesWholeEndedPeriodsOfOneWholeService(db: TestDatabase) async throws {
         try await withTestApp(db, clock: TestClock(Self.later)) { app in
-            _ = try await DemoData.load(on: app.db, password: Fixtures.password, hasher: { try app.password.hash($0) }, today: LocalDate(year: 2024, month: 3, day: 27)!)
+            _ = try await DemoData.load(
+                on: app.db, password: Fixtures.password, hasher: { try app.password.hash($0) },
+                today: LocalDate(year: 2024, month: 3, day: 27)!)
             let board = TestClient(app)
             try await board.signIn(DemoData.email(for: .board))
-            let partial = try await board.get("/reports/first-time-entrants?from-day=1&from-month=1&from-year=2024&to-day=27&to-month=3&to-year=2024")
+            let partial = try await board.get(
+                "/reports/first-time-entrants?from-day=1&from-month=1&from-year=2024&to-day=27&to-month=3&to-year=2024")
             #expect(partial.status == .unprocessableEntity)
             #expect(partial.body.contains("Board figures are for a whole quarter or a whole financial year that has ended"))
             #expect(partial.body.contains(#"value="27""#), "the form keeps what was typed")
@@ -134,7 +154,9 @@ import WaypointDomain
             #expect(!(try await board.get("/reports/kpis").body.contains("preset=year_to_date")))
             let team = try await board.get("/reports/caseload?preset=last_quarter&team=North%20and%20East%20team")
             #expect(team.status == .unprocessableEntity && team.body.contains("Board figures are for whole services, not teams"))
-            #expect(try await board.get("/reports/kpis/trend?from-day=1&from-month=1&from-year=2024&to-day=27&to-month=3&to-year=2024").status == .badRequest)
+            #expect(
+                try await board.get("/reports/kpis/trend?from-day=1&from-month=1&from-year=2024&to-day=27&to-month=3&to-year=2024").status
+                    == .badRequest)
         }
     }
 }

@@ -22,7 +22,8 @@ import WaypointDomain
             var page = try await manager.get("/board-meetings")
             #expect(page.body.contains("No board meetings are recorded yet."))
             // Nothing given: every question is asked again, nothing is written.
-            page = try await manager.post("/board-meetings", [("held_on-day", "14"), ("held_on-month", "3"), ("held_on-year", "2024"), ("notes", "Quarterly board")])
+            page = try await manager.post(
+                "/board-meetings", [("held_on-day", "14"), ("held_on-month", "3"), ("held_on-year", "2024"), ("notes", "Quarterly board")])
             #expect(page.status == .unprocessableEntity)
             #expect(page.body.contains("Select whether police attended"))
             #expect(page.body.contains("Select whether education contributed its data"))
@@ -30,8 +31,10 @@ import WaypointDomain
             #expect(page.body.contains(#"value="14""#))
             // A partner that did not attend cannot have been there at a senior level.
             var fields = [("held_on-day", "14"), ("held_on-month", "3"), ("held_on-year", "2024"), ("notes", "Quarterly board")]
-            fields += Self.answers([(.childrensSocialCare, "yes", "yes", "yes"), (.education, "yes", "no", "yes"), (.health, "no", "yes", "no"),
-                                    (.police, "yes", "yes", "no"), (.probation, "no", "", "no")])
+            fields += Self.answers([
+                (.childrensSocialCare, "yes", "yes", "yes"), (.education, "yes", "no", "yes"), (.health, "no", "yes", "no"),
+                (.police, "yes", "yes", "no"), (.probation, "no", "", "no")
+            ])
             page = try await manager.post("/board-meetings", fields)
             #expect(page.status == .unprocessableEntity)
             #expect(page.body.contains("Health did not attend, so it cannot have been represented at a senior level"))
@@ -44,8 +47,9 @@ import WaypointDomain
             #expect(page.body.contains("14 March 2024"))
             #expect(page.body.contains("3 of 5"), "three agencies attended")
             // The KPI report for the quarter: one meeting; police attended it (100%), health did not (0%).
-            let out = try await ReportRunner.run("kpis", period: ReportPeriod(from: LocalDate(iso: "2024-01-01")!, to: LocalDate(iso: "2024-03-31")!)!,
-                                                 serviceCode: "WF", on: app.db)
+            let out = try await ReportRunner.run(
+                "kpis", period: ReportPeriod(from: LocalDate(iso: "2024-01-01")!, to: LocalDate(iso: "2024-03-31")!)!,
+                serviceCode: "WF", on: app.db)
             func value(_ m: String, _ g: String = "all") -> Double? { out.rows.first { $0.measure == m && $0.group == g }?.value }
             #expect(value("kpi7_board_meetings") == 1)
             #expect(value("kpi7_attendance_share", "police") == 100)
@@ -53,8 +57,9 @@ import WaypointDomain
             #expect(value("kpi7_senior_attendance_share", "education") == 0)
             #expect(value("kpi7_data_contributed_share", "childrens_social_care") == 100)
             // The next quarter has none, and says so.
-            let later = try await ReportRunner.run("kpis", period: ReportPeriod(from: LocalDate(iso: "2024-04-01")!, to: LocalDate(iso: "2024-06-30")!)!,
-                                                   serviceCode: "WF", on: app.db)
+            let later = try await ReportRunner.run(
+                "kpis", period: ReportPeriod(from: LocalDate(iso: "2024-04-01")!, to: LocalDate(iso: "2024-06-30")!)!,
+                serviceCode: "WF", on: app.db)
             #expect(!later.rows.contains { $0.measure.hasPrefix("kpi7") })
             #expect(later.notes.contains { $0.contains("no management board meetings are recorded") })
             // The board sees the meetings but records none; a practitioner sees neither.

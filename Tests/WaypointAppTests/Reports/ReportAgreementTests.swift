@@ -29,7 +29,9 @@ import WaypointDomain
         try await app.db.transaction { db in
             let sg = Service(code: "SG", name: "Southgate YJS")
             try await sg.create(on: db)
-            try await ServiceMoves.move(southgate, to: sg.id!, reason: "local government reorganisation", actor: Agent.commandLine("test", now: pinnedNow), on: db, now: pinnedNow)
+            try await ServiceMoves.move(
+                southgate, to: sg.id!, reason: "local government reorganisation", actor: Agent.commandLine("test", now: pinnedNow), on: db,
+                now: pinnedNow)
         }
     }
 
@@ -51,16 +53,23 @@ import WaypointDomain
                 try await app.db.sql.insert(into: "timescale_settings").columns("id", "service_id", "setting", "intervention_type", "value")
                     .values(SQLBind(UUID()), SQLBind(sg.id!), SQLBind(setting), SQLBind(""), SQLBind(value)).run()
             }
-            let periods = [("2023-04-01", "2024-03-27"), ("2023-10-01", "2023-12-31"), ("2024-01-01", "2024-03-27"), ("2022-04-01", "2023-03-31"), ("2023-07-15", "2023-07-15")]
-                .map { ReportPeriod(from: LocalDate(iso: $0.0)!, to: LocalDate(iso: $0.1)!)! }
-            let filters: [(team: String?, services: [String]?)] = [(nil, nil), ("North and East team", nil), (nil, [DemoData.serviceCode]), (nil, ["SG", DemoData.serviceCode])]
+            let periods = [
+                ("2023-04-01", "2024-03-27"), ("2023-10-01", "2023-12-31"), ("2024-01-01", "2024-03-27"), ("2022-04-01", "2023-03-31"),
+                ("2023-07-15", "2023-07-15")
+            ]
+            .map { ReportPeriod(from: LocalDate(iso: $0.0)!, to: LocalDate(iso: $0.1)!)! }
+            let filters: [(team: String?, services: [String]?)] = [
+                (nil, nil), ("North and East team", nil), (nil, [DemoData.serviceCode]), (nil, ["SG", DemoData.serviceCode])
+            ]
             var nonEmpty = 0
             for d in ReportCatalogue.all {
                 #expect(!d.scope.isEmpty, "\(d.name) declares its scope")
                 for period in periods {
                     for (team, services) in filters {
-                        let scoped = try await ReportRunner.run(d.name, period: period, serviceCodes: services, team: team, today: today, on: app.db)
-                        let other = try await ReportRunner.run(d.name, period: period, serviceCodes: services, team: team, today: today, via: .everyChild, on: app.db)
+                        let scoped = try await ReportRunner.run(
+                            d.name, period: period, serviceCodes: services, team: team, today: today, on: app.db)
+                        let other = try await ReportRunner.run(
+                            d.name, period: period, serviceCodes: services, team: team, today: today, via: .everyChild, on: app.db)
                         #expect(scoped.rows == other.rows, "\(d.name) \(period.from.iso)–\(period.to.iso) team \(team ?? "any")")
                         #expect(scoped.rows.map { $0.children ?? [] } == other.rows.map { $0.children ?? [] })
                         #expect(scoped.notes == other.notes)
@@ -87,7 +96,11 @@ import WaypointDomain
                 var expected: [String] = []
                 for q in quarters {
                     let out = try await ReportRunner.run(d.name, period: q, serviceCode: DemoData.serviceCode, today: today, on: app.db)
-                    for m in d.measures { if let r = out.rows.first(where: { $0.measure == m.name && $0.breakdown == "all" }) { expected.append("\(q.from.iso),\(q.to.iso),\(m.name),\(r.formatted)") } }
+                    for m in d.measures {
+                        if let r = out.rows.first(where: { $0.measure == m.name && $0.breakdown == "all" }) {
+                            expected.append("\(q.from.iso),\(q.to.iso),\(m.name),\(r.formatted)")
+                        }
+                    }
                 }
                 let csv = try await manager.get("/reports/\(d.name)/trend?\(query)&format=csv")
                 #expect(csv.status == .ok)
@@ -97,7 +110,9 @@ import WaypointDomain
                 for q in quarters { #expect(page.body.contains(Quarters.label(q)), "\(d.name) \(Quarters.label(q))") }
                 if page.body.contains("chart--line") { charts += 1 }
                 let book = try Self.unzip(try await manager.getData("/reports/\(d.name)/trend?\(query)&format=xlsx"))
-                #expect(Self.cells(try #require(book["xl/worksheets/sheet1.xml"])).count == quarters.count + 1, "\(d.name) trend workbook: a row per quarter")
+                #expect(
+                    Self.cells(try #require(book["xl/worksheets/sheet1.xml"])).count == quarters.count + 1,
+                    "\(d.name) trend workbook: a row per quarter")
                 // The board's trend (whole ended quarters, disclosure control) is tested in BoardDisclosureTests.
             }
             #expect(charts >= 10, "most reports have figures in two or more quarters to draw")
@@ -110,7 +125,9 @@ import WaypointDomain
         try await withTestApp(db) { app in
             let (today, manager, board) = try await Self.demo(app)
             struct N: Decodable { let given_name: String; let family_name: String }
-            let names = try await app.db.sql.select().columns("given_name", "family_name").from("children").all(decoding: N.self).map { "\($0.given_name) \($0.family_name)" }
+            let names = try await app.db.sql.select().columns("given_name", "family_name").from("children").all(decoding: N.self).map {
+                "\($0.given_name) \($0.family_name)"
+            }
             let period = ReportPeriod(from: LocalDate(year: 2023, month: 4, day: 1)!, to: today)!
             let query = "from-day=1&from-month=4&from-year=2023&to-day=27&to-month=3&to-year=2024"
             var recordCounts = 0
@@ -120,8 +137,11 @@ import WaypointDomain
                 #expect(out.rows.contains { $0.value > 0 }, "\(d.name) has figures on the demo data")
                 // A team's figures are the team's row of the breakdown by team.
                 if let teamRow = out.rows.first(where: { $0.breakdown == "team" && $0.group == "North and East team" }) {
-                    let team = try await ReportRunner.run(d.name, period: period, serviceCode: DemoData.serviceCode, team: "North and East team", today: today, on: app.db)
-                    #expect(team.rows.first { $0.measure == teamRow.measure && $0.breakdown == "all" }?.value == teamRow.value, "\(d.name) team filter")
+                    let team = try await ReportRunner.run(
+                        d.name, period: period, serviceCode: DemoData.serviceCode, team: "North and East team", today: today, on: app.db)
+                    #expect(
+                        team.rows.first { $0.measure == teamRow.measure && $0.breakdown == "all" }?.value == teamRow.value,
+                        "\(d.name) team filter")
                     let teamPage = try await manager.get("/reports/\(d.name)?\(query)&team=North%20and%20East%20team")
                     #expect(teamPage.status == .ok)
                     #expect(teamPage.body.contains("— North and East team"))
@@ -130,7 +150,8 @@ import WaypointDomain
                 // Rates per population are the service's: a team's figures show none, and say why.
                 let rates = ["fte_rate_per_100k", "custody_rate_per_1000", "population_share", "ratio"]
                 if out.rows.contains(where: { rates.contains($0.measure) }) {
-                    let team = try await ReportRunner.run(d.name, period: period, serviceCode: DemoData.serviceCode, team: "North and East team", today: today, on: app.db)
+                    let team = try await ReportRunner.run(
+                        d.name, period: period, serviceCode: DemoData.serviceCode, team: "North and East team", today: today, on: app.db)
                     #expect(!team.rows.contains { rates.contains($0.measure) }, "\(d.name): no population rate for a team")
                     #expect(team.notes.contains { $0.contains("not for a team such as North and East team") }, "\(d.name) says why")
                     populationRates += 1
@@ -153,11 +174,17 @@ import WaypointDomain
                 // Drill-downs: a count of children lists that many children; a count of records
                 // lists each child once with their records, which add up to the figure.
                 for r in out.rows where r.isCount && r.value > 0 && (r.breakdown == "all" || r.breakdown == "sex") {
-                    let list = try await manager.get("/reports/\(d.name)/children?\(query)&measure=\(r.measure)&breakdown=\(r.breakdown)&group=\(r.group)&format=csv")
-                    let lines = list.body.split(separator: "\r\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+                    let list = try await manager.get(
+                        "/reports/\(d.name)/children?\(query)&measure=\(r.measure)&breakdown=\(r.breakdown)&group=\(r.group)&format=csv")
+                    let lines = list.body.split(separator: "\r\n").dropFirst().map {
+                        $0.split(separator: ",", omittingEmptySubsequences: false)
+                    }
                     let what = "\(d.name) \(r.measure) \(r.breakdown)=\(r.group)"
                     if r.countsRecords {
-                        #expect(list.body.contains("child_id,given_name,family_name,date_of_birth,sex,ethnicity_group,district,service_code,records\r\n"), "\(what) records column")
+                        #expect(
+                            list.body.contains(
+                                "child_id,given_name,family_name,date_of_birth,sex,ethnicity_group,district,service_code,records\r\n"),
+                            "\(what) records column")
                         #expect(lines.count == r.children?.count, "\(what)")
                         #expect(lines.map { Int($0.last ?? "") ?? 0 }.reduce(0, +) == Int(r.value), "\(what): records add up to the figure")
                         recordCounts += 1
@@ -169,12 +196,16 @@ import WaypointDomain
                 let quarter = "from-day=1&from-month=10&from-year=2023&to-day=31&to-month=12&to-year=2023"
                 let boardBook = try Self.unzip(try await board.getData("/reports/\(d.name)?\(quarter)&format=xlsx")).values.joined()
                 for n in names { #expect(!boardBook.contains(n), "\(d.name) workbook: \(n)") }
-                for res in [try await board.get("/reports/\(d.name)?\(quarter)"), try await board.get("/reports/\(d.name)?\(quarter)&format=csv")] {
+                for res in [
+                    try await board.get("/reports/\(d.name)?\(quarter)"), try await board.get("/reports/\(d.name)?\(quarter)&format=csv")
+                ] {
                     #expect(res.status == .ok)
                     #expect(!res.body.contains("/children?"))
                     for n in names { #expect(!res.body.contains(n), "\(d.name): \(n)") }
                 }
-                #expect(try await board.get("/reports/\(d.name)/children?\(query)&measure=\(d.measures[0].name)&breakdown=all&group=all").status == .forbidden)
+                #expect(
+                    try await board.get("/reports/\(d.name)/children?\(query)&measure=\(d.measures[0].name)&breakdown=all&group=all").status
+                        == .forbidden)
             }
             // Contacts, offences, interventions and the like: the demo data has children with several.
             #expect(recordCounts >= 3)

@@ -15,15 +15,23 @@ import WaypointDomain
 @Suite struct ReportDifferentialTests {
     // MARK: Every record, as stored
 
-    struct Child: Decodable { let id: UUID; let service_id: UUID; let date_of_birth: String; let care_status: String?; let send: String?; let ehcp: String? }
-    struct Offence: Decodable { let child_id: UUID; let service_id: UUID; let offence_date: String; let outcome: String; let outcome_date: String?; let category: String; let gravity: Int? }
+    struct Child: Decodable {
+        let id: UUID; let service_id: UUID; let date_of_birth: String; let care_status: String?; let send: String?; let ehcp: String?
+    }
+    struct Offence: Decodable {
+        let child_id: UUID; let service_id: UUID; let offence_date: String; let outcome: String; let outcome_date: String?;
+        let category: String; let gravity: Int?
+    }
     struct Outcome: Decodable { let code: String; let counts_as_entry: Bool; let custodial: Bool }
     struct Intervention: Decodable {
-        let id: UUID; let child_id: UUID; let service_id: UUID; let type: String; let start_date: String; let end_date: String?; let closure_reason: String?
+        let id: UUID; let child_id: UUID; let service_id: UUID; let type: String; let start_date: String; let end_date: String?;
+        let closure_reason: String?
         let case_manager_id: UUID?; let allocated_on: String?
     }
     struct Allocation: Decodable { let intervention_id: UUID; let case_manager_id: UUID; let allocated_on: String; let at: Date }
-    struct Referral: Decodable { let child_id: UUID; let service_id: UUID; let received_on: String; let decision: String?; let decided_on: String? }
+    struct Referral: Decodable {
+        let child_id: UUID; let service_id: UUID; let received_on: String; let decision: String?; let decided_on: String?
+    }
     struct Population: Decodable { let service_id: UUID; let year: Int; let count: Int }
 
     /// One practice record: whose, which service's, and the named columns as text.
@@ -46,29 +54,44 @@ import WaypointDomain
     static func read(_ db: any Database) async throws -> World {
         let sql = db.sql
         var w = World()
-        for c in try await sql.select().columns("id", "service_id", "date_of_birth", "care_status", "send", "ehcp").from("children").all(decoding: Child.self) {
+        for c in try await sql.select().columns("id", "service_id", "date_of_birth", "care_status", "send", "ehcp").from("children").all(
+            decoding: Child.self)
+        {
             w.children[key(c.id)] = c
         }
-        w.offences = try await sql.select().columns("child_id", "service_id", "offence_date", "outcome", "outcome_date", "category", "gravity").from("offences").all(decoding: Offence.self)
-        for o in try await sql.select().columns("code", "counts_as_entry", "custodial").from("outcome_types").all(decoding: Outcome.self) { w.outcomes[o.code] = o }
-        w.interventions = try await sql.select().columns("id", "child_id", "service_id", "type", "start_date", "end_date", "closure_reason", "case_manager_id", "allocated_on")
-            .from("interventions").all(decoding: Intervention.self)
-        for a in try await sql.select().columns("intervention_id", "case_manager_id", "allocated_on", "at").from("allocations").all(decoding: Allocation.self) {
+        w.offences = try await sql.select().columns(
+            "child_id", "service_id", "offence_date", "outcome", "outcome_date", "category", "gravity"
+        ).from("offences").all(decoding: Offence.self)
+        for o in try await sql.select().columns("code", "counts_as_entry", "custodial").from("outcome_types").all(decoding: Outcome.self) {
+            w.outcomes[o.code] = o
+        }
+        w.interventions = try await sql.select().columns(
+            "id", "child_id", "service_id", "type", "start_date", "end_date", "closure_reason", "case_manager_id", "allocated_on"
+        )
+        .from("interventions").all(decoding: Intervention.self)
+        for a in try await sql.select().columns("intervention_id", "case_manager_id", "allocated_on", "at").from("allocations").all(
+            decoding: Allocation.self)
+        {
             w.allocations[key(a.intervention_id), default: []].append(a)
         }
-        w.referrals = try await sql.select().columns("child_id", "service_id", "received_on", "decision", "decided_on").from("referrals").all(decoding: Referral.self)
+        w.referrals = try await sql.select().columns("child_id", "service_id", "received_on", "decision", "decided_on").from("referrals")
+            .all(decoding: Referral.self)
         w.population = try await sql.select().columns("service_id", "year", "count").from("population").all(decoding: Population.self)
         let tables: [(String, [String])] = [
-            ("contacts", ["contact_on", "attendance"]), ("breaches", ["started_on"]), ("health_records", ["health_assessment_on", "camhs_referral", "camhs_referred_on"]),
-            ("feedback", ["given_on"]), ("case_audits", ["audited_on"]), ("plan_reviews", ["reviewed_on"]), ("victims", ["contact_made_on", "consent", "activity"]),
-            ("assessments", ["stage", "submitted_on"]),
+            ("contacts", ["contact_on", "attendance"]), ("breaches", ["started_on"]),
+            ("health_records", ["health_assessment_on", "camhs_referral", "camhs_referred_on"]),
+            ("feedback", ["given_on"]), ("case_audits", ["audited_on"]), ("plan_reviews", ["reviewed_on"]),
+            ("victims", ["contact_made_on", "consent", "activity"]),
+            ("assessments", ["stage", "submitted_on"])
         ]
         for (table, columns) in tables {
             let rows = try await sql.select().columns(["child_id", "service_id"] + columns).from(table).all()
             w.records[table] = try rows.map { r in
                 var values: [String: String] = [:]
                 for c in columns { if let v = try r.decode(column: c, as: String?.self) { values[c] = v } }
-                return Record(child: key(try r.decode(column: "child_id", as: UUID.self)), service: try r.decode(column: "service_id", as: UUID.self), intervention: nil, values: values)
+                return Record(
+                    child: key(try r.decode(column: "child_id", as: UUID.self)), service: try r.decode(column: "service_id", as: UUID.self),
+                    intervention: nil, values: values)
             }
         }
         return w
@@ -91,7 +114,10 @@ import WaypointDomain
             guard let c = w.children[key(child)], let dob = day(c.date_of_birth), let on = day(d) else { return nil }
             return dob.age(on: on)
         }
-        func proven(_ o: Offence) -> Bool { w.outcomes[o.outcome]?.counts_as_entry == true && o.outcome_date != nil && (10...17).contains(age(o.child_id, on: o.offence_date) ?? -1) }
+        func proven(_ o: Offence) -> Bool {
+            w.outcomes[o.outcome]?.counts_as_entry == true && o.outcome_date != nil
+                && (10...17).contains(age(o.child_id, on: o.offence_date) ?? -1)
+        }
         // Each child's entry: their first proven outcome of all, whichever service recorded it.
         var entry: [String: Offence] = [:]
         for o in w.offences where proven(o) {
@@ -114,7 +140,9 @@ import WaypointDomain
         case "first-time-entrants":
             let ftes = entry.values.filter { inRun($0.service_id) && p.contains(day($0.outcome_date)!) }.map { key($0.child_id) }
             e.counts["first_time_entrants"] = ftes
-            if let pop = population() { e.rates["fte_rate_per_100k"] = Rounding.round(Double(ftes.count) * 100_000 / Double(pop), places: 1) }
+            if let pop = population() {
+                e.rates["fte_rate_per_100k"] = Rounding.round(Double(ftes.count) * 100_000 / Double(pop), places: 1)
+            }
         case "reoffending", "offence-profile", "custody":
             let own = w.offences.filter { inRun($0.service_id) && proven($0) && p.contains(day($0.outcome_date)!) }
             if report == "offence-profile" { e.counts["offences"] = own.map { key($0.child_id) } }
@@ -124,12 +152,16 @@ import WaypointDomain
                 var reoffences: [String] = []
                 for o in w.offences where w.outcomes[o.outcome]?.counts_as_entry == true && o.outcome_date != nil {
                     guard let i = index[key(o.child_id)], let d = day(o.offence_date) else { continue }
-                    if d > i && d <= i.adding(months: 12) && day(o.outcome_date)! <= i.adding(months: 18) { reoffences.append(key(o.child_id)) }
+                    if d > i && d <= i.adding(months: 12) && day(o.outcome_date)! <= i.adding(months: 18) {
+                        reoffences.append(key(o.child_id))
+                    }
                 }
                 e.counts["cohort"] = Array(index.keys)
                 e.counts["reoffenders"] = Array(Set(reoffences))
                 e.counts["reoffences"] = reoffences
-                if !index.isEmpty { e.rates["binary_rate"] = Rounding.round(Double(Set(reoffences).count) * 100 / Double(index.count), places: 1) }
+                if !index.isEmpty {
+                    e.rates["binary_rate"] = Rounding.round(Double(Set(reoffences).count) * 100 / Double(index.count), places: 1)
+                }
             }
             if report == "custody" {
                 let custodial = w.offences.filter {
@@ -147,12 +179,17 @@ import WaypointDomain
                 index[key(i.child_id)] = min(index[key(i.child_id)] ?? day(i.start_date)!, day(i.start_date)!)
             }
             e.counts["supported"] = Array(index.keys)
-            e.counts["became_fte"] = index.filter { k, d in entry[k].map { day($0.outcome_date)! > d && day($0.outcome_date)! <= d.adding(months: 12) } ?? false }.map(\.key)
-            e.counts["screened_out"] = w.referrals.filter { inRun($0.service_id) && $0.decision == "screened_out" && day($0.decided_on).map(p.contains) == true }.map { key($0.child_id) }
+            e.counts["became_fte"] = index.filter { k, d in
+                entry[k].map { day($0.outcome_date)! > d && day($0.outcome_date)! <= d.adding(months: 12) } ?? false
+            }.map(\.key)
+            e.counts["screened_out"] = w.referrals.filter {
+                inRun($0.service_id) && $0.decision == "screened_out" && day($0.decided_on).map(p.contains) == true
+            }.map { key($0.child_id) }
         case "screening":
             let own = w.referrals.filter { inRun($0.service_id) }
             e.counts["referrals"] = own.filter { p.contains(day($0.received_on)!) }.map { key($0.child_id) }
-            e.counts["decisions"] = own.filter { ($0.decision ?? "pending") != "pending" && day($0.decided_on).map(p.contains) == true }.map { key($0.child_id) }
+            e.counts["decisions"] = own.filter { ($0.decision ?? "pending") != "pending" && day($0.decided_on).map(p.contains) == true }.map
+            { key($0.child_id) }
         case "caseload":
             // The case manager on the last day: the latest allocation made by then.
             let managed = ivs.filter { i in
@@ -186,7 +223,8 @@ import WaypointDomain
                 e.counts["remands"] = ivs.filter { $0.type == "remand" && p.contains(day($0.start_date)!) }.map { key($0.child_id) }
                 e.counts["breaches"] = dated("breaches", "started_on").map(\.child)
                 e.counts["health_assessments"] = dated("health_records", "health_assessment_on").map(\.child)
-                e.counts["camhs_referrals"] = Array(Set(dated("health_records", "camhs_referred_on").filter { $0.values["camhs_referral"] == "yes" }.map(\.child)))
+                e.counts["camhs_referrals"] = Array(
+                    Set(dated("health_records", "camhs_referred_on").filter { $0.values["camhs_referral"] == "yes" }.map(\.child)))
                 e.counts["feedback_responses"] = dated("feedback", "given_on").map(\.child)
                 e.counts["case_audits"] = dated("case_audits", "audited_on").map(\.child)
             }
@@ -202,10 +240,13 @@ import WaypointDomain
             let caseload = Set(ivs.filter(overlaps).map { key($0.child_id) })
             e.counts["kpi9_caseload"] = Array(caseload)
             // Serious violence: a proven offence of the child's, whichever service recorded it.
-            e.counts["kpi9_serious_violence"] = Array(Set(w.offences.filter { o in
-                caseload.contains(key(o.child_id)) && ["violence_against_the_person", "robbery", "drugs"].contains(o.category) && (o.gravity ?? 0) >= 4
-                    && w.outcomes[o.outcome]?.counts_as_entry == true && day(o.outcome_date).map { $0 <= p.to } == true
-            }.map { key($0.child_id) }))
+            e.counts["kpi9_serious_violence"] = Array(
+                Set(
+                    w.offences.filter { o in
+                        caseload.contains(key(o.child_id)) && ["violence_against_the_person", "robbery", "drugs"].contains(o.category)
+                            && (o.gravity ?? 0) >= 4
+                            && w.outcomes[o.outcome]?.counts_as_entry == true && day(o.outcome_date).map { $0 <= p.to } == true
+                    }.map { key($0.child_id) }))
             e.counts["kpi10_victims_consented"] = dated("victims", "contact_made_on").filter { $0.values["consent"] == "yes" }.map(\.child)
         default:
             Issue.record("no plain calculation for \(report)")
@@ -240,34 +281,58 @@ import WaypointDomain
             let end: LocalDate? = day(i.end_date)
             if start < moveDay && (end == nil || end! >= moveDay) { openThen.insert(key(i.child_id)) }
         }
-        let movers = Array(demoChildren.filter { entered[key($0.id)] != nil }.prefix(4)) + Array(demoChildren.filter { openThen.contains(key($0.id)) && entered[key($0.id)] == nil }.prefix(3))
+        let movers =
+            Array(demoChildren.filter { entered[key($0.id)] != nil }.prefix(4))
+            + Array(demoChildren.filter { openThen.contains(key($0.id)) && entered[key($0.id)] == nil }.prefix(3))
         #expect(movers.count == 7, "the demo data has children who entered before December 2023 and work open then")
         let actor = Agent.commandLine("test", now: pinnedNow)
-        for c in movers { try await ServiceMoves.transfer(c.id, to: nb.id!, on: moveDay, reason: "moved with their family", actor: actor, db: app.db, now: pinnedNow) }
+        for c in movers {
+            try await ServiceMoves.transfer(
+                c.id, to: nb.id!, on: moveDay, reason: "moved with their family", actor: actor, db: app.db, now: pinnedNow)
+        }
         // NB then records offences of its own for them: proven and not, custodial and not, and one
         // of serious violence.
         let codes = w.outcomes.keys.sorted()
-        func offence(_ child: UUID, _ service: UUID, _ offenceDate: String, _ outcome: String, _ outcomeDate: String?, category: String = "theft_and_handling", gravity: Int = 2) async throws {
-            try await sql.insert(into: "offences").columns("id", "service_id", "child_id", "offence_date", "category", "gravity", "outcome", "outcome_date", "created_at")
-                .values(SQLBind(UUID()), SQLBind(service), SQLBind(child), SQLBind(offenceDate), SQLBind(category), SQLBind(gravity), SQLBind(outcome), SQLBind(outcomeDate), SQLBind(pinnedNow))
-                .run()
+        func offence(
+            _ child: UUID, _ service: UUID, _ offenceDate: String, _ outcome: String, _ outcomeDate: String?,
+            category: String = "theft_and_handling", gravity: Int = 2
+        ) async throws {
+            try await sql.insert(into: "offences").columns(
+                "id", "service_id", "child_id", "offence_date", "category", "gravity", "outcome", "outcome_date", "created_at"
+            )
+            .values(
+                SQLBind(UUID()), SQLBind(service), SQLBind(child), SQLBind(offenceDate), SQLBind(category), SQLBind(gravity),
+                SQLBind(outcome), SQLBind(outcomeDate), SQLBind(pinnedNow)
+            )
+            .run()
         }
         for (n, c) in movers.enumerated() {
             let code = codes[(n * 3) % codes.count]
             try await offence(c.id, nb.id!, "2024-01-0\(n + 1)", code, "2024-02-1\(n)")
-            try await offence(c.id, nb.id!, "2024-01-2\(n)", "youth_caution", "2024-03-0\(n + 1)", category: "violence_against_the_person", gravity: 4)
+            try await offence(
+                c.id, nb.id!, "2024-01-2\(n)", "youth_caution", "2024-03-0\(n + 1)", category: "violence_against_the_person", gravity: 4)
         }
         // Every outcome code once, in each of the demo service and XS, for children aged 10–17.
-        let teens = demoChildren.filter { c in day(c.date_of_birth).map { (11...16).contains($0.age(on: LocalDate(iso: "2023-10-01")!)) } ?? false }
+        let teens = demoChildren.filter { c in
+            day(c.date_of_birth).map { (11...16).contains($0.age(on: LocalDate(iso: "2023-10-01")!)) } ?? false
+        }
         #expect(teens.count >= codes.count)
-        let xsByExternal = Dictionary(uniqueKeysWithValues: try await sql.select().columns("id", "external_id").from("children").where("service_id", .equal, SQLBind(xs.id!))
+        let xsByExternal = Dictionary(
+            uniqueKeysWithValues: try await sql.select().columns("id", "external_id").from("children").where(
+                "service_id", .equal, SQLBind(xs.id!)
+            )
             .all(decoding: ExternalRow.self).compactMap { r in r.external_id.map { ($0, r.id) } })
-        let external = Dictionary(uniqueKeysWithValues: try await sql.select().columns("id", "external_id").from("children").where("service_id", .equal, SQLBind(demo.id!))
+        let external = Dictionary(
+            uniqueKeysWithValues: try await sql.select().columns("id", "external_id").from("children").where(
+                "service_id", .equal, SQLBind(demo.id!)
+            )
             .all(decoding: ExternalRow.self).compactMap { r in r.external_id.map { (r.id, $0) } })
         for (n, code) in codes.enumerated() {
             let c = teens[n % teens.count]
             try await offence(c.id, demo.id!, "2023-0\(n % 9 + 1)-15", code, "2023-1\(n % 3)-2\(n % 9)")
-            if let twin = external[c.id].flatMap({ xsByExternal[$0] }), n % 2 == 0 { try await offence(twin, xs.id!, "2023-07-01", code, "2024-01-1\(n % 9)") }
+            if let twin = external[c.id].flatMap({ xsByExternal[$0] }), n % 2 == 0 {
+                try await offence(twin, xs.id!, "2023-07-01", code, "2024-01-1\(n % 9)")
+            }
         }
         try await offence(teens[0].id, demo.id!, "2023-11-01", "youth_caution", nil)
         // Reallocations: open cases given to another worker inside the periods and after them.
@@ -277,14 +342,24 @@ import WaypointDomain
         let managers: [UUID] = managerSet.sorted { $0.uuidString < $1.uuidString }
         #expect(managers.count >= 2)
         let moved = Set(movers.map(\.id))
-        let openLate = w.interventions.filter { $0.service_id == demoID && !moved.contains($0.child_id) && $0.case_manager_id != nil && day($0.end_date) == nil && day($0.start_date)! < LocalDate(iso: "2023-12-01")! }
+        let openLate = w.interventions.filter {
+            $0.service_id == demoID && !moved.contains($0.child_id) && $0.case_manager_id != nil && day($0.end_date) == nil
+                && day($0.start_date)! < LocalDate(iso: "2023-12-01")!
+        }
         #expect(openLate.count >= 4)
         for (n, i) in openLate.prefix(4).enumerated() {
             let to = managers.first { $0 != i.case_manager_id }!
             let on = n % 2 == 0 ? "2023-12-15" : "2024-02-01"
-            try await sql.insert(into: "allocations").columns("id", "intervention_id", "case_manager_id", "co_worker_id", "allocated_on", "allocated_by", "at", "over_cap_confirmed")
-                .values(SQLBind(UUID()), SQLBind(i.id), SQLBind(to), SQLBind(Optional<UUID>.none), SQLBind(on), SQLBind(to), SQLBind(pinnedNow), SQLBind(false)).run()
-            try await sql.update("interventions").set("case_manager_id", to: SQLBind(to)).set("allocated_on", to: SQLBind(on)).where("id", .equal, SQLBind(i.id)).run()
+            try await sql.insert(into: "allocations").columns(
+                "id", "intervention_id", "case_manager_id", "co_worker_id", "allocated_on", "allocated_by", "at", "over_cap_confirmed"
+            )
+            .values(
+                SQLBind(UUID()), SQLBind(i.id), SQLBind(to), SQLBind(Optional<UUID>.none), SQLBind(on), SQLBind(to), SQLBind(pinnedNow),
+                SQLBind(false)
+            ).run()
+            try await sql.update("interventions").set("case_manager_id", to: SQLBind(to)).set("allocated_on", to: SQLBind(on)).where(
+                "id", .equal, SQLBind(i.id)
+            ).run()
         }
         return (today, ["DEMO": demo.id!, "XS": xs.id!, "NB": nb.id!])
     }
@@ -314,7 +389,9 @@ import WaypointDomain
                             let row = out.rows.first { $0.measure == measure && $0.breakdown == "all" }
                             var want: [String: Int] = [:]
                             for c in children { want[c, default: 0] += 1 }
-                            #expect((row?.recordsByChild ?? [:]) == want, "\(label) \(measure): \(Int(row?.value ?? 0)) against \(children.count)")
+                            #expect(
+                                (row?.recordsByChild ?? [:]) == want,
+                                "\(label) \(measure): \(Int(row?.value ?? 0)) against \(children.count)")
                             compared += 1
                             if !children.isEmpty { nonZero += 1 }
                         }

@@ -74,11 +74,13 @@ import WaypointDomain
             try await setUp(app)
             let m = TestClient(app)
             try await m.signIn("manager@test.waypoint.test")
-            let page = try await m.get("/reports/first-time-entrants?from-day=1&from-month=4&from-year=2024&to-day=1&to-month=1&to-year=2024")
+            let page = try await m.get(
+                "/reports/first-time-entrants?from-day=1&from-month=4&from-year=2024&to-day=1&to-month=1&to-year=2024")
             #expect(page.status == .unprocessableEntity)
             #expect(page.body.contains("The end date must be the same as or after the start date"))
             #expect(page.body.contains(#"value="4""#))
-            let bad = try await m.get("/reports/first-time-entrants?from-day=31&from-month=2&from-year=2024&to-day=1&to-month=3&to-year=2024")
+            let bad = try await m.get(
+                "/reports/first-time-entrants?from-day=31&from-month=2&from-year=2024&to-day=1&to-month=3&to-year=2024")
             #expect(bad.body.contains("Start date must be a real date"))
             let quick = try await m.get("/reports/first-time-entrants?preset=last_financial_year")
             #expect(quick.body.contains("1 April 2022 to 31 March 2023"))  // pinned today: 27 March 2024
@@ -87,8 +89,12 @@ import WaypointDomain
     }
 
     @Test func breakdownTablesListAgesInOrder() {
-        let rows = ["14", "9", "11"].map { ReportRow(measure: "cohort", breakdown: "age", group: $0, count: ["a"]) }
-            + [ReportRow(measure: "cohort", breakdown: "sex", group: "male", count: ["a"]), ReportRow(measure: "cohort", breakdown: "sex", group: "female", count: ["b"])]
+        let rows =
+            ["14", "9", "11"].map { ReportRow(measure: "cohort", breakdown: "age", group: $0, count: ["a"]) }
+            + [
+                ReportRow(measure: "cohort", breakdown: "sex", group: "male", count: ["a"]),
+                ReportRow(measure: "cohort", breakdown: "sex", group: "female", count: ["b"])
+            ]
         let tables = ReportViews.breakdownTables(rows)
         #expect(tables.first { $0.breakdown == "age" }?.groups == ["9", "11", "14"])
         #expect(tables.first { $0.breakdown == "sex" }?.groups == ["male", "female"], "other groups stay as the report gives them")

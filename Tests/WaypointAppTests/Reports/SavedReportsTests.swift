@@ -9,7 +9,9 @@ import WaypointDomain
 /// records later, and shows beside today's run what changed and which children moved.
 @Suite struct SavedReportsTests {
     static let past = ReportPeriod(from: LocalDate(iso: "2023-04-01")!, to: LocalDate(iso: "2023-12-31")!)!
-    static let form: [(String, String)] = [("from-day", "1"), ("from-month", "4"), ("from-year", "2023"), ("to-day", "31"), ("to-month", "12"), ("to-year", "2023")]
+    static let form: [(String, String)] = [
+        ("from-day", "1"), ("from-month", "4"), ("from-year", "2023"), ("to-day", "31"), ("to-month", "12"), ("to-year", "2023")
+    ]
 
     /// Saves a report through its page; returns the saved report's path.
     static func save(_ client: TestClient, _ name: String, label: String, service: String = "") async throws -> String {
@@ -42,22 +44,34 @@ import WaypointDomain
 
             // New records arrive: a child with no entry before gets a youth caution in the period.
             struct C: Decodable { let id: UUID; let external_id: String? }
-            let before = try await ReportRunner.run(FirstTimeEntrants.name, period: Self.past, serviceCode: DemoData.serviceCode, today: today, on: app.db)
+            let before = try await ReportRunner.run(
+                FirstTimeEntrants.name, period: Self.past, serviceCode: DemoData.serviceCode, today: today, on: app.db)
             let entrants = Set(before.rows.first { $0.measure == "first_time_entrants" && $0.breakdown == "all" }?.children ?? [])
-            let children = try await app.db.sql.select().columns("id", "external_id").from("children").where("date_of_birth", .lessThanOrEqual, SQLBind("2010-01-01"))
-                .where("date_of_birth", .greaterThanOrEqual, SQLBind("2007-01-01")).all(decoding: C.self)
-            let newcomer = try #require(children.first { c in
-                !entrants.contains(c.id.uuidString.lowercased())
-            })
+            let children = try await app.db.sql.select().columns("id", "external_id").from("children").where(
+                "date_of_birth", .lessThanOrEqual, SQLBind("2010-01-01")
+            )
+            .where("date_of_birth", .greaterThanOrEqual, SQLBind("2007-01-01")).all(decoding: C.self)
+            let newcomer = try #require(
+                children.first { c in
+                    !entrants.contains(c.id.uuidString.lowercased())
+                })
             struct O: Decodable { let n: Int }
-            let hadEntry = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM offences o JOIN outcome_types t ON t.code = o.outcome WHERE o.child_id = \(bind: newcomer.id) AND t.counts_as_entry = \(bind: true)")
+            let hadEntry =
+                try await app.db.sql.raw(
+                    "SELECT COUNT(*) AS n FROM offences o JOIN outcome_types t ON t.code = o.outcome WHERE o.child_id = \(bind: newcomer.id) AND t.counts_as_entry = \(bind: true)"
+                )
                 .first(decoding: O.self)?.n ?? 0
             try await manager.get("/children/\(newcomer.id.uuidString.lowercased())/offences/new")
-            let offence = try await manager.post("/children/\(newcomer.id.uuidString.lowercased())/offences", [
-                ("offence-day", "1"), ("offence-month", "6"), ("offence-year", "2023"), ("category", "theft_and_handling"), ("gravity", "2"),
-                ("outcome", "youth_caution"), ("outcome_date-day", "20"), ("outcome_date-month", "6"), ("outcome_date-year", "2023")])
+            let offence = try await manager.post(
+                "/children/\(newcomer.id.uuidString.lowercased())/offences",
+                [
+                    ("offence-day", "1"), ("offence-month", "6"), ("offence-year", "2023"), ("category", "theft_and_handling"),
+                    ("gravity", "2"),
+                    ("outcome", "youth_caution"), ("outcome_date-day", "20"), ("outcome_date-month", "6"), ("outcome_date-year", "2023")
+                ])
             #expect(offence.status == .seeOther)
-            let after = try await ReportRunner.run(FirstTimeEntrants.name, period: Self.past, serviceCode: DemoData.serviceCode, today: today, on: app.db)
+            let after = try await ReportRunner.run(
+                FirstTimeEntrants.name, period: Self.past, serviceCode: DemoData.serviceCode, today: today, on: app.db)
             let beforeCount = before.rows.first { $0.measure == "first_time_entrants" && $0.breakdown == "all" }!.value
             let afterCount = after.rows.first { $0.measure == "first_time_entrants" && $0.breakdown == "all" }!.value
             if hadEntry == 0 { #expect(afterCount == beforeCount + 1) }
@@ -94,19 +108,23 @@ import WaypointDomain
             var before: [String: ReportRunner.Output] = [:]
             var saved: [String: String] = [:]
             for d in ReportCatalogue.all {
-                before[d.name] = try await ReportRunner.run(d.name, period: Self.past, serviceCode: DemoData.serviceCode, today: today, on: app.db)
+                before[d.name] = try await ReportRunner.run(
+                    d.name, period: Self.past, serviceCode: DemoData.serviceCode, today: today, on: app.db)
                 saved[d.name] = try await Self.save(manager, d.name, label: "Before the split: \(d.title)")
             }
             try await ReportAgreementTests.splitSouthgate(app)
             var moved = 0
             for d in ReportCatalogue.all {
                 let old = before[d.name]!
-                let rest = try await ReportRunner.run(d.name, period: Self.past, serviceCode: DemoData.serviceCode, today: today, on: app.db)
+                let rest = try await ReportRunner.run(
+                    d.name, period: Self.past, serviceCode: DemoData.serviceCode, today: today, on: app.db)
                 let sg = try await ReportRunner.run(d.name, period: Self.past, serviceCode: "SG", today: today, on: app.db)
                 // Every count of children or records: the two new footprints add up to the old one, child for child.
                 for r in old.rows where r.children != nil && r.breakdown != "worker" && r.breakdown != "team" {
                     let together = Self.row(rest, like: r)?.recordsByChild ?? [:], other = Self.row(sg, like: r)?.recordsByChild ?? [:]
-                    #expect(together.merging(other, uniquingKeysWith: +) == r.recordsByChild, "\(d.name) \(r.measure) \(r.breakdown)=\(r.group)")
+                    #expect(
+                        together.merging(other, uniquingKeysWith: +) == r.recordsByChild, "\(d.name) \(r.measure) \(r.breakdown)=\(r.group)"
+                    )
                     if (Self.row(sg, like: r)?.value ?? 0) > 0 { moved += 1 }
                 }
                 // The saved report: still what was submitted, and today's differences name the children who left.

@@ -24,14 +24,17 @@ import WaypointDomain
                 .replacingOccurrences(of: ",\(DemoData.serviceCode),", with: ",XS,")
             files[name] = Data(text.utf8)
         }
-        let outcome = try await Importer.run(files, on: app.db, actor: Agent.commandLine("test", now: pinnedNow), today: today, now: pinnedNow, dryRun: false)
+        let outcome = try await Importer.run(
+            files, on: app.db, actor: Agent.commandLine("test", now: pinnedNow), today: today, now: pinnedNow, dryRun: false)
         guard case .imported = outcome else { Issue.record("the copy did not import: \(outcome)"); return today }
         return today
     }
 
     /// Each count row's children as "service external-id", a child once per record counted.
     static func pairs(_ out: ReportRunner.Output, _ row: ReportRow) -> [String] {
-        row.recordsByChild.flatMap { key, n in repeatElement("\(out.children[key]?.service ?? "?") \(out.children[key]?.label ?? key)", count: n) }.sorted()
+        row.recordsByChild.flatMap { key, n in
+            repeatElement("\(out.children[key]?.service ?? "?") \(out.children[key]?.label ?? key)", count: n)
+        }.sorted()
     }
 
     @Test(arguments: TestDatabase.all)
@@ -39,7 +42,10 @@ import WaypointDomain
         try await withTestApp(db) { app in
             let today = try await Self.twoServices(app, population: true)
             struct N: Decodable { let n: Int }
-            let shared = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM children a JOIN children b ON a.external_id = b.external_id AND a.service_id <> b.service_id")
+            let shared =
+                try await app.db.sql.raw(
+                    "SELECT COUNT(*) AS n FROM children a JOIN children b ON a.external_id = b.external_id AND a.service_id <> b.service_id"
+                )
                 .first(decoding: N.self)?.n ?? 0
             #expect(shared > 100, "the two services share external ids")
             let period = ReportPeriod(from: LocalDate(year: 2023, month: 4, day: 1)!, to: today)!
@@ -48,13 +54,18 @@ import WaypointDomain
                 let demo = try await ReportRunner.run(d.name, period: period, serviceCode: DemoData.serviceCode, today: today, on: app.db)
                 let xs = try await ReportRunner.run(d.name, period: period, serviceCode: "XS", today: today, on: app.db)
                 let both = try await ReportRunner.run(d.name, period: period, serviceCodes: nil, today: today, on: app.db)
-                func row(_ o: ReportRunner.Output, _ r: ReportRow) -> ReportRow? { o.rows.first { $0.measure == r.measure && $0.breakdown == r.breakdown && $0.group == r.group } }
+                func row(_ o: ReportRunner.Output, _ r: ReportRow) -> ReportRow? {
+                    o.rows.first { $0.measure == r.measure && $0.breakdown == r.breakdown && $0.group == r.group }
+                }
                 // Every count over both services is the two services' counts added, child for child,
                 // and lists each child with its own service.
                 for r in both.rows where r.children != nil {
-                    let expected = ((row(demo, r).map { Self.pairs(demo, $0) } ?? []) + (row(xs, r).map { Self.pairs(xs, $0) } ?? [])).sorted()
+                    let expected = ((row(demo, r).map { Self.pairs(demo, $0) } ?? []) + (row(xs, r).map { Self.pairs(xs, $0) } ?? []))
+                        .sorted()
                     #expect(Self.pairs(both, r) == expected, "\(d.name) \(r.measure) \(r.breakdown)=\(r.group)")
-                    #expect(r.value == (row(demo, r)?.value ?? 0) + (row(xs, r)?.value ?? 0), "\(d.name) \(r.measure) \(r.breakdown)=\(r.group)")
+                    #expect(
+                        r.value == (row(demo, r)?.value ?? 0) + (row(xs, r)?.value ?? 0), "\(d.name) \(r.measure) \(r.breakdown)=\(r.group)"
+                    )
                     checked += 1
                 }
                 // …and no count of one service is missing from the run over both.
@@ -69,17 +80,22 @@ import WaypointDomain
                     for (a, b) in zip(xs.rows, demo.rows) { #expect(xs.labels(a) == demo.labels(b), "\(d.name) \(a.measure) children") }
                     // Over both: each of the demo's children twice, once per service.
                     for r in both.rows where r.children != nil {
-                        #expect(both.labels(r) == row(demo, r).flatMap { demo.labels($0) }.map { ($0 + $0).sorted() }, "\(d.name) \(r.measure) \(r.breakdown)=\(r.group)")
+                        #expect(
+                            both.labels(r) == row(demo, r).flatMap { demo.labels($0) }.map { ($0 + $0).sorted() },
+                            "\(d.name) \(r.measure) \(r.breakdown)=\(r.group)")
                     }
                 }
             }
             #expect(checked > 200)
             // The rate over both services: both services' entrants over both populations.
             let fte = try await ReportRunner.run(FirstTimeEntrants.name, period: period, serviceCodes: nil, today: today, on: app.db)
-            let demoFTE = try await ReportRunner.run(FirstTimeEntrants.name, period: period, serviceCode: DemoData.serviceCode, today: today, on: app.db)
+            let demoFTE = try await ReportRunner.run(
+                FirstTimeEntrants.name, period: period, serviceCode: DemoData.serviceCode, today: today, on: app.db)
             let count = try #require(fte.rows.first { $0.measure == "first_time_entrants" && $0.breakdown == "all" }).value
             #expect(count == 2 * (demoFTE.rows.first { $0.measure == "first_time_entrants" && $0.breakdown == "all" }?.value ?? -1))
-            #expect(fte.rows.first { $0.measure == "fte_rate_per_100k" }?.value == demoFTE.rows.first { $0.measure == "fte_rate_per_100k" }?.value)
+            #expect(
+                fte.rows.first { $0.measure == "fte_rate_per_100k" }?.value
+                    == demoFTE.rows.first { $0.measure == "fte_rate_per_100k" }?.value)
             // The command's JSON lists a shared id twice, one entry per child.
             let json = fte.json
             let first = try #require(fte.labels(fte.rows[0])?.first)
@@ -95,9 +111,13 @@ import WaypointDomain
             let today = try await Self.twoServices(app, population: true)
             // The demo manager works in both services.
             struct U: Decodable { let id: UUID }
-            let manager = try #require(try await app.db.sql.select().column("id").from("users").where("email", .equal, DemoData.email(for: .manager)).first(decoding: U.self))
+            let manager = try #require(
+                try await app.db.sql.select().column("id").from("users").where("email", .equal, DemoData.email(for: .manager)).first(
+                    decoding: U.self))
             let xs = try #require(try await ServiceMoves.service(code: "XS", on: app.db))
-            try await app.db.sql.insert(into: "user_services").columns("id", "user_id", "service_id").values(SQLBind(UUID()), SQLBind(manager.id), SQLBind(xs.id!)).run()
+            try await app.db.sql.insert(into: "user_services").columns("id", "user_id", "service_id").values(
+                SQLBind(UUID()), SQLBind(manager.id), SQLBind(xs.id!)
+            ).run()
             let client = TestClient(app)
             try await client.signIn(DemoData.email(for: .manager))
             let period = ReportPeriod(from: LocalDate(year: 2023, month: 4, day: 1)!, to: today)!
@@ -106,7 +126,9 @@ import WaypointDomain
             for (service, codes) in [("", ["DEMO", "XS"]), ("DEMO", ["DEMO"]), ("XS", ["XS"])] {
                 let out = try await ReportRunner.run(FirstTimeEntrants.name, period: period, serviceCodes: codes, today: today, on: app.db)
                 let r = try #require(out.rows.first { $0.measure == "first_time_entrants" && $0.breakdown == "all" })
-                let csv = try await client.get("/reports/first-time-entrants/children?\(query)&service=\(service)&measure=first_time_entrants&breakdown=all&group=all&format=csv")
+                let csv = try await client.get(
+                    "/reports/first-time-entrants/children?\(query)&service=\(service)&measure=first_time_entrants&breakdown=all&group=all&format=csv"
+                )
                 #expect(csv.status == .ok)
                 let lines = csv.body.split(separator: "\r\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
                 #expect(lines.count == Int(r.value), "\(codes): the list is as long as its figure")
@@ -115,7 +137,9 @@ import WaypointDomain
                 #expect(Set(listed).count == listed.count)
                 // Each child the download shows is on that child's own audit record, once.
                 let audited = try await AuditRows.all(app).filter { row in
-                    guard row.action == "view_report_children", let d = row.details, d.hasSuffix(" (csv)"), let r = d.range(of: " services ") else { return false }
+                    guard row.action == "view_report_children", let d = row.details, d.hasSuffix(" (csv)"),
+                        let r = d.range(of: " services ")
+                    else { return false }
                     return Set(d[r.upperBound...].dropLast(6).split(separator: " ").map(String.init)) == Set(codes)
                 }
                 #expect(audited.count == lines.count, "one audit entry per child shown")
@@ -133,7 +157,10 @@ import WaypointDomain
         try await withTestApp(db) { app in
             let today = try await Self.twoServices(app, population: false)
             let period = ReportPeriod(from: LocalDate(year: 2023, month: 4, day: 1)!, to: today)!
-            for (name, rate) in [(FirstTimeEntrants.name, "fte_rate_per_100k"), (Custody.name, "custody_rate_per_1000"), ("disproportionality", "population_share")] {
+            for (name, rate) in [
+                (FirstTimeEntrants.name, "fte_rate_per_100k"), (Custody.name, "custody_rate_per_1000"),
+                ("disproportionality", "population_share")
+            ] {
                 let demo = try await ReportRunner.run(name, period: period, serviceCode: DemoData.serviceCode, today: today, on: app.db)
                 #expect(demo.rows.contains { $0.measure == rate }, "\(name): the demo service has its population")
                 let both = try await ReportRunner.run(name, period: period, serviceCodes: nil, today: today, on: app.db)

@@ -64,7 +64,8 @@ import WaypointDomain
             try await Fixtures.user(app, .manager, services: [s])
             let client = TestClient(app)
             try await client.get("/sign-in")
-            let noToken = try await client.post("/sign-in", [("email", "manager@test.waypoint.test"), ("password", Fixtures.password)], csrf: "")
+            let noToken = try await client.post(
+                "/sign-in", [("email", "manager@test.waypoint.test"), ("password", Fixtures.password)], csrf: "")
             #expect(noToken.status == .forbidden)
             #expect(client.cookies["wp_session"] == nil)
             try await client.signIn("manager@test.waypoint.test")
@@ -174,7 +175,8 @@ import WaypointDomain
             try await Fixtures.user(app, .manager, services: [s])
             let client = TestClient(app)
             try await client.get("/sign-in?next=/%09/evil.example")
-            let res = try await client.post("/sign-in", [("email", "manager@test.waypoint.test"), ("password", Fixtures.password), ("next", "/\t/evil.example")])
+            let res = try await client.post(
+                "/sign-in", [("email", "manager@test.waypoint.test"), ("password", Fixtures.password), ("next", "/\t/evil.example")])
             #expect(res.status == .seeOther)
             #expect(res.location == "/")
         }

@@ -33,8 +33,10 @@ let pinnedNow = Date(timeIntervalSince1970: 1_711_533_600)
 /// Production requires a second factor for every role with case access (M0028); the suites about
 /// other things sign in with a password only, so it is switched off for them unless
 /// `secondFactorAsShipped` keeps the shipped setting (the identity tests).
-func withTestApp(_ db: TestDatabase, clock: TestClock = TestClock(pinnedNow), secondFactorAsShipped: Bool = false,
-                 settings adjust: (inout Settings) -> Void = { _ in }, _ body: (Application) async throws -> Void) async throws {
+func withTestApp(
+    _ db: TestDatabase, clock: TestClock = TestClock(pinnedNow), secondFactorAsShipped: Bool = false,
+    settings adjust: (inout Settings) -> Void = { _ in }, _ body: (Application) async throws -> Void
+) async throws {
     var settings: Settings
     var pgDatabase: String?
     switch db {

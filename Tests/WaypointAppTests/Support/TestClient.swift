@@ -42,7 +42,9 @@ final class TestClient: @unchecked Sendable {
 
     /// Posts a form; the CSRF token of the last page is added unless `csrf` is given.
     @discardableResult
-    func post(_ path: String, _ fields: [(String, String)], csrf override: String? = nil, headers extra: HTTPHeaders = [:]) async throws -> Page {
+    func post(_ path: String, _ fields: [(String, String)], csrf override: String? = nil, headers extra: HTTPHeaders = [:]) async throws
+        -> Page
+    {
         var all = fields
         if let token = override ?? (csrf.isEmpty ? nil : csrf), override != "" { all.append(("_csrf", token)) }
         let body = all.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
@@ -77,7 +79,8 @@ final class TestClient: @unchecked Sendable {
         if let bodyData { buffer.writeBytes(bodyData) }
         let res: TestingHTTPResponse
         do {
-            res = try await app.testing(method: transport).performTest(request: TestingHTTPRequest(method: method, url: URI(path: path), headers: headers, body: buffer))
+            res = try await app.testing(method: transport).performTest(
+                request: TestingHTTPRequest(method: method, url: URI(path: path), headers: headers, body: buffer))
         } catch is CloseConnection {
             // The server closed the connection without answering (a body far past its limit):
             // shown as nginx's 444, "no response".
@@ -102,8 +105,9 @@ final class TestClient: @unchecked Sendable {
 
     static func firstMatch(_ pattern: String, in text: String) -> String? {
         guard let re = try? NSRegularExpression(pattern: pattern),
-              let m = re.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
-              let r = Range(m.range(at: 1), in: text) else { return nil }
+            let m = re.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+            let r = Range(m.range(at: 1), in: text)
+        else { return nil }
         return String(text[r])
     }
 

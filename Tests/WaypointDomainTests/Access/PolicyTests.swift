@@ -4,17 +4,23 @@ import WaypointDomain
 @Suite struct PolicyTests {
     /// The whole matrix, written out: what each role may do.
     static let expected: [Role: Set<Action>] = [
-        .practitioner: [.searchChildren, .viewChild, .createChild, .editChild, .viewPanelPapers, .recordReferral, .viewMyWork, .recordAssessment, .recordPractice,
-                        .viewCaseWork],
-        .manager: [.searchChildren, .viewChild, .createChild, .editChild, .viewChildAudit, .viewReports, .viewReportChildren,
-                   .screenReferral, .allocate, .closeIntervention, .viewVictimIdentity, .viewPanelPapers,
-                   .recordReferral, .viewMyWork, .viewServiceWork, .manageInterventions, .importBundle, .exportBundle, .transferChild,
-                   .recordAssessment, .signOffAssessment, .recordPractice, .recordVictimWork, .auditCase, .recordBoardMeeting, .saveReport, .viewCaseWork],
+        .practitioner: [
+            .searchChildren, .viewChild, .createChild, .editChild, .viewPanelPapers, .recordReferral, .viewMyWork, .recordAssessment,
+            .recordPractice,
+            .viewCaseWork
+        ],
+        .manager: [
+            .searchChildren, .viewChild, .createChild, .editChild, .viewChildAudit, .viewReports, .viewReportChildren,
+            .screenReferral, .allocate, .closeIntervention, .viewVictimIdentity, .viewPanelPapers,
+            .recordReferral, .viewMyWork, .viewServiceWork, .manageInterventions, .importBundle, .exportBundle, .transferChild,
+            .recordAssessment, .signOffAssessment, .recordPractice, .recordVictimWork, .auditCase, .recordBoardMeeting, .saveReport,
+            .viewCaseWork
+        ],
         .victimWorker: [.searchChildren, .viewChild, .viewVictimIdentity, .recordVictimWork],
         .volunteer: [.viewPanelPapers],
         .analyst: [.viewReports, .viewReportChildren, .exportBundle],
         .board: [.viewReports],
-        .admin: [.manageUsers, .manageReferenceData],
+        .admin: [.manageUsers, .manageReferenceData]
     ]
 
     @Test(arguments: Role.allCases)
@@ -50,8 +56,10 @@ import WaypointDomain
 
 @Suite struct UserFormTests {
     @Test func validInputIsNormalised() throws {
-        let r = UserForm.parse(FormValues(["name": " Priya Shah ", "email": "Priya@Example.ORG", "role": "manager", "password": "twelve-chars"],
-                                          lists: ["services": ["s1"]]), allowedServices: ["s1"], requirePassword: true)
+        let r = UserForm.parse(
+            FormValues(
+                ["name": " Priya Shah ", "email": "Priya@Example.ORG", "role": "manager", "password": "twelve-chars"],
+                lists: ["services": ["s1"]]), allowedServices: ["s1"], requirePassword: true)
         let input = try r.get()
         #expect(input.email == "priya@example.org")
         #expect(input.name == "Priya Shah")
@@ -59,8 +67,9 @@ import WaypointDomain
     }
 
     @Test func everyProblemIsReportedInFieldOrder() {
-        let r = UserForm.parse(FormValues(["email": "nope", "role": "wizard", "password": "short"], lists: ["services": ["other"]]),
-                               allowedServices: ["s1"], requirePassword: true)
+        let r = UserForm.parse(
+            FormValues(["email": "nope", "role": "wizard", "password": "short"], lists: ["services": ["other"]]),
+            allowedServices: ["s1"], requirePassword: true)
         guard case .failure(let e) = r else { Issue.record("expected errors"); return }
         #expect(e.errors.map(\.field) == ["name", "email", "role", "services", "password"])
     }

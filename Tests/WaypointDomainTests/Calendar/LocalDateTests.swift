@@ -7,7 +7,8 @@ import WaypointDomain
         #expect(LocalDate(iso: iso)?.iso == iso)
     }
 
-    @Test(arguments: ["2023-02-29", "1900-02-29", "2024-13-01", "2024-04-31", "2024-1-01", "24-01-01", "2024/01/01", "", "2024-01-01T00:00"])
+    @Test(arguments: ["2023-02-29", "1900-02-29", "2024-13-01", "2024-04-31", "2024-1-01", "24-01-01", "2024/01/01", "", "2024-01-01T00:00"]
+    )
     func refusesDatesThatDoNotExistOrAreMisformatted(iso: String) {
         #expect(LocalDate(iso: iso) == nil)
     }
@@ -17,14 +18,16 @@ import WaypointDomain
         ("2010-05-14", "2024-05-13", 13), ("2010-05-14", "2024-05-14", 14), ("2010-05-14", "2024-05-15", 14),
         ("2012-02-29", "2024-02-28", 11), ("2012-02-29", "2024-02-29", 12),
         ("2012-02-29", "2023-02-28", 10), ("2012-02-29", "2023-03-01", 11),  // leap-day birthday in a common year: 1 March
-        ("2010-12-31", "2024-01-01", 13), ("2010-01-01", "2023-12-31", 13),
+        ("2010-12-31", "2024-01-01", 13), ("2010-01-01", "2023-12-31", 13)
     ])
     func ageInWholeYears(born: String, on: String, age: Int) {
         #expect(LocalDate(iso: born)!.age(on: LocalDate(iso: on)!) == age)
     }
 
-    @Test(arguments: [("2024-01-31", 1, "2024-02-29"), ("2023-01-31", 1, "2023-02-28"), ("2024-03-31", -1, "2024-02-29"),
-                      ("2024-11-30", 3, "2025-02-28"), ("2024-05-15", 12, "2025-05-15"), ("2024-02-29", 12, "2025-02-28")])
+    @Test(arguments: [
+        ("2024-01-31", 1, "2024-02-29"), ("2023-01-31", 1, "2023-02-28"), ("2024-03-31", -1, "2024-02-29"),
+        ("2024-11-30", 3, "2025-02-28"), ("2024-05-15", 12, "2025-05-15"), ("2024-02-29", 12, "2025-02-28")
+    ])
     func calendarMonths(from: String, months: Int, to: String) {
         #expect(LocalDate(iso: from)!.adding(months: months).iso == to)
     }
@@ -42,11 +45,13 @@ import WaypointDomain
 
 @Suite struct WorkingDayTests {
     /// England and Wales bank holidays around the cases below (from the shipped GOV.UK list).
-    let calendar = WorkingDayCalendar(holidays: Set([
-        "2021-12-27", "2021-12-28", "2022-01-03",  // substitute days: Christmas, Boxing Day and New Year on weekends
-        "2022-12-26", "2022-12-27", "2023-01-02",
-        "2024-03-29", "2024-04-01", "2024-05-06", "2024-12-25", "2024-12-26", "2025-01-01",
-    ].map { LocalDate(iso: $0)! }))
+    let calendar = WorkingDayCalendar(
+        holidays: Set(
+            [
+                "2021-12-27", "2021-12-28", "2022-01-03",  // substitute days: Christmas, Boxing Day and New Year on weekends
+                "2022-12-26", "2022-12-27", "2023-01-02",
+                "2024-03-29", "2024-04-01", "2024-05-06", "2024-12-25", "2024-12-26", "2025-01-01"
+            ].map { LocalDate(iso: $0)! }))
 
     func add(_ n: Int, to d: String) -> String { calendar.adding(workingDays: n, to: LocalDate(iso: d)!).iso }
 

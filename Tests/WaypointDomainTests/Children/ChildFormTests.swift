@@ -5,8 +5,10 @@ import WaypointDomain
     let today = LocalDate(iso: "2024-03-27")!
 
     func form(_ overrides: [String: String] = [:], alerts: [String] = []) -> FormValues {
-        var v = ["given_name": "Jordan", "family_name": "Smith", "dob-day": "14", "dob-month": "5", "dob-year": "2009",
-                 "sex": "male", "ethnicity": "mixed_white_black_caribbean", "care_status": "looked_after"]
+        var v = [
+            "given_name": "Jordan", "family_name": "Smith", "dob-day": "14", "dob-month": "5", "dob-year": "2009",
+            "sex": "male", "ethnicity": "mixed_white_black_caribbean", "care_status": "looked_after"
+        ]
         for (k, x) in overrides { v[k] = x }
         return FormValues(v, lists: ["alerts": alerts])
     }
@@ -17,8 +19,11 @@ import WaypointDomain
     }
 
     @Test func aValidFormGivesTypedDetails() throws {
-        let d = try ChildForm.parse(form(["nhs_number": "943 476 5919", "postcode": "sw1a1aa", "send": "yes", "pnc_id": "04/1234567F"],
-                                         alerts: ["contextual_safeguarding", "exploitation_risk"]), today: today).get()
+        let d = try ChildForm.parse(
+            form(
+                ["nhs_number": "943 476 5919", "postcode": "sw1a1aa", "send": "yes", "pnc_id": "04/1234567F"],
+                alerts: ["contextual_safeguarding", "exploitation_risk"]), today: today
+        ).get()
         #expect(d.dateOfBirth.iso == "2009-05-14")
         #expect(d.ethnicity.group == .mixed)
         #expect(d.careStatus == .lookedAfter)
@@ -47,7 +52,7 @@ import WaypointDomain
         (["dob-year": "09"], "dob-day", "Date of birth must be a real date, like 27 3 2010"),
         (["dob-year": "2025"], "dob-day", "Date of birth must be in the past"),
         (["dob-year": "2017"], "dob-day", "Date of birth must be for a child aged 8 to 25 today (this date gives age 6)"),
-        (["dob-year": "1998"], "dob-day", "Date of birth must be for a child aged 8 to 25 today (this date gives age 25)"),
+        (["dob-year": "1998"], "dob-day", "Date of birth must be for a child aged 8 to 25 today (this date gives age 25)")
     ])
     func dateOfBirthRules(overrides: [String: String], field: String, message: String) {
         let e = errors(form(overrides))
@@ -59,9 +64,9 @@ import WaypointDomain
     }
 
     @Test func ageBoundariesOnTheBirthday() {
-        #expect(errors(form(["dob-day": "27", "dob-month": "3", "dob-year": "2016"])).isEmpty)   // 8 today
+        #expect(errors(form(["dob-day": "27", "dob-month": "3", "dob-year": "2016"])).isEmpty)  // 8 today
         #expect(errors(form(["dob-day": "28", "dob-month": "3", "dob-year": "2016"]))["dob-day"] != nil)  // 7 until tomorrow
-        #expect(errors(form(["dob-day": "28", "dob-month": "3", "dob-year": "1998"])).isEmpty)   // 25 until tomorrow
+        #expect(errors(form(["dob-day": "28", "dob-month": "3", "dob-year": "1998"])).isEmpty)  // 25 until tomorrow
         #expect(errors(form(["dob-day": "27", "dob-month": "3", "dob-year": "1998"]))["dob-day"] != nil)  // 26 today
     }
 
@@ -84,13 +89,17 @@ import WaypointDomain
         b.district = "Eastfield"
         b.familyName = "Smith-Jones"
         let changes = b.changes(from: a)
-        #expect(changes == [FieldChange(field: "family_name", from: "Smith", to: "Smith-Jones"),
-                            FieldChange(field: "district", from: nil, to: "Eastfield")])
+        #expect(
+            changes == [
+                FieldChange(field: "family_name", from: "Smith", to: "Smith-Jones"),
+                FieldChange(field: "district", from: nil, to: "Eastfield")
+            ])
         #expect(a.changes(from: a).isEmpty)
     }
 
     @Test func formValuesRoundTrip() throws {
-        let d = try ChildForm.parse(form(["nhs_number": "9434765919", "upn": "B801200005001"], alerts: ["missing_episodes"]), today: today).get()
+        let d = try ChildForm.parse(form(["nhs_number": "9434765919", "upn": "B801200005001"], alerts: ["missing_episodes"]), today: today)
+            .get()
         #expect(try ChildForm.parse(ChildForm.values(of: d), today: today).get() == d)
     }
 

@@ -2,13 +2,17 @@ import Testing
 import WaypointDomain
 
 @Suite struct NHSNumberTests {
-    @Test(arguments: [("9434765919", "943 476 5919"), ("4010232137", "401 023 2137"), ("943 476 5919", "943 476 5919"), (" 401-023-2137 ", "401 023 2137")])
+    @Test(arguments: [
+        ("9434765919", "943 476 5919"), ("4010232137", "401 023 2137"), ("943 476 5919", "943 476 5919"), (" 401-023-2137 ", "401 023 2137")
+    ])
     func valid(input: String, formatted: String) {
         #expect(NHSNumber(input)?.formatted == formatted)
     }
 
-    @Test(arguments: ["9434765918", "943476591", "94347659190", "943476591X", "", "abcdefghij",
-                      "1000000010"])  // check digit computes to 10: always invalid
+    @Test(arguments: [
+        "9434765918", "943476591", "94347659190", "943476591X", "", "abcdefghij",
+        "1000000010"
+    ])  // check digit computes to 10: always invalid
     func invalid(input: String) {
         #expect(NHSNumber(input) == nil)
     }
@@ -20,8 +24,10 @@ import WaypointDomain
         #expect(UPN(input) != nil)
     }
 
-    @Test(arguments: ["A801200005001", "Q207000016049",  // domain.md: the circulating example is wrong
-                      "B80120000500", "B8012000050011", "I801200005001", "B80120000500!", "1801200005001"])
+    @Test(arguments: [
+        "A801200005001", "Q207000016049",  // domain.md: the circulating example is wrong
+        "B80120000500", "B8012000050011", "I801200005001", "B80120000500!", "1801200005001"
+    ])
     func invalid(input: String) {
         #expect(UPN(input) == nil)
     }
@@ -41,8 +47,10 @@ import WaypointDomain
 }
 
 @Suite struct PNCIDTests {
-    @Test(arguments: [("04/1234567F", "2004/1234567F"), ("2004/1234567F", "2004/1234567F"), ("2004/1234567f", "2004/1234567F"),
-                      (" 04 / 1234567F ", "2004/1234567F")])
+    @Test(arguments: [
+        ("04/1234567F", "2004/1234567F"), ("2004/1234567F", "2004/1234567F"), ("2004/1234567f", "2004/1234567F"),
+        (" 04 / 1234567F ", "2004/1234567F")
+    ])
     func validIsStoredCanonical(input: String, canonical: String) {
         #expect(PNCID(input)?.canonical == canonical)
     }
@@ -59,8 +67,10 @@ import WaypointDomain
 }
 
 @Suite struct PostcodeTests {
-    @Test(arguments: [("sw1a 1aa", "SW1A 1AA"), ("SW1A1AA", "SW1A 1AA"), ("  ls1   4ap ", "LS1 4AP"), ("M1 1AE", "M1 1AE"),
-                      ("B33 8TH", "B33 8TH"), ("CR2 6XH", "CR2 6XH"), ("DN55 1PT", "DN55 1PT"), ("gir0aa", "GIR 0AA")])
+    @Test(arguments: [
+        ("sw1a 1aa", "SW1A 1AA"), ("SW1A1AA", "SW1A 1AA"), ("  ls1   4ap ", "LS1 4AP"), ("M1 1AE", "M1 1AE"),
+        ("B33 8TH", "B33 8TH"), ("CR2 6XH", "CR2 6XH"), ("DN55 1PT", "DN55 1PT"), ("gir0aa", "GIR 0AA")
+    ])
     func validIsNormalised(input: String, stored: String) {
         #expect(Postcode(input)?.value == stored)
     }

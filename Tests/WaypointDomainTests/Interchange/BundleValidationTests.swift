@@ -4,9 +4,10 @@ import WaypointDomain
 
 /// Every bad input of the interchange format, with the exact lines the importer prints.
 @Suite struct BundleValidationTests {
-    let context = Interchange.Context(serviceCodes: ["WF"], existingChildren: ["OLD1": ["WF"], "TWICE": ["WF", "LN"]],
-                                      userEmails: ["priya@example.org"], outcomeCodes: Set(OutcomeType.national.map(\.code)),
-                                      today: LocalDate(iso: "2024-03-27")!)
+    let context = Interchange.Context(
+        serviceCodes: ["WF"], existingChildren: ["OLD1": ["WF"], "TWICE": ["WF", "LN"]],
+        userEmails: ["priya@example.org"], outcomeCodes: Set(OutcomeType.national.map(\.code)),
+        today: LocalDate(iso: "2024-03-27")!)
 
     func problems(_ files: [String: String]) -> [String] {
         switch Interchange.validate(files.mapValues { Data($0.utf8) }, context: context) {
@@ -19,8 +20,10 @@ import WaypointDomain
 
     @Test func aValidBundleGivesTypedRows() throws {
         let files = [
-            "children.csv": "service_code,child_id,family_name,given_name,date_of_birth,nhs_number,ethnicity\nWF,C1,Smith,Jo,2010-05-14,943 476 5919,white_british\n",
-            "referrals.csv": "referral_id,child_id,received_on,source,decision,decided_on,destination,intervention_type\nR1,C1,2024-01-02,police,screened_out,2024-01-05,early_help,\nR2,OLD1,2024-02-01,school,pending,,,\n",
+            "children.csv":
+                "service_code,child_id,family_name,given_name,date_of_birth,nhs_number,ethnicity\nWF,C1,Smith,Jo,2010-05-14,943 476 5919,white_british\n",
+            "referrals.csv":
+                "referral_id,child_id,received_on,source,decision,decided_on,destination,intervention_type\nR1,C1,2024-01-02,police,screened_out,2024-01-05,early_help,\nR2,OLD1,2024-02-01,school,pending,,,\n"
         ]
         let plan = try Interchange.validate(files.mapValues { Data($0.utf8) }, context: context).get()
         #expect(plan.children.count == 1)
@@ -31,59 +34,67 @@ import WaypointDomain
 
     @Test func missingRequiredFileAndColumnAndUnknownColumn() {
         #expect(problems(["referrals.csv": "referral_id\n"]) == ["children.csv: is missing: every bundle needs children.csv"])
-        #expect(problems(["children.csv": "child_id,service_code,given_name,family_name,dob\n"]) == [
-            "children.csv:1: dob: unknown column (expected columns: child_id, service_code, given_name, family_name, date_of_birth, sex, ethnicity, care_status, send, ehcp, postcode, district, pnc_id, upn, nhs_number)",
-            "children.csv:1: date_of_birth: required column is missing",
-        ])
-        #expect(problems(["children.csv": header, "notes.txt": "hello"]) == [
-            "notes.txt: is not a file of the interchange format (expected: services.csv, children.csv, referrals.csv, offences.csv, interventions.csv, population.csv)",
-        ])
+        #expect(
+            problems(["children.csv": "child_id,service_code,given_name,family_name,dob\n"]) == [
+                "children.csv:1: dob: unknown column (expected columns: child_id, service_code, given_name, family_name, date_of_birth, sex, ethnicity, care_status, send, ehcp, postcode, district, pnc_id, upn, nhs_number)",
+                "children.csv:1: date_of_birth: required column is missing"
+            ])
+        #expect(
+            problems(["children.csv": header, "notes.txt": "hello"]) == [
+                "notes.txt: is not a file of the interchange format (expected: services.csv, children.csv, referrals.csv, offences.csv, interventions.csv, population.csv)"
+            ])
     }
 
     @Test func badDatesUnknownCodesDuplicatesAndIdentifiers() {
-        let rows = header.replacingOccurrences(of: "ethnicity\n", with: "ethnicity,nhs_number,upn,pnc_id,postcode\n")
+        let rows =
+            header.replacingOccurrences(of: "ethnicity\n", with: "ethnicity,nhs_number,upn,pnc_id,postcode\n")
             + "C1,WF,Jo,Smith,2010-02-30,male,white_british,,,,\n"
             + "C2,WF,Al,Jones,2011-01-01,boy,white_british,9434765918,A801200005001,04/1234567G,NOPE\n"
             + "C1,WF,Jo,Again,2010-01-01,male,martian,,,,\n"
             + "C3,XX,Kim,Lee,2030-01-01,female,asian_indian,,,,\n"
-        #expect(problems(["children.csv": rows]) == [
-            "children.csv:2: date_of_birth: '2010-02-30' is not a real date in the form YYYY-MM-DD",
-            "children.csv:3: sex: unknown code 'boy' (use one of female, male, other, unknown)",
-            "children.csv:3: postcode: 'NOPE' is not a UK postcode",
-            "children.csv:3: pnc_id: '04/1234567G' is not a valid PNC ID (YYYY/NNNNNNNC with the right check letter)",
-            "children.csv:3: upn: 'A801200005001' is not a valid UPN (13 characters with the right check letter)",
-            "children.csv:3: nhs_number: '9434765918' is not a valid NHS number (10 digits, check digit)",
-            "children.csv:4: child_id: duplicate id 'C1' (first on line 2)",
-            "children.csv:4: ethnicity: unknown code 'martian' (use one of white_british, white_irish, white_gypsy_irish_traveller, white_roma, white_other, mixed_white_black_caribbean, mixed_white_black_african, mixed_white_asian, mixed_other, asian_indian, asian_pakistani, asian_bangladeshi, asian_chinese, asian_other, black_african, black_caribbean, black_other, other_arab, other_any, not_stated)",
-            "children.csv:5: service_code: no service with code 'XX': add it to services.csv",
-            "children.csv:5: date_of_birth: 2030-01-01 is in the future",
-        ])
+        #expect(
+            problems(["children.csv": rows]) == [
+                "children.csv:2: date_of_birth: '2010-02-30' is not a real date in the form YYYY-MM-DD",
+                "children.csv:3: sex: unknown code 'boy' (use one of female, male, other, unknown)",
+                "children.csv:3: postcode: 'NOPE' is not a UK postcode",
+                "children.csv:3: pnc_id: '04/1234567G' is not a valid PNC ID (YYYY/NNNNNNNC with the right check letter)",
+                "children.csv:3: upn: 'A801200005001' is not a valid UPN (13 characters with the right check letter)",
+                "children.csv:3: nhs_number: '9434765918' is not a valid NHS number (10 digits, check digit)",
+                "children.csv:4: child_id: duplicate id 'C1' (first on line 2)",
+                "children.csv:4: ethnicity: unknown code 'martian' (use one of white_british, white_irish, white_gypsy_irish_traveller, white_roma, white_other, mixed_white_black_caribbean, mixed_white_black_african, mixed_white_asian, mixed_other, asian_indian, asian_pakistani, asian_bangladeshi, asian_chinese, asian_other, black_african, black_caribbean, black_other, other_arab, other_any, not_stated)",
+                "children.csv:5: service_code: no service with code 'XX': add it to services.csv",
+                "children.csv:5: date_of_birth: 2030-01-01 is in the future"
+            ])
     }
 
     @Test func referencesToChildrenThatDoNotExist() {
         let files = [
             "children.csv": header + "C1,WF,Jo,Smith,2010-01-01,male,white_british\n",
-            "offences.csv": "offence_id,child_id,offence_date,category,outcome,outcome_date\nO1,C9,2024-01-01,robbery,youth_caution,2024-01-10\nO2,TWICE,2024-01-01,robbery,pending,\nO3,C1,2024-01-01,robbery,made_up,2024-01-02\nO4,C1,2024-01-05,theft_and_handling,fine,2024-01-01\n",
-            "interventions.csv": "intervention_id,child_id,type,start_date,end_date,case_manager\nI1,C1,prevention,2024-01-10,2024-01-01,nobody@example.org\n",
+            "offences.csv":
+                "offence_id,child_id,offence_date,category,outcome,outcome_date\nO1,C9,2024-01-01,robbery,youth_caution,2024-01-10\nO2,TWICE,2024-01-01,robbery,pending,\nO3,C1,2024-01-01,robbery,made_up,2024-01-02\nO4,C1,2024-01-05,theft_and_handling,fine,2024-01-01\n",
+            "interventions.csv":
+                "intervention_id,child_id,type,start_date,end_date,case_manager\nI1,C1,prevention,2024-01-10,2024-01-01,nobody@example.org\n"
         ]
-        #expect(problems(files) == [
-            "offences.csv:2: child_id: no child with id 'C9' in children.csv or in Waypoint",
-            "offences.csv:3: child_id: child id 'TWICE' exists in several services: import it with its children.csv row",
-            "offences.csv:4: outcome: unknown outcome code 'made_up' (an administrator can add new national codes)",
-            "offences.csv:5: outcome_date: 2024-01-01 is before the offence date (2024-01-05)",
-            "interventions.csv:2: end_date: 2024-01-01 is before the start date (2024-01-10)",
-            "interventions.csv:2: case_manager: no user with email 'nobody@example.org': create the user first, or leave it empty",
-        ])
+        #expect(
+            problems(files) == [
+                "offences.csv:2: child_id: no child with id 'C9' in children.csv or in Waypoint",
+                "offences.csv:3: child_id: child id 'TWICE' exists in several services: import it with its children.csv row",
+                "offences.csv:4: outcome: unknown outcome code 'made_up' (an administrator can add new national codes)",
+                "offences.csv:5: outcome_date: 2024-01-01 is before the offence date (2024-01-05)",
+                "interventions.csv:2: end_date: 2024-01-01 is before the start date (2024-01-10)",
+                "interventions.csv:2: case_manager: no user with email 'nobody@example.org': create the user first, or leave it empty"
+            ])
     }
 
     @Test func notUTF8AndBrokenQuoting() {
         var files: [String: Data] = ["children.csv": Data(header.utf8) + Data([0x43, 0x31, 0x2C, 0xE9, 0x0A])]
         files["referrals.csv"] = Data("referral_id,child_id\n\"R1,C1\n".utf8)
         guard case .failure(let p) = Interchange.validate(files, context: context) else { Issue.record("expected problems"); return }
-        #expect(p.list.map(\.description) == [
-            "children.csv: the file is not UTF-8 text: save it as 'CSV UTF-8' and try again",
-            "referrals.csv: line 2: a quoted field is never closed",
-        ])
+        #expect(
+            p.list.map(\.description) == [
+                "children.csv: the file is not UTF-8 text: save it as 'CSV UTF-8' and try again",
+                "referrals.csv: line 2: a quoted field is never closed"
+            ])
     }
 
     @Test func quotedNewlinesAreDataAndFormulaCellsAreRefused() throws {
@@ -91,13 +102,16 @@ import WaypointDomain
         let plan = try Interchange.validate(["children.csv": Data(ok.utf8)], context: context).get()
         #expect(plan.children[0].details.givenName == "Mary\nAnne")
         #expect(plan.children[0].details.familyName == "O'Brien, Jr")
-        let bad = header + "C1,WF,=cmd(1),Smith,2010-01-01,male,white_british\nC2,WF,Jo,+Smith,2010-01-01,male,white_british\nC3,WF,@Jo,Smith,2010-01-01,male,white_british\nC4,WF,-Jo,Smith,2010-01-01,male,white_british\n"
-        #expect(problems(["children.csv": bad]) == [
-            "children.csv:2: given_name: begins with '=', which spreadsheet programs run as a formula: remove it",
-            "children.csv:3: family_name: begins with '+', which spreadsheet programs run as a formula: remove it",
-            "children.csv:4: given_name: begins with '@', which spreadsheet programs run as a formula: remove it",
-            "children.csv:5: given_name: begins with '-', which spreadsheet programs run as a formula: remove it",
-        ])
+        let bad =
+            header
+            + "C1,WF,=cmd(1),Smith,2010-01-01,male,white_british\nC2,WF,Jo,+Smith,2010-01-01,male,white_british\nC3,WF,@Jo,Smith,2010-01-01,male,white_british\nC4,WF,-Jo,Smith,2010-01-01,male,white_british\n"
+        #expect(
+            problems(["children.csv": bad]) == [
+                "children.csv:2: given_name: begins with '=', which spreadsheet programs run as a formula: remove it",
+                "children.csv:3: family_name: begins with '+', which spreadsheet programs run as a formula: remove it",
+                "children.csv:4: given_name: begins with '@', which spreadsheet programs run as a formula: remove it",
+                "children.csv:5: given_name: begins with '-', which spreadsheet programs run as a formula: remove it"
+            ])
     }
 
     @Test func referralRules() {
@@ -106,14 +120,15 @@ import WaypointDomain
             "referrals.csv": "referral_id,child_id,received_on,source,decision,decided_on,destination,intervention_type\n"
                 + "R1,C1,2024-01-10,police,accepted,,,prevention\n"
                 + "R2,C1,2024-01-10,police,screened_out,2024-01-09,,\n"
-                + "R3,C1,2024-01-10,postman,pending,,camhs,\n",
+                + "R3,C1,2024-01-10,postman,pending,,camhs,\n"
         ]
-        #expect(problems(files) == [
-            "referrals.csv:2: decided_on: is empty: a decided referral needs the date of the decision",
-            "referrals.csv:3: decided_on: 2024-01-09 is before the referral was received (2024-01-10)",
-            "referrals.csv:3: destination: is empty: a screened-out referral needs its destination",
-            "referrals.csv:4: source: unknown code 'postman' (use one of police, school, social_care, early_help, community_safety, health, self_or_family, other)",
-            "referrals.csv:4: destination: is only for screened-out referrals",
-        ])
+        #expect(
+            problems(files) == [
+                "referrals.csv:2: decided_on: is empty: a decided referral needs the date of the decision",
+                "referrals.csv:3: decided_on: 2024-01-09 is before the referral was received (2024-01-10)",
+                "referrals.csv:3: destination: is empty: a screened-out referral needs its destination",
+                "referrals.csv:4: source: unknown code 'postman' (use one of police, school, social_care, early_help, community_safety, health, self_or_family, other)",
+                "referrals.csv:4: destination: is only for screened-out referrals"
+            ])
     }
 }

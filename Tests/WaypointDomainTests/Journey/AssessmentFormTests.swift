@@ -9,7 +9,9 @@ import WaypointDomain
 
     @Test func aDraftMayBeIncompleteButASubmissionMayNot() throws {
         let draft = FormValues(["type": "statutory", "stage": "start", "personal_family_social": "Lives with mum and two brothers"])
-        #expect((try? AssessmentForm.parse(draft, forSubmission: false).get())?.sections[.personalFamilySocial] == "Lives with mum and two brothers")
+        #expect(
+            (try? AssessmentForm.parse(draft, forSubmission: false).get())?.sections[.personalFamilySocial]
+                == "Lives with mum and two brothers")
         let e = errors(AssessmentForm.parse(draft, forSubmission: true))
         #expect(e["offending_behaviour"] == "Complete ‘Offending and anti-social behaviour’ before submitting")
         #expect(e["foundations_for_change"] != nil && e["explanations_conclusions"] != nil && e["pathways_planning"] != nil)
@@ -19,8 +21,11 @@ import WaypointDomain
     }
 
     @Test func preventionAssessmentsUseFewerSectionsAndNoHarmRating() throws {
-        var v = ["type": "prevention_diversion", "stage": "start", "personal_family_social": "a", "explanations_conclusions": "b",
-                 "pathways_planning": "c", "child_views": "I want to stay at school", "likelihood_of_reoffending": "low", "safety_and_wellbeing": "medium"]
+        var v = [
+            "type": "prevention_diversion", "stage": "start", "personal_family_social": "a", "explanations_conclusions": "b",
+            "pathways_planning": "c", "child_views": "I want to stay at school", "likelihood_of_reoffending": "low",
+            "safety_and_wellbeing": "medium"
+        ]
         #expect((try? AssessmentForm.parse(FormValues(v), forSubmission: true).get()) != nil)
         v["risk_of_serious_harm"] = "extreme"
         #expect(errors(AssessmentForm.parse(FormValues(v), forSubmission: true))["risk_of_serious_harm"] == "Select a valid option")

@@ -2,8 +2,12 @@ import Testing
 import WaypointDomain
 
 @Suite struct DeadlineTests {
-    let calendar = WorkingDayCalendar(holidays: Set(["2024-03-29", "2024-04-01", "2024-05-06", "2024-05-27", "2024-12-25", "2024-12-26",
-                                                     "2025-01-01"].map { LocalDate(iso: $0)! }))
+    let calendar = WorkingDayCalendar(
+        holidays: Set(
+            [
+                "2024-03-29", "2024-04-01", "2024-05-06", "2024-05-27", "2024-12-25", "2024-12-26",
+                "2025-01-01"
+            ].map { LocalDate(iso: $0)! }))
     func d(_ s: String) -> LocalDate { LocalDate(iso: s)! }
 
     func due(_ f: InterventionFacts, _ t: Timescales = Timescales(), today: String) -> [DueItem] {
@@ -11,7 +15,8 @@ import WaypointDomain
     }
 
     @Test func assessmentIsDueTenWorkingDaysAfterAllocationSkippingEasterAndWeekends() throws {
-        let f = InterventionFacts(type: .prevention, startDate: d("2024-03-27"), plannedEndDate: d("2024-06-19"), allocatedOn: d("2024-03-27"))
+        let f = InterventionFacts(
+            type: .prevention, startDate: d("2024-03-27"), plannedEndDate: d("2024-06-19"), allocatedOn: d("2024-03-27"))
         let a = try #require(due(f, today: "2024-03-27").first { $0.kind == .assessmentAndPlan })
         #expect(a.due == d("2024-04-12"))
         #expect(a.workingDaysLeft == 10)
@@ -64,7 +69,8 @@ import WaypointDomain
     }
 
     @Test func plannedEndShowsWhenItIsNear() {
-        let f = InterventionFacts(type: .prevention, startDate: d("2024-03-27"), plannedEndDate: d("2024-06-19"), allocatedOn: d("2024-03-27"))
+        let f = InterventionFacts(
+            type: .prevention, startDate: d("2024-03-27"), plannedEndDate: d("2024-06-19"), allocatedOn: d("2024-03-27"))
         let items = due(f, today: "2024-04-01")
         #expect(items.contains { $0.kind == .plannedEnd && $0.due == d("2024-06-19") })
         #expect(!items.contains { $0.kind == .planReview })  // the end comes before a review would
@@ -103,7 +109,11 @@ import WaypointDomain
         #expect(e["reasons"] != nil)
         #expect(e["consent"] != nil)
         #expect(e["received-day"] == "Date received must be today or in the past")
-        let ok = ReferralForm.parse(FormValues(dateFields("received", "2024-03-20").merging(["source": "police", "reasons": "Found with older boys", "consent": "given"]) { a, _ in a }), today: today)
+        let ok = ReferralForm.parse(
+            FormValues(
+                dateFields("received", "2024-03-20").merging(["source": "police", "reasons": "Found with older boys", "consent": "given"]) {
+                    a, _ in a
+                }), today: today)
         #expect((try? ok.get())?.source == .police)
     }
 
@@ -111,20 +121,42 @@ import WaypointDomain
         let received = LocalDate(iso: "2024-03-20")!
         var base = dateFields("decided", "2024-03-27")
         base["decision_reasons"] = "Needs are about family support"
-        let out = try ScreeningForm.parse(FormValues(base.merging(["decision": "screened_out", "destination": "early_help"]) { a, _ in a }), receivedOn: received, today: today).get()
+        let out = try ScreeningForm.parse(
+            FormValues(base.merging(["decision": "screened_out", "destination": "early_help"]) { a, _ in a }), receivedOn: received,
+            today: today
+        ).get()
         #expect(out.destination == .earlyHelp)
         #expect(out.interventionType == nil)
-        #expect(errors(ScreeningForm.parse(FormValues(base.merging(["decision": "screened_out"]) { a, _ in a }), receivedOn: received, today: today))["destination"] != nil)
-        #expect(errors(ScreeningForm.parse(FormValues(base.merging(["decision": "screened_out", "destination": "other_service"]) { a, _ in a }), receivedOn: received, today: today))["destination_service"] != nil)
-        let accepted = try ScreeningForm.parse(FormValues(base.merging(["decision": "accepted", "intervention_type": "turnaround", "destination": "camhs"]) { a, _ in a }), receivedOn: received, today: today).get()
+        #expect(
+            errors(
+                ScreeningForm.parse(
+                    FormValues(base.merging(["decision": "screened_out"]) { a, _ in a }), receivedOn: received, today: today))[
+                    "destination"] != nil)
+        #expect(
+            errors(
+                ScreeningForm.parse(
+                    FormValues(base.merging(["decision": "screened_out", "destination": "other_service"]) { a, _ in a }),
+                    receivedOn: received, today: today))["destination_service"] != nil)
+        let accepted = try ScreeningForm.parse(
+            FormValues(base.merging(["decision": "accepted", "intervention_type": "turnaround", "destination": "camhs"]) { a, _ in a }),
+            receivedOn: received, today: today
+        ).get()
         #expect(accepted.interventionType == .turnaround)
         #expect(accepted.destination == nil)  // only kept for screen-outs
-        #expect(errors(ScreeningForm.parse(FormValues(base.merging(["decision": "accepted"]) { a, _ in a }), receivedOn: received, today: today))["intervention_type"] != nil)
-        #expect(errors(ScreeningForm.parse(FormValues(base.merging(["decision": "pending"]) { a, _ in a }), receivedOn: received, today: today))["decision"] == "Select a decision")
+        #expect(
+            errors(
+                ScreeningForm.parse(FormValues(base.merging(["decision": "accepted"]) { a, _ in a }), receivedOn: received, today: today))[
+                    "intervention_type"] != nil)
+        #expect(
+            errors(
+                ScreeningForm.parse(FormValues(base.merging(["decision": "pending"]) { a, _ in a }), receivedOn: received, today: today))[
+                    "decision"] == "Select a decision")
         var early = base
         early.merge(dateFields("decided", "2024-03-19")) { _, b in b }
         early["decision"] = "no_further_action"
-        #expect(errors(ScreeningForm.parse(FormValues(early), receivedOn: received, today: today))["decided-day"]?.contains("on or after the date the referral was received") == true)
+        #expect(
+            errors(ScreeningForm.parse(FormValues(early), receivedOn: received, today: today))["decided-day"]?.contains(
+                "on or after the date the referral was received") == true)
     }
 
     @Test func ordersHaveTheirLengthsAndRequirements() throws {
@@ -150,7 +182,8 @@ import WaypointDomain
         var v = dateFields("offence", "2024-02-10")
         v["category"] = "robbery"
         v["outcome"] = "youth_caution"
-        #expect(errors(OffenceForm.parse(FormValues(v), outcomes: codes, today: today))["outcome_date-day"] == "Enter the date of the outcome")
+        #expect(
+            errors(OffenceForm.parse(FormValues(v), outcomes: codes, today: today))["outcome_date-day"] == "Enter the date of the outcome")
         v.merge(dateFields("outcome_date", "2024-03-01")) { _, b in b }
         v["gravity"] = "6"
         #expect(errors(OffenceForm.parse(FormValues(v), outcomes: codes, today: today))["gravity"] != nil)
@@ -158,13 +191,17 @@ import WaypointDomain
         let o = try OffenceForm.parse(FormValues(v), outcomes: codes, today: today).get()
         #expect(o.outcome == "youth_caution" && o.gravity == 3)
         v["outcome"] = "pending"
-        #expect(errors(OffenceForm.parse(FormValues(v), outcomes: codes, today: today))["outcome_date-day"]?.contains("blank while the outcome is pending") == true)
+        #expect(
+            errors(OffenceForm.parse(FormValues(v), outcomes: codes, today: today))["outcome_date-day"]?.contains(
+                "blank while the outcome is pending") == true)
         v["outcome"] = "made_up"
         #expect(errors(OffenceForm.parse(FormValues(v), outcomes: codes, today: today))["outcome"] != nil)
         var before = v
         before["outcome"] = "fine"
         before.merge(dateFields("outcome_date", "2024-02-01")) { _, b in b }
-        #expect(errors(OffenceForm.parse(FormValues(before), outcomes: codes, today: today))["outcome_date-day"]?.contains("on or after the offence date") == true)
+        #expect(
+            errors(OffenceForm.parse(FormValues(before), outcomes: codes, today: today))["outcome_date-day"]?.contains(
+                "on or after the offence date") == true)
     }
 
     @Test func outcomeReferenceDataCarriesTheAttributesReportsUse() {
@@ -176,10 +213,15 @@ import WaypointDomain
         #expect(byCode["referral_order"]?.conviction == true)
         #expect(byCode["detention_and_training_order"]?.custodial == true)
         #expect(byCode["fine"]?.custodial == false)
-        let new = OutcomeTypeForm.parse(FormValues(["code": "youth_diversion_order", "label": "Youth diversion order", "tier": "pre_court",
-                                                    "counts_as_entry": "no", "conviction": "no", "custodial": "no", "disposal_group": "none"]), existing: Set(byCode.keys))
+        let new = OutcomeTypeForm.parse(
+            FormValues([
+                "code": "youth_diversion_order", "label": "Youth diversion order", "tier": "pre_court",
+                "counts_as_entry": "no", "conviction": "no", "custodial": "no", "disposal_group": "none"
+            ]), existing: Set(byCode.keys))
         #expect((try? new.get())?.countsAsEntry == false)
-        let dup = OutcomeTypeForm.parse(FormValues(["code": "fine", "label": "x", "tier": "none", "counts_as_entry": "no", "conviction": "no", "custodial": "no"]), existing: Set(byCode.keys))
+        let dup = OutcomeTypeForm.parse(
+            FormValues(["code": "fine", "label": "x", "tier": "none", "counts_as_entry": "no", "conviction": "no", "custodial": "no"]),
+            existing: Set(byCode.keys))
         #expect(errors(dup)["code"] == "This code already exists")
     }
 }

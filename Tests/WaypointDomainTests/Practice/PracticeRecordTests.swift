@@ -19,7 +19,9 @@ import WaypointDomain
     @Test func breachActionOnOrAfterTheFailureClearsTheDueFlag() {
         #expect(Compliance.breachDue(unwarnedFailures: [d("2024-03-19")], breachesStarted: []) == d("2024-03-19"))
         #expect(Compliance.breachDue(unwarnedFailures: [d("2024-03-19")], breachesStarted: [d("2024-03-19")]) == nil)
-        #expect(Compliance.breachDue(unwarnedFailures: [d("2024-03-19"), d("2024-05-01")], breachesStarted: [d("2024-03-20")]) == d("2024-05-01"))
+        #expect(
+            Compliance.breachDue(unwarnedFailures: [d("2024-03-19"), d("2024-05-01")], breachesStarted: [d("2024-03-20")])
+                == d("2024-05-01"))
     }
 }
 
@@ -42,16 +44,22 @@ import WaypointDomain
     }
 
     @Test func everyMissingRequiredFieldIsReportedInPageOrder() {
-        guard case .failure(let e) = RecordForm.parse(RecordKind.planTarget.spec, FormValues([:]), today: today) else { Issue.record("accepted"); return }
+        guard case .failure(let e) = RecordForm.parse(RecordKind.planTarget.spec, FormValues([:]), today: today) else {
+            Issue.record("accepted"); return
+        }
         #expect(e.errors.map(\.field) == ["target", "action", "by_whom", "status"])
     }
 
     @Test func kpiNotKnownNeedsAReasonAndAttendedHoursCannotExceedOffered() {
-        var values: [String: String] = ["stage": "end", "recorded_on-day": "27", "recorded_on-month": "3", "recorded_on-year": "2024",
-                                        "accommodation": "with_parents", "ete_status": "college", "ete_hours_offered": "10", "ete_hours_attended": "12"]
+        var values: [String: String] = [
+            "stage": "end", "recorded_on-day": "27", "recorded_on-month": "3", "recorded_on-year": "2024",
+            "accommodation": "with_parents", "ete_status": "college", "ete_hours_offered": "10", "ete_hours_attended": "12"
+        ]
         for f in KPIFields.answers where values[f.name] == nil && f.required != nil { values[f.name] = "yes" }
         values["ehcp"] = "not_known"
-        guard case .failure(let e) = RecordForm.parse(RecordKind.kpi.spec, FormValues(values), today: today) else { Issue.record("accepted"); return }
+        guard case .failure(let e) = RecordForm.parse(RecordKind.kpi.spec, FormValues(values), today: today) else {
+            Issue.record("accepted"); return
+        }
         #expect(e.errors.map(\.field) == ["ete_hours_attended", "not_known_reason"])
         values["ete_hours_attended"] = "8"
         values["not_known_reason"] = "School has not replied"
@@ -61,17 +69,26 @@ import WaypointDomain
     @Test func decimalsAndChoicesAreChecked() {
         let spec = RecordKind.reparationSession.spec
         let base = ["done_on-day": "20", "done_on-month": "3", "done_on-year": "2024", "activity": "Litter pick"]
-        #expect((try? RecordForm.parse(spec, FormValues(base.merging(["hours": "1.5"]) { $1 }), today: today).get())?["hours"] == .double(1.5))
+        #expect(
+            (try? RecordForm.parse(spec, FormValues(base.merging(["hours": "1.5"]) { $1 }), today: today).get())?["hours"] == .double(1.5))
         for bad in ["0", "13", "1.234", "two", "nan"] {
             #expect((try? RecordForm.parse(spec, FormValues(base.merging(["hours": bad]) { $1 }), today: today).get()) == nil, "\(bad)")
         }
-        guard case .failure(let e) = RecordForm.parse(RecordKind.victim.spec, FormValues(["consent": "maybe"]), today: today, lookups: ["offences": []]) else { return }
+        guard
+            case .failure(let e) = RecordForm.parse(
+                RecordKind.victim.spec, FormValues(["consent": "maybe"]), today: today, lookups: ["offences": []])
+        else { return }
         #expect(e.errors.contains { $0.field == "consent" && $0.message.hasPrefix("Select a valid option") })
     }
 
     @Test func restorativeActivityNeedsConsent() {
-        let v = ["offence_id": "o1", "name": "A", "victim_type": "person", "consent": "no", "views_sought": "no", "activity": "direct_meeting"]
-        guard case .failure(let e) = RecordForm.parse(RecordKind.victim.spec, FormValues(v), today: today, lookups: ["offences": [("o1", "Theft")]]) else {
+        let v = [
+            "offence_id": "o1", "name": "A", "victim_type": "person", "consent": "no", "views_sought": "no", "activity": "direct_meeting"
+        ]
+        guard
+            case .failure(let e) = RecordForm.parse(
+                RecordKind.victim.spec, FormValues(v), today: today, lookups: ["offences": [("o1", "Theft")]])
+        else {
             Issue.record("accepted"); return
         }
         #expect(e.errors.map(\.field) == ["activity"])

@@ -8,9 +8,11 @@ import Testing
 @Suite struct HostileInputPropertyTests {
     typealias Rng = SeededGenerator
 
-    static let pieces = ["", " ", "0", "1", "-1", "12", "29", "31", "2", "02", "2024", "1900", "1899", "0001", "9999", "99999",
-                         "9223372036854775807", "-9223372036854775808", "1e9", "abc", "\u{0}", "\r\n", "\"", ",", "=", "é", "😀",
-                         "\u{202E}", "<b>", "'", "yes", "no", "male", "police", "accepted", "prevention", "2024-02-29", "2023-02-29"]
+    static let pieces = [
+        "", " ", "0", "1", "-1", "12", "29", "31", "2", "02", "2024", "1900", "1899", "0001", "9999", "99999",
+        "9223372036854775807", "-9223372036854775808", "1e9", "abc", "\u{0}", "\r\n", "\"", ",", "=", "é", "😀",
+        "\u{202E}", "<b>", "'", "yes", "no", "male", "police", "accepted", "prevention", "2024-02-29", "2023-02-29"
+    ]
 
     static func string(_ rng: inout Rng) -> String {
         switch rng.next() % 10 {
@@ -38,29 +40,42 @@ import Testing
         for _ in 0..<500 {
             let width = Int(1 + rng.next() % 6)
             let header = (0..<width).map { "c\($0)" }
-            let rows = (0..<Int(rng.next() % 8)).map { _ in (0..<width).map { _ in String(Self.string(&rng).prefix(200)).replacingOccurrences(of: "\u{0}", with: "") } }
+            let rows = (0..<Int(rng.next() % 8)).map { _ in
+                (0..<width).map { _ in String(Self.string(&rng).prefix(200)).replacingOccurrences(of: "\u{0}", with: "") }
+            }
             let data = CSV.write(header: header, rows: rows.map { $0.map { $0 } })
             let back: (header: [String], records: [CSV.Record])
             do { back = try CSV.parse(data) } catch { Issue.record("a written file did not read back: \(error) \(rows)"); continue }
             #expect(back.header == header)
-            let expected = rows.filter { !($0.count == 1 && $0[0].isEmpty) }.map { $0.map { v -> String in
-                if let f = v.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(f) { return "'" + v }
-                return v
-            } }
+            let expected = rows.filter { !($0.count == 1 && $0[0].isEmpty) }.map {
+                $0.map { v -> String in
+                    if let f = v.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(f) { return "'" + v }
+                    return v
+                }
+            }
             #expect(back.records.map(\.fields) == expected)
         }
         // Past the bounds: refused with the line named, never read on.
-        #expect(throws: CSV.ParseError.fieldTooLong(line: 2)) { try CSV.parse(Data(("a\n" + String(repeating: "x", count: CSV.maxFieldBytes + 10)).utf8)) }
-        #expect(throws: CSV.ParseError.tooManyFields(line: 1)) { try CSV.parse(Data(String(repeating: "a,", count: CSV.maxFields + 5).utf8)) }
+        #expect(throws: CSV.ParseError.fieldTooLong(line: 2)) {
+            try CSV.parse(Data(("a\n" + String(repeating: "x", count: CSV.maxFieldBytes + 10)).utf8))
+        }
+        #expect(throws: CSV.ParseError.tooManyFields(line: 1)) {
+            try CSV.parse(Data(String(repeating: "a,", count: CSV.maxFields + 5).utf8))
+        }
     }
 
     @Test func formParsersNeverTrapAndKeepDatesInTheWindow() {
         var rng = Rng(seed: 1414)
-        let dateNames = ["dob", "received", "decided", "held", "start", "end", "offence", "outcome_date", "hearing"].flatMap { ["\($0)-day", "\($0)-month", "\($0)-year"] }
-        let names = dateNames + ["given_name", "family_name", "preferred_name", "sex", "ethnicity", "care_status", "send", "ehcp", "postcode",
-                                 "district", "nhs_number", "upn", "pnc_id", "school", "source", "reason", "consent", "decision", "destination",
-                                 "type", "length_months", "category", "gravity", "outcome", "court", "result", "code", "label", "tier",
-                                 "name", "email", "role", "password", "summary", "notes", "attendance", "absence_acceptable", "hours"]
+        let dateNames = ["dob", "received", "decided", "held", "start", "end", "offence", "outcome_date", "hearing"].flatMap {
+            ["\($0)-day", "\($0)-month", "\($0)-year"]
+        }
+        let names =
+            dateNames + [
+                "given_name", "family_name", "preferred_name", "sex", "ethnicity", "care_status", "send", "ehcp", "postcode",
+                "district", "nhs_number", "upn", "pnc_id", "school", "source", "reason", "consent", "decision", "destination",
+                "type", "length_months", "category", "gravity", "outcome", "court", "result", "code", "label", "tier",
+                "name", "email", "role", "password", "summary", "notes", "attendance", "absence_acceptable", "hours"
+            ]
         func inWindow(_ d: LocalDate?) -> Bool { d.map { DateWindow.contains($0, today: Self.today) } ?? true }
         for _ in 0..<1_500 {
             let f = Self.form(&rng, names: names)
@@ -68,7 +83,9 @@ import Testing
             if case .success(let r) = ReferralForm.parse(f, today: Self.today) { #expect(inWindow(r.receivedOn)) }
             _ = ScreeningForm.parse(f, receivedOn: Self.today.adding(days: -3), today: Self.today)
             _ = ConsultationForm.parse(f, today: Self.today)
-            if case .success(let o) = OffenceForm.parse(f, outcomes: ["pending", "youth_caution"], today: Self.today) { #expect(inWindow(o.offenceDate)) }
+            if case .success(let o) = OffenceForm.parse(f, outcomes: ["pending", "youth_caution"], today: Self.today) {
+                #expect(inWindow(o.offenceDate))
+            }
             _ = HearingForm.parse(f, today: Self.today)
             _ = OutcomeTypeForm.parse(f, existing: [])
             if case .success(let i) = InterventionForm.parse(f, today: Self.today) { #expect(inWindow(i.startDate)) }

@@ -34,7 +34,7 @@ import Testing
             "A", "Waypoint",
             "otpauth://totp/Waypoint:priya.shah%40demo.waypoint.test?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Waypoint&algorithm=SHA1&digits=6&period=30",
             String(repeating: "0123456789abcdef", count: 20),  // version 11+: several blocks, version bits
-            "Ünïcødé — £5 ✓",
+            "Ünïcødé — £5 ✓"
         ]
         var versions = Set<Int>()
         for t in texts {

@@ -21,9 +21,11 @@ enum AuditChain {
 
         /// Every field, unambiguously (lengths before texts), the instant to the microsecond.
         var canonical: String {
-            let fields = [id.uuidString.lowercased(), String(Int64((at.timeIntervalSince1970 * 1_000_000).rounded())),
-                          user_id?.uuidString.lowercased() ?? "-", user_email ?? "-", service_id?.uuidString.lowercased() ?? "-",
-                          child_id?.uuidString.lowercased() ?? "-", action, details ?? "-"]
+            let fields = [
+                id.uuidString.lowercased(), String(Int64((at.timeIntervalSince1970 * 1_000_000).rounded())),
+                user_id?.uuidString.lowercased() ?? "-", user_email ?? "-", service_id?.uuidString.lowercased() ?? "-",
+                child_id?.uuidString.lowercased() ?? "-", action, details ?? "-"
+            ]
             return fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
         }
     }
@@ -47,7 +49,10 @@ enum AuditChain {
                     .orderBy("position", .descending).limit(1).first(decoding: Seal.self)
                 let pending = try await tx.sql.select().columns(eventColumns.map { SQLColumn($0, table: "audit_events") })
                     .from("audit_events")
-                    .join("audit_seals", method: SQLJoinMethod.left, on: SQLColumn("event_id", table: "audit_seals"), .equal, SQLColumn("id", table: "audit_events"))
+                    .join(
+                        "audit_seals", method: SQLJoinMethod.left, on: SQLColumn("event_id", table: "audit_seals"), .equal,
+                        SQLColumn("id", table: "audit_events")
+                    )
                     .where(SQLColumn("event_id", table: "audit_seals"), .is, SQLLiteral.null)
                     .orderBy(SQLColumn("at", table: "audit_events")).orderBy(SQLColumn("id", table: "audit_events"))
                     .limit(batch).all(decoding: Event.self)
@@ -80,7 +85,8 @@ enum AuditChain {
     /// Recomputes the chain from the first seal: every sealed event must still be there, unchanged,
     /// with no seal missing; and every event must be sealed.
     static func verify(on db: any Database) async throws -> Verdict {
-        let seals = try await db.sql.select().columns("position", "event_id", "hash").from("audit_seals").orderBy("position").all(decoding: Seal.self)
+        let seals = try await db.sql.select().columns("position", "event_id", "hash").from("audit_seals").orderBy("position").all(
+            decoding: Seal.self)
         var events: [UUID: Event] = [:]
         for e in try await db.sql.select().columns(eventColumns).from("audit_events").all(decoding: Event.self) { events[e.id] = e }
         var previous = genesis
@@ -95,7 +101,11 @@ enum AuditChain {
             previous = s.hash
         }
         if let unsealed = events.keys.map(\.uuidString).sorted().first {
-            return .broken(position: seals.count + 1, reason: "\(events.count) events are not in the chain (first \(unsealed)); run waypoint audit verify again after the server has sealed them")
+            return .broken(
+                position: seals.count + 1,
+                reason:
+                    "\(events.count) events are not in the chain (first \(unsealed)); run waypoint audit verify again after the server has sealed them"
+            )
         }
         return .intact(sealed: seals.count)
     }

@@ -14,7 +14,8 @@ enum AuditQuery {
 
     static func forChild(_ id: UUID, page: Int, on db: Database) async throws -> (rows: [AuditRow], total: Int) {
         struct Count: Decodable { let n: Int }
-        let total = try await db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+        let total =
+            try await db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from("audit_events").where("child_id", .equal, SQLBind(id)).first(decoding: Count.self)?.n ?? 0
         let rows = try await db.sql.select().columns("at", "user_email", "action", "details").from("audit_events")
             .where("child_id", .equal, SQLBind(id))

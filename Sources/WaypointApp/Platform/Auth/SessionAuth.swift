@@ -9,12 +9,14 @@ enum SessionCookie {
 
     static func make(token: String, secure: Bool) -> HTTPCookies.Value {
         // HttpOnly and SameSite=Lax: Vapor's default session cookie is not HttpOnly (design.md).
-        HTTPCookies.Value(string: token, expires: nil, maxAge: nil, domain: nil, path: "/",
-                          isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+        HTTPCookies.Value(
+            string: token, expires: nil, maxAge: nil, domain: nil, path: "/",
+            isSecure: secure, isHTTPOnly: true, sameSite: .lax)
     }
     static func expired(secure: Bool) -> HTTPCookies.Value {
-        HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, domain: nil, path: "/",
-                          isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+        HTTPCookies.Value(
+            string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, domain: nil, path: "/",
+            isSecure: secure, isHTTPOnly: true, sameSite: .lax)
     }
 }
 
@@ -52,8 +54,10 @@ enum Sessions {
         s.createdAt = now
         s.lastSeenAt = now
         try await s.create(on: db)
-        try await db.sql.update("sessions").set("stage", to: SQLBind(stage.rawValue)).set("next_path", to: SQLBind(next.map { String($0.prefix(2000)) }))
-            .where("id", .equal, SQLBind(s.requireID())).run()
+        try await db.sql.update("sessions").set("stage", to: SQLBind(stage.rawValue)).set(
+            "next_path", to: SQLBind(next.map { String($0.prefix(2000)) })
+        )
+        .where("id", .equal, SQLBind(s.requireID())).run()
         return token
     }
 
@@ -114,7 +118,9 @@ struct SessionAuthenticator: AsyncMiddleware {
         }
         // Idle too long, or older than the absolute lifetime (so a change at the identity
         // provider, or a deactivation, takes effect within it whatever the session does).
-        if now.timeIntervalSince(row.last_seen_at) > req.settings.sessionTimeout || now.timeIntervalSince(row.created_at) > req.settings.sessionLifetime {
+        if now.timeIntervalSince(row.last_seen_at) > req.settings.sessionTimeout
+            || now.timeIntervalSince(row.created_at) > req.settings.sessionLifetime
+        {
             try await UserSession.query(on: req.db).filter(\.$id == row.session_id).delete()
             req.storage[SessionNotice.self] = .timedOut
             return try await next.respond(to: req)
@@ -127,8 +133,9 @@ struct SessionAuthenticator: AsyncMiddleware {
         let stage = SignInStage(rawValue: row.stage) ?? .full
         guard stage == .full else {
             // Part-way through signing in: only the next step's page is open to it.
-            req.storage[PendingSignIn.Key.self] = PendingSignIn(sessionID: row.session_id, userID: row.user_id, email: row.email, name: row.name, role: role,
-                                                                stage: stage, csrfToken: row.csrf_token, next: row.next_path, pendingSecret: row.pending_totp_secret)
+            req.storage[PendingSignIn.Key.self] = PendingSignIn(
+                sessionID: row.session_id, userID: row.user_id, email: row.email, name: row.name, role: role,
+                stage: stage, csrfToken: row.csrf_token, next: row.next_path, pendingSecret: row.pending_totp_secret)
             return try await next.respond(to: req)
         }
         if now.timeIntervalSince(row.last_seen_at) > 60 {
@@ -136,8 +143,10 @@ struct SessionAuthenticator: AsyncMiddleware {
                 .set(\.$lastSeenAt, to: now).update()
         }
         let services = try await UserService.query(on: req.db).filter(\.$userID == row.user_id).all().map(\.serviceID)
-        req.auth.login(CurrentUser(id: row.user_id, email: row.email, name: row.name, role: role,
-                                   serviceIDs: services, sessionID: row.session_id, csrfToken: row.csrf_token, pendingSecret: row.pending_totp_secret))
+        req.auth.login(
+            CurrentUser(
+                id: row.user_id, email: row.email, name: row.name, role: role,
+                serviceIDs: services, sessionID: row.session_id, csrfToken: row.csrf_token, pendingSecret: row.pending_totp_secret))
         req.logger[metadataKey: "user"] = .string(row.user_id.uuidString)
         return try await next.respond(to: req)
     }

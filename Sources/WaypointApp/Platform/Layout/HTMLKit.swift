@@ -31,7 +31,8 @@ func el(_ name: String, _ attrs: Attrs = [:], _ children: [H] = []) -> H {
     var nodes: [H] = []
     for (k, v) in attrs {
         guard let v else { continue }
-        if v.isEmpty && ["required", "checked", "selected", "disabled", "hidden", "multiple", "open", "novalidate", "autofocus"].contains(k) {
+        if v.isEmpty && ["required", "checked", "selected", "disabled", "hidden", "multiple", "open", "novalidate", "autofocus"].contains(k)
+        {
             nodes.append(.attribute(named: k))
         } else {
             nodes.append(.attribute(named: k, value: HTMLEscape.escape(v), ignoreIfValueIsEmpty: false))

@@ -17,9 +17,11 @@ struct M0007_CreateChildren: AsyncMigration {
             .field("ethnicity_group", .string, .required)
             .field("care_status", .string, .required)
             .field("search_name", .string, .required)
-        for optional in ["preferred_name", "send", "ehcp", "postcode", "district", "pnc_id", "upn",
-                         "nhs_number", "school", "ete_status", "accommodation", "what_matters",
-                         "strengths", "alerts", "external_id"] {
+        for optional in [
+            "preferred_name", "send", "ehcp", "postcode", "district", "pnc_id", "upn",
+            "nhs_number", "school", "ete_status", "accommodation", "what_matters",
+            "strengths", "alerts", "external_id"
+        ] {
             schema = schema.field(.definition(name: .key(.string(optional)), dataType: .string, constraints: []))
         }
         try await schema.create()

@@ -23,8 +23,10 @@ struct M0008_CreateBankHolidays: AsyncMigration {
 enum BankHolidayData {
     /// The CSV copied from shared/ into the app's resources.
     static func shipped() throws -> [(LocalDate, String)] {
-        guard let url = Bundle.module.url(forResource: "bank-holidays-england-and-wales", withExtension: "csv", subdirectory: "Resources")
-                ?? Bundle.module.url(forResource: "bank-holidays-england-and-wales", withExtension: "csv") else {
+        guard
+            let url = Bundle.module.url(forResource: "bank-holidays-england-and-wales", withExtension: "csv", subdirectory: "Resources")
+                ?? Bundle.module.url(forResource: "bank-holidays-england-and-wales", withExtension: "csv")
+        else {
             throw WaypointError.internal("bank holiday data is missing from the app's resources")
         }
         let text = try String(contentsOf: url, encoding: .utf8)

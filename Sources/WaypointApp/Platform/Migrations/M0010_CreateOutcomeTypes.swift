@@ -34,12 +34,15 @@ struct M0010_CreateOutcomeTypes: AsyncMigration {
             ("detention_and_training_order", "Detention and training order", "custody", true, true, true),
             ("custody_long_term", "Long-term custody (grave crimes)", "custody", true, true, true),
             ("not_guilty", "Not guilty", "none", false, false, false),
-            ("dismissed", "Dismissed", "none", false, false, false),
+            ("dismissed", "Dismissed", "none", false, false, false)
         ]
         for (i, o) in rows.enumerated() {
             try await database.sql.insert(into: "outcome_types")
                 .columns("code", "label", "tier", "counts_as_entry", "conviction", "custodial", "sort_order")
-                .values(SQLBind(o.code), SQLBind(o.label), SQLBind(o.tier), SQLBind(o.entry), SQLBind(o.conviction), SQLBind(o.custodial), SQLBind((i + 1) * 10))
+                .values(
+                    SQLBind(o.code), SQLBind(o.label), SQLBind(o.tier), SQLBind(o.entry), SQLBind(o.conviction), SQLBind(o.custodial),
+                    SQLBind((i + 1) * 10)
+                )
                 .run()
         }
     }

@@ -28,7 +28,9 @@ struct M0011_CreateReferrals: AsyncMigration {
             .field("external_id", .string)
             .create()
         let sql = database.sql
-        try await sql.create(index: "referrals_service_decision").on("referrals").column("service_id").column("decision").column("received_on").run()
+        try await sql.create(index: "referrals_service_decision").on("referrals").column("service_id").column("decision").column(
+            "received_on"
+        ).run()
         try await sql.create(index: "referrals_child").on("referrals").column("child_id").run()
         try await sql.create(index: "referrals_decided_on").on("referrals").column("decided_on").run()
     }

@@ -12,7 +12,9 @@ struct M0016_IndexExternalIDs: AsyncMigration {
     }
     func revert(on database: Database) async throws {
         let sql = database.sql
-        for name in ["children_service_external", "referrals_service_external", "offences_service_external", "interventions_service_external"] {
+        for name in [
+            "children_service_external", "referrals_service_external", "offences_service_external", "interventions_service_external"
+        ] {
             try await sql.drop(index: name).run()
         }
     }

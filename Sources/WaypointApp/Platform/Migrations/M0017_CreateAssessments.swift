@@ -20,8 +20,10 @@ struct M0017_CreateAssessments: AsyncMigration {
             .field("signed_off_on", .string)
             .field("signed_off_by", .uuid)
             .field("due_on", .string)
-        for text in ["personal_family_social", "offending_behaviour", "foundations_for_change", "explanations_conclusions", "pathways_planning",
-                     "child_views", "parent_views", "likelihood_of_reoffending", "risk_of_serious_harm", "safety_and_wellbeing", "manager_comments"] {
+        for text in [
+            "personal_family_social", "offending_behaviour", "foundations_for_change", "explanations_conclusions", "pathways_planning",
+            "child_views", "parent_views", "likelihood_of_reoffending", "risk_of_serious_harm", "safety_and_wellbeing", "manager_comments"
+        ] {
             schema = schema.field(.definition(name: .key(.string(text)), dataType: .string, constraints: []))
         }
         try await schema.create()

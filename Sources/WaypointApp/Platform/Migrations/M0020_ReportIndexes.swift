@@ -9,7 +9,10 @@ struct M0020_ReportIndexes: AsyncMigration {
     /// Frozen as landed (it once read `RecordKind` and `ReportRunner`): a migration never reads
     /// live code. A report that needs another index gets a new migration.
     static let indexes: [(name: String, table: String, columns: [String])] = [
-        ("children_report", "children", ["service_id", "id", "external_id", "date_of_birth", "sex", "ethnicity_group", "care_status", "send", "ehcp", "district"]),
+        (
+            "children_report", "children",
+            ["service_id", "id", "external_id", "date_of_birth", "sex", "ethnicity_group", "care_status", "send", "ehcp", "district"]
+        ),
         ("offences_outcome_date", "offences", ["outcome_date", "child_id"]),
         ("offences_offence_date", "offences", ["offence_date", "child_id"]),
         ("interventions_report", "interventions", ["start_date", "end_date", "type", "child_id"]),
@@ -22,7 +25,7 @@ struct M0020_ReportIndexes: AsyncMigration {
         ("victims_report", "victims", ["contact_made_on", "child_id"]),
         ("health_records_report", "health_records", ["health_assessment_on", "child_id"]),
         ("feedback_report", "feedback", ["given_on", "child_id"]),
-        ("case_audits_report", "case_audits", ["audited_on", "child_id"]),
+        ("case_audits_report", "case_audits", ["audited_on", "child_id"])
     ]
 
     func prepare(on database: Database) async throws {

@@ -19,17 +19,31 @@ struct M0022_AuditAppendOnly: AsyncMigration {
         if database.sql.dialect.name == "sqlite" {
             for table in ["audit_events", "audit_seals"] {
                 for op in ["UPDATE", "DELETE"] {
-                    try await database.sql.raw(SQLQueryString("CREATE TRIGGER \(unsafeRaw: table)_no_\(unsafeRaw: op.lowercased()) BEFORE \(unsafeRaw: op) ON \(unsafeRaw: table) BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")).run()
+                    try await database.sql.raw(
+                        SQLQueryString(
+                            "CREATE TRIGGER \(unsafeRaw: table)_no_\(unsafeRaw: op.lowercased()) BEFORE \(unsafeRaw: op) ON \(unsafeRaw: table) BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+                        )
+                    ).run()
                 }
             }
         } else {
-            try await database.sql.raw("""
+            try await database.sql.raw(
+                """
                 CREATE FUNCTION waypoint_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$
-                """).run()
+                """
+            ).run()
             for table in ["audit_events", "audit_seals"] {
-                try await database.sql.raw(SQLQueryString("CREATE TRIGGER \(unsafeRaw: table)_append_only BEFORE UPDATE OR DELETE ON \(unsafeRaw: table) FOR EACH ROW EXECUTE FUNCTION waypoint_audit_append_only()")).run()
-                try await database.sql.raw(SQLQueryString("CREATE TRIGGER \(unsafeRaw: table)_no_truncate BEFORE TRUNCATE ON \(unsafeRaw: table) FOR EACH STATEMENT EXECUTE FUNCTION waypoint_audit_append_only()")).run()
+                try await database.sql.raw(
+                    SQLQueryString(
+                        "CREATE TRIGGER \(unsafeRaw: table)_append_only BEFORE UPDATE OR DELETE ON \(unsafeRaw: table) FOR EACH ROW EXECUTE FUNCTION waypoint_audit_append_only()"
+                    )
+                ).run()
+                try await database.sql.raw(
+                    SQLQueryString(
+                        "CREATE TRIGGER \(unsafeRaw: table)_no_truncate BEFORE TRUNCATE ON \(unsafeRaw: table) FOR EACH STATEMENT EXECUTE FUNCTION waypoint_audit_append_only()"
+                    )
+                ).run()
             }
         }
     }
@@ -37,12 +51,16 @@ struct M0022_AuditAppendOnly: AsyncMigration {
     func revert(on database: Database) async throws {
         if database.sql.dialect.name == "sqlite" {
             for table in ["audit_events", "audit_seals"] {
-                for op in ["update", "delete"] { try await database.sql.raw(SQLQueryString("DROP TRIGGER IF EXISTS \(unsafeRaw: table)_no_\(unsafeRaw: op)")).run() }
+                for op in ["update", "delete"] {
+                    try await database.sql.raw(SQLQueryString("DROP TRIGGER IF EXISTS \(unsafeRaw: table)_no_\(unsafeRaw: op)")).run()
+                }
             }
         } else {
             for table in ["audit_events", "audit_seals"] {
-                try await database.sql.raw(SQLQueryString("DROP TRIGGER IF EXISTS \(unsafeRaw: table)_append_only ON \(unsafeRaw: table)")).run()
-                try await database.sql.raw(SQLQueryString("DROP TRIGGER IF EXISTS \(unsafeRaw: table)_no_truncate ON \(unsafeRaw: table)")).run()
+                try await database.sql.raw(SQLQueryString("DROP TRIGGER IF EXISTS \(unsafeRaw: table)_append_only ON \(unsafeRaw: table)"))
+                    .run()
+                try await database.sql.raw(SQLQueryString("DROP TRIGGER IF EXISTS \(unsafeRaw: table)_no_truncate ON \(unsafeRaw: table)"))
+                    .run()
             }
             try await database.sql.raw("DROP FUNCTION IF EXISTS waypoint_audit_append_only()").run()
         }

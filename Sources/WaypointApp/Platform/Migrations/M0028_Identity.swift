@@ -9,7 +9,8 @@ struct M0028_Identity: AsyncMigration {
         let sql = database.sql
         // Users: must set a password at next sign-in; the authenticator's secret and the last
         // step used (a code is never accepted twice).
-        try await sql.alter(table: "users").column("must_set_password", type: .smallint, SQLColumnConstraintAlgorithm.default(0), .notNull).run()
+        try await sql.alter(table: "users").column("must_set_password", type: .smallint, SQLColumnConstraintAlgorithm.default(0), .notNull)
+            .run()
         try await sql.alter(table: "users").column("password_changed_at", type: .timestamp).run()
         try await sql.alter(table: "users").column("totp_secret", type: .text).run()
         try await sql.alter(table: "users").column("totp_last_step", type: .bigint).run()
@@ -46,8 +47,10 @@ struct M0028_Identity: AsyncMigration {
             .field("required", .bool, .required)
             .create()
         // Written out, not read from the Policy: a migration never reads live code.
-        for (role, required) in [("practitioner", true), ("manager", true), ("victim_worker", true), ("volunteer", true), ("analyst", true),
-                                 ("board", false), ("admin", false)] {
+        for (role, required) in [
+            ("practitioner", true), ("manager", true), ("victim_worker", true), ("volunteer", true), ("analyst", true),
+            ("board", false), ("admin", false)
+        ] {
             try await sql.insert(into: "second_factor_roles").columns("role", "required").values(SQLBind(role), SQLBind(required)).run()
         }
     }

@@ -57,7 +57,8 @@ enum Paths {
         // Plain local paths only: printable ASCII with no space or backslash (browsers drop tabs
         // and newlines, so "/\t/evil.example" would become "//evil.example"), one leading slash.
         guard let next, next.count <= 2000, next.hasPrefix("/"), !next.hasPrefix("//"),
-              next.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "\\" }) else { return home }
+            next.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "\\" })
+        else { return home }
         return next
     }
 }

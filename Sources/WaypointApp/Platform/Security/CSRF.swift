@@ -34,8 +34,9 @@ struct CSRFMiddleware: AsyncMiddleware {
             let token = Tokens.random()
             req.storage[AnonymousCSRF.self] = token
             let res = try await next.respond(to: req)
-            res.cookies[Self.cookieName] = HTTPCookies.Value(string: token, path: "/", isSecure: req.settings.secureCookies,
-                                                             isHTTPOnly: true, sameSite: .lax)
+            res.cookies[Self.cookieName] = HTTPCookies.Value(
+                string: token, path: "/", isSecure: req.settings.secureCookies,
+                isHTTPOnly: true, sameSite: .lax)
             return res
         }
         return try await next.respond(to: req)
@@ -53,7 +54,8 @@ extension CSRFMiddleware {
 extension Request {
     /// The token to put in this page's forms.
     var csrfToken: String {
-        currentUser?.csrfToken ?? pendingSignIn?.csrfToken ?? storage[AnonymousCSRF.self] ?? cookies[CSRFMiddleware.cookieName]?.string ?? ""
+        currentUser?.csrfToken ?? pendingSignIn?.csrfToken ?? storage[AnonymousCSRF.self] ?? cookies[CSRFMiddleware.cookieName]?.string
+            ?? ""
     }
 }
 
@@ -86,7 +88,8 @@ struct BodyLimitMiddleware: AsyncMiddleware {
             return try await next.respond(to: req)
         }
         if let declared, declared > limit * Self.dropFactor { throw CloseConnection() }
-        let tooLarge = WaypointError.tooLarge("The form is larger than the \(ByteCountText.describe(limit)) limit. Shorten what you entered and try again.")
+        let tooLarge = WaypointError.tooLarge(
+            "The form is larger than the \(ByteCountText.describe(limit)) limit. Shorten what you entered and try again.")
         let body: ByteBuffer?
         do { body = try await req.body.collect(max: limit).get() } catch let e as any AbortError where e.status == .payloadTooLarge {
             if declared == nil { throw CloseConnection() }

@@ -1,7 +1,8 @@
 import Vapor
 
 struct SecurityHeadersMiddleware: AsyncMiddleware {
-    static let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    static let csp =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         + "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {

@@ -14,7 +14,9 @@ struct StreamedForm {
     var file: (filename: String, url: URL, bytes: Int)?
 
     static func tooLarge(_ maxBytes: Int) -> WaypointError {
-        .tooLarge("The upload is larger than the \(ByteCountText.describe(maxBytes)) limit. Split the bundle by service, or ask the server's operator to import it with the waypoint command.")
+        .tooLarge(
+            "The upload is larger than the \(ByteCountText.describe(maxBytes)) limit. Split the bundle by service, or ask the server's operator to import it with the waypoint command."
+        )
     }
 
     static let maxFieldBytes = 4_096
@@ -25,7 +27,8 @@ struct StreamedForm {
 
     static func read(_ req: Request, fileField: String, maxBytes: Int) async throws -> StreamedForm {
         guard let type = req.headers.contentType, type.type == "multipart", type.subType == "form-data",
-              let boundary = type.parameters["boundary"], !boundary.isEmpty, boundary.utf8.count <= 70 else {
+            let boundary = type.parameters["boundary"], !boundary.isEmpty, boundary.utf8.count <= 70
+        else {
             throw WaypointError.unsupportedMediaType("Send the file through the upload form (multipart/form-data).")
         }
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("waypoint-upload-\(UUID().uuidString)")
@@ -55,7 +58,11 @@ struct StreamedForm {
             throw WaypointError.badRequest("The upload could not be read. Choose the file again and resubmit the form.")
         }
         var form = StreamedForm(fields: state.fields)
-        if state.fileBytes > 0 { form.file = (state.filename ?? "upload", url, state.fileBytes) } else { try? FileManager.default.removeItem(at: url) }
+        if state.fileBytes > 0 {
+            form.file = (state.filename ?? "upload", url, state.fileBytes)
+        } else {
+            try? FileManager.default.removeItem(at: url)
+        }
         // The token travels in the form (or a header, already checked by the middleware).
         if let expected = req.storage[StreamedCSRF.self] {
             guard !expected.isEmpty, let supplied = form.fields[CSRFMiddleware.fieldName], Tokens.equal(expected, supplied) else {

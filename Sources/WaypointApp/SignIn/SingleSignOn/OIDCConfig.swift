@@ -39,8 +39,9 @@ struct OIDCConfig: Sendable, Equatable {
         guard issuer.hasPrefix("https://") || issuer.hasPrefix("http://127.0.0.1") || issuer.hasPrefix("http://localhost") else {
             throw OIDCConfigError("WAYPOINT_OIDC_ISSUER must be an https address")
         }
-        var c = OIDCConfig(issuer: issuer, clientID: try need("WAYPOINT_OIDC_CLIENT_ID"), clientSecret: try need("WAYPOINT_OIDC_CLIENT_SECRET"),
-                           redirectURL: try need("WAYPOINT_OIDC_REDIRECT_URL"))
+        var c = OIDCConfig(
+            issuer: issuer, clientID: try need("WAYPOINT_OIDC_CLIENT_ID"), clientSecret: try need("WAYPOINT_OIDC_CLIENT_SECRET"),
+            redirectURL: try need("WAYPOINT_OIDC_REDIRECT_URL"))
         if let s = env["WAYPOINT_OIDC_SCOPES"], !s.isEmpty {
             guard s.split(separator: " ").contains("openid") else { throw OIDCConfigError("WAYPOINT_OIDC_SCOPES must include openid") }
             c.scopes = s
@@ -55,14 +56,21 @@ struct OIDCConfig: Sendable, Equatable {
     /// `group=role:SVC1,SVC2[:Team name]; group2=role` (admins need no service).
     static func parseGroupMap(_ text: String) throws -> [GroupRule] {
         try text.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { entry in
-            guard let eq = entry.lastIndex(of: "=") else { throw OIDCConfigError("WAYPOINT_OIDC_GROUP_MAP: \"\(entry)\" needs group=role:SERVICES") }
+            guard let eq = entry.lastIndex(of: "=") else {
+                throw OIDCConfigError("WAYPOINT_OIDC_GROUP_MAP: \"\(entry)\" needs group=role:SERVICES")
+            }
             let group = entry[..<eq].trimmingCharacters(in: .whitespaces)
             let parts = entry[entry.index(after: eq)...].split(separator: ":", maxSplits: 2).map { $0.trimmingCharacters(in: .whitespaces) }
             guard !group.isEmpty, let roleText = parts.first, let role = Role(rawValue: roleText) else {
-                throw OIDCConfigError("WAYPOINT_OIDC_GROUP_MAP: \"\(entry)\" needs a role, one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw OIDCConfigError(
+                    "WAYPOINT_OIDC_GROUP_MAP: \"\(entry)\" needs a role, one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            let services = parts.count > 1 ? parts[1].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty } : []
-            if services.isEmpty && role != .admin { throw OIDCConfigError("WAYPOINT_OIDC_GROUP_MAP: \"\(entry)\" needs at least one service code") }
+            let services =
+                parts.count > 1
+                ? parts[1].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty } : []
+            if services.isEmpty && role != .admin {
+                throw OIDCConfigError("WAYPOINT_OIDC_GROUP_MAP: \"\(entry)\" needs at least one service code")
+            }
             return GroupRule(group: group, role: role, serviceCodes: services, team: parts.count > 2 && !parts[2].isEmpty ? parts[2] : nil)
         }
     }

@@ -71,9 +71,13 @@ actor OIDCProvider {
         if let (d, at) = discovery, now.timeIntervalSince(at) < Self.cacheLifetime { return d }
         let base = config.issuer.hasSuffix("/") ? String(config.issuer.dropLast()) : config.issuer
         let body = try await fetch(base + "/.well-known/openid-configuration")
-        guard let d = try? JSONDecoder().decode(Discovery.self, from: body) else { throw Failure.provider("the discovery document is not valid") }
+        guard let d = try? JSONDecoder().decode(Discovery.self, from: body) else {
+            throw Failure.provider("the discovery document is not valid")
+        }
         // The discovery document must name the issuer it was fetched for (OpenID Connect Discovery §4.3).
-        guard d.issuer == config.issuer else { throw Failure.provider("the discovery document names issuer \(d.issuer), not \(config.issuer)") }
+        guard d.issuer == config.issuer else {
+            throw Failure.provider("the discovery document names issuer \(d.issuer), not \(config.issuer)")
+        }
         discovery = (d, now)
         return d
     }
@@ -85,7 +89,9 @@ actor OIDCProvider {
         let d = try await discovery(now: now)
         let body = try await fetch(d.jwks_uri)
         let collection = JWTKeyCollection()
-        do { try await collection.add(jwksJSON: String(buffer: body)) } catch { throw Failure.provider("the signing keys are not valid: \(error)") }
+        do { try await collection.add(jwksJSON: String(buffer: body)) } catch {
+            throw Failure.provider("the signing keys are not valid: \(error)")
+        }
         keys = (collection, now)
         return collection
     }
@@ -101,7 +107,9 @@ actor OIDCProvider {
             let client_secret: String
             let code_verifier: String
         }
-        let form = Form(code: code, redirect_uri: config.redirectURL, client_id: config.clientID, client_secret: config.clientSecret, code_verifier: verifier)
+        let form = Form(
+            code: code, redirect_uri: config.redirectURL, client_id: config.clientID, client_secret: config.clientSecret,
+            code_verifier: verifier)
         let res: ClientResponse
         do {
             res = try await client.post(URI(string: d.token_endpoint)) { req in
@@ -111,7 +119,8 @@ actor OIDCProvider {
         } catch { throw Failure.provider("token endpoint: \(error)") }
         struct Tokens: Decodable { let id_token: String? }
         guard res.status == .ok, let body = res.body, body.readableBytes <= Self.maxResponseBytes,
-              let t = try? JSONDecoder().decode(Tokens.self, from: body), let id = t.id_token, !id.isEmpty else {
+            let t = try? JSONDecoder().decode(Tokens.self, from: body), let id = t.id_token, !id.isEmpty
+        else {
             throw Failure.provider("the token endpoint answered \(res.status.code) without an ID token")
         }
         return id
@@ -166,8 +175,9 @@ actor OIDCProvider {
         guard c.exp.value > now else { throw Failure.expired }
         guard let n = c.nonce, Tokens.equal(n, nonce) else { throw Failure.wrongNonce }
         guard !c.sub.value.isEmpty, c.sub.value.utf8.count <= 255 else { throw Failure.malformed("subject") }
-        return Identity(subject: c.sub.value, email: c.email.map { String($0.prefix(254)).lowercased() }, name: c.name.map { String($0.prefix(100)) },
-                        groups: groups(in: token, claim: groupsClaim))
+        return Identity(
+            subject: c.sub.value, email: c.email.map { String($0.prefix(254)).lowercased() }, name: c.name.map { String($0.prefix(100)) },
+            groups: groups(in: token, claim: groupsClaim))
     }
 
     /// The groups claim (a list, or one string) from the token's payload, whose signature has
@@ -177,7 +187,9 @@ actor OIDCProvider {
         guard parts.count == 3 else { return [] }
         var b64 = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while b64.count % 4 != 0 { b64 += "=" }
-        guard let data = Data(base64Encoded: b64), let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
+        guard let data = Data(base64Encoded: b64), let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            return []
+        }
         if let list = json[claim] as? [String] { return Array(list.prefix(500)) }
         if let one = json[claim] as? String { return [one] }
         return []

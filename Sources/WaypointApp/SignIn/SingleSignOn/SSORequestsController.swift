@@ -36,20 +36,24 @@ struct SSORequestsController: RouteCollection {
         let users = try await req.db.sql.select().columns("id", "name", "email").from("users").where("oidc_subject", .is, SQLLiteral.null)
             .orderBy("name").limit(2000).all(decoding: Linkable.self)
         let services = try await Service.query(on: req.db).sort(\.$name).all()
-        let notice: String? = switch req.query[String.self, at: "saved"] {
-        case "approved": "Account created: they can sign in now"
-        case "linked": "Linked: they sign in to that account through your organisation's sign-in service"
-        case "refused": "Request removed"
-        default: nil
-        }
-        return HTMLResponse.make(SSOViews.requests(PageContext(req, notice: notice), rows: rows, users: users, services: services,
-                                                   config: req.application.oidc?.config))
+        let notice: String? =
+            switch req.query[String.self, at: "saved"] {
+            case "approved": "Account created: they can sign in now"
+            case "linked": "Linked: they sign in to that account through your organisation's sign-in service"
+            case "refused": "Request removed"
+            default: nil
+            }
+        return HTMLResponse.make(
+            SSOViews.requests(
+                PageContext(req, notice: notice), rows: rows, users: users, services: services,
+                config: req.application.oidc?.config))
     }
 
     private func load(_ req: Request) async throws -> Row {
         guard let id = req.parameters.get("requestID").flatMap(UUID.init(uuidString:)),
-              let row = try await req.db.sql.select().columns("id", "issuer", "subject", "email", "name", "groups", "at").from("sso_requests")
-                .where("id", .equal, SQLBind(id)).first(decoding: Row.self) else {
+            let row = try await req.db.sql.select().columns("id", "issuer", "subject", "email", "name", "groups", "at").from("sso_requests")
+                .where("id", .equal, SQLBind(id)).first(decoding: Row.self)
+        else {
             throw WaypointError.notFound("That request could not be found. It may have been dealt with already.")
         }
         return row
@@ -66,7 +70,10 @@ struct SSORequestsController: RouteCollection {
         form.values["name"] = row.name ?? email
         let result = UserForm.parse(form, allowedServices: Set(services.map { $0.id!.uuidString }), requirePassword: false)
         guard case .success(let input) = result else {
-            if case .failure(let e) = result { throw WaypointError.badRequest("This request cannot become an account: " + e.errors.map(\.message).joined(separator: "; ") + ".") }
+            if case .failure(let e) = result {
+                throw WaypointError.badRequest(
+                    "This request cannot become an account: " + e.errors.map(\.message).joined(separator: "; ") + ".")
+            }
             throw WaypointError.badRequest("This request cannot become an account.")
         }
         if try await User.query(on: req.db).filter(\.$email == input.email).first() != nil {
@@ -77,7 +84,9 @@ struct SSORequestsController: RouteCollection {
             try await db.sql.update("users").set("oidc_issuer", to: SQLBind(row.issuer)).set("oidc_subject", to: SQLBind(row.subject))
                 .where("id", .equal, SQLBind(user.requireID())).run()
             try await db.sql.delete(from: "sso_requests").where("id", .equal, SQLBind(row.id)).run()
-            try await Audit.record(req, on: db, action: "sso_linked", details: "new user \(user.id!.uuidString) role \(input.role.rawValue) for subject \(row.subject)")
+            try await Audit.record(
+                req, on: db, action: "sso_linked",
+                details: "new user \(user.id!.uuidString) role \(input.role.rawValue) for subject \(row.subject)")
         }
         return req.redirect(to: Paths.ssoRequests + "?saved=approved")
     }
@@ -87,18 +96,22 @@ struct SSORequestsController: RouteCollection {
         let row = try await load(req)
         struct Form: Decodable { let user: String? }
         guard let id = (try? req.content.decode(Form.self))?.user.flatMap(UUID.init(uuidString:)),
-              let user = try await User.find(id, on: req.db) else {
+            let user = try await User.find(id, on: req.db)
+        else {
             throw WaypointError.badRequest("Choose the account to link from the list.")
         }
         struct L: Decodable { let oidc_subject: String? }
-        if try await req.db.sql.select().column("oidc_subject").from("users").where("id", .equal, SQLBind(id)).first(decoding: L.self)?.oidc_subject != nil {
+        if try await req.db.sql.select().column("oidc_subject").from("users").where("id", .equal, SQLBind(id)).first(decoding: L.self)?
+            .oidc_subject != nil
+        {
             throw WaypointError.conflict("That account is already linked to an organisation account.")
         }
         try await req.db.writeTransaction { db in
             try await db.sql.update("users").set("oidc_issuer", to: SQLBind(row.issuer)).set("oidc_subject", to: SQLBind(row.subject))
                 .where("id", .equal, SQLBind(id)).run()
             try await db.sql.delete(from: "sso_requests").where("id", .equal, SQLBind(row.id)).run()
-            try await Audit.record(req, on: db, action: "sso_linked", details: "user \(id.uuidString) (\(user.email)) linked to subject \(row.subject)")
+            try await Audit.record(
+                req, on: db, action: "sso_linked", details: "user \(id.uuidString) (\(user.email)) linked to subject \(row.subject)")
         }
         return req.redirect(to: Paths.ssoRequests + "?saved=linked")
     }
@@ -115,36 +128,57 @@ struct SSORequestsController: RouteCollection {
 }
 
 enum SSOViews {
-    static func requests(_ ctx: PageContext, rows: [SSORequestsController.Row], users: [SSORequestsController.Linkable], services: [Service],
-                         config: OIDCConfig?) -> String {
+    static func requests(
+        _ ctx: PageContext, rows: [SSORequestsController.Row], users: [SSORequestsController.Linkable], services: [Service],
+        config: OIDCConfig?
+    ) -> String {
         var content: [H] = [C.h1("Single sign-on requests")]
         if config == nil { content.append(C.p("Single sign-on is not set up on this server (see README, \"Single sign-on\").")) }
         if rows.isEmpty { content.append(C.p("Nobody is waiting.")) }
         for r in rows {
             let id = r.id.uuidString.lowercased()
             let rule = config?.rule(for: r.groupList)
-            let chosenServices = services.filter { s in rule?.serviceCodes.contains(s.code.uppercased()) ?? false }.map { $0.id!.uuidString }
-            content.append(el("section", ["class": "sso-request", "aria-label": r.name ?? r.email ?? r.subject], [
-                el("h2", ["class": "heading-m"], r.name ?? r.email ?? r.subject),
-                C.summaryList([("Email", C.value(r.email)), ("Subject at the provider", txt(r.subject)),
-                               ("Groups", r.groupList.isEmpty ? C.notRecorded() : txt(r.groupList.joined(separator: ", "))),
-                               ("Asked", txt(DateFormatting.londonDateTime(r.at)))]),
-                el("form", ["method": "post", "action": "\(Paths.ssoRequests)/\(id)/approve"], [
-                    Layout.csrfField(ctx.csrf),
-                    C.radios("role", legend: "Role", options: Role.allCases.map { ($0.rawValue, $0.label) }, selected: rule?.role.rawValue ?? ""),
-                    C.checkboxes("services", legend: "Services", options: services.map { ($0.id!.uuidString, "\($0.name) (\($0.code))") }, selected: chosenServices),
-                    C.button("Create their account"),
-                ]),
-                el("form", ["method": "post", "action": "\(Paths.ssoRequests)/\(id)/link"], [
-                    Layout.csrfField(ctx.csrf),
-                    C.select("user", label: "Or link to an existing account", options: users.map { ($0.id.uuidString, "\($0.name) (\($0.email))") }, selected: "",
-                             blank: "Choose an account"),
-                    C.button("Link", secondary: true),
-                ]),
-                el("form", ["method": "post", "action": "\(Paths.ssoRequests)/\(id)/refuse"], [
-                    Layout.csrfField(ctx.csrf), C.button("Refuse", warning: true),
-                ]),
-            ]))
+            let chosenServices = services.filter { s in rule?.serviceCodes.contains(s.code.uppercased()) ?? false }.map {
+                $0.id!.uuidString
+            }
+            content.append(
+                el(
+                    "section", ["class": "sso-request", "aria-label": r.name ?? r.email ?? r.subject],
+                    [
+                        el("h2", ["class": "heading-m"], r.name ?? r.email ?? r.subject),
+                        C.summaryList([
+                            ("Email", C.value(r.email)), ("Subject at the provider", txt(r.subject)),
+                            ("Groups", r.groupList.isEmpty ? C.notRecorded() : txt(r.groupList.joined(separator: ", "))),
+                            ("Asked", txt(DateFormatting.londonDateTime(r.at)))
+                        ]),
+                        el(
+                            "form", ["method": "post", "action": "\(Paths.ssoRequests)/\(id)/approve"],
+                            [
+                                Layout.csrfField(ctx.csrf),
+                                C.radios(
+                                    "role", legend: "Role", options: Role.allCases.map { ($0.rawValue, $0.label) },
+                                    selected: rule?.role.rawValue ?? ""),
+                                C.checkboxes(
+                                    "services", legend: "Services",
+                                    options: services.map { ($0.id!.uuidString, "\($0.name) (\($0.code))") }, selected: chosenServices),
+                                C.button("Create their account")
+                            ]),
+                        el(
+                            "form", ["method": "post", "action": "\(Paths.ssoRequests)/\(id)/link"],
+                            [
+                                Layout.csrfField(ctx.csrf),
+                                C.select(
+                                    "user", label: "Or link to an existing account",
+                                    options: users.map { ($0.id.uuidString, "\($0.name) (\($0.email))") }, selected: "",
+                                    blank: "Choose an account"),
+                                C.button("Link", secondary: true)
+                            ]),
+                        el(
+                            "form", ["method": "post", "action": "\(Paths.ssoRequests)/\(id)/refuse"],
+                            [
+                                Layout.csrfField(ctx.csrf), C.button("Refuse", warning: true)
+                            ])
+                    ]))
         }
         return Layout.page(title: "Single sign-on requests", ctx, content)
     }
