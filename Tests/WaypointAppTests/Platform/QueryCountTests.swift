@@ -1,0 +1,105 @@
+import Fluent
+import Foundation
+import Logging
+import SQLKit
+import Testing
+import Vapor
+@testable import WaypointApp
+import WaypointDomain
+
+/// Counts the SQL each request runs: the drivers log every query ("Executing query") on the
+/// request's logger, which carries the request's id (`X-Request-Id`).
+final class QueryCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts: [String: Int] = [:]
+
+    func add(_ request: String) {
+        lock.lock()
+        counts[request, default: 0] += 1
+        lock.unlock()
+    }
+
+    func count(_ request: String) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return counts[request] ?? 0
+    }
+}
+
+struct QueryCountingLogHandler: LogHandler {
+    let counter: QueryCounter
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        if event.message.description == "Executing query", case .string(let id)? = metadata["request-id"] ?? event.metadata?["request-id"] {
+            counter.add(id)
+            return
+        }
+        if event.level >= .warning { FileHandle.standardError.write(Data("\(event.level): \(event.message)\n".utf8)) }
+    }
+}
+
+/// No page runs a query per row it shows: each page's queries are counted on the demo data and
+/// must stay under a fixed number (a query in a loop over a caseload, a child's records or a
+/// session's children would pass it).
+@Suite struct QueryCountTests {
+    /// The most queries each page may run on the demo data: what each runs today (1 December
+    /// 2026), the same on both databases. A new query per row shown passes it. (The group session
+    /// page still reads each child's intervention and record one child at a time: 14 is for the
+    /// demo's largest session.)
+    static let limits: [String: Int] = [
+        "my work": 21, "child page": 21, "intervention page": 28, "register": 5, "referral queue": 6, "group sessions": 3,
+        "group session": 14
+    ]
+
+    @Test(arguments: TestDatabase.all)
+    func pagesRunAFixedNumberOfQueries(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let today = LocalDate(year: 2024, month: 3, day: 27)!
+            _ = try await DemoData.load(on: app.db, password: Fixtures.password, hasher: { try app.password.hash($0) }, today: today)
+            let counter = QueryCounter()
+            app.logger = Logger(label: "queries") { _ in QueryCountingLogHandler(counter: counter) }
+            let practitioner = TestClient(app)
+            try await practitioner.signIn(DemoData.email(for: .practitioner))
+            let manager = TestClient(app)
+            try await manager.signIn(DemoData.email(for: .manager))
+            struct Row: Decodable { let id: UUID }
+            // The child and the intervention with the most contacts; the session with the most children.
+            let child = try #require(
+                try await app.db.sql.raw("SELECT child_id AS id FROM contacts GROUP BY child_id ORDER BY COUNT(*) DESC LIMIT 1").first(
+                    decoding: Row.self))
+            let intervention = try #require(
+                try await app.db.sql.raw(
+                    "SELECT intervention_id AS id FROM contacts GROUP BY intervention_id ORDER BY COUNT(*) DESC LIMIT 1"
+                ).first(
+                    decoding: Row.self))
+            struct Group: Decodable { let id: String }
+            let session = try await app.db.sql.raw(
+                "SELECT group_id AS id FROM contacts WHERE group_id IS NOT NULL GROUP BY group_id ORDER BY COUNT(*) DESC LIMIT 1"
+            ).first(decoding: Group.self).flatMap { UUID(uuidString: $0.id) }
+            var pages: [(String, TestClient, String)] = [
+                ("my work", practitioner, Paths.myWork), ("child page", manager, Paths.child(child.id)),
+                ("intervention page", manager, Paths.intervention(intervention.id)), ("register", manager, Paths.children + "?q=a"),
+                ("referral queue", manager, Paths.referralQueue), ("group sessions", practitioner, Paths.groupSessions)
+            ]
+            if let session { pages.append(("group session", manager, Paths.groupSession(session))) }
+            var seen: [String] = []
+            for (name, client, path) in pages {
+                let id = UUID().uuidString
+                let page = try await client.get(path, headers: ["X-Request-Id": id])
+                #expect(page.status == .ok, "\(name) \(path)")
+                let n = counter.count(id)
+                seen.append("\(name): \(n)")
+                #expect(n > 0, "\(name): the counter sees the page's queries")
+                #expect(n <= Self.limits[name] ?? 0, "\(name) ran \(n) queries")
+            }
+            print("Queries per page (\(db)): \(seen.joined(separator: ", "))")
+        }
+    }
+}
