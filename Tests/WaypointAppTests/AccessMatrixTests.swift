@@ -47,6 +47,9 @@ import WaypointDomain
                 ("group sessions", "/group-sessions", [.practitioner, .manager]),
                 ("my panels", "/panels", [.practitioner, .manager, .volunteer]),
                 ("record a victim", childPath + "/records/victim/new", [.victimWorker, .manager]),
+                ("record a care episode", childPath + "/records/care_episode/new", [.practitioner, .manager]),
+                ("record an exploitation concern", childPath + "/records/exploitation/new", [.practitioner, .manager]),
+                ("portfolio of achievements", childPath + "/portfolio", [.practitioner, .manager]),
                 ("board meetings", "/board-meetings", [.manager, .analyst, .board]),
                 ("record a board meeting", "/board-meetings/new", [.manager])
             ]
@@ -60,7 +63,7 @@ import WaypointDomain
                     // is asked why they need it before anything of theirs is shown.
                     // A form to change their record is refused outright (a reason opens reading only).
                     if role == .practitioner && path.hasPrefix(childPath) && !path.hasSuffix("/access") && allowed.contains(role) {
-                        expected = path == childPath ? .seeOther : .forbidden
+                        expected = path == childPath || path == childPath + "/portfolio" ? .seeOther : .forbidden
                     }
                     #expect(page.status == expected, "\(role.rawValue) → \(family)")
                     if page.status == .seeOther {

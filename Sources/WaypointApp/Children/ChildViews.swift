@@ -307,6 +307,8 @@ struct ChildShowModel {
     var outcomes: [String: OutcomeType] = [:]
     var workerNames: [UUID: String] = [:]
     var victims: [H] = []
+    /// Care history, exploitation concerns and achievements (case workers only).
+    var childRecords: [H] = []
     /// Victim workers: the child's summary, legal history and victims only.
     var summaryOnly: Bool = false
 }
@@ -433,6 +435,7 @@ enum ChildShowView {
                 ? C.p("No offences or court hearings recorded.")
                 : C.table(caption: nil, headers: ["Date", "What", "Outcome or result"], rows: legal.map(\.1)))
         if !m.offences.isEmpty { content += m.victims }
+        content += m.childRecords
         content.append(el("h2", ["class": "heading-m"], "Referrals"))
         content.append(
             m.referrals.isEmpty

@@ -133,6 +133,8 @@ struct ChildrenController: RouteCollection {
             )
         }
         let outcomes = Dictionary(uniqueKeysWithValues: try await ServiceRules.outcomeTypes(on: req.db).map { ($0.code, $0) })
+        let offences = try await LegalStore.offences(child.id, on: req.db)
+        let own = try await PracticeSections.forChild(req, user, child, offences: offences)
         let model = ChildShowModel(
             record: child, serviceName: service?.name ?? "", today: today,
             canEdit: user.can(.editChild, serviceID: child.serviceID),
@@ -141,13 +143,13 @@ struct ChildrenController: RouteCollection {
             canStartIntervention: user.can(.manageInterventions, serviceID: child.serviceID),
             currentWork: work, pastWork: interventions.filter { i in !current.contains { $0.id == i.id } },
             referrals: try await ReferralStore.forChild(child.id, on: req.db),
-            offences: try await LegalStore.offences(child.id, on: req.db),
+            offences: offences,
             hearings: try await LegalStore.hearings(child.id, on: req.db),
             consultations: try await LegalStore.consultations(child.id, on: req.db),
             outcomes: outcomes,
             workerNames: try await Workers.names(
                 interventions.flatMap { [$0.case_manager_id, $0.co_worker_id].compactMap { $0 } }, on: req.db),
-            victims: try await PracticeSections.forChild(req, user, child),
+            victims: own.victims, childRecords: own.records,
             summaryOnly: user.role == .victimWorker)
         return HTMLResponse.make(ChildShowView.render(PageContext(req, notice: notice), model))
     }

@@ -126,6 +126,30 @@ enum Exporter {
                     }.sorted { $0[0] < $1[0] })
             ))
 
+        // The child's records; an offence is named as offences.csv names it.
+        var offenceKey: [String: String] = [:]
+        for o in offences { offenceKey[o.id.uuidString.lowercased()] = o.external_id ?? o.id.uuidString.lowercased() }
+        var recordFiles: [(String, Data)] = []
+        for rf in Interchange.recordFiles {
+            let rows = try await sql.select().columns(["id", "external_id", "child_id"] + rf.fields.map(\.name)).from(rf.kind.spec.table)
+                .where("service_id", .in, SQLBind.group(ids)).all()
+            var out: [[String]] = []
+            for row in rows {
+                let id = try row.decode(column: "id", as: UUID.self)
+                let child = try row.decode(column: "child_id", as: UUID.self)
+                var cells: [String: String] = [
+                    rf.idColumn: try row.decode(column: "external_id", as: String?.self) ?? id.uuidString.lowercased(),
+                    "child_id": childKey[child] ?? ""
+                ]
+                for f in rf.fields {
+                    let v = try row.decode(column: f.name, as: String?.self) ?? ""
+                    if case .lookup("offences") = f.kind { cells[f.name] = offenceKey[v] ?? v } else { cells[f.name] = v }
+                }
+                out.append(rf.file.columns.map { cells[$0] ?? "" })
+            }
+            recordFiles.append((rf.file.name, CSV.write(header: rf.file.columns, rows: out.sorted { $0.lexicographicallyPrecedes($1) })))
+        }
+
         struct Pop: Decodable {
             let service_id: UUID; let year: Int; let age: Int; let sex: String; let ethnicity_group: String; let count: Int
         }
@@ -140,6 +164,6 @@ enum Exporter {
                         [codeOf[p.service_id]!, String(p.year), String(p.age), p.sex, p.ethnicity_group, String(p.count)]
                     }.sorted { $0.lexicographicallyPrecedes($1) })
             ))
-        return files
+        return files + recordFiles
     }
 }

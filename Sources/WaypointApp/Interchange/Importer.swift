@@ -44,7 +44,25 @@ enum Importer {
         struct U: Decodable { let email: String }
         let emails = Set(try await db.sql.select().column("email").from("users").all(decoding: U.self).map(\.email))
         let outcomes = Set(try await ServiceRules.outcomeTypes(on: db).map(\.code))
-        return Interchange.Context(serviceCodes: codes, existingChildren: byID, userEmails: emails, outcomeCodes: outcomes, today: today)
+        var ctx = Interchange.Context(serviceCodes: codes, existingChildren: byID, userEmails: emails, outcomeCodes: outcomes, today: today)
+        ctx.existingOffences = try await offenceKeys(on: db, within: within)
+        return ctx
+    }
+
+    /// Offences in Waypoint by the id a bundle names them with (their external id, else Waypoint's
+    /// own id as exported) → the bundle ids of their children.
+    static func offenceKeys(on db: Database, within: Set<UUID>?) async throws -> [String: Set<String>] {
+        struct O: Decodable { let id: UUID; let external_id: String?; let child_id: UUID; let child_external: String? }
+        let q = db.sql.select()
+            .column(SQLColumn("id", table: "offences")).column(SQLColumn("external_id", table: "offences"))
+            .column(SQLColumn("child_id", table: "offences")).column(SQLColumn("external_id", table: "children"), as: "child_external")
+            .from("offences").join("children", on: SQLColumn("child_id", table: "offences"), .equal, SQLColumn("id", table: "children"))
+        if let within { q.where(SQLColumn("service_id", table: "offences"), .in, SQLBind.group(Array(within))) }
+        var out: [String: Set<String>] = [:]
+        for o in try await q.all(decoding: O.self) {
+            out[o.external_id ?? o.id.uuidString.lowercased(), default: []].insert(o.child_external ?? o.child_id.uuidString.lowercased())
+        }
+        return out
     }
 
     static func run(
@@ -202,8 +220,10 @@ enum Importer {
             report.files.append((Interchange.children.name, r))
         }
         // Children referred to but not in the bundle: already in Waypoint (validation checked it is one service).
-        let missing = Set(plan.referrals.map(\.childID) + plan.offences.map(\.childID) + plan.interventions.map(\.childID)).subtracting(
-            childIDs.keys)
+        let missing = Set(
+            plan.referrals.map(\.childID) + plan.offences.map(\.childID) + plan.interventions.map(\.childID)
+                + plan.records.values.flatMap { $0.map(\.childID) }
+        ).subtracting(childIDs.keys)
         if !missing.isEmpty {
             struct C: Decodable { let id: UUID; let service_id: UUID; let external_id: String }
             var q = sql.select().columns("id", "service_id", "external_id").from("children")
@@ -315,6 +335,41 @@ enum Importer {
                     ]
                 )
             })
+
+        // The child's records. An offence is named by its bundle id: found among the child's offences.
+        for rf in Interchange.recordFiles where plan.present.contains(rf.file.name) {
+            let rows = plan.records[rf.kind] ?? []
+            var offenceOf: [String: UUID] = [:]  // "child|bundle id" → offence
+            if rf.fields.contains(where: { if case .lookup("offences") = $0.kind { true } else { false } }) {
+                struct O: Decodable { let id: UUID; let external_id: String?; let child_id: UUID }
+                let children = Array(Set(rows.compactMap { childIDs[$0.childID] }))
+                if !children.isEmpty {
+                    for o in try await sql.select().columns("id", "external_id", "child_id").from("offences")
+                        .where("child_id", .in, SQLBind.group(children)).all(decoding: O.self)
+                    {
+                        offenceOf["\(o.child_id)|\(o.id.uuidString.lowercased())"] = o.id
+                        if let e = o.external_id { offenceOf["\(o.child_id)|\(e)"] = o.id }
+                    }
+                }
+            }
+            try await upsert(
+                rf.file.name, table: rf.kind.spec.table,
+                rows: rows.map { r in
+                    let child = childIDs[r.childID]!
+                    return (
+                        r.external, r.childID,
+                        rf.fields.map { f -> (String, Cell) in
+                            if case .lookup("offences") = f.kind {
+                                return (
+                                    f.name, .text(r.values[f.name]?.text.flatMap { offenceOf["\(child)|\($0)"] }?.uuidString.lowercased())
+                                )
+                            }
+                            return (f.name, .text(r.values[f.name]?.formText))
+                        },
+                        [("version", SQLBind(1)), ("updated_at", SQLBind(now))]
+                    )
+                })
+        }
 
         if plan.present.contains(Interchange.population.name) {
             var r = FileReport()

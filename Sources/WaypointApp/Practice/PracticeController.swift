@@ -16,6 +16,7 @@ struct PracticeController: RouteCollection {
         routes.post("children", ":childID", "records", ":kind", use: create)
         routes.get("children", ":childID", "records", ":kind", "csv", use: csv)
         routes.get("records", ":kind", ":recordID", use: show)
+        routes.get("children", ":childID", "portfolio", use: portfolio)
         routes.get("records", ":kind", ":recordID", "edit", use: edit)
         routes.post("records", ":kind", ":recordID", use: update)
     }
@@ -190,6 +191,22 @@ struct PracticeController: RouteCollection {
                 PageContext(req, notice: notice), p, r, lookups: lookups, members: members,
                 canEdit: user.can(p.spec.recordAction, serviceID: p.serviceID), back: back(p),
                 createdBy: r.createdBy.flatMap { names[$0] }))
+    }
+
+    /// The child's portfolio of achievements, laid out to print and give to the child.
+    @Sendable func portfolio(req: Request) async throws -> Response {
+        let user = try req.authorize(.viewCaseWork)
+        guard let child = try await req.child(try req.uuidParameter("childID"), user, .read) else {
+            throw WaypointError.notFound("This child could not be found. They may be in a service you do not have access to.")
+        }
+        let spec = RecordKind.achievement.spec
+        let list = try await RecordStore.list(spec, child: child.id, restricted: false, on: req.db).sorted {
+            ($0["achieved_on"]?.formText ?? "") < ($1["achieved_on"]?.formText ?? "")
+        }
+        try await Audit.record(
+            req, action: "view_portfolio", serviceID: child.serviceID, childID: child.id,
+            details: Audit.withWhy("\(list.count) achievements", req.why(child.id)))
+        return HTMLResponse.make(PracticeViews.portfolio(PageContext(req), child, list, today: req.today))
     }
 
     @Sendable func edit(req: Request) async throws -> Response {

@@ -59,16 +59,84 @@ enum PracticeSections {
         }
     }
 
-    static func forChild(_ req: Request, _ user: CurrentUser, _ child: ChildRecord) async throws -> [H] {
-        let spec = RecordKind.victim.spec
+    /// The child's own record sections (not about one intervention): victims, shown where the
+    /// legal history is; and the care history, exploitation concerns and achievements (case
+    /// workers only), with what the history says today. `offences`: the child's, as the page read them.
+    static func forChild(_ req: Request, _ user: CurrentUser, _ child: ChildRecord, offences: [OffenceRow]) async throws
+        -> (victims: [H], records: [H])
+    {
+        let lookups: PracticeViews.Lookups = [
+            "offences": offences.map {
+                ($0.id.uuidString.lowercased(), "\(Show.label(OffenceCategory.self, $0.category)) on \(Show.date($0.offence_date))")
+            }
+        ]
+        let victims = try await sectionData(req, user, child, .victim, lookups)
+        let lead: [H] =
+            victims.restricted ? [] : [C.p("Only victim workers and managers see who the victims are.", "body-s secondary-text")]
+        let victimSection = [PracticeViews.section(victims.spec.section, [victims], open: true, lead: lead)]
+        guard user.can(.viewCaseWork, serviceID: child.serviceID) else { return (victimSection, []) }
+        let today = req.today
+        let episodes = try await sectionData(req, user, child, .careEpisode, lookups)
+        let atPlacement = try await sectionData(req, user, child, .placementOffence, lookups)
+        let concerns = try await sectionData(req, user, child, .exploitation, lookups)
+        let achievements = try await sectionData(req, user, child, .achievement, lookups)
+        let history = episodes.records.compactMap { CareEpisode($0.values) }
+        let status = CareHistory.status(history, dateOfBirth: child.details.dateOfBirth, on: today)
+        var careLead: [H] = [C.p(Self.careText(history, status, today: today))]
+        if history.isEmpty && child.details.careStatus != .none {
+            careLead.append(
+                C.warning("The child's details say \(child.details.careStatus.label.lowercased()), but no care episode is recorded."))
+        }
+        let concernType = RecordKind.exploitation.spec.field("concern_type")
+        let current = concerns.records.filter { $0["closed_on"] == nil }
+        let concernLead = [
+            C.p(
+                current.isEmpty
+                    ? "No current exploitation concern."
+                    : "\(current.count) current \(current.count == 1 ? "concern" : "concerns"): "
+                        + current.compactMap { r in r["concern_type"].flatMap { concernType?.label(for: $0.formText) } }
+                        .joined(separator: ", ") + ".")
+        ]
+        let n = achievements.records.count
+        let portfolio: [H] = [
+            C.p("\(n) \(n == 1 ? "achievement" : "achievements") in the portfolio."),
+            n == 0 ? group([]) : el("p", ["class": "body"], [C.link("Print the portfolio", Paths.portfolio(child.id))])
+        ]
+        return (
+            victimSection,
+            [
+                PracticeViews.section("Care history", [episodes, atPlacement], open: true, lead: careLead),
+                PracticeViews.section("Exploitation and safety", [concerns], open: true, lead: concernLead),
+                PracticeViews.section("Achievements", [achievements], open: true, lead: portfolio)
+            ]
+        )
+    }
+
+    static func careText(_ history: [CareEpisode], _ status: CareHistory.Status, today: LocalDate) -> String {
+        switch status {
+        case .lookedAfter:
+            guard let e = CareHistory.episode(history, on: today) else { return "Looked after." }
+            let whose =
+                switch CareHistory.placement(e) {
+                case .ownInArea: "by this authority, placed in its area"
+                case .ownOutOfArea: "by this authority, placed outside its area"
+                case .otherAuthority: "by another authority, placed here"
+                }
+            return "Looked after since \(e.start.longFormat), \(whose)."
+        case .careLeaver: return "A care leaver (looked after for 13 weeks or more since the age of 14, some of it after 16)."
+        case .notInCare: return history.isEmpty ? "No time in care recorded." : "Not looked after now, and not a care leaver."
+        }
+    }
+
+    static func sectionData(
+        _ req: Request, _ user: CurrentUser, _ child: ChildRecord, _ kind: RecordKind, _ lookups: PracticeViews.Lookups
+    ) async throws -> PracticeViews.SectionData {
+        let spec = kind.spec
         let restricted = PracticeController.seesRestricted(user, spec)
-        let parent = PracticeController.Parent(spec: spec, child: child, intervention: nil)
         let list = try await RecordStore.list(spec, child: child.id, restricted: restricted, on: req.db)
-        let data = PracticeViews.SectionData(
+        return PracticeViews.SectionData(
             spec: spec, records: list, canRecord: user.can(spec.recordAction, serviceID: child.serviceID),
-            addPath: Paths.newChildRecord(child.id, .victim), csvPath: Paths.childRecords(child.id, .victim) + "/csv",
-            lookups: try await PracticeController.lookups(parent, on: req.db), restricted: restricted)
-        let lead: [H] = restricted ? [] : [C.p("Only victim workers and managers see who the victims are.", "body-s secondary-text")]
-        return [PracticeViews.section(spec.section, [data], open: true, lead: lead)]
+            addPath: Paths.newChildRecord(child.id, kind), csvPath: Paths.childRecords(child.id, kind) + "/csv", lookups: lookups,
+            restricted: restricted)
     }
 }

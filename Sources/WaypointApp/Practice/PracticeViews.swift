@@ -179,6 +179,41 @@ enum PracticeViews {
     }
 }
 
+extension PracticeViews {
+    /// The portfolio of achievements: the child's name and each achievement in date order, plain
+    /// enough to print (the site's header and links are left off the printed page).
+    static func portfolio(_ ctx: PageContext, _ child: ChildRecord, _ list: [PracticeRecord], today: LocalDate) -> String {
+        let d = child.details
+        let spec = RecordKind.achievement.spec
+        let name = (d.preferredName ?? d.givenName) + " " + d.familyName
+        var content: [H] = [
+            el("p", ["class": "no-print"], [C.link("Back to \(name)", Paths.child(child.id) + "#achievements")]),
+            el("span", ["class": "caption-l"], "Portfolio of achievements"),
+            el("h1", ["class": "heading-l"], name)
+        ]
+        if list.isEmpty {
+            content.append(C.p("No achievements recorded yet."))
+        } else {
+            content.append(C.p("\(name) has achieved \(list.count == 1 ? "this" : "these \(list.count) things"). Well done."))
+            content.append(
+                C.table(
+                    caption: nil, headers: ["Date", "Achievement", "Type", "Awarding body", "Level"],
+                    rows: list.map { r in
+                        [
+                            C.value(RecordForm.display(spec.field("achieved_on")!, r["achieved_on"])),
+                            C.value(r["title"]?.formText),
+                            C.value(RecordForm.display(spec.field("achievement_type")!, r["achievement_type"])),
+                            C.value(r["awarding_body"]?.formText), C.value(r["level"]?.formText)
+                        ]
+                    }))
+            content.append(
+                el("p", ["class": "no-print"], [el("button", ["type": "button", "class": "button", "data-print": "portfolio"], "Print")]))
+        }
+        content.append(C.p("Printed \(today.longFormat).", "body-s secondary-text"))
+        return Layout.page(title: "Portfolio of achievements – \(name)", ctx, content)
+    }
+}
+
 extension FieldKind {
     var isLong: Bool { if case .longText = self { true } else { false } }
 }

@@ -315,6 +315,7 @@ enum ReportRunner {
         switch kind {
         case .health: ["health_assessment_on", "camhs_referred_on"]
         case .panel: ["held_on"]
+        case .exploitation: ["identified_on", "nrm_referred_on"]
         default: periodColumn(kind).map { [$0] } ?? []
         }
     }
@@ -337,6 +338,8 @@ enum ReportRunner {
         case .breach: "started_on"
         case .health: "health_assessment_on"
         case .victim: "contact_made_on"
+        case .exploitation: "identified_on"
+        case .achievement: "achieved_on"
         default: nil
         }
     }
@@ -626,18 +629,24 @@ enum ReportRunner {
             let everyService = ServiceFilter(ids: ids, all: true)
             let runServices = Set(ids.map(\.uuidString))
             let allRun = filter.all
+            // Offence ids only for the records that name an offence (a national run holds hundreds of thousands).
+            let readIDs = needs.contains(.practice(.placementOffence))
             @Sendable func read(_ filter: ServiceFilter, _ condition: String?, _ children: [UUID]?) async throws -> [OffenceFacts] {
-                let oq = sql.select().columns("child_id", "offence_date", "outcome", "outcome_date", "category", "gravity", "service_id")
-                    .from("offences")
+                let oq = sql.select().columns(
+                    "id", "child_id", "offence_date", "outcome", "outcome_date", "category", "gravity", "service_id"
+                )
+                .from("offences")
                 restrict(oq, "offences", filter, scope)
                 if let condition { oq.where(SQLRaw(condition)) }
                 if let children { oq.where(SQLColumn("child_id", table: "offences"), .in, SQLBind.group(children)) }
                 return try await collect(oq) { r in
                     guard let key = r.child(keyOf), let d = r.date("offence_date"), let outcome = r.string("outcome") else { return nil }
-                    return OffenceFacts(
+                    var o = OffenceFacts(
                         child: key, offenceDate: d, outcome: outcome, outcomeDate: r.date("outcome_date"),
                         category: r.string("category"), gravity: r.int("gravity"),
                         inRun: allRun || runServices.contains(r.id("service_id") ?? ""))
+                    if readIDs { o.id = r.id("id")?.lowercased() ?? "" }
+                    return o
                 }
             }
             if scope == nil, let few = keyOf.storedIDs(atMost: 20_000) {

@@ -42,8 +42,34 @@ public enum Interchange {
         ],
         required: ["service_code", "year", "age", "sex", "ethnicity_group", "count"])
 
+    /// A file of one kind of the child's records (issue 19): an id column, the child, then the
+    /// record's own fields by name, each checked by the same rules as the web form.
+    public struct RecordFile: Sendable {
+        public let kind: RecordKind
+        public let idColumn: String
+        public let file: FileSpec
+        init(_ kind: RecordKind, _ name: String, id idColumn: String) {
+            self.kind = kind
+            self.idColumn = idColumn
+            let fields = kind.spec.fields.filter { !$0.system && $0.name != idColumn }
+            file = FileSpec(
+                name: name, columns: [idColumn, "child_id"] + fields.map(\.name),
+                required: Set([idColumn, "child_id"] + fields.filter { $0.required != nil }.map(\.name)))
+        }
+        /// The record's fields in file order (the id column too, when it is a field).
+        public var fields: [FieldSpec] { kind.spec.fields.filter { !$0.system } }
+    }
+
+    /// `placement_offences.csv` is keyed by its offence: one record per offence.
+    public static let recordFiles: [RecordFile] = [
+        RecordFile(.careEpisode, "care_episodes.csv", id: "episode_id"),
+        RecordFile(.placementOffence, "placement_offences.csv", id: "offence_id"),
+        RecordFile(.exploitation, "exploitation_concerns.csv", id: "concern_id"),
+        RecordFile(.achievement, "achievements.csv", id: "achievement_id")
+    ]
+
     /// In the order they are validated and written (children before what refers to them).
-    public static let files = [services, children, referrals, offences, interventions, population]
+    public static let files = [services, children, referrals, offences, interventions, population] + recordFiles.map(\.file)
 
     // MARK: Typed rows
 
@@ -90,7 +116,15 @@ public enum Interchange {
         public let count: Int
     }
 
+    public struct RecordRow: Equatable, Sendable {
+        public let external: String
+        public let childID: String
+        /// The record's values as the form would store them; an offence is named by its id in the bundle.
+        public let values: RecordValues
+    }
+
     public struct Plan: Sendable {
+        public var records: [RecordKind: [RecordRow]] = [:]
         public var services: [ServiceRow] = []
         public var children: [ChildRow] = []
         public var referrals: [ReferralRow] = []
@@ -110,6 +144,9 @@ public enum Interchange {
         public var userEmails: Set<String>
         public var outcomeCodes: Set<String>
         public var today: LocalDate
+        /// Offences already in Waypoint by id in the bundle (external id, or Waypoint's id when it
+        /// has none) → the bundle ids of their children.
+        public var existingOffences: [String: Set<String>] = [:]
         public init(
             serviceCodes: Set<String>, existingChildren: [String: Set<String>], userEmails: Set<String>, outcomeCodes: Set<String>,
             today: LocalDate
@@ -444,6 +481,58 @@ public enum Interchange {
             }
             seenPopulation[key] = line
             plan.population.append(PopulationRow(serviceCode: service, year: year, age: age, sex: sex, ethnicityGroup: group, count: count))
+        }
+
+        // The child's records (care, exploitation, achievements), by the form's own rules.
+        let bundleOffences = Dictionary(plan.offences.map { ($0.offenceID, $0.childID) }, uniquingKeysWith: { a, _ in a })
+        for rf in recordFiles {
+            var seen: [String: Int] = [:]
+            rows(rf.file) { line, cell, problem in
+                let ext = id(cell, rf.idColumn, problem, seen: &seen, line: line)
+                let child = childRef(cell, problem)
+                var form: [String: String] = [:]
+                var bad: Set<String> = []
+                var lookups: [String: [(code: String, label: String)]] = [:]
+                for field in rf.fields {
+                    guard let raw = cell(field.name) else { continue }
+                    switch field.kind {
+                    case .date:
+                        if let d = date(cell, field.name, problem, required: false) {
+                            form.merge(Parse.dateValues(d, field.name)) { $1 }
+                        } else {
+                            bad.insert(field.name)
+                        }
+                    case .text, .longText:
+                        if let v = text(cell, field.name, problem, required: false, max: 8000) {
+                            form[field.name] = v
+                        } else {
+                            bad.insert(field.name)
+                        }
+                    case .lookup("offences"):
+                        if let child, bundleOffences[raw] == child || context.existingOffences[raw]?.contains(child) == true {
+                            lookups["offences"] = [(raw, raw)]
+                            form[field.name] = raw
+                        } else {
+                            if child != nil {
+                                problem(field.name, "no offence '\(raw.prefix(40))' of child '\(child!)' in offences.csv or in Waypoint")
+                            }
+                            bad.insert(field.name)
+                        }
+                    default:
+                        form[field.name] = raw
+                    }
+                }
+                switch RecordForm.parse(rf.kind.spec, FormValues(form), today: context.today, lookups: lookups) {
+                case .failure(let e):
+                    for err in e.errors {
+                        let column = err.field.hasSuffix("-day") ? String(err.field.dropLast(4)) : err.field
+                        if !bad.contains(column) { problem(column, err.message) }
+                    }
+                case .success(let values):
+                    guard let ext, let child, bad.isEmpty else { return }
+                    plan.records[rf.kind, default: []].append(RecordRow(external: ext, childID: child, values: values))
+                }
+            }
         }
 
         if problems.count > maxProblems {

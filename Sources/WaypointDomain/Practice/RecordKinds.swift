@@ -23,6 +23,10 @@ public enum RecordKind: String, CaseIterable, Sendable {
     case feedback
     case caseAudit = "case_audit"
     case custody
+    case careEpisode = "care_episode"
+    case placementOffence = "placement_offence"
+    case exploitation
+    case achievement
 
     public var spec: RecordSpec { RecordCatalogue.spec(self) }
 }
@@ -484,6 +488,10 @@ enum RecordCatalogue {
                         e.add("release_on-day", "The release date must be on or after the date the child entered custody")
                     }
                 })
+        case .careEpisode: return CareRecords.episode
+        case .placementOffence: return CareRecords.placementOffence
+        case .exploitation: return CareRecords.exploitation
+        case .achievement: return CareRecords.achievement
         }
     }
 }

@@ -517,7 +517,7 @@ public enum ReportCatalogue {
                     ("median_working_days_to_decision", "Median working days to decision")
                 ],
                 needs: [.referrals, .calendar], scope: [.referralReceivedIn, .referralDecidedIn], compute: Screening.compute)
-        ] + PracticeReports.definitions
+        ] + PracticeReports.definitions + [ChildrenInCare.definition]
 
     public static func named(_ name: String) -> ReportDefinition? { all.first { $0.name == name } }
 }

@@ -176,6 +176,8 @@ public struct OffenceFacts: Sendable {
     /// service recorded it: a child's first entry, reoffending and serious violence are the child's
     /// whole history; what the run itself counts (entries, outcomes, proven offences) is its own.
     public var inRun: Bool
+    /// The offence's stored id (lower case), for records that name it; empty when not read.
+    public var id: String = ""
     public init(
         child: String, offenceDate: LocalDate, outcome: String, outcomeDate: LocalDate?, category: String? = nil, gravity: Int? = nil,
         inRun: Bool = true

@@ -25,7 +25,18 @@ import WaypointDomain
         "interventions.csv":
             "intervention_id,child_id,type,start_date,end_date,case_manager,closure_reason\nI1,C1,prevention,2024-01-04,,worker@test.waypoint.test,\nI2,C3,diversion,2023-10-01,2024-01-01,,completed\n",
         "population.csv":
-            "service_code,year,age,sex,ethnicity_group,count\nWF,2024,10,male,white,1200\nWF,2024,10,female,white,1150\nLN,2024,10,male,white,800\n"
+            "service_code,year,age,sex,ethnicity_group,count\nWF,2024,10,male,white,1200\nWF,2024,10,female,white,1150\nLN,2024,10,male,white,800\n",
+        "care_episodes.csv":
+            "episode_id,child_id,started_on,ended_on,legal_basis,responsible_authority,responsible_authority_name,placement_type,placement_area,placement_authority\n"
+            + "E1,C1,2023-06-01,,care_order,other_authority,Blackpool,foster,in_area,\n"
+            + "E2,C4,2018-01-01,2023-02-01,voluntary,this_authority,,childrens_home,out_of_area,Cumbria\n",
+        "placement_offences.csv":
+            "offence_id,child_id,police_called,protocol_followed,notes\nO1,C1,yes,no,\"Staff called the police, then regretted it\"\n",
+        "exploitation_concerns.csv":
+            "concern_id,child_id,identified_on,concern_type,details,nrm_referral,nrm_referred_on,nrm_decision,nrm_decision_on,closed_on\n"
+            + "X1,C3,2024-01-10,county_lines,,yes,2024-01-12,awaiting,,\n",
+        "achievements.csv":
+            "achievement_id,child_id,title,achievement_type,awarding_body,level,achieved_on\nA1,C1,Food safety,unit_award,AQA Unit Award Scheme,Entry 3,2024-02-01\n"
     ]
 
     static func files(_ b: [String: String] = bundle) -> [String: Data] { b.mapValues { Data($0.utf8) } }
@@ -147,7 +158,10 @@ import WaypointDomain
                 first.lines == [
                     "services.csv: 2 created, 0 updated, 0 unchanged", "children.csv: 4 created, 0 updated, 0 unchanged",
                     "referrals.csv: 3 created, 0 updated, 0 unchanged", "offences.csv: 2 created, 0 updated, 0 unchanged",
-                    "interventions.csv: 2 created, 0 updated, 0 unchanged", "population.csv: 3 created, 0 updated, 0 unchanged"
+                    "interventions.csv: 2 created, 0 updated, 0 unchanged", "care_episodes.csv: 2 created, 0 updated, 0 unchanged",
+                    "placement_offences.csv: 1 created, 0 updated, 0 unchanged",
+                    "exploitation_concerns.csv: 1 created, 0 updated, 0 unchanged",
+                    "achievements.csv: 1 created, 0 updated, 0 unchanged", "population.csv: 3 created, 0 updated, 0 unchanged"
                 ])
             let after = try await Self.counts(app)
             guard case .imported(let second) = try await Self.importAll(app) else { Issue.record("second import failed"); return }
@@ -257,7 +271,8 @@ import WaypointDomain
             let dry = try await ServiceMoves.count(north, on: app.db)
             #expect(
                 dry.lines == [
-                    "children: 2", "referrals: 1", "interventions: 2", "offences: 2", "court_hearings: 0", "case_consultations: 0"
+                    "children: 2", "referrals: 1", "interventions: 2", "offences: 2", "court_hearings: 0", "case_consultations: 0",
+                    "care_episodes: 1", "placement_offences: 1", "exploitation_concerns: 1", "achievements: 1"
                 ])
             #expect(try await perService("children") == ["WF": 3, "LN": 1])  // counting moves nothing
             try await app.db.transaction { db in

@@ -25,7 +25,8 @@ import WaypointDomain
             }
             let required = try await Identity.requiredRoles(on: app.db)
             for role in Role.allCases { #expect(required[role] == SecondFactor.requiredByDefault(role), Comment(rawValue: role.rawValue)) }
-            let indexed = Set(M0020_ReportIndexes.indexes.map { "\($0.table).\($0.columns[0])" })
+            let indexed = Set(
+                (M0020_ReportIndexes.indexes + M0030_CareExploitationAchievements.indexes).map { "\($0.table).\($0.columns[0])" })
             for kind in RecordKind.allCases where kind != .contact {
                 if let column = ReportRunner.periodColumn(kind) {
                     #expect(

@@ -52,9 +52,10 @@ struct QueryCountingLogHandler: LogHandler {
     /// The most queries each page may run on the demo data: what each runs today (1 December
     /// 2026), the same on both databases. A new query per row shown passes it. (The group session
     /// page still reads each child's intervention and record one child at a time: 14 is for the
-    /// demo's largest session.)
+    /// demo's largest session.) The child page reads four more lists since issue 19 (care history,
+    /// offences at a placement, exploitation concerns, achievements) and its offence list once.
     static let limits: [String: Int] = [
-        "my work": 21, "child page": 21, "intervention page": 28, "register": 5, "referral queue": 6, "group sessions": 3,
+        "my work": 21, "child page": 24, "intervention page": 28, "register": 5, "referral queue": 6, "group sessions": 3,
         "group session": 14
     ]
 

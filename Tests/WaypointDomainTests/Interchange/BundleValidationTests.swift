@@ -41,8 +41,51 @@ import WaypointDomain
             ])
         #expect(
             problems(["children.csv": header, "notes.txt": "hello"]) == [
-                "notes.txt: is not a file of the interchange format (expected: services.csv, children.csv, referrals.csv, offences.csv, interventions.csv, population.csv)"
+                "notes.txt: is not a file of the interchange format (expected: services.csv, children.csv, referrals.csv, offences.csv, interventions.csv, population.csv, care_episodes.csv, placement_offences.csv, exploitation_concerns.csv, achievements.csv)"
             ])
+    }
+
+    /// The child's records are checked by the web form's own rules, each problem on its column.
+    @Test func careExploitationAndAchievementRowsFollowTheFormsRules() throws {
+        let children = header + "C1,WF,Jo,Smith,2008-05-14,male,white_british\n"
+        let files = [
+            "children.csv": children,
+            "offences.csv": "offence_id,child_id,offence_date,category,outcome\nO1,C1,2024-01-01,criminal_damage,pending\n",
+            "care_episodes.csv":
+                "episode_id,child_id,started_on,ended_on,legal_basis,responsible_authority,placement_type,placement_area\n"
+                + "E1,C1,2023-06-01,2023-01-01,care_order,other_authority,foster,out_of_area\n"
+                + "E2,C1,2023-06-01,,care_order,this_authority,castle,in_area\n"
+                + "E3,C1,2023-13-01,,care_order,this_authority,foster,in_area\n",
+            "placement_offences.csv": "offence_id,child_id,police_called,protocol_followed\nO1,C1,yes,no\nO9,C1,no,yes\n",
+            "exploitation_concerns.csv":
+                "concern_id,child_id,identified_on,concern_type,nrm_referral,nrm_decision\nX1,C1,2024-01-10,county_lines,no,awaiting\n",
+            "achievements.csv":
+                "achievement_id,child_id,title,achievement_type,awarding_body,achieved_on\nA1,C1,=HYPERLINK(1),unit_award,AQA,2024-02-01\nA1,C1,Ok,unit_award,AQA,2024-02-01\n"
+        ]
+        #expect(
+            problems(files) == [
+                "care_episodes.csv:2: ended_on: The end date must be on or after the date the child became looked after",
+                "care_episodes.csv:2: responsible_authority_name: Enter the name of the responsible authority",
+                "care_episodes.csv:2: placement_authority: Enter the local authority the child is placed in",
+                "care_episodes.csv:3: placement_type: Select a valid option for placement type",
+                "care_episodes.csv:4: started_on: '2023-13-01' is not a real date in the form YYYY-MM-DD",
+                "placement_offences.csv:3: offence_id: no offence 'O9' of child 'C1' in offences.csv or in Waypoint",
+                "exploitation_concerns.csv:2: nrm_referral: An NRM date or decision needs an NRM referral",
+                "achievements.csv:2: title: begins with '=', which spreadsheet programs run as a formula: remove it",
+                "achievements.csv:3: achievement_id: duplicate id 'A1' (first on line 2)"
+            ])
+        var good = files
+        good["care_episodes.csv"] =
+            "episode_id,child_id,started_on,ended_on,legal_basis,responsible_authority,placement_type,placement_area\nE1,C1,2023-06-01,,care_order,this_authority,foster,in_area\n"
+        good["placement_offences.csv"] = "offence_id,child_id,police_called,protocol_followed\nO1,C1,yes,no\n"
+        good["exploitation_concerns.csv"] =
+            "concern_id,child_id,identified_on,concern_type,nrm_referral\nX1,C1,2024-01-10,county_lines,no\n"
+        good["achievements.csv"] =
+            "achievement_id,child_id,title,achievement_type,awarding_body,achieved_on\nA1,C1,Ok,unit_award,AQA,2024-02-01\n"
+        let plan = try Interchange.validate(good.mapValues { Data($0.utf8) }, context: context).get()
+        #expect(plan.records[.careEpisode]?.first?.values["started_on"] == .text("2023-06-01"))
+        #expect(plan.records[.placementOffence]?.first?.values["offence_id"] == .text("O1"))
+        #expect(plan.records[.achievement]?.map(\.external) == ["A1"])
     }
 
     @Test func badDatesUnknownCodesDuplicatesAndIdentifiers() {

@@ -66,31 +66,35 @@ struct M0018_CreatePracticeRecords: AsyncMigration {
     ]
 
     func prepare(on database: Database) async throws {
-        for (table, columns) in Self.tables {
-            var schema = database.schema(table)
-                .id()
-                .field("service_id", .uuid, .required, .references("services", "id"))
-                .field("child_id", .uuid, .required, .references("children", "id"))
-                .field("intervention_id", .uuid, .references("interventions", "id"))
-                .field("version", .int, .required)
-                .field("created_by", .uuid)
-                .field("created_at", .datetime, .required)
-                .field("updated_at", .datetime, .required)
-            for c in columns {
-                let parts = c.split(separator: ":")
-                let type: DatabaseSchema.DataType = parts.count == 1 ? .string : (parts[1] == "i" ? .int : .double)
-                schema = schema.field(.definition(name: .key(.string(String(parts[0]))), dataType: type, constraints: []))
-            }
-            try await schema.create()
-            try await database.sql.create(index: "\(table)_intervention").on(table).column("intervention_id").run()
-            try await database.sql.create(index: "\(table)_child").on(table).column("child_id").run()
-        }
+        for (table, columns) in Self.tables { try await Self.createRecordTable(table, columns, on: database) }
         try await database.schema("panel_members")
             .field("panel_id", .uuid, .required, .references("panels", "id"))
             .field("user_id", .uuid, .required, .references("users", "id"))
             .compositeIdentifier(over: "panel_id", "user_id")
             .create()
         try await database.sql.create(index: "panel_members_user").on("panel_members").column("user_id").run()
+    }
+
+    /// One practice record table: the columns every kind has, then its own (as in `tables`).
+    /// Later kinds' migrations make their tables the same way.
+    static func createRecordTable(_ table: String, _ columns: [String], on database: Database) async throws {
+        var schema = database.schema(table)
+            .id()
+            .field("service_id", .uuid, .required, .references("services", "id"))
+            .field("child_id", .uuid, .required, .references("children", "id"))
+            .field("intervention_id", .uuid, .references("interventions", "id"))
+            .field("version", .int, .required)
+            .field("created_by", .uuid)
+            .field("created_at", .datetime, .required)
+            .field("updated_at", .datetime, .required)
+        for c in columns {
+            let parts = c.split(separator: ":")
+            let type: DatabaseSchema.DataType = parts.count == 1 ? .string : (parts[1] == "i" ? .int : .double)
+            schema = schema.field(.definition(name: .key(.string(String(parts[0]))), dataType: type, constraints: []))
+        }
+        try await schema.create()
+        try await database.sql.create(index: "\(table)_intervention").on(table).column("intervention_id").run()
+        try await database.sql.create(index: "\(table)_child").on(table).column("child_id").run()
     }
 
     func revert(on database: Database) async throws {

@@ -31,6 +31,7 @@ enum Migrations {
         M0026_ChildAccessReasons(),
         M0027_ContactsByService(),
         M0028_Identity(),
-        M0029_SingleSignOn()
+        M0029_SingleSignOn(),
+        M0030_CareExploitationAchievements()
     ]
 }

@@ -123,6 +123,7 @@ extension Paths {
     static func newInterventionRecord(_ id: UUID, _ kind: RecordKind) -> String { interventionRecords(id, kind) + "/new" }
     static func childRecords(_ id: UUID, _ kind: RecordKind) -> String { child(id) + "/records/\(kind.rawValue)" }
     static func newChildRecord(_ id: UUID, _ kind: RecordKind) -> String { childRecords(id, kind) + "/new" }
+    static func portfolio(_ id: UUID) -> String { child(id) + "/portfolio" }
     static func record(_ kind: RecordKind, _ id: UUID) -> String { "/records/\(kind.rawValue)/\(id.uuidString.lowercased())" }
     static func editRecord(_ kind: RecordKind, _ id: UUID) -> String { record(kind, id) + "/edit" }
     /// The id of a section heading on a page.

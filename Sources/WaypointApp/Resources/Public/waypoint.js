@@ -46,3 +46,10 @@ document.addEventListener("DOMContentLoaded", function () {
     xhr.send(new FormData(form));
   });
 });
+
+// A print button (the portfolio of achievements).
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("button[data-print]").forEach(function (b) {
+    b.addEventListener("click", function () { window.print(); });
+  });
+});
