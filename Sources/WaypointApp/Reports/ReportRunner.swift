@@ -770,7 +770,8 @@ enum ReportRunner {
                 filter.apply(q, table: spec.table)
                 q.where(SQLRaw(dated))
             } else {
-                restrict(q, spec.table, filter, scope)
+                // A child's care history is theirs, whichever service recorded it (as their offences are).
+                restrict(q, spec.table, kind == .careEpisode ? ServiceFilter(ids: ids, all: true) : filter, scope)
             }
             let facts = try await collect(q) { r -> PracticeFact? in
                 guard let key = r.child(keyOf) else { return nil }

@@ -503,6 +503,16 @@ public enum PracticeReports {
         let audits = (f.practice[.caseAudit] ?? []).filter {
             $0.date("audited_on").map(period.contains) == true && f.children[$0.child] != nil
         }
+        // Achievements (seed 002, "every child will leave with a portfolio"): awarded in the period,
+        // a count of achievements drillable to the children with how many each, and by type.
+        let achieved = (f.practice[.achievement] ?? []).filter {
+            $0.date("achieved_on").map(period.contains) == true && f.children[$0.child] != nil
+        }
+        rows += f.counted("achievements", achieved.map(\.child), ageOn: period.to)
+        for type in CareRecords.achievementTypes.map(\.code) {
+            let list = achieved.filter { $0.text("achievement_type") == type }
+            if !list.isEmpty { rows.append(ReportRow(measure: "achievements", breakdown: "type", group: type, count: list.map(\.child))) }
+        }
         rows += f.counted("case_audits", audits.map(\.child), ageOn: period.to)
         for grade in Options.grades.map(\.code) {
             let list = audits.filter { $0.text("grade") == grade }
@@ -599,7 +609,7 @@ public enum PracticeReports {
                 "The figures of the youth justice plan's performance dashboard: cohort and mean age, EHCP by case type, care-experienced children, remands, breaches, health assessments and CAMHS referrals, feedback and case audits.",
             definition: [
                 "Cohort: children with any intervention open in the period; mean age on the last day of the period. EHCP by case type counts each child once for each type of work (statutory, out-of-court, prevention) open in the period.",
-                "Remands: remand interventions starting in the period. Breaches: breach actions started in the period. Health assessments: health records whose assessment is dated in the period. CAMHS referrals: children referred to CAMHS in the period (by the referral's date), each once, with their share of the children assessed. Feedback: responses given in the period (how much the service helped, 1–5, and whether things improved). Case audits: audits dated in the period, by grade."
+                "Remands: remand interventions starting in the period. Breaches: breach actions started in the period. Health assessments: health records whose assessment is dated in the period. CAMHS referrals: children referred to CAMHS in the period (by the referral's date), each once, with their share of the children assessed. Feedback: responses given in the period (how much the service helped, 1–5, and whether things improved). Case audits: audits dated in the period, by grade. Achievements: unit awards, qualifications and certificates dated in the period (a count of achievements; its list shows how many each child had), by type."
             ],
             measures: [
                 ("cohort", "Children worked with"), ("mean_age", "Mean age"), ("care_experienced", "Care-experienced children"),
@@ -607,10 +617,15 @@ public enum PracticeReports {
                 ("breaches", "Breaches of statutory orders"), ("health_assessments", "Health assessments"),
                 ("camhs_referrals", "Referred to CAMHS"),
                 ("feedback_responses", "Feedback responses"), ("feedback_helped_mean", "How much the service helped (mean, 1–5)"),
-                ("case_audits", "Case audits")
+                ("case_audits", "Case audits"), ("achievements", "Achievements")
             ],
-            needs: [.interventions, .practice(.breach), .practice(.health), .practice(.feedback), .practice(.caseAudit)],
-            scope: [.interventionOverlaps, .practiceIn(.breach), .practiceIn(.health), .practiceIn(.feedback), .practiceIn(.caseAudit)],
+            needs: [
+                .interventions, .practice(.breach), .practice(.health), .practice(.feedback), .practice(.caseAudit), .practice(.achievement)
+            ],
+            scope: [
+                .interventionOverlaps, .practiceIn(.breach), .practiceIn(.health), .practiceIn(.feedback), .practiceIn(.caseAudit),
+                .practiceIn(.achievement)
+            ],
             compute: dashboard)
     ]
 }

@@ -19,10 +19,10 @@ import WaypointDomain
         let id: UUID; let service_id: UUID; let date_of_birth: String; let care_status: String?; let send: String?; let ehcp: String?
     }
     struct Offence: Decodable {
-        let child_id: UUID; let service_id: UUID; let offence_date: String; let outcome: String; let outcome_date: String?;
+        let id: UUID; let child_id: UUID; let service_id: UUID; let offence_date: String; let outcome: String; let outcome_date: String?;
         let category: String; let gravity: Int?
     }
-    struct Outcome: Decodable { let code: String; let counts_as_entry: Bool; let custodial: Bool }
+    struct Outcome: Decodable { let code: String; let counts_as_entry: Bool; let custodial: Bool; let tier: String }
     struct Intervention: Decodable {
         let id: UUID; let child_id: UUID; let service_id: UUID; let type: String; let start_date: String; let end_date: String?;
         let closure_reason: String?
@@ -60,9 +60,11 @@ import WaypointDomain
             w.children[key(c.id)] = c
         }
         w.offences = try await sql.select().columns(
-            "child_id", "service_id", "offence_date", "outcome", "outcome_date", "category", "gravity"
+            "id", "child_id", "service_id", "offence_date", "outcome", "outcome_date", "category", "gravity"
         ).from("offences").all(decoding: Offence.self)
-        for o in try await sql.select().columns("code", "counts_as_entry", "custodial").from("outcome_types").all(decoding: Outcome.self) {
+        for o in try await sql.select().columns("code", "counts_as_entry", "custodial", "tier").from("outcome_types").all(
+            decoding: Outcome.self)
+        {
             w.outcomes[o.code] = o
         }
         w.interventions = try await sql.select().columns(
@@ -82,7 +84,10 @@ import WaypointDomain
             ("health_records", ["health_assessment_on", "camhs_referral", "camhs_referred_on"]),
             ("feedback", ["given_on"]), ("case_audits", ["audited_on"]), ("plan_reviews", ["reviewed_on"]),
             ("victims", ["contact_made_on", "consent", "activity"]),
-            ("assessments", ["stage", "submitted_on"])
+            ("assessments", ["stage", "submitted_on"]),
+            ("care_episodes", ["started_on", "ended_on", "responsible_authority"]),
+            ("placement_offences", ["offence_id", "police_called", "protocol_followed"]),
+            ("exploitation_concerns", ["identified_on", "nrm_referral", "nrm_referred_on"]), ("achievements", ["achieved_on"])
         ]
         for (table, columns) in tables {
             let rows = try await sql.select().columns(["child_id", "service_id"] + columns).from(table).all()
@@ -227,7 +232,72 @@ import WaypointDomain
                     Set(dated("health_records", "camhs_referred_on").filter { $0.values["camhs_referral"] == "yes" }.map(\.child)))
                 e.counts["feedback_responses"] = dated("feedback", "given_on").map(\.child)
                 e.counts["case_audits"] = dated("case_audits", "audited_on").map(\.child)
+                e.counts["achievements"] = dated("achievements", "achieved_on").map(\.child)
             }
+        case "children-in-care":
+            // The care history is the child's, whichever service recorded it.
+            let episodes = Dictionary(grouping: w.records["care_episodes"] ?? [], by: \.child)
+            func inCare(_ c: String, on d: LocalDate) -> Record? {
+                (episodes[c] ?? []).filter { day($0.values["started_on"])! <= d && (day($0.values["ended_on"]).map { $0 >= d } ?? true) }
+                    .max { $0.values["started_on"]! < $1.values["started_on"]! }
+            }
+            func leaver(_ c: String, on d: LocalDate) -> Bool {
+                guard inCare(c, on: d) == nil, let dob = day(w.children[c]?.date_of_birth) else { return false }
+                var days = 0, after16 = false
+                for r in episodes[c] ?? [] {
+                    // Each day in care from the 14th birthday to the day before `d`.
+                    var x = max(day(r.values["started_on"])!, dob.adding(years: 14))
+                    let last = min(day(r.values["ended_on"]) ?? d.adding(days: -1), d.adding(days: -1))
+                    while x <= last {
+                        days += 1
+                        if x >= dob.adding(years: 16) { after16 = true }
+                        x = x.adding(days: 1)
+                    }
+                }
+                return days >= 91 && after16
+            }
+            func status(_ c: String, _ d: LocalDate) -> String { inCare(c, on: d) != nil ? "in" : (leaver(c, on: d) ? "in" : "out") }
+            let caseload = Set(ivs.filter { open($0, on: p.to) }.map { key($0.child_id) })
+            let looked = caseload.filter { inCare($0, on: p.to) != nil }
+            e.counts["caseload"] = Array(caseload)
+            e.counts["looked_after"] = Array(looked)
+            e.counts["own_looked_after"] = looked.filter { inCare($0, on: p.to)!.values["responsible_authority"] != "other_authority" }
+            e.counts["care_leavers"] = caseload.filter { leaver($0, on: p.to) }
+            e.counts["care_status_without_history"] = caseload.filter {
+                episodes[$0] == nil && (w.children[$0]?.care_status ?? "none") != "none"
+            }
+            e.rates["looked_after_share"] = pct(looked.count, caseload.count)
+            let ftes = entry.values.filter { inRun($0.service_id) && p.contains(day($0.outcome_date)!) }
+            e.counts["first_time_entrants"] = ftes.map { key($0.child_id) }
+            if let share = pct(
+                ftes.filter { status(key($0.child_id), day($0.outcome_date)!) == "in" }.count, ftes.count)
+            {
+                e.rates["first_time_entrants_in_care_share"] = share
+            }
+            let given = w.offences.filter {
+                inRun($0.service_id) && day($0.outcome_date).map(p.contains) == true
+                    && (10...17).contains(age($0.child_id, on: $0.offence_date) ?? -1)
+            }
+            func informal(_ o: Offence) -> Bool { w.outcomes[o.outcome].map { $0.tier == "pre_court" && !$0.counts_as_entry } ?? false }
+            e.counts["informal_outcomes"] = given.filter(informal).map { key($0.child_id) }
+            e.counts["children_sentenced_to_custody"] = Array(
+                Set(given.filter { w.outcomes[$0.outcome]?.custodial == true }.map { key($0.child_id) }))
+            if let share = pct(
+                given.filter(informal).count, given.filter { informal($0) || w.outcomes[$0.outcome]?.counts_as_entry == true }.count)
+            {
+                e.rates["informal_outcome_share"] = share
+            }
+            let offence = Dictionary(uniqueKeysWithValues: w.offences.map { (key($0.id), $0) })
+            let atPlacement = (w.records["placement_offences"] ?? []).filter { r in
+                guard inRun(r.service), let o = offence[r.values["offence_id"] ?? ""] else { return false }
+                return inRun(o.service_id) && p.contains(day(o.offence_date)!)
+            }
+            e.counts["offences_in_placement"] = atPlacement.map(\.child)
+            e.counts["police_called_by_placement"] = atPlacement.filter { $0.values["police_called"] == "yes" }.map(\.child)
+            e.counts["protocol_followed"] = atPlacement.filter { $0.values["protocol_followed"] == "yes" }.map(\.child)
+            e.counts["children_with_exploitation_concerns"] = Array(Set(dated("exploitation_concerns", "identified_on").map(\.child)))
+            e.counts["nrm_referrals"] = dated("exploitation_concerns", "nrm_referred_on").filter { $0.values["nrm_referral"] == "yes" }.map(
+                \.child)
         case "timeliness":
             e.counts["assessments_completed"] = dated("assessments", "submitted_on").filter { $0.values["stage"] == "start" }.map(\.child)
             e.counts["plan_reviews"] = dated("plan_reviews", "reviewed_on").map(\.child)
