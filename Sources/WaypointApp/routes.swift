@@ -31,5 +31,6 @@ func routes(_ app: Application) throws {
     try signedIn.register(collection: GroupSessionsController())
     try signedIn.register(collection: PanelsController())
     try signedIn.register(collection: BoardMeetingsController())
+    try signedIn.register(collection: DisposalPanelsController())
     try signedIn.register(collection: PopulationController())
 }

@@ -142,3 +142,85 @@ enum DemoCare {
         }
     }
 }
+
+/// The demo's joint out-of-court panels: offences screened and decided at three panels over the
+/// last two months (written to the legal history and started as work through the use case), four
+/// offences still waiting for a panel, and a scrutiny panel with most of its findings recorded.
+enum DemoPanels {
+    static func load(on db: Database, serviceID: UUID, today: LocalDate, now: Date) async throws {
+        var rng = SeededGenerator(seed: 2_002)
+        guard let manager = try await User.query(on: db).filter(\.$email == DemoData.email(for: .manager)).first(),
+            let managerID = manager.id
+        else { return }
+        func work(on day: LocalDate) -> CaseWork {
+            CaseWork(
+                Agent(userID: managerID, email: manager.email, role: .manager, serviceIDs: [serviceID], today: min(day, today), now: now),
+                on: db)
+        }
+        struct C: Decodable { let id: UUID; let date_of_birth: String }
+        // Children of 12 and over with no offence yet: their first, decided out of court.
+        let children = try await db.sql.select().columns("id", "date_of_birth").from("children")
+            .where("service_id", .equal, SQLBind(serviceID))
+            .where(SQLRaw("id NOT IN (SELECT child_id FROM offences)"))
+            .orderBy("external_id").all(decoding: C.self)
+            .filter { LocalDate(iso: $0.date_of_birth).map { $0.age(on: today) >= 12 } ?? false }
+        let categories: [OffenceCategory] = [.theftAndHandling, .criminalDamage, .publicOrder, .violenceAgainstThePerson, .drugs]
+        var offences: [(UUID, LocalDate)] = []
+        for (n, c) in children.prefix(16).enumerated() {
+            let day = today.adding(days: -Int(15 + rng.next() % 90))
+            let o = OffenceInput(
+                offenceDate: day, category: categories[n % categories.count], description: nil, gravity: Int(1 + rng.next() % 3),
+                outcome: "pending", outcomeDate: nil)
+            offences.append((try await work(on: day).recordOffence(o, for: c.id), day))
+        }
+        let members: [PanelAgency: String] = [
+            .police: "PS Dawn Fletcher (Youth Justice Officer)", .youthJustice: "Martin Okafor (Team Manager), Aisha Patel (Case Manager)",
+            .health: "Jo Grant (Youth Justice Nurse)"
+        ]
+        let screenings = [
+            "First offence; lives with mum; engaged well at screening and is sorry for what happened. No exploitation concerns.",
+            "Says older friends pressured them; school attendance dropping. Speech and language screen suggested.",
+            "Looked after; the incident happened at the children's home. Staff want a restorative response."
+        ]
+        var decided = 0
+        for (n, daysAgo) in [60, 32, 12].enumerated() {
+            let held = today.adding(days: -daysAgo)
+            let panel = try await work(on: held).recordDisposalPanel(
+                DisposalPanelInput(heldOn: held, place: "Westfield Youth Justice office", members: members), serviceID: serviceID)
+            for (id, day) in offences where day <= held && decided < 12 && DemoData.chance(0.8, &rng) {
+                guard try await OutOfCourtStore.pendingOffences(service: serviceID, by: held, on: db).contains(where: { $0.id == id })
+                else {
+                    continue
+                }
+                let outcome = DemoData.pick(
+                    [PanelOutcome.communityResolution, .outcome22, .outcome22, .youthCaution, .youthConditionalCaution, .noFurtherAction],
+                    &rng)
+                _ = try await work(on: held).decide(
+                    PanelDecisionInput(
+                        offenceID: id.uuidString.lowercased(), screening: screenings[(n + decided) % screenings.count], outcome: outcome,
+                        rationale: outcome == .youthCaution || outcome == .youthConditionalCaution
+                            ? "Second incident this year and the harm was significant; the child accepted responsibility."
+                            : "A first incident; the child accepted responsibility and support will address the reasons behind it.",
+                        conditions: outcome == .youthConditionalCaution
+                            ? "Attend six sessions with the youth justice service; letter of apology." : nil),
+                    panelID: panel)
+                decided += 1
+            }
+        }
+        // A scrutiny panel of last month's decisions, most findings recorded.
+        let held = today.adding(days: -5)
+        guard
+            let scrutiny = try await work(on: held).startScrutiny(
+                ScrutinyInput(heldOn: held, from: today.adding(days: -90), to: today.adding(days: -20), sampleSize: 5), serviceID: serviceID
+            )
+        else { return }
+        let sample = try await OutOfCourtStore.decisions(
+            ids: try await OutOfCourtStore.findings(scrutiny, on: db).map(\.decision_id), in: [serviceID], on: db)
+        for (n, d) in sample.dropLast().enumerated() {
+            let finding: ScrutinyFinding = n == 1 ? .appropriateWithLearning : .appropriate
+            try await work(on: held).recordFinding(
+                finding, learning: finding == .appropriate ? nil : "Record the child's own account in the screening summary.",
+                scrutinyID: scrutiny, decision: d)
+        }
+    }
+}

@@ -69,6 +69,7 @@ enum DemoData {
             try await loadJourney(on: db, serviceID: service.id!, children: childIDs, hash: hash, today: today, now: now)
             try await DemoPractice.load(on: db, serviceID: service.id!, today: today, now: now)
             try await DemoCare.load(on: db, serviceID: service.id!, today: today, now: now)
+            try await DemoPanels.load(on: db, serviceID: service.id!, today: today, now: now)
             // So every role can be tried without an authenticator app; Admin › Users › Sign-in
             // security turns the shipped requirement back on.
             try await Identity.setRequired([], on: db)

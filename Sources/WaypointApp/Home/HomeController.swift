@@ -34,6 +34,12 @@ struct HomeController: RouteCollection {
                 ("Children", "Search the register, add and update children's records, and see each record's audit trail.", Paths.children))
             cards.append(("My work", "Children allocated to you.", Paths.myWork))
             cards.append(
+                (
+                    "Out-of-court decision panels",
+                    "Joint police and youth justice decisions on out-of-court outcomes, and scrutiny of a sample of them.",
+                    Paths.disposalPanels
+                ))
+            cards.append(
                 ("Reports", "First time entrants and, as they are built, every figure the board and the YJB ask for.", Paths.reports))
         case .victimWorker:
             cards.append(("Children", "Find the child linked to the victim work you are doing.", Paths.children))

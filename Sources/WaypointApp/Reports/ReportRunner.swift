@@ -290,6 +290,12 @@ enum ReportRunner {
                 case .referralDecidedIn: ("referrals", "s.decided_on \(between)")
                 case .assessmentSubmittedIn: ("assessments", "s.stage = 'start' AND s.submitted_on \(between)")
                 case .practiceIn(let kind): (kind.spec.table, periodCondition(kind, period, alias: "s") ?? "1 = 1")
+                case .panelDecisionIn: ("panel_decisions", "s.decided_on \(between)")
+                case .scrutinyIn:
+                    (
+                        "panel_decisions",
+                        "s.id IN (SELECT f.decision_id FROM scrutiny_findings f JOIN scrutiny_panels p ON p.id = f.scrutiny_id WHERE p.held_on \(between) AND f.finding IS NOT NULL)"
+                    )
                 }
             }
         }
@@ -354,6 +360,7 @@ enum ReportRunner {
             parts.append("SELECT child_id FROM interventions WHERE service_id IN (\(list))")
         }
         if needs.contains(.referrals) { parts.append("SELECT child_id FROM referrals WHERE service_id IN (\(list))") }
+        if needs.contains(.panelDecisions) { parts.append("SELECT child_id FROM panel_decisions WHERE service_id IN (\(list))") }
         if needs.contains(.contactTallies) {
             parts.append(
                 "SELECT child_id FROM contacts WHERE service_id IN (\(list)) AND contact_on BETWEEN '\(period.from.iso)' AND '\(period.to.iso)'"
@@ -722,6 +729,39 @@ enum ReportRunner {
         if needs.contains(.boardMeetings) {
             f.boardMeetings = try await BoardMeetingsController.meetings(in: ids, from: period.from, to: period.to, on: db)
                 .map { BoardMeetingFact(heldOn: $0.heldOn, attendance: $0.attendance) }
+        }
+        if needs.contains(.panelDecisions) {
+            let dq = sql.select().column(SQLColumn("child_id", table: "panel_decisions")).column(
+                SQLColumn("decided_on", table: "panel_decisions")
+            )
+            .column(SQLColumn("outcome", table: "panel_decisions")).column(SQLColumn("offence_date", table: "offences"))
+            .from("panel_decisions")
+            .join("offences", on: SQLColumn("id", table: "offences"), .equal, SQLColumn("offence_id", table: "panel_decisions"))
+            restrict(dq, "panel_decisions", filter, scope)
+            f.panelDecisions = try await collect(dq) { r in
+                guard let key = r.child(keyOf), let d = r.date("decided_on"), let o = r.date("offence_date") else { return nil }
+                return PanelDecisionFact(child: key, decidedOn: d, offenceDate: o, outcome: r.string("outcome") ?? "")
+            }
+            let sq = sql.select().column(SQLColumn("child_id", table: "panel_decisions")).column(
+                SQLColumn("held_on", table: "scrutiny_panels")
+            )
+            .column(SQLColumn("finding", table: "scrutiny_findings")).from("scrutiny_findings")
+            .join(
+                "scrutiny_panels", on: SQLColumn("id", table: "scrutiny_panels"), .equal,
+                SQLColumn("scrutiny_id", table: "scrutiny_findings")
+            )
+            .join(
+                "panel_decisions", on: SQLColumn("id", table: "panel_decisions"), .equal,
+                SQLColumn("decision_id", table: "scrutiny_findings")
+            )
+            .where(SQLColumn("finding", table: "scrutiny_findings"), .isNot, SQLLiteral.null)
+            .where(SQLColumn("held_on", table: "scrutiny_panels"), .greaterThanOrEqual, SQLBind(period.from.iso))
+            .where(SQLColumn("held_on", table: "scrutiny_panels"), .lessThanOrEqual, SQLBind(period.to.iso))
+            filter.apply(sq, table: "scrutiny_panels")
+            f.scrutiny = try await collect(sq) { r in
+                guard let key = r.child(keyOf), let d = r.date("held_on"), let finding = r.string("finding") else { return nil }
+                return ScrutinyFact(child: key, heldOn: d, finding: finding)
+            }
         }
         if needs.contains(.contactTallies) {
             // Counted in SQL, one row per child: a year of contacts nationally is over half a million rows.

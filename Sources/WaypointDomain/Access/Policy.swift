@@ -48,6 +48,7 @@ public enum Action: String, CaseIterable, Sendable {
     case recordBoardMeeting  // management board meetings and attendance by agency (KPI 7)
     case saveReport  // save a report's figures as submitted (to the board or the YJB)
     case viewCaseWork  // interventions, assessments and practice records (victim workers see victims only)
+    case runOutOfCourtPanels  // joint out-of-court decision panels and their scrutiny
 }
 
 /// Facts about a record that a decision may depend on.
@@ -84,7 +85,7 @@ public enum Policy {
             return [.volunteer, .practitioner, .manager].contains(role)
         case .recordReferral, .viewMyWork, .recordAssessment, .recordPractice, .viewCaseWork:
             return [.practitioner, .manager].contains(role)
-        case .signOffAssessment, .auditCase, .recordBoardMeeting, .saveReport:
+        case .signOffAssessment, .auditCase, .recordBoardMeeting, .saveReport, .runOutOfCourtPanels:
             return role == .manager
         case .recordVictimWork:
             return [.victimWorker, .manager].contains(role)

@@ -34,7 +34,7 @@ public enum CareRecords {
     ]
 
     static let episode = RecordSpec(
-        .careEpisode, table: "care_episodes", title: "Care episode", plural: "Care history", section: "Care history", parent: .child,
+        .careEpisode, table: "care_episodes", title: "Care episode", plural: "Care episodes", section: "Care history", parent: .child,
         intro:
             "Each time the child is looked after: from when, on what legal basis, which authority is responsible and where they are placed. Whether the child is looked after, placed here by another authority, placed out of area or a care leaver is worked out from this history.",
         fields: [

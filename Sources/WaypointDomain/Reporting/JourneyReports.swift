@@ -119,6 +119,9 @@ public struct ReportFacts: Sendable {
     public var populationCells: [PopulationCell] = []
     /// Management board meetings of the services in the run (KPI 7).
     public var boardMeetings: [BoardMeetingFact] = []
+    /// Joint out-of-court panels' decisions, and scrutiny findings on them.
+    public var panelDecisions: [PanelDecisionFact] = []
+    public var scrutiny: [ScrutinyFact] = []
     /// Contacts in the period counted per child; nil: count `practice[.contact]` instead.
     public var contactTallies: [ContactTally]? = nil
     /// Case managers' names by id, and each service's caseload cap by code (`caseloadCap` where
@@ -428,6 +431,10 @@ public enum ReportScope: Hashable, Sendable {
     case assessmentSubmittedIn
     /// A practice record of this kind dated in the period (by its report date).
     case practiceIn(RecordKind)
+    /// A joint out-of-court panel's decision dated in the period.
+    case panelDecisionIn
+    /// A decision with a scrutiny finding from a scrutiny panel held in the period.
+    case scrutinyIn
 }
 
 public enum ReportNeed: Hashable, Sendable {
@@ -436,6 +443,8 @@ public enum ReportNeed: Hashable, Sendable {
     case contactTallies
     /// Management board meetings in the period, with attendance by agency (KPI 7).
     case boardMeetings
+    /// Joint out-of-court panels' decisions and scrutiny findings.
+    case panelDecisions
     case practice(RecordKind)
 }
 
@@ -517,7 +526,7 @@ public enum ReportCatalogue {
                     ("median_working_days_to_decision", "Median working days to decision")
                 ],
                 needs: [.referrals, .calendar], scope: [.referralReceivedIn, .referralDecidedIn], compute: Screening.compute)
-        ] + PracticeReports.definitions + [ChildrenInCare.definition]
+        ] + PracticeReports.definitions + [ChildrenInCare.definition, OutOfCourtDecisions.definition]
 
     public static func named(_ name: String) -> ReportDefinition? { all.first { $0.name == name } }
 }

@@ -32,6 +32,7 @@ enum Migrations {
         M0027_ContactsByService(),
         M0028_Identity(),
         M0029_SingleSignOn(),
-        M0030_CareExploitationAchievements()
+        M0030_CareExploitationAchievements(),
+        M0031_OutOfCourtPanels()
     ]
 }

@@ -124,6 +124,16 @@ extension Paths {
     static func childRecords(_ id: UUID, _ kind: RecordKind) -> String { child(id) + "/records/\(kind.rawValue)" }
     static func newChildRecord(_ id: UUID, _ kind: RecordKind) -> String { childRecords(id, kind) + "/new" }
     static func portfolio(_ id: UUID) -> String { child(id) + "/portfolio" }
+    static let disposalPanels = "/out-of-court-panels"
+    static let newDisposalPanel = disposalPanels + "/new"
+    static func disposalPanel(_ id: UUID) -> String { disposalPanels + "/\(id.uuidString.lowercased())" }
+    static func panelDecisions(_ id: UUID) -> String { disposalPanel(id) + "/decisions" }
+    static let scrutinyPanels = "/scrutiny-panels"
+    static let newScrutinyPanel = scrutinyPanels + "/new"
+    static func scrutinyPanel(_ id: UUID) -> String { scrutinyPanels + "/\(id.uuidString.lowercased())" }
+    static func scrutinyDecision(_ id: UUID, _ decision: UUID) -> String {
+        scrutinyPanel(id) + "/decisions/\(decision.uuidString.lowercased())"
+    }
     static func record(_ kind: RecordKind, _ id: UUID) -> String { "/records/\(kind.rawValue)/\(id.uuidString.lowercased())" }
     static func editRecord(_ kind: RecordKind, _ id: UUID) -> String { record(kind, id) + "/edit" }
     /// The id of a section heading on a page.
