@@ -50,6 +50,9 @@ import WaypointDomain
                 ("record a care episode", childPath + "/records/care_episode/new", [.practitioner, .manager]),
                 ("record an exploitation concern", childPath + "/records/exploitation/new", [.practitioner, .manager]),
                 ("portfolio of achievements", childPath + "/portfolio", [.practitioner, .manager]),
+                ("out-of-court decision panels", "/out-of-court-panels", [.manager]),
+                ("record an out-of-court panel", "/out-of-court-panels/new", [.manager]),
+                ("start a scrutiny panel", "/scrutiny-panels/new", [.manager]),
                 ("board meetings", "/board-meetings", [.manager, .analyst, .board]),
                 ("record a board meeting", "/board-meetings/new", [.manager])
             ]

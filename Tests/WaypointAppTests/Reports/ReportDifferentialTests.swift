@@ -46,6 +46,7 @@ import WaypointDomain
         var referrals: [Referral] = []
         var population: [Population] = []
         var records: [String: [Record]] = [:]
+        var findings: [Record] = []
     }
 
     static func key(_ id: UUID) -> String { id.uuidString.lowercased() }
@@ -87,7 +88,8 @@ import WaypointDomain
             ("assessments", ["stage", "submitted_on"]),
             ("care_episodes", ["started_on", "ended_on", "responsible_authority"]),
             ("placement_offences", ["offence_id", "police_called", "protocol_followed"]),
-            ("exploitation_concerns", ["identified_on", "nrm_referral", "nrm_referred_on"]), ("achievements", ["achieved_on"])
+            ("exploitation_concerns", ["identified_on", "nrm_referral", "nrm_referred_on"]), ("achievements", ["achieved_on"]),
+            ("panel_decisions", ["decided_on", "outcome"])
         ]
         for (table, columns) in tables {
             let rows = try await sql.select().columns(["child_id", "service_id"] + columns).from(table).all()
@@ -98,6 +100,15 @@ import WaypointDomain
                     child: key(try r.decode(column: "child_id", as: UUID.self)), service: try r.decode(column: "service_id", as: UUID.self),
                     intervention: nil, values: values)
             }
+        }
+        // Scrutiny findings, each with the child of the decision and the scrutiny panel's date and service.
+        struct F: Decodable { let child_id: UUID; let service_id: UUID; let held_on: String; let finding: String? }
+        w.findings = try await sql.raw(
+            "SELECT d.child_id, p.service_id, p.held_on, f.finding FROM scrutiny_findings f JOIN scrutiny_panels p ON p.id = f.scrutiny_id JOIN panel_decisions d ON d.id = f.decision_id"
+        ).all(decoding: F.self).map {
+            Record(
+                child: key($0.child_id), service: $0.service_id, intervention: nil,
+                values: ["held_on": $0.held_on, "finding": $0.finding].compactMapValues { $0 })
         }
         return w
     }
@@ -234,6 +245,11 @@ import WaypointDomain
                 e.counts["case_audits"] = dated("case_audits", "audited_on").map(\.child)
                 e.counts["achievements"] = dated("achievements", "achieved_on").map(\.child)
             }
+        case "out-of-court-decisions":
+            e.counts["decisions"] = dated("panel_decisions", "decided_on").map(\.child)
+            e.counts["scrutiny_findings"] = w.findings.filter {
+                inRun($0.service) && $0.values["finding"] != nil && day($0.values["held_on"]).map(p.contains) == true
+            }.map(\.child)
         case "children-in-care":
             // The care history is the child's, whichever service recorded it.
             let episodes = Dictionary(grouping: w.records["care_episodes"] ?? [], by: \.child)
