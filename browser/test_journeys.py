@@ -329,3 +329,54 @@ def test_a_manager_saves_a_report_as_submitted_and_sees_it_unchanged(driver, bas
     visit(driver, base_url + "/reports/saved")
     check_accessibility(driver)
     assert "Browser return to the board" in driver.page_source
+
+
+def test_a_disposal_panel_decides_two_children_and_a_scrutiny_panel_records_a_finding(driver, base_url):
+    sign_in(driver, base_url, "manager")
+    visit(driver, base_url + "/out-of-court-panels")
+    driver.find_element(By.LINK_TEXT, "Record a panel").click()
+    check_accessibility(driver)
+    driver.find_element(By.XPATH, "//button[normalize-space()='Save the panel']").click()
+    check_accessibility(driver)
+    assert "Enter the police members of the panel" in driver.page_source
+    assert active(driver).get_attribute("class").startswith("error-summary")
+    today = datetime.date.today()
+    fill(driver, {"held_on-day": str(today.day), "held_on-month": str(today.month), "held_on-year": str(today.year),
+                  "member_police": "PS Browser", "member_youth_justice": "Martin Okafor"})
+    driver.find_element(By.XPATH, "//button[normalize-space()='Save the panel']").click()
+    check_accessibility(driver)
+    assert "Panel recorded" in driver.page_source
+    decided = []
+    for outcome_radio, label in [("outcome-2", "Outcome 22"), ("outcome-3", "Youth caution")]:
+        option = driver.find_elements(By.CSS_SELECTOR, "#offence_id option")[1]
+        decided.append((option.text.split(":")[0], label))
+        option.click()
+        fill(driver, {"screening": "Screened by the browser: first offence, no exploitation concern",
+                      "rationale": "Accepted responsibility"}, radios=[outcome_radio])
+        driver.find_element(By.XPATH, "//button[normalize-space()='Record the decision']").click()
+        check_accessibility(driver)
+        assert "Decision recorded" in driver.page_source
+    # Each child's legal history shows the panel's outcome.
+    panel = driver.current_url.split("?")[0]
+    for name, label in decided:
+        visit(driver, panel)
+        driver.find_element(By.LINK_TEXT, name).click()
+        check_accessibility(driver)
+        history = driver.find_element(By.TAG_NAME, "main").text.split("Legal history", 1)[1].split("Referrals", 1)[0]
+        assert label in history, (name, label, history)
+    # A scrutiny panel samples the decisions and records a finding.
+    visit(driver, base_url + "/scrutiny-panels/new")
+    start = today - datetime.timedelta(days=100)
+    fill(driver, {"held_on-day": str(today.day), "held_on-month": str(today.month), "held_on-year": str(today.year),
+                  "from-day": str(start.day), "from-month": str(start.month), "from-year": str(start.year),
+                  "to-day": str(today.day), "to-month": str(today.month), "to-year": str(today.year)})
+    driver.find_element(By.XPATH, "//button[normalize-space()='Draw the sample']").click()
+    check_accessibility(driver)
+    assert "decisions drawn at random" in driver.page_source
+    driver.find_element(By.LINK_TEXT, "Review").click()
+    check_accessibility(driver)
+    fill(driver, {"learning": "Record the child's own words in the screening"}, radios=["finding-2"])
+    driver.find_element(By.XPATH, "//button[normalize-space()='Save the finding']").click()
+    check_accessibility(driver)
+    assert "Finding recorded" in driver.page_source
+    assert "Appropriate, with learning" in driver.page_source
