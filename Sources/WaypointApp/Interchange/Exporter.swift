@@ -164,6 +164,89 @@ enum Exporter {
                         [codeOf[p.service_id]!, String(p.year), String(p.age), p.sex, p.ethnicity_group, String(p.count)]
                     }.sorted { $0.lexicographicallyPrecedes($1) })
             ))
-        return files + recordFiles
+        return files + recordFiles + (try await panelFiles(ids: ids, codeOf: codeOf, childKey: childKey, offenceKey: offenceKey, on: db))
+    }
+
+    /// The joint out-of-court panels of these services, their decisions, scrutiny panels and findings.
+    static func panelFiles(ids: [UUID], codeOf: [UUID: String], childKey: [UUID: String], offenceKey: [String: String], on db: Database)
+        async throws -> [(String, Data)]
+    {
+        let sql = db.sql
+        func key(_ id: UUID, _ external: String?) -> String { external ?? id.uuidString.lowercased() }
+        let memberColumns = PanelAgency.allCases.map { "member_\($0.rawValue)" }
+        let panels = try await sql.select().columns(["id", "service_id", "external_id", "held_on", "place"] + memberColumns).from(
+            "disposal_panels"
+        )
+        .where("service_id", .in, SQLBind.group(ids)).all()
+        var panelKey: [UUID: String] = [:]
+        var panelRows: [[String]] = []
+        for p in panels {
+            let id = try p.decode(column: "id", as: UUID.self)
+            panelKey[id] = key(id, try p.decode(column: "external_id", as: String?.self))
+            panelRows.append(
+                [
+                    panelKey[id]!, codeOf[try p.decode(column: "service_id", as: UUID.self)] ?? "",
+                    try p.decode(column: "held_on", as: String.self),
+                    try p.decode(column: "place", as: String?.self) ?? ""
+                ]
+                    + (try memberColumns.map { try p.decode(column: $0, as: String?.self) ?? "" }))
+        }
+        struct D: Decodable {
+            let id: UUID; let external_id: String?; let panel_id: UUID; let child_id: UUID; let offence_id: UUID; let screening: String
+            let outcome: String; let rationale: String; let conditions: String?
+        }
+        let decisions = try await sql.select().columns(
+            "id", "external_id", "panel_id", "child_id", "offence_id", "screening", "outcome", "rationale", "conditions"
+        ).from("panel_decisions").where("service_id", .in, SQLBind.group(ids)).all(decoding: D.self)
+        var decisionKey: [UUID: String] = [:]
+        for d in decisions { decisionKey[d.id] = key(d.id, d.external_id) }
+        struct S: Decodable {
+            let id: UUID; let external_id: String?; let service_id: UUID; let held_on: String; let sample_from: String;
+            let sample_to: String
+        }
+        let scrutinies = try await sql.select().columns("id", "external_id", "service_id", "held_on", "sample_from", "sample_to")
+            .from("scrutiny_panels").where("service_id", .in, SQLBind.group(ids)).all(decoding: S.self)
+        var scrutinyKey: [UUID: String] = [:]
+        for s in scrutinies { scrutinyKey[s.id] = key(s.id, s.external_id) }
+        struct F: Decodable { let scrutiny_id: UUID; let decision_id: UUID; let finding: String?; let learning: String? }
+        let findings =
+            scrutinies.isEmpty
+            ? []
+            : try await sql.select().columns("scrutiny_id", "decision_id", "finding", "learning").from("scrutiny_findings")
+                .where("scrutiny_id", .in, SQLBind.group(scrutinies.map(\.id))).all(decoding: F.self)
+        func sorted(_ rows: [[String]]) -> [[String]] { rows.sorted { $0.lexicographicallyPrecedes($1) } }
+        return [
+            (Interchange.disposalPanels.name, CSV.write(header: Interchange.disposalPanels.columns, rows: sorted(panelRows))),
+            (
+                Interchange.panelDecisions.name,
+                CSV.write(
+                    header: Interchange.panelDecisions.columns,
+                    rows: sorted(
+                        decisions.map { d in
+                            [
+                                decisionKey[d.id]!, panelKey[d.panel_id] ?? "", childKey[d.child_id] ?? "",
+                                offenceKey[d.offence_id.uuidString.lowercased()] ?? d.offence_id.uuidString.lowercased(), d.screening,
+                                d.outcome,
+                                d.rationale, d.conditions ?? ""
+                            ]
+                        }))
+            ),
+            (
+                Interchange.scrutinyPanels.name,
+                CSV.write(
+                    header: Interchange.scrutinyPanels.columns,
+                    rows: sorted(
+                        scrutinies.map { [scrutinyKey[$0.id]!, codeOf[$0.service_id] ?? "", $0.held_on, $0.sample_from, $0.sample_to] }))
+            ),
+            (
+                Interchange.scrutinyFindings.name,
+                CSV.write(
+                    header: Interchange.scrutinyFindings.columns,
+                    rows: sorted(
+                        findings.map {
+                            [scrutinyKey[$0.scrutiny_id] ?? "", decisionKey[$0.decision_id] ?? "", $0.finding ?? "", $0.learning ?? ""]
+                        }))
+            )
+        ]
     }
 }

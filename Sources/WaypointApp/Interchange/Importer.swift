@@ -46,7 +46,24 @@ enum Importer {
         let outcomes = Set(try await ServiceRules.outcomeTypes(on: db).map(\.code))
         var ctx = Interchange.Context(serviceCodes: codes, existingChildren: byID, userEmails: emails, outcomeCodes: outcomes, today: today)
         ctx.existingOffences = try await offenceKeys(on: db, within: within)
+        ctx.existingPanels = Set(try await keys("disposal_panels", on: db, within: within).keys)
+        ctx.existingDecisions = Set(try await keys("panel_decisions", on: db, within: within).keys)
+        ctx.existingScrutinies = Set(try await keys("scrutiny_panels", on: db, within: within).keys)
         return ctx
+    }
+
+    /// A table's rows by the id a bundle names them with (their external id, else Waypoint's own
+    /// id as exported) → (id, service).
+    static func keys(_ table: String, on db: Database, within: Set<UUID>?) async throws -> [String: (id: UUID, service: UUID)] {
+        struct R: Decodable { let id: UUID; let service_id: UUID; let external_id: String? }
+        let q = db.sql.select().columns("id", "service_id", "external_id").from(table)
+        if let within { q.where("service_id", .in, SQLBind.group(Array(within))) }
+        var out: [String: (id: UUID, service: UUID)] = [:]
+        for r in try await q.all(decoding: R.self) {
+            out[r.id.uuidString.lowercased()] = (r.id, r.service_id)
+            if let e = r.external_id { out[e] = (r.id, r.service_id) }
+        }
+        return out
     }
 
     /// Offences in Waypoint by the id a bundle names them with (their external id, else Waypoint's
@@ -222,7 +239,7 @@ enum Importer {
         // Children referred to but not in the bundle: already in Waypoint (validation checked it is one service).
         let missing = Set(
             plan.referrals.map(\.childID) + plan.offences.map(\.childID) + plan.interventions.map(\.childID)
-                + plan.records.values.flatMap { $0.map(\.childID) }
+                + plan.records.values.flatMap { $0.map(\.childID) } + plan.decisions.map(\.childID)
         ).subtracting(childIDs.keys)
         if !missing.isEmpty {
             struct C: Decodable { let id: UUID; let service_id: UUID; let external_id: String }
@@ -371,6 +388,10 @@ enum Importer {
                 })
         }
 
+        try await applyPanels(
+            plan, on: db, services: services.mapValues(\.id), childIDs: childIDs, childService: childService, within: within, now: now,
+            report: &report, audit: audit)
+
         if plan.present.contains(Interchange.population.name) {
             var r = FileReport()
             struct P: Decodable {
@@ -403,6 +424,131 @@ enum Importer {
             report.files.append((Interchange.population.name, r))
         }
         return report
+    }
+}
+
+extension Importer {
+    /// Joint out-of-court panels, their decisions, scrutiny panels and findings: matched on the id
+    /// the bundle gives them (or Waypoint's own, as exported), updated when changed.
+    static func applyPanels(
+        _ plan: Interchange.Plan, on db: Database, services: [String: UUID], childIDs: [String: UUID], childService: [String: UUID],
+        within: Set<UUID>?, now: Date, report: inout Report,
+        audit: (String, UUID?, UUID?, String) async throws -> Void
+    ) async throws {
+        let sql = db.sql
+        /// Inserts or updates one row by key; returns its id and whether it was created, changed or neither.
+        func upsert(
+            _ table: String, key: String, existing: [String: (id: UUID, service: UUID)], service: UUID, values: [(String, Cell)],
+            extra: [(String, any SQLExpression)], r: inout FileReport
+        ) async throws -> UUID {
+            if let e = existing[key] {
+                let current = try await sql.select().columns(values.map(\.0)).from(table).where("id", .equal, SQLBind(e.id)).first()
+                var changed: [(String, Cell)] = []
+                for (c, v) in values where try current.map({ try v.read($0, c) }) != v { changed.append((c, v)) }
+                if changed.isEmpty { r.unchanged += 1; return e.id }
+                let u = sql.update(table)
+                for (c, v) in changed { u.set(SQLIdentifier(c), to: v.bind) }
+                try await u.where("id", .equal, SQLBind(e.id)).run()
+                try await audit(
+                    "import_update_\(table)", e.service, nil, changed.map { "\($0.0): → \($0.1.display)" }.joined(separator: "; "))
+                r.updated += 1
+                return e.id
+            }
+            let id = UUID()
+            try await sql.insert(into: table).columns(["id", "service_id", "external_id", "created_at"] + values.map(\.0) + extra.map(\.0))
+                .values([SQLBind(id), SQLBind(service), SQLBind(key), SQLBind(now)] + values.map(\.1.bind) + extra.map(\.1)).run()
+            r.created += 1
+            return id
+        }
+
+        var panels = try await keys("disposal_panels", on: db, within: within)
+        if plan.present.contains(Interchange.disposalPanels.name) {
+            var r = FileReport()
+            for p in plan.panels {
+                guard let service = services[p.serviceCode] else { continue }
+                let values: [(String, Cell)] =
+                    [("held_on", .text(p.panel.heldOn.iso)), ("place", .text(p.panel.place))]
+                    + PanelAgency.allCases.map { ("member_\($0.rawValue)", .text(p.panel.members[$0])) }
+                let id = try await upsert(
+                    "disposal_panels", key: p.panelID, existing: panels, service: service, values: values, extra: [], r: &r)
+                panels[p.panelID] = (id, service)
+            }
+            report.files.append((Interchange.disposalPanels.name, r))
+        }
+        var decisions = try await keys("panel_decisions", on: db, within: within)
+        if plan.present.contains(Interchange.panelDecisions.name) {
+            var r = FileReport()
+            struct O: Decodable { let id: UUID; let external_id: String?; let child_id: UUID }
+            var offenceOf: [String: UUID] = [:]
+            let children = Array(Set(plan.decisions.compactMap { childIDs[$0.childID] }))
+            for chunk in children.chunked() {
+                for o in try await sql.select().columns("id", "external_id", "child_id").from("offences").where(
+                    "child_id", .in, SQLBind.group(chunk)
+                )
+                .all(decoding: O.self) {
+                    offenceOf["\(o.child_id)|\(o.id.uuidString.lowercased())"] = o.id
+                    if let e = o.external_id { offenceOf["\(o.child_id)|\(e)"] = o.id }
+                }
+            }
+            struct H: Decodable { let held_on: String }
+            for d in plan.decisions {
+                guard let child = childIDs[d.childID], let service = childService[d.childID], let panel = panels[d.panelID],
+                    let offence = offenceOf["\(child)|\(d.decision.offenceID)"],
+                    let held = try await sql.select().column("held_on").from("disposal_panels").where("id", .equal, SQLBind(panel.id))
+                        .first(decoding: H.self)
+                else { continue }
+                let values: [(String, Cell)] = [
+                    ("panel_id", .uuid(panel.id)), ("child_id", .uuid(child)), ("offence_id", .uuid(offence)),
+                    ("decided_on", .text(held.held_on)),
+                    ("screening", .text(d.decision.screening)), ("outcome", .text(d.decision.outcome.rawValue)),
+                    ("rationale", .text(d.decision.rationale)), ("conditions", .text(d.decision.conditions))
+                ]
+                let id = try await upsert(
+                    "panel_decisions", key: d.decisionID, existing: decisions, service: service, values: values, extra: [], r: &r)
+                decisions[d.decisionID] = (id, service)
+            }
+            report.files.append((Interchange.panelDecisions.name, r))
+        }
+        var scrutinies = try await keys("scrutiny_panels", on: db, within: within)
+        if plan.present.contains(Interchange.scrutinyPanels.name) {
+            var r = FileReport()
+            for s in plan.scrutinies {
+                guard let service = services[s.serviceCode] else { continue }
+                let sample = plan.findings.filter { $0.scrutinyID == s.scrutinyID }.count
+                let values: [(String, Cell)] = [
+                    ("held_on", .text(s.heldOn.iso)), ("sample_from", .text(s.from.iso)), ("sample_to", .text(s.to.iso)),
+                    ("sample_size", .int(sample))
+                ]
+                let id = try await upsert(
+                    "scrutiny_panels", key: s.scrutinyID, existing: scrutinies, service: service, values: values, extra: [], r: &r)
+                scrutinies[s.scrutinyID] = (id, service)
+            }
+            report.files.append((Interchange.scrutinyPanels.name, r))
+        }
+        if plan.present.contains(Interchange.scrutinyFindings.name) {
+            var r = FileReport()
+            struct F: Decodable { let finding: String?; let learning: String? }
+            for f in plan.findings {
+                guard let s = scrutinies[f.scrutinyID], let d = decisions[f.decisionID] else { continue }
+                let current = try await sql.select().columns("finding", "learning").from("scrutiny_findings")
+                    .where("scrutiny_id", .equal, SQLBind(s.id)).where("decision_id", .equal, SQLBind(d.id)).first(decoding: F.self)
+                if let current {
+                    if current.finding == f.finding?.rawValue && current.learning == f.learning { r.unchanged += 1; continue }
+                    try await sql.update("scrutiny_findings").set("finding", to: SQLBind(f.finding?.rawValue)).set(
+                        "learning", to: SQLBind(f.learning)
+                    )
+                    .where("scrutiny_id", .equal, SQLBind(s.id)).where("decision_id", .equal, SQLBind(d.id)).run()
+                    try await audit(
+                        "import_update_scrutiny_findings", s.service, nil, "decision \(f.decisionID): \(f.finding?.rawValue ?? "—")")
+                    r.updated += 1
+                } else {
+                    try await sql.insert(into: "scrutiny_findings").columns("scrutiny_id", "decision_id", "finding", "learning")
+                        .values(SQLBind(s.id), SQLBind(d.id), SQLBind(f.finding?.rawValue), SQLBind(f.learning)).run()
+                    r.created += 1
+                }
+            }
+            report.files.append((Interchange.scrutinyFindings.name, r))
+        }
     }
 }
 

@@ -10,7 +10,7 @@ import WaypointDomain
 enum ServiceMoves {
     /// Tables whose rows belong to a child and carry the service.
     static let baseTables = ["referrals", "interventions", "offences", "court_hearings", "case_consultations"]
-    static let childTables = baseTables + ["assessments"] + RecordKind.allCases.map(\.spec.table)
+    static let childTables = baseTables + ["assessments"] + RecordKind.allCases.map(\.spec.table) + ["panel_decisions"]
 
     struct Counts: Equatable, Sendable {
         var children = 0

@@ -68,8 +68,26 @@ public enum Interchange {
         RecordFile(.achievement, "achievements.csv", id: "achievement_id")
     ]
 
+    /// Joint out-of-court panels (issue 19): the panel, its decisions, and scrutiny of them.
+    public static let disposalPanels = FileSpec(
+        name: "disposal_panels.csv",
+        columns: ["panel_id", "service_code", "held_on", "place"] + PanelAgency.allCases.map { "member_\($0.rawValue)" },
+        required: ["panel_id", "service_code", "held_on", "member_police", "member_youth_justice"])
+    public static let panelDecisions = FileSpec(
+        name: "panel_decisions.csv",
+        columns: ["decision_id", "panel_id", "child_id", "offence_id", "screening", "outcome", "rationale", "conditions"],
+        required: ["decision_id", "panel_id", "child_id", "offence_id", "screening", "outcome", "rationale"])
+    public static let scrutinyPanels = FileSpec(
+        name: "scrutiny_panels.csv", columns: ["scrutiny_id", "service_code", "held_on", "sample_from", "sample_to"],
+        required: ["scrutiny_id", "service_code", "held_on", "sample_from", "sample_to"])
+    public static let scrutinyFindings = FileSpec(
+        name: "scrutiny_findings.csv", columns: ["scrutiny_id", "decision_id", "finding", "learning"],
+        required: ["scrutiny_id", "decision_id"])
+
     /// In the order they are validated and written (children before what refers to them).
-    public static let files = [services, children, referrals, offences, interventions, population] + recordFiles.map(\.file)
+    public static let files =
+        [services, children, referrals, offences, interventions, population] + recordFiles.map(\.file)
+        + [disposalPanels, panelDecisions, scrutinyPanels, scrutinyFindings]
 
     // MARK: Typed rows
 
@@ -123,8 +141,38 @@ public enum Interchange {
         public let values: RecordValues
     }
 
+    public struct PanelRow: Equatable, Sendable {
+        public let panelID: String
+        public let serviceCode: String
+        public let panel: DisposalPanelInput
+    }
+    public struct DecisionRow: Equatable, Sendable {
+        public let decisionID: String
+        public let panelID: String
+        public let childID: String
+        /// `decision.offenceID` is the offence's id in the bundle.
+        public let decision: PanelDecisionInput
+    }
+    public struct ScrutinyRow: Equatable, Sendable {
+        public let scrutinyID: String
+        public let serviceCode: String
+        public let heldOn: LocalDate
+        public let from: LocalDate
+        public let to: LocalDate
+    }
+    public struct FindingRow: Equatable, Sendable {
+        public let scrutinyID: String
+        public let decisionID: String
+        public let finding: ScrutinyFinding?
+        public let learning: String?
+    }
+
     public struct Plan: Sendable {
         public var records: [RecordKind: [RecordRow]] = [:]
+        public var panels: [PanelRow] = []
+        public var decisions: [DecisionRow] = []
+        public var scrutinies: [ScrutinyRow] = []
+        public var findings: [FindingRow] = []
         public var services: [ServiceRow] = []
         public var children: [ChildRow] = []
         public var referrals: [ReferralRow] = []
@@ -147,6 +195,10 @@ public enum Interchange {
         /// Offences already in Waypoint by id in the bundle (external id, or Waypoint's id when it
         /// has none) → the bundle ids of their children.
         public var existingOffences: [String: Set<String>] = [:]
+        /// Panels, decisions and scrutiny panels already in Waypoint, by the id a bundle names them with.
+        public var existingPanels: Set<String> = []
+        public var existingDecisions: Set<String> = []
+        public var existingScrutinies: Set<String> = []
         public init(
             serviceCodes: Set<String>, existingChildren: [String: Set<String>], userEmails: Set<String>, outcomeCodes: Set<String>,
             today: LocalDate
@@ -533,6 +585,136 @@ public enum Interchange {
                     plan.records[rf.kind, default: []].append(RecordRow(external: ext, childID: child, values: values))
                 }
             }
+        }
+
+        // Joint out-of-court panels, by the web forms' own rules.
+        func dateValues(
+            _ cell: (String) -> String?, _ column: String, _ problem: (String, String) -> Void, into form: inout [String: String]
+        )
+            -> Bool
+        {
+            guard cell(column) != nil else { return true }
+            guard let d = date(cell, column, problem, required: false) else { return false }
+            form.merge(Parse.dateValues(d, column)) { $1 }
+            return true
+        }
+        func report(_ e: FormErrors, _ problem: (String, String) -> Void, skipping bad: Set<String> = []) {
+            for err in e.errors {
+                let column = err.field.hasSuffix("-day") ? String(err.field.dropLast(4)) : err.field
+                if !bad.contains(column) { problem(column, err.message) }
+            }
+        }
+        var seenPanels: [String: Int] = [:]
+        rows(disposalPanels) { line, cell, problem in
+            let pid = id(cell, "panel_id", problem, seen: &seenPanels, line: line)
+            let service = text(cell, "service_code", problem, required: true, max: 50)
+            if let service, !serviceCodes.contains(service) {
+                problem("service_code", "no service with code '\(service)': add it to services.csv")
+            }
+            var form: [String: String] = [:]
+            var bad: Set<String> = []
+            if !dateValues(cell, "held_on", problem, into: &form) { bad.insert("held_on") }
+            for c in ["place"] + PanelAgency.allCases.map({ "member_\($0.rawValue)" }) where cell(c) != nil {
+                if let v = text(cell, c, problem, required: false, max: 500) { form[c] = v } else { bad.insert(c) }
+            }
+            switch DisposalPanelForms.panel(FormValues(form), today: context.today) {
+            case .failure(let e): report(e, problem, skipping: bad)
+            case .success(let p):
+                guard let pid, let service, serviceCodes.contains(service), bad.isEmpty else { return }
+                plan.panels.append(PanelRow(panelID: pid, serviceCode: service, panel: p))
+            }
+        }
+        let panelIDs = context.existingPanels.union(plan.panels.map(\.panelID))
+        var seenDecisions: [String: Int] = [:]
+        var decidedOffences: [String: Int] = [:]
+        rows(panelDecisions) { line, cell, problem in
+            let did = id(cell, "decision_id", problem, seen: &seenDecisions, line: line)
+            let panel = text(cell, "panel_id", problem, required: true, max: 100)
+            // A panel whose own row is in error is reported there, not again here.
+            if let panel, !panelIDs.contains(panel), seenPanels[panel] == nil {
+                problem("panel_id", "no panel '\(panel.prefix(40))' in disposal_panels.csv or in Waypoint")
+            }
+            let child = childRef(cell, problem)
+            var form: [String: String] = [:]
+            var bad: Set<String> = []
+            if let o = cell("offence_id") {
+                if let child, bundleOffences[o] == child || context.existingOffences[o]?.contains(child) == true {
+                    form["offence_id"] = o
+                    if let first = decidedOffences[o] {
+                        problem("offence_id", "offence '\(o.prefix(40))' already has a decision (line \(first)): one per offence");
+                        bad.insert("offence_id")
+                    }
+                    decidedOffences[o] = line
+                } else {
+                    if child != nil {
+                        problem("offence_id", "no offence '\(o.prefix(40))' of child '\(child!)' in offences.csv or in Waypoint")
+                    }
+                    bad.insert("offence_id")
+                }
+            }
+            for c in ["screening", "outcome", "rationale", "conditions"] where cell(c) != nil {
+                if let v = text(cell, c, problem, required: false, max: 8000) { form[c] = v } else { bad.insert(c) }
+            }
+            if let o = cell("outcome"), PanelOutcome(rawValue: o) == nil {
+                problem(
+                    "outcome",
+                    "unknown code '\(o.prefix(40))' (use one of \(PanelOutcome.allCases.map(\.rawValue).joined(separator: ", ")))")
+                bad.insert("outcome")
+            }
+            switch DisposalPanelForms.decision(FormValues(form), offences: Set(form["offence_id"].map { [$0] } ?? [])) {
+            case .failure(let e): report(e, problem, skipping: bad)
+            case .success(let d):
+                guard let did, let panel, panelIDs.contains(panel), let child, bad.isEmpty else { return }
+                plan.decisions.append(DecisionRow(decisionID: did, panelID: panel, childID: child, decision: d))
+            }
+        }
+        let decisionIDs = context.existingDecisions.union(plan.decisions.map(\.decisionID))
+        var seenScrutinies: [String: Int] = [:]
+        rows(scrutinyPanels) { line, cell, problem in
+            let sid = id(cell, "scrutiny_id", problem, seen: &seenScrutinies, line: line)
+            let service = text(cell, "service_code", problem, required: true, max: 50)
+            if let service, !serviceCodes.contains(service) {
+                problem("service_code", "no service with code '\(service)': add it to services.csv")
+            }
+            let held = date(cell, "held_on", problem, required: true)
+            let from = date(cell, "sample_from", problem, required: true)
+            let to = date(cell, "sample_to", problem, required: true)
+            if let from, let to, to < from { problem("sample_to", "\(to.iso) is before sample_from (\(from.iso))") }
+            guard let sid, let service, serviceCodes.contains(service), let held, let from, let to, from <= to else { return }
+            plan.scrutinies.append(ScrutinyRow(scrutinyID: sid, serviceCode: service, heldOn: held, from: from, to: to))
+        }
+        let scrutinyIDs = context.existingScrutinies.union(plan.scrutinies.map(\.scrutinyID))
+        var seenFindings: [String: Int] = [:]
+        rows(scrutinyFindings) { line, cell, problem in
+            let sid = text(cell, "scrutiny_id", problem, required: true, max: 100)
+            let did = text(cell, "decision_id", problem, required: true, max: 100)
+            if let sid, !scrutinyIDs.contains(sid), seenScrutinies[sid] == nil {
+                problem("scrutiny_id", "no scrutiny panel '\(sid.prefix(40))' in scrutiny_panels.csv or in Waypoint")
+            }
+            if let did, !decisionIDs.contains(did), seenDecisions[did] == nil {
+                problem("decision_id", "no decision '\(did.prefix(40))' in panel_decisions.csv or in Waypoint")
+            }
+            if let sid, let did {
+                if let first = seenFindings["\(sid)|\(did)"] {
+                    problem("decision_id", "this decision is already in this scrutiny panel (line \(first))"); return
+                }
+                seenFindings["\(sid)|\(did)"] = line
+            }
+            var form: [String: String] = [:]
+            var bad: Set<String> = []
+            for c in ["finding", "learning"] where cell(c) != nil {
+                if let v = text(cell, c, problem, required: false, max: 8000) { form[c] = v } else { bad.insert(c) }
+            }
+            var finding: ScrutinyFinding?
+            var learning: String?
+            if form["finding"] != nil || form["learning"] != nil {
+                switch DisposalPanelForms.finding(FormValues(form)) {
+                case .failure(let e): report(e, problem, skipping: bad); return
+                case .success(let (f, l)): (finding, learning) = (f, l)
+                }
+            }
+            guard let sid, let did, scrutinyIDs.contains(sid), decisionIDs.contains(did), bad.isEmpty else { return }
+            plan.findings.append(FindingRow(scrutinyID: sid, decisionID: did, finding: finding, learning: learning))
         }
 
         if problems.count > maxProblems {

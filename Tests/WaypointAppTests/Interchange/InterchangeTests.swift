@@ -36,7 +36,13 @@ import WaypointDomain
             "concern_id,child_id,identified_on,concern_type,details,nrm_referral,nrm_referred_on,nrm_decision,nrm_decision_on,closed_on\n"
             + "X1,C3,2024-01-10,county_lines,,yes,2024-01-12,awaiting,,\n",
         "achievements.csv":
-            "achievement_id,child_id,title,achievement_type,awarding_body,level,achieved_on\nA1,C1,Food safety,unit_award,AQA Unit Award Scheme,Entry 3,2024-02-01\n"
+            "achievement_id,child_id,title,achievement_type,awarding_body,level,achieved_on\nA1,C1,Food safety,unit_award,AQA Unit Award Scheme,Entry 3,2024-02-01\n",
+        "disposal_panels.csv":
+            "panel_id,service_code,held_on,place,member_police,member_youth_justice\nP1,WF,2024-01-01,Town hall,PS Fletcher,M Okafor\n",
+        "panel_decisions.csv":
+            "decision_id,panel_id,child_id,offence_id,screening,outcome,rationale,conditions\nD1,P1,C1,O1,First offence,youth_caution,Harm was significant,\n",
+        "scrutiny_panels.csv": "scrutiny_id,service_code,held_on,sample_from,sample_to\nS1,WF,2024-03-01,2024-01-01,2024-02-29\n",
+        "scrutiny_findings.csv": "scrutiny_id,decision_id,finding,learning\nS1,D1,appropriate_with_learning,Record the child's words\n"
     ]
 
     static func files(_ b: [String: String] = bundle) -> [String: Data] { b.mapValues { Data($0.utf8) } }
@@ -161,7 +167,9 @@ import WaypointDomain
                     "interventions.csv: 2 created, 0 updated, 0 unchanged", "care_episodes.csv: 2 created, 0 updated, 0 unchanged",
                     "placement_offences.csv: 1 created, 0 updated, 0 unchanged",
                     "exploitation_concerns.csv: 1 created, 0 updated, 0 unchanged",
-                    "achievements.csv: 1 created, 0 updated, 0 unchanged", "population.csv: 3 created, 0 updated, 0 unchanged"
+                    "achievements.csv: 1 created, 0 updated, 0 unchanged", "disposal_panels.csv: 1 created, 0 updated, 0 unchanged",
+                    "panel_decisions.csv: 1 created, 0 updated, 0 unchanged", "scrutiny_panels.csv: 1 created, 0 updated, 0 unchanged",
+                    "scrutiny_findings.csv: 1 created, 0 updated, 0 unchanged", "population.csv: 3 created, 0 updated, 0 unchanged"
                 ])
             let after = try await Self.counts(app)
             guard case .imported(let second) = try await Self.importAll(app) else { Issue.record("second import failed"); return }
@@ -272,7 +280,7 @@ import WaypointDomain
             #expect(
                 dry.lines == [
                     "children: 2", "referrals: 1", "interventions: 2", "offences: 2", "court_hearings: 0", "case_consultations: 0",
-                    "care_episodes: 1", "placement_offences: 1", "exploitation_concerns: 1", "achievements: 1"
+                    "care_episodes: 1", "placement_offences: 1", "exploitation_concerns: 1", "achievements: 1", "panel_decisions: 1"
                 ])
             #expect(try await perService("children") == ["WF": 3, "LN": 1])  // counting moves nothing
             try await app.db.transaction { db in

@@ -41,7 +41,7 @@ import WaypointDomain
             ])
         #expect(
             problems(["children.csv": header, "notes.txt": "hello"]) == [
-                "notes.txt: is not a file of the interchange format (expected: services.csv, children.csv, referrals.csv, offences.csv, interventions.csv, population.csv, care_episodes.csv, placement_offences.csv, exploitation_concerns.csv, achievements.csv)"
+                "notes.txt: is not a file of the interchange format (expected: services.csv, children.csv, referrals.csv, offences.csv, interventions.csv, population.csv, care_episodes.csv, placement_offences.csv, exploitation_concerns.csv, achievements.csv, disposal_panels.csv, panel_decisions.csv, scrutiny_panels.csv, scrutiny_findings.csv)"
             ])
     }
 
@@ -86,6 +86,49 @@ import WaypointDomain
         #expect(plan.records[.careEpisode]?.first?.values["started_on"] == .text("2023-06-01"))
         #expect(plan.records[.placementOffence]?.first?.values["offence_id"] == .text("O1"))
         #expect(plan.records[.achievement]?.map(\.external) == ["A1"])
+    }
+
+    /// Panels, decisions and scrutiny by the web forms' rules, every reference checked.
+    @Test func panelsDecisionsAndScrutinyAreCheckedAndReferToEachOther() throws {
+        let files = [
+            "children.csv": header + "C1,WF,Jo,Smith,2008-05-14,male,white_british\n",
+            "offences.csv":
+                "offence_id,child_id,offence_date,category,outcome,outcome_date\nO1,C1,2024-01-01,criminal_damage,youth_caution,2024-01-10\n",
+            "disposal_panels.csv":
+                "panel_id,service_code,held_on,member_police,member_youth_justice\nP1,WF,2024-01-10,PS Fletcher,M Okafor\nP2,WF,2024-01-11,PS Fletcher,\n",
+            "panel_decisions.csv":
+                "decision_id,panel_id,child_id,offence_id,screening,outcome,rationale,conditions\n"
+                + "D1,P1,C1,O1,First offence,youth_conditional_caution,Harm,\n"
+                + "D2,P9,C1,O2,First offence,caution,Harm,\n"
+                + "D3,P1,C1,O1,First offence,youth_caution,Harm,\n",
+            "scrutiny_panels.csv":
+                "scrutiny_id,service_code,held_on,sample_from,sample_to\nS1,WF,2024-03-01,2024-02-01,2024-01-01\nS2,WF,2024-03-01,2024-01-01,2024-02-01\n",
+            "scrutiny_findings.csv": "scrutiny_id,decision_id,finding,learning\nS2,D3,not_appropriate,\nS9,D3,appropriate,\nS2,D9,,\n"
+        ]
+        #expect(
+            problems(files) == [
+                "disposal_panels.csv:3: member_youth_justice: Enter the youth justice service members of the panel",
+                "panel_decisions.csv:2: conditions: Enter the conditions of the youth conditional caution",
+                "panel_decisions.csv:3: panel_id: no panel 'P9' in disposal_panels.csv or in Waypoint",
+                "panel_decisions.csv:3: offence_id: no offence 'O2' of child 'C1' in offences.csv or in Waypoint",
+                "panel_decisions.csv:3: outcome: unknown code 'caution' (use one of community_resolution, outcome_22, youth_caution, youth_conditional_caution, no_further_action)",
+                "panel_decisions.csv:4: offence_id: offence 'O1' already has a decision (line 2): one per offence",
+                "scrutiny_panels.csv:2: sample_to: 2024-01-01 is before sample_from (2024-02-01)",
+                "scrutiny_findings.csv:2: learning: Enter the learning from this decision",
+                "scrutiny_findings.csv:3: scrutiny_id: no scrutiny panel 'S9' in scrutiny_panels.csv or in Waypoint",
+                "scrutiny_findings.csv:4: decision_id: no decision 'D9' in panel_decisions.csv or in Waypoint"
+            ])
+        var good = files
+        good["disposal_panels.csv"] =
+            "panel_id,service_code,held_on,member_police,member_youth_justice\nP1,WF,2024-01-10,PS Fletcher,M Okafor\n"
+        good["panel_decisions.csv"] =
+            "decision_id,panel_id,child_id,offence_id,screening,outcome,rationale\nD1,P1,C1,O1,First offence,youth_caution,Harm\n"
+        good["scrutiny_panels.csv"] = "scrutiny_id,service_code,held_on,sample_from,sample_to\nS2,WF,2024-03-01,2024-01-01,2024-02-01\n"
+        good["scrutiny_findings.csv"] = "scrutiny_id,decision_id,finding,learning\nS2,D1,,\n"
+        let plan = try Interchange.validate(good.mapValues { Data($0.utf8) }, context: context).get()
+        #expect(plan.panels.first?.panel.members[.police] == "PS Fletcher")
+        #expect(plan.decisions.first?.decision.outcome == .youthCaution)
+        #expect(plan.findings.first?.finding == nil)  // sampled, not yet reviewed
     }
 
     @Test func badDatesUnknownCodesDuplicatesAndIdentifiers() {

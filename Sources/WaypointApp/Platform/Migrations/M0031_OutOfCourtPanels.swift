@@ -48,6 +48,7 @@ struct M0031_OutOfCourtPanels: AsyncMigration {
             .field("sample_from", .string, .required)
             .field("sample_to", .string, .required)
             .field("sample_size", .int, .required)
+            .field("external_id", .string)
             .field("created_by", .uuid)
             .field("created_at", .datetime, .required)
             .create()
