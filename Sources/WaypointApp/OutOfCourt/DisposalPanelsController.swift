@@ -13,8 +13,8 @@ struct DisposalPanelsController: RouteCollection {
         routes.get("out-of-court-panels", use: index)
         routes.get("out-of-court-panels", "new", use: newPanel)
         routes.post("out-of-court-panels", use: createPanel)
-        routes.get("out-of-court-panels", ":panelID", use: panel)
-        routes.post("out-of-court-panels", ":panelID", "decisions", use: decide)
+        routes.get("out-of-court-panels", ":disposalPanelID", use: panel)
+        routes.post("out-of-court-panels", ":disposalPanelID", "decisions", use: decide)
         routes.get("scrutiny-panels", "new", use: newScrutiny)
         routes.post("scrutiny-panels", use: createScrutiny)
         routes.get("scrutiny-panels", ":scrutinyID", use: scrutiny)
@@ -220,7 +220,7 @@ struct DisposalPanelsController: RouteCollection {
     }
 
     static func loadPanel(_ req: Request, _ user: CurrentUser) async throws -> DisposalPanelRow {
-        guard let p = try await OutOfCourtStore.panel(try req.uuidParameter("panelID"), in: user.serviceIDs, on: req.db) else {
+        guard let p = try await OutOfCourtStore.panel(try req.uuidParameter("disposalPanelID"), in: user.serviceIDs, on: req.db) else {
             throw WaypointError.notFound("This panel could not be found. It may be in a service you do not have access to.")
         }
         return p

@@ -50,6 +50,9 @@ import WaypointDomain
             "recordID": try await first("SELECT CAST(id AS TEXT) AS id FROM contacts LIMIT 1"),
             "groupID": try await first("SELECT CAST(group_id AS TEXT) AS id FROM contacts WHERE group_id IS NOT NULL LIMIT 1"),
             "panelID": try await first("SELECT CAST(id AS TEXT) AS id FROM panels LIMIT 1"),
+            "disposalPanelID": try await first("SELECT CAST(id AS TEXT) AS id FROM disposal_panels LIMIT 1"),
+            "scrutinyID": try await first("SELECT CAST(scrutiny_id AS TEXT) AS id FROM scrutiny_findings LIMIT 1"),
+            "decisionID": try await first("SELECT CAST(decision_id AS TEXT) AS id FROM scrutiny_findings LIMIT 1"),
             "userID": victim.id!.uuidString.lowercased(),
             "kind": "contact", "report": "kpis", "name": "waypoint.css"
         ]
@@ -69,7 +72,8 @@ import WaypointDomain
             [
                 "children", "referrals", "interventions", "offences", "assessments", "allocations", "court_hearings", "case_consultations",
                 "board_meetings", "board_attendance", "users", "user_services", "teams", "services", "outcome_types", "bank_holidays",
-                "population", "timescale_settings", "panel_members"
+                "population", "timescale_settings", "panel_members", "disposal_panels", "panel_decisions", "scrutiny_panels",
+                "scrutiny_findings"
             ] + RecordKind.allCases.map(\.spec.table)
         struct R: Decodable { let t: String; let n: Int }
         let sql = tables.map { "SELECT '\($0)' AS t, count(*) AS n FROM \($0)" }.joined(separator: " UNION ALL ")
