@@ -46,22 +46,26 @@ enum Importer {
         let outcomes = Set(try await ServiceRules.outcomeTypes(on: db).map(\.code))
         var ctx = Interchange.Context(serviceCodes: codes, existingChildren: byID, userEmails: emails, outcomeCodes: outcomes, today: today)
         ctx.existingOffences = try await offenceKeys(on: db, within: within)
-        ctx.existingPanels = Set(try await keys("disposal_panels", on: db, within: within).keys)
-        ctx.existingDecisions = Set(try await keys("panel_decisions", on: db, within: within).keys)
-        ctx.existingScrutinies = Set(try await keys("scrutiny_panels", on: db, within: within).keys)
+        ctx.existingPanels = Set(try await keys("disposal_panels", on: db, within: within).keys.map(\.key))
+        ctx.existingDecisions = Set(try await keys("panel_decisions", on: db, within: within).keys.map(\.key))
+        ctx.existingScrutinies = Set(try await keys("scrutiny_panels", on: db, within: within).keys.map(\.key))
         return ctx
     }
 
-    /// A table's rows by the id a bundle names them with (their external id, else Waypoint's own
-    /// id as exported) → (id, service).
-    static func keys(_ table: String, on db: Database, within: Set<UUID>?) async throws -> [String: (id: UUID, service: UUID)] {
+    /// Where a bundle's id names a row: in which service, by which id (ids are unique only
+    /// within a service, like children's).
+    struct Keyed: Hashable { let service: UUID; let key: String }
+
+    /// A table's rows by service and the id a bundle names them with (their external id, else
+    /// Waypoint's own id as exported).
+    static func keys(_ table: String, on db: Database, within: Set<UUID>?) async throws -> [Keyed: UUID] {
         struct R: Decodable { let id: UUID; let service_id: UUID; let external_id: String? }
         let q = db.sql.select().columns("id", "service_id", "external_id").from(table)
         if let within { q.where("service_id", .in, SQLBind.group(Array(within))) }
-        var out: [String: (id: UUID, service: UUID)] = [:]
+        var out: [Keyed: UUID] = [:]
         for r in try await q.all(decoding: R.self) {
-            out[r.id.uuidString.lowercased()] = (r.id, r.service_id)
-            if let e = r.external_id { out[e] = (r.id, r.service_id) }
+            out[Keyed(service: r.service_id, key: r.id.uuidString.lowercased())] = r.id
+            if let e = r.external_id { out[Keyed(service: r.service_id, key: e)] = r.id }
         }
         return out
     }
@@ -171,13 +175,13 @@ enum Importer {
         var existingChildren: [String: Existing] = [:]  // "service|external"
         let serviceIDs = Set(plan.children.compactMap { services[$0.serviceCode]?.id })
         if !serviceIDs.isEmpty {
+            // Matched by external id, or by Waypoint's own id for a child made here (as exported).
             let rows = try await sql.select().columns(["id", "service_id", "version", "external_id"] + childColumns).from("children")
-                .where("service_id", .in, SQLBind.group(Array(serviceIDs)))
-                .where("external_id", .isNot, SQLLiteral.null).all()
+                .where("service_id", .in, SQLBind.group(Array(serviceIDs))).all()
             for row in rows {
                 let id = try row.decode(column: "id", as: UUID.self)
                 let service = try row.decode(column: "service_id", as: UUID.self)
-                let ext = try row.decode(column: "external_id", as: String.self)
+                let ext = try row.decode(column: "external_id", as: String?.self) ?? id.uuidString.lowercased()
                 var values: [String: String?] = [:]
                 for c in childColumns { values[c] = try row.decode(column: c, as: String?.self) }
                 existingChildren["\(service.uuidString)|\(ext)"] = Existing(
@@ -256,15 +260,29 @@ enum Importer {
             let services = Set(childService.values)
             guard !services.isEmpty else { return [:] }
             var out: [String: (id: UUID, values: [String: Cell])] = [:]
+            // Matched by external id, or by Waypoint's own id for a record made here (as exported).
             let rows = try await sql.select().columns(["id", "service_id", "external_id"] + template.map(\.0)).from(table)
-                .where("service_id", .in, SQLBind.group(Array(services))).where("external_id", .isNot, SQLLiteral.null).all()
+                .where("service_id", .in, SQLBind.group(Array(services))).all()
             for row in rows {
                 var values: [String: Cell] = [:]
                 for (c, kind) in template { values[c] = try kind.read(row, c) }
-                out[
-                    "\(try row.decode(column: "service_id", as: UUID.self).uuidString)|\(try row.decode(column: "external_id", as: String.self))"
-                ] =
-                    (try row.decode(column: "id", as: UUID.self), values)
+                let id = try row.decode(column: "id", as: UUID.self)
+                let ext = try row.decode(column: "external_id", as: String?.self) ?? id.uuidString.lowercased()
+                out["\(try row.decode(column: "service_id", as: UUID.self).uuidString)|\(ext)"] = (id, values)
+            }
+            if table == RecordKind.placementOffence.spec.table {
+                // One per offence, and the file names each by its offence: match them so too.
+                struct O: Decodable { let id: UUID; let external_id: String? }
+                var keyOf: [String: String] = [:]
+                for o in try await sql.select().columns("id", "external_id").from("offences")
+                    .where("service_id", .in, SQLBind.group(Array(services))).all(decoding: O.self)
+                {
+                    keyOf[o.id.uuidString.lowercased()] = o.external_id ?? o.id.uuidString.lowercased()
+                }
+                for (k, v) in out {
+                    guard case .text(let o?)? = v.values["offence_id"], let key = keyOf[o] else { continue }
+                    out[String(k.prefix { $0 != "|" }) + "|" + key] = v
+                }
             }
             return out
         }
@@ -436,32 +454,41 @@ extension Importer {
         audit: (String, UUID?, UUID?, String) async throws -> Void
     ) async throws {
         let sql = db.sql
-        /// Inserts or updates one row by key; returns its id and whether it was created, changed or neither.
+        /// Inserts or updates one row, matched in its service by the bundle's id; returns its id.
         func upsert(
-            _ table: String, key: String, existing: [String: (id: UUID, service: UUID)], service: UUID, values: [(String, Cell)],
-            extra: [(String, any SQLExpression)], r: inout FileReport
+            _ table: String, key: String, existing: [Keyed: UUID], service: UUID, values: [(String, Cell)], r: inout FileReport
         ) async throws -> UUID {
-            if let e = existing[key] {
-                let current = try await sql.select().columns(values.map(\.0)).from(table).where("id", .equal, SQLBind(e.id)).first()
+            if let id = existing[Keyed(service: service, key: key)] {
+                let current = try await sql.select().columns(values.map(\.0)).from(table).where("id", .equal, SQLBind(id)).first()
                 var changed: [(String, Cell)] = []
                 for (c, v) in values where try current.map({ try v.read($0, c) }) != v { changed.append((c, v)) }
-                if changed.isEmpty { r.unchanged += 1; return e.id }
+                if changed.isEmpty { r.unchanged += 1; return id }
                 let u = sql.update(table)
                 for (c, v) in changed { u.set(SQLIdentifier(c), to: v.bind) }
-                try await u.where("id", .equal, SQLBind(e.id)).run()
+                try await u.where("id", .equal, SQLBind(id)).run()
                 try await audit(
-                    "import_update_\(table)", e.service, nil, changed.map { "\($0.0): → \($0.1.display)" }.joined(separator: "; "))
+                    "import_update_\(table)", service, nil, changed.map { "\($0.0): → \($0.1.display)" }.joined(separator: "; "))
                 r.updated += 1
-                return e.id
+                return id
             }
             let id = UUID()
-            try await sql.insert(into: table).columns(["id", "service_id", "external_id", "created_at"] + values.map(\.0) + extra.map(\.0))
-                .values([SQLBind(id), SQLBind(service), SQLBind(key), SQLBind(now)] + values.map(\.1.bind) + extra.map(\.1)).run()
+            try await sql.insert(into: table).columns(["id", "service_id", "external_id", "created_at"] + values.map(\.0))
+                .values([SQLBind(id), SQLBind(service), SQLBind(key), SQLBind(now)] + values.map(\.1.bind)).run()
             r.created += 1
             return id
         }
+        /// A row named by the bundle: one it carries, else one already in `service`, else the one
+        /// in another of the import's services when only one has that id.
+        func find(_ key: String, _ inBundle: [String: (UUID, UUID)], _ existing: [Keyed: UUID], service: UUID) -> (id: UUID, service: UUID)?
+        {
+            if let b = inBundle[key] { return b }
+            if let id = existing[Keyed(service: service, key: key)] { return (id, service) }
+            let others = existing.filter { $0.key.key == key }
+            return others.count == 1 ? (others.first!.value, others.first!.key.service) : nil
+        }
 
-        var panels = try await keys("disposal_panels", on: db, within: within)
+        let existingPanels = try await keys("disposal_panels", on: db, within: within)
+        var bundlePanels: [String: (UUID, UUID)] = [:]
         if plan.present.contains(Interchange.disposalPanels.name) {
             var r = FileReport()
             for p in plan.panels {
@@ -470,12 +497,13 @@ extension Importer {
                     [("held_on", .text(p.panel.heldOn.iso)), ("place", .text(p.panel.place))]
                     + PanelAgency.allCases.map { ("member_\($0.rawValue)", .text(p.panel.members[$0])) }
                 let id = try await upsert(
-                    "disposal_panels", key: p.panelID, existing: panels, service: service, values: values, extra: [], r: &r)
-                panels[p.panelID] = (id, service)
+                    "disposal_panels", key: p.panelID, existing: existingPanels, service: service, values: values, r: &r)
+                bundlePanels[p.panelID] = (id, service)
             }
             report.files.append((Interchange.disposalPanels.name, r))
         }
-        var decisions = try await keys("panel_decisions", on: db, within: within)
+        let existingDecisions = try await keys("panel_decisions", on: db, within: within)
+        var bundleDecisions: [String: (UUID, UUID)] = [:]
         if plan.present.contains(Interchange.panelDecisions.name) {
             var r = FileReport()
             struct O: Decodable { let id: UUID; let external_id: String?; let child_id: UUID }
@@ -492,7 +520,8 @@ extension Importer {
             }
             struct H: Decodable { let held_on: String }
             for d in plan.decisions {
-                guard let child = childIDs[d.childID], let service = childService[d.childID], let panel = panels[d.panelID],
+                guard let child = childIDs[d.childID], let service = childService[d.childID],
+                    let panel = find(d.panelID, bundlePanels, existingPanels, service: service),
                     let offence = offenceOf["\(child)|\(d.decision.offenceID)"],
                     let held = try await sql.select().column("held_on").from("disposal_panels").where("id", .equal, SQLBind(panel.id))
                         .first(decoding: H.self)
@@ -504,12 +533,13 @@ extension Importer {
                     ("rationale", .text(d.decision.rationale)), ("conditions", .text(d.decision.conditions))
                 ]
                 let id = try await upsert(
-                    "panel_decisions", key: d.decisionID, existing: decisions, service: service, values: values, extra: [], r: &r)
-                decisions[d.decisionID] = (id, service)
+                    "panel_decisions", key: d.decisionID, existing: existingDecisions, service: service, values: values, r: &r)
+                bundleDecisions[d.decisionID] = (id, service)
             }
             report.files.append((Interchange.panelDecisions.name, r))
         }
-        var scrutinies = try await keys("scrutiny_panels", on: db, within: within)
+        let existingScrutinies = try await keys("scrutiny_panels", on: db, within: within)
+        var bundleScrutinies: [String: (UUID, UUID)] = [:]
         if plan.present.contains(Interchange.scrutinyPanels.name) {
             var r = FileReport()
             for s in plan.scrutinies {
@@ -520,8 +550,8 @@ extension Importer {
                     ("sample_size", .int(sample))
                 ]
                 let id = try await upsert(
-                    "scrutiny_panels", key: s.scrutinyID, existing: scrutinies, service: service, values: values, extra: [], r: &r)
-                scrutinies[s.scrutinyID] = (id, service)
+                    "scrutiny_panels", key: s.scrutinyID, existing: existingScrutinies, service: service, values: values, r: &r)
+                bundleScrutinies[s.scrutinyID] = (id, service)
             }
             report.files.append((Interchange.scrutinyPanels.name, r))
         }
@@ -529,7 +559,11 @@ extension Importer {
             var r = FileReport()
             struct F: Decodable { let finding: String?; let learning: String? }
             for f in plan.findings {
-                guard let s = scrutinies[f.scrutinyID], let d = decisions[f.decisionID] else { continue }
+                guard
+                    let s = bundleScrutinies[f.scrutinyID].map({ (id: $0.0, service: $0.1) })
+                        ?? find(f.scrutinyID, [:], existingScrutinies, service: UUID()),
+                    let d = find(f.decisionID, bundleDecisions, existingDecisions, service: s.service)
+                else { continue }
                 let current = try await sql.select().columns("finding", "learning").from("scrutiny_findings")
                     .where("scrutiny_id", .equal, SQLBind(s.id)).where("decision_id", .equal, SQLBind(d.id)).first(decoding: F.self)
                 if let current {

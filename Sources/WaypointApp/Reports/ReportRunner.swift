@@ -105,14 +105,13 @@ enum ReportRunner {
             children: [:], offences: [], outcomes: outcomes, population: Population(byYear: [:]),
             today: today ?? LocalDate.today(at: Date()))
         if !ids.isEmpty {
-            let planned =
-                path != .everyChild && !definition.scope.isEmpty ? Scope(parts: definition.scope, period: period, filter: filter) : nil
+            let scoped = path != .everyChild && !definition.scope.isEmpty
             var needs = definition.needs
             if path == .everyChild, needs.remove(.contactTallies) != nil {
                 // The plain way, for comparison: every contact record, counted in Swift.
                 needs.insert(.practice(.contact))
             }
-            let scope = try await planned?.withChildren(on: db)
+            let scope = scoped ? try await Scope.find(definition.scope, period: period, filter: filter, on: db) : nil
             // Each query with the report's scope in its SQL, one after another (read at the same
             // time, they contend for the event loops and the processor with the database server:
             // measured slower on two cores).
@@ -238,23 +237,21 @@ enum ReportRunner {
         /// The run's services: a child is in scope through a record of one of them (the child may
         /// be held by another service now: history stays where it happened).
         let filter: ServiceFilter
-        /// The children in scope, found once (`withChildren`): each query then names them rather
-        /// than finding them again.
-        var ids: [UUID]? = nil
+        /// The children in scope, found once when the scope is made (`find`): each query then
+        /// names them rather than finding them again.
+        let ids: [UUID]
 
-        /// The same scope with its children found once (one query: the parts' union).
-        func withChildren(on db: Database) async throws -> Scope {
-            let text = conditions.map { "SELECT s.child_id FROM \($0.table) s WHERE \($0.condition)\(services)" }.joined(
-                separator: " UNION ")
+        /// The scope of these parts, with its children found (one query: the parts' union).
+        static func find(_ parts: [ReportScope], period: ReportPeriod, filter: ServiceFilter, on db: Database) async throws -> Scope {
+            let text = conditions(parts, period).map { "SELECT s.child_id FROM \($0.table) s WHERE \($0.condition)\(services(filter))" }
+                .joined(separator: " UNION ")
             let found = try await collect(db.sql.select().column(SQLRaw("u.child_id"), as: "child_id").from(SQLRaw("(\(text)) u"))) { r in
                 r.id("child_id").flatMap(UUID.init(uuidString:))
             }
-            var copy = self
-            copy.ids = found
-            return copy
+            return Scope(parts: parts, period: period, filter: filter, ids: found)
         }
 
-        /// "`column` is one of the children in scope" (found by `withChildren`), with the children as
+        /// "`column` is one of the children in scope" (found by `find`), with the children as
         /// one value: an array on PostgreSQL, a JSON list on SQLite (as stored: upper-case text).
         static func member(_ column: SQLColumn, of ids: [UUID], on db: any SQLDatabase) -> any SQLExpression {
             if db is any PostgresDatabase {
@@ -274,7 +271,7 @@ enum ReportRunner {
         }
 
         /// Each part as a table and a condition on its row `s`.
-        var conditions: [(table: String, condition: String)] {
+        static func conditions(_ parts: [ReportScope], _ period: ReportPeriod) -> [(table: String, condition: String)] {
             let between = "BETWEEN '\(period.from.iso)' AND '\(period.to.iso)'"
             let to = "'\(period.to.iso)'"
             return parts.map { part -> (String, String) in
@@ -301,16 +298,8 @@ enum ReportRunner {
         }
 
         /// The run's services as a condition on the row `s` (empty for every service).
-        var services: String {
+        static func services(_ filter: ServiceFilter) -> String {
             filter.all ? "" : " AND s.service_id IN (\(filter.ids.map { "'\($0.uuidString)'" }.joined(separator: ", ")))"
-        }
-
-        /// "`child` is in scope": one list of the scope's children, which the database makes once
-        /// per query (each part a range over an index of M0020_ReportIndexes).
-        func sql(child: String) -> String {
-            return "\(child) IN ("
-                + conditions.map { "SELECT s.child_id FROM \($0.table) s WHERE \($0.condition)\(services)" }.joined(separator: " UNION ")
-                + ")"
         }
 
     }
@@ -378,11 +367,7 @@ enum ReportRunner {
     @discardableResult
     static func restrict(_ q: SQLSelectBuilder, _ table: String, _ filter: ServiceFilter, _ scope: Scope?) -> SQLSelectBuilder {
         filter.apply(q, table: table)
-        if let ids = scope?.ids {
-            q.where(Scope.member(SQLColumn("child_id", table: table), of: ids, on: q.database))
-        } else if let scope {
-            q.where(SQLRaw(scope.sql(child: "\(table).child_id")))
-        }
+        if let scope { q.where(Scope.member(SQLColumn("child_id", table: table), of: scope.ids, on: q.database)) }
         return q
     }
 
@@ -401,7 +386,7 @@ enum ReportRunner {
         let rows: [ChildRow]
         if let scope {
             rows = try await childRows(
-                codes: codes, condition: scope.ids.map { .any($0) } ?? .rows(scope.sql(child: "children.id")), on: db)
+                codes: codes, condition: .any(scope.ids), on: db)
         } else if let source = childSource(needs, services: filter.ids, period: period) {
             rows = try await childRows(codes: codes, condition: .rows("children.id IN (\(source))"), on: db)
         } else {
