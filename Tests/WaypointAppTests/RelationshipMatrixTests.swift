@@ -135,6 +135,18 @@ import WaypointDomain
         "GET /admin/services/:serviceID": [(nil, .roles([.admin]))],
         "POST /admin/services/:serviceID": [(nil, .roles([.admin]))],
         "POST /admin/services/:serviceID/teams": [(nil, .roles([.admin]))],
+        "GET /children/:childID/portfolio": [(nil, .read(caseWorkers))],
+        // Joint out-of-court panels and their scrutiny: the service's managers.
+        "GET /out-of-court-panels": [(nil, .roles([.manager]))],
+        "GET /out-of-court-panels/new": [(nil, .roles([.manager]))],
+        "POST /out-of-court-panels": [(nil, .roles([.manager]))],
+        "GET /out-of-court-panels/:disposalPanelID": [(nil, .roles([.manager]))],
+        "POST /out-of-court-panels/:disposalPanelID/decisions": [(nil, .roles([.manager]))],
+        "GET /scrutiny-panels/new": [(nil, .roles([.manager]))],
+        "POST /scrutiny-panels": [(nil, .roles([.manager]))],
+        "GET /scrutiny-panels/:scrutinyID": [(nil, .roles([.manager]))],
+        "GET /scrutiny-panels/:scrutinyID/decisions/:decisionID": [(nil, .roles([.manager]))],
+        "POST /scrutiny-panels/:scrutinyID/decisions/:decisionID": [(nil, .roles([.manager]))],
         "GET /admin/population": [(nil, .roles([.admin]))],
         "POST /admin/population": [(nil, .roles([.admin]))]
     ]
@@ -296,6 +308,34 @@ import WaypointDomain
                 PracticeRoutesTests.date("from", 1, 4, 2023) + PracticeRoutesTests.date("to", 31, 3, 2024) + [("label", "Matrix")])
             let savedID = try #require(
                 journey.idFrom(saved.location, after: "/reports/saved/"), "\(saved.status) \(saved.body.prefix(400))")
+            // An out-of-court panel of the service deciding a pending offence of the own child, and a
+            // scrutiny panel sampling that decision.
+            let ownChild = ids[.own]!.child.uuidString.lowercased()
+            #expect(
+                try await manager.post(
+                    "/children/\(ownChild)/offences",
+                    PracticeRoutesTests.date("offence", 1, 3, 2024) + [("category", "criminal_damage"), ("outcome", "pending")]
+                ).status == .seeOther)
+            let panelMade = try await manager.post(
+                "/out-of-court-panels",
+                PracticeRoutesTests.date("held_on", 26, 3, 2024) + [("member_police", "PS Matrix"), ("member_youth_justice", "YJS Matrix")])
+            let disposalPanel = try #require(journey.idFrom(panelMade.location, after: "/out-of-court-panels/"), "\(panelMade.status)")
+            let pending = try #require(try await LegalStore.offences(ids[.own]!.child, on: app.db).first { $0.outcome == "pending" })
+            #expect(
+                try await manager.post(
+                    "/out-of-court-panels/\(disposalPanel.uuidString.lowercased())/decisions",
+                    [
+                        ("offence_id", pending.id.uuidString.lowercased()), ("screening", "Screened"), ("outcome", "outcome_22"),
+                        ("rationale", "First")
+                    ]
+                ).status == .seeOther)
+            let scrutinyMade = try await manager.post(
+                "/scrutiny-panels",
+                PracticeRoutesTests.date("held_on", 26, 3, 2024) + PracticeRoutesTests.date("from", 1, 1, 2024)
+                    + PracticeRoutesTests.date("to", 27, 3, 2024) + [("sample_size", "1")])
+            let scrutiny = try #require(journey.idFrom(scrutinyMade.location, after: "/scrutiny-panels/"), "\(scrutinyMade.status)")
+            struct D: Decodable { let id: UUID }
+            let decision = try #require(try await app.db.sql.select().column("id").from("panel_decisions").first(decoding: D.self)).id
             let names = ["Owen", "Tia", "Ola", "Elle"]
             // Someone a provider signed in, waiting for an admin (refused last, so every row finds it).
             let request = UUID()
@@ -317,7 +357,8 @@ import WaypointDomain
                     (":childID", i.child), (":referralID", i.referral), (":interventionID", i.intervention),
                     (":assessmentID", i.assessment),
                     (":recordID", record), (":panelID", i.panel), (":groupID", i.group), (":userID", target.id!), (":serviceID", s.id!),
-                    (":savedID", savedID), (":requestID", request)
+                    (":savedID", savedID), (":requestID", request), (":disposalPanelID", disposalPanel), (":scrutinyID", scrutiny),
+                    (":decisionID", decision)
                 ] {
                     p = p.replacingOccurrences(of: k, with: v.uuidString.lowercased())
                 }

@@ -14,7 +14,7 @@ import WaypointDomain
             .screenReferral, .allocate, .closeIntervention, .viewVictimIdentity, .viewPanelPapers,
             .recordReferral, .viewMyWork, .viewServiceWork, .manageInterventions, .importBundle, .exportBundle, .transferChild,
             .recordAssessment, .signOffAssessment, .recordPractice, .recordVictimWork, .auditCase, .recordBoardMeeting, .saveReport,
-            .viewCaseWork
+            .viewCaseWork, .runOutOfCourtPanels
         ],
         .victimWorker: [.searchChildren, .viewChild, .viewVictimIdentity, .recordVictimWork],
         .volunteer: [.viewPanelPapers],
