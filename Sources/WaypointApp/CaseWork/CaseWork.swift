@@ -52,29 +52,47 @@ struct CaseWork: Sendable {
     /// change, their own and their team's to read, and a stated reason for any other child.
     /// Throws `NeedsReason` when a reason must be given first, and a 403 when never allowed.
     func reach(_ id: UUID, _ intent: Intent) async throws -> Reached {
-        guard let child = try await ChildStore.find(id, in: try await scope(), on: db) else {
+        guard let reached = try await reachAll([id], intent)[id] else {
             throw WaypointError.notFound(
                 "This child's record could not be found. It may be in a service you do not have access to. Search the register to find the child."
             )
         }
-        guard let role = agent.role else { return Reached(child: child, why: "server operator") }
-        guard role == .practitioner, let userID = agent.userID else { return Reached(child: child, why: Self.roleWhy(role)) }
-        let relationship = try await ChildAccessStore.relationships(userID, [child.id], today: agent.today, on: db)[child.id] ?? .service
-        let reason =
-            relationship == .service && intent == .read ? try await ChildAccessStore.reason(userID, child.id, now: agent.now, on: db) : nil
-        switch ChildAccess.decide(role, relationship, write: intent == .write, reasoned: reason != nil) {
-        case .allowed:
-            switch relationship {
-            case .own: return Reached(child: child, why: "case manager or co-worker")
-            case .team: return Reached(child: child, why: "their team's child")
-            case .service: return Reached(child: child, why: "reason given: \(reason ?? "")")
-            }
-        case .needsReason: throw NeedsReason(childID: child.id)
-        case .refused:
-            throw WaypointError.forbidden(
-                "Only the child's case manager or co-worker can change their record. Ask a manager to allocate you if you are working with them."
-            )
+        return reached
+    }
+
+    /// The gate for several children at once, in the same few queries whatever their number (a
+    /// group session's children). Children not in the agent's services are left out; the first
+    /// child the agent may not reach refuses the whole (403, or `NeedsReason`), as `reach` would.
+    func reachAll(_ ids: [UUID], _ intent: Intent) async throws -> [UUID: Reached] {
+        let children = try await ChildStore.findAll(ids, in: try await scope(), on: db)
+        guard let role = agent.role else { return children.mapValues { Reached(child: $0, why: "server operator") } }
+        guard role == .practitioner, let userID = agent.userID else {
+            return children.mapValues { Reached(child: $0, why: Self.roleWhy(role)) }
         }
+        let found = ids.filter { children[$0] != nil }
+        let relationships = try await ChildAccessStore.relationships(userID, found, today: agent.today, on: db)
+        let needReasons = intent == .read ? found.filter { (relationships[$0] ?? .service) == .service } : []
+        let reasons = try await ChildAccessStore.reasons(userID, needReasons, now: agent.now, on: db)
+        var out: [UUID: Reached] = [:]
+        for id in found {
+            guard let child = children[id] else { continue }
+            let relationship = relationships[id] ?? .service
+            let reason = reasons[id]
+            switch ChildAccess.decide(role, relationship, write: intent == .write, reasoned: reason != nil) {
+            case .allowed:
+                switch relationship {
+                case .own: out[id] = Reached(child: child, why: "case manager or co-worker")
+                case .team: out[id] = Reached(child: child, why: "their team's child")
+                case .service: out[id] = Reached(child: child, why: "reason given: \(reason ?? "")")
+                }
+            case .needsReason: throw NeedsReason(childID: child.id)
+            case .refused:
+                throw WaypointError.forbidden(
+                    "Only the child's case manager or co-worker can change their record. Ask a manager to allocate you if you are working with them."
+                )
+            }
+        }
+        return out
     }
 
     /// The child, through the gate.

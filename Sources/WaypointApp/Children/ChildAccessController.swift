@@ -78,12 +78,17 @@ enum ChildAccessStore {
         return out
     }
 
-    /// The reason the user stated for this child, while it still holds.
-    static func reason(_ userID: UUID, _ childID: UUID, now: Date, on db: Database) async throws -> String? {
-        struct R: Decodable { let reason: String }
-        return try await db.sql.select().column("reason").from("child_access_reasons").where("user_id", .equal, SQLBind(userID))
-            .where("child_id", .equal, SQLBind(childID)).where("until_at", .greaterThan, SQLBind(now))
-            .orderBy("until_at", .descending).first(decoding: R.self)?.reason
+    /// The reasons the user stated for these children, while they still hold (the latest for each).
+    static func reasons(_ userID: UUID, _ ids: [UUID], now: Date, on db: Database) async throws -> [UUID: String] {
+        struct R: Decodable { let child_id: UUID; let reason: String }
+        var out: [UUID: String] = [:]
+        for chunk in ids.chunked() {
+            let rows = try await db.sql.select().columns("child_id", "reason").from("child_access_reasons")
+                .where("user_id", .equal, SQLBind(userID)).where("child_id", .in, SQLBind.group(chunk))
+                .where("until_at", .greaterThan, SQLBind(now)).orderBy("until_at", .ascending).all(decoding: R.self)
+            for r in rows { out[r.child_id] = r.reason }
+        }
+        return out
     }
 }
 
@@ -104,6 +109,15 @@ extension Request {
         }
         noteWhy(id, reached.why)
         return reached.child
+    }
+
+    /// The children with these ids through the gate (`CaseWork.reachAll`), in a few queries
+    /// whatever their number; those not in the user's services are left out.
+    func children(_ ids: [UUID], _ user: CurrentUser, _ intent: CaseWork.Intent? = nil) async throws -> [UUID: ChildRecord] {
+        let reached = try await CaseWork(Agent(user, today: today, now: now), on: db).reachAll(
+            ids, intent ?? (method == .GET || method == .HEAD ? .read : .write))
+        for (id, r) in reached { noteWhy(id, r.why) }
+        return reached.mapValues(\.child)
     }
 
     /// Notes why a child could be reached in this request (for the audit of what is shown).

@@ -93,6 +93,20 @@ enum ChildStore {
         return row?.record
     }
 
+    /// The children with these ids in these services, by id.
+    static func findAll(_ ids: [UUID], in serviceIDs: [UUID], on db: Database) async throws -> [UUID: ChildRecord] {
+        guard !serviceIDs.isEmpty else { return [:] }
+        var out: [UUID: ChildRecord] = [:]
+        for chunk in Array(Set(ids)).chunked() {
+            for row in try await db.sql.select().column("*").from("children").where("id", .in, SQLBind.group(chunk))
+                .where("service_id", .in, SQLBind.group(serviceIDs)).all(decoding: Row.self)
+            {
+                out[row.id] = row.record
+            }
+        }
+        return out
+    }
+
     static func insert(_ d: ChildDetails, serviceID: UUID, on db: Database, now: Date, externalID: String? = nil) async throws -> UUID {
         let id = UUID()
         var columns = ["id", "service_id", "version", "created_at", "updated_at", "external_id"]

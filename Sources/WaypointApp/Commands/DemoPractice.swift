@@ -336,17 +336,20 @@ enum DemoPractice {
             if activity != "none" { v["satisfaction"] = t(DemoData.pick(["very_satisfied", "satisfied", "neither", "dissatisfied"], &rng)) }
             try await work(victimWorker, on: contacted).recordPractice(v, RecordKind.victim.spec, childID: o.child_id, interventionID: nil)
         }
-        // One group session for open prevention work.
+        // Two group sessions for open prevention work: the whole group two days ago, and the first
+        // two of them the week before.
         if preventionGroup.count >= 2 {
-            let group = UUID().uuidString.lowercased()
-            for i in preventionGroup {
-                try await add(
-                    .contact, i,
-                    [
-                        "contact_on": d(today.adding(days: -2)), "contact_time": t("18:00"), "contact_type": t("group"),
-                        "place": t("community_centre"),
-                        "attendance": t("attended"), "group_id": t(group)
-                    ], by: i.case_manager_id ?? manager, on: today.adding(days: -2))
+            for (members, daysAgo) in [(preventionGroup, 2), (Array(preventionGroup.prefix(2)), 9)] {
+                let group = UUID().uuidString.lowercased()
+                for i in members {
+                    try await add(
+                        .contact, i,
+                        [
+                            "contact_on": d(today.adding(days: -daysAgo)), "contact_time": t("18:00"), "contact_type": t("group"),
+                            "place": t("community_centre"),
+                            "attendance": t("attended"), "group_id": t(group)
+                        ], by: i.case_manager_id ?? manager, on: today.adding(days: -daysAgo))
+                }
             }
         }
     }

@@ -170,14 +170,14 @@ struct GroupSessionsController: RouteCollection {
             "group_id", .equal, SQLBind(group.uuidString.lowercased())
         )
         .where("service_id", .in, SQLBind.group(user.serviceIDs)).all().map { try RecordStore.decode(spec, restricted: true, $0) }
-        var out: [(PracticeRecord, ChildRecord, InterventionRow)] = []
         // A session is recorded as a whole: a practitioner opens it only when every child in it is
-        // theirs (the gate refuses otherwise); managers open any of their services'.
-        for r in rows {
-            guard let iid = r.interventionID, let i = try await InterventionStore.find(iid, in: user.serviceIDs, on: req.db),
-                let c = try await req.child(r.childID, user, .write)
-            else { continue }
-            out.append((r, c, i))
+        // theirs (the gate refuses otherwise); managers open any of their services'. The children
+        // and their interventions are read together, whatever the session's size.
+        let interventions = try await InterventionStore.findAll(rows.compactMap(\.interventionID), in: user.serviceIDs, on: req.db)
+        let children = try await req.children(rows.map(\.childID), user, .write)
+        let out: [(PracticeRecord, ChildRecord, InterventionRow)] = rows.compactMap { r in
+            guard let iid = r.interventionID, let i = interventions[iid], let c = children[r.childID] else { return nil }
+            return (r, c, i)
         }
         guard !out.isEmpty else {
             throw WaypointError.notFound("This group session could not be found. It may be in a service you do not have access to.")

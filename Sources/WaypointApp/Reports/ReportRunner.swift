@@ -712,7 +712,7 @@ enum ReportRunner {
             }
         }
         if needs.contains(.boardMeetings) {
-            f.boardMeetings = try await BoardMeetingsController.meetings(in: ids, from: period.from, to: period.to, on: db)
+            f.boardMeetings = try await BoardMeetingStore.meetings(in: ids, from: period.from, to: period.to, on: db)
                 .map { BoardMeetingFact(heldOn: $0.heldOn, attendance: $0.attendance) }
         }
         if needs.contains(.panelDecisions) {

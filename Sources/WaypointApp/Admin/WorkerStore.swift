@@ -1,0 +1,56 @@
+import Fluent
+import Foundation
+import SQLKit
+import WaypointDomain
+
+struct WorkerRow: Decodable {
+    let id: UUID
+    let name: String
+    let role: String
+    let team_id: UUID?
+}
+
+enum Workers {
+    /// Puts a user in a team (or none) from `date` on, keeping who was in which team when: the
+    /// one way to change a user's team.
+    static func setTeam(_ userID: UUID, _ teamID: UUID?, from date: LocalDate, on db: Database, now: Date) async throws {
+        struct Row: Decodable { let team_id: UUID? }
+        let current = try await db.sql.select().column("team_id").from("users").where("id", .equal, SQLBind(userID)).first(
+            decoding: Row.self)
+        let history = try await db.sql.select().column("id").from("team_memberships").where("user_id", .equal, SQLBind(userID)).first()
+        guard current?.team_id != teamID || history == nil else { return }
+        try await db.sql.update("users").set("team_id", to: SQLBind(teamID)).where("id", .equal, SQLBind(userID)).run()
+        if history == nil {
+            // No history yet: until this change they were in the team they are in now (or none).
+            try await db.sql.insert(into: "team_memberships").columns("id", "user_id", "team_id", "from_on", "at")
+                .values(SQLBind(UUID()), SQLBind(userID), SQLBind(current?.team_id), SQLBind("1900-01-01"), SQLBind(now)).run()
+            if current?.team_id == teamID { return }
+        }
+        // A change on the same day replaces that day's row.
+        try await db.sql.delete(from: "team_memberships").where("user_id", .equal, SQLBind(userID)).where(
+            "from_on", .equal, SQLBind(date.iso)
+        ).run()
+        try await db.sql.insert(into: "team_memberships").columns("id", "user_id", "team_id", "from_on", "at")
+            .values(SQLBind(UUID()), SQLBind(userID), SQLBind(teamID), SQLBind(date.iso), SQLBind(now)).run()
+    }
+
+    /// Practitioners and managers who work in the service and can hold cases.
+    static func inService(_ serviceID: UUID, roles: [Role] = [.practitioner, .manager], on db: Database) async throws -> [WorkerRow] {
+        try await db.sql.select()
+            .column(SQLColumn("id", table: "users")).column(SQLColumn("name", table: "users"))
+            .column(SQLColumn("role", table: "users")).column(SQLColumn("team_id", table: "users"))
+            .from("users")
+            .join("user_services", on: SQLColumn("user_id", table: "user_services"), .equal, SQLColumn("id", table: "users"))
+            .where(SQLColumn("service_id", table: "user_services"), .equal, SQLBind(serviceID))
+            .where(SQLColumn("active", table: "users"), .equal, SQLBind(true))
+            .where(SQLColumn("role", table: "users"), .in, SQLBind.group(roles.map(\.rawValue)))
+            .orderBy(SQLColumn("name", table: "users"))
+            .all(decoding: WorkerRow.self)
+    }
+
+    static func names(_ ids: [UUID], on db: Database) async throws -> [UUID: String] {
+        let unique = Array(Set(ids))
+        guard !unique.isEmpty else { return [:] }
+        return Dictionary(uniqueKeysWithValues: try await User.query(on: db).filter(\.$id ~~ unique).all().map { ($0.id!, $0.name) })
+    }
+}

@@ -1,0 +1,13 @@
+import Fluent
+import Foundation
+import WaypointDomain
+
+/// A service as a form offers it (a choice of the user's services).
+struct ServiceOption {
+    let id: UUID
+    let name: String
+    init(_ s: Service) {
+        id = s.id!
+        name = s.name
+    }
+}
