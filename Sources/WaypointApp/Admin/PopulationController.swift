@@ -8,8 +8,8 @@ import WaypointDomain
 /// the admin uploads population.csv in the interchange format; rates and disproportionality use it.
 struct PopulationController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("admin", "population", use: page)
-        routes.upload("admin", "population", use: upload)
+        routes.get(path: Paths.adminPopulation, use: page)
+        routes.upload(path: Paths.adminPopulation, use: upload)
     }
 
     /// population.csv for every service, year, age, sex and group is under 2 MB.

@@ -6,17 +6,16 @@ import WaypointDomain
 /// Admin: outcome codes, bank holidays, and each service's caseload cap, timescales and teams.
 struct ReferenceDataController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let admin = routes.grouped("admin")
-        admin.get("outcomes", use: outcomes)
-        admin.post("outcomes", use: addOutcome)
-        admin.get("outcomes", ":code", use: outcome)
-        admin.post("outcomes", ":code", use: saveOutcome)
-        admin.get("bank-holidays", use: holidays)
-        admin.post("bank-holidays", use: addHoliday)
-        admin.get("services", use: services)
-        admin.get("services", ":serviceID", use: service)
-        admin.post("services", ":serviceID", use: saveService)
-        admin.post("services", ":serviceID", "teams", use: addTeam)
+        routes.get(path: Paths.adminOutcomes, use: outcomes)
+        routes.post(path: Paths.adminOutcomes, use: addOutcome)
+        routes.get(Paths.adminOutcome, use: outcome)
+        routes.post(Paths.adminOutcome, use: saveOutcome)
+        routes.get(path: Paths.adminBankHolidays, use: holidays)
+        routes.post(path: Paths.adminBankHolidays, use: addHoliday)
+        routes.get(path: Paths.adminServices, use: services)
+        routes.get(Paths.adminService, use: service)
+        routes.post(Paths.adminService, use: saveService)
+        routes.post(Paths.serviceTeams, use: addTeam)
     }
 
     // MARK: Outcome codes
@@ -488,7 +487,7 @@ enum RefViews {
                                 teams.isEmpty
                                     ? C.p("No teams yet.") : el("ul", ["class": "list list--bullet"], teams.map { el("li", [:], $0) }),
                                 el(
-                                    "form", ["method": "post", "action": Paths.adminService(s.id!) + "/teams", "novalidate": ""],
+                                    "form", ["method": "post", "action": Paths.serviceTeams(s.id!), "novalidate": ""],
                                     [
                                         Layout.csrfField(ctx.csrf),
                                         C.textInput(

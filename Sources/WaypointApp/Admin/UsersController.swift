@@ -6,22 +6,21 @@ import WaypointDomain
 /// Admin: list users, add a user, change role and services, deactivate and reactivate.
 struct UsersController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let users = routes.grouped("admin", "users")
-        users.get(use: index)
-        users.get("new", use: new)
-        users.post(use: create)
-        users.get(":userID", use: edit)
-        users.post(":userID", use: update)
-        users.get(":userID", "deactivate", use: confirmDeactivate)
-        users.post(":userID", "deactivate", use: deactivate)
-        users.post(":userID", "reactivate", use: reactivate)
-        users.post(":userID", "unlock", use: unlock)
-        users.get(":userID", "reset-password", use: confirmResetPassword)
-        users.post(":userID", "reset-password", use: resetPassword)
-        users.get(":userID", "reset-two-factor", use: confirmResetTwoFactor)
-        users.post(":userID", "reset-two-factor", use: resetTwoFactor)
-        routes.get("admin", "sign-in-security", use: showSecurity)
-        routes.post("admin", "sign-in-security", use: saveSecurity)
+        routes.get(path: Paths.adminUsers, use: index)
+        routes.get(path: Paths.newUser, use: new)
+        routes.post(path: Paths.adminUsers, use: create)
+        routes.get(Paths.user, use: edit)
+        routes.post(Paths.user, use: update)
+        routes.get(Paths.deactivateUser, use: confirmDeactivate)
+        routes.post(Paths.deactivateUser, use: deactivate)
+        routes.post(Paths.reactivateUser, use: reactivate)
+        routes.post(Paths.unlockUser, use: unlock)
+        routes.get(Paths.resetPassword, use: confirmResetPassword)
+        routes.post(Paths.resetPassword, use: resetPassword)
+        routes.get(Paths.resetTwoFactor, use: confirmResetTwoFactor)
+        routes.post(Paths.resetTwoFactor, use: resetTwoFactor)
+        routes.get(path: Paths.signInSecurity, use: showSecurity)
+        routes.post(path: Paths.signInSecurity, use: saveSecurity)
     }
 
     static let pageSize = 25

@@ -8,11 +8,11 @@ import WaypointDomain
 /// against the due date from the journey's timescales.
 struct AssessmentsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("interventions", ":interventionID", "assessments", "new", use: new)
-        routes.post("interventions", ":interventionID", "assessments", use: create)
-        routes.get("assessments", ":assessmentID", use: show)
-        routes.post("assessments", ":assessmentID", use: save)
-        routes.post("assessments", ":assessmentID", "sign-off", use: signOff)
+        routes.get(Paths.newAssessment, use: new)
+        routes.post(Paths.interventionAssessments, use: create)
+        routes.get(Paths.assessment, use: show)
+        routes.post(Paths.assessment, use: save)
+        routes.post(Paths.signOffAssessment, use: signOff)
     }
 
     private func intervention(_ req: Request, _ user: CurrentUser) async throws -> (InterventionRow, ChildRecord) {

@@ -134,9 +134,9 @@ extension Request {
 /// The reason form, and the managers' page of reasons given.
 struct ChildAccessController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("children", ":childID", "access", use: form)
-        routes.post("children", ":childID", "access", use: give)
-        routes.get("service", "access-reasons", use: list)
+        routes.get(Paths.childAccess, use: form)
+        routes.post(Paths.childAccess, use: give)
+        routes.get(path: Paths.accessReasons, use: list)
     }
 
     /// The child in the user's services, without the relationship check (this is where it is passed).

@@ -322,12 +322,12 @@ enum ChildShowView {
         let workers = Array(Set(m.currentWork.compactMap { $0.0.case_manager_id }.compactMap { m.workerNames[$0] })).sorted()
         var actions: [H] = []
         if m.canRecord {
-            actions.append(C.link("Record a referral", Paths.newReferral(child: id)))
-            actions.append(C.link("Record an offence", Paths.newOffence(child: id)))
-            actions.append(C.link("Record a court hearing", Paths.newHearing(child: id)))
-            actions.append(C.link("Record a case consultation", Paths.newConsultation(child: id)))
+            actions.append(C.link("Record a referral", Paths.newReferral(id)))
+            actions.append(C.link("Record an offence", Paths.newOffence(id)))
+            actions.append(C.link("Record a court hearing", Paths.newHearing(id)))
+            actions.append(C.link("Record a case consultation", Paths.newConsultation(id)))
         }
-        if m.canStartIntervention { actions.append(C.link("Start an intervention", Paths.newIntervention(child: id))) }
+        if m.canStartIntervention { actions.append(C.link("Start an intervention", Paths.newIntervention(id))) }
         if m.canEdit { actions.append(C.link("Edit details", Paths.editChild(id))) }
         if m.canSeeAudit { actions.append(C.link("Audit trail", Paths.childAudit(id))) }
         if m.canSeeAudit { actions.append(C.link("Transfer to another service", Paths.transferChild(id))) }

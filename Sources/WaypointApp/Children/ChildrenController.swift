@@ -5,14 +5,13 @@ import WaypointDomain
 /// The children register: search, add, view, edit, audit trail.
 struct ChildrenController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let children = routes.grouped("children")
-        children.get(use: index)
-        children.get("new", use: new)
-        children.post(use: create)
-        children.get(":childID", use: show)
-        children.get(":childID", "edit", use: edit)
-        children.post(":childID", use: update)
-        children.get(":childID", "audit", use: audit)
+        routes.get(path: Paths.children, use: index)
+        routes.get(path: Paths.newChild, use: new)
+        routes.post(path: Paths.children, use: create)
+        routes.get(Paths.child, use: show)
+        routes.get(Paths.editChild, use: edit)
+        routes.post(Paths.child, use: update)
+        routes.get(Paths.childAudit, use: audit)
     }
 
     // MARK: Register search

@@ -5,7 +5,7 @@ import WaypointDomain
 /// Each role lands on a home page that leads to its work.
 struct HomeController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(use: home)
+        routes.get(path: Paths.home, use: home)
     }
 
     @Sendable func home(req: Request) async throws -> Response {

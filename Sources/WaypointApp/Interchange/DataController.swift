@@ -6,11 +6,11 @@ import WaypointDomain
 /// Import and export of bundles for administrators and managers, and transfer of a child.
 struct DataController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("data", use: page)
-        routes.upload("data", "import", use: upload)
-        routes.get("data", "export", use: export)
-        routes.get("children", ":childID", "transfer", use: transferForm)
-        routes.post("children", ":childID", "transfer", use: transfer)
+        routes.get(path: Paths.data, use: page)
+        routes.upload(path: Paths.dataImport, use: upload)
+        routes.get(path: Paths.dataExportPath, use: export)
+        routes.get(Paths.transferChild, use: transferForm)
+        routes.post(Paths.transferChild, use: transfer)
     }
 
     /// Case data moves only within the user's own services (admins have no case access).

@@ -5,12 +5,12 @@ import WaypointDomain
 /// Interventions: view, allocate (with caseloads against the cap), close, and start directly.
 struct InterventionsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("interventions", ":interventionID", use: show)
-        routes.get("interventions", ":interventionID", "allocate", use: allocationForm)
-        routes.post("interventions", ":interventionID", "allocate", use: allocate)
-        routes.post("interventions", ":interventionID", "close", use: close)
-        routes.get("children", ":childID", "interventions", "new", use: new)
-        routes.post("children", ":childID", "interventions", use: create)
+        routes.get(Paths.intervention, use: show)
+        routes.get(Paths.allocate, use: allocationForm)
+        routes.post(Paths.allocate, use: allocate)
+        routes.post(Paths.closeIntervention, use: close)
+        routes.get(Paths.newIntervention, use: new)
+        routes.post(Paths.childInterventions, use: create)
     }
 
     @Sendable func show(req: Request) async throws -> Response {
@@ -254,7 +254,7 @@ enum InterventionViews {
                     }))
         }
         if open && m.canAssess {
-            content.append(C.buttonLink("Start an assessment", Paths.newAssessment(intervention: i.id), secondary: true))
+            content.append(C.buttonLink("Start an assessment", Paths.newAssessment(i.id), secondary: true))
         }
         content += m.practice
         if !m.history.isEmpty {

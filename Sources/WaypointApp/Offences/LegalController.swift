@@ -5,13 +5,12 @@ import WaypointDomain
 /// Offences and outcomes, court hearings, and case consultations on a child's record.
 struct LegalController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let child = routes.grouped("children", ":childID")
-        child.get("offences", "new", use: newOffence)
-        child.post("offences", use: createOffence)
-        child.get("hearings", "new", use: newHearing)
-        child.post("hearings", use: createHearing)
-        child.get("consultations", "new", use: newConsultation)
-        child.post("consultations", use: createConsultation)
+        routes.get(Paths.newOffence, use: newOffence)
+        routes.post(Paths.childOffences, use: createOffence)
+        routes.get(Paths.newHearing, use: newHearing)
+        routes.post(Paths.childHearings, use: createHearing)
+        routes.get(Paths.newConsultation, use: newConsultation)
+        routes.post(Paths.childConsultations, use: createConsultation)
     }
 
     @Sendable func newOffence(req: Request) async throws -> Response {

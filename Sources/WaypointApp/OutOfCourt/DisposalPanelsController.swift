@@ -10,16 +10,16 @@ import WaypointDomain
 /// on each. Every page that shows a child is audited on that child.
 struct DisposalPanelsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("out-of-court-panels", use: index)
-        routes.get("out-of-court-panels", "new", use: newPanel)
-        routes.post("out-of-court-panels", use: createPanel)
-        routes.get("out-of-court-panels", ":disposalPanelID", use: panel)
-        routes.post("out-of-court-panels", ":disposalPanelID", "decisions", use: decide)
-        routes.get("scrutiny-panels", "new", use: newScrutiny)
-        routes.post("scrutiny-panels", use: createScrutiny)
-        routes.get("scrutiny-panels", ":scrutinyID", use: scrutiny)
-        routes.get("scrutiny-panels", ":scrutinyID", "decisions", ":decisionID", use: finding)
-        routes.post("scrutiny-panels", ":scrutinyID", "decisions", ":decisionID", use: recordFinding)
+        routes.get(path: Paths.disposalPanels, use: index)
+        routes.get(path: Paths.newDisposalPanel, use: newPanel)
+        routes.post(path: Paths.disposalPanels, use: createPanel)
+        routes.get(Paths.disposalPanel, use: panel)
+        routes.post(Paths.panelDecisions, use: decide)
+        routes.get(path: Paths.newScrutinyPanel, use: newScrutiny)
+        routes.post(path: Paths.scrutinyPanels, use: createScrutiny)
+        routes.get(Paths.scrutinyPanel, use: scrutiny)
+        routes.get(Paths.scrutinyDecision, use: finding)
+        routes.post(Paths.scrutinyDecision, use: recordFinding)
     }
 
     static let title = "Out-of-court decision panels"

@@ -28,7 +28,7 @@ struct AssetsController: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("assets", ":name") { req -> Response in
+        routes.get(Paths.asset) { req -> Response in
             guard let name = req.parameters.get("name"), let asset = assets[name] else { throw Abort(.notFound) }
             var headers = HTTPHeaders()
             headers.contentType = asset.contentType

@@ -5,7 +5,7 @@ import Vapor
 /// `GET /health`: 200 after a real round trip to the database, 503 with a reason otherwise.
 struct HealthController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("health", use: health)
+        routes.get(path: Paths.health, use: health)
     }
 
     @Sendable func health(req: Request) async throws -> Response {

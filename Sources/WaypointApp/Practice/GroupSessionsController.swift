@@ -8,11 +8,11 @@ import WaypointDomain
 /// intervention (sharing a group id), so each child's attendance counts in their own record.
 struct GroupSessionsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("group-sessions", use: list)
-        routes.get("group-sessions", "new", use: new)
-        routes.post("group-sessions", use: create)
-        routes.get("group-sessions", ":groupID", use: show)
-        routes.post("group-sessions", ":groupID", use: attendance)
+        routes.get(path: Paths.groupSessions, use: list)
+        routes.get(path: Paths.newGroupSession, use: new)
+        routes.post(path: Paths.groupSessions, use: create)
+        routes.get(Paths.groupSession, use: show)
+        routes.post(Paths.groupSession, use: attendance)
     }
 
     static let sessionFields = ["contact_on", "contact_time", "place", "workers", "notes"]

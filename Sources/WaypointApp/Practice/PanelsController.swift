@@ -8,8 +8,8 @@ import WaypointDomain
 /// any other panel's papers are refused (404, so its existence is not confirmed).
 struct PanelsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("panels", use: list)
-        routes.get("panels", ":panelID", use: papers)
+        routes.get(path: Paths.panels, use: list)
+        routes.get(Paths.panel, use: papers)
     }
 
     @Sendable func list(req: Request) async throws -> Response {

@@ -9,16 +9,16 @@ import WaypointDomain
 /// kind's `RecordSpec`: parse → authorise → validate → save in one transaction → audit.
 struct PracticeController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("interventions", ":interventionID", "records", ":kind", "new", use: newRecord)
-        routes.post("interventions", ":interventionID", "records", ":kind", use: create)
-        routes.get("interventions", ":interventionID", "records", ":kind", "csv", use: csv)
-        routes.get("children", ":childID", "records", ":kind", "new", use: newRecord)
-        routes.post("children", ":childID", "records", ":kind", use: create)
-        routes.get("children", ":childID", "records", ":kind", "csv", use: csv)
-        routes.get("records", ":kind", ":recordID", use: show)
-        routes.get("children", ":childID", "portfolio", use: portfolio)
-        routes.get("records", ":kind", ":recordID", "edit", use: edit)
-        routes.post("records", ":kind", ":recordID", use: update)
+        routes.get(Paths.newInterventionRecord, use: newRecord)
+        routes.post(Paths.interventionRecords, use: create)
+        routes.get(Paths.interventionRecordsCSV, use: csv)
+        routes.get(Paths.newChildRecord, use: newRecord)
+        routes.post(Paths.childRecords, use: create)
+        routes.get(Paths.childRecordsCSV, use: csv)
+        routes.get(Paths.record, use: show)
+        routes.get(Paths.portfolio, use: portfolio)
+        routes.get(Paths.editRecord, use: edit)
+        routes.post(Paths.record, use: update)
     }
 
     /// Where a record belongs: the child, and the intervention for intervention-level kinds.
@@ -119,7 +119,7 @@ struct PracticeController: RouteCollection {
         if case .perIntervention = p.spec.single, let i = p.intervention,
             let existing = try await RecordStore.list(p.spec, intervention: i.id, restricted: false, on: req.db).first
         {
-            return req.redirect(to: Paths.record(p.spec.kind, existing.id) + "/edit")
+            return req.redirect(to: Paths.editRecord(p.spec.kind, existing.id))
         }
         // Sensible defaults: the first date is today; anything in the query string prefills.
         var v: [String: String] = [:]

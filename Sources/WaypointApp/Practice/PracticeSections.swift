@@ -17,7 +17,7 @@ enum PracticeSections {
             let parent = PracticeController.Parent(spec: spec, child: child, intervention: i)
             let data = PracticeViews.SectionData(
                 spec: spec, records: list, canRecord: user.can(spec.recordAction, serviceID: i.service_id),
-                addPath: Paths.newInterventionRecord(i.id, spec.kind), csvPath: Paths.interventionRecords(i.id, spec.kind) + "/csv",
+                addPath: Paths.newInterventionRecord(i.id, spec.kind), csvPath: Paths.interventionRecordsCSV(i.id, spec.kind),
                 lookups: try await PracticeController.lookups(parent, on: req.db), restricted: restricted)
             if let k = bySection.firstIndex(where: { $0.0 == spec.section }) {
                 bySection[k].1.append(data)
@@ -136,7 +136,7 @@ enum PracticeSections {
         let list = try await RecordStore.list(spec, child: child.id, restricted: restricted, on: req.db)
         return PracticeViews.SectionData(
             spec: spec, records: list, canRecord: user.can(spec.recordAction, serviceID: child.serviceID),
-            addPath: Paths.newChildRecord(child.id, kind), csvPath: Paths.childRecords(child.id, kind) + "/csv", lookups: lookups,
+            addPath: Paths.newChildRecord(child.id, kind), csvPath: Paths.childRecordsCSV(child.id, kind), lookups: lookups,
             restricted: restricted)
     }
 }

@@ -5,11 +5,11 @@ import WaypointDomain
 /// Referrals: record one for a child; the manager's queue; screening (gatekeeping).
 struct ReferralsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("referrals", use: queue)
-        routes.get("children", ":childID", "referrals", "new", use: new)
-        routes.post("children", ":childID", "referrals", use: create)
-        routes.get("referrals", ":referralID", use: show)
-        routes.post("referrals", ":referralID", "screening", use: screen)
+        routes.get(path: Paths.referralQueue, use: queue)
+        routes.get(Paths.newReferral, use: new)
+        routes.post(Paths.childReferrals, use: create)
+        routes.get(Paths.referral, use: show)
+        routes.post(Paths.screenReferral, use: screen)
     }
 
     @Sendable func queue(req: Request) async throws -> Response {

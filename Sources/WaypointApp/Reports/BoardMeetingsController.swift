@@ -9,9 +9,9 @@ import WaypointDomain
 /// reports see the list. No child's data is here.
 struct BoardMeetingsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("board-meetings", use: list)
-        routes.get("board-meetings", "new", use: new)
-        routes.post("board-meetings", use: create)
+        routes.get(path: Paths.boardMeetings, use: list)
+        routes.get(path: Paths.newBoardMeeting, use: new)
+        routes.post(path: Paths.boardMeetings, use: create)
     }
 
     @Sendable func list(req: Request) async throws -> Response {

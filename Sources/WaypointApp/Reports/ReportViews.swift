@@ -227,7 +227,7 @@ enum ReportViews {
             content.append(
                 el(
                     "p", ["class": "body"],
-                    [C.link("See these figures quarter by quarter (trend)", Paths.with(here + "/trend", periodItems(v)))]))
+                    [C.link("See these figures quarter by quarter (trend)", Paths.with(Paths.reportTrend(d.name), periodItems(v)))]))
             if board { content.append(C.p(disclosureNote, "body-s secondary-text")) }
             if canSave {
                 // Saving freezes these figures and their children as submitted, to compare with later.
@@ -295,7 +295,7 @@ enum ReportViews {
         _ ctx: PageContext, _ d: ReportDefinition, values v: FormValues,
         series: [(measure: (name: String, label: String), points: [(ReportPeriod, ReportRow?)])], board: Bool
     ) -> String {
-        let here = Paths.with(Paths.report(d.name) + "/trend", periodItems(v))
+        let here = Paths.with(Paths.reportTrend(d.name), periodItems(v))
         var content: [H] = [
             C.h1("\(d.title): trend", caption: "Reports"),
             C.p(

@@ -7,10 +7,10 @@ import WaypointDomain
 /// behind it (not for board members, who see figures only, under disclosure control: `Disclosure`).
 struct ReportsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("reports", use: index)
-        routes.get("reports", ":report", use: show)
-        routes.get("reports", ":report", "children", use: children)
-        routes.get("reports", ":report", "trend", use: trend)
+        routes.get(path: Paths.reports, use: index)
+        routes.get(Paths.report, use: show)
+        routes.get(Paths.reportChildren, use: children)
+        routes.get(Paths.reportTrend, use: trend)
     }
 
     @Sendable func index(req: Request) async throws -> Response {

@@ -7,9 +7,9 @@ import WaypointDomain
 /// report: every figure that changed since, and the children who came into it or left it.
 struct SavedReportsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("reports", "saved", use: index)
-        routes.get("reports", "saved", ":savedID", use: show)
-        routes.post("reports", ":report", "save", use: save)
+        routes.get(path: Paths.savedReports, use: index)
+        routes.get(Paths.savedReport, use: show)
+        routes.post(Paths.saveReport, use: save)
     }
 
     struct Saved: Decodable {

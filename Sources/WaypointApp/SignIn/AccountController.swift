@@ -7,14 +7,13 @@ import WaypointDomain
 /// The signed-in person's own account: their password, their authenticator and their sessions.
 struct AccountController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let account = routes.grouped("account")
-        account.get(use: show)
-        account.get("password", use: showPassword)
-        account.post("password", use: changePassword)
-        account.get("two-factor", use: showTwoFactor)
-        account.post("two-factor", use: setUpTwoFactor)
-        account.post("sessions", "end-others", use: endOthers)
-        account.post("sessions", "end-all", use: endAll)
+        routes.get(path: Paths.account, use: show)
+        routes.get(path: Paths.changePassword, use: showPassword)
+        routes.post(path: Paths.changePassword, use: changePassword)
+        routes.get(path: Paths.accountTwoFactor, use: showTwoFactor)
+        routes.post(path: Paths.accountTwoFactor, use: setUpTwoFactor)
+        routes.post(path: Paths.endOtherSessions, use: endOthers)
+        routes.post(path: Paths.endAllSessions, use: endAll)
     }
 
     struct SessionRow: Decodable {

@@ -6,9 +6,9 @@ import WaypointDomain
 /// client address (`SignInThrottle`); the lock is written to the audit log.
 struct SignInController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("sign-in", use: show)
-        routes.post("sign-in", use: submit)
-        routes.post("sign-out", use: signOut)
+        routes.get(path: Paths.signIn, use: show)
+        routes.post(path: Paths.signIn, use: submit)
+        routes.post(path: Paths.signOut, use: signOut)
     }
 
     @Sendable func show(req: Request) async throws -> Response {

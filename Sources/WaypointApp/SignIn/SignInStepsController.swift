@@ -8,15 +8,14 @@ import WaypointDomain
 /// page is open only to a session at that step.
 struct SignInStepsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let signIn = routes.grouped("sign-in")
-        signIn.get("code", use: showCode)
-        signIn.post("code", use: submitCode)
-        signIn.get("new-password", use: showNewPassword)
-        signIn.post("new-password", use: submitNewPassword)
-        signIn.get("two-factor", use: showTwoFactor)
-        signIn.post("two-factor", use: submitTwoFactor)
-        signIn.get("two-factor", "set-up", use: showSetUp)
-        signIn.post("two-factor", "set-up", use: submitSetUp)
+        routes.get(path: Paths.signInWithCode, use: showCode)
+        routes.post(path: Paths.signInWithCode, use: submitCode)
+        routes.get(path: Paths.newPassword, use: showNewPassword)
+        routes.post(path: Paths.newPassword, use: submitNewPassword)
+        routes.get(path: Paths.twoFactor, use: showTwoFactor)
+        routes.post(path: Paths.twoFactor, use: submitTwoFactor)
+        routes.get(path: Paths.twoFactorSetUp, use: showSetUp)
+        routes.post(path: Paths.twoFactorSetUp, use: submitSetUp)
     }
 
     static let maxCodeLength = 64

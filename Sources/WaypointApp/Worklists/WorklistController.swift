@@ -7,8 +7,8 @@ struct WorklistController: RouteCollection {
     static let pageSize = 25
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("my-work", use: myWork)
-        routes.get("service", use: service)
+        routes.get(path: Paths.myWork, use: myWork)
+        routes.get(path: Paths.serviceWork, use: service)
     }
 
     @Sendable func myWork(req: Request) async throws -> Response {

@@ -1,38 +1,47 @@
 import Foundation
 import WaypointDomain
 
-/// Typed links: views never write a literal href; routes register the matching patterns.
+/// The one table of routes. Each entry is both the pattern a controller registers
+/// (`routes.get(Paths.child, use: show)`) and the link a view builds (`Paths.child(id)`), so a
+/// link cannot point where no route is; a path with no parameter is a plain string that is its own
+/// pattern (`routes.get(path: Paths.children, use: index)`). Views never write a literal href, and
+/// `LinkResolutionTests` follows every link the app renders to a registered route.
 enum Paths {
     static let home = "/"
     static let signIn = "/sign-in"
     static let signOut = "/sign-out"
     static let health = "/health"
-    static let stylesheet = "/assets/waypoint.css"
-    static let script = "/assets/waypoint.js"
+    static let asset = Route1<String>("/assets/:name")
+    static let stylesheet = asset("waypoint.css")
+    static let script = asset("waypoint.js")
 
     static let children = "/children"
     static let newChild = "/children/new"
-    static func child(_ id: UUID) -> String { "/children/\(id.uuidString.lowercased())" }
+    static let child = Route1<UUID>("/children/:childID")
     /// The page where a practitioner states why they need a child who is not theirs or their team's.
-    static func childAccess(_ id: UUID) -> String { child(id) + "/access" }
+    static let childAccess = Route1<UUID>("/children/:childID/access")
     static let accessReasons = "/service/access-reasons"
-    static func editChild(_ id: UUID) -> String { child(id) + "/edit" }
-    static func childAudit(_ id: UUID) -> String { child(id) + "/audit" }
+    static let editChild = Route1<UUID>("/children/:childID/edit")
+    static let childAudit = Route1<UUID>("/children/:childID/audit")
 
     static let adminUsers = "/admin/users"
     static let newUser = "/admin/users/new"
-    static func user(_ id: UUID) -> String { "/admin/users/\(id.uuidString.lowercased())" }
-    static func deactivateUser(_ id: UUID) -> String { user(id) + "/deactivate" }
-    static func reactivateUser(_ id: UUID) -> String { user(id) + "/reactivate" }
-    static func unlockUser(_ id: UUID) -> String { user(id) + "/unlock" }
-    static func resetPassword(_ id: UUID) -> String { user(id) + "/reset-password" }
-    static func resetTwoFactor(_ id: UUID) -> String { user(id) + "/reset-two-factor" }
+    static let user = Route1<UUID>("/admin/users/:userID")
+    static let deactivateUser = Route1<UUID>("/admin/users/:userID/deactivate")
+    static let reactivateUser = Route1<UUID>("/admin/users/:userID/reactivate")
+    static let unlockUser = Route1<UUID>("/admin/users/:userID/unlock")
+    static let resetPassword = Route1<UUID>("/admin/users/:userID/reset-password")
+    static let resetTwoFactor = Route1<UUID>("/admin/users/:userID/reset-two-factor")
     static let signInSecurity = "/admin/sign-in-security"
 
     // Signing in, step by step, and the person's own account.
     static let signInWithCode = "/sign-in/code"
     static let signInSSO = "/sign-in/sso"
+    static let signInSSOCallback = "/sign-in/sso/callback"
     static let ssoRequests = "/admin/sso-requests"
+    static let approveSSORequest = Route1<UUID>("/admin/sso-requests/:requestID/approve")
+    static let linkSSORequest = Route1<UUID>("/admin/sso-requests/:requestID/link")
+    static let refuseSSORequest = Route1<UUID>("/admin/sso-requests/:requestID/refuse")
     static let newPassword = "/sign-in/new-password"
     static let twoFactor = "/sign-in/two-factor"
     static let twoFactorSetUp = "/sign-in/two-factor/set-up"
@@ -65,84 +74,86 @@ enum Paths {
 
 extension Paths {
     static let referralQueue = "/referrals"
-    static func referral(_ id: UUID) -> String { "/referrals/\(id.uuidString.lowercased())" }
-    static func screenReferral(_ id: UUID) -> String { referral(id) + "/screening" }
-    static func newReferral(child: UUID) -> String { Paths.child(child) + "/referrals/new" }
-    static func childReferrals(_ child: UUID) -> String { Paths.child(child) + "/referrals" }
-    static func intervention(_ id: UUID) -> String { "/interventions/\(id.uuidString.lowercased())" }
-    static func allocate(_ id: UUID) -> String { intervention(id) + "/allocate" }
-    static func closeIntervention(_ id: UUID) -> String { intervention(id) + "/close" }
-    static func newIntervention(child: UUID) -> String { Paths.child(child) + "/interventions/new" }
-    static func childInterventions(_ child: UUID) -> String { Paths.child(child) + "/interventions" }
-    static func newOffence(child: UUID) -> String { Paths.child(child) + "/offences/new" }
-    static func childOffences(_ child: UUID) -> String { Paths.child(child) + "/offences" }
-    static func newHearing(child: UUID) -> String { Paths.child(child) + "/hearings/new" }
-    static func childHearings(_ child: UUID) -> String { Paths.child(child) + "/hearings" }
-    static func newConsultation(child: UUID) -> String { Paths.child(child) + "/consultations/new" }
-    static func childConsultations(_ child: UUID) -> String { Paths.child(child) + "/consultations" }
+    static let referral = Route1<UUID>("/referrals/:referralID")
+    static let screenReferral = Route1<UUID>("/referrals/:referralID/screening")
+    static let newReferral = Route1<UUID>("/children/:childID/referrals/new")
+    static let childReferrals = Route1<UUID>("/children/:childID/referrals")
+    static let intervention = Route1<UUID>("/interventions/:interventionID")
+    static let allocate = Route1<UUID>("/interventions/:interventionID/allocate")
+    static let closeIntervention = Route1<UUID>("/interventions/:interventionID/close")
+    static let newIntervention = Route1<UUID>("/children/:childID/interventions/new")
+    static let childInterventions = Route1<UUID>("/children/:childID/interventions")
+    static let newOffence = Route1<UUID>("/children/:childID/offences/new")
+    static let childOffences = Route1<UUID>("/children/:childID/offences")
+    static let newHearing = Route1<UUID>("/children/:childID/hearings/new")
+    static let childHearings = Route1<UUID>("/children/:childID/hearings")
+    static let newConsultation = Route1<UUID>("/children/:childID/consultations/new")
+    static let childConsultations = Route1<UUID>("/children/:childID/consultations")
     static let myWork = "/my-work"
     static let serviceWork = "/service"
     static let adminOutcomes = "/admin/outcomes"
     /// An outcome code's page (codes are lower case letters, digits and underscores only).
-    static func adminOutcome(_ code: String) -> String { "/admin/outcomes/\(code)" }
+    static let adminOutcome = Route1<String>("/admin/outcomes/:code")
     static let adminBankHolidays = "/admin/bank-holidays"
     static let adminServices = "/admin/services"
+    static let adminService = Route1<UUID>("/admin/services/:serviceID")
+    static let serviceTeams = Route1<UUID>("/admin/services/:serviceID/teams")
     static let adminPopulation = "/admin/population"
     static let boardMeetings = "/board-meetings"
     static let newBoardMeeting = "/board-meetings/new"
-    static func adminService(_ id: UUID) -> String { "/admin/services/\(id.uuidString.lowercased())" }
 }
 
 extension Paths {
     static let data = "/data"
     static let dataImport = "/data/import"
-    static func dataExport(_ code: String) -> String { with("/data/export", [("service", code)]) }
-    static func transferChild(_ id: UUID) -> String { child(id) + "/transfer" }
+    static let dataExportPath = "/data/export"
+    static func dataExport(_ code: String) -> String { with(dataExportPath, [("service", code)]) }
+    static let transferChild = Route1<UUID>("/children/:childID/transfer")
 }
 
 extension Paths {
     static let reports = "/reports"
+    static let report = Route1<String>("/reports/:report")
+    static let reportChildren = Route1<String>("/reports/:report/children")
+    static let reportTrend = Route1<String>("/reports/:report/trend")
+    static let saveReport = Route1<String>("/reports/:report/save")
+    static let savedReports = "/reports/saved"
+    static let savedReport = Route1<UUID>("/reports/saved/:savedID")
     static let fteReport = report("first-time-entrants")
     static let fteChildren = reportChildren("first-time-entrants")
-    static func report(_ name: String) -> String { "/reports/\(name)" }
-    static func reportChildren(_ name: String) -> String { "/reports/\(name)/children" }
-    static func saveReport(_ name: String) -> String { "/reports/\(name)/save" }
-    static let savedReports = "/reports/saved"
-    static func savedReport(_ id: UUID) -> String { "/reports/saved/\(id.uuidString.lowercased())" }
 }
 
 extension Paths {
-    static func newAssessment(intervention: UUID) -> String { Paths.intervention(intervention) + "/assessments/new" }
-    static func interventionAssessments(_ intervention: UUID) -> String { Paths.intervention(intervention) + "/assessments" }
-    static func assessment(_ id: UUID) -> String { "/assessments/\(id.uuidString.lowercased())" }
-    static func submitAssessment(_ id: UUID) -> String { assessment(id) + "/submit" }
-    static func signOffAssessment(_ id: UUID) -> String { assessment(id) + "/sign-off" }
+    static let newAssessment = Route1<UUID>("/interventions/:interventionID/assessments/new")
+    static let interventionAssessments = Route1<UUID>("/interventions/:interventionID/assessments")
+    static let assessment = Route1<UUID>("/assessments/:assessmentID")
+    static let signOffAssessment = Route1<UUID>("/assessments/:assessmentID/sign-off")
 
     // Practice records
-    static func interventionRecords(_ id: UUID, _ kind: RecordKind) -> String { intervention(id) + "/records/\(kind.rawValue)" }
-    static func newInterventionRecord(_ id: UUID, _ kind: RecordKind) -> String { interventionRecords(id, kind) + "/new" }
-    static func childRecords(_ id: UUID, _ kind: RecordKind) -> String { child(id) + "/records/\(kind.rawValue)" }
-    static func newChildRecord(_ id: UUID, _ kind: RecordKind) -> String { childRecords(id, kind) + "/new" }
-    static func portfolio(_ id: UUID) -> String { child(id) + "/portfolio" }
+    static let interventionRecords = Route2<UUID, RecordKind>("/interventions/:interventionID/records/:kind")
+    static let newInterventionRecord = Route2<UUID, RecordKind>("/interventions/:interventionID/records/:kind/new")
+    static let interventionRecordsCSV = Route2<UUID, RecordKind>("/interventions/:interventionID/records/:kind/csv")
+    static let childRecords = Route2<UUID, RecordKind>("/children/:childID/records/:kind")
+    static let newChildRecord = Route2<UUID, RecordKind>("/children/:childID/records/:kind/new")
+    static let childRecordsCSV = Route2<UUID, RecordKind>("/children/:childID/records/:kind/csv")
+    static let portfolio = Route1<UUID>("/children/:childID/portfolio")
+    static let record = Route2<RecordKind, UUID>("/records/:kind/:recordID")
+    static let editRecord = Route2<RecordKind, UUID>("/records/:kind/:recordID/edit")
     static let disposalPanels = "/out-of-court-panels"
-    static let newDisposalPanel = disposalPanels + "/new"
-    static func disposalPanel(_ id: UUID) -> String { disposalPanels + "/\(id.uuidString.lowercased())" }
-    static func panelDecisions(_ id: UUID) -> String { disposalPanel(id) + "/decisions" }
+    static let newDisposalPanel = "/out-of-court-panels/new"
+    static let disposalPanel = Route1<UUID>("/out-of-court-panels/:disposalPanelID")
+    static let panelDecisions = Route1<UUID>("/out-of-court-panels/:disposalPanelID/decisions")
     static let scrutinyPanels = "/scrutiny-panels"
-    static let newScrutinyPanel = scrutinyPanels + "/new"
-    static func scrutinyPanel(_ id: UUID) -> String { scrutinyPanels + "/\(id.uuidString.lowercased())" }
-    static func scrutinyDecision(_ id: UUID, _ decision: UUID) -> String {
-        scrutinyPanel(id) + "/decisions/\(decision.uuidString.lowercased())"
-    }
-    static func record(_ kind: RecordKind, _ id: UUID) -> String { "/records/\(kind.rawValue)/\(id.uuidString.lowercased())" }
-    static func editRecord(_ kind: RecordKind, _ id: UUID) -> String { record(kind, id) + "/edit" }
+    static let newScrutinyPanel = "/scrutiny-panels/new"
+    static let scrutinyPanel = Route1<UUID>("/scrutiny-panels/:scrutinyID")
+    static let scrutinyDecision = Route2<UUID, UUID>("/scrutiny-panels/:scrutinyID/decisions/:decisionID")
     /// The id of a section heading on a page.
     static func anchor(_ section: String) -> String {
         section.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
     }
     static let groupSessions = "/group-sessions"
     static let newGroupSession = "/group-sessions/new"
-    static func groupSession(_ id: UUID) -> String { "/group-sessions/\(id.uuidString.lowercased())" }
+    static let groupSession = Route1<UUID>("/group-sessions/:groupID")
     static let panels = "/panels"
-    static func panel(_ id: UUID) -> String { "/panels/\(id.uuidString.lowercased())" }
+    static let panel = Route1<UUID>("/panels/:panelID")
 }

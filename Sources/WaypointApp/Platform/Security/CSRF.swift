@@ -106,8 +106,8 @@ struct CloseConnection: Error {}
 extension RoutesBuilder {
     /// The one way to register an upload: a POST whose body streams, read with `StreamedForm`.
     @discardableResult
-    func upload(_ path: PathComponent..., use closure: @Sendable @escaping (Request) async throws -> Response) -> Route {
-        let route = on(.POST, path, body: .stream, use: closure)
+    func upload(path: String, use closure: @Sendable @escaping (Request) async throws -> Response) -> Route {
+        let route = on(.POST, path.pathComponents, body: .stream, use: closure)
         route.userInfo[Route.streamsBodyKey] = true
         return route
     }

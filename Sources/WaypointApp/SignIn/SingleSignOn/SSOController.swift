@@ -10,8 +10,8 @@ import WaypointDomain
 /// provider decide their role, services and team at every sign-in when a group map is set.
 struct SSOController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("sign-in", "sso", use: start)
-        routes.get("sign-in", "sso", "callback", use: callback)
+        routes.get(path: Paths.signInSSO, use: start)
+        routes.get(path: Paths.signInSSOCallback, use: callback)
     }
 
     /// How long a sign-in at the provider may take.

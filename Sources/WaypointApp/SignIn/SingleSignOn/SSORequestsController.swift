@@ -9,11 +9,10 @@ import WaypointDomain
 /// account gets linked: never by email alone), or refuses them. Every decision is audited.
 struct SSORequestsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let r = routes.grouped("admin", "sso-requests")
-        r.get(use: index)
-        r.post(":requestID", "approve", use: approve)
-        r.post(":requestID", "link", use: link)
-        r.post(":requestID", "refuse", use: refuse)
+        routes.get(path: Paths.ssoRequests, use: index)
+        routes.post(Paths.approveSSORequest, use: approve)
+        routes.post(Paths.linkSSORequest, use: link)
+        routes.post(Paths.refuseSSORequest, use: refuse)
     }
 
     struct Row: Decodable {
