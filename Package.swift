@@ -46,7 +46,9 @@ let package = Package(
                 "WaypointApp",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "JWTKit", package: "jwt-kit")
-            ]
+            ],
+            // The HTML snapshots are read from the source tree by path, not bundled.
+            exclude: ["Snapshots/__Snapshots__"]
         )
     ]
 )

@@ -40,20 +40,20 @@ struct PopulationController: RouteCollection {
             problems.isEmpty
                 ? group([])
                 : el(
-                    "div", ["class": "error-summary", "tabindex": "-1", "role": "alert", "aria-labelledby": "problems-title"],
+                    .div, [.class: "error-summary", .tabindex: "-1", .role: "alert", .ariaLabelledby: "problems-title"],
                     [
                         el(
-                            "h2", ["class": "error-summary__title", "id": "problems-title"],
+                            .h2, [.class: "error-summary__title", .id: "problems-title"],
                             "The file was not imported: nothing has changed"),
-                        el("ul", ["class": "error-summary__list"], problems.prefix(200).map { el("li", [:], $0) })
+                        el(.ul, [.class: "error-summary__list"], problems.prefix(200).map { el(.li, [:], $0) })
                     ]),
             C.h1("Population figures", caption: "Reference data"),
             C.p(
                 "Rates per 100,000 and per 1,000 and the disproportionality report use the number of children aged 10 to 17 in each service's area, by year, sex and ethnicity group (ONS mid-year estimates). A report that needs a year with no figures says so instead of showing a rate."
             )
         ]
-        if !lines.isEmpty { content.append(el("ul", ["class": "list"], lines.map { el("li", [:], $0) })) }
-        content.append(el("h2", ["class": "heading-m"], "Figures held"))
+        if !lines.isEmpty { content.append(el(.ul, [.class: "list"], lines.map { el(.li, [:], $0) })) }
+        content.append(el(.h2, [.class: "heading-m"], "Figures held"))
         content.append(
             t.isEmpty
                 ? C.p("No population figures yet.")
@@ -63,20 +63,20 @@ struct PopulationController: RouteCollection {
                         [txt("\($0.name) (\($0.code))"), txt(String($0.year)), txt($0.count.formatted())]
                     }, numeric: [1, 2]))
         content += [
-            el("h2", ["class": "heading-m"], "Upload population.csv"),
+            el(.h2, [.class: "heading-m"], "Upload population.csv"),
             C.p(
                 "Columns: service_code, year, age, sex, ethnicity_group, count — one row per service, year, age (10 to 17), sex and broad ethnicity group. Rows already held are updated; nothing is written if any row is wrong."
             ),
             el(
-                "form", ["method": "post", "action": Paths.adminPopulation, "enctype": "multipart/form-data"],
+                .form, [.method: "post", .action: Paths.adminPopulation, .enctype: "multipart/form-data"],
                 [
                     Layout.csrfField(req.csrfToken),
                     el(
-                        "div", ["class": "form-group"],
+                        .div, [.class: "form-group"],
                         [
-                            el("label", ["class": "label", "for": "file"], "population.csv"),
+                            el(.label, [.class: "label", .for: "file"], "population.csv"),
                             voidEl(
-                                "input", ["class": "file-upload", "id": "file", "name": "file", "type": "file", "accept": ".csv,text/csv"])
+                                .input, [.class: "file-upload", .id: "file", .name: "file", .type: "file", .accept: ".csv,text/csv"])
                         ]),
                     C.button("Upload")
                 ])

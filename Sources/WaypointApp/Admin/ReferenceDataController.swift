@@ -157,10 +157,10 @@ struct ReferenceDataController: RouteCollection {
                                 [C.link(s.name, Paths.adminService(s.id!)), txt(s.code), txt(String(s.caseloadCap))]
                             }, numeric: [2]),
                     el(
-                        "ul", ["class": "action-list"],
+                        .ul, [.class: "action-list"],
                         [
-                            el("li", [:], [C.link("Outcome codes", Paths.adminOutcomes)]),
-                            el("li", [:], [C.link("Bank holidays", Paths.adminBankHolidays)])
+                            el(.li, [:], [C.link("Outcome codes", Paths.adminOutcomes)]),
+                            el(.li, [:], [C.link("Bank holidays", Paths.adminBankHolidays)])
                         ])
                 ]))
     }
@@ -296,7 +296,7 @@ enum RefViews {
 
     /// The fields of a code's attributes, the same when adding and correcting one.
     static func attributeFields(_ v: FormValues, _ errors: [FieldError]) -> [H] {
-        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        let err = FieldMessages(errors)
         let yn: [(code: String, label: String)] = [("yes", "Yes"), ("no", "No")]
         return [
             C.textInput("label", label: "Name", value: v["label"], error: err("label"), width: "input--width-30"),
@@ -318,25 +318,25 @@ enum RefViews {
 
     /// Correcting a code: its attributes change how every past record with it is reported.
     static func outcome(_ ctx: PageContext, _ o: OutcomeType, values v: FormValues, errors: [FieldError]) -> String {
-        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        let err = FieldMessages(errors)
         let yn: [(code: String, label: String)] = [("yes", "Yes"), ("no", "No")]
         return Layout.page(
             title: "Outcome code \(o.code)", ctx, hasErrors: !errors.isEmpty,
             [
                 C.errorSummary(errors),
-                el("p", ["class": "body"], [C.link("Back to outcome codes", Paths.adminOutcomes)]),
+                el(.p, [.class: "body"], [C.link("Back to outcome codes", Paths.adminOutcomes)]),
                 C.h1("Outcome code \(o.code)"),
                 C.p(
                     "A correction changes how every record with this code is counted, in every period: reports saved as submitted keep their figures. A retired code is no longer offered for new offences; past records keep it."
                 ),
                 el(
-                    "div", ["class": "grid-row"],
+                    .div, [.class: "grid-row"],
                     [
                         el(
-                            "div", ["class": "column-two-thirds"],
+                            .div, [.class: "column-two-thirds"],
                             [
                                 el(
-                                    "form", ["method": "post", "action": Paths.adminOutcome(o.code), "novalidate": ""],
+                                    .form, [.method: "post", .action: Paths.adminOutcome(o.code), .novalidate: ""],
                                     [
                                         Layout.csrfField(ctx.csrf),
                                         group(attributeFields(v, errors)),
@@ -351,7 +351,7 @@ enum RefViews {
     }
 
     static func outcomes(_ ctx: PageContext, _ list: [OutcomeType], values v: FormValues, errors: [FieldError]) -> String {
-        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        let err = FieldMessages(errors)
         func yes(_ b: Bool) -> H { b ? C.tag("Yes", colour: "green") : txt("No") }
         return Layout.page(
             title: "Outcome codes", ctx, hasErrors: !errors.isEmpty, wide: true,
@@ -369,15 +369,15 @@ enum RefViews {
                             yes(o.custodial), txt(o.disposalGroup.label), o.retired ? C.tag("Retired", colour: "grey") : txt("In use")
                         ]
                     }),
-                el("h2", ["class": "heading-m", "id": "add"], "Add an outcome code"),
+                el(.h2, [.class: "heading-m", .id: "add"], "Add an outcome code"),
                 el(
-                    "div", ["class": "grid-row"],
+                    .div, [.class: "grid-row"],
                     [
                         el(
-                            "div", ["class": "column-two-thirds"],
+                            .div, [.class: "column-two-thirds"],
                             [
                                 el(
-                                    "form", ["method": "post", "action": Paths.adminOutcomes, "novalidate": ""],
+                                    .form, [.method: "post", .action: Paths.adminOutcomes, .novalidate: ""],
                                     [
                                         Layout.csrfField(ctx.csrf),
                                         C.textInput(
@@ -394,7 +394,7 @@ enum RefViews {
     static func holidays(
         _ ctx: PageContext, _ rows: [ReferenceDataController.HolidayRow], values v: FormValues, errors: [FieldError], page: Int
     ) -> String {
-        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        let err = FieldMessages(errors)
         let (slice, pages) = WorklistViews.paged(rows, page: page)
         return Layout.page(
             title: "Bank holidays", ctx, hasErrors: !errors.isEmpty,
@@ -404,13 +404,13 @@ enum RefViews {
                 C.p(
                     "England and Wales bank holidays. Working-day deadlines skip weekends and these dates. The list ships with 2018 to 2028; add later years from GOV.UK."
                 ),
-                el("h2", ["class": "heading-m"], "Add a bank holiday"),
+                el(.h2, [.class: "heading-m"], "Add a bank holiday"),
                 el(
-                    "form", ["method": "post", "action": Paths.adminBankHolidays, "novalidate": ""],
+                    .form, [.method: "post", .action: Paths.adminBankHolidays, .novalidate: ""],
                     [
                         Layout.csrfField(ctx.csrf),
                         C.dateInput(
-                            "holiday", legend: "Date", values: v, error: err("holiday-day") ?? err("holiday-month") ?? err("holiday-year")),
+                            "holiday", legend: "Date", values: v, error: err.date("holiday")),
                         C.textInput(
                             "title", label: "Name", value: v["title"], error: err("title"),
                             hint: "For example, Christmas Day (substitute day)", width: "input--width-30"),
@@ -424,20 +424,20 @@ enum RefViews {
     }
 
     static func service(_ ctx: PageContext, _ s: Service, teams: [String], values v: FormValues, errors: [FieldError]) -> String {
-        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        let err = FieldMessages(errors)
         return Layout.page(
             title: s.name, ctx, hasErrors: !errors.isEmpty,
             [
                 el(
-                    "div", ["class": "grid-row"],
+                    .div, [.class: "grid-row"],
                     [
                         el(
-                            "div", ["class": "column-two-thirds"],
+                            .div, [.class: "column-two-thirds"],
                             [
                                 C.errorSummary(errors),
                                 C.h1(s.name, caption: "Service \(s.code)"),
                                 el(
-                                    "form", ["method": "post", "action": Paths.adminService(s.id!), "novalidate": ""],
+                                    .form, [.method: "post", .action: Paths.adminService(s.id!), .novalidate: ""],
                                     [
                                         Layout.csrfField(ctx.csrf),
                                         C.textInput(
@@ -449,9 +449,9 @@ enum RefViews {
                                             value: v["assessment_working_days"],
                                             error: err("assessment_working_days"), hint: "Default 10", width: "input--width-4"),
                                         el(
-                                            "details", ["class": "details"],
+                                            .details, [.class: "details"],
                                             [
-                                                el("summary", [:], "Different assessment timescales for some intervention types"),
+                                                el(.summary, [:], "Different assessment timescales for some intervention types"),
                                                 group(
                                                     InterventionType.allCases.map { t in
                                                         C.textInput(
@@ -470,9 +470,9 @@ enum RefViews {
                                             error: err("review_months"),
                                             hint: "Default 3", width: "input--width-4"),
                                         el(
-                                            "details", ["class": "details"],
+                                            .details, [.class: "details"],
                                             [
-                                                el("summary", [:], "Different review intervals for some intervention types"),
+                                                el(.summary, [:], "Different review intervals for some intervention types"),
                                                 group(
                                                     InterventionType.allCases.map { t in
                                                         C.textInput(
@@ -483,11 +483,11 @@ enum RefViews {
                                             ]),
                                         C.button("Save settings")
                                     ]),
-                                el("h2", ["class": "heading-m"], "Teams"),
+                                el(.h2, [.class: "heading-m"], "Teams"),
                                 teams.isEmpty
-                                    ? C.p("No teams yet.") : el("ul", ["class": "list list--bullet"], teams.map { el("li", [:], $0) }),
+                                    ? C.p("No teams yet.") : el(.ul, [.class: "list list--bullet"], teams.map { el(.li, [:], $0) }),
                                 el(
-                                    "form", ["method": "post", "action": Paths.serviceTeams(s.id!), "novalidate": ""],
+                                    .form, [.method: "post", .action: Paths.serviceTeams(s.id!), .novalidate: ""],
                                     [
                                         Layout.csrfField(ctx.csrf),
                                         C.textInput(

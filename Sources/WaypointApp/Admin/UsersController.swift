@@ -344,11 +344,11 @@ enum UsersView {
             title: "Users", ctx, wide: true,
             [
                 el(
-                    "div", ["class": "page-heading"],
+                    .div, [.class: "page-heading"],
                     [
                         C.h1("Users"),
                         el(
-                            "div", ["class": "button-group"],
+                            .div, [.class: "button-group"],
                             [
                                 C.buttonLink("Sign-in security", Paths.signInSecurity, secondary: true),
                                 C.buttonLink("Add a user", Paths.newUser)
@@ -375,7 +375,7 @@ enum UsersView {
         _ ctx: PageContext, mode: Mode, values v: FormValues, errors: [FieldError], services: [Service],
         teams: [(code: String, label: String)] = []
     ) -> String {
-        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        let err = FieldMessages(errors)
         let isCreate: Bool
         let action: String
         var extra: [H] = []
@@ -386,7 +386,7 @@ enum UsersView {
         case .edit(let id, let active):
             isCreate = false
             action = Paths.user(id)
-            extra.append(el("h2", ["class": "heading-m"], "Access"))
+            extra.append(el(.h2, [.class: "heading-m"], "Access"))
             if active {
                 extra.append(
                     C.p(
@@ -397,12 +397,12 @@ enum UsersView {
                 extra.append(C.p("This user is deactivated and cannot sign in."))
                 extra.append(
                     el(
-                        "form", ["method": "post", "action": Paths.reactivateUser(id)],
+                        .form, [.method: "post", .action: Paths.reactivateUser(id)],
                         [
                             Layout.csrfField(ctx.csrf), C.button("Reactivate this user", secondary: true)
                         ]))
             }
-            extra.append(el("h2", ["class": "heading-m"], "Sign-in"))
+            extra.append(el(.h2, [.class: "heading-m"], "Sign-in"))
             extra.append(C.p("Resetting the password gives you a one-time code for them; they then choose their own password."))
             extra.append(C.buttonLink("Reset password", Paths.resetPassword(id), secondary: true))
             extra.append(
@@ -414,7 +414,7 @@ enum UsersView {
                 ))
             extra.append(
                 el(
-                    "form", ["method": "post", "action": Paths.unlockUser(id)],
+                    .form, [.method: "post", .action: Paths.unlockUser(id)],
                     [
                         Layout.csrfField(ctx.csrf), C.button("Clear failed sign-ins", secondary: true)
                     ]))
@@ -453,20 +453,20 @@ enum UsersView {
         }
         fields.append(
             el(
-                "div", ["class": "button-group"],
+                .div, [.class: "button-group"],
                 [C.button(isCreate ? "Add user" : "Save changes"), C.link("Cancel", Paths.adminUsers, "link")]))
         return Layout.page(
             title: title, ctx, hasErrors: !errors.isEmpty,
             [
                 el(
-                    "div", ["class": "grid-row"],
+                    .div, [.class: "grid-row"],
                     [
                         el(
-                            "div", ["class": "column-two-thirds"],
+                            .div, [.class: "column-two-thirds"],
                             [
                                 C.errorSummary(errors),
                                 C.h1(title),
-                                el("form", ["method": "post", "action": action, "novalidate": ""], fields)
+                                el(.form, [.method: "post", .action: action, .novalidate: ""], fields)
                             ] + extra)
                     ])
             ])
@@ -481,11 +481,11 @@ enum UsersView {
                     "\(user.email) will be signed out everywhere at once and will not be able to sign in. You can reactivate the account later."
                 ),
                 el(
-                    "form", ["method": "post", "action": Paths.deactivateUser(user.id!)],
+                    .form, [.method: "post", .action: Paths.deactivateUser(user.id!)],
                     [
                         Layout.csrfField(ctx.csrf),
                         el(
-                            "div", ["class": "button-group"],
+                            .div, [.class: "button-group"],
                             [C.button("Yes, deactivate", warning: true), C.link("No, go back", Paths.user(user.id!), "link")])
                     ])
             ])

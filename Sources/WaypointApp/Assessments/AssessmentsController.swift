@@ -105,11 +105,7 @@ struct AssessmentsController: RouteCollection {
                     AssessmentViews.form(
                         PageContext(req), child: child, action: Paths.assessment(a.id), values: values,
                         errors: [
-                            FieldError(
-                                field: "type",
-                                message:
-                                    "Someone else changed this assessment after you opened it, so your changes have not been saved. They are still in the form: open the latest version in a new tab and make them again."
-                            )
+                            FieldError.staleEdit("type", "assessment")
                         ],
                         row: a, names: names), status: .conflict)
             }
@@ -142,16 +138,16 @@ enum AssessmentViews {
         _ ctx: PageContext, child: ChildRecord, action: String, values v: FormValues, errors: [FieldError], row: AssessmentRow?,
         names: [UUID: String]
     ) -> String {
-        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        let err = FieldMessages(errors)
         var fields: [H] = [
             Layout.csrfField(ctx.csrf),
-            voidEl("input", ["type": "hidden", "name": "version", "value": v.values["version"]]),
+            voidEl(.input, [.type: "hidden", .name: "version", .value: v.values["version"]]),
             C.select(
                 "type", label: "Type of assessment", options: AssessmentType.options, selected: v["type"], error: err("type"), blank: nil),
             C.radios("stage", legend: "Stage", options: AssessmentStage.options, selected: v["stage"], error: err("stage"), inline: true)
         ]
         if let comments = row?.manager_comments, row?.statusValue == .returned {
-            fields.insert(C.insetText([el("strong", [:], "Returned by the manager: "), txt(comments)]), at: 0)
+            fields.insert(C.insetText([el(.strong, [:], "Returned by the manager: "), txt(comments)]), at: 0)
         }
         for s in AssessmentSection.allCases {
             fields.append(C.textarea(s.rawValue, label: s.label, value: v[s.rawValue], error: err(s.rawValue), rows: 5))
@@ -174,7 +170,7 @@ enum AssessmentViews {
                 "safety_and_wellbeing", legend: "Safety and wellbeing", options: FourLevel.options, selected: v["safety_and_wellbeing"],
                 error: err("safety_and_wellbeing"), inline: true),
             el(
-                "div", ["class": "button-group"],
+                .div, [.class: "button-group"],
                 [
                     C.button("Save draft", secondary: true, name: "action", value: "save"),
                     row == nil ? group([]) : C.button("Submit for sign-off", name: "action", value: "submit")
@@ -184,17 +180,17 @@ enum AssessmentViews {
             title: "Assessment", ctx, hasErrors: !errors.isEmpty,
             [
                 el(
-                    "div", ["class": "grid-row"],
+                    .div, [.class: "grid-row"],
                     [
                         el(
-                            "div", ["class": "column-two-thirds"],
+                            .div, [.class: "column-two-thirds"],
                             [
                                 C.errorSummary(errors),
                                 C.h1(row == nil ? "Start an assessment" : "Assessment", caption: child.details.fullName),
                                 C.p(
                                     "Save a draft at any time. Submitting needs every section this type of assessment uses, the ratings, and the child's views."
                                 ),
-                                el("form", ["method": "post", "action": action, "novalidate": ""], fields)
+                                el(.form, [.method: "post", .action: action, .novalidate: ""], fields)
                             ])
                     ])
             ])
@@ -207,7 +203,7 @@ enum AssessmentViews {
         if canEdit {
             return form(ctx, child: child, action: Paths.assessment(a.id), values: a.formValues, errors: errors, row: a, names: names)
         }
-        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        let err = FieldMessages(errors)
         let type = AssessmentType(rawValue: a.type) ?? .preventionDiversion
         var rows: [(key: String, value: H)] = [
             ("Child", C.link(child.details.fullName, Paths.child(child.id))),
@@ -233,15 +229,15 @@ enum AssessmentViews {
         }
         if let c = a.manager_comments { rows.append(("Manager's comments", C.multiline(c))) }
         var content: [H] = [C.errorSummary(errors), C.h1(type.label, caption: child.details.fullName), C.summaryList(rows)]
-        content.append(el("h2", ["class": "heading-m"], "The child's views"))
-        content.append(el("p", ["class": "body"], [C.multiline(a.child_views)]))
+        content.append(el(.h2, [.class: "heading-m"], "The child's views"))
+        content.append(el(.p, [.class: "body"], [C.multiline(a.child_views)]))
         if a.parent_views != nil {
-            content.append(el("h2", ["class": "heading-m"], "The parent's or carer's views"))
-            content.append(el("p", ["class": "body"], [C.multiline(a.parent_views)]))
+            content.append(el(.h2, [.class: "heading-m"], "The parent's or carer's views"))
+            content.append(el(.p, [.class: "body"], [C.multiline(a.parent_views)]))
         }
         for s in AssessmentSection.allCases where a.section(s) != nil {
-            content.append(el("h2", ["class": "heading-m"], s.label))
-            content.append(el("p", ["class": "body"], [C.multiline(a.section(s))]))
+            content.append(el(.h2, [.class: "heading-m"], s.label))
+            content.append(el(.p, [.class: "body"], [C.multiline(a.section(s))]))
         }
         content.append(
             C.summaryList([
@@ -250,10 +246,10 @@ enum AssessmentViews {
                 ("Safety and wellbeing", C.value(a.safety_and_wellbeing.map { Show.label(FourLevel.self, $0) }))
             ]))
         if canSignOff {
-            content.append(el("h2", ["class": "heading-m", "id": "sign-off"], "Sign-off"))
+            content.append(el(.h2, [.class: "heading-m", .id: "sign-off"], "Sign-off"))
             content.append(
                 el(
-                    "form", ["method": "post", "action": Paths.signOffAssessment(a.id), "novalidate": ""],
+                    .form, [.method: "post", .action: Paths.signOffAssessment(a.id), .novalidate: ""],
                     [
                         Layout.csrfField(ctx.csrf),
                         C.radios(
@@ -264,9 +260,9 @@ enum AssessmentViews {
                         C.button("Record decision")
                     ]))
         }
-        content.append(el("p", ["class": "body"], [C.link("Back to the intervention", Paths.intervention(a.intervention_id))]))
+        content.append(el(.p, [.class: "body"], [C.link("Back to the intervention", Paths.intervention(a.intervention_id))]))
         return Layout.page(
             title: type.label, ctx, hasErrors: !errors.isEmpty,
-            [el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], content)])])
+            [el(.div, [.class: "grid-row"], [el(.div, [.class: "column-two-thirds"], content)])])
     }
 }

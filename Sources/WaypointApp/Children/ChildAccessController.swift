@@ -182,10 +182,10 @@ struct ChildAccessController: RouteCollection {
             title: "Why do you need this record?", ctx, hasErrors: !errors.isEmpty,
             [
                 el(
-                    "div", ["class": "grid-row"],
+                    .div, [.class: "grid-row"],
                     [
                         el(
-                            "div", ["class": "column-two-thirds"],
+                            .div, [.class: "column-two-thirds"],
                             [
                                 C.errorSummary(errors),
                                 C.h1("Why do you need this record?"),
@@ -193,16 +193,16 @@ struct ChildAccessController: RouteCollection {
                                     "This child is not allocated to you or to your team. You can read their record for the next \(ChildAccess.reasonHours) hours once you say why. Your reason is kept on the child's record and shown to your managers."
                                 ),
                                 el(
-                                    "form", ["method": "post", "action": Paths.childAccess(childID), "novalidate": ""],
+                                    .form, [.method: "post", .action: Paths.childAccess(childID), .novalidate: ""],
                                     [
                                         Layout.csrfField(ctx.csrf),
-                                        el("input", ["type": "hidden", "name": "next", "value": next]),
+                                        el(.input, [.type: "hidden", .name: "next", .value: next]),
                                         C.textarea(
                                             "reason", label: "Reason", value: v["reason"],
-                                            error: errors.first { $0.field == "reason" }?.message,
+                                            error: FieldMessages(errors)("reason"),
                                             hint: "For example: covering for their case manager at court today"),
                                         el(
-                                            "div", ["class": "button-group"],
+                                            .div, [.class: "button-group"],
                                             [C.button("Open the record"), C.link("Cancel", Paths.children, "link")])
                                     ])
                             ])

@@ -21,7 +21,7 @@ struct ChildIndexModel {
 
 enum ChildIndexView {
     static func render(_ ctx: PageContext, _ m: ChildIndexModel) -> String {
-        func err(_ f: String) -> String? { m.errors.first { $0.field == f }?.message }
+        let err = FieldMessages(m.errors)
         let canCreate = ctx.user?.can(.createChild) ?? false
         let resultsHeading: String
         if m.searched {
@@ -34,28 +34,28 @@ enum ChildIndexView {
         var content: [H] = [
             C.errorSummary(m.errors),
             el(
-                "div", ["class": "page-heading"],
+                .div, [.class: "page-heading"],
                 [
                     C.h1("Children"),
                     canCreate ? C.buttonLink("Add a child", Paths.newChild) : group([])
                 ]),
             el(
-                "form", ["method": "get", "action": Paths.children, "class": "search-form", "role": "search", "novalidate": ""],
+                .form, [.method: "get", .action: Paths.children, .class: "search-form", .role: "search", .novalidate: ""],
                 [
-                    el("h2", ["class": "heading-m"], "Search the register"),
+                    el(.h2, [.class: "heading-m"], "Search the register"),
                     C.textInput(
                         "q", label: "Name or identifier", value: m.values["q"],
                         hint: "Part of a name, or an NHS number, UPN or PNC ID", width: "input--width-30", spellcheck: false),
                     C.dateInput(
                         "dob", legend: "Date of birth (optional)", values: m.values, error: err("dob-day"), hint: "For example, 27 3 2010"),
                     el(
-                        "div", ["class": "button-group"],
+                        .div, [.class: "button-group"],
                         [
                             C.button("Search"),
                             m.searched ? C.link("Clear search", Paths.children, "link") : group([])
                         ])
                 ]),
-            el("h2", ["class": "heading-m", "id": "results"], resultsHeading)
+            el(.h2, [.class: "heading-m", .id: "results"], resultsHeading)
         ]
         if m.rows.isEmpty {
             if m.errors.isEmpty {
@@ -76,7 +76,7 @@ enum ChildIndexView {
                         let name = r.preferred_name.map { "\(r.given_name) (\($0)) \(r.family_name)" } ?? "\(r.given_name) \(r.family_name)"
                         if let open = m.openable, !open.contains(r.id) {
                             // Not theirs or their team's: found by name, identifiers withheld until they say why.
-                            let withheld = el("span", ["class": "secondary-text"], "Shown once you say why you need the record")
+                            let withheld = el(.span, [.class: "secondary-text"], "Shown once you say why you need the record")
                             return [C.link(name, Paths.childAccess(r.id)), withheld, txt(""), txt(""), txt(""), group([])]
                         }
                         var ids: [String] = []
@@ -124,7 +124,7 @@ struct ChildFormModel {
 
 enum ChildFormView {
     static func render(_ ctx: PageContext, _ m: ChildFormModel) -> String {
-        func err(_ f: String) -> String? { m.errors.first { $0.field == f }?.message }
+        let err = FieldMessages(m.errors)
         let v = m.values
         let title: String
         let action: String
@@ -144,26 +144,26 @@ enum ChildFormView {
         if !m.duplicates.isEmpty {
             top.append(
                 el(
-                    "div", ["class": "duplicate-warning", "role": "alert", "tabindex": "-1", "id": "possible-duplicates"],
+                    .div, [.class: "duplicate-warning", .role: "alert", .tabindex: "-1", .id: "possible-duplicates"],
                     [
                         el(
-                            "h2", ["class": "heading-m"],
+                            .h2, [.class: "heading-m"],
                             m.duplicates.count == 1
                                 ? "This child may already be on the register" : "These children may already be on the register"),
                         C.p(
                             "A child with the same name and date of birth, or the same identifier, is already recorded. Open the record to check before adding a new one."
                         ),
                         el(
-                            "ul", ["class": "list list--bullet"],
+                            .ul, [.class: "list list--bullet"],
                             m.duplicates.map { d in
                                 let dob = LocalDate(iso: d.date_of_birth)?.longFormat ?? d.date_of_birth
-                                return el("li", [:], [C.link("\(d.given_name) \(d.family_name), born \(dob)", Paths.child(d.id))])
+                                return el(.li, [:], [C.link("\(d.given_name) \(d.family_name), born \(dob)", Paths.child(d.id))])
                             })
                     ]))
         }
         var fields: [H] = [
             Layout.csrfField(ctx.csrf),
-            voidEl("input", ["type": "hidden", "name": "version", "value": v.values["version"]])
+            voidEl(.input, [.type: "hidden", .name: "version", .value: v.values["version"]])
         ]
         if case .create = m.mode, m.services.count > 1 {
             fields.append(
@@ -175,7 +175,7 @@ enum ChildFormView {
                 C.warning("You are not in any service, so you cannot add a child. Ask your administrator to add you to a service."))
         }
         fields += [
-            el("h2", ["class": "heading-m"], "Name"),
+            el(.h2, [.class: "heading-m"], "Name"),
             C.textInput(
                 "given_name", label: "Given name", value: v["given_name"], error: err("given_name"), width: "input--width-20",
                 autocomplete: "off", spellcheck: false),
@@ -187,9 +187,9 @@ enum ChildFormView {
                 hint: "The name the child likes to be called, if different", width: "input--width-20", autocomplete: "off",
                 spellcheck: false),
             C.dateInput(
-                "dob", legend: "Date of birth", values: v, error: err("dob-day") ?? err("dob-month") ?? err("dob-year"),
+                "dob", legend: "Date of birth", values: v, error: err.date("dob"),
                 hint: "For example, 27 3 2010"),
-            el("h2", ["class": "heading-m"], "About the child"),
+            el(.h2, [.class: "heading-m"], "About the child"),
             C.radios("sex", legend: "Sex", options: Sex.options, selected: v["sex"], error: err("sex"), inline: true),
             C.select(
                 "ethnicity", label: "Ethnicity", options: Ethnicity.allCases.map { ($0.rawValue, $0.fullLabel) },
@@ -209,7 +209,7 @@ enum ChildFormView {
             C.checkboxes(
                 "alerts", legend: "Alerts (optional)", options: AlertFlag.options, selected: v.list("alerts"), error: err("alerts"),
                 hint: "Shown at the top of the child's record"),
-            el("h2", ["class": "heading-m"], "Address, education and accommodation"),
+            el(.h2, [.class: "heading-m"], "Address, education and accommodation"),
             C.textInput(
                 "postcode", label: "Postcode (optional)", value: v["postcode"], error: err("postcode"), width: "input--width-10",
                 autocomplete: "off"),
@@ -223,7 +223,7 @@ enum ChildFormView {
             C.select(
                 "accommodation", label: "Accommodation (optional)", options: Accommodation.options,
                 selected: v["accommodation"], error: err("accommodation"), blank: "Not recorded"),
-            el("h2", ["class": "heading-m"], "Identifiers"),
+            el(.h2, [.class: "heading-m"], "Identifiers"),
             C.textInput(
                 "nhs_number", label: "NHS number (optional)", value: v["nhs_number"], error: err("nhs_number"),
                 hint: "10 digits, for example 943 476 5919", width: "input--width-10", autocomplete: "off", spellcheck: false),
@@ -237,34 +237,34 @@ enum ChildFormView {
         if !m.duplicates.isEmpty {
             fields.append(
                 el(
-                    "div", ["class": "form-group"],
+                    .div, [.class: "form-group"],
                     [
                         el(
-                            "div", ["class": "checkboxes"],
+                            .div, [.class: "checkboxes"],
                             [
                                 el(
-                                    "div", ["class": "checkboxes__item"],
+                                    .div, [.class: "checkboxes__item"],
                                     [
                                         voidEl(
-                                            "input",
+                                            .input,
                                             [
-                                                "class": "checkboxes__input", "id": "confirm_not_duplicate",
-                                                "name": "confirm_not_duplicate",
-                                                "type": "checkbox", "value": "yes"
+                                                .class: "checkboxes__input", .id: "confirm_not_duplicate",
+                                                .name: "confirm_not_duplicate",
+                                                .type: "checkbox", .value: "yes"
                                             ]),
                                         el(
-                                            "label", ["class": "label checkboxes__label", "for": "confirm_not_duplicate"],
+                                            .label, [.class: "label checkboxes__label", .for: "confirm_not_duplicate"],
                                             "I have checked the records above: this is a different child")
                                     ])
                             ])
                     ]))
         }
         if m.stale {
-            fields.append(el("div", ["class": "button-group"], [C.buttonLink("Open the latest version", cancel)]))
+            fields.append(el(.div, [.class: "button-group"], [C.buttonLink("Open the latest version", cancel)]))
         } else {
             fields.append(
                 el(
-                    "div", ["class": "button-group"],
+                    .div, [.class: "button-group"],
                     [
                         C.button(m.duplicates.isEmpty ? "Save" : "Add as a new child"),
                         C.link("Cancel", cancel, "link")
@@ -275,13 +275,13 @@ enum ChildFormView {
             title: title, ctx, hasErrors: !m.errors.isEmpty,
             [
                 el(
-                    "div", ["class": "grid-row"],
+                    .div, [.class: "grid-row"],
                     [
                         el(
-                            "div", ["class": "column-two-thirds"],
+                            .div, [.class: "column-two-thirds"],
                             top + [
                                 C.h1(title, caption: caption),
-                                el("form", ["method": "post", "action": action, "novalidate": ""], fields)
+                                el(.form, [.method: "post", .action: action, .novalidate: ""], fields)
                             ])
                     ])
             ])
@@ -334,12 +334,12 @@ enum ChildShowView {
 
         var content: [H] = [
             el(
-                "div", ["class": "child-banner"],
+                .div, [.class: "child-banner"],
                 [
-                    el("span", ["class": "caption-l"], m.serviceName),
-                    el("h1", ["class": "heading-l"], d.preferredName.map { "\($0) \(d.familyName)" } ?? d.fullName),
+                    el(.span, [.class: "caption-l"], m.serviceName),
+                    el(.h1, [.class: "heading-l"], d.preferredName.map { "\($0) \(d.familyName)" } ?? d.fullName),
                     el(
-                        "p", ["class": "child-banner__meta"],
+                        .p, [.class: "child-banner__meta"],
                         [
                             txt("Age \(age) · born \(d.dateOfBirth.longFormat)"),
                             d.preferredName != nil ? txt(" · legal name \(d.fullName)") : group([]),
@@ -348,15 +348,15 @@ enum ChildShowView {
                     d.alerts.isEmpty
                         ? group([])
                         : el(
-                            "ul", ["class": "alert-list", "aria-label": "Alerts"],
+                            .ul, [.class: "alert-list", .ariaLabel: "Alerts"],
                             d.alerts.map {
-                                el("li", [:], [C.tag($0.label, colour: "red")])
+                                el(.li, [:], [C.tag($0.label, colour: "red")])
                             })
                 ])
         ]
         if m.summaryOnly {
             // Victim work needs who the child is, what they did and to whom: nothing of their case file.
-            content.append(el("h2", ["class": "heading-m", "id": "legal-history"], "Offences"))
+            content.append(el(.h2, [.class: "heading-m", .id: "legal-history"], "Offences"))
             content.append(
                 m.offences.isEmpty
                     ? C.p("No offences recorded.")
@@ -374,22 +374,22 @@ enum ChildShowView {
         }
         content += [
             el(
-                "div", ["class": "grid-row"],
+                .div, [.class: "grid-row"],
                 [
                     el(
-                        "div", ["class": "column-half"],
+                        .div, [.class: "column-half"],
                         [
-                            el("h2", ["class": "heading-m"], "What matters to \(known)"),
-                            el("p", ["class": "body"], [C.multiline(d.whatMatters)])
+                            el(.h2, [.class: "heading-m"], "What matters to \(known)"),
+                            el(.p, [.class: "body"], [C.multiline(d.whatMatters)])
                         ]),
                     el(
-                        "div", ["class": "column-half"],
+                        .div, [.class: "column-half"],
                         [
-                            el("h2", ["class": "heading-m"], "\(known)’s strengths"),
-                            el("p", ["class": "body"], [C.multiline(d.strengths)])
+                            el(.h2, [.class: "heading-m"], "\(known)’s strengths"),
+                            el(.p, [.class: "body"], [C.multiline(d.strengths)])
                         ])
                 ]),
-            el("h2", ["class": "heading-m", "id": "current-work"], "Current work and what is due")
+            el(.h2, [.class: "heading-m", .id: "current-work"], "Current work and what is due")
         ]
         if m.currentWork.isEmpty {
             content.append(C.p("No current work with \(known)."))
@@ -405,13 +405,13 @@ enum ChildShowView {
                             due.isEmpty
                                 ? txt("Nothing due")
                                 : el(
-                                    "ul", ["class": "list due-list"],
-                                    due.map { x in el("li", [:], [Show.dueTag(x), txt(" " + Show.dueText(x))]) })
+                                    .ul, [.class: "list due-list"],
+                                    due.map { x in el(.li, [:], [Show.dueTag(x), txt(" " + Show.dueText(x))]) })
                         ]
                     }))
         }
         if !actions.isEmpty {
-            content.append(el("ul", ["class": "action-list", "aria-label": "Actions"], actions.map { el("li", [:], [$0]) }))
+            content.append(el(.ul, [.class: "action-list", .ariaLabel: "Actions"], actions.map { el(.li, [:], [$0]) }))
         }
         // Legal history in date order: offences with their outcomes, and court hearings.
         var legal: [(String, [H])] = m.offences.map { o in
@@ -429,14 +429,14 @@ enum ChildShowView {
         }
         legal += m.hearings.map { h in (h.hearing_date, [txt(Show.date(h.hearing_date)), txt("Court hearing: \(h.court)"), txt(h.result)]) }
         legal.sort { $0.0 < $1.0 }
-        content.append(el("h2", ["class": "heading-m", "id": "legal-history"], "Legal history"))
+        content.append(el(.h2, [.class: "heading-m", .id: "legal-history"], "Legal history"))
         content.append(
             legal.isEmpty
                 ? C.p("No offences or court hearings recorded.")
                 : C.table(caption: nil, headers: ["Date", "What", "Outcome or result"], rows: legal.map(\.1)))
         if !m.offences.isEmpty { content += m.victims }
         content += m.childRecords
-        content.append(el("h2", ["class": "heading-m"], "Referrals"))
+        content.append(el(.h2, [.class: "heading-m"], "Referrals"))
         content.append(
             m.referrals.isEmpty
                 ? C.p("No referrals recorded.")
@@ -451,7 +451,7 @@ enum ChildShowView {
                         ]
                     }))
         if !m.consultations.isEmpty {
-            content.append(el("h2", ["class": "heading-m"], "Case consultations"))
+            content.append(el(.h2, [.class: "heading-m"], "Case consultations"))
             content.append(
                 C.table(
                     caption: nil, headers: ["Date", "Known to", "Outcome"],
@@ -460,7 +460,7 @@ enum ChildShowView {
                     }))
         }
         if !m.pastWork.isEmpty {
-            content.append(el("h2", ["class": "heading-m"], "Past work"))
+            content.append(el(.h2, [.class: "heading-m"], "Past work"))
             content.append(
                 C.table(
                     caption: nil, headers: ["Work", "Started", "Ended", "Reason"],
@@ -473,7 +473,7 @@ enum ChildShowView {
                     }))
         }
         content += [
-            el("h2", ["class": "heading-m"], "About \(known)"),
+            el(.h2, [.class: "heading-m"], "About \(known)"),
             C.summaryList([
                 ("Legal name", txt(d.fullName)),
                 ("Preferred name", C.value(d.preferredName)),
@@ -484,7 +484,7 @@ enum ChildShowView {
                 ("SEND", C.value(d.send?.label)),
                 ("EHCP", C.value(d.ehcp?.label))
             ]),
-            el("h2", ["class": "heading-m"], "Home, education and accommodation"),
+            el(.h2, [.class: "heading-m"], "Home, education and accommodation"),
             C.summaryList([
                 ("Postcode", C.value(d.postcode?.value)),
                 ("District", C.value(d.district)),
@@ -492,7 +492,7 @@ enum ChildShowView {
                 ("ETE status", C.value(d.eteStatus?.label)),
                 ("Accommodation", C.value(d.accommodation?.label))
             ]),
-            el("h2", ["class": "heading-m"], "Identifiers"),
+            el(.h2, [.class: "heading-m"], "Identifiers"),
             C.summaryList([
                 ("NHS number", C.value(d.nhsNumber?.formatted)),
                 ("Unique pupil number", C.value(d.upn?.value)),
@@ -530,7 +530,7 @@ enum ChildAuditView {
             var changes: [H] = []
             if let data = details?.data(using: .utf8), let list = try? JSONDecoder().decode([FieldChange].self, from: data) {
                 changes = list.map { c in
-                    el("li", [:], "\(labels[c.field] ?? c.field): \(c.from ?? "—") → \(c.to ?? "—")")
+                    el(.li, [:], "\(labels[c.field] ?? c.field): \(c.from ?? "—") → \(c.to ?? "—")")
                 }
             }
             return [
@@ -538,7 +538,7 @@ enum ChildAuditView {
                 C.value(e.user_email),
                 txt(actionLabels[e.action] ?? e.action),
                 txt(whyText(e.action, details: details, why: why)),
-                changes.isEmpty ? txt("") : el("ul", ["class": "list list--compact"], changes)
+                changes.isEmpty ? txt("") : el(.ul, [.class: "list list--compact"], changes)
             ]
         }
         let totalPages = max(1, (total + AuditQuery.pageSize - 1) / AuditQuery.pageSize)
@@ -552,7 +552,7 @@ enum ChildAuditView {
                     : C.table(
                         caption: "\(total) entries", headers: ["When", "Who", "What", "Why they could see it", "Changes"], rows: rows),
                 C.pagination(page: page, totalPages: totalPages) { Paths.with(Paths.childAudit(child.id), [("page", String($0))]) },
-                el("p", ["class": "body"], [C.link("Back to the record", Paths.child(child.id))])
+                el(.p, [.class: "body"], [C.link("Back to the record", Paths.child(child.id))])
             ])
     }
 }

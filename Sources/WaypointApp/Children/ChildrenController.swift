@@ -182,11 +182,7 @@ struct ChildrenController: RouteCollection {
         case .success(let details):
             let saved = try await CaseWork(req).editChild(child.id, version: expected, to: details)
             guard saved else {
-                let stale = FieldError(
-                    field: "given_name",
-                    message:
-                        "Someone else changed this record after you opened it, so your changes have not been saved. Your changes are still in the form below: open the latest version in a new tab, then make your changes again."
-                )
+                let stale = FieldError.staleEdit("given_name")
                 return HTMLResponse.make(
                     ChildFormView.render(PageContext(req), .init(mode: mode, values: values, errors: [stale], services: [], stale: true)),
                     status: .conflict)

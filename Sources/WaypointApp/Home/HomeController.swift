@@ -92,16 +92,16 @@ struct HomeController: RouteCollection {
             Layout.page(
                 title: "Home", PageContext(req),
                 [
-                    el("span", ["class": "caption-l"], services.map(\.name).joined(separator: ", ")),
+                    el(.span, [.class: "caption-l"], services.map(\.name).joined(separator: ", ")),
                     C.h1("Hello, \(user.name)"),
                     C.p(intro, "body-l"),
                     el(
-                        "div", ["class": "card-list"],
+                        .div, [.class: "card-list"],
                         cards.map { c in
                             el(
-                                "div", ["class": "card"],
+                                .div, [.class: "card"],
                                 [
-                                    el("h2", ["class": "heading-m"], [C.link(c.0, c.2)]),
+                                    el(.h2, [.class: "heading-m"], [C.link(c.0, c.2)]),
                                     C.p(c.1)
                                 ])
                         })

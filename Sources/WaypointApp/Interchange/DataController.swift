@@ -134,7 +134,7 @@ struct DataController: RouteCollection {
                     C.p(
                         "Their record is now held by \(target.name), and their open work continues there. What your service did stays in your service's figures for the time it held them. You no longer have access to the record."
                     ),
-                    el("p", ["class": "body"], [C.link("Back to the children register", Paths.children)])
+                    el(.p, [.class: "body"], [C.link("Back to the children register", Paths.children)])
                 ]))
     }
 }
@@ -150,83 +150,83 @@ enum DataViews {
         if case .failed(let problems) = result {
             content.append(
                 el(
-                    "div", ["class": "error-summary", "tabindex": "-1", "role": "alert", "aria-labelledby": "error-summary-title"],
+                    .div, [.class: "error-summary", .tabindex: "-1", .role: "alert", .ariaLabelledby: "error-summary-title"],
                     [
                         el(
-                            "h2", ["class": "error-summary__title", "id": "error-summary-title"],
+                            .h2, [.class: "error-summary__title", .id: "error-summary-title"],
                             problems.count == 1
                                 ? "There is a problem: nothing was imported" : "There are \(problems.count) problems: nothing was imported"),
-                        el("ul", ["class": "error-summary__list problem-list"], problems.prefix(1000).map { el("li", [:], $0) }),
+                        el(.ul, [.class: "error-summary__list problem-list"], problems.prefix(1000).map { el(.li, [:], $0) }),
                         problems.count > 1000 ? C.p("… and \(problems.count - 1000) more.") : group([])
                     ]))
         }
         content.append(C.h1(canImport ? "Import and export" : "Export"))
         if case .imported(let lines, let dry) = result {
-            content.append(el("h2", ["class": "heading-m"], dry ? "What the import would do" : "What was imported"))
-            content.append(el("ul", ["class": "list"], lines.map { el("li", [:], $0) }))
+            content.append(el(.h2, [.class: "heading-m"], dry ? "What the import would do" : "What was imported"))
+            content.append(el(.ul, [.class: "list"], lines.map { el(.li, [:], $0) }))
         }
         if canImport {
             content += [
-                el("h2", ["class": "heading-m"], "Import a bundle"),
+                el(.h2, [.class: "heading-m"], "Import a bundle"),
                 C.p(
                     "Upload a .zip of CSV files in the Waypoint interchange format (children.csv is required; services.csv, referrals.csv, offences.csv, interventions.csv and population.csv are optional). Every row is checked first: if any row is wrong, nothing is written and every problem is listed. Importing the same bundle again changes nothing."
                 ),
                 el(
-                    "form",
+                    .form,
                     [
-                        "method": "post", "action": Paths.dataImport, "enctype": "multipart/form-data", "class": "upload-form",
-                        "data-module": "upload-progress"
+                        .method: "post", .action: Paths.dataImport, .enctype: "multipart/form-data", .class: "upload-form",
+                        .dataModule: "upload-progress"
                     ],
                     [
                         Layout.csrfField(ctx.csrf),
                         el(
-                            "div", ["class": "form-group"],
+                            .div, [.class: "form-group"],
                             [
-                                el("label", ["class": "label", "for": "bundle"], "Bundle (.zip)"),
+                                el(.label, [.class: "label", .for: "bundle"], "Bundle (.zip)"),
                                 voidEl(
-                                    "input",
-                                    ["class": "file-upload", "id": "bundle", "name": "bundle", "type": "file", "accept": ".zip,.csv"])
+                                    .input,
+                                    [.class: "file-upload", .id: "bundle", .name: "bundle", .type: "file", .accept: ".zip,.csv"])
                             ]),
                         el(
-                            "div", ["class": "form-group"],
+                            .div, [.class: "form-group"],
                             [
                                 el(
-                                    "div", ["class": "checkboxes"],
+                                    .div, [.class: "checkboxes"],
                                     [
                                         el(
-                                            "div", ["class": "checkboxes__item"],
+                                            .div, [.class: "checkboxes__item"],
                                             [
                                                 voidEl(
-                                                    "input",
+                                                    .input,
                                                     [
-                                                        "class": "checkboxes__input", "id": "dry_run", "name": "dry_run",
-                                                        "type": "checkbox", "value": "yes"
+                                                        .class: "checkboxes__input", .id: "dry_run", .name: "dry_run",
+                                                        .type: "checkbox", .value: "yes"
                                                     ]),
                                                 el(
-                                                    "label", ["class": "label checkboxes__label", "for": "dry_run"],
+                                                    .label, [.class: "label checkboxes__label", .for: "dry_run"],
                                                     "Dry run: check and report, but write nothing")
                                             ])
                                     ])
                             ]),
                         el(
-                            "div", ["class": "upload-progress", "hidden": "", "aria-live": "polite"],
+                            .div, [.class: "upload-progress", .hidden: "", .ariaLive: "polite"],
                             [
-                                el("label", ["for": "upload-progress-bar"], "Uploading"),
-                                el("progress", ["id": "upload-progress-bar", "max": "100", "value": "0"], [])
+                                el(.label, [.for: "upload-progress-bar"], "Uploading"),
+                                el(.progress, [.id: "upload-progress-bar", .max: "100", .value: "0"], [])
                             ]),
                         C.button("Import")
                     ])
             ]
         }
         content += [
-            el("h2", ["class": "heading-m"], "Export"),
+            el(.h2, [.class: "heading-m"], "Export"),
             C.p("Download a service's records as a .zip in the same format."),
             services.isEmpty
                 ? C.p("You are not in any service.")
                 : el(
-                    "ul", ["class": "list"],
+                    .ul, [.class: "list"],
                     services.map { s in
-                        el("li", [:], [C.link("Export \(s.name) (\(s.code))", Paths.dataExport(s.code))])
+                        el(.li, [:], [C.link("Export \(s.name) (\(s.code))", Paths.dataExport(s.code))])
                     })
         ]
         return Layout.page(
@@ -236,40 +236,24 @@ enum DataViews {
 
     static func transfer(_ ctx: PageContext, child: ChildRecord, services: [Service], values v: FormValues, errors: [FieldError]) -> String
     {
-        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
-        return Layout.page(
-            title: "Transfer \(child.details.fullName)", ctx, hasErrors: !errors.isEmpty,
+        let err = FieldMessages(errors)
+        return FormPage(
+            title: "Transfer to another service", caption: child.details.fullName, pageTitle: "Transfer \(child.details.fullName)",
+            intro:
+                "The child's record moves with all their referrals, work, offences, hearings and consultations. The receiving service sees the whole history. The transfer is recorded in the audit log.",
+            errors: errors, action: Paths.transferChild(child.id), submit: "Transfer", warning: true, cancel: Paths.child(child.id)
+        ).render(
+            ctx,
             [
-                el(
-                    "div", ["class": "grid-row"],
-                    [
-                        el(
-                            "div", ["class": "column-two-thirds"],
-                            [
-                                C.errorSummary(errors),
-                                C.h1("Transfer to another service", caption: child.details.fullName),
-                                C.p(
-                                    "The child's record moves with all their referrals, work, offences, hearings and consultations. The receiving service sees the whole history. The transfer is recorded in the audit log."
-                                ),
-                                el(
-                                    "form", ["method": "post", "action": Paths.transferChild(child.id), "novalidate": ""],
-                                    [
-                                        Layout.csrfField(ctx.csrf),
-                                        services.isEmpty
-                                            ? C.warning("There is no other service to transfer to.")
-                                            : C.select(
-                                                "service_id", label: "Receiving service",
-                                                options: services.map { ($0.id!.uuidString, "\($0.name) (\($0.code))") },
-                                                selected: v["service_id"], error: err("service_id")),
-                                        C.textarea(
-                                            "reason", label: "Reason for the transfer", value: v["reason"], error: err("reason"),
-                                            hint: "For example, the family has moved to the area"),
-                                        el(
-                                            "div", ["class": "button-group"],
-                                            [C.button("Transfer", warning: true), C.link("Cancel", Paths.child(child.id), "link")])
-                                    ])
-                            ])
-                    ])
+                services.isEmpty
+                    ? C.warning("There is no other service to transfer to.")
+                    : C.select(
+                        "service_id", label: "Receiving service",
+                        options: services.map { ($0.id!.uuidString, "\($0.name) (\($0.code))") },
+                        selected: v["service_id"], error: err("service_id")),
+                C.textarea(
+                    "reason", label: "Reason for the transfer", value: v["reason"], error: err("reason"),
+                    hint: "For example, the family has moved to the area")
             ])
     }
 }

@@ -184,7 +184,7 @@ enum InterventionViews {
     }
 
     static func show(_ ctx: PageContext, _ m: Model, values v: FormValues, errors: [FieldError]) -> String {
-        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        let err = FieldMessages(errors)
         let i = m.intervention
         let type = Show.label(InterventionType.self, i.type)
         let open = i.end_date == nil
@@ -220,13 +220,13 @@ enum InterventionViews {
                     i.case_manager_id == nil ? "Allocate" : "Reallocate", Paths.allocate(i.id), secondary: i.case_manager_id != nil))
         }
         if open {
-            content.append(el("h2", ["class": "heading-m"], "What is due"))
+            content.append(el(.h2, [.class: "heading-m"], "What is due"))
             content.append(
                 m.due.isEmpty
                     ? C.p(i.case_manager_id == nil ? "Deadlines start when the intervention is allocated." : "Nothing is due.")
-                    : el("ul", ["class": "list due-list"], m.due.map { d in el("li", [:], [Show.dueTag(d), txt(" " + Show.dueText(d))]) }))
+                    : el(.ul, [.class: "list due-list"], m.due.map { d in el(.li, [:], [Show.dueTag(d), txt(" " + Show.dueText(d))]) }))
         }
-        content.append(el("h2", ["class": "heading-m", "id": "assessments"], "Assessments"))
+        content.append(el(.h2, [.class: "heading-m", .id: "assessments"], "Assessments"))
         if m.assessments.isEmpty {
             content.append(C.p("No assessments yet."))
         } else {
@@ -258,7 +258,7 @@ enum InterventionViews {
         }
         content += m.practice
         if !m.history.isEmpty {
-            content.append(el("h2", ["class": "heading-m"], "Allocation history"))
+            content.append(el(.h2, [.class: "heading-m"], "Allocation history"))
             content.append(
                 C.table(
                     caption: nil, headers: ["Allocated", "Case manager", "Co-worker", "Past the cap"],
@@ -271,18 +271,18 @@ enum InterventionViews {
                     }))
         }
         if open && m.canClose {
-            content.append(el("h2", ["class": "heading-m", "id": "close"], "Close this intervention"))
+            content.append(el(.h2, [.class: "heading-m", .id: "close"], "Close this intervention"))
             content.append(
                 el(
-                    "form", ["method": "post", "action": Paths.closeIntervention(i.id), "novalidate": ""],
+                    .form, [.method: "post", .action: Paths.closeIntervention(i.id), .novalidate: ""],
                     [
                         Layout.csrfField(ctx.csrf),
-                        C.dateInput("end", legend: "End date", values: v, error: err("end-day") ?? err("end-month") ?? err("end-year")),
+                        C.dateInput("end", legend: "End date", values: v, error: err.date("end")),
                         C.radios(
                             "closure_reason", legend: "Why is it closing?", options: ClosureReason.options, selected: v["closure_reason"],
                             error: err("closure_reason")),
                         C.textarea("outcome", label: "Outcome for the child", value: v["outcome"], error: err("outcome")),
-                        el("h3", ["class": "heading-s"], "Where the child stands at the end (KPI data)"),
+                        el(.h3, [.class: "heading-s"], "Where the child stands at the end (KPI data)"),
                         C.p(KPIFields.intro, "body-s"),
                         group(KPIFields.answers.map { PracticeViews.input($0, values: v, errors: errors, lookups: [:]) }),
                         C.button("Close intervention", warning: true)
@@ -291,7 +291,7 @@ enum InterventionViews {
         return Layout.page(
             title: "\(type) for \(m.child.details.fullName)", ctx, hasErrors: !errors.isEmpty,
             [
-                el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], content)])
+                el(.div, [.class: "grid-row"], [el(.div, [.class: "column-two-thirds"], content)])
             ])
     }
 
@@ -299,15 +299,15 @@ enum InterventionViews {
         _ ctx: PageContext, intervention i: InterventionRow, child: ChildRecord, workers: [WorkerRow], caseloads: [UUID: Int],
         cap: Int, assessmentDays: Int, values v: FormValues, errors: [FieldError], overCap: String?
     ) -> String {
-        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        let err = FieldMessages(errors)
         let type = Show.label(InterventionType.self, i.type)
         var content: [H] = [C.errorSummary(errors)]
         if let overCap {
             content.append(
                 el(
-                    "div", ["class": "duplicate-warning", "role": "alert", "tabindex": "-1", "id": "over-cap"],
+                    .div, [.class: "duplicate-warning", .role: "alert", .tabindex: "-1", .id: "over-cap"],
                     [
-                        el("h2", ["class": "heading-m"], "This takes the worker past the caseload cap"),
+                        el(.h2, [.class: "heading-m"], "This takes the worker past the caseload cap"),
                         C.p(overCap)
                     ]))
         }
@@ -319,7 +319,7 @@ enum InterventionViews {
                 "The assessment and plan will be due \(assessmentDays) working days after allocation. The service's caseload cap is \(cap) children per worker."
             ),
             el(
-                "form", ["method": "post", "action": Paths.allocate(i.id), "novalidate": ""],
+                .form, [.method: "post", .action: Paths.allocate(i.id), .novalidate: ""],
                 [
                     Layout.csrfField(ctx.csrf),
                     workers.isEmpty
@@ -340,78 +340,62 @@ enum InterventionViews {
                     overCap == nil
                         ? group([])
                         : el(
-                            "div", ["class": "form-group"],
+                            .div, [.class: "form-group"],
                             [
                                 el(
-                                    "div", ["class": "checkboxes"],
+                                    .div, [.class: "checkboxes"],
                                     [
                                         el(
-                                            "div", ["class": "checkboxes__item"],
+                                            .div, [.class: "checkboxes__item"],
                                             [
                                                 voidEl(
-                                                    "input",
+                                                    .input,
                                                     [
-                                                        "class": "checkboxes__input", "id": "confirm_over_cap", "name": "confirm_over_cap",
-                                                        "type": "checkbox", "value": "yes"
+                                                        .class: "checkboxes__input", .id: "confirm_over_cap", .name: "confirm_over_cap",
+                                                        .type: "checkbox", .value: "yes"
                                                     ]),
                                                 el(
-                                                    "label", ["class": "label checkboxes__label", "for": "confirm_over_cap"],
+                                                    .label, [.class: "label checkboxes__label", .for: "confirm_over_cap"],
                                                     "I confirm this allocation past the cap")
                                             ])
                                     ])
                             ]),
-                    el("div", ["class": "button-group"], [C.button("Allocate"), C.link("Cancel", Paths.intervention(i.id), "link")])
+                    el(.div, [.class: "button-group"], [C.button("Allocate"), C.link("Cancel", Paths.intervention(i.id), "link")])
                 ])
         ]
         return Layout.page(
             title: "Allocate \(type.lowercased())", ctx, hasErrors: !errors.isEmpty,
             [
-                el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], content)])
+                el(.div, [.class: "grid-row"], [el(.div, [.class: "column-two-thirds"], content)])
             ])
     }
 
     static func newForm(_ ctx: PageContext, child: ChildRecord, values v: FormValues, errors: [FieldError]) -> String {
-        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
-        return Layout.page(
-            title: "Start an intervention", ctx, hasErrors: !errors.isEmpty,
+        let err = FieldMessages(errors)
+        return FormPage(
+            title: "Start an intervention", caption: child.details.fullName,
+            intro:
+                "For a court order or out-of-court work that did not come through a referral. Referrals are accepted from the referral page.",
+            errors: errors, action: Paths.childInterventions(child.id), submit: "Start and allocate", cancel: Paths.child(child.id)
+        ).render(
+            ctx,
             [
-                el(
-                    "div", ["class": "grid-row"],
-                    [
-                        el(
-                            "div", ["class": "column-two-thirds"],
-                            [
-                                C.errorSummary(errors),
-                                C.h1("Start an intervention", caption: child.details.fullName),
-                                C.p(
-                                    "For a court order or out-of-court work that did not come through a referral. Referrals are accepted from the referral page."
-                                ),
-                                el(
-                                    "form", ["method": "post", "action": Paths.childInterventions(child.id), "novalidate": ""],
-                                    [
-                                        Layout.csrfField(ctx.csrf),
-                                        C.select(
-                                            "type", label: "Type", options: InterventionType.options, selected: v["type"],
-                                            error: err("type")),
-                                        C.dateInput(
-                                            "start", legend: "Start date (for an order, the date of the order)", values: v,
-                                            error: err("start-day") ?? err("start-month") ?? err("start-year")),
-                                        C.textInput(
-                                            "length_months", label: "Length in months (orders only)", value: v["length_months"],
-                                            error: err("length_months"),
-                                            hint:
-                                                "Referral order 3 to 12; detention and training order 4 to 24. Prevention and out-of-court work take their usual length.",
-                                            width: "input--width-4"),
-                                        C.checkboxes(
-                                            "requirements", legend: "Requirements (youth rehabilitation orders only)",
-                                            options: YRORequirement.options,
-                                            selected: v.list("requirements"), error: err("requirements")),
-                                        el(
-                                            "div", ["class": "button-group"],
-                                            [C.button("Start and allocate"), C.link("Cancel", Paths.child(child.id), "link")])
-                                    ])
-                            ])
-                    ])
+                C.select(
+                    "type", label: "Type", options: InterventionType.options, selected: v["type"],
+                    error: err("type")),
+                C.dateInput(
+                    "start", legend: "Start date (for an order, the date of the order)", values: v,
+                    error: err.date("start")),
+                C.textInput(
+                    "length_months", label: "Length in months (orders only)", value: v["length_months"],
+                    error: err("length_months"),
+                    hint:
+                        "Referral order 3 to 12; detention and training order 4 to 24. Prevention and out-of-court work take their usual length.",
+                    width: "input--width-4"),
+                C.checkboxes(
+                    "requirements", legend: "Requirements (youth rehabilitation orders only)",
+                    options: YRORequirement.options,
+                    selected: v.list("requirements"), error: err("requirements"))
             ])
     }
 }

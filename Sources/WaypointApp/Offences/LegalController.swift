@@ -85,38 +85,20 @@ enum LegalViews {
     static func page(
         _ ctx: PageContext, title: String, child: ChildRecord, errors: [FieldError], action: String, submit: String, _ fields: [H]
     ) -> String {
-        Layout.page(
-            title: title, ctx, hasErrors: !errors.isEmpty,
-            [
-                el(
-                    "div", ["class": "grid-row"],
-                    [
-                        el(
-                            "div", ["class": "column-two-thirds"],
-                            [
-                                C.errorSummary(errors),
-                                C.h1(title, caption: child.details.fullName),
-                                el(
-                                    "form", ["method": "post", "action": action, "novalidate": ""],
-                                    [Layout.csrfField(ctx.csrf)] + fields + [
-                                        el(
-                                            "div", ["class": "button-group"],
-                                            [C.button(submit), C.link("Cancel", Paths.child(child.id), "link")])
-                                    ])
-                            ])
-                    ])
-            ])
+        FormPage(
+            title: title, caption: child.details.fullName, errors: errors, action: action, submit: submit, cancel: Paths.child(child.id)
+        ).render(ctx, fields)
     }
 
     static func offenceForm(_ ctx: PageContext, child: ChildRecord, outcomes: [OutcomeType], values v: FormValues, errors: [FieldError])
         -> String
     {
-        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        let err = FieldMessages(errors)
         return page(
             ctx, title: "Record an offence", child: child, errors: errors, action: Paths.childOffences(child.id), submit: "Record offence",
             [
                 C.dateInput(
-                    "offence", legend: "Offence date", values: v, error: err("offence-day") ?? err("offence-month") ?? err("offence-year")),
+                    "offence", legend: "Offence date", values: v, error: err.date("offence")),
                 C.select("category", label: "Category", options: OffenceCategory.options, selected: v["category"], error: err("category")),
                 C.textarea("description", label: "Description (optional)", value: v["description"], error: err("description"), rows: 3),
                 C.select(
@@ -127,31 +109,31 @@ enum LegalViews {
                     error: err("outcome"), blank: nil),
                 C.dateInput(
                     "outcome_date", legend: "Outcome date (leave blank while pending)", values: v,
-                    error: err("outcome_date-day") ?? err("outcome_date-month") ?? err("outcome_date-year"))
+                    error: err.date("outcome_date"))
             ])
     }
 
     static func hearingForm(_ ctx: PageContext, child: ChildRecord, values v: FormValues, errors: [FieldError]) -> String {
-        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        let err = FieldMessages(errors)
         return page(
             ctx, title: "Record a court hearing", child: child, errors: errors, action: Paths.childHearings(child.id),
             submit: "Record hearing",
             [
                 C.dateInput(
-                    "hearing", legend: "Hearing date", values: v, error: err("hearing-day") ?? err("hearing-month") ?? err("hearing-year")),
+                    "hearing", legend: "Hearing date", values: v, error: err.date("hearing")),
                 C.textInput("court", label: "Court", value: v["court"], error: err("court"), width: "input--width-30"),
                 C.textarea("result", label: "Result", value: v["result"], error: err("result"), rows: 3)
             ])
     }
 
     static func consultationForm(_ ctx: PageContext, child: ChildRecord, values v: FormValues, errors: [FieldError]) -> String {
-        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        let err = FieldMessages(errors)
         return page(
             ctx, title: "Record a case consultation", child: child, errors: errors, action: Paths.childConsultations(child.id),
             submit: "Record consultation",
             [
                 C.dateInput(
-                    "held", legend: "Date of the consultation", values: v, error: err("held-day") ?? err("held-month") ?? err("held-year")),
+                    "held", legend: "Date of the consultation", values: v, error: err.date("held")),
                 C.textInput(
                     "known_to", label: "Service the child is known to", value: v["known_to"], error: err("known_to"),
                     hint: "For example, children's social care or the family hub", width: "input--width-30"),

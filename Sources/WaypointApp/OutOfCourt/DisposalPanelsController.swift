@@ -44,12 +44,12 @@ struct DisposalPanelsController: RouteCollection {
                 "The police and the youth justice service decide together, at a panel, which out-of-court outcome a child gets, after the service has screened the child. Each decision is written to the child's legal history and the work that follows is started, so nothing is typed twice."
             ),
             el(
-                "div", ["class": "button-group"],
+                .div, [.class: "button-group"],
                 [
                     C.buttonLink("Record a panel", Paths.newDisposalPanel),
                     C.buttonLink("Start a scrutiny panel", Paths.newScrutinyPanel, secondary: true)
                 ]),
-            el("h2", ["class": "heading-m"], "Panels")
+            el(.h2, [.class: "heading-m"], "Panels")
         ]
         content.append(
             panels.isEmpty
@@ -64,7 +64,7 @@ struct DisposalPanelsController: RouteCollection {
                         ]
                     }, numeric: [4]))
         content.append(C.pagination(page: page, totalPages: pages) { "\(Paths.disposalPanels)?page=\($0)" })
-        content.append(el("h2", ["class": "heading-m"], "Scrutiny panels"))
+        content.append(el(.h2, [.class: "heading-m"], "Scrutiny panels"))
         content.append(
             scrutinies.isEmpty
                 ? C.p("No scrutiny panels yet. A scrutiny panel reviews a sample of past decisions, and its findings are reported.")
@@ -79,7 +79,7 @@ struct DisposalPanelsController: RouteCollection {
                     }))
         content.append(
             el(
-                "p", ["class": "body"],
+                .p, [.class: "body"],
                 [txt("The figures: "), C.link("out-of-court decisions report", Paths.report(OutOfCourtDecisions.name)), txt(".")]))
         return HTMLResponse.make(Layout.page(title: Self.title, PageContext(req, notice: notice), wide: true, content))
     }
@@ -105,7 +105,7 @@ struct DisposalPanelsController: RouteCollection {
         }
         fields.append(C.dateInput("held_on", legend: "Date of the panel", values: v, error: e.message(for: "held_on-day")))
         fields.append(C.textInput("place", label: "Place (optional)", value: v["place"], error: e.message(for: "place")))
-        fields.append(el("h2", ["class": "heading-m"], "Members"))
+        fields.append(el(.h2, [.class: "heading-m"], "Members"))
         fields.append(
             C.p("Name the members who sat, by agency. The police and the youth justice service are both needed: the decision is joint."))
         for a in PanelAgency.allCases {
@@ -117,8 +117,8 @@ struct DisposalPanelsController: RouteCollection {
         fields.append(C.button("Save the panel"))
         let content: [H] = [
             C.errorSummary(errors), C.h1("Record a panel", caption: title),
-            el("form", ["method": "post", "action": Paths.disposalPanels, "novalidate": ""], fields),
-            el("p", ["class": "body"], [C.link("Back to the panels", Paths.disposalPanels)])
+            el(.form, [.method: "post", .action: Paths.disposalPanels, .novalidate: ""], fields),
+            el(.p, [.class: "body"], [C.link("Back to the panels", Paths.disposalPanels)])
         ]
         return Layout.page(title: "Record a panel", PageContext(req), hasErrors: !errors.isEmpty, content)
     }
@@ -167,7 +167,7 @@ struct DisposalPanelsController: RouteCollection {
             C.errorSummary(errors), C.h1(held.longFormat, caption: title),
             C.summaryList(
                 [("Place", C.value(p.place))] + PanelAgency.allCases.map { a in (a.label, C.value(p.member(a))) }),
-            el("h2", ["class": "heading-m", "id": "decisions"], "Decisions")
+            el(.h2, [.class: "heading-m", .id: "decisions"], "Decisions")
         ]
         content.append(
             decisions.isEmpty
@@ -181,7 +181,7 @@ struct DisposalPanelsController: RouteCollection {
                             txt(PanelOutcome(rawValue: d.outcome)?.label ?? d.outcome), C.multiline(d.rationale), C.value(d.conditions)
                         ]
                     }))
-        content.append(el("h2", ["class": "heading-m", "id": "record"], "Record a decision"))
+        content.append(el(.h2, [.class: "heading-m", .id: "record"], "Record a decision"))
         if pending.isEmpty {
             content.append(C.p("No offences are waiting for an outcome in this service (committed on or before the panel's date)."))
         } else {
@@ -193,7 +193,7 @@ struct DisposalPanelsController: RouteCollection {
             }
             content.append(
                 el(
-                    "form", ["method": "post", "action": Paths.panelDecisions(p.id), "novalidate": ""],
+                    .form, [.method: "post", .action: Paths.panelDecisions(p.id), .novalidate: ""],
                     [
                         Layout.csrfField(req.csrfToken),
                         C.select(
@@ -214,7 +214,7 @@ struct DisposalPanelsController: RouteCollection {
                         C.button("Record the decision")
                     ]))
         }
-        content.append(el("p", ["class": "body"], [C.link("Back to the panels", Paths.disposalPanels)]))
+        content.append(el(.p, [.class: "body"], [C.link("Back to the panels", Paths.disposalPanels)]))
         return Layout.page(
             title: held.longFormat + " – " + title, PageContext(req, notice: notice), hasErrors: !errors.isEmpty, wide: true, content)
     }
@@ -278,8 +278,8 @@ struct DisposalPanelsController: RouteCollection {
             C.p(
                 "A scrutiny panel reviews a sample of past decisions and records, for each, whether it was appropriate and what can be learned."
             ),
-            el("form", ["method": "post", "action": Paths.scrutinyPanels, "novalidate": ""], fields),
-            el("p", ["class": "body"], [C.link("Back to the panels", Paths.disposalPanels)])
+            el(.form, [.method: "post", .action: Paths.scrutinyPanels, .novalidate: ""], fields),
+            el(.p, [.class: "body"], [C.link("Back to the panels", Paths.disposalPanels)])
         ]
         return Layout.page(title: "Start a scrutiny panel", PageContext(req), hasErrors: !errors.isEmpty, content)
     }
@@ -345,7 +345,7 @@ struct DisposalPanelsController: RouteCollection {
                         C.link(f?.finding == nil ? "Review" : "Change", Paths.scrutinyDecision(s.id, d.id))
                     ]
                 }),
-            el("p", ["class": "body"], [C.link("Back to the panels", Paths.disposalPanels)])
+            el(.p, [.class: "body"], [C.link("Back to the panels", Paths.disposalPanels)])
         ]
         let notice = req.query[String.self, at: "saved"] == "finding" ? "Finding recorded" : nil
         return HTMLResponse.make(
@@ -369,7 +369,7 @@ struct DisposalPanelsController: RouteCollection {
                 ("Conditions", C.value(d.conditions))
             ]),
             el(
-                "form", ["method": "post", "action": Paths.scrutinyDecision(s.id, d.id), "novalidate": ""],
+                .form, [.method: "post", .action: Paths.scrutinyDecision(s.id, d.id), .novalidate: ""],
                 [
                     Layout.csrfField(req.csrfToken),
                     C.radios(
@@ -381,7 +381,7 @@ struct DisposalPanelsController: RouteCollection {
                         hint: "Needed unless the decision was appropriate without learning"),
                     C.button("Save the finding")
                 ]),
-            el("p", ["class": "body"], [C.link("Back to the scrutiny panel", Paths.scrutinyPanel(s.id))])
+            el(.p, [.class: "body"], [C.link("Back to the scrutiny panel", Paths.scrutinyPanel(s.id))])
         ]
         return Layout.page(title: "Scrutiny finding – \(Self.title)", PageContext(req), hasErrors: !errors.isEmpty, content)
     }

@@ -6,6 +6,10 @@ import WaypointDomain
 struct ServiceOption {
     let id: UUID
     let name: String
+    init(id: UUID, name: String) {
+        self.id = id
+        self.name = name
+    }
     init(_ s: Service) {
         id = s.id!
         name = s.name

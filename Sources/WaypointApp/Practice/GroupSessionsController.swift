@@ -107,20 +107,20 @@ struct GroupSessionsController: RouteCollection {
                 ? C.insetText([txt("You have no open, allocated work to bring to a group session.")])
                 : C.checkboxes(
                     "children", legend: "Children attending", options: candidates.map { ($0.id.uuidString.lowercased(), $0.label) },
-                    selected: v.list("children"), error: errors.first { $0.field == "children" }?.message, hint: "Select at least two"))
+                    selected: v.list("children"), error: FieldMessages(errors)("children"), hint: "Select at least two"))
         fields.append(
-            el("div", ["class": "button-group"], [C.button("Arrange the session"), C.link("Cancel", Paths.groupSessions, "link")]))
+            el(.div, [.class: "button-group"], [C.button("Arrange the session"), C.link("Cancel", Paths.groupSessions, "link")]))
         return Layout.page(
             title: "Arrange a group session", ctx, hasErrors: !errors.isEmpty,
             [
                 el(
-                    "div", ["class": "grid-row"],
+                    .div, [.class: "grid-row"],
                     [
                         el(
-                            "div", ["class": "column-two-thirds"],
+                            .div, [.class: "column-two-thirds"],
                             [
                                 C.errorSummary(errors), C.h1("Arrange a group session"),
-                                el("form", ["method": "post", "action": Paths.groupSessions, "novalidate": ""], fields)
+                                el(.form, [.method: "post", .action: Paths.groupSessions, .novalidate: ""], fields)
                             ])
                     ])
             ])
@@ -213,7 +213,7 @@ struct GroupSessionsController: RouteCollection {
         let group = first["group_id"]?.text.flatMap(UUID.init(uuidString:)) ?? first.id
         var fields: [H] = [Layout.csrfField(ctx.csrf)]
         for (k, (_, child, i)) in m.enumerated() {
-            fields.append(el("h2", ["class": "heading-s"], [C.link(child.details.fullName, Paths.intervention(i.id))]))
+            fields.append(el(.h2, [.class: "heading-s"], [C.link(child.details.fullName, Paths.intervention(i.id))]))
             fields.append(PracticeViews.input(spec.field("attendance")!, values: v, errors: errors, lookups: [:], prefix: "c\(k)_"))
             fields.append(PracticeViews.input(spec.field("absence_acceptable")!, values: v, errors: errors, lookups: [:], prefix: "c\(k)_"))
         }
@@ -223,10 +223,10 @@ struct GroupSessionsController: RouteCollection {
             title: "Group session", ctx, hasErrors: !errors.isEmpty,
             [
                 el(
-                    "div", ["class": "grid-row"],
+                    .div, [.class: "grid-row"],
                     [
                         el(
-                            "div", ["class": "column-two-thirds"],
+                            .div, [.class: "column-two-thirds"],
                             [
                                 C.errorSummary(errors), C.h1("Group session"),
                                 C.summaryList([
@@ -239,7 +239,7 @@ struct GroupSessionsController: RouteCollection {
                                     ("Place", C.value(RecordForm.display(places, first["place"]))),
                                     ("Children", txt(String(m.count)))
                                 ]),
-                                el("form", ["method": "post", "action": Paths.groupSession(group), "novalidate": ""], fields)
+                                el(.form, [.method: "post", .action: Paths.groupSession(group), .novalidate: ""], fields)
                             ])
                     ])
             ])

@@ -81,8 +81,8 @@ struct PanelsController: RouteCollection {
                 ("YJS panel member", C.value(show("yjs_member"))),
                 ("Volunteer panel members", C.value(names.isEmpty ? nil : names.joined(separator: ", ")))
             ]),
-            el("h2", ["class": "heading-m"], "Contract"),
-            el("p", ["class": "body"], [C.multiline(p["contract"]?.text)]),
+            el(.h2, [.class: "heading-m"], "Contract"),
+            el(.p, [.class: "body"], [C.multiline(p["contract"]?.text)]),
             items.isEmpty
                 ? C.p("No contract items recorded yet.")
                 : C.table(
@@ -93,14 +93,14 @@ struct PanelsController: RouteCollection {
                             txt(RecordForm.display(itemSpec.field("progress")!, r["progress"]) ?? "")
                         ]
                     }),
-            el("h2", ["class": "heading-m"], "Panel report"),
-            el("p", ["class": "body"], [C.multiline(p["report"]?.text)]),
-            el("h2", ["class": "heading-m"], "In the child's own words"),
-            el("p", ["class": "body"], [C.multiline(p["child_words"]?.text)])
+            el(.h2, [.class: "heading-m"], "Panel report"),
+            el(.p, [.class: "body"], [C.multiline(p["report"]?.text)]),
+            el(.h2, [.class: "heading-m"], "In the child's own words"),
+            el(.p, [.class: "body"], [C.multiline(p["child_words"]?.text)])
         ]
         return HTMLResponse.make(
             Layout.page(
                 title: "Panel papers", PageContext(req),
-                [el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], content)])]))
+                [el(.div, [.class: "grid-row"], [el(.div, [.class: "column-two-thirds"], content)])]))
     }
 }

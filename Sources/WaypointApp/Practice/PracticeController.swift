@@ -263,11 +263,7 @@ struct PracticeController: RouteCollection {
                 return try await form(
                     req, p, record: r, values: values,
                     errors: [
-                        FieldError(
-                            field: p.spec.fields.first { !$0.system }!.inputID,
-                            message:
-                                "Someone else changed this record after you opened it, so your changes have not been saved. They are still in the form: open the latest version in a new tab and make them again."
-                        )
+                        FieldError.staleEdit(p.spec.fields.first { !$0.system }!.inputID)
                     ],
                     status: .conflict)
             }

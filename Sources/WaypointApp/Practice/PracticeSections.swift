@@ -100,7 +100,7 @@ enum PracticeSections {
         let n = achievements.records.count
         let portfolio: [H] = [
             C.p("\(n) \(n == 1 ? "achievement" : "achievements") in the portfolio."),
-            n == 0 ? group([]) : el("p", ["class": "body"], [C.link("Print the portfolio", Paths.portfolio(child.id))])
+            n == 0 ? group([]) : el(.p, [.class: "body"], [C.link("Print the portfolio", Paths.portfolio(child.id))])
         ]
         return (
             victimSection,

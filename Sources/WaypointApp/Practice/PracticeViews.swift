@@ -8,7 +8,7 @@ enum PracticeViews {
     /// One field as a GOV.UK input. Errors link to the field's input id.
     static func input(_ f: FieldSpec, values v: FormValues, errors: [FieldError], lookups: Lookups, prefix: String = "") -> H {
         let name = prefix + f.name
-        let error = errors.first { $0.field == prefix + f.inputID }?.message
+        let error = FieldMessages(errors)(prefix + f.inputID)
         let label = f.label + (f.required == nil && !isChoice(f) ? " (optional)" : "")
         switch f.kind {
         case .text:
@@ -56,7 +56,7 @@ enum PracticeViews {
     ) -> String {
         let spec = p.spec
         var fields: [H] = [Layout.csrfField(ctx.csrf)]
-        if record != nil { fields.append(voidEl("input", ["type": "hidden", "name": "version", "value": v["version"]])) }
+        if record != nil { fields.append(voidEl(.input, [.type: "hidden", .name: "version", .value: v["version"]])) }
         for f in spec.fields where !f.system && (!f.restricted || PracticeController.seesRestricted(ctx.user!, spec)) {
             fields.append(input(f, values: v, errors: errors, lookups: lookups))
             if spec.kind == .panel && f.name == "yjs_member" {
@@ -66,12 +66,12 @@ enum PracticeViews {
                         ? C.insetText([txt("No volunteers are registered in this service yet. An administrator can add them.")])
                         : C.checkboxes(
                             "members", legend: "Volunteer panel members", options: volunteers, selected: v.list("members"),
-                            error: errors.first { $0.field == "members" }?.message, hint: "They will see this panel's papers, and no others"
+                            error: FieldMessages(errors)("members"), hint: "They will see this panel's papers, and no others"
                         ))
             }
         }
         fields.append(
-            el("div", ["class": "button-group"], [C.button(record == nil ? "Save" : "Save changes"), C.link("Cancel", back, "link")]))
+            el(.div, [.class: "button-group"], [C.button(record == nil ? "Save" : "Save changes"), C.link("Cancel", back, "link")]))
         let title = (record == nil ? "Add " : "Change ") + spec.title.lowercased()
         var content: [H] = [
             C.errorSummary(errors), C.h1(record == nil ? "Add \(spec.title.lowercased())" : spec.title, caption: p.child.details.fullName)
@@ -80,10 +80,10 @@ enum PracticeViews {
             content.append(C.p("\(Show.label(InterventionType.self, i.type)) from \(Show.date(i.start_date))", "body secondary-text"))
         }
         if let intro = spec.intro { content.append(C.p(intro)) }
-        content.append(el("form", ["method": "post", "action": action, "novalidate": ""], fields))
+        content.append(el(.form, [.method: "post", .action: action, .novalidate: ""], fields))
         return Layout.page(
             title: title, ctx, hasErrors: !errors.isEmpty,
-            [el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], content)])])
+            [el(.div, [.class: "grid-row"], [el(.div, [.class: "column-two-thirds"], content)])])
     }
 
     static func show(
@@ -114,7 +114,7 @@ enum PracticeViews {
                 ))
         }
         if spec.hasRestrictedFields && !PracticeController.seesRestricted(ctx.user!, spec) {
-            rows.append(("Identity", el("span", ["class": "secondary-text"], "Only victim workers and managers see who the victim is")))
+            rows.append(("Identity", el(.span, [.class: "secondary-text"], "Only victim workers and managers see who the victim is")))
         }
         rows.append(("Recorded", txt(DateFormatting.londonDateTime(r.createdAt) + (createdBy.map { " by \($0)" } ?? ""))))
         var content: [H] = [C.h1(spec.title, caption: p.child.details.fullName), C.summaryList(rows)]
@@ -122,8 +122,8 @@ enum PracticeViews {
             let label = spec.kind == .contact ? "Reschedule, cancel or record the outcome" : "Change"
             content.append(C.buttonLink(label, Paths.editRecord(spec.kind, r.id), secondary: true))
         }
-        content.append(el("p", ["class": "body"], [C.link("Back", back)]))
-        return Layout.page(title: spec.title, ctx, [el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], content)])])
+        content.append(el(.p, [.class: "body"], [C.link("Back", back)]))
+        return Layout.page(title: spec.title, ctx, [el(.div, [.class: "grid-row"], [el(.div, [.class: "column-two-thirds"], content)])])
     }
 
     /// "2024-03-27 10:00" as "27 March 2024 at 10:00".
@@ -146,11 +146,11 @@ enum PracticeViews {
     }
 
     static func section(_ title: String, _ data: [SectionData], open: Bool, lead: [H] = []) -> H {
-        var out: [H] = [el("h2", ["class": "heading-m", "id": Paths.anchor(title)], title)]
+        var out: [H] = [el(.h2, [.class: "heading-m", .id: Paths.anchor(title)], title)]
         out += lead
         for d in data {
             let spec = d.spec
-            if data.count > 1 || spec.plural != title { out.append(el("h3", ["class": "heading-s"], spec.plural)) }
+            if data.count > 1 || spec.plural != title { out.append(el(.h3, [.class: "heading-s"], spec.plural)) }
             let fields = RecordStore.visibleFields(spec, restricted: d.restricted).filter(\.inList)
             if d.records.isEmpty {
                 out.append(C.p("None recorded yet.", "body secondary-text"))
@@ -165,7 +165,7 @@ enum PracticeViews {
                                 return f.kind.isLong ? txt(s.map { $0.count > 90 ? String($0.prefix(90)) + "…" : $0 } ?? "") : C.value(s)
                             } + [C.link("View", Paths.record(spec.kind, r.id))]
                         }))
-                out.append(el("p", ["class": "body-s"], [C.link("Download \(spec.plural.lowercased()) (CSV)", d.csvPath)]))
+                out.append(el(.p, [.class: "body-s"], [C.link("Download \(spec.plural.lowercased()) (CSV)", d.csvPath)]))
             }
             let single: Bool = {
                 if case .perIntervention = spec.single { return !d.records.isEmpty }
@@ -175,7 +175,7 @@ enum PracticeViews {
                 out.append(C.buttonLink("Add \(spec.title.lowercased())", d.addPath, secondary: true))
             }
         }
-        return el("section", ["class": "practice-section"], out)
+        return el(.section, [.class: "practice-section"], out)
     }
 }
 
@@ -187,9 +187,9 @@ extension PracticeViews {
         let spec = RecordKind.achievement.spec
         let name = (d.preferredName ?? d.givenName) + " " + d.familyName
         var content: [H] = [
-            el("p", ["class": "no-print"], [C.link("Back to \(name)", Paths.child(child.id) + "#achievements")]),
-            el("span", ["class": "caption-l"], "Portfolio of achievements"),
-            el("h1", ["class": "heading-l"], name)
+            el(.p, [.class: "no-print"], [C.link("Back to \(name)", Paths.child(child.id) + "#achievements")]),
+            el(.span, [.class: "caption-l"], "Portfolio of achievements"),
+            el(.h1, [.class: "heading-l"], name)
         ]
         if list.isEmpty {
             content.append(C.p("No achievements recorded yet."))
@@ -207,7 +207,7 @@ extension PracticeViews {
                         ]
                     }))
             content.append(
-                el("p", ["class": "no-print"], [el("button", ["type": "button", "class": "button", "data-print": "portfolio"], "Print")]))
+                el(.p, [.class: "no-print"], [el(.button, [.type: "button", .class: "button", .dataPrint: "portfolio"], "Print")]))
         }
         content.append(C.p("Printed \(today.longFormat).", "body-s secondary-text"))
         return Layout.page(title: "Portfolio of achievements – \(name)", ctx, content)

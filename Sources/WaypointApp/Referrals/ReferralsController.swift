@@ -117,52 +117,37 @@ struct ReferralsController: RouteCollection {
 
 enum ReferralViews {
     static func form(_ ctx: PageContext, child: ChildRecord, values v: FormValues, errors: [FieldError]) -> String {
-        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
-        return Layout.page(
-            title: "Record a referral", ctx, hasErrors: !errors.isEmpty,
+        let err = FieldMessages(errors)
+        return FormPage(
+            title: "Record a referral", caption: child.details.fullName, errors: errors, action: Paths.childReferrals(child.id),
+            submit: "Record referral", cancel: Paths.child(child.id)
+        ).render(
+            ctx,
             [
-                el(
-                    "div", ["class": "grid-row"],
-                    [
-                        el(
-                            "div", ["class": "column-two-thirds"],
-                            [
-                                C.errorSummary(errors),
-                                C.h1("Record a referral", caption: child.details.fullName),
-                                el(
-                                    "form", ["method": "post", "action": Paths.childReferrals(child.id), "novalidate": ""],
-                                    [
-                                        Layout.csrfField(ctx.csrf),
-                                        C.radios(
-                                            "source", legend: "Who referred the child?", options: ReferralSource.options,
-                                            selected: v["source"], error: err("source")),
-                                        C.textInput(
-                                            "referrer_name", label: "Referrer's name (optional)", value: v["referrer_name"],
-                                            error: err("referrer_name"), width: "input--width-20"),
-                                        C.textInput(
-                                            "referrer_organisation", label: "Organisation or team (optional)",
-                                            value: v["referrer_organisation"], error: err("referrer_organisation"), width: "input--width-30"
-                                        ),
-                                        C.dateInput(
-                                            "received", legend: "Date received", values: v,
-                                            error: err("received-day") ?? err("received-month") ?? err("received-year")),
-                                        C.textarea(
-                                            "reasons", label: "Reasons for the referral and any concerns", value: v["reasons"],
-                                            error: err("reasons"), rows: 6),
-                                        C.radios(
-                                            "consent", legend: "Do the child and family consent?", options: Consent.options,
-                                            selected: v["consent"], error: err("consent"),
-                                            hint: "Prevention and Turnaround support is voluntary"),
-                                        C.textInput(
-                                            "police_reference", label: "Police incident or crime reference (optional)",
-                                            value: v["police_reference"],
-                                            error: err("police_reference"), width: "input--width-20"),
-                                        el(
-                                            "div", ["class": "button-group"],
-                                            [C.button("Record referral"), C.link("Cancel", Paths.child(child.id), "link")])
-                                    ])
-                            ])
-                    ])
+                C.radios(
+                    "source", legend: "Who referred the child?", options: ReferralSource.options,
+                    selected: v["source"], error: err("source")),
+                C.textInput(
+                    "referrer_name", label: "Referrer's name (optional)", value: v["referrer_name"],
+                    error: err("referrer_name"), width: "input--width-20"),
+                C.textInput(
+                    "referrer_organisation", label: "Organisation or team (optional)",
+                    value: v["referrer_organisation"], error: err("referrer_organisation"), width: "input--width-30"
+                ),
+                C.dateInput(
+                    "received", legend: "Date received", values: v,
+                    error: err.date("received")),
+                C.textarea(
+                    "reasons", label: "Reasons for the referral and any concerns", value: v["reasons"],
+                    error: err("reasons"), rows: 6),
+                C.radios(
+                    "consent", legend: "Do the child and family consent?", options: Consent.options,
+                    selected: v["consent"], error: err("consent"),
+                    hint: "Prevention and Turnaround support is voluntary"),
+                C.textInput(
+                    "police_reference", label: "Police incident or crime reference (optional)",
+                    value: v["police_reference"],
+                    error: err("police_reference"), width: "input--width-20")
             ])
     }
 
@@ -170,7 +155,7 @@ enum ReferralViews {
         _ ctx: PageContext, referral r: ReferralRow, child: ChildRecord, deciderName: String?, canScreen: Bool,
         values v: FormValues, errors: [FieldError]
     ) -> String {
-        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        let err = FieldMessages(errors)
         let decision = ScreeningDecision(rawValue: r.decision) ?? .pending
         var content: [H] = [
             C.errorSummary(errors),
@@ -210,13 +195,13 @@ enum ReferralViews {
                             ?? txt(Show.label(InterventionType.self, t))
                     ))
             }
-            content.append(el("h2", ["class": "heading-m"], "Screening decision"))
+            content.append(el(.h2, [.class: "heading-m"], "Screening decision"))
             content.append(C.summaryList(rows))
         } else if canScreen {
-            content.append(el("h2", ["class": "heading-m", "id": "screening"], "Screening decision"))
+            content.append(el(.h2, [.class: "heading-m", .id: "screening"], "Screening decision"))
             content.append(
                 el(
-                    "form", ["method": "post", "action": Paths.screenReferral(r.id), "novalidate": ""],
+                    .form, [.method: "post", .action: Paths.screenReferral(r.id), .novalidate: ""],
                     [
                         Layout.csrfField(ctx.csrf),
                         C.radios(
@@ -241,7 +226,7 @@ enum ReferralViews {
                             width: "input--width-30"),
                         C.dateInput(
                             "decided", legend: "Date of decision", values: v,
-                            error: err("decided-day") ?? err("decided-month") ?? err("decided-year")),
+                            error: err.date("decided")),
                         C.textarea(
                             "decision_reasons", label: "Reasons for the decision", value: v["decision_reasons"],
                             error: err("decision_reasons")),
@@ -253,7 +238,7 @@ enum ReferralViews {
         return Layout.page(
             title: "Referral for \(child.details.fullName)", ctx, hasErrors: !errors.isEmpty,
             [
-                el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], content)])
+                el(.div, [.class: "grid-row"], [el(.div, [.class: "column-two-thirds"], content)])
             ])
     }
 }

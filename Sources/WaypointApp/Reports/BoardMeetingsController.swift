@@ -69,9 +69,9 @@ struct BoardMeetingsController: RouteCollection {
             let code = a.rawValue
             fields.append(
                 el(
-                    "fieldset", ["class": "fieldset"],
+                    .fieldset, [.class: "fieldset"],
                     [
-                        el("legend", ["class": "fieldset__legend fieldset__legend--m"], a.label),
+                        el(.legend, [.class: "fieldset__legend fieldset__legend--m"], a.label),
                         C.radios(
                             "attended-\(code)", legend: "Did \(a.label.lowercased()) attend?", options: yesNo,
                             selected: v["attended-\(code)"], error: e.message(for: "attended-\(code)"), inline: true),
@@ -87,8 +87,8 @@ struct BoardMeetingsController: RouteCollection {
         }
         fields.append(C.textarea("notes", label: "Notes (optional)", value: v["notes"], error: e.message(for: "notes")))
         fields.append(C.button("Save the meeting"))
-        content.append(el("form", ["method": "post", "action": Paths.boardMeetings, "novalidate": ""], fields))
-        content.append(el("p", ["class": "body"], [C.link("Back to the board meetings", Paths.boardMeetings)]))
+        content.append(el(.form, [.method: "post", .action: Paths.boardMeetings, .novalidate: ""], fields))
+        content.append(el(.p, [.class: "body"], [C.link("Back to the board meetings", Paths.boardMeetings)]))
         return Layout.page(title: "Record a board meeting", PageContext(req), hasErrors: !errors.isEmpty, content)
     }
 

@@ -124,27 +124,27 @@ enum ReportViews {
         _ ctx: PageContext, _ d: ReportDefinition, values v: FormValues, services: [Service], teams: [String], output: ReportRunner.Output?,
         previous: ReportRunner.Output?, errors: [FieldError], drill: Bool, board: Bool, canSave: Bool = false
     ) -> String {
-        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        let err = FieldMessages(errors)
         let here = Paths.report(d.name)
         var content: [H] = [
             C.errorSummary(errors),
             C.h1(d.title, caption: "Reports"),
             el(
-                "form", ["method": "get", "action": here, "class": "search-form", "novalidate": ""],
+                .form, [.method: "get", .action: here, .class: "search-form", .novalidate: ""],
                 [
-                    el("h2", ["class": "heading-m"], "Period and service"),
+                    el(.h2, [.class: "heading-m"], "Period and service"),
                     // The board sees whole periods that have ended only (`Disclosure`).
                     el(
-                        "ul", ["class": "action-list", "aria-label": "Quick picks"],
+                        .ul, [.class: "action-list", .ariaLabel: "Quick picks"],
                         PeriodPreset.allCases.filter { !board || $0 != .financialYearToDate }.map { p in
-                            el("li", [:], [C.link(p.label, Paths.with(here, [("preset", p.rawValue), ("service", v["service"])]))])
+                            el(.li, [:], [C.link(p.label, Paths.with(here, [("preset", p.rawValue), ("service", v["service"])]))])
                         }),
                     el(
-                        "div", ["class": "date-range"],
+                        .div, [.class: "date-range"],
                         [
-                            C.dateInput("from", legend: "From", values: v, error: err("from-day") ?? err("from-month") ?? err("from-year")),
+                            C.dateInput("from", legend: "From", values: v, error: err.date("from")),
                             C.dateInput(
-                                "to", legend: "To (inclusive)", values: v, error: err("to-day") ?? err("to-month") ?? err("to-year"))
+                                "to", legend: "To (inclusive)", values: v, error: err.date("to"))
                         ]),
                     services.count > 1
                         ? C.select(
@@ -162,24 +162,24 @@ enum ReportViews {
         if let o = output {
             content.append(
                 el(
-                    "h2", ["class": "heading-l"],
+                    .h2, [.class: "heading-l"],
                     "\(o.period.from.longFormat) to \(o.period.to.longFormat)" + (v.trimmed("team").map { " — \($0)" } ?? "")))
             content.append(
                 el(
-                    "ul", ["class": "stat-list"],
+                    .ul, [.class: "stat-list"],
                     d.measures.map { m in
                         let row = o.rows.first { $0.measure == m.name && $0.breakdown == "all" }
                         let percent = m.label.hasSuffix(" (%)")
                         return el(
-                            "li", ["class": "stat"],
+                            .li, [.class: "stat"],
                             [
                                 el(
-                                    "span", ["class": "stat__figure"],
+                                    .span, [.class: "stat__figure"],
                                     [
-                                        el("span", [:], [row.map { figure(d.name, $0, v, drill: drill) } ?? txt("—")]),
+                                        el(.span, [:], [row.map { figure(d.name, $0, v, drill: drill) } ?? txt("—")]),
                                         txt(percent && row?.withheld == false ? "%" : "")
                                     ]),
-                                el("span", ["class": "stat__label"], percent ? String(m.label.dropLast(4)) : m.label)
+                                el(.span, [.class: "stat__label"], percent ? String(m.label.dropLast(4)) : m.label)
                             ])
                     }))
             for note in o.notes { content.append(C.insetText([txt(note)])) }
@@ -219,25 +219,25 @@ enum ReportViews {
             }
             content.append(
                 el(
-                    "p", ["class": "body"],
+                    .p, [.class: "body"],
                     [
                         C.link("Download these figures (CSV)", Paths.with(here, periodItems(v) + [("format", "csv")])), txt(" · "),
                         C.link("Download as a workbook (XLSX)", Paths.with(here, periodItems(v) + [("format", "xlsx")]))
                     ]))
             content.append(
                 el(
-                    "p", ["class": "body"],
+                    .p, [.class: "body"],
                     [C.link("See these figures quarter by quarter (trend)", Paths.with(Paths.reportTrend(d.name), periodItems(v)))]))
             if board { content.append(C.p(disclosureNote, "body-s secondary-text")) }
             if canSave {
                 // Saving freezes these figures and their children as submitted, to compare with later.
                 content.append(
                     el(
-                        "form", ["method": "post", "action": Paths.saveReport(d.name), "novalidate": ""],
+                        .form, [.method: "post", .action: Paths.saveReport(d.name), .novalidate: ""],
                         [
                             Layout.csrfField(ctx.csrf),
-                            group(periodItems(v).map { el("input", ["type": "hidden", "name": $0.0, "value": $0.1]) }),
-                            el("h2", ["class": "heading-m"], "Save as submitted"),
+                            group(periodItems(v).map { el(.input, [.type: "hidden", .name: $0.0, .value: $0.1]) }),
+                            el(.h2, [.class: "heading-m"], "Save as submitted"),
                             C.textInput(
                                 "label", label: "Name", value: "",
                                 hint:
@@ -247,7 +247,7 @@ enum ReportViews {
                         ]))
             }
         }
-        content.append(el("h2", ["class": "heading-m"], "Definition"))
+        content.append(el(.h2, [.class: "heading-m"], "Definition"))
         content += d.definition.map { C.p($0) }
         return Layout.page(title: d.title, ctx, hasErrors: !errors.isEmpty, wide: true, content)
     }
@@ -302,7 +302,7 @@ enum ReportViews {
                 "The headline figures for each of the last \(series.first?.points.count ?? 0) calendar quarters up to the end of the period you chose, each computed exactly as the report computes it for that quarter."
                     + (v.trimmed("team").map { " Team: \($0)." } ?? "")),
             el(
-                "p", ["class": "body"],
+                .p, [.class: "body"],
                 [
                     C.link("Download this trend (CSV)", here + "&format=csv"), txt(" · "),
                     C.link("Download as a workbook (XLSX)", here + "&format=xlsx"),
@@ -311,7 +311,7 @@ enum ReportViews {
         ]
         if series.isEmpty { content.append(C.p("There are no figures for these quarters.")) }
         for (i, s) in series.enumerated() {
-            content.append(el("h2", ["class": "heading-m"], s.measure.label))
+            content.append(el(.h2, [.class: "heading-m"], s.measure.label))
             content.append(
                 lineChart(
                     title: "\(s.measure.label), by quarter", id: "trend-\(i)",
@@ -376,7 +376,7 @@ enum ReportViews {
                         )
                     ]),
                 el(
-                    "p", ["class": "body"],
+                    .p, [.class: "body"],
                     [
                         C.link("Download this list (CSV)", here + "&format=csv"), txt(" · "),
                         C.link("Download this list (XLSX)", here + "&format=xlsx"), txt(" · "),

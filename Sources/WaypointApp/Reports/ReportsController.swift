@@ -24,18 +24,18 @@ struct ReportsController: RouteCollection {
                         "Every figure is computed from the records for the period you choose, and every count opens the list of children behind it."
                     ),
                     el(
-                        "div", ["class": "card-list"],
+                        .div, [.class: "card-list"],
                         ReportCatalogue.all.map { d in
                             el(
-                                "div", ["class": "card"],
-                                [el("h2", ["class": "heading-m"], [C.link(d.title, Paths.report(d.name))]), C.p(d.summary)])
+                                .div, [.class: "card"],
+                                [el(.h2, [.class: "heading-m"], [C.link(d.title, Paths.report(d.name))]), C.p(d.summary)])
                         }),
-                    el("h2", ["class": "heading-m"], "Also"),
+                    el(.h2, [.class: "heading-m"], "Also"),
                     el(
-                        "ul", ["class": "list"],
+                        .ul, [.class: "list"],
                         [
                             el(
-                                "li", [:],
+                                .li, [:],
                                 [
                                     C.link("Management board meetings", Paths.boardMeetings),
                                     txt(" — the meetings and attendance by agency that KPI 7 counts.")
@@ -44,7 +44,7 @@ struct ReportsController: RouteCollection {
                             + (req.currentUser?.can(.viewReportChildren) == true
                                 ? [
                                     el(
-                                        "li", [:],
+                                        .li, [:],
                                         [
                                             C.link("Saved reports", Paths.savedReports),
                                             txt(" — figures as submitted to the board or the YJB, and what has changed since.")

@@ -226,7 +226,7 @@ enum SavedReportViews {
                 ("Team", txt(s.team ?? "All teams")),
                 ("Saved by", txt("\(s.saved_by_name), \(DateFormatting.londonDateTime(s.saved_at))"))
             ]),
-            el("h2", ["class": "heading-m"], "As submitted"),
+            el(.h2, [.class: "heading-m"], "As submitted"),
             C.table(
                 caption: nil, headers: ["Measure", "As submitted"],
                 rows: figures.reportRows.filter { $0.breakdown == "all" }.map { r in
@@ -234,7 +234,7 @@ enum SavedReportViews {
                 }, numeric: [1])
         ]
         for note in figures.notes { content.append(C.insetText([txt(note)])) }
-        content.append(el("h2", ["class": "heading-m"], "What has changed since"))
+        content.append(el(.h2, [.class: "heading-m"], "What has changed since"))
         if !todayRan {
             content.append(C.warning("Today's figures cannot be worked out: a service this report covered no longer exists."))
         } else if comparison.changes.isEmpty {
@@ -259,7 +259,7 @@ enum SavedReportViews {
         }
         content.append(
             el(
-                "p", ["class": "body"],
+                .p, [.class: "body"],
                 [
                     C.link("Download the comparison (CSV)", Paths.with(Paths.savedReport(s.id), [("format", "csv")])), txt(" · "),
                     C.link("All saved reports", Paths.savedReports)

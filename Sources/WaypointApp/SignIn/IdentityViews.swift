@@ -7,11 +7,11 @@ enum IdentityViews {
         Layout.page(
             title: title, ctx, hasErrors: !errors.isEmpty,
             [
-                el("div", ["class": "grid-row"], [el("div", ["class": "column-two-thirds"], [C.errorSummary(errors)] + content)])
+                el(.div, [.class: "grid-row"], [el(.div, [.class: "column-two-thirds"], [C.errorSummary(errors)] + content)])
             ])
     }
 
-    static func err(_ errors: [FieldError], _ f: String) -> String? { errors.first { $0.field == f }?.message }
+    static func err(_ errors: [FieldError], _ f: String) -> String? { FieldMessages(errors)(f) }
 
     static let passwordHint =
         "At least \(PasswordRules.minimumLength) characters. Three or four unrelated words make a strong password that is easy to remember. Common passwords are refused."
@@ -25,7 +25,7 @@ enum IdentityViews {
                     "Your administrator gives you a one-time code when your account is created or your password is reset. It works once, for 72 hours. You then choose your own password."
                 ),
                 el(
-                    "form", ["method": "post", "action": Paths.signInWithCode, "novalidate": ""],
+                    .form, [.method: "post", .action: Paths.signInWithCode, .novalidate: ""],
                     [
                         Layout.csrfField(ctx.csrf),
                         C.textInput(
@@ -48,7 +48,7 @@ enum IdentityViews {
                 C.h1("Choose your password"),
                 C.p("\(name), choose a password only you know. Nobody at your service will ever ask you for it."),
                 el(
-                    "form", ["method": "post", "action": Paths.newPassword, "novalidate": ""],
+                    .form, [.method: "post", .action: Paths.newPassword, .novalidate: ""],
                     [
                         Layout.csrfField(ctx.csrf),
                         C.textInput(
@@ -64,7 +64,7 @@ enum IdentityViews {
     }
 
     static func signOutForm(_ ctx: PageContext, _ label: String) -> H {
-        el("form", ["method": "post", "action": Paths.signOut], [Layout.csrfField(ctx.csrf), C.button(label, secondary: true)])
+        el(.form, [.method: "post", .action: Paths.signOut], [Layout.csrfField(ctx.csrf), C.button(label, secondary: true)])
     }
 
     static func twoFactor(_ ctx: PageContext, errors: [FieldError]) -> String {
@@ -73,7 +73,7 @@ enum IdentityViews {
             [
                 C.h1("Enter the code from your authenticator app"),
                 el(
-                    "form", ["method": "post", "action": Paths.twoFactor, "novalidate": ""],
+                    .form, [.method: "post", .action: Paths.twoFactor, .novalidate: ""],
                     [
                         Layout.csrfField(ctx.csrf),
                         C.textInput(
@@ -107,24 +107,24 @@ enum IdentityViews {
             title, ctx, errors: errors,
             [C.h1(title)] + intro + [
                 el(
-                    "ol", ["class": "list list--number"],
+                    .ol, [.class: "list list--number"],
                     [
-                        el("li", [:], "Open an authenticator app (for example Microsoft Authenticator, Google Authenticator or FreeOTP)."),
-                        el("li", [:], "Add an account and scan this QR code, or type the key below."),
-                        el("li", [:], "Enter the 6-digit code the app then shows.")
+                        el(.li, [:], "Open an authenticator app (for example Microsoft Authenticator, Google Authenticator or FreeOTP)."),
+                        el(.li, [:], "Add an account and scan this QR code, or type the key below."),
+                        el(.li, [:], "Enter the 6-digit code the app then shows.")
                     ]),
                 voidEl(
-                    "img",
+                    .img,
                     [
-                        "src": image, "alt": "QR code for your authenticator app. If you cannot scan it, type the key shown below.",
-                        "class": "qr-code", "width": "220", "height": "220"
+                        .src: image, .alt: "QR code for your authenticator app. If you cannot scan it, type the key shown below.",
+                        .class: "qr-code", .width: "220", .height: "220"
                     ]),
                 C.summaryList([
-                    ("Key", el("code", ["class": "secret-key", "data-secret": Base32.encode(secret)], Base32.grouped(secret))),
+                    ("Key", el(.code, [.class: "secret-key", .dataSecret: Base32.encode(secret)], Base32.grouped(secret))),
                     ("Account", txt(email)), ("Type", txt("Time-based, 6 digits"))
                 ]),
                 el(
-                    "form", ["method": "post", "action": action, "novalidate": ""],
+                    .form, [.method: "post", .action: action, .novalidate: ""],
                     [
                         Layout.csrfField(ctx.csrf),
                         C.textInput(
@@ -144,7 +144,7 @@ enum IdentityViews {
                 C.p(
                     "Keep these recovery codes somewhere safe, away from your phone. Each works once, in place of a code from the app, if you lose your phone. They are shown only now."
                 ),
-                el("ul", ["class": "recovery-codes", "aria-label": "Recovery codes"], codes.map { el("li", [:], [el("code", [:], $0)]) }),
+                el(.ul, [.class: "recovery-codes", .ariaLabel: "Recovery codes"], codes.map { el(.li, [:], [el(.code, [:], $0)]) }),
                 C.buttonLink("I have kept my recovery codes: continue", next)
             ])
     }
@@ -155,7 +155,7 @@ enum IdentityViews {
             [
                 C.h1("Change your password"),
                 el(
-                    "form", ["method": "post", "action": Paths.changePassword, "novalidate": ""],
+                    .form, [.method: "post", .action: Paths.changePassword, .novalidate: ""],
                     [
                         Layout.csrfField(ctx.csrf),
                         C.textInput(
@@ -167,7 +167,7 @@ enum IdentityViews {
                         C.textInput(
                             "confirm", label: "Type the new password again", value: "", error: err(errors, "confirm"),
                             width: "input--width-20", type: "password", autocomplete: "new-password"),
-                        el("div", ["class": "button-group"], [C.button("Change password"), C.link("Cancel", Paths.account, "link")])
+                        el(.div, [.class: "button-group"], [C.button("Change password"), C.link("Cancel", Paths.account, "link")])
                     ]),
                 C.p(
                     "Your other sessions are signed out when you change it. Passwords do not expire: change yours if you think someone else knows it."
@@ -191,15 +191,15 @@ enum IdentityViews {
             [
                 C.h1("Your account"),
                 C.summaryList([("Name", txt(u.name)), ("Email address", txt(u.email)), ("Role", txt(u.role.label))]),
-                el("h2", ["class": "heading-m"], "Password"),
+                el(.h2, [.class: "heading-m"], "Password"),
                 C.p("Passwords do not expire. Change yours if you think someone else knows it."),
                 C.buttonLink("Change your password", Paths.changePassword, secondary: true),
-                el("h2", ["class": "heading-m"], "Two-factor sign-in"),
+                el(.h2, [.class: "heading-m"], "Two-factor sign-in"),
                 C.summaryList([("Second factor", factor)]),
                 C.buttonLink(
                     state.enrolled ? "Replace your authenticator (new recovery codes)" : "Set up an authenticator app",
                     Paths.accountTwoFactor, secondary: true),
-                el("h2", ["class": "heading-m"], "Where you are signed in"),
+                el(.h2, [.class: "heading-m"], "Where you are signed in"),
                 C.p("A session ends after a period of inactivity, and always \(hours) hours after signing in."),
                 C.table(
                     caption: "\(sessions.count) session\(sessions.count == 1 ? "" : "s")", headers: ["Signed in", "Last active", ""],
@@ -212,13 +212,13 @@ enum IdentityViews {
                         ]
                     }),
                 el(
-                    "div", ["class": "button-group"],
+                    .div, [.class: "button-group"],
                     [
                         el(
-                            "form", ["method": "post", "action": Paths.endOtherSessions, "class": "inline-form"],
+                            .form, [.method: "post", .action: Paths.endOtherSessions, .class: "inline-form"],
                             [Layout.csrfField(ctx.csrf), C.button("Sign out of every other session", secondary: true)]),
                         el(
-                            "form", ["method": "post", "action": Paths.endAllSessions, "class": "inline-form"],
+                            .form, [.method: "post", .action: Paths.endAllSessions, .class: "inline-form"],
                             [Layout.csrfField(ctx.csrf), C.button("Sign out everywhere", warning: true)])
                     ])
             ])
@@ -232,10 +232,10 @@ enum IdentityViews {
             [
                 C.h1(created ? "\(name) has been added" : "\(name)'s password has been reset"),
                 C.p("Give \(name) this one-time code, in person or by phone: not by email."),
-                el("p", ["class": "one-time-code"], [el("code", ["id": "one-time-code"], code)]),
+                el(.p, [.class: "one-time-code"], [el(.code, [.id: "one-time-code"], code)]),
                 C.summaryList([
                     ("Email address", txt(email)), ("Code expires", txt(DateFormatting.londonDateTime(expires))),
-                    ("Where to use it", el("code", [:], Paths.signInWithCode))
+                    ("Where to use it", el(.code, [:], Paths.signInWithCode))
                 ]),
                 C.p(
                     "They sign in with it once and then choose their own password. You never know their password. "
@@ -251,10 +251,10 @@ enum IdentityViews {
                 C.h1(title),
                 C.p(text),
                 el(
-                    "form", ["method": "post", "action": action],
+                    .form, [.method: "post", .action: action],
                     [
                         Layout.csrfField(ctx.csrf),
-                        el("div", ["class": "button-group"], [C.button(button, warning: true), C.link("No, go back", back, "link")])
+                        el(.div, [.class: "button-group"], [C.button(button, warning: true), C.link("No, go back", back, "link")])
                     ])
             ])
     }
@@ -267,7 +267,7 @@ enum IdentityViews {
             [
                 C.h1("Sign-in security"),
                 el(
-                    "form", ["method": "post", "action": Paths.signInSecurity, "novalidate": ""],
+                    .form, [.method: "post", .action: Paths.signInSecurity, .novalidate: ""],
                     [
                         Layout.csrfField(ctx.csrf),
                         C.checkboxes(
@@ -292,7 +292,7 @@ enum IdentityViews {
                     ]),
                 sso.map { _ in
                     group([
-                        el("h2", ["class": "heading-m"], "People waiting"),
+                        el(.h2, [.class: "heading-m"], "People waiting"),
                         C.p(
                             pending == 0
                                 ? "Nobody is waiting for an account."

@@ -208,37 +208,37 @@ enum Throttle {
 enum SignInView {
     static func render(_ ctx: PageContext, email: String, next: String, errors: [FieldError], notice: String?, sso: String? = nil) -> String
     {
-        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        let err = FieldMessages(errors)
         var c = ctx
         c.notice = notice
         return Layout.page(
             title: "Sign in", c, hasErrors: !errors.isEmpty,
             [
                 el(
-                    "div", ["class": "grid-row"],
+                    .div, [.class: "grid-row"],
                     [
                         el(
-                            "div", ["class": "column-two-thirds"],
+                            .div, [.class: "column-two-thirds"],
                             [
                                 C.errorSummary(errors),
                                 C.h1("Sign in to Waypoint"),
                                 sso.map { label in
                                     group([
                                         el(
-                                            "a",
+                                            .a,
                                             [
-                                                "href": Paths.with(Paths.signInSSO, [("next", next)]), "role": "button", "class": "button",
-                                                "id": "sso"
+                                                .href: Paths.with(Paths.signInSSO, [("next", next)]), .role: "button", .class: "button",
+                                                .id: "sso"
                                             ], label),
                                         C.p("Or, if your administrator gave you a Waypoint password:")
                                     ])
                                 } ?? group([]),
                                 C.p("Use your email address and your password."),
                                 el(
-                                    "form", ["method": "post", "action": Paths.signIn, "novalidate": ""],
+                                    .form, [.method: "post", .action: Paths.signIn, .novalidate: ""],
                                     [
                                         Layout.csrfField(ctx.csrf),
-                                        voidEl("input", ["type": "hidden", "name": "next", "value": next]),
+                                        voidEl(.input, [.type: "hidden", .name: "next", .value: next]),
                                         C.textInput(
                                             "email", label: "Email address", value: email, error: err("email"),
                                             type: "text", autocomplete: "username", spellcheck: false, inputmode: "email"),

@@ -145,15 +145,15 @@ enum WorklistViews {
         var content: [H] = [
             C.h1("My work"),
             el(
-                "ul", ["class": "stat-list"],
+                .ul, [.class: "stat-list"],
                 [
                     el(
-                        "li", ["class": "stat"],
-                        [el("span", ["class": "stat__figure"], String(children)), txt(children == 1 ? " child" : " children")]),
-                    el("li", ["class": "stat"], [el("span", ["class": "stat__figure"], String(overdue)), txt(" with overdue work")]),
-                    el("li", ["class": "stat"], [el("span", ["class": "stat__figure"], String(new)), txt(" newly allocated, not yet seen")])
+                        .li, [.class: "stat"],
+                        [el(.span, [.class: "stat__figure"], String(children)), txt(children == 1 ? " child" : " children")]),
+                    el(.li, [.class: "stat"], [el(.span, [.class: "stat__figure"], String(overdue)), txt(" with overdue work")]),
+                    el(.li, [.class: "stat"], [el(.span, [.class: "stat__figure"], String(new)), txt(" newly allocated, not yet seen")])
                 ]),
-            el("h2", ["class": "heading-m"], "My children")
+            el(.h2, [.class: "heading-m"], "My children")
         ]
         let (slice, pages) = paged(mine, page: page)
         content.append(
@@ -161,7 +161,7 @@ enum WorklistViews {
         )
         content.append(C.pagination(page: page, totalPages: pages) { Paths.with(Paths.myWork, [("page", String($0))]) })
         if let teamName {
-            content.append(el("h2", ["class": "heading-m"], "\(teamName): colleagues' children"))
+            content.append(el(.h2, [.class: "heading-m"], "\(teamName): colleagues' children"))
             content.append(
                 team.isEmpty ? C.p("Your colleagues have no open work.") : workTable(team[...], user: user, names: names, showWorker: true))
         }
@@ -173,7 +173,7 @@ enum WorklistViews {
         unallocated: [OpenWorkRow], caseloads: [CaseloadRow], page: Int
     ) -> String {
         var content: [H] = [C.h1("Service")]
-        content.append(el("h2", ["class": "heading-m"], "Referrals waiting for screening (\(queueTotal))"))
+        content.append(el(.h2, [.class: "heading-m"], "Referrals waiting for screening (\(queueTotal))"))
         if queue.isEmpty {
             content.append(C.p("No referrals are waiting."))
         } else {
@@ -187,9 +187,9 @@ enum WorklistViews {
                             txt("\(age) working day\(age == 1 ? "" : "s")")
                         ]
                     }, numeric: [2]))
-            content.append(el("p", ["class": "body"], [C.link("See the whole referral queue", Paths.referralQueue)]))
+            content.append(el(.p, [.class: "body"], [C.link("See the whole referral queue", Paths.referralQueue)]))
         }
-        content.append(el("h2", ["class": "heading-m"], "Not yet allocated (\(unallocated.count))"))
+        content.append(el(.h2, [.class: "heading-m"], "Not yet allocated (\(unallocated.count))"))
         let (slice, pages) = paged(unallocated, page: page)
         content.append(
             unallocated.isEmpty
@@ -205,12 +205,12 @@ enum WorklistViews {
         content.append(C.pagination(page: page, totalPages: pages) { Paths.with(Paths.serviceWork, [("page", String($0))]) })
         content.append(
             el(
-                "p", ["class": "body"],
+                .p, [.class: "body"],
                 [
                     C.link("Reasons given to open records", Paths.accessReasons),
                     txt(" — practitioners who opened a child not allocated to them or their team, and why.")
                 ]))
-        content.append(el("h2", ["class": "heading-m"], "Caseloads and overdue work"))
+        content.append(el(.h2, [.class: "heading-m"], "Caseloads and overdue work"))
         content.append(
             caseloads.isEmpty
                 ? C.p("No practitioners or managers work in your services yet.")

@@ -5,45 +5,45 @@ import WaypointDomain
 enum C {
     static func h1(_ text: String, caption: String? = nil) -> H {
         group([
-            caption.map { el("span", ["class": "caption-l"], $0) } ?? group([]),
-            el("h1", ["class": "heading-l"], text)
+            caption.map { el(.span, [.class: "caption-l"], $0) } ?? group([]),
+            el(.h1, [.class: "heading-l"], text)
         ])
     }
 
-    static func p(_ text: String, _ cls: String = "body") -> H { el("p", ["class": cls], text) }
+    static func p(_ text: String, _ cls: String = "body") -> H { el(.p, [.class: cls], text) }
 
     static func link(_ text: String, _ href: String, _ cls: String? = nil) -> H {
-        el("a", ["href": href, "class": cls], text)
+        el(.a, [.href: href, .class: cls], text)
     }
 
     static func button(_ text: String, secondary: Bool = false, warning: Bool = false, name: String? = nil, value: String? = nil) -> H {
         el(
-            "button",
+            .button,
             [
-                "type": "submit", "class": cls("button", secondary ? "button--secondary" : nil, warning ? "button--warning" : nil),
-                "name": name, "value": value
+                .type: "submit", .class: cls("button", secondary ? "button--secondary" : nil, warning ? "button--warning" : nil),
+                .name: name, .value: value
             ], text)
     }
 
     static func buttonLink(_ text: String, _ href: String, secondary: Bool = false) -> H {
-        el("a", ["href": href, "role": "button", "class": cls("button", secondary ? "button--secondary" : nil)], text)
+        el(.a, [.href: href, .role: "button", .class: cls("button", secondary ? "button--secondary" : nil)], text)
     }
 
     /// The error summary at the top of a form page: links to each field in error.
     static func errorSummary(_ errors: [FieldError]) -> H {
         guard !errors.isEmpty else { return group([]) }
         return el(
-            "div",
+            .div,
             [
-                "class": "error-summary", "data-module": "error-summary", "tabindex": "-1",
-                "aria-labelledby": "error-summary-title", "role": "alert"
+                .class: "error-summary", .dataModule: "error-summary", .tabindex: "-1",
+                .ariaLabelledby: "error-summary-title", .role: "alert"
             ],
             [
-                el("h2", ["class": "error-summary__title", "id": "error-summary-title"], "There is a problem"),
+                el(.h2, [.class: "error-summary__title", .id: "error-summary-title"], "There is a problem"),
                 el(
-                    "ul", ["class": "error-summary__list"],
+                    .ul, [.class: "error-summary__list"],
                     errors.map { e in
-                        el("li", [:], [el("a", ["href": "#\(e.field)"], e.message)])
+                        el(.li, [:], [el(.a, [.href: "#\(e.field)"], e.message)])
                     })
             ])
     }
@@ -51,15 +51,15 @@ enum C {
     static func errorMessage(_ field: String, _ message: String?) -> H {
         guard let message else { return group([]) }
         return el(
-            "p", ["class": "error-message", "id": "\(field)-error"],
+            .p, [.class: "error-message", .id: "\(field)-error"],
             [
-                el("span", ["class": "visually-hidden"], "Error: "), txt(message)
+                el(.span, [.class: "visually-hidden"], "Error: "), txt(message)
             ])
     }
 
     static func hintNode(_ id: String, _ hint: String?) -> H {
         guard let hint else { return group([]) }
-        return el("div", ["class": "hint", "id": "\(id)-hint"], hint)
+        return el(.div, [.class: "hint", .id: "\(id)-hint"], hint)
     }
 
     static func describedBy(_ id: String, hint: String?, error: String?) -> String? {
@@ -73,34 +73,34 @@ enum C {
         spellcheck: Bool? = nil, labelIsHeading: Bool = false, inputmode: String? = nil
     ) -> H {
         el(
-            "div", ["class": cls("form-group", error != nil ? "form-group--error" : nil)],
+            .div, [.class: cls("form-group", error != nil ? "form-group--error" : nil)],
             [
-                el("label", ["class": "label", "for": name], label),
+                el(.label, [.class: "label", .for: name], label),
                 hintNode(name, hint),
                 errorMessage(name, error),
                 voidEl(
-                    "input",
+                    .input,
                     [
-                        "class": cls("input", width, error != nil ? "input--error" : nil), "id": name, "name": name,
-                        "type": type, "value": value, "autocomplete": autocomplete, "inputmode": inputmode,
-                        "spellcheck": spellcheck.map { $0 ? "true" : "false" },
-                        "aria-describedby": describedBy(name, hint: hint, error: error)
+                        .class: cls("input", width, error != nil ? "input--error" : nil), .id: name, .name: name,
+                        .type: type, .value: value, .autocomplete: autocomplete, .inputmode: inputmode,
+                        .spellcheck: spellcheck.map { $0 ? "true" : "false" },
+                        .ariaDescribedby: describedBy(name, hint: hint, error: error)
                     ])
             ])
     }
 
     static func textarea(_ name: String, label: String, value: String, error: String? = nil, hint: String? = nil, rows: Int = 4) -> H {
         el(
-            "div", ["class": cls("form-group", error != nil ? "form-group--error" : nil)],
+            .div, [.class: cls("form-group", error != nil ? "form-group--error" : nil)],
             [
-                el("label", ["class": "label", "for": name], label),
+                el(.label, [.class: "label", .for: name], label),
                 hintNode(name, hint),
                 errorMessage(name, error),
                 el(
-                    "textarea",
+                    .textarea,
                     [
-                        "class": cls("textarea", error != nil ? "textarea--error" : nil), "id": name, "name": name,
-                        "rows": String(rows), "aria-describedby": describedBy(name, hint: hint, error: error)
+                        .class: cls("textarea", error != nil ? "textarea--error" : nil), .id: name, .name: name,
+                        .rows: String(rows), .ariaDescribedby: describedBy(name, hint: hint, error: error)
                     ], value)
             ])
     }
@@ -109,29 +109,29 @@ enum C {
     static func dateInput(_ prefix: String, legend: String, values: FormValues, error: String? = nil, hint: String? = nil) -> H {
         func part(_ p: String, _ label: String, _ width: String) -> H {
             el(
-                "div", ["class": "date-input__item"],
+                .div, [.class: "date-input__item"],
                 [
-                    el("label", ["class": "label date-input__label", "for": "\(prefix)-\(p)"], label),
+                    el(.label, [.class: "label date-input__label", .for: "\(prefix)-\(p)"], label),
                     voidEl(
-                        "input",
+                        .input,
                         [
-                            "class": cls("input", width, error != nil ? "input--error" : nil), "id": "\(prefix)-\(p)",
-                            "name": "\(prefix)-\(p)", "type": "text", "inputmode": "numeric",
-                            "value": values["\(prefix)-\(p)"]
+                            .class: cls("input", width, error != nil ? "input--error" : nil), .id: "\(prefix)-\(p)",
+                            .name: "\(prefix)-\(p)", .type: "text", .inputmode: "numeric",
+                            .value: values["\(prefix)-\(p)"]
                         ])
                 ])
         }
         return el(
-            "div", ["class": cls("form-group", error != nil ? "form-group--error" : nil)],
+            .div, [.class: cls("form-group", error != nil ? "form-group--error" : nil)],
             [
                 el(
-                    "fieldset", ["class": "fieldset", "role": "group", "aria-describedby": describedBy(prefix, hint: hint, error: error)],
+                    .fieldset, [.class: "fieldset", .role: "group", .ariaDescribedby: describedBy(prefix, hint: hint, error: error)],
                     [
-                        el("legend", ["class": "fieldset__legend"], legend),
+                        el(.legend, [.class: "fieldset__legend"], legend),
                         hintNode(prefix, hint),
                         errorMessage(prefix, error),
                         el(
-                            "div", ["class": "date-input"],
+                            .div, [.class: "date-input"],
                             [
                                 part("day", "Day", "input--width-2"),
                                 part("month", "Month", "input--width-2"),
@@ -146,19 +146,19 @@ enum C {
         error: String? = nil, hint: String? = nil, blank: String? = "Select an option"
     ) -> H {
         var opts: [H] = []
-        if let blank { opts.append(el("option", ["value": ""], blank)) }
-        opts += options.map { o in el("option", ["value": o.code, "selected": o.code == selected ? "" : nil], o.label) }
+        if let blank { opts.append(el(.option, [.value: ""], blank)) }
+        opts += options.map { o in el(.option, [.value: o.code, .selected: o.code == selected ? "" : nil], o.label) }
         return el(
-            "div", ["class": cls("form-group", error != nil ? "form-group--error" : nil)],
+            .div, [.class: cls("form-group", error != nil ? "form-group--error" : nil)],
             [
-                el("label", ["class": "label", "for": name], label),
+                el(.label, [.class: "label", .for: name], label),
                 hintNode(name, hint),
                 errorMessage(name, error),
                 el(
-                    "select",
+                    .select,
                     [
-                        "class": cls("select", error != nil ? "select--error" : nil), "id": name, "name": name,
-                        "aria-describedby": describedBy(name, hint: hint, error: error)
+                        .class: cls("select", error != nil ? "select--error" : nil), .id: name, .name: name,
+                        .ariaDescribedby: describedBy(name, hint: hint, error: error)
                     ], opts)
             ])
     }
@@ -169,28 +169,28 @@ enum C {
         error: String? = nil, hint: String? = nil, inline: Bool = false
     ) -> H {
         el(
-            "div", ["class": cls("form-group", error != nil ? "form-group--error" : nil)],
+            .div, [.class: cls("form-group", error != nil ? "form-group--error" : nil)],
             [
                 el(
-                    "fieldset", ["class": "fieldset", "aria-describedby": describedBy(name, hint: hint, error: error)],
+                    .fieldset, [.class: "fieldset", .ariaDescribedby: describedBy(name, hint: hint, error: error)],
                     [
-                        el("legend", ["class": "fieldset__legend"], legend),
+                        el(.legend, [.class: "fieldset__legend"], legend),
                         hintNode(name, hint),
                         errorMessage(name, error),
                         el(
-                            "div", ["class": cls("radios", inline ? "radios--inline" : nil)],
+                            .div, [.class: cls("radios", inline ? "radios--inline" : nil)],
                             options.enumerated().map { i, o in
                                 let id = i == 0 ? name : "\(name)-\(i + 1)"
                                 return el(
-                                    "div", ["class": "radios__item"],
+                                    .div, [.class: "radios__item"],
                                     [
                                         voidEl(
-                                            "input",
+                                            .input,
                                             [
-                                                "class": "radios__input", "id": id, "name": name, "type": "radio", "value": o.code,
-                                                "checked": o.code == selected ? "" : nil
+                                                .class: "radios__input", .id: id, .name: name, .type: "radio", .value: o.code,
+                                                .checked: o.code == selected ? "" : nil
                                             ]),
-                                        el("label", ["class": "label radios__label", "for": id], o.label)
+                                        el(.label, [.class: "label radios__label", .for: id], o.label)
                                     ])
                             })
                     ])
@@ -202,28 +202,28 @@ enum C {
         error: String? = nil, hint: String? = nil
     ) -> H {
         el(
-            "div", ["class": cls("form-group", error != nil ? "form-group--error" : nil)],
+            .div, [.class: cls("form-group", error != nil ? "form-group--error" : nil)],
             [
                 el(
-                    "fieldset", ["class": "fieldset", "aria-describedby": describedBy(name, hint: hint, error: error)],
+                    .fieldset, [.class: "fieldset", .ariaDescribedby: describedBy(name, hint: hint, error: error)],
                     [
-                        el("legend", ["class": "fieldset__legend"], legend),
+                        el(.legend, [.class: "fieldset__legend"], legend),
                         hintNode(name, hint),
                         errorMessage(name, error),
                         el(
-                            "div", ["class": "checkboxes"],
+                            .div, [.class: "checkboxes"],
                             options.enumerated().map { i, o in
                                 let id = i == 0 ? name : "\(name)-\(i + 1)"
                                 return el(
-                                    "div", ["class": "checkboxes__item"],
+                                    .div, [.class: "checkboxes__item"],
                                     [
                                         voidEl(
-                                            "input",
+                                            .input,
                                             [
-                                                "class": "checkboxes__input", "id": id, "name": "\(name)[]", "type": "checkbox",
-                                                "value": o.code, "checked": selected.contains(o.code) ? "" : nil
+                                                .class: "checkboxes__input", .id: id, .name: "\(name)[]", .type: "checkbox",
+                                                .value: o.code, .checked: selected.contains(o.code) ? "" : nil
                                             ]),
-                                        el("label", ["class": "label checkboxes__label", "for": id], o.label)
+                                        el(.label, [.class: "label checkboxes__label", .for: id], o.label)
                                     ])
                             })
                     ])
@@ -234,13 +234,13 @@ enum C {
     static func summaryList(_ rows: [(key: String, value: H)]) -> H {
         // dt/dd pairs directly in the dl (laid out as rows by CSS grid), valid for every checker.
         el(
-            "dl", ["class": "summary-list"],
+            .dl, [.class: "summary-list"],
             rows.flatMap { r in
-                [el("dt", ["class": "summary-list__key"], r.key), el("dd", ["class": "summary-list__value"], [r.value])]
+                [el(.dt, [.class: "summary-list__key"], r.key), el(.dd, [.class: "summary-list__value"], [r.value])]
             })
     }
 
-    static func notRecorded() -> H { el("span", ["class": "secondary-text"], "Not recorded") }
+    static func notRecorded() -> H { el(.span, [.class: "secondary-text"], "Not recorded") }
 
     static func value(_ s: String?) -> H { s.map { txt($0) } ?? notRecorded() }
 
@@ -249,43 +249,43 @@ enum C {
         let lines = s.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var nodes: [H] = []
         for (i, l) in lines.enumerated() {
-            if i > 0 { nodes.append(voidEl("br")) }
+            if i > 0 { nodes.append(voidEl(.br)) }
             nodes.append(txt(l))
         }
         return group(nodes)
     }
 
     static func tag(_ text: String, colour: String? = nil) -> H {
-        el("strong", ["class": cls("tag", colour.map { "tag--\($0)" })], text)
+        el(.strong, [.class: cls("tag", colour.map { "tag--\($0)" })], text)
     }
 
     /// A table with real headers. `numeric` marks right-aligned columns.
     static func table(caption: String?, headers: [String], rows: [[H]], numeric: Set<Int> = []) -> H {
         el(
-            "table", ["class": "table"],
+            .table, [.class: "table"],
             [
-                caption.map { el("caption", ["class": "table__caption"], $0) } ?? group([]),
+                caption.map { el(.caption, [.class: "table__caption"], $0) } ?? group([]),
                 el(
-                    "thead", ["class": "table__head"],
+                    .thead, [.class: "table__head"],
                     [
                         el(
-                            "tr", ["class": "table__row"],
+                            .tr, [.class: "table__row"],
                             headers.enumerated().map { i, h in
                                 el(
-                                    "th",
-                                    ["scope": "col", "class": cls("table__header", numeric.contains(i) ? "table__header--numeric" : nil)], h
+                                    .th,
+                                    [.scope: "col", .class: cls("table__header", numeric.contains(i) ? "table__header--numeric" : nil)], h
                                 )
                             })
                     ]),
                 el(
-                    "tbody", ["class": "table__body"],
+                    .tbody, [.class: "table__body"],
                     rows.map { r in
                         el(
-                            "tr", ["class": "table__row"],
+                            .tr, [.class: "table__row"],
                             r.enumerated().map { i, cell in
                                 i == 0
-                                    ? el("th", ["scope": "row", "class": "table__header"], [cell])
-                                    : el("td", ["class": cls("table__cell", numeric.contains(i) ? "table__cell--numeric" : nil)], [cell])
+                                    ? el(.th, [.scope: "row", .class: "table__header"], [cell])
+                                    : el(.td, [.class: cls("table__cell", numeric.contains(i) ? "table__cell--numeric" : nil)], [cell])
                             })
                     })
             ])
@@ -299,43 +299,43 @@ enum C {
         shown = Array(Set(shown)).sorted()
         var last = 0
         for n in shown {
-            if n - last > 1 { items.append(el("li", ["class": "pagination__item pagination__item--ellipses"], "…")) }
+            if n - last > 1 { items.append(el(.li, [.class: "pagination__item pagination__item--ellipses"], "…")) }
             items.append(
                 el(
-                    "li", ["class": cls("pagination__item", n == page ? "pagination__item--current" : nil)],
+                    .li, [.class: cls("pagination__item", n == page ? "pagination__item--current" : nil)],
                     [
                         el(
-                            "a",
+                            .a,
                             [
-                                "class": "pagination__link", "href": href(n), "aria-label": "Page \(n)",
-                                "aria-current": n == page ? "page" : nil
+                                .class: "pagination__link", .href: href(n), .ariaLabel: "Page \(n)",
+                                .ariaCurrent: n == page ? "page" : nil
                             ], String(n))
                     ]))
             last = n
         }
         return el(
-            "nav", ["class": "pagination", "aria-label": "Pagination"],
+            .nav, [.class: "pagination", .ariaLabel: "Pagination"],
             [
                 page > 1
                     ? el(
-                        "div", ["class": "pagination__prev"],
-                        [el("a", ["class": "pagination__link", "href": href(page - 1), "rel": "prev"], "Previous")]) : group([]),
-                el("ul", ["class": "pagination__list"], items),
+                        .div, [.class: "pagination__prev"],
+                        [el(.a, [.class: "pagination__link", .href: href(page - 1), .rel: "prev"], "Previous")]) : group([]),
+                el(.ul, [.class: "pagination__list"], items),
                 page < totalPages
                     ? el(
-                        "div", ["class": "pagination__next"],
-                        [el("a", ["class": "pagination__link", "href": href(page + 1), "rel": "next"], "Next")]) : group([])
+                        .div, [.class: "pagination__next"],
+                        [el(.a, [.class: "pagination__link", .href: href(page + 1), .rel: "next"], "Next")]) : group([])
             ])
     }
 
-    static func insetText(_ nodes: [H]) -> H { el("div", ["class": "inset-text"], nodes) }
+    static func insetText(_ nodes: [H]) -> H { el(.div, [.class: "inset-text"], nodes) }
 
     static func warning(_ text: String) -> H {
         el(
-            "div", ["class": "warning-text"],
+            .div, [.class: "warning-text"],
             [
-                el("span", ["class": "warning-text__icon", "aria-hidden": "true"], "!"),
-                el("strong", ["class": "warning-text__text"], [el("span", ["class": "visually-hidden"], "Warning: "), txt(text)])
+                el(.span, [.class: "warning-text__icon", .ariaHidden: "true"], "!"),
+                el(.strong, [.class: "warning-text__text"], [el(.span, [.class: "visually-hidden"], "Warning: "), txt(text)])
             ])
     }
 }

@@ -24,12 +24,26 @@ enum HTMLEscape {
     }
 }
 
-/// An attribute list: name and value (nil leaves it out; "" renders a boolean attribute).
-typealias Attrs = KeyValuePairs<String, String?>
+/// An element's name. Only the names declared in `Tags.swift` compile, so a typo is caught by the
+/// compiler, not by a user.
+struct Tag: Sendable {
+    let name: String
+    fileprivate init(_ name: String) { self.name = name }
+}
 
-func el(_ name: String, _ attrs: Attrs = [:], _ children: [H] = []) -> H {
+/// An attribute's name, declared the same way.
+struct Attr: Sendable {
+    let name: String
+    fileprivate init(_ name: String) { self.name = name }
+}
+
+/// An attribute list: name and value (nil leaves it out; "" renders a boolean attribute).
+typealias Attrs = KeyValuePairs<Attr, String?>
+
+func el(_ tag: Tag, _ attrs: Attrs = [:], _ children: [H] = []) -> H {
     var nodes: [H] = []
-    for (k, v) in attrs {
+    for (attr, v) in attrs {
+        let k = attr.name
         guard let v else { continue }
         if v.isEmpty && ["required", "checked", "selected", "disabled", "hidden", "multiple", "open", "novalidate", "autofocus"].contains(k)
         {
@@ -38,16 +52,17 @@ func el(_ name: String, _ attrs: Attrs = [:], _ children: [H] = []) -> H {
             nodes.append(.attribute(named: k, value: HTMLEscape.escape(v), ignoreIfValueIsEmpty: false))
         }
     }
-    return .element(named: name, nodes: nodes + children)
+    return .element(named: tag.name, nodes: nodes + children)
 }
 
-func el(_ name: String, _ attrs: Attrs = [:], _ text: String) -> H {
-    el(name, attrs, [txt(text)])
+func el(_ tag: Tag, _ attrs: Attrs = [:], _ text: String) -> H {
+    el(tag, attrs, [txt(text)])
 }
 
-func voidEl(_ name: String, _ attrs: Attrs = [:]) -> H {
+func voidEl(_ tag: Tag, _ attrs: Attrs = [:]) -> H {
     var nodes: [Attribute<HTML.BodyContext>] = []
-    for (k, v) in attrs {
+    for (attr, v) in attrs {
+        let k = attr.name
         guard let v else { continue }
         if v.isEmpty && ["required", "checked", "selected", "disabled", "hidden", "autofocus"].contains(k) {
             nodes.append(Attribute(name: k, value: nil, ignoreIfValueIsEmpty: false))
@@ -55,7 +70,7 @@ func voidEl(_ name: String, _ attrs: Attrs = [:]) -> H {
             nodes.append(Attribute(name: k, value: HTMLEscape.escape(v), ignoreIfValueIsEmpty: false))
         }
     }
-    return .selfClosedElement(named: name, attributes: nodes)
+    return .selfClosedElement(named: tag.name, attributes: nodes)
 }
 
 /// Escaped text.
@@ -71,4 +86,102 @@ enum HTMLResponse {
         headers.contentType = .html
         return Response(status: status, headers: headers, body: .init(string: html))
     }
+}
+
+/// The element and attribute names views may use (HTMLKit's `el` and `voidEl` take no other).
+
+extension Tag {
+    static let a = Tag("a")
+    static let body = Tag("body")
+    static let br = Tag("br")
+    static let button = Tag("button")
+    static let caption = Tag("caption")
+    static let code = Tag("code")
+    static let dd = Tag("dd")
+    static let details = Tag("details")
+    static let div = Tag("div")
+    static let dl = Tag("dl")
+    static let dt = Tag("dt")
+    static let fieldset = Tag("fieldset")
+    static let footer = Tag("footer")
+    static let form = Tag("form")
+    static let h1 = Tag("h1")
+    static let h2 = Tag("h2")
+    static let h3 = Tag("h3")
+    static let head = Tag("head")
+    static let header = Tag("header")
+    static let html = Tag("html")
+    static let img = Tag("img")
+    static let input = Tag("input")
+    static let label = Tag("label")
+    static let legend = Tag("legend")
+    static let li = Tag("li")
+    static let link = Tag("link")
+    static let main = Tag("main")
+    static let meta = Tag("meta")
+    static let nav = Tag("nav")
+    static let ol = Tag("ol")
+    static let option = Tag("option")
+    static let p = Tag("p")
+    static let progress = Tag("progress")
+    static let script = Tag("script")
+    static let section = Tag("section")
+    static let select = Tag("select")
+    static let span = Tag("span")
+    static let strong = Tag("strong")
+    static let summary = Tag("summary")
+    static let table = Tag("table")
+    static let tbody = Tag("tbody")
+    static let td = Tag("td")
+    static let textarea = Tag("textarea")
+    static let th = Tag("th")
+    static let thead = Tag("thead")
+    static let title = Tag("title")
+    static let tr = Tag("tr")
+    static let ul = Tag("ul")
+}
+
+extension Attr {
+    static let accept = Attr("accept")
+    static let action = Attr("action")
+    static let alt = Attr("alt")
+    static let ariaCurrent = Attr("aria-current")
+    static let ariaDescribedby = Attr("aria-describedby")
+    static let ariaHidden = Attr("aria-hidden")
+    static let ariaLabel = Attr("aria-label")
+    static let ariaLabelledby = Attr("aria-labelledby")
+    static let ariaLive = Attr("aria-live")
+    static let autocomplete = Attr("autocomplete")
+    static let charset = Attr("charset")
+    static let checked = Attr("checked")
+    static let `class` = Attr("class")
+    static let content = Attr("content")
+    static let dataModule = Attr("data-module")
+    static let dataPrint = Attr("data-print")
+    static let dataSecret = Attr("data-secret")
+    static let `defer` = Attr("defer")
+    static let enctype = Attr("enctype")
+    static let `for` = Attr("for")
+    static let height = Attr("height")
+    static let hidden = Attr("hidden")
+    static let href = Attr("href")
+    static let id = Attr("id")
+    static let inputmode = Attr("inputmode")
+    static let lang = Attr("lang")
+    static let max = Attr("max")
+    static let method = Attr("method")
+    static let name = Attr("name")
+    static let novalidate = Attr("novalidate")
+    static let rel = Attr("rel")
+    static let role = Attr("role")
+    static let rows = Attr("rows")
+    static let scope = Attr("scope")
+    static let selected = Attr("selected")
+    static let spellcheck = Attr("spellcheck")
+    static let src = Attr("src")
+    static let tabindex = Attr("tabindex")
+    static let title = Attr("title")
+    static let type = Attr("type")
+    static let value = Attr("value")
+    static let width = Attr("width")
 }

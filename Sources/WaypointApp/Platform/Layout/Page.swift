@@ -27,49 +27,49 @@ enum Layout {
     static func page(title: String, _ ctx: PageContext, hasErrors: Bool = false, wide: Bool = false, _ content: [H]) -> String {
         let fullTitle = (hasErrors ? "Error: " : "") + title + " – Waypoint"
         let head: H = el(
-            "head", [:],
+            .head, [:],
             [
-                voidEl("meta", ["charset": "utf-8"]),
-                voidEl("meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"]),
-                el("title", [:], fullTitle),
-                voidEl("link", ["rel": "stylesheet", "href": Paths.stylesheet]),
-                el("script", ["src": Paths.script, "defer": "defer"], [])
+                voidEl(.meta, [.charset: "utf-8"]),
+                voidEl(.meta, [.name: "viewport", .content: "width=device-width, initial-scale=1"]),
+                el(.title, [:], fullTitle),
+                voidEl(.link, [.rel: "stylesheet", .href: Paths.stylesheet]),
+                el(.script, [.src: Paths.script, .defer: "defer"], [])
             ])
         let body: H = el(
-            "body", [:],
+            .body, [:],
             [
-                el("a", ["href": "#main-content", "class": "skip-link"], "Skip to main content"),
+                el(.a, [.href: "#main-content", .class: "skip-link"], "Skip to main content"),
                 header(ctx, wide: wide),
                 el(
-                    "div", ["class": wide ? "width-container wide" : "width-container"],
+                    .div, [.class: wide ? "width-container wide" : "width-container"],
                     [
                         el(
-                            "main", ["class": "main", "id": "main-content", "tabindex": "-1"],
+                            .main, [.class: "main", .id: "main-content", .tabindex: "-1"],
                             [
                                 ctx.notice.map { notice in
                                     el(
-                                        "div", ["class": "notification-banner notification-banner--success", "role": "status"],
+                                        .div, [.class: "notification-banner notification-banner--success", .role: "status"],
                                         [
-                                            el("p", ["class": "notification-banner__heading"], notice)
+                                            el(.p, [.class: "notification-banner__heading"], notice)
                                         ])
                                 } ?? group([]),
                                 group(content)
                             ])
                     ]),
                 el(
-                    "footer", ["class": "footer"],
+                    .footer, [.class: "footer"],
                     [
                         el(
-                            "div", ["class": wide ? "width-container wide" : "width-container"],
+                            .div, [.class: wide ? "width-container wide" : "width-container"],
                             [
                                 el(
-                                    "p", [:],
+                                    .p, [:],
                                     "Waypoint — youth justice case management. Records here are special category personal data: use them only for your work with the child."
                                 )
                             ])
                     ])
             ])
-        return "<!DOCTYPE html>" + el("html", ["lang": "en-GB"], [head, body]).render()
+        return "<!DOCTYPE html>" + el(.html, [.lang: "en-GB"], [head, body]).render()
     }
 
     static func header(_ ctx: PageContext, wide: Bool = false) -> H {
@@ -88,41 +88,41 @@ enum Layout {
             } else if u.can(.exportBundle) {
                 links.append(("Export", Paths.data))
             }
-            nav = links.map { el("li", ["class": "header__nav-item"], [el("a", ["href": $0.1], $0.0)]) }
+            nav = links.map { el(.li, [.class: "header__nav-item"], [el(.a, [.href: $0.1], $0.0)]) }
             nav.append(
                 el(
-                    "li", ["class": "header__nav-item header__user"],
+                    .li, [.class: "header__nav-item header__user"],
                     [
                         el(
-                            "a", ["href": Paths.account, "title": "Your account: password, two-factor sign-in, sessions"],
+                            .a, [.href: Paths.account, .title: "Your account: password, two-factor sign-in, sessions"],
                             "\(u.name) (\(u.role.label))")
                     ]))
             nav.append(
                 el(
-                    "li", ["class": "header__nav-item"],
+                    .li, [.class: "header__nav-item"],
                     [
                         el(
-                            "form", ["method": "post", "action": Paths.signOut, "class": "inline-form"],
+                            .form, [.method: "post", .action: Paths.signOut, .class: "inline-form"],
                             [
                                 csrfField(ctx.csrf),
-                                el("button", ["type": "submit", "class": "link-button"], "Sign out")
+                                el(.button, [.type: "submit", .class: "link-button"], "Sign out")
                             ])
                     ]))
         }
         return el(
-            "header", ["class": "header"],
+            .header, [.class: "header"],
             [
                 el(
-                    "div", ["class": wide ? "width-container wide header__container" : "width-container header__container"],
+                    .div, [.class: wide ? "width-container wide header__container" : "width-container header__container"],
                     [
-                        el("a", ["href": Paths.home, "class": "header__brand"], "Waypoint"),
-                        nav.isEmpty ? group([]) : el("nav", ["aria-label": "Main"], [el("ul", ["class": "header__nav"], nav)])
+                        el(.a, [.href: Paths.home, .class: "header__brand"], "Waypoint"),
+                        nav.isEmpty ? group([]) : el(.nav, [.ariaLabel: "Main"], [el(.ul, [.class: "header__nav"], nav)])
                     ])
             ])
     }
 
     static func csrfField(_ token: String) -> H {
-        voidEl("input", ["type": "hidden", "name": CSRFMiddleware.fieldName, "value": token])
+        voidEl(.input, [.type: "hidden", .name: CSRFMiddleware.fieldName, .value: token])
     }
 }
 
@@ -140,9 +140,9 @@ enum ErrorPageView {
         return Layout.page(
             title: title, PageContext(user: user, csrf: csrf),
             [
-                el("h1", ["class": "heading-l"], title),
-                el("p", ["class": "body"], message),
-                el("p", ["class": "body"], [el("a", ["href": Paths.home], "Go to the home page")])
+                el(.h1, [.class: "heading-l"], title),
+                el(.p, [.class: "body"], message),
+                el(.p, [.class: "body"], [el(.a, [.href: Paths.home], "Go to the home page")])
             ])
     }
 }

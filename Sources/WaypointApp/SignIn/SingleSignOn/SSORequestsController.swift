@@ -142,16 +142,16 @@ enum SSOViews {
             }
             content.append(
                 el(
-                    "section", ["class": "sso-request", "aria-label": r.name ?? r.email ?? r.subject],
+                    .section, [.class: "sso-request", .ariaLabel: r.name ?? r.email ?? r.subject],
                     [
-                        el("h2", ["class": "heading-m"], r.name ?? r.email ?? r.subject),
+                        el(.h2, [.class: "heading-m"], r.name ?? r.email ?? r.subject),
                         C.summaryList([
                             ("Email", C.value(r.email)), ("Subject at the provider", txt(r.subject)),
                             ("Groups", r.groupList.isEmpty ? C.notRecorded() : txt(r.groupList.joined(separator: ", "))),
                             ("Asked", txt(DateFormatting.londonDateTime(r.at)))
                         ]),
                         el(
-                            "form", ["method": "post", "action": "\(Paths.ssoRequests)/\(id)/approve"],
+                            .form, [.method: "post", .action: "\(Paths.ssoRequests)/\(id)/approve"],
                             [
                                 Layout.csrfField(ctx.csrf),
                                 C.radios(
@@ -163,7 +163,7 @@ enum SSOViews {
                                 C.button("Create their account")
                             ]),
                         el(
-                            "form", ["method": "post", "action": "\(Paths.ssoRequests)/\(id)/link"],
+                            .form, [.method: "post", .action: "\(Paths.ssoRequests)/\(id)/link"],
                             [
                                 Layout.csrfField(ctx.csrf),
                                 C.select(
@@ -173,7 +173,7 @@ enum SSOViews {
                                 C.button("Link", secondary: true)
                             ]),
                         el(
-                            "form", ["method": "post", "action": "\(Paths.ssoRequests)/\(id)/refuse"],
+                            .form, [.method: "post", .action: "\(Paths.ssoRequests)/\(id)/refuse"],
                             [
                                 Layout.csrfField(ctx.csrf), C.button("Refuse", warning: true)
                             ])

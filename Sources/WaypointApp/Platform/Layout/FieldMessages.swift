@@ -1,0 +1,26 @@
+import WaypointDomain
+
+/// A form's error messages by field, for its view: `err("court")` is the court field's message,
+/// `err.date("hearing")` the first message of a date's day, month and year parts. Every form view
+/// reads its messages through this one type.
+struct FieldMessages {
+    let errors: [FieldError]
+    init(_ errors: [FieldError]) { self.errors = errors }
+
+    func callAsFunction(_ field: String) -> String? { errors.first { $0.field == field }?.message }
+
+    /// A date input's message (its parts are "<prefix>-day", "-month" and "-year").
+    func date(_ prefix: String) -> String? { self("\(prefix)-day") ?? self("\(prefix)-month") ?? self("\(prefix)-year") }
+}
+
+extension FieldError {
+    /// The one message for an edit that lost a race: someone saved the record (a child's details,
+    /// a practice record, an assessment) after this form was opened.
+    static func staleEdit(_ field: String, _ what: String = "record") -> FieldError {
+        FieldError(
+            field: field,
+            message:
+                "Someone else changed this \(what) after you opened it, so your changes have not been saved. They are still in the form: open the latest version in a new tab and make them again."
+        )
+    }
+}
