@@ -6,11 +6,28 @@ import WaypointDomain
 /// `waypoint demo`: loads the deterministic demo service into an empty database and prints
 /// the sign-ins. Refuses when the database holds anything other than demo data.
 struct DemoCommand: AsyncCommand {
-    struct Signature: CommandSignature { init() {} }
-    var help: String { "Load a realistic demo service (about 200 children, a user for every role) into an empty database" }
+    struct Signature: CommandSignature {
+        @Option(
+            name: "children",
+            help:
+                "How many children the demo service holds (\(DemoData.childCount) unless given; at most \(DemoData.maximumChildren)); case workers grow with them"
+        )
+        var children: String?
+        init() {}
+    }
+    var help: String {
+        "Load a realistic demo service (200 children unless --children says otherwise, a user for every role) into an empty database"
+    }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
+        var children = DemoData.childCount
+        if let given = signature.children {
+            guard let n = Int(given), (1...DemoData.maximumChildren).contains(n) else {
+                throw ExitError(message: "--children must be a whole number from 1 to \(DemoData.maximumChildren).")
+            }
+            children = n
+        }
         try await migrate(app)
         var password = ProcessInfo.processInfo.environment["WAYPOINT_DEMO_PASSWORD"] ?? ""
         var generated = false
@@ -21,7 +38,8 @@ struct DemoCommand: AsyncCommand {
             throw ExitError(message: "WAYPOINT_DEMO_PASSWORD must be at least \(UserForm.minimumPasswordLength) characters.")
         }
         let outcome = try await DemoData.load(
-            on: app.db, password: password, hasher: { try app.password.hash($0) }, today: LocalDate.today(at: Date()))
+            on: app.db, password: password, hasher: { try app.password.hash($0) }, today: LocalDate.today(at: Date()),
+            children: children)
         switch outcome {
         case .refused(let reason):
             throw ExitError(message: "Refusing to load demo data: \(reason)")

@@ -10,6 +10,10 @@ enum DemoData {
     static let serviceName = "Demo Youth Justice Service"
     static let emailDomain = "demo.waypoint.test"
     static let childCount = 200
+    /// `waypoint demo --children` goes this far (the page-speed bench uses 20,000).
+    static let maximumChildren = 100_000
+    /// One case worker for about every 40 children, so caseloads stay as a service's are.
+    static func workerCount(children: Int) -> Int { max(5, (children + 39) / 40) }
 
     static func email(for role: Role) -> String { "\(role.rawValue)@\(emailDomain)" }
 
@@ -25,9 +29,10 @@ enum DemoData {
         return String((0..<16).map { _ in alphabet.randomElement(using: &g)! })
     }
 
-    static func load(on db: Database, password: String, hasher: @Sendable (String) throws -> String, today: LocalDate) async throws
-        -> Outcome
-    {
+    static func load(
+        on db: Database, password: String, hasher: @Sendable (String) throws -> String, today: LocalDate,
+        children childCount: Int = childCount
+    ) async throws -> Outcome {
         let services = try await Service.query(on: db).all()
         let users = try await User.query(on: db).all()
         let otherServices = services.filter { $0.code != serviceCode }
@@ -64,7 +69,9 @@ enum DemoData {
             var childIDs: [UUID] = []
             for i in 0..<childCount {
                 let child = makeChild(i, &rng, today: today)
-                childIDs.append(try await work.addChild(child, serviceID: service.id!, externalID: String(format: "DEMO%04d", i + 1)))
+                childIDs.append(
+                    try await work.addChild(
+                        child, serviceID: service.id!, externalID: String(format: childCount > 9_999 ? "DEMO%06d" : "DEMO%04d", i + 1)))
             }
             try await loadJourney(on: db, serviceID: service.id!, children: childIDs, hash: hash, today: today, now: now)
             try await DemoPractice.load(on: db, serviceID: service.id!, today: today, now: now)
@@ -102,6 +109,18 @@ enum DemoData {
             try await u.create(on: db)
             try await UserService(userID: u.id!, serviceID: serviceID).create(on: db)
             try await Workers.setTeam(u.id!, i < 2 ? north : south, from: LocalDate(year: 1900, month: 1, day: 1)!, on: db, now: Date())
+            workers.append(u.id!)
+        }
+        // A larger demo (`--children`) gets more case workers, so no caseload passes its cap.
+        var extra = 0
+        while workers.count < workerCount(children: children.count) {
+            extra += 1
+            let u = User(
+                email: "case.worker.\(extra)@\(emailDomain)", name: "Case Worker \(extra)", passwordHash: hash, role: .practitioner)
+            try await u.create(on: db)
+            try await UserService(userID: u.id!, serviceID: serviceID).create(on: db)
+            try await Workers.setTeam(
+                u.id!, extra % 2 == 0 ? north : south, from: LocalDate(year: 1900, month: 1, day: 1)!, on: db, now: Date())
             workers.append(u.id!)
         }
         let managerUser = try await User.query(on: db).filter(\.$email == email(for: .manager)).first()!
