@@ -111,16 +111,23 @@ enum DemoData {
             try await Workers.setTeam(u.id!, i < 2 ? north : south, from: LocalDate(year: 1900, month: 1, day: 1)!, on: db, now: Date())
             workers.append(u.id!)
         }
-        // A larger demo (`--children`) gets more case workers, so no caseload passes its cap.
+        // A larger demo (`--children`) gets more case workers, so no caseload passes its cap, in
+        // teams of eight, as a service's are.
         var extra = 0
+        var team = north
         while workers.count < workerCount(children: children.count) {
+            if extra % 8 == 0 {
+                team = UUID()
+                try await db.sql.insert(into: "teams").columns("id", "service_id", "name").values(
+                    SQLBind(team), SQLBind(serviceID), SQLBind("Team \(extra / 8 + 1)")
+                ).run()
+            }
             extra += 1
             let u = User(
                 email: "case.worker.\(extra)@\(emailDomain)", name: "Case Worker \(extra)", passwordHash: hash, role: .practitioner)
             try await u.create(on: db)
             try await UserService(userID: u.id!, serviceID: serviceID).create(on: db)
-            try await Workers.setTeam(
-                u.id!, extra % 2 == 0 ? north : south, from: LocalDate(year: 1900, month: 1, day: 1)!, on: db, now: Date())
+            try await Workers.setTeam(u.id!, team, from: LocalDate(year: 1900, month: 1, day: 1)!, on: db, now: Date())
             workers.append(u.id!)
         }
         let managerUser = try await User.query(on: db).filter(\.$email == email(for: .manager)).first()!

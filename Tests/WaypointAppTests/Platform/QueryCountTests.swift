@@ -139,6 +139,38 @@ struct QueryCountingLogHandler: LogHandler {
                 workQueries.append(counter.count(id))
             }
             #expect(workQueries[0] == workQueries[1], "My work for \(fewest.n) and for \(most.n) open cases: \(workQueries)")
+
+            // The intervention page (for work of one type: each type has its own sections) and the
+            // child page, for the most and the fewest contacts.
+            struct Counted: Decodable { let id: UUID; let n: Int }
+            struct TypeRow: Decodable { let type: String }
+            let busiest = try #require(
+                try await app.db.sql.raw(
+                    "SELECT i.type AS type FROM contacts c JOIN interventions i ON i.id = c.intervention_id GROUP BY c.intervention_id, i.type ORDER BY COUNT(*) DESC LIMIT 1"
+                ).first(decoding: TypeRow.self))
+            for (name, query, path) in [
+                (
+                    "intervention page",
+                    "SELECT c.intervention_id AS id, COUNT(*) AS n FROM contacts c JOIN interventions i ON i.id = c.intervention_id WHERE i.type = '\(busiest.type)' GROUP BY c.intervention_id ORDER BY COUNT(*), c.intervention_id",
+                    { (id: UUID) in Paths.intervention(id) }
+                ),
+                (
+                    "child page", "SELECT child_id AS id, COUNT(*) AS n FROM contacts GROUP BY child_id ORDER BY COUNT(*), child_id",
+                    { (id: UUID) in Paths.child(id) }
+                )
+            ] {
+                let counted = try await app.db.sql.raw(SQLQueryString(stringLiteral: query)).all(decoding: Counted.self)
+                let few = try #require(counted.first), many = try #require(counted.last)
+                #expect(many.n > few.n)
+                var queries: [Int] = []
+                for target in [few, many] {
+                    let id = UUID().uuidString
+                    let page = try await manager.get(path(target.id), headers: ["X-Request-Id": id])
+                    #expect(page.status == .ok)
+                    queries.append(counter.count(id))
+                }
+                #expect(queries[0] == queries[1], "\(name) with \(few.n) and with \(many.n) contacts: \(queries)")
+            }
         }
     }
 }
