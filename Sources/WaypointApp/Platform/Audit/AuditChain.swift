@@ -5,8 +5,8 @@ import SQLKit
 import Vapor
 
 /// The hash chain over the audit log (see `M0022_AuditAppendOnly`). Events are written as they
-/// happen, without waiting on each other; `seal` then appends them to the chain in batches, in the
-/// order they were written (`at`, then id). The server seals every few seconds and
+/// happen, without waiting on each other; `seal` then appends the ones waiting in `audit_pending`
+/// (`M0032_AuditPending`) to the chain in batches, in the order they were written (`at`, then id). The server seals every few seconds and
 /// `waypoint audit verify` seals first, so the chain trails the log by seconds at most.
 enum AuditChain {
     struct Event: Decodable {
@@ -33,7 +33,20 @@ enum AuditChain {
     static let genesis = String(repeating: "0", count: 64)
 
     static func link(_ previous: String, _ event: Event) -> String {
-        SHA256.hash(data: Data((previous + event.canonical).utf8)).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: Data((previous + event.canonical).utf8)))
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Lower-case hexadecimal of a digest (`String(format:)` per byte cost more than the hashing).
+    static func hex(_ digest: SHA256.Digest) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in digest {
+            out.append(hexDigits[Int(byte >> 4)])
+            out.append(hexDigits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private struct Seal: Decodable { let position: Int; let event_id: UUID; let hash: String }
@@ -48,12 +61,8 @@ enum AuditChain {
                 let last = try await tx.sql.select().columns("position", "event_id", "hash").from("audit_seals")
                     .orderBy("position", .descending).limit(1).first(decoding: Seal.self)
                 let pending = try await tx.sql.select().columns(eventColumns.map { SQLColumn($0, table: "audit_events") })
-                    .from("audit_events")
-                    .join(
-                        "audit_seals", method: SQLJoinMethod.left, on: SQLColumn("event_id", table: "audit_seals"), .equal,
-                        SQLColumn("id", table: "audit_events")
-                    )
-                    .where(SQLColumn("event_id", table: "audit_seals"), .is, SQLLiteral.null)
+                    .from("audit_pending")
+                    .join("audit_events", on: SQLColumn("id", table: "audit_events"), .equal, SQLColumn("event_id", table: "audit_pending"))
                     .orderBy(SQLColumn("at", table: "audit_events")).orderBy(SQLColumn("id", table: "audit_events"))
                     .limit(batch).all(decoding: Event.self)
                 guard !pending.isEmpty else { return 0 }
@@ -69,6 +78,9 @@ enum AuditChain {
                     var insert = tx.sql.insert(into: "audit_seals").columns("position", "event_id", "hash")
                     for r in chunk { insert = insert.values(r) }
                     try await insert.run()
+                }
+                for chunk in pending.map(\.id).chunked(500) {
+                    try await tx.sql.delete(from: "audit_pending").where("event_id", .in, SQLBind.group(chunk)).run()
                 }
                 return pending.count
             }

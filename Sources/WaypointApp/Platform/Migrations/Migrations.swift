@@ -33,6 +33,7 @@ enum Migrations {
         M0028_Identity(),
         M0029_SingleSignOn(),
         M0030_CareExploitationAchievements(),
-        M0031_OutOfCourtPanels()
+        M0031_OutOfCourtPanels(),
+        M0032_AuditPending()
     ]
 }
