@@ -26,6 +26,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
 
     app.migrations.add(Migrations.all)
     app.lifecycle.use(AuditSealer())
+    app.lifecycle.use(SQLiteStatistics())
 
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(UserCommandGroup(), as: "user")

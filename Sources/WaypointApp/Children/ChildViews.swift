@@ -290,36 +290,13 @@ enum ChildFormView {
 
 // MARK: - A child's record
 
-struct ChildShowModel {
-    let record: ChildRecord
-    let serviceName: String
-    let today: LocalDate
-    let canEdit: Bool
-    let canSeeAudit: Bool
-    var canRecord: Bool = false
-    var canStartIntervention: Bool = false
-    var currentWork: [(InterventionRow, [DueItem])] = []
-    var pastWork: [InterventionRow] = []
-    var referrals: [ReferralRow] = []
-    var offences: [OffenceRow] = []
-    var hearings: [HearingRow] = []
-    var consultations: [ConsultationRow] = []
-    var outcomes: [String: OutcomeType] = [:]
-    var workerNames: [UUID: String] = [:]
-    var victims: [H] = []
-    /// Care history, exploitation concerns and achievements (case workers only).
-    var childRecords: [H] = []
-    /// Victim workers: the child's summary, legal history and victims only.
-    var summaryOnly: Bool = false
-}
-
 enum ChildShowView {
-    static func render(_ ctx: PageContext, _ m: ChildShowModel) -> String {
+    static func render(_ ctx: PageContext, _ m: ChildShow) -> String {
         let d = m.record.details
         let id = m.record.id
         let known = d.preferredName ?? d.givenName
         let age = d.dateOfBirth.age(on: m.today)
-        let workers = Array(Set(m.currentWork.compactMap { $0.0.case_manager_id }.compactMap { m.workerNames[$0] })).sorted()
+        let workers = Array(Set(m.currentWork.compactMap(\.caseManager))).sorted()
         var actions: [H] = []
         if m.canRecord {
             actions.append(C.link("Record a referral", Paths.newReferral(id)))
@@ -364,12 +341,12 @@ enum ChildShowView {
                         caption: nil, headers: ["Date", "Offence", "Outcome"],
                         rows: m.offences.map { o in
                             [
-                                txt(Show.date(o.offence_date)),
+                                txt(Show.date(o.date)),
                                 txt(Show.label(OffenceCategory.self, o.category) + (o.description.map { " — \($0)" } ?? "")),
-                                txt((m.outcomes[o.outcome]?.label ?? o.outcome) + (o.outcome_date.map { ", \(Show.date($0))" } ?? ""))
+                                txt(o.outcome + (o.outcomeDate.map { ", \(Show.date($0))" } ?? ""))
                             ]
                         }))
-            content += m.victims
+            content += m.victims.map { [PracticeViews.section($0)] } ?? []
             return Layout.page(title: d.fullName, ctx, wide: true, content)
         }
         content += [
@@ -397,16 +374,16 @@ enum ChildShowView {
             content.append(
                 C.table(
                     caption: nil, headers: ["Work", "Started", "Case manager", "What is due"],
-                    rows: m.currentWork.map { (i, due) in
+                    rows: m.currentWork.map { w in
                         [
-                            C.link(Show.label(InterventionType.self, i.type), Paths.intervention(i.id)),
-                            txt(Show.date(i.start_date)),
-                            i.case_manager_id.flatMap { m.workerNames[$0] }.map { txt($0) } ?? C.tag("Not allocated", colour: "yellow"),
-                            due.isEmpty
+                            C.link(Show.label(InterventionType.self, w.type), Paths.intervention(w.id)),
+                            txt(Show.date(w.startDate)),
+                            w.caseManager.map { txt($0) } ?? C.tag("Not allocated", colour: "yellow"),
+                            w.due.isEmpty
                                 ? txt("Nothing due")
                                 : el(
                                     .ul, [.class: "list due-list"],
-                                    due.map { x in el(.li, [:], [Show.dueTag(x), txt(" " + Show.dueText(x))]) })
+                                    w.due.map { x in el(.li, [:], [Show.dueTag(x), txt(" " + Show.dueText(x))]) })
                         ]
                     }))
         }
@@ -415,27 +392,26 @@ enum ChildShowView {
         }
         // Legal history in date order: offences with their outcomes, and court hearings.
         var legal: [(String, [H])] = m.offences.map { o in
-            let outcome = m.outcomes[o.outcome]
-            return (
-                o.offence_date,
+            (
+                o.date,
                 [
-                    txt(Show.date(o.offence_date)),
+                    txt(Show.date(o.date)),
                     txt(
                         "Offence: " + Show.label(OffenceCategory.self, o.category) + (o.description.map { " — \($0)" } ?? "")
                             + (o.gravity.map { " (gravity \($0))" } ?? "")),
-                    txt((outcome?.label ?? o.outcome) + (o.outcome_date.map { ", \(Show.date($0))" } ?? ""))
+                    txt(o.outcome + (o.outcomeDate.map { ", \(Show.date($0))" } ?? ""))
                 ]
             )
         }
-        legal += m.hearings.map { h in (h.hearing_date, [txt(Show.date(h.hearing_date)), txt("Court hearing: \(h.court)"), txt(h.result)]) }
+        legal += m.hearings.map { h in (h.date, [txt(Show.date(h.date)), txt("Court hearing: \(h.court)"), txt(h.result)]) }
         legal.sort { $0.0 < $1.0 }
         content.append(el(.h2, [.class: "heading-m", .id: "legal-history"], "Legal history"))
         content.append(
             legal.isEmpty
                 ? C.p("No offences or court hearings recorded.")
                 : C.table(caption: nil, headers: ["Date", "What", "Outcome or result"], rows: legal.map(\.1)))
-        if !m.offences.isEmpty { content += m.victims }
-        content += m.childRecords
+        if !m.offences.isEmpty, let victims = m.victims { content.append(PracticeViews.section(victims)) }
+        content += m.childRecords.map(PracticeViews.section)
         content.append(el(.h2, [.class: "heading-m"], "Referrals"))
         content.append(
             m.referrals.isEmpty
@@ -444,7 +420,7 @@ enum ChildShowView {
                     caption: nil, headers: ["Received", "From", "Decision"],
                     rows: m.referrals.map { r in
                         [
-                            C.link(Show.date(r.received_on), Paths.referral(r.id)), txt(Show.label(ReferralSource.self, r.source)),
+                            C.link(Show.date(r.receivedOn), Paths.referral(r.id)), txt(Show.label(ReferralSource.self, r.source)),
                             txt(
                                 Show.label(ScreeningDecision.self, r.decision)
                                     + (r.destination.map { ": " + Show.label(ScreenOutDestination.self, $0) } ?? ""))
@@ -456,7 +432,7 @@ enum ChildShowView {
                 C.table(
                     caption: nil, headers: ["Date", "Known to", "Outcome"],
                     rows: m.consultations.map { c in
-                        [txt(Show.date(c.held_on)), txt(c.known_to), C.multiline(c.outcome)]
+                        [txt(Show.date(c.heldOn)), txt(c.knownTo), C.multiline(c.outcome)]
                     }))
         }
         if !m.pastWork.isEmpty {
@@ -466,9 +442,9 @@ enum ChildShowView {
                     caption: nil, headers: ["Work", "Started", "Ended", "Reason"],
                     rows: m.pastWork.map { i in
                         [
-                            C.link(Show.label(InterventionType.self, i.type), Paths.intervention(i.id)), txt(Show.date(i.start_date)),
-                            i.end_date.map { txt(Show.date($0)) } ?? txt("Not started yet"),
-                            C.value(i.closure_reason.map { Show.label(ClosureReason.self, $0) })
+                            C.link(Show.label(InterventionType.self, i.type), Paths.intervention(i.id)), txt(Show.date(i.startDate)),
+                            i.endDate.map { txt(Show.date($0)) } ?? txt("Not started yet"),
+                            C.value(i.closureReason.map { Show.label(ClosureReason.self, $0) })
                         ]
                     }))
         }

@@ -105,52 +105,23 @@ struct ChildrenController: RouteCollection {
     @Sendable func show(req: Request) async throws -> Response {
         let user = try req.authorize(.viewChild)
         let child = try await loadChild(req, user)
+        let page = try await ChildShowQuery.load(req, user, child)
         try await Audit.record(req, action: "view_child", serviceID: child.serviceID, childID: child.id)
-        try await InterventionStore.markSeen(childID: child.id, by: user.id, on: req.db, now: req.now)
-        let service = try await Service.find(child.serviceID, on: req.db)
-        let notice: String? =
-            switch req.query[String.self, at: "saved"] {
-            case "created": "Child added to the register"
-            case "updated": "Changes saved"
-            case "offence": "Offence recorded"
-            case "hearing": "Court hearing recorded"
-            case "consultation": "Case consultation recorded"
-            default: nil
-            }
-        let today = req.today
-        let interventions = try await InterventionStore.forChild(child.id, on: req.db)
-        let calendar = try await ServiceRules.calendar(on: req.db)
-        let timescales = try await ServiceRules.timescales(for: child.serviceID, on: req.db)
-        let current = interventions.filter { $0.end_date == nil || LocalDate(iso: $0.end_date!)! >= today }
-        let practice = try await PracticeFacts.load(current.map(\.id), on: req.db)
-        let work: [(InterventionRow, [DueItem])] = current.map { i in
-            (
-                i,
-                i.facts.map { f -> [DueItem] in
-                    Deadlines.outstanding(PracticeFacts.apply(f, practice[i.id]), timescales: timescales, calendar: calendar, today: today)
-                } ?? []
-            )
+        if page.firstLookByCaseManager {
+            try await InterventionStore.markSeen(childID: child.id, by: user.id, on: req.db, now: req.now)
         }
-        let outcomes = Dictionary(uniqueKeysWithValues: try await ServiceRules.outcomeTypes(on: req.db).map { ($0.code, $0) })
-        let offences = try await LegalStore.offences(child.id, on: req.db)
-        let own = try await PracticeSections.forChild(req, user, child, offences: offences)
-        let model = ChildShowModel(
-            record: child, serviceName: service?.name ?? "", today: today,
-            canEdit: user.can(.editChild, serviceID: child.serviceID),
-            canSeeAudit: user.can(.viewChildAudit, serviceID: child.serviceID),
-            canRecord: user.can(.recordReferral, serviceID: child.serviceID),
-            canStartIntervention: user.can(.manageInterventions, serviceID: child.serviceID),
-            currentWork: work, pastWork: interventions.filter { i in !current.contains { $0.id == i.id } },
-            referrals: try await ReferralStore.forChild(child.id, on: req.db),
-            offences: offences,
-            hearings: try await LegalStore.hearings(child.id, on: req.db),
-            consultations: try await LegalStore.consultations(child.id, on: req.db),
-            outcomes: outcomes,
-            workerNames: try await Workers.names(
-                interventions.flatMap { [$0.case_manager_id, $0.co_worker_id].compactMap { $0 } }, on: req.db),
-            victims: own.victims, childRecords: own.records,
-            summaryOnly: user.role == .victimWorker)
-        return HTMLResponse.make(ChildShowView.render(PageContext(req, notice: notice), model))
+        return HTMLResponse.make(ChildShowView.render(PageContext(req, notice: Self.notice(req.query[String.self, at: "saved"])), page))
+    }
+
+    static func notice(_ saved: String?) -> String? {
+        switch saved {
+        case "created": "Child added to the register"
+        case "updated": "Changes saved"
+        case "offence": "Offence recorded"
+        case "hearing": "Court hearing recorded"
+        case "consultation": "Case consultation recorded"
+        default: nil
+        }
     }
 
     // MARK: Edit

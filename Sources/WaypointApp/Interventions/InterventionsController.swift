@@ -180,7 +180,7 @@ enum InterventionViews {
         let canClose: Bool
         var assessments: [AssessmentRow] = []
         var canAssess: Bool = false
-        var practice: [H] = []
+        var practice: [PracticeSection] = []
     }
 
     static func show(_ ctx: PageContext, _ m: Model, values v: FormValues, errors: [FieldError]) -> String {
@@ -256,7 +256,7 @@ enum InterventionViews {
         if open && m.canAssess {
             content.append(C.buttonLink("Start an assessment", Paths.newAssessment(i.id), secondary: true))
         }
-        content += m.practice
+        content += m.practice.map(PracticeViews.section)
         if !m.history.isEmpty {
             content.append(el(.h2, [.class: "heading-m"], "Allocation history"))
             content.append(

@@ -14,8 +14,13 @@ enum ServiceRules {
     }
 
     static func timescales(for serviceID: UUID, on db: Database) async throws -> Timescales {
+        try await timescales(for: serviceID, service: try await Service.find(serviceID, on: db), on: db)
+    }
+
+    /// The same, for a caller that has read the service already.
+    static func timescales(for serviceID: UUID, service: Service?, on db: Database) async throws -> Timescales {
         var t = Timescales()
-        if let service = try await Service.find(serviceID, on: db) { t.caseloadCap = service.caseloadCap }
+        if let service { t.caseloadCap = service.caseloadCap }
         struct Row: Decodable { let setting: String; let intervention_type: String; let value: Int }
         let rows = try await db.sql.select().columns("setting", "intervention_type", "value").from("timescale_settings")
             .where("service_id", .equal, SQLBind(serviceID)).all(decoding: Row.self)

@@ -3,9 +3,12 @@ import Foundation
 import Vapor
 import WaypointDomain
 
-/// The practice sections of the intervention page and the child's page.
+/// The practice sections of the intervention page and the child's page, read for one user: what
+/// they may see and record is decided here, and the pages render what this returns.
 enum PracticeSections {
-    static func forIntervention(_ req: Request, _ user: CurrentUser, _ i: InterventionRow, _ child: ChildRecord) async throws -> [H] {
+    static func forIntervention(_ req: Request, _ user: CurrentUser, _ i: InterventionRow, _ child: ChildRecord) async throws
+        -> [PracticeSection]
+    {
         let type = i.interventionType ?? .prevention
         let specs = RecordKind.allCases.map(\.spec).filter { $0.parent == .intervention && $0.appliesTo(type) }
         var bySection: [(String, [PracticeViews.SectionData])] = []
@@ -28,18 +31,18 @@ enum PracticeSections {
         let open = i.end_date == nil
         let today = req.today
         return bySection.map { title, data in
-            var lead: [H] = []
+            var lead: [PracticeSection.Lead] = []
             switch title {
             case "Compliance":
                 let s = ComplianceHook.state(
                     warnings: records[.warning] ?? [], contacts: records[.contact] ?? [], breaches: records[.breach] ?? [], today: today)
-                lead.append(s.breachDue != nil ? C.warning(s.text) : C.p(s.text))
-                lead.append(C.p(Compliance.rule, "body-s secondary-text"))
+                lead.append(s.breachDue != nil ? .warning(s.text) : .text(s.text))
+                lead.append(.note(Compliance.rule))
             case "Reparation":
                 let ordered = records[.reparationRequirement]?.first?["hours_ordered"]?.int
                 let done = (records[.reparationSession] ?? []).compactMap { $0["hours"]?.double }.reduce(0, +)
                 lead.append(
-                    C.p(
+                    .text(
                         ordered.map { "\(RecordForm.number(done)) of \($0) hours completed." }
                             ?? "\(RecordForm.number(done)) hours completed. The hours ordered are not recorded yet."))
             case "Contacts and sessions":
@@ -47,15 +50,15 @@ enum PracticeSections {
                 let attended = c.filter { $0["attendance"]?.text == "attended" }.count
                 let missed = c.filter { $0["attendance"]?.text == "did_not_attend" }.count
                 let arranged = c.filter { $0["attendance"] == nil }.count
-                lead.append(C.p("\(attended) attended, \(missed) did not attend, \(arranged) arranged."))
+                lead.append(.text("\(attended) attended, \(missed) did not attend, \(arranged) arranged."))
             case "KPI data":
                 let stages = Set((records[.kpi] ?? []).compactMap { $0["stage"]?.text })
                 if !stages.contains("start") && open && user.can(.recordPractice, serviceID: i.service_id) {
-                    lead.append(C.p("The start data is not recorded yet. The end data is taken when the intervention is closed."))
+                    lead.append(.text("The start data is not recorded yet. The end data is taken when the intervention is closed."))
                 }
             default: break
             }
-            return PracticeViews.section(title, data, open: open, lead: lead)
+            return PracticeSection(title: title, parts: data, open: open, lead: lead)
         }
     }
 
@@ -63,7 +66,7 @@ enum PracticeSections {
     /// legal history is; and the care history, exploitation concerns and achievements (case
     /// workers only), with what the history says today. `offences`: the child's, as the page read them.
     static func forChild(_ req: Request, _ user: CurrentUser, _ child: ChildRecord, offences: [OffenceRow]) async throws
-        -> (victims: [H], records: [H])
+        -> (victims: PracticeSection, records: [PracticeSection])
     {
         let lookups: PracticeViews.Lookups = [
             "offences": offences.map {
@@ -71,9 +74,9 @@ enum PracticeSections {
             }
         ]
         let victims = try await sectionData(req, user, child, .victim, lookups)
-        let lead: [H] =
-            victims.restricted ? [] : [C.p("Only victim workers and managers see who the victims are.", "body-s secondary-text")]
-        let victimSection = [PracticeViews.section(victims.spec.section, [victims], open: true, lead: lead)]
+        let victimSection = PracticeSection(
+            title: victims.spec.section, parts: [victims], open: true,
+            lead: victims.restricted ? [] : [.note("Only victim workers and managers see who the victims are.")])
         guard user.can(.viewCaseWork, serviceID: child.serviceID) else { return (victimSection, []) }
         let today = req.today
         let episodes = try await sectionData(req, user, child, .careEpisode, lookups)
@@ -82,15 +85,15 @@ enum PracticeSections {
         let achievements = try await sectionData(req, user, child, .achievement, lookups)
         let history = episodes.records.compactMap { CareEpisode($0.values) }
         let status = CareHistory.status(history, dateOfBirth: child.details.dateOfBirth, on: today)
-        var careLead: [H] = [C.p(Self.careText(history, status, today: today))]
+        var careLead: [PracticeSection.Lead] = [.text(Self.careText(history, status, today: today))]
         if history.isEmpty && child.details.careStatus != .none {
             careLead.append(
-                C.warning("The child's details say \(child.details.careStatus.label.lowercased()), but no care episode is recorded."))
+                .warning("The child's details say \(child.details.careStatus.label.lowercased()), but no care episode is recorded."))
         }
         let concernType = RecordKind.exploitation.spec.field("concern_type")
         let current = concerns.records.filter { $0["closed_on"] == nil }
-        let concernLead = [
-            C.p(
+        let concernLead: [PracticeSection.Lead] = [
+            .text(
                 current.isEmpty
                     ? "No current exploitation concern."
                     : "\(current.count) current \(current.count == 1 ? "concern" : "concerns"): "
@@ -98,16 +101,14 @@ enum PracticeSections {
                         .joined(separator: ", ") + ".")
         ]
         let n = achievements.records.count
-        let portfolio: [H] = [
-            C.p("\(n) \(n == 1 ? "achievement" : "achievements") in the portfolio."),
-            n == 0 ? group([]) : el(.p, [.class: "body"], [C.link("Print the portfolio", Paths.portfolio(child.id))])
-        ]
+        var portfolio: [PracticeSection.Lead] = [.text("\(n) \(n == 1 ? "achievement" : "achievements") in the portfolio.")]
+        if n > 0 { portfolio.append(.link("Print the portfolio", Paths.portfolio(child.id))) }
         return (
             victimSection,
             [
-                PracticeViews.section("Care history", [episodes, atPlacement], open: true, lead: careLead),
-                PracticeViews.section("Exploitation and safety", [concerns], open: true, lead: concernLead),
-                PracticeViews.section("Achievements", [achievements], open: true, lead: portfolio)
+                PracticeSection(title: "Care history", parts: [episodes, atPlacement], open: true, lead: careLead),
+                PracticeSection(title: "Exploitation and safety", parts: [concerns], open: true, lead: concernLead),
+                PracticeSection(title: "Achievements", parts: [achievements], open: true, lead: portfolio)
             ]
         )
     }

@@ -133,8 +133,8 @@ enum PracticeViews {
         return d.longFormat + (parts.count > 1 ? " at \(parts[1])" : "")
     }
 
-    /// A section of an intervention or child page: the records of the kinds in it, each as a
-    /// table with its CSV, and the add buttons.
+    /// The records of one kind in a section of an intervention or child page, shown as a table
+    /// with its CSV and its add button.
     struct SectionData {
         let spec: RecordSpec
         let records: [PracticeRecord]
@@ -145,9 +145,19 @@ enum PracticeViews {
         let restricted: Bool
     }
 
-    static func section(_ title: String, _ data: [SectionData], open: Bool, lead: [H] = []) -> H {
+    static func section(_ section: PracticeSection) -> H {
+        let title = section.title
+        let data = section.parts
+        let open = section.open
         var out: [H] = [el(.h2, [.class: "heading-m", .id: Paths.anchor(title)], title)]
-        out += lead
+        out += section.lead.map { lead -> H in
+            switch lead {
+            case .text(let s): C.p(s)
+            case .note(let s): C.p(s, "body-s secondary-text")
+            case .warning(let s): C.warning(s)
+            case .link(let text, let path): el(.p, [.class: "body"], [C.link(text, path)])
+            }
+        }
         for d in data {
             let spec = d.spec
             if data.count > 1 || spec.plural != title { out.append(el(.h3, [.class: "heading-s"], spec.plural)) }
@@ -216,4 +226,21 @@ extension PracticeViews {
 
 extension FieldKind {
     var isLong: Bool { if case .longText = self { true } else { false } }
+}
+
+/// A practice section of an intervention or child page, as data: its title, the records of each
+/// kind in it, and what it says first (what the records add up to today).
+struct PracticeSection {
+    enum Lead {
+        case text(String)
+        /// Smaller, secondary text.
+        case note(String)
+        case warning(String)
+        case link(String, String)
+    }
+
+    let title: String
+    let parts: [PracticeViews.SectionData]
+    let open: Bool
+    var lead: [Lead] = []
 }

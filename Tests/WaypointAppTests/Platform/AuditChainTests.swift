@@ -80,12 +80,29 @@ import WaypointDomain
             #expect(try await AuditChain.seal(on: app.db) == written)
             #expect(try await CrashFindingsTests.rows(app, "audit_pending") == 0)
             #expect(try await AuditChain.seal(on: app.db) == 0)
+            // An id listed again after its event was sealed is struck off, not sealed twice.
+            try await app.db.sql.raw("INSERT INTO audit_pending (event_id) SELECT event_id FROM audit_seals WHERE position = 1").run()
+            #expect(try await AuditChain.seal(on: app.db) == 0)
+            #expect(try await CrashFindingsTests.rows(app, "audit_pending") == 0)
             try await Audit.record(
                 on: app.db, at: Date(timeIntervalSince1970: 1_000_000_000), userID: nil, userEmail: nil, action: "late_entry")
             #expect(try await CrashFindingsTests.rows(app, "audit_pending") == 1)
             #expect(try await AuditChain.seal(on: app.db) == 1)
             #expect(try await AuditChain.verify(on: app.db) == .intact(sealed: written + 1))
         }
+    }
+
+    /// Entries' ids follow time (version 7 UUIDs), so each new entry goes at the end of the
+    /// indexes that hold them instead of a random page.
+    @Test func entryIdsAreVersion7AndFollowTime() {
+        let early = Audit.timeOrderedID(now: Date(timeIntervalSince1970: 1_800_000_000))
+        let late = Audit.timeOrderedID(now: Date(timeIntervalSince1970: 1_800_000_000.002))
+        #expect(early.uuidString < late.uuidString)
+        #expect(early.uuidString.dropFirst(14).first == "7", "version 7")
+        #expect("89AB".contains(early.uuidString.dropFirst(19).first!), "RFC 4122 variant")
+        // 1,800,000,000,000 ms is 0x1A3185C5000.
+        #expect(early.uuidString.hasPrefix("01A3185C-5000"))
+        #expect(Set((0..<1000).map { _ in Audit.timeOrderedID() }).count == 1000)
     }
 
     /// Every child a register search shows, and every edit form opened, is on that child's record.

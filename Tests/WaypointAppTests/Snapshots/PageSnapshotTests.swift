@@ -58,7 +58,7 @@ import WaypointDomain
     @Test func theChildPage() throws {
         let html = ChildShowView.render(
             PageContext(user: Self.manager, csrf: "csrf-token", notice: "Changes saved"),
-            ChildShowModel(
+            ChildShow(
                 record: Self.child, serviceName: "Demo Youth Justice Service", today: Self.today, canEdit: true, canSeeAudit: true,
                 canRecord: true, canStartIntervention: true))
         try HTMLSnapshot.check(html, named: "child-page")

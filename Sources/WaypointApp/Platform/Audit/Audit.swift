@@ -73,10 +73,28 @@ enum Audit {
             "id", "at", "user_id", "user_email", "service_id", "child_id", "action", "details")
         for (service, child) in rows {
             insert = insert.values(
-                SQLBind(UUID()), SQLBind(at), SQLBind(userID), SQLBind(userEmail), SQLBind(service), SQLBind(child),
+                SQLBind(timeOrderedID()), SQLBind(at), SQLBind(userID), SQLBind(userEmail), SQLBind(service), SQLBind(child),
                 SQLBind(action), SQLBind(details))
         }
         try await insert.run()
+    }
+
+    /// An entry's id: a version 7 UUID (the time in milliseconds, then random bits), so new
+    /// entries land at the end of the id's index, of the waiting list and of the chain's index
+    /// rather than on a random page of each. With random ids a page listing 58 children wrote some
+    /// 300 scattered pages to SQLite's log, and a checkpoint followed every few requests.
+    static func timeOrderedID(now: Date = Date()) -> UUID {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for i in 0..<16 { bytes[i] = UInt8.random(in: 0...255) }
+        let ms = UInt64(max(0, now.timeIntervalSince1970 * 1000))
+        for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: ms >> (8 * (5 - UInt64(i)))) }
+        bytes[6] = 0x70 | (bytes[6] & 0x0f)
+        bytes[8] = 0x80 | (bytes[8] & 0x3f)
+        return UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9], bytes[10],
+                bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+            ))
     }
 
     static func encode(_ changes: [FieldChange]) -> String {

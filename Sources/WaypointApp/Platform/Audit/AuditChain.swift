@@ -58,6 +58,12 @@ enum AuditChain {
         var sealed = 0
         while true {
             let n = try await db.writeTransaction { tx -> Int in
+                // An id still listed after its event was sealed (by a server older than the list,
+                // or a list filled by hand) is struck off rather than sealed twice.
+                try await tx.sql.delete(from: "audit_pending").where(
+                    SQLQueryString(
+                        "EXISTS (SELECT 1 FROM audit_seals WHERE audit_seals.event_id = audit_pending.event_id)")
+                ).run()
                 let last = try await tx.sql.select().columns("position", "event_id", "hash").from("audit_seals")
                     .orderBy("position", .descending).limit(1).first(decoding: Seal.self)
                 let pending = try await tx.sql.select().columns(eventColumns.map { SQLColumn($0, table: "audit_events") })

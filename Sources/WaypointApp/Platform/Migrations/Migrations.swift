@@ -34,6 +34,7 @@ enum Migrations {
         M0029_SingleSignOn(),
         M0030_CareExploitationAchievements(),
         M0031_OutOfCourtPanels(),
-        M0032_AuditPending()
+        M0032_AuditPending(),
+        M0033_CoWorkerIndex()
     ]
 }
