@@ -92,6 +92,25 @@ import WaypointDomain
         }
     }
 
+    /// Two sealers at once (a server and `waypoint audit verify`, or two servers on one
+    /// PostgreSQL database) both succeed, and the chain holds every event once.
+    @Test(arguments: TestDatabase.all)
+    func sealersRunningAtOnceDoNotCollide(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            _ = try await Self.someEvents(app)
+            for round in 0..<5 {
+                for i in 0..<40 {
+                    try await Audit.record(on: app.db, at: Date(), userID: nil, userEmail: nil, action: "round_\(round)_\(i)")
+                }
+                let db = app.db
+                async let a = AuditChain.seal(on: db, batch: 7)
+                async let b = AuditChain.seal(on: db, batch: 7)
+                _ = try await (a, b)
+            }
+            #expect(try await AuditChain.verify(on: app.db) == .intact(sealed: try await CrashFindingsTests.rows(app, "audit_events")))
+        }
+    }
+
     /// Entries' ids follow time (version 7 UUIDs), so each new entry goes at the end of the
     /// indexes that hold them instead of a random page.
     @Test func entryIdsAreVersion7AndFollowTime() {

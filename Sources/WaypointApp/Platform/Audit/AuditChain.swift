@@ -49,6 +49,9 @@ enum AuditChain {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The PostgreSQL advisory lock that sealers hold in turn ("WPAUDIT" in ASCII).
+    static let sealLock = 0x57_5041_5544_4954
+
     private struct Seal: Decodable { let position: Int; let event_id: UUID; let hash: String }
     private static let eventColumns = ["id", "at", "user_id", "user_email", "service_id", "child_id", "action", "details"]
 
@@ -58,6 +61,12 @@ enum AuditChain {
         var sealed = 0
         while true {
             let n = try await db.writeTransaction { tx -> Int in
+                // One sealer at a time: SQLite's write lock already orders them; on PostgreSQL two
+                // (a server and `waypoint audit verify`, or two servers) would both take the next
+                // position, and one would fail.
+                if tx.sql.dialect.name != "sqlite" {
+                    try await tx.sql.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(Self.sealLock)))").run()
+                }
                 // An id still listed after its event was sealed (by a server older than the list,
                 // or a list filled by hand) is struck off rather than sealed twice.
                 try await tx.sql.delete(from: "audit_pending").where(
