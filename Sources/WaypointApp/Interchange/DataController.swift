@@ -187,27 +187,7 @@ enum DataViews {
                                     .input,
                                     [.class: "file-upload", .id: "bundle", .name: "bundle", .type: "file", .accept: ".zip,.csv"])
                             ]),
-                        el(
-                            .div, [.class: "form-group"],
-                            [
-                                el(
-                                    .div, [.class: "checkboxes"],
-                                    [
-                                        el(
-                                            .div, [.class: "checkboxes__item"],
-                                            [
-                                                voidEl(
-                                                    .input,
-                                                    [
-                                                        .class: "checkboxes__input", .id: "dry_run", .name: "dry_run",
-                                                        .type: "checkbox", .value: "yes"
-                                                    ]),
-                                                el(
-                                                    .label, [.class: "label checkboxes__label", .for: "dry_run"],
-                                                    "Dry run: check and report, but write nothing")
-                                            ])
-                                    ])
-                            ]),
+                        C.checkbox("dry_run", label: "Dry run: check and report, but write nothing"),
                         el(
                             .div, [.class: "upload-progress", .hidden: "", .ariaLive: "polite"],
                             [

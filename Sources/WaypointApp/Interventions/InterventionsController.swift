@@ -38,26 +38,8 @@ struct InterventionsController: RouteCollection {
         _ req: Request, _ user: CurrentUser, _ i: InterventionRow, _ child: ChildRecord, values: FormValues, errors: [FieldError],
         notice: String?, status: HTTPStatus = .ok
     ) async throws -> Response {
-        let history = try await InterventionStore.allocationHistory(i.id, on: req.db)
-        let names = try await Workers.names(
-            history.flatMap { [$0.case_manager_id, $0.co_worker_id].compactMap { $0 } }
-                + [i.case_manager_id, i.co_worker_id].compactMap { $0 }, on: req.db)
-        let today = req.today
-        var due: [DueItem] = []
-        if let facts = i.facts {
-            let practice = try await PracticeFacts.load([i.id], on: req.db)[i.id]
-            due = Deadlines.outstanding(
-                PracticeFacts.apply(facts, practice), timescales: try await ServiceRules.timescales(for: i.service_id, on: req.db),
-                calendar: try await ServiceRules.calendar(on: req.db), today: today)
-        }
-        let assessments = try await AssessmentStore.forIntervention(i.id, on: req.db)
-        let model = InterventionViews.Model(
-            intervention: i, child: child, names: names, history: history, due: due, today: today,
-            canAllocate: user.can(.allocate, serviceID: i.service_id), canClose: user.can(.closeIntervention, serviceID: i.service_id),
-            assessments: assessments, canAssess: user.can(.recordAssessment, serviceID: i.service_id),
-            practice: try await PracticeSections.forIntervention(req, user, i, child))
-        return HTMLResponse.make(
-            InterventionViews.show(PageContext(req, notice: notice), model, values: values, errors: errors), status: status)
+        let page = try await InterventionShowQuery.load(req, user, i, child, closeForm: FormState(values: values, errors: errors))
+        return HTMLResponse.make(InterventionViews.show(PageContext(req, notice: notice), page), status: status)
     }
 
     @Sendable func allocationForm(req: Request) async throws -> Response {
@@ -169,61 +151,47 @@ struct InterventionsController: RouteCollection {
 }
 
 enum InterventionViews {
-    struct Model {
-        let intervention: InterventionRow
-        let child: ChildRecord
-        let names: [UUID: String]
-        let history: [InterventionStore.AllocationRow]
-        let due: [DueItem]
-        let today: LocalDate
-        let canAllocate: Bool
-        let canClose: Bool
-        var assessments: [AssessmentRow] = []
-        var canAssess: Bool = false
-        var practice: [PracticeSection] = []
-    }
-
-    static func show(_ ctx: PageContext, _ m: Model, values v: FormValues, errors: [FieldError]) -> String {
-        let err = FieldMessages(errors)
-        let i = m.intervention
-        let type = Show.label(InterventionType.self, i.type)
-        let open = i.end_date == nil
+    static func show(_ ctx: PageContext, _ m: InterventionShow) -> String {
+        let v = m.closeForm.values
+        let errors = m.closeForm.errors
+        let err = m.closeForm.messages
+        let type = Show.label(InterventionType.self, m.type)
+        let open = m.isOpen
         var content: [H] = [
             C.errorSummary(errors),
             C.h1(type, caption: m.child.details.fullName),
             open
-                ? (i.case_manager_id == nil ? C.tag("Not allocated", colour: "yellow") : C.tag("Open", colour: "green"))
+                ? (!m.isAllocated ? C.tag("Not allocated", colour: "yellow") : C.tag("Open", colour: "green"))
                 : C.tag("Closed", colour: "grey")
         ]
         var rows: [(key: String, value: H)] = [
             ("Child", C.link(m.child.details.fullName, Paths.child(m.child.id))),
-            ("Started", txt(Show.date(i.start_date))),
-            ("Planned end", C.value(i.planned_end_date.map { Show.date($0) }))
+            ("Started", txt(Show.date(m.startDate))),
+            ("Planned end", C.value(m.plannedEndDate.map { Show.date($0) }))
         ]
-        if let c = i.custody_end_date { rows.append(("Custody part ends", txt(Show.date(c)))) }
-        if let r = i.requirements {
-            rows.append(
-                ("Requirements", txt(r.split(separator: ",").map { Show.label(YRORequirement.self, String($0)) }.joined(separator: ", "))))
+        if let c = m.custodyEndDate { rows.append(("Custody part ends", txt(Show.date(c)))) }
+        if !m.requirements.isEmpty {
+            rows.append(("Requirements", txt(m.requirements.map { Show.label(YRORequirement.self, $0) }.joined(separator: ", "))))
         }
-        rows.append(("Case manager", C.value(i.case_manager_id.flatMap { m.names[$0] })))
-        rows.append(("Co-worker", C.value(i.co_worker_id.flatMap { m.names[$0] })))
-        if let a = i.allocated_on { rows.append(("Allocated", txt(Show.date(a)))) }
+        rows.append(("Case manager", C.value(m.caseManager)))
+        rows.append(("Co-worker", C.value(m.coWorker)))
+        if let a = m.allocatedOn { rows.append(("Allocated", txt(Show.date(a)))) }
         if !open {
-            rows.append(("Ended", txt(Show.date(i.end_date))))
-            rows.append(("Closure reason", txt(Show.label(ClosureReason.self, i.closure_reason))))
-            rows.append(("Outcome", C.multiline(i.outcome)))
+            rows.append(("Ended", txt(Show.date(m.endDate))))
+            rows.append(("Closure reason", txt(Show.label(ClosureReason.self, m.closureReason))))
+            rows.append(("Outcome", C.multiline(m.outcome)))
         }
         content.append(C.summaryList(rows))
         if open && m.canAllocate {
             content.append(
                 C.buttonLink(
-                    i.case_manager_id == nil ? "Allocate" : "Reallocate", Paths.allocate(i.id), secondary: i.case_manager_id != nil))
+                    !m.isAllocated ? "Allocate" : "Reallocate", Paths.allocate(m.id), secondary: m.isAllocated))
         }
         if open {
             content.append(el(.h2, [.class: "heading-m"], "What is due"))
             content.append(
                 m.due.isEmpty
-                    ? C.p(i.case_manager_id == nil ? "Deadlines start when the intervention is allocated." : "Nothing is due.")
+                    ? C.p(!m.isAllocated ? "Deadlines start when the intervention is allocated." : "Nothing is due.")
                     : el(.ul, [.class: "list due-list"], m.due.map { d in el(.li, [:], [Show.dueTag(d), txt(" " + Show.dueText(d))]) }))
         }
         content.append(el(.h2, [.class: "heading-m", .id: "assessments"], "Assessments"))
@@ -234,27 +202,24 @@ enum InterventionViews {
                 C.table(
                     caption: nil, headers: ["Assessment", "Stage", "Status", "Completed"],
                     rows: m.assessments.map { a in
-                        let due = a.due_on.flatMap(LocalDate.init(iso:))
-                        let done = a.submitted_on.flatMap(LocalDate.init(iso:))
                         var completed: H = C.notRecorded()
-                        if let done {
-                            let timely = due.map { Timeliness.onTime(completed: done, due: $0) }
+                        if let done = a.completed {
                             completed = group([
                                 txt(done.longFormat + " "),
-                                timely == nil ? group([]) : (timely! ? C.tag("On time", colour: "green") : C.tag("Late", colour: "red"))
+                                a.onTime.map { $0 ? C.tag("On time", colour: "green") : C.tag("Late", colour: "red") } ?? group([])
                             ])
                         }
                         return [
                             C.link(Show.label(AssessmentType.self, a.type), Paths.assessment(a.id)),
                             txt(Show.label(AssessmentStage.self, a.stage)),
                             C.tag(
-                                a.statusValue.label,
-                                colour: a.statusValue == .signedOff ? "green" : (a.statusValue == .returned ? "red" : "yellow")), completed
+                                a.status.label,
+                                colour: a.status == .signedOff ? "green" : (a.status == .returned ? "red" : "yellow")), completed
                         ]
                     }))
         }
         if open && m.canAssess {
-            content.append(C.buttonLink("Start an assessment", Paths.newAssessment(i.id), secondary: true))
+            content.append(C.buttonLink("Start an assessment", Paths.newAssessment(m.id), secondary: true))
         }
         content += m.practice.map(PracticeViews.section)
         if !m.history.isEmpty {
@@ -264,9 +229,8 @@ enum InterventionViews {
                     caption: nil, headers: ["Allocated", "Case manager", "Co-worker", "Past the cap"],
                     rows: m.history.map { h in
                         [
-                            txt(Show.date(h.allocated_on)), txt(m.names[h.case_manager_id] ?? "Unknown"),
-                            C.value(h.co_worker_id.flatMap { m.names[$0] }),
-                            txt(h.over_cap_confirmed ? "Yes, confirmed" : "No")
+                            txt(Show.date(h.allocatedOn)), txt(h.caseManager), C.value(h.coWorker),
+                            txt(h.overCapConfirmed ? "Yes, confirmed" : "No")
                         ]
                     }))
         }
@@ -274,7 +238,7 @@ enum InterventionViews {
             content.append(el(.h2, [.class: "heading-m", .id: "close"], "Close this intervention"))
             content.append(
                 el(
-                    .form, [.method: "post", .action: Paths.closeIntervention(i.id), .novalidate: ""],
+                    .form, [.method: "post", .action: Paths.closeIntervention(m.id), .novalidate: ""],
                     [
                         Layout.csrfField(ctx.csrf),
                         C.dateInput("end", legend: "End date", values: v, error: err.date("end")),
@@ -339,27 +303,7 @@ enum InterventionViews {
                         error: err("co_worker"), blank: "None"),
                     overCap == nil
                         ? group([])
-                        : el(
-                            .div, [.class: "form-group"],
-                            [
-                                el(
-                                    .div, [.class: "checkboxes"],
-                                    [
-                                        el(
-                                            .div, [.class: "checkboxes__item"],
-                                            [
-                                                voidEl(
-                                                    .input,
-                                                    [
-                                                        .class: "checkboxes__input", .id: "confirm_over_cap", .name: "confirm_over_cap",
-                                                        .type: "checkbox", .value: "yes"
-                                                    ]),
-                                                el(
-                                                    .label, [.class: "label checkboxes__label", .for: "confirm_over_cap"],
-                                                    "I confirm this allocation past the cap")
-                                            ])
-                                    ])
-                            ]),
+                        : C.checkbox("confirm_over_cap", label: "I confirm this allocation past the cap"),
                     el(.div, [.class: "button-group"], [C.button("Allocate"), C.link("Cancel", Paths.intervention(i.id), "link")])
                 ])
         ]

@@ -2,7 +2,7 @@ import Fluent
 import Vapor
 import WaypointDomain
 
-/// My work (practitioners) and Service (managers): what is due and overdue, computed now.
+/// My work (practitioners, `MyWork`) and Service (managers): what is due and overdue, computed now.
 struct WorklistController: RouteCollection {
     static let pageSize = 25
 
@@ -13,43 +13,10 @@ struct WorklistController: RouteCollection {
 
     @Sendable func myWork(req: Request) async throws -> Response {
         let user = try req.authorize(.viewMyWork)
-        let today = req.today
-        let mine = try await WorklistQuery.withDue(
-            try await WorklistQuery.openWork(.worker(user.id), in: user.serviceIDs, today: today, on: req.db), today: today, on: req.db)
-        var team: [WorkItem] = []
-        var teamName: String?
-        if let teamID = try await teamID(of: user.id, req) {
-            let ids = try await teamMembers(teamID, req).filter { $0 != user.id }
-            team = try await WorklistQuery.withDue(
-                try await WorklistQuery.openWork(.workers(ids), in: user.serviceIDs, today: today, on: req.db), today: today, on: req.db)
-            teamName = try await teamNameFor(teamID, req)
-        }
-        let names = try await Workers.names(team.compactMap(\.row.case_manager_id), on: req.db)
-        let page = try req.pageNumber()
+        let page = try await MyWorkQuery.load(req, user, page: try req.pageNumber())
         // The children this page shows (the page of my own, and all of the team's) are on their audit records.
-        let shown = WorklistViews.paged(mine, page: page).slice.map(\.row) + team.map(\.row)
-        try await Audit.recordViews(
-            req, action: "view_worklist", children: Array(Set(shown.map(\.child_id))).map { (nil, $0) }, details: "my work")
-        return HTMLResponse.make(
-            WorklistViews.myWork(PageContext(req), user: user, mine: mine, team: team, teamName: teamName, names: names, page: page))
-    }
-
-    private func teamID(of userID: UUID, _ req: Request) async throws -> UUID? {
-        struct Row: Decodable { let team_id: UUID? }
-        return try await req.db.sql.select().column("team_id").from("users").where("id", .equal, SQLBind(userID)).first(decoding: Row.self)?
-            .team_id
-    }
-
-    private func teamMembers(_ teamID: UUID, _ req: Request) async throws -> [UUID] {
-        struct Row: Decodable { let id: UUID }
-        return try await req.db.sql.select().column("id").from("users").where("team_id", .equal, SQLBind(teamID)).all(decoding: Row.self)
-            .map(\.id)
-    }
-
-    private func teamNameFor(_ teamID: UUID, _ req: Request) async throws -> String? {
-        struct Row: Decodable { let name: String }
-        return try await req.db.sql.select().column("name").from("teams").where("id", .equal, SQLBind(teamID)).first(decoding: Row.self)?
-            .name
+        try await Audit.recordViews(req, action: "view_worklist", children: page.shownChildren.map { (nil, $0) }, details: "my work")
+        return HTMLResponse.make(MyWorkView.render(PageContext(req), page))
     }
 
     @Sendable func service(req: Request) async throws -> Response {
@@ -107,65 +74,6 @@ enum WorklistViews {
         let p = min(max(1, page), totalPages)
         let start = (p - 1) * size
         return (items[min(start, items.count)..<min(start + size, items.count)], totalPages)
-    }
-
-    static func workTable(_ items: ArraySlice<WorkItem>, user: CurrentUser?, names: [UUID: String], showWorker: Bool) -> H {
-        var headers = ["Child", "Work", "Started"]
-        if showWorker { headers.append("Case manager") } else { headers.append("My role") }
-        headers.append("Next due")
-        return C.table(
-            caption: nil, headers: headers,
-            rows: items.map { w in
-                let r = w.row
-                let isNew = r.case_manager_id == user?.id && r.first_seen_at == nil
-                var cells: [H] = [
-                    group([
-                        C.link(r.childName, Paths.child(r.child_id)), isNew ? txt(" ") : group([]),
-                        isNew ? C.tag("New", colour: "blue") : group([])
-                    ]),
-                    C.link(Show.label(InterventionType.self, r.type), Paths.intervention(r.id)),
-                    txt(Show.date(r.start_date))
-                ]
-                if showWorker {
-                    cells.append(C.value(r.case_manager_id.flatMap { names[$0] }))
-                } else {
-                    cells.append(txt(r.case_manager_id == user?.id ? "Case manager" : "Co-worker"))
-                }
-                cells.append(w.next.map { d in group([Show.dueTag(d), txt(" " + Show.dueText(d))]) } ?? txt("Nothing due"))
-                return cells
-            })
-    }
-
-    static func myWork(
-        _ ctx: PageContext, user: CurrentUser, mine: [WorkItem], team: [WorkItem], teamName: String?, names: [UUID: String], page: Int
-    ) -> String {
-        let overdue = mine.filter { !$0.overdue.isEmpty }.count
-        let new = mine.filter { $0.row.case_manager_id == user.id && $0.row.first_seen_at == nil }.count
-        let children = Set(mine.map(\.row.child_id)).count
-        var content: [H] = [
-            C.h1("My work"),
-            el(
-                .ul, [.class: "stat-list"],
-                [
-                    el(
-                        .li, [.class: "stat"],
-                        [el(.span, [.class: "stat__figure"], String(children)), txt(children == 1 ? " child" : " children")]),
-                    el(.li, [.class: "stat"], [el(.span, [.class: "stat__figure"], String(overdue)), txt(" with overdue work")]),
-                    el(.li, [.class: "stat"], [el(.span, [.class: "stat__figure"], String(new)), txt(" newly allocated, not yet seen")])
-                ]),
-            el(.h2, [.class: "heading-m"], "My children")
-        ]
-        let (slice, pages) = paged(mine, page: page)
-        content.append(
-            mine.isEmpty ? C.p("No work is allocated to you at the moment.") : workTable(slice, user: user, names: names, showWorker: false)
-        )
-        content.append(C.pagination(page: page, totalPages: pages) { Paths.with(Paths.myWork, [("page", String($0))]) })
-        if let teamName {
-            content.append(el(.h2, [.class: "heading-m"], "\(teamName): colleagues' children"))
-            content.append(
-                team.isEmpty ? C.p("Your colleagues have no open work.") : workTable(team[...], user: user, names: names, showWorker: true))
-        }
-        return Layout.page(title: "My work", ctx, wide: true, content)
     }
 
     static func service(

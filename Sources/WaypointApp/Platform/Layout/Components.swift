@@ -230,6 +230,29 @@ enum C {
             ])
     }
 
+    /// One checkbox on its own (a confirmation or an option), posting `yes` when ticked.
+    static func checkbox(_ name: String, label: String, checked: Bool = false) -> H {
+        el(
+            .div, [.class: "form-group"],
+            [
+                el(
+                    .div, [.class: "checkboxes"],
+                    [
+                        el(
+                            .div, [.class: "checkboxes__item"],
+                            [
+                                voidEl(
+                                    .input,
+                                    [
+                                        .class: "checkboxes__input", .id: name, .name: name, .type: "checkbox", .value: "yes",
+                                        .checked: checked ? "" : nil
+                                    ]),
+                                el(.label, [.class: "label checkboxes__label", .for: name], label)
+                            ])
+                    ])
+            ])
+    }
+
     /// A summary list of a record's details: key and value rows, with an optional change link.
     static func summaryList(_ rows: [(key: String, value: H)]) -> H {
         // dt/dd pairs directly in the dl (laid out as rows by CSS grid), valid for every checker.

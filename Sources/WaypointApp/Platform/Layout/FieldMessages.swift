@@ -24,3 +24,13 @@ extension FieldError {
         )
     }
 }
+
+/// A form on a page, as data: the values it shows (what was typed, or the record's) and the
+/// messages of the last attempt to send it.
+struct FormState {
+    var values: FormValues
+    var errors: [FieldError] = []
+
+    var messages: FieldMessages { FieldMessages(errors) }
+    var hasErrors: Bool { !errors.isEmpty }
+}
