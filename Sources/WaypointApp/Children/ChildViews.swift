@@ -236,28 +236,7 @@ enum ChildFormView {
         ]
         if !m.duplicates.isEmpty {
             fields.append(
-                el(
-                    .div, [.class: "form-group"],
-                    [
-                        el(
-                            .div, [.class: "checkboxes"],
-                            [
-                                el(
-                                    .div, [.class: "checkboxes__item"],
-                                    [
-                                        voidEl(
-                                            .input,
-                                            [
-                                                .class: "checkboxes__input", .id: "confirm_not_duplicate",
-                                                .name: "confirm_not_duplicate",
-                                                .type: "checkbox", .value: "yes"
-                                            ]),
-                                        el(
-                                            .label, [.class: "label checkboxes__label", .for: "confirm_not_duplicate"],
-                                            "I have checked the records above: this is a different child")
-                                    ])
-                            ])
-                    ]))
+                C.checkbox("confirm_not_duplicate", label: "I have checked the records above: this is a different child"))
         }
         if m.stale {
             fields.append(el(.div, [.class: "button-group"], [C.buttonLink("Open the latest version", cancel)]))
