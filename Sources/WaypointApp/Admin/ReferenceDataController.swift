@@ -30,7 +30,7 @@ struct ReferenceDataController: RouteCollection {
             }
         return HTMLResponse.make(
             RefViews.outcomes(
-                PageContext(req, notice: notice), try await ServiceRules.outcomeTypes(on: req.db), values: FormValues(), errors: []))
+                PageContext(req, notice: notice), .init(try await ServiceRules.outcomeTypes(on: req.db), values: FormValues(), errors: [])))
     }
 
     @Sendable func addOutcome(req: Request) async throws -> Response {
@@ -40,7 +40,7 @@ struct ReferenceDataController: RouteCollection {
         switch OutcomeTypeForm.parse(values, existing: Set(existing.map(\.code))) {
         case .failure(let e):
             return HTMLResponse.make(
-                RefViews.outcomes(PageContext(req), existing, values: values, errors: e.errors), status: .unprocessableEntity)
+                RefViews.outcomes(PageContext(req), .init(existing, values: values, errors: e.errors)), status: .unprocessableEntity)
         case .success(let o):
             try await req.db.writeTransaction { db in
                 try await db.sql.insert(into: "outcome_types")
@@ -75,7 +75,7 @@ struct ReferenceDataController: RouteCollection {
     @Sendable func outcome(req: Request) async throws -> Response {
         try req.authorize(.manageReferenceData)
         let (o, _) = try await existingOutcome(req)
-        return HTMLResponse.make(RefViews.outcome(PageContext(req), o, values: RefViews.values(o), errors: []))
+        return HTMLResponse.make(RefViews.outcome(PageContext(req), .init(o, values: RefViews.values(o), errors: [])))
     }
 
     @Sendable func saveOutcome(req: Request) async throws -> Response {
@@ -85,7 +85,7 @@ struct ReferenceDataController: RouteCollection {
         switch OutcomeTypeForm.parse(values, existing: Set(all.map(\.code)), editing: old.code) {
         case .failure(let e):
             return HTMLResponse.make(
-                RefViews.outcome(PageContext(req), old, values: values, errors: e.errors), status: .unprocessableEntity)
+                RefViews.outcome(PageContext(req), .init(old, values: values, errors: e.errors)), status: .unprocessableEntity)
         case .success(let o):
             try await req.db.writeTransaction { db in
                 try await db.sql.update("outcome_types")
@@ -112,7 +112,7 @@ struct ReferenceDataController: RouteCollection {
             decoding: HolidayRow.self)
         let notice = req.query[String.self, at: "saved"] == "1" ? "Bank holiday added" : nil
         return HTMLResponse.make(
-            RefViews.holidays(PageContext(req, notice: notice), rows, values: FormValues(), errors: [], page: try req.pageNumber()))
+            RefViews.holidays(PageContext(req, notice: notice), .init(rows, values: FormValues(), errors: [], page: try req.pageNumber())))
     }
 
     @Sendable func addHoliday(req: Request) async throws -> Response {
@@ -129,7 +129,7 @@ struct ReferenceDataController: RouteCollection {
         if let date, rows.contains(where: { $0.date == date.iso }) { e.add("holiday-day", "\(date.longFormat) is already a bank holiday") }
         guard e.isEmpty, let date, let title else {
             return HTMLResponse.make(
-                RefViews.holidays(PageContext(req), rows, values: values, errors: e.errors, page: 1), status: .unprocessableEntity)
+                RefViews.holidays(PageContext(req), .init(rows, values: values, errors: e.errors, page: 1)), status: .unprocessableEntity)
         }
         try await req.db.writeTransaction { db in
             try await db.sql.insert(into: "bank_holidays").columns("date", "title").values(SQLBind(date.iso), SQLBind(title)).run()
@@ -199,7 +199,8 @@ struct ReferenceDataController: RouteCollection {
             default: nil
             }
         return HTMLResponse.make(
-            RefViews.service(PageContext(req, notice: notice), s, teams: try await teams(s.id!, req), values: Self.values(t), errors: []))
+            RefViews.service(
+                PageContext(req, notice: notice), .init(s, teams: try await teams(s.id!, req), values: Self.values(t), errors: [])))
     }
 
     @Sendable func saveService(req: Request) async throws -> Response {
@@ -229,7 +230,7 @@ struct ReferenceDataController: RouteCollection {
         }
         guard e.isEmpty, let cap, let days, let panel, let review else {
             return HTMLResponse.make(
-                RefViews.service(PageContext(req), s, teams: try await teams(s.id!, req), values: v, errors: e.errors),
+                RefViews.service(PageContext(req), .init(s, teams: try await teams(s.id!, req), values: v, errors: e.errors)),
                 status: .unprocessableEntity)
         }
         let overrides = byType
@@ -269,7 +270,8 @@ struct ReferenceDataController: RouteCollection {
             var values = Self.values(t)
             values.values["team_name"] = v["team_name"]
             return HTMLResponse.make(
-                RefViews.service(PageContext(req), s, teams: existing, values: values, errors: e.errors), status: .unprocessableEntity)
+                RefViews.service(PageContext(req), .init(s, teams: existing, values: values, errors: e.errors)),
+                status: .unprocessableEntity)
         }
         try await req.db.writeTransaction { db in
             try await db.sql.insert(into: "teams").columns("id", "service_id", "name").values(
@@ -317,7 +319,21 @@ enum RefViews {
     }
 
     /// Correcting a code: its attributes change how every past record with it is reported.
-    static func outcome(_ ctx: PageContext, _ o: OutcomeType, values v: FormValues, errors: [FieldError]) -> String {
+    /// One outcome code's edit form.
+    struct OutcomeEdit {
+        let o: OutcomeType
+        let values: FormValues
+        let errors: [FieldError]
+
+        init(_ o: OutcomeType, values v: FormValues, errors: [FieldError]) {
+            self.o = o
+            self.values = v
+            self.errors = errors
+        }
+    }
+
+    static func outcome(_ ctx: PageContext, _ m: OutcomeEdit) -> String {
+        let (o, v, errors) = (m.o, m.values, m.errors)
         let err = FieldMessages(errors)
         let yn: [(code: String, label: String)] = [("yes", "Yes"), ("no", "No")]
         return Layout.page(
@@ -350,7 +366,21 @@ enum RefViews {
             ])
     }
 
-    static func outcomes(_ ctx: PageContext, _ list: [OutcomeType], values v: FormValues, errors: [FieldError]) -> String {
+    /// The outcome codes, and the add-a-code form.
+    struct OutcomeIndex {
+        let list: [OutcomeType]
+        let values: FormValues
+        let errors: [FieldError]
+
+        init(_ list: [OutcomeType], values v: FormValues, errors: [FieldError]) {
+            self.list = list
+            self.values = v
+            self.errors = errors
+        }
+    }
+
+    static func outcomes(_ ctx: PageContext, _ m: OutcomeIndex) -> String {
+        let (list, v, errors) = (m.list, m.values, m.errors)
         let err = FieldMessages(errors)
         func yes(_ b: Bool) -> H { b ? C.tag("Yes", colour: "green") : txt("No") }
         return Layout.page(
@@ -391,9 +421,23 @@ enum RefViews {
             ])
     }
 
-    static func holidays(
-        _ ctx: PageContext, _ rows: [ReferenceDataController.HolidayRow], values v: FormValues, errors: [FieldError], page: Int
-    ) -> String {
+    /// A page of bank holidays, and the add-a-holiday form.
+    struct HolidayIndex {
+        let rows: [ReferenceDataController.HolidayRow]
+        let values: FormValues
+        let errors: [FieldError]
+        let page: Int
+
+        init(_ rows: [ReferenceDataController.HolidayRow], values v: FormValues, errors: [FieldError], page: Int) {
+            self.rows = rows
+            self.values = v
+            self.errors = errors
+            self.page = page
+        }
+    }
+
+    static func holidays(_ ctx: PageContext, _ m: HolidayIndex) -> String {
+        let (rows, v, errors, page) = (m.rows, m.values, m.errors, m.page)
         let err = FieldMessages(errors)
         let (slice, pages) = WorklistViews.paged(rows, page: page)
         return Layout.page(
@@ -423,7 +467,23 @@ enum RefViews {
             ])
     }
 
-    static func service(_ ctx: PageContext, _ s: Service, teams: [String], values v: FormValues, errors: [FieldError]) -> String {
+    /// One service's settings: its teams, and its form.
+    struct ServiceEdit {
+        let s: Service
+        let teams: [String]
+        let values: FormValues
+        let errors: [FieldError]
+
+        init(_ s: Service, teams: [String], values v: FormValues, errors: [FieldError]) {
+            self.s = s
+            self.teams = teams
+            self.values = v
+            self.errors = errors
+        }
+    }
+
+    static func service(_ ctx: PageContext, _ m: ServiceEdit) -> String {
+        let (s, teams, v, errors) = (m.s, m.teams, m.values, m.errors)
         let err = FieldMessages(errors)
         return Layout.page(
             title: s.name, ctx, hasErrors: !errors.isEmpty,

@@ -48,13 +48,14 @@ struct UsersController: RouteCollection {
             case "two-factor-reset": "Two-factor sign-in reset: they set up a new authenticator at their next sign-in"
             default: nil
             }
-        return HTMLResponse.make(UsersView.index(PageContext(req, notice: notice), rows: rows, total: total, page: page))
+        return HTMLResponse.make(UsersView.index(PageContext(req, notice: notice), .init(rows: rows, total: total, page: page)))
     }
 
     @Sendable func new(req: Request) async throws -> Response {
         try req.authorize(.manageUsers)
         let services = try await Service.query(on: req.db).sort(\.$name).all()
-        return HTMLResponse.make(UsersView.form(PageContext(req), mode: .create, values: FormValues(), errors: [], services: services))
+        return HTMLResponse.make(
+            UsersView.form(PageContext(req), .init(mode: .create, values: FormValues(), errors: [], services: services)))
     }
 
     @Sendable func create(req: Request) async throws -> Response {
@@ -70,7 +71,7 @@ struct UsersController: RouteCollection {
         switch result {
         case .failure(let e):
             return HTMLResponse.make(
-                UsersView.form(PageContext(req), mode: .create, values: values, errors: e.errors, services: services),
+                UsersView.form(PageContext(req), .init(mode: .create, values: values, errors: e.errors, services: services)),
                 status: .unprocessableEntity)
         case .success(let input):
             // Nobody but the person knows their password: they sign in once with a one-time code
@@ -88,7 +89,7 @@ struct UsersController: RouteCollection {
             }
             return HTMLResponse.make(
                 IdentityViews.oneTimeCode(
-                    PageContext(req), name: user.name, email: user.email, code: issued.code, expires: issued.expires, created: true))
+                    PageContext(req), .init(name: user.name, email: user.email, code: issued.code, expires: issued.expires, created: true)))
         }
     }
 
@@ -102,8 +103,10 @@ struct UsersController: RouteCollection {
             ["name": user.name, "email": user.email, "role": user.role, "team": team?.uuidString ?? ""], lists: ["services": granted])
         return HTMLResponse.make(
             UsersView.form(
-                PageContext(req), mode: .edit(user.id!, user.active), values: values, errors: [], services: services,
-                teams: try await teamOptions(req).map { ($0.id.uuidString, "\($0.service_name): \($0.name)") }))
+                PageContext(req),
+                .init(
+                    mode: .edit(user.id!, user.active), values: values, errors: [], services: services,
+                    teams: try await teamOptions(req).map { ($0.id.uuidString, "\($0.service_name): \($0.name)") })))
     }
 
     @Sendable func update(req: Request) async throws -> Response {
@@ -129,8 +132,10 @@ struct UsersController: RouteCollection {
         case .failure(let e):
             return HTMLResponse.make(
                 UsersView.form(
-                    PageContext(req), mode: .edit(user.id!, user.active), values: values, errors: e.errors, services: services,
-                    teams: teams.map { ($0.id.uuidString, "\($0.service_name): \($0.name)") }),
+                    PageContext(req),
+                    .init(
+                        mode: .edit(user.id!, user.active), values: values, errors: e.errors, services: services,
+                        teams: teams.map { ($0.id.uuidString, "\($0.service_name): \($0.name)") })),
                 status: .unprocessableEntity)
         case .success(let input):
             let before = (
@@ -204,10 +209,12 @@ struct UsersController: RouteCollection {
         let user = try await load(req)
         return HTMLResponse.make(
             IdentityViews.confirm(
-                PageContext(req), title: "Reset \(user.name)'s password?",
-                text:
-                    "Their password stops working at once and they are signed out everywhere. You get a one-time code to give them; they sign in with it and choose a new password.",
-                action: Paths.resetPassword(user.id!), button: "Yes, reset the password", back: Paths.user(user.id!)))
+                PageContext(req),
+                .init(
+                    title: "Reset \(user.name)'s password?",
+                    text:
+                        "Their password stops working at once and they are signed out everywhere. You get a one-time code to give them; they sign in with it and choose a new password.",
+                    action: Paths.resetPassword(user.id!), button: "Yes, reset the password", back: Paths.user(user.id!))))
     }
 
     @Sendable func resetPassword(req: Request) async throws -> Response {
@@ -219,7 +226,7 @@ struct UsersController: RouteCollection {
         }
         return HTMLResponse.make(
             IdentityViews.oneTimeCode(
-                PageContext(req), name: user.name, email: user.email, code: issued.code, expires: issued.expires, created: false))
+                PageContext(req), .init(name: user.name, email: user.email, code: issued.code, expires: issued.expires, created: false)))
     }
 
     @Sendable func confirmResetTwoFactor(req: Request) async throws -> Response {
@@ -227,10 +234,12 @@ struct UsersController: RouteCollection {
         let user = try await load(req)
         return HTMLResponse.make(
             IdentityViews.confirm(
-                PageContext(req), title: "Reset \(user.name)'s two-factor sign-in?",
-                text:
-                    "Their authenticator and recovery codes stop working and they are signed out everywhere. Check who is asking first: do this only when you are sure it is them. If their role needs a second factor, they set up a new authenticator at their next sign-in.",
-                action: Paths.resetTwoFactor(user.id!), button: "Yes, reset two-factor sign-in", back: Paths.user(user.id!)))
+                PageContext(req),
+                .init(
+                    title: "Reset \(user.name)'s two-factor sign-in?",
+                    text:
+                        "Their authenticator and recovery codes stop working and they are signed out everywhere. Check who is asking first: do this only when you are sure it is them. If their role needs a second factor, they set up a new authenticator at their next sign-in.",
+                    action: Paths.resetTwoFactor(user.id!), button: "Yes, reset two-factor sign-in", back: Paths.user(user.id!))))
     }
 
     @Sendable func resetTwoFactor(req: Request) async throws -> Response {
@@ -249,8 +258,9 @@ struct UsersController: RouteCollection {
         return HTMLResponse.make(
             IdentityViews.signInSecurity(
                 PageContext(req, notice: saved ? "Sign-in security saved" : nil),
-                required: try await Identity.requiredRoles(on: req.db), sso: try await ssoState(req),
-                pending: try await pendingCount(req), errors: []))
+                .init(
+                    required: try await Identity.requiredRoles(on: req.db), sso: try await ssoState(req),
+                    pending: try await pendingCount(req), errors: [])))
     }
 
     @Sendable func saveSecurity(req: Request) async throws -> Response {
@@ -261,9 +271,11 @@ struct UsersController: RouteCollection {
         guard roles.count == chosen.filter({ !$0.isEmpty }).count else {
             return HTMLResponse.make(
                 IdentityViews.signInSecurity(
-                    PageContext(req), required: try await Identity.requiredRoles(on: req.db), sso: try await ssoState(req),
-                    pending: try await pendingCount(req),
-                    errors: [FieldError(field: "required", message: "Select roles from the list")]), status: .unprocessableEntity)
+                    PageContext(req),
+                    .init(
+                        required: try await Identity.requiredRoles(on: req.db), sso: try await ssoState(req),
+                        pending: try await pendingCount(req),
+                        errors: [FieldError(field: "required", message: "Select roles from the list")])), status: .unprocessableEntity)
         }
         let before = try await Identity.requiredRoles(on: req.db)
         let sso = req.application.oidc != nil ? values.list("require_sso").contains("yes") : nil
@@ -338,7 +350,15 @@ enum UsersView {
         case edit(UUID, Bool)
     }
 
-    static func index(_ ctx: PageContext, rows: [UserListRow], total: Int, page: Int) -> String {
+    /// A page of the user list, with the total.
+    struct UserIndex {
+        let rows: [UserListRow]
+        let total: Int
+        let page: Int
+    }
+
+    static func index(_ ctx: PageContext, _ m: UserIndex) -> String {
+        let (rows, total, page) = (m.rows, m.total, m.page)
         let totalPages = max(1, (total + UsersController.pageSize - 1) / UsersController.pageSize)
         return Layout.page(
             title: "Users", ctx, wide: true,
@@ -371,10 +391,25 @@ enum UsersView {
             ])
     }
 
-    static func form(
-        _ ctx: PageContext, mode: Mode, values v: FormValues, errors: [FieldError], services: [Service],
-        teams: [(code: String, label: String)] = []
-    ) -> String {
+    /// The add or edit user form: which it is, what was typed, and the services and teams it offers.
+    struct UserEdit {
+        let mode: Mode
+        let values: FormValues
+        let errors: [FieldError]
+        let services: [Service]
+        let teams: [(code: String, label: String)]
+
+        init(mode: Mode, values v: FormValues, errors: [FieldError], services: [Service], teams: [(code: String, label: String)] = []) {
+            self.mode = mode
+            self.values = v
+            self.errors = errors
+            self.services = services
+            self.teams = teams
+        }
+    }
+
+    static func form(_ ctx: PageContext, _ m: UserEdit) -> String {
+        let (mode, v, errors, services, teams) = (m.mode, m.values, m.errors, m.services, m.teams)
         let err = FieldMessages(errors)
         let isCreate: Bool
         let action: String

@@ -39,8 +39,11 @@ struct AssessmentsController: RouteCollection {
         let type = AssessmentType.usual(for: i.interventionType ?? .prevention)
         return HTMLResponse.make(
             AssessmentViews.form(
-                PageContext(req), child: child, action: Paths.interventionAssessments(i.id),
-                values: FormValues(["type": type.rawValue, "stage": AssessmentStage.start.rawValue]), errors: [], row: nil, names: [:]))
+                PageContext(req),
+                .init(
+                    child: child, action: Paths.interventionAssessments(i.id),
+                    values: FormValues(["type": type.rawValue, "stage": AssessmentStage.start.rawValue]), errors: [], row: nil))
+        )
     }
 
     @Sendable func create(req: Request) async throws -> Response {
@@ -51,8 +54,10 @@ struct AssessmentsController: RouteCollection {
         case .failure(let e):
             return HTMLResponse.make(
                 AssessmentViews.form(
-                    PageContext(req), child: child, action: Paths.interventionAssessments(i.id), values: values,
-                    errors: e.errors, row: nil, names: [:]), status: .unprocessableEntity)
+                    PageContext(req),
+                    .init(
+                        child: child, action: Paths.interventionAssessments(i.id), values: values,
+                        errors: e.errors, row: nil)), status: .unprocessableEntity)
         case .success(let input):
             let id = try await CaseWork(req).startAssessment(input, interventionID: i.id)
             return req.redirect(to: Paths.assessment(id) + "?saved=draft")
@@ -74,9 +79,11 @@ struct AssessmentsController: RouteCollection {
             }
         return HTMLResponse.make(
             AssessmentViews.show(
-                PageContext(req, notice: notice), a, child: child, names: names,
-                canEdit: a.statusValue.editable && user.can(.recordAssessment, serviceID: a.service_id),
-                canSignOff: a.statusValue == .submitted && user.can(.signOffAssessment, serviceID: a.service_id), errors: []))
+                PageContext(req, notice: notice),
+                .init(
+                    a, child: child, names: names,
+                    canEdit: a.statusValue.editable && user.can(.recordAssessment, serviceID: a.service_id),
+                    canSignOff: a.statusValue == .submitted && user.can(.signOffAssessment, serviceID: a.service_id), errors: [])))
     }
 
     /// Saves a draft, or submits it (`action=submit`), with optimistic locking.
@@ -91,23 +98,26 @@ struct AssessmentsController: RouteCollection {
         guard let version = RequestNumbers.version(values["version"]) else {
             throw WaypointError.badRequest("The form is missing its version. Open the assessment again.")
         }
-        let names = try await Workers.names([a.created_by, a.submitted_by, a.signed_off_by].compactMap { $0 }, on: req.db)
         switch AssessmentForm.parse(values, forSubmission: submit) {
         case .failure(let e):
             return HTMLResponse.make(
                 AssessmentViews.form(
-                    PageContext(req), child: child, action: Paths.assessment(a.id), values: values, errors: e.errors,
-                    row: a, names: names), status: .unprocessableEntity)
+                    PageContext(req),
+                    .init(
+                        child: child, action: Paths.assessment(a.id), values: values, errors: e.errors,
+                        row: a)), status: .unprocessableEntity)
         case .success(let input):
             let saved = try await CaseWork(req).saveAssessment(a.id, version: version, input, submit: submit)
             guard saved else {
                 return HTMLResponse.make(
                     AssessmentViews.form(
-                        PageContext(req), child: child, action: Paths.assessment(a.id), values: values,
-                        errors: [
-                            FieldError.staleEdit("type", "assessment")
-                        ],
-                        row: a, names: names), status: .conflict)
+                        PageContext(req),
+                        .init(
+                            child: child, action: Paths.assessment(a.id), values: values,
+                            errors: [
+                                FieldError.staleEdit("type", "assessment")
+                            ],
+                            row: a)), status: .conflict)
             }
             return req.redirect(to: Paths.assessment(a.id) + (submit ? "?saved=submitted" : "?saved=draft"))
         }
@@ -124,7 +134,8 @@ struct AssessmentsController: RouteCollection {
         case .failure(let e):
             let names = try await Workers.names([a.created_by, a.submitted_by, a.signed_off_by].compactMap { $0 }, on: req.db)
             return HTMLResponse.make(
-                AssessmentViews.show(PageContext(req), a, child: child, names: names, canEdit: false, canSignOff: true, errors: e.errors),
+                AssessmentViews.show(
+                    PageContext(req), .init(a, child: child, names: names, canEdit: false, canSignOff: true, errors: e.errors)),
                 status: .unprocessableEntity)
         case .success(let (decision, comments)):
             try await CaseWork(req).signOffAssessment(a.id, decision, comments: comments)
@@ -134,10 +145,25 @@ struct AssessmentsController: RouteCollection {
 }
 
 enum AssessmentViews {
-    static func form(
-        _ ctx: PageContext, child: ChildRecord, action: String, values v: FormValues, errors: [FieldError], row: AssessmentRow?,
-        names: [UUID: String]
-    ) -> String {
+    /// An assessment's form: whose, where it posts, what was typed, and the assessment when editing.
+    struct AssessmentEdit {
+        let child: ChildRecord
+        let action: String
+        let values: FormValues
+        let errors: [FieldError]
+        let row: AssessmentRow?
+
+        init(child: ChildRecord, action: String, values v: FormValues, errors: [FieldError], row: AssessmentRow?) {
+            self.child = child
+            self.action = action
+            self.values = v
+            self.errors = errors
+            self.row = row
+        }
+    }
+
+    static func form(_ ctx: PageContext, _ m: AssessmentEdit) -> String {
+        let (child, action, v, errors, row) = (m.child, m.action, m.values, m.errors, m.row)
         let err = FieldMessages(errors)
         var fields: [H] = [
             Layout.csrfField(ctx.csrf),
@@ -196,12 +222,30 @@ enum AssessmentViews {
             ])
     }
 
-    static func show(
-        _ ctx: PageContext, _ a: AssessmentRow, child: ChildRecord, names: [UUID: String], canEdit: Bool, canSignOff: Bool,
-        errors: [FieldError]
-    ) -> String {
+    /// One assessment, with what the reader may do to it.
+    struct AssessmentShow {
+        let a: AssessmentRow
+        let child: ChildRecord
+        let names: [UUID: String]
+        let canEdit: Bool
+        let canSignOff: Bool
+        let errors: [FieldError]
+
+        init(_ a: AssessmentRow, child: ChildRecord, names: [UUID: String], canEdit: Bool, canSignOff: Bool, errors: [FieldError]) {
+            self.a = a
+            self.child = child
+            self.names = names
+            self.canEdit = canEdit
+            self.canSignOff = canSignOff
+            self.errors = errors
+        }
+    }
+
+    static func show(_ ctx: PageContext, _ m: AssessmentShow) -> String {
+        let (a, child, names, canEdit, canSignOff, errors) = (m.a, m.child, m.names, m.canEdit, m.canSignOff, m.errors)
         if canEdit {
-            return form(ctx, child: child, action: Paths.assessment(a.id), values: a.formValues, errors: errors, row: a, names: names)
+            return form(
+                ctx, .init(child: child, action: Paths.assessment(a.id), values: a.formValues, errors: errors, row: a))
         }
         let err = FieldMessages(errors)
         let type = AssessmentType(rawValue: a.type) ?? .preventionDiversion

@@ -155,7 +155,7 @@ struct ChildAccessController: RouteCollection {
     @Sendable func form(req: Request) async throws -> Response {
         let (_, child) = try await target(req)
         let next = Paths.safeNext(req.query[String.self, at: "next"] ?? Paths.child(child.id))
-        return HTMLResponse.make(Self.page(PageContext(req), child.id, next: next, values: FormValues(), errors: []))
+        return HTMLResponse.make(Self.page(PageContext(req), .init(child.id, next: next, values: FormValues(), errors: [])))
     }
 
     @Sendable func give(req: Request) async throws -> Response {
@@ -170,15 +170,32 @@ struct ChildAccessController: RouteCollection {
         }
         guard errors.isEmpty, let reason else {
             return HTMLResponse.make(
-                Self.page(PageContext(req), child.id, next: next, values: values, errors: errors.errors), status: .unprocessableEntity)
+                Self.page(PageContext(req), .init(child.id, next: next, values: values, errors: errors.errors)),
+                status: .unprocessableEntity)
         }
         _ = user
         try await CaseWork(req).giveReason(reason, for: child.id)
         return req.redirect(to: next)
     }
 
-    static func page(_ ctx: PageContext, _ childID: UUID, next: String, values v: FormValues, errors: [FieldError]) -> String {
-        Layout.page(
+    /// The reason-for-access form: whose record, where to go after, what was typed.
+    struct ChildAccessReason {
+        let childID: UUID
+        let next: String
+        let values: FormValues
+        let errors: [FieldError]
+
+        init(_ childID: UUID, next: String, values v: FormValues, errors: [FieldError]) {
+            self.childID = childID
+            self.next = next
+            self.values = v
+            self.errors = errors
+        }
+    }
+
+    static func page(_ ctx: PageContext, _ m: ChildAccessReason) -> String {
+        let (childID, next, v, errors) = (m.childID, m.next, m.values, m.errors)
+        return Layout.page(
             title: "Why do you need this record?", ctx, hasErrors: !errors.isEmpty,
             [
                 el(

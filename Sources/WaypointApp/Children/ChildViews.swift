@@ -474,7 +474,16 @@ enum ChildAuditView {
         return ""
     }
 
-    static func render(_ ctx: PageContext, child: ChildRecord, events: [AuditRow], total: Int, page: Int) -> String {
+    /// A page of a child's audit trail.
+    struct ChildAudit {
+        let child: ChildRecord
+        let events: [AuditRow]
+        let total: Int
+        let page: Int
+    }
+
+    static func render(_ ctx: PageContext, _ m: ChildAudit) -> String {
+        let (child, events, total, page) = (m.child, m.events, m.total, m.page)
         let fmt = DateFormatter()
         fmt.locale = Locale(identifier: "en_GB")
         fmt.timeZone = TimeZone(identifier: "Europe/London")

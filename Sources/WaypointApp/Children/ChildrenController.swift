@@ -170,7 +170,7 @@ struct ChildrenController: RouteCollection {
         let page = try req.pageNumber()
         let events = try await AuditQuery.forChild(child.id, page: page, on: req.db)
         return HTMLResponse.make(
-            ChildAuditView.render(PageContext(req), child: child, events: events.rows, total: events.total, page: page))
+            ChildAuditView.render(PageContext(req), .init(child: child, events: events.rows, total: events.total, page: page)))
     }
 
     // MARK: Helpers

@@ -14,16 +14,17 @@ struct DataController: RouteCollection {
     }
 
     /// Case data moves only within the user's own services (admins have no case access).
-    private func grantedServices(_ user: CurrentUser, _ req: Request) async throws -> [Service] {
+    private func grantedServices(_ user: CurrentUser, _ req: Request) async throws -> [ServiceOption] {
         guard !user.serviceIDs.isEmpty else { return [] }
-        return try await Service.query(on: req.db).filter(\.$id ~~ user.serviceIDs).sort(\.$name).all()
+        return try await Service.query(on: req.db).filter(\.$id ~~ user.serviceIDs).sort(\.$name).all().map(ServiceOption.init)
     }
 
     @Sendable func page(req: Request) async throws -> Response {
         let user = try req.authorize(.exportBundle)
         return HTMLResponse.make(
             DataViews.page(
-                PageContext(req), services: try await grantedServices(user, req), result: nil, canImport: user.can(.importBundle)))
+                PageContext(req), DataPage(services: try await grantedServices(user, req), result: nil, canImport: user.can(.importBundle)))
+        )
     }
 
     @Sendable func upload(req: Request) async throws -> Response {
@@ -33,7 +34,8 @@ struct DataController: RouteCollection {
         defer { form.discard() }
         guard let file = form.file else {
             return HTMLResponse.make(
-                DataViews.page(PageContext(req), services: services, result: .failed(["Choose a .zip file of the bundle to upload."])),
+                DataViews.page(
+                    PageContext(req), DataPage(services: services, result: .failed(["Choose a .zip file of the bundle to upload."]))),
                 status: .unprocessableEntity)
         }
         let files: [String: Data]
@@ -46,8 +48,9 @@ struct DataController: RouteCollection {
         } catch {
             return HTMLResponse.make(
                 DataViews.page(
-                    PageContext(req), services: services,
-                    result: .failed(["\(file.filename): \(error) — upload a .zip of the bundle's CSV files"])), status: .unprocessableEntity
+                    PageContext(req),
+                    DataPage(services: services, result: .failed(["\(file.filename): \(error) — upload a .zip of the bundle's CSV files"]))),
+                status: .unprocessableEntity
             )
         }
         // A manager imports into their own services only.
@@ -60,10 +63,12 @@ struct DataController: RouteCollection {
                 if !others.isEmpty {
                     return HTMLResponse.make(
                         DataViews.page(
-                            PageContext(req), services: services,
-                            result: .failed([
-                                "The bundle names services you do not work in (\(others.joined(separator: ", "))). Ask a manager of those services to import their part, or the server's operator to import it with the waypoint command."
-                            ])),
+                            PageContext(req),
+                            DataPage(
+                                services: services,
+                                result: .failed([
+                                    "The bundle names services you do not work in (\(others.joined(separator: ", "))). Ask a manager of those services to import their part, or the server's operator to import it with the waypoint command."
+                                ]))),
                         status: .forbidden)
                 }
             }
@@ -73,13 +78,14 @@ struct DataController: RouteCollection {
         switch outcome {
         case .invalid(let problems):
             return HTMLResponse.make(
-                DataViews.page(PageContext(req), services: services, result: .failed(problems.map(\.description))),
+                DataViews.page(
+                    PageContext(req), DataPage(services: services, result: .failed(problems.map(\.description)))),
                 status: .unprocessableEntity)
         case .imported(let report):
             return HTMLResponse.make(
                 DataViews.page(
-                    PageContext(req, notice: dryRun ? "Dry run: nothing was written" : "Import complete"), services: services,
-                    result: .imported(report.lines, dryRun: dryRun)))
+                    PageContext(req, notice: dryRun ? "Dry run: nothing was written" : "Import complete"),
+                    DataPage(services: services, result: .imported(report.lines, dryRun: dryRun))))
         }
     }
 
@@ -100,7 +106,10 @@ struct DataController: RouteCollection {
         let user = try req.authorize(.transferChild)
         let child = try await req.childInScope(user, .write)
         let services = try await Service.query(on: req.db).filter(\.$id != child.serviceID).sort(\.$name).all()
-        return HTMLResponse.make(DataViews.transfer(PageContext(req), child: child, services: services, values: FormValues(), errors: []))
+        return HTMLResponse.make(
+            DataViews.transfer(
+                PageContext(req),
+                TransferForm(child: ChildRef(child), services: services.map(ServiceOption.init), form: FormState(values: FormValues()))))
     }
 
     @Sendable func transfer(req: Request) async throws -> Response {
@@ -114,7 +123,11 @@ struct DataController: RouteCollection {
         let reason = Parse.text(values, "reason", label: "Reason", required: "Enter the reason for the transfer", max: 1000, errors: &e)
         guard e.isEmpty, let target, let reason else {
             return HTMLResponse.make(
-                DataViews.transfer(PageContext(req), child: child, services: services, values: values, errors: e.errors),
+                DataViews.transfer(
+                    PageContext(req),
+                    TransferForm(
+                        child: ChildRef(child), services: services.map(ServiceOption.init),
+                        form: FormState(values: values, errors: e.errors))),
                 status: .unprocessableEntity)
         }
         do {
@@ -122,8 +135,12 @@ struct DataController: RouteCollection {
         } catch let m as ServiceMoves.MoveError {
             return HTMLResponse.make(
                 DataViews.transfer(
-                    PageContext(req), child: child, services: services, values: values,
-                    errors: [FieldError(field: "service_id", message: "Cannot transfer: \(m.description)")]), status: .conflict)
+                    PageContext(req),
+                    TransferForm(
+                        child: ChildRef(child), services: services.map(ServiceOption.init),
+                        form: FormState(
+                            values: values, errors: [FieldError(field: "service_id", message: "Cannot transfer: \(m.description)")]))),
+                status: .conflict)
         }
         if user.serviceIDs.contains(target.id!) { return req.redirect(to: Paths.child(child.id)) }
         return HTMLResponse.make(
@@ -139,13 +156,29 @@ struct DataController: RouteCollection {
     }
 }
 
+/// The import and export page, as data: the user's services (to export), what the last upload
+/// did, and whether the user may import.
+struct DataPage {
+    var services: [ServiceOption]
+    var result: DataViews.Result?
+    var canImport = true
+}
+
+/// The transfer form: whose record, the services it can move to, and what was typed.
+struct TransferForm {
+    let child: ChildRef
+    let services: [ServiceOption]
+    var form: FormState
+}
+
 enum DataViews {
     enum Result {
         case failed([String])
         case imported([String], dryRun: Bool)
     }
 
-    static func page(_ ctx: PageContext, services: [Service], result: Result?, canImport: Bool = true) -> String {
+    static func page(_ ctx: PageContext, _ m: DataPage) -> String {
+        let (services, result, canImport) = (m.services, m.result, m.canImport)
         var content: [H] = []
         if case .failed(let problems) = result {
             content.append(
@@ -214,11 +247,10 @@ enum DataViews {
             hasErrors: { if case .failed = result { return true } else { return false } }(), content)
     }
 
-    static func transfer(_ ctx: PageContext, child: ChildRecord, services: [Service], values v: FormValues, errors: [FieldError]) -> String
-    {
-        let err = FieldMessages(errors)
+    static func transfer(_ ctx: PageContext, _ m: TransferForm) -> String {
+        let (child, services, v, err, errors) = (m.child, m.services, m.form.values, m.form.messages, m.form.errors)
         return FormPage(
-            title: "Transfer to another service", caption: child.details.fullName, pageTitle: "Transfer \(child.details.fullName)",
+            title: "Transfer to another service", caption: child.name, pageTitle: "Transfer \(child.name)",
             intro:
                 "The child's record moves with all their referrals, work, offences, hearings and consultations. The receiving service sees the whole history. The transfer is recorded in the audit log.",
             errors: errors, action: Paths.transferChild(child.id), submit: "Transfer", warning: true, cancel: Paths.child(child.id)
@@ -229,7 +261,7 @@ enum DataViews {
                     ? C.warning("There is no other service to transfer to.")
                     : C.select(
                         "service_id", label: "Receiving service",
-                        options: services.map { ($0.id!.uuidString, "\($0.name) (\($0.code))") },
+                        options: services.map { ($0.id.uuidString, "\($0.name) (\($0.code))") },
                         selected: v["service_id"], error: err("service_id")),
                 C.textarea(
                     "reason", label: "Reason for the transfer", value: v["reason"], error: err("reason"),

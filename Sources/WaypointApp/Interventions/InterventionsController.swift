@@ -58,9 +58,11 @@ struct InterventionsController: RouteCollection {
         let caseloads = try await InterventionStore.caseloads(in: [i.service_id], on: req.today, db: req.db)
         let timescales = try await ServiceRules.timescales(for: i.service_id, on: req.db)
         let page = InterventionViews.allocation(
-            PageContext(req), intervention: i, child: child, workers: workers, caseloads: caseloads, cap: timescales.caseloadCap,
-            assessmentDays: timescales.assessmentDays(for: i.interventionType ?? .prevention),
-            values: values, errors: errors, overCap: overCap)
+            PageContext(req),
+            .init(
+                intervention: i, child: child, workers: workers, caseloads: caseloads, cap: timescales.caseloadCap,
+                assessmentDays: timescales.assessmentDays(for: i.interventionType ?? .prevention),
+                values: values, errors: errors, overCap: overCap))
         return HTMLResponse.make(page, status: status)
     }
 
@@ -122,7 +124,7 @@ struct InterventionsController: RouteCollection {
         let user = try req.authorize(.manageInterventions)
         let child = try await req.childInScope(user, .write)
         return HTMLResponse.make(
-            InterventionViews.newForm(PageContext(req), child: child, values: FormValues(todayValues("start", req.today)), errors: []))
+            InterventionViews.newForm(PageContext(req), FormAboutChild(child, values: FormValues(todayValues("start", req.today)))))
     }
 
     @Sendable func create(req: Request) async throws -> Response {
@@ -132,7 +134,8 @@ struct InterventionsController: RouteCollection {
         switch InterventionForm.parse(values, today: req.today) {
         case .failure(let e):
             return HTMLResponse.make(
-                InterventionViews.newForm(PageContext(req), child: child, values: values, errors: e.errors), status: .unprocessableEntity)
+                InterventionViews.newForm(PageContext(req), FormAboutChild(child, values: values, errors: e.errors)),
+                status: .unprocessableEntity)
         case .success(let input):
             let id = try await CaseWork(req).startIntervention(input, for: child.id)
             return req.redirect(to: Paths.allocate(id))
@@ -259,10 +262,38 @@ enum InterventionViews {
             ])
     }
 
-    static func allocation(
-        _ ctx: PageContext, intervention i: InterventionRow, child: ChildRecord, workers: [WorkerRow], caseloads: [UUID: Int],
-        cap: Int, assessmentDays: Int, values v: FormValues, errors: [FieldError], overCap: String?
-    ) -> String {
+    /// The allocation form: the work, the workers with their caseloads, the cap, what was typed.
+    struct AllocationPage {
+        let intervention: InterventionRow
+        let child: ChildRecord
+        let workers: [WorkerRow]
+        let caseloads: [UUID: Int]
+        let cap: Int
+        let assessmentDays: Int
+        let values: FormValues
+        let errors: [FieldError]
+        let overCap: String?
+
+        init(
+            intervention i: InterventionRow, child: ChildRecord, workers: [WorkerRow], caseloads: [UUID: Int], cap: Int,
+            assessmentDays: Int, values v: FormValues, errors: [FieldError], overCap: String?
+        ) {
+            self.intervention = i
+            self.child = child
+            self.workers = workers
+            self.caseloads = caseloads
+            self.cap = cap
+            self.assessmentDays = assessmentDays
+            self.values = v
+            self.errors = errors
+            self.overCap = overCap
+        }
+    }
+
+    static func allocation(_ ctx: PageContext, _ m: AllocationPage) -> String {
+        let (i, child, workers, caseloads, cap, assessmentDays, v, errors, overCap) = (
+            m.intervention, m.child, m.workers, m.caseloads, m.cap, m.assessmentDays, m.values, m.errors, m.overCap
+        )
         let err = FieldMessages(errors)
         let type = Show.label(InterventionType.self, i.type)
         var content: [H] = [C.errorSummary(errors)]
@@ -314,13 +345,13 @@ enum InterventionViews {
             ])
     }
 
-    static func newForm(_ ctx: PageContext, child: ChildRecord, values v: FormValues, errors: [FieldError]) -> String {
-        let err = FieldMessages(errors)
+    static func newForm(_ ctx: PageContext, _ m: FormAboutChild) -> String {
+        let (child, v, err) = (m.child, m.form.values, m.form.messages)
         return FormPage(
-            title: "Start an intervention", caption: child.details.fullName,
+            title: "Start an intervention", caption: child.name,
             intro:
                 "For a court order or out-of-court work that did not come through a referral. Referrals are accepted from the referral page.",
-            errors: errors, action: Paths.childInterventions(child.id), submit: "Start and allocate", cancel: Paths.child(child.id)
+            errors: m.form.errors, action: Paths.childInterventions(child.id), submit: "Start and allocate", cancel: Paths.child(child.id)
         ).render(
             ctx,
             [

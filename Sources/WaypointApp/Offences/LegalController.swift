@@ -20,7 +20,8 @@ struct LegalController: RouteCollection {
         let outcomes = try await ServiceRules.outcomeTypes(on: req.db).filter { !$0.retired }
         return HTMLResponse.make(
             LegalViews.offenceForm(
-                PageContext(req), child: child, outcomes: outcomes, values: FormValues(["outcome": "pending"]), errors: []))
+                PageContext(req),
+                OffenceFormModel(child: ChildRef(child), outcomes: outcomes, form: FormState(values: FormValues(["outcome": "pending"])))))
     }
 
     @Sendable func createOffence(req: Request) async throws -> Response {
@@ -31,7 +32,9 @@ struct LegalController: RouteCollection {
         switch OffenceForm.parse(values, outcomes: Set(outcomes.map(\.code)), today: req.today) {
         case .failure(let e):
             return HTMLResponse.make(
-                LegalViews.offenceForm(PageContext(req), child: child, outcomes: outcomes, values: values, errors: e.errors),
+                LegalViews.offenceForm(
+                    PageContext(req),
+                    OffenceFormModel(child: ChildRef(child), outcomes: outcomes, form: FormState(values: values, errors: e.errors))),
                 status: .unprocessableEntity)
         case .success(let o):
             try await CaseWork(req).recordOffence(o, for: child.id)
@@ -42,7 +45,7 @@ struct LegalController: RouteCollection {
     @Sendable func newHearing(req: Request) async throws -> Response {
         let user = try req.authorize(.recordReferral)
         let child = try await req.childInScope(user, .write)
-        return HTMLResponse.make(LegalViews.hearingForm(PageContext(req), child: child, values: FormValues(), errors: []))
+        return HTMLResponse.make(LegalViews.hearingForm(PageContext(req), FormAboutChild(child, values: FormValues())))
     }
 
     @Sendable func createHearing(req: Request) async throws -> Response {
@@ -52,7 +55,8 @@ struct LegalController: RouteCollection {
         switch HearingForm.parse(values, today: req.today) {
         case .failure(let e):
             return HTMLResponse.make(
-                LegalViews.hearingForm(PageContext(req), child: child, values: values, errors: e.errors), status: .unprocessableEntity)
+                LegalViews.hearingForm(PageContext(req), FormAboutChild(child, values: values, errors: e.errors)),
+                status: .unprocessableEntity)
         case .success(let h):
             try await CaseWork(req).recordHearing(h, for: child.id)
             return req.redirect(to: Paths.child(child.id) + "?saved=hearing#legal-history")
@@ -63,7 +67,7 @@ struct LegalController: RouteCollection {
         let user = try req.authorize(.recordReferral)
         let child = try await req.childInScope(user, .write)
         return HTMLResponse.make(
-            LegalViews.consultationForm(PageContext(req), child: child, values: FormValues(todayValues("held", req.today)), errors: []))
+            LegalViews.consultationForm(PageContext(req), FormAboutChild(child, values: FormValues(todayValues("held", req.today)))))
     }
 
     @Sendable func createConsultation(req: Request) async throws -> Response {
@@ -73,7 +77,8 @@ struct LegalController: RouteCollection {
         switch ConsultationForm.parse(values, today: req.today) {
         case .failure(let e):
             return HTMLResponse.make(
-                LegalViews.consultationForm(PageContext(req), child: child, values: values, errors: e.errors), status: .unprocessableEntity)
+                LegalViews.consultationForm(PageContext(req), FormAboutChild(child, values: values, errors: e.errors)),
+                status: .unprocessableEntity)
         case .success(let c):
             try await CaseWork(req).recordConsultation(c, for: child.id)
             return req.redirect(to: Paths.child(child.id) + "?saved=consultation")
@@ -81,21 +86,32 @@ struct LegalController: RouteCollection {
     }
 }
 
-enum LegalViews {
-    static func page(
-        _ ctx: PageContext, title: String, child: ChildRecord, errors: [FieldError], action: String, submit: String, _ fields: [H]
-    ) -> String {
-        FormPage(
-            title: title, caption: child.details.fullName, errors: errors, action: action, submit: submit, cancel: Paths.child(child.id)
-        ).render(ctx, fields)
-    }
+/// The offence form's model: whose record, the outcome codes it offers (retired ones left out),
+/// and what was typed.
+struct OffenceFormModel {
+    let child: ChildRef
+    let outcomes: [(code: String, label: String)]
+    var form: FormState
 
-    static func offenceForm(_ ctx: PageContext, child: ChildRecord, outcomes: [OutcomeType], values v: FormValues, errors: [FieldError])
+    init(child: ChildRef, outcomes: [OutcomeType], form: FormState) {
+        self.child = child
+        self.outcomes = outcomes.map { ($0.code, $0.label) }
+        self.form = form
+    }
+}
+
+enum LegalViews {
+    static func page(_ ctx: PageContext, title: String, child: ChildRef, form: FormState, action: String, submit: String, _ fields: [H])
         -> String
     {
-        let err = FieldMessages(errors)
+        FormPage(title: title, caption: child.name, errors: form.errors, action: action, submit: submit, cancel: Paths.child(child.id))
+            .render(ctx, fields)
+    }
+
+    static func offenceForm(_ ctx: PageContext, _ m: OffenceFormModel) -> String {
+        let (child, v, err) = (m.child, m.form.values, m.form.messages)
         return page(
-            ctx, title: "Record an offence", child: child, errors: errors, action: Paths.childOffences(child.id), submit: "Record offence",
+            ctx, title: "Record an offence", child: child, form: m.form, action: Paths.childOffences(child.id), submit: "Record offence",
             [
                 C.dateInput(
                     "offence", legend: "Offence date", values: v, error: err.date("offence")),
@@ -105,7 +121,7 @@ enum LegalViews {
                     "gravity", label: "Gravity score (optional)", options: (1...5).map { (String($0), String($0)) }, selected: v["gravity"],
                     error: err("gravity"), hint: "The NPCC child gravity matrix score, 1 to 5", blank: "Not known"),
                 C.select(
-                    "outcome", label: "Outcome", options: outcomes.map { ($0.code, $0.label) }, selected: v["outcome"],
+                    "outcome", label: "Outcome", options: m.outcomes, selected: v["outcome"],
                     error: err("outcome"), blank: nil),
                 C.dateInput(
                     "outcome_date", legend: "Outcome date (leave blank while pending)", values: v,
@@ -113,10 +129,10 @@ enum LegalViews {
             ])
     }
 
-    static func hearingForm(_ ctx: PageContext, child: ChildRecord, values v: FormValues, errors: [FieldError]) -> String {
-        let err = FieldMessages(errors)
+    static func hearingForm(_ ctx: PageContext, _ m: FormAboutChild) -> String {
+        let (child, v, err) = (m.child, m.form.values, m.form.messages)
         return page(
-            ctx, title: "Record a court hearing", child: child, errors: errors, action: Paths.childHearings(child.id),
+            ctx, title: "Record a court hearing", child: child, form: m.form, action: Paths.childHearings(child.id),
             submit: "Record hearing",
             [
                 C.dateInput(
@@ -126,10 +142,10 @@ enum LegalViews {
             ])
     }
 
-    static func consultationForm(_ ctx: PageContext, child: ChildRecord, values v: FormValues, errors: [FieldError]) -> String {
-        let err = FieldMessages(errors)
+    static func consultationForm(_ ctx: PageContext, _ m: FormAboutChild) -> String {
+        let (child, v, err) = (m.child, m.form.values, m.form.messages)
         return page(
-            ctx, title: "Record a case consultation", child: child, errors: errors, action: Paths.childConsultations(child.id),
+            ctx, title: "Record a case consultation", child: child, form: m.form, action: Paths.childConsultations(child.id),
             submit: "Record consultation",
             [
                 C.dateInput(

@@ -98,8 +98,10 @@ struct PracticeController: RouteCollection {
     ) async throws -> Response {
         let lookups = try await Self.lookups(p, on: req.db)
         let page = PracticeViews.form(
-            PageContext(req), p, record: record, action: record.map { Paths.record(p.spec.kind, $0.id) } ?? action(p), back: back(p),
-            values: values, errors: errors, lookups: lookups, today: req.today)
+            PageContext(req),
+            .init(
+                p, record: record, action: record.map { Paths.record(p.spec.kind, $0.id) } ?? action(p), back: back(p),
+                values: values, errors: errors, lookups: lookups))
         return HTMLResponse.make(page, status: status)
     }
 
@@ -188,9 +190,11 @@ struct PracticeController: RouteCollection {
         let names = try await Workers.names([r.createdBy].compactMap { $0 }, on: req.db)
         return HTMLResponse.make(
             PracticeViews.show(
-                PageContext(req, notice: notice), p, r, lookups: lookups, members: members,
-                canEdit: user.can(p.spec.recordAction, serviceID: p.serviceID), back: back(p),
-                createdBy: r.createdBy.flatMap { names[$0] }))
+                PageContext(req, notice: notice),
+                .init(
+                    p, r, lookups: lookups, members: members,
+                    canEdit: user.can(p.spec.recordAction, serviceID: p.serviceID), back: back(p),
+                    createdBy: r.createdBy.flatMap { names[$0] })))
     }
 
     /// The child's portfolio of achievements, laid out to print and give to the child.
@@ -206,7 +210,7 @@ struct PracticeController: RouteCollection {
         try await Audit.record(
             req, action: "view_portfolio", serviceID: child.serviceID, childID: child.id,
             details: Audit.withWhy("\(list.count) achievements", req.why(child.id)))
-        return HTMLResponse.make(PracticeViews.portfolio(PageContext(req), child, list, today: req.today))
+        return HTMLResponse.make(PracticeViews.portfolio(PageContext(req), .init(child, list, today: req.today)))
     }
 
     @Sendable func edit(req: Request) async throws -> Response {

@@ -50,10 +50,32 @@ enum PracticeViews {
         }
     }
 
-    static func form(
-        _ ctx: PageContext, _ p: PracticeController.Parent, record: PracticeRecord?, action: String, back: String, values v: FormValues,
-        errors: [FieldError], lookups: Lookups, today: LocalDate
-    ) -> String {
+    /// A practice record's form: on which child or work, the record when editing, where it posts and returns, what was typed, and its choices.
+    struct PracticeEdit {
+        let p: PracticeController.Parent
+        let record: PracticeRecord?
+        let action: String
+        let back: String
+        let values: FormValues
+        let errors: [FieldError]
+        let lookups: Lookups
+
+        init(
+            _ p: PracticeController.Parent, record: PracticeRecord?, action: String, back: String, values v: FormValues,
+            errors: [FieldError], lookups: Lookups
+        ) {
+            self.p = p
+            self.record = record
+            self.action = action
+            self.back = back
+            self.values = v
+            self.errors = errors
+            self.lookups = lookups
+        }
+    }
+
+    static func form(_ ctx: PageContext, _ m: PracticeEdit) -> String {
+        let (p, record, action, back, v, errors, lookups) = (m.p, m.record, m.action, m.back, m.values, m.errors, m.lookups)
         let spec = p.spec
         var fields: [H] = [Layout.csrfField(ctx.csrf)]
         if record != nil { fields.append(voidEl(.input, [.type: "hidden", .name: "version", .value: v["version"]])) }
@@ -86,10 +108,32 @@ enum PracticeViews {
             [el(.div, [.class: "grid-row"], [el(.div, [.class: "column-two-thirds"], content)])])
     }
 
-    static func show(
-        _ ctx: PageContext, _ p: PracticeController.Parent, _ r: PracticeRecord, lookups: Lookups, members: [String], canEdit: Bool,
-        back: String, createdBy: String?
-    ) -> String {
+    /// One practice record, with who recorded it and whether the reader may edit it.
+    struct PracticeShow {
+        let p: PracticeController.Parent
+        let r: PracticeRecord
+        let lookups: Lookups
+        let members: [String]
+        let canEdit: Bool
+        let back: String
+        let createdBy: String?
+
+        init(
+            _ p: PracticeController.Parent, _ r: PracticeRecord, lookups: Lookups, members: [String], canEdit: Bool, back: String,
+            createdBy: String?
+        ) {
+            self.p = p
+            self.r = r
+            self.lookups = lookups
+            self.members = members
+            self.canEdit = canEdit
+            self.back = back
+            self.createdBy = createdBy
+        }
+    }
+
+    static func show(_ ctx: PageContext, _ m: PracticeShow) -> String {
+        let (p, r, lookups, members, canEdit, back, createdBy) = (m.p, m.r, m.lookups, m.members, m.canEdit, m.back, m.createdBy)
         let spec = p.spec
         var rows: [(key: String, value: H)] = [("Child", C.link(p.child.details.fullName, Paths.child(p.child.id)))]
         if let i = p.intervention {
@@ -192,7 +236,21 @@ enum PracticeViews {
 extension PracticeViews {
     /// The portfolio of achievements: the child's name and each achievement in date order, plain
     /// enough to print (the site's header and links are left off the printed page).
-    static func portfolio(_ ctx: PageContext, _ child: ChildRecord, _ list: [PracticeRecord], today: LocalDate) -> String {
+    /// A child's portfolio of achievements.
+    struct PracticePortfolio {
+        let child: ChildRecord
+        let list: [PracticeRecord]
+        let today: LocalDate
+
+        init(_ child: ChildRecord, _ list: [PracticeRecord], today: LocalDate) {
+            self.child = child
+            self.list = list
+            self.today = today
+        }
+    }
+
+    static func portfolio(_ ctx: PageContext, _ m: PracticePortfolio) -> String {
+        let (child, list, today) = (m.child, m.list, m.today)
         let d = child.details
         let spec = RecordKind.achievement.spec
         let name = (d.preferredName ?? d.givenName) + " " + d.familyName

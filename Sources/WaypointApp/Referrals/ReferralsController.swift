@@ -52,7 +52,7 @@ struct ReferralsController: RouteCollection {
         let child = try await req.childInScope(user, .write)
         var v = todayValues("received", req.today)
         v["consent"] = ""
-        return HTMLResponse.make(ReferralViews.form(PageContext(req), child: child, values: FormValues(v), errors: []))
+        return HTMLResponse.make(ReferralViews.form(PageContext(req), FormAboutChild(child, values: FormValues(v))))
     }
 
     @Sendable func create(req: Request) async throws -> Response {
@@ -62,7 +62,7 @@ struct ReferralsController: RouteCollection {
         switch ReferralForm.parse(values, today: req.today) {
         case .failure(let e):
             return HTMLResponse.make(
-                ReferralViews.form(PageContext(req), child: child, values: values, errors: e.errors), status: .unprocessableEntity)
+                ReferralViews.form(PageContext(req), FormAboutChild(child, values: values, errors: e.errors)), status: .unprocessableEntity)
         case .success(let input):
             let id = try await CaseWork(req).recordReferral(input, for: child.id)
             return req.redirect(to: Paths.referral(id) + "?saved=created")
@@ -81,8 +81,10 @@ struct ReferralsController: RouteCollection {
             ? "Referral recorded" : (req.query[String.self, at: "saved"] == "screened" ? "Decision recorded" : nil)
         return HTMLResponse.make(
             ReferralViews.show(
-                PageContext(req, notice: notice), referral: referral, child: child, deciderName: referral.decided_by.flatMap { names[$0] },
-                canScreen: user.can(.screenReferral, serviceID: referral.service_id), values: values, errors: []))
+                PageContext(req, notice: notice),
+                .init(
+                    referral: referral, child: child, deciderName: referral.decided_by.flatMap { names[$0] },
+                    canScreen: user.can(.screenReferral, serviceID: referral.service_id), values: values, errors: [])))
     }
 
     @Sendable func screen(req: Request) async throws -> Response {
@@ -96,8 +98,10 @@ struct ReferralsController: RouteCollection {
         case .failure(let e):
             return HTMLResponse.make(
                 ReferralViews.show(
-                    PageContext(req), referral: referral, child: child, deciderName: nil, canScreen: true,
-                    values: values, errors: e.errors), status: .unprocessableEntity)
+                    PageContext(req),
+                    .init(
+                        referral: referral, child: child, deciderName: nil, canScreen: true,
+                        values: values, errors: e.errors)), status: .unprocessableEntity)
         case .success(let input):
             let interventionID = try await CaseWork(req).screen(referral.id, input)
             if let interventionID { return req.redirect(to: Paths.allocate(interventionID)) }
@@ -116,10 +120,10 @@ struct ReferralsController: RouteCollection {
 }
 
 enum ReferralViews {
-    static func form(_ ctx: PageContext, child: ChildRecord, values v: FormValues, errors: [FieldError]) -> String {
-        let err = FieldMessages(errors)
+    static func form(_ ctx: PageContext, _ m: FormAboutChild) -> String {
+        let (child, v, err) = (m.child, m.form.values, m.form.messages)
         return FormPage(
-            title: "Record a referral", caption: child.details.fullName, errors: errors, action: Paths.childReferrals(child.id),
+            title: "Record a referral", caption: child.name, errors: m.form.errors, action: Paths.childReferrals(child.id),
             submit: "Record referral", cancel: Paths.child(child.id)
         ).render(
             ctx,
@@ -151,10 +155,28 @@ enum ReferralViews {
             ])
     }
 
-    static func show(
-        _ ctx: PageContext, referral r: ReferralRow, child: ChildRecord, deciderName: String?, canScreen: Bool,
-        values v: FormValues, errors: [FieldError]
-    ) -> String {
+    /// One referral, with its screening form when the reader may screen.
+    struct ReferralShow {
+        let referral: ReferralRow
+        let child: ChildRecord
+        let deciderName: String?
+        let canScreen: Bool
+        let values: FormValues
+        let errors: [FieldError]
+
+        init(referral r: ReferralRow, child: ChildRecord, deciderName: String?, canScreen: Bool, values v: FormValues, errors: [FieldError])
+        {
+            self.referral = r
+            self.child = child
+            self.deciderName = deciderName
+            self.canScreen = canScreen
+            self.values = v
+            self.errors = errors
+        }
+    }
+
+    static func show(_ ctx: PageContext, _ m: ReferralShow) -> String {
+        let (r, child, deciderName, canScreen, v, errors) = (m.referral, m.child, m.deciderName, m.canScreen, m.values, m.errors)
         let err = FieldMessages(errors)
         let decision = ScreeningDecision(rawValue: r.decision) ?? .pending
         var content: [H] = [

@@ -120,10 +120,40 @@ enum ReportViews {
 
     /// A report page: the period form, the headline figures, notes, a chart, each breakdown as a
     /// table (every count linking to its children), the CSV, and the definition in words.
-    static func report(
-        _ ctx: PageContext, _ d: ReportDefinition, values v: FormValues, services: [Service], teams: [String], output: ReportRunner.Output?,
-        previous: ReportRunner.Output?, errors: [FieldError], drill: Bool, board: Bool, canSave: Bool = false
-    ) -> String {
+    /// A report page: its form, its figures (and the previous period's), and what the reader may do.
+    struct ReportPage {
+        let d: ReportDefinition
+        let values: FormValues
+        let services: [Service]
+        let teams: [String]
+        let output: ReportRunner.Output?
+        let previous: ReportRunner.Output?
+        let errors: [FieldError]
+        let drill: Bool
+        let board: Bool
+        let canSave: Bool
+
+        init(
+            _ d: ReportDefinition, values v: FormValues, services: [Service], teams: [String], output: ReportRunner.Output?,
+            previous: ReportRunner.Output?, errors: [FieldError], drill: Bool, board: Bool, canSave: Bool = false
+        ) {
+            self.d = d
+            self.values = v
+            self.services = services
+            self.teams = teams
+            self.output = output
+            self.previous = previous
+            self.errors = errors
+            self.drill = drill
+            self.board = board
+            self.canSave = canSave
+        }
+    }
+
+    static func report(_ ctx: PageContext, _ m: ReportPage) -> String {
+        let (d, v, services, teams, output, previous, errors, drill, board, canSave) = (
+            m.d, m.values, m.services, m.teams, m.output, m.previous, m.errors, m.drill, m.board, m.canSave
+        )
         let err = FieldMessages(errors)
         let here = Paths.report(d.name)
         var content: [H] = [
@@ -291,10 +321,26 @@ enum ReportViews {
     }
 
     /// A report's headline figures quarter by quarter: a chart and a table for each.
-    static func trend(
-        _ ctx: PageContext, _ d: ReportDefinition, values v: FormValues,
-        series: [(measure: (name: String, label: String), points: [(ReportPeriod, ReportRow?)])], board: Bool
-    ) -> String {
+    /// A report's figures over several periods.
+    struct ReportTrend {
+        let d: ReportDefinition
+        let values: FormValues
+        let series: [(measure: (name: String, label: String), points: [(ReportPeriod, ReportRow?)])]
+        let board: Bool
+
+        init(
+            _ d: ReportDefinition, values v: FormValues,
+            series: [(measure: (name: String, label: String), points: [(ReportPeriod, ReportRow?)])], board: Bool
+        ) {
+            self.d = d
+            self.values = v
+            self.series = series
+            self.board = board
+        }
+    }
+
+    static func trend(_ ctx: PageContext, _ m: ReportTrend) -> String {
+        let (d, v, series, board) = (m.d, m.values, m.series, m.board)
         let here = Paths.with(Paths.reportTrend(d.name), periodItems(v))
         var content: [H] = [
             C.h1("\(d.title): trend", caption: "Reports"),
@@ -352,11 +398,44 @@ enum ReportViews {
             }, numeric: [1, 2, 3])
     }
 
-    static func children(
-        _ ctx: PageContext, report: String, title: String, measure: String, breakdown: String, group g: String, period: ReportPeriod,
-        values v: FormValues,
-        list: [ReportChildRow], records: [String: Int]?, figure: String, canOpen: Bool, page: Int
-    ) -> String {
+    /// The children behind one figure (a page of them).
+    struct ReportChildren {
+        let report: String
+        let title: String
+        let measure: String
+        let breakdown: String
+        let group: String
+        let period: ReportPeriod
+        let values: FormValues
+        let list: [ReportChildRow]
+        let records: [String: Int]?
+        let figure: String
+        let canOpen: Bool
+        let page: Int
+
+        init(
+            report: String, title: String, measure: String, breakdown: String, group g: String, period: ReportPeriod, values v: FormValues,
+            list: [ReportChildRow], records: [String: Int]?, figure: String, canOpen: Bool, page: Int
+        ) {
+            self.report = report
+            self.title = title
+            self.measure = measure
+            self.breakdown = breakdown
+            self.group = g
+            self.period = period
+            self.values = v
+            self.list = list
+            self.records = records
+            self.figure = figure
+            self.canOpen = canOpen
+            self.page = page
+        }
+    }
+
+    static func children(_ ctx: PageContext, _ m: ReportChildren) -> String {
+        let (report, title, measure, breakdown, g, period, v, list, records, figure, canOpen, page) = (
+            m.report, m.title, m.measure, m.breakdown, m.group, m.period, m.values, m.list, m.records, m.figure, m.canOpen, m.page
+        )
         let (slice, pages) = WorklistViews.paged(list, page: page)
         let what =
             breakdown == "all"

@@ -195,9 +195,11 @@ struct ReportsController: RouteCollection {
         let teamNames = board ? [] : try await teams(services.filter { codes.contains($0.code) || codes.isEmpty }, on: req.db)
         return HTMLResponse.make(
             ReportViews.report(
-                PageContext(req), d, values: values, services: services, teams: teamNames, output: output, previous: previous,
-                errors: errors,
-                drill: user.can(.viewReportChildren), board: board, canSave: user.can(.saveReport)),
+                PageContext(req),
+                .init(
+                    d, values: values, services: services, teams: teamNames, output: output, previous: previous,
+                    errors: errors,
+                    drill: user.can(.viewReportChildren), board: board, canSave: user.can(.saveReport))),
             status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
@@ -272,7 +274,7 @@ struct ReportsController: RouteCollection {
         let series: [(measure: (name: String, label: String), points: [(ReportPeriod, ReportRow?)])] = measures.map { m in
             (m, outputs.map { ($0.period, row($0, m.name)) })
         }
-        return HTMLResponse.make(ReportViews.trend(PageContext(req), d, values: values, series: series, board: board))
+        return HTMLResponse.make(ReportViews.trend(PageContext(req), .init(d, values: values, series: series, board: board)))
     }
 
     @Sendable func children(req: Request) async throws -> Response {
@@ -328,9 +330,11 @@ struct ReportsController: RouteCollection {
         let title = d.measures.first { $0.name == measure }.map { "\(d.title): \($0.label.lowercased())" } ?? d.title
         return HTMLResponse.make(
             ReportViews.children(
-                PageContext(req), report: d.name, title: title, measure: measure, breakdown: breakdown, group: group, period: period,
-                values: values, list: list, records: records, figure: row.formatted, canOpen: user.can(.viewChild),
-                page: try req.pageNumber()))
+                PageContext(req),
+                .init(
+                    report: d.name, title: title, measure: measure, breakdown: breakdown, group: group, period: period,
+                    values: values, list: list, records: records, figure: row.formatted, canOpen: user.can(.viewChild),
+                    page: try req.pageNumber())))
     }
 
 }

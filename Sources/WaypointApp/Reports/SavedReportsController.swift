@@ -42,7 +42,7 @@ struct SavedReportsController: RouteCollection {
             decoding: Saved.self)
         let list = try await Self.visible(rows, user, on: req.db)
         let notice = req.query[String.self, at: "saved"] == "1" ? "Report saved as submitted" : nil
-        return HTMLResponse.make(SavedReportViews.index(PageContext(req, notice: notice), list, page: try req.pageNumber()))
+        return HTMLResponse.make(SavedReportViews.index(PageContext(req, notice: notice), .init(list, page: try req.pageNumber())))
     }
 
     /// Saves the report for the period, services and team of the page, as submitted.
@@ -181,12 +181,25 @@ struct SavedReportsController: RouteCollection {
                 name: "\(d.name)-\(period.from.iso)-to-\(period.to.iso)-as-submitted.csv")
         }
         return HTMLResponse.make(
-            SavedReportViews.show(PageContext(req), saved, d, figures: figures, comparison: comparison, todayRan: today != nil, who: who))
+            SavedReportViews.show(
+                PageContext(req), .init(saved, d, figures: figures, comparison: comparison, todayRan: today != nil, who: who)))
     }
 }
 
 enum SavedReportViews {
-    static func index(_ ctx: PageContext, _ list: [SavedReportsController.Saved], page: Int) -> String {
+    /// A page of saved reports.
+    struct SavedReportIndex {
+        let list: [SavedReportsController.Saved]
+        let page: Int
+
+        init(_ list: [SavedReportsController.Saved], page: Int) {
+            self.list = list
+            self.page = page
+        }
+    }
+
+    static func index(_ ctx: PageContext, _ m: SavedReportIndex) -> String {
+        let (list, page) = (m.list, m.page)
         let (slice, pages) = WorklistViews.paged(list, page: page)
         return Layout.page(
             title: "Saved reports", ctx, wide: true,
@@ -213,10 +226,30 @@ enum SavedReportViews {
             ])
     }
 
-    static func show(
-        _ ctx: PageContext, _ s: SavedReportsController.Saved, _ d: ReportDefinition, figures: SavedFigures, comparison: ReportComparison,
-        todayRan: Bool, who: (String) -> String
-    ) -> String {
+    /// A saved report beside today's run of it.
+    struct SavedReportShow {
+        let s: SavedReportsController.Saved
+        let d: ReportDefinition
+        let figures: SavedFigures
+        let comparison: ReportComparison
+        let todayRan: Bool
+        let who: (String) -> String
+
+        init(
+            _ s: SavedReportsController.Saved, _ d: ReportDefinition, figures: SavedFigures, comparison: ReportComparison, todayRan: Bool,
+            who: @escaping (String) -> String
+        ) {
+            self.s = s
+            self.d = d
+            self.figures = figures
+            self.comparison = comparison
+            self.todayRan = todayRan
+            self.who = who
+        }
+    }
+
+    static func show(_ ctx: PageContext, _ m: SavedReportShow) -> String {
+        let (s, d, figures, comparison, todayRan, who) = (m.s, m.d, m.figures, m.comparison, m.todayRan, m.who)
         var content: [H] = [
             C.h1(s.label, caption: "Saved report"),
             C.summaryList([

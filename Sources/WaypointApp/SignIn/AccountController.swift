@@ -38,8 +38,10 @@ struct AccountController: RouteCollection {
             }
         return HTMLResponse.make(
             IdentityViews.account(
-                PageContext(req, notice: notice), user: u, state: state, required: required, recoveryLeft: left,
-                sessions: sessions, lifetime: req.settings.sessionLifetime))
+                PageContext(req, notice: notice),
+                .init(
+                    user: u, state: state, required: required, recoveryLeft: left,
+                    sessions: sessions, lifetime: req.settings.sessionLifetime)))
     }
 
     @Sendable func showPassword(req: Request) async throws -> Response {
@@ -91,8 +93,10 @@ struct AccountController: RouteCollection {
         let secret = try await SignInStepsController.pendingSecret(req, sessionID: u.sessionID, current: u.pendingSecret)
         return HTMLResponse.make(
             IdentityViews.setUp(
-                PageContext(req), email: u.email, secret: secret, action: Paths.accountTwoFactor,
-                required: false, replacing: try await Identity.state(u.id, on: req.db).enrolled, errors: []))
+                PageContext(req),
+                .init(
+                    email: u.email, secret: secret, action: Paths.accountTwoFactor,
+                    required: false, replacing: try await Identity.state(u.id, on: req.db).enrolled, errors: [])))
     }
 
     @Sendable func setUpTwoFactor(req: Request) async throws -> Response {
@@ -104,13 +108,16 @@ struct AccountController: RouteCollection {
         guard let step = TOTP.verify(typed, secret: secret, at: req.now, after: nil) else {
             return HTMLResponse.make(
                 IdentityViews.setUp(
-                    PageContext(req), email: u.email, secret: secret, action: Paths.accountTwoFactor, required: false, replacing: replacing,
-                    errors: [
-                        FieldError(
-                            field: "code",
-                            message: "That code is not right. Check the app shows Waypoint and your email, and enter the code it shows now."
-                        )
-                    ]),
+                    PageContext(req),
+                    .init(
+                        email: u.email, secret: secret, action: Paths.accountTwoFactor, required: false, replacing: replacing,
+                        errors: [
+                            FieldError(
+                                field: "code",
+                                message:
+                                    "That code is not right. Check the app shows Waypoint and your email, and enter the code it shows now."
+                            )
+                        ])),
                 status: .unprocessableEntity)
         }
         let codes = try await req.db.writeTransaction { db in
@@ -120,7 +127,7 @@ struct AccountController: RouteCollection {
                 req, on: db, action: "enrol_second_factor", details: replacing ? "authenticator app replaced" : "authenticator app")
             return codes
         }
-        return HTMLResponse.make(IdentityViews.recoveryCodes(PageContext(req), codes: codes, next: Paths.account))
+        return HTMLResponse.make(IdentityViews.recoveryCodes(PageContext(req), .init(codes: codes, next: Paths.account)))
     }
 
     @Sendable func endOthers(req: Request) async throws -> Response {

@@ -16,8 +16,15 @@ enum IdentityViews {
     static let passwordHint =
         "At least \(PasswordRules.minimumLength) characters. Three or four unrelated words make a strong password that is easy to remember. Common passwords are refused."
 
-    static func codeSignIn(_ ctx: PageContext, email: String, errors: [FieldError]) -> String {
-        narrow(
+    /// The code sign-in form: the address typed, and the last attempt's messages.
+    struct CodeSignIn {
+        let email: String
+        let errors: [FieldError]
+    }
+
+    static func codeSignIn(_ ctx: PageContext, _ m: CodeSignIn) -> String {
+        let (email, errors) = (m.email, m.errors)
+        return narrow(
             "Sign in with a one-time code", ctx, errors: errors,
             [
                 C.h1("Sign in with a one-time code"),
@@ -41,8 +48,15 @@ enum IdentityViews {
             ])
     }
 
-    static func newPassword(_ ctx: PageContext, name: String, errors: [FieldError]) -> String {
-        narrow(
+    /// Choosing a password after a one-time code: the person's name, and the last attempt's messages.
+    struct NewPassword {
+        let name: String
+        let errors: [FieldError]
+    }
+
+    static func newPassword(_ ctx: PageContext, _ m: NewPassword) -> String {
+        let (name, errors) = (m.name, m.errors)
+        return narrow(
             "Choose your password", ctx, errors: errors,
             [
                 C.h1("Choose your password"),
@@ -88,9 +102,18 @@ enum IdentityViews {
             ])
     }
 
-    static func setUp(
-        _ ctx: PageContext, email: String, secret: [UInt8], action: String, required: Bool, replacing: Bool = false, errors: [FieldError]
-    ) -> String {
+    /// Setting up an authenticator: the account and its new secret, where the form posts, whether the role requires it, whether it replaces one.
+    struct SetUp {
+        let email: String
+        let secret: [UInt8]
+        let action: String
+        let required: Bool
+        var replacing: Bool = false
+        let errors: [FieldError]
+    }
+
+    static func setUp(_ ctx: PageContext, _ m: SetUp) -> String {
+        let (email, secret, action, required, replacing, errors) = (m.email, m.secret, m.action, m.required, m.replacing, m.errors)
         let uri = TOTP.uri(secret: secret, account: email)
         let svg = QRCode(uri)?.svg(label: "QR code to set up Waypoint in an authenticator app") ?? ""
         let image = "data:image/svg+xml;base64," + Data(svg.utf8).base64EncodedString()
@@ -136,8 +159,15 @@ enum IdentityViews {
             ])
     }
 
-    static func recoveryCodes(_ ctx: PageContext, codes: [String], next: String) -> String {
-        narrow(
+    /// The recovery codes, shown once, and where to go next.
+    struct RecoveryCodes {
+        let codes: [String]
+        let next: String
+    }
+
+    static func recoveryCodes(_ ctx: PageContext, _ m: RecoveryCodes) -> String {
+        let (codes, next) = (m.codes, m.next)
+        return narrow(
             "Your recovery codes", ctx,
             [
                 C.h1("Two-factor sign-in is set up"),
@@ -175,10 +205,30 @@ enum IdentityViews {
             ])
     }
 
-    static func account(
-        _ ctx: PageContext, user u: CurrentUser, state: Identity.State, required: Bool, recoveryLeft: Int,
-        sessions: [AccountController.SessionRow], lifetime: TimeInterval
-    ) -> String {
+    /// The person's own account: who they are, their second factor, and their sessions.
+    struct Account {
+        let user: CurrentUser
+        let state: Identity.State
+        let required: Bool
+        let recoveryLeft: Int
+        let sessions: [AccountController.SessionRow]
+        let lifetime: TimeInterval
+
+        init(
+            user u: CurrentUser, state: Identity.State, required: Bool, recoveryLeft: Int, sessions: [AccountController.SessionRow],
+            lifetime: TimeInterval
+        ) {
+            self.user = u
+            self.state = state
+            self.required = required
+            self.recoveryLeft = recoveryLeft
+            self.sessions = sessions
+            self.lifetime = lifetime
+        }
+    }
+
+    static func account(_ ctx: PageContext, _ m: Account) -> String {
+        let (u, state, required, recoveryLeft, sessions, lifetime) = (m.user, m.state, m.required, m.recoveryLeft, m.sessions, m.lifetime)
         let factor: H =
             state.enrolled
             ? txt(
@@ -226,8 +276,18 @@ enum IdentityViews {
 
     // MARK: Admin
 
-    static func oneTimeCode(_ ctx: PageContext, name: String, email: String, code: String, expires: Date, created: Bool) -> String {
-        narrow(
+    /// A one-time code an administrator hands over: for whom, until when, and whether the account is new.
+    struct OneTimeCode {
+        let name: String
+        let email: String
+        let code: String
+        let expires: Date
+        let created: Bool
+    }
+
+    static func oneTimeCode(_ ctx: PageContext, _ m: OneTimeCode) -> String {
+        let (name, email, code, expires, created) = (m.name, m.email, m.code, m.expires, m.created)
+        return narrow(
             created ? "User added" : "Password reset", ctx,
             [
                 C.h1(created ? "\(name) has been added" : "\(name)'s password has been reset"),
@@ -244,8 +304,18 @@ enum IdentityViews {
             ])
     }
 
-    static func confirm(_ ctx: PageContext, title: String, text: String, action: String, button: String, back: String) -> String {
-        narrow(
+    /// A question before a hard-to-undo action: its words, where it posts, and the way back.
+    struct Confirmation {
+        let title: String
+        let text: String
+        let action: String
+        let button: String
+        let back: String
+    }
+
+    static func confirm(_ ctx: PageContext, _ m: Confirmation) -> String {
+        let (title, text, action, button, back) = (m.title, m.text, m.action, m.button, m.back)
+        return narrow(
             title, ctx,
             [
                 C.h1(title),
@@ -259,10 +329,17 @@ enum IdentityViews {
             ])
     }
 
-    static func signInSecurity(
-        _ ctx: PageContext, required: [Role: Bool], sso: (label: String, required: Bool)?, pending: Int, errors: [FieldError]
-    ) -> String {
-        narrow(
+    /// The sign-in security settings: the roles that need two factors, single sign-on when configured, and the people waiting.
+    struct SignInSecurity {
+        let required: [Role: Bool]
+        let sso: (label: String, required: Bool)?
+        let pending: Int
+        let errors: [FieldError]
+    }
+
+    static func signInSecurity(_ ctx: PageContext, _ m: SignInSecurity) -> String {
+        let (required, sso, pending, errors) = (m.required, m.sso, m.pending, m.errors)
+        return narrow(
             "Sign-in security", ctx, errors: errors,
             [
                 C.h1("Sign-in security"),

@@ -19,7 +19,7 @@ struct SignInController: RouteCollection {
         if q?.timeout == "1" { notice = "You were signed out after a period of inactivity. Sign in again to continue." }
         if q?.signedOut == "1" { notice = "You have signed out." }
         let html = SignInView.render(
-            PageContext(req), email: "", next: q?.next ?? "", errors: [], notice: notice, sso: req.application.oidc?.config.label)
+            PageContext(req), .init(email: "", next: q?.next ?? "", errors: [], notice: notice, sso: req.application.oidc?.config.label))
         return HTMLResponse.make(html)
     }
 
@@ -50,8 +50,10 @@ struct SignInController: RouteCollection {
         func fail(_ errors: [FieldError], status: HTTPResponseStatus = .unprocessableEntity) -> Response {
             HTMLResponse.make(
                 SignInView.render(
-                    ctx, email: String(typedEmail.prefix(Self.maxEmailLength)), next: next, errors: errors, notice: nil,
-                    sso: req.application.oidc?.config.label),
+                    ctx,
+                    .init(
+                        email: String(typedEmail.prefix(Self.maxEmailLength)), next: next, errors: errors, notice: nil,
+                        sso: req.application.oidc?.config.label)),
                 status: status)
         }
 
@@ -206,8 +208,17 @@ enum Throttle {
 }
 
 enum SignInView {
-    static func render(_ ctx: PageContext, email: String, next: String, errors: [FieldError], notice: String?, sso: String? = nil) -> String
-    {
+    /// The sign-in form: the address typed, where to go after, the last attempt's messages, a notice, and the single sign-on button's label when configured.
+    struct SignInForm {
+        let email: String
+        let next: String
+        let errors: [FieldError]
+        let notice: String?
+        var sso: String? = nil
+    }
+
+    static func render(_ ctx: PageContext, _ m: SignInForm) -> String {
+        let (email, next, errors, notice, sso) = (m.email, m.next, m.errors, m.notice, m.sso)
         let err = FieldMessages(errors)
         var c = ctx
         c.notice = notice

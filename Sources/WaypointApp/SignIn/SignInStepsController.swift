@@ -50,7 +50,7 @@ struct SignInStepsController: RouteCollection {
 
     @Sendable func showCode(req: Request) async throws -> Response {
         if req.currentUser != nil { return req.redirect(to: Paths.home) }
-        return HTMLResponse.make(IdentityViews.codeSignIn(PageContext(req), email: "", errors: []))
+        return HTMLResponse.make(IdentityViews.codeSignIn(PageContext(req), .init(email: "", errors: [])))
     }
 
     @Sendable func submitCode(req: Request) async throws -> Response {
@@ -61,7 +61,8 @@ struct SignInStepsController: RouteCollection {
         func fail(_ errors: [FieldError], _ status: HTTPResponseStatus = .unprocessableEntity) -> Response {
             HTMLResponse.make(
                 IdentityViews.codeSignIn(
-                    PageContext(req), email: String(typedEmail.prefix(SignInController.maxEmailLength)), errors: errors), status: status)
+                    PageContext(req), .init(email: String(typedEmail.prefix(SignInController.maxEmailLength)), errors: errors)),
+                status: status)
         }
         var errors: [FieldError] = []
         if email.isEmpty {
@@ -119,7 +120,7 @@ struct SignInStepsController: RouteCollection {
     @Sendable func showNewPassword(req: Request) async throws -> Response {
         switch Self.pending(req, at: .setPassword) {
         case .elsewhere(let r): return r
-        case .at(let p): return HTMLResponse.make(IdentityViews.newPassword(PageContext(req), name: p.name, errors: []))
+        case .at(let p): return HTMLResponse.make(IdentityViews.newPassword(PageContext(req), .init(name: p.name, errors: [])))
         }
     }
 
@@ -132,7 +133,7 @@ struct SignInStepsController: RouteCollection {
         let form = try req.content.decode(PasswordForm.self)
         if let errors = Self.check(form.password, confirm: form.confirm, email: p.email, name: p.name) {
             return HTMLResponse.make(
-                IdentityViews.newPassword(PageContext(req), name: p.name, errors: errors), status: .unprocessableEntity)
+                IdentityViews.newPassword(PageContext(req), .init(name: p.name, errors: errors)), status: .unprocessableEntity)
         }
         let hash = try await PasswordChecks.hash(form.password ?? "", app: req.application)
         let (res, _) = try await req.db.writeTransaction { db in
@@ -220,7 +221,7 @@ struct SignInStepsController: RouteCollection {
             let secret = try await Self.pendingSecret(req, sessionID: p.sessionID, current: p.pendingSecret)
             return HTMLResponse.make(
                 IdentityViews.setUp(
-                    PageContext(req), email: p.email, secret: secret, action: Paths.twoFactorSetUp, required: true, errors: []))
+                    PageContext(req), .init(email: p.email, secret: secret, action: Paths.twoFactorSetUp, required: true, errors: [])))
         }
     }
 
@@ -235,13 +236,16 @@ struct SignInStepsController: RouteCollection {
         guard let step = TOTP.verify(typed, secret: secret, at: req.now, after: nil) else {
             return HTMLResponse.make(
                 IdentityViews.setUp(
-                    PageContext(req), email: p.email, secret: secret, action: Paths.twoFactorSetUp, required: true,
-                    errors: [
-                        FieldError(
-                            field: "code",
-                            message: "That code is not right. Check the app shows Waypoint and your email, and enter the code it shows now."
-                        )
-                    ]),
+                    PageContext(req),
+                    .init(
+                        email: p.email, secret: secret, action: Paths.twoFactorSetUp, required: true,
+                        errors: [
+                            FieldError(
+                                field: "code",
+                                message:
+                                    "That code is not right. Check the app shows Waypoint and your email, and enter the code it shows now."
+                            )
+                        ])),
                 status: .unprocessableEntity)
         }
         let codes = try await req.db.writeTransaction { db in
@@ -256,7 +260,7 @@ struct SignInStepsController: RouteCollection {
         }
         // The session is now signed in: the page carries its header.
         return HTMLResponse.make(
-            IdentityViews.recoveryCodes(PageContext(user: nil, csrf: p.csrfToken), codes: codes, next: Paths.safeNext(p.next)))
+            IdentityViews.recoveryCodes(PageContext(user: nil, csrf: p.csrfToken), .init(codes: codes, next: Paths.safeNext(p.next))))
     }
 
     /// The secret being set up on this session, made on first sight and kept until confirmed.

@@ -51,7 +51,7 @@ import WaypointDomain
                     FieldError(field: "family_name", message: "Enter the child's family name"),
                     FieldError(field: "dob-day", message: "Date of birth must be a real date")
                 ],
-                services: [ServiceOption(id: Self.service, name: "Demo Youth Justice Service")], today: Self.today))
+                services: [ServiceOption(id: Self.service, code: "DEMO", name: "Demo Youth Justice Service")], today: Self.today))
         try HTMLSnapshot.check(html, named: "add-child-form-errors")
     }
 
@@ -66,8 +66,10 @@ import WaypointDomain
 
     @Test func theReferralFormWithAnError() throws {
         let html = ReferralViews.form(
-            Self.ctx, child: Self.child, values: FormValues(["received-day": "2", "received-month": "12", "received-year": "2026"]),
-            errors: [FieldError(field: "reasons", message: "Enter why the child is referred")])
+            Self.ctx,
+            FormAboutChild(
+                Self.child, values: FormValues(["received-day": "2", "received-month": "12", "received-year": "2026"]),
+                errors: [FieldError(field: "reasons", message: "Enter why the child is referred")]))
         try HTMLSnapshot.check(html, named: "referral-form-error")
     }
 }

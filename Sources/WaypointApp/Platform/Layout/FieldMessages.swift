@@ -1,3 +1,4 @@
+import Foundation
 import WaypointDomain
 
 /// A form's error messages by field, for its view: `err("court")` is the court field's message,
@@ -33,4 +34,30 @@ struct FormState {
 
     var messages: FieldMessages { FieldMessages(errors) }
     var hasErrors: Bool { !errors.isEmpty }
+}
+
+/// The child a page is about, for its caption and its links: a form's model carries this, not the
+/// child's record.
+struct ChildRef {
+    let id: UUID
+    let name: String
+
+    init(id: UUID, name: String) {
+        self.id = id
+        self.name = name
+    }
+
+    init(_ child: ChildRecord) { self.init(id: child.id, name: child.details.fullName) }
+}
+
+/// A form about one child, as data (a hearing, a consultation, a referral, new work): whose record
+/// it goes on, and the form's values and messages.
+struct FormAboutChild {
+    let child: ChildRef
+    var form: FormState
+
+    init(_ child: ChildRecord, values: FormValues, errors: [FieldError] = []) {
+        self.child = ChildRef(child)
+        self.form = FormState(values: values, errors: errors)
+    }
 }

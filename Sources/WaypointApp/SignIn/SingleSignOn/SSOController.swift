@@ -217,7 +217,9 @@ struct SSOController: RouteCollection {
     static func refuse(_ req: Request, _ message: String, status: HTTPResponseStatus = .badRequest) -> Response {
         HTMLResponse.make(
             SignInView.render(
-                PageContext(req), email: "", next: "", errors: [FieldError(field: "sso", message: message)], notice: nil,
-                sso: req.application.oidc?.config.label), status: status)
+                PageContext(req),
+                .init(
+                    email: "", next: "", errors: [FieldError(field: "sso", message: message)], notice: nil,
+                    sso: req.application.oidc?.config.label)), status: status)
     }
 }

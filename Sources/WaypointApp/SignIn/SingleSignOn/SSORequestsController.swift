@@ -44,8 +44,10 @@ struct SSORequestsController: RouteCollection {
             }
         return HTMLResponse.make(
             SSOViews.requests(
-                PageContext(req, notice: notice), rows: rows, users: users, services: services,
-                config: req.application.oidc?.config))
+                PageContext(req, notice: notice),
+                .init(
+                    rows: rows, users: users, services: services,
+                    config: req.application.oidc?.config)))
     }
 
     private func load(_ req: Request) async throws -> Row {
@@ -127,10 +129,16 @@ struct SSORequestsController: RouteCollection {
 }
 
 enum SSOViews {
-    static func requests(
-        _ ctx: PageContext, rows: [SSORequestsController.Row], users: [SSORequestsController.Linkable], services: [Service],
-        config: OIDCConfig?
-    ) -> String {
+    /// The single sign-on requests waiting, with the users and services they can be linked to.
+    struct SSORequestList {
+        let rows: [SSORequestsController.Row]
+        let users: [SSORequestsController.Linkable]
+        let services: [Service]
+        let config: OIDCConfig?
+    }
+
+    static func requests(_ ctx: PageContext, _ m: SSORequestList) -> String {
+        let (rows, users, services, config) = (m.rows, m.users, m.services, m.config)
         var content: [H] = [C.h1("Single sign-on requests")]
         if config == nil { content.append(C.p("Single sign-on is not set up on this server (see README, \"Single sign-on\").")) }
         if rows.isEmpty { content.append(C.p("Nobody is waiting.")) }
