@@ -144,25 +144,7 @@ struct ReferenceDataController: RouteCollection {
         try req.authorize(.manageReferenceData)
         let all = try await Service.query(on: req.db).sort(\.$name).all()
         return HTMLResponse.make(
-            Layout.page(
-                title: "Services", PageContext(req),
-                [
-                    C.h1("Services"),
-                    C.p("Each service's caseload cap, timescales and teams."),
-                    all.isEmpty
-                        ? C.p("There are no services yet.")
-                        : C.table(
-                            caption: nil, headers: ["Service", "Code", "Caseload cap"],
-                            rows: all.map { s in
-                                [C.link(s.name, Paths.adminService(s.id!)), txt(s.code), txt(String(s.caseloadCap))]
-                            }, numeric: [2]),
-                    el(
-                        .ul, [.class: "action-list"],
-                        [
-                            el(.li, [:], [C.link("Outcome codes", Paths.adminOutcomes)]),
-                            el(.li, [:], [C.link("Bank holidays", Paths.adminBankHolidays)])
-                        ])
-                ]))
+            RefViews.services(PageContext(req), all.map { RefViews.ServiceRow(option: ServiceOption($0), caseloadCap: $0.caseloadCap) }))
     }
 
     private func loadService(_ req: Request) async throws -> Service {
@@ -284,6 +266,34 @@ struct ReferenceDataController: RouteCollection {
 }
 
 enum RefViews {
+    /// A service in the list of services, with its caseload cap.
+    struct ServiceRow {
+        let option: ServiceOption
+        let caseloadCap: Int
+    }
+
+    static func services(_ ctx: PageContext, _ services: [ServiceRow]) -> String {
+        Layout.page(
+            title: "Services", ctx,
+            [
+                C.h1("Services"),
+                C.p("Each service's caseload cap, timescales and teams."),
+                services.isEmpty
+                    ? C.p("There are no services yet.")
+                    : C.table(
+                        caption: nil, headers: ["Service", "Code", "Caseload cap"],
+                        rows: services.map { s in
+                            [C.link(s.option.name, Paths.adminService(s.option.id)), txt(s.option.code), txt(String(s.caseloadCap))]
+                        }, numeric: [2]),
+                el(
+                    .ul, [.class: "action-list"],
+                    [
+                        el(.li, [:], [C.link("Outcome codes", Paths.adminOutcomes)]),
+                        el(.li, [:], [C.link("Bank holidays", Paths.adminBankHolidays)])
+                    ])
+            ])
+    }
+
     static let groups: [(code: String, label: String)] = OutcomeType.DisposalGroup.allCases.map { ($0.rawValue, $0.label) }
 
     /// A code's attributes as its form's values.

@@ -40,10 +40,9 @@ struct AssessmentsController: RouteCollection {
         return HTMLResponse.make(
             AssessmentViews.form(
                 PageContext(req),
-                .init(
-                    child: child, action: Paths.interventionAssessments(i.id),
-                    values: FormValues(["type": type.rawValue, "stage": AssessmentStage.start.rawValue]), errors: [], row: nil))
-        )
+                AssessmentEdit(
+                    child: ChildRef(child), action: Paths.interventionAssessments(i.id),
+                    form: FormState(values: FormValues(["type": type.rawValue, "stage": AssessmentStage.start.rawValue])))))
     }
 
     @Sendable func create(req: Request) async throws -> Response {
@@ -55,9 +54,10 @@ struct AssessmentsController: RouteCollection {
             return HTMLResponse.make(
                 AssessmentViews.form(
                     PageContext(req),
-                    .init(
-                        child: child, action: Paths.interventionAssessments(i.id), values: values,
-                        errors: e.errors, row: nil)), status: .unprocessableEntity)
+                    AssessmentEdit(
+                        child: ChildRef(child), action: Paths.interventionAssessments(i.id),
+                        form: FormState(values: values, errors: e.errors))),
+                status: .unprocessableEntity)
         case .success(let input):
             let id = try await CaseWork(req).startAssessment(input, interventionID: i.id)
             return req.redirect(to: Paths.assessment(id) + "?saved=draft")
@@ -77,13 +77,19 @@ struct AssessmentsController: RouteCollection {
             case "returned": "Returned to the author with your comments"
             default: nil
             }
+        // The author edits a draft (or a returned one) in its form; everyone else reads it.
+        if a.statusValue.editable && user.can(.recordAssessment, serviceID: a.service_id) {
+            return HTMLResponse.make(
+                AssessmentViews.form(
+                    PageContext(req, notice: notice), AssessmentEdit(a, child: child, form: FormState(values: a.formValues))))
+        }
         return HTMLResponse.make(
             AssessmentViews.show(
                 PageContext(req, notice: notice),
-                .init(
+                AssessmentShow(
                     a, child: child, names: names,
-                    canEdit: a.statusValue.editable && user.can(.recordAssessment, serviceID: a.service_id),
-                    canSignOff: a.statusValue == .submitted && user.can(.signOffAssessment, serviceID: a.service_id), errors: [])))
+                    canSignOff: a.statusValue == .submitted && user.can(.signOffAssessment, serviceID: a.service_id),
+                    form: FormState(values: FormValues()))))
     }
 
     /// Saves a draft, or submits it (`action=submit`), with optimistic locking.
@@ -103,21 +109,17 @@ struct AssessmentsController: RouteCollection {
             return HTMLResponse.make(
                 AssessmentViews.form(
                     PageContext(req),
-                    .init(
-                        child: child, action: Paths.assessment(a.id), values: values, errors: e.errors,
-                        row: a)), status: .unprocessableEntity)
+                    AssessmentEdit(a, child: child, form: FormState(values: values, errors: e.errors))),
+                status: .unprocessableEntity)
         case .success(let input):
             let saved = try await CaseWork(req).saveAssessment(a.id, version: version, input, submit: submit)
             guard saved else {
                 return HTMLResponse.make(
                     AssessmentViews.form(
                         PageContext(req),
-                        .init(
-                            child: child, action: Paths.assessment(a.id), values: values,
-                            errors: [
-                                FieldError.staleEdit("type", "assessment")
-                            ],
-                            row: a)), status: .conflict)
+                        AssessmentEdit(
+                            a, child: child, form: FormState(values: values, errors: [FieldError.staleEdit("type", "assessment")]))),
+                    status: .conflict)
             }
             return req.redirect(to: Paths.assessment(a.id) + (submit ? "?saved=submitted" : "?saved=draft"))
         }
@@ -135,7 +137,8 @@ struct AssessmentsController: RouteCollection {
             let names = try await Workers.names([a.created_by, a.submitted_by, a.signed_off_by].compactMap { $0 }, on: req.db)
             return HTMLResponse.make(
                 AssessmentViews.show(
-                    PageContext(req), .init(a, child: child, names: names, canEdit: false, canSignOff: true, errors: e.errors)),
+                    PageContext(req),
+                    AssessmentShow(a, child: child, names: names, canSignOff: true, form: FormState(values: values, errors: e.errors))),
                 status: .unprocessableEntity)
         case .success(let (decision, comments)):
             try await CaseWork(req).signOffAssessment(a.id, decision, comments: comments)
@@ -144,27 +147,83 @@ struct AssessmentsController: RouteCollection {
     }
 }
 
-enum AssessmentViews {
-    /// An assessment's form: whose, where it posts, what was typed, and the assessment when editing.
-    struct AssessmentEdit {
-        let child: ChildRecord
-        let action: String
-        let values: FormValues
-        let errors: [FieldError]
-        let row: AssessmentRow?
+/// An assessment's form: whose, where it posts, whether it is new, the manager's comments when it
+/// came back to its author, and what was typed.
+struct AssessmentEdit {
+    let child: ChildRef
+    let action: String
+    var isNew = true
+    var returnedWith: String? = nil
+    var form: FormState
 
-        init(child: ChildRecord, action: String, values v: FormValues, errors: [FieldError], row: AssessmentRow?) {
-            self.child = child
-            self.action = action
-            self.values = v
-            self.errors = errors
-            self.row = row
-        }
+    init(child: ChildRef, action: String, form: FormState) {
+        self.child = child
+        self.action = action
+        self.form = form
     }
 
+    /// The form of an assessment already started.
+    init(_ a: AssessmentRow, child: ChildRecord, form: FormState) {
+        self.init(child: ChildRef(child), action: Paths.assessment(a.id), form: form)
+        isNew = false
+        returnedWith = a.statusValue == .returned ? a.manager_comments : nil
+    }
+}
+
+/// One assessment as its readers see it, with the sign-off form when the reader may sign it off.
+struct AssessmentShow {
+    let id: UUID
+    let interventionID: UUID
+    let child: ChildRef
+    let title: String
+    let stage: String
+    let status: String
+    /// When it was first submitted and by whom, and whether that was on time (nil with no due date).
+    let completed: (text: String, onTime: Bool?)?
+    let due: String?
+    let signedOff: String?
+    let managerComments: String?
+    let childViews: String?
+    let parentViews: String?
+    /// The sections written, in the assessment's order.
+    let sections: [(label: String, text: String)]
+    let likelihoodOfReoffending: String?
+    let riskOfSeriousHarm: String?
+    let safetyAndWellbeing: String?
+    let canSignOff: Bool
+    var form: FormState
+
+    init(_ a: AssessmentRow, child: ChildRecord, names: [UUID: String], canSignOff: Bool, form: FormState) {
+        func by(_ id: UUID?) -> String { id.flatMap { names[$0] }.map { " by \($0)" } ?? "" }
+        id = a.id
+        interventionID = a.intervention_id
+        self.child = ChildRef(child)
+        title = (AssessmentType(rawValue: a.type) ?? .preventionDiversion).label
+        stage = Show.label(AssessmentStage.self, a.stage)
+        status = a.statusValue.label
+        completed = a.submitted_on.map { s in
+            let onTime = a.due_on.flatMap(LocalDate.init(iso:)).flatMap { due in
+                LocalDate(iso: s).map { Timeliness.onTime(completed: $0, due: due) }
+            }
+            return (Show.date(s) + by(a.submitted_by), onTime)
+        }
+        due = a.due_on.map { Show.date($0) }
+        signedOff = a.signed_off_on.map { Show.date($0) + by(a.signed_off_by) }
+        managerComments = a.manager_comments
+        childViews = a.child_views
+        parentViews = a.parent_views
+        sections = AssessmentSection.allCases.compactMap { s in a.section(s).map { (s.label, $0) } }
+        likelihoodOfReoffending = a.likelihood_of_reoffending.map { Show.label(ThreeLevel.self, $0) }
+        riskOfSeriousHarm = a.risk_of_serious_harm.map { Show.label(FourLevel.self, $0) }
+        safetyAndWellbeing = a.safety_and_wellbeing.map { Show.label(FourLevel.self, $0) }
+        self.canSignOff = canSignOff
+        self.form = form
+    }
+}
+
+enum AssessmentViews {
     static func form(_ ctx: PageContext, _ m: AssessmentEdit) -> String {
-        let (child, action, v, errors, row) = (m.child, m.action, m.values, m.errors, m.row)
-        let err = FieldMessages(errors)
+        let (v, errors, err) = (m.form.values, m.form.errors, m.form.messages)
         var fields: [H] = [
             Layout.csrfField(ctx.csrf),
             voidEl(.input, [.type: "hidden", .name: "version", .value: v.values["version"]]),
@@ -172,7 +231,7 @@ enum AssessmentViews {
                 "type", label: "Type of assessment", options: AssessmentType.options, selected: v["type"], error: err("type"), blank: nil),
             C.radios("stage", legend: "Stage", options: AssessmentStage.options, selected: v["stage"], error: err("stage"), inline: true)
         ]
-        if let comments = row?.manager_comments, row?.statusValue == .returned {
+        if let comments = m.returnedWith {
             fields.insert(C.insetText([el(.strong, [:], "Returned by the manager: "), txt(comments)]), at: 0)
         }
         for s in AssessmentSection.allCases {
@@ -199,7 +258,7 @@ enum AssessmentViews {
                 .div, [.class: "button-group"],
                 [
                     C.button("Save draft", secondary: true, name: "action", value: "save"),
-                    row == nil ? group([]) : C.button("Submit for sign-off", name: "action", value: "submit")
+                    m.isNew ? group([]) : C.button("Submit for sign-off", name: "action", value: "submit")
                 ])
         ]
         return Layout.page(
@@ -212,88 +271,58 @@ enum AssessmentViews {
                             .div, [.class: "column-two-thirds"],
                             [
                                 C.errorSummary(errors),
-                                C.h1(row == nil ? "Start an assessment" : "Assessment", caption: child.details.fullName),
+                                C.h1(m.isNew ? "Start an assessment" : "Assessment", caption: m.child.name),
                                 C.p(
                                     "Save a draft at any time. Submitting needs every section this type of assessment uses, the ratings, and the child's views."
                                 ),
-                                el(.form, [.method: "post", .action: action, .novalidate: ""], fields)
+                                el(.form, [.method: "post", .action: m.action, .novalidate: ""], fields)
                             ])
                     ])
             ])
     }
 
-    /// One assessment, with what the reader may do to it.
-    struct AssessmentShow {
-        let a: AssessmentRow
-        let child: ChildRecord
-        let names: [UUID: String]
-        let canEdit: Bool
-        let canSignOff: Bool
-        let errors: [FieldError]
-
-        init(_ a: AssessmentRow, child: ChildRecord, names: [UUID: String], canEdit: Bool, canSignOff: Bool, errors: [FieldError]) {
-            self.a = a
-            self.child = child
-            self.names = names
-            self.canEdit = canEdit
-            self.canSignOff = canSignOff
-            self.errors = errors
-        }
-    }
-
     static func show(_ ctx: PageContext, _ m: AssessmentShow) -> String {
-        let (a, child, names, canEdit, canSignOff, errors) = (m.a, m.child, m.names, m.canEdit, m.canSignOff, m.errors)
-        if canEdit {
-            return form(
-                ctx, .init(child: child, action: Paths.assessment(a.id), values: a.formValues, errors: errors, row: a))
-        }
-        let err = FieldMessages(errors)
-        let type = AssessmentType(rawValue: a.type) ?? .preventionDiversion
+        let (errors, err) = (m.form.errors, m.form.messages)
         var rows: [(key: String, value: H)] = [
-            ("Child", C.link(child.details.fullName, Paths.child(child.id))),
-            ("Stage", txt(Show.label(AssessmentStage.self, a.stage))),
-            ("Status", txt(a.statusValue.label))
+            ("Child", C.link(m.child.name, Paths.child(m.child.id))),
+            ("Stage", txt(m.stage)),
+            ("Status", txt(m.status))
         ]
-        if let s = a.submitted_on {
-            let timely = a.due_on.flatMap(LocalDate.init(iso:)).flatMap { due in
-                LocalDate(iso: s).map { Timeliness.onTime(completed: $0, due: due) }
-            }
+        if let c = m.completed {
             rows.append(
                 (
                     "Completed",
                     group([
-                        txt(Show.date(s) + (a.submitted_by.flatMap { names[$0] }.map { " by \($0)" } ?? "") + " "),
-                        timely == nil ? group([]) : (timely! ? C.tag("On time", colour: "green") : C.tag("Late", colour: "red"))
+                        txt(c.text + " "),
+                        c.onTime.map { $0 ? C.tag("On time", colour: "green") : C.tag("Late", colour: "red") } ?? group([])
                     ])
                 ))
         }
-        if let d = a.due_on { rows.append(("Was due", txt(Show.date(d)))) }
-        if let s = a.signed_off_on {
-            rows.append(("Signed off", txt(Show.date(s) + (a.signed_off_by.flatMap { names[$0] }.map { " by \($0)" } ?? ""))))
-        }
-        if let c = a.manager_comments { rows.append(("Manager's comments", C.multiline(c))) }
-        var content: [H] = [C.errorSummary(errors), C.h1(type.label, caption: child.details.fullName), C.summaryList(rows)]
+        if let d = m.due { rows.append(("Was due", txt(d))) }
+        if let s = m.signedOff { rows.append(("Signed off", txt(s))) }
+        if let c = m.managerComments { rows.append(("Manager's comments", C.multiline(c))) }
+        var content: [H] = [C.errorSummary(errors), C.h1(m.title, caption: m.child.name), C.summaryList(rows)]
         content.append(el(.h2, [.class: "heading-m"], "The child's views"))
-        content.append(el(.p, [.class: "body"], [C.multiline(a.child_views)]))
-        if a.parent_views != nil {
+        content.append(el(.p, [.class: "body"], [C.multiline(m.childViews)]))
+        if m.parentViews != nil {
             content.append(el(.h2, [.class: "heading-m"], "The parent's or carer's views"))
-            content.append(el(.p, [.class: "body"], [C.multiline(a.parent_views)]))
+            content.append(el(.p, [.class: "body"], [C.multiline(m.parentViews)]))
         }
-        for s in AssessmentSection.allCases where a.section(s) != nil {
+        for s in m.sections {
             content.append(el(.h2, [.class: "heading-m"], s.label))
-            content.append(el(.p, [.class: "body"], [C.multiline(a.section(s))]))
+            content.append(el(.p, [.class: "body"], [C.multiline(s.text)]))
         }
         content.append(
             C.summaryList([
-                ("Likelihood of reoffending", C.value(a.likelihood_of_reoffending.map { Show.label(ThreeLevel.self, $0) })),
-                ("Risk of serious harm", C.value(a.risk_of_serious_harm.map { Show.label(FourLevel.self, $0) })),
-                ("Safety and wellbeing", C.value(a.safety_and_wellbeing.map { Show.label(FourLevel.self, $0) }))
+                ("Likelihood of reoffending", C.value(m.likelihoodOfReoffending)),
+                ("Risk of serious harm", C.value(m.riskOfSeriousHarm)),
+                ("Safety and wellbeing", C.value(m.safetyAndWellbeing))
             ]))
-        if canSignOff {
+        if m.canSignOff {
             content.append(el(.h2, [.class: "heading-m", .id: "sign-off"], "Sign-off"))
             content.append(
                 el(
-                    .form, [.method: "post", .action: Paths.signOffAssessment(a.id), .novalidate: ""],
+                    .form, [.method: "post", .action: Paths.signOffAssessment(m.id), .novalidate: ""],
                     [
                         Layout.csrfField(ctx.csrf),
                         C.radios(
@@ -304,9 +333,9 @@ enum AssessmentViews {
                         C.button("Record decision")
                     ]))
         }
-        content.append(el(.p, [.class: "body"], [C.link("Back to the intervention", Paths.intervention(a.intervention_id))]))
+        content.append(el(.p, [.class: "body"], [C.link("Back to the intervention", Paths.intervention(m.interventionID))]))
         return Layout.page(
-            title: type.label, ctx, hasErrors: !errors.isEmpty,
+            title: m.title, ctx, hasErrors: !errors.isEmpty,
             [el(.div, [.class: "grid-row"], [el(.div, [.class: "column-two-thirds"], content)])])
     }
 }

@@ -230,13 +230,38 @@ struct ChildAccessController: RouteCollection {
     /// Managers: the reasons given to open children of their services, newest first.
     @Sendable func list(req: Request) async throws -> Response {
         let user = try req.authorize(.viewServiceWork)
+        let model = try await AccessReasonsQuery.load(user, page: try req.pageNumber(), on: req.db)
+        try await Audit.recordViews(
+            req, action: "view_access_reasons", children: Array(Set(model.reasons.map(\.childID))).map { (nil, $0) })
+        return HTMLResponse.make(AccessReasonsView.render(PageContext(req), model))
+    }
+}
+
+/// The reasons practitioners gave to open records outside their own work, in the manager's
+/// services (a page of them, newest first; the latest 2,000 in all).
+struct AccessReasons {
+    struct Reason {
+        let at: Date
+        let who: String
+        let childID: UUID
+        let childName: String
+        let reason: String
+    }
+    var reasons: [Reason] = []
+    var total = 0
+    var page = 1
+    var totalPages = 1
+}
+
+enum AccessReasonsQuery {
+    static func load(_ user: CurrentUser, page: Int, on db: Database) async throws -> AccessReasons {
         struct R: Decodable {
             let at: Date; let reason: String; let child_id: UUID; let user_name: String; let given_name: String; let family_name: String
         }
         let rows: [R] =
             user.serviceIDs.isEmpty
             ? []
-            : try await req.db.sql.select()
+            : try await db.sql.select()
                 .column(SQLColumn("at", table: "r")).column(SQLColumn("reason", table: "r")).column(SQLColumn("child_id", table: "r"))
                 .column(SQLColumn("name", table: "u"), as: "user_name").column(SQLColumn("given_name", table: "c")).column(
                     SQLColumn("family_name", table: "c")
@@ -252,28 +277,38 @@ struct ChildAccessController: RouteCollection {
                 )
                 .where(SQLColumn("service_id", table: "r"), .in, SQLBind.group(user.serviceIDs))
                 .orderBy(SQLColumn("at", table: "r"), SQLDirection.descending).limit(2000).all(decoding: R.self)
-        let page = try req.pageNumber()
         let (slice, pages) = WorklistViews.paged(rows, page: page)
-        try await Audit.recordViews(req, action: "view_access_reasons", children: Array(Set(slice.map(\.child_id))).map { (nil, $0) })
-        return HTMLResponse.make(
-            Layout.page(
-                title: "Reasons given to open records", PageContext(req), wide: true,
-                [
-                    C.h1("Reasons given to open records", caption: "Service"),
-                    C.p(
-                        "Practitioners read the children allocated to them and to their team. To open any other child's record they must say why; each reason is listed here."
-                    ),
-                    rows.isEmpty
-                        ? C.insetText([txt("No one has needed to give a reason yet.")])
-                        : C.table(
-                            caption: "\(rows.count) reasons", headers: ["When", "Who", "Child", "Reason"],
-                            rows: slice.map { r in
-                                [
-                                    txt(DateFormatting.londonDateTime(r.at)), txt(r.user_name),
-                                    C.link("\(r.given_name) \(r.family_name)", Paths.child(r.child_id)), txt(r.reason)
-                                ]
-                            }),
-                    C.pagination(page: page, totalPages: pages) { "\(Paths.accessReasons)?page=\($0)" }
-                ]))
+        var m = AccessReasons()
+        m.reasons = slice.map {
+            .init(at: $0.at, who: $0.user_name, childID: $0.child_id, childName: "\($0.given_name) \($0.family_name)", reason: $0.reason)
+        }
+        m.total = rows.count
+        m.page = page
+        m.totalPages = pages
+        return m
+    }
+}
+
+enum AccessReasonsView {
+    static func render(_ ctx: PageContext, _ m: AccessReasons) -> String {
+        Layout.page(
+            title: "Reasons given to open records", ctx, wide: true,
+            [
+                C.h1("Reasons given to open records", caption: "Service"),
+                C.p(
+                    "Practitioners read the children allocated to them and to their team. To open any other child's record they must say why; each reason is listed here."
+                ),
+                m.total == 0
+                    ? C.insetText([txt("No one has needed to give a reason yet.")])
+                    : C.table(
+                        caption: "\(m.total) reasons", headers: ["When", "Who", "Child", "Reason"],
+                        rows: m.reasons.map { r in
+                            [
+                                txt(DateFormatting.londonDateTime(r.at)), txt(r.who), C.link(r.childName, Paths.child(r.childID)),
+                                txt(r.reason)
+                            ]
+                        }),
+                C.pagination(page: m.page, totalPages: m.totalPages) { "\(Paths.accessReasons)?page=\($0)" }
+            ])
     }
 }

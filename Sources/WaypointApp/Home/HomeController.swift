@@ -10,8 +10,27 @@ struct HomeController: RouteCollection {
 
     @Sendable func home(req: Request) async throws -> Response {
         let user = try req.user()
-        let services =
-            user.serviceIDs.isEmpty ? [] : try await Service.query(on: req.db).filter(\.$id ~~ user.serviceIDs).sort(\.$name).all()
+        let services = try await ServiceOption.granted(user, on: req.db)
+        return HTMLResponse.make(HomeView.render(PageContext(req), HomePage(user, services: services.map(\.name))))
+    }
+}
+
+/// A role's home page: the user's services, a greeting, what the role is for, and a card for each
+/// part of Waypoint the role uses.
+struct HomePage {
+    struct Card {
+        let title: String
+        let text: String
+        let link: String
+    }
+    let services: [String]
+    let name: String
+    let intro: String
+    let cards: [Card]
+
+    init(_ user: CurrentUser, services: [String]) {
+        self.services = services
+        self.name = user.name
         var cards: [(String, String, String)] = []  // title, text, link
         switch user.role {
         case .practitioner:
@@ -78,7 +97,8 @@ struct HomeController: RouteCollection {
         case .volunteer:
             cards.append(("My panels", "The referral order panels you sit on, with their papers.", Paths.panels))
         }
-        let intro: String =
+        self.cards = cards.map { Card(title: $0.0, text: $0.1, link: $0.2) }
+        self.intro =
             switch user.role {
             case .practitioner: "Your work with children in your service."
             case .manager: "Your service's children and staff."
@@ -88,23 +108,22 @@ struct HomeController: RouteCollection {
             case .board: "Aggregate performance reports for the management board. Children's identities are never shown to board members."
             case .admin: "Users, roles, services and reference data. Administrators do not have access to children's records."
             }
-        return HTMLResponse.make(
-            Layout.page(
-                title: "Home", PageContext(req),
-                [
-                    el(.span, [.class: "caption-l"], services.map(\.name).joined(separator: ", ")),
-                    C.h1("Hello, \(user.name)"),
-                    C.p(intro, "body-l"),
-                    el(
-                        .div, [.class: "card-list"],
-                        cards.map { c in
-                            el(
-                                .div, [.class: "card"],
-                                [
-                                    el(.h2, [.class: "heading-m"], [C.link(c.0, c.2)]),
-                                    C.p(c.1)
-                                ])
-                        })
-                ]))
+    }
+}
+
+enum HomeView {
+    static func render(_ ctx: PageContext, _ m: HomePage) -> String {
+        Layout.page(
+            title: "Home", ctx,
+            [
+                el(.span, [.class: "caption-l"], m.services.joined(separator: ", ")),
+                C.h1("Hello, \(m.name)"),
+                C.p(m.intro, "body-l"),
+                el(
+                    .div, [.class: "card-list"],
+                    m.cards.map { c in
+                        el(.div, [.class: "card"], [el(.h2, [.class: "heading-m"], [C.link(c.title, c.link)]), C.p(c.text)])
+                    })
+            ])
     }
 }

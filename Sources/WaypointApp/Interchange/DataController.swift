@@ -13,23 +13,18 @@ struct DataController: RouteCollection {
         routes.post(Paths.transferChild, use: transfer)
     }
 
-    /// Case data moves only within the user's own services (admins have no case access).
-    private func grantedServices(_ user: CurrentUser, _ req: Request) async throws -> [ServiceOption] {
-        guard !user.serviceIDs.isEmpty else { return [] }
-        return try await Service.query(on: req.db).filter(\.$id ~~ user.serviceIDs).sort(\.$name).all().map(ServiceOption.init)
-    }
-
     @Sendable func page(req: Request) async throws -> Response {
         let user = try req.authorize(.exportBundle)
         return HTMLResponse.make(
             DataViews.page(
-                PageContext(req), DataPage(services: try await grantedServices(user, req), result: nil, canImport: user.can(.importBundle)))
+                PageContext(req),
+                DataPage(services: try await ServiceOption.granted(user, on: req.db), result: nil, canImport: user.can(.importBundle)))
         )
     }
 
     @Sendable func upload(req: Request) async throws -> Response {
         let user = try req.authorize(.importBundle)
-        let services = try await grantedServices(user, req)
+        let services = try await ServiceOption.granted(user, on: req.db)
         let form = try await StreamedForm.read(req, fileField: "bundle", maxBytes: req.settings.maxUploadBytes)
         defer { form.discard() }
         guard let file = form.file else {
@@ -91,7 +86,7 @@ struct DataController: RouteCollection {
 
     @Sendable func export(req: Request) async throws -> Response {
         let user = try req.authorize(.exportBundle)
-        let services = try await grantedServices(user, req)
+        let services = try await ServiceOption.granted(user, on: req.db)
         guard let code = req.query[String.self, at: "service"], services.contains(where: { $0.code == code }) else {
             throw WaypointError.badRequest("Choose one of your services to export.")
         }
@@ -144,15 +139,7 @@ struct DataController: RouteCollection {
         }
         if user.serviceIDs.contains(target.id!) { return req.redirect(to: Paths.child(child.id)) }
         return HTMLResponse.make(
-            Layout.page(
-                title: "Child transferred", PageContext(req),
-                [
-                    C.h1("\(child.details.fullName) has been transferred"),
-                    C.p(
-                        "Their record is now held by \(target.name), and their open work continues there. What your service did stays in your service's figures for the time it held them. You no longer have access to the record."
-                    ),
-                    el(.p, [.class: "body"], [C.link("Back to the children register", Paths.children)])
-                ]))
+            DataViews.transferred(PageContext(req), TransferDone(childName: child.details.fullName, service: target.name)))
     }
 }
 
@@ -171,7 +158,25 @@ struct TransferForm {
     var form: FormState
 }
 
+/// The page after a child moves to a service the user does not work in.
+struct TransferDone {
+    let childName: String
+    let service: String
+}
+
 enum DataViews {
+    static func transferred(_ ctx: PageContext, _ m: TransferDone) -> String {
+        Layout.page(
+            title: "Child transferred", ctx,
+            [
+                C.h1("\(m.childName) has been transferred"),
+                C.p(
+                    "Their record is now held by \(m.service), and their open work continues there. What your service did stays in your service's figures for the time it held them. You no longer have access to the record."
+                ),
+                el(.p, [.class: "body"], [C.link("Back to the children register", Paths.children)])
+            ])
+    }
+
     enum Result {
         case failed([String])
         case imported([String], dryRun: Bool)

@@ -18,7 +18,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             let message = "This child is not allocated to you or to your team: open their record and say why you need it first."
             if req.wantsJSON { return Problem.response(status: status, detail: message) }
             return HTMLResponse.make(
-                ErrorPageView.render(status: status, message: message, user: req.currentUser, csrf: req.csrfToken), status: status)
+                ErrorPageView.render(PageContext(req), ErrorPage(status: status, message: message)), status: status)
         } catch {
             let status: HTTPResponseStatus
             let message: String
@@ -53,7 +53,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             if req.wantsJSON {
                 return Problem.response(status: status, detail: message)
             }
-            let page = ErrorPageView.render(status: status, message: message, user: req.currentUser, csrf: req.csrfToken)
+            let page = ErrorPageView.render(PageContext(req), ErrorPage(status: status, message: message))
             return HTMLResponse.make(page, status: status)
         }
     }

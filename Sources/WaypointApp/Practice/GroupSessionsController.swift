@@ -54,38 +54,7 @@ struct GroupSessionsController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> Response {
         let user = try req.authorize(.recordPractice)
-        struct G: Decodable { let group_id: String; let contact_on: String; let contact_time: String?; let place: String?; let n: Int }
-        let groups: [G] =
-            user.serviceIDs.isEmpty
-            ? []
-            : try await req.db.sql.select()
-                .column("group_id").column(SQLFunction("MIN", args: SQLColumn("contact_on")), as: "contact_on")
-                .column(SQLFunction("MIN", args: SQLColumn("contact_time")), as: "contact_time").column(
-                    SQLFunction("MIN", args: SQLColumn("place")), as: "place"
-                )
-                .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-                .from("contacts").where("group_id", .isNot, SQLLiteral.null).where("service_id", .in, SQLBind.group(user.serviceIDs))
-                .groupBy("group_id").orderBy("contact_on", .descending).limit(100).all(decoding: G.self)
-        let places = RecordKind.contact.spec.field("place")!
-        return HTMLResponse.make(
-            Layout.page(
-                title: "Group sessions", PageContext(req),
-                [
-                    C.h1("Group sessions"),
-                    C.p("A group session records each child's attendance in their own record."),
-                    C.buttonLink("Arrange a group session", Paths.newGroupSession),
-                    groups.isEmpty
-                        ? C.p("No group sessions yet.")
-                        : C.table(
-                            caption: "The latest 100", headers: ["Date", "Time", "Place", "Children"],
-                            rows: groups.compactMap { g in
-                                guard let id = UUID(uuidString: g.group_id) else { return nil }
-                                return [
-                                    C.link(Show.date(g.contact_on), Paths.groupSession(id)), C.value(g.contact_time),
-                                    C.value(RecordForm.display(places, g.place.map { .text($0) })), txt(String(g.n))
-                                ]
-                            }, numeric: [3])
-                ]))
+        return HTMLResponse.make(GroupSessionViews.index(PageContext(req), try await GroupSessionQuery.index(user, on: req.db)))
     }
 
     @Sendable func new(req: Request) async throws -> Response {
@@ -95,35 +64,9 @@ struct GroupSessionsController: RouteCollection {
             req, action: "view_worklist", children: Array(Set(candidates.map(\.child_id))).map { (nil, $0) },
             details: "group session candidates")
         return HTMLResponse.make(
-            form(PageContext(req), candidates: candidates, values: FormValues(todayValues("contact_on", req.today)), errors: []))
-    }
-
-    private func form(_ ctx: PageContext, candidates: [Candidate], values v: FormValues, errors: [FieldError]) -> String {
-        let spec = RecordKind.contact.spec
-        var fields: [H] = [Layout.csrfField(ctx.csrf)]
-        for name in Self.sessionFields { fields.append(PracticeViews.input(spec.field(name)!, values: v, errors: errors, lookups: [:])) }
-        fields.append(
-            candidates.isEmpty
-                ? C.insetText([txt("You have no open, allocated work to bring to a group session.")])
-                : C.checkboxes(
-                    "children", legend: "Children attending", options: candidates.map { ($0.id.uuidString.lowercased(), $0.label) },
-                    selected: v.list("children"), error: FieldMessages(errors)("children"), hint: "Select at least two"))
-        fields.append(
-            el(.div, [.class: "button-group"], [C.button("Arrange the session"), C.link("Cancel", Paths.groupSessions, "link")]))
-        return Layout.page(
-            title: "Arrange a group session", ctx, hasErrors: !errors.isEmpty,
-            [
-                el(
-                    .div, [.class: "grid-row"],
-                    [
-                        el(
-                            .div, [.class: "column-two-thirds"],
-                            [
-                                C.errorSummary(errors), C.h1("Arrange a group session"),
-                                el(.form, [.method: "post", .action: Paths.groupSessions, .novalidate: ""], fields)
-                            ])
-                    ])
-            ])
+            GroupSessionViews.new(
+                PageContext(req),
+                GroupSessionNew(candidates: candidates, form: FormState(values: FormValues(todayValues("contact_on", req.today))))))
     }
 
     @Sendable func create(req: Request) async throws -> Response {
@@ -144,7 +87,9 @@ struct GroupSessionsController: RouteCollection {
         }
         guard errors.isEmpty else {
             return HTMLResponse.make(
-                form(PageContext(req), candidates: candidates, values: values, errors: errors.errors), status: .unprocessableEntity)
+                GroupSessionViews.new(
+                    PageContext(req), GroupSessionNew(candidates: candidates, form: FormState(values: values, errors: errors.errors))),
+                status: .unprocessableEntity)
         }
         let group = UUID()
         parsed["contact_type"] = .text("group")
@@ -195,54 +140,14 @@ struct GroupSessionsController: RouteCollection {
             v["c\(k)_attendance"] = r["attendance"]?.text ?? ""
             v["c\(k)_absence_acceptable"] = r["absence_acceptable"]?.text ?? ""
         }
+        let notice: String? =
+            switch req.query[String.self, at: "saved"] {
+            case "created": "Group session arranged"
+            case "attendance": "Attendance saved"
+            default: nil
+            }
         return HTMLResponse.make(
-            page(
-                PageContext(
-                    req,
-                    notice: req.query[String.self, at: "saved"] == "created"
-                        ? "Group session arranged" : (req.query[String.self, at: "saved"] == "attendance" ? "Attendance saved" : nil)),
-                m, values: FormValues(v), errors: [], today: req.today))
-    }
-
-    private func page(
-        _ ctx: PageContext, _ m: [(PracticeRecord, ChildRecord, InterventionRow)], values v: FormValues, errors: [FieldError],
-        today: LocalDate
-    ) -> String {
-        let spec = RecordKind.contact.spec
-        let first = m[0].0
-        let group = first["group_id"]?.text.flatMap(UUID.init(uuidString:)) ?? first.id
-        var fields: [H] = [Layout.csrfField(ctx.csrf)]
-        for (k, (_, child, i)) in m.enumerated() {
-            fields.append(el(.h2, [.class: "heading-s"], [C.link(child.details.fullName, Paths.intervention(i.id))]))
-            fields.append(PracticeViews.input(spec.field("attendance")!, values: v, errors: errors, lookups: [:], prefix: "c\(k)_"))
-            fields.append(PracticeViews.input(spec.field("absence_acceptable")!, values: v, errors: errors, lookups: [:], prefix: "c\(k)_"))
-        }
-        fields.append(C.button("Save attendance"))
-        let places = spec.field("place")!
-        return Layout.page(
-            title: "Group session", ctx, hasErrors: !errors.isEmpty,
-            [
-                el(
-                    .div, [.class: "grid-row"],
-                    [
-                        el(
-                            .div, [.class: "column-two-thirds"],
-                            [
-                                C.errorSummary(errors), C.h1("Group session"),
-                                C.summaryList([
-                                    (
-                                        "Date",
-                                        txt(
-                                            (first["contact_on"]?.date?.longFormat ?? "")
-                                                + (first["contact_time"]?.text.map { " at \($0)" } ?? ""))
-                                    ),
-                                    ("Place", C.value(RecordForm.display(places, first["place"]))),
-                                    ("Children", txt(String(m.count)))
-                                ]),
-                                el(.form, [.method: "post", .action: Paths.groupSession(group), .novalidate: ""], fields)
-                            ])
-                    ])
-            ])
+            GroupSessionViews.show(PageContext(req, notice: notice), GroupSessionShow(m, form: FormState(values: FormValues(v)))))
     }
 
     /// Saves every child's attendance at once; if any is wrong, nothing is saved.
@@ -266,7 +171,8 @@ struct GroupSessionsController: RouteCollection {
         }
         guard errors.isEmpty else {
             return HTMLResponse.make(
-                page(PageContext(req), m, values: values, errors: errors.errors, today: req.today), status: .unprocessableEntity)
+                GroupSessionViews.show(PageContext(req), GroupSessionShow(m, form: FormState(values: values, errors: errors.errors))),
+                status: .unprocessableEntity)
         }
         let fields = [spec.field("attendance")!, spec.field("absence_acceptable")!]
         let all = updates
@@ -283,5 +189,157 @@ struct GroupSessionsController: RouteCollection {
         }
         let group = m[0].0["group_id"]?.text.flatMap(UUID.init(uuidString:)) ?? m[0].0.id
         return req.redirect(to: Paths.groupSession(group) + "?saved=attendance")
+    }
+}
+
+/// The latest group sessions of the user's services.
+struct GroupSessionIndex {
+    struct Session {
+        let id: UUID
+        let date: String
+        let time: String?
+        let place: String?
+        let children: Int
+    }
+    var sessions: [Session]
+}
+
+/// The form that arranges a session: the open work it can bring together, and what was typed.
+struct GroupSessionNew {
+    let candidates: [(code: String, label: String)]
+    var form: FormState
+
+    init(candidates: [GroupSessionsController.Candidate], form: FormState) {
+        self.candidates = candidates.map { ($0.id.uuidString.lowercased(), $0.label) }
+        self.form = form
+    }
+}
+
+/// One session: when and where, each child's attendance form (fields prefixed `c0_`, `c1_`… in
+/// the order of the children), and what was typed.
+struct GroupSessionShow {
+    struct Child {
+        let name: String
+        let interventionID: UUID
+    }
+    let id: UUID
+    let when: String
+    let place: String?
+    let children: [Child]
+    var form: FormState
+
+    init(_ members: [(PracticeRecord, ChildRecord, InterventionRow)], form: FormState) {
+        let first = members.first?.0
+        // A session always has members (`members` refuses an empty one).
+        id = first.flatMap { $0["group_id"]?.text.flatMap(UUID.init(uuidString:)) ?? $0.id } ?? UUID()
+        when = (first?["contact_on"]?.date?.longFormat ?? "") + (first?["contact_time"]?.text.map { " at \($0)" } ?? "")
+        place = RecordKind.contact.spec.field("place").flatMap { RecordForm.display($0, first?["place"]) }
+        children = members.map { Child(name: $0.1.details.fullName, interventionID: $0.2.id) }
+        self.form = form
+    }
+}
+
+enum GroupSessionQuery {
+    static func index(_ user: CurrentUser, on db: Database) async throws -> GroupSessionIndex {
+        struct G: Decodable { let group_id: String; let contact_on: String; let contact_time: String?; let place: String?; let n: Int }
+        let groups: [G] =
+            user.serviceIDs.isEmpty
+            ? []
+            : try await db.sql.select()
+                .column("group_id").column(SQLFunction("MIN", args: SQLColumn("contact_on")), as: "contact_on")
+                .column(SQLFunction("MIN", args: SQLColumn("contact_time")), as: "contact_time").column(
+                    SQLFunction("MIN", args: SQLColumn("place")), as: "place"
+                )
+                .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+                .from("contacts").where("group_id", .isNot, SQLLiteral.null).where("service_id", .in, SQLBind.group(user.serviceIDs))
+                .groupBy("group_id").orderBy("contact_on", .descending).limit(100).all(decoding: G.self)
+        let places = RecordKind.contact.spec.field("place")
+        return GroupSessionIndex(
+            sessions: groups.compactMap { g in
+                guard let id = UUID(uuidString: g.group_id) else { return nil }
+                return .init(
+                    id: id, date: Show.date(g.contact_on), time: g.contact_time,
+                    place: places.flatMap { RecordForm.display($0, g.place.map { .text($0) }) }, children: g.n)
+            })
+    }
+}
+
+enum GroupSessionViews {
+    static func index(_ ctx: PageContext, _ m: GroupSessionIndex) -> String {
+        Layout.page(
+            title: "Group sessions", ctx,
+            [
+                C.h1("Group sessions"),
+                C.p("A group session records each child's attendance in their own record."),
+                C.buttonLink("Arrange a group session", Paths.newGroupSession),
+                m.sessions.isEmpty
+                    ? C.p("No group sessions yet.")
+                    : C.table(
+                        caption: "The latest 100", headers: ["Date", "Time", "Place", "Children"],
+                        rows: m.sessions.map { g in
+                            [C.link(g.date, Paths.groupSession(g.id)), C.value(g.time), C.value(g.place), txt(String(g.children))]
+                        }, numeric: [3])
+            ])
+    }
+
+    /// The fields of a contact that a group session shares, by name.
+    static func contactFields(_ names: [String]) -> [FieldSpec] { names.compactMap { RecordKind.contact.spec.field($0) } }
+
+    static func new(_ ctx: PageContext, _ m: GroupSessionNew) -> String {
+        let (v, errors) = (m.form.values, m.form.errors)
+        var fields: [H] = [Layout.csrfField(ctx.csrf)]
+        for f in contactFields(GroupSessionsController.sessionFields) {
+            fields.append(PracticeViews.input(f, values: v, errors: errors, lookups: [:]))
+        }
+        fields.append(
+            m.candidates.isEmpty
+                ? C.insetText([txt("You have no open, allocated work to bring to a group session.")])
+                : C.checkboxes(
+                    "children", legend: "Children attending", options: m.candidates, selected: v.list("children"),
+                    error: m.form.messages("children"), hint: "Select at least two"))
+        fields.append(
+            el(.div, [.class: "button-group"], [C.button("Arrange the session"), C.link("Cancel", Paths.groupSessions, "link")]))
+        return Layout.page(
+            title: "Arrange a group session", ctx, hasErrors: m.form.hasErrors,
+            [
+                el(
+                    .div, [.class: "grid-row"],
+                    [
+                        el(
+                            .div, [.class: "column-two-thirds"],
+                            [
+                                C.errorSummary(errors), C.h1("Arrange a group session"),
+                                el(.form, [.method: "post", .action: Paths.groupSessions, .novalidate: ""], fields)
+                            ])
+                    ])
+            ])
+    }
+
+    static func show(_ ctx: PageContext, _ m: GroupSessionShow) -> String {
+        let (v, errors) = (m.form.values, m.form.errors)
+        let attendance = contactFields(["attendance", "absence_acceptable"])
+        var fields: [H] = [Layout.csrfField(ctx.csrf)]
+        for (k, child) in m.children.enumerated() {
+            fields.append(el(.h2, [.class: "heading-s"], [C.link(child.name, Paths.intervention(child.interventionID))]))
+            for f in attendance { fields.append(PracticeViews.input(f, values: v, errors: errors, lookups: [:], prefix: "c\(k)_")) }
+        }
+        fields.append(C.button("Save attendance"))
+        return Layout.page(
+            title: "Group session", ctx, hasErrors: m.form.hasErrors,
+            [
+                el(
+                    .div, [.class: "grid-row"],
+                    [
+                        el(
+                            .div, [.class: "column-two-thirds"],
+                            [
+                                C.errorSummary(errors), C.h1("Group session"),
+                                C.summaryList([
+                                    ("Date", txt(m.when)), ("Place", C.value(m.place)), ("Children", txt(String(m.children.count)))
+                                ]),
+                                el(.form, [.method: "post", .action: Paths.groupSession(m.id), .novalidate: ""], fields)
+                            ])
+                    ])
+            ])
     }
 }

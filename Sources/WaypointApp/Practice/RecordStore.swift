@@ -100,6 +100,23 @@ enum RecordStore {
             .where("service_id", .in, SQLBind.group(services)).first().map { try decode(spec, restricted: restricted, $0) }
     }
 
+    /// The records with these ids in the services, by id, in a few queries whatever their number.
+    static func findAll(_ spec: RecordSpec, _ ids: [UUID], in services: [UUID], restricted: Bool, on db: Database) async throws
+        -> [UUID: PracticeRecord]
+    {
+        guard !services.isEmpty else { return [:] }
+        var out: [UUID: PracticeRecord] = [:]
+        for chunk in ids.chunked(500) {
+            for row in try await select(spec, restricted: restricted, on: db).where("id", .in, SQLBind.group(chunk))
+                .where("service_id", .in, SQLBind.group(services)).all()
+            {
+                let r = try decode(spec, restricted: restricted, row)
+                out[r.id] = r
+            }
+        }
+        return out
+    }
+
     /// The records of one intervention (or, for child-level kinds, one child), in date order.
     static func list(_ spec: RecordSpec, intervention: UUID? = nil, child: UUID? = nil, restricted: Bool, on db: Database) async throws
         -> [PracticeRecord]

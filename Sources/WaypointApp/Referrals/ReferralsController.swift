@@ -14,37 +14,11 @@ struct ReferralsController: RouteCollection {
 
     @Sendable func queue(req: Request) async throws -> Response {
         let user = try req.authorize(.viewServiceWork)
-        let page = try req.pageNumber()
-        let result = try await ReferralStore.queue(in: user.serviceIDs, page: page, on: req.db)
+        let model = try await ReferralQueueQuery.load(user, page: try req.pageNumber(), today: req.today, on: req.db)
         try await Audit.recordViews(
-            req, action: "view_worklist", children: Array(Set(result.rows.map(\.child_id))).map { (nil, $0) }, details: "referral queue")
-        let calendar = try await ServiceRules.calendar(on: req.db)
-        let today = req.today
-        let rows: [[H]] = result.rows.map { r in
-            let received = LocalDate(iso: r.received_on)
-            let age = received.map { calendar.workingDays(from: $0, to: today) } ?? 0
-            return [
-                C.link("\(r.given_name) \(r.family_name)", Paths.referral(r.id)),
-                txt(Show.date(r.received_on)),
-                txt(Show.label(ReferralSource.self, r.source)),
-                txt("\(age) working day\(age == 1 ? "" : "s")")
-            ]
-        }
-        let totalPages = max(1, (result.total + ReferralStore.pageSize - 1) / ReferralStore.pageSize)
-        return HTMLResponse.make(
-            Layout.page(
-                title: "Referral queue", PageContext(req), wide: true,
-                [
-                    C.h1("Referral queue"),
-                    C.p(
-                        "Referrals waiting for a screening decision, oldest first. Age is counted in working days (weekends and bank holidays are not counted)."
-                    ),
-                    result.rows.isEmpty
-                        ? C.p("There are no referrals waiting for screening.")
-                        : C.table(
-                            caption: "\(result.total) waiting", headers: ["Child", "Received", "From", "Waiting"], rows: rows, numeric: [3]),
-                    C.pagination(page: page, totalPages: totalPages) { Paths.with(Paths.referralQueue, [("page", String($0))]) }
-                ]))
+            req, action: "view_worklist", children: Array(Set(model.referrals.map(\.childID))).map { (nil, $0) },
+            details: "referral queue")
+        return HTMLResponse.make(ReferralViews.queue(PageContext(req), model))
     }
 
     @Sendable func new(req: Request) async throws -> Response {
@@ -82,9 +56,9 @@ struct ReferralsController: RouteCollection {
         return HTMLResponse.make(
             ReferralViews.show(
                 PageContext(req, notice: notice),
-                .init(
-                    referral: referral, child: child, deciderName: referral.decided_by.flatMap { names[$0] },
-                    canScreen: user.can(.screenReferral, serviceID: referral.service_id), values: values, errors: [])))
+                ReferralShow(
+                    referral, child: child, deciderName: referral.decided_by.flatMap { names[$0] },
+                    canScreen: user.can(.screenReferral, serviceID: referral.service_id), form: FormState(values: values))))
     }
 
     @Sendable func screen(req: Request) async throws -> Response {
@@ -99,9 +73,9 @@ struct ReferralsController: RouteCollection {
             return HTMLResponse.make(
                 ReferralViews.show(
                     PageContext(req),
-                    .init(
-                        referral: referral, child: child, deciderName: nil, canScreen: true,
-                        values: values, errors: e.errors)), status: .unprocessableEntity)
+                    ReferralShow(
+                        referral, child: child, deciderName: nil, canScreen: true, form: FormState(values: values, errors: e.errors))),
+                status: .unprocessableEntity)
         case .success(let input):
             let interventionID = try await CaseWork(req).screen(referral.id, input)
             if let interventionID { return req.redirect(to: Paths.allocate(interventionID)) }
@@ -119,7 +93,117 @@ struct ReferralsController: RouteCollection {
     }
 }
 
+/// One referral: whose, when and from whom, why, and the screening decision (or, while it waits,
+/// the screening form when the reader may screen).
+struct ReferralShow {
+    struct Decision {
+        let label: String
+        let accepted: Bool
+        /// The date, and who decided when known.
+        let decided: String
+        let reasons: String?
+        /// Where a screened-out referral went, with the service's name when given.
+        let referredOn: String?
+        /// The work an accepted referral started.
+        let intervention: (label: String, id: UUID?)?
+    }
+    let id: UUID
+    let child: ChildRef
+    let received: String
+    /// The source, with the referrer's name and organisation when given.
+    let from: String
+    let reasons: String
+    let consent: String
+    let policeReference: String?
+    /// Nil while the referral waits for screening.
+    let decision: Decision?
+    let canScreen: Bool
+    var form: FormState
+
+    init(_ r: ReferralRow, child: ChildRecord, deciderName: String?, canScreen: Bool, form: FormState) {
+        id = r.id
+        self.child = ChildRef(child)
+        received = Show.date(r.received_on)
+        from =
+            Show.label(ReferralSource.self, r.source)
+            + [r.referrer_name, r.referrer_organisation].compactMap { $0 }.map { ", " + $0 }.joined()
+        reasons = r.reasons
+        consent = Show.label(Consent.self, r.consent)
+        policeReference = r.police_reference
+        let status = ScreeningDecision(rawValue: r.decision) ?? .pending
+        decision =
+            status == .pending
+            ? nil
+            : Decision(
+                label: status.label, accepted: status == .accepted,
+                decided: Show.date(r.decided_on) + (deciderName.map { " by \($0)" } ?? ""), reasons: r.decision_reasons,
+                referredOn: r.destination.map {
+                    Show.label(ScreenOutDestination.self, $0) + (r.destination_service.map { ": \($0)" } ?? "")
+                },
+                intervention: r.intervention_type.map { (Show.label(InterventionType.self, $0), r.intervention_id) })
+        self.canScreen = canScreen
+        self.form = form
+    }
+}
+
+/// The referrals waiting for screening in the user's services (a page of them), oldest first,
+/// each with how long it has waited in working days.
+struct ReferralQueue {
+    struct Referral {
+        let id: UUID
+        let childID: UUID
+        let childName: String
+        let received: String
+        let source: String
+        let workingDaysWaiting: Int
+    }
+    var referrals: [Referral] = []
+    var total = 0
+    var page = 1
+    var totalPages = 1
+}
+
+enum ReferralQueueQuery {
+    static func load(_ user: CurrentUser, page: Int, today: LocalDate, on db: Database) async throws -> ReferralQueue {
+        let result = try await ReferralStore.queue(in: user.serviceIDs, page: page, on: db)
+        let calendar = try await ServiceRules.calendar(on: db)
+        var m = ReferralQueue()
+        m.referrals = result.rows.map { r in
+            .init(
+                id: r.id, childID: r.child_id, childName: "\(r.given_name) \(r.family_name)", received: Show.date(r.received_on),
+                source: Show.label(ReferralSource.self, r.source),
+                workingDaysWaiting: LocalDate(iso: r.received_on).map { calendar.workingDays(from: $0, to: today) } ?? 0)
+        }
+        m.total = result.total
+        m.page = page
+        m.totalPages = max(1, (result.total + ReferralStore.pageSize - 1) / ReferralStore.pageSize)
+        return m
+    }
+}
+
 enum ReferralViews {
+    static func queue(_ ctx: PageContext, _ m: ReferralQueue) -> String {
+        Layout.page(
+            title: "Referral queue", ctx, wide: true,
+            [
+                C.h1("Referral queue"),
+                C.p(
+                    "Referrals waiting for a screening decision, oldest first. Age is counted in working days (weekends and bank holidays are not counted)."
+                ),
+                m.referrals.isEmpty
+                    ? C.p("There are no referrals waiting for screening.")
+                    : C.table(
+                        caption: "\(m.total) waiting", headers: ["Child", "Received", "From", "Waiting"],
+                        rows: m.referrals.map { r in
+                            [
+                                C.link(r.childName, Paths.referral(r.id)), txt(r.received), txt(r.source),
+                                txt("\(r.workingDaysWaiting) working day\(r.workingDaysWaiting == 1 ? "" : "s")")
+                            ]
+                        }, numeric: [3]),
+                C.pagination(page: m.page, totalPages: m.totalPages) { Paths.with(Paths.referralQueue, [("page", String($0))]) }
+            ])
+    }
+
     static func form(_ ctx: PageContext, _ m: FormAboutChild) -> String {
         let (child, v, err) = (m.child, m.form.values, m.form.messages)
         return FormPage(
@@ -156,74 +240,38 @@ enum ReferralViews {
     }
 
     /// One referral, with its screening form when the reader may screen.
-    struct ReferralShow {
-        let referral: ReferralRow
-        let child: ChildRecord
-        let deciderName: String?
-        let canScreen: Bool
-        let values: FormValues
-        let errors: [FieldError]
-
-        init(referral r: ReferralRow, child: ChildRecord, deciderName: String?, canScreen: Bool, values v: FormValues, errors: [FieldError])
-        {
-            self.referral = r
-            self.child = child
-            self.deciderName = deciderName
-            self.canScreen = canScreen
-            self.values = v
-            self.errors = errors
-        }
-    }
-
     static func show(_ ctx: PageContext, _ m: ReferralShow) -> String {
-        let (r, child, deciderName, canScreen, v, errors) = (m.referral, m.child, m.deciderName, m.canScreen, m.values, m.errors)
-        let err = FieldMessages(errors)
-        let decision = ScreeningDecision(rawValue: r.decision) ?? .pending
+        let (v, err, errors) = (m.form.values, m.form.messages, m.form.errors)
         var content: [H] = [
             C.errorSummary(errors),
-            C.h1("Referral", caption: child.details.fullName),
-            decision == .pending
-                ? C.tag("Waiting for screening", colour: "yellow")
-                : C.tag(decision.label, colour: decision == .accepted ? "green" : "blue"),
+            C.h1("Referral", caption: m.child.name),
+            m.decision.map { C.tag($0.label, colour: $0.accepted ? "green" : "blue") } ?? C.tag("Waiting for screening", colour: "yellow"),
             C.summaryList([
-                ("Child", C.link(child.details.fullName, Paths.child(child.id))),
-                ("Received", txt(Show.date(r.received_on))),
-                (
-                    "From",
-                    txt(
-                        Show.label(ReferralSource.self, r.source)
-                            + [r.referrer_name, r.referrer_organisation].compactMap { $0 }.map { ", " + $0 }.joined())
-                ),
-                ("Reasons and concerns", C.multiline(r.reasons)),
-                ("Consent", txt(Show.label(Consent.self, r.consent))),
-                ("Police reference", C.value(r.police_reference))
+                ("Child", C.link(m.child.name, Paths.child(m.child.id))),
+                ("Received", txt(m.received)),
+                ("From", txt(m.from)),
+                ("Reasons and concerns", C.multiline(m.reasons)),
+                ("Consent", txt(m.consent)),
+                ("Police reference", C.value(m.policeReference))
             ])
         ]
-        if decision != .pending {
+        if let d = m.decision {
             var rows: [(key: String, value: H)] = [
-                ("Decision", txt(decision.label)),
-                ("Decided", txt(Show.date(r.decided_on) + (deciderName.map { " by \($0)" } ?? ""))),
-                ("Reasons", C.multiline(r.decision_reasons))
+                ("Decision", txt(d.label)),
+                ("Decided", txt(d.decided)),
+                ("Reasons", C.multiline(d.reasons))
             ]
-            if let d = r.destination {
-                rows.append(
-                    ("Referred on to", txt(Show.label(ScreenOutDestination.self, d) + (r.destination_service.map { ": \($0)" } ?? ""))))
-            }
-            if let t = r.intervention_type {
-                rows.append(
-                    (
-                        "Intervention",
-                        r.intervention_id.map { C.link(Show.label(InterventionType.self, t), Paths.intervention($0)) }
-                            ?? txt(Show.label(InterventionType.self, t))
-                    ))
+            if let on = d.referredOn { rows.append(("Referred on to", txt(on))) }
+            if let i = d.intervention {
+                rows.append(("Intervention", i.id.map { C.link(i.label, Paths.intervention($0)) } ?? txt(i.label)))
             }
             content.append(el(.h2, [.class: "heading-m"], "Screening decision"))
             content.append(C.summaryList(rows))
-        } else if canScreen {
+        } else if m.canScreen {
             content.append(el(.h2, [.class: "heading-m", .id: "screening"], "Screening decision"))
             content.append(
                 el(
-                    .form, [.method: "post", .action: Paths.screenReferral(r.id), .novalidate: ""],
+                    .form, [.method: "post", .action: Paths.screenReferral(m.id), .novalidate: ""],
                     [
                         Layout.csrfField(ctx.csrf),
                         C.radios(
@@ -258,7 +306,7 @@ enum ReferralViews {
             content.append(C.insetText([txt("A manager will screen this referral.")]))
         }
         return Layout.page(
-            title: "Referral for \(child.details.fullName)", ctx, hasErrors: !errors.isEmpty,
+            title: "Referral for \(m.child.name)", ctx, hasErrors: !errors.isEmpty,
             [
                 el(.div, [.class: "grid-row"], [el(.div, [.class: "column-two-thirds"], content)])
             ])

@@ -16,85 +16,16 @@ struct BoardMeetingsController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> Response {
         let user = try req.authorize(.viewReports)
-        let all = try await BoardMeetingStore.meetings(in: user.serviceIDs, on: req.db)
-        let (slice, pages) = WorklistViews.paged(all, page: try req.pageNumber())
-        func count(_ m: BoardMeetingStore.Meeting, _ test: (AgencyAttendance) -> Bool) -> String {
-            "\(BoardAgency.allCases.filter { m.attendance[$0].map(test) == true }.count) of \(BoardAgency.allCases.count)"
-        }
+        let model = try await BoardMeetingIndexQuery.load(user, page: try req.pageNumber(), on: req.db)
         let notice = req.query[String.self, at: "saved"] == "created" ? "Board meeting recorded" : nil
-        var content: [H] = [
-            C.h1("Management board meetings", caption: "KPI 7"),
-            C.p(
-                "Each meeting of the management board, with which partner agencies attended, whether at a senior level, and whether they contributed their agency's data. The KPI report counts them for its period."
-            )
-        ]
-        if user.can(.recordBoardMeeting) { content.append(C.buttonLink("Record a board meeting", Paths.newBoardMeeting)) }
-        content.append(
-            all.isEmpty
-                ? C.p("No board meetings are recorded yet.")
-                : C.table(
-                    caption: nil, headers: ["Date", "Service", "Agencies attending", "At a senior level", "Contributed data", "Notes"],
-                    rows: slice.map { m in
-                        [
-                            txt(m.heldOn.longFormat), txt(m.serviceName), txt(count(m, \.attended)), txt(count(m, \.senior)),
-                            txt(count(m, \.contributedData)), C.value(m.notes)
-                        ]
-                    }))
-        content.append(C.pagination(page: try req.pageNumber(), totalPages: pages) { "\(Paths.boardMeetings)?page=\($0)" })
-        return HTMLResponse.make(Layout.page(title: "Management board meetings", PageContext(req, notice: notice), wide: true, content))
-    }
-
-    static let yesNo: [(code: String, label: String)] = [("yes", "Yes"), ("no", "No")]
-
-    static func form(_ req: Request, _ user: CurrentUser, values v: FormValues, errors: [FieldError]) async throws -> String {
-        let e = FormErrors(errors)
-        struct S: Decodable { let id: UUID; let name: String }
-        let services =
-            user.serviceIDs.isEmpty
-            ? []
-            : try await req.db.sql.select().columns("id", "name").from("services")
-                .where("id", .in, SQLBind.group(user.serviceIDs)).orderBy("name").all(decoding: S.self)
-        var content: [H] = [C.errorSummary(errors), C.h1("Record a board meeting", caption: "KPI 7")]
-        var fields: [H] = [Layout.csrfField(req.csrfToken)]
-        if services.count > 1 {
-            fields.append(
-                C.select(
-                    "service", label: "Service", options: services.map { ($0.id.uuidString.lowercased(), $0.name) }, selected: v["service"],
-                    error: e.message(for: "service")))
-        }
-        fields.append(
-            C.dateInput(
-                "held_on", legend: "Date of the meeting", values: v, error: e.message(for: "held_on-day"), hint: "For example, 14 3 2024"))
-        for a in BoardAgency.allCases {
-            let code = a.rawValue
-            fields.append(
-                el(
-                    .fieldset, [.class: "fieldset"],
-                    [
-                        el(.legend, [.class: "fieldset__legend fieldset__legend--m"], a.label),
-                        C.radios(
-                            "attended-\(code)", legend: "Did \(a.label.lowercased()) attend?", options: yesNo,
-                            selected: v["attended-\(code)"], error: e.message(for: "attended-\(code)"), inline: true),
-                        C.radios(
-                            "senior-\(code)", legend: "Was it represented at a senior level?", options: yesNo,
-                            selected: v["senior-\(code)"], error: e.message(for: "senior-\(code)"),
-                            hint: "Answer when the agency attended", inline: true),
-                        C.radios(
-                            "data-\(code)", legend: "Did \(a.label.lowercased()) contribute its data for the meeting?", options: yesNo,
-                            selected: v["data-\(code)"],
-                            error: e.message(for: "data-\(code)"), inline: true)
-                    ]))
-        }
-        fields.append(C.textarea("notes", label: "Notes (optional)", value: v["notes"], error: e.message(for: "notes")))
-        fields.append(C.button("Save the meeting"))
-        content.append(el(.form, [.method: "post", .action: Paths.boardMeetings, .novalidate: ""], fields))
-        content.append(el(.p, [.class: "body"], [C.link("Back to the board meetings", Paths.boardMeetings)]))
-        return Layout.page(title: "Record a board meeting", PageContext(req), hasErrors: !errors.isEmpty, content)
+        return HTMLResponse.make(BoardMeetingViews.index(PageContext(req, notice: notice), model))
     }
 
     @Sendable func new(req: Request) async throws -> Response {
         let user = try req.authorize(.recordBoardMeeting)
-        return HTMLResponse.make(try await Self.form(req, user, values: FormValues(), errors: []))
+        let services = try await ServiceOption.granted(user, on: req.db)
+        return HTMLResponse.make(
+            BoardMeetingViews.form(PageContext(req), InServiceForm(services: services, form: FormState(values: FormValues()))))
     }
 
     /// The meeting's date and each agency's answers; errors in the order of the page.
@@ -140,7 +71,10 @@ struct BoardMeetingsController: RouteCollection {
         let v = try formValues(req)
         switch Self.parse(v, services: user.serviceIDs, today: req.today) {
         case .failure(let e):
-            return HTMLResponse.make(try await Self.form(req, user, values: v, errors: e.errors), status: .unprocessableEntity)
+            let services = try await ServiceOption.granted(user, on: req.db)
+            return HTMLResponse.make(
+                BoardMeetingViews.form(PageContext(req), InServiceForm(services: services, form: FormState(values: v, errors: e.errors))),
+                status: .unprocessableEntity)
         case .success(let (service, held, attendance, notes)):
             let id = UUID()
             let now = req.now
@@ -167,5 +101,99 @@ struct BoardMeetingsController: RouteCollection {
             }
             return req.redirect(to: Paths.boardMeetings + "?saved=created")
         }
+    }
+}
+
+/// The board meetings of the user's services (a page of them), each agency count as "n of 6".
+struct BoardMeetingIndex {
+    struct Meeting {
+        let held: String
+        let service: String
+        let attending: String
+        let senior: String
+        let contributedData: String
+        let notes: String?
+    }
+    var meetings: [Meeting] = []
+    var page = 1
+    var totalPages = 1
+    var canRecord = false
+}
+
+enum BoardMeetingIndexQuery {
+    static func load(_ user: CurrentUser, page requested: Int, on db: Database) async throws -> BoardMeetingIndex {
+        let all = try await BoardMeetingStore.meetings(in: user.serviceIDs, on: db)
+        let (slice, pages) = WorklistViews.paged(all, page: requested)
+        func count(_ m: BoardMeetingStore.Meeting, _ test: (AgencyAttendance) -> Bool) -> String {
+            "\(BoardAgency.allCases.filter { m.attendance[$0].map(test) == true }.count) of \(BoardAgency.allCases.count)"
+        }
+        var model = BoardMeetingIndex()
+        model.meetings = slice.map { m in
+            .init(
+                held: m.heldOn.longFormat, service: m.serviceName, attending: count(m, \.attended), senior: count(m, \.senior),
+                contributedData: count(m, \.contributedData), notes: m.notes)
+        }
+        model.page = requested
+        model.totalPages = pages
+        model.canRecord = user.can(.recordBoardMeeting)
+        return model
+    }
+}
+
+enum BoardMeetingViews {
+    static let yesNo: [(code: String, label: String)] = [("yes", "Yes"), ("no", "No")]
+
+    static func index(_ ctx: PageContext, _ m: BoardMeetingIndex) -> String {
+        var content: [H] = [
+            C.h1("Management board meetings", caption: "KPI 7"),
+            C.p(
+                "Each meeting of the management board, with which partner agencies attended, whether at a senior level, and whether they contributed their agency's data. The KPI report counts them for its period."
+            )
+        ]
+        if m.canRecord { content.append(C.buttonLink("Record a board meeting", Paths.newBoardMeeting)) }
+        content.append(
+            m.meetings.isEmpty && m.totalPages == 1
+                ? C.p("No board meetings are recorded yet.")
+                : C.table(
+                    caption: nil, headers: ["Date", "Service", "Agencies attending", "At a senior level", "Contributed data", "Notes"],
+                    rows: m.meetings.map { x in
+                        [txt(x.held), txt(x.service), txt(x.attending), txt(x.senior), txt(x.contributedData), C.value(x.notes)]
+                    }))
+        content.append(C.pagination(page: m.page, totalPages: m.totalPages) { "\(Paths.boardMeetings)?page=\($0)" })
+        return Layout.page(title: "Management board meetings", ctx, wide: true, content)
+    }
+
+    static func form(_ ctx: PageContext, _ m: InServiceForm) -> String {
+        let (v, err) = (m.form.values, m.form.messages)
+        var fields: [H] = [Layout.csrfField(ctx.csrf)] + C.serviceChoice(m)
+        fields.append(
+            C.dateInput("held_on", legend: "Date of the meeting", values: v, error: err("held_on-day"), hint: "For example, 14 3 2024"))
+        for a in BoardAgency.allCases {
+            let code = a.rawValue
+            fields.append(
+                el(
+                    .fieldset, [.class: "fieldset"],
+                    [
+                        el(.legend, [.class: "fieldset__legend fieldset__legend--m"], a.label),
+                        C.radios(
+                            "attended-\(code)", legend: "Did \(a.label.lowercased()) attend?", options: yesNo,
+                            selected: v["attended-\(code)"], error: err("attended-\(code)"), inline: true),
+                        C.radios(
+                            "senior-\(code)", legend: "Was it represented at a senior level?", options: yesNo,
+                            selected: v["senior-\(code)"], error: err("senior-\(code)"),
+                            hint: "Answer when the agency attended", inline: true),
+                        C.radios(
+                            "data-\(code)", legend: "Did \(a.label.lowercased()) contribute its data for the meeting?", options: yesNo,
+                            selected: v["data-\(code)"], error: err("data-\(code)"), inline: true)
+                    ]))
+        }
+        fields.append(C.textarea("notes", label: "Notes (optional)", value: v["notes"], error: err("notes")))
+        fields.append(C.button("Save the meeting"))
+        let content: [H] = [
+            C.errorSummary(m.form.errors), C.h1("Record a board meeting", caption: "KPI 7"),
+            el(.form, [.method: "post", .action: Paths.boardMeetings, .novalidate: ""], fields),
+            el(.p, [.class: "body"], [C.link("Back to the board meetings", Paths.boardMeetings)])
+        ]
+        return Layout.page(title: "Record a board meeting", ctx, hasErrors: m.form.hasErrors, content)
     }
 }

@@ -2,7 +2,51 @@ import Foundation
 import Plot
 import WaypointDomain
 
+/// The list of reports (every report in the catalogue), and whether the reader may open saved reports.
+struct ReportIndex {
+    var reports: [ReportDefinition] = ReportCatalogue.all
+    var canSeeSaved: Bool
+}
+
 enum ReportViews {
+    static func index(_ ctx: PageContext, _ m: ReportIndex) -> String {
+        Layout.page(
+            title: "Reports", ctx,
+            [
+                C.h1("Reports"),
+                C.p(
+                    "Every figure is computed from the records for the period you choose, and every count opens the list of children behind it."
+                ),
+                el(
+                    .div, [.class: "card-list"],
+                    m.reports.map { d in
+                        el(
+                            .div, [.class: "card"],
+                            [el(.h2, [.class: "heading-m"], [C.link(d.title, Paths.report(d.name))]), C.p(d.summary)])
+                    }),
+                el(.h2, [.class: "heading-m"], "Also"),
+                el(
+                    .ul, [.class: "list"],
+                    [
+                        el(
+                            .li, [:],
+                            [
+                                C.link("Management board meetings", Paths.boardMeetings),
+                                txt(" — the meetings and attendance by agency that KPI 7 counts.")
+                            ])
+                    ]
+                        + (m.canSeeSaved
+                            ? [
+                                el(
+                                    .li, [:],
+                                    [
+                                        C.link("Saved reports", Paths.savedReports),
+                                        txt(" — figures as submitted to the board or the YJB, and what has changed since.")
+                                    ])
+                            ] : []))
+            ])
+    }
+
     static let breakdownLabels: [(String, String)] = [
         ("disposal", "By disposal"), ("sex", "By sex"), ("age", "By age at the offence"), ("ethnicity", "By ethnicity group"),
         ("care_status", "By care status"), ("send", "By SEND"), ("ehcp", "By EHCP"), ("district", "By district"), ("team", "By team")

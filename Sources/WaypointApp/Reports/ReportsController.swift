@@ -14,43 +14,8 @@ struct ReportsController: RouteCollection {
     }
 
     @Sendable func index(req: Request) async throws -> Response {
-        try req.authorize(.viewReports)
-        return HTMLResponse.make(
-            Layout.page(
-                title: "Reports", PageContext(req),
-                [
-                    C.h1("Reports"),
-                    C.p(
-                        "Every figure is computed from the records for the period you choose, and every count opens the list of children behind it."
-                    ),
-                    el(
-                        .div, [.class: "card-list"],
-                        ReportCatalogue.all.map { d in
-                            el(
-                                .div, [.class: "card"],
-                                [el(.h2, [.class: "heading-m"], [C.link(d.title, Paths.report(d.name))]), C.p(d.summary)])
-                        }),
-                    el(.h2, [.class: "heading-m"], "Also"),
-                    el(
-                        .ul, [.class: "list"],
-                        [
-                            el(
-                                .li, [:],
-                                [
-                                    C.link("Management board meetings", Paths.boardMeetings),
-                                    txt(" — the meetings and attendance by agency that KPI 7 counts.")
-                                ])
-                        ]
-                            + (req.currentUser?.can(.viewReportChildren) == true
-                                ? [
-                                    el(
-                                        .li, [:],
-                                        [
-                                            C.link("Saved reports", Paths.savedReports),
-                                            txt(" — figures as submitted to the board or the YJB, and what has changed since.")
-                                        ])
-                                ] : []))
-                ]))
+        let user = try req.authorize(.viewReports)
+        return HTMLResponse.make(ReportViews.index(PageContext(req), ReportIndex(canSeeSaved: user.can(.viewReportChildren))))
     }
 
     struct Query: Decodable {

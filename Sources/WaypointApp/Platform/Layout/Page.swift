@@ -126,8 +126,15 @@ enum Layout {
     }
 }
 
+/// An error page: the response's status (which names the page) and the message for the reader.
+struct ErrorPage {
+    let status: HTTPResponseStatus
+    let message: String
+}
+
 enum ErrorPageView {
-    static func render(status: HTTPResponseStatus, message: String, user: CurrentUser?, csrf: String) -> String {
+    static func render(_ ctx: PageContext, _ m: ErrorPage) -> String {
+        let (status, message) = (m.status, m.message)
         let title: String
         switch status {
         case .notFound: title = "Page not found"
@@ -138,7 +145,7 @@ enum ErrorPageView {
         default: title = status.code >= 500 ? "Sorry, there is a problem with the service" : "There is a problem"
         }
         return Layout.page(
-            title: title, PageContext(user: user, csrf: csrf),
+            title: title, ctx,
             [
                 el(.h1, [.class: "heading-l"], title),
                 el(.p, [.class: "body"], message),
