@@ -479,13 +479,13 @@ enum RefViews {
 
     /// One service's settings: its teams, and its form.
     struct ServiceEdit {
-        let s: Service
+        let service: ServiceOption
         let teams: [String]
         let values: FormValues
         let errors: [FieldError]
 
         init(_ s: Service, teams: [String], values v: FormValues, errors: [FieldError]) {
-            self.s = s
+            self.service = ServiceOption(s)
             self.teams = teams
             self.values = v
             self.errors = errors
@@ -493,7 +493,7 @@ enum RefViews {
     }
 
     static func service(_ ctx: PageContext, _ m: ServiceEdit) -> String {
-        let (s, teams, v, errors) = (m.s, m.teams, m.values, m.errors)
+        let (s, teams, v, errors) = (m.service, m.teams, m.values, m.errors)
         let err = FieldMessages(errors)
         return Layout.page(
             title: s.name, ctx, hasErrors: !errors.isEmpty,
@@ -507,7 +507,7 @@ enum RefViews {
                                 C.errorSummary(errors),
                                 C.h1(s.name, caption: "Service \(s.code)"),
                                 el(
-                                    .form, [.method: "post", .action: Paths.adminService(s.id!), .novalidate: ""],
+                                    .form, [.method: "post", .action: Paths.adminService(s.id), .novalidate: ""],
                                     [
                                         Layout.csrfField(ctx.csrf),
                                         C.textInput(
@@ -557,7 +557,7 @@ enum RefViews {
                                 teams.isEmpty
                                     ? C.p("No teams yet.") : el(.ul, [.class: "list list--bullet"], teams.map { el(.li, [:], $0) }),
                                 el(
-                                    .form, [.method: "post", .action: Paths.serviceTeams(s.id!), .novalidate: ""],
+                                    .form, [.method: "post", .action: Paths.serviceTeams(s.id), .novalidate: ""],
                                     [
                                         Layout.csrfField(ctx.csrf),
                                         C.textInput(

@@ -396,14 +396,14 @@ enum UsersView {
         let mode: Mode
         let values: FormValues
         let errors: [FieldError]
-        let services: [Service]
+        let services: [ServiceOption]
         let teams: [(code: String, label: String)]
 
         init(mode: Mode, values v: FormValues, errors: [FieldError], services: [Service], teams: [(code: String, label: String)] = []) {
             self.mode = mode
             self.values = v
             self.errors = errors
-            self.services = services
+            self.services = services.map(ServiceOption.init)
             self.teams = teams
         }
     }
@@ -475,7 +475,7 @@ enum UsersView {
             services.isEmpty
                 ? C.warning("There are no services yet. Create one with `waypoint demo` or the import.")
                 : C.checkboxes(
-                    "services", legend: "Services", options: services.map { ($0.id!.uuidString, "\($0.name) (\($0.code))") },
+                    "services", legend: "Services", options: services.map { ($0.id.uuidString, "\($0.name) (\($0.code))") },
                     selected: v.list("services"), error: err("services"), hint: "The services whose records this person works with"))
         if !isCreate && !teams.isEmpty {
             fields.append(

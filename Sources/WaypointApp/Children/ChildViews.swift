@@ -4,25 +4,62 @@ import WaypointDomain
 
 // MARK: - Register search
 
+/// The register: the search form, and a page of the children it found.
 struct ChildIndexModel {
+    struct Child {
+        let id: UUID
+        /// Given name, preferred name in brackets when there is one, family name.
+        let name: String
+        /// False when the reader must say why before opening the record: the list then shows the
+        /// name only, with none of the child's details or identifiers.
+        let openable: Bool
+        let dateOfBirth: String
+        let age: String
+        let district: String?
+        /// "NHS …", "PNC …".
+        let identifiers: [String]
+        let alerts: [String]
+    }
     let values: FormValues
     let errors: [FieldError]
     let searched: Bool
-    let rows: [ChildListRow]
+    let children: [Child]
     let total: Int
     let page: Int
-    let today: LocalDate
-    /// The children the user can open without stating a reason: the others are listed by name
-    /// only, with none of their identifiers.
-    var openable: Set<UUID>? = nil
+    let canCreate: Bool
 
     var totalPages: Int { max(1, (total + ChildStore.pageSize - 1) / ChildStore.pageSize) }
+
+    /// `openable`: the children the reader can open without stating a reason (nil: all of them).
+    init(
+        values: FormValues, errors: [FieldError], searched: Bool, rows: [ChildListRow], total: Int, page: Int, today: LocalDate,
+        openable: Set<UUID>? = nil, canCreate: Bool
+    ) {
+        self.values = values
+        self.errors = errors
+        self.searched = searched
+        self.total = total
+        self.page = page
+        self.canCreate = canCreate
+        children = rows.map { r in
+            let dob = LocalDate(iso: r.date_of_birth)
+            var ids: [String] = []
+            if let n = r.nhs_number.flatMap(NHSNumber.init) { ids.append("NHS \(n.formatted)") }
+            if let p = r.pnc_id { ids.append("PNC \(p)") }
+            return Child(
+                id: r.id,
+                name: r.preferred_name.map { "\(r.given_name) (\($0)) \(r.family_name)" } ?? "\(r.given_name) \(r.family_name)",
+                openable: openable?.contains(r.id) ?? true, dateOfBirth: dob?.longFormat ?? r.date_of_birth,
+                age: dob.map { String($0.age(on: today)) } ?? "", district: r.district, identifiers: ids,
+                alerts: (r.alerts ?? "").split(separator: ",").compactMap { AlertFlag(rawValue: String($0))?.label })
+        }
+    }
 }
 
 enum ChildIndexView {
     static func render(_ ctx: PageContext, _ m: ChildIndexModel) -> String {
         let err = FieldMessages(m.errors)
-        let canCreate = ctx.user?.can(.createChild) ?? false
+        let canCreate = m.canCreate
         let resultsHeading: String
         if m.searched {
             resultsHeading = m.total == 1 ? "1 child found" : "\(m.total) children found"
@@ -30,7 +67,7 @@ enum ChildIndexView {
             resultsHeading = m.total == 1 ? "1 child on the register" : "\(m.total) children on the register"
         }
         let first = (m.page - 1) * ChildStore.pageSize + 1
-        let last = first + m.rows.count - 1
+        let last = first + m.children.count - 1
         var content: [H] = [
             C.errorSummary(m.errors),
             el(
@@ -57,7 +94,7 @@ enum ChildIndexView {
                 ]),
             el(.h2, [.class: "heading-m", .id: "results"], resultsHeading)
         ]
-        if m.rows.isEmpty {
+        if m.children.isEmpty {
             if m.errors.isEmpty {
                 content.append(
                     m.searched
@@ -71,25 +108,19 @@ enum ChildIndexView {
             content.append(
                 C.table(
                     caption: nil, headers: ["Name", "Date of birth", "Age", "District", "Identifiers", "Alerts"],
-                    rows: m.rows.map { r in
-                        let dob = LocalDate(iso: r.date_of_birth)
-                        let name = r.preferred_name.map { "\(r.given_name) (\($0)) \(r.family_name)" } ?? "\(r.given_name) \(r.family_name)"
-                        if let open = m.openable, !open.contains(r.id) {
+                    rows: m.children.map { c in
+                        guard c.openable else {
                             // Not theirs or their team's: found by name, identifiers withheld until they say why.
                             let withheld = el(.span, [.class: "secondary-text"], "Shown once you say why you need the record")
-                            return [C.link(name, Paths.childAccess(r.id)), withheld, txt(""), txt(""), txt(""), group([])]
+                            return [C.link(c.name, Paths.childAccess(c.id)), withheld, txt(""), txt(""), txt(""), group([])]
                         }
-                        var ids: [String] = []
-                        if let n = r.nhs_number.flatMap(NHSNumber.init) { ids.append("NHS \(n.formatted)") }
-                        if let p = r.pnc_id { ids.append("PNC \(p)") }
-                        let alerts = (r.alerts ?? "").split(separator: ",").compactMap { AlertFlag(rawValue: String($0)) }
                         return [
-                            C.link(name, Paths.child(r.id)),
-                            txt(dob?.longFormat ?? r.date_of_birth),
-                            txt(dob.map { String($0.age(on: m.today)) } ?? ""),
-                            C.value(r.district),
-                            ids.isEmpty ? C.notRecorded() : txt(ids.joined(separator: ", ")),
-                            group(alerts.map { C.tag($0.label, colour: "red") })
+                            C.link(c.name, Paths.child(c.id)),
+                            txt(c.dateOfBirth),
+                            txt(c.age),
+                            C.value(c.district),
+                            c.identifiers.isEmpty ? C.notRecorded() : txt(c.identifiers.joined(separator: ", ")),
+                            group(c.alerts.map { C.tag($0, colour: "red") })
                         ]
                     }))
             content.append(
@@ -117,7 +148,8 @@ struct ChildFormModel {
     let values: FormValues
     let errors: [FieldError]
     let services: [ServiceOption]
-    var duplicates: [ChildListRow] = []
+    /// Children already on the register who may be this one: "Name, born 9 April 2011".
+    var duplicates: [(id: UUID, description: String)] = []
     var today: LocalDate? = nil
     var stale: Bool = false
 }
@@ -155,10 +187,7 @@ enum ChildFormView {
                         ),
                         el(
                             .ul, [.class: "list list--bullet"],
-                            m.duplicates.map { d in
-                                let dob = LocalDate(iso: d.date_of_birth)?.longFormat ?? d.date_of_birth
-                                return el(.li, [:], [C.link("\(d.given_name) \(d.family_name), born \(dob)", Paths.child(d.id))])
-                            })
+                            m.duplicates.map { d in el(.li, [:], [C.link(d.description, Paths.child(d.id))]) })
                     ]))
         }
         var fields: [H] = [
@@ -460,7 +489,23 @@ enum ChildShowView {
 
 // MARK: - Audit trail
 
-enum ChildAuditView {
+/// A page of a child's audit trail, newest first: when, who, what, why they could see the child,
+/// and the fields a change changed.
+struct ChildAudit {
+    struct Entry {
+        let at: Date
+        let who: String?
+        let what: String
+        let why: String
+        /// "Field: before → after", one per field changed.
+        let changes: [String]
+    }
+    let child: ChildRef
+    let entries: [Entry]
+    let total: Int
+    let page: Int
+    var totalPages: Int { max(1, (total + AuditQuery.pageSize - 1) / AuditQuery.pageSize) }
+
     static let actionLabels = [
         "view_child": "Viewed the record", "create_child": "Added the child", "update_child": "Changed details"
     ]
@@ -474,49 +519,50 @@ enum ChildAuditView {
         return ""
     }
 
-    /// A page of a child's audit trail.
-    struct ChildAudit {
-        let child: ChildRecord
-        let events: [AuditRow]
-        let total: Int
-        let page: Int
+    init(_ child: ChildRecord, events: [AuditRow], total: Int, page: Int) {
+        let labels = Dictionary(uniqueKeysWithValues: child.details.fields.map { ($0.column, $0.label) })
+        self.child = ChildRef(child)
+        self.entries = events.map { e in
+            let (details, why) = Audit.splitWhy(e.details)
+            var changes: [String] = []
+            if let data = details?.data(using: .utf8), let list = try? JSONDecoder().decode([FieldChange].self, from: data) {
+                changes = list.map { c in "\(labels[c.field] ?? c.field): \(c.from ?? "—") → \(c.to ?? "—")" }
+            }
+            return Entry(
+                at: e.at, who: e.user_email, what: Self.actionLabels[e.action] ?? e.action,
+                why: Self.whyText(e.action, details: details, why: why), changes: changes)
+        }
+        self.total = total
+        self.page = page
     }
+}
 
+enum ChildAuditView {
     static func render(_ ctx: PageContext, _ m: ChildAudit) -> String {
-        let (child, events, total, page) = (m.child, m.events, m.total, m.page)
         let fmt = DateFormatter()
         fmt.locale = Locale(identifier: "en_GB")
         fmt.timeZone = TimeZone(identifier: "Europe/London")
         fmt.dateFormat = "d MMM yyyy HH:mm:ss"
-        let labels = Dictionary(uniqueKeysWithValues: child.details.fields.map { ($0.column, $0.label) })
-        let rows: [[H]] = events.map { e in
-            let (details, why) = Audit.splitWhy(e.details)
-            var changes: [H] = []
-            if let data = details?.data(using: .utf8), let list = try? JSONDecoder().decode([FieldChange].self, from: data) {
-                changes = list.map { c in
-                    el(.li, [:], "\(labels[c.field] ?? c.field): \(c.from ?? "—") → \(c.to ?? "—")")
-                }
-            }
-            return [
+        let rows: [[H]] = m.entries.map { e in
+            [
                 txt(fmt.string(from: e.at)),
-                C.value(e.user_email),
-                txt(actionLabels[e.action] ?? e.action),
-                txt(whyText(e.action, details: details, why: why)),
-                changes.isEmpty ? txt("") : el(.ul, [.class: "list list--compact"], changes)
+                C.value(e.who),
+                txt(e.what),
+                txt(e.why),
+                e.changes.isEmpty ? txt("") : el(.ul, [.class: "list list--compact"], e.changes.map { el(.li, [:], $0) })
             ]
         }
-        let totalPages = max(1, (total + AuditQuery.pageSize - 1) / AuditQuery.pageSize)
         return Layout.page(
-            title: "Audit trail for \(child.details.fullName)", ctx, wide: true,
+            title: "Audit trail for \(m.child.name)", ctx, wide: true,
             [
-                C.h1("Audit trail", caption: child.details.fullName),
+                C.h1("Audit trail", caption: m.child.name),
                 C.p("Every view and change of this child's record, newest first. Entries cannot be edited or deleted."),
-                events.isEmpty
+                m.entries.isEmpty
                     ? C.p("No entries yet.")
                     : C.table(
-                        caption: "\(total) entries", headers: ["When", "Who", "What", "Why they could see it", "Changes"], rows: rows),
-                C.pagination(page: page, totalPages: totalPages) { Paths.with(Paths.childAudit(child.id), [("page", String($0))]) },
-                el(.p, [.class: "body"], [C.link("Back to the record", Paths.child(child.id))])
+                        caption: "\(m.total) entries", headers: ["When", "Who", "What", "Why they could see it", "Changes"], rows: rows),
+                C.pagination(page: m.page, totalPages: m.totalPages) { Paths.with(Paths.childAudit(m.child.id), [("page", String($0))]) },
+                el(.p, [.class: "body"], [C.link("Back to the record", Paths.child(m.child.id))])
             ])
     }
 }

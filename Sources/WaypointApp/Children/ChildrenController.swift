@@ -38,12 +38,12 @@ struct ChildrenController: RouteCollection {
             : (rows: [], total: 0)
         // Every child a search shows is on that child's record (who saw them, and why: a search).
         try await Audit.recordViews(req, action: "view_search_result", children: result.rows.map { ($0.service_id, $0.id) })
-        var model = ChildIndexModel(
+        let openable =
+            user.role == .practitioner
+            ? try await ChildAccessStore.openable(user, result.rows.map(\.id), today: req.today, now: req.now, on: req.db) : nil
+        let model = ChildIndexModel(
             values: values, errors: errors.errors, searched: search.text != nil || search.dateOfBirth != nil,
-            rows: result.rows, total: result.total, page: page, today: req.today)
-        if user.role == .practitioner {
-            model.openable = try await ChildAccessStore.openable(user, result.rows.map(\.id), today: req.today, now: req.now, on: req.db)
-        }
+            rows: result.rows, total: result.total, page: page, today: req.today, openable: openable, canCreate: user.can(.createChild))
         return HTMLResponse.make(ChildIndexView.render(PageContext(req), model), status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
@@ -92,7 +92,14 @@ struct ChildrenController: RouteCollection {
                 return HTMLResponse.make(
                     ChildFormView.render(
                         PageContext(req),
-                        .init(mode: .create, values: values, errors: [], services: options, duplicates: dups, today: req.today)),
+                        .init(
+                            mode: .create, values: values, errors: [], services: options,
+                            duplicates: dups.map { d in
+                                (
+                                    d.id,
+                                    "\(d.given_name) \(d.family_name), born \(LocalDate(iso: d.date_of_birth)?.longFormat ?? d.date_of_birth)"
+                                )
+                            }, today: req.today)),
                     status: .ok)
             }
             let id = try await CaseWork(req).addChild(details, serviceID: serviceID!)
@@ -170,7 +177,7 @@ struct ChildrenController: RouteCollection {
         let page = try req.pageNumber()
         let events = try await AuditQuery.forChild(child.id, page: page, on: req.db)
         return HTMLResponse.make(
-            ChildAuditView.render(PageContext(req), .init(child: child, events: events.rows, total: events.total, page: page)))
+            ChildAuditView.render(PageContext(req), ChildAudit(child, events: events.rows, total: events.total, page: page)))
     }
 
     // MARK: Helpers

@@ -59,10 +59,11 @@ struct InterventionsController: RouteCollection {
         let timescales = try await ServiceRules.timescales(for: i.service_id, on: req.db)
         let page = InterventionViews.allocation(
             PageContext(req),
-            .init(
-                intervention: i, child: child, workers: workers, caseloads: caseloads, cap: timescales.caseloadCap,
+            AllocationPage(
+                id: i.id, child: ChildRef(child), type: Show.label(InterventionType.self, i.type), reallocating: i.case_manager_id != nil,
+                workers: workers.map { .init(id: $0.id, name: $0.name, caseload: caseloads[$0.id] ?? 0) }, cap: timescales.caseloadCap,
                 assessmentDays: timescales.assessmentDays(for: i.interventionType ?? .prevention),
-                values: values, errors: errors, overCap: overCap))
+                overCap: overCap, form: FormState(values: values, errors: errors)))
         return HTMLResponse.make(page, status: status)
     }
 
@@ -151,6 +152,26 @@ struct InterventionsController: RouteCollection {
         }
         return (i, child)
     }
+}
+
+/// The allocation form: the work, the service's workers with their caseloads today, the cap, the
+/// assessment timescale, the warning when a choice goes past the cap, and what was typed.
+struct AllocationPage {
+    struct Worker {
+        let id: UUID
+        let name: String
+        let caseload: Int
+    }
+    let id: UUID
+    let child: ChildRef
+    let type: String
+    let reallocating: Bool
+    let workers: [Worker]
+    let cap: Int
+    let assessmentDays: Int
+    /// Why the chosen case manager would be past the cap, when they would.
+    let overCap: String?
+    var form: FormState
 }
 
 enum InterventionViews {
@@ -263,39 +284,8 @@ enum InterventionViews {
     }
 
     /// The allocation form: the work, the workers with their caseloads, the cap, what was typed.
-    struct AllocationPage {
-        let intervention: InterventionRow
-        let child: ChildRecord
-        let workers: [WorkerRow]
-        let caseloads: [UUID: Int]
-        let cap: Int
-        let assessmentDays: Int
-        let values: FormValues
-        let errors: [FieldError]
-        let overCap: String?
-
-        init(
-            intervention i: InterventionRow, child: ChildRecord, workers: [WorkerRow], caseloads: [UUID: Int], cap: Int,
-            assessmentDays: Int, values v: FormValues, errors: [FieldError], overCap: String?
-        ) {
-            self.intervention = i
-            self.child = child
-            self.workers = workers
-            self.caseloads = caseloads
-            self.cap = cap
-            self.assessmentDays = assessmentDays
-            self.values = v
-            self.errors = errors
-            self.overCap = overCap
-        }
-    }
-
     static func allocation(_ ctx: PageContext, _ m: AllocationPage) -> String {
-        let (i, child, workers, caseloads, cap, assessmentDays, v, errors, overCap) = (
-            m.intervention, m.child, m.workers, m.caseloads, m.cap, m.assessmentDays, m.values, m.errors, m.overCap
-        )
-        let err = FieldMessages(errors)
-        let type = Show.label(InterventionType.self, i.type)
+        let (v, errors, err, overCap, type) = (m.form.values, m.form.errors, m.form.messages, m.overCap, m.type.lowercased())
         var content: [H] = [C.errorSummary(errors)]
         if let overCap {
             content.append(
@@ -307,39 +297,36 @@ enum InterventionViews {
                     ]))
         }
         content += [
-            C.h1(
-                i.case_manager_id == nil ? "Allocate \(type.lowercased())" : "Reallocate \(type.lowercased())",
-                caption: child.details.fullName),
+            C.h1(m.reallocating ? "Reallocate \(type)" : "Allocate \(type)", caption: m.child.name),
             C.p(
-                "The assessment and plan will be due \(assessmentDays) working days after allocation. The service's caseload cap is \(cap) children per worker."
+                "The assessment and plan will be due \(m.assessmentDays) working days after allocation. The service's caseload cap is \(m.cap) children per worker."
             ),
             el(
-                .form, [.method: "post", .action: Paths.allocate(i.id), .novalidate: ""],
+                .form, [.method: "post", .action: Paths.allocate(m.id), .novalidate: ""],
                 [
                     Layout.csrfField(ctx.csrf),
-                    workers.isEmpty
+                    m.workers.isEmpty
                         ? C.warning("No practitioners or managers work in this service yet. An administrator can add them.")
                         : C.radios(
                             "case_manager", legend: "Case manager",
-                            options: workers.map { w in
-                                let n = caseloads[w.id] ?? 0
-                                return (
+                            options: m.workers.map { w in
+                                (
                                     w.id.uuidString,
-                                    "\(w.name) — \(n) \(n == 1 ? "child" : "children")\(n >= cap ? " (at or past the cap)" : "")"
+                                    "\(w.name) — \(w.caseload) \(w.caseload == 1 ? "child" : "children")\(w.caseload >= m.cap ? " (at or past the cap)" : "")"
                                 )
                             }, selected: v["case_manager"], error: err("case_manager")),
                     C.select(
-                        "co_worker", label: "Co-worker (optional)", options: workers.map { ($0.id.uuidString, $0.name) },
+                        "co_worker", label: "Co-worker (optional)", options: m.workers.map { ($0.id.uuidString, $0.name) },
                         selected: v["co_worker"],
                         error: err("co_worker"), blank: "None"),
                     overCap == nil
                         ? group([])
                         : C.checkbox("confirm_over_cap", label: "I confirm this allocation past the cap"),
-                    el(.div, [.class: "button-group"], [C.button("Allocate"), C.link("Cancel", Paths.intervention(i.id), "link")])
+                    el(.div, [.class: "button-group"], [C.button("Allocate"), C.link("Cancel", Paths.intervention(m.id), "link")])
                 ])
         ]
         return Layout.page(
-            title: "Allocate \(type.lowercased())", ctx, hasErrors: !errors.isEmpty,
+            title: "Allocate \(type)", ctx, hasErrors: !errors.isEmpty,
             [
                 el(.div, [.class: "grid-row"], [el(.div, [.class: "column-two-thirds"], content)])
             ])

@@ -12,18 +12,26 @@ struct SavedReportsController: RouteCollection {
         routes.post(Paths.saveReport, use: save)
     }
 
+    /// A saved report's heading: what, for when and where, and who saved it.
     struct Saved: Decodable {
         let id: UUID
         let report: String
-        let from_on: String
-        let to_on: String
+        let fromOn: String
+        let toOn: String
+        /// The service codes, separated by spaces.
         let services: String
         let team: String?
         let label: String
-        let saved_by_name: String
-        let saved_at: Date
+        let savedBy: String
+        let savedAt: Date
+
+        enum CodingKeys: String, CodingKey {
+            case id, report, services, team, label
+            case fromOn = "from_on", toOn = "to_on", savedBy = "saved_by_name", savedAt = "saved_at"
+        }
+
         var period: ReportPeriod? {
-            LocalDate(iso: from_on).flatMap { f in LocalDate(iso: to_on).flatMap { ReportPeriod(from: f, to: $0) } }
+            LocalDate(iso: fromOn).flatMap { f in LocalDate(iso: toOn).flatMap { ReportPeriod(from: f, to: $0) } }
         }
         var serviceCodes: [String] { services.split(separator: " ").map(String.init) }
     }
@@ -217,9 +225,9 @@ enum SavedReportViews {
                         rows: slice.map { s in
                             [
                                 C.link(s.label, Paths.savedReport(s.id)), txt(ReportCatalogue.named(s.report)?.title ?? s.report),
-                                txt("\(Show.date(s.from_on)) to \(Show.date(s.to_on))"),
-                                txt(s.services + (s.team.map { " — \($0)" } ?? "")), txt(s.saved_by_name),
-                                txt(DateFormatting.londonDateTime(s.saved_at))
+                                txt("\(Show.date(s.fromOn)) to \(Show.date(s.toOn))"),
+                                txt(s.services + (s.team.map { " — \($0)" } ?? "")), txt(s.savedBy),
+                                txt(DateFormatting.londonDateTime(s.savedAt))
                             ]
                         }),
                 C.pagination(page: page, totalPages: pages) { "\(Paths.savedReports)?page=\($0)" }
@@ -254,10 +262,10 @@ enum SavedReportViews {
             C.h1(s.label, caption: "Saved report"),
             C.summaryList([
                 ("Report", txt(d.title)),
-                ("Period", txt("\(Show.date(s.from_on)) to \(Show.date(s.to_on))")),
+                ("Period", txt("\(Show.date(s.fromOn)) to \(Show.date(s.toOn))")),
                 ("Services", txt(s.services)),
                 ("Team", txt(s.team ?? "All teams")),
-                ("Saved by", txt("\(s.saved_by_name), \(DateFormatting.londonDateTime(s.saved_at))"))
+                ("Saved by", txt("\(s.savedBy), \(DateFormatting.londonDateTime(s.savedAt))"))
             ]),
             el(.h2, [.class: "heading-m"], "As submitted"),
             C.table(

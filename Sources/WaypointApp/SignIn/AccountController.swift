@@ -39,9 +39,9 @@ struct AccountController: RouteCollection {
         return HTMLResponse.make(
             IdentityViews.account(
                 PageContext(req, notice: notice),
-                .init(
-                    user: u, state: state, required: required, recoveryLeft: left,
-                    sessions: sessions, lifetime: req.settings.sessionLifetime)))
+                AccountPage(
+                    u, state: state, required: required, recoveryLeft: left, sessions: sessions,
+                    lifetime: req.settings.sessionLifetime)))
     }
 
     @Sendable func showPassword(req: Request) async throws -> Response {
@@ -148,5 +148,47 @@ struct AccountController: RouteCollection {
         let res = req.redirect(to: Paths.signIn + "?signed_out=1")
         res.cookies[SessionCookie.name] = SessionCookie.expired(secure: req.settings.secureCookies)
         return res
+    }
+}
+
+/// The person's own account: who they are, their second factor, and where they are signed in.
+struct AccountPage {
+    struct Session {
+        let signedIn: Date
+        let lastActive: Date
+        /// The session this page is shown in.
+        let isThis: Bool
+        /// Signed in with a password but not yet through every step.
+        let partWay: Bool
+    }
+    let name: String
+    let email: String
+    let role: String
+    let enrolled: Bool
+    let enrolledAt: Date?
+    /// The role must use two factors.
+    let required: Bool
+    let recoveryLeft: Int
+    let sessions: [Session]
+    /// A session's longest life, in hours.
+    let lifetimeHours: Int
+
+    init(
+        _ u: CurrentUser, state: Identity.State, required: Bool, recoveryLeft: Int, sessions: [AccountController.SessionRow],
+        lifetime: TimeInterval
+    ) {
+        name = u.name
+        email = u.email
+        role = u.role.label
+        enrolled = state.enrolled
+        enrolledAt = state.totp_enrolled_at
+        self.required = required
+        self.recoveryLeft = recoveryLeft
+        self.sessions = sessions.map {
+            Session(
+                signedIn: $0.created_at, lastActive: $0.last_seen_at, isThis: $0.id == u.sessionID,
+                partWay: $0.stage != SignInStage.full.rawValue)
+        }
+        lifetimeHours = Int(lifetime / 3600)
     }
 }

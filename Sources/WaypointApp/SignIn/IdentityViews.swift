@@ -205,49 +205,26 @@ enum IdentityViews {
             ])
     }
 
-    /// The person's own account: who they are, their second factor, and their sessions.
-    struct Account {
-        let user: CurrentUser
-        let state: Identity.State
-        let required: Bool
-        let recoveryLeft: Int
-        let sessions: [AccountController.SessionRow]
-        let lifetime: TimeInterval
-
-        init(
-            user u: CurrentUser, state: Identity.State, required: Bool, recoveryLeft: Int, sessions: [AccountController.SessionRow],
-            lifetime: TimeInterval
-        ) {
-            self.user = u
-            self.state = state
-            self.required = required
-            self.recoveryLeft = recoveryLeft
-            self.sessions = sessions
-            self.lifetime = lifetime
-        }
-    }
-
-    static func account(_ ctx: PageContext, _ m: Account) -> String {
-        let (u, state, required, recoveryLeft, sessions, lifetime) = (m.user, m.state, m.required, m.recoveryLeft, m.sessions, m.lifetime)
+    static func account(_ ctx: PageContext, _ m: AccountPage) -> String {
+        let (sessions, hours) = (m.sessions, m.lifetimeHours)
         let factor: H =
-            state.enrolled
+            m.enrolled
             ? txt(
-                "Authenticator app, set up \(state.totp_enrolled_at.map(DateFormatting.londonDateTime) ?? "earlier"); \(recoveryLeft) recovery code\(recoveryLeft == 1 ? "" : "s") left"
+                "Authenticator app, set up \(m.enrolledAt.map(DateFormatting.londonDateTime) ?? "earlier"); \(m.recoveryLeft) recovery code\(m.recoveryLeft == 1 ? "" : "s") left"
             )
-            : txt(required ? "Not set up yet: your role needs it, so you will set it up at your next sign-in" : "Not set up")
-        let hours = Int(lifetime / 3600)
+            : txt(m.required ? "Not set up yet: your role needs it, so you will set it up at your next sign-in" : "Not set up")
         return Layout.page(
             title: "Your account", ctx,
             [
                 C.h1("Your account"),
-                C.summaryList([("Name", txt(u.name)), ("Email address", txt(u.email)), ("Role", txt(u.role.label))]),
+                C.summaryList([("Name", txt(m.name)), ("Email address", txt(m.email)), ("Role", txt(m.role))]),
                 el(.h2, [.class: "heading-m"], "Password"),
                 C.p("Passwords do not expire. Change yours if you think someone else knows it."),
                 C.buttonLink("Change your password", Paths.changePassword, secondary: true),
                 el(.h2, [.class: "heading-m"], "Two-factor sign-in"),
                 C.summaryList([("Second factor", factor)]),
                 C.buttonLink(
-                    state.enrolled ? "Replace your authenticator (new recovery codes)" : "Set up an authenticator app",
+                    m.enrolled ? "Replace your authenticator (new recovery codes)" : "Set up an authenticator app",
                     Paths.accountTwoFactor, secondary: true),
                 el(.h2, [.class: "heading-m"], "Where you are signed in"),
                 C.p("A session ends after a period of inactivity, and always \(hours) hours after signing in."),
@@ -255,10 +232,10 @@ enum IdentityViews {
                     caption: "\(sessions.count) session\(sessions.count == 1 ? "" : "s")", headers: ["Signed in", "Last active", ""],
                     rows: sessions.map { s in
                         [
-                            txt(DateFormatting.londonDateTime(s.created_at)), txt(DateFormatting.londonDateTime(s.last_seen_at)),
-                            s.id == u.sessionID
+                            txt(DateFormatting.londonDateTime(s.signedIn)), txt(DateFormatting.londonDateTime(s.lastActive)),
+                            s.isThis
                                 ? C.tag("This session", colour: "green")
-                                : (s.stage == SignInStage.full.rawValue ? txt("") : C.tag("Part-way through signing in", colour: "grey"))
+                                : (s.partWay ? C.tag("Part-way through signing in", colour: "grey") : txt(""))
                         ]
                     }),
                 el(

@@ -37,7 +37,7 @@ import WaypointDomain
             Self.ctx,
             ChildIndexModel(
                 values: FormValues(["q": "o'b"]), errors: [], searched: true, rows: rows, total: 2, page: 1, today: Self.today,
-                openable: [Self.child.id]))
+                openable: [Self.child.id], canCreate: true))
         try HTMLSnapshot.check(html, named: "register-search")
     }
 

@@ -46,7 +46,7 @@ struct SSORequestsController: RouteCollection {
             SSOViews.requests(
                 PageContext(req, notice: notice),
                 .init(
-                    rows: rows, users: users, services: services,
+                    rows: rows, users: users, services: services.map(ServiceOption.init),
                     config: req.application.oidc?.config)))
     }
 
@@ -133,7 +133,7 @@ enum SSOViews {
     struct SSORequestList {
         let rows: [SSORequestsController.Row]
         let users: [SSORequestsController.Linkable]
-        let services: [Service]
+        let services: [ServiceOption]
         let config: OIDCConfig?
     }
 
@@ -146,7 +146,7 @@ enum SSOViews {
             let id = r.id.uuidString.lowercased()
             let rule = config?.rule(for: r.groupList)
             let chosenServices = services.filter { s in rule?.serviceCodes.contains(s.code.uppercased()) ?? false }.map {
-                $0.id!.uuidString
+                $0.id.uuidString
             }
             content.append(
                 el(
@@ -167,7 +167,7 @@ enum SSOViews {
                                     selected: rule?.role.rawValue ?? ""),
                                 C.checkboxes(
                                     "services", legend: "Services",
-                                    options: services.map { ($0.id!.uuidString, "\($0.name) (\($0.code))") }, selected: chosenServices),
+                                    options: services.map { ($0.id.uuidString, "\($0.name) (\($0.code))") }, selected: chosenServices),
                                 C.button("Create their account")
                             ]),
                         el(
