@@ -204,7 +204,7 @@ enum DisposalPanelViews {
 
     static func newPanel(_ ctx: PageContext, _ m: InServiceForm) -> String {
         let (v, err) = (m.form.values, m.form.messages)
-        var fields: [H] = [Layout.csrfField(ctx.csrf)] + C.serviceChoice(m)
+        var fields: [H] = C.serviceChoice(m)
         fields.append(C.dateInput("held_on", legend: "Date of the panel", values: v, error: err("held_on-day")))
         fields.append(C.textInput("place", label: "Place (optional)", value: v["place"], error: err("place")))
         fields.append(el(.h2, [.class: "heading-m"], "Members"))
@@ -216,13 +216,10 @@ enum DisposalPanelViews {
                     "member_\(a.rawValue)", label: a.label + (a.required ? "" : " (optional)"), value: v["member_\(a.rawValue)"],
                     error: err("member_\(a.rawValue)"), hint: "Names and roles, separated by commas"))
         }
-        fields.append(C.button("Save the panel"))
-        let content: [H] = [
-            C.errorSummary(m.form.errors), C.h1("Record a panel", caption: title),
-            el(.form, [.method: "post", .action: Paths.disposalPanels, .novalidate: ""], fields),
-            el(.p, [.class: "body"], [C.link("Back to the panels", Paths.disposalPanels)])
-        ]
-        return Layout.page(title: "Record a panel", ctx, hasErrors: m.form.hasErrors, content)
+        return FormPage(
+            title: "Record a panel", caption: title, errors: m.form.errors, action: Paths.disposalPanels, submit: "Save the panel",
+            cancel: Paths.disposalPanels
+        ).render(ctx, fields)
     }
 
     static func panel(_ ctx: PageContext, _ m: PanelShow) -> String {
@@ -276,24 +273,20 @@ enum DisposalPanelViews {
     static func newScrutiny(_ ctx: PageContext, _ m: InServiceForm) -> String {
         let (v, err) = (m.form.values, m.form.messages)
         let fields: [H] =
-            [Layout.csrfField(ctx.csrf)] + C.serviceChoice(m) + [
+            C.serviceChoice(m) + [
                 C.dateInput("held_on", legend: "Date of the scrutiny panel", values: v, error: err("held_on-day")),
                 C.dateInput("from", legend: "Sample decisions made from", values: v, error: err("from-day")),
                 C.dateInput("to", legend: "To (inclusive)", values: v, error: err("to-day")),
                 C.textInput(
                     "sample_size", label: "How many decisions to sample", value: v["sample_size"], error: err("sample_size"),
-                    hint: "From 1 to 50. They are drawn at random from the decisions made in those dates."),
-                C.button("Draw the sample")
+                    hint: "From 1 to 50. They are drawn at random from the decisions made in those dates.")
             ]
-        let content: [H] = [
-            C.errorSummary(m.form.errors), C.h1("Start a scrutiny panel", caption: title),
-            C.p(
-                "A scrutiny panel reviews a sample of past decisions and records, for each, whether it was appropriate and what can be learned."
-            ),
-            el(.form, [.method: "post", .action: Paths.scrutinyPanels, .novalidate: ""], fields),
-            el(.p, [.class: "body"], [C.link("Back to the panels", Paths.disposalPanels)])
-        ]
-        return Layout.page(title: "Start a scrutiny panel", ctx, hasErrors: m.form.hasErrors, content)
+        return FormPage(
+            title: "Start a scrutiny panel", caption: title,
+            intro:
+                "A scrutiny panel reviews a sample of past decisions and records, for each, whether it was appropriate and what can be learned.",
+            errors: m.form.errors, action: Paths.scrutinyPanels, submit: "Draw the sample", cancel: Paths.disposalPanels
+        ).render(ctx, fields)
     }
 
     static func scrutiny(_ ctx: PageContext, _ m: ScrutinyShow) -> String {

@@ -287,9 +287,8 @@ enum GroupSessionViews {
 
     static func new(_ ctx: PageContext, _ m: GroupSessionNew) -> String {
         let (v, errors) = (m.form.values, m.form.errors)
-        var fields: [H] = [Layout.csrfField(ctx.csrf)]
-        for f in contactFields(GroupSessionsController.sessionFields) {
-            fields.append(PracticeViews.input(f, values: v, errors: errors, lookups: [:]))
+        var fields: [H] = contactFields(GroupSessionsController.sessionFields).map {
+            PracticeViews.input($0, values: v, errors: errors, lookups: [:])
         }
         fields.append(
             m.candidates.isEmpty
@@ -297,22 +296,10 @@ enum GroupSessionViews {
                 : C.checkboxes(
                     "children", legend: "Children attending", options: m.candidates, selected: v.list("children"),
                     error: m.form.messages("children"), hint: "Select at least two"))
-        fields.append(
-            el(.div, [.class: "button-group"], [C.button("Arrange the session"), C.link("Cancel", Paths.groupSessions, "link")]))
-        return Layout.page(
-            title: "Arrange a group session", ctx, hasErrors: m.form.hasErrors,
-            [
-                el(
-                    .div, [.class: "grid-row"],
-                    [
-                        el(
-                            .div, [.class: "column-two-thirds"],
-                            [
-                                C.errorSummary(errors), C.h1("Arrange a group session"),
-                                el(.form, [.method: "post", .action: Paths.groupSessions, .novalidate: ""], fields)
-                            ])
-                    ])
-            ])
+        return FormPage(
+            title: "Arrange a group session", errors: errors, action: Paths.groupSessions, submit: "Arrange the session",
+            cancel: Paths.groupSessions
+        ).render(ctx, fields)
     }
 
     static func show(_ ctx: PageContext, _ m: GroupSessionShow) -> String {

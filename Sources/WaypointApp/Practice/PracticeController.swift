@@ -99,9 +99,10 @@ struct PracticeController: RouteCollection {
         let lookups = try await Self.lookups(p, on: req.db)
         let page = PracticeViews.form(
             PageContext(req),
-            .init(
-                p, record: record, action: record.map { Paths.record(p.spec.kind, $0.id) } ?? action(p), back: back(p),
-                values: values, errors: errors, lookups: lookups))
+            PracticeEdit(
+                on: PracticeOn(p), editing: record != nil, action: record.map { Paths.record(p.spec.kind, $0.id) } ?? action(p),
+                back: back(p), lookups: lookups, seesRestricted: Self.seesRestricted(try req.user(), p.spec),
+                form: FormState(values: values, errors: errors)))
         return HTMLResponse.make(page, status: status)
     }
 
@@ -191,10 +192,10 @@ struct PracticeController: RouteCollection {
         return HTMLResponse.make(
             PracticeViews.show(
                 PageContext(req, notice: notice),
-                .init(
-                    p, r, lookups: lookups, members: members,
-                    canEdit: user.can(p.spec.recordAction, serviceID: p.serviceID), back: back(p),
-                    createdBy: r.createdBy.flatMap { names[$0] })))
+                PracticeShow(
+                    on: PracticeOn(p), record: r, lookups: lookups, members: members,
+                    seesRestricted: Self.seesRestricted(user, p.spec), canEdit: user.can(p.spec.recordAction, serviceID: p.serviceID),
+                    back: back(p), createdBy: r.createdBy.flatMap { names[$0] })))
     }
 
     /// The child's portfolio of achievements, laid out to print and give to the child.

@@ -2,6 +2,45 @@ import Foundation
 import WaypointDomain
 
 /// Pages for practice records, built from the kind's spec.
+/// What a practice record is on, as its pages show it: its kind, the child, and the work when it is
+/// on an intervention ("Referral order from 1 April 2024").
+struct PracticeOn {
+    let spec: RecordSpec
+    let child: ChildRef
+    let work: (id: UUID, label: String)?
+
+    init(_ p: PracticeController.Parent) {
+        spec = p.spec
+        child = ChildRef(p.child)
+        work = p.intervention.map { i in (i.id, "\(Show.label(InterventionType.self, i.type)) from \(Show.date(i.start_date))") }
+    }
+}
+
+/// A practice record's form: what it is on, whether it changes a record already made, where it
+/// posts and returns, its choices, whether the reader sees restricted fields, and what was typed.
+struct PracticeEdit {
+    let on: PracticeOn
+    let editing: Bool
+    let action: String
+    let back: String
+    let lookups: PracticeViews.Lookups
+    let seesRestricted: Bool
+    var form: FormState
+}
+
+/// One practice record, with who recorded it, the panel's volunteers, and what the reader may see
+/// and do.
+struct PracticeShow {
+    let on: PracticeOn
+    let record: PracticeRecord
+    let lookups: PracticeViews.Lookups
+    let members: [String]
+    let seesRestricted: Bool
+    let canEdit: Bool
+    let back: String
+    let createdBy: String?
+}
+
 enum PracticeViews {
     typealias Lookups = [String: [(code: String, label: String)]]
 
@@ -50,36 +89,11 @@ enum PracticeViews {
         }
     }
 
-    /// A practice record's form: on which child or work, the record when editing, where it posts and returns, what was typed, and its choices.
-    struct PracticeEdit {
-        let p: PracticeController.Parent
-        let record: PracticeRecord?
-        let action: String
-        let back: String
-        let values: FormValues
-        let errors: [FieldError]
-        let lookups: Lookups
-
-        init(
-            _ p: PracticeController.Parent, record: PracticeRecord?, action: String, back: String, values v: FormValues,
-            errors: [FieldError], lookups: Lookups
-        ) {
-            self.p = p
-            self.record = record
-            self.action = action
-            self.back = back
-            self.values = v
-            self.errors = errors
-            self.lookups = lookups
-        }
-    }
-
     static func form(_ ctx: PageContext, _ m: PracticeEdit) -> String {
-        let (p, record, action, back, v, errors, lookups) = (m.p, m.record, m.action, m.back, m.values, m.errors, m.lookups)
-        let spec = p.spec
-        var fields: [H] = [Layout.csrfField(ctx.csrf)]
-        if record != nil { fields.append(voidEl(.input, [.type: "hidden", .name: "version", .value: v["version"]])) }
-        for f in spec.fields where !f.system && (!f.restricted || PracticeController.seesRestricted(ctx.user!, spec)) {
+        let (v, errors, lookups, spec, editing) = (m.form.values, m.form.errors, m.lookups, m.on.spec, m.editing)
+        var fields: [H] = []
+        if editing { fields.append(voidEl(.input, [.type: "hidden", .name: "version", .value: v["version"]])) }
+        for f in spec.fields where !f.system && (!f.restricted || m.seesRestricted) {
             fields.append(input(f, values: v, errors: errors, lookups: lookups))
             if spec.kind == .panel && f.name == "yjs_member" {
                 let volunteers = lookups["volunteers"] ?? []
@@ -92,58 +106,18 @@ enum PracticeViews {
                         ))
             }
         }
-        fields.append(
-            el(.div, [.class: "button-group"], [C.button(record == nil ? "Save" : "Save changes"), C.link("Cancel", back, "link")]))
-        let title = (record == nil ? "Add " : "Change ") + spec.title.lowercased()
-        var content: [H] = [
-            C.errorSummary(errors), C.h1(record == nil ? "Add \(spec.title.lowercased())" : spec.title, caption: p.child.details.fullName)
-        ]
-        if let i = p.intervention {
-            content.append(C.p("\(Show.label(InterventionType.self, i.type)) from \(Show.date(i.start_date))", "body secondary-text"))
-        }
-        if let intro = spec.intro { content.append(C.p(intro)) }
-        content.append(el(.form, [.method: "post", .action: action, .novalidate: ""], fields))
-        return Layout.page(
-            title: title, ctx, hasErrors: !errors.isEmpty,
-            [el(.div, [.class: "grid-row"], [el(.div, [.class: "column-two-thirds"], content)])])
-    }
-
-    /// One practice record, with who recorded it and whether the reader may edit it.
-    struct PracticeShow {
-        let p: PracticeController.Parent
-        let r: PracticeRecord
-        let lookups: Lookups
-        let members: [String]
-        let canEdit: Bool
-        let back: String
-        let createdBy: String?
-
-        init(
-            _ p: PracticeController.Parent, _ r: PracticeRecord, lookups: Lookups, members: [String], canEdit: Bool, back: String,
-            createdBy: String?
-        ) {
-            self.p = p
-            self.r = r
-            self.lookups = lookups
-            self.members = members
-            self.canEdit = canEdit
-            self.back = back
-            self.createdBy = createdBy
-        }
+        return FormPage(
+            title: editing ? spec.title : "Add \(spec.title.lowercased())", caption: m.on.child.name,
+            pageTitle: (editing ? "Change " : "Add ") + spec.title.lowercased(), note: m.on.work?.label, intro: spec.intro, errors: errors,
+            action: m.action, submit: editing ? "Save changes" : "Save", cancel: m.back
+        ).render(ctx, fields)
     }
 
     static func show(_ ctx: PageContext, _ m: PracticeShow) -> String {
-        let (p, r, lookups, members, canEdit, back, createdBy) = (m.p, m.r, m.lookups, m.members, m.canEdit, m.back, m.createdBy)
-        let spec = p.spec
-        var rows: [(key: String, value: H)] = [("Child", C.link(p.child.details.fullName, Paths.child(p.child.id)))]
-        if let i = p.intervention {
-            rows.append(
-                (
-                    "Intervention",
-                    C.link("\(Show.label(InterventionType.self, i.type)) from \(Show.date(i.start_date))", Paths.intervention(i.id))
-                ))
-        }
-        for f in RecordStore.visibleFields(spec, restricted: PracticeController.seesRestricted(ctx.user!, spec)) where !f.system {
+        let (r, lookups, members, spec) = (m.record, m.lookups, m.members, m.on.spec)
+        var rows: [(key: String, value: H)] = [("Child", C.link(m.on.child.name, Paths.child(m.on.child.id)))]
+        if let work = m.on.work { rows.append(("Intervention", C.link(work.label, Paths.intervention(work.id)))) }
+        for f in RecordStore.visibleFields(spec, restricted: m.seesRestricted) where !f.system {
             let shown = RecordForm.display(f, r[f.name], lookups: lookups)
             rows.append((f.label, f.kind.isLong ? C.multiline(shown) : C.value(shown)))
             if spec.kind == .panel && f.name == "yjs_member" {
@@ -157,16 +131,16 @@ enum PracticeViews {
                     txt("\(n) time\(n == 1 ? "" : "s"), first arranged for \(r["rescheduled_from"]?.text.map(showDateTime) ?? "")")
                 ))
         }
-        if spec.hasRestrictedFields && !PracticeController.seesRestricted(ctx.user!, spec) {
+        if spec.hasRestrictedFields && !m.seesRestricted {
             rows.append(("Identity", el(.span, [.class: "secondary-text"], "Only victim workers and managers see who the victim is")))
         }
-        rows.append(("Recorded", txt(DateFormatting.londonDateTime(r.createdAt) + (createdBy.map { " by \($0)" } ?? ""))))
-        var content: [H] = [C.h1(spec.title, caption: p.child.details.fullName), C.summaryList(rows)]
-        if canEdit {
+        rows.append(("Recorded", txt(DateFormatting.londonDateTime(r.createdAt) + (m.createdBy.map { " by \($0)" } ?? ""))))
+        var content: [H] = [C.h1(spec.title, caption: m.on.child.name), C.summaryList(rows)]
+        if m.canEdit {
             let label = spec.kind == .contact ? "Reschedule, cancel or record the outcome" : "Change"
             content.append(C.buttonLink(label, Paths.editRecord(spec.kind, r.id), secondary: true))
         }
-        content.append(el(.p, [.class: "body"], [C.link("Back", back)]))
+        content.append(el(.p, [.class: "body"], [C.link("Back", m.back)]))
         return Layout.page(title: spec.title, ctx, [el(.div, [.class: "grid-row"], [el(.div, [.class: "column-two-thirds"], content)])])
     }
 

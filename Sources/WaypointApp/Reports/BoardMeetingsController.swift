@@ -165,7 +165,7 @@ enum BoardMeetingViews {
 
     static func form(_ ctx: PageContext, _ m: InServiceForm) -> String {
         let (v, err) = (m.form.values, m.form.messages)
-        var fields: [H] = [Layout.csrfField(ctx.csrf)] + C.serviceChoice(m)
+        var fields: [H] = C.serviceChoice(m)
         fields.append(
             C.dateInput("held_on", legend: "Date of the meeting", values: v, error: err("held_on-day"), hint: "For example, 14 3 2024"))
         for a in BoardAgency.allCases {
@@ -188,12 +188,10 @@ enum BoardMeetingViews {
                     ]))
         }
         fields.append(C.textarea("notes", label: "Notes (optional)", value: v["notes"], error: err("notes")))
-        fields.append(C.button("Save the meeting"))
-        let content: [H] = [
-            C.errorSummary(m.form.errors), C.h1("Record a board meeting", caption: "KPI 7"),
-            el(.form, [.method: "post", .action: Paths.boardMeetings, .novalidate: ""], fields),
-            el(.p, [.class: "body"], [C.link("Back to the board meetings", Paths.boardMeetings)])
-        ]
-        return Layout.page(title: "Record a board meeting", ctx, hasErrors: m.form.hasErrors, content)
+        return FormPage(
+            title: "Record a board meeting", caption: "KPI 7", errors: m.form.errors, action: Paths.boardMeetings,
+            submit: "Save the meeting",
+            cancel: Paths.boardMeetings
+        ).render(ctx, fields)
     }
 }

@@ -168,7 +168,7 @@ enum ReportViews {
     struct ReportPage {
         let d: ReportDefinition
         let values: FormValues
-        let services: [Service]
+        let services: [ServiceOption]
         let teams: [String]
         let output: ReportRunner.Output?
         let previous: ReportRunner.Output?
@@ -183,7 +183,7 @@ enum ReportViews {
         ) {
             self.d = d
             self.values = v
-            self.services = services
+            self.services = services.map(ServiceOption.init)
             self.teams = teams
             self.output = output
             self.previous = previous

@@ -72,4 +72,43 @@ import WaypointDomain
                 errors: [FieldError(field: "reasons", message: "Enter why the child is referred")]))
         try HTMLSnapshot.check(html, named: "referral-form-error")
     }
+
+    @Test func theReferralQueue() throws {
+        let html = ReferralViews.queue(
+            Self.ctx,
+            ReferralQueue(
+                referrals: [
+                    .init(
+                        id: UUID(uuidString: "00000000-0000-0000-0000-0000000000e1")!, childID: Self.child.id,
+                        childName: "Zoë O'Brien <script>",
+                        received: "2 November 2026", source: "Police", workingDaysWaiting: 21),
+                    .init(
+                        id: UUID(uuidString: "00000000-0000-0000-0000-0000000000e2")!, childID: Self.child.id, childName: "Kai Mensah",
+                        received: "1 December 2026", source: "School", workingDaysWaiting: 1)
+                ], total: 27, page: 2, totalPages: 2))
+        try HTMLSnapshot.check(html, named: "referral-queue")
+    }
+
+    @Test func anOutOfCourtPanelWithADecisionAndTheFormWithAnError() throws {
+        let html = DisposalPanelViews.panel(
+            Self.ctx,
+            PanelShow(
+                id: UUID(uuidString: "00000000-0000-0000-0000-0000000000d1")!, held: "25 November 2026", place: "Northbrook police station",
+                members: [("Police", "PS Amir Khan"), ("Youth justice service", "Martin Okafor"), ("Health", nil)],
+                decisions: [
+                    .init(
+                        childID: Self.child.id, childName: "Zoë O'Brien", offence: "Theft on 1 October 2026", outcome: "Youth caution",
+                        rationale: "First offence.\nShe has made amends.", conditions: nil)
+                ],
+                pending: [("00000000-0000-0000-0000-0000000000f1", "Kai Mensah: Criminal damage on 3 November 2026")],
+                form: FormState(
+                    values: FormValues(["offence_id": "00000000-0000-0000-0000-0000000000f1", "outcome": "youth_conditional_caution"]),
+                    errors: [FieldError(field: "conditions", message: "Enter the conditions of the youth conditional caution")])))
+        try HTMLSnapshot.check(html, named: "disposal-panel-error")
+    }
+
+    @Test func aManagersHomePage() throws {
+        let html = HomeView.render(Self.ctx, HomePage(Self.manager, services: ["Demo Youth Justice Service"]))
+        try HTMLSnapshot.check(html, named: "home-manager")
+    }
 }

@@ -9,6 +9,8 @@ struct FormPage {
     var caption: String?
     /// The page's title in the browser, when it is not the heading.
     var pageTitle: String? = nil
+    /// A quiet line under the heading (what the record is on).
+    var note: String? = nil
     var intro: String? = nil
     var errors: [FieldError]
     var action: String
@@ -26,15 +28,16 @@ struct FormPage {
                     [
                         el(
                             .div, [.class: "column-two-thirds"],
-                            [C.errorSummary(errors), C.h1(title, caption: caption)] + (intro.map { [C.p($0)] } ?? []) + [
-                                el(
-                                    .form, [.method: "post", .action: action, .novalidate: ""],
-                                    [Layout.csrfField(ctx.csrf)] + fields + [
-                                        el(
-                                            .div, [.class: "button-group"],
-                                            [C.button(submit, warning: warning), C.link("Cancel", cancel, "link")])
-                                    ])
-                            ])
+                            [C.errorSummary(errors), C.h1(title, caption: caption)] + (note.map { [C.p($0, "body secondary-text")] } ?? [])
+                                + (intro.map { [C.p($0)] } ?? []) + [
+                                    el(
+                                        .form, [.method: "post", .action: action, .novalidate: ""],
+                                        [Layout.csrfField(ctx.csrf)] + fields + [
+                                            el(
+                                                .div, [.class: "button-group"],
+                                                [C.button(submit, warning: warning), C.link("Cancel", cancel, "link")])
+                                        ])
+                                ])
                     ])
             ])
     }
