@@ -125,36 +125,9 @@ struct ReportsController: RouteCollection {
                     : try await ReportRunner.run(d.name, period: p, serviceCodes: codes, team: team(req), today: req.today, on: req.db)
             }
         }
-        if req.query[String.self, at: "format"] == "csv", let output {
-            let rows = output.rows.map { r -> [String] in [r.measure, r.breakdown, r.group, r.formatted] }
-            return Download.csv(
-                CSV.write(header: ["measure", "breakdown", "group", "value"], rows: rows),
-                name: "\(d.name)-\(output.period.from.iso)-to-\(output.period.to.iso).csv")
-        }
-        if req.query[String.self, at: "format"] == "xlsx", let output {
-            func cell(_ r: ReportRow) -> XLSX.Cell { r.withheld ? .text(Disclosure.marker) : .number(r.value) }
-            var sheets = [
-                XLSX.Sheet(
-                    name: "Figures",
-                    rows: [["measure", "breakdown", "group", "value"].map { .text($0) }]
-                        + output.rows.map { [.text($0.measure), .text($0.breakdown), .text($0.group), cell($0)] })
-            ]
-            for t in ReportViews.breakdownTables(output.rows) {
-                sheets.append(
-                    XLSX.Sheet(
-                        name: t.label,
-                        rows: [[.text(t.heading)] + t.measures.map { .text(ReportViews.measureLabel(d, $0)) }]
-                            + t.groups.map { g in
-                                [.text(ReportViews.groupLabel(t.breakdown, g))] + t.measures.map { m in t.row(m, g).map(cell) ?? .empty }
-                            }))
-            }
-            let period: [[XLSX.Cell]] =
-                [
-                    [.text("report"), .text(d.name)], [.text("from"), .date(output.period.from)], [.text("to"), .date(output.period.to)],
-                    [.text("services"), .text(output.services.joined(separator: " "))]
-                ] + output.notes.map { [.text("note"), .text($0)] }
-            sheets.append(XLSX.Sheet(name: "About", rows: period))
-            return XLSX.download(try XLSX.workbook(sheets), name: "\(d.name)-\(output.period.from.iso)-to-\(output.period.to.iso).xlsx")
+        if let format = req.query[String.self, at: "format"], let output, let file = try ReportDownloads.figures(d, output, format: format)
+        {
+            return file
         }
         // The board sees whole services only.
         let teamNames = board ? [] : try await teams(services.filter { codes.contains($0.code) || codes.isEmpty }, on: req.db)
@@ -219,25 +192,13 @@ struct ReportsController: RouteCollection {
         // The headline measures any quarter has a figure for, in the report's order.
         let measures = d.measures.filter { m in outputs.contains { o in o.rows.contains { $0.measure == m.name && $0.breakdown == "all" } }
         }
-        func row(_ o: ReportRunner.Output, _ m: String) -> ReportRow? { o.rows.first { $0.measure == m && $0.breakdown == "all" } }
-        let name = "\(d.name)-trend-\(quarters[0].from.iso)-to-\(quarters[quarters.count - 1].to.iso)"
-        if req.query[String.self, at: "format"] == "csv" {
-            var rows: [[String]] = []
-            for o in outputs {
-                for m in measures { if let r = row(o, m.name) { rows.append([o.period.from.iso, o.period.to.iso, m.name, r.formatted]) } }
-            }
-            return Download.csv(CSV.write(header: ["from", "to", "measure", "value"], rows: rows), name: "\(name).csv")
-        }
-        if req.query[String.self, at: "format"] == "xlsx" {
-            let header: [XLSX.Cell] = [.text("from"), .text("to")] + measures.map { .text($0.label) }
-            let rows: [[XLSX.Cell]] = outputs.map { o in
-                [.date(o.period.from), .date(o.period.to)]
-                    + measures.map { m in row(o, m.name).map { $0.withheld ? .text(Disclosure.marker) : .number($0.value) } ?? .empty }
-            }
-            return XLSX.download(try XLSX.workbook([XLSX.Sheet(name: "Trend", rows: [header] + rows)]), name: "\(name).xlsx")
+        if let format = req.query[String.self, at: "format"],
+            let file = try ReportDownloads.trend(d, outputs, measures: measures, quarters: quarters, format: format)
+        {
+            return file
         }
         let series: [(measure: (name: String, label: String), points: [(ReportPeriod, ReportRow?)])] = measures.map { m in
-            (m, outputs.map { ($0.period, row($0, m.name)) })
+            (m, outputs.map { ($0.period, $0.headline(m.name)) })
         }
         return HTMLResponse.make(ReportViews.trend(PageContext(req), .init(d, values: values, series: series, board: board)))
     }
@@ -265,32 +226,11 @@ struct ReportsController: RouteCollection {
             details:
                 "\(d.name) \(measure) \(breakdown)=\(group) \(period.from.iso)–\(period.to.iso) services \(codes.joined(separator: " "))"
                 + (req.query[String.self, at: "format"].map { " (\($0))" } ?? ""))
-        var names = ["child_id", "given_name", "family_name", "date_of_birth", "sex", "ethnicity_group", "district", "service_code"]
-        if records != nil { names.append("records") }
-        if req.query[String.self, at: "format"] == "csv" {
-            let rows: [[String]] = list.map { c in
-                var cells = [
-                    c.label, c.given_name, c.family_name, c.date_of_birth, c.sex, c.ethnicity_group, c.district ?? "", c.service_code
-                ]
-                if let records { cells.append(String(records[c.key] ?? 0)) }
-                return cells
-            }
-            return Download.csv(CSV.write(header: names, rows: rows), name: "\(d.name)-\(measure)-\(breakdown)-\(group).csv")
-        }
-        if req.query[String.self, at: "format"] == "xlsx" {
-            let header: [XLSX.Cell] = names.map { .text($0) }
-            let rows: [[XLSX.Cell]] = list.map { c in
-                let born: XLSX.Cell = LocalDate(iso: c.date_of_birth).map { .date($0) } ?? .text(c.date_of_birth)
-                var cells: [XLSX.Cell] = [
-                    .text(c.label), .text(c.given_name), .text(c.family_name), born, .text(c.sex), .text(c.ethnicity_group),
-                    .text(c.district ?? ""), .text(c.service_code)
-                ]
-                if let records { cells.append(.number(Double(records[c.key] ?? 0))) }
-                return cells
-            }
-            return XLSX.download(
-                try XLSX.workbook([XLSX.Sheet(name: "Children", rows: [header] + rows)]),
-                name: "\(d.name)-\(measure)-\(breakdown)-\(group).xlsx")
+        if let format = req.query[String.self, at: "format"],
+            let file = try ReportDownloads.children(
+                list, records: records, name: "\(d.name)-\(measure)-\(breakdown)-\(group)", format: format)
+        {
+            return file
         }
         let title = d.measures.first { $0.name == measure }.map { "\(d.title): \($0.label.lowercased())" } ?? d.title
         return HTMLResponse.make(
@@ -343,6 +283,108 @@ enum ReportChildren {
         }
         return rows.sorted {
             ($0.family_name, $0.given_name, $0.service_code, $0.label) < ($1.family_name, $1.given_name, $1.service_code, $1.label)
+        }
+    }
+}
+
+extension ReportRunner.Output {
+    /// The figure of a measure over everyone (its "all" row), when the report has one.
+    func headline(_ measure: String) -> ReportRow? { rows.first { $0.measure == measure && $0.breakdown == "all" } }
+}
+
+/// A report's downloads: its figures, its trend and the children behind a figure, as CSV or XLSX
+/// (nil for any other format, which the page then shows as HTML).
+enum ReportDownloads {
+    static func figures(_ d: ReportDefinition, _ output: ReportRunner.Output, format: String) throws -> Response? {
+        let name = "\(d.name)-\(output.period.from.iso)-to-\(output.period.to.iso)"
+        switch format {
+        case "csv":
+            let rows = output.rows.map { r -> [String] in [r.measure, r.breakdown, r.group, r.formatted] }
+            return Download.csv(CSV.write(header: ["measure", "breakdown", "group", "value"], rows: rows), name: "\(name).csv")
+        case "xlsx":
+            func cell(_ r: ReportRow) -> XLSX.Cell { r.withheld ? .text(Disclosure.marker) : .number(r.value) }
+            var sheets = [
+                XLSX.Sheet(
+                    name: "Figures",
+                    rows: [["measure", "breakdown", "group", "value"].map { .text($0) }]
+                        + output.rows.map { [.text($0.measure), .text($0.breakdown), .text($0.group), cell($0)] })
+            ]
+            for t in ReportViews.breakdownTables(output.rows) {
+                sheets.append(
+                    XLSX.Sheet(
+                        name: t.label,
+                        rows: [[.text(t.heading)] + t.measures.map { .text(ReportViews.measureLabel(d, $0)) }]
+                            + t.groups.map { g in
+                                [.text(ReportViews.groupLabel(t.breakdown, g))] + t.measures.map { m in t.row(m, g).map(cell) ?? .empty }
+                            }))
+            }
+            let about: [[XLSX.Cell]] =
+                [
+                    [.text("report"), .text(d.name)], [.text("from"), .date(output.period.from)], [.text("to"), .date(output.period.to)],
+                    [.text("services"), .text(output.services.joined(separator: " "))]
+                ] + output.notes.map { [.text("note"), .text($0)] }
+            sheets.append(XLSX.Sheet(name: "About", rows: about))
+            return XLSX.download(try XLSX.workbook(sheets), name: "\(name).xlsx")
+        default:
+            return nil
+        }
+    }
+
+    static func trend(
+        _ d: ReportDefinition, _ outputs: [ReportRunner.Output], measures: [(name: String, label: String)], quarters: [ReportPeriod],
+        format: String
+    ) throws -> Response? {
+        let name = "\(d.name)-trend-\(quarters[0].from.iso)-to-\(quarters[quarters.count - 1].to.iso)"
+        switch format {
+        case "csv":
+            var rows: [[String]] = []
+            for o in outputs {
+                for m in measures {
+                    if let r = o.headline(m.name) { rows.append([o.period.from.iso, o.period.to.iso, m.name, r.formatted]) }
+                }
+            }
+            return Download.csv(CSV.write(header: ["from", "to", "measure", "value"], rows: rows), name: "\(name).csv")
+        case "xlsx":
+            let header: [XLSX.Cell] = [.text("from"), .text("to")] + measures.map { .text($0.label) }
+            let rows: [[XLSX.Cell]] = outputs.map { o in
+                [.date(o.period.from), .date(o.period.to)]
+                    + measures.map { m in o.headline(m.name).map { $0.withheld ? .text(Disclosure.marker) : .number($0.value) } ?? .empty }
+            }
+            return XLSX.download(try XLSX.workbook([XLSX.Sheet(name: "Trend", rows: [header] + rows)]), name: "\(name).xlsx")
+        default:
+            return nil
+        }
+    }
+
+    /// The children behind a figure; `records`: how many of the records counted are each child's,
+    /// when the figure counts records.
+    static func children(_ list: [ReportChildRow], records: [String: Int]?, name: String, format: String) throws -> Response? {
+        var names = ["child_id", "given_name", "family_name", "date_of_birth", "sex", "ethnicity_group", "district", "service_code"]
+        if records != nil { names.append("records") }
+        switch format {
+        case "csv":
+            let rows: [[String]] = list.map { c in
+                var cells = [
+                    c.label, c.given_name, c.family_name, c.date_of_birth, c.sex, c.ethnicity_group, c.district ?? "", c.service_code
+                ]
+                if let records { cells.append(String(records[c.key] ?? 0)) }
+                return cells
+            }
+            return Download.csv(CSV.write(header: names, rows: rows), name: "\(name).csv")
+        case "xlsx":
+            let header: [XLSX.Cell] = names.map { .text($0) }
+            let rows: [[XLSX.Cell]] = list.map { c in
+                let born: XLSX.Cell = LocalDate(iso: c.date_of_birth).map { .date($0) } ?? .text(c.date_of_birth)
+                var cells: [XLSX.Cell] = [
+                    .text(c.label), .text(c.given_name), .text(c.family_name), born, .text(c.sex), .text(c.ethnicity_group),
+                    .text(c.district ?? ""), .text(c.service_code)
+                ]
+                if let records { cells.append(.number(Double(records[c.key] ?? 0))) }
+                return cells
+            }
+            return XLSX.download(try XLSX.workbook([XLSX.Sheet(name: "Children", rows: [header] + rows)]), name: "\(name).xlsx")
+        default:
+            return nil
         }
     }
 }

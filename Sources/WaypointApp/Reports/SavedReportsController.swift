@@ -123,31 +123,61 @@ struct SavedReportsController: RouteCollection {
         else {
             throw WaypointError.notFound("There is no such saved report, or it covers a service you do not work in.")
         }
+        let model = try await SavedReportQuery.load(saved, d, period, today: req.today, on: req.db)
+        // Every child the comparison names is a look at that child: on their record.
+        if !model.named.isEmpty {
+            try await Audit.recordViews(
+                req, action: "view_saved_report_children", children: model.named.compactMap(UUID.init(uuidString:)).map { (nil, $0) },
+                details: "saved report \(saved.id.uuidString): \(d.name) \(period.from.iso)–\(period.to.iso)")
+        }
+        if req.query[String.self, at: "format"] == "csv" {
+            return Download.csv(
+                SavedReportQuery.csv(model), name: "\(d.name)-\(period.from.iso)-to-\(period.to.iso)-as-submitted.csv")
+        }
+        return HTMLResponse.make(SavedReportViews.show(PageContext(req), model))
+    }
+}
+
+/// A saved report beside today's run of it: its figures as submitted, today's (nil when none of
+/// its services exists any more), what changed, and how to name each child who came in or left.
+struct SavedReportShow {
+    let saved: SavedReportsController.Saved
+    let definition: ReportDefinition
+    let figures: SavedFigures
+    let today: ReportRunner.Output?
+    let comparison: ReportComparison
+    /// The children the comparison names, by report key.
+    let named: [String]
+    /// How to name each of them: "label (service)", with the service that holds them now when a
+    /// split, merge or transfer has moved them since.
+    let names: [String: String]
+
+    func who(_ key: String) -> String { names[key] ?? key }
+}
+
+enum SavedReportQuery {
+    static func load(
+        _ saved: SavedReportsController.Saved, _ d: ReportDefinition, _ period: ReportPeriod, today date: LocalDate, on db: Database
+    ) async throws -> SavedReportShow {
         struct F: Decodable { let figures: String }
-        let stored = try await req.db.sql.select().column("figures").from("saved_reports").where("id", .equal, SQLBind(id)).first(
+        let stored = try await db.sql.select().column("figures").from("saved_reports").where("id", .equal, SQLBind(saved.id)).first(
             decoding: F.self)
         let figures = try SavedFigures.decoded(Data((stored?.figures ?? "").utf8))
         // Today's run of the same report over the same services (those still existing) and team.
-        let known = Set(try await Service.query(on: req.db).all().map(\.code))
+        let known = Set(try await Service.query(on: db).all().map(\.code))
         let codes = saved.serviceCodes.filter { known.contains($0) }
         var today: ReportRunner.Output?
         if !codes.isEmpty {
-            today = try? await ReportRunner.run(d.name, period: period, serviceCodes: codes, team: saved.team, today: req.today, on: req.db)
+            today = try? await ReportRunner.run(d.name, period: period, serviceCodes: codes, team: saved.team, today: date, on: db)
         }
         let comparison = ReportComparison(saved: figures.reportRows, now: today?.rows ?? [])
-        // Every child the comparison names is a look at that child: on their record.
         var named = Set<String>()
         for c in comparison.changes { named.formUnion(c.cameIn); named.formUnion(c.left) }
-        if !named.isEmpty {
-            try await Audit.recordViews(
-                req, action: "view_saved_report_children", children: named.compactMap(UUID.init(uuidString:)).map { (nil, $0) },
-                details: "saved report \(id.uuidString): \(d.name) \(period.from.iso)–\(period.to.iso)")
-        }
         // Where each named child is held now (a split, merge or transfer since may have moved them).
         struct Held: Decodable { let id: UUID; let code: String }
         var heldNow: [String: String] = [:]
         for chunk in named.compactMap(UUID.init(uuidString:)).chunked() {
-            for h in try await req.db.sql.select().column(SQLColumn("id", table: "children")).column(SQLColumn("code", table: "services"))
+            for h in try await db.sql.select().column(SQLColumn("id", table: "children")).column(SQLColumn("code", table: "services"))
                 .from("children").join(
                     "services", on: SQLColumn("id", table: "services"), .equal, SQLColumn("service_id", table: "children")
                 )
@@ -156,41 +186,42 @@ struct SavedReportsController: RouteCollection {
                 heldNow[h.id.uuidString.lowercased()] = h.code
             }
         }
-        let held = heldNow
-        func who(_ key: String) -> String {
+        var names: [String: String] = [:]
+        for key in named {
             guard let c = figures.children[key] ?? today?.children[key].map({ SavedFigures.Child(label: $0.label, service: $0.service) })
-            else { return key }
-            if let now = held[key], now != c.service { return "\(c.label) (\(c.service), now \(now))" }
-            return "\(c.label) (\(c.service))"
-        }
-        if req.query[String.self, at: "format"] == "csv" {
-            let now = Dictionary(
-                (today?.rows ?? []).map { ("\($0.measure)|\($0.breakdown)|\($0.group)", $0) }, uniquingKeysWith: { a, _ in a })
-            let changed = Dictionary(
-                comparison.changes.map { ("\($0.measure)|\($0.breakdown)|\($0.group)", $0) }, uniquingKeysWith: { a, _ in a })
-            var rows = figures.reportRows.map { r -> [String] in
-                let k = "\(r.measure)|\(r.breakdown)|\(r.group)"
-                let c = changed[k]
-                return [
-                    r.measure, r.breakdown, r.group, r.formatted, now[k]?.formatted ?? "",
-                    c.map { $0.cameIn.map(who).joined(separator: "; ") } ?? "",
-                    c.map { $0.left.map(who).joined(separator: "; ") } ?? ""
-                ]
+            else { continue }
+            if let now = heldNow[key], now != c.service {
+                names[key] = "\(c.label) (\(c.service), now \(now))"
+            } else {
+                names[key] = "\(c.label) (\(c.service))"
             }
-            let savedKeys = Set(figures.reportRows.map { "\($0.measure)|\($0.breakdown)|\($0.group)" })
-            for r in today?.rows ?? [] where !savedKeys.contains("\(r.measure)|\(r.breakdown)|\(r.group)") {
-                let c = changed["\(r.measure)|\(r.breakdown)|\(r.group)"]
-                rows.append([
-                    r.measure, r.breakdown, r.group, "", r.formatted, c.map { $0.cameIn.map(who).joined(separator: "; ") } ?? "", ""
-                ])
-            }
-            return Download.csv(
-                CSV.write(header: ["measure", "breakdown", "group", "as_submitted", "today", "children_in", "children_out"], rows: rows),
-                name: "\(d.name)-\(period.from.iso)-to-\(period.to.iso)-as-submitted.csv")
         }
-        return HTMLResponse.make(
-            SavedReportViews.show(
-                PageContext(req), .init(saved, d, figures: figures, comparison: comparison, todayRan: today != nil, who: who)))
+        return SavedReportShow(
+            saved: saved, definition: d, figures: figures, today: today, comparison: comparison, named: named.sorted(), names: names)
+    }
+
+    /// The comparison as CSV: each figure as submitted and today, with the children in and out.
+    static func csv(_ m: SavedReportShow) -> Data {
+        let now = Dictionary(
+            (m.today?.rows ?? []).map { ("\($0.measure)|\($0.breakdown)|\($0.group)", $0) }, uniquingKeysWith: { a, _ in a })
+        let changed = Dictionary(
+            m.comparison.changes.map { ("\($0.measure)|\($0.breakdown)|\($0.group)", $0) }, uniquingKeysWith: { a, _ in a })
+        var rows = m.figures.reportRows.map { r -> [String] in
+            let k = "\(r.measure)|\(r.breakdown)|\(r.group)"
+            let c = changed[k]
+            return [
+                r.measure, r.breakdown, r.group, r.formatted, now[k]?.formatted ?? "",
+                c.map { $0.cameIn.map(m.who).joined(separator: "; ") } ?? "",
+                c.map { $0.left.map(m.who).joined(separator: "; ") } ?? ""
+            ]
+        }
+        let savedKeys = Set(m.figures.reportRows.map { "\($0.measure)|\($0.breakdown)|\($0.group)" })
+        for r in m.today?.rows ?? [] where !savedKeys.contains("\(r.measure)|\(r.breakdown)|\(r.group)") {
+            let c = changed["\(r.measure)|\(r.breakdown)|\(r.group)"]
+            rows.append([r.measure, r.breakdown, r.group, "", r.formatted, c.map { $0.cameIn.map(m.who).joined(separator: "; ") } ?? "", ""]
+            )
+        }
+        return CSV.write(header: ["measure", "breakdown", "group", "as_submitted", "today", "children_in", "children_out"], rows: rows)
     }
 }
 
@@ -235,29 +266,8 @@ enum SavedReportViews {
     }
 
     /// A saved report beside today's run of it.
-    struct SavedReportShow {
-        let s: SavedReportsController.Saved
-        let d: ReportDefinition
-        let figures: SavedFigures
-        let comparison: ReportComparison
-        let todayRan: Bool
-        let who: (String) -> String
-
-        init(
-            _ s: SavedReportsController.Saved, _ d: ReportDefinition, figures: SavedFigures, comparison: ReportComparison, todayRan: Bool,
-            who: @escaping (String) -> String
-        ) {
-            self.s = s
-            self.d = d
-            self.figures = figures
-            self.comparison = comparison
-            self.todayRan = todayRan
-            self.who = who
-        }
-    }
-
     static func show(_ ctx: PageContext, _ m: SavedReportShow) -> String {
-        let (s, d, figures, comparison, todayRan, who) = (m.s, m.d, m.figures, m.comparison, m.todayRan, m.who)
+        let (s, d, figures, comparison, todayRan, who) = (m.saved, m.definition, m.figures, m.comparison, m.today != nil, m.who)
         var content: [H] = [
             C.h1(s.label, caption: "Saved report"),
             C.summaryList([
