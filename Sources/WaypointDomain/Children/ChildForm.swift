@@ -141,13 +141,19 @@ public enum ChildForm {
 
 /// The GOV.UK three-field date input (day, month, year).
 public enum DateInput {
+    /// "Enter the …" for an empty field, whether or not its label starts with "The".
+    public static func enterMessage(_ label: String) -> String {
+        let l = label.lowercased()
+        return "Enter " + (l.hasPrefix("the ") ? l : "the " + l)
+    }
+
     /// A date typed in three fields: it must exist and fall in `DateWindow` (1 January 1900 to ten
     /// years after `today`).
     public static func parse(_ form: FormValues, prefix: String, label: String, today: LocalDate, errors: inout FormErrors) -> LocalDate? {
         let d = form.trimmed("\(prefix)-day"), m = form.trimmed("\(prefix)-month"), y = form.trimmed("\(prefix)-year")
         let firstField = "\(prefix)-day"
         if d == nil && m == nil && y == nil {
-            errors.add(firstField, "Enter the \(label.lowercased())")
+            errors.add(firstField, enterMessage(label))
             return nil
         }
         var missing: [String] = []

@@ -52,7 +52,7 @@ public enum Parse {
         _ form: FormValues, _ key: String, label: String, range: ClosedRange<Int>, required: Bool, errors: inout FormErrors
     ) -> Int? {
         guard let v = form.trimmed(key) else {
-            if required { errors.add(key, "Enter the \(label.lowercased())") }
+            if required { errors.add(key, DateInput.enterMessage(label)) }
             return nil
         }
         guard let n = Int(v), range.contains(n) else {
