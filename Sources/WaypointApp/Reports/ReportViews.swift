@@ -512,11 +512,11 @@ enum ReportViews {
                     rows: slice.map { c in
                         [
                             canOpen
-                                ? C.link("\(c.given_name) \(c.family_name)", Paths.child(c.id)) : txt("\(c.given_name) \(c.family_name)"),
+                                ? C.link("\(c.givenName) \(c.familyName)", Paths.child(c.id)) : txt("\(c.givenName) \(c.familyName)"),
                             txt(c.label),
-                            txt(Show.date(c.date_of_birth)), txt(Sex(rawValue: c.sex)?.label ?? c.sex),
-                            txt(EthnicityGroup(rawValue: c.ethnicity_group)?.label ?? c.ethnicity_group),
-                            C.value(c.district), txt(c.service_code)
+                            txt(Show.date(c.dateOfBirth)), txt(Sex(rawValue: c.sex)?.label ?? c.sex),
+                            txt(EthnicityGroup(rawValue: c.ethnicityGroup)?.label ?? c.ethnicityGroup),
+                            C.value(c.district), txt(c.serviceCode)
                         ] + (records.map { [txt(String($0[c.key] ?? 0))] } ?? [])
                     }),
                 C.pagination(page: page, totalPages: pages) { here + "&page=\($0)" }

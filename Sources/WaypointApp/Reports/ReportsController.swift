@@ -244,20 +244,29 @@ struct ReportsController: RouteCollection {
 
 }
 
+/// A child behind a report's figure, as the list and its downloads show them.
 struct ReportChildRow: Decodable {
     let id: UUID
-    let external_id: String?
-    let given_name: String
-    let family_name: String
-    let date_of_birth: String
+    let externalID: String?
+    let givenName: String
+    let familyName: String
+    /// ISO date, as stored.
+    let dateOfBirth: String
     let sex: String
-    let ethnicity_group: String
+    let ethnicityGroup: String
     let district: String?
-    let service_code: String
+    /// The service holding the child now.
+    let serviceCode: String
     /// The report's key of the child: Waypoint's id (the runner's `ChildFacts.key`).
     var key: String { id.uuidString.lowercased() }
     /// How the list shows the child: the external id where known, else the internal id.
-    var label: String { external_id ?? key }
+    var label: String { externalID ?? key }
+
+    enum CodingKeys: String, CodingKey {
+        case id, sex, district
+        case externalID = "external_id", givenName = "given_name", familyName = "family_name", dateOfBirth = "date_of_birth"
+        case ethnicityGroup = "ethnicity_group", serviceCode = "service_code"
+    }
 }
 
 enum ReportChildren {
@@ -282,7 +291,7 @@ enum ReportChildren {
                 .all(decoding: ReportChildRow.self)
         }
         return rows.sorted {
-            ($0.family_name, $0.given_name, $0.service_code, $0.label) < ($1.family_name, $1.given_name, $1.service_code, $1.label)
+            ($0.familyName, $0.givenName, $0.serviceCode, $0.label) < ($1.familyName, $1.givenName, $1.serviceCode, $1.label)
         }
     }
 }
@@ -365,7 +374,7 @@ enum ReportDownloads {
         case "csv":
             let rows: [[String]] = list.map { c in
                 var cells = [
-                    c.label, c.given_name, c.family_name, c.date_of_birth, c.sex, c.ethnicity_group, c.district ?? "", c.service_code
+                    c.label, c.givenName, c.familyName, c.dateOfBirth, c.sex, c.ethnicityGroup, c.district ?? "", c.serviceCode
                 ]
                 if let records { cells.append(String(records[c.key] ?? 0)) }
                 return cells
@@ -374,10 +383,10 @@ enum ReportDownloads {
         case "xlsx":
             let header: [XLSX.Cell] = names.map { .text($0) }
             let rows: [[XLSX.Cell]] = list.map { c in
-                let born: XLSX.Cell = LocalDate(iso: c.date_of_birth).map { .date($0) } ?? .text(c.date_of_birth)
+                let born: XLSX.Cell = LocalDate(iso: c.dateOfBirth).map { .date($0) } ?? .text(c.dateOfBirth)
                 var cells: [XLSX.Cell] = [
-                    .text(c.label), .text(c.given_name), .text(c.family_name), born, .text(c.sex), .text(c.ethnicity_group),
-                    .text(c.district ?? ""), .text(c.service_code)
+                    .text(c.label), .text(c.givenName), .text(c.familyName), born, .text(c.sex), .text(c.ethnicityGroup),
+                    .text(c.district ?? ""), .text(c.serviceCode)
                 ]
                 if let records { cells.append(.number(Double(records[c.key] ?? 0))) }
                 return cells
