@@ -101,17 +101,14 @@ struct OffenceFormModel {
 }
 
 enum LegalViews {
-    static func page(_ ctx: PageContext, title: String, child: ChildRef, form: FormState, action: String, submit: String, _ fields: [H])
-        -> String
-    {
-        FormPage(title: title, caption: child.name, errors: form.errors, action: action, submit: submit, cancel: Paths.child(child.id))
-            .render(ctx, fields)
-    }
-
     static func offenceForm(_ ctx: PageContext, _ m: OffenceFormModel) -> String {
         let (child, v, err) = (m.child, m.form.values, m.form.messages)
-        return page(
-            ctx, title: "Record an offence", child: child, form: m.form, action: Paths.childOffences(child.id), submit: "Record offence",
+        return FormPage(
+            title: "Record an offence", caption: child.name, errors: m.form.errors, action: Paths.childOffences(child.id),
+            submit: "Record offence",
+            cancel: Paths.child(child.id)
+        ).render(
+            ctx,
             [
                 C.dateInput(
                     "offence", legend: "Offence date", values: v, error: err.date("offence")),
@@ -131,9 +128,12 @@ enum LegalViews {
 
     static func hearingForm(_ ctx: PageContext, _ m: FormAboutChild) -> String {
         let (child, v, err) = (m.child, m.form.values, m.form.messages)
-        return page(
-            ctx, title: "Record a court hearing", child: child, form: m.form, action: Paths.childHearings(child.id),
+        return FormPage(
+            title: "Record a court hearing", caption: child.name, errors: m.form.errors, action: Paths.childHearings(child.id),
             submit: "Record hearing",
+            cancel: Paths.child(child.id)
+        ).render(
+            ctx,
             [
                 C.dateInput(
                     "hearing", legend: "Hearing date", values: v, error: err.date("hearing")),
@@ -144,9 +144,12 @@ enum LegalViews {
 
     static func consultationForm(_ ctx: PageContext, _ m: FormAboutChild) -> String {
         let (child, v, err) = (m.child, m.form.values, m.form.messages)
-        return page(
-            ctx, title: "Record a case consultation", child: child, form: m.form, action: Paths.childConsultations(child.id),
+        return FormPage(
+            title: "Record a case consultation", caption: child.name, errors: m.form.errors, action: Paths.childConsultations(child.id),
             submit: "Record consultation",
+            cancel: Paths.child(child.id)
+        ).render(
+            ctx,
             [
                 C.dateInput(
                     "held", legend: "Date of the consultation", values: v, error: err.date("held")),
