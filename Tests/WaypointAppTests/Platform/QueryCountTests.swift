@@ -56,7 +56,7 @@ struct QueryCountingLogHandler: LogHandler {
     /// interventions together since 2 December (it was 14 for the demo's largest session).
     static let limits: [String: Int] = [
         "my work": 21, "child page": 24, "intervention page": 28, "register": 5, "referral queue": 6, "group sessions": 3,
-        "group session": 6
+        "group session": 6, "my panels": 6, "out-of-court panels": 6
     ]
 
     @Test(arguments: TestDatabase.all)
@@ -70,6 +70,8 @@ struct QueryCountingLogHandler: LogHandler {
             try await practitioner.signIn(DemoData.email(for: .practitioner))
             let manager = TestClient(app)
             try await manager.signIn(DemoData.email(for: .manager))
+            let volunteer = TestClient(app)
+            try await volunteer.signIn(DemoData.email(for: .volunteer))
             struct Row: Decodable { let id: UUID }
             // The child and the intervention with the most contacts; the session with the most children.
             let child = try #require(
@@ -87,7 +89,9 @@ struct QueryCountingLogHandler: LogHandler {
             var pages: [(String, TestClient, String)] = [
                 ("my work", practitioner, Paths.myWork), ("child page", manager, Paths.child(child.id)),
                 ("intervention page", manager, Paths.intervention(intervention.id)), ("register", manager, Paths.children + "?q=a"),
-                ("referral queue", manager, Paths.referralQueue), ("group sessions", practitioner, Paths.groupSessions)
+                ("referral queue", manager, Paths.referralQueue), ("group sessions", practitioner, Paths.groupSessions),
+                // A volunteer's panels: each panel and its child were read one by one until 2 December.
+                ("my panels", volunteer, Paths.panels), ("out-of-court panels", manager, Paths.disposalPanels)
             ]
             if let session { pages.append(("group session", manager, Paths.groupSession(session))) }
             var seen: [String] = []
