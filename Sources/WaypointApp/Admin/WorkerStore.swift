@@ -49,6 +49,26 @@ enum Workers {
     }
 
     /// Practitioners and managers who work in the service and can hold cases.
+    /// The active practitioners and managers of each of several services, by name, in one query.
+    static func inServices(_ services: [UUID], on db: Database) async throws -> [UUID: [WorkerRow]] {
+        guard !services.isEmpty else { return [:] }
+        struct Row: Decodable { let service_id: UUID; let id: UUID; let name: String; let role: String; let team_id: UUID? }
+        let rows = try await db.sql.select()
+            .column(SQLColumn("service_id", table: "user_services"))
+            .column(SQLColumn("id", table: "users")).column(SQLColumn("name", table: "users"))
+            .column(SQLColumn("role", table: "users")).column(SQLColumn("team_id", table: "users"))
+            .from("users")
+            .join("user_services", on: SQLColumn("user_id", table: "user_services"), .equal, SQLColumn("id", table: "users"))
+            .where(SQLColumn("service_id", table: "user_services"), .in, SQLBind.group(services))
+            .where(SQLColumn("active", table: "users"), .equal, SQLBind(true))
+            .where(SQLColumn("role", table: "users"), .in, SQLBind.group([Role.practitioner, .manager].map(\.rawValue)))
+            .orderBy(SQLColumn("name", table: "users"))
+            .all(decoding: Row.self)
+        var out: [UUID: [WorkerRow]] = [:]
+        for r in rows { out[r.service_id, default: []].append(WorkerRow(id: r.id, name: r.name, role: r.role, team_id: r.team_id)) }
+        return out
+    }
+
     static func inService(_ serviceID: UUID, roles: [Role] = [.practitioner, .manager], on db: Database) async throws -> [WorkerRow] {
         try await db.sql.select()
             .column(SQLColumn("id", table: "users")).column(SQLColumn("name", table: "users"))

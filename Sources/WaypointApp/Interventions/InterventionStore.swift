@@ -113,6 +113,26 @@ enum InterventionStore {
         return Dictionary(uniqueKeysWithValues: rows.map { ($0.worker, $0.n) })
     }
 
+    /// The same for each of several services apart: service → case manager → children, in one query.
+    static func caseloadsByService(in services: [UUID], on date: LocalDate, db: Database) async throws -> [UUID: [UUID: Int]] {
+        guard !services.isEmpty else { return [:] }
+        struct Row: Decodable { let service: UUID; let worker: UUID; let n: Int }
+        let rows = try await db.sql.select()
+            .column(SQLColumn("service_id"), as: "service")
+            .column(SQLColumn("case_manager_id"), as: "worker")
+            .column(SQLFunction("COUNT", args: SQLDistinct(SQLColumn("child_id"))), as: "n")
+            .from("interventions")
+            .where("service_id", .in, SQLBind.group(services))
+            .where("case_manager_id", .isNot, SQLLiteral.null)
+            .where("start_date", .lessThanOrEqual, SQLBind(date.iso))
+            .where { $0.where("end_date", .is, SQLLiteral.null).orWhere("end_date", .greaterThanOrEqual, SQLBind(date.iso)) }
+            .groupBy("service_id").groupBy("case_manager_id")
+            .all(decoding: Row.self)
+        var out: [UUID: [UUID: Int]] = [:]
+        for r in rows { out[r.service, default: [:]][r.worker] = r.n }
+        return out
+    }
+
     static func allocate(
         _ i: InterventionRow, caseManager: UUID, coWorker: UUID?, on date: LocalDate, by: UUID, overCapConfirmed: Bool,
         db: Database, now: Date

@@ -71,14 +71,19 @@ enum ServiceWorkQuery {
         m.unallocatedTotal = unallocated.count
         m.page = min(max(1, requested), pages)
         m.totalPages = pages
+        // Each service's caseloads against its cap, in three queries however many services.
+        let services = Dictionary(
+            try await Service.query(on: db).filter(\.$id ~~ user.serviceIDs).all().compactMap { s in s.id.map { ($0, s) } },
+            uniquingKeysWith: { a, _ in a })
+        let loads = try await InterventionStore.caseloadsByService(in: user.serviceIDs, on: today, db: db)
+        let workers = try await Workers.inServices(user.serviceIDs, on: db)
         for serviceID in user.serviceIDs {
-            let service = try await Service.find(serviceID, on: db)
-            let cap = try await ServiceRules.timescales(for: serviceID, service: service, on: db).caseloadCap
-            let loads = try await InterventionStore.caseloads(in: [serviceID], on: today, db: db)
-            for w in try await Workers.inService(serviceID, on: db) {
+            let service = services[serviceID]
+            let cap = service?.caseloadCap ?? Timescales().caseloadCap
+            for w in workers[serviceID] ?? [] {
                 m.caseloads.append(
                     .init(
-                        service: service?.name ?? "", name: w.name, children: loads[w.id] ?? 0, cap: cap,
+                        service: service?.name ?? "", name: w.name, children: loads[serviceID]?[w.id] ?? 0, cap: cap,
                         overdue: overdueByWorker[w.id] ?? 0))
             }
         }

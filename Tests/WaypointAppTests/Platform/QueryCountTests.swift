@@ -56,7 +56,7 @@ struct QueryCountingLogHandler: LogHandler {
     /// interventions together since 2 December (it was 14 for the demo's largest session).
     static let limits: [String: Int] = [
         "my work": 21, "child page": 24, "intervention page": 28, "register": 5, "referral queue": 6, "group sessions": 3,
-        "group session": 6, "my panels": 6, "out-of-court panels": 6
+        "group session": 6, "my panels": 6, "out-of-court panels": 6, "service page": 17
     ]
 
     @Test(arguments: TestDatabase.all)
@@ -91,7 +91,8 @@ struct QueryCountingLogHandler: LogHandler {
                 ("intervention page", manager, Paths.intervention(intervention.id)), ("register", manager, Paths.children + "?q=a"),
                 ("referral queue", manager, Paths.referralQueue), ("group sessions", practitioner, Paths.groupSessions),
                 // A volunteer's panels: each panel and its child were read one by one until 2 December.
-                ("my panels", volunteer, Paths.panels), ("out-of-court panels", manager, Paths.disposalPanels)
+                ("my panels", volunteer, Paths.panels), ("out-of-court panels", manager, Paths.disposalPanels),
+                ("service page", manager, Paths.serviceWork)
             ]
             if let session { pages.append(("group session", manager, Paths.groupSession(session))) }
             var seen: [String] = []
@@ -175,6 +176,30 @@ struct QueryCountingLogHandler: LogHandler {
                 }
                 #expect(queries[0] == queries[1], "\(name) with \(few.n) and with \(many.n) contacts: \(queries)")
             }
+            // The Service page for a manager of one service and of two runs the same queries: each
+            // service's cap, caseloads and workers were read one service at a time until 2 December.
+            var serviceQueries: [Int] = []
+            for round in 0..<2 {
+                if round == 1 {
+                    let sg = Service(code: "SG", name: "Southgate YJS")
+                    try await sg.create(on: app.db)
+                    struct U: Decodable { let id: UUID }
+                    for role in [Role.manager, .practitioner] {
+                        let u = try #require(
+                            try await app.db.sql.select().column("id").from("users").where("email", .equal, DemoData.email(for: role))
+                                .first(decoding: U.self))
+                        try await app.db.sql.insert(into: "user_services").columns("id", "user_id", "service_id").values(
+                            SQLBind(UUID()), SQLBind(u.id), SQLBind(try #require(sg.id))
+                        ).run()
+                    }
+                }
+                let id = UUID().uuidString
+                let page = try await manager.get(Paths.serviceWork, headers: ["X-Request-Id": id])
+                #expect(page.status == .ok)
+                if round == 1 { #expect(page.body.contains("Southgate YJS"), "the second service's caseloads are shown") }
+                serviceQueries.append(counter.count(id))
+            }
+            #expect(serviceQueries[0] == serviceQueries[1], "Service page for one service and for two: \(serviceQueries)")
         }
     }
 }
