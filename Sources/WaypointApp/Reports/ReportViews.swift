@@ -1,5 +1,4 @@
 import Foundation
-import Plot
 import WaypointDomain
 
 /// The list of reports (every report in the catalogue), and whether the reader may open saved reports.

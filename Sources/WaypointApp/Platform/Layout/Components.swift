@@ -1,4 +1,3 @@
-import Plot
 import WaypointDomain
 
 /// GOV.UK Design System patterns, as functions returning escaped nodes.
@@ -315,7 +314,8 @@ enum C {
     }
 
     /// Previous / numbered / next links. `href(page)` builds the link for a page number.
-    static func pagination(page: Int, totalPages: Int, href: (Int) -> String) -> H {
+    /// `label` names the list when a page has two (each pager is a landmark of its own).
+    static func pagination(page: Int, totalPages: Int, label: String = "Pagination", href: (Int) -> String) -> H {
         guard totalPages > 1 else { return group([]) }
         var items: [H] = []
         var shown: [Int] = [1, totalPages, page - 1, page, page + 1].filter { $0 >= 1 && $0 <= totalPages }
@@ -337,7 +337,7 @@ enum C {
             last = n
         }
         return el(
-            .nav, [.class: "pagination", .ariaLabel: "Pagination"],
+            .nav, [.class: "pagination", .ariaLabel: label],
             [
                 page > 1
                     ? el(

@@ -1,10 +1,60 @@
-import Plot
 import Vapor
 
-/// Every view builds `Node<HTML.BodyContext>` through these helpers, which escape all text
-/// and all attribute values. (Plot 0.14 does not escape attribute values, and its text
-/// escaping lets entity-like input through, so user data must never reach Plot unescaped.)
-typealias H = Node<HTML.BodyContext>
+/// A piece of HTML. Views build it only through `el`, `voidEl`, `txt` and `group`, which escape all
+/// text and every attribute value; `.raw` is for markup the code itself wrote (an SVG chart).
+/// `render()` writes the whole page into one string in a single pass. (Until December 2026 this was
+/// Plot's `Node`, whose renderer copies each element's markup once per level of nesting: rendering was
+/// an eighth of the child page's time. The markup is byte for byte the same, as the snapshot tests show.)
+indirect enum H: Sendable {
+    /// Attribute values are escaped already; a nil or empty value renders the name alone.
+    case element(String, attributes: [(name: String, value: String?)], children: [H])
+    /// `<input …/>`.
+    case void(String, attributes: [(name: String, value: String?)])
+    case raw(String)
+    case group([H])
+
+    func render() -> String {
+        var out = ""
+        out.reserveCapacity(16_384)
+        render(into: &out)
+        return out
+    }
+
+    func render(into out: inout String) {
+        switch self {
+        case let .element(name, attributes, children):
+            out += "<"
+            out += name
+            Self.write(attributes, into: &out)
+            out += ">"
+            for child in children { child.render(into: &out) }
+            out += "</"
+            out += name
+            out += ">"
+        case let .void(name, attributes):
+            out += "<"
+            out += name
+            Self.write(attributes, into: &out)
+            out += "/>"
+        case let .raw(text):
+            out += text
+        case let .group(nodes):
+            for node in nodes { node.render(into: &out) }
+        }
+    }
+
+    private static func write(_ attributes: [(name: String, value: String?)], into out: inout String) {
+        for (name, value) in attributes {
+            out += " "
+            out += name
+            if let value, !value.isEmpty {
+                out += "=\""
+                out += value
+                out += "\""
+            }
+        }
+    }
+}
 
 enum HTMLEscape {
     static func escape(_ s: String) -> String {
@@ -41,18 +91,7 @@ struct Attr: Sendable {
 typealias Attrs = KeyValuePairs<Attr, String?>
 
 func el(_ tag: Tag, _ attrs: Attrs = [:], _ children: [H] = []) -> H {
-    var nodes: [H] = []
-    for (attr, v) in attrs {
-        let k = attr.name
-        guard let v else { continue }
-        if v.isEmpty && ["required", "checked", "selected", "disabled", "hidden", "multiple", "open", "novalidate", "autofocus"].contains(k)
-        {
-            nodes.append(.attribute(named: k))
-        } else {
-            nodes.append(.attribute(named: k, value: HTMLEscape.escape(v), ignoreIfValueIsEmpty: false))
-        }
-    }
-    return .element(named: tag.name, nodes: nodes + children)
+    .element(tag.name, attributes: attributeList(attrs), children: children)
 }
 
 func el(_ tag: Tag, _ attrs: Attrs = [:], _ text: String) -> H {
@@ -60,17 +99,24 @@ func el(_ tag: Tag, _ attrs: Attrs = [:], _ text: String) -> H {
 }
 
 func voidEl(_ tag: Tag, _ attrs: Attrs = [:]) -> H {
-    var nodes: [Attribute<HTML.BodyContext>] = []
+    .void(tag.name, attributes: attributeList(attrs))
+}
+
+/// The attributes in the order given, values escaped, nil values left out; a name given twice keeps
+/// its first place and its last value.
+private func attributeList(_ attrs: Attrs) -> [(name: String, value: String?)] {
+    var list: [(name: String, value: String?)] = []
+    list.reserveCapacity(attrs.count)
     for (attr, v) in attrs {
-        let k = attr.name
         guard let v else { continue }
-        if v.isEmpty && ["required", "checked", "selected", "disabled", "hidden", "autofocus"].contains(k) {
-            nodes.append(Attribute(name: k, value: nil, ignoreIfValueIsEmpty: false))
+        let value = HTMLEscape.escape(v)
+        if let i = list.firstIndex(where: { $0.name == attr.name }) {
+            list[i].value = value
         } else {
-            nodes.append(Attribute(name: k, value: HTMLEscape.escape(v), ignoreIfValueIsEmpty: false))
+            list.append((attr.name, value))
         }
     }
-    return .selfClosedElement(named: tag.name, attributes: nodes)
+    return list
 }
 
 /// Escaped text.
