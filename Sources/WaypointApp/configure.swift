@@ -10,6 +10,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
     app.passwordChecks = PasswordChecks(cost: settings.bcryptCost)
     app.signInGate = SignInGate()
+    app.referenceCache = ReferenceCache()
     // Every route collects at most this much; uploads stream instead (`StreamedForm`).
     app.routes.defaultMaxBodySize = ByteCount(value: settings.maxFormBytes)
 

@@ -85,6 +85,9 @@ enum Workers {
     static func names(_ ids: [UUID], on db: Database) async throws -> [UUID: String] {
         let unique = Array(Set(ids))
         guard !unique.isEmpty else { return [:] }
-        return Dictionary(uniqueKeysWithValues: try await User.query(on: db).filter(\.$id ~~ unique).all().map { ($0.id!, $0.name) })
+        struct Row: Decodable { let id: UUID; let name: String }
+        let rows = try await db.sql.select().columns("id", "name").from("users").where("id", .in, SQLBind.group(unique))
+            .all(decoding: Row.self)
+        return Dictionary(rows.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
     }
 }

@@ -100,22 +100,4 @@ enum AssessmentStore {
         for (c, v) in extra { u = u.set(SQLIdentifier(c), to: v) }
         return !(try await u.where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(version)).returning("id").all()).isEmpty
     }
-
-    /// The date each intervention's start assessment was completed (first submitted).
-    static func completedStart(for interventions: [UUID], on db: Database) async throws -> [UUID: LocalDate] {
-        guard !interventions.isEmpty else { return [:] }
-        struct R: Decodable { let intervention_id: UUID; let submitted_on: String? }
-        var out: [UUID: LocalDate] = [:]
-        for chunk in interventions.chunked() {
-            for r in try await db.sql.select().columns("intervention_id", "submitted_on").from("assessments")
-                .where("intervention_id", .in, SQLBind.group(chunk)).where("stage", .equal, SQLBind(AssessmentStage.start.rawValue))
-                .where("submitted_on", .isNot, SQLLiteral.null).all(decoding: R.self)
-            {
-                guard let d = r.submitted_on.flatMap(LocalDate.init(iso:)) else { continue }
-                if let e = out[r.intervention_id], e <= d { continue }
-                out[r.intervention_id] = d
-            }
-        }
-        return out
-    }
 }

@@ -82,18 +82,18 @@ enum ChildShowQuery {
     static func load(_ req: Request, _ user: CurrentUser, _ child: ChildRecord) async throws -> ChildShow {
         let db = req.db
         let today = req.today
-        let service = try await Service.find(child.serviceID, on: db)
+        let reference = try await req.referenceData()
         let interventions = try await InterventionStore.forChild(child.id, on: db)
         let current = interventions.filter { i in i.end_date.flatMap(LocalDate.init(iso:)).map { $0 >= today } ?? true }
-        let calendar = try await ServiceRules.calendar(on: db)
-        let timescales = try await ServiceRules.timescales(for: child.serviceID, service: service, on: db)
+        let calendar = reference.calendar
+        let timescales = reference.timescales(for: child.serviceID)
         let practice = try await PracticeFacts.load(current.map(\.id), on: db)
         let names = try await Workers.names(interventions.flatMap { [$0.case_manager_id, $0.co_worker_id].compactMap { $0 } }, on: db)
-        let outcomes = Dictionary(uniqueKeysWithValues: try await ServiceRules.outcomeTypes(on: db).map { ($0.code, $0) })
+        let outcomes = Dictionary(uniqueKeysWithValues: reference.outcomeTypes.map { ($0.code, $0) })
         let offences = try await LegalStore.offences(child.id, on: db)
         let own = try await PracticeSections.forChild(req, user, child, offences: offences)
 
-        var page = ChildShow(record: child, serviceName: service?.name ?? "", today: today)
+        var page = ChildShow(record: child, serviceName: reference.services[child.serviceID]?.name ?? "", today: today)
         page.canEdit = user.can(.editChild, serviceID: child.serviceID)
         page.canSeeAudit = user.can(.viewChildAudit, serviceID: child.serviceID)
         page.canRecord = user.can(.recordReferral, serviceID: child.serviceID)

@@ -70,9 +70,10 @@ enum InterventionShowQuery {
             closureReason: i.closure_reason, outcome: i.outcome, closeForm: closeForm)
         if let facts = i.facts {
             let practice = try await PracticeFacts.load([i.id], on: db)[i.id]
+            let reference = try await req.referenceData()
             page.due = Deadlines.outstanding(
-                PracticeFacts.apply(facts, practice), timescales: try await ServiceRules.timescales(for: i.service_id, on: db),
-                calendar: try await ServiceRules.calendar(on: db), today: req.today)
+                PracticeFacts.apply(facts, practice), timescales: reference.timescales(for: i.service_id),
+                calendar: reference.calendar, today: req.today)
         }
         page.assessments = try await AssessmentStore.forIntervention(i.id, on: db).map { a in
             let due = a.due_on.flatMap(LocalDate.init(iso:))

@@ -56,7 +56,7 @@ struct InterventionsController: RouteCollection {
     ) async throws -> Response {
         let workers = try await Workers.inService(i.service_id, on: req.db)
         let caseloads = try await InterventionStore.caseloads(in: [i.service_id], on: req.today, db: req.db)
-        let timescales = try await ServiceRules.timescales(for: i.service_id, on: req.db)
+        let timescales = try await req.referenceData().timescales(for: i.service_id)
         let page = InterventionViews.allocation(
             PageContext(req),
             AllocationPage(
@@ -87,7 +87,7 @@ struct InterventionsController: RouteCollection {
                 req, i, child, values: values, errors: errors.errors, overCap: nil, status: .unprocessableEntity)
         }
         let caseloads = try await InterventionStore.caseloads(in: [i.service_id], on: req.today, db: req.db)
-        let cap = try await ServiceRules.timescales(for: i.service_id, on: req.db).caseloadCap
+        let cap = try await req.referenceData().timescales(for: i.service_id).caseloadCap
         let current = caseloads[manager] ?? 0
         let alreadyTheirs = i.case_manager_id == manager
         let exceeds = !alreadyTheirs && Caseload.wouldExceedCap(current: current, cap: cap)

@@ -17,7 +17,7 @@ struct LegalController: RouteCollection {
         let user = try req.authorize(.recordReferral)
         let child = try await req.childInScope(user, .write)
         // Retired codes are not offered for new records.
-        let outcomes = try await ServiceRules.outcomeTypes(on: req.db).filter { !$0.retired }
+        let outcomes = try await req.referenceData().outcomeTypes.filter { !$0.retired }
         return HTMLResponse.make(
             LegalViews.offenceForm(
                 PageContext(req),
@@ -27,7 +27,7 @@ struct LegalController: RouteCollection {
     @Sendable func createOffence(req: Request) async throws -> Response {
         let user = try req.authorize(.recordReferral)
         let child = try await req.childInScope(user)
-        let outcomes = try await ServiceRules.outcomeTypes(on: req.db).filter { !$0.retired }
+        let outcomes = try await req.referenceData().outcomeTypes.filter { !$0.retired }
         let values = try formValues(req)
         switch OffenceForm.parse(values, outcomes: Set(outcomes.map(\.code)), today: req.today) {
         case .failure(let e):

@@ -8,10 +8,10 @@ enum RequestNumbers {
     /// Versions of an edited record count saves; far below any overflow.
     static let maxVersion = 1_000_000_000
 
-    /// The `page` query parameter: 1 when absent or blank, otherwise a whole number from 1 to
-    /// `maxPage`, or a 400 that says so.
-    static func page(_ req: Request) throws -> Int {
-        guard let raw = req.query[String.self, at: "page"]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return 1 }
+    /// The `page` query parameter (or another page parameter, for a page with two lists): 1 when
+    /// absent or blank, otherwise a whole number from 1 to `maxPage`, or a 400 that says so.
+    static func page(_ req: Request, _ name: String = "page") throws -> Int {
+        guard let raw = req.query[String.self, at: name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return 1 }
         guard raw.count <= 6, let n = Int(raw), (1...maxPage).contains(n) else {
             throw WaypointError.badRequest(
                 "The page number must be a whole number from 1 to \(maxPage). Go back to the first page of the list.")
@@ -28,5 +28,5 @@ enum RequestNumbers {
 
 extension Request {
     /// The page of a paginated list (see `RequestNumbers.page`).
-    func pageNumber() throws -> Int { try RequestNumbers.page(self) }
+    func pageNumber(_ name: String = "page") throws -> Int { try RequestNumbers.page(self, name) }
 }

@@ -173,27 +173,43 @@ enum RecordStore {
 enum PracticeFacts {
     struct Facts { var assessment: LocalDate?; var initialPanel: LocalDate?; var lastReview: LocalDate? }
 
+    /// The first completed start assessment, the first initial panel held and the last plan review
+    /// of each intervention, in one statement.
     static func load(_ interventions: [UUID], on db: Database) async throws -> [UUID: Facts] {
         guard !interventions.isEmpty else { return [:] }
+        struct R: Decodable { let intervention_id: UUID; let fact: String; let d: String? }
         var out: [UUID: Facts] = [:]
-        for (id, d) in try await AssessmentStore.completedStart(for: interventions, on: db) { out[id, default: Facts()].assessment = d }
-        struct R: Decodable { let intervention_id: UUID; let d: String? }
         for chunk in interventions.chunked() {
-            for r in try await db.sql.select().column("intervention_id").column(SQLFunction("MIN", args: SQLIdentifier("held_on")), as: "d")
-                .from("panels")
-                .where("intervention_id", .in, SQLBind.group(chunk)).where("panel_type", .equal, SQLBind("initial")).where(
-                    "status", .equal, SQLBind("held")
-                )
-                .groupBy("intervention_id").all(decoding: R.self)
-            {
-                out[r.intervention_id, default: Facts()].initialPanel = r.d.flatMap(LocalDate.init(iso:))
-            }
-            for r in try await db.sql.select().column("intervention_id").column(
-                SQLFunction("MAX", args: SQLIdentifier("reviewed_on")), as: "d"
-            ).from("plan_reviews")
-                .where("intervention_id", .in, SQLBind.group(chunk)).groupBy("intervention_id").all(decoding: R.self)
-            {
-                out[r.intervention_id, default: Facts()].lastReview = r.d.flatMap(LocalDate.init(iso:))
+            let rows = try await db.sql.select()
+                .column("intervention_id").column(SQLLiteral.string("assessment"), as: "fact")
+                .column(SQLFunction("MIN", args: SQLIdentifier("submitted_on")), as: "d")
+                .from("assessments")
+                .where("intervention_id", .in, SQLBind.group(chunk)).where("stage", .equal, SQLBind(AssessmentStage.start.rawValue))
+                .where("submitted_on", .isNot, SQLLiteral.null)
+                .groupBy("intervention_id")
+                .union(all: {
+                    $0.column("intervention_id").column(SQLLiteral.string("panel"), as: "fact")
+                        .column(SQLFunction("MIN", args: SQLIdentifier("held_on")), as: "d")
+                        .from("panels")
+                        .where("intervention_id", .in, SQLBind.group(chunk)).where("panel_type", .equal, SQLBind("initial"))
+                        .where("status", .equal, SQLBind("held"))
+                        .groupBy("intervention_id")
+                })
+                .union(all: {
+                    $0.column("intervention_id").column(SQLLiteral.string("review"), as: "fact")
+                        .column(SQLFunction("MAX", args: SQLIdentifier("reviewed_on")), as: "d")
+                        .from("plan_reviews")
+                        .where("intervention_id", .in, SQLBind.group(chunk))
+                        .groupBy("intervention_id")
+                })
+                .all(decoding: R.self)
+            for r in rows {
+                let d = r.d.flatMap(LocalDate.init(iso:))
+                switch r.fact {
+                case "assessment": out[r.intervention_id, default: Facts()].assessment = d
+                case "panel": out[r.intervention_id, default: Facts()].initialPanel = d
+                default: out[r.intervention_id, default: Facts()].lastReview = d
+                }
             }
         }
         return out

@@ -14,7 +14,8 @@ struct ReferralsController: RouteCollection {
 
     @Sendable func queue(req: Request) async throws -> Response {
         let user = try req.authorize(.viewServiceWork)
-        let model = try await ReferralQueueQuery.load(user, page: try req.pageNumber(), today: req.today, on: req.db)
+        let model = try await ReferralQueueQuery.load(
+            user, page: try req.pageNumber(), today: req.today, calendar: try await req.referenceData().calendar, on: req.db)
         try await Audit.recordViews(
             req, action: "view_worklist", children: Array(Set(model.referrals.map(\.childID))).map { (nil, $0) },
             details: "referral queue")
@@ -164,9 +165,10 @@ struct ReferralQueue {
 }
 
 enum ReferralQueueQuery {
-    static func load(_ user: CurrentUser, page: Int, today: LocalDate, on db: Database) async throws -> ReferralQueue {
+    static func load(_ user: CurrentUser, page: Int, today: LocalDate, calendar: WorkingDayCalendar, on db: Database) async throws
+        -> ReferralQueue
+    {
         let result = try await ReferralStore.queue(in: user.serviceIDs, page: page, on: db)
-        let calendar = try await ServiceRules.calendar(on: db)
         var m = ReferralQueue()
         m.referrals = result.rows.map { r in
             .init(

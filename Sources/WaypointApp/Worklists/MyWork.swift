@@ -3,8 +3,8 @@ import Foundation
 import Vapor
 import WaypointDomain
 
-/// My work, as data: a practitioner's open work with what is due on it (a page of it), and the
-/// open work of their team's other case managers. `MyWorkQuery` reads it; `MyWorkView` renders it.
+/// My work, as data: a practitioner's open work with what is due on it (a page of it), and a page
+/// of the open work of their team's other case managers. `MyWorkQuery` reads it; `MyWorkView` renders it.
 struct MyWork {
     struct Row {
         let childID: UUID
@@ -28,17 +28,24 @@ struct MyWork {
     /// Nil when the reader is in no team.
     var teamName: String?
     var team: [Row] = []
+    var teamPage = 1
+    var teamTotalPages = 1
+
+    /// The query parameter of the team's list's page (`page` is the reader's own list's).
+    static let teamPageParameter = "team-page"
 
     /// The children the page shows, for the audit log.
     var shownChildren: [UUID] { Array(Set((mine + team).map(\.childID))) }
 }
 
 enum MyWorkQuery {
-    static func load(_ req: Request, _ user: CurrentUser, page requested: Int) async throws -> MyWork {
+    static func load(_ req: Request, _ user: CurrentUser, page requested: Int, teamPage: Int) async throws -> MyWork {
         let db = req.db
         let today = req.today
+        let reference = try await req.referenceData()
         let mine = try await WorklistQuery.withDue(
-            try await WorklistQuery.openWork(.worker(user.id), in: user.serviceIDs, today: today, on: db), today: today, on: db)
+            try await WorklistQuery.openWork(.worker(user.id), in: user.serviceIDs, today: today, on: db), today: today,
+            reference: reference, on: db)
         var model = MyWork()
         model.children = Set(mine.map(\.row.child_id)).count
         model.withOverdue = mine.filter { !$0.overdue.isEmpty }.count
@@ -52,10 +59,14 @@ enum MyWorkQuery {
         if let team = try await Workers.team(of: user.id, on: db) {
             let colleagues = team.members.filter { $0 != user.id }
             let work = try await WorklistQuery.withDue(
-                try await WorklistQuery.openWork(.workers(colleagues), in: user.serviceIDs, today: today, on: db), today: today, on: db)
-            let names = try await Workers.names(work.compactMap(\.row.case_manager_id), on: db)
+                try await WorklistQuery.openWork(.workers(colleagues), in: user.serviceIDs, today: today, on: db), today: today,
+                reference: reference, on: db)
+            let names = try await Workers.names(Array(Set(work.compactMap(\.row.case_manager_id))), on: db)
+            let (teamSlice, teamPages) = WorklistViews.paged(work, page: teamPage)
             model.teamName = team.name
-            model.team = work.map { w in row(w, user: user, who: w.row.case_manager_id.flatMap { names[$0] }) }
+            model.teamPage = min(max(1, teamPage), teamPages)
+            model.teamTotalPages = teamPages
+            model.team = teamSlice.map { w in row(w, user: user, who: w.row.case_manager_id.flatMap { names[$0] }) }
         }
         return model
     }
@@ -86,12 +97,24 @@ enum MyWorkView {
             el(.h2, [.class: "heading-m"], "My children")
         ]
         content.append(m.mine.isEmpty ? C.p("No work is allocated to you at the moment.") : table(m.mine, whoHeader: "My role"))
-        content.append(C.pagination(page: m.page, totalPages: m.totalPages) { Paths.with(Paths.myWork, [("page", String($0))]) })
+        content.append(
+            C.pagination(page: m.page, totalPages: m.totalPages, label: "Pages of my children") {
+                Paths.with(Paths.myWork, [("page", String($0))] + teamPage(m.teamPage))
+            })
         if let teamName = m.teamName {
             content.append(el(.h2, [.class: "heading-m"], "\(teamName): colleagues' children"))
             content.append(m.team.isEmpty ? C.p("Your colleagues have no open work.") : table(m.team, whoHeader: "Case manager"))
+            content.append(
+                C.pagination(page: m.teamPage, totalPages: m.teamTotalPages, label: "Pages of colleagues' children") {
+                    Paths.with(Paths.myWork, [("page", String(m.page))] + teamPage($0))
+                })
         }
         return Layout.page(title: "My work", ctx, wide: true, content)
+    }
+
+    /// The team list's page in a link (left out when it is the first).
+    private static func teamPage(_ n: Int) -> [(String, String)] {
+        n > 1 ? [(MyWork.teamPageParameter, String(n))] : []
     }
 
     private static func table(_ rows: [MyWork.Row], whoHeader: String) -> H {

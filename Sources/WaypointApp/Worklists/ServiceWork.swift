@@ -48,11 +48,13 @@ enum ServiceWorkQuery {
     static func load(_ req: Request, _ user: CurrentUser, page requested: Int) async throws -> ServiceWork {
         let db = req.db
         let today = req.today
-        let calendar = try await ServiceRules.calendar(on: db)
+        let reference = try await req.referenceData()
+        let calendar = reference.calendar
         let queue = try await ReferralStore.queue(in: user.serviceIDs, page: 1, on: db)
         let unallocated = try await WorklistQuery.openWork(.unallocated, in: user.serviceIDs, today: today, on: db)
         let allocated = try await WorklistQuery.withDue(
-            try await WorklistQuery.openWork(.allocated, in: user.serviceIDs, today: today, on: db), today: today, on: db)
+            try await WorklistQuery.openWork(.allocated, in: user.serviceIDs, today: today, on: db), today: today, reference: reference,
+            on: db)
         var overdueByWorker: [UUID: Int] = [:]
         for item in allocated where !item.overdue.isEmpty {
             if let w = item.row.case_manager_id { overdueByWorker[w, default: 0] += item.overdue.count }

@@ -13,8 +13,8 @@ struct WorklistController: RouteCollection {
 
     @Sendable func myWork(req: Request) async throws -> Response {
         let user = try req.authorize(.viewMyWork)
-        let page = try await MyWorkQuery.load(req, user, page: try req.pageNumber())
-        // The children this page shows (the page of my own, and all of the team's) are on their audit records.
+        let page = try await MyWorkQuery.load(req, user, page: try req.pageNumber(), teamPage: try req.pageNumber(MyWork.teamPageParameter))
+        // The children this page shows (a page of my own, and a page of the team's) are on their audit records.
         try await Audit.recordViews(req, action: "view_worklist", children: page.shownChildren.map { (nil, $0) }, details: "my work")
         return HTMLResponse.make(MyWorkView.render(PageContext(req), page))
     }

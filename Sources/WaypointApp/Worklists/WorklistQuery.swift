@@ -84,17 +84,17 @@ enum WorklistQuery {
     }
 
     /// Adds what is due to each row (per service timescales), overdue and soonest first.
-    static func withDue(_ rows: [OpenWorkRow], today: LocalDate, on db: Database) async throws -> [WorkItem] {
-        let calendar = try await ServiceRules.calendar(on: db)
+    static func withDue(_ rows: [OpenWorkRow], today: LocalDate, reference: ReferenceData, on db: Database) async throws -> [WorkItem] {
         var timescales: [UUID: Timescales] = [:]
-        for s in Set(rows.map(\.service_id)) { timescales[s] = try await ServiceRules.timescales(for: s, on: db) }
+        for s in Set(rows.map(\.service_id)) { timescales[s] = reference.timescales(for: s) }
         let practice = try await PracticeFacts.load(rows.map(\.id), on: db)
         let items = rows.map { r in
             WorkItem(
                 row: r,
                 due: r.facts.map { f -> [DueItem] in
                     Deadlines.outstanding(
-                        PracticeFacts.apply(f, practice[r.id]), timescales: timescales[r.service_id]!, calendar: calendar, today: today)
+                        PracticeFacts.apply(f, practice[r.id]), timescales: timescales[r.service_id] ?? Timescales(),
+                        calendar: reference.calendar, today: today)
                 } ?? [])
         }
         return items.sorted { a, b in

@@ -27,7 +27,7 @@ import WaypointDomain
     static let queryNames =
         [
             "page", "version", "q", "preset", "service", "team", "breakdown", "group", "format", "measure", "saved",
-            "compliance", "next", "timeout", "signed_out", "kind", "report", "child", "intervention"
+            "compliance", "next", "timeout", "signed_out", "kind", "report", "child", "intervention", "team-page"
         ]
         + ["from", "to", "dob", "held", "received", "decided", "start", "end", "offence", "outcome_date", "hearing", "holiday", "held_on"]
         .flatMap { ["\($0)-day", "\($0)-month", "\($0)-year"] }

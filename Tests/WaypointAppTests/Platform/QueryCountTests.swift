@@ -53,10 +53,13 @@ struct QueryCountingLogHandler: LogHandler {
     /// 2026), the same on both databases. A new query per row shown passes it. The child page reads
     /// four more lists since issue 19 (care history, offences at a placement, exploitation concerns,
     /// achievements) and its offence list once. The group session page reads its children and their
-    /// interventions together since 2 December (it was 14 for the demo's largest session).
+    /// interventions together since 2 December (it was 14 for the demo's largest session). Reference
+    /// data is kept between requests and an intervention's assessment, panel and review dates are read
+    /// in one statement since 2 December (afternoon): My work ran 21, the child page 24, the
+    /// intervention page 28 and the Service page 17 before.
     static let limits: [String: Int] = [
-        "my work": 21, "child page": 24, "intervention page": 28, "register": 5, "referral queue": 6, "group sessions": 3,
-        "group session": 6, "my panels": 6, "out-of-court panels": 6, "service page": 17
+        "my work": 11, "child page": 17, "intervention page": 24, "register": 5, "referral queue": 6, "group sessions": 3,
+        "group session": 6, "my panels": 6, "out-of-court panels": 6, "service page": 12
     ]
 
     @Test(arguments: TestDatabase.all)
@@ -95,6 +98,9 @@ struct QueryCountingLogHandler: LogHandler {
                 ("service page", manager, Paths.serviceWork)
             ]
             if let session { pages.append(("group session", manager, Paths.groupSession(session))) }
+            // The server reads reference data once and keeps it while unchanged (`ReferenceCache`): the
+            // counts are of a server that has served a page before.
+            _ = try await manager.get(Paths.child(child.id))
             var seen: [String] = []
             for (name, client, path) in pages {
                 let id = UUID().uuidString
@@ -192,6 +198,8 @@ struct QueryCountingLogHandler: LogHandler {
                             SQLBind(UUID()), SQLBind(u.id), SQLBind(try #require(sg.id))
                         ).run()
                     }
+                    // A new service is new reference data: the next page reads it once (`ReferenceCache`).
+                    _ = try await manager.get(Paths.serviceWork)
                 }
                 let id = UUID().uuidString
                 let page = try await manager.get(Paths.serviceWork, headers: ["X-Request-Id": id])

@@ -142,7 +142,9 @@ struct SessionAuthenticator: AsyncMiddleware {
             try await UserSession.query(on: req.db).filter(\.$id == row.session_id)
                 .set(\.$lastSeenAt, to: now).update()
         }
-        let services = try await UserService.query(on: req.db).filter(\.$userID == row.user_id).all().map(\.serviceID)
+        struct Grant: Decodable { let service_id: UUID }
+        let services = try await req.db.sql.select().column("service_id").from("user_services")
+            .where("user_id", .equal, SQLBind(row.user_id)).all(decoding: Grant.self).map(\.service_id)
         req.auth.login(
             CurrentUser(
                 id: row.user_id, email: row.email, name: row.name, role: role,

@@ -35,6 +35,8 @@ enum Migrations {
         M0030_CareExploitationAchievements(),
         M0031_OutOfCourtPanels(),
         M0032_AuditPending(),
-        M0033_CoWorkerIndex()
+        M0033_CoWorkerIndex(),
+        M0034_ReferenceVersion(),
+        M0035_RegisterOrderIndex()
     ]
 }
