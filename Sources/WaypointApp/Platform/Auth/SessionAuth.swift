@@ -94,8 +94,11 @@ struct SessionAuthenticator: AsyncMiddleware {
             let stage: String
             let next_path: String?
             let pending_totp_secret: String?
+            /// One row per service the user is granted (none: one row with nil).
+            let service_id: UUID?
         }
-        let row = try await req.db.sql.select()
+        // The session, its user and the user's services in one statement.
+        let rows = try await req.db.sql.select()
             .column(SQLColumn("id", table: "sessions"), as: "session_id")
             .column(SQLColumn("csrf_token", table: "sessions"))
             .column(SQLColumn("last_seen_at", table: "sessions"))
@@ -108,11 +111,16 @@ struct SessionAuthenticator: AsyncMiddleware {
             .column(SQLColumn("name", table: "users"))
             .column(SQLColumn("role", table: "users"))
             .column(SQLColumn("active", table: "users"))
+            .column(SQLColumn("service_id", table: "user_services"))
             .from("sessions")
             .join("users", on: SQLColumn("user_id", table: "sessions"), .equal, SQLColumn("id", table: "users"))
+            .join(
+                "user_services", method: SQLJoinMethod.left, on: SQLColumn("user_id", table: "user_services"), .equal,
+                SQLColumn("id", table: "users")
+            )
             .where(SQLColumn("token_hash", table: "sessions"), .equal, SQLBind(Tokens.hash(token)))
-            .first(decoding: Row.self)
-        guard let row else {
+            .all(decoding: Row.self)
+        guard let row = rows.first else {
             req.storage[SessionNotice.self] = .ended
             return try await next.respond(to: req)
         }
@@ -142,9 +150,7 @@ struct SessionAuthenticator: AsyncMiddleware {
             try await UserSession.query(on: req.db).filter(\.$id == row.session_id)
                 .set(\.$lastSeenAt, to: now).update()
         }
-        struct Grant: Decodable { let service_id: UUID }
-        let services = try await req.db.sql.select().column("service_id").from("user_services")
-            .where("user_id", .equal, SQLBind(row.user_id)).all(decoding: Grant.self).map(\.service_id)
+        let services = rows.compactMap(\.service_id)
         req.auth.login(
             CurrentUser(
                 id: row.user_id, email: row.email, name: row.name, role: role,

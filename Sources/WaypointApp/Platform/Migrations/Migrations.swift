@@ -37,6 +37,7 @@ enum Migrations {
         M0032_AuditPending(),
         M0033_CoWorkerIndex(),
         M0034_ReferenceVersion(),
-        M0035_RegisterOrderIndex()
+        M0035_RegisterOrderIndex(),
+        M0036_ChildCreatorIndex()
     ]
 }
