@@ -18,6 +18,9 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     // (no stack traces, problem+json for JSON clients) and its request logger by ours
     // (no query strings: they may hold names).
     app.middleware = Middlewares()
+    // First, so that it counts every request until its answer is made (`RequestDrain`).
+    let drain = RequestDrain()
+    app.middleware.use(RequestDrain.Middleware(drain: drain))
     if settings.logRequests { app.middleware.use(RequestLogMiddleware()) }
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ErrorPageMiddleware())
@@ -27,6 +30,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
 
     app.migrations.add(Migrations.all)
     app.lifecycle.use(AuditSealer())
+    app.lifecycle.use(RequestDrain.Handler(drain: drain))
     app.lifecycle.use(SQLiteStatistics())
 
     app.asyncCommands.use(DemoCommand(), as: "demo")
