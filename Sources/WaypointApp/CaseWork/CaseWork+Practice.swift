@@ -124,8 +124,9 @@ extension CaseWork {
                 if let i = try await InterventionStore.find(a.intervention_id, in: try await scope(), on: db),
                     let allocated = i.allocated_on.flatMap(LocalDate.init(iso:))
                 {
-                    let t = try await ServiceRules.timescales(for: i.service_id, on: db)
-                    let due = try await ServiceRules.calendar(on: db).adding(
+                    let reference = try await ReferenceData.read(on: db)
+                    let t = reference.timescales(for: i.service_id)
+                    let due = reference.calendar.adding(
                         workingDays: t.assessmentDays(for: i.interventionType ?? .prevention), to: allocated)
                     extra.append(("due_on", SQLBind(due.iso)))
                 }

@@ -100,7 +100,9 @@ enum ReportRunner {
             guard !known.isEmpty else { throw Failure(description: "there is no team called '\(team)' in the chosen services") }
         }
         trace("start \(name)")
-        let outcomes = Dictionary(uniqueKeysWithValues: try await ServiceRules.outcomeTypes(on: db).map { ($0.code, $0) })
+        // Outcome codes, bank holidays and every service's timescales and cap, read once for the run.
+        let reference = try await ReferenceData.read(on: db)
+        let outcomes = Dictionary(uniqueKeysWithValues: reference.outcomeTypes.map { ($0.code, $0) })
         var facts = ReportFacts(
             children: [:], offences: [], outcomes: outcomes, population: Population(byYear: [:]),
             today: today ?? LocalDate.today(at: Date()))
@@ -126,7 +128,7 @@ enum ReportRunner {
             let staff = try await staffing(ivs, filter: filter, period: period, on: db)
             try await load(
                 needs, into: &facts, filter: filter, scope: scope, keys: KeyMap(keys: keyOf), period: period, codes: codes, staff: staff,
-                interventions: ivs, on: db)
+                interventions: ivs, reference: reference, on: db)
             applyTeams(staff, to: &facts, keys: KeyMap(keys: keyOf), team: team)
         }
         trace("loaded \(facts.children.count) children, \(facts.offences.count) offences, \(facts.interventions.count) interventions")
@@ -611,7 +613,7 @@ enum ReportRunner {
     /// `interventions`: the run's, as read once (`interventions(filter:scope:keys:on:)`).
     static func load(
         _ needs: Set<ReportNeed>, into f: inout ReportFacts, filter: ServiceFilter, scope: Scope?, keys keyOf: KeyMap, period: ReportPeriod,
-        codes: [String: String], staff: Staffing, interventions ivs: [Iv], on db: Database
+        codes: [String: String], staff: Staffing, interventions ivs: [Iv], reference: ReferenceData, on db: Database
     ) async throws {
         let sql = db.sql
         let ids = filter.ids
@@ -650,7 +652,7 @@ enum ReportRunner {
                 f.offences = try await read(everyService, nil, nil)
             }
         }
-        if needs.contains(.calendar) || needs.contains(.assessments) { f.calendar = try await ServiceRules.calendar(on: db) }
+        if needs.contains(.calendar) || needs.contains(.assessments) { f.calendar = reference.calendar }
         if needs.contains(.interventions) || needs.contains(.assessments) {
             let withDue = needs.contains(.assessments)
             let rows = ivs.enumerated().map { n, i -> (InterventionSpan, String, LocalDate?) in
@@ -673,7 +675,7 @@ enum ReportRunner {
                         dueOn: r.date("due_on"))
                 }
                 var timescales: [String: Timescales] = [:]
-                for s in ids { timescales[s.uuidString] = try await ServiceRules.timescales(for: s, on: db) }
+                for s in ids { timescales[s.uuidString] = reference.timescales(for: s) }
                 for (id, t) in timescales { if let code = codes[id] { f.timescales[code] = t } }
                 for (span, service, allocated) in rows {
                     guard let allocated, let t = timescales[service] else { continue }
@@ -708,7 +710,7 @@ enum ReportRunner {
             for w in users { named[w.name, default: 0] += 1 }
             for w in users { f.workers[w.id.uuidString.lowercased()] = named[w.name, default: 0] > 1 ? "\(w.name) (\(w.email))" : w.name }
             for s in ids {
-                if let code = codes[s.uuidString] { f.caps[code] = try await ServiceRules.timescales(for: s, on: db).caseloadCap }
+                if let code = codes[s.uuidString] { f.caps[code] = reference.timescales(for: s).caseloadCap }
             }
         }
         if needs.contains(.boardMeetings) {
