@@ -38,6 +38,7 @@ enum Migrations {
         M0033_CoWorkerIndex(),
         M0034_ReferenceVersion(),
         M0035_RegisterOrderIndex(),
-        M0036_ChildCreatorIndex()
+        M0036_ChildCreatorIndex(),
+        M0037_ContactChildIndex()
     ]
 }
