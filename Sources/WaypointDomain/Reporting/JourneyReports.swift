@@ -156,7 +156,15 @@ extension ReportFacts {
         if records.count == keys.count {
             return breakdownRows(measure: measure, keys.compactMap { k in children[k].map { ($0, ageOn) } })
         }
+        return counted(measure, records: records, ageOn: ageOn)
+    }
+
+    /// A count of records with the standard breakdowns: each child with how many records are
+    /// theirs (`records`), aged on `ageOn`. Children not in the run are left out.
+    public func counted(_ measure: String, records: [String: Int], ageOn: LocalDate) -> [ReportRow] {
         var members: [(ChildFacts, LocalDate)] = [], weights: [Int] = []
+        members.reserveCapacity(records.count)
+        weights.reserveCapacity(records.count)
         for (k, n) in records { if let c = children[k] { members.append((c, ageOn)); weights.append(n) } }
         return breakdownRows(measure: measure, members, weights: weights)
     }

@@ -325,31 +325,39 @@ public enum PracticeReports {
         let tallies = (f.contactTallies ?? ContactTally.tallies(f.practice[.contact] ?? [], period: period)).filter {
             f.children[$0.child] != nil
         }
-        // Counts of contacts: each child's key once per contact (the drill-down shows how many each).
-        // One pass over the tallies gathers every row's members.
-        var all: [String] = [], arranged: [String] = []
-        var byAttendance: [String: [String]] = [:], byType: [String: [String]] = [:]
+        // Counts of contacts: each child once with their number of contacts (the drill-down shows
+        // how many each). One pass over the tallies gathers every row's members.
+        struct Counted {
+            var keys: [String] = []
+            var weights: [Int] = []
+            mutating func add(_ key: String, _ n: Int) {
+                keys.append(key)
+                weights.append(n)
+            }
+        }
+        var all: [String: Int] = [:], arranged = Counted()
+        var byAttendance: [String: Counted] = [:], byType: [String: Counted] = [:]
         for t in tallies {
             for (a, n) in t.byAttendance {
-                all.append(contentsOf: repeatElement(t.child, count: n))
-                byAttendance[a, default: []].append(contentsOf: repeatElement(t.child, count: n))
+                all[t.child, default: 0] += n
+                byAttendance[a, default: Counted()].add(t.child, n)
             }
-            for (k, n) in t.byType { byType[k, default: []].append(contentsOf: repeatElement(t.child, count: n)) }
-            if t.arranged > 0 { arranged.append(contentsOf: repeatElement(t.child, count: t.arranged)) }
+            for (k, n) in t.byType { byType[k, default: Counted()].add(t.child, n) }
+            if t.arranged > 0 { arranged.add(t.child, t.arranged) }
         }
-        var rows = f.counted("contacts", all, ageOn: period.to)
-        for (a, members) in byAttendance.sorted(by: { $0.key < $1.key }) {
-            rows.append(ReportRow(measure: "contacts", breakdown: "attendance", group: a, count: members))
+        var rows = f.counted("contacts", records: all, ageOn: period.to)
+        for (a, c) in byAttendance.sorted(by: { $0.key < $1.key }) {
+            rows.append(ReportRow(measure: "contacts", breakdown: "attendance", group: a, count: c.keys, weights: c.weights))
         }
-        for (t, members) in byType.sorted(by: { $0.key < $1.key }) {
-            rows.append(ReportRow(measure: "contacts", breakdown: "contact_type", group: t, count: members))
+        for (t, c) in byType.sorted(by: { $0.key < $1.key }) {
+            rows.append(ReportRow(measure: "contacts", breakdown: "contact_type", group: t, count: c.keys, weights: c.weights))
         }
         let attended = tallies.map { $0.byAttendance["attended"] ?? 0 }.reduce(0, +)
         let missed = tallies.map { ($0.byAttendance["did_not_attend"] ?? 0) + ($0.byAttendance["cancelled_by_child"] ?? 0) }.reduce(0, +)
         share(
             &rows, "attendance_rate", attended, attended + missed,
             sources: ["contacts|attendance|attended", "contacts|attendance|did_not_attend", "contacts|attendance|cancelled_by_child"])
-        rows += f.counted("arranged", arranged, ageOn: period.to)
+        rows += f.counted("arranged", records: Dictionary(zip(arranged.keys, arranged.weights), uniquingKeysWith: +), ageOn: period.to)
         return ReportResult(
             rows: rows,
             notes: [

@@ -9,18 +9,28 @@ public struct ReportRow: Equatable, Sendable {
     /// Whether `value` is a count (printed as an integer) or a rate/ratio.
     public let isCount: Bool
     /// The children behind a count, in no particular order (sorted only when asked for: a
-    /// national report has hundreds of thousands and a page needs none of them).
-    let members: [String]?
+    /// national report has hundreds of thousands and a page needs none of them); with `weights`,
+    /// each that many times (a year's contacts are a million records of a hundred thousand children:
+    /// each child is held once with their number, not once per record).
+    let keys: [String]?
+    /// How many records each of `keys` counts for; nil: one each.
+    let weights: [Int]?
+    /// The children behind a count, a child once per record counted; nil for rates and ratios.
+    var members: [String]? {
+        guard let keys else { return nil }
+        guard let weights else { return keys }
+        return zip(keys, weights).flatMap { repeatElement($0, count: $1) }
+    }
     /// The children behind a count (external ids where known), each once, sorted; nil for rates
     /// and ratios.
-    public var children: [String]? { members.map { Array(Set($0)).sorted() } }
+    public var children: [String]? { keys.map { Array(Set($0)).sorted() } }
     /// Whether the count is of records (contacts, offences, interventions…) of which a child can
     /// have several, so the figure can exceed the number of children behind it.
-    public var countsRecords: Bool { members.map { Set($0).count != $0.count } ?? false }
+    public var countsRecords: Bool { keys.map { Set($0).count != Int(value) } ?? false }
     /// How many of the counted records are each child's (the drill-down shows it when a child has several).
     public var recordsByChild: [String: Int] {
         var n: [String: Int] = [:]
-        for m in members ?? [] { n[m, default: 0] += 1 }
+        for (i, k) in (keys ?? []).enumerated() { n[k, default: 0] += weights?[i] ?? 1 }
         return n
     }
 
@@ -30,12 +40,25 @@ public struct ReportRow: Equatable, Sendable {
         self.group = group
         self.value = Double(children.count)
         self.isCount = true
-        self.members = children
+        self.keys = children
+        self.weights = nil
+    }
+
+    /// A count of records: each of `children` counted `weights` times (in the same order).
+    public init(measure: String, breakdown: String = "all", group: String = "all", count children: [String], weights: [Int]) {
+        precondition(children.count == weights.count, "a weight for each child")
+        self.measure = measure
+        self.breakdown = breakdown
+        self.group = group
+        self.value = Double(weights.reduce(0, +))
+        self.isCount = true
+        self.keys = children
+        self.weights = weights
     }
 
     public static func == (a: ReportRow, b: ReportRow) -> Bool {
         a.measure == b.measure && a.breakdown == b.breakdown && a.group == b.group && a.value == b.value && a.isCount == b.isCount
-            && a.withheld == b.withheld && a.members?.sorted() == b.members?.sorted()
+            && a.withheld == b.withheld && (a.keys == nil) == (b.keys == nil) && a.recordsByChild == b.recordsByChild
     }
 
     /// A rate, ratio or mean. `basis`: the counts of children or records it is worked out from
@@ -49,7 +72,8 @@ public struct ReportRow: Equatable, Sendable {
         self.group = group
         self.value = rate
         self.isCount = false
-        self.members = nil
+        self.keys = nil
+        self.weights = nil
         self.basis = basis
         self.sources = sources
     }
@@ -246,50 +270,56 @@ public func breakdownRows(
     measure: String, _ members: [(ChildFacts, LocalDate)], extra: [(String, (ChildFacts, LocalDate) -> String)] = [],
     weights: [Int]? = nil
 ) -> [ReportRow] {
-    let all = weights.map { w in zip(members, w).flatMap { repeatElement($0.0.key, count: $1) } } ?? members.map(\.0.key)
-    var rows = [ReportRow(measure: measure, count: all)]
+    let allKeys = members.map(\.0.key)
+    var rows = [weights.map { ReportRow(measure: measure, count: allKeys, weights: $0) } ?? ReportRow(measure: measure, count: allKeys)]
     // (Each standard breakdown wrapped: concatenating the @Sendable closures with `extra` directly
     // fails a cast at run time.)
     var breakdowns = extra
     for (name, f) in ChildFacts.breakdowns { breakdowns.append((name, { c, d in f(c, d) })) }
+    /// A group's children, with their numbers of records when weighted.
+    struct Group {
+        var keys: [String] = []
+        var weights: [Int] = []
+        func joined(_ b: Group) -> Group { Group(keys: keys + b.keys, weights: weights + b.weights) }
+    }
     // Member by member (each child's facts read once, while in cache), into a table per breakdown.
     // A national cohort is over a hundred thousand children: its members are then shared between
     // the processor's cores (each core its own children, so no object's count is shared), and
     // the tables joined.
-    func tabulate(_ part: Range<Int>) -> [[String: [String]]] {
-        var tables = Array(repeating: [String: [String]](), count: breakdowns.count)
+    func tabulate(_ part: Range<Int>) -> [[String: Group]] {
+        var tables = Array(repeating: [String: Group](), count: breakdowns.count)
         for m in part {
             let (c, d) = members[m]
             let key = c.key
-            let n = weights?[m] ?? 1
             for i in breakdowns.indices {
-                if n == 1 {
-                    tables[i][breakdowns[i].1(c, d), default: []].append(key)
-                } else {
-                    tables[i][breakdowns[i].1(c, d), default: []].append(contentsOf: repeatElement(key, count: n))
-                }
+                let g = breakdowns[i].1(c, d)
+                tables[i][g, default: Group()].keys.append(key)
+                if let weights { tables[i][g, default: Group()].weights.append(weights[m]) }
             }
         }
         return tables
     }
-    var tables: [[String: [String]]]
+    var tables: [[String: Group]]
     let cores = ProcessInfo.processInfo.activeProcessorCount
     if members.count >= 20_000, cores > 1 {
         let size = (members.count + cores - 1) / cores
         let parts = concurrentMap(cores) { p in tabulate(min(p * size, members.count)..<min((p + 1) * size, members.count)) }
         tables = parts[0]
         for part in parts.dropFirst() {
-            for i in breakdowns.indices { tables[i].merge(part[i]) { $0 + $1 } }
+            for i in breakdowns.indices { tables[i].merge(part[i]) { $0.joined($1) } }
         }
     } else {
         tables = tabulate(0..<members.count)
     }
     for ((b, _), groups) in zip(breakdowns, tables) {
-        for (g, keys) in groups.sorted(by: { a, b in
+        for (g, group) in groups.sorted(by: { a, b in
             if let x = Int(a.key), let y = Int(b.key) { return x < y }
             return a.key < b.key
         }) {
-            rows.append(ReportRow(measure: measure, breakdown: b, group: g, count: keys))
+            rows.append(
+                weights == nil
+                    ? ReportRow(measure: measure, breakdown: b, group: g, count: group.keys)
+                    : ReportRow(measure: measure, breakdown: b, group: g, count: group.keys, weights: group.weights))
         }
     }
     return rows
