@@ -611,25 +611,34 @@ enum ReportRunner {
             tq, { r -> (String, String)? in r.id("id").flatMap { id in r.string("name").map { (id.lowercased(), $0) } } })
         { teamName[t] = n }
 
-        func manager(_ iv: Iv, on d: LocalDate) -> String? {
-            if let h = history[iv.id], !h.isEmpty { return h.last { $0.0 <= d }?.1 }
+        // Each user's team history with the teams' names, resolved once (a few thousand users,
+        // where the loop below asks for hundreds of thousands of interventions).
+        var teamsOf: [String: [(LocalDate, String?)]] = [:]
+        teamsOf.reserveCapacity(memberships.count)
+        for (u, list) in memberships where !list.isEmpty { teamsOf[u] = list.map { ($0.0, $0.1.flatMap { teamName[$0] }) } }
+        var currentTeamName: [String: String] = [:]
+        for (u, t) in currentTeam { if let n = teamName[t] { currentTeamName[u] = n } }
+        /// The manager on `d`, from the intervention's allocation history `h` when it has one.
+        func manager(_ iv: Iv, _ h: [(LocalDate, String)]?, on d: LocalDate) -> String? {
+            if let h, !h.isEmpty { return h.last { $0.0 <= d }?.1 }
             guard let m = iv.manager, (iv.allocatedOn ?? iv.start) <= d else { return nil }
             return m
         }
         func team(_ user: String, on d: LocalDate) -> String? {
-            guard let list = memberships[user], !list.isEmpty else { return currentTeam[user].flatMap { teamName[$0] } }
-            return list.last { $0.0 <= d }?.1.flatMap { teamName[$0] }
+            guard let list = teamsOf[user] else { return currentTeamName[user] }
+            return list.last { $0.0 <= d }?.1 ?? nil
         }
         var out = Staffing()
         out.managerAtEnd.reserveCapacity(interventions.count)
         out.firstAllocated.reserveCapacity(interventions.count)
         var latest: [String: (LocalDate, String, String)] = [:]  // child → (start, intervention id, team)
         for iv in interventions {
-            out.managerAtEnd.append(manager(iv, on: period.to))
-            out.firstAllocated.append(history[iv.id]?.first?.0 ?? iv.allocatedOn)
+            let h = history.isEmpty ? nil : history[iv.id]
+            out.managerAtEnd.append(manager(iv, h, on: period.to))
+            out.firstAllocated.append(h?.first?.0 ?? iv.allocatedOn)
             guard iv.start <= period.to else { continue }
             let asAt = min(period.to, iv.end ?? period.to)
-            guard let m = manager(iv, on: asAt), let t = team(m, on: asAt) else { continue }
+            guard let m = manager(iv, h, on: asAt), let t = team(m, on: asAt) else { continue }
             if let e = latest[iv.child], (e.0, e.1) >= (iv.start, iv.id) { continue }
             latest[iv.child] = (iv.start, iv.id, t)
         }
