@@ -584,27 +584,30 @@ enum ReportRunner {
             // (Past a few thousand, every user: one bind each.)
             named = ids.count <= 5_000 ? ids.compactMap(UUID.init(uuidString:)) : nil
         }
-        // With no case manager named, a UUID no user has (`IN ()` is not SQL).
-        let mq = sql.select().columns("user_id", "team_id", "from_on").from("team_memberships").orderBy("from_on").orderBy("at")
-        if let named { mq.where("user_id", .in, SQLBind.group(named.isEmpty ? [UUID()] : named)) }
+        // With no case manager named there is no one's team to read.
+        let anyone = named.map { !$0.isEmpty } ?? true
         var memberships: [String: [(LocalDate, String?)]] = [:]
-        for (u, t, d) in try await collect(
-            mq,
-            { r -> (String, String?, LocalDate)? in
-                guard let u = r.id("user_id"), let d = r.date("from_on") else { return nil }
-                return (u.lowercased(), r.id("team_id")?.lowercased(), d)
-            })
-        { memberships[u, default: []].append((d, t)) }
-        let uq = sql.select().columns("id", "team_id").from("users")
-        if let named { uq.where("id", .in, SQLBind.group(named.isEmpty ? [UUID()] : named)) }
         var currentTeam: [String: String] = [:]
-        for (u, t) in try await collect(
-            uq,
-            { r -> (String, String)? in
-                guard let u = r.id("id"), let t = r.id("team_id") else { return nil }
-                return (u.lowercased(), t.lowercased())
-            })
-        { currentTeam[u] = t }
+        if anyone {
+            let mq = sql.select().columns("user_id", "team_id", "from_on").from("team_memberships").orderBy("from_on").orderBy("at")
+            if let named { mq.where("user_id", .in, SQLBind.group(named)) }
+            for (u, t, d) in try await collect(
+                mq,
+                { r -> (String, String?, LocalDate)? in
+                    guard let u = r.id("user_id"), let d = r.date("from_on") else { return nil }
+                    return (u.lowercased(), r.id("team_id")?.lowercased(), d)
+                })
+            { memberships[u, default: []].append((d, t)) }
+            let uq = sql.select().columns("id", "team_id").from("users")
+            if let named { uq.where("id", .in, SQLBind.group(named)) }
+            for (u, t) in try await collect(
+                uq,
+                { r -> (String, String)? in
+                    guard let u = r.id("id"), let t = r.id("team_id") else { return nil }
+                    return (u.lowercased(), t.lowercased())
+                })
+            { currentTeam[u] = t }
+        }
         let tq = sql.select().columns("id", "name").from("teams")
         var teamName: [String: String] = [:]
         for (t, n) in try await collect(
