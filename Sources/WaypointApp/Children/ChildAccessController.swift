@@ -17,26 +17,34 @@ enum ChildAccessStore {
     /// whatever the number of children.
     static func relationships(_ userID: UUID, _ ids: [UUID], today: LocalDate, on db: Database) async throws -> [UUID: ChildRelationship] {
         guard !ids.isEmpty else { return [:] }
-        struct I: Decodable { let child_id: UUID; let case_manager_id: UUID?; let co_worker_id: UUID? }
+        // Each open intervention with its case manager's team and the user's own team, in one statement.
+        struct I: Decodable {
+            let child_id: UUID
+            let case_manager_id: UUID?
+            let co_worker_id: UUID?
+            let manager_team: UUID?
+            let my_team: UUID?
+        }
         var open: [I] = []
         for chunk in ids.chunked() {
-            open += try await db.sql.select().columns("child_id", "case_manager_id", "co_worker_id").from("interventions")
-                .where("child_id", .in, SQLBind.group(chunk))
-                .where { $0.where("end_date", .is, SQLLiteral.null).orWhere("end_date", .greaterThanOrEqual, SQLBind(today.iso)) }
+            open += try await db.sql.select()
+                .columns(["child_id", "case_manager_id", "co_worker_id"].map { SQLColumn($0, table: "interventions") })
+                .column(SQLColumn("team_id", table: "users"), as: "manager_team")
+                .column(SQLSubquery.select { $0.column("team_id").from("users").where("id", .equal, SQLBind(userID)) }, as: "my_team")
+                .from("interventions")
+                .join(
+                    "users", method: SQLJoinMethod.left, on: SQLColumn("case_manager_id", table: "interventions"), .equal,
+                    SQLColumn("id", table: "users")
+                )
+                .where(SQLColumn("child_id", table: "interventions"), .in, SQLBind.group(chunk))
+                .where {
+                    $0.where(SQLColumn("end_date", table: "interventions"), .is, SQLLiteral.null)
+                        .orWhere(SQLColumn("end_date", table: "interventions"), .greaterThanOrEqual, SQLBind(today.iso))
+                }
                 .all(decoding: I.self)
         }
         let byChild = Dictionary(grouping: open, by: \.child_id)
-        // Teams of the case managers involved, and the user's own.
-        struct T: Decodable { let id: UUID; let team_id: UUID? }
-        let people = Array(Set(open.compactMap(\.case_manager_id) + [userID]))
-        var teamOf: [UUID: UUID] = [:]
-        for chunk in people.chunked() {
-            for t in try await db.sql.select().columns("id", "team_id").from("users").where("id", .in, SQLBind.group(chunk)).all(
-                decoding: T.self)
-            {
-                if let team = t.team_id { teamOf[t.id] = team }
-            }
-        }
+        let myTeam = open.lazy.compactMap(\.my_team).first
         // Children nobody is allocated to yet that the user recorded: theirs until someone is.
         let unallocated = ids.filter { (byChild[$0] ?? []).allSatisfy { $0.case_manager_id == nil } }
         var recorded = Set<UUID>()
@@ -54,7 +62,7 @@ enum ChildAccessStore {
             let work = byChild[id] ?? []
             if work.contains(where: { $0.case_manager_id == userID || $0.co_worker_id == userID }) || recorded.contains(id) {
                 out[id] = .own
-            } else if let mine = teamOf[userID], work.contains(where: { $0.case_manager_id.flatMap { teamOf[$0] } == mine }) {
+            } else if let myTeam, work.contains(where: { $0.manager_team == myTeam }) {
                 out[id] = .team
             } else {
                 out[id] = .service

@@ -538,13 +538,9 @@ struct ChildAudit {
 
 enum ChildAuditView {
     static func render(_ ctx: PageContext, _ m: ChildAudit) -> String {
-        let fmt = DateFormatter()
-        fmt.locale = Locale(identifier: "en_GB")
-        fmt.timeZone = TimeZone(identifier: "Europe/London")
-        fmt.dateFormat = "d MMM yyyy HH:mm:ss"
         let rows: [[H]] = m.entries.map { e in
             [
-                txt(fmt.string(from: e.at)),
+                txt(LondonTime(e.at).stamp),
                 C.value(e.who),
                 txt(e.what),
                 txt(e.why),

@@ -26,8 +26,15 @@ enum ServiceRules {
 extension Request {
     /// The reference data as the database holds it now, kept by the server while unchanged.
     func referenceData() async throws -> ReferenceData {
-        try await application.referenceCache.current(on: db)
+        try await application.referenceCache.current(on: db, seen: storage[ReferenceVersionSeen.self])
     }
+}
+
+/// `reference_version.n` as read with a GET request's session (`SessionAuthenticator`), so the page
+/// need not ask for it again. Only a GET carries it: a GET changes nothing, so the number holds for
+/// the whole request, where a form's handler may change the reference data before it reads them.
+enum ReferenceVersionSeen: StorageKey {
+    typealias Value = Int
 }
 
 extension Application {
@@ -49,15 +56,23 @@ final class ReferenceCache: Sendable {
     struct Key: StorageKey { typealias Value = ReferenceCache }
     private let kept = NIOLockedValueBox<(version: Int, data: ReferenceData)?>(nil)
 
-    func current(on db: Database) async throws -> ReferenceData {
+    /// `seen`: the number as already read in this request (`ReferenceVersionSeen`), if it was.
+    func current(on db: Database, seen: Int? = nil) async throws -> ReferenceData {
         struct Version: Decodable { let n: Int }
+        guard !db.inTransaction else { return try await ReferenceData.read(on: db) }
         // The number first, then the tables: data read after a change is at worst kept under the
         // number before it, and read again on the next request.
-        guard !db.inTransaction, let version = try await db.sql.select().column("n").from("reference_version").first(decoding: Version.self)
-        else { return try await ReferenceData.read(on: db) }
-        if let hit = kept.withLockedValue({ $0 }), hit.version == version.n { return hit.data }
+        let number: Int
+        if let seen {
+            number = seen
+        } else if let version = try await db.sql.select().column("n").from("reference_version").first(decoding: Version.self) {
+            number = version.n
+        } else {
+            return try await ReferenceData.read(on: db)
+        }
+        if let hit = kept.withLockedValue({ $0 }), hit.version == number { return hit.data }
         let data = try await ReferenceData.read(on: db)
-        kept.withLockedValue { $0 = (version.n, data) }
+        kept.withLockedValue { $0 = (number, data) }
         return data
     }
 }

@@ -192,13 +192,9 @@ struct SignInController: RouteCollection {
 enum Throttle {
 
     static func lockedMessage(until: Date, now: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_GB")
-        f.timeZone = TimeZone(identifier: "Europe/London")
-        f.dateFormat = "HH:mm"
         let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
         return
-            "Too many failed sign-in attempts for this account. Try again after \(f.string(from: until)) (in \(minutes) minute\(minutes == 1 ? "" : "s")), or ask your administrator to unlock it."
+            "Too many failed sign-in attempts for this account. Try again after \(LondonTime(until).hourMinute) (in \(minutes) minute\(minutes == 1 ? "" : "s")), or ask your administrator to unlock it."
     }
 
     static func addressMessage(until: Date, now: Date) -> String {

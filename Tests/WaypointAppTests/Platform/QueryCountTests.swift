@@ -58,9 +58,13 @@ struct QueryCountingLogHandler: LogHandler {
     /// in one statement since 2 December (afternoon), and every page reads the session with the user's
     /// services in one statement: My work ran 21, the child page 24, the intervention page 28 and the
     /// Service page 17 before.
+    /// Since 2 December (evening) a page's GET reads the reference data's version with the session, and the
+    /// gate reads a child's open work with the case managers' teams and the reader's own in one
+    /// statement (My work ran 10, the child page 16, the intervention page 23, the referral queue 5
+    /// and the Service page 11 before).
     static let limits: [String: Int] = [
-        "my work": 10, "child page": 16, "intervention page": 23, "register": 4, "referral queue": 5, "group sessions": 2,
-        "group session": 5, "my panels": 5, "out-of-court panels": 5, "service page": 11
+        "my work": 9, "child page": 15, "intervention page": 22, "register": 4, "referral queue": 4, "group sessions": 2,
+        "group session": 5, "my panels": 5, "out-of-court panels": 5, "service page": 10
     ]
 
     @Test(arguments: TestDatabase.all)

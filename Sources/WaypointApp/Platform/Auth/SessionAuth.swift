@@ -77,8 +77,14 @@ enum Sessions {
 /// longer than the timeout, or whose user has been deactivated, is ended.
 struct SessionAuthenticator: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        try await authenticate(req)
+        return try await next.respond(to: req)
+    }
+
+    /// Signs the session's user in for this request, or notes why not.
+    private func authenticate(_ req: Request) async throws {
         guard let token = req.cookies[SessionCookie.name]?.string, !token.isEmpty else {
-            return try await next.respond(to: req)
+            return
         }
         let now = req.now
         struct Row: Decodable {
@@ -96,8 +102,10 @@ struct SessionAuthenticator: AsyncMiddleware {
             let pending_totp_secret: String?
             /// One row per service the user is granted (none: one row with nil).
             let service_id: UUID?
+            /// `reference_version.n`, read in the same statement (`ReferenceVersionSeen`).
+            let reference_version: Int?
         }
-        // The session, its user and the user's services in one statement.
+        // The session, its user, the user's services and the reference data's version in one statement.
         let rows = try await req.db.sql.select()
             .column(SQLColumn("id", table: "sessions"), as: "session_id")
             .column(SQLColumn("csrf_token", table: "sessions"))
@@ -112,6 +120,7 @@ struct SessionAuthenticator: AsyncMiddleware {
             .column(SQLColumn("role", table: "users"))
             .column(SQLColumn("active", table: "users"))
             .column(SQLColumn("service_id", table: "user_services"))
+            .column(SQLRaw("(SELECT n FROM reference_version)"), as: "reference_version")
             .from("sessions")
             .join("users", on: SQLColumn("user_id", table: "sessions"), .equal, SQLColumn("id", table: "users"))
             .join(
@@ -122,7 +131,7 @@ struct SessionAuthenticator: AsyncMiddleware {
             .all(decoding: Row.self)
         guard let row = rows.first else {
             req.storage[SessionNotice.self] = .ended
-            return try await next.respond(to: req)
+            return
         }
         // Idle too long, or older than the absolute lifetime (so a change at the identity
         // provider, or a deactivation, takes effect within it whatever the session does).
@@ -131,12 +140,12 @@ struct SessionAuthenticator: AsyncMiddleware {
         {
             try await UserSession.query(on: req.db).filter(\.$id == row.session_id).delete()
             req.storage[SessionNotice.self] = .timedOut
-            return try await next.respond(to: req)
+            return
         }
         guard row.active, let role = Role(rawValue: row.role) else {
             try await Sessions.endAll(userID: row.user_id, on: req.db)
             req.storage[SessionNotice.self] = .ended
-            return try await next.respond(to: req)
+            return
         }
         let stage = SignInStage(rawValue: row.stage) ?? .full
         guard stage == .full else {
@@ -144,19 +153,19 @@ struct SessionAuthenticator: AsyncMiddleware {
             req.storage[PendingSignIn.Key.self] = PendingSignIn(
                 sessionID: row.session_id, userID: row.user_id, email: row.email, name: row.name, role: role,
                 stage: stage, csrfToken: row.csrf_token, next: row.next_path, pendingSecret: row.pending_totp_secret)
-            return try await next.respond(to: req)
+            return
         }
         if now.timeIntervalSince(row.last_seen_at) > 60 {
             try await UserSession.query(on: req.db).filter(\.$id == row.session_id)
                 .set(\.$lastSeenAt, to: now).update()
         }
         let services = rows.compactMap(\.service_id)
+        if req.method == .GET, let version = row.reference_version { req.storage[ReferenceVersionSeen.self] = version }
         req.auth.login(
             CurrentUser(
                 id: row.user_id, email: row.email, name: row.name, role: role,
                 serviceIDs: services, sessionID: row.session_id, csrfToken: row.csrf_token, pendingSecret: row.pending_totp_secret))
         req.logger[metadataKey: "user"] = .string(row.user_id.uuidString)
-        return try await next.respond(to: req)
     }
 }
 

@@ -1,12 +1,8 @@
 import Foundation
+import WaypointDomain
 
 /// Instants are stored in UTC and shown in Europe/London.
 enum DateFormatting {
-    static func londonDateTime(_ d: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_GB")
-        f.timeZone = TimeZone(identifier: "Europe/London")
-        f.dateFormat = "d MMMM yyyy 'at' HH:mm"
-        return f.string(from: d)
-    }
+    /// "3 March 2024 at 14:05".
+    static func londonDateTime(_ d: Date) -> String { LondonTime(d).longText }
 }
