@@ -11,8 +11,9 @@ import Vapor
 /// threads. On the loop, a statement costs two handovers (to SQLite's thread pool and back; on
 /// PostgreSQL, none but the socket).
 ///
-/// The loop must never wait: Bcrypt already runs on a thread of its own (`PasswordChecks`), and a
-/// report's calculation leaves the loop for the shared executor (`ReportRunner`).
+/// The loop must never wait on long work: Bcrypt runs on a thread of its own (`PasswordChecks`);
+/// a report's calculation and a bundle's export leave the loop for the shared executor
+/// (`offLoop`); uploads (`upload`, imports) are not registered through the table and never join it.
 final class EventLoopExecutor: TaskExecutor, @unchecked Sendable {
     let loop: any EventLoop
 
@@ -41,6 +42,12 @@ final class EventLoopExecutor: TaskExecutor, @unchecked Sendable {
             let next: any AsyncResponder
             func respond(to req: Request) async throws -> Response { try await middleware.respond(to: req, chainingTo: next) }
         }
+    }
+
+    /// Runs `body` on Swift's shared executor: work of seconds (a national report, an export) that
+    /// would hold up every other request of the loop.
+    static func offLoop<T>(_ body: () async throws -> T) async throws -> T {
+        try await withTaskExecutorPreference(globalConcurrentExecutor) { try await body() }
     }
 
     /// Runs `body` on the request's event loop.

@@ -68,14 +68,14 @@ enum ReportRunner {
 
     /// `serviceCodes`: nil for every service. `today` judges incomplete follow-up periods.
     /// `team`: a team's name; only the children whose case manager is in it.
-    /// Runs on Swift's shared executor, off any event loop (`EventLoopExecutor`): over every service
-    /// the calculation takes seconds, and a loop must never wait.
+    /// Runs off the event loop (`EventLoopExecutor.offLoop`): over every service the calculation
+    /// takes seconds.
     static func run(
         _ name: String, period: ReportPeriod, serviceCodes: [String]?, team: String? = nil, today: LocalDate? = nil,
         via path: Path = .scoped,
         on db: Database
     ) async throws -> Output {
-        try await withTaskExecutorPreference(globalConcurrentExecutor) {
+        try await EventLoopExecutor.offLoop {
             try await calculate(name, period: period, serviceCodes: serviceCodes, team: team, today: today, via: path, on: db)
         }
     }

@@ -4,7 +4,7 @@ import Vapor
 @testable import WaypointApp
 
 /// Requests run on their connection's event loop (`EventLoopExecutor`): the middlewares as one
-/// task, and each handler registered through the route table.
+/// task, each handler registered through the route table; long work leaves the loop.
 @Suite struct EventLoopExecutorTests {
     @Test(arguments: [false, true])
     func handlersAndMiddlewaresRunOnTheLoop(overHTTP: Bool) async throws {
@@ -12,7 +12,10 @@ import Vapor
             app.get(path: "/test-where") { req -> String in
                 let loop = req.eventLoop.inEventLoop ? "handler on loop" : "handler off loop"
                 let middleware = req.storage[SeenOnLoop.self] == true ? "middleware on loop" : "middleware off loop"
-                return "\(loop); \(middleware)"
+                // Long work (a report's calculation, an export) leaves the loop, and comes back.
+                let long = try await EventLoopExecutor.offLoop { req.eventLoop.inEventLoop } ? "long work on loop" : "long work off loop"
+                let after = req.eventLoop.inEventLoop ? "back on loop" : "not back"
+                return "\(loop); \(middleware); \(long); \(after)"
             }
             // The same handler registered with Vapor alone runs as a task on Swift's shared executor.
             app.get("test-where-plain") { req async -> String in req.eventLoop.inEventLoop ? "handler on loop" : "handler off loop" }
@@ -23,7 +26,7 @@ import Vapor
             let client = TestClient(app)
             if overHTTP { client.transport = .running(hostname: "127.0.0.1", port: Int.random(in: 20_000...40_000)) }
             let page = try await client.get("/test-where")
-            #expect(page.body == "handler on loop; middleware on loop")
+            #expect(page.body == "handler on loop; middleware on loop; long work off loop; back on loop")
             let plain = try await client.get("/test-where-plain").body
             #expect(plain == "handler off loop")
         }
