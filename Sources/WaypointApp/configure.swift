@@ -17,14 +17,16 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     // Middleware runs top to bottom. Vapor's default error middleware is replaced by ours
     // (no stack traces, problem+json for JSON clients) and its request logger by ours
     // (no query strings: they may hold names).
-    // They run as one task on the request's event loop (`EventLoopExecutor.Chain`).
     app.middleware = Middlewares()
     // First, so that it counts every request until its answer is made (`RequestDrain`).
     let drain = RequestDrain()
-    var chain: [any AsyncMiddleware] = [RequestDrain.Middleware(drain: drain)]
-    if settings.logRequests { chain.append(RequestLogMiddleware()) }
-    chain += [SecurityHeadersMiddleware(), ErrorPageMiddleware(), SessionAuthenticator(), BodyLimitMiddleware(), CSRFMiddleware()]
-    app.middleware.use(EventLoopExecutor.Chain(chain))
+    app.middleware.use(RequestDrain.Middleware(drain: drain))
+    if settings.logRequests { app.middleware.use(RequestLogMiddleware()) }
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(SessionAuthenticator())
+    app.middleware.use(BodyLimitMiddleware())
+    app.middleware.use(CSRFMiddleware())
 
     app.migrations.add(Migrations.all)
     app.lifecycle.use(AuditSealer())

@@ -90,10 +90,7 @@ struct DataController: RouteCollection {
         guard let code = req.query[String.self, at: "service"], services.contains(where: { $0.code == code }) else {
             throw WaypointError.badRequest("Choose one of your services to export.")
         }
-        // A service's whole record: off the event loop (`EventLoopExecutor.offLoop`).
-        let zip = try await EventLoopExecutor.offLoop {
-            try BundleIO.zip(try await CaseWork(req).exportBundle(serviceCode: code, to: "a download"))
-        }
+        let zip = try BundleIO.zip(try await CaseWork(req).exportBundle(serviceCode: code, to: "a download"))
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "application", subType: "zip")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"waypoint-\(code)-\(req.today.iso).zip\"")

@@ -68,20 +68,10 @@ enum ReportRunner {
 
     /// `serviceCodes`: nil for every service. `today` judges incomplete follow-up periods.
     /// `team`: a team's name; only the children whose case manager is in it.
-    /// Runs off the event loop (`EventLoopExecutor.offLoop`): over every service the calculation
-    /// takes seconds.
     static func run(
         _ name: String, period: ReportPeriod, serviceCodes: [String]?, team: String? = nil, today: LocalDate? = nil,
         via path: Path = .scoped,
         on db: Database
-    ) async throws -> Output {
-        try await EventLoopExecutor.offLoop {
-            try await calculate(name, period: period, serviceCodes: serviceCodes, team: team, today: today, via: path, on: db)
-        }
-    }
-
-    private static func calculate(
-        _ name: String, period: ReportPeriod, serviceCodes: [String]?, team: String?, today: LocalDate?, via path: Path, on db: Database
     ) async throws -> Output {
         guard let definition = ReportCatalogue.named(name) else {
             throw Failure(description: "unknown report '\(name)'; available: \(available.joined(separator: ", "))")

@@ -62,7 +62,7 @@ extension RoutesBuilder {
     func get<R: RouteTemplate>(_ route: R, use closure: @Sendable @escaping (Request) async throws -> some AsyncResponseEncodable)
         -> Vapor.Route
     {
-        on(.GET, route.pattern, use: EventLoopExecutor.onLoop(closure))
+        on(.GET, route.pattern, use: closure)
     }
 
     /// Registers a route of the table for POST.
@@ -70,18 +70,18 @@ extension RoutesBuilder {
     func post<R: RouteTemplate>(_ route: R, use closure: @Sendable @escaping (Request) async throws -> some AsyncResponseEncodable)
         -> Vapor.Route
     {
-        on(.POST, route.pattern, use: EventLoopExecutor.onLoop(closure))
+        on(.POST, route.pattern, use: closure)
     }
 
     /// Registers a parameterless path of the table for GET.
     @discardableResult
     func get(path: String, use closure: @Sendable @escaping (Request) async throws -> some AsyncResponseEncodable) -> Vapor.Route {
-        on(.GET, path.pathComponents, use: EventLoopExecutor.onLoop(closure))
+        on(.GET, path.pathComponents, use: closure)
     }
 
     /// Registers a parameterless path of the table for POST.
     @discardableResult
     func post(path: String, use closure: @Sendable @escaping (Request) async throws -> some AsyncResponseEncodable) -> Vapor.Route {
-        on(.POST, path.pathComponents, use: EventLoopExecutor.onLoop(closure))
+        on(.POST, path.pathComponents, use: closure)
     }
 }
