@@ -138,12 +138,25 @@ enum AuditChain {
     }
 }
 
-/// Seals the audit log every few seconds while the server runs.
+/// Seals the audit log every few seconds while the server runs. Only the server: a command (a
+/// demo load, an import, `audit verify`) leaves its entries for the server, or seals them itself;
+/// a sealer beside it waited on its long write transactions and logged a failure every few seconds.
 struct AuditSealer: LifecycleHandler {
+    /// Whether the process was started to serve (`waypoint serve`, or no command: Vapor's default).
+    static func serves(_ arguments: [String]) -> Bool {
+        guard let command = arguments.dropFirst().first(where: { !$0.hasPrefix("-") }) else { return true }
+        return command == "serve"
+    }
+
     func didBootAsync(_ app: Application) async throws {
+        guard Self.serves(app.environment.arguments) else { return }
         let task = app.eventLoopGroup.next().scheduleRepeatedAsyncTask(initialDelay: .seconds(5), delay: .seconds(5)) { _ in
             app.eventLoopGroup.next().makeFutureWithTask {
-                do { try await AuditChain.seal(on: app.db) } catch { app.logger.warning("audit sealing failed; it will try again") }
+                do {
+                    try await AuditChain.seal(on: app.db)
+                } catch {
+                    app.logger.warning("audit sealing failed; it will try again", metadata: ["error": .string(String(describing: error))])
+                }
             }
         }
         app.storage[AuditSealerTask.self] = task
