@@ -15,6 +15,8 @@ struct BenchReportsCommand: AsyncCommand {
         @Option(name: "seed-contacts", help: "Add this many weekly contacts per intervention first, if there are no contacts yet")
         var seedContacts: String?
         @Option(name: "sqlite3", help: "The sqlite3 shell to compare with (default: sqlite3)") var sqlite3: String?
+        @Option(name: "only", help: "Time only these reports (names separated by commas; default: every report)")
+        var only: String?
         @Flag(name: "seed-only", help: "Only add the contacts; time nothing (time in a fresh process: seeding leaves a large heap behind)")
         var seedOnly: Bool
         init() {}
@@ -60,7 +62,11 @@ struct BenchReportsCommand: AsyncCommand {
                 + (one.map { pad("\($0) first", 12) + pad("\($0) warm", 11) } ?? ""))
         var fteWarm = 0.0
         var fteCount = -1
-        for d in ReportCatalogue.all {
+        let only = signature.only.map { Set($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) }
+        if let only, let unknown = only.first(where: { ReportCatalogue.named($0) == nil }) {
+            throw ExitError(message: "unknown report '\(unknown)'; available: \(ReportRunner.available.joined(separator: ", "))")
+        }
+        for d in ReportCatalogue.all where only?.contains(d.name) ?? true {
             var times: [Double] = []
             var out: ReportRunner.Output?
             for _ in 0..<2 {
@@ -84,7 +90,8 @@ struct BenchReportsCommand: AsyncCommand {
                 pad(d.name, 22, left: true) + pad(String(Int(times[0].rounded())), 10) + pad(String(Int(times[1].rounded())), 10)
                     + pad(String(out?.rows.count ?? 0), 8) + alone.map { pad(String(Int($0.rounded())), 11) }.joined())
         }
-        if case .sqliteFile(let path) = app.settings.database {
+        // (The shell's comparison is of the first-time-entrant count, so only when that report ran.)
+        if case .sqliteFile(let path) = app.settings.database, only?.contains(FirstTimeEntrants.name) ?? true {
             let sql = Self.fteSQL(period)
             var best = Double.infinity
             var answer = ""
