@@ -92,6 +92,24 @@ import WaypointDomain
         }
     }
 
+    /// What waits is read a `limit` at a time and written a `batch` at a time: every event is
+    /// sealed once, in the order written, however the two divide it.
+    @Test(arguments: TestDatabase.all)
+    func sealingReadsAgainPastItsLimitAndWritesInBatches(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            _ = try await Self.someEvents(app)
+            for i in 0..<23 {
+                try await Audit.record(
+                    on: app.db, at: Date(timeIntervalSince1970: 1_700_000_000 + Double(i)), userID: nil, userEmail: nil,
+                    action: "entry_\(i)")
+            }
+            let written = try await CrashFindingsTests.rows(app, "audit_events")
+            #expect(try await AuditChain.seal(on: app.db, batch: 3, limit: 5) == written)
+            #expect(try await CrashFindingsTests.rows(app, "audit_pending") == 0)
+            #expect(try await AuditChain.verify(on: app.db) == .intact(sealed: written))
+        }
+    }
+
     /// Two sealers at once (a server and `waypoint audit verify`, or two servers on one
     /// PostgreSQL database) both succeed, and the chain holds every event once.
     @Test(arguments: TestDatabase.all)

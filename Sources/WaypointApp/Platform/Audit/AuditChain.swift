@@ -56,52 +56,91 @@ enum AuditChain {
     private static let eventColumns = ["id", "at", "user_id", "user_email", "service_id", "child_id", "action", "details"]
 
     /// Appends every event not yet in the chain; returns how many were sealed.
+    ///
+    /// What waits is read once, in the order written, and its links are worked out outside any
+    /// write transaction (the log is append-only: what was read cannot change). Each `batch` is
+    /// then written in a short transaction that first checks the chain still ends where its links
+    /// were worked out from; if another sealer (`waypoint audit verify`, a second server on the
+    /// same PostgreSQL database) sealed meanwhile, it reads again. Before, each batch of 5,000
+    /// read and sorted everything waiting again, under the write lock: under load (60,000 entries
+    /// every five seconds) that was most of a core, and every request's entry waited on it.
     @discardableResult
-    static func seal(on db: any Database, batch: Int = 5_000) async throws -> Int {
+    static func seal(on db: any Database, batch: Int = 2_000, limit: Int = 50_000) async throws -> Int {
         var sealed = 0
+        var struckOff = false
         while true {
-            let n = try await db.writeTransaction { tx -> Int in
-                // One sealer at a time: SQLite's write lock already orders them; on PostgreSQL two
-                // (a server and `waypoint audit verify`, or two servers) would both take the next
-                // position, and one would fail.
-                if tx.sql.dialect.name != "sqlite" {
-                    try await tx.sql.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(Self.sealLock)))").run()
-                }
-                // An id still listed after its event was sealed (by a server older than the list,
-                // or a list filled by hand) is struck off rather than sealed twice.
-                try await tx.sql.delete(from: "audit_pending").where(
-                    SQLQueryString(
-                        "EXISTS (SELECT 1 FROM audit_seals WHERE audit_seals.event_id = audit_pending.event_id)")
-                ).run()
-                let last = try await tx.sql.select().columns("position", "event_id", "hash").from("audit_seals")
-                    .orderBy("position", .descending).limit(1).first(decoding: Seal.self)
-                let pending = try await tx.sql.select().columns(eventColumns.map { SQLColumn($0, table: "audit_events") })
-                    .from("audit_pending")
-                    .join("audit_events", on: SQLColumn("id", table: "audit_events"), .equal, SQLColumn("event_id", table: "audit_pending"))
-                    .orderBy(SQLColumn("at", table: "audit_events")).orderBy(SQLColumn("id", table: "audit_events"))
-                    .limit(batch).all(decoding: Event.self)
-                guard !pending.isEmpty else { return 0 }
-                var position = last?.position ?? 0
-                var hash = last?.hash ?? genesis
+            let start = try await chainEnd(on: db)
+            let pending = try await db.sql.select().columns(eventColumns.map { SQLColumn($0, table: "audit_events") })
+                .from("audit_pending")
+                .join("audit_events", on: SQLColumn("id", table: "audit_events"), .equal, SQLColumn("event_id", table: "audit_pending"))
+                .orderBy(SQLColumn("at", table: "audit_events")).orderBy(SQLColumn("id", table: "audit_events"))
+                .limit(limit).all(decoding: Event.self)
+            guard !pending.isEmpty else { return sealed }
+            var end = start
+            var raced = false
+            for chunk in pending.chunked(max(1, batch)) {
+                let from = end
                 var rows: [[any SQLExpression]] = []
-                for e in pending {
-                    position += 1
-                    hash = link(hash, e)
-                    rows.append([SQLBind(position), SQLBind(e.id), SQLBind(hash)])
+                rows.reserveCapacity(chunk.count)
+                for e in chunk {
+                    end.position += 1
+                    end.hash = link(end.hash, e)
+                    rows.append([SQLBind(end.position), SQLBind(e.id), SQLBind(end.hash)])
                 }
-                for chunk in rows.chunked(300) {
-                    var insert = tx.sql.insert(into: "audit_seals").columns("position", "event_id", "hash")
-                    for r in chunk { insert = insert.values(r) }
-                    try await insert.run()
+                let seals = rows
+                let written: Bool
+                do {
+                    written = try await db.writeTransaction { tx -> Bool in
+                        // One sealer at a time: SQLite's write lock already orders them; on
+                        // PostgreSQL two would both take the next position, and one would fail.
+                        if tx.sql.dialect.name != "sqlite" {
+                            try await tx.sql.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(Self.sealLock)))").run()
+                        }
+                        guard try await chainEnd(on: tx) == from else { return false }
+                        for part in seals.chunked(300) {
+                            var insert = tx.sql.insert(into: "audit_seals").columns("position", "event_id", "hash")
+                            for r in part { insert = insert.values(r) }
+                            try await insert.run()
+                        }
+                        for part in chunk.map(\.id).chunked(500) {
+                            try await tx.sql.delete(from: "audit_pending").where("event_id", .in, SQLBind.group(part)).run()
+                        }
+                        return true
+                    }
+                } catch  where !struckOff {
+                    // An id still listed after its event was sealed (by a server older than the
+                    // list, or a list filled by hand) makes its seal a duplicate: such ids are
+                    // struck off rather than sealed twice, and the rest read again.
+                    struckOff = true
+                    try await db.writeTransaction { tx in
+                        try await tx.sql.delete(from: "audit_pending").where(
+                            SQLQueryString(
+                                "EXISTS (SELECT 1 FROM audit_seals WHERE audit_seals.event_id = audit_pending.event_id)")
+                        ).run()
+                    }
+                    raced = true
+                    break
                 }
-                for chunk in pending.map(\.id).chunked(500) {
-                    try await tx.sql.delete(from: "audit_pending").where("event_id", .in, SQLBind.group(chunk)).run()
+                guard written else {
+                    raced = true
+                    break
                 }
-                return pending.count
+                sealed += chunk.count
             }
-            sealed += n
-            if n < batch { return sealed }
+            if !raced && pending.count < limit { return sealed }
         }
+    }
+
+    /// The chain's last position and hash (0 and the genesis hash when nothing is sealed yet).
+    struct ChainEnd: Equatable {
+        var position: Int
+        var hash: String
+    }
+
+    private static func chainEnd(on db: any Database) async throws -> ChainEnd {
+        let last = try await db.sql.select().columns("position", "event_id", "hash").from("audit_seals")
+            .orderBy("position", .descending).limit(1).first(decoding: Seal.self)
+        return ChainEnd(position: last?.position ?? 0, hash: last?.hash ?? genesis)
     }
 
     enum Verdict: Equatable {
