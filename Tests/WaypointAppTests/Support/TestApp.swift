@@ -39,9 +39,15 @@ func withTestApp(
 ) async throws {
     var settings: Settings
     var pgDatabase: String?
+    var sqliteDirectory: URL?
     switch db {
     case .sqlite:
-        settings = Settings(database: .sqliteMemory)
+        // A file of its own, removed afterwards: sqlite-kit keeps an "in-memory" database as a
+        // temporary file it never deletes (a full run left about a thousand, some 2.5 GB, in /tmp).
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("waypoint-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        sqliteDirectory = dir
+        settings = Settings(database: .sqliteFile(path: dir.appendingPathComponent("waypoint.sqlite").path))
     case .postgres:
         let (url, name) = try await PostgresTemplate.shared.freshDatabase()
         settings = Settings(database: .postgres(url: url))
@@ -61,10 +67,12 @@ func withTestApp(
     } catch {
         try? await app.asyncShutdown()
         if let pgDatabase { try? await PostgresTemplate.shared.drop(pgDatabase) }
+        if let sqliteDirectory { try? FileManager.default.removeItem(at: sqliteDirectory) }
         throw error
     }
     try await app.asyncShutdown()
     if let pgDatabase { try? await PostgresTemplate.shared.drop(pgDatabase) }
+    if let sqliteDirectory { try? FileManager.default.removeItem(at: sqliteDirectory) }
 }
 
 /// Migrates once into a template database, then clones it per test (`CREATE DATABASE … TEMPLATE`).
