@@ -11,7 +11,9 @@ enum Audit {
         on db: Database, at: Date, userID: UUID?, userEmail: String?, action: String,
         serviceID: UUID? = nil, childID: UUID? = nil, details: String? = nil
     ) async throws {
-        try await insert([(serviceID, childID)], on: db, at: at, userID: userID, userEmail: userEmail, action: action, details: details)
+        try await insert(
+            [Entries(at: at, userID: userID, userEmail: userEmail, action: action, details: details, children: [(serviceID, childID)])],
+            on: db)
     }
 
     /// An entry for this request's user. A look at a child reached through the gate in this
@@ -22,9 +24,14 @@ enum Audit {
     ) async throws {
         let u = req.currentUser
         let why = childID.flatMap { req.why($0) }
-        try await record(
-            on: db ?? req.db, at: req.now, userID: u?.id, userEmail: u?.email, action: action,
-            serviceID: serviceID, childID: childID, details: withWhy(details, why))
+        let entry = Entries(
+            at: req.now, userID: u?.id, userEmail: u?.email, action: action, details: withWhy(details, why),
+            children: [(serviceID, childID)])
+        if let writer = req.application.auditWriter, !WriteTransaction.active, db == nil {
+            try await writer.write(entry)
+        } else {
+            try await insert([entry], on: db ?? req.db)
+        }
     }
 
     /// The marker that separates an entry's details from why the child could be seen.
@@ -46,9 +53,16 @@ enum Audit {
     static func recordViews(_ req: Request, action: String, children: [(serviceID: UUID?, childID: UUID)], details: String? = nil)
         async throws
     {
+        guard !children.isEmpty else { return }
         let u = req.currentUser
-        try await recordViews(
-            on: req.db, at: req.now, userID: u?.id, userEmail: u?.email, action: action, children: children, details: details)
+        guard let writer = req.application.auditWriter, !WriteTransaction.active else {
+            return try await recordViews(
+                on: req.db, at: req.now, userID: u?.id, userEmail: u?.email, action: action, children: children, details: details)
+        }
+        try await writer.write(
+            Entries(
+                at: req.now, userID: u?.id, userEmail: u?.email, action: action, details: details,
+                children: children.map { ($0.serviceID, Optional($0.childID)) }))
     }
 
     /// The same for a reader that is not a web request (a command's output).
@@ -56,34 +70,71 @@ enum Audit {
         on db: Database, at: Date, userID: UUID?, userEmail: String?, action: String,
         children: [(serviceID: UUID?, childID: UUID)], details: String? = nil
     ) async throws {
-        for chunk in children.chunked(200) {
-            try await insert(
-                chunk.map { ($0.serviceID, Optional($0.childID)) }, on: db, at: at, userID: userID, userEmail: userEmail, action: action,
-                details: details)
+        try await insert(
+            [
+                Entries(
+                    at: at, userID: userID, userEmail: userEmail, action: action, details: details,
+                    children: children.map { ($0.serviceID, Optional($0.childID)) })
+            ], on: db)
+    }
+
+    /// What one reader's look writes: an entry per (service, child), sharing who, when and what.
+    struct Entries: Sendable {
+        var at: Date
+        var userID: UUID?
+        var userEmail: String?
+        var action: String
+        var details: String?
+        var children: [(UUID?, UUID?)]
+    }
+
+    /// The one place audit rows are written. Each statement holds at most `rowsPerStatement`
+    /// rows; what a group's rows share is bound once, in its first row in the statement, and
+    /// named again by position (a list of 57 children sent 456 values, now 176). Several
+    /// statements run in one transaction, so a group is written whole or not at all.
+    static func insert(_ groups: [Entries], on db: Database) async throws {
+        var statements: [[(group: Int, service: UUID?, child: UUID?)]] = [[]]
+        for (g, group) in groups.enumerated() {
+            for (service, child) in group.children {
+                if statements[statements.count - 1].count == rowsPerStatement { statements.append([]) }
+                statements[statements.count - 1].append((g, service, child))
+            }
+        }
+        let all = statements.filter { !$0.isEmpty }
+        guard let first = all.first else { return }
+        if all.count == 1 {
+            return try await insertStatement(first, groups, on: db)
+        }
+        try await db.writeTransaction { tx in
+            for rows in all { try await insertStatement(rows, groups, on: tx) }
         }
     }
 
-    /// The one place an audit row is written: one row per (service, child), in one statement.
-    private static func insert(
-        _ rows: [(UUID?, UUID?)], on db: Database, at: Date, userID: UUID?, userEmail: String?, action: String,
-        details: String?
+    /// Rows per statement: 3,000 rows bind at most 24,000 values, under SQLite's limit of 32,766.
+    static let rowsPerStatement = 3_000
+
+    private static func insertStatement(
+        _ rows: [(group: Int, service: UUID?, child: UUID?)], _ groups: [Entries], on db: Database
     ) async throws {
-        guard !rows.isEmpty else { return }
         let dialect = db.sql.dialect
         var insert = db.sql.insert(into: "audit_events").columns(
             "id", "at", "user_id", "user_email", "service_id", "child_id", "action", "details")
-        for (n, (service, child)) in rows.enumerated() {
-            if n == 0 {
+        var binds = 0
+        var firstBind: [Int: Int] = [:]  // a group's first row in this statement: its first bind's position
+        for row in rows {
+            let g = groups[row.group]
+            if let base = firstBind[row.group] {
                 insert = insert.values(
-                    SQLBind(timeOrderedID()), SQLBind(at), SQLBind(userID), SQLBind(userEmail), SQLBind(service), SQLBind(child),
-                    SQLBind(action), SQLBind(details))
+                    SQLBind(timeOrderedID()), dialect.bindPlaceholder(at: base + 1), dialect.bindPlaceholder(at: base + 2),
+                    dialect.bindPlaceholder(at: base + 3), SQLBind(row.service), SQLBind(row.child),
+                    dialect.bindPlaceholder(at: base + 6), dialect.bindPlaceholder(at: base + 7))
+                binds += 3
             } else {
-                // What every row shares is bound once, in the first row (positions 2, 3, 4, 7 and
-                // 8), and named again by position: a list of 57 children sent 456 values, now 176.
+                firstBind[row.group] = binds + 1
                 insert = insert.values(
-                    SQLBind(timeOrderedID()), dialect.bindPlaceholder(at: 2), dialect.bindPlaceholder(at: 3),
-                    dialect.bindPlaceholder(at: 4), SQLBind(service), SQLBind(child), dialect.bindPlaceholder(at: 7),
-                    dialect.bindPlaceholder(at: 8))
+                    SQLBind(timeOrderedID()), SQLBind(g.at), SQLBind(g.userID), SQLBind(g.userEmail), SQLBind(row.service),
+                    SQLBind(row.child), SQLBind(g.action), SQLBind(g.details))
+                binds += 8
             }
         }
         try await insert.run()

@@ -1,0 +1,101 @@
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+
+@testable import WaypointApp
+
+/// The reads' audit entries of requests at once are written together (`AuditWriter`), each
+/// reader's entries whole and with their own who, when and what.
+@Suite struct AuditWriterTests {
+    static func entries(_ n: Int, reader: Int, children: Int) -> Audit.Entries {
+        Audit.Entries(
+            at: Date(timeIntervalSince1970: 1_800_000_000 + Double(reader)), userID: UUID(),
+            userEmail: "reader\(reader)@test.waypoint.test", action: "view_test_\(reader % 3)", details: "reader \(reader)",
+            children: (0..<children).map { _ in (UUID(), UUID()) })
+    }
+
+    struct Row: Decodable {
+        let user_email: String?
+        let action: String
+        let details: String?
+        let child_id: UUID?
+        let service_id: UUID?
+    }
+
+    static func rows(_ app: Application) async throws -> [Row] {
+        try await app.db.sql.raw(
+            "SELECT user_email, action, details, child_id, service_id FROM audit_events WHERE action LIKE 'view_test_%'"
+        )
+        .all(decoding: Row.self)
+    }
+
+    /// Every row as its reader gave it: the reader's email, action and details beside each of its
+    /// children, and nothing else.
+    static func expectWritten(_ app: Application, _ readers: [Int: Audit.Entries]) async throws {
+        let written = try await rows(app)
+        #expect(written.count == readers.values.map(\.children.count).reduce(0, +))
+        var byChild: [UUID: Row] = [:]
+        for r in written { if let c = r.child_id { byChild[c] = r } }
+        for (n, e) in readers {
+            for (service, child) in e.children {
+                let r = byChild[child!]
+                #expect(r?.user_email == "reader\(n)@test.waypoint.test")
+                #expect(r?.action == e.action)
+                #expect(r?.details == "reader \(n)")
+                #expect(r?.service_id == service)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func readersAtOnceAreEachWrittenWhole(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let writer = try #require(app.auditWriter)
+            let readers = Dictionary(uniqueKeysWithValues: (0..<40).map { ($0, Self.entries($0, reader: $0, children: 1 + $0 * 7 % 90)) })
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for e in readers.values { group.addTask { try await writer.write(e) } }
+                try await group.waitForAll()
+            }
+            try await Self.expectWritten(app, readers)
+        }
+    }
+
+    /// More rows than one statement holds: the statements share one transaction, and a reader's
+    /// shared values are bound again in each statement its rows reach.
+    @Test(arguments: TestDatabase.all)
+    func entriesPastOneStatementKeepTheirOwnValues(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let readers = Dictionary(uniqueKeysWithValues: (0..<3).map { ($0, Self.entries($0, reader: $0, children: 1_400)) })
+            #expect(readers.values.map(\.children.count).reduce(0, +) > Audit.rowsPerStatement)
+            try await Audit.insert((0..<3).map { readers[$0]! }, on: app.db)
+            try await Self.expectWritten(app, readers)
+        }
+    }
+
+    /// A write that fails fails every reader it held (none is shown unaudited), and the writer
+    /// goes on: the next reader's write is tried afresh rather than left waiting.
+    @Test(arguments: TestDatabase.all)
+    func aFailedWriteFailsEveryReaderInItAndTheWriterGoesOn(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let writer = AuditWriter(db: { app.db })
+            try await app.db.sql.raw("ALTER TABLE audit_events RENAME TO audit_events_away").run()
+            let failures = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for n in 0..<10 {
+                    group.addTask {
+                        do {
+                            try await writer.write(Self.entries(n, reader: n, children: 3))
+                            return false
+                        } catch { return true }
+                    }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(failures == 10)
+            try await app.db.sql.raw("ALTER TABLE audit_events_away RENAME TO audit_events").run()
+            let after = Self.entries(99, reader: 99, children: 2)
+            try await writer.write(after)
+            try await Self.expectWritten(app, [99: after])
+        }
+    }
+}
