@@ -78,6 +78,10 @@ struct ChildShow {
 }
 
 enum ChildShowQuery {
+    /// The child's record tables the page reads only when they hold something (`ChildTables`).
+    static let recordTables =
+        ["offences", "court_hearings", "referrals", "case_consultations"] + PracticeSections.childKinds.map(\.spec.table)
+
     /// Everything the child's page shows `user`, whom the gate has let see `child`.
     static func load(_ req: Request, _ user: CurrentUser, _ child: ChildRecord) async throws -> ChildShow {
         let db = req.db
@@ -90,8 +94,9 @@ enum ChildShowQuery {
         let practice = try await PracticeFacts.load(current.map(\.id), on: db)
         let names = try await Workers.names(interventions.flatMap { [$0.case_manager_id, $0.co_worker_id].compactMap { $0 } }, on: db)
         let outcomes = Dictionary(uniqueKeysWithValues: reference.outcomeTypes.map { ($0.code, $0) })
-        let offences = try await LegalStore.offences(child.id, on: db)
-        let own = try await PracticeSections.forChild(req, user, child, offences: offences)
+        let holding = try await ChildTables.holding(recordTables, child: child.id, on: db)
+        let offences = holding.contains("offences") ? try await LegalStore.offences(child.id, on: db) : []
+        let own = try await PracticeSections.forChild(req, user, child, offences: offences, holding: holding)
 
         var page = ChildShow(record: child, serviceName: reference.services[child.serviceID]?.name ?? "", today: today)
         page.canEdit = user.can(.editChild, serviceID: child.serviceID)
@@ -114,13 +119,13 @@ enum ChildShowQuery {
                 date: $0.offence_date, category: $0.category, description: $0.description, gravity: $0.gravity,
                 outcome: outcomes[$0.outcome]?.label ?? $0.outcome, outcomeDate: $0.outcome_date)
         }
-        page.hearings = try await LegalStore.hearings(child.id, on: db).map {
+        page.hearings = (holding.contains("court_hearings") ? try await LegalStore.hearings(child.id, on: db) : []).map {
             .init(date: $0.hearing_date, court: $0.court, result: $0.result)
         }
-        page.referrals = try await ReferralStore.forChild(child.id, on: db).map {
+        page.referrals = (holding.contains("referrals") ? try await ReferralStore.forChild(child.id, on: db) : []).map {
             .init(id: $0.id, receivedOn: $0.received_on, source: $0.source, decision: $0.decision, destination: $0.destination)
         }
-        page.consultations = try await LegalStore.consultations(child.id, on: db).map {
+        page.consultations = (holding.contains("case_consultations") ? try await LegalStore.consultations(child.id, on: db) : []).map {
             .init(heldOn: $0.held_on, knownTo: $0.known_to, outcome: $0.outcome)
         }
         page.victims = own.victims

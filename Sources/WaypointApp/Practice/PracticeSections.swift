@@ -64,8 +64,13 @@ enum PracticeSections {
 
     /// The child's own record sections (not about one intervention): victims, shown where the
     /// legal history is; and the care history, exploitation concerns and achievements (case
-    /// workers only), with what the history says today. `offences`: the child's, as the page read them.
-    static func forChild(_ req: Request, _ user: CurrentUser, _ child: ChildRecord, offences: [OffenceRow]) async throws
+    /// workers only), with what the history says today. `offences`: the child's, as the page read them;
+    /// `holding`: the tables with records of the child (`ChildTables`), the others not read.
+    static let childKinds: [RecordKind] = [.victim, .careEpisode, .placementOffence, .exploitation, .achievement]
+
+    static func forChild(
+        _ req: Request, _ user: CurrentUser, _ child: ChildRecord, offences: [OffenceRow], holding: Set<String>
+    ) async throws
         -> (victims: PracticeSection, records: [PracticeSection])
     {
         let lookups: PracticeViews.Lookups = [
@@ -73,16 +78,16 @@ enum PracticeSections {
                 ($0.id.uuidString.lowercased(), "\(Show.label(OffenceCategory.self, $0.category)) on \(Show.date($0.offence_date))")
             }
         ]
-        let victims = try await sectionData(req, user, child, .victim, lookups)
+        let victims = try await sectionData(req, user, child, .victim, lookups, holding)
         let victimSection = PracticeSection(
             title: victims.spec.section, parts: [victims], open: true,
             lead: victims.restricted ? [] : [.note("Only victim workers and managers see who the victims are.")])
         guard user.can(.viewCaseWork, serviceID: child.serviceID) else { return (victimSection, []) }
         let today = req.today
-        let episodes = try await sectionData(req, user, child, .careEpisode, lookups)
-        let atPlacement = try await sectionData(req, user, child, .placementOffence, lookups)
-        let concerns = try await sectionData(req, user, child, .exploitation, lookups)
-        let achievements = try await sectionData(req, user, child, .achievement, lookups)
+        let episodes = try await sectionData(req, user, child, .careEpisode, lookups, holding)
+        let atPlacement = try await sectionData(req, user, child, .placementOffence, lookups, holding)
+        let concerns = try await sectionData(req, user, child, .exploitation, lookups, holding)
+        let achievements = try await sectionData(req, user, child, .achievement, lookups, holding)
         let history = episodes.records.compactMap { CareEpisode($0.values) }
         let status = CareHistory.status(history, dateOfBirth: child.details.dateOfBirth, on: today)
         var careLead: [PracticeSection.Lead] = [.text(Self.careText(history, status, today: today))]
@@ -130,11 +135,13 @@ enum PracticeSections {
     }
 
     static func sectionData(
-        _ req: Request, _ user: CurrentUser, _ child: ChildRecord, _ kind: RecordKind, _ lookups: PracticeViews.Lookups
+        _ req: Request, _ user: CurrentUser, _ child: ChildRecord, _ kind: RecordKind, _ lookups: PracticeViews.Lookups,
+        _ holding: Set<String>
     ) async throws -> PracticeViews.SectionData {
         let spec = kind.spec
         let restricted = PracticeController.seesRestricted(user, spec)
-        let list = try await RecordStore.list(spec, child: child.id, restricted: restricted, on: req.db)
+        let list =
+            holding.contains(spec.table) ? try await RecordStore.list(spec, child: child.id, restricted: restricted, on: req.db) : []
         return PracticeViews.SectionData(
             spec: spec, records: list, canRecord: user.can(spec.recordAction, serviceID: child.serviceID),
             addPath: Paths.newChildRecord(child.id, kind), csvPath: Paths.childRecordsCSV(child.id, kind), lookups: lookups,

@@ -61,9 +61,10 @@ struct QueryCountingLogHandler: LogHandler {
     /// Since 2 December (evening) a page's GET reads the reference data's version with the session, and the
     /// gate reads a child's open work with the case managers' teams and the reader's own in one
     /// statement (My work ran 10, the child page 16, the intervention page 23, the referral queue 5
-    /// and the Service page 11 before).
+    /// and the Service page 11 before). Since 3 December the child page asks in one statement which of
+    /// the child's record tables hold anything and reads only those (it ran 15 before).
     static let limits: [String: Int] = [
-        "my work": 9, "child page": 15, "intervention page": 22, "register": 4, "referral queue": 4, "group sessions": 2,
+        "my work": 9, "child page": 10, "intervention page": 22, "register": 4, "referral queue": 4, "group sessions": 2,
         "group session": 5, "my panels": 5, "out-of-court panels": 5, "service page": 10
     ]
 
@@ -183,7 +184,12 @@ struct QueryCountingLogHandler: LogHandler {
                     let id = UUID().uuidString
                     let page = try await manager.get(path(target.id), headers: ["X-Request-Id": id])
                     #expect(page.status == .ok)
-                    queries.append(counter.count(id))
+                    // The child page reads a record table only when it holds something of the
+                    // child's: one query for each such table, whatever the number of rows.
+                    let held =
+                        name == "child page"
+                        ? try await ChildTables.holding(ChildShowQuery.recordTables, child: target.id, on: app.db).count : 0
+                    queries.append(counter.count(id) - held)
                 }
                 #expect(queries[0] == queries[1], "\(name) with \(few.n) and with \(many.n) contacts: \(queries)")
             }
