@@ -13,16 +13,19 @@ struct WorkerRow: Decodable {
 enum Workers {
     /// The user's team today, by name, with its members (the user among them); nil when they are in none.
     static func team(of userID: UUID, on db: Database) async throws -> (name: String, members: [UUID])? {
-        struct Team: Decodable { let id: UUID; let name: String }
-        struct Member: Decodable { let id: UUID }
-        guard
-            let team = try await db.sql.select().column(SQLColumn("id", table: "teams")).column(SQLColumn("name", table: "teams"))
-                .from("users").join("teams", on: SQLColumn("team_id", table: "users"), .equal, SQLColumn("id", table: "teams"))
-                .where(SQLColumn("id", table: "users"), .equal, SQLBind(userID)).first(decoding: Team.self)
-        else { return nil }
-        let members = try await db.sql.select().column("id").from("users").where("team_id", .equal, SQLBind(team.id))
-            .all(decoding: Member.self).map(\.id)
-        return (team.name, members)
+        // The team and its members in one statement: a row per member.
+        struct Row: Decodable { let name: String; let member: UUID }
+        let rows = try await db.sql.select().column(SQLColumn("name", table: "teams"))
+            .column(SQLColumn("id", table: "members"), as: "member")
+            .from(SQLAlias(SQLIdentifier("users"), as: SQLIdentifier("reader")))
+            .join("teams", on: SQLColumn("team_id", table: "reader"), .equal, SQLColumn("id", table: "teams"))
+            .join(
+                SQLAlias(SQLIdentifier("users"), as: SQLIdentifier("members")), method: SQLJoinMethod.inner,
+                on: SQLColumn("team_id", table: "members"), .equal, SQLColumn("id", table: "teams")
+            )
+            .where(SQLColumn("id", table: "reader"), .equal, SQLBind(userID)).all(decoding: Row.self)
+        guard let first = rows.first else { return nil }
+        return (first.name, rows.map(\.member))
     }
 
     /// Puts a user in a team (or none) from `date` on, keeping who was in which team when: the

@@ -39,13 +39,20 @@ struct MyWork {
 }
 
 enum MyWorkQuery {
+    /// In four statements however much work there is: the reader's team with its members, the
+    /// open work of the reader and of their colleagues together (with the case managers' names),
+    /// and what is due on it.
     static func load(_ req: Request, _ user: CurrentUser, page requested: Int, teamPage: Int) async throws -> MyWork {
         let db = req.db
         let today = req.today
         let reference = try await req.referenceData()
-        let mine = try await WorklistQuery.withDue(
-            try await WorklistQuery.openWork(.worker(user.id), in: user.serviceIDs, today: today, on: db), today: today,
-            reference: reference, on: db)
+        let team = try await Workers.team(of: user.id, on: db)
+        let colleagues = team?.members.filter { $0 != user.id } ?? []
+        let all = try await WorklistQuery.withDue(
+            try await WorklistQuery.openWork(.workerOrTheirs(user.id, colleagues), in: user.serviceIDs, today: today, on: db),
+            today: today, reference: reference, on: db)
+        // A colleague's case on which the reader is co-worker is in both lists, as before.
+        let mine = all.filter { $0.row.case_manager_id == user.id || $0.row.co_worker_id == user.id }
         var model = MyWork()
         model.children = Set(mine.map(\.row.child_id)).count
         model.withOverdue = mine.filter { !$0.overdue.isEmpty }.count
@@ -56,17 +63,14 @@ enum MyWorkQuery {
         model.mine = slice.map { w in
             row(w, user: user, who: w.row.case_manager_id == user.id ? "Case manager" : "Co-worker")
         }
-        if let team = try await Workers.team(of: user.id, on: db) {
-            let colleagues = team.members.filter { $0 != user.id }
-            let work = try await WorklistQuery.withDue(
-                try await WorklistQuery.openWork(.workers(colleagues), in: user.serviceIDs, today: today, on: db), today: today,
-                reference: reference, on: db)
-            let names = try await Workers.names(Array(Set(work.compactMap(\.row.case_manager_id))), on: db)
+        if let team {
+            let theirs = Set(colleagues)
+            let work = all.filter { $0.row.case_manager_id.map(theirs.contains) ?? false }
             let (teamSlice, teamPages) = WorklistViews.paged(work, page: teamPage)
             model.teamName = team.name
             model.teamPage = min(max(1, teamPage), teamPages)
             model.teamTotalPages = teamPages
-            model.team = teamSlice.map { w in row(w, user: user, who: w.row.case_manager_id.flatMap { names[$0] }) }
+            model.team = teamSlice.map { w in row(w, user: user, who: w.row.case_manager_name) }
         }
         return model
     }

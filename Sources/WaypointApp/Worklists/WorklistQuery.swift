@@ -19,6 +19,7 @@ struct OpenWorkRow: Decodable {
     let given_name: String
     let family_name: String
     let preferred_name: String?
+    let case_manager_name: String?
 
     var childName: String { "\(preferred_name ?? given_name) \(family_name)" }
     var facts: InterventionFacts? {
@@ -41,6 +42,7 @@ enum WorklistQuery {
     enum Filter {
         case worker(UUID)  // case manager or co-worker
         case workers([UUID])  // case manager is one of these
+        case workerOrTheirs(UUID, [UUID])  // case manager or co-worker, or one of these is the case manager
         case unallocated
         case allocated
     }
@@ -58,8 +60,10 @@ enum WorklistQuery {
             )
             .column(SQLColumn("given_name", table: "children")).column(SQLColumn("family_name", table: "children"))
             .column(SQLColumn("preferred_name", table: "children"))
+            .column(SQLColumn("name", table: "users"), as: "case_manager_name")
             .from(i)
             .join("children", on: SQLColumn("child_id", table: i), .equal, SQLColumn("id", table: "children"))
+            .join("users", method: SQLJoinMethod.left, on: SQLColumn("case_manager_id", table: i), .equal, SQLColumn("id", table: "users"))
             .where(SQLColumn("service_id", table: i), .in, SQLBind.group(services))
             .where(SQLColumn("start_date", table: i), .lessThanOrEqual, SQLBind(today.iso))
             .where {
@@ -75,6 +79,11 @@ enum WorklistQuery {
         case .workers(let ids):
             guard !ids.isEmpty else { return [] }
             b = b.where(SQLColumn("case_manager_id", table: i), .in, SQLBind.group(ids))
+        case .workerOrTheirs(let id, let others):
+            b = b.where {
+                $0.where(SQLColumn("case_manager_id", table: i), .in, SQLBind.group([id] + others)).orWhere(
+                    SQLColumn("co_worker_id", table: i), .equal, SQLBind(id))
+            }
         case .unallocated:
             b = b.where(SQLColumn("case_manager_id", table: i), .is, SQLLiteral.null)
         case .allocated:
