@@ -24,13 +24,20 @@ enum Audit {
     ) async throws {
         let u = req.currentUser
         let why = childID.flatMap { req.why($0) }
-        let entry = Entries(
-            at: req.now, userID: u?.id, userEmail: u?.email, action: action, details: withWhy(details, why),
-            children: [(serviceID, childID)])
-        if let writer = req.application.auditWriter, !WriteTransaction.active, db == nil {
-            try await writer.write(entry)
+        try await write(
+            req,
+            Entries(
+                at: req.now, userID: u?.id, userEmail: u?.email, action: action, details: withWhy(details, why),
+                children: [(serviceID, childID)]), on: db)
+    }
+
+    /// A request's entries: with the server's `AuditWriter`, together with other readers' at the
+    /// same moment; inside a change's transaction (or on a database named for it), in that.
+    private static func write(_ req: Request, _ entries: Entries, on db: Database?) async throws {
+        if db == nil, !WriteTransaction.active, let writer = req.application.auditWriter {
+            try await writer.write(entries)
         } else {
-            try await insert([entry], on: db ?? req.db)
+            try await insert([entries], on: db ?? req.db)
         }
     }
 
@@ -55,14 +62,11 @@ enum Audit {
     {
         guard !children.isEmpty else { return }
         let u = req.currentUser
-        guard let writer = req.application.auditWriter, !WriteTransaction.active else {
-            return try await recordViews(
-                on: req.db, at: req.now, userID: u?.id, userEmail: u?.email, action: action, children: children, details: details)
-        }
-        try await writer.write(
+        try await write(
+            req,
             Entries(
                 at: req.now, userID: u?.id, userEmail: u?.email, action: action, details: details,
-                children: children.map { ($0.serviceID, Optional($0.childID)) }))
+                children: children.map { ($0.serviceID, Optional($0.childID)) }), on: nil)
     }
 
     /// The same for a reader that is not a web request (a command's output).
