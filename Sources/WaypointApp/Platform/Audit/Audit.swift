@@ -125,7 +125,16 @@ enum Audit {
             "id", "at", "user_id", "user_email", "service_id", "child_id", "action", "details")
         var binds = 0
         var firstBind: [Int: Int] = [:]  // a group's first row in this statement: its first bind's position
-        for row in rows {
+        // Each group's first row comes first. SQLite finds a position named again (`?12`) by
+        // walking the statement's parameters from the start, in the order they appear: with the
+        // groups' shared values at the front the walk is short, where behind 30 requests' rows it
+        // went through thousands of them for each entry (`perf`: about 2.6% of the server's time
+        // under My work, in `sqlite3ExprAssignVarNumber`).
+        var seen = Set<Int>()
+        let firsts = rows.filter { seen.insert($0.group).inserted }
+        seen = []
+        let ordered = firsts + rows.filter { !seen.insert($0.group).inserted }
+        for row in ordered {
             let g = groups[row.group]
             if let base = firstBind[row.group] {
                 insert = insert.values(

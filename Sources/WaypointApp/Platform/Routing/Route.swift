@@ -9,7 +9,7 @@ protocol PathValue {
 }
 
 extension UUID: PathValue {
-    var pathSegment: String { uuidString.lowercased() }
+    var pathSegment: String { UUIDText.string(self, lowercase: true) }
 }
 
 extension String: PathValue {
