@@ -164,10 +164,7 @@ enum ChildStore {
             }
             return b
         }
-        struct Count: Decodable { let n: Int }
-        let total =
-            try await filtered(db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("children"))
-            .first(decoding: Count.self)?.n ?? 0
+        let offset = max(0, page - 1) * pageSize
         let rows = try await filtered(
             db.sql.select()
                 .columns(
@@ -177,8 +174,16 @@ enum ChildStore {
                 .from("children")
         )
         .orderBy("family_name").orderBy("given_name").orderBy("id")
-        .limit(pageSize).offset(max(0, page - 1) * pageSize)
+        .limit(pageSize).offset(offset)
         .all(decoding: ChildListRow.self)
+        // A page that is not full is the last one: the matches are the pages before it and its
+        // own, with nothing to count. A search for one child, the usual look-up, then tests each
+        // name of the service once rather than twice (a substring cannot use an index).
+        if rows.count < pageSize && (!rows.isEmpty || offset == 0) { return (rows, offset + rows.count) }
+        struct Count: Decodable { let n: Int }
+        let total =
+            try await filtered(db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("children"))
+            .first(decoding: Count.self)?.n ?? 0
         return (rows, total)
     }
 

@@ -213,6 +213,12 @@ import WaypointDomain
             let page2 = try await client.get("/children?page=2")
             #expect(TestClient.allMatches(#"<a href="/children/([0-9a-f-]{36})">"#, in: page2.body).count == 5)
             #expect(page2.body.contains("Showing 26 to 30 of 30"))
+            // A search's total, whether counted (a full page) or taken from the last page's rows.
+            #expect(try await client.get("/children?q=zed").body.contains("27 children found"))
+            #expect(try await client.get("/children?q=zed&page=2").body.contains("Showing 26 to 27 of 27"))
+            #expect(try await client.get("/children?q=zed&page=3").body.contains("27 children found"))
+            #expect(try await client.get("/children?q=zoe").body.contains("1 child found"))
+            #expect(try await client.get("/children?q=nobody&page=2").body.contains("0 children found"))
         }
     }
 
