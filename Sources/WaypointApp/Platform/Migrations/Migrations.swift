@@ -39,6 +39,7 @@ enum Migrations {
         M0034_ReferenceVersion(),
         M0035_RegisterOrderIndex(),
         M0036_ChildCreatorIndex(),
-        M0037_ContactChildIndex()
+        M0037_ContactChildIndex(),
+        M0038_RegisterNameIndex()
     ]
 }
