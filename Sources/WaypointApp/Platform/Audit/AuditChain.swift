@@ -71,11 +71,7 @@ enum AuditChain {
         var struckOff = false
         while true {
             let start = try await chainEnd(on: db)
-            let pending = try await db.sql.select().columns(eventColumns.map { SQLColumn($0, table: "audit_events") })
-                .from("audit_pending")
-                .join("audit_events", on: SQLColumn("id", table: "audit_events"), .equal, SQLColumn("event_id", table: "audit_pending"))
-                .orderBy(SQLColumn("at", table: "audit_events")).orderBy(SQLColumn("id", table: "audit_events"))
-                .limit(limit).all(decoding: Event.self)
+            let pending = try await pendingQuery(on: db, limit: limit).all(decoding: Event.self)
             guard !pending.isEmpty else { return sealed }
             var end = start
             var raced = false
@@ -130,6 +126,20 @@ enum AuditChain {
             }
             if !raced && pending.count < limit { return sealed }
         }
+    }
+
+    /// The events waiting to be sealed, in the order written: the waiting list first, each of its
+    /// events then found by id. `CROSS JOIN` is how SQLite is told to keep that order: left to choose,
+    /// with statistics taken while the list was empty (as it mostly is) or the log small, it walked
+    /// every event ever written and looked each up in the list (0.4–0.6 s at every sealing, every
+    /// five seconds, on a log of 3 million entries, and growing with the log). PostgreSQL plans
+    /// the join as it sees fit.
+    static func pendingQuery(on db: any Database, limit: Int) -> SQLSelectBuilder {
+        db.sql.select().columns(eventColumns.map { SQLColumn($0, table: "audit_events") })
+            .from(SQLQueryString("\(ident: "audit_pending") CROSS JOIN \(ident: "audit_events")"))
+            .where(SQLColumn("id", table: "audit_events"), .equal, SQLColumn("event_id", table: "audit_pending"))
+            .orderBy(SQLColumn("at", table: "audit_events")).orderBy(SQLColumn("id", table: "audit_events"))
+            .limit(limit)
     }
 
     /// The chain's last position and hash (0 and the genesis hash when nothing is sealed yet).
