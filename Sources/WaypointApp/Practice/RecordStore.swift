@@ -177,10 +177,10 @@ enum PracticeFacts {
     /// of each intervention, in one statement.
     static func load(_ interventions: [UUID], on db: Database) async throws -> [UUID: Facts] {
         guard !interventions.isEmpty else { return [:] }
-        struct R: Decodable { let intervention_id: UUID; let fact: String; let d: String? }
+        struct R { let intervention_id: UUID; let fact: String; let d: LocalDate? }
         var out: [UUID: Facts] = [:]
         for chunk in interventions.chunked() {
-            let rows = try await db.sql.select()
+            let query = db.sql.select()
                 .column("intervention_id").column(SQLLiteral.string("assessment"), as: "fact")
                 .column(SQLFunction("MIN", args: SQLIdentifier("submitted_on")), as: "d")
                 .from("assessments")
@@ -202,9 +202,12 @@ enum PracticeFacts {
                         .where("intervention_id", .in, SQLBind.group(chunk))
                         .groupBy("intervention_id")
                 })
-                .all(decoding: R.self)
+            let rows = try await Rows.collect(query) { r -> R? in
+                guard let id = r.uuid("intervention_id"), let fact = r.string("fact") else { return nil }
+                return R(intervention_id: id, fact: fact, d: r.date("d"))
+            }
             for r in rows {
-                let d = r.d.flatMap(LocalDate.init(iso:))
+                let d = r.d
                 switch r.fact {
                 case "assessment": out[r.intervention_id, default: Facts()].assessment = d
                 case "panel": out[r.intervention_id, default: Facts()].initialPanel = d

@@ -166,60 +166,12 @@ enum ReportRunner {
         last = now
     }
 
-    /// Rows streamed one at a time into a list (the handler runs on one thread at a time).
-    final class Collector<T>: @unchecked Sendable {
-        var items: [T] = []
-    }
-
-    /// Runs a select and keeps what `make` returns for each row. On SQLite the rows are read on
-    /// the connection's own thread as SQLite steps through them: the generic path hops to the event
-    /// loop once per row, which at national scale cost most of a report's time.
+    /// A report's read: `Rows.collect` with the file mapped into memory and a larger page cache on
+    /// SQLite (reports read much of the file), timed under `WAYPOINT_REPORT_TRACE`.
     static func collect<T>(_ q: SQLSelectBuilder, _ make: @escaping @Sendable (RowReader) -> T?) async throws -> [T] {
-        let c = Collector<T>()
-        if let lite = q.database as? any SQLiteDatabase {
-            let (text, binds) = try sqliteText(q)
-            try await lite.withConnection { conn in
-                // Reports read much of the file: map it into memory and keep a larger page cache
-                // (per connection; the default 2 MB cache re-reads pages from the kernel).
-                try await conn.query("PRAGMA mmap_size = 4294967296", []) { _ in }
-                try await conn.query("PRAGMA cache_size = -131072", []) { _ in }
-                try await conn.query(text, binds) { row in if let t = make(RowReader(lite: row)) { c.items.append(t) } }
-            }
-        } else if let pg = q.database as? any PostgresDatabase {
-            // PostgreSQL: each value decoded by its type straight from the row (the generic row
-            // decodes through Codable, looking each column up twice: most of a report's time).
-            var s = SQLSerializer(database: q.database)
-            q.query.serialize(to: &s)
-            var bindings = PostgresBindings(capacity: s.binds.count)
-            for b in s.binds {
-                switch b {
-                case let v as String: bindings.append(v)
-                case let v as UUID: bindings.append(v)
-                case let v as Int: bindings.append(v)
-                case let v as Bool: bindings.append(v)
-                case let v as [UUID]: bindings.append(v)
-                default: throw Failure(description: "a report query cannot bind a \(type(of: b))")
-                }
-            }
-            let query = PostgresQuery(unsafeSQL: s.sql, binds: bindings)
-            // (Every connection has just-in-time compilation off: `DatabaseSetup`.)
-            _ = try await pg.withConnection { conn in
-                conn.query(query, logger: conn.logger) { row in
-                    if let t = make(RowReader(pg: PostgresRandomAccessRow(row))) { c.items.append(t) }
-                }
-            }.get()
-        } else {
-            try await q.run { row in if let t = make(RowReader(row: row)) { c.items.append(t) } }
-        }
-        trace("\(c.items.count) rows of \(String(describing: T.self).prefix(40))")
-        return c.items
-    }
-
-    static func sqliteText(_ q: SQLSelectBuilder) throws -> (String, [SQLiteData]) {
-        var s = SQLSerializer(database: q.database)
-        q.query.serialize(to: &s)
-        let encoder = SQLiteDataEncoder()
-        return (s.sql, try s.binds.map { try encoder.encode($0) })
+        let items = try await Rows.collect(q, largeRead: true, make)
+        trace("\(items.count) rows of \(String(describing: T.self).prefix(40))")
+        return items
     }
 
     /// Which services a run reads. Every service: no filter (a scan beats an IN list of them all).
@@ -910,80 +862,4 @@ struct KeyMap: Sendable {
     }
 
     subscript(_ id: String) -> String? { keys[id] }
-}
-
-/// Reads report rows fast: on SQLite straight from the row's values (no Codable decoding, and ids
-/// as the stored text), on PostgreSQL each value decoded by its type from the cell, elsewhere
-/// through the row's own decoding. Ids come back as upper-case UUID text either way.
-struct RowReader {
-    private let row: (any SQLRow)?
-    private let lite: SQLiteRow?
-    private let pg: PostgresRandomAccessRow?
-
-    init(row: any SQLRow) {
-        self.row = row
-        self.lite = row as? SQLiteRow
-        self.pg = nil
-    }
-    init(lite: SQLiteRow) { self.row = nil; self.lite = lite; self.pg = nil }
-    init(pg: PostgresRandomAccessRow) { self.row = nil; self.lite = nil; self.pg = pg }
-
-    /// A PostgreSQL cell, when the row has the column.
-    private func cell(_ c: String) -> PostgresCell? {
-        guard let pg, pg.contains(c) else { return nil }
-        return pg[c]
-    }
-
-    func string(_ c: String) -> String? {
-        if let lite { return lite.column(c)?.string }
-        if pg != nil { return (try? cell(c)?.decode(String?.self)) ?? nil }
-        return (try? row?.decode(column: c, as: String?.self)) ?? nil
-    }
-
-    func int(_ c: String) -> Int? {
-        if let lite { return lite.column(c)?.integer }
-        if pg != nil { return (try? cell(c)?.decode(Int?.self)) ?? nil }
-        return (try? row?.decode(column: c, as: Int?.self)) ?? nil
-    }
-
-    /// A date and time as seconds since 1970 (stored as a number on SQLite, a timestamp on PostgreSQL).
-    func seconds(_ c: String) -> Double? {
-        if let lite { return lite.column(c)?.double }
-        if pg != nil { return ((try? cell(c)?.decode(Date?.self)) ?? nil)?.timeIntervalSince1970 }
-        return ((try? row?.decode(column: c, as: Date?.self)) ?? nil)?.timeIntervalSince1970
-    }
-
-    func double(_ c: String) -> Double? {
-        if let lite { return lite.column(c)?.double }
-        if pg != nil { return (try? cell(c)?.decode(Double?.self)) ?? nil }
-        return (try? row?.decode(column: c, as: Double?.self)) ?? nil
-    }
-
-    /// An ISO date column (parsed from its bytes: no Foundation date made).
-    func date(_ c: String) -> LocalDate? {
-        if pg != nil {
-            // Dates are stored as ISO text: read from the cell's bytes, no string made.
-            guard let bytes = cell(c)?.bytes else { return nil }
-            return bytes.withUnsafeReadableBytes { LocalDate(isoBytes: $0.bindMemory(to: UInt8.self)) }
-        }
-        guard var text = string(c) else { return nil }
-        return text.withUTF8 { LocalDate(isoBytes: $0) }
-    }
-
-    /// A coded column as its value.
-    func coded<E: RawRepresentable>(_ c: String) -> E? where E.RawValue == String {
-        string(c).flatMap(E.init(rawValue:))
-    }
-
-    /// The row's child (`child_id`) as `keys` names it; nil when `keys` has no such child.
-    func child(_ keys: KeyMap) -> String? {
-        id("child_id").flatMap { keys[$0] }
-    }
-
-    func id(_ c: String) -> String? {
-        // Fluent stores a UUID on SQLite as its upper-case text.
-        if let lite { return lite.column(c)?.string }
-        if pg != nil { return ((try? cell(c)?.decode(UUID?.self)) ?? nil)?.uuidString }
-        return ((try? row?.decode(column: c, as: UUID?.self)) ?? nil)?.uuidString
-    }
 }

@@ -4,7 +4,7 @@ import SQLKit
 import WaypointDomain
 
 /// An open intervention with its child, for worklists.
-struct OpenWorkRow: Decodable {
+struct OpenWorkRow {
     let id: UUID
     let service_id: UUID
     let child_id: UUID
@@ -20,6 +20,18 @@ struct OpenWorkRow: Decodable {
     let family_name: String
     let preferred_name: String?
     let case_manager_name: String?
+
+    init?(_ r: RowReader) {
+        guard let id = r.uuid("id"), let service = r.uuid("service_id"), let child = r.uuid("child_id"), let type = r.string("type"),
+            let start = r.string("start_date"), let given = r.string("given_name"), let family = r.string("family_name")
+        else { return nil }
+        (self.id, service_id, child_id, self.type, start_date) = (id, service, child, type, start)
+        (planned_end_date, end_date) = (r.string("planned_end_date"), r.string("end_date"))
+        (case_manager_id, co_worker_id, allocated_on) = (r.uuid("case_manager_id"), r.uuid("co_worker_id"), r.string("allocated_on"))
+        first_seen_at = r.time("first_seen_at")
+        (given_name, family_name, preferred_name) = (given, family, r.string("preferred_name"))
+        case_manager_name = r.string("case_manager_name")
+    }
 
     var childName: String { "\(preferred_name ?? given_name) \(family_name)" }
     var facts: InterventionFacts? {
@@ -89,7 +101,9 @@ enum WorklistQuery {
         case .allocated:
             b = b.where(SQLColumn("case_manager_id", table: i), .isNot, SQLLiteral.null)
         }
-        return try await b.orderBy(SQLColumn("start_date", table: i)).orderBy(SQLColumn("id", table: i)).all(decoding: OpenWorkRow.self)
+        return try await Rows.collect(b.orderBy(SQLColumn("start_date", table: i)).orderBy(SQLColumn("id", table: i))) {
+            OpenWorkRow($0)
+        }
     }
 
     /// Adds what is due to each row (per service timescales), overdue and soonest first.

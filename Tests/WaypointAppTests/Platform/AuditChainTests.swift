@@ -151,7 +151,8 @@ import WaypointDomain
                 async let b = AuditChain.seal(on: db, batch: 7)
                 _ = try await (a, b)
             }
-            #expect(try await AuditChain.verify(on: app.db) == .intact(sealed: try await CrashFindingsTests.rows(app, "audit_events")))
+            let verdict = try await AuditChain.verify(on: app.db)
+            #expect(verdict == .intact(sealed: try await CrashFindingsTests.rows(app, "audit_events")), "\(verdict)")
         }
     }
 

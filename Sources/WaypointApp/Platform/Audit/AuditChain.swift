@@ -19,6 +19,22 @@ enum AuditChain {
         let action: String
         let details: String?
 
+        init(
+            id: UUID, at: Date, user_id: UUID?, user_email: String?, service_id: UUID?, child_id: UUID?, action: String,
+            details: String?
+        ) {
+            (self.id, self.at, self.user_id, self.user_email) = (id, at, user_id, user_email)
+            (self.service_id, self.child_id, self.action, self.details) = (service_id, child_id, action, details)
+        }
+
+        /// An event as read by `Rows` (nil only for a row without the log's required columns).
+        init?(_ r: RowReader) {
+            guard let id = r.uuid("id"), let at = r.time("at"), let action = r.string("action") else { return nil }
+            self.init(
+                id: id, at: at, user_id: r.uuid("user_id"), user_email: r.string("user_email"), service_id: r.uuid("service_id"),
+                child_id: r.uuid("child_id"), action: action, details: r.string("details"))
+        }
+
         /// Every field, unambiguously (lengths before texts), the instant to the microsecond.
         var canonical: String {
             let fields = [
@@ -71,7 +87,7 @@ enum AuditChain {
         var struckOff = false
         while true {
             let start = try await chainEnd(on: db)
-            let pending = try await pendingQuery(on: db, limit: limit).all(decoding: Event.self)
+            let pending = try await Rows.collect(pendingQuery(on: db, limit: limit)) { Event($0) }
             guard !pending.isEmpty else { return sealed }
             var end = start
             var raced = false

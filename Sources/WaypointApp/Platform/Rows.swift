@@ -1,0 +1,205 @@
+import FluentSQLiteDriver
+import Foundation
+import PostgresKit
+import SQLKit
+import WaypointDomain
+
+/// The fast way to read rows, for pages and reports alike. SQLKit's `all(decoding:)` is fine for a
+/// row or two; for a list it costs more than the query. On SQLite its driver hands every row to an
+/// event loop of its own (a wake-up and a thread switch per row: under My work the wake-ups' system
+/// calls alone were 4% of the server's time), and on both databases each row goes through Codable,
+/// finding each column by name twice (`OpenWorkRow` alone, 70 rows a page, was 7%).
+///
+/// `collect` reads each row where the driver produces it (on SQLite the connection's own thread, as
+/// SQLite steps; on PostgreSQL each value decoded by its type straight from the cell) and keeps what
+/// `make` returns. `all(_:decoding:)` does the same for a `Decodable` row, for lists not worth a
+/// reader of their own. Both log the statement as SQLKit does ("Executing query"), so query counts
+/// and SQL logging see them.
+enum Rows {
+    /// Rows streamed into a list (the handler runs on one thread at a time).
+    private final class Collector<T>: @unchecked Sendable {
+        var items: [T] = []
+        var error: (any Error)?
+    }
+
+    /// Runs `q` and keeps what `make` returns for each row. `largeRead` (reports) maps the SQLite file
+    /// into memory and keeps a larger page cache on the connection first.
+    static func collect<T>(_ q: any SQLQueryBuilder, largeRead: Bool = false, _ make: @escaping @Sendable (RowReader) -> T?)
+        async throws -> [T]
+    {
+        try await read(q, largeRead: largeRead, cells: true) { r, c in if let t = make(r) { c.items.append(t) } }
+    }
+
+    /// Runs `q` and decodes each row as `T` (column names as the type's coding keys).
+    static func all<T: Decodable & Sendable>(_ q: any SQLQueryBuilder, decoding: T.Type) async throws -> [T] {
+        try await read(q, largeRead: false, cells: false) { r, c in
+            guard c.error == nil else { return }
+            do { c.items.append(try r.decode(T.self)) } catch { c.error = error }
+        }
+    }
+
+    private static func read<T>(
+        _ q: any SQLQueryBuilder, largeRead: Bool, cells: Bool, _ each: @escaping @Sendable (RowReader, Collector<T>) -> Void
+    ) async throws -> [T] {
+        let c = Collector<T>()
+        let db = q.database
+        var s = SQLSerializer(database: db)
+        q.query.serialize(to: &s)
+        let sql = s.sql
+        func log() {
+            if let level = db.queryLogLevel { db.logger.log(level: level, "Executing query", metadata: ["sql": .string(sql)]) }
+        }
+        if let lite = db as? any SQLiteDatabase {
+            log()
+            let encoder = SQLiteDataEncoder()
+            let binds = try s.binds.map { try encoder.encode($0) }
+            try await lite.withConnection { conn in
+                if largeRead {
+                    // Per connection; the default 2 MB cache re-reads pages from the kernel.
+                    try await conn.query("PRAGMA mmap_size = 4294967296", []) { _ in }
+                    try await conn.query("PRAGMA cache_size = -131072", []) { _ in }
+                }
+                try await conn.query(sql, binds) { row in each(RowReader(lite: row), c) }
+            }
+        } else if cells, let pg = db as? any PostgresDatabase, let bindings = postgresBindings(s.binds) {
+            log()
+            let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
+            // (Every connection has just-in-time compilation off: `DatabaseSetup`.)
+            _ = try await pg.withConnection { conn in
+                conn.query(query, logger: conn.logger) { row in each(RowReader(pg: PostgresRandomAccessRow(row)), c) }
+            }.get()
+        } else {
+            // (SQLKit logs the statement itself.)
+            try await db.execute(sql: q.query) { row in each(RowReader(row: row), c) }
+        }
+        if let error = c.error { throw error }
+        return c.items
+    }
+
+    /// The values bound, for PostgreSQL's own bindings; nil when one is of a type not listed here
+    /// (the query then runs the generic way).
+    private static func postgresBindings(_ binds: [any Encodable & Sendable]) -> PostgresBindings? {
+        var bindings = PostgresBindings(capacity: binds.count)
+        for b in binds {
+            switch b {
+            case let v as String: bindings.append(v)
+            case let v as UUID: bindings.append(v)
+            case let v as Int: bindings.append(v)
+            case let v as Bool: bindings.append(v)
+            case let v as Double: bindings.append(v)
+            case let v as Date: bindings.append(v)
+            case let v as [UUID]: bindings.append(v)
+            case let v as [String]: bindings.append(v)
+            default: return nil
+            }
+        }
+        return bindings
+    }
+}
+
+/// A row's values by column name: on SQLite straight from the row's values (ids as the stored
+/// text), on PostgreSQL each value decoded by its type from the cell, elsewhere through the row's
+/// own decoding. Ids as text come back upper-case either way.
+struct RowReader {
+    private let row: (any SQLRow)?
+    private let lite: SQLiteRow?
+    private let pg: PostgresRandomAccessRow?
+
+    init(row: any SQLRow) {
+        self.row = row
+        self.lite = row as? SQLiteRow
+        self.pg = nil
+    }
+    init(lite: SQLiteRow) { self.row = nil; self.lite = lite; self.pg = nil }
+    init(pg: PostgresRandomAccessRow) { self.row = nil; self.lite = nil; self.pg = pg }
+
+    /// A PostgreSQL cell, when the row has the column.
+    private func cell(_ c: String) -> PostgresCell? {
+        guard let pg, pg.contains(c) else { return nil }
+        return pg[c]
+    }
+
+    func string(_ c: String) -> String? {
+        if let lite { return lite.column(c)?.string }
+        if pg != nil { return (try? cell(c)?.decode(String?.self)) ?? nil }
+        return (try? row?.decode(column: c, as: String?.self)) ?? nil
+    }
+
+    func int(_ c: String) -> Int? {
+        if let lite { return lite.column(c)?.integer }
+        if pg != nil { return (try? cell(c)?.decode(Int?.self)) ?? nil }
+        return (try? row?.decode(column: c, as: Int?.self)) ?? nil
+    }
+
+    func bool(_ c: String) -> Bool? {
+        if let lite { return lite.column(c)?.bool }
+        if pg != nil { return (try? cell(c)?.decode(Bool?.self)) ?? nil }
+        return (try? row?.decode(column: c, as: Bool?.self)) ?? nil
+    }
+
+    /// A date and time as seconds since 1970 (stored as a number on SQLite, a timestamp on PostgreSQL).
+    func seconds(_ c: String) -> Double? {
+        if let lite { return lite.column(c)?.double }
+        if pg != nil { return ((try? cell(c)?.decode(Date?.self)) ?? nil)?.timeIntervalSince1970 }
+        return ((try? row?.decode(column: c, as: Date?.self)) ?? nil)?.timeIntervalSince1970
+    }
+
+    /// A date and time, exactly as the driver decodes one (on SQLite rounded to the microsecond).
+    func time(_ c: String) -> Date? {
+        if let lite { return lite.column(c).flatMap(Date.init(sqliteData:)) }
+        if pg != nil { return (try? cell(c)?.decode(Date?.self)) ?? nil }
+        return (try? row?.decode(column: c, as: Date?.self)) ?? nil
+    }
+
+    func double(_ c: String) -> Double? {
+        if let lite { return lite.column(c)?.double }
+        if pg != nil { return (try? cell(c)?.decode(Double?.self)) ?? nil }
+        return (try? row?.decode(column: c, as: Double?.self)) ?? nil
+    }
+
+    /// An ISO date column (parsed from its bytes: no Foundation date made).
+    func date(_ c: String) -> LocalDate? {
+        if pg != nil {
+            // Dates are stored as ISO text: read from the cell's bytes, no string made.
+            guard let bytes = cell(c)?.bytes else { return nil }
+            return bytes.withUnsafeReadableBytes { LocalDate(isoBytes: $0.bindMemory(to: UInt8.self)) }
+        }
+        guard var text = string(c) else { return nil }
+        return text.withUTF8 { LocalDate(isoBytes: $0) }
+    }
+
+    /// A coded column as its value.
+    func coded<E: RawRepresentable>(_ c: String) -> E? where E.RawValue == String {
+        string(c).flatMap(E.init(rawValue:))
+    }
+
+    /// The row's child (`child_id`) as `keys` names it; nil when `keys` has no such child.
+    func child(_ keys: KeyMap) -> String? {
+        id("child_id").flatMap { keys[$0] }
+    }
+
+    /// An id as its upper-case text.
+    func id(_ c: String) -> String? {
+        // Fluent stores a UUID on SQLite as its upper-case text.
+        if let lite { return lite.column(c)?.string }
+        if pg != nil { return ((try? cell(c)?.decode(UUID?.self)) ?? nil)?.uuidString }
+        return ((try? row?.decode(column: c, as: UUID?.self)) ?? nil)?.uuidString
+    }
+
+    /// An id.
+    func uuid(_ c: String) -> UUID? {
+        if let lite {
+            guard let text = lite.column(c)?.string else { return nil }
+            return UUIDText.parse(text) ?? UUID(uuidString: text)
+        }
+        if pg != nil { return (try? cell(c)?.decode(UUID?.self)) ?? nil }
+        return (try? row?.decode(column: c, as: UUID?.self)) ?? nil
+    }
+
+    /// The row decoded as `T` (column names as its coding keys).
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        if let lite { return try lite.sql().decode(model: T.self) }
+        guard let row else { throw ReportRunner.Failure(description: "a PostgreSQL row read by cell is not decoded whole") }
+        return try row.decode(model: T.self)
+    }
+}
