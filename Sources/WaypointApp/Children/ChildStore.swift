@@ -28,6 +28,19 @@ struct ChildListRow: Decodable {
     let alerts: String?
 }
 
+extension ChildListRow {
+    /// A row as read by `Rows` (nil only without the register's required columns).
+    init?(_ r: RowReader) {
+        guard let id = r.uuid("id"), let given = r.string("given_name"), let family = r.string("family_name"),
+            let born = r.string("date_of_birth")
+        else { return nil }
+        self.init(
+            id: id, service_id: r.uuid("service_id"), given_name: given, family_name: family, preferred_name: r.string("preferred_name"),
+            date_of_birth: born, district: r.string("district"), nhs_number: r.string("nhs_number"), pnc_id: r.string("pnc_id"),
+            alerts: r.string("alerts"))
+    }
+}
+
 struct ChildSearch: Equatable {
     var text: String?
     var dateOfBirth: LocalDate?
@@ -174,7 +187,7 @@ enum ChildStore {
             .orderBy("family_name").orderBy("given_name").orderBy("id")
             .limit(pageSize).offset(offset)
         let c = "children"
-        let rows = try await db.sql.select()
+        let query = db.sql.select()
             .columns(
                 [
                     "id", "service_id", "given_name", "family_name", "preferred_name", "date_of_birth", "district", "nhs_number", "pnc_id",
@@ -186,7 +199,7 @@ enum ChildStore {
             .join(c, on: SQLColumn("id", table: c), .equal, SQLColumn("id", table: "page"))
             .orderBy(SQLColumn("family_name", table: "page")).orderBy(SQLColumn("given_name", table: "page"))
             .orderBy(SQLColumn("id", table: "page"))
-            .all(decoding: ChildListRow.self)
+        let rows = try await Rows.collect(query) { ChildListRow($0) }
         // A page that is not full is the last one: the matches are the pages before it and its
         // own, with nothing to count. A search for one child, the usual look-up, then tests each
         // name of the service once rather than twice (a substring cannot use an index).

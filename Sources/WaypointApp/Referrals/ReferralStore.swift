@@ -36,6 +36,16 @@ struct QueueRow: Decodable {
     let source: String
 }
 
+extension QueueRow {
+    /// A row as read by `Rows` (nil only without the queue's required columns).
+    init?(_ r: RowReader) {
+        guard let id = r.uuid("id"), let child = r.uuid("child_id"), let given = r.string("given_name"),
+            let family = r.string("family_name"), let received = r.string("received_on"), let source = r.string("source")
+        else { return nil }
+        self.init(id: id, child_id: child, given_name: given, family_name: family, received_on: received, source: source)
+    }
+}
+
 enum ReferralStore {
     static let pageSize = 25
 
@@ -80,7 +90,7 @@ enum ReferralStore {
         }
         let total =
             try await base(db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")).first(decoding: Count.self)?.n ?? 0
-        let rows = try await base(
+        let query = base(
             db.sql.select()
                 .column(SQLColumn("id", table: "referrals")).column(SQLColumn("child_id", table: "referrals"))
                 .column(SQLColumn("given_name", table: "children")).column(SQLColumn("family_name", table: "children"))
@@ -88,8 +98,7 @@ enum ReferralStore {
         )
         .orderBy(SQLColumn("received_on", table: "referrals")).orderBy(SQLColumn("id", table: "referrals"))
         .limit(pageSize).offset((page - 1) * pageSize)
-        .all(decoding: QueueRow.self)
-        return (rows, total)
+        return (try await Rows.collect(query) { QueueRow($0) }, total)
     }
 
     /// Records the decision; an acceptance starts the intervention (unallocated). Returns its id.

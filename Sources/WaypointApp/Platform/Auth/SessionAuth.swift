@@ -106,7 +106,7 @@ struct SessionAuthenticator: AsyncMiddleware {
             let reference_version: Int?
         }
         // The session, its user, the user's services and the reference data's version in one statement.
-        let rows = try await req.db.sql.select()
+        let query = req.db.sql.select()
             .column(SQLColumn("id", table: "sessions"), as: "session_id")
             .column(SQLColumn("csrf_token", table: "sessions"))
             .column(SQLColumn("last_seen_at", table: "sessions"))
@@ -128,7 +128,7 @@ struct SessionAuthenticator: AsyncMiddleware {
                 SQLColumn("id", table: "users")
             )
             .where(SQLColumn("token_hash", table: "sessions"), .equal, SQLBind(Tokens.hash(token)))
-            .all(decoding: Row.self)
+        let rows = try await Rows.all(query, decoding: Row.self)
         guard let row = rows.first else {
             req.storage[SessionNotice.self] = .ended
             return
