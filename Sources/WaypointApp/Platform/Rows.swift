@@ -60,6 +60,10 @@ enum Rows {
                     try await conn.query("PRAGMA cache_size = -131072", []) { _ in }
                 }
                 try await conn.query(sql, binds) { row in each(RowReader(lite: row), c) }
+                if largeRead {
+                    // The connection serves pages again: without the map (see `DatabaseSetup`).
+                    for p in DatabaseSetup.sqliteReadPragmas { try await conn.query(p, []) { _ in } }
+                }
             }
         } else if cells, let pg = db as? any PostgresDatabase, let bindings = postgresBindings(s.binds) {
             log()
