@@ -182,10 +182,15 @@ enum ChildStore {
         // name to test, the id), then read by id: PostgreSQL then walks that index alone, where
         // asking for the other columns made it fetch every child the walk passed from the table to
         // test the name (a page of Smiths at 20,000 children: 8–17 ms, now 2.3 ms). SQLite plans
-        // both the same way.
-        let page = filtered(db.sql.select().columns("id", "family_name", "given_name").from("children"))
-            .orderBy("family_name").orderBy("given_name").orderBy("id")
-            .limit(pageSize).offset(offset)
+        // both the same way. The matches are counted in the same pass (`COUNT(*) OVER ()`, before
+        // the page is cut): a substring cannot use an index, so a separate count tested every name
+        // of the service again (SQLite, a page of Smiths: 4.8 ms for the two, 3.1–4.5 ms now).
+        let page = filtered(
+            db.sql.select().columns("id", "family_name", "given_name").column(SQLRaw("COUNT(*) OVER ()"), as: "matches")
+                .from("children")
+        )
+        .orderBy("family_name").orderBy("given_name").orderBy("id")
+        .limit(pageSize).offset(offset)
         let c = "children"
         let query = db.sql.select()
             .columns(
@@ -195,20 +200,21 @@ enum ChildStore {
                 ]
                 .map { SQLColumn($0, table: c) }
             )
+            .column(SQLColumn("matches", table: "page"))
             .from(SQLAlias(SQLGroupExpression(page.select), as: SQLIdentifier("page")))
             .join(c, on: SQLColumn("id", table: c), .equal, SQLColumn("id", table: "page"))
             .orderBy(SQLColumn("family_name", table: "page")).orderBy(SQLColumn("given_name", table: "page"))
             .orderBy(SQLColumn("id", table: "page"))
-        let rows = try await Rows.collect(query) { ChildListRow($0) }
-        // A page that is not full is the last one: the matches are the pages before it and its
-        // own, with nothing to count. A search for one child, the usual look-up, then tests each
-        // name of the service once rather than twice (a substring cannot use an index).
-        if rows.count < pageSize && (!rows.isEmpty || offset == 0) { return (rows, offset + rows.count) }
+        let read = try await Rows.collect(query) { r in ChildListRow(r).map { ($0, r.int("matches") ?? 0) } }
+        let rows = read.map(\.0)
+        if let matches = read.first?.1 { return (rows, matches) }
+        // No rows: nothing matches, or the page is past the end (then the matches are counted).
+        guard offset > 0 else { return ([], 0) }
         struct Count: Decodable { let n: Int }
         let total =
             try await filtered(db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("children"))
             .first(decoding: Count.self)?.n ?? 0
-        return (rows, total)
+        return ([], total)
     }
 
     /// Children in the user's services who may be the same child: same name and date of
