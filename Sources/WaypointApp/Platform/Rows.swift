@@ -43,13 +43,21 @@ enum Rows {
     ) async throws -> [T] {
         let c = Collector<T>()
         let db = q.database
+        let lite = db as? any SQLiteDatabase
+        let pg = cells ? db as? any PostgresDatabase : nil
+        guard lite != nil || pg != nil else {
+            // The generic way (SQLKit serializes and logs the statement itself).
+            try await db.execute(sql: q.query) { row in each(RowReader(row: row), c) }
+            if let error = c.error { throw error }
+            return c.items
+        }
         var s = SQLSerializer(database: db)
         q.query.serialize(to: &s)
         let sql = s.sql
         func log() {
             if let level = db.queryLogLevel { db.logger.log(level: level, "Executing query", metadata: ["sql": .string(sql)]) }
         }
-        if let lite = db as? any SQLiteDatabase {
+        if let lite {
             log()
             let encoder = SQLiteDataEncoder()
             let binds = try s.binds.map { try encoder.encode($0) }
@@ -65,7 +73,7 @@ enum Rows {
                     for p in DatabaseSetup.sqliteReadPragmas { try await conn.query(p, []) { _ in } }
                 }
             }
-        } else if cells, let pg = db as? any PostgresDatabase, let bindings = postgresBindings(s.binds) {
+        } else if let pg, let bindings = postgresBindings(s.binds) {
             log()
             let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
             // (Every connection has just-in-time compilation off: `DatabaseSetup`.)
