@@ -131,42 +131,30 @@ struct RowReader {
         return pg[c]
     }
 
-    func string(_ c: String) -> String? {
-        if let lite { return lite.column(c)?.string }
-        if pg != nil { return (try? cell(c)?.decode(String?.self)) ?? nil }
-        return (try? row?.decode(column: c, as: String?.self)) ?? nil
+    /// A value: on SQLite as `lite` reads it from the stored value, on PostgreSQL decoded by its type
+    /// from the cell, elsewhere through the row's decoding.
+    private func value<V: PostgresDecodable & Decodable>(_ c: String, _ lite: (SQLiteData) -> V?) -> V? {
+        if let row = self.lite { return row.column(c).flatMap(lite) }
+        if pg != nil {
+            guard let cell = cell(c), cell.bytes != nil else { return nil }  // no such column, or NULL
+            return try? cell.decode(V.self)
+        }
+        return (try? row?.decode(column: c, as: V?.self)) ?? nil
     }
 
-    func int(_ c: String) -> Int? {
-        if let lite { return lite.column(c)?.integer }
-        if pg != nil { return (try? cell(c)?.decode(Int?.self)) ?? nil }
-        return (try? row?.decode(column: c, as: Int?.self)) ?? nil
-    }
-
-    func bool(_ c: String) -> Bool? {
-        if let lite { return lite.column(c)?.bool }
-        if pg != nil { return (try? cell(c)?.decode(Bool?.self)) ?? nil }
-        return (try? row?.decode(column: c, as: Bool?.self)) ?? nil
-    }
-
-    /// A date and time as seconds since 1970 (stored as a number on SQLite, a timestamp on PostgreSQL).
-    func seconds(_ c: String) -> Double? {
-        if let lite { return lite.column(c)?.double }
-        if pg != nil { return ((try? cell(c)?.decode(Date?.self)) ?? nil)?.timeIntervalSince1970 }
-        return ((try? row?.decode(column: c, as: Date?.self)) ?? nil)?.timeIntervalSince1970
-    }
+    func string(_ c: String) -> String? { value(c) { $0.string } }
+    func int(_ c: String) -> Int? { value(c) { $0.integer } }
+    func bool(_ c: String) -> Bool? { value(c) { $0.bool } }
+    func double(_ c: String) -> Double? { value(c) { $0.double } }
 
     /// A date and time, exactly as the driver decodes one (on SQLite rounded to the microsecond).
-    func time(_ c: String) -> Date? {
-        if let lite { return lite.column(c).flatMap(Date.init(sqliteData:)) }
-        if pg != nil { return (try? cell(c)?.decode(Date?.self)) ?? nil }
-        return (try? row?.decode(column: c, as: Date?.self)) ?? nil
-    }
+    func time(_ c: String) -> Date? { value(c) { Date(sqliteData: $0) } }
 
-    func double(_ c: String) -> Double? {
+    /// A date and time as seconds since 1970 (stored as a number on SQLite, a timestamp on PostgreSQL),
+    /// unrounded on SQLite.
+    func seconds(_ c: String) -> Double? {
         if let lite { return lite.column(c)?.double }
-        if pg != nil { return (try? cell(c)?.decode(Double?.self)) ?? nil }
-        return (try? row?.decode(column: c, as: Double?.self)) ?? nil
+        return time(c)?.timeIntervalSince1970
     }
 
     /// An ISO date column (parsed from its bytes: no Foundation date made).
