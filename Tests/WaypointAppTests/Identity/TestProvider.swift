@@ -68,14 +68,9 @@ final class TestProvider: @unchecked Sendable {
         await p.keys.add(ecdsa: p.key, kid: "k1")
         await p.otherKeys.add(ecdsa: ES256PrivateKey(), kid: "k1")
         p.routes()  // before the server starts: it reads its routes once
-        for attempt in 1...10 {
-            let candidate = Int.random(in: 40_001...50_000)
-            do {
-                try await app.server.start(address: .hostname("127.0.0.1", port: candidate))
-                p.port = candidate
-                break
-            } catch  where attempt < 10 { continue }
-        }
+        let port = TestPorts.free()
+        try await app.server.start(address: .hostname("127.0.0.1", port: port))
+        p.port = port
         return p
     }
 

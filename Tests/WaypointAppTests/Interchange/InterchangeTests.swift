@@ -383,7 +383,7 @@ import WaypointDomain
             try await admin.signIn("manager@test.waypoint.test")
             // Then through a real server on loopback, where a large upload arrives as a stream.
             // (Its client follows redirects, so signing in happens in memory: the session is in the database.)
-            admin.transport = .running(hostname: "127.0.0.1", port: Int.random(in: 20_000...40_000))
+            admin.transport = .running(hostname: "127.0.0.1", port: TestPorts.free())
             try await admin.get("/data")
             func upload(_ zip: Data, name: String = "bundle.zip", dryRun: Bool = false) async throws -> TestClient.Page {
                 let boundary = "----waypoint-test"

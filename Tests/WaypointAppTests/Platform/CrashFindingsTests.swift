@@ -112,7 +112,7 @@ import ZIPFoundation
             let client = TestClient(app)
             try await client.get("/sign-in")
             // Over a real socket, where a large body arrives as a stream.
-            client.transport = .running(hostname: "127.0.0.1", port: Int.random(in: 20_000...40_000))
+            client.transport = .running(hostname: "127.0.0.1", port: TestPorts.free())
             let email = String(repeating: "a", count: 3 * 1_048_576) + "@example.test"
             let page = try await client.post("/sign-in", [("email", email), ("password", "x")])
             #expect(page.status == .payloadTooLarge)
@@ -131,18 +131,8 @@ import ZIPFoundation
     /// kilobytes already sent, where Vapor would otherwise read and discard the whole body.
     @Test func aBodyAnnouncedAtHundredsOfMegabytesClosesTheConnection() async throws {
         try await withTestApp(.sqlite) { app in
-            // A random port may be taken (another test's connection can hold it): try another.
-            var port = 0
-            for attempt in 1...10 {
-                let candidate = Int.random(in: 20_000...40_000)
-                do {
-                    try await app.server.start(address: .hostname("127.0.0.1", port: candidate))
-                    port = candidate
-                    break
-                } catch  where attempt < 10 {
-                    continue
-                }
-            }
+            let port = TestPorts.free()
+            try await app.server.start(address: .hostname("127.0.0.1", port: port))
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             #expect(fd >= 0)
             defer { close(fd) }
