@@ -150,12 +150,12 @@ import ZIPFoundation
                 "POST /sign-in HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 314572800\r\n\r\nemail="
             _ = head.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
             _ = [UInt8](repeating: 0x61, count: 16_384).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            // A server reading on would wait for the rest of the body: the read then times out
+            // (n == -1, EAGAIN) rather than finding the connection closed.
             var buffer = [UInt8](repeating: 0, count: 4096)
-            let started = Date()
             var n = 1
             while n > 0 { n = recv(fd, &buffer, buffer.count, 0) }
             #expect(n == 0 || errno == ECONNRESET, "the server closed the connection (recv \(n), errno \(errno))")
-            #expect(Date().timeIntervalSince(started) < 5)
             #expect(try await Self.rows(app, "sign_in_attempts") == 0)
             await app.server.shutdown()
         }
@@ -243,8 +243,10 @@ import ZIPFoundation
                     let n = try await Self.rows(app, "children")
                     return view.status == .ok && n == 2
                 }
+                // A guard against waiting for ever, not a timing: on a busy two-core CI machine a
+                // request has taken several seconds.
                 group.addTask {
-                    try await Task.sleep(nanoseconds: 20_000_000_000)
+                    try await Task.sleep(nanoseconds: 90_000_000_000)
                     return false
                 }
                 let first = try await group.next() ?? false
