@@ -87,12 +87,13 @@ enum ChildShowQuery {
         let db = req.db
         let today = req.today
         let reference = try await req.referenceData()
-        let interventions = try await InterventionStore.forChild(child.id, on: db)
+        let withManagers = try await InterventionStore.forChildWithManagers(child.id, on: db)
+        let interventions = withManagers.map(\.0)
+        let names = Dictionary(withManagers.compactMap { i, name in name.map { (i.id, $0) } }, uniquingKeysWith: { a, _ in a })
         let current = interventions.filter { i in i.end_date.flatMap(LocalDate.init(iso:)).map { $0 >= today } ?? true }
         let calendar = reference.calendar
         let timescales = reference.timescales(for: child.serviceID)
         let practice = try await PracticeFacts.load(current.map(\.id), on: db)
-        let names = try await Workers.names(interventions.flatMap { [$0.case_manager_id, $0.co_worker_id].compactMap { $0 } }, on: db)
         let outcomes = Dictionary(uniqueKeysWithValues: reference.outcomeTypes.map { ($0.code, $0) })
         let holding = try await ChildTables.holding(recordTables, child: child.id, on: db)
         let offences = holding.contains("offences") ? try await LegalStore.offences(child.id, on: db) : []
@@ -106,7 +107,7 @@ enum ChildShowQuery {
         page.summaryOnly = user.role == .victimWorker
         page.currentWork = current.map { i in
             .init(
-                id: i.id, type: i.type, startDate: i.start_date, caseManager: i.case_manager_id.flatMap { names[$0] },
+                id: i.id, type: i.type, startDate: i.start_date, caseManager: names[i.id],
                 due: i.facts.map {
                     Deadlines.outstanding(PracticeFacts.apply($0, practice[i.id]), timescales: timescales, calendar: calendar, today: today)
                 } ?? [])

@@ -51,6 +51,30 @@ import WaypointDomain
         return out
     }
 
+    /// A link is its template with the values in order, cut once when the route is defined: the
+    /// same text as splitting the template at every "/" each time (as links were built before).
+    @Test(arguments: ["/", "", "/children", "/children/:childID/edit", "children/:a/:b", "/a//b/:x/", "/:x", "/:x/:y/z"])
+    func aLinkIsItsTemplateFilledInOrder(template: String) {
+        let values = ["v1", "v2"]
+        var next = values.makeIterator()
+        let expected =
+            "/"
+            + template.split(separator: "/").map { part -> String in
+                guard part.hasPrefix(":") else { return String(part) }
+                return next.next() ?? String(part)
+            }.joined(separator: "/")
+        #expect(Route2<String, String>(template)("v1", "v2") == expected)
+        // With fewer values than parameters, a parameter left over shows as written.
+        var one = ["v1"].makeIterator()
+        let partly =
+            "/"
+            + template.split(separator: "/").map { part -> String in
+                guard part.hasPrefix(":") else { return String(part) }
+                return one.next() ?? String(part)
+            }.joined(separator: "/")
+        #expect(Route1<String>(template)("v1") == partly)
+    }
+
     @Test func everyRenderedLinkResolvesToARoute() async throws {
         try await withTestApp(.sqlite) { app in
             let today = LocalDate(year: 2024, month: 3, day: 27)!

@@ -25,6 +25,37 @@ extension RecordKind: PathValue {
 /// with no parameter are plain `String`s in `Paths` (a path is its own pattern).
 protocol RouteTemplate: Sendable {
     var template: String { get }
+    /// The template cut at its parameters, once (a page builds hundreds of links).
+    var text: TemplateText { get }
+}
+
+/// A template's text around its parameters: `"/children/:childID/edit"` is `/children/`, then
+/// the parameter, then `/edit`. Empty segments are dropped and the text starts with one "/".
+struct TemplateText: Sendable {
+    /// The text before each parameter, and after the last (one more than `parameters`).
+    let literals: [String]
+    /// Each parameter as written (":childID"), shown when no value is given for it.
+    let parameters: [String]
+
+    init(_ template: String) {
+        var literals: [String] = []
+        var parameters: [String] = []
+        var current = ""
+        for part in template.split(separator: "/") {
+            current += "/"
+            if part.hasPrefix(":") {
+                literals.append(current)
+                parameters.append(String(part))
+                current = ""
+            } else {
+                current += part
+            }
+        }
+        if literals.isEmpty && current.isEmpty { current = "/" }
+        literals.append(current)
+        self.literals = literals
+        self.parameters = parameters
+    }
 }
 
 extension RouteTemplate {
@@ -33,26 +64,34 @@ extension RouteTemplate {
 
     /// The template with its parameters replaced in order.
     fileprivate func fill(_ values: [any PathValue]) -> String {
-        var next = values.makeIterator()
-        return "/"
-            + template.split(separator: "/").map { part -> String in
-                guard part.hasPrefix(":") else { return String(part) }
-                return next.next()?.pathSegment ?? String(part)
-            }.joined(separator: "/")
+        var out = text.literals[0]
+        for (i, parameter) in text.parameters.enumerated() {
+            out += i < values.count ? values[i].pathSegment : parameter
+            out += text.literals[i + 1]
+        }
+        return out
     }
 }
 
 /// A route with one parameter: `Paths.child(id)` is its link.
 struct Route1<A: PathValue>: RouteTemplate {
     let template: String
-    init(_ template: String) { self.template = template }
+    let text: TemplateText
+    init(_ template: String) {
+        self.template = template
+        self.text = TemplateText(template)
+    }
     func callAsFunction(_ a: A) -> String { fill([a]) }
 }
 
 /// A route with two parameters.
 struct Route2<A: PathValue, B: PathValue>: RouteTemplate {
     let template: String
-    init(_ template: String) { self.template = template }
+    let text: TemplateText
+    init(_ template: String) {
+        self.template = template
+        self.text = TemplateText(template)
+    }
     func callAsFunction(_ a: A, _ b: B) -> String { fill([a, b]) }
 }
 
