@@ -94,7 +94,11 @@ actor PostgresTemplate {
         app.logger.logLevel = .warning
         var config = try SQLPostgresConfiguration(url: baseURL)
         config.searchPath = nil
-        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 1), as: .psql)
+        // Every test's database is made through this one pool, so a request may wait its turn
+        // behind many: waiting is not a failure (at the default 10 s, waits timed out by the
+        // hundred on a busy machine, each retried below).
+        app.databases.use(
+            .postgres(configuration: config, maxConnectionsPerEventLoop: 1, connectionPoolTimeout: .minutes(10)), as: .psql)
         admin = app
         return app
     }
