@@ -102,7 +102,12 @@ struct SQLiteStatisticsTask: StorageKey { typealias Value = RepeatedTask }
 
 extension Database {
     /// SQLKit view of the database: every query in Waypoint runs on both dialects.
-    var sql: any SQLDatabase { self as! any SQLDatabase }
+    /// On PostgreSQL its statements go by name, each prepared once per connection (`PreparedStatements`).
+    var sql: any SQLDatabase {
+        let base = self as! any SQLDatabase
+        if let pg = self as? any PostgresDatabase { return PreparingPostgresDatabase(base: base, pg: pg) }
+        return base
+    }
 
     /// The one way to write: a transaction that takes SQLite's write lock at `BEGIN IMMEDIATE`
     /// (a deferred transaction that reads first and then writes can fail with `SQLITE_BUSY`

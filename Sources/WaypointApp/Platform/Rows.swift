@@ -44,7 +44,8 @@ enum Rows {
         let c = Collector<T>()
         let db = q.database
         let lite = db as? any SQLiteDatabase
-        let pg = cells ? db as? any PostgresDatabase : nil
+        // (On PostgreSQL `Database.sql` gives `PreparingPostgresDatabase`, over the driver's.)
+        let pg = cells ? ((db as? PreparingPostgresDatabase)?.pg ?? (db as? any PostgresDatabase)) : nil
         guard lite != nil || pg != nil else {
             // The generic way (SQLKit serializes and logs the statement itself).
             try await db.execute(sql: q.query) { row in each(RowReader(row: row), c) }
@@ -73,39 +74,30 @@ enum Rows {
                     for p in DatabaseSetup.sqliteReadPragmas { try await conn.query(p, []) { _ in } }
                 }
             }
-        } else if let pg, let bindings = postgresBindings(s.binds) {
+        } else if let pg, let (bindings, types) = PreparedStatements.bindings(s.binds) {
             log()
-            let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
-            // (Every connection has just-in-time compilation off: `DatabaseSetup`.)
-            _ = try await pg.withConnection { conn in
-                conn.query(query, logger: conn.logger) { row in each(RowReader(pg: PostgresRandomAccessRow(row)), c) }
-            }.get()
+            if !largeRead, let name = PreparedStatements.name(for: sql, types: types) {
+                try await pg.withConnection { conn in
+                    conn.eventLoop.makeFutureWithTask {
+                        try await PreparedStatements.run(name, sql, bindings, types: types, on: conn) { row in
+                            each(RowReader(pg: PostgresRandomAccessRow(row)), c)
+                        }
+                    }
+                }.get()
+            } else {
+                // A report's large read, or a statement not to keep: unnamed. (Every connection
+                // has just-in-time compilation off: `DatabaseSetup`.)
+                let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
+                _ = try await pg.withConnection { conn in
+                    conn.query(query, logger: conn.logger) { row in each(RowReader(pg: PostgresRandomAccessRow(row)), c) }
+                }.get()
+            }
         } else {
             // (SQLKit logs the statement itself.)
             try await db.execute(sql: q.query) { row in each(RowReader(row: row), c) }
         }
         if let error = c.error { throw error }
         return c.items
-    }
-
-    /// The values bound, for PostgreSQL's own bindings; nil when one is of a type not listed here
-    /// (the query then runs the generic way).
-    private static func postgresBindings(_ binds: [any Encodable & Sendable]) -> PostgresBindings? {
-        var bindings = PostgresBindings(capacity: binds.count)
-        for b in binds {
-            switch b {
-            case let v as String: bindings.append(v)
-            case let v as UUID: bindings.append(v)
-            case let v as Int: bindings.append(v)
-            case let v as Bool: bindings.append(v)
-            case let v as Double: bindings.append(v)
-            case let v as Date: bindings.append(v)
-            case let v as [UUID]: bindings.append(v)
-            case let v as [String]: bindings.append(v)
-            default: return nil
-            }
-        }
-        return bindings
     }
 }
 

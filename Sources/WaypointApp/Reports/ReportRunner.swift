@@ -73,6 +73,17 @@ enum ReportRunner {
         via path: Path = .scoped,
         on db: Database
     ) async throws -> Output {
+        // A report's statements are planned for their values each run (`PreparedStatements`): a
+        // plan kept from one service's run could be a poor one for every service's.
+        try await PreparedStatements.$unnamed.withValue(true) {
+            try await runUnnamed(name, period: period, serviceCodes: serviceCodes, team: team, today: today, via: path, on: db)
+        }
+    }
+
+    private static func runUnnamed(
+        _ name: String, period: ReportPeriod, serviceCodes: [String]?, team: String?, today: LocalDate?, via path: Path,
+        on db: Database
+    ) async throws -> Output {
         guard let definition = ReportCatalogue.named(name) else {
             throw Failure(description: "unknown report '\(name)'; available: \(available.joined(separator: ", "))")
         }
@@ -222,7 +233,7 @@ enum ReportRunner {
         /// "`column` is one of the children in scope" (found by `find`), with the children as
         /// one value: an array on PostgreSQL, a JSON list on SQLite (as stored: upper-case text).
         static func member(_ column: SQLColumn, of ids: [UUID], on db: any SQLDatabase) -> any SQLExpression {
-            if db is any PostgresDatabase {
+            if db.dialect.name == "postgresql" {
                 return SQLBinaryExpression(left: column, op: SQLBinaryOperator.equal, right: SQLFunction("ANY", args: SQLBind(ids)))
             }
             var json = "["
