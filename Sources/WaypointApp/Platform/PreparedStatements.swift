@@ -71,6 +71,16 @@ enum PreparedStatements {
         }
     }
 
+    /// Runs `sql` as the named statement `name` on one of `database`'s pooled connections.
+    static func run(
+        _ name: String, _ sql: String, _ bindings: PostgresBindings, types: [PostgresDataType], in database: any PostgresDatabase,
+        _ onRow: @escaping @Sendable (PostgresRow) throws -> Void
+    ) async throws {
+        try await database.withConnection { conn in
+            conn.eventLoop.makeFutureWithTask { try await run(name, sql, bindings, types: types, on: conn, onRow) }
+        }.get()
+    }
+
     /// PostgresNIO's prepared statements are types with a static name and text. Ours come from the
     /// running task, set around the call (which reads them as it starts, and again on an error).
     private struct Named: PostgresPreparedStatement {
@@ -116,10 +126,6 @@ struct PreparingPostgresDatabase: SQLDatabase {
         if let level = queryLogLevel {
             logger.log(level: level, "Executing query", metadata: ["sql": .string(sql), "binds": .array(binds.map { .string("\($0)") })])
         }
-        try await pg.withConnection { conn in
-            conn.eventLoop.makeFutureWithTask {
-                try await PreparedStatements.run(name, sql, bindings, types: types, on: conn) { onRow($0.sql(decodingContext: .default)) }
-            }
-        }.get()
+        try await PreparedStatements.run(name, sql, bindings, types: types, in: pg) { onRow($0.sql(decodingContext: .default)) }
     }
 }

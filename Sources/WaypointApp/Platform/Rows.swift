@@ -77,13 +77,9 @@ enum Rows {
         } else if let pg, let (bindings, types) = PreparedStatements.bindings(s.binds) {
             log()
             if !largeRead, let name = PreparedStatements.name(for: sql, types: types) {
-                try await pg.withConnection { conn in
-                    conn.eventLoop.makeFutureWithTask {
-                        try await PreparedStatements.run(name, sql, bindings, types: types, on: conn) { row in
-                            each(RowReader(pg: PostgresRandomAccessRow(row)), c)
-                        }
-                    }
-                }.get()
+                try await PreparedStatements.run(name, sql, bindings, types: types, in: pg) { row in
+                    each(RowReader(pg: PostgresRandomAccessRow(row)), c)
+                }
             } else {
                 // A report's large read, or a statement not to keep: unnamed. (Every connection
                 // has just-in-time compilation off: `DatabaseSetup`.)
