@@ -185,12 +185,15 @@ enum ChildStore {
         // both the same way. The matches are counted in the same pass (`COUNT(*) OVER ()`, before
         // the page is cut): a substring cannot use an index, so a separate count tested every name
         // of the service again (SQLite, a page of Smiths: 4.8 ms for the two, 3.1–4.5 ms now).
-        let page = filtered(
-            db.sql.select().columns("id", "family_name", "given_name").column(SQLRaw("COUNT(*) OVER ()"), as: "matches")
-                .from("children")
-        )
-        .orderBy("family_name").orderBy("given_name").orderBy("id")
-        .limit(pageSize).offset(offset)
+        // Without words to test, the matches are counted apart and the page is read from the order
+        // index alone: counting them in the page's pass read and sorted every child of the service
+        // for a page of 25 (the register's first page at 20,000 children: 22 ms a request).
+        let countedApart = s.text == nil
+        var pageColumns = db.sql.select().columns("id", "family_name", "given_name")
+        if !countedApart { pageColumns = pageColumns.column(SQLRaw("COUNT(*) OVER ()"), as: "matches") }
+        let page = filtered(pageColumns.from("children"))
+            .orderBy("family_name").orderBy("given_name").orderBy("id")
+            .limit(pageSize).offset(offset)
         let c = "children"
         let query = db.sql.select()
             .columns(
@@ -200,21 +203,21 @@ enum ChildStore {
                 ]
                 .map { SQLColumn($0, table: c) }
             )
-            .column(SQLColumn("matches", table: "page"))
+            .column(countedApart ? SQLLiteral.numeric("0") : SQLColumn("matches", table: "page"), as: "matches")
             .from(SQLAlias(SQLGroupExpression(page.select), as: SQLIdentifier("page")))
             .join(c, on: SQLColumn("id", table: c), .equal, SQLColumn("id", table: "page"))
             .orderBy(SQLColumn("family_name", table: "page")).orderBy(SQLColumn("given_name", table: "page"))
             .orderBy(SQLColumn("id", table: "page"))
         let read = try await Rows.collect(query) { r in ChildListRow(r).map { ($0, r.int("matches") ?? 0) } }
         let rows = read.map(\.0)
-        if let matches = read.first?.1 { return (rows, matches) }
-        // No rows: nothing matches, or the page is past the end (then the matches are counted).
-        guard offset > 0 else { return ([], 0) }
+        if !countedApart, let matches = read.first?.1 { return (rows, matches) }
+        // Counted apart, or no rows: nothing matches, or the page is past the end.
+        guard countedApart || offset > 0 else { return ([], 0) }
         struct Count: Decodable { let n: Int }
         let total =
             try await filtered(db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("children"))
             .first(decoding: Count.self)?.n ?? 0
-        return ([], total)
+        return (rows, total)
     }
 
     /// Children in the user's services who may be the same child: same name and date of

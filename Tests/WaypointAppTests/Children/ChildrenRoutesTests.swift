@@ -219,6 +219,10 @@ import WaypointDomain
             #expect(try await client.get("/children?q=zed&page=3").body.contains("27 children found"))
             #expect(try await client.get("/children?q=zoe").body.contains("1 child found"))
             #expect(try await client.get("/children?q=nobody&page=2").body.contains("0 children found"))
+            // Without a search the register counts apart from its page: past the end, and by date of birth.
+            #expect(try await client.get("/children?page=3").body.contains("30 children on the register"))
+            let byBirth = try await client.get("/children?dob-day=1&dob-month=1&dob-year=2012&page=2")
+            #expect(byBirth.body.contains("Showing 26 to 27 of 27"))
         }
     }
 
