@@ -152,16 +152,32 @@ enum ChildStore {
         rows: [ChildListRow], total: Int
     ) {
         guard !serviceIDs.isEmpty else { return ([], 0) }
+        var words: [String] = []
+        var ids: [(String, String)] = []
+        if let text = s.text {
+            words = SearchText.fold(text).replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
+                .split(separator: " ").map(String.init)
+            if let n = NHSNumber(text) { ids.append(("nhs_number", n.digits)) }
+            if let u = UPN(text) { ids.append(("upn", u.value)) }
+            if let p = PNCID(text) { ids.append(("pnc_id", p.canonical)) }
+        }
+        let grams = nameGrams(words)
+        // Names alone, with a run of three to look for: found in the children's runs
+        // (`M0039_RegisterNameGrams`), which hold each child's name and order too.
+        let byRuns = !grams.isEmpty && ids.isEmpty && s.dateOfBirth == nil
         func filtered(_ b: SQLSelectBuilder) -> SQLSelectBuilder {
             var b = b.where("service_id", .in, SQLBind.group(serviceIDs))
+            if byRuns {
+                // The rarest of the runs typed: only the children whose names hold it can match.
+                let rarest = db.sql.select().column("gram").from("child_name_grams")
+                    .where("service_id", .in, SQLBind.group(serviceIDs)).where("gram", .in, SQLBind.group(grams))
+                    .groupBy("gram").orderBy(SQLFunction("COUNT", args: SQLLiteral.all)).limit(1)
+                b = b.where("gram", .equal, SQLGroupExpression(rarest.select))
+                for w in words { b = b.where("search_name", .like, SQLBind("%\(w)%")) }
+                return b
+            }
             if let dob = s.dateOfBirth { b = b.where("date_of_birth", .equal, SQLBind(dob.iso)) }
-            if let text = s.text {
-                let words = SearchText.fold(text).replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
-                    .split(separator: " ").map(String.init)
-                var ids: [(String, String)] = []
-                if let n = NHSNumber(text) { ids.append(("nhs_number", n.digits)) }
-                if let u = UPN(text) { ids.append(("upn", u.value)) }
-                if let p = PNCID(text) { ids.append(("pnc_id", p.canonical)) }
+            if s.text != nil {
                 b = b.where { g in
                     var g = g
                     if !words.isEmpty {
@@ -177,22 +193,22 @@ enum ChildStore {
             }
             return b
         }
+        let source = byRuns ? "child_name_grams" : "children"
+        let id = byRuns ? "child_id" : "id"
         let offset = max(0, page - 1) * pageSize
         // The page's children are found by what the register's order index holds (name order, the
         // name to test, the id), then read by id: PostgreSQL then walks that index alone, where
         // asking for the other columns made it fetch every child the walk passed from the table to
-        // test the name (a page of Smiths at 20,000 children: 8–17 ms, now 2.3 ms). SQLite plans
-        // both the same way. The matches are counted in the same pass (`COUNT(*) OVER ()`, before
-        // the page is cut): a substring cannot use an index, so a separate count tested every name
-        // of the service again (SQLite, a page of Smiths: 4.8 ms for the two, 3.1–4.5 ms now).
-        // Without words to test, the matches are counted apart and the page is read from the order
-        // index alone: counting them in the page's pass read and sorted every child of the service
-        // for a page of 25 (the register's first page at 20,000 children: 22 ms a request).
+        // test the name (a page of Smiths at 20,000 children: 8–17 ms, now 2.3 ms). With words to
+        // test, the matches are counted in the same pass (`COUNT(*) OVER ()`, before the page is
+        // cut). Without, they are counted apart and the page is read from the order index alone:
+        // counting them in the page's pass read and sorted every child of the service for a page of
+        // 25 (the register's first page at 20,000 children: 22 ms a request).
         let countedApart = s.text == nil
-        var pageColumns = db.sql.select().columns("id", "family_name", "given_name")
+        var pageColumns = db.sql.select().column(SQLIdentifier(id), as: "id").columns("family_name", "given_name")
         if !countedApart { pageColumns = pageColumns.column(SQLRaw("COUNT(*) OVER ()"), as: "matches") }
-        let page = filtered(pageColumns.from("children"))
-            .orderBy("family_name").orderBy("given_name").orderBy("id")
+        let page = filtered(pageColumns.from(source))
+            .orderBy("family_name").orderBy("given_name").orderBy(SQLIdentifier(id))
             .limit(pageSize).offset(offset)
         let c = "children"
         let query = db.sql.select()
@@ -215,10 +231,30 @@ enum ChildStore {
         guard countedApart || offset > 0 else { return ([], 0) }
         struct Count: Decodable { let n: Int }
         let total =
-            try await filtered(db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("children"))
+            try await filtered(db.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(source))
             .first(decoding: Count.self)?.n ?? 0
         return (rows, total)
     }
+
+    /// The runs of three characters of the words typed (as `child_name_grams` holds them: by
+    /// Unicode scalar, as the databases count characters), at most `maxGrams` of them: any one is
+    /// enough to narrow the search, and a name is always tested in full.
+    static func nameGrams(_ words: [String]) -> [String] {
+        var grams: [String] = []
+        for w in words {
+            let scalars = Array(w.unicodeScalars)
+            guard scalars.count >= 3 else { continue }
+            for i in 0...(scalars.count - 3) where grams.count < maxGrams {
+                var g = String.UnicodeScalarView()
+                g.append(contentsOf: scalars[i..<(i + 3)])
+                let gram = String(g)
+                if !grams.contains(gram) { grams.append(gram) }
+            }
+        }
+        return grams
+    }
+
+    static let maxGrams = 16
 
     /// Children in the user's services who may be the same child: same name and date of
     /// birth, or any identifier in common.

@@ -40,6 +40,7 @@ enum Migrations {
         M0035_RegisterOrderIndex(),
         M0036_ChildCreatorIndex(),
         M0037_ContactChildIndex(),
-        M0038_RegisterNameIndex()
+        M0038_RegisterNameIndex(),
+        M0039_RegisterNameGrams()
     ]
 }
