@@ -153,6 +153,13 @@ actor PostgresTemplate {
         return (url(for: String(name)), String(name))
     }
 
+    /// A database with nothing in it (not from the template).
+    func emptyDatabase() async throws -> (url: String, name: String) {
+        let name = "wp_e_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+        try await run("CREATE DATABASE \(name)")
+        return (url(for: String(name)), String(name))
+    }
+
     func drop(_ name: String) async throws {
         try await run("DROP DATABASE IF EXISTS \(name)")
     }
