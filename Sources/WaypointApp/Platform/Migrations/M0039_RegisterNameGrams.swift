@@ -18,6 +18,13 @@ import SQLKit
 struct M0039_RegisterNameGrams: AsyncMigration {
     static let columns = "(service_id, gram, child_id, family_name, given_name, search_name)"
 
+    /// The old row's runs, each found by the key (an index by child alone doubled the table's size,
+    /// and slowed every write of a child).
+    static let sqliteDeleteOld = """
+        DELETE FROM child_name_grams WHERE service_id = OLD.service_id AND child_id = OLD.id
+        AND gram IN (SELECT substr(OLD.search_name, p.n, 3) FROM name_positions p WHERE p.n <= length(OLD.search_name) - 2)
+        """
+
     /// The longest search name whose every run of three is kept.
     static let positions = 2_048
 
@@ -32,7 +39,6 @@ struct M0039_RegisterNameGrams: AsyncMigration {
                     PRIMARY KEY (service_id, gram, child_id)) WITHOUT ROWID
                 """
             ).run()
-            try await sql.raw("CREATE INDEX child_name_grams_child ON child_name_grams (child_id)").run()
             try await sql.raw("CREATE TABLE name_positions (n INTEGER PRIMARY KEY)").run()
             try await sql.raw(
                 """
@@ -60,7 +66,7 @@ struct M0039_RegisterNameGrams: AsyncMigration {
                 WHEN OLD.search_name IS NOT NEW.search_name OR OLD.service_id IS NOT NEW.service_id
                     OR OLD.family_name IS NOT NEW.family_name OR OLD.given_name IS NOT NEW.given_name
                 BEGIN
-                    DELETE FROM child_name_grams WHERE child_id = OLD.id;
+                    \(unsafeRaw: Self.sqliteDeleteOld);
                     INSERT OR IGNORE INTO child_name_grams \(unsafeRaw: Self.columns) \(unsafeRaw: runs("NEW"));
                 END
                 """
@@ -68,7 +74,7 @@ struct M0039_RegisterNameGrams: AsyncMigration {
             try await sql.raw(
                 """
                 CREATE TRIGGER children_name_grams_delete AFTER DELETE ON children
-                BEGIN DELETE FROM child_name_grams WHERE child_id = OLD.id; END
+                BEGIN \(unsafeRaw: Self.sqliteDeleteOld); END
                 """
             ).run()
             // The children already written.
@@ -84,12 +90,14 @@ struct M0039_RegisterNameGrams: AsyncMigration {
                     PRIMARY KEY (service_id, gram, child_id) INCLUDE (family_name, given_name, search_name))
                 """
             ).run()
-            try await sql.raw("CREATE INDEX child_name_grams_child ON child_name_grams (child_id)").run()
             try await sql.raw(
                 """
                 CREATE FUNCTION waypoint_child_name_grams() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    IF TG_OP <> 'INSERT' THEN DELETE FROM child_name_grams WHERE child_id = OLD.id; END IF;
+                    IF TG_OP <> 'INSERT' THEN
+                        DELETE FROM child_name_grams WHERE service_id = OLD.service_id AND child_id = OLD.id
+                        AND gram IN (SELECT substr(OLD.search_name, n, 3) FROM generate_series(1, length(OLD.search_name) - 2) n);
+                    END IF;
                     IF TG_OP <> 'DELETE' THEN
                         INSERT INTO child_name_grams \(unsafeRaw: Self.columns)
                         SELECT DISTINCT NEW.service_id, substr(NEW.search_name, n, 3), NEW.id, NEW.family_name, NEW.given_name, NEW.search_name
