@@ -179,40 +179,43 @@ enum PracticeFacts {
         guard !interventions.isEmpty else { return [:] }
         struct R { let intervention_id: UUID; let fact: String; let d: LocalDate? }
         var out: [UUID: Facts] = [:]
-        for chunk in interventions.chunked() {
-            let query = db.sql.select()
-                .column("intervention_id").column(SQLLiteral.string("assessment"), as: "fact")
-                .column(SQLFunction("MIN", args: SQLIdentifier("submitted_on")), as: "d")
-                .from("assessments")
-                .where("intervention_id", .in, SQLBind.group(chunk)).where("stage", .equal, SQLBind(AssessmentStage.start.rawValue))
-                .where("submitted_on", .isNot, SQLLiteral.null)
-                .groupBy("intervention_id")
-                .union(all: {
-                    $0.column("intervention_id").column(SQLLiteral.string("panel"), as: "fact")
-                        .column(SQLFunction("MIN", args: SQLIdentifier("held_on")), as: "d")
-                        .from("panels")
-                        .where("intervention_id", .in, SQLBind.group(chunk)).where("panel_type", .equal, SQLBind("initial"))
-                        .where("status", .equal, SQLBind("held"))
-                        .groupBy("intervention_id")
-                })
-                .union(all: {
-                    $0.column("intervention_id").column(SQLLiteral.string("review"), as: "fact")
-                        .column(SQLFunction("MAX", args: SQLIdentifier("reviewed_on")), as: "d")
-                        .from("plan_reviews")
-                        .where("intervention_id", .in, SQLBind.group(chunk))
-                        .groupBy("intervention_id")
-                })
-            let rows = try await Rows.collect(query) { r -> R? in
-                guard let id = r.uuid("intervention_id"), let fact = r.string("fact") else { return nil }
-                return R(intervention_id: id, fact: fact, d: r.date("d"))
-            }
-            for r in rows {
-                let d = r.d
-                switch r.fact {
-                case "assessment": out[r.intervention_id, default: Facts()].assessment = d
-                case "panel": out[r.intervention_id, default: Facts()].initialPanel = d
-                default: out[r.intervention_id, default: Facts()].lastReview = d
-                }
+        let sql = db.sql
+        let query = db.sql.select()
+            .column("intervention_id").column(SQLLiteral.string("assessment"), as: "fact")
+            .column(SQLFunction("MIN", args: SQLIdentifier("submitted_on")), as: "d")
+            .from("assessments")
+            .where(IDList.member(SQLColumn("intervention_id"), of: interventions, on: sql)).where(
+                "stage", .equal, SQLBind(AssessmentStage.start.rawValue)
+            )
+            .where("submitted_on", .isNot, SQLLiteral.null)
+            .groupBy("intervention_id")
+            .union(all: {
+                $0.column("intervention_id").column(SQLLiteral.string("panel"), as: "fact")
+                    .column(SQLFunction("MIN", args: SQLIdentifier("held_on")), as: "d")
+                    .from("panels")
+                    .where(IDList.member(SQLColumn("intervention_id"), of: interventions, on: sql)).where(
+                        "panel_type", .equal, SQLBind("initial")
+                    )
+                    .where("status", .equal, SQLBind("held"))
+                    .groupBy("intervention_id")
+            })
+            .union(all: {
+                $0.column("intervention_id").column(SQLLiteral.string("review"), as: "fact")
+                    .column(SQLFunction("MAX", args: SQLIdentifier("reviewed_on")), as: "d")
+                    .from("plan_reviews")
+                    .where(IDList.member(SQLColumn("intervention_id"), of: interventions, on: sql))
+                    .groupBy("intervention_id")
+            })
+        let rows = try await Rows.collect(query) { r -> R? in
+            guard let id = r.uuid("intervention_id"), let fact = r.string("fact") else { return nil }
+            return R(intervention_id: id, fact: fact, d: r.date("d"))
+        }
+        for r in rows {
+            let d = r.d
+            switch r.fact {
+            case "assessment": out[r.intervention_id, default: Facts()].assessment = d
+            case "panel": out[r.intervention_id, default: Facts()].initialPanel = d
+            default: out[r.intervention_id, default: Facts()].lastReview = d
             }
         }
         return out
