@@ -15,14 +15,17 @@ enum ReportRunner {
         let services: [String]
         let rows: [ReportRow]
         let notes: [String]
-        /// The children the run read, by Waypoint's id (the keys of every row's members).
-        var children: [String: ChildFacts] = [:]
+        /// The children the run read.
+        var names = ChildNames([:])
+        /// The children the run read, by Waypoint's id (as every row names its children).
+        var children: [String: ChildFacts] { names.byID }
 
         /// The children behind a count as interchange.md lists them: by external id where they have
         /// one (else the internal id), one entry per child, so two children of different services
         /// who share an external id are two entries. Nil for rates and ratios.
         func labels(_ row: ReportRow) -> [String]? {
-            row.children.map { keys in keys.map { children[$0]?.label ?? $0 }.sorted() }
+            let byID = children
+            return row.children.map { keys in keys.map { byID[$0]?.label ?? $0 }.sorted() }
         }
 
         /// The `waypoint report --format json` shape of interchange.md.
@@ -152,19 +155,21 @@ enum ReportRunner {
             try await load(
                 needs, into: &facts, filter: filter, scope: scope, keys: KeyMap(keys: keyOf), period: period, codes: codes, staff: staff,
                 interventions: ivs, reference: reference, tallies: tallies, on: db)
-            applyTeams(staff, to: &facts, keys: KeyMap(keys: keyOf), team: team)
+            applyTeams(staff, to: &facts, team: team)
         }
         trace("loaded \(facts.children.count) children, \(facts.offences.count) offences, \(facts.interventions.count) interventions")
         let result = definition.compute(facts, period)
         trace("computed \(result.rows.count) rows")
+        // The run numbered its children (`childRows`); what leaves it names them by Waypoint's id.
+        let names = ChildNames(facts.children)
+        let rows = result.rows.map { $0.named(names) }
         // A national run's facts are hundreds of thousands of values: they are freed on another
         // thread, after the figures are returned.
         let retired = Unchecked(facts)
         facts = ReportFacts(children: [:], offences: [], outcomes: [:], population: Population(byYear: [:]), today: facts.today)
         DispatchQueue.global(qos: .utility).async { withExtendedLifetime(retired) {} }
         return Output(
-            report: name, period: period, services: services.map(\.code), rows: result.rows, notes: result.notes,
-            children: retired.value.children)
+            report: name, period: period, services: services.map(\.code), rows: rows, notes: result.notes, names: names)
     }
 
     static let tracing = ProcessInfo.processInfo.environment["WAYPOINT_REPORT_TRACE"] != nil
@@ -396,18 +401,31 @@ enum ReportRunner {
         case .any(let ids): q.where(IDList.member(SQLColumn("id", table: "children"), of: ids, on: sql))
         case .rows(let text): if let text { q.where(SQLRaw(text)) }
         }
+        let numbers = Counter()
         return try await collect(q) { r -> ChildRow? in
-            // Children are keyed by Waypoint's id: two services can both hold a "C00001".
+            // Children are keyed by Waypoint's id, never the external one: two services can both
+            // hold a "C00001". Within the run each is numbered in the order read (`ChildFacts.key`).
             guard let dob = r.date("date_of_birth"), let id = r.id("id") else { return nil }
             let external = r.string("external_id")
-            let key = id.lowercased()
+            let lower = id.lowercased()
             return ChildRow(
                 id: id,
                 facts: ChildFacts(
-                    key: key, label: external ?? key, service: r.id("service_id").flatMap { codes[$0] } ?? "", dateOfBirth: dob,
+                    key: numbers.next(), id: lower, label: external ?? lower, service: r.id("service_id").flatMap { codes[$0] } ?? "",
+                    dateOfBirth: dob,
                     sex: r.coded("sex") ?? Sex.unknown, ethnicityGroup: r.coded("ethnicity_group") ?? EthnicityGroup.unknown,
                     careStatus: r.coded("care_status") ?? CareStatus.none, send: r.coded("send"), ehcp: r.coded("ehcp"),
                     district: r.string("district")))
+        }
+    }
+
+    /// Numbers in the order asked for, as text ("1", "2"…), for keys held inline (`ChildFacts.key`).
+    /// Used by one reader at a time (rows arrive one after another).
+    final class Counter: @unchecked Sendable {
+        private var n = 0
+        func next() -> String {
+            n += 1
+            return String(n)
         }
     }
 
@@ -421,7 +439,7 @@ enum ReportRunner {
     /// that every figure counts for the case manager and team responsible on its date (domain.md:
     /// a reallocation or a worker's move to another team never changes a past period).
     struct Staffing: Sendable {
-        /// Each child's team (by stored id, upper case): the team, on the period's last day (or the
+        /// Each child's team (by report key): the team, on the period's last day (or the
         /// day the intervention ended, if before), of the case manager of the child's latest
         /// intervention started by then that had one.
         var teamOf: [String: String] = [:]
@@ -436,8 +454,7 @@ enum ReportRunner {
     /// An intervention of one of the run's children, as read once per run for both who managed
     /// it when (`staffing`) and the report's own figures (`load`).
     struct Iv: Sendable {
-        /// The child's stored id (upper case) and report key.
-        let child: String
+        /// The child's report key.
         let key: String
         /// Lower case.
         let id: String
@@ -469,7 +486,7 @@ enum ReportRunner {
                 let id = r.id("id")
             else { return nil }
             return Iv(
-                child: c, key: key, id: id.lowercased(), type: type, start: start, end: r.date("end_date"),
+                key: key, id: id.lowercased(), type: type, start: start, end: r.date("end_date"),
                 closureReason: r.string("closure_reason"),
                 manager: r.id("case_manager_id")?.lowercased(), allocatedOn: r.date("allocated_on"), service: r.id("service_id") ?? "")
         }
@@ -583,16 +600,16 @@ enum ReportRunner {
             guard iv.start <= period.to else { continue }
             let asAt = min(period.to, iv.end ?? period.to)
             guard let m = manager(iv, h, on: asAt), let t = team(m, on: asAt) else { continue }
-            if let e = latest[iv.child], (e.0, e.1) >= (iv.start, iv.id) { continue }
-            latest[iv.child] = (iv.start, iv.id, t)
+            if let e = latest[iv.key], (e.0, e.1) >= (iv.start, iv.id) { continue }
+            latest[iv.key] = (iv.start, iv.id, t)
         }
         for (c, v) in latest { out.teamOf[c] = v.2 }
         return out
     }
 
     /// Gives each child their team, and keeps only a team's children when one is chosen.
-    static func applyTeams(_ staff: Staffing, to f: inout ReportFacts, keys: KeyMap, team: String?) {
-        for (id, name) in staff.teamOf { if let key = keys[id] { f.children[key]?.team = name } }
+    static func applyTeams(_ staff: Staffing, to f: inout ReportFacts, team: String?) {
+        for (key, name) in staff.teamOf { f.children[key]?.team = name }
         if let team { f.children = f.children.filter { $0.value.team == team } }
     }
 

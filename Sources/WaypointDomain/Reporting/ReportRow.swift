@@ -15,23 +15,30 @@ public struct ReportRow: Equatable, Sendable {
     let keys: [String]?
     /// How many records each of `keys` counts for; nil: one each.
     let weights: [Int]?
+    /// Waypoint's id of each key, when the run numbered its children (`ChildFacts.key`): shared by
+    /// every row of the run and used only when a row's children are asked for (a national run's
+    /// rows hold tens of millions of keys; a page shows none of them).
+    private var names: ChildNames? = nil
+    /// Waypoint's id of the child with this key.
+    private func id(_ key: String) -> String { names?.id(of: key) ?? key }
     /// The children behind a count, a child once per record counted; nil for rates and ratios.
     var members: [String]? {
         guard let keys else { return nil }
-        guard let weights else { return keys }
-        return zip(keys, weights).flatMap { repeatElement($0, count: $1) }
+        guard let weights else { return keys.map(id) }
+        return zip(keys, weights).flatMap { repeatElement(id($0), count: $1) }
     }
-    /// The children behind a count (external ids where known), each once, sorted; nil for rates
-    /// and ratios.
-    public var children: [String]? { keys.map { Array(Set($0)).sorted() } }
+    /// The children behind a count by Waypoint's id, each once, sorted; nil for rates and ratios.
+    public var children: [String]? { keys.map { Set($0).map(id).sorted() } }
     /// Whether the count is of records (contacts, offences, interventions…) of which a child can
     /// have several, so the figure can exceed the number of children behind it.
     public var countsRecords: Bool { keys.map { Set($0).count != Int(value) } ?? false }
-    /// How many of the counted records are each child's (the drill-down shows it when a child has several).
+    /// How many of the counted records are each child's, by Waypoint's id (the drill-down shows it
+    /// when a child has several).
     public var recordsByChild: [String: Int] {
         var n: [String: Int] = [:]
         for (i, k) in (keys ?? []).enumerated() { n[k, default: 0] += weights?[i] ?? 1 }
-        return n
+        guard names != nil else { return n }
+        return Dictionary(uniqueKeysWithValues: n.map { (id($0.key), $0.value) })
     }
 
     public init(measure: String, breakdown: String = "all", group: String = "all", count children: [String]) {
@@ -54,6 +61,13 @@ public struct ReportRow: Equatable, Sendable {
         self.isCount = true
         self.keys = children
         self.weights = weights
+    }
+
+    /// The same figure, its children's keys named by Waypoint's ids through `names` (the run's table).
+    public func named(_ names: ChildNames) -> ReportRow {
+        var row = self
+        row.names = names
+        return row
     }
 
     public static func == (a: ReportRow, b: ReportRow) -> Bool {
@@ -135,15 +149,44 @@ public enum Rounding {
     }
 }
 
+/// The children of a run by the key the run gave each (`ChildFacts.key`), and by Waypoint's id
+/// (made the first time it is asked for: a page of figures needs neither).
+public final class ChildNames: @unchecked Sendable {
+    public let byKey: [String: ChildFacts]
+    private var ids: [String: ChildFacts]? = nil
+    private let lock = NSLock()
+
+    public init(_ byKey: [String: ChildFacts]) { self.byKey = byKey }
+
+    public func id(of key: String) -> String? { byKey[key]?.id }
+
+    /// The run's children by Waypoint's id.
+    public var byID: [String: ChildFacts] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let ids { return ids }
+        var made: [String: ChildFacts] = [:]
+        made.reserveCapacity(byKey.count)
+        for c in byKey.values { made[c.id] = c }
+        ids = made
+        return made
+    }
+}
+
 /// The facts about a child that reports break figures down by.
 ///
 /// A class, not a struct: reports copy children into many lists (cohorts, groups, members) and a
 /// national report has over a hundred thousand; a reference copies as one count, not ten fields.
 /// Only the runner sets `team`, while loading, before any report reads it.
 public final class ChildFacts: @unchecked Sendable {
-    /// Waypoint's own id of the child: what every calculation keys children by (two services can
-    /// both hold a "C00001").
+    /// What every calculation keys the child by: Waypoint's own id, or a shorter name for it that a
+    /// run gives each of its children (two services can both hold a "C00001", so never the external
+    /// id). The report runner numbers its children: a number of up to 15 digits is held inline in a
+    /// `String`, where an id is 36 characters on the heap, and a national run hashes, compares,
+    /// retains and releases keys millions of times.
     public let key: String
+    /// Waypoint's own id of the child (lower case): `key` unless the run numbered its children.
+    public let id: String
     /// How lists show the child: the external id where known, else the internal id.
     public let label: String
     public let service: String  // service code
@@ -158,12 +201,13 @@ public final class ChildFacts: @unchecked Sendable {
     public var team: String? = nil
 
     public init(
-        key: String, label: String? = nil, service: String, dateOfBirth: LocalDate, sex: Sex, ethnicityGroup: EthnicityGroup,
-        careStatus: CareStatus,
+        key: String, id: String? = nil, label: String? = nil, service: String, dateOfBirth: LocalDate, sex: Sex,
+        ethnicityGroup: EthnicityGroup, careStatus: CareStatus,
         send: YesNo?, ehcp: YesNo?, district: String?
     ) {
         self.key = key
-        self.label = label ?? key
+        self.id = id ?? key
+        self.label = label ?? id ?? key
         self.service = service
         self.dateOfBirth = dateOfBirth
         self.sex = sex
