@@ -15,7 +15,7 @@ enum IDList {
         json.reserveCapacity(ids.count * 39 + 2)
         for (n, id) in ids.enumerated() {
             if n > 0 { json += "," }
-            json += "\"" + id.uuidString + "\""
+            json += "\"" + UUIDText.string(id) + "\""
         }
         json += "]"
         return SQLBinaryExpression(

@@ -170,15 +170,15 @@ struct RowReader {
     func id(_ c: String) -> String? {
         // Fluent stores a UUID on SQLite as its upper-case text.
         if let lite { return lite.column(c)?.string }
-        if pg != nil { return ((try? cell(c)?.decode(UUID?.self)) ?? nil)?.uuidString }
-        return ((try? row?.decode(column: c, as: UUID?.self)) ?? nil)?.uuidString
+        if pg != nil { return ((try? cell(c)?.decode(UUID?.self)) ?? nil).map { UUIDText.string($0) } }
+        return ((try? row?.decode(column: c, as: UUID?.self)) ?? nil).map { UUIDText.string($0) }
     }
 
     /// An id.
     func uuid(_ c: String) -> UUID? {
         if let lite {
             guard let text = lite.column(c)?.string else { return nil }
-            return UUIDText.parse(text) ?? UUID(uuidString: text)
+            return UUIDText.id(text)
         }
         if pg != nil { return (try? cell(c)?.decode(UUID?.self)) ?? nil }
         return (try? row?.decode(column: c, as: UUID?.self)) ?? nil

@@ -56,6 +56,9 @@ enum UUIDText {
         }
     }
 
+    /// An id as stored or read (`parse`, else Foundation's parser for the oddities it takes).
+    static func id(_ text: String) -> UUID? { parse(text) ?? UUID(uuidString: text) }
+
     private static func nibble(_ c: UInt8) -> UInt8? {
         switch c {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
@@ -71,7 +74,7 @@ enum UUIDText {
 /// fast parser does not take goes to Foundation, so what reads as an id is unchanged.
 extension UUID: @retroactive SQLiteDataConvertible {
     public init?(sqliteData: SQLiteData) {
-        guard let text = sqliteData.string, let id = UUIDText.parse(text) ?? UUID(uuidString: text) else { return nil }
+        guard let text = sqliteData.string, let id = UUIDText.id(text) else { return nil }
         self = id
     }
 

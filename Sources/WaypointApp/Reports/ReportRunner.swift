@@ -136,7 +136,7 @@ enum ReportRunner {
                 let counted = try await contactTallies(filter: filter, period: period, on: db)
                 tallies = counted
                 scope = Scope(
-                    parts: definition.scope, period: period, filter: filter, ids: counted.compactMap { UUID(uuidString: $0.child) })
+                    parts: definition.scope, period: period, filter: filter, ids: counted.compactMap { UUIDText.id($0.child) })
             } else {
                 scope = scoped ? try await Scope.find(definition.scope, period: period, filter: filter, on: db) : nil
             }
@@ -230,7 +230,7 @@ enum ReportRunner {
             let found = try await collect(
                 db.sql.select().distinct().column(SQLRaw("u.child_id"), as: "child_id").from(SQLRaw("(\(text)) u"))
             ) { r in
-                r.id("child_id").flatMap(UUID.init(uuidString:))
+                r.id("child_id").flatMap(UUIDText.id)
             }
             return Scope(parts: parts, period: period, filter: filter, ids: found)
         }
@@ -511,7 +511,7 @@ enum ReportRunner {
             // index, the database keeping those of interventions allocated more than once (one
             // service on PostgreSQL: 10 ms, where joining the service's interventions and asking
             // for a second allocation of each took 18 ms; grouping every allocation, 0.29 s).
-            let ids = wanted.compactMap(UUID.init(uuidString:))
+            let ids = wanted.compactMap(UUIDText.id)
             let inner = SQLQueryString(
                 "SELECT intervention_id, case_manager_id, allocated_on, at, COUNT(*) OVER (PARTITION BY intervention_id) AS n FROM allocations WHERE \(IDList.member(SQLColumn("intervention_id"), of: ids, on: sql))"
             )
@@ -540,7 +540,7 @@ enum ReportRunner {
             var ids = Set(interventions.compactMap(\.manager))
             for h in history.values { for (_, m) in h { ids.insert(m) } }
             // (Past a few thousand, every user: one bind each.)
-            named = ids.count <= 5_000 ? ids.compactMap(UUID.init(uuidString:)) : nil
+            named = ids.count <= 5_000 ? ids.compactMap(UUIDText.id) : nil
         }
         // With no case manager named there is no one's team to read.
         let anyone = named.map { !$0.isEmpty } ?? true
@@ -867,7 +867,7 @@ struct KeyMap: Sendable {
 
     /// The children's stored ids, when there are no more than `limit`.
     func storedIDs(atMost limit: Int) -> [UUID]? {
-        keys.count <= limit ? keys.keys.compactMap { UUID(uuidString: $0) } : nil
+        keys.count <= limit ? keys.keys.compactMap(UUIDText.id) : nil
     }
 
     subscript(_ id: String) -> String? { keys[id] }
