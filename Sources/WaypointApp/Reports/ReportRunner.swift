@@ -136,7 +136,7 @@ enum ReportRunner {
                 let counted = try await contactTallies(filter: filter, period: period, on: db)
                 tallies = counted
                 scope = Scope(
-                    parts: definition.scope, period: period, filter: filter, ids: counted.compactMap { UUIDText.id($0.child) })
+                    parts: definition.scope, period: period, filter: filter, ids: counted.compactMap { UUIDText.id($0.child) }, on: db)
             } else {
                 scope = scoped ? try await Scope.find(definition.scope, period: period, filter: filter, on: db) : nil
             }
@@ -218,8 +218,15 @@ enum ReportRunner {
         /// be held by another service now: history stays where it happened).
         let filter: ServiceFilter
         /// The children in scope, found once when the scope is made (`find`): each query then
-        /// names them rather than finding them again.
-        let ids: [UUID]
+        /// names them rather than finding them again, as one value made once.
+        let list: IDList.Value
+
+        init(parts: [ReportScope], period: ReportPeriod, filter: ServiceFilter, ids: [UUID], on db: Database) {
+            self.parts = parts
+            self.period = period
+            self.filter = filter
+            self.list = IDList.value(ids, on: db.sql)
+        }
 
         /// The scope of these parts, with its children found (one query: the parts' union).
         static func find(_ parts: [ReportScope], period: ReportPeriod, filter: ServiceFilter, on db: Database) async throws -> Scope {
@@ -232,7 +239,7 @@ enum ReportRunner {
             ) { r in
                 r.id("child_id").flatMap(UUIDText.id)
             }
-            return Scope(parts: parts, period: period, filter: filter, ids: found)
+            return Scope(parts: parts, period: period, filter: filter, ids: found, on: db)
         }
 
         /// Each part as a table and a condition on its row `s`.
@@ -332,7 +339,7 @@ enum ReportRunner {
     @discardableResult
     static func restrict(_ q: SQLSelectBuilder, _ table: String, _ filter: ServiceFilter, _ scope: Scope?) -> SQLSelectBuilder {
         filter.apply(q, table: table)
-        if let scope { q.where(IDList.member(SQLColumn("child_id", table: table), of: scope.ids, on: q.database)) }
+        if let scope { q.where(IDList.member(SQLColumn("child_id", table: table), of: scope.list)) }
         return q
     }
 
@@ -351,7 +358,7 @@ enum ReportRunner {
         let rows: [ChildRow]
         if let scope {
             rows = try await childRows(
-                codes: codes, condition: .any(scope.ids), on: db)
+                codes: codes, condition: .any(scope.list), on: db)
         } else if let source = childSource(needs, services: filter.ids, period: period) {
             rows = try await childRows(codes: codes, condition: .rows("children.id IN (\(source))"), on: db)
         } else {
@@ -385,8 +392,8 @@ enum ReportRunner {
     /// Which children a read of `children` takes: these ids, or the rows meeting a condition
     /// (SQL of internal values only; nil for every row).
     enum ChildCondition {
-        /// These ids, as one value (`Scope.member`).
-        case any([UUID])
+        /// These ids, as one value (`IDList`).
+        case any(IDList.Value)
         case rows(String?)
     }
 
@@ -398,7 +405,7 @@ enum ReportRunner {
         )
         .from("children")
         switch condition {
-        case .any(let ids): q.where(IDList.member(SQLColumn("id", table: "children"), of: ids, on: sql))
+        case .any(let list): q.where(IDList.member(SQLColumn("id", table: "children"), of: list))
         case .rows(let text): if let text { q.where(SQLRaw(text)) }
         }
         let numbers = Counter()
