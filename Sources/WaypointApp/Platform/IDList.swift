@@ -30,6 +30,20 @@ enum IDList {
         member(column, of: value(ids, on: db))
     }
 
+    /// On SQLite, the ids as a table `alias` to join, each row an id (`alias.listed_id`) and its
+    /// place in the list counted from 0 (`number`): a statement can then give each row the place of
+    /// its id rather than the id, which a run has already read. (Only those two columns, under names
+    /// no table has: `json_each`'s own `id` and `type` would make a table's unqualified `id`
+    /// ambiguous.) Nil on PostgreSQL, where the list stays a condition (`member`): joined through
+    /// `unnest … WITH ORDINALITY`, national kpis took 6.2 s where it took 5.1 (one round each).
+    static func numbered(_ value: Value, as alias: String) -> (table: any SQLExpression, id: SQLColumn, number: SQLColumn)? {
+        guard case .json(let json) = value else { return nil }
+        return (
+            SQLQueryString("(SELECT value AS listed_id, key AS listed_place FROM json_each(\(bind: json))) AS \(ident: alias)"),
+            SQLColumn("listed_id", table: alias), SQLColumn("listed_place", table: alias)
+        )
+    }
+
     static func member(_ column: SQLColumn, of value: Value) -> any SQLExpression {
         switch value {
         case .array(let ids):

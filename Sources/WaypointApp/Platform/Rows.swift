@@ -161,9 +161,11 @@ struct RowReader {
         string(c).flatMap(E.init(rawValue:))
     }
 
-    /// The row's child (`child_id`) as `keys` names it; nil when `keys` has no such child.
+    /// The row's child as `keys` names it, by their place in the report's scope where the row was
+    /// read through it (`scope_child`), else by `child_id`; nil when `keys` has no such child.
     func child(_ keys: KeyMap) -> String? {
-        id("child_id").flatMap { keys[$0] }
+        if let n = int("scope_child") { return n >= 0 && n < keys.byPlace.count ? keys.byPlace[n] : nil }
+        return id("child_id").flatMap { keys[$0] }
     }
 
     /// An id as its upper-case text.

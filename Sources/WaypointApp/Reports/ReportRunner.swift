@@ -150,10 +150,10 @@ enum ReportRunner {
             // only some need the interventions themselves.
             let spans = needs.contains(.interventions) || needs.contains(.assessments)
             let ivs = try await interventions(
-                filter: filter, scope: scope, keys: KeyMap(keys: keyOf), startedBy: spans ? nil : period.to, on: db)
+                filter: filter, scope: scope, keys: keyOf, startedBy: spans ? nil : period.to, on: db)
             let staff = try await staffing(ivs, filter: filter, period: period, on: db)
             try await load(
-                needs, into: &facts, filter: filter, scope: scope, keys: KeyMap(keys: keyOf), period: period, codes: codes, staff: staff,
+                needs, into: &facts, filter: filter, scope: scope, keys: keyOf, period: period, codes: codes, staff: staff,
                 interventions: ivs, reference: reference, tallies: tallies, on: db)
             applyTeams(staff, to: &facts, team: team)
         }
@@ -335,20 +335,33 @@ enum ReportRunner {
         return parts.isEmpty ? nil : parts.joined(separator: " UNION ")
     }
 
-    /// The service filter, and the scope on the table's child.
+    /// The service filter, and the scope on the table's child: each row then carries its child's
+    /// place in the scope's list (`scope_child`), which `RowReader.child` reads instead of the id.
     @discardableResult
     static func restrict(_ q: SQLSelectBuilder, _ table: String, _ filter: ServiceFilter, _ scope: Scope?) -> SQLSelectBuilder {
         filter.apply(q, table: table)
-        if let scope { q.where(IDList.member(SQLColumn("child_id", table: table), of: scope.list)) }
+        if let scope { numbered(q, SQLColumn("child_id", table: table), scope.list) }
         return q
     }
 
+    /// Joins the list of ids on `column` and reads each row's place in it as `scope_child` (SQLite);
+    /// on PostgreSQL the list is a condition and each row is known by its child's id (`IDList.numbered`).
+    static func numbered(_ q: SQLSelectBuilder, _ column: SQLColumn, _ list: IDList.Value) {
+        guard let scope = IDList.numbered(list, as: "scope_list") else {
+            q.where(IDList.member(column, of: list))
+            return
+        }
+        q.join(
+            scope.table, method: SQLJoinMethod.inner, on: SQLBinaryExpression(left: scope.id, op: SQLBinaryOperator.equal, right: column))
+        q.column(scope.number, as: "scope_child")
+    }
+
     /// Children (each with their team), offences and population totals. Returns each child's
-    /// report key (Waypoint's id, lower case) by stored id.
+    /// report key by stored id and by place in the scope's list.
     static func loadBase(
         into f: inout ReportFacts, services: [(UUID, String)], filter: ServiceFilter, scope: Scope?, team: String?,
         needs: Set<ReportNeed>, period: ReportPeriod, on db: Database
-    ) async throws -> [String: String] {
+    ) async throws -> KeyMap {
         let sql = db.sql
         struct S: Decodable { let id: UUID; let code: String }
         // Every service's code: a child counted for the run's services may be held by another now.
@@ -364,10 +377,17 @@ enum ReportRunner {
         } else {
             rows = []
         }
-        var keyOf: [String: String] = [:]
+        var keyOf = KeyMap(keys: [:])
         f.children.reserveCapacity(rows.count)
-        keyOf.reserveCapacity(rows.count)
-        for row in rows { keyOf[row.id] = row.facts.key; f.children[row.facts.key] = row.facts }
+        keyOf.keys.reserveCapacity(rows.count)
+        for row in rows {
+            keyOf.keys[row.id] = row.facts.key
+            f.children[row.facts.key] = row.facts
+            if let n = row.place, n >= 0, n < 100_000_000 {
+                if n >= keyOf.byPlace.count { keyOf.byPlace += Array(repeating: nil, count: n + 1 - keyOf.byPlace.count) }
+                keyOf.byPlace[n] = row.facts.key
+            }
+        }
         // Summed here: SUM of a bigint is numeric on PostgreSQL, and these rows are few.
         var population: [String: [Int: Int]] = [:]
         let runCodes = Dictionary(uniqueKeysWithValues: services.map { ($0.0.uuidString, $0.1) })
@@ -405,20 +425,23 @@ enum ReportRunner {
         )
         .from("children")
         switch condition {
-        case .any(let list): q.where(IDList.member(SQLColumn("id", table: "children"), of: list))
+        case .any(let list): numbered(q, SQLColumn("id", table: "children"), list)
         case .rows(let text): if let text { q.where(SQLRaw(text)) }
         }
         let numbers = Counter()
         return try await collect(q) { r -> ChildRow? in
             // Children are keyed by Waypoint's id, never the external one: two services can both
-            // hold a "C00001". Within the run each is numbered in the order read (`ChildFacts.key`).
+            // hold a "C00001". Within the run each is numbered (`ChildFacts.key`): by their place in
+            // the scope's list, else in the order read.
             guard let dob = r.date("date_of_birth"), let id = r.id("id") else { return nil }
             let external = r.string("external_id")
             let lower = id.lowercased()
+            let place = r.int("scope_child")
             return ChildRow(
-                id: id,
+                id: id, place: place,
                 facts: ChildFacts(
-                    key: numbers.next(), id: lower, label: external ?? lower, service: r.id("service_id").flatMap { codes[$0] } ?? "",
+                    key: place.map { String($0) } ?? numbers.next(), id: lower, label: external ?? lower,
+                    service: r.id("service_id").flatMap { codes[$0] } ?? "",
                     dateOfBirth: dob,
                     sex: r.coded("sex") ?? Sex.unknown, ethnicityGroup: r.coded("ethnicity_group") ?? EthnicityGroup.unknown,
                     careStatus: r.coded("care_status") ?? CareStatus.none, send: r.coded("send"), ehcp: r.coded("ehcp"),
@@ -439,6 +462,8 @@ enum ReportRunner {
     /// A child read, by stored id (upper case), with their facts.
     struct ChildRow: Sendable {
         let id: String
+        /// The child's place in the scope's list, when read through it.
+        var place: Int? = nil
         let facts: ChildFacts
     }
 
@@ -871,6 +896,8 @@ final class Unchecked<T>: @unchecked Sendable {
 /// already read, by stored id.
 struct KeyMap: Sendable {
     var keys: [String: String]
+    /// By place in the scope's list (`ReportRunner.restrict`), for the children read through it.
+    var byPlace: [String?] = []
 
     /// The children's stored ids, when there are no more than `limit`.
     func storedIDs(atMost limit: Int) -> [UUID]? {
