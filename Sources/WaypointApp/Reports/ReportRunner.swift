@@ -131,31 +131,37 @@ enum ReportRunner {
             // count is read first and its children are the scope (finding them apart read the same
             // million contacts twice).
             var tallies: [ContactTally]? = nil
-            let scope: Scope?
-            if scoped, definition.scope == [.practiceIn(.contact)], needs.contains(.contactTallies) {
-                let counted = try await contactTallies(filter: filter, period: period, on: db)
-                tallies = counted
-                scope = Scope(
-                    parts: definition.scope, period: period, filter: filter, ids: counted.compactMap { UUIDText.id($0.child) }, on: db)
-            } else {
-                scope = scoped ? try await Scope.find(definition.scope, period: period, filter: filter, on: db) : nil
+            // Many services' reads are large until the scope says otherwise (`largeReads`).
+            let many = filter.all || ids.count >= largeRunServices
+            let scope: Scope? = try await $largeReads.withValue(many) {
+                if scoped, definition.scope == [.practiceIn(.contact)], needs.contains(.contactTallies) {
+                    let counted = try await contactTallies(filter: filter, period: period, on: db)
+                    tallies = counted
+                    return Scope(
+                        parts: definition.scope, period: period, filter: filter, ids: counted.compactMap { UUIDText.id($0.child) },
+                        on: db)
+                }
+                return scoped ? try await Scope.find(definition.scope, period: period, filter: filter, on: db) : nil
             }
+            let found = tallies
             // Each query with the report's scope in its SQL, one after another (read at the same
             // time, they contend for the event loops and the processor with the database server:
             // measured slower on two cores).
-            let keyOf = try await loadBase(
-                into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: scope, team: team,
-                needs: needs, period: period, on: db)
-            // Every report gives each child's team (from who managed their latest intervention);
-            // only some need the interventions themselves.
-            let spans = needs.contains(.interventions) || needs.contains(.assessments)
-            let ivs = try await interventions(
-                filter: filter, scope: scope, keys: keyOf, startedBy: spans ? nil : period.to, on: db)
-            let staff = try await staffing(ivs, filter: filter, period: period, on: db)
-            try await load(
-                needs, into: &facts, filter: filter, scope: scope, keys: keyOf, period: period, codes: codes, staff: staff,
-                interventions: ivs, reference: reference, tallies: tallies, on: db)
-            applyTeams(staff, to: &facts, team: team)
+            try await $largeReads.withValue(scope.map { $0.count >= largeRunChildren } ?? many) {
+                let keyOf = try await loadBase(
+                    into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: scope, team: team,
+                    needs: needs, period: period, on: db)
+                // Every report gives each child's team (from who managed their latest intervention);
+                // only some need the interventions themselves.
+                let spans = needs.contains(.interventions) || needs.contains(.assessments)
+                let ivs = try await interventions(
+                    filter: filter, scope: scope, keys: keyOf, startedBy: spans ? nil : period.to, on: db)
+                let staff = try await staffing(ivs, filter: filter, period: period, on: db)
+                try await load(
+                    needs, into: &facts, filter: filter, scope: scope, keys: keyOf, period: period, codes: codes, staff: staff,
+                    interventions: ivs, reference: reference, tallies: found, on: db)
+                applyTeams(staff, to: &facts, team: team)
+            }
         }
         trace("loaded \(facts.children.count) children, \(facts.offences.count) offences, \(facts.interventions.count) interventions")
         let result = definition.compute(facts, period)
@@ -182,10 +188,22 @@ enum ReportRunner {
         last = now
     }
 
-    /// A report's read: `Rows.collect` with the file mapped into memory and a larger page cache on
-    /// SQLite (reports read much of the file), timed under `WAYPOINT_REPORT_TRACE`.
+    /// Whether the run's reads are large: on SQLite each is then made with the file mapped into
+    /// memory and a larger page cache (`Rows.collect(largeRead:)`), set back after it for the
+    /// pages the connection serves next. Over every service that is quicker (a national run reads
+    /// much of the file); for a small run, mapping and unmapping the file and letting the larger
+    /// cache go around each of a dozen reads costs more than it gains: one service's kpis took
+    /// 125 ms with and 70 ms without (first time entrants 50 → 30 ms, plan dashboard 100 → 57),
+    /// where national kpis without took 6.0–6.7 s against 5.0–5.3 s with.
+    @TaskLocal static var largeReads = true
+    /// A run is large from this many children in its scope, or (before its scope is found, or
+    /// without one) over every service or this many services.
+    static let largeRunChildren = 20_000
+    static let largeRunServices = 10
+
+    /// A report's read: `Rows.collect` as `largeReads` says, timed under `WAYPOINT_REPORT_TRACE`.
     static func collect<T>(_ q: SQLSelectBuilder, _ make: @escaping @Sendable (RowReader) -> T?) async throws -> [T] {
-        let items = try await Rows.collect(q, largeRead: true, make)
+        let items = try await Rows.collect(q, largeRead: largeReads, make)
         trace("\(items.count) rows of \(String(describing: T.self).prefix(40))")
         return items
     }
@@ -220,8 +238,11 @@ enum ReportRunner {
         /// The children in scope, found once when the scope is made (`find`): each query then
         /// names them rather than finding them again, as one value made once.
         let list: IDList.Value
+        /// How many children are in scope.
+        let count: Int
 
         init(parts: [ReportScope], period: ReportPeriod, filter: ServiceFilter, ids: [UUID], on db: Database) {
+            self.count = ids.count
             self.parts = parts
             self.period = period
             self.filter = filter
