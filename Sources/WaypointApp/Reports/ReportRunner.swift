@@ -398,17 +398,19 @@ enum ReportRunner {
         } else {
             rows = []
         }
-        var keyOf = KeyMap(keys: [:])
+        var byPlace: [String?] = []
+        var read: [(id: String, key: String)] = []
+        read.reserveCapacity(rows.count)
         f.children.reserveCapacity(rows.count)
-        keyOf.keys.reserveCapacity(rows.count)
         for row in rows {
-            keyOf.keys[row.id] = row.facts.key
+            read.append((row.id, row.facts.key))
             f.children[row.facts.key] = row.facts
             if let n = row.place, n >= 0, n < 100_000_000 {
-                if n >= keyOf.byPlace.count { keyOf.byPlace += Array(repeating: nil, count: n + 1 - keyOf.byPlace.count) }
-                keyOf.byPlace[n] = row.facts.key
+                if n >= byPlace.count { byPlace += Array(repeating: nil, count: n + 1 - byPlace.count) }
+                byPlace[n] = row.facts.key
             }
         }
+        let keyOf = KeyMap(byPlace: byPlace, read: read)
         // Summed here: SUM of a bigint is numeric on PostgreSQL, and these rows are few.
         var population: [String: [Int: Int]] = [:]
         let runCodes = Dictionary(uniqueKeysWithValues: services.map { ($0.0.uuidString, $0.1) })
@@ -534,7 +536,7 @@ enum ReportRunner {
         restrict(iq, "interventions", filter, scope)
         if let startedBy { iq.where("start_date", .lessThanOrEqual, SQLBind(startedBy.iso)) }
         return try await collect(iq) { r -> Iv? in
-            guard let c = r.id("child_id"), let key = keys[c], let type: InterventionType = r.coded("type"),
+            guard let key = r.child(keys), let type: InterventionType = r.coded("type"),
                 let start = r.date("start_date"),
                 let id = r.id("id")
             else { return nil }
@@ -914,16 +916,37 @@ final class Unchecked<T>: @unchecked Sendable {
 }
 
 /// Which child a record read belongs to, and so whether it is kept: the report key of a child
-/// already read, by stored id.
-struct KeyMap: Sendable {
-    var keys: [String: String]
+/// already read, by place in the scope's list or by stored id.
+final class KeyMap: @unchecked Sendable {
     /// By place in the scope's list (`ReportRunner.restrict`), for the children read through it.
-    var byPlace: [String?] = []
+    let byPlace: [String?]
+    /// Each child read, by stored id (upper case), with their report key.
+    private let read: [(id: String, key: String)]
+    /// `read` as a dictionary, made the first time a record is looked up by stored id: on SQLite a
+    /// scoped run's records mostly come with their child's place, and hashing every child's id for a
+    /// dictionary not used (165,727 of them in a national kpis run) was time for nothing.
+    private var byID: [String: String]? = nil
+    private let lock = NSLock()
+
+    init(byPlace: [String?] = [], read: [(id: String, key: String)]) {
+        self.byPlace = byPlace
+        self.read = read
+    }
 
     /// The children's stored ids, when there are no more than `limit`.
     func storedIDs(atMost limit: Int) -> [UUID]? {
-        keys.count <= limit ? keys.keys.compactMap(UUIDText.id) : nil
+        read.count <= limit ? read.compactMap { UUIDText.id($0.id) } : nil
     }
 
-    subscript(_ id: String) -> String? { keys[id] }
+    /// The report key of the child with this stored id.
+    subscript(_ id: String) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let byID { return byID[id] }
+        var made: [String: String] = [:]
+        made.reserveCapacity(read.count)
+        for (id, key) in read { made[id] = key }
+        byID = made
+        return made[id]
+    }
 }
