@@ -356,25 +356,30 @@ enum ReportRunner {
         return parts.isEmpty ? nil : parts.joined(separator: " UNION ")
     }
 
-    /// The service filter, and the scope on the table's child: each row then carries its child's
-    /// place in the scope's list (`scope_child`), which `RowReader.child` reads instead of the id.
+    /// The service filter, and the scope on the table's child; and the row's child, for
+    /// `RowReader.child`: its place in the scope's list (`scope_child`) where the list is joined
+    /// (SQLite), else `child_id`. (Not both: the driver makes every column read into a value, and a
+    /// 36-character id made for each of 233,800 rows and never looked at is time for nothing.)
     @discardableResult
     static func restrict(_ q: SQLSelectBuilder, _ table: String, _ filter: ServiceFilter, _ scope: Scope?) -> SQLSelectBuilder {
         filter.apply(q, table: table)
-        if let scope { numbered(q, SQLColumn("child_id", table: table), scope.list) }
-        return q
+        if let scope, numbered(q, SQLColumn("child_id", table: table), scope.list) { return q }
+        return q.column(SQLColumn("child_id", table: table))
     }
 
     /// Joins the list of ids on `column` and reads each row's place in it as `scope_child` (SQLite);
     /// on PostgreSQL the list is a condition and each row is known by its child's id (`IDList.numbered`).
-    static func numbered(_ q: SQLSelectBuilder, _ column: SQLColumn, _ list: IDList.Value) {
+    /// Says whether the place is read.
+    @discardableResult
+    static func numbered(_ q: SQLSelectBuilder, _ column: SQLColumn, _ list: IDList.Value) -> Bool {
         guard let scope = IDList.numbered(list, as: "scope_list") else {
             q.where(IDList.member(column, of: list))
-            return
+            return false
         }
         q.join(
             scope.table, method: SQLJoinMethod.inner, on: SQLBinaryExpression(left: scope.id, op: SQLBinaryOperator.equal, right: column))
         q.column(scope.number, as: "scope_child")
+        return true
     }
 
     /// Children (each with their team), offences and population totals. Returns each child's
@@ -530,7 +535,7 @@ enum ReportRunner {
         -> [Iv]
     {
         let iq = db.sql.select().columns(
-            "child_id", "type", "start_date", "id", "end_date", "closure_reason", "case_manager_id", "service_id", "allocated_on"
+            "type", "start_date", "id", "end_date", "closure_reason", "case_manager_id", "service_id", "allocated_on"
         )
         .from("interventions")
         restrict(iq, "interventions", filter, scope)
@@ -688,7 +693,7 @@ enum ReportRunner {
             let readIDs = needs.contains(.practice(.placementOffence))
             @Sendable func read(_ filter: ServiceFilter, _ condition: String?, _ children: [UUID]?) async throws -> [OffenceFacts] {
                 let oq = sql.select().columns(
-                    "id", "child_id", "offence_date", "outcome", "outcome_date", "category", "gravity", "service_id"
+                    "id", "offence_date", "outcome", "outcome_date", "category", "gravity", "service_id"
                 )
                 .from("offences")
                 restrict(oq, "offences", filter, scope)
@@ -726,7 +731,7 @@ enum ReportRunner {
             }
             f.interventions = rows.map(\.0)
             if needs.contains(.assessments) {
-                let aq = sql.select().columns("child_id", "intervention_id", "submitted_on", "due_on").from("assessments").where(
+                let aq = sql.select().columns("intervention_id", "submitted_on", "due_on").from("assessments").where(
                     "stage", .equal, SQLBind("start"))
                 restrict(aq, "assessments", filter, scope)
                 f.assessments = try await collect(aq) { r in
@@ -745,7 +750,7 @@ enum ReportRunner {
             }
         }
         if needs.contains(.referrals) {
-            let rq = sql.select().columns("child_id", "received_on", "source", "decision", "decided_on", "destination").from("referrals")
+            let rq = sql.select().columns("received_on", "source", "decision", "decided_on", "destination").from("referrals")
             restrict(rq, "referrals", filter, scope)
             f.referrals = try await collect(rq) { r in
                 guard let key = r.child(keyOf), let received = r.date("received_on") else { return nil }
@@ -779,12 +784,10 @@ enum ReportRunner {
                 .map { BoardMeetingFact(heldOn: $0.heldOn, attendance: $0.attendance) }
         }
         if needs.contains(.panelDecisions) {
-            let dq = sql.select().column(SQLColumn("child_id", table: "panel_decisions")).column(
-                SQLColumn("decided_on", table: "panel_decisions")
-            )
-            .column(SQLColumn("outcome", table: "panel_decisions")).column(SQLColumn("offence_date", table: "offences"))
-            .from("panel_decisions")
-            .join("offences", on: SQLColumn("id", table: "offences"), .equal, SQLColumn("offence_id", table: "panel_decisions"))
+            let dq = sql.select().column(SQLColumn("decided_on", table: "panel_decisions"))
+                .column(SQLColumn("outcome", table: "panel_decisions")).column(SQLColumn("offence_date", table: "offences"))
+                .from("panel_decisions")
+                .join("offences", on: SQLColumn("id", table: "offences"), .equal, SQLColumn("offence_id", table: "panel_decisions"))
             restrict(dq, "panel_decisions", filter, scope)
             f.panelDecisions = try await collect(dq) { r in
                 guard let key = r.child(keyOf), let d = r.date("decided_on"), let o = r.date("offence_date") else { return nil }
@@ -826,15 +829,15 @@ enum ReportRunner {
             guard case .practice(let kind) = need else { continue }
             let spec = kind.spec
             let fields = RecordStore.visibleFields(spec, restricted: false)
-            let q = sql.select().columns(["child_id", "intervention_id"] + fields.map(\.name)).from(spec.table)
+            let q = sql.select().columns(["intervention_id"] + fields.map(\.name)).from(spec.table)
             // Reviews and panels up to the period's end: when the last one was tells what is overdue.
             let upToEnd: [RecordKind: String] = [.planReview: "reviewed_on", .panel: "held_on"]
             if let column = upToEnd[kind] {
-                filter.apply(q, table: spec.table)
+                filter.apply(q, table: spec.table).column("child_id")
                 q.where(SQLIdentifier(column), .lessThanOrEqual, SQLBind(period.to.iso))
             } else if let dated = periodCondition(kind, period) {
                 // Dated records: the period bounds them; their children outside the scope are skipped below.
-                filter.apply(q, table: spec.table)
+                filter.apply(q, table: spec.table).column("child_id")
                 q.where(SQLRaw(dated))
             } else {
                 // A child's care history is theirs, whichever service recorded it (as their offences are).
