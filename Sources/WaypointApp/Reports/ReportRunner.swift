@@ -886,11 +886,14 @@ enum ReportRunner {
         q.where("contact_on", .greaterThanOrEqual, SQLBind(period.from.iso)).where(
             "contact_on", .lessThanOrEqual, SQLBind(period.to.iso)
         ).groupBy("child_id")
+        // Each column's name made once, not for every child's row.
+        let byAttendance = attendance.enumerated().map { (column: "a\($0.offset)", code: $0.element) }
+        let byType = types.enumerated().map { (column: "t\($0.offset)", code: $0.element) }
         return try await collect(q) { r -> ContactTally? in
             guard let id = r.id("child_id") else { return nil }
             var t = ContactTally(child: id)
-            for (i, a) in attendance.enumerated() { if let n = r.int("a\(i)"), n > 0 { t.byAttendance[a] = n } }
-            for (i, k) in types.enumerated() { if let n = r.int("t\(i)"), n > 0 { t.byType[k] = n } }
+            for (column, a) in byAttendance { if let n = r.int(column), n > 0 { t.byAttendance[a] = n } }
+            for (column, k) in byType { if let n = r.int(column), n > 0 { t.byType[k] = n } }
             if let n = r.int("t_none"), n > 0 { t.byType["not_recorded"] = n }
             t.arranged = r.int("arranged") ?? 0
             return t
