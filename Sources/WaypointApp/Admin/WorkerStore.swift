@@ -15,15 +15,17 @@ enum Workers {
     static func team(of userID: UUID, on db: Database) async throws -> (name: String, members: [UUID])? {
         // The team and its members in one statement: a row per member.
         struct Row: Decodable { let name: String; let member: UUID }
-        let rows = try await db.sql.select().column(SQLColumn("name", table: "teams"))
-            .column(SQLColumn("id", table: "members"), as: "member")
-            .from(SQLAlias(SQLIdentifier("users"), as: SQLIdentifier("reader")))
-            .join("teams", on: SQLColumn("team_id", table: "reader"), .equal, SQLColumn("id", table: "teams"))
-            .join(
-                SQLAlias(SQLIdentifier("users"), as: SQLIdentifier("members")), method: SQLJoinMethod.inner,
-                on: SQLColumn("team_id", table: "members"), .equal, SQLColumn("id", table: "teams")
-            )
-            .where(SQLColumn("id", table: "reader"), .equal, SQLBind(userID)).all(decoding: Row.self)
+        let rows = try await KeptStatements.statement("team-of", on: db.sql, binds: [userID]) { db in
+            db.select().column(SQLColumn("name", table: "teams"))
+                .column(SQLColumn("id", table: "members"), as: "member")
+                .from(SQLAlias(SQLIdentifier("users"), as: SQLIdentifier("reader")))
+                .join("teams", on: SQLColumn("team_id", table: "reader"), .equal, SQLColumn("id", table: "teams"))
+                .join(
+                    SQLAlias(SQLIdentifier("users"), as: SQLIdentifier("members")), method: SQLJoinMethod.inner,
+                    on: SQLColumn("team_id", table: "members"), .equal, SQLColumn("id", table: "teams")
+                )
+                .where(SQLColumn("id", table: "reader"), .equal, SQLBind(userID))
+        }.all(decoding: Row.self)
         guard let first = rows.first else { return nil }
         return (first.name, rows.map(\.member))
     }

@@ -27,21 +27,25 @@ enum ChildAccessStore {
         }
         var open: [I] = []
         for chunk in ids.chunked() {
-            open += try await db.sql.select()
-                .columns(["child_id", "case_manager_id", "co_worker_id"].map { SQLColumn($0, table: "interventions") })
-                .column(SQLColumn("team_id", table: "users"), as: "manager_team")
-                .column(SQLSubquery.select { $0.column("team_id").from("users").where("id", .equal, SQLBind(userID)) }, as: "my_team")
-                .from("interventions")
-                .join(
-                    "users", method: SQLJoinMethod.left, on: SQLColumn("case_manager_id", table: "interventions"), .equal,
-                    SQLColumn("id", table: "users")
-                )
-                .where(SQLColumn("child_id", table: "interventions"), .in, SQLBind.group(chunk))
-                .where {
-                    $0.where(SQLColumn("end_date", table: "interventions"), .is, SQLLiteral.null)
-                        .orWhere(SQLColumn("end_date", table: "interventions"), .greaterThanOrEqual, SQLBind(today.iso))
-                }
-                .all(decoding: I.self)
+            let query = KeptStatements.statement(
+                "relationships:\(chunk.count)", on: db.sql, binds: [userID] + chunk + [today.iso]
+            ) { db in
+                db.select()
+                    .columns(["child_id", "case_manager_id", "co_worker_id"].map { SQLColumn($0, table: "interventions") })
+                    .column(SQLColumn("team_id", table: "users"), as: "manager_team")
+                    .column(SQLSubquery.select { $0.column("team_id").from("users").where("id", .equal, SQLBind(userID)) }, as: "my_team")
+                    .from("interventions")
+                    .join(
+                        "users", method: SQLJoinMethod.left, on: SQLColumn("case_manager_id", table: "interventions"), .equal,
+                        SQLColumn("id", table: "users")
+                    )
+                    .where(SQLColumn("child_id", table: "interventions"), .in, SQLBind.group(chunk))
+                    .where {
+                        $0.where(SQLColumn("end_date", table: "interventions"), .is, SQLLiteral.null)
+                            .orWhere(SQLColumn("end_date", table: "interventions"), .greaterThanOrEqual, SQLBind(today.iso))
+                    }
+            }
+            open += try await query.all(decoding: I.self)
         }
         let byChild = Dictionary(grouping: open, by: \.child_id)
         let myTeam = open.lazy.compactMap(\.my_team).first

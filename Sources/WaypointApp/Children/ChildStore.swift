@@ -111,9 +111,13 @@ enum ChildStore {
         guard !serviceIDs.isEmpty else { return [:] }
         var out: [UUID: ChildRecord] = [:]
         for chunk in Array(Set(ids)).chunked() {
-            for row in try await db.sql.select().column("*").from("children").where("id", .in, SQLBind.group(chunk))
-                .where("service_id", .in, SQLBind.group(serviceIDs)).all(decoding: Row.self)
-            {
+            let query = KeptStatements.statement(
+                "children-in-services:\(chunk.count):\(serviceIDs.count)", on: db.sql, binds: chunk + serviceIDs
+            ) { db in
+                db.select().column("*").from("children").where("id", .in, SQLBind.group(chunk))
+                    .where("service_id", .in, SQLBind.group(serviceIDs))
+            }
+            for row in try await query.all(decoding: Row.self) {
                 out[row.id] = row.record
             }
         }

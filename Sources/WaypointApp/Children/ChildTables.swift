@@ -23,6 +23,9 @@ enum ChildTables {
             sql.appendInterpolation(unsafeRaw: ")")
         }
         struct Row: Decodable { let t: String }
-        return Set(try await db.sql.raw(sql).all(decoding: Row.self).map(\.t))
+        let query = KeptStatements.statement(
+            "holding:" + tables.joined(separator: ","), on: db.sql, binds: Array(repeating: child, count: tables.count)
+        ) { db in db.raw(sql) }
+        return Set(try await query.all(decoding: Row.self).map(\.t))
     }
 }

@@ -99,17 +99,18 @@ enum InterventionStore {
     /// The child's interventions, newest first, each with its case manager's name (one statement:
     /// the child's page asked for the names apart).
     static func forChildWithManagers(_ childID: UUID, on db: Database) async throws -> [(InterventionRow, caseManager: String?)] {
-        let rows = try await db.sql.select()
-            .column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("interventions")))
-            .column(SQLColumn("name", table: "users"), as: "case_manager_name")
-            .from("interventions")
-            .join(
-                "users", method: SQLJoinMethod.left, on: SQLColumn("case_manager_id", table: "interventions"), .equal,
-                SQLColumn("id", table: "users")
-            )
-            .where(SQLColumn("child_id", table: "interventions"), .equal, SQLBind(childID))
-            .orderBy(SQLColumn("start_date", table: "interventions"), SQLDirection.descending)
-            .all()
+        let rows = try await KeptStatements.statement("interventions-with-managers", on: db.sql, binds: [childID]) { db in
+            db.select()
+                .column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("interventions")))
+                .column(SQLColumn("name", table: "users"), as: "case_manager_name")
+                .from("interventions")
+                .join(
+                    "users", method: SQLJoinMethod.left, on: SQLColumn("case_manager_id", table: "interventions"), .equal,
+                    SQLColumn("id", table: "users")
+                )
+                .where(SQLColumn("child_id", table: "interventions"), .equal, SQLBind(childID))
+                .orderBy(SQLColumn("start_date", table: "interventions"), SQLDirection.descending)
+        }.all()
         return try rows.map { (try $0.decode(model: InterventionRow.self), try $0.decode(column: "case_manager_name", as: String?.self)) }
     }
 

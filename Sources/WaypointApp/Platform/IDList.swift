@@ -12,6 +12,14 @@ enum IDList {
     enum Value: Sendable {
         case array([UUID])
         case json(String)
+
+        /// The value as bound (for a kept statement's list of values: `KeptStatements`).
+        var bind: any Encodable & Sendable {
+            switch self {
+            case .array(let ids): ids
+            case .json(let json): json
+            }
+        }
     }
 
     static func value(_ ids: [UUID], on db: any SQLDatabase) -> Value {

@@ -55,7 +55,7 @@ enum PreparedStatements {
         return names.withLockedValue { names -> String? in
             if let name = names[key] { return name }
             guard names.count < maxTexts else { return nil }
-            let name = "wp_" + SHA256.hash(data: Data(key.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+            let name = "wp_" + Hex.lower(SHA256.hash(data: Data(key.utf8)).prefix(16))
             names[key] = name
             return name
         }

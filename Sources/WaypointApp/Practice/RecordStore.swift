@@ -179,33 +179,38 @@ enum PracticeFacts {
         guard !interventions.isEmpty else { return [:] }
         struct R { let intervention_id: UUID; let fact: String; let d: LocalDate? }
         var out: [UUID: Facts] = [:]
-        let sql = db.sql
-        let query = db.sql.select()
-            .column("intervention_id").column(SQLLiteral.string("assessment"), as: "fact")
-            .column(SQLFunction("MIN", args: SQLIdentifier("submitted_on")), as: "d")
-            .from("assessments")
-            .where(IDList.member(SQLColumn("intervention_id"), of: interventions, on: sql)).where(
-                "stage", .equal, SQLBind(AssessmentStage.start.rawValue)
-            )
-            .where("submitted_on", .isNot, SQLLiteral.null)
-            .groupBy("intervention_id")
-            .union(all: {
-                $0.column("intervention_id").column(SQLLiteral.string("panel"), as: "fact")
-                    .column(SQLFunction("MIN", args: SQLIdentifier("held_on")), as: "d")
-                    .from("panels")
-                    .where(IDList.member(SQLColumn("intervention_id"), of: interventions, on: sql)).where(
-                        "panel_type", .equal, SQLBind("initial")
-                    )
-                    .where("status", .equal, SQLBind("held"))
-                    .groupBy("intervention_id")
-            })
-            .union(all: {
-                $0.column("intervention_id").column(SQLLiteral.string("review"), as: "fact")
-                    .column(SQLFunction("MAX", args: SQLIdentifier("reviewed_on")), as: "d")
-                    .from("plan_reviews")
-                    .where(IDList.member(SQLColumn("intervention_id"), of: interventions, on: sql))
-                    .groupBy("intervention_id")
-            })
+        let ids = IDList.value(interventions, on: db.sql)
+        let start = AssessmentStage.start.rawValue
+        let query = KeptStatements.statement(
+            "practice-facts", on: db.sql, binds: [ids.bind, start, ids.bind, "initial", "held", ids.bind]
+        ) { sql in
+            sql.select()
+                .column("intervention_id").column(SQLLiteral.string("assessment"), as: "fact")
+                .column(SQLFunction("MIN", args: SQLIdentifier("submitted_on")), as: "d")
+                .from("assessments")
+                .where(IDList.member(SQLColumn("intervention_id"), of: ids)).where(
+                    "stage", .equal, SQLBind(start)
+                )
+                .where("submitted_on", .isNot, SQLLiteral.null)
+                .groupBy("intervention_id")
+                .union(all: {
+                    $0.column("intervention_id").column(SQLLiteral.string("panel"), as: "fact")
+                        .column(SQLFunction("MIN", args: SQLIdentifier("held_on")), as: "d")
+                        .from("panels")
+                        .where(IDList.member(SQLColumn("intervention_id"), of: ids)).where(
+                            "panel_type", .equal, SQLBind("initial")
+                        )
+                        .where("status", .equal, SQLBind("held"))
+                        .groupBy("intervention_id")
+                })
+                .union(all: {
+                    $0.column("intervention_id").column(SQLLiteral.string("review"), as: "fact")
+                        .column(SQLFunction("MAX", args: SQLIdentifier("reviewed_on")), as: "d")
+                        .from("plan_reviews")
+                        .where(IDList.member(SQLColumn("intervention_id"), of: ids))
+                        .groupBy("intervention_id")
+                })
+        }
         let rows = try await Rows.collect(query) { r -> R? in
             guard let id = r.uuid("intervention_id"), let fact = r.string("fact") else { return nil }
             return R(intervention_id: id, fact: fact, d: r.date("d"))

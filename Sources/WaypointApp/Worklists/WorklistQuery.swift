@@ -62,8 +62,28 @@ enum WorklistQuery {
     /// Open interventions (as at `today`) in `services` matching `filter`.
     static func openWork(_ filter: Filter, in services: [UUID], today: LocalDate, on db: Database) async throws -> [OpenWorkRow] {
         guard !services.isEmpty else { return [] }
+        // The statement's values in the order its text names them, and what shapes its text.
+        let today = today.iso
+        var binds: [any Encodable & Sendable] = services + [today, today]
+        var shape = "open-work:\(services.count):"
+        switch filter {
+        case .worker(let id): binds += [id, id]; shape += "worker"
+        case .workers(let ids):
+            guard !ids.isEmpty else { return [] }
+            binds += ids; shape += "workers:\(ids.count)"
+        case .workerOrTheirs(let id, let others): binds += [id] + others + [id]; shape += "worker-or-theirs:\(others.count)"
+        case .unallocated: shape += "unallocated"
+        case .allocated: shape += "allocated"
+        }
+        let query = KeptStatements.statement(shape, on: db.sql, binds: binds) { sql in
+            build(filter, in: services, today: today, on: sql)
+        }
+        return try await Rows.collect(query) { OpenWorkRow($0) }
+    }
+
+    private static func build(_ filter: Filter, in services: [UUID], today: String, on sql: any SQLDatabase) -> any SQLQueryBuilder {
         let i = "interventions"
-        var b = db.sql.select()
+        var b = sql.select()
             .columns(
                 [
                     "id", "service_id", "child_id", "type", "start_date", "planned_end_date", "end_date", "case_manager_id",
@@ -77,10 +97,10 @@ enum WorklistQuery {
             .join("children", on: SQLColumn("child_id", table: i), .equal, SQLColumn("id", table: "children"))
             .join("users", method: SQLJoinMethod.left, on: SQLColumn("case_manager_id", table: i), .equal, SQLColumn("id", table: "users"))
             .where(SQLColumn("service_id", table: i), .in, SQLBind.group(services))
-            .where(SQLColumn("start_date", table: i), .lessThanOrEqual, SQLBind(today.iso))
+            .where(SQLColumn("start_date", table: i), .lessThanOrEqual, SQLBind(today))
             .where {
                 $0.where(SQLColumn("end_date", table: i), .is, SQLLiteral.null).orWhere(
-                    SQLColumn("end_date", table: i), .greaterThanOrEqual, SQLBind(today.iso))
+                    SQLColumn("end_date", table: i), .greaterThanOrEqual, SQLBind(today))
             }
         switch filter {
         case .worker(let id):
@@ -89,7 +109,6 @@ enum WorklistQuery {
                     SQLColumn("co_worker_id", table: i), .equal, SQLBind(id))
             }
         case .workers(let ids):
-            guard !ids.isEmpty else { return [] }
             b = b.where(SQLColumn("case_manager_id", table: i), .in, SQLBind.group(ids))
         case .workerOrTheirs(let id, let others):
             b = b.where {
@@ -101,9 +120,7 @@ enum WorklistQuery {
         case .allocated:
             b = b.where(SQLColumn("case_manager_id", table: i), .isNot, SQLLiteral.null)
         }
-        return try await Rows.collect(b.orderBy(SQLColumn("start_date", table: i)).orderBy(SQLColumn("id", table: i))) {
-            OpenWorkRow($0)
-        }
+        return b.orderBy(SQLColumn("start_date", table: i)).orderBy(SQLColumn("id", table: i))
     }
 
     /// Adds what is due to each row (per service timescales), overdue and soonest first.

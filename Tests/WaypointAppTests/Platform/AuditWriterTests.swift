@@ -98,4 +98,29 @@ import Vapor
             try await Self.expectWritten(app, [99: after])
         }
     }
+
+    /// Writes start at least `spacing` apart (each commit empties SQLite's other connections' page
+    /// caches): readers who arrive while the spacing runs wait for it, and are written together.
+    @Test(arguments: TestDatabase.all)
+    func writesStartAtLeastTheSpacingApartWithEveryoneWhoArrivedMeanwhile(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let spacing = Duration.milliseconds(300)
+            let writer = AuditWriter(db: { app.db }, spacing: spacing)
+            let clock = ContinuousClock()
+            let started = clock.now
+            try await writer.write(Self.entries(0, reader: 0, children: 2))
+            let readers = Dictionary(uniqueKeysWithValues: (1...10).map { ($0, Self.entries($0, reader: $0, children: 3)) })
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for e in readers.values { group.addTask { try await writer.write(e) } }
+                try await group.waitForAll()
+            }
+            let waited = clock.now - started
+            #expect(waited >= spacing, "the second write ended \(waited) after the first began")
+            // Without the spacing the first of the ten is written alone at once and the nine
+            // others after it: three writes.
+            #expect(await writer.writes == 2)
+            let written = try await Self.rows(app)
+            #expect(written.count == 2 + 10 * 3)
+        }
+    }
 }

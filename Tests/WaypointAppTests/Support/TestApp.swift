@@ -73,6 +73,8 @@ func withTestApp(
     try await app.asyncShutdown()
     if let pgDatabase { try? await PostgresTemplate.shared.drop(pgDatabase) }
     if let sqliteDirectory { try? FileManager.default.removeItem(at: sqliteDirectory) }
+    // A statement kept by shape whose listed values do not match its own (`KeptStatements`).
+    #expect(KeptStatements.shared.mismatched.isEmpty, "\(KeptStatements.shared.mismatched)")
 }
 
 /// Migrates once into a template database, then clones it per test (`CREATE DATABASE … TEMPLATE`).

@@ -49,20 +49,7 @@ enum AuditChain {
     static let genesis = String(repeating: "0", count: 64)
 
     static func link(_ previous: String, _ event: Event) -> String {
-        hex(SHA256.hash(data: Data((previous + event.canonical).utf8)))
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    /// Lower-case hexadecimal of a digest (`String(format:)` per byte cost more than the hashing).
-    static func hex(_ digest: SHA256.Digest) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in digest {
-            out.append(hexDigits[Int(byte >> 4)])
-            out.append(hexDigits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        Hex.lower(SHA256.hash(data: Data((previous + event.canonical).utf8)))
     }
 
     /// The PostgreSQL advisory lock that sealers hold in turn ("WPAUDIT" in ASCII).

@@ -30,7 +30,7 @@ enum Tokens {
             .replacingOccurrences(of: "=", with: "")
     }
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.lower(SHA256.hash(data: Data(token.utf8)))
     }
     /// Constant-time comparison.
     static func equal(_ a: String, _ b: String) -> Bool {
@@ -87,7 +87,7 @@ struct SessionAuthenticator: AsyncMiddleware {
             return
         }
         let now = req.now
-        struct Row: Decodable {
+        struct Row {
             let session_id: UUID
             let csrf_token: String
             let last_seen_at: Date
@@ -104,31 +104,46 @@ struct SessionAuthenticator: AsyncMiddleware {
             let service_id: UUID?
             /// `reference_version.n`, read in the same statement (`ReferenceVersionSeen`).
             let reference_version: Int?
+
+            init?(_ r: RowReader) {
+                guard let session = r.uuid("session_id"), let csrf = r.string("csrf_token"), let seen = r.time("last_seen_at"),
+                    let user = r.uuid("user_id"), let email = r.string("email"), let name = r.string("name"),
+                    let role = r.string("role"), let active = r.bool("active"), let created = r.time("created_at"),
+                    let stage = r.string("stage")
+                else { return nil }
+                (session_id, csrf_token, last_seen_at, created_at, self.stage) = (session, csrf, seen, created, stage)
+                (user_id, self.email, self.name, self.role, self.active) = (user, email, name, role, active)
+                (next_path, pending_totp_secret) = (r.string("next_path"), r.string("pending_totp_secret"))
+                (service_id, reference_version) = (r.uuid("service_id"), r.int("reference_version"))
+            }
         }
         // The session, its user, the user's services and the reference data's version in one statement.
-        let query = req.db.sql.select()
-            .column(SQLColumn("id", table: "sessions"), as: "session_id")
-            .column(SQLColumn("csrf_token", table: "sessions"))
-            .column(SQLColumn("last_seen_at", table: "sessions"))
-            .column(SQLColumn("created_at", table: "sessions"))
-            .column(SQLColumn("stage", table: "sessions"))
-            .column(SQLColumn("next_path", table: "sessions"))
-            .column(SQLColumn("pending_totp_secret", table: "sessions"))
-            .column(SQLColumn("id", table: "users"), as: "user_id")
-            .column(SQLColumn("email", table: "users"))
-            .column(SQLColumn("name", table: "users"))
-            .column(SQLColumn("role", table: "users"))
-            .column(SQLColumn("active", table: "users"))
-            .column(SQLColumn("service_id", table: "user_services"))
-            .column(SQLRaw("(SELECT n FROM reference_version)"), as: "reference_version")
-            .from("sessions")
-            .join("users", on: SQLColumn("user_id", table: "sessions"), .equal, SQLColumn("id", table: "users"))
-            .join(
-                "user_services", method: SQLJoinMethod.left, on: SQLColumn("user_id", table: "user_services"), .equal,
-                SQLColumn("id", table: "users")
-            )
-            .where(SQLColumn("token_hash", table: "sessions"), .equal, SQLBind(Tokens.hash(token)))
-        let rows = try await Rows.all(query, decoding: Row.self)
+        let tokenHash = Tokens.hash(token)
+        let query = KeptStatements.statement("session", on: req.db.sql, binds: [tokenHash]) { db in
+            db.select()
+                .column(SQLColumn("id", table: "sessions"), as: "session_id")
+                .column(SQLColumn("csrf_token", table: "sessions"))
+                .column(SQLColumn("last_seen_at", table: "sessions"))
+                .column(SQLColumn("created_at", table: "sessions"))
+                .column(SQLColumn("stage", table: "sessions"))
+                .column(SQLColumn("next_path", table: "sessions"))
+                .column(SQLColumn("pending_totp_secret", table: "sessions"))
+                .column(SQLColumn("id", table: "users"), as: "user_id")
+                .column(SQLColumn("email", table: "users"))
+                .column(SQLColumn("name", table: "users"))
+                .column(SQLColumn("role", table: "users"))
+                .column(SQLColumn("active", table: "users"))
+                .column(SQLColumn("service_id", table: "user_services"))
+                .column(SQLRaw("(SELECT n FROM reference_version)"), as: "reference_version")
+                .from("sessions")
+                .join("users", on: SQLColumn("user_id", table: "sessions"), .equal, SQLColumn("id", table: "users"))
+                .join(
+                    "user_services", method: SQLJoinMethod.left, on: SQLColumn("user_id", table: "user_services"), .equal,
+                    SQLColumn("id", table: "users")
+                )
+                .where(SQLColumn("token_hash", table: "sessions"), .equal, SQLBind(tokenHash))
+        }
+        let rows = try await Rows.collect(query) { Row($0) }
         guard let row = rows.first else {
             req.storage[SessionNotice.self] = .ended
             return
