@@ -54,12 +54,13 @@ enum ChildAccessStore {
         var recorded = Set<UUID>()
         struct A: Decodable { let child_id: UUID }
         for chunk in unallocated.chunked() {
-            recorded.formUnion(
-                try await db.sql.select().column("child_id").from("audit_events")
+            let query = KeptStatements.statement("recorded-by:\(chunk.count)", on: db.sql, binds: [userID] + chunk) { db in
+                db.select().column("child_id").from("audit_events")
                     // A literal, not a bound value, so that the index of these entries alone is used (M0036).
                     .where("action", .equal, SQLLiteral.string("create_child"))
-                    .where("user_id", .equal, SQLBind(userID)).where("child_id", .in, SQLBind.group(chunk)).all(decoding: A.self).map(
-                        \.child_id))
+                    .where("user_id", .equal, SQLBind(userID)).where("child_id", .in, SQLBind.group(chunk))
+            }
+            recorded.formUnion(try await query.all(decoding: A.self).map(\.child_id))
         }
         var out: [UUID: ChildRelationship] = [:]
         for id in ids {
@@ -84,10 +85,11 @@ enum ChildAccessStore {
         let rest = ids.filter { rel[$0] == .service }
         struct R: Decodable { let child_id: UUID }
         for chunk in rest.chunked() {
-            out.formUnion(
-                try await db.sql.select().column("child_id").from("child_access_reasons").where("user_id", .equal, SQLBind(user.id))
-                    .where("child_id", .in, SQLBind.group(chunk)).where("until_at", .greaterThan, SQLBind(now)).all(decoding: R.self).map(
-                        \.child_id))
+            let query = KeptStatements.statement("reasons-held:\(chunk.count)", on: db.sql, binds: [user.id] + chunk + [now]) { db in
+                db.select().column("child_id").from("child_access_reasons").where("user_id", .equal, SQLBind(user.id))
+                    .where("child_id", .in, SQLBind.group(chunk)).where("until_at", .greaterThan, SQLBind(now))
+            }
+            out.formUnion(try await query.all(decoding: R.self).map(\.child_id))
         }
         return out
     }
@@ -97,9 +99,11 @@ enum ChildAccessStore {
         struct R: Decodable { let child_id: UUID; let reason: String }
         var out: [UUID: String] = [:]
         for chunk in ids.chunked() {
-            let rows = try await db.sql.select().columns("child_id", "reason").from("child_access_reasons")
-                .where("user_id", .equal, SQLBind(userID)).where("child_id", .in, SQLBind.group(chunk))
-                .where("until_at", .greaterThan, SQLBind(now)).orderBy("until_at", .ascending).all(decoding: R.self)
+            let rows = try await KeptStatements.statement("reasons:\(chunk.count)", on: db.sql, binds: [userID] + chunk + [now]) { db in
+                db.select().columns("child_id", "reason").from("child_access_reasons")
+                    .where("user_id", .equal, SQLBind(userID)).where("child_id", .in, SQLBind.group(chunk))
+                    .where("until_at", .greaterThan, SQLBind(now)).orderBy("until_at", .ascending)
+            }.all(decoding: R.self)
             for r in rows { out[r.child_id] = r.reason }
         }
         return out

@@ -45,8 +45,10 @@ enum LegalStore {
     }
 
     static func offences(_ childID: UUID, on db: Database) async throws -> [OffenceRow] {
-        try await db.sql.select().columns("id", "offence_date", "category", "description", "gravity", "outcome", "outcome_date")
-            .from("offences").where("child_id", .equal, SQLBind(childID)).orderBy("offence_date").all(decoding: OffenceRow.self)
+        try await KeptStatements.statement("offences-of-child", on: db.sql, binds: [childID]) { db in
+            db.select().columns("id", "offence_date", "category", "description", "gravity", "outcome", "outcome_date")
+                .from("offences").where("child_id", .equal, SQLBind(childID)).orderBy("offence_date")
+        }.all(decoding: OffenceRow.self)
     }
 
     static func insertHearing(_ h: HearingInput, childID: UUID, serviceID: UUID, on db: Database, now: Date) async throws {
@@ -60,8 +62,10 @@ enum LegalStore {
     }
 
     static func hearings(_ childID: UUID, on db: Database) async throws -> [HearingRow] {
-        try await db.sql.select().columns("id", "hearing_date", "court", "result").from("court_hearings")
-            .where("child_id", .equal, SQLBind(childID)).orderBy("hearing_date").all(decoding: HearingRow.self)
+        try await KeptStatements.statement("hearings-of-child", on: db.sql, binds: [childID]) { db in
+            db.select().columns("id", "hearing_date", "court", "result").from("court_hearings")
+                .where("child_id", .equal, SQLBind(childID)).orderBy("hearing_date")
+        }.all(decoding: HearingRow.self)
     }
 
     static func insertConsultation(_ c: ConsultationInput, childID: UUID, serviceID: UUID, by: UUID, on db: Database, now: Date)
@@ -77,7 +81,9 @@ enum LegalStore {
     }
 
     static func consultations(_ childID: UUID, on db: Database) async throws -> [ConsultationRow] {
-        try await db.sql.select().columns("id", "held_on", "known_to", "discussion", "outcome").from("case_consultations")
-            .where("child_id", .equal, SQLBind(childID)).orderBy("held_on", .descending).all(decoding: ConsultationRow.self)
+        try await KeptStatements.statement("consultations-of-child", on: db.sql, binds: [childID]) { db in
+            db.select().columns("id", "held_on", "known_to", "discussion", "outcome").from("case_consultations")
+                .where("child_id", .equal, SQLBind(childID)).orderBy("held_on", .descending)
+        }.all(decoding: ConsultationRow.self)
     }
 }

@@ -75,8 +75,9 @@ enum ReferralStore {
     }
 
     static func forChild(_ childID: UUID, on db: Database) async throws -> [ReferralRow] {
-        try await db.sql.select().column("*").from("referrals").where("child_id", .equal, SQLBind(childID))
-            .orderBy("received_on", .descending).all(decoding: ReferralRow.self)
+        try await KeptStatements.statement("referrals-of-child", on: db.sql, binds: [childID]) { db in
+            db.select().column("*").from("referrals").where("child_id", .equal, SQLBind(childID)).orderBy("received_on", .descending)
+        }.all(decoding: ReferralRow.self)
     }
 
     /// Pending referrals, oldest first.
