@@ -38,6 +38,8 @@ public struct Settings: Sendable {
     public var maxUploadBytes: Int = 256 * 1_048_576
     /// Password checks waiting for the hashing thread before more are turned away (503).
     public var maxQueuedPasswordChecks: Int = 64
+    /// The least time from one write of reads' audit entries to the next (`AuditWriter.spacing`).
+    public var auditSpacingMilliseconds: Int = AuditWriter.defaultSpacingMilliseconds
     /// Single sign-on with an OpenID Connect provider (`WAYPOINT_OIDC_*`); nil when not set up.
     var oidc: OIDCConfig?
     /// A `WAYPOINT_OIDC_*` setting that is wrong: the server refuses to start with it.
@@ -64,6 +66,7 @@ public struct Settings: Sendable {
         settings.secureCookies = env["WAYPOINT_SECURE_COOKIES"] == "true"
         do { settings.oidc = try OIDCConfig.fromEnvironment(env) } catch { settings.oidcProblem = "\(error)" }
         if let kb = env["WAYPOINT_MAX_FORM_KB"].flatMap(Int.init), (16...16_384).contains(kb) { settings.maxFormBytes = kb * 1024 }
+        if let ms = env["WAYPOINT_AUDIT_SPACING_MS"].flatMap(Int.init), (0...1000).contains(ms) { settings.auditSpacingMilliseconds = ms }
         if let mb = env["WAYPOINT_MAX_UPLOAD_MB"].flatMap(Int.init), (1...4096).contains(mb) { settings.maxUploadBytes = mb * 1_048_576 }
         return settings
     }

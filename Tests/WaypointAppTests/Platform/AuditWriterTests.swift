@@ -123,4 +123,18 @@ import Vapor
             #expect(written.count == 2 + 10 * 3)
         }
     }
+
+    /// The spacing comes from `WAYPOINT_AUDIT_SPACING_MS` when it is a number of milliseconds from 0 to
+    /// 1000; anything else keeps the default.
+    @Test func theSpacingIsSetFromTheEnvironmentWithinItsBounds() {
+        let base = ["WAYPOINT_DATA_DIR": "/tmp/waypoint-settings-test"]
+        #expect(Settings.fromEnvironment(base).auditSpacingMilliseconds == AuditWriter.defaultSpacingMilliseconds)
+        #expect(Settings.fromEnvironment(base.merging(["WAYPOINT_AUDIT_SPACING_MS": "0"]) { $1 }).auditSpacingMilliseconds == 0)
+        #expect(Settings.fromEnvironment(base.merging(["WAYPOINT_AUDIT_SPACING_MS": "250"]) { $1 }).auditSpacingMilliseconds == 250)
+        for bad in ["-1", "1001", "99999999999999999999", "ten", ""] {
+            #expect(
+                Settings.fromEnvironment(base.merging(["WAYPOINT_AUDIT_SPACING_MS": bad]) { $1 }).auditSpacingMilliseconds
+                    == AuditWriter.defaultSpacingMilliseconds, "\(bad)")
+        }
+    }
 }

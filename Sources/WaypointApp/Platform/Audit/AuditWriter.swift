@@ -21,7 +21,7 @@ actor AuditWriter {
     /// The least time from the end of one write to the start of the next.
     let spacing: Duration
 
-    init(db: @escaping @Sendable () -> any Database, spacing: Duration = AuditWriter.spacing) {
+    init(db: @escaping @Sendable () -> any Database, spacing: Duration = .milliseconds(AuditWriter.defaultSpacingMilliseconds)) {
         self.db = db
         self.spacing = spacing
     }
@@ -33,7 +33,8 @@ actor AuditWriter {
     /// enough that almost every statement read cold. A reader who arrives sooner waits for the rest
     /// of the spacing, with everyone else's who arrives meanwhile; a lone reader, or the first after a
     /// quiet moment, is written at once.
-    static let spacing: Duration = .milliseconds(10)
+    /// (`WAYPOINT_AUDIT_SPACING_MS` sets another, 0 to 1000.)
+    static let defaultSpacingMilliseconds = 10
 
     func write(_ entries: Audit.Entries) async throws {
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
