@@ -122,17 +122,13 @@ struct SessionAuthenticator: AsyncMiddleware {
         let query = KeptStatements.statement("session", on: req.db.sql, binds: [tokenHash]) { db in
             db.select()
                 .column(SQLColumn("id", table: "sessions"), as: "session_id")
-                .column(SQLColumn("csrf_token", table: "sessions"))
-                .column(SQLColumn("last_seen_at", table: "sessions"))
-                .column(SQLColumn("created_at", table: "sessions"))
-                .column(SQLColumn("stage", table: "sessions"))
-                .column(SQLColumn("next_path", table: "sessions"))
-                .column(SQLColumn("pending_totp_secret", table: "sessions"))
+                .columns(
+                    ["csrf_token", "last_seen_at", "created_at", "stage", "next_path", "pending_totp_secret"].map {
+                        SQLColumn($0, table: "sessions")
+                    }
+                )
                 .column(SQLColumn("id", table: "users"), as: "user_id")
-                .column(SQLColumn("email", table: "users"))
-                .column(SQLColumn("name", table: "users"))
-                .column(SQLColumn("role", table: "users"))
-                .column(SQLColumn("active", table: "users"))
+                .columns(["email", "name", "role", "active"].map { SQLColumn($0, table: "users") })
                 .column(SQLColumn("service_id", table: "user_services"))
                 .column(SQLRaw("(SELECT n FROM reference_version)"), as: "reference_version")
                 .from("sessions")
