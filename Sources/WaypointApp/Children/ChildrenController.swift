@@ -36,11 +36,14 @@ struct ChildrenController: RouteCollection {
             errors.isEmpty
             ? try await ChildStore.search(search, in: user.serviceIDs, page: page, on: req.db)
             : (rows: [], total: 0)
-        // Every child a search shows is on that child's record (who saw them, and why: a search).
-        try await Audit.recordViews(req, action: "view_search_result", children: result.rows.map { ($0.service_id, $0.id) })
+        // Every child a search shows is on that child's record (who saw them, and why: a search),
+        // written while the rest of the page is read; nothing is sent until both are done.
+        async let audited: Void = Audit.recordViews(
+            req, action: "view_search_result", children: result.rows.map { ($0.service_id, $0.id) })
         let openable =
             user.role == .practitioner
             ? try await ChildAccessStore.openable(user, result.rows.map(\.id), today: req.today, now: req.now, on: req.db) : nil
+        try await audited
         let model = ChildIndexModel(
             values: values, errors: errors.errors, searched: search.text != nil || search.dateOfBirth != nil,
             rows: result.rows, total: result.total, page: page, today: req.today, openable: openable, canCreate: user.can(.createChild))
@@ -112,8 +115,11 @@ struct ChildrenController: RouteCollection {
     @Sendable func show(req: Request) async throws -> Response {
         let user = try req.authorize(.viewChild)
         let child = try await loadChild(req, user)
+        // The look is written to the audit log while the page is read (the writer gathers many
+        // readers' entries into one write, so it waits a moment): nothing is sent until both are done.
+        async let audited: Void = Audit.record(req, action: "view_child", serviceID: child.serviceID, childID: child.id)
         let page = try await ChildShowQuery.load(req, user, child)
-        try await Audit.record(req, action: "view_child", serviceID: child.serviceID, childID: child.id)
+        try await audited
         if page.firstLookByCaseManager {
             try await InterventionStore.markSeen(childID: child.id, by: user.id, on: req.db, now: req.now)
         }
