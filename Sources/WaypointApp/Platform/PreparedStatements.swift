@@ -21,8 +21,10 @@ enum PreparedStatements {
     static let maxBinds = 16
     static let maxTexts = 500
 
-    /// The name of each statement named so far, by its text and its values' types.
-    private static let names = NIOLockedValueBox<[String: String]>([:])
+    /// The name of each statement named so far, by its text and its values' types: one table for
+    /// the process. A test binds a table of its own, so the texts of every other test in the same
+    /// process (which can reach `maxTexts` between them) do not decide what its statements do.
+    @TaskLocal static var names = NIOLockedValueBox<[String: String]>([:])
 
     /// The values in PostgreSQL's form with their types, or nil when one is of a type not listed.
     static func bindings(_ binds: [any Encodable & Sendable]) -> (PostgresBindings, [PostgresDataType])? {

@@ -9,6 +9,10 @@ import Testing
 /// parsed and planned once rather than at every request; what cannot be kept is sent unnamed.
 @Suite struct PreparedStatementsTests {
     @Test func aStatementIsNamedByItsTextAndItsValuesTypesAndLongListsAreNot() throws {
+        try PreparedStatements.$names.withValue(.init([:])) { try namedByTextAndTypes() }
+    }
+
+    private func namedByTextAndTypes() throws {
         let (_, uuid) = try #require(PreparedStatements.bindings([UUID()]))
         let (_, text) = try #require(PreparedStatements.bindings(["x"]))
         let sql = "SELECT 1 FROM children WHERE id = $1"
@@ -27,6 +31,21 @@ import Testing
 
     @Test func onPostgreSQLAStatementRunTwiceIsPreparedOnceAndAnswersAsUnnamed() async throws {
         guard TestDatabase.all.contains(.postgres) else { return }
+        // A table of this test's own: the process's fills with every other test's texts.
+        try await PreparedStatements.$names.withValue(.init([:])) { try await preparedOnce() }
+    }
+
+    @Test func noMoreThanTheLimitOfTextsAreNamed() {
+        PreparedStatements.$names.withValue(.init([:])) {
+            let types: [PostgresDataType] = [.uuid]
+            for i in 0..<PreparedStatements.maxTexts { #expect(PreparedStatements.name(for: "SELECT \(i)", types: types) != nil) }
+            #expect(PreparedStatements.name(for: "SELECT -1", types: types) == nil)
+            // One named before the limit keeps its name.
+            #expect(PreparedStatements.name(for: "SELECT 0", types: types) != nil)
+        }
+    }
+
+    private func preparedOnce() async throws {
         try await withTestApp(.postgres) { app in
             let s = try await Fixtures.service(app)
             try await Fixtures.user(app, .manager, services: [s])
