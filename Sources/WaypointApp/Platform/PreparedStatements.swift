@@ -23,7 +23,8 @@ enum PreparedStatements {
 
     /// The name of each statement named so far, by its text and its values' types: one table for
     /// the process. A test binds a table of its own, so the texts of every other test in the same
-    /// process (which can reach `maxTexts` between them) do not decide what its statements do.
+    /// process (which can reach `maxTexts` between them) do not decide what its statements do. (A
+    /// pooled connection's body runs in a task of its own: bind the table inside it.)
     @TaskLocal static var names = NIOLockedValueBox<[String: String]>([:])
 
     /// The values in PostgreSQL's form with their types, or nil when one is of a type not listed.

@@ -31,8 +31,7 @@ import Testing
 
     @Test func onPostgreSQLAStatementRunTwiceIsPreparedOnceAndAnswersAsUnnamed() async throws {
         guard TestDatabase.all.contains(.postgres) else { return }
-        // A table of this test's own: the process's fills with every other test's texts.
-        try await PreparedStatements.$names.withValue(.init([:])) { try await preparedOnce() }
+        try await preparedOnce()
     }
 
     @Test func noMoreThanTheLimitOfTextsAreNamed() {
@@ -50,25 +49,30 @@ import Testing
             let s = try await Fixtures.service(app)
             try await Fixtures.user(app, .manager, services: [s])
             struct Row: Decodable { let email: String }
+            // A name table of this test's own: the process's fills with every other test's texts.
+            // (Bound inside: the pool hands the connection over on its event loop, outside this
+            // task, so a value bound around `withConnection` does not reach its body.)
             try await app.db.withConnection { conn in
-                func read() async throws -> [String] {
-                    try await conn.sql.select().column("email").from("users").where("role", .equal, SQLBind("manager")).all(
-                        decoding: Row.self
-                    ).map(\.email)
+                try await PreparedStatements.$names.withValue(.init([:])) {
+                    func read() async throws -> [String] {
+                        try await conn.sql.select().column("email").from("users").where("role", .equal, SQLBind("manager")).all(
+                            decoding: Row.self
+                        ).map(\.email)
+                    }
+                    let first = try await read()
+                    let second = try await read()
+                    #expect(first == ["manager@test.waypoint.test"] && second == first)
+                    // The same statement unnamed, as the driver sends it.
+                    let plain = try await (conn as! any SQLDatabase).select().column("email").from("users").where(
+                        "role", .equal, SQLBind("manager")
+                    ).all(decoding: Row.self).map(\.email)
+                    #expect(plain == first)
+                    struct Prepared: Decodable { let statement: String }
+                    let kept = try await (conn as! any SQLDatabase).raw("SELECT statement FROM pg_prepared_statements").all(
+                        decoding: Prepared.self
+                    ).map(\.statement)
+                    #expect(kept.filter { $0.contains("FROM \"users\" WHERE \"role\"") }.count == 1, "\(kept)")
                 }
-                let first = try await read()
-                let second = try await read()
-                #expect(first == ["manager@test.waypoint.test"] && second == first)
-                // The same statement unnamed, as the driver sends it.
-                let plain = try await (conn as! any SQLDatabase).select().column("email").from("users").where(
-                    "role", .equal, SQLBind("manager")
-                ).all(decoding: Row.self).map(\.email)
-                #expect(plain == first)
-                struct Prepared: Decodable { let statement: String }
-                let kept = try await (conn as! any SQLDatabase).raw("SELECT statement FROM pg_prepared_statements").all(
-                    decoding: Prepared.self
-                ).map(\.statement)
-                #expect(kept.filter { $0.contains("FROM \"users\" WHERE \"role\"") }.count == 1, "\(kept)")
             }
         }
     }
