@@ -25,7 +25,9 @@ import Vapor
 
     static func rows(_ app: Application) async throws -> [Row] {
         try await app.db.sql.raw(
-            "SELECT user_email, action, details, child_id, service_id FROM audit_events WHERE action LIKE 'view_test_%'"
+            SQLQueryString(
+                "SELECT user_email, action, details, child_id, service_id FROM (\(unsafeRaw: AuditRows.perChild)) a WHERE action LIKE 'view_test_%'"
+            )
         )
         .all(decoding: Row.self)
     }

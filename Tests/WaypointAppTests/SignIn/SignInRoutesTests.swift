@@ -198,8 +198,19 @@ enum AuditRows {
         let user_email: String?
     }
     static func all(_ app: Application) async throws -> [Row] {
-        try await app.db.sql.raw("SELECT action, details, child_id, user_email FROM audit_events ORDER BY at").all(decoding: Row.self)
+        try await app.db.sql.raw(SQLQueryString("\(unsafeRaw: perChild) ORDER BY at")).all(decoding: Row.self)
     }
+
+    /// The audit log with a row for each child a look at a list named (`M0040_AuditListedChildren`),
+    /// as if each were an entry of its own: id, at, user_id, user_email, service_id, child_id,
+    /// action, details.
+    static let perChild = """
+        SELECT id, at, user_id, user_email, service_id, child_id, action, details FROM audit_events
+            WHERE NOT EXISTS (SELECT 1 FROM audit_event_children c WHERE c.event_id = audit_events.id)
+        UNION ALL
+        SELECT e.id, e.at, e.user_id, e.user_email, c.service_id, c.child_id, e.action, e.details
+            FROM audit_event_children c JOIN audit_events e ON e.id = c.event_id
+        """
     static func actions(_ app: Application) async throws -> [String] { try await all(app).map(\.action) }
 }
 

@@ -56,7 +56,9 @@ enum Audit {
         return (rest.isEmpty ? nil : rest, String(d[r.upperBound...]))
     }
 
-    /// One entry per child shown (a list, a search result, a download), in one statement.
+    /// A look at several children (a list, a search result, a download): one entry naming each
+    /// child shown, with the service they were shown in (`M0040_AuditListedChildren`); a look at
+    /// one child is an entry of its own, as `record` writes.
     static func recordViews(_ req: Request, action: String, children: [(serviceID: UUID?, childID: UUID)], details: String? = nil)
         async throws
     {
@@ -82,7 +84,9 @@ enum Audit {
             ], on: db)
     }
 
-    /// What one reader's look writes: an entry per (service, child), sharing who, when and what.
+    /// What one reader's look writes: who, when and what, at the (service, child) pairs looked at.
+    /// One pair (or none named) is an entry with its child and service on it; two or more, one
+    /// entry whose children are listed beside it, each child once.
     struct Entries: Sendable {
         var at: Date
         var userID: UUID?
@@ -90,36 +94,67 @@ enum Audit {
         var action: String
         var details: String?
         var children: [(UUID?, UUID?)]
+
+        /// The children a list names, each once (the first service it was shown in), or nil when
+        /// the entry is a look at one child (or at none).
+        var listed: [(service: UUID?, child: UUID)]? {
+            guard children.count > 1 else { return nil }
+            var seen = Set<UUID>()
+            return children.compactMap { s, c in c.flatMap { seen.insert($0).inserted ? (s, $0) : nil } }
+        }
     }
 
-    /// The one place audit rows are written. Each statement holds at most `rowsPerStatement`
-    /// rows; what a group's rows share is bound once, in its first row in the statement, and
-    /// named again by position (a list of 57 children sent 456 values, now 176). Several
-    /// statements run in one transaction, so a group is written whole or not at all.
+    /// An entry row: its group (an `Entries`), id, service and child.
+    private typealias EventRow = (group: Int, id: UUID, service: UUID?, child: UUID?)
+
+    /// The one place audit rows are written. A look at one child is a row of `audit_events`; a look
+    /// at a list is one row there and a row per child in `audit_event_children`. Each statement
+    /// holds at most `rowsPerStatement` entries (or `childrenPerStatement` listed children); what
+    /// a group's entries share is bound once, in its first row in the statement, and named again by
+    /// position. Entries past one statement are written in one transaction, whole or not at all.
     static func insert(_ groups: [Entries], on db: Database) async throws {
-        var statements: [[(group: Int, service: UUID?, child: UUID?)]] = [[]]
+        var events: [EventRow] = []
+        var listed: [(event: UUID, child: UUID, service: UUID?)] = []
         for (g, group) in groups.enumerated() {
-            for (service, child) in group.children {
-                if statements[statements.count - 1].count == rowsPerStatement { statements.append([]) }
-                statements[statements.count - 1].append((g, service, child))
+            if let list = group.listed {
+                let id = timeOrderedID()
+                // The list's service when every child was shown in the same one.
+                let services = Set(list.map { $0.service })
+                events.append((g, id, services.count == 1 ? (services.first ?? nil) : nil, nil))
+                for (service, child) in list { listed.append((id, child, service)) }
+            } else {
+                for (service, child) in group.children { events.append((g, timeOrderedID(), service, child)) }
             }
         }
-        let all = statements.filter { !$0.isEmpty }
-        guard let first = all.first else { return }
-        if all.count == 1 {
-            return try await insertStatement(first, groups, on: db)
+        let eventStatements = events.chunked(rowsPerStatement)
+        guard !eventStatements.isEmpty else { return }
+        // The lists' children first, each statement on its own: an entry is never there without
+        // its children, so the sealer, which takes an entry once it is there, seals it with them.
+        // Not one transaction with the entries: on SQLite a transaction holds the write lock across
+        // several of the driver's thread hand-offs, and under load the server's writers (this, the
+        // sealer, the "seen" mark) each waited for the lock on a thread the holder needed to go on
+        // (measured: My work and the register stopped until the 10 s busy timeout). Should the entries
+        // then fail, the children stay, naming an entry that is not there: nothing reads them (the
+        // trail joins the entries), nothing was shown (the request fails), and the log is intact.
+        for rows in listed.chunked(childrenPerStatement) {
+            var insert = db.sql.insert(into: "audit_event_children").columns("event_id", "child_id", "service_id")
+            for r in rows { insert = insert.values(SQLBind(r.event), SQLBind(r.child), SQLBind(r.service)) }
+            try await insert.run()
+        }
+        if eventStatements.count == 1 {
+            return try await insertStatement(eventStatements[0], groups, on: db)
         }
         try await db.writeTransaction { tx in
-            for rows in all { try await insertStatement(rows, groups, on: tx) }
+            for rows in eventStatements { try await insertStatement(rows, groups, on: tx) }
         }
     }
 
     /// Rows per statement: 3,000 rows bind at most 24,000 values, under SQLite's limit of 32,766.
     static let rowsPerStatement = 3_000
+    /// Listed children per statement: three values each.
+    static let childrenPerStatement = 10_000
 
-    private static func insertStatement(
-        _ rows: [(group: Int, service: UUID?, child: UUID?)], _ groups: [Entries], on db: Database
-    ) async throws {
+    private static func insertStatement(_ rows: [EventRow], _ groups: [Entries], on db: Database) async throws {
         let dialect = db.sql.dialect
         var insert = db.sql.insert(into: "audit_events").columns(
             "id", "at", "user_id", "user_email", "service_id", "child_id", "action", "details")
@@ -138,14 +173,14 @@ enum Audit {
             let g = groups[row.group]
             if let base = firstBind[row.group] {
                 insert = insert.values(
-                    SQLBind(timeOrderedID()), dialect.bindPlaceholder(at: base + 1), dialect.bindPlaceholder(at: base + 2),
+                    SQLBind(row.id), dialect.bindPlaceholder(at: base + 1), dialect.bindPlaceholder(at: base + 2),
                     dialect.bindPlaceholder(at: base + 3), SQLBind(row.service), SQLBind(row.child),
                     dialect.bindPlaceholder(at: base + 6), dialect.bindPlaceholder(at: base + 7))
                 binds += 3
             } else {
                 firstBind[row.group] = binds + 1
                 insert = insert.values(
-                    SQLBind(timeOrderedID()), SQLBind(g.at), SQLBind(g.userID), SQLBind(g.userEmail), SQLBind(row.service),
+                    SQLBind(row.id), SQLBind(g.at), SQLBind(g.userID), SQLBind(g.userEmail), SQLBind(row.service),
                     SQLBind(row.child), SQLBind(g.action), SQLBind(g.details))
                 binds += 8
             }

@@ -9,7 +9,7 @@ import Vapor
 /// (`M0032_AuditPending`) to the chain in batches, in the order they were written (`at`, then id). The server seals every few seconds and
 /// `waypoint audit verify` seals first, so the chain trails the log by seconds at most.
 enum AuditChain {
-    struct Event: Decodable {
+    struct Event {
         let id: UUID
         let at: Date
         let user_id: UUID?
@@ -18,6 +18,8 @@ enum AuditChain {
         let child_id: UUID?
         let action: String
         let details: String?
+        /// The children a look at a list names (`M0040_AuditListedChildren`): empty for any other entry.
+        var children: [Listed] = []
 
         init(
             id: UUID, at: Date, user_id: UUID?, user_email: String?, service_id: UUID?, child_id: UUID?, action: String,
@@ -35,15 +37,47 @@ enum AuditChain {
                 child_id: r.uuid("child_id"), action: action, details: r.string("details"))
         }
 
-        /// Every field, unambiguously (lengths before texts), the instant to the microsecond.
+        /// Every field, unambiguously (lengths before texts), the instant to the microsecond; a
+        /// list's children after them, in the order of their ids, each as child and service (an
+        /// entry that lists none reads as it always has).
         var canonical: String {
-            let fields = [
+            var fields = [
                 id.uuidString.lowercased(), String(Int64((at.timeIntervalSince1970 * 1_000_000).rounded())),
                 user_id?.uuidString.lowercased() ?? "-", user_email ?? "-", service_id?.uuidString.lowercased() ?? "-",
                 child_id?.uuidString.lowercased() ?? "-", action, details ?? "-"
             ]
+            for c in children.map({ ($0.child.uuidString.lowercased(), $0.service?.uuidString.lowercased() ?? "-") }).sorted(by: <) {
+                fields.append(c.0)
+                fields.append(c.1)
+            }
             return fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
         }
+    }
+
+    /// A child named by a look at a list, and the service they were shown in.
+    struct Listed: Equatable {
+        let child: UUID
+        let service: UUID?
+    }
+
+    /// The entries first, each one's children then found by the table's key.
+    static func listedQuery(_ events: SQLQueryString, on db: any Database) -> SQLSelectBuilder {
+        db.sql.select().column(SQLColumn("event_id", table: "c")).column(SQLColumn("child_id", table: "c"))
+            .column(SQLColumn("service_id", table: "c"))
+            .from(SQLQueryString("(\(events)) e CROSS JOIN audit_event_children c"))
+            .where(SQLColumn("event_id", table: "c"), .equal, SQLColumn("event_id", table: "e"))
+    }
+
+    /// The listed children of the entries named by `events` (a statement selecting an `event_id`
+    /// column), by entry.
+    static func listed(_ events: SQLQueryString, on db: any Database) async throws -> [UUID: [Listed]] {
+        let rows = try await Rows.collect(listedQuery(events, on: db)) { r -> (UUID, Listed)? in
+            guard let e = r.uuid("event_id"), let c = r.uuid("child_id") else { return nil }
+            return (e, Listed(child: c, service: r.uuid("service_id")))
+        }
+        var out: [UUID: [Listed]] = [:]
+        for (e, l) in rows { out[e, default: []].append(l) }
+        return out
     }
 
     static let genesis = String(repeating: "0", count: 64)
@@ -74,8 +108,13 @@ enum AuditChain {
         var struckOff = false
         while true {
             let start = try await chainEnd(on: db)
-            let pending = try await Rows.collect(pendingQuery(on: db, limit: limit)) { Event($0) }
+            var pending = try await Rows.collect(pendingQuery(on: db, limit: limit)) { Event($0) }
             guard !pending.isEmpty else { return sealed }
+            // The children of the lists waiting (written with their entry, in its transaction).
+            let children = try await listed("SELECT event_id FROM audit_pending", on: db)
+            if !children.isEmpty {
+                for i in pending.indices { pending[i].children = children[pending[i].id] ?? [] }
+            }
             var end = start
             var raced = false
             for chunk in pending.chunked(max(1, batch)) {
@@ -183,12 +222,17 @@ enum AuditChain {
                 )
                 .where(SQLColumn("position", table: "audit_seals"), .greaterThan, SQLBind(position))
                 .orderBy(SQLColumn("position", table: "audit_seals")).limit(max(1, page)).all(decoding: SealedEvent.self)
+            // The children of the lists on this page of the chain.
+            let last = rows.last?.position ?? position
+            let children = try await listed(
+                "SELECT event_id FROM audit_seals WHERE position > \(bind: position) AND position <= \(bind: last)", on: db)
             for r in rows {
                 let expected = position + 1
                 guard r.position == expected else { return .broken(position: expected, reason: "seal \(expected) is missing") }
-                guard let e = r.event else {
+                guard var e = r.event else {
                     return .broken(position: r.position, reason: "the event sealed at position \(r.position) (\(r.event_id)) is missing")
                 }
+                e.children = children[e.id] ?? []
                 guard link(previous, e) == r.hash else {
                     return .broken(
                         position: r.position, reason: "the event sealed at position \(r.position) (\(r.event_id)) has been changed")

@@ -41,6 +41,7 @@ enum Migrations {
         M0036_ChildCreatorIndex(),
         M0037_ContactChildIndex(),
         M0038_RegisterNameIndex(),
-        M0039_RegisterNameGrams()
+        M0039_RegisterNameGrams(),
+        M0040_AuditListedChildren()
     ]
 }
