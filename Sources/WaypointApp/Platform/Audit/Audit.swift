@@ -131,11 +131,10 @@ enum Audit {
         // The lists' children first, each statement on its own: an entry is never there without
         // its children, so the sealer, which takes an entry once it is there, seals it with them.
         // Not one transaction with the entries: on SQLite a transaction holds the write lock across
-        // several of the driver's thread hand-offs, and under load the server's writers (this, the
-        // sealer, the "seen" mark) each waited for the lock on a thread the holder needed to go on
-        // (measured: My work and the register stopped until the 10 s busy timeout). Should the entries
-        // then fail, the children stay, naming an entry that is not there: nothing reads them (the
-        // trail joins the entries), nothing was shown (the request fails), and the log is intact.
+        // several of the driver's thread hand-offs (and costs four statements more), where each
+        // statement here takes and leaves it within one. Should the entries then fail, the children
+        // stay, naming an entry that is not there: nothing reads them (the trail joins the entries),
+        // nothing was shown (the request fails), and the log is intact.
         for rows in listed.chunked(childrenPerStatement) {
             var insert = db.sql.insert(into: "audit_event_children").columns("event_id", "child_id", "service_id")
             for r in rows { insert = insert.values(SQLBind(r.event), SQLBind(r.child), SQLBind(r.service)) }
