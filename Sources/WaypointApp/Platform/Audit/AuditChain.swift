@@ -110,7 +110,7 @@ enum AuditChain {
             let start = try await chainEnd(on: db)
             var pending = try await Rows.collect(pendingQuery(on: db, limit: limit)) { Event($0) }
             guard !pending.isEmpty else { return sealed }
-            // The children of the lists waiting (written with their entry, in its transaction).
+            // The children of the lists waiting (written before their entry: `Audit.insert`).
             let children = try await listed("SELECT event_id FROM audit_pending", on: db)
             if !children.isEmpty {
                 for i in pending.indices { pending[i].children = children[pending[i].id] ?? [] }
