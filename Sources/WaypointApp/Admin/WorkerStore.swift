@@ -12,12 +12,13 @@ struct WorkerRow: Decodable {
 
 enum Workers {
     /// The user's team today, by name, with its members (the user among them); nil when they are in none.
-    static func team(of userID: UUID, on db: Database) async throws -> (name: String, members: [UUID])? {
+    static func team(of userID: UUID, on db: Database) async throws -> (name: String, members: [(id: UUID, name: String)])? {
         // The team and its members in one statement: a row per member.
-        struct Row: Decodable { let name: String; let member: UUID }
-        let rows = try await KeptStatements.statement("team-of", on: db.sql, binds: [userID]) { db in
+        struct Row: Decodable { let name: String; let member: UUID; let member_name: String }
+        let rows = try await KeptStatements.statement("team-of-named", on: db.sql, binds: [userID]) { db in
             db.select().column(SQLColumn("name", table: "teams"))
                 .column(SQLColumn("id", table: "members"), as: "member")
+                .column(SQLColumn("name", table: "members"), as: "member_name")
                 .from(SQLAlias(SQLIdentifier("users"), as: SQLIdentifier("reader")))
                 .join("teams", on: SQLColumn("team_id", table: "reader"), .equal, SQLColumn("id", table: "teams"))
                 .join(
@@ -27,7 +28,7 @@ enum Workers {
                 .where(SQLColumn("id", table: "reader"), .equal, SQLBind(userID))
         }.all(decoding: Row.self)
         guard let first = rows.first else { return nil }
-        return (first.name, rows.map(\.member))
+        return (first.name, rows.map { ($0.member, $0.member_name) })
     }
 
     /// Puts a user in a team (or none) from `date` on, keeping who was in which team when: the

@@ -39,15 +39,15 @@ struct MyWork {
 }
 
 enum MyWorkQuery {
-    /// In four statements however much work there is: the reader's team with its members, the
-    /// open work of the reader and of their colleagues together (with the case managers' names),
-    /// and what is due on it.
+    /// In four statements however much work there is: the reader's team with its members (and
+    /// their names), the open work of the reader and of their colleagues together, and what is due on it.
     static func load(_ req: Request, _ user: CurrentUser, page requested: Int, teamPage: Int) async throws -> MyWork {
         let db = req.db
         let today = req.today
         let reference = try await req.referenceData()
         let team = try await Workers.team(of: user.id, on: db)
-        let colleagues = team?.members.filter { $0 != user.id } ?? []
+        let colleagues = team?.members.map(\.id).filter { $0 != user.id } ?? []
+        let names = Dictionary(team?.members ?? [], uniquingKeysWith: { a, _ in a })
         let all = try await WorklistQuery.withDue(
             try await WorklistQuery.openWork(.workerOrTheirs(user.id, colleagues), in: user.serviceIDs, today: today, on: db),
             today: today, reference: reference, on: db)
@@ -70,7 +70,7 @@ enum MyWorkQuery {
             model.teamName = team.name
             model.teamPage = min(max(1, teamPage), teamPages)
             model.teamTotalPages = teamPages
-            model.team = teamSlice.map { w in row(w, user: user, who: w.row.case_manager_name) }
+            model.team = teamSlice.map { w in row(w, user: user, who: w.row.case_manager_id.flatMap { names[$0] }) }
         }
         return model
     }

@@ -3,7 +3,9 @@ import Foundation
 import SQLKit
 import WaypointDomain
 
-/// An open intervention with its child, for worklists.
+/// An open intervention with its child, for worklists. (The case manager's name is not read here:
+/// joining the users made PostgreSQL plan the statement afresh at every run, 0.4 ms of My work's
+/// 0.6 ms in it; My work has its team's names from `Workers.team`.)
 struct OpenWorkRow {
     let id: UUID
     let service_id: UUID
@@ -19,7 +21,9 @@ struct OpenWorkRow {
     let given_name: String
     let family_name: String
     let preferred_name: String?
-    let case_manager_name: String?
+    /// The name the lists show and sort by, written once here: sorting a worklist compares names
+    /// some n·log n times, and writing the name afresh in each comparison was about 3% of My work's time.
+    let childName: String
 
     init?(_ r: RowReader) {
         guard let id = r.uuid("id"), let service = r.uuid("service_id"), let child = r.uuid("child_id"), let type = r.string("type"),
@@ -30,10 +34,9 @@ struct OpenWorkRow {
         (case_manager_id, co_worker_id, allocated_on) = (r.uuid("case_manager_id"), r.uuid("co_worker_id"), r.string("allocated_on"))
         first_seen_at = r.time("first_seen_at")
         (given_name, family_name, preferred_name) = (given, family, r.string("preferred_name"))
-        case_manager_name = r.string("case_manager_name")
+        childName = "\(preferred_name ?? given_name) \(family_name)"
     }
 
-    var childName: String { "\(preferred_name ?? given_name) \(family_name)" }
     var facts: InterventionFacts? {
         guard let type = InterventionType(rawValue: type), let start = LocalDate(iso: start_date) else { return nil }
         return InterventionFacts(
@@ -92,12 +95,16 @@ enum WorklistQuery {
             )
             .column(SQLColumn("given_name", table: "children")).column(SQLColumn("family_name", table: "children"))
             .column(SQLColumn("preferred_name", table: "children"))
-            .column(SQLColumn("name", table: "users"), as: "case_manager_name")
             .from(i)
             .join("children", on: SQLColumn("child_id", table: i), .equal, SQLColumn("id", table: "children"))
-            .join("users", method: SQLJoinMethod.left, on: SQLColumn("case_manager_id", table: i), .equal, SQLColumn("id", table: "users"))
             .where(SQLColumn("service_id", table: i), .in, SQLBind.group(services))
-            .where(SQLColumn("start_date", table: i), .lessThanOrEqual, SQLBind(today))
+            // Through `COALESCE` (the date is never null), so PostgreSQL cannot answer it from the
+            // start date's index: planning the kept statement once for any date, it counted on a
+            // third of the interventions having started and intersected the whole index's range with
+            // the worker's few rows (My work: 0.74 ms a request, 0.26 ms without; SQLite plans the same).
+            .where(
+                SQLFunction("COALESCE", args: SQLColumn("start_date", table: i), SQLLiteral.string("")), .lessThanOrEqual, SQLBind(today)
+            )
             .where {
                 $0.where(SQLColumn("end_date", table: i), .is, SQLLiteral.null).orWhere(
                     SQLColumn("end_date", table: i), .greaterThanOrEqual, SQLBind(today))
