@@ -37,3 +37,18 @@ import Testing
         #expect(HTMLEscape.escape(text) == expected)
     }
 }
+
+@Suite struct HTMLEscapeMaskTests {
+    /// The mask's bits name exactly the five bytes, and a text of any one byte is escaped only when
+    /// it is one of them.
+    @Test func theMaskHoldsTheFiveBytesAndNoOther() {
+        let five = Set("&<>\"'".utf8)
+        for b in UInt8.min...UInt8.max {
+            #expect(HTMLEscape.needsEscape(b) == five.contains(b), "byte \(b)")
+        }
+        for b in UInt8.min...0x7F {
+            let text = String(decoding: [b], as: UTF8.self)
+            #expect((HTMLEscape.escape(text) != text) == five.contains(b), "byte \(b)")
+        }
+    }
+}

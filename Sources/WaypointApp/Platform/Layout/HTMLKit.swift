@@ -61,7 +61,11 @@ enum HTMLEscape {
     /// is; otherwise the UTF-8 bytes are copied with those five replaced (each is one byte, and no
     /// byte of a multi-byte character can equal one of them).
     static func escape(_ s: String) -> String {
-        guard s.utf8.contains(where: needsEscape) else { return s }
+        var s = s
+        // Read as one run of bytes (`withUTF8`): walking the string's UTF-8 view byte by byte was
+        // the largest part of rendering a worklist (perf, 4 December).
+        let clean = s.withUTF8 { bytes in !bytes.contains(where: needsEscape) }
+        if clean { return s }
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 16)
         for b in s.utf8 {
@@ -77,9 +81,11 @@ enum HTMLEscape {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static func needsEscape(_ b: UInt8) -> Bool {
-        b == UInt8(ascii: "&") || b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b == UInt8(ascii: "\"")
-            || b == UInt8(ascii: "'")
+    /// One of the five bytes to escape: each is below 64, so a bit of one mask (`"` 34, `&` 38,
+    /// `'` 39, `<` 60, `>` 62; `HTMLEscapeTests` checks the mask against the five).
+    @inline(__always) static func needsEscape(_ b: UInt8) -> Bool {
+        let mask: UInt64 = 1 << 34 | 1 << 38 | 1 << 39 | 1 << 60 | 1 << 62
+        return b < 64 && (mask >> UInt64(b)) & 1 == 1
     }
 }
 
