@@ -11,6 +11,7 @@ public func configure(_ app: Application, _ settings: Settings) async throws {
     app.passwordChecks = PasswordChecks(cost: settings.bcryptCost)
     app.signInGate = SignInGate()
     app.referenceCache = ReferenceCache()
+    app.nameGramCounts = NameGramCounts()
     app.auditWriter = AuditWriter(db: { [unowned app] in app.db }, spacing: .milliseconds(settings.auditSpacingMilliseconds))
     // Every route collects at most this much; uploads stream instead (`StreamedForm`).
     app.routes.defaultMaxBodySize = ByteCount(value: settings.maxFormBytes)

@@ -152,7 +152,7 @@ enum ChildStore {
 
     /// Register search: name words (partial, case- and accent-insensitive), or an identifier,
     /// and/or date of birth. Ordered by family then given name.
-    static func search(_ s: ChildSearch, in serviceIDs: [UUID], page: Int, on db: Database) async throws -> (
+    static func search(_ s: ChildSearch, in serviceIDs: [UUID], page: Int, counts: NameGramCounts, on db: Database) async throws -> (
         rows: [ChildListRow], total: Int
     ) {
         guard !serviceIDs.isEmpty else { return ([], 0) }
@@ -168,15 +168,13 @@ enum ChildStore {
         let grams = nameGrams(words)
         // Names alone, with a run of three to look for: found in the children's runs
         // (`M0039_RegisterNameGrams`), which hold each child's name and order too.
-        let byRuns = !grams.isEmpty && ids.isEmpty && s.dateOfBirth == nil
+        // The rarest of the runs typed (`NameGramCounts`): only the children whose names hold it can match.
+        let rarest = ids.isEmpty && s.dateOfBirth == nil ? try await counts.rarest(grams, in: serviceIDs, on: db) : nil
+        let byRuns = rarest != nil
         func filtered(_ b: SQLSelectBuilder) -> SQLSelectBuilder {
             var b = b.where("service_id", .in, SQLBind.group(serviceIDs))
-            if byRuns {
-                // The rarest of the runs typed: only the children whose names hold it can match.
-                let rarest = db.sql.select().column("gram").from("child_name_grams")
-                    .where("service_id", .in, SQLBind.group(serviceIDs)).where("gram", .in, SQLBind.group(grams))
-                    .groupBy("gram").orderBy(SQLFunction("COUNT", args: SQLLiteral.all)).limit(1)
-                b = b.where("gram", .equal, SQLGroupExpression(rarest.select))
+            if let rarest {
+                b = b.where("gram", .equal, SQLBind(rarest))
                 for w in words { b = b.where("search_name", .like, SQLBind("%\(w)%")) }
                 return b
             }

@@ -34,7 +34,7 @@ struct ChildrenController: RouteCollection {
         let page = try req.pageNumber()
         let result =
             errors.isEmpty
-            ? try await ChildStore.search(search, in: user.serviceIDs, page: page, on: req.db)
+            ? try await ChildStore.search(search, in: user.serviceIDs, page: page, counts: req.application.nameGramCounts, on: req.db)
             : (rows: [], total: 0)
         // Every child a search shows is on that child's record (who saw them, and why: a search),
         // written while the rest of the page is read; nothing is sent until both are done.

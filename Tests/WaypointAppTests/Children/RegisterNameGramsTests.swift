@@ -101,6 +101,40 @@ import WaypointDomain
         }
     }
 
+    /// The register chooses the rarest run typed from counts the server keeps (`NameGramCounts`);
+    /// a count kept from before a child was added never hides that child.
+    @Test(arguments: TestDatabase.all)
+    func keptCountsChooseTheRarestRunAndNeverHideAChild(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            let west = try await Fixtures.service(app, code: "WF", name: "Westfield")
+            let east = try await Fixtures.service(app, code: "EF", name: "Eastfield")
+            try await Fixtures.user(app, .manager, services: [west, east])
+            let manager = TestClient(app)
+            try await manager.signIn("manager@test.waypoint.test")
+            let w = [("service_id", west.id!.uuidString)]
+            _ = try await Fixtures.addChild(manager, given: "Anna", family: "Smith", dob: (1, 2, 2010), w)
+            _ = try await Fixtures.addChild(manager, given: "Ben", family: "Smith", dob: (2, 3, 2010), w)
+            _ = try await Fixtures.addChild(manager, given: "Cara", family: "Smithers", dob: (3, 4, 2010), w)
+            _ = try await Fixtures.addChild(manager, given: "Dan", family: "Quill", dob: (4, 5, 2010), w)
+            _ = try await Fixtures.addChild(
+                manager, given: "Ola", family: "Smith", dob: (5, 6, 2010), [("service_id", east.id!.uuidString)])
+            let counts = app.nameGramCounts
+            // "smi", "mit", "ith" are in three names of Westfield, "the", "her", "ers" in one: the first of those.
+            #expect(try await counts.rarest(ChildStore.nameGrams(["smithers"]), in: [west.id!], on: app.db) == "the")
+            // Over both services: "smi" is in four names, "nna" in one (Anna).
+            #expect(try await counts.rarest(["smi", "nna"], in: [west.id!, east.id!], on: app.db) == "nna")
+            #expect(try await manager.get("/children?q=smith").body.contains("4 children found"))
+            #expect(try await manager.get("/children?q=quill").body.contains("1 child found"))
+            #expect(try await manager.get("/children?q=zedd").body.contains("0 children found"))
+            // Added after those counts were kept (Quill's runs counted once, "zedd"'s none): found at once.
+            _ = try await Fixtures.addChild(manager, given: "Eve", family: "Quill", dob: (6, 7, 2010), w)
+            _ = try await Fixtures.addChild(manager, given: "Zedd", family: "Ray", dob: (7, 8, 2010), w)
+            #expect(try await manager.get("/children?q=quill").body.contains("2 children found"))
+            #expect(try await manager.get("/children?q=zedd").body.contains("1 child found"))
+            #expect(try await manager.get("/children?q=smith%20anna").body.contains("1 child found"))
+        }
+    }
+
     @Test func aSearchNarrowsByAtMostSixteenRunsOfItsWords() {
         #expect(ChildStore.nameGrams(["smith"]) == ["smi", "mit", "ith"])
         #expect(ChildStore.nameGrams(["al", "li"]).isEmpty)
