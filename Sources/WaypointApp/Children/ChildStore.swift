@@ -51,7 +51,7 @@ struct ChildSearch: Equatable {
 enum ChildStore {
     static let pageSize = 25
 
-    private struct Row: Decodable {
+    private struct Row {
         let id: UUID
         let service_id: UUID
         let version: Int
@@ -78,6 +78,23 @@ enum ChildStore {
         let strengths: String?
         let alerts: String?
 
+        /// Read by column from the driver's row (`RowReader`), not through Codable: decoding the child's
+        /// 25 columns through `SQLRowDecoder` was about 1% of the child page's time on PostgreSQL (perf, 4 December).
+        init?(_ r: RowReader) {
+            guard let id = r.uuid("id"), let service = r.uuid("service_id"), let version = r.int("version"),
+                let created = r.time("created_at"), let updated = r.time("updated_at"), let given = r.string("given_name"),
+                let family = r.string("family_name"), let dob = r.string("date_of_birth"), let sex = r.string("sex"),
+                let ethnicity = r.string("ethnicity"), let care = r.string("care_status")
+            else { return nil }
+            (self.id, service_id, self.version, created_at, updated_at) = (id, service, version, created, updated)
+            (given_name, family_name, preferred_name, date_of_birth) = (given, family, r.string("preferred_name"), dob)
+            (self.sex, self.ethnicity, care_status) = (sex, ethnicity, care)
+            (send, ehcp, postcode, district) = (r.string("send"), r.string("ehcp"), r.string("postcode"), r.string("district"))
+            (pnc_id, upn, nhs_number, school) = (r.string("pnc_id"), r.string("upn"), r.string("nhs_number"), r.string("school"))
+            (ete_status, accommodation) = (r.string("ete_status"), r.string("accommodation"))
+            (what_matters, strengths, alerts) = (r.string("what_matters"), r.string("strengths"), r.string("alerts"))
+        }
+
         var record: ChildRecord? {
             guard let dob = LocalDate(iso: date_of_birth), let sex = Sex(rawValue: sex),
                 let eth = Ethnicity(rawValue: ethnicity), let care = CareStatus(rawValue: care_status)
@@ -99,11 +116,10 @@ enum ChildStore {
     /// The child, if it exists in one of `serviceIDs`.
     static func find(_ id: UUID, in serviceIDs: [UUID], on db: Database) async throws -> ChildRecord? {
         guard !serviceIDs.isEmpty else { return nil }
-        let row = try await db.sql.select().column("*").from("children")
+        let query = db.sql.select().column("*").from("children")
             .where("id", .equal, SQLBind(id))
             .where("service_id", .in, SQLBind.group(serviceIDs))
-            .first(decoding: Row.self)
-        return row?.record
+        return try await Rows.collect(query) { Row($0) }.first?.record
     }
 
     /// The children with these ids in these services, by id.
@@ -117,7 +133,7 @@ enum ChildStore {
                 db.select().column("*").from("children").where("id", .in, SQLBind.group(chunk))
                     .where("service_id", .in, SQLBind.group(serviceIDs))
             }
-            for row in try await query.all(decoding: Row.self) {
+            for row in try await Rows.collect(query, { Row($0) }) {
                 out[row.id] = row.record
             }
         }
