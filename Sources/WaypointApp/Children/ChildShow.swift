@@ -93,7 +93,7 @@ enum ChildShowQuery {
         let current = interventions.filter { i in i.end_date.flatMap(LocalDate.init(iso:)).map { $0 >= today } ?? true }
         let calendar = reference.calendar
         let timescales = reference.timescales(for: child.serviceID)
-        let practice = try await PracticeFacts.load(current.map(\.id), on: db)
+        let practice = current.isEmpty ? [:] : try await PracticeFacts.load(child: child.id, on: db)
         let outcomes = Dictionary(uniqueKeysWithValues: reference.outcomeTypes.map { ($0.code, $0) })
         let holding = try await ChildTables.holding(recordTables, child: child.id, on: db)
         let offences = holding.contains("offences") ? try await LegalStore.offences(child.id, on: db) : []

@@ -67,14 +67,18 @@ enum WorklistQuery {
         guard !services.isEmpty else { return [] }
         // The statement's values in the order its text names them, and what shapes its text.
         let today = today.iso
+        let postgres = db.sql.dialect.name == "postgresql"
         var binds: [any Encodable & Sendable] = services + [today, today]
         var shape = "open-work:\(services.count):"
         switch filter {
         case .worker(let id): binds += [id, id]; shape += "worker"
         case .workers(let ids):
             guard !ids.isEmpty else { return [] }
-            binds += ids; shape += "workers:\(ids.count)"
-        case .workerOrTheirs(let id, let others): binds += [id] + others + [id]; shape += "worker-or-theirs:\(others.count)"
+            if postgres { binds.append(ids) } else { binds += ids }
+            shape += "workers:\(postgres ? 0 : ids.count)"
+        case .workerOrTheirs(let id, let others):
+            if postgres { binds += [[id] + others, id] } else { binds += [id] + others + [id] }
+            shape += "worker-or-theirs:\(postgres ? 0 : others.count)"
         case .unallocated: shape += "unallocated"
         case .allocated: shape += "allocated"
         }
@@ -84,8 +88,25 @@ enum WorklistQuery {
         return try await Rows.collect(query) { OpenWorkRow($0) }
     }
 
+    /// On PostgreSQL, the dates and the workers reach the statement as values its planner cannot
+    /// read (`(SELECT $n)`, and for a list `ANY((SELECT $n)::uuid[])`: evaluated once as the statement starts, an index still answers it). A
+    /// kept statement is planned for its values at each run until a plan for any values estimates
+    /// no dearer; with the values read, the estimate always came a little cheaper (My work: 287 against
+    /// 297), so PostgreSQL planned My work's statement afresh at every request, 0.3 ms of its 0.7 ms
+    /// and 8% of the machine's time under load. Unseen, both plans estimate alike and the one kept
+    /// for any values is used. The plan is the same either way (an index on the workers, the dates
+    /// filtered). SQLite keeps no plans between runs and is given the values as they are.
     private static func build(_ filter: Filter, in services: [UUID], today: String, on sql: any SQLDatabase) -> any SQLQueryBuilder {
         let i = "interventions"
+        let postgres = sql.dialect.name == "postgresql"
+        func unseen(_ value: any Encodable & Sendable) -> any SQLExpression {
+            postgres ? SQLQueryString("(SELECT \(bind: value))") : SQLBind(value)
+        }
+        func managedByAny(_ ids: [UUID]) -> any SQLExpression {
+            postgres
+                ? SQLQueryString("\(SQLColumn("case_manager_id", table: i)) = ANY((SELECT \(bind: ids))::uuid[])")
+                : SQLBinaryExpression(SQLColumn("case_manager_id", table: i), .in, SQLBind.group(ids))
+        }
         var b = sql.select()
             .columns(
                 [
@@ -103,11 +124,11 @@ enum WorklistQuery {
             // third of the interventions having started and intersected the whole index's range with
             // the worker's few rows (My work: 0.74 ms a request, 0.26 ms without; SQLite plans the same).
             .where(
-                SQLFunction("COALESCE", args: SQLColumn("start_date", table: i), SQLLiteral.string("")), .lessThanOrEqual, SQLBind(today)
+                SQLFunction("COALESCE", args: SQLColumn("start_date", table: i), SQLLiteral.string("")), .lessThanOrEqual, unseen(today)
             )
             .where {
                 $0.where(SQLColumn("end_date", table: i), .is, SQLLiteral.null).orWhere(
-                    SQLColumn("end_date", table: i), .greaterThanOrEqual, SQLBind(today))
+                    SQLColumn("end_date", table: i), .greaterThanOrEqual, unseen(today))
             }
         switch filter {
         case .worker(let id):
@@ -116,10 +137,10 @@ enum WorklistQuery {
                     SQLColumn("co_worker_id", table: i), .equal, SQLBind(id))
             }
         case .workers(let ids):
-            b = b.where(SQLColumn("case_manager_id", table: i), .in, SQLBind.group(ids))
+            b = b.where(managedByAny(ids))
         case .workerOrTheirs(let id, let others):
             b = b.where {
-                $0.where(SQLColumn("case_manager_id", table: i), .in, SQLBind.group([id] + others)).orWhere(
+                $0.where(managedByAny([id] + others)).orWhere(
                     SQLColumn("co_worker_id", table: i), .equal, SQLBind(id))
             }
         case .unallocated:

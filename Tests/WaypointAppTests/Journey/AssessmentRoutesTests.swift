@@ -21,6 +21,8 @@ import WaypointDomain
                 try await w.manager.post("/interventions/\(i)/allocate", [("case_manager", w.practitionerUser.id!.uuidString)]).status
                     == .seeOther)
             #expect(try await w.practitioner.get("/my-work").body.contains("Assessment and plan: due 12 April 2024"))
+            let childPage = "/children/\(child.uuidString.lowercased())"
+            #expect(try await w.practitioner.get(childPage).body.contains("Assessment and plan: due 12 April 2024"))
 
             let form = try await w.practitioner.get("/interventions/\(i)/assessments/new")
             #expect(form.body.contains(#"<option value="prevention_diversion" selected>"#))
@@ -78,6 +80,9 @@ import WaypointDomain
             #expect(done.body.contains(">On time<"))  // …before the 12 April deadline
             // The deadline is met: it leaves My work.
             #expect(!(try await w.practitioner.get("/my-work")).body.contains("Assessment and plan: due"))
+            // …and from the child's page, which learns it from the child's practice records.
+            let after = try await w.practitioner.get(childPage).body
+            #expect(after.contains("Current work and what is due") && !after.contains("Assessment and plan: due"))
             let actions = try await AuditRows.actions(app)
             for x in ["create_assessment", "submit_assessment", "return_assessment", "sign_off_assessment"] {
                 #expect(actions.contains(x), "\(x)")
