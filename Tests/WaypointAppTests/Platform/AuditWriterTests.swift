@@ -63,6 +63,19 @@ import Vapor
         }
     }
 
+    /// A list's child shown outside any one service is listed without a service, beside children
+    /// listed with theirs (on PostgreSQL the list is sent as arrays, which hold no null).
+    @Test(arguments: TestDatabase.all)
+    func aListedChildWithoutAServiceKeepsNone(db: TestDatabase) async throws {
+        try await withTestApp(db) { app in
+            var e = Self.entries(0, reader: 0, children: 3)
+            e.children[1].0 = nil
+            try await Audit.insert([e], on: app.db)
+            try await Self.expectWritten(app, [0: e])
+            #expect(try await Self.rows(app).filter { $0.service_id == nil }.map(\.child_id) == [e.children[1].1])
+        }
+    }
+
     /// More rows than one statement holds: the statements share one transaction, and a reader's
     /// shared values are bound again in each statement its rows reach.
     @Test(arguments: TestDatabase.all)
