@@ -17,6 +17,7 @@ extension CaseWork {
             try await Audit.record(
                 on: db, at: agent.now, userID: agent.userID, userEmail: agent.email, action: dryRun ? "import_dry_run" : "import_bundle",
                 details: report.lines.joined(separator: "; "))
+            if !dryRun { try await DatabaseSetup.refreshStatistics(db) }
         }
         return outcome
     }

@@ -85,6 +85,7 @@ enum DemoData {
                 details: "\(childCount) children; second factor not required for the demo")
             return childCount
         }
+        try await DatabaseSetup.refreshStatistics(db)
         return .loaded(count)
     }
 

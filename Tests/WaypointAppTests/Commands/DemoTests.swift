@@ -5,6 +5,17 @@ import Vapor
 import WaypointDomain
 
 @Suite struct DemoTests {
+    /// How many children the planner's statistics count (PostgreSQL: `pg_class.reltuples`, SQLite:
+    /// `sqlite_stat1`); nil when none were taken.
+    static func childrenCountedByThePlanner(_ app: Application) async throws -> Int? {
+        struct N: Decodable { let n: Double? }
+        let sql: SQLQueryString =
+            app.db.sql.dialect.name == "postgresql"
+            ? "SELECT reltuples AS n FROM pg_class WHERE relname = 'children' AND reltuples >= 0"
+            : "SELECT CAST(stat AS INTEGER) AS n FROM sqlite_stat1 WHERE tbl = 'children' LIMIT 1"
+        return try await app.db.sql.raw(sql).first(decoding: N.self)?.n.map { Int($0) }
+    }
+
     @Test(arguments: TestDatabase.all)
     func theDemoLoadsADeterministicServiceWithEveryRole(db: TestDatabase) async throws {
         try await withTestApp(db) { app in
@@ -13,6 +24,8 @@ import WaypointDomain
                 on: app.db, password: Fixtures.password, hasher: { try app.password.hash($0) }, today: today)
             #expect(outcome == .loaded(200))
             #expect(try await Child.count(app) == 200)
+            // The planner's statistics are taken after the load, not left to PostgreSQL's autovacuum.
+            #expect(try await Self.childrenCountedByThePlanner(app) == 200)
             struct Row: Decodable {
                 let given_name: String; let date_of_birth: String; let sex: String; let ethnicity_group: String; let care_status: String;
                 let ehcp: String?

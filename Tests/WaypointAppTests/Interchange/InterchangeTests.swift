@@ -415,6 +415,8 @@ import WaypointDomain
             let ok = try await upload(try BundleIO.zip(Self.bundle.map { ($0.key, Data($0.value.utf8)) }))
             #expect(ok.status == .ok)
             #expect(ok.body.contains("children.csv: 4 created, 0 updated, 0 unchanged"))
+            // The planner's statistics are taken after an import (not after a dry run: it wrote nothing).
+            #expect(try await DemoTests.childrenCountedByThePlanner(app) == 4)
             let download = try await admin.get("/data/export?service=WF")
             #expect(download.headers.contentType?.description == "application/zip")
             let files = try BundleIO.readZip(admin.lastBytes)
