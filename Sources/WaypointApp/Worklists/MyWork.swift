@@ -39,9 +39,8 @@ struct MyWork {
 }
 
 enum MyWorkQuery {
-    /// In three statements however much work there is: the reader's team with its members (and
-    /// their names), and the open work of the reader and of their colleagues together with what
-    /// the deadlines need from its practice records (besides the session's and the audit's).
+    /// In four statements however much work there is: the reader's team with its members (and
+    /// their names), the open work of the reader and of their colleagues together, and what is due on it.
     static func load(_ req: Request, _ user: CurrentUser, page requested: Int, teamPage: Int) async throws -> MyWork {
         let db = req.db
         let today = req.today
@@ -49,9 +48,9 @@ enum MyWorkQuery {
         let team = try await Workers.team(of: user.id, on: db)
         let colleagues = team?.members.map(\.id).filter { $0 != user.id } ?? []
         let names = Dictionary(team?.members ?? [], uniquingKeysWith: { a, _ in a })
-        let all = WorklistQuery.withDue(
+        let all = try await WorklistQuery.withDue(
             try await WorklistQuery.openWork(.workerOrTheirs(user.id, colleagues), in: user.serviceIDs, today: today, on: db),
-            today: today, reference: reference)
+            today: today, reference: reference, on: db)
         // A colleague's case on which the reader is co-worker is in both lists, as before.
         let mine = all.filter { $0.row.case_manager_id == user.id || $0.row.co_worker_id == user.id }
         var model = MyWork()

@@ -52,8 +52,9 @@ enum ServiceWorkQuery {
         let calendar = reference.calendar
         let queue = try await ReferralStore.queue(in: user.serviceIDs, page: 1, on: db)
         let unallocated = try await WorklistQuery.openWork(.unallocated, in: user.serviceIDs, today: today, on: db)
-        let allocated = WorklistQuery.withDue(
-            try await WorklistQuery.openWork(.allocated, in: user.serviceIDs, today: today, on: db), today: today, reference: reference)
+        let allocated = try await WorklistQuery.withDue(
+            try await WorklistQuery.openWork(.allocated, in: user.serviceIDs, today: today, on: db), today: today, reference: reference,
+            on: db)
         var overdueByWorker: [UUID: Int] = [:]
         for item in allocated where !item.overdue.isEmpty {
             if let w = item.row.case_manager_id { overdueByWorker[w, default: 0] += item.overdue.count }

@@ -21,8 +21,6 @@ struct OpenWorkRow {
     let given_name: String
     let family_name: String
     let preferred_name: String?
-    /// What the deadline rules learn from the work's practice records, read in the same statement.
-    let practice: PracticeFacts.Facts
     /// The name the lists show and sort by, written once here: sorting a worklist compares names
     /// some n·log n times, and writing the name afresh in each comparison was about 3% of My work's time.
     let childName: String
@@ -36,9 +34,6 @@ struct OpenWorkRow {
         (case_manager_id, co_worker_id, allocated_on) = (r.uuid("case_manager_id"), r.uuid("co_worker_id"), r.string("allocated_on"))
         first_seen_at = r.time("first_seen_at")
         (given_name, family_name, preferred_name) = (given, family, r.string("preferred_name"))
-        practice = .init(
-            assessment: r.date("practice_assessment"), initialPanel: r.date("practice_initial_panel"),
-            lastReview: r.date("practice_last_review"))
         childName = "\(preferred_name ?? given_name) \(family_name)"
     }
 
@@ -121,27 +116,6 @@ enum WorklistQuery {
             )
             .column(SQLColumn("given_name", table: "children")).column(SQLColumn("family_name", table: "children"))
             .column(SQLColumn("preferred_name", table: "children"))
-            // The practice facts of each row (`PracticeFacts`), each found by its table's
-            // intervention index: one statement for the page, where a second one read them.
-            .column(
-                SQLQueryString(
-                    """
-                    (SELECT MIN(a.submitted_on) FROM assessments a WHERE a.intervention_id = interventions.id \
-                    AND a.stage = \(literal: AssessmentStage.start.rawValue) AND a.submitted_on IS NOT NULL)
-                    """), as: "practice_assessment"
-            )
-            .column(
-                SQLQueryString(
-                    """
-                    (SELECT MIN(p.held_on) FROM panels p WHERE p.intervention_id = interventions.id \
-                    AND p.panel_type = 'initial' AND p.status = 'held')
-                    """), as: "practice_initial_panel"
-            )
-            .column(
-                SQLQueryString(
-                    "(SELECT MAX(r.reviewed_on) FROM plan_reviews r WHERE r.intervention_id = interventions.id)"),
-                as: "practice_last_review"
-            )
             .from(i)
             .join("children", on: SQLColumn("child_id", table: i), .equal, SQLColumn("id", table: "children"))
             .where(SQLColumn("service_id", table: i), .in, SQLBind.group(services))
@@ -178,15 +152,16 @@ enum WorklistQuery {
     }
 
     /// Adds what is due to each row (per service timescales), overdue and soonest first.
-    static func withDue(_ rows: [OpenWorkRow], today: LocalDate, reference: ReferenceData) -> [WorkItem] {
+    static func withDue(_ rows: [OpenWorkRow], today: LocalDate, reference: ReferenceData, on db: Database) async throws -> [WorkItem] {
         var timescales: [UUID: Timescales] = [:]
         for s in Set(rows.map(\.service_id)) { timescales[s] = reference.timescales(for: s) }
+        let practice = try await PracticeFacts.load(rows.map(\.id), on: db)
         let items = rows.map { r in
             WorkItem(
                 row: r,
                 due: r.facts.map { f -> [DueItem] in
                     Deadlines.outstanding(
-                        PracticeFacts.apply(f, r.practice), timescales: timescales[r.service_id] ?? Timescales(),
+                        PracticeFacts.apply(f, practice[r.id]), timescales: timescales[r.service_id] ?? Timescales(),
                         calendar: reference.calendar, today: today)
                 } ?? [])
         }
