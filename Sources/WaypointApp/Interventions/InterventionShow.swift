@@ -69,7 +69,7 @@ enum InterventionShowQuery {
             coWorker: i.co_worker_id.flatMap { names[$0] }, allocatedOn: i.allocated_on, endDate: i.end_date,
             closureReason: i.closure_reason, outcome: i.outcome, closeForm: closeForm)
         if let facts = i.facts {
-            let practice = try await PracticeFacts.load([i.id], on: db)[i.id]
+            let practice = try await PracticeFacts.load(child: i.child_id, on: db)[i.id]
             let reference = try await req.referenceData()
             page.due = Deadlines.outstanding(
                 PracticeFacts.apply(facts, practice), timescales: reference.timescales(for: i.service_id),

@@ -11,6 +11,16 @@ import WaypointDomain
     let journey = JourneyRoutesTests()
 
     /// Starts an intervention of `type` directly (on 1 March 2024) and allocates it to the practitioner.
+    /// When `kind` is due on the practitioner's open work `i`, as the worklists see it.
+    static func due(_ w: JourneyRoutesTests.World, _ i: String, _ kind: DueItem.Kind) async throws -> LocalDate? {
+        let today = LocalDate.today(at: pinnedNow)
+        let rows = try await WorklistQuery.openWork(
+            .worker(try w.practitionerUser.requireID()), in: [try w.service.requireID()], today: today, on: w.app.db)
+        let items = try await WorklistQuery.withDue(rows, today: today, reference: try await ReferenceData.read(on: w.app.db), on: w.app.db)
+        let item = try #require(items.first { $0.row.id.uuidString.lowercased() == i })
+        return item.due.first { $0.kind == kind }?.due
+    }
+
     func intervention(_ w: JourneyRoutesTests.World, child: UUID, type: String, months: String = "") async throws -> String {
         let c = child.uuidString.lowercased()
         try await w.manager.get("/children/\(c)/interventions/new")
@@ -216,6 +226,8 @@ import WaypointDomain
                 w.practitioner, base + "/plan_review",
                 Self.date("reviewed_on", 25, 3, 2024) + [("progress", "on_track"), ("outcome", "Going well")])
             #expect(try await w.practitioner.get("/interventions/\(i)").body.contains("Plan review: due 25 June 2024"))
+            // The worklists learn it too, in their own statement.
+            #expect(try await Self.due(w, i, .planReview) == LocalDate(year: 2024, month: 6, day: 25))
             var notices: [String] = []
             for day in [5, 12, 19] {
                 try await w.practitioner.get(base + "/contact/new")
@@ -274,6 +286,7 @@ import WaypointDomain
             let pB = try await panel(iB, v2, "Report for Bella")
             // The initial panel is held: it leaves what is due.
             #expect(!(try await w.practitioner.get("/interventions/\(iA)")).body.contains("Initial referral order panel: due"))
+            #expect(try await Self.due(w, iA, .initialPanel) == nil)
             let vol = TestClient(app)
             try await vol.signIn("v1@test.waypoint.test")
             let list = try await vol.get("/panels")
