@@ -89,13 +89,14 @@ enum WorklistQuery {
     }
 
     /// On PostgreSQL, the dates and the workers reach the statement as values its planner cannot
-    /// read (`(SELECT $n)`, and for a list `ANY((SELECT $n)::uuid[])`: evaluated once as the statement starts, an index still answers it). A
-    /// kept statement is planned for its values at each run until a plan for any values estimates
-    /// no dearer; with the values read, the estimate always came a little cheaper (My work: 287 against
-    /// 297), so PostgreSQL planned My work's statement afresh at every request, 0.3 ms of its 0.7 ms
-    /// and 8% of the machine's time under load. Unseen, both plans estimate alike and the one kept
-    /// for any values is used. The plan is the same either way (an index on the workers, the dates
-    /// filtered). SQLite keeps no plans between runs and is given the values as they are.
+    /// read: `(SELECT $n)`, and for a list `ANY((SELECT $n)::uuid[])`, each worked out once as the
+    /// statement starts (an index still answers it). A kept statement is planned for its values at
+    /// each run until a plan for any values estimates no dearer; with the values read, the estimate
+    /// always came a little cheaper (My work: 287 against 297), so PostgreSQL planned My work's
+    /// statement afresh at every request, 0.3 ms of its 0.7 ms and 8% of the machine's time under
+    /// load. Unseen, both estimate alike and the plan kept for any values is used: the same plan
+    /// (the workers' index, the dates filtered). SQLite keeps no plans between runs and is given
+    /// the values as they are.
     private static func build(_ filter: Filter, in services: [UUID], today: String, on sql: any SQLDatabase) -> any SQLQueryBuilder {
         let i = "interventions"
         let postgres = sql.dialect.name == "postgresql"
