@@ -14,43 +14,58 @@ indirect enum H: Sendable {
     case group([H])
 
     func render() -> String {
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(16_384)
         render(into: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    func render(into out: inout String) {
+    /// A whole page: the doctype, then this (the `html` element).
+    func renderDocument() -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(32_768)
+        out.append(contentsOf: "<!DOCTYPE html>".utf8)
+        render(into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Written as UTF-8 bytes: appending many short pieces to a `String` checks its capacity,
+    /// uniqueness and ASCII flag at every piece, and took 2.4 times as long for a 19 kB worklist
+    /// table (67 against 28 µs, measured outside the app on 4 December).
+    func render(into out: inout [UInt8]) {
         switch self {
         case let .element(name, attributes, children):
-            out += "<"
-            out += name
+            out.append(UInt8(ascii: "<"))
+            out.append(contentsOf: name.utf8)
             Self.write(attributes, into: &out)
-            out += ">"
+            out.append(UInt8(ascii: ">"))
             for child in children { child.render(into: &out) }
-            out += "</"
-            out += name
-            out += ">"
+            out.append(UInt8(ascii: "<"))
+            out.append(UInt8(ascii: "/"))
+            out.append(contentsOf: name.utf8)
+            out.append(UInt8(ascii: ">"))
         case let .void(name, attributes):
-            out += "<"
-            out += name
+            out.append(UInt8(ascii: "<"))
+            out.append(contentsOf: name.utf8)
             Self.write(attributes, into: &out)
-            out += "/>"
+            out.append(UInt8(ascii: "/"))
+            out.append(UInt8(ascii: ">"))
         case let .raw(text):
-            out += text
+            out.append(contentsOf: text.utf8)
         case let .group(nodes):
             for node in nodes { node.render(into: &out) }
         }
     }
 
-    private static func write(_ attributes: [(name: String, value: String?)], into out: inout String) {
+    private static func write(_ attributes: [(name: String, value: String?)], into out: inout [UInt8]) {
         for (name, value) in attributes {
-            out += " "
-            out += name
+            out.append(UInt8(ascii: " "))
+            out.append(contentsOf: name.utf8)
             if let value, !value.isEmpty {
-                out += "=\""
-                out += value
-                out += "\""
+                out.append(UInt8(ascii: "="))
+                out.append(UInt8(ascii: "\""))
+                out.append(contentsOf: value.utf8)
+                out.append(UInt8(ascii: "\""))
             }
         }
     }

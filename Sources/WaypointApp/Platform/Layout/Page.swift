@@ -68,7 +68,7 @@ enum Layout {
                             ])
                     ])
             ])
-        return "<!DOCTYPE html>" + el(.html, [.lang: "en-GB"], [head, body]).render()
+        return el(.html, [.lang: "en-GB"], [head, body]).renderDocument()
     }
 
     static func header(_ ctx: PageContext, wide: Bool = false) -> H {
