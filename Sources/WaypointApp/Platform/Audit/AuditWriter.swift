@@ -26,15 +26,19 @@ actor AuditWriter {
         self.spacing = spacing
     }
 
-    /// A write starts at least this long after the last one ended. Each commit on SQLite empties every other connection's page
-    /// cache (the whole of it: SQLite cannot tell which pages changed), so the statements read next
-    /// fetch every page again from the file: My work's four read 1.6 ms so against 0.45 ms from a
-    /// warm cache (3 December, 20,000 children). Written back to back under load, commits came often
-    /// enough that almost every statement read cold. A reader who arrives sooner waits for the rest
-    /// of the spacing, with everyone else's who arrives meanwhile; a lone reader, or the first after a
-    /// quiet moment, is written at once.
+    /// A write starts at least this long after the last one ended. Each commit on SQLite empties every
+    /// other connection's page cache (the whole of it: SQLite cannot tell which pages changed), so the
+    /// statements read next fetch their pages again, and on PostgreSQL each commit waits for its log; a
+    /// reader who arrives sooner waits for the rest of the spacing, with everyone else's who arrives
+    /// meanwhile. A lone reader, or the first after a quiet moment, is written at once.
+    /// It was 10 ms until 4 December (a tenth session): with pages reading less since, that wait was
+    /// the server's limit under load, with a third of the machine idle under My work (`vmstat`).
+    /// Served in turn with 10 and 3 ms on the 20,000 children of `bench/pages`, 32 connections: My
+    /// work 731, 768 → 843, 886 requests/s and the register 802, 836 → 962, 1,023 on SQLite, My work
+    /// 662 → 852 and the register 700 → 786 on PostgreSQL; the child page 1,605, 1,742 → 1,431, 1,501
+    /// on SQLite (it gains from warmer caches) and alike on PostgreSQL. 2 ms and 5 ms were alike to 3.
     /// (`WAYPOINT_AUDIT_SPACING_MS` sets another, 0 to 1000.)
-    static let defaultSpacingMilliseconds = 10
+    static let defaultSpacingMilliseconds = 3
 
     func write(_ entries: Audit.Entries) async throws {
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
