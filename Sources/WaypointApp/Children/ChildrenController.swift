@@ -71,7 +71,7 @@ struct ChildrenController: RouteCollection {
         var serviceID: UUID?
         if services.count == 1 {
             serviceID = services[0].id
-        } else if let s = values.trimmed("service_id").flatMap { UUID(uuidString: $0) }, services.contains(where: { $0.id == s }) {
+        } else if let s = values.trimmed("service_id").flatMap(UUID.init(uuidString:)), services.contains(where: { $0.id == s }) {
             serviceID = s
         }
         if serviceID == nil {
@@ -105,7 +105,9 @@ struct ChildrenController: RouteCollection {
                             }, today: req.today)),
                     status: .ok)
             }
-            let id = try await CaseWork(req).addChild(details, serviceID: serviceID!)
+            // (`serviceID` is set here: without it `parsed` was made a failure above.)
+            guard let serviceID else { throw Abort(.unprocessableEntity) }
+            let id = try await CaseWork(req).addChild(details, serviceID: serviceID)
             return req.redirect(to: Paths.child(id) + "?saved=created")
         }
     }

@@ -22,8 +22,8 @@ enum BundleIO {
             for name in try FileManager.default.contentsOfDirectory(atPath: path).sorted() where !name.hasPrefix(".") {
                 let full = (path as NSString).appendingPathComponent(name)
                 var sub: ObjCBool = false
-                FileManager.default.fileExists(atPath: full, isDirectory: &sub)
-                if sub.boolValue { continue }
+                // A folder inside is not part of the bundle, nor a name gone since the listing.
+                if !FileManager.default.fileExists(atPath: full, isDirectory: &sub) || sub.boolValue { continue }
                 let size = (try FileManager.default.attributesOfItem(atPath: full)[.size] as? NSNumber)?.intValue ?? 0
                 try checkSize(name, size, maxFileBytes)
                 files[name] = try Data(contentsOf: URL(fileURLWithPath: full))

@@ -100,7 +100,7 @@ actor OIDCProvider {
     func idToken(code: String, verifier: String, now: Date) async throws -> String {
         let d = try await discovery(now: now)
         struct Form: Content {
-            let grant_type = "authorization_code"
+            var grant_type = "authorization_code"
             let code: String
             let redirect_uri: String
             let client_id: String
