@@ -70,14 +70,14 @@ struct CaseWork: Sendable {
             return children.mapValues { Reached(child: $0, why: Self.roleWhy(role)) }
         }
         let found = ids.filter { children[$0] != nil }
-        let relationships = try await ChildAccessStore.relationships(userID, found, today: agent.today, on: db)
-        let needReasons = intent == .read ? found.filter { (relationships[$0] ?? .service) == .service } : []
-        let reasons = try await ChildAccessStore.reasons(userID, needReasons, now: agent.now, on: db)
+        let standing = try await ChildAccessStore.standing(userID, found, today: agent.today, now: agent.now, on: db)
+        let relationships = standing.relationships
         var out: [UUID: Reached] = [:]
         for id in found {
             guard let child = children[id] else { continue }
             let relationship = relationships[id] ?? .service
-            let reason = reasons[id]
+            // A reason counts only where one is needed: reading a child of the service.
+            let reason = intent == .read && relationship == .service ? standing.reasons[id] : nil
             switch ChildAccess.decide(role, relationship, write: intent == .write, reasoned: reason != nil) {
             case .allowed:
                 switch relationship {

@@ -12,28 +12,47 @@ struct NeedsReason: Error {
 /// Access by relationship (product.md, issue #16): every way a route reaches a child's record
 /// goes through `Request.child(_:_:)`, which decides from the user's relationship to the child.
 enum ChildAccessStore {
-    /// How the user stands to the child today.
-    /// How the user stands to each of these children (of their services) today, in a few queries
-    /// whatever the number of children.
-    static func relationships(_ userID: UUID, _ ids: [UUID], today: LocalDate, on db: Database) async throws -> [UUID: ChildRelationship] {
-        guard !ids.isEmpty else { return [:] }
-        // Each open intervention with its case manager's team and the user's own team, in one statement.
-        struct I: Decodable {
+    /// How the user stands to each child today, and the reasons they have stated that still hold.
+    struct Standing {
+        var relationships: [UUID: ChildRelationship] = [:]
+        /// The latest reason held for each child (by when it lapses).
+        var reasons: [UUID: String] = [:]
+    }
+
+    /// How the user stands to each of these children (of their services) today, and the reasons they
+    /// hold for them, in one statement per 500 children whatever their number: each child's open
+    /// interventions with their case managers' teams and the user's own team, the children the user
+    /// recorded (theirs while nobody is allocated), and the reasons the user stated, as the three parts
+    /// of one `UNION ALL`. (They were three statements in turn until 4 December: two fewer on a
+    /// register page and on the page of a child recorded but not yet allocated.)
+    static func standing(_ userID: UUID, _ ids: [UUID], today: LocalDate, now: Date, on db: Database) async throws -> Standing {
+        guard !ids.isEmpty else { return Standing() }
+        struct Row: Decodable {
+            /// "w" open work, "c" recorded by the user, "r" a reason held.
+            let part: String
             let child_id: UUID
             let case_manager_id: UUID?
             let co_worker_id: UUID?
             let manager_team: UUID?
             let my_team: UUID?
+            let reason: String?
+            let until_at: Date?
         }
-        var open: [I] = []
+        // Typed, so that PostgreSQL can match each part's columns (a bare NULL in two parts is text).
+        let noID = SQLRaw("CAST(NULL AS uuid)")
+        var rows: [Row] = []
         for chunk in ids.chunked() {
             let query = KeptStatements.statement(
-                "relationships:\(chunk.count)", on: db.sql, binds: [userID] + chunk + [today.iso]
+                "standing:\(chunk.count)", on: db.sql,
+                binds: [userID] + chunk + [today.iso] + [userID] + chunk + [userID] + chunk + [now]
             ) { db in
                 db.select()
+                    .column(SQLLiteral.string("w"), as: "part")
                     .columns(["child_id", "case_manager_id", "co_worker_id"].map { SQLColumn($0, table: "interventions") })
                     .column(SQLColumn("team_id", table: "users"), as: "manager_team")
                     .column(SQLSubquery.select { $0.column("team_id").from("users").where("id", .equal, SQLBind(userID)) }, as: "my_team")
+                    .column(SQLRaw("CAST(NULL AS text)"), as: "reason")
+                    .column(SQLRaw("CAST(NULL AS timestamptz)"), as: "until_at")
                     .from("interventions")
                     .join(
                         "users", method: SQLJoinMethod.left, on: SQLColumn("case_manager_id", table: "interventions"), .equal,
@@ -44,33 +63,47 @@ enum ChildAccessStore {
                         $0.where(SQLColumn("end_date", table: "interventions"), .is, SQLLiteral.null)
                             .orWhere(SQLColumn("end_date", table: "interventions"), .greaterThanOrEqual, SQLBind(today.iso))
                     }
+                    .union(all: {
+                        $0.column(SQLLiteral.string("c"), as: "part").column("child_id")
+                            .column(noID).column(noID).column(noID).column(noID)
+                            .column(SQLRaw("CAST(NULL AS text)")).column(SQLRaw("CAST(NULL AS timestamptz)"))
+                            .from("audit_events")
+                            // A literal, not a bound value, so that the index of these entries alone is used (M0036).
+                            .where("action", .equal, SQLLiteral.string("create_child"))
+                            .where("user_id", .equal, SQLBind(userID)).where("child_id", .in, SQLBind.group(chunk))
+                    })
+                    .union(all: {
+                        $0.column(SQLLiteral.string("r"), as: "part").column("child_id")
+                            .column(noID).column(noID).column(noID).column(noID)
+                            .column("reason").column("until_at")
+                            .from("child_access_reasons")
+                            .where("user_id", .equal, SQLBind(userID)).where("child_id", .in, SQLBind.group(chunk))
+                            .where("until_at", .greaterThan, SQLBind(now))
+                    })
             }
-            open += try await query.all(decoding: I.self)
+            rows += try await query.all(decoding: Row.self)
         }
-        let byChild = Dictionary(grouping: open, by: \.child_id)
-        let myTeam = open.lazy.compactMap(\.my_team).first
-        // Children nobody is allocated to yet that the user recorded: theirs until someone is.
-        let unallocated = ids.filter { (byChild[$0] ?? []).allSatisfy { $0.case_manager_id == nil } }
-        var recorded = Set<UUID>()
-        struct A: Decodable { let child_id: UUID }
-        for chunk in unallocated.chunked() {
-            let query = KeptStatements.statement("recorded-by:\(chunk.count)", on: db.sql, binds: [userID] + chunk) { db in
-                db.select().column("child_id").from("audit_events")
-                    // A literal, not a bound value, so that the index of these entries alone is used (M0036).
-                    .where("action", .equal, SQLLiteral.string("create_child"))
-                    .where("user_id", .equal, SQLBind(userID)).where("child_id", .in, SQLBind.group(chunk))
-            }
-            recorded.formUnion(try await query.all(decoding: A.self).map(\.child_id))
+        let work = Dictionary(grouping: rows.filter { $0.part == "w" }, by: \.child_id)
+        let myTeam = rows.lazy.filter { $0.part == "w" }.compactMap(\.my_team).first
+        let recorded = Set(rows.filter { $0.part == "c" }.map(\.child_id))
+        var out = Standing()
+        var lapses: [UUID: Date] = [:]
+        for r in rows where r.part == "r" {
+            guard let reason = r.reason, let until = r.until_at else { continue }
+            if let held = lapses[r.child_id], held > until { continue }
+            lapses[r.child_id] = until
+            out.reasons[r.child_id] = reason
         }
-        var out: [UUID: ChildRelationship] = [:]
         for id in ids {
-            let work = byChild[id] ?? []
-            if work.contains(where: { $0.case_manager_id == userID || $0.co_worker_id == userID }) || recorded.contains(id) {
-                out[id] = .own
-            } else if let myTeam, work.contains(where: { $0.manager_team == myTeam }) {
-                out[id] = .team
+            let open = work[id] ?? []
+            // Children nobody is allocated to yet that the user recorded: theirs until someone is.
+            let theirsUnallocated = recorded.contains(id) && open.allSatisfy { $0.case_manager_id == nil }
+            if open.contains(where: { $0.case_manager_id == userID || $0.co_worker_id == userID }) || theirsUnallocated {
+                out.relationships[id] = .own
+            } else if let myTeam, open.contains(where: { $0.manager_team == myTeam }) {
+                out.relationships[id] = .team
             } else {
-                out[id] = .service
+                out.relationships[id] = .service
             }
         }
         return out
@@ -80,33 +113,8 @@ enum ChildAccessStore {
     /// roles other than practitioner).
     static func openable(_ user: CurrentUser, _ ids: [UUID], today: LocalDate, now: Date, on db: Database) async throws -> Set<UUID> {
         guard user.role == .practitioner else { return Set(ids) }
-        let rel = try await relationships(user.id, ids, today: today, on: db)
-        var out = Set(ids.filter { rel[$0] != .service })
-        let rest = ids.filter { rel[$0] == .service }
-        struct R: Decodable { let child_id: UUID }
-        for chunk in rest.chunked() {
-            let query = KeptStatements.statement("reasons-held:\(chunk.count)", on: db.sql, binds: [user.id] + chunk + [now]) { db in
-                db.select().column("child_id").from("child_access_reasons").where("user_id", .equal, SQLBind(user.id))
-                    .where("child_id", .in, SQLBind.group(chunk)).where("until_at", .greaterThan, SQLBind(now))
-            }
-            out.formUnion(try await query.all(decoding: R.self).map(\.child_id))
-        }
-        return out
-    }
-
-    /// The reasons the user stated for these children, while they still hold (the latest for each).
-    static func reasons(_ userID: UUID, _ ids: [UUID], now: Date, on db: Database) async throws -> [UUID: String] {
-        struct R: Decodable { let child_id: UUID; let reason: String }
-        var out: [UUID: String] = [:]
-        for chunk in ids.chunked() {
-            let rows = try await KeptStatements.statement("reasons:\(chunk.count)", on: db.sql, binds: [userID] + chunk + [now]) { db in
-                db.select().columns("child_id", "reason").from("child_access_reasons")
-                    .where("user_id", .equal, SQLBind(userID)).where("child_id", .in, SQLBind.group(chunk))
-                    .where("until_at", .greaterThan, SQLBind(now)).orderBy("until_at", .ascending)
-            }.all(decoding: R.self)
-            for r in rows { out[r.child_id] = r.reason }
-        }
-        return out
+        let standing = try await standing(user.id, ids, today: today, now: now, on: db)
+        return Set(ids.filter { standing.relationships[$0] != .service || standing.reasons[$0] != nil })
     }
 }
 
