@@ -31,7 +31,7 @@ actor AuditWriter {
     /// statements read next fetch their pages again, and on PostgreSQL each commit waits for its log; a
     /// reader who arrives sooner waits for the rest of the spacing, with everyone else's who arrives
     /// meanwhile. A lone reader, or the first after a quiet moment, is written at once.
-    /// It was 10 ms until 4 December (a tenth session): with pages reading less since, that wait was
+    /// It was 10 ms until 4 December (an eleventh session): with pages reading less since, that wait was
     /// the server's limit under load, with a third of the machine idle under My work (`vmstat`).
     /// Served in turn with 10 and 3 ms on the 20,000 children of `bench/pages`, 32 connections: My
     /// work 731, 768 → 843, 886 requests/s and the register 802, 836 → 962, 1,023 on SQLite, My work

@@ -2,7 +2,7 @@ import Vapor
 
 /// A piece of HTML. Views build it only through `el`, `voidEl`, `txt` and `group`, which escape all
 /// text and every attribute value; `.raw` is for markup the code itself wrote (an SVG chart).
-/// `render()` writes the whole page into one string in a single pass. (Until December 2026 this was
+/// `renderDocument()` writes the whole page into one string in a single pass. (Until December 2026 this was
 /// Plot's `Node`, whose renderer copies each element's markup once per level of nesting: rendering was
 /// an eighth of the child page's time. The markup is byte for byte the same, as the snapshot tests show.)
 indirect enum H: Sendable {
@@ -12,13 +12,6 @@ indirect enum H: Sendable {
     case void(String, attributes: [(name: String, value: String?)])
     case raw(String)
     case group([H])
-
-    func render() -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(16_384)
-        render(into: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
 
     /// A whole page: the doctype, then this (the `html` element).
     func renderDocument() -> String {
