@@ -32,8 +32,10 @@ struct ReportCommand: AsyncCommand {
         guard ["json", "csv"].contains(format) else { throw ExitError(message: "--format: use json or csv") }
         try await migrate(app)
         do {
+            let db = app.db
             let output = try await ReportRunner.run(
-                signature.name, period: period, serviceCode: signature.service, team: signature.team, on: app.db)
+                signature.name, period: period, serviceCodes: signature.service.map { [$0] }, team: signature.team, on: db,
+                alongside: app.reportCompanion(besides: db))
             for note in output.notes { FileHandle.standardError.write(Data(("Note: " + note + "\n").utf8)) }
             if format == "json" {
                 // The JSON names the children behind each count: each is on that child's audit record.

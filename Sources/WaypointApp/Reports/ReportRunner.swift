@@ -3,6 +3,7 @@ import FluentSQLiteDriver
 import Foundation
 import PostgresKit
 import SQLKit
+import Vapor
 import WaypointDomain
 
 /// Loads compact facts with SQL and runs a named report for a period and service(s).
@@ -71,21 +72,24 @@ enum ReportRunner {
 
     /// `serviceCodes`: nil for every service. `today` judges incomplete follow-up periods.
     /// `team`: a team's name; only the children whose case manager is in it.
+    /// `alongside`: the same database on another event loop (`Application.reportCompanion`), on
+    /// which the run reads its interventions while it reads its children on `db`.
     static func run(
         _ name: String, period: ReportPeriod, serviceCodes: [String]?, team: String? = nil, today: LocalDate? = nil,
         via path: Path = .scoped,
-        on db: Database
+        on db: Database, alongside: Database? = nil
     ) async throws -> Output {
         // A report's statements are planned for their values each run (`PreparedStatements`): a
         // plan kept from one service's run could be a poor one for every service's.
         try await PreparedStatements.$unnamed.withValue(true) {
-            try await runUnnamed(name, period: period, serviceCodes: serviceCodes, team: team, today: today, via: path, on: db)
+            try await runUnnamed(
+                name, period: period, serviceCodes: serviceCodes, team: team, today: today, via: path, on: db, alongside: alongside ?? db)
         }
     }
 
     private static func runUnnamed(
         _ name: String, period: ReportPeriod, serviceCodes: [String]?, team: String?, today: LocalDate?, via path: Path,
-        on db: Database
+        on db: Database, alongside other: Database
     ) async throws -> Output {
         guard let definition = ReportCatalogue.named(name) else {
             throw Failure(description: "unknown report '\(name)'; available: \(available.joined(separator: ", "))")
@@ -144,22 +148,59 @@ enum ReportRunner {
                 return scoped ? try await Scope.find(definition.scope, period: period, filter: filter, on: db) : nil
             }
             let found = tallies
-            // Each query with the report's scope in its SQL, one after another (read at the same
-            // time, they contend for the event loops and the processor with the database server:
-            // measured slower on two cores).
+            // Each query with the report's scope in its SQL. Two readers at once: the children and
+            // their offences on `db`, the interventions and who managed them when on `other` (a
+            // connection on another event loop, so each reader has a processor; on SQLite a loop
+            // has one connection). National first time entrants on SQLite 1.17 → 0.79 s. More
+            // readers than processors were measured slower (they contend with the database server).
             try await $largeReads.withValue(scope.map { $0.count >= largeRunChildren } ?? many) {
-                let keyOf = try await loadBase(
-                    into: &facts, services: services.map { ($0.id, $0.code) }, filter: filter, scope: scope, team: team,
-                    needs: needs, period: period, on: db)
+                let large = largeReads
+                let runServices = services.map { ($0.id, $0.code) }
                 // Every report gives each child's team (from who managed their latest intervention);
                 // only some need the interventions themselves.
                 let spans = needs.contains(.interventions) || needs.contains(.assessments)
-                let ivs = try await interventions(
-                    filter: filter, scope: scope, keys: keyOf, startedBy: spans ? nil : period.to, on: db)
-                let staff = try await staffing(ivs, filter: filter, period: period, on: db)
+                @Sendable func staffed(_ keys: KeyMap, on db: Database) async throws -> ([Iv], Staffing) {
+                    try await $largeReads.withValue(large) {
+                        let ivs = try await interventions(
+                            filter: filter, scope: scope, keys: keys, startedBy: spans ? nil : period.to, on: db)
+                        return (ivs, try await staffing(ivs, filter: filter, period: period, on: db))
+                    }
+                }
+                var keyOf: KeyMap
+                var ivs: [Iv]
+                var staff: Staffing
+                var offences: [OffenceFacts]? = nil
+                if let scope {
+                    // The children and the interventions (with who managed them when) are read at the
+                    // same time, each on a connection of its own: every key is known from the scope.
+                    let keys = KeyMap(scope: scope)
+                    async let both = staffed(keys, on: other)
+                    let base = try await loadBase(
+                        services: runServices, filter: filter, scope: scope, keys: keys, team: team, needs: needs,
+                        period: period, on: db)
+                    offences = try await readOffences(needs, filter: filter, scope: scope, keys: keys, on: db)
+                    (ivs, staff) = try await both
+                    keyOf = base.keys
+                    facts.children = base.children
+                    facts.population = base.population
+                    if base.children.count != scope.count {
+                        // A listed child was not read (removed meanwhile): their records go with them.
+                        ivs = ivs.filter { base.children[$0.key] != nil }
+                        staff = try await staffing(ivs, filter: filter, period: period, on: db)
+                        offences = offences?.filter { base.children[$0.child] != nil }
+                    }
+                } else {
+                    let base = try await loadBase(
+                        services: runServices, filter: filter, scope: nil, keys: nil, team: team, needs: needs, period: period,
+                        on: db)
+                    keyOf = base.keys
+                    facts.children = base.children
+                    facts.population = base.population
+                    (ivs, staff) = try await staffed(keyOf, on: db)
+                }
                 try await load(
                     needs, into: &facts, filter: filter, scope: scope, keys: keyOf, period: period, codes: codes, staff: staff,
-                    interventions: ivs, reference: reference, tallies: found, on: db)
+                    interventions: ivs, reference: reference, tallies: found, offences: offences, on: db)
                 applyTeams(staff, to: &facts, team: team)
             }
         }
@@ -240,9 +281,13 @@ enum ReportRunner {
         let list: IDList.Value
         /// How many children are in scope.
         let count: Int
+        /// The children in scope, in the list's order: a child's place in it is their report key
+        /// (`KeyMap.init(scope:)`), so records can be read before the children themselves.
+        let ids: [UUID]
 
         init(parts: [ReportScope], period: ReportPeriod, filter: ServiceFilter, ids: [UUID], on db: Database) {
             self.count = ids.count
+            self.ids = ids
             self.parts = parts
             self.period = period
             self.filter = filter
@@ -382,12 +427,20 @@ enum ReportRunner {
         return true
     }
 
-    /// Children (each with their team), offences and population totals. Returns each child's
-    /// report key by stored id and by place in the scope's list.
+    /// A run's children and population totals, with each child's report key by stored id and by
+    /// place in the scope's list.
+    struct Base: Sendable {
+        var children: [String: ChildFacts] = [:]
+        var population = Population(byYear: [:])
+        var keys: KeyMap
+    }
+
+    /// Children and population totals. `keys`: the scope's (`KeyMap.init(scope:)`), which give each
+    /// child read their key; without a scope the children are numbered as read.
     static func loadBase(
-        into f: inout ReportFacts, services: [(UUID, String)], filter: ServiceFilter, scope: Scope?, team: String?,
+        services: [(UUID, String)], filter: ServiceFilter, scope: Scope?, keys scopeKeys: KeyMap?, team: String?,
         needs: Set<ReportNeed>, period: ReportPeriod, on db: Database
-    ) async throws -> KeyMap {
+    ) async throws -> Base {
         let sql = db.sql
         struct S: Decodable { let id: UUID; let code: String }
         // Every service's code: a child counted for the run's services may be held by another now.
@@ -396,26 +449,32 @@ enum ReportRunner {
         let codes = codeOf
         let rows: [ChildRow]
         if let scope {
-            rows = try await childRows(
-                codes: codes, condition: .any(scope.list), on: db)
+            rows = try await childRows(codes: codes, condition: .any(scope.list), keys: scopeKeys, on: db)
         } else if let source = childSource(needs, services: filter.ids, period: period) {
             rows = try await childRows(codes: codes, condition: .rows("children.id IN (\(source))"), on: db)
         } else {
             rows = []
         }
-        var byPlace: [String?] = []
-        var read: [(id: String, key: String)] = []
-        read.reserveCapacity(rows.count)
-        f.children.reserveCapacity(rows.count)
-        for row in rows {
-            read.append((row.id, row.facts.key))
-            f.children[row.facts.key] = row.facts
-            if let n = row.place, n >= 0, n < 100_000_000 {
-                if n >= byPlace.count { byPlace += Array(repeating: nil, count: n + 1 - byPlace.count) }
-                byPlace[n] = row.facts.key
+        var children: [String: ChildFacts] = [:]
+        children.reserveCapacity(rows.count)
+        for row in rows { children[row.facts.key] = row.facts }
+        let keyOf: KeyMap
+        if let scopeKeys, let scope, children.count == scope.count {
+            keyOf = scopeKeys
+        } else {
+            // Only the children read (one listed may have gone meanwhile), by the keys they were read with.
+            var byPlace: [String?] = []
+            var read: [(id: String, key: String)] = []
+            read.reserveCapacity(rows.count)
+            for row in rows {
+                read.append((row.id, row.facts.key))
+                if let n = row.place, n >= 0, n < 100_000_000 {
+                    if n >= byPlace.count { byPlace += Array(repeating: nil, count: n + 1 - byPlace.count) }
+                    byPlace[n] = row.facts.key
+                }
             }
+            keyOf = KeyMap(byPlace: byPlace, read: read)
         }
-        let keyOf = KeyMap(byPlace: byPlace, read: read)
         // Summed here: SUM of a bigint is numeric on PostgreSQL, and these rows are few.
         var population: [String: [Int: Int]] = [:]
         let runCodes = Dictionary(uniqueKeysWithValues: services.map { ($0.0.uuidString, $0.1) })
@@ -431,10 +490,10 @@ enum ReportRunner {
             })
         { population[s, default: [:]][y, default: 0] += n }
         // A team is part of a service; population figures are the service's, so a team's rate would be wrong.
-        f.population = Population(
+        let totals = Population(
             byService: population, services: services.map(\.1),
             withheld: team.map { "Population figures are for whole services, not for a team such as \($0)" })
-        return keyOf
+        return Base(children: children, population: totals, keys: keyOf)
     }
 
     /// Which children a read of `children` takes: these ids, or the rows meeting a condition
@@ -446,7 +505,10 @@ enum ReportRunner {
     }
 
     /// The children the report reads, each by stored id, with the code of the service holding them now.
-    static func childRows(codes: [String: String], condition: ChildCondition, on db: Database) async throws -> [ChildRow] {
+    /// `keys`: the scope's, when the children are read through it (each child's key is then theirs).
+    static func childRows(codes: [String: String], condition: ChildCondition, keys: KeyMap? = nil, on db: Database) async throws
+        -> [ChildRow]
+    {
         let sql = db.sql
         let q = sql.select().columns(
             "id", "date_of_birth", "external_id", "service_id", "sex", "ethnicity_group", "care_status", "send", "ehcp", "district"
@@ -465,10 +527,11 @@ enum ReportRunner {
             let external = r.string("external_id")
             let lower = id.lowercased()
             let place = r.int("scope_child")
+            guard let key = place.map({ String($0) }) ?? (keys.map { $0[id] } ?? numbers.next()) else { return nil }
             return ChildRow(
                 id: id, place: place,
                 facts: ChildFacts(
-                    key: place.map { String($0) } ?? numbers.next(), id: lower, label: external ?? lower,
+                    key: key, id: lower, label: external ?? lower,
                     service: r.id("service_id").flatMap { codes[$0] } ?? "",
                     dateOfBirth: dob,
                     sex: r.coded("sex") ?? Sex.unknown, ethnicityGroup: r.coded("ethnicity_group") ?? EthnicityGroup.unknown,
@@ -679,44 +742,15 @@ enum ReportRunner {
     static func load(
         _ needs: Set<ReportNeed>, into f: inout ReportFacts, filter: ServiceFilter, scope: Scope?, keys keyOf: KeyMap, period: ReportPeriod,
         codes: [String: String], staff: Staffing, interventions ivs: [Iv], reference: ReferenceData, tallies: [ContactTally]? = nil,
-        on db: Database
+        offences: [OffenceFacts]? = nil, on db: Database
     ) async throws {
         let sql = db.sql
         let ids = filter.ids
-        if needs.contains(.offences) {
-            // Every offence of the run's children, whichever service recorded it: a child's first
-            // entry and reoffending are their whole history. Each says whether it is the run's own.
-            let everyService = ServiceFilter(ids: ids, all: true)
-            let runServices = Set(ids.map(\.uuidString))
-            let allRun = filter.all
-            // Offence ids only for the records that name an offence (a national run holds hundreds of thousands).
-            let readIDs = needs.contains(.practice(.placementOffence))
-            @Sendable func read(_ filter: ServiceFilter, _ condition: String?, _ children: [UUID]?) async throws -> [OffenceFacts] {
-                let oq = sql.select().columns(
-                    "id", "offence_date", "outcome", "outcome_date", "category", "gravity", "service_id"
-                )
-                .from("offences")
-                restrict(oq, "offences", filter, scope)
-                if let condition { oq.where(SQLRaw(condition)) }
-                if let children { oq.where(SQLColumn("child_id", table: "offences"), .in, SQLBind.group(children)) }
-                return try await collect(oq) { r in
-                    guard let key = r.child(keyOf), let d = r.date("offence_date"), let outcome = r.string("outcome") else { return nil }
-                    var o = OffenceFacts(
-                        child: key, offenceDate: d, outcome: outcome, outcomeDate: r.date("outcome_date"),
-                        category: r.string("category"), gravity: r.int("gravity"),
-                        inRun: allRun || runServices.contains(r.id("service_id") ?? ""))
-                    if readIDs { o.id = r.id("id")?.lowercased() ?? "" }
-                    return o
-                }
-            }
-            if scope == nil, let few = keyOf.storedIDs(atMost: 20_000) {
-                // Few children: theirs by id (an index on the child).
-                var found: [OffenceFacts] = []
-                for chunk in few.chunked() { found += try await read(everyService, nil, chunk) }
-                f.offences = found
-            } else {
-                f.offences = try await read(everyService, nil, nil)
-            }
+        // Read already (`offences`), or here.
+        if let offences {
+            f.offences = offences
+        } else if needs.contains(.offences) {
+            f.offences = try await readOffences(needs, filter: filter, scope: scope, keys: keyOf, on: db) ?? []
         }
         if needs.contains(.calendar) || needs.contains(.assessments) { f.calendar = reference.calendar }
         if needs.contains(.interventions) || needs.contains(.assessments) {
@@ -863,6 +897,47 @@ enum ReportRunner {
             }
         }
     }
+
+    /// Every offence of the run's children, whichever service recorded it: a child's first entry and
+    /// reoffending are their whole history. Each says whether it is the run's own. Nil when the
+    /// report reads no offences.
+    static func readOffences(_ needs: Set<ReportNeed>, filter: ServiceFilter, scope: Scope?, keys keyOf: KeyMap, on db: Database)
+        async throws -> [OffenceFacts]?
+    {
+        guard needs.contains(.offences) else { return nil }
+        let sql = db.sql
+        let ids = filter.ids
+        let everyService = ServiceFilter(ids: ids, all: true)
+        let runServices = Set(ids.map(\.uuidString))
+        let allRun = filter.all
+        // Offence ids only for the records that name an offence (a national run holds hundreds of thousands).
+        let readIDs = needs.contains(.practice(.placementOffence))
+        @Sendable func read(_ filter: ServiceFilter, _ children: [UUID]?) async throws -> [OffenceFacts] {
+            let oq = sql.select().columns(
+                "id", "offence_date", "outcome", "outcome_date", "category", "gravity", "service_id"
+            )
+            .from("offences")
+            restrict(oq, "offences", filter, scope)
+            if let children { oq.where(SQLColumn("child_id", table: "offences"), .in, SQLBind.group(children)) }
+            return try await collect(oq) { r in
+                guard let key = r.child(keyOf), let d = r.date("offence_date"), let outcome = r.string("outcome") else { return nil }
+                var o = OffenceFacts(
+                    child: key, offenceDate: d, outcome: outcome, outcomeDate: r.date("outcome_date"),
+                    category: r.string("category"), gravity: r.int("gravity"),
+                    inRun: allRun || runServices.contains(r.id("service_id") ?? ""))
+                if readIDs { o.id = r.id("id")?.lowercased() ?? "" }
+                return o
+            }
+        }
+        if scope == nil, let few = keyOf.storedIDs(atMost: 20_000) {
+            // Few children: theirs by id (an index on the child).
+            var found: [OffenceFacts] = []
+            for chunk in few.chunked() { found += try await read(everyService, chunk) }
+            return found
+        }
+        return try await read(everyService, nil)
+    }
+
     /// Contacts dated in the period, counted per child in SQL (one row per child: a year of
     /// contacts nationally is over a million rows), each tally's `child` the stored id.
     static func contactTallies(filter: ServiceFilter, period: ReportPeriod, on db: Database) async throws -> [ContactTally] {
@@ -939,6 +1014,13 @@ final class KeyMap: @unchecked Sendable {
         self.read = read
     }
 
+    /// The keys of a scope's children before they are read: each is their place in the scope's list
+    /// ("0", "1"…), the number SQLite reads with every record (`scope_child`), and by stored id.
+    convenience init(scope: ReportRunner.Scope) {
+        let keys = scope.ids.indices.map { String($0) }
+        self.init(byPlace: keys, read: zip(scope.ids, keys).map { (UUIDText.string($0.0), $0.1) })
+    }
+
     /// The children's stored ids, when there are no more than `limit`.
     func storedIDs(atMost limit: Int) -> [UUID]? {
         read.count <= limit ? read.compactMap { UUIDText.id($0.id) } : nil
@@ -954,5 +1036,22 @@ final class KeyMap: @unchecked Sendable {
         for (id, key) in read { made[id] = key }
         byID = made
         return made[id]
+    }
+}
+
+extension Request {
+    /// The database on another event loop than the request's, for a report's second reader.
+    var reportCompanion: Database? { application.reportCompanion(besides: db) }
+}
+
+extension Application {
+    /// The database on an event loop other than `db`'s, for a report to read on at the same time
+    /// (`ReportRunner.run(alongside:)`); nil with a single event loop.
+    func reportCompanion(besides db: Database) -> Database? {
+        let mine = db.eventLoop
+        for loop in eventLoopGroup.makeIterator() where loop !== mine {
+            return databases.database(logger: logger, on: loop)
+        }
+        return nil
     }
 }

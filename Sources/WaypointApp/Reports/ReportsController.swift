@@ -117,12 +117,16 @@ struct ReportsController: RouteCollection {
             output =
                 board
                 ? try await Self.boardFigures(d.name, period, codes, today: req.today, years: &years, on: req.db)
-                : try await ReportRunner.run(d.name, period: period, serviceCodes: codes, team: team(req), today: req.today, on: req.db)
+                : try await ReportRunner.run(
+                    d.name, period: period, serviceCodes: codes, team: team(req), today: req.today, on: req.db,
+                    alongside: req.reportCompanion)
             if d.name == Reoffending.name, let p = ReportPeriod(from: period.from.adding(months: -12), to: period.to.adding(months: -12)) {
                 previous =
                     board
                     ? try await Self.boardFigures(d.name, p, codes, today: req.today, years: &years, on: req.db)
-                    : try await ReportRunner.run(d.name, period: p, serviceCodes: codes, team: team(req), today: req.today, on: req.db)
+                    : try await ReportRunner.run(
+                        d.name, period: p, serviceCodes: codes, team: team(req), today: req.today, on: req.db,
+                        alongside: req.reportCompanion)
             }
         }
         if let format = req.query[String.self, at: "format"], let output, let file = try ReportDownloads.figures(d, output, format: format)
@@ -187,7 +191,9 @@ struct ReportsController: RouteCollection {
             outputs.append(
                 board
                     ? try await Self.boardFigures(d.name, q, codes, today: req.today, years: &years, on: req.db)
-                    : try await ReportRunner.run(d.name, period: q, serviceCodes: codes, team: team(req), today: req.today, on: req.db))
+                    : try await ReportRunner.run(
+                        d.name, period: q, serviceCodes: codes, team: team(req), today: req.today, on: req.db,
+                        alongside: req.reportCompanion))
         }
         // The headline measures any quarter has a figure for, in the report's order.
         let measures = d.measures.filter { m in outputs.contains { o in o.rows.contains { $0.measure == m.name && $0.breakdown == "all" } }
@@ -211,7 +217,8 @@ struct ReportsController: RouteCollection {
         let measure = req.query[String.self, at: "measure"] ?? d.measures[0].name
         let breakdown = req.query[String.self, at: "breakdown"] ?? "all"
         let group = req.query[String.self, at: "group"] ?? "all"
-        let output = try await ReportRunner.run(d.name, period: period, serviceCodes: codes, team: team(req), today: req.today, on: req.db)
+        let output = try await ReportRunner.run(
+            d.name, period: period, serviceCodes: codes, team: team(req), today: req.today, on: req.db, alongside: req.reportCompanion)
         guard let row = output.rows.first(where: { $0.measure == measure && $0.breakdown == breakdown && $0.group == group }),
             let keys = row.children
         else {

@@ -83,7 +83,8 @@ struct SavedReportsController: RouteCollection {
         }
         let output: ReportRunner.Output
         do {
-            output = try await ReportRunner.run(d.name, period: period, serviceCodes: codes, team: team, today: req.today, on: req.db)
+            output = try await ReportRunner.run(
+                d.name, period: period, serviceCodes: codes, team: team, today: req.today, on: req.db, alongside: req.reportCompanion)
         } catch let f as ReportRunner.Failure {
             throw WaypointError.badRequest("The report was not saved: \(f.description).")
         }
