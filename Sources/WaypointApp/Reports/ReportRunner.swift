@@ -220,12 +220,18 @@ enum ReportRunner {
     }
 
     static let tracing = ProcessInfo.processInfo.environment["WAYPOINT_REPORT_TRACE"] != nil
+    /// When the last step ended (its lock: a run's two readers both trace).
     nonisolated(unsafe) static var last = DispatchTime.now().uptimeNanoseconds
-    /// With WAYPOINT_REPORT_TRACE set, prints each step's time to standard error (for the benchmark).
+    static let lastLock = NSLock()
+    /// With WAYPOINT_REPORT_TRACE set, prints each step's time to standard error (for the benchmark):
+    /// the time since the step before, which with two readers may be the other reader's.
     static func trace(_ what: @autoclosure () -> String) {
         guard tracing else { return }
+        let text = what()
+        lastLock.lock()
+        defer { lastLock.unlock() }
         let now = DispatchTime.now().uptimeNanoseconds
-        FileHandle.standardError.write(Data(String(format: "  %7.1f ms  %@\n", (Double(now) - Double(last)) / 1e6, what()).utf8))
+        FileHandle.standardError.write(Data(String(format: "  %7.1f ms  %@\n", (Double(now) - Double(last)) / 1e6, text).utf8))
         last = now
     }
 
