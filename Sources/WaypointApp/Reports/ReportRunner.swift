@@ -139,11 +139,18 @@ enum ReportRunner {
             let many = filter.all || ids.count >= largeRunServices
             let scope: Scope? = try await $largeReads.withValue(many) {
                 if scoped, definition.scope == [.practiceIn(.contact)], needs.contains(.contactTallies) {
-                    let counted = try await contactTallies(filter: filter, period: period, on: db)
-                    tallies = counted
-                    return Scope(
-                        parts: definition.scope, period: period, filter: filter, ids: counted.compactMap { UUIDText.id($0.child) },
-                        on: db)
+                    // Each child's tally keyed by their place in the scope's list, as the scope's keys are.
+                    var ids: [UUID] = []
+                    var keyed: [ContactTally] = []
+                    for t in try await contactTallies(filter: filter, period: period, on: db) {
+                        guard let id = UUIDText.id(t.child) else { continue }
+                        var k = t
+                        k.child = String(ids.count)
+                        keyed.append(k)
+                        ids.append(id)
+                    }
+                    tallies = keyed
+                    return Scope(parts: definition.scope, period: period, filter: filter, ids: ids, on: db)
                 }
                 return scoped ? try await Scope.find(definition.scope, period: period, filter: filter, on: db) : nil
             }
@@ -744,7 +751,9 @@ enum ReportRunner {
 
     /// Loads what a report needs beyond children, offences and population.
     /// `codes`: each service of the run's code by stored id text; `staff`: who managed what when.
-    /// `interventions`: the run's, as read once (`interventions(filter:scope:keys:on:)`).
+    /// `interventions`: the run's, as read once (`interventions(filter:scope:keys:on:)`). `tallies`:
+    /// contacts counted before the scope (they made it), each keyed by their child's place in it;
+    /// `offences`: read already, beside the children.
     static func load(
         _ needs: Set<ReportNeed>, into f: inout ReportFacts, filter: ServiceFilter, scope: Scope?, keys keyOf: KeyMap, period: ReportPeriod,
         codes: [String: String], staff: Staffing, interventions ivs: [Iv], reference: ReferenceData, tallies: [ContactTally]? = nil,
@@ -854,11 +863,13 @@ enum ReportRunner {
                 return ScrutinyFact(child: key, heldOn: d, finding: finding)
             }
         }
-        if needs.contains(.contactTallies) {
-            // Read before the scope (`tallies`) or here; each child's by their report key.
-            var counted = tallies ?? []
-            if tallies == nil { counted = try await contactTallies(filter: filter, period: period, on: db) }
-            f.contactTallies = counted.compactMap { t in
+        if let tallies {
+            // Read before the scope, each keyed by their child's place in it: those of the children read.
+            let children = f.children
+            f.contactTallies = tallies.filter { children[$0.child] != nil }
+        } else if needs.contains(.contactTallies) {
+            // Each child's by their report key.
+            f.contactTallies = try await contactTallies(filter: filter, period: period, on: db).compactMap { t in
                 guard let key = keyOf[t.child] else { return nil }
                 var keyed = t
                 keyed.child = key
