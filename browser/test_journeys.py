@@ -90,6 +90,9 @@ def refer_accept_and_allocate(driver, base_url, given, family):
 
 def sign_out(driver):
     driver.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button").click()
+    # The click can return before the sign-out has been answered: a sign-in page asked for meanwhile
+    # still has the old session, and sends the browser home (a journey failed so, once, in CI).
+    wait_for_text(driver, "You have signed out.")
 
 
 def save(driver, notice):
