@@ -81,6 +81,32 @@ import WaypointDomain
         #expect(calendar.isWorkingDay(LocalDate(iso: "2024-05-07")!))
     }
 
+    @Test func deadlinesCountedEqualTheDaysWalkedOneByOne() {
+        // Adding working days is arithmetic; walking the days one by one is the definition.
+        func walked(_ count: Int, _ from: LocalDate) -> LocalDate {
+            var d = from, left = count
+            while left > 0 {
+                d = d.adding(days: 1)
+                if calendar.isWorkingDay(d) { left -= 1 }
+            }
+            return d
+        }
+        let start = LocalDate(iso: "2019-12-16")!
+        var mismatches: [String] = []
+        for a in stride(from: 0, to: 2_400, by: 5) {
+            for count in [0, 1, 2, 3, 4, 5, 6, 9, 10, 15, 20, 21, 45, 130, 400] {
+                let from = start.adding(days: a)
+                let got = calendar.adding(workingDays: count, to: from)
+                if got != walked(count, from) { mismatches.append("\(count) after \(from.iso): \(got.iso)") }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+        // Past the last date, the last date (never a trap, never a loop).
+        let nearEnd = LocalDate(iso: "9999-12-20")!
+        #expect(calendar.adding(workingDays: 50, to: nearEnd).iso == "9999-12-31")
+        #expect(calendar.adding(workingDays: 2, to: nearEnd).iso == "9999-12-22")
+    }
+
     @Test func countedWorkingDaysEqualTheDaysWalkedOneByOne() {
         // The count is arithmetic; walking the days one by one is the definition.
         func walked(_ from: LocalDate, _ to: LocalDate) -> Int {
