@@ -142,7 +142,7 @@ enum ReportRunner {
                     // Each child's tally keyed by their place in the scope's list, as the scope's keys are.
                     var ids: [UUID] = []
                     var keyed: [ContactTally] = []
-                    for t in try await contactTallies(filter: filter, period: period, on: db) {
+                    for t in try await contactTallies(filter: filter, period: period, on: db, alongside: many ? other : nil) {
                         guard let id = UUIDText.id(t.child) else { continue }
                         var k = t
                         k.child = String(ids.count)
@@ -152,7 +152,8 @@ enum ReportRunner {
                     tallies = keyed
                     return Scope(parts: definition.scope, period: period, filter: filter, ids: ids, on: db)
                 }
-                return scoped ? try await Scope.find(definition.scope, period: period, filter: filter, on: db) : nil
+                guard scoped else { return nil }
+                return try await Scope.find(definition.scope, period: period, filter: filter, on: db, alongside: many ? other : nil)
             }
             let found = tallies
             // Each query with the report's scope in its SQL. Two readers at once: the children and
@@ -177,6 +178,7 @@ enum ReportRunner {
                 var ivs: [Iv]
                 var staff: Staffing
                 var offences: [OffenceFacts]? = nil
+                var records: Records
                 if let scope {
                     // The children and the interventions (with who managed them when) are read at the
                     // same time, each on a connection of its own: every key is known from the scope.
@@ -186,6 +188,8 @@ enum ReportRunner {
                         services: runServices, filter: filter, scope: scope, keys: keys, team: team, needs: needs,
                         period: period, on: db)
                     offences = try await readOffences(needs, filter: filter, scope: scope, keys: keys, on: db)
+                    records = try await readRecords(
+                        needs, filter: filter, scope: scope, keys: keys, period: period, tallies: found != nil, on: db)
                     (ivs, staff) = try await both
                     keyOf = base.keys
                     facts.children = base.children
@@ -195,6 +199,7 @@ enum ReportRunner {
                         ivs = ivs.filter { base.children[$0.key] != nil }
                         staff = try await staffing(ivs, filter: filter, period: period, on: db)
                         offences = offences?.filter { base.children[$0.child] != nil }
+                        records = records.only(base.children)
                     }
                 } else {
                     let base = try await loadBase(
@@ -204,10 +209,12 @@ enum ReportRunner {
                     facts.children = base.children
                     facts.population = base.population
                     (ivs, staff) = try await staffed(keyOf, on: db)
+                    records = try await readRecords(
+                        needs, filter: filter, scope: nil, keys: keyOf, period: period, tallies: found != nil, on: db)
                 }
                 try await load(
                     needs, into: &facts, filter: filter, scope: scope, keys: keyOf, period: period, codes: codes, staff: staff,
-                    interventions: ivs, reference: reference, tallies: found, offences: offences, on: db)
+                    interventions: ivs, reference: reference, records: records, tallies: found, offences: offences, on: db)
                 applyTeams(staff, to: &facts, team: team)
             }
         }
@@ -224,6 +231,22 @@ enum ReportRunner {
         DispatchQueue.global(qos: .utility).async { withExtendedLifetime(retired) {} }
         return Output(
             report: name, period: period, services: services.map(\.code), rows: rows, notes: result.notes, names: names)
+    }
+
+    /// One half of the range of ids, so that two connections can each read one half of a large
+    /// run's rows at the same time (the halves are apart and together cover every id).
+    enum IDHalf: Sendable {
+        case lower, upper
+
+        /// "`column` is in this half", as SQL (an internal literal; on SQLite ids are stored as
+        /// upper-case text, which sorts as the ids do; on PostgreSQL the literal is a uuid).
+        func condition(_ column: String) -> String {
+            let middle = "'80000000-0000-0000-0000-000000000000'"
+            return switch self {
+            case .lower: "\(column) < \(middle)"
+            case .upper: "\(column) >= \(middle)"
+            }
+        }
     }
 
     static let tracing = ProcessInfo.processInfo.environment["WAYPOINT_REPORT_TRACE"] != nil
@@ -308,17 +331,33 @@ enum ReportRunner {
         }
 
         /// The scope of these parts, with its children found (one query: the parts' union).
-        static func find(_ parts: [ReportScope], period: ReportPeriod, filter: ServiceFilter, on db: Database) async throws -> Scope {
-            let text = conditions(parts, period).map { "SELECT s.child_id FROM \($0.table) s WHERE \($0.condition)\(services(filter))" }
+        /// `alongside`: for a large run, another connection (`Application.reportCompanion`): each
+        /// finds the children of one half of the id range at the same time (`IDHalf`).
+        static func find(
+            _ parts: [ReportScope], period: ReportPeriod, filter: ServiceFilter, on db: Database, alongside other: Database? = nil
+        ) async throws -> Scope {
+            @Sendable func read(_ half: IDHalf?, on db: Database) async throws -> [UUID] {
+                let within = half.map { " AND " + $0.condition("s.child_id") } ?? ""
+                let text = conditions(parts, period).map {
+                    "SELECT s.child_id FROM \($0.table) s WHERE \($0.condition)\(services(filter))\(within)"
+                }
                 .joined(separator: " UNION ")
-            // DISTINCT: a scope of one part has no UNION to remove a child's second record (a year
-            // of contacts named each child about ten times: a million ids for 117,000 children).
-            let found = try await collect(
-                db.sql.select().distinct().column(SQLRaw("u.child_id"), as: "child_id").from(SQLRaw("(\(text)) u"))
-            ) { r in
-                r.id("child_id").flatMap(UUIDText.id)
+                // DISTINCT: a scope of one part has no UNION to remove a child's second record (a year
+                // of contacts named each child about ten times: a million ids for 117,000 children).
+                return try await collect(
+                    db.sql.select().distinct().column(SQLRaw("u.child_id"), as: "child_id").from(SQLRaw("(\(text)) u"))
+                ) { r in
+                    r.id("child_id").flatMap(UUIDText.id)
+                }
             }
-            return Scope(parts: parts, period: period, filter: filter, ids: found, on: db)
+            guard let other else {
+                return Scope(parts: parts, period: period, filter: filter, ids: try await read(nil, on: db), on: db)
+            }
+            // The halves are apart (a child's id is in one), so together they list each child once.
+            let large = largeReads
+            async let upper = $largeReads.withValue(large) { try await read(.upper, on: other) }
+            let lower = try await read(.lower, on: db)
+            return Scope(parts: parts, period: period, filter: filter, ids: lower + (try await upper), on: db)
         }
 
         /// Each part as a table and a condition on its row `s`.
@@ -749,17 +788,17 @@ enum ReportRunner {
         if let team { f.children = f.children.filter { $0.value.team == team } }
     }
 
-    /// Loads what a report needs beyond children, offences and population.
+    /// Puts together what a report needs beyond children, offences and population: the records
+    /// read by `readRecords`, and the interventions with who managed them when.
     /// `codes`: each service of the run's code by stored id text; `staff`: who managed what when.
     /// `interventions`: the run's, as read once (`interventions(filter:scope:keys:on:)`). `tallies`:
     /// contacts counted before the scope (they made it), each keyed by their child's place in it;
     /// `offences`: read already, beside the children.
     static func load(
         _ needs: Set<ReportNeed>, into f: inout ReportFacts, filter: ServiceFilter, scope: Scope?, keys keyOf: KeyMap, period: ReportPeriod,
-        codes: [String: String], staff: Staffing, interventions ivs: [Iv], reference: ReferenceData, tallies: [ContactTally]? = nil,
-        offences: [OffenceFacts]? = nil, on db: Database
+        codes: [String: String], staff: Staffing, interventions ivs: [Iv], reference: ReferenceData, records: Records,
+        tallies: [ContactTally]? = nil, offences: [OffenceFacts]? = nil, on db: Database
     ) async throws {
-        let sql = db.sql
         let ids = filter.ids
         // Read already (`offences`), or here.
         if let offences {
@@ -780,15 +819,7 @@ enum ReportRunner {
             }
             f.interventions = rows.map(\.0)
             if needs.contains(.assessments) {
-                let aq = sql.select().columns("intervention_id", "submitted_on", "due_on").from("assessments").where(
-                    "stage", .equal, SQLBind("start"))
-                restrict(aq, "assessments", filter, scope)
-                f.assessments = try await collect(aq) { r in
-                    guard let key = r.child(keyOf), let i = r.id("intervention_id") else { return nil }
-                    return AssessmentFact(
-                        child: key, intervention: i.lowercased(), submittedOn: r.date("submitted_on"),
-                        dueOn: r.date("due_on"))
-                }
+                f.assessments = records.assessments
                 var timescales: [String: Timescales] = [:]
                 for s in ids { timescales[s.uuidString] = reference.timescales(for: s) }
                 for (id, t) in timescales { if let code = codes[id] { f.timescales[code] = t } }
@@ -798,22 +829,94 @@ enum ReportRunner {
                 }
             }
         }
+        f.referrals = records.referrals
+        f.populationCells = records.populationCells
+        f.workers = records.workers
+        if needs.contains(.workers) {
+            for s in ids {
+                if let code = codes[s.uuidString] { f.caps[code] = reference.timescales(for: s).caseloadCap }
+            }
+        }
+        f.boardMeetings = records.boardMeetings
+        f.panelDecisions = records.panelDecisions
+        f.scrutiny = records.scrutiny
+        f.practice = records.practice
+        f.breaches = records.breaches
+        if let tallies {
+            // Read before the scope, each keyed by their child's place in it: those of the children read.
+            let children = f.children
+            f.contactTallies = tallies.filter { children[$0.child] != nil }
+        } else {
+            f.contactTallies = records.contactTallies
+        }
+    }
+
+    /// What `readRecords` read.
+    struct Records: Sendable {
+        var assessments: [AssessmentFact] = []
+        var referrals: [ReferralFacts] = []
+        var populationCells: [PopulationCell] = []
+        var workers: [String: String] = [:]
+        var boardMeetings: [BoardMeetingFact] = []
+        var panelDecisions: [PanelDecisionFact] = []
+        var scrutiny: [ScrutinyFact] = []
+        var contactTallies: [ContactTally]? = nil
+        var practice: [RecordKind: [PracticeFact]] = [:]
+        var breaches: [BreachFacts] = []
+
+        /// Only the records of these children (by report key): those of a child listed in the scope
+        /// but not read (removed meanwhile) go with them.
+        func only(_ children: [String: ChildFacts]) -> Records {
+            var kept = self
+            kept.assessments = assessments.filter { children[$0.child] != nil }
+            kept.referrals = referrals.filter { children[$0.child] != nil }
+            kept.panelDecisions = panelDecisions.filter { children[$0.child] != nil }
+            kept.scrutiny = scrutiny.filter { children[$0.child] != nil }
+            kept.contactTallies = contactTallies?.filter { children[$0.child] != nil }
+            kept.practice = practice.mapValues { $0.filter { children[$0.child] != nil } }
+            kept.breaches = breaches.filter { children[$0.child] != nil }
+            return kept
+        }
+    }
+
+    /// What a run reads beyond its children, offences and interventions (referrals, assessments,
+    /// practice records and the rest), each record keyed by `keys`. It needs neither the children
+    /// nor the interventions read, so a scoped run reads these on the children's connection while
+    /// the other reads the interventions. `tallies`: whether the contacts were counted already.
+    static func readRecords(
+        _ needs: Set<ReportNeed>, filter: ServiceFilter, scope: Scope?, keys keyOf: KeyMap, period: ReportPeriod,
+        tallies: Bool = false, on db: Database
+    ) async throws -> Records {
+        let sql = db.sql
+        let ids = filter.ids
+        var r = Records()
+        if needs.contains(.assessments) {
+            let aq = sql.select().columns("intervention_id", "submitted_on", "due_on").from("assessments").where(
+                "stage", .equal, SQLBind("start"))
+            restrict(aq, "assessments", filter, scope)
+            r.assessments = try await collect(aq) { row in
+                guard let key = row.child(keyOf), let i = row.id("intervention_id") else { return nil }
+                return AssessmentFact(
+                    child: key, intervention: i.lowercased(), submittedOn: row.date("submitted_on"),
+                    dueOn: row.date("due_on"))
+            }
+        }
         if needs.contains(.referrals) {
             let rq = sql.select().columns("received_on", "source", "decision", "decided_on", "destination").from("referrals")
             restrict(rq, "referrals", filter, scope)
-            f.referrals = try await collect(rq) { r in
-                guard let key = r.child(keyOf), let received = r.date("received_on") else { return nil }
+            r.referrals = try await collect(rq) { row in
+                guard let key = row.child(keyOf), let received = row.date("received_on") else { return nil }
                 return ReferralFacts(
-                    child: key, receivedOn: received, source: r.string("source") ?? "", decision: r.string("decision") ?? "",
-                    decidedOn: r.date("decided_on"), destination: r.string("destination"))
+                    child: key, receivedOn: received, source: row.string("source") ?? "", decision: row.string("decision") ?? "",
+                    decidedOn: row.date("decided_on"), destination: row.string("destination"))
             }
         }
         if needs.contains(.populationCells) {
             let pq = sql.select().columns("year", "sex", "ethnicity_group", "count").from("population")
             filter.apply(pq, table: "population")
-            f.populationCells = try await collect(pq) { r in
-                guard let y = r.int("year"), let n = r.int("count") else { return nil }
-                return PopulationCell(year: y, sex: r.string("sex") ?? "", ethnicityGroup: r.string("ethnicity_group") ?? "", count: n)
+            r.populationCells = try await collect(pq) { row in
+                guard let y = row.int("year"), let n = row.int("count") else { return nil }
+                return PopulationCell(year: y, sex: row.string("sex") ?? "", ethnicityGroup: row.string("ethnicity_group") ?? "", count: n)
             }
         }
         if needs.contains(.workers) {
@@ -823,13 +926,10 @@ enum ReportRunner {
             let users = try await sql.select().columns("id", "name", "email").from("users").all(decoding: W.self)
             var named: [String: Int] = [:]
             for w in users { named[w.name, default: 0] += 1 }
-            for w in users { f.workers[w.id.uuidString.lowercased()] = named[w.name, default: 0] > 1 ? "\(w.name) (\(w.email))" : w.name }
-            for s in ids {
-                if let code = codes[s.uuidString] { f.caps[code] = reference.timescales(for: s).caseloadCap }
-            }
+            for w in users { r.workers[w.id.uuidString.lowercased()] = named[w.name, default: 0] > 1 ? "\(w.name) (\(w.email))" : w.name }
         }
         if needs.contains(.boardMeetings) {
-            f.boardMeetings = try await BoardMeetingStore.meetings(in: ids, from: period.from, to: period.to, on: db)
+            r.boardMeetings = try await BoardMeetingStore.meetings(in: ids, from: period.from, to: period.to, on: db)
                 .map { BoardMeetingFact(heldOn: $0.heldOn, attendance: $0.attendance) }
         }
         if needs.contains(.panelDecisions) {
@@ -838,9 +938,9 @@ enum ReportRunner {
                 .from("panel_decisions")
                 .join("offences", on: SQLColumn("id", table: "offences"), .equal, SQLColumn("offence_id", table: "panel_decisions"))
             restrict(dq, "panel_decisions", filter, scope)
-            f.panelDecisions = try await collect(dq) { r in
-                guard let key = r.child(keyOf), let d = r.date("decided_on"), let o = r.date("offence_date") else { return nil }
-                return PanelDecisionFact(child: key, decidedOn: d, offenceDate: o, outcome: r.string("outcome") ?? "")
+            r.panelDecisions = try await collect(dq) { row in
+                guard let key = row.child(keyOf), let d = row.date("decided_on"), let o = row.date("offence_date") else { return nil }
+                return PanelDecisionFact(child: key, decidedOn: d, offenceDate: o, outcome: row.string("outcome") ?? "")
             }
             let sq = sql.select().column(SQLColumn("child_id", table: "panel_decisions")).column(
                 SQLColumn("held_on", table: "scrutiny_panels")
@@ -858,18 +958,14 @@ enum ReportRunner {
             .where(SQLColumn("held_on", table: "scrutiny_panels"), .greaterThanOrEqual, SQLBind(period.from.iso))
             .where(SQLColumn("held_on", table: "scrutiny_panels"), .lessThanOrEqual, SQLBind(period.to.iso))
             filter.apply(sq, table: "scrutiny_panels")
-            f.scrutiny = try await collect(sq) { r in
-                guard let key = r.child(keyOf), let d = r.date("held_on"), let finding = r.string("finding") else { return nil }
+            r.scrutiny = try await collect(sq) { row in
+                guard let key = row.child(keyOf), let d = row.date("held_on"), let finding = row.string("finding") else { return nil }
                 return ScrutinyFact(child: key, heldOn: d, finding: finding)
             }
         }
-        if let tallies {
-            // Read before the scope, each keyed by their child's place in it: those of the children read.
-            let children = f.children
-            f.contactTallies = tallies.filter { children[$0.child] != nil }
-        } else if needs.contains(.contactTallies) {
+        if !tallies, needs.contains(.contactTallies) {
             // Each child's by their report key.
-            f.contactTallies = try await contactTallies(filter: filter, period: period, on: db).compactMap { t in
+            r.contactTallies = try await contactTallies(filter: filter, period: period, on: db).compactMap { t in
                 guard let key = keyOf[t.child] else { return nil }
                 var keyed = t
                 keyed.child = key
@@ -894,25 +990,26 @@ enum ReportRunner {
                 // A child's care history is theirs, whichever service recorded it (as their offences are).
                 restrict(q, spec.table, kind == .careEpisode ? ServiceFilter(ids: ids, all: true) : filter, scope)
             }
-            let facts = try await collect(q) { r -> PracticeFact? in
-                guard let key = r.child(keyOf) else { return nil }
+            let facts = try await collect(q) { row -> PracticeFact? in
+                guard let key = row.child(keyOf) else { return nil }
                 var values: RecordValues = [:]
                 for f in fields {
                     if f.kind.storedAsInt {
-                        if let n = r.int(f.name) { values[f.name] = .int(n) }
+                        if let n = row.int(f.name) { values[f.name] = .int(n) }
                     } else if f.kind.storedAsDouble {
-                        if let d = r.double(f.name) { values[f.name] = .double(d) }
-                    } else if let s = r.string(f.name) {
+                        if let d = row.double(f.name) { values[f.name] = .double(d) }
+                    } else if let s = row.string(f.name) {
                         values[f.name] = .text(s)
                     }
                 }
-                return PracticeFact(child: key, intervention: r.id("intervention_id")?.lowercased(), values: values)
+                return PracticeFact(child: key, intervention: row.id("intervention_id")?.lowercased(), values: values)
             }
-            f.practice[kind] = facts
+            r.practice[kind] = facts
             if kind == .breach {
-                f.breaches = facts.compactMap { b in b.date("started_on").map { BreachFacts(child: b.child, startedOn: $0) } }
+                r.breaches = facts.compactMap { b in b.date("started_on").map { BreachFacts(child: b.child, startedOn: $0) } }
             }
         }
+        return r
     }
 
     /// Every offence of the run's children, whichever service recorded it: a child's first entry and
@@ -957,7 +1054,24 @@ enum ReportRunner {
 
     /// Contacts dated in the period, counted per child in SQL (one row per child: a year of
     /// contacts nationally is over a million rows), each tally's `child` the stored id.
-    static func contactTallies(filter: ServiceFilter, period: ReportPeriod, on db: Database) async throws -> [ContactTally] {
+    /// `alongside`: another connection, which counts the upper half of the children's ids while
+    /// `db` counts the lower (`IDHalf`). On SQLite each half is then counted in the order of the
+    /// children's index, with no sort: a national year took 1.1 s whole and 0.37 s a half.
+    static func contactTallies(
+        filter: ServiceFilter, period: ReportPeriod, on db: Database, alongside other: Database? = nil
+    ) async throws -> [ContactTally] {
+        guard let other else { return try await contactTallies(filter: filter, period: period, half: nil, on: db) }
+        let large = largeReads
+        async let upper = $largeReads.withValue(large) {
+            try await contactTallies(filter: filter, period: period, half: .upper, on: other)
+        }
+        let lower = try await contactTallies(filter: filter, period: period, half: .lower, on: db)
+        return lower + (try await upper)
+    }
+
+    private static func contactTallies(filter: ServiceFilter, period: ReportPeriod, half: IDHalf?, on db: Database) async throws
+        -> [ContactTally]
+    {
         let attendance = Options.attendance.map(\.code)
         let types = Options.contactTypes.map(\.code)
         let q = db.sql.select().column("child_id")
@@ -977,7 +1091,9 @@ enum ReportRunner {
         filter.apply(q, table: "contacts")
         q.where("contact_on", .greaterThanOrEqual, SQLBind(period.from.iso)).where(
             "contact_on", .lessThanOrEqual, SQLBind(period.to.iso)
-        ).groupBy("child_id")
+        )
+        if let half { q.where(SQLRaw(half.condition("child_id"))) }
+        q.groupBy("child_id")
         // Each column's name made once, not for every child's row.
         let byAttendance = attendance.enumerated().map { (column: "a\($0.offset)", code: $0.element) }
         let byType = types.enumerated().map { (column: "t\($0.offset)", code: $0.element) }
@@ -989,20 +1105,6 @@ enum ReportRunner {
             if let n = r.int("t_none"), n > 0 { t.byType["not_recorded"] = n }
             t.arranged = r.int("arranged") ?? 0
             return t
-        }
-    }
-}
-
-extension ReportFacts {
-    /// The interventions and assessments `other` read (for `needs`).
-    mutating func take(_ other: ReportFacts, _ needs: Set<ReportNeed>) {
-        guard !needs.isEmpty else { return }
-        interventions = other.interventions
-        assessments = other.assessments
-        assessmentDue = other.assessmentDue
-        if needs.contains(.assessments) {
-            calendar = other.calendar
-            timescales = other.timescales
         }
     }
 }
