@@ -171,7 +171,9 @@ enum ReportRunner {
                     try await $largeReads.withValue(large) {
                         let ivs = try await interventions(
                             filter: filter, scope: scope, keys: keys, startedBy: spans ? nil : period.to, on: db)
-                        return (ivs, try await staffing(ivs, filter: filter, period: period, on: db))
+                        let staff = try await staffing(ivs, filter: filter, period: period, on: db)
+                        trace("staffing worked out")
+                        return (ivs, staff)
                     }
                 }
                 var keyOf: KeyMap
@@ -215,6 +217,7 @@ enum ReportRunner {
                 try await load(
                     needs, into: &facts, filter: filter, scope: scope, keys: keyOf, period: period, codes: codes, staff: staff,
                     interventions: ivs, reference: reference, records: records, tallies: found, offences: offences, on: db)
+                trace("put together")
                 applyTeams(staff, to: &facts, team: team)
             }
         }
@@ -616,8 +619,9 @@ enum ReportRunner {
     struct Staffing: Sendable {
         /// Each child's team (by report key): the team, on the period's last day (or the
         /// day the intervention ended, if before), of the case manager of the child's latest
-        /// intervention started by then that had one.
-        var teamOf: [String: String] = [:]
+        /// intervention started by then that had one. (A list, each child once: it is only gone
+        /// through, and a table of 165,000 children made afresh each run was time for nothing.)
+        var teamOf: [(child: String, team: String)] = []
         /// Each intervention's case manager on the period's last day (ids in lower case), in the
         /// order of the interventions given to `staffing`.
         var managerAtEnd: [String?] = []
@@ -672,9 +676,13 @@ enum ReportRunner {
         // Allocations in the order they were made.
         // (Those of the run's services; the run's children's are picked out by intervention: naming
         // the scope's children here as well was measured slower.)
-        let wanted = Set(interventions.map(\.id))
+        // Each intervention's place in the list, by id: its allocations are kept by place.
+        var place: [String: Int] = [:]
+        place.reserveCapacity(interventions.count)
+        for (n, iv) in interventions.enumerated() { place[iv.id] = n }
+        let wanted = place  // (as read by the rows' reader)
         let aq: SQLSelectBuilder
-        if filter.all || wanted.count > 20_000 {
+        if filter.all || place.count > 20_000 {
             // Only the interventions allocated more than once: one allocated once has its case
             // manager and date on its own row (allocating writes both), so the database leaves those
             // out. Over every service (or many), grouping all allocations once is quickest (0.13 s
@@ -686,7 +694,7 @@ enum ReportRunner {
             // index, the database keeping those of interventions allocated more than once (one
             // service on PostgreSQL: 10 ms, where joining the service's interventions and asking
             // for a second allocation of each took 18 ms; grouping every allocation, 0.29 s).
-            let ids = wanted.compactMap(UUIDText.id)
+            let ids = place.keys.compactMap(UUIDText.id)
             let inner = SQLQueryString(
                 "SELECT intervention_id, case_manager_id, allocated_on, at, COUNT(*) OVER (PARTITION BY intervention_id) AS n FROM allocations WHERE \(IDList.member(SQLColumn("intervention_id"), of: ids, on: sql))"
             )
@@ -694,26 +702,25 @@ enum ReportRunner {
                 SQLAlias(SQLGroupExpression(inner), as: SQLIdentifier("a"))
             ).where("n", .greaterThan, SQLLiteral.numeric("1"))
         }
-        var made: [String: [(LocalDate, Double, String)]] = [:]
+        var made: [Int: [(LocalDate, Double, String)]] = [:]
         for (i, m, d, at) in try await collect(
             aq,
             { r -> (String, String, LocalDate, Double)? in
-                guard let i = r.id("intervention_id")?.lowercased(), wanted.contains(i), let m = r.id("case_manager_id"),
+                guard let i = r.id("intervention_id")?.lowercased(), wanted[i] != nil, let m = r.id("case_manager_id"),
                     let d = r.date("allocated_on")
                 else { return nil }
                 return (i, m.lowercased(), d, r.seconds("at") ?? 0)
             })
-        { made[i, default: []].append((d, at, m)) }
-        // Each intervention's allocations by date, in the order they were made within a day.
-        var history: [String: [(LocalDate, String)]] = [:]
-        history.reserveCapacity(made.count)
-        for (i, h) in made { history[i] = (h.count > 1 ? h.sorted { ($0.0, $0.1) < ($1.0, $1.1) } : h).map { ($0.0, $0.2) } }
+        { if let n = place[i] { made[n, default: []].append((d, at, m)) } }
+        // Each intervention's allocations by date, in the order they were made within a day, by place.
+        var history = [[(LocalDate, String)]?](repeating: nil, count: interventions.count)
+        for (n, h) in made { history[n] = (h.count > 1 ? h.sorted { ($0.0, $0.1) < ($1.0, $1.1) } : h).map { ($0.0, $0.2) } }
         // Team memberships by user, in date order; a user with none is in their current team throughout.
         // Over some services, only the case managers named (every user's history, nationally).
         var named: [UUID]? = nil
         if !filter.all {
             var ids = Set(interventions.compactMap(\.manager))
-            for h in history.values { for (_, m) in h { ids.insert(m) } }
+            for h in history { for (_, m) in h ?? [] { ids.insert(m) } }
             // (Past a few thousand, every user: one bind each.)
             named = ids.count <= 5_000 ? ids.compactMap(UUIDText.id) : nil
         }
@@ -767,18 +774,19 @@ enum ReportRunner {
         var out = Staffing()
         out.managerAtEnd.reserveCapacity(interventions.count)
         out.firstAllocated.reserveCapacity(interventions.count)
-        var latest: [String: (LocalDate, String, String)] = [:]  // child → (start, intervention id, team)
-        for iv in interventions {
-            let h = history.isEmpty ? nil : history[iv.id]
+        // Each child's latest intervention with a team: child → (its place, the team).
+        var latest: [String: (Int, String)] = [:]
+        for (n, iv) in interventions.enumerated() {
+            let h = history[n]
             out.managerAtEnd.append(manager(iv, h, on: period.to))
             out.firstAllocated.append(h?.first?.0 ?? iv.allocatedOn)
             guard iv.start <= period.to else { continue }
             let asAt = min(period.to, iv.end ?? period.to)
             guard let m = manager(iv, h, on: asAt), let t = team(m, on: asAt) else { continue }
-            if let e = latest[iv.key], (e.0, e.1) >= (iv.start, iv.id) { continue }
-            latest[iv.key] = (iv.start, iv.id, t)
+            if let (e, _) = latest[iv.key], (interventions[e].start, interventions[e].id) >= (iv.start, iv.id) { continue }
+            latest[iv.key] = (n, t)
         }
-        for (c, v) in latest { out.teamOf[c] = v.2 }
+        out.teamOf = latest.map { (child: $0.key, team: $0.value.1) }
         return out
     }
 
