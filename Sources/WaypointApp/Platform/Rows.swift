@@ -114,7 +114,8 @@ final class PostgresColumns: @unchecked Sendable {
             names = (0..<row.count).map { row[$0].columnName }
             learnt = true
         }
-        return names.firstIndex(of: name)
+        // The last of two columns of one name, as the driver's own lookup.
+        return names.lastIndex(of: name)
     }
 }
 
