@@ -218,19 +218,27 @@ public final class ChildFacts: @unchecked Sendable {
         self.district = district
     }
 
-    /// The standard breakdowns of domain.md, for a child, at the age on `ageOn`.
-    public func groups(ageOn: LocalDate) -> [(breakdown: String, group: String)] {
-        ChildFacts.breakdowns.map { ($0.0, $0.1(self, ageOn)) }
+    /// The standard breakdowns of domain.md, in order.
+    public static let breakdowns = ["sex", "age", "ethnicity", "care_status", "send", "ehcp", "district", "team"]
+
+    /// The child's group in the standard breakdown at `index` of `breakdowns`, aged on `ageOn`.
+    public func group(_ index: Int, ageOn: LocalDate) -> String {
+        switch index {
+        case 0: sex.rawValue
+        case 1: ChildFacts.ageLabel(dateOfBirth.age(on: ageOn))
+        case 2: ethnicityGroup.rawValue
+        case 3: careStatus.rawValue
+        case 4: send?.rawValue ?? "not_recorded"
+        case 5: ehcp?.rawValue ?? "not_recorded"
+        case 6: district ?? "not_recorded"
+        default: team ?? "not_allocated"
+        }
     }
 
-    /// The standard breakdowns, in order: each a name and the child's group in it (age on the date given).
-    public static let breakdowns: [(String, @Sendable (ChildFacts, LocalDate) -> String)] = [
-        ("sex", { c, _ in c.sex.rawValue }), ("age", { c, d in String(c.dateOfBirth.age(on: d)) }),
-        ("ethnicity", { c, _ in c.ethnicityGroup.rawValue }),
-        ("care_status", { c, _ in c.careStatus.rawValue }), ("send", { c, _ in c.send?.rawValue ?? "not_recorded" }),
-        ("ehcp", { c, _ in c.ehcp?.rawValue ?? "not_recorded" }), ("district", { c, _ in c.district ?? "not_recorded" }),
-        ("team", { c, _ in c.team ?? "not_allocated" })
-    ]
+    /// An age as its group's name (the usual ages made once: a national cohort asks for each
+    /// child's, measure after measure).
+    private static func ageLabel(_ age: Int) -> String { age >= 0 && age < ages.count ? ages[age] : String(age) }
+    private static let ages = (0..<30).map { String($0) }
 }
 
 public struct OffenceFacts: Sendable {
@@ -310,60 +318,89 @@ public struct Population: Sendable {
 /// Builds count rows for "all" and each breakdown group from (child, age-on date) pairs.
 /// `weights`: for a count of records, how many each member has (a child once with their number
 /// of records, rather than once per record: a year of contacts nationally is over a million).
+/// `extra`: breakdowns of the report's own, before the standard ones.
 public func breakdownRows(
     measure: String, _ members: [(ChildFacts, LocalDate)], extra: [(String, (ChildFacts, LocalDate) -> String)] = [],
     weights: [Int]? = nil
 ) -> [ReportRow] {
     let allKeys = members.map(\.0.key)
     var rows = [weights.map { ReportRow(measure: measure, count: allKeys, weights: $0) } ?? ReportRow(measure: measure, count: allKeys)]
-    // (Each standard breakdown wrapped: concatenating the @Sendable closures with `extra` directly
-    // fails a cast at run time.)
-    var breakdowns = extra
-    for (name, f) in ChildFacts.breakdowns { breakdowns.append((name, { c, d in f(c, d) })) }
-    /// A group's children, with their numbers of records when weighted.
-    struct Group {
-        var keys: [String] = []
-        var weights: [Int] = []
-        func joined(_ b: Group) -> Group { Group(keys: keys + b.keys, weights: weights + b.weights) }
+    let names = extra.map(\.0) + ChildFacts.breakdowns
+    let width = names.count
+    let count = members.count
+    // First each member's group in every breakdown, member by member (each child's facts read once,
+    // while in cache), numbered in the order first met. A national cohort is over a hundred
+    // thousand children: they are then shared between the processor's cores, each numbering the
+    // groups it meets, and the numbers made one after. (The standard groups are found without a
+    // call through a closure: a closure shared by both cores, called for every child, had the
+    // cores taking turns at its reference count.)
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let parts = count >= 20_000 && cores > 1 ? cores : 1
+    let size = (count + parts - 1) / parts
+    var codes = [Int32](repeating: 0, count: count * width)
+    let found: [[[String]]] = codes.withUnsafeMutableBufferPointer { codes in
+        /// One part's groups in each breakdown, by their number in the part.
+        func number(_ part: Int) -> [[String]] {
+            var numbers = [[String: Int32]](repeating: [:], count: width)
+            var labels = [[String]](repeating: [], count: width)
+            for m in min(part * size, count)..<min((part + 1) * size, count) {
+                let c = members[m].0, d = members[m].1
+                for b in 0..<width {
+                    let g = b < extra.count ? extra[b].1(c, d) : c.group(b - extra.count, ageOn: d)
+                    if let known = numbers[b][g] {
+                        codes[m * width + b] = known
+                    } else {
+                        let n = Int32(truncatingIfNeeded: labels[b].count)
+                        numbers[b][g] = n
+                        labels[b].append(g)
+                        codes[m * width + b] = n
+                    }
+                }
+            }
+            return labels
+        }
+        return parts > 1 ? concurrentMap(parts, number) : [number(0)]
     }
-    // Member by member (each child's facts read once, while in cache), into a table per breakdown.
-    // A national cohort is over a hundred thousand children: its members are then shared between
-    // the processor's cores (each core its own children, so no object's count is shared), and
-    // the tables joined.
-    func tabulate(_ part: Range<Int>) -> [[String: Group]] {
-        var tables = Array(repeating: [String: Group](), count: breakdowns.count)
-        for m in part {
-            let (c, d) = members[m]
-            let key = c.key
-            for i in breakdowns.indices {
-                let g = breakdowns[i].1(c, d)
-                tables[i][g, default: Group()].keys.append(key)
-                if let weights { tables[i][g, default: Group()].weights.append(weights[m]) }
+    // Then each breakdown's groups: counted, each group's list made at its size and filled.
+    for b in 0..<width {
+        // Each part's numbers as the breakdown's own.
+        var numbers: [String: Int] = [:]
+        var labels: [String] = []
+        let renumber = found.map { part in
+            part[b].map { g -> Int in
+                if let n = numbers[g] { return n }
+                numbers[g] = labels.count
+                labels.append(g)
+                return labels.count - 1
             }
         }
-        return tables
-    }
-    var tables: [[String: Group]]
-    let cores = ProcessInfo.processInfo.activeProcessorCount
-    if members.count >= 20_000, cores > 1 {
-        let size = (members.count + cores - 1) / cores
-        let parts = concurrentMap(cores) { p in tabulate(min(p * size, members.count)..<min((p + 1) * size, members.count)) }
-        tables = parts[0]
-        for part in parts.dropFirst() {
-            for i in breakdowns.indices { tables[i].merge(part[i]) { $0.joined($1) } }
+        var groupOf = [Int](repeating: 0, count: count)
+        var sizes = [Int](repeating: 0, count: labels.count)
+        for m in 0..<count {
+            let g = renumber[m / size][Int(codes[m * width + b])]
+            groupOf[m] = g
+            sizes[g] += 1
         }
-    } else {
-        tables = tabulate(0..<members.count)
-    }
-    for ((b, _), groups) in zip(breakdowns, tables) {
-        for (g, group) in groups.sorted(by: { a, b in
-            if let x = Int(a.key), let y = Int(b.key) { return x < y }
-            return a.key < b.key
-        }) {
+        var keys = sizes.map { n -> [String] in
+            var list: [String] = []
+            list.reserveCapacity(n)
+            return list
+        }
+        var counts = [[Int]](repeating: [], count: weights == nil ? 0 : labels.count)
+        for g in counts.indices { counts[g].reserveCapacity(sizes[g]) }
+        for m in 0..<count {
+            keys[groupOf[m]].append(allKeys[m])
+            if let weights { counts[groupOf[m]].append(weights[m]) }
+        }
+        let order = labels.indices.sorted { x, y in
+            if let p = Int(labels[x]), let q = Int(labels[y]) { return p < q }
+            return labels[x] < labels[y]
+        }
+        for g in order {
             rows.append(
                 weights == nil
-                    ? ReportRow(measure: measure, breakdown: b, group: g, count: group.keys)
-                    : ReportRow(measure: measure, breakdown: b, group: g, count: group.keys, weights: group.weights))
+                    ? ReportRow(measure: measure, breakdown: names[b], group: labels[g], count: keys[g])
+                    : ReportRow(measure: measure, breakdown: names[b], group: labels[g], count: keys[g], weights: counts[g]))
         }
     }
     return rows
