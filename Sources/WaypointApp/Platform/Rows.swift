@@ -201,6 +201,14 @@ struct RowReader {
         return ((try? row?.decode(column: c, as: UUID?.self)) ?? nil).map { UUIDText.string($0) }
     }
 
+    /// An id as its lower-case text, as reports name records (on PostgreSQL one string made, not an
+    /// upper-case one first).
+    func lowerID(_ c: String) -> String? {
+        if let lite { return lite.column(c)?.string.map(UUIDText.lowercased) }
+        if pg != nil { return ((try? cell(c)?.decode(UUID?.self)) ?? nil).map { UUIDText.string($0, lowercase: true) } }
+        return id(c).map(UUIDText.lowercased)
+    }
+
     /// An id.
     func uuid(_ c: String) -> UUID? {
         if let lite {

@@ -30,6 +30,20 @@ enum UUIDText {
         }
     }
 
+    /// An id's text in lower case: ASCII letters lowered byte by byte (a national report lowers
+    /// hundreds of thousands of stored ids, and `lowercased()` goes by Unicode rules); other text
+    /// as `lowercased()` gives it.
+    static func lowercased(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { s -> String? in
+            guard s.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return String(unsafeUninitializedCapacity: s.count) { out in
+                for i in 0..<s.count { out[i] = s[i] >= 0x41 && s[i] <= 0x5A ? s[i] + 0x20 : s[i] }
+                return s.count
+            }
+        } ?? text.lowercased()
+    }
+
     /// The UUID written in the canonical 8-4-4-4-12 form (either case); nil for anything else.
     /// Foundation's parser takes some oddities too (a sign before a pair of digits), so a caller
     /// that must read what it reads falls back to it.

@@ -16,6 +16,11 @@ import FluentSQLiteDriver
             #expect(UUIDText.string(id, lowercase: true) == id.uuidString.lowercased())
             #expect(UUIDText.parse(id.uuidString) == id)
             #expect(UUIDText.parse(id.uuidString.lowercased()) == id)
+            #expect(UUIDText.lowercased(id.uuidString) == id.uuidString.lowercased())
+        }
+        // Any text lowers as `lowercased()` lowers it, ASCII byte by byte and the rest by Unicode's rules.
+        for text in ["", "ABC-xyz-09", "@[`{", "ÉCOLE-ß-İ", "E621E1F8-C36C-495A-93FC-0C247A3E6E5\u{0}", "Ω-A"] {
+            #expect(UUIDText.lowercased(text) == text.lowercased(), "\(text)")
         }
     }
 
