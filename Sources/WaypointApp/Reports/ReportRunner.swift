@@ -576,10 +576,19 @@ enum ReportRunner {
         let q = sql.select().columns(
             "id", "date_of_birth", "external_id", "service_id", "sex", "ethnicity_group", "care_status", "send", "ehcp", "district"
         )
-        .from("children")
         switch condition {
-        case .any(let list): numbered(q, SQLColumn("id", table: "children"), list)
-        case .rows(let text): if let text { q.where(SQLRaw(text)) }
+        case .any(let list):
+            if case .json = list {
+                // SQLite: each child from the index that holds every column read (M0041), not the
+                // index of the id and then the table (its planner chose the narrower index).
+                q.from(SQLRaw("children INDEXED BY children_by_id_report"))
+            } else {
+                q.from("children")
+            }
+            numbered(q, SQLColumn("id", table: "children"), list)
+        case .rows(let text):
+            q.from("children")
+            if let text { q.where(SQLRaw(text)) }
         }
         let numbers = Counter()
         return try await collect(q) { r -> ChildRow? in

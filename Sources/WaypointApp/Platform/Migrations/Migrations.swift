@@ -42,6 +42,7 @@ enum Migrations {
         M0037_ContactChildIndex(),
         M0038_RegisterNameIndex(),
         M0039_RegisterNameGrams(),
-        M0040_AuditListedChildren()
+        M0040_AuditListedChildren(),
+        M0041_ReportReadIndexes()
     ]
 }
