@@ -190,7 +190,7 @@ struct RowReader {
     /// read through it (`scope_child`), else by `child_id`; nil when `keys` has no such child.
     func child(_ keys: KeyMap) -> String? {
         if let n = int("scope_child") { return n >= 0 && n < keys.byPlace.count ? keys.byPlace[n] : nil }
-        return id("child_id").flatMap { keys[$0] }
+        return uuid("child_id").flatMap { keys[$0] }
     }
 
     /// An id as its upper-case text.
