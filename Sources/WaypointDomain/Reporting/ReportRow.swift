@@ -332,8 +332,8 @@ public func breakdownRows(
     // while in cache), numbered in the order first met. A national cohort is over a hundred
     // thousand children: they are then shared between the processor's cores, each numbering the
     // groups it meets, and the numbers made one after. (The standard groups are found without a
-    // call through a closure: a closure shared by both cores, called for every child, had the
-    // cores taking turns at its reference count.)
+    // call through a closure: in `perf` a quarter of the old tabulation's time went to counting
+    // references to objects both cores shared, its closures among them.)
     let cores = ProcessInfo.processInfo.activeProcessorCount
     let parts = count >= 20_000 && cores > 1 ? cores : 1
     let size = (count + parts - 1) / parts
