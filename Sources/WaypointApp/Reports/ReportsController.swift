@@ -116,14 +116,16 @@ struct ReportsController: RouteCollection {
         if let period, !codes.isEmpty {
             output =
                 board
-                ? try await Self.boardFigures(d.name, period, codes, today: req.today, years: &years, on: req.db)
+                ? try await Self.boardFigures(
+                    d.name, period, codes, today: req.today, years: &years, on: req.db, alongside: req.reportCompanion)
                 : try await ReportRunner.run(
                     d.name, period: period, serviceCodes: codes, team: team(req), today: req.today, on: req.db,
                     alongside: req.reportCompanion)
             if d.name == Reoffending.name, let p = ReportPeriod(from: period.from.adding(months: -12), to: period.to.adding(months: -12)) {
                 previous =
                     board
-                    ? try await Self.boardFigures(d.name, p, codes, today: req.today, years: &years, on: req.db)
+                    ? try await Self.boardFigures(
+                        d.name, p, codes, today: req.today, years: &years, on: req.db, alongside: req.reportCompanion)
                     : try await ReportRunner.run(
                         d.name, period: p, serviceCodes: codes, team: team(req), today: req.today, on: req.db,
                         alongside: req.reportCompanion)
@@ -149,15 +151,18 @@ struct ReportsController: RouteCollection {
     /// year and the year, all protected together, so that no figure of one gives back a withheld
     /// figure of another. No children. `years`: each financial year's runs, protected once (a trend
     /// shows quarters of two or three years). `period` must be a board period (`Disclosure.boardPeriod`).
+    /// `alongside`: as for `ReportRunner.run`, the second connection each run reads on.
     static func boardFigures(
         _ name: String, _ period: ReportPeriod, _ codes: [String], today: LocalDate,
-        years: inout [LocalDate: [ReportRunner.Output]], on db: Database
+        years: inout [LocalDate: [ReportRunner.Output]], on db: Database, alongside other: Database? = nil
     ) async throws -> ReportRunner.Output {
         let family = Disclosure.family(of: period)
         let start = family.periods[family.year].from
         var runs = years[start] ?? []
         if runs.isEmpty {
-            for p in family.periods { runs.append(try await ReportRunner.run(name, period: p, serviceCodes: codes, today: today, on: db)) }
+            for p in family.periods {
+                runs.append(try await ReportRunner.run(name, period: p, serviceCodes: codes, today: today, on: db, alongside: other))
+            }
             let protected = Disclosure.protect(name, runs.map(\.rows), year: family.year)
             runs = zip(runs, protected).map {
                 ReportRunner.Output(report: name, period: $0.period, services: $0.services, rows: $1, notes: $0.notes)
@@ -190,7 +195,8 @@ struct ReportsController: RouteCollection {
         for q in quarters {
             outputs.append(
                 board
-                    ? try await Self.boardFigures(d.name, q, codes, today: req.today, years: &years, on: req.db)
+                    ? try await Self.boardFigures(
+                        d.name, q, codes, today: req.today, years: &years, on: req.db, alongside: req.reportCompanion)
                     : try await ReportRunner.run(
                         d.name, period: q, serviceCodes: codes, team: team(req), today: req.today, on: req.db,
                         alongside: req.reportCompanion))

@@ -124,7 +124,7 @@ struct SavedReportsController: RouteCollection {
         else {
             throw WaypointError.notFound("There is no such saved report, or it covers a service you do not work in.")
         }
-        let model = try await SavedReportQuery.load(saved, d, period, today: req.today, on: req.db)
+        let model = try await SavedReportQuery.load(saved, d, period, today: req.today, on: req.db, alongside: req.reportCompanion)
         // Every child the comparison names is a look at that child: on their record.
         if !model.named.isEmpty {
             try await Audit.recordViews(
@@ -157,8 +157,11 @@ struct SavedReportShow {
 }
 
 enum SavedReportQuery {
+    /// A saved report beside today's run of it. `alongside`: as for `ReportRunner.run`, the second
+    /// connection today's run reads on.
     static func load(
-        _ saved: SavedReportsController.Saved, _ d: ReportDefinition, _ period: ReportPeriod, today date: LocalDate, on db: Database
+        _ saved: SavedReportsController.Saved, _ d: ReportDefinition, _ period: ReportPeriod, today date: LocalDate, on db: Database,
+        alongside other: Database? = nil
     ) async throws -> SavedReportShow {
         struct F: Decodable { let figures: String }
         let stored = try await db.sql.select().column("figures").from("saved_reports").where("id", .equal, SQLBind(saved.id)).first(
@@ -169,7 +172,8 @@ enum SavedReportQuery {
         let codes = saved.serviceCodes.filter { known.contains($0) }
         var today: ReportRunner.Output?
         if !codes.isEmpty {
-            today = try? await ReportRunner.run(d.name, period: period, serviceCodes: codes, team: saved.team, today: date, on: db)
+            today = try? await ReportRunner.run(
+                d.name, period: period, serviceCodes: codes, team: saved.team, today: date, on: db, alongside: other)
         }
         let comparison = ReportComparison(saved: figures.reportRows, now: today?.rows ?? [])
         var named = Set<String>()
