@@ -109,6 +109,7 @@ enum ReportRunner {
         let ids = services.map(\.id)
         // Each service of the run's code by its stored id text (upper case).
         let codes = Dictionary(uniqueKeysWithValues: services.map { ($0.id.uuidString, $0.code) })
+        let codeByID = Dictionary(uniqueKeysWithValues: services.map { ($0.id, $0.code) })
         // Every service: no filter on service (a scan beats an IN list of every service).
         let filter = ServiceFilter(ids: ids, all: services.count == all)
         if let team, !ids.isEmpty {
@@ -170,7 +171,7 @@ enum ReportRunner {
                 @Sendable func staffed(_ keys: KeyMap, on db: Database) async throws -> ([Iv], Staffing) {
                     try await $largeReads.withValue(large) {
                         let ivs = try await interventions(
-                            filter: filter, scope: scope, keys: keys, startedBy: spans ? nil : period.to, on: db)
+                            filter: filter, scope: scope, keys: keys, codes: codeByID, startedBy: spans ? nil : period.to, on: db)
                         let staff = try await staffing(ivs, filter: filter, period: period, on: db)
                         trace("staffing worked out")
                         return (ivs, staff)
@@ -219,6 +220,10 @@ enum ReportRunner {
                     interventions: ivs, reference: reference, records: records, tallies: found, offences: offences, on: db)
                 trace("put together")
                 applyTeams(staff, to: &facts, team: team)
+                // The interventions as read, and who managed them, are freed after the figures too.
+                retire(Retiring((ivs, staff)))
+                ivs = []
+                staff = Staffing()
             }
         }
         trace("loaded \(facts.children.count) children, \(facts.offences.count) offences, \(facts.interventions.count) interventions")
@@ -229,11 +234,27 @@ enum ReportRunner {
         let rows = result.rows.map { $0.named(names) }
         // A national run's facts are hundreds of thousands of values: they are freed on another
         // thread, after the figures are returned.
-        let retired = Unchecked(facts)
+        let retired = Retiring(facts)
         facts = ReportFacts(children: [:], offences: [], outcomes: [:], population: Population(byYear: [:]), today: facts.today)
-        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(retired) {} }
+        retire(retired)
         return Output(
             report: name, period: period, services: services.map(\.code), rows: rows, notes: result.notes, names: names)
+    }
+
+    /// Where a run's facts are freed, one run's after another's (`retire`). (With
+    /// WAYPOINT_REPORT_TRACE set, each says how long it took: a national kpis run's, 25–40 ms.)
+    static let retiring = DispatchQueue(label: "waypoint.report.retire", qos: .utility)
+
+    /// Frees `value` on `retiring`, after the figures are returned.
+    static func retire<T>(_ value: Retiring<T>) {
+        retiring.async {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            value.free()
+            if tracing {
+                FileHandle.standardError.write(
+                    Data(String(format: "  (freed in %.1f ms)\n", Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6).utf8))
+            }
+        }
     }
 
     /// One half of the range of ids, so that two connections can each read one half of a large
@@ -661,15 +682,17 @@ enum ReportRunner {
         /// Lower case.
         let manager: String?
         let allocatedOn: LocalDate?
-        /// The stored id of the service that held it.
+        /// The code of the service that held it.
         let service: String
     }
 
     /// Every intervention of the run's children in the run's services (`startedBy`: only those
-    /// started by that day, when only the children's teams are wanted).
-    static func interventions(filter: ServiceFilter, scope: Scope?, keys: KeyMap, startedBy: LocalDate?, on db: Database) async throws
-        -> [Iv]
-    {
+    /// started by that day, when only the children's teams are wanted). `codes`: the run's services'
+    /// codes by id (each intervention keeps its service's code: short text held in place, where its
+    /// 36-character id was a string of its own, looked up again for each intervention).
+    static func interventions(
+        filter: ServiceFilter, scope: Scope?, keys: KeyMap, codes: [UUID: String], startedBy: LocalDate?, on db: Database
+    ) async throws -> [Iv] {
         let iq = db.sql.select().columns(
             "type", "start_date", "id", "end_date", "closure_reason", "case_manager_id", "service_id", "allocated_on"
         )
@@ -684,7 +707,8 @@ enum ReportRunner {
             return Iv(
                 key: key, id: id, type: type, start: start, end: r.date("end_date"),
                 closureReason: r.string("closure_reason"),
-                manager: r.lowerID("case_manager_id"), allocatedOn: r.date("allocated_on"), service: r.id("service_id") ?? "")
+                manager: r.lowerID("case_manager_id"), allocatedOn: r.date("allocated_on"),
+                service: r.uuid("service_id").flatMap { codes[$0] } ?? "")
         }
     }
 
@@ -697,7 +721,7 @@ enum ReportRunner {
         // id's sixteen bytes, not its 36-character text hashed for each of 233,800 interventions.)
         var place: [UUID: Int] = [:]
         place.reserveCapacity(interventions.count)
-        for (n, iv) in interventions.enumerated() { if let id = UUIDText.parse(iv.id) { place[id] = n } }
+        for n in interventions.indices { if let id = UUIDText.parse(interventions[n].id) { place[id] = n } }
         let wanted = place  // (as read by the rows' reader)
         let aq: SQLSelectBuilder
         if filter.all || place.count > 20_000 {
@@ -794,17 +818,23 @@ enum ReportRunner {
         var out = Staffing()
         out.managerAtEnd.reserveCapacity(interventions.count)
         out.firstAllocated.reserveCapacity(interventions.count)
-        // Each child's latest intervention with a team: child → (its place, the team).
+        // Each child's latest intervention with a team: child → (its place, the team). (Made at
+        // its largest size at once: grown as children were met, its table was made afresh and every
+        // key hashed again many times, 3% of the samples of a national kpis benchmark in `perf`.)
         var latest: [String: (Int, String)] = [:]
-        for (n, iv) in interventions.enumerated() {
+        latest.reserveCapacity(interventions.count)
+        for n in interventions.indices {
             let h = history[n]
-            out.managerAtEnd.append(manager(iv, h, on: period.to))
-            out.firstAllocated.append(h?.first?.0 ?? iv.allocatedOn)
-            guard iv.start <= period.to else { continue }
-            let asAt = min(period.to, iv.end ?? period.to)
-            guard let m = manager(iv, h, on: asAt), let t = team(m, on: asAt) else { continue }
-            if let (e, _) = latest[iv.key], (interventions[e].start, interventions[e].id) >= (iv.start, iv.id) { continue }
-            latest[iv.key] = (n, t)
+            out.managerAtEnd.append(manager(interventions[n], h, on: period.to))
+            out.firstAllocated.append(h?.first?.0 ?? interventions[n].allocatedOn)
+            guard interventions[n].start <= period.to else { continue }
+            let asAt = min(period.to, interventions[n].end ?? period.to)
+            guard let m = manager(interventions[n], h, on: asAt), let t = team(m, on: asAt) else { continue }
+            let key = interventions[n].key
+            if let (e, _) = latest[key], (interventions[e].start, interventions[e].id) >= (interventions[n].start, interventions[n].id) {
+                continue
+            }
+            latest[key] = (n, t)
         }
         out.teamOf = latest.map { (child: $0.key, team: $0.value.1) }
         return out
@@ -836,24 +866,40 @@ enum ReportRunner {
         }
         if needs.contains(.calendar) || needs.contains(.assessments) { f.calendar = reference.calendar }
         if needs.contains(.interventions) || needs.contains(.assessments) {
-            let withDue = needs.contains(.assessments)
-            let rows = ivs.enumerated().map { n, i -> (InterventionSpan, String, LocalDate?) in
-                // The case manager on the period's last day, from the allocation history.
-                let span = InterventionSpan(
-                    child: i.key, type: i.type, start: i.start, end: i.end, id: i.id, closureReason: i.closureReason,
-                    caseManager: n < staff.managerAtEnd.count ? staff.managerAtEnd[n] : nil, service: codes[i.service] ?? "")
-                // Assessment deadlines run from the first allocation (a reallocation does not restart them).
-                return (span, withDue ? i.service : "", withDue && n < staff.firstAllocated.count ? staff.firstAllocated[n] : nil)
+            // The case manager of each on the period's last day, from the allocation history.
+            var spans: [InterventionSpan] = []
+            spans.reserveCapacity(ivs.count)
+            for n in ivs.indices {
+                spans.append(
+                    InterventionSpan(
+                        child: ivs[n].key, type: ivs[n].type, start: ivs[n].start, end: ivs[n].end, id: ivs[n].id,
+                        closureReason: ivs[n].closureReason,
+                        caseManager: n < staff.managerAtEnd.count ? staff.managerAtEnd[n] : nil, service: ivs[n].service))
             }
-            f.interventions = rows.map(\.0)
+            f.interventions = spans
             if needs.contains(.assessments) {
                 f.assessments = records.assessments
+                // By service code, as each intervention names its service.
                 var timescales: [String: Timescales] = [:]
-                for s in ids { timescales[s.uuidString] = reference.timescales(for: s) }
-                for (id, t) in timescales { if let code = codes[id] { f.timescales[code] = t } }
-                for (span, service, allocated) in rows {
-                    guard let allocated, let t = timescales[service] else { continue }
-                    f.assessmentDue[span.id] = f.calendar.adding(workingDays: t.assessmentDays(for: span.type), to: allocated)
+                for s in ids { if let code = codes[s.uuidString] { timescales[code] = reference.timescales(for: s) } }
+                f.timescales = timescales
+                // Assessment deadlines run from the first allocation (a reallocation does not restart them).
+                // Each day and length worked out once: a national year's interventions share a few
+                // hundred first allocation days and a few lengths.
+                f.assessmentDue.reserveCapacity(ivs.count)
+                var due: [DueKey: LocalDate] = [:]
+                for n in ivs.indices {
+                    guard n < staff.firstAllocated.count, let allocated = staff.firstAllocated[n],
+                        let t = timescales[ivs[n].service]
+                    else { continue }
+                    let key = DueKey(from: allocated, days: t.assessmentDays(for: ivs[n].type))
+                    if let d = due[key] {
+                        f.assessmentDue[ivs[n].id] = d
+                    } else {
+                        let d = f.calendar.adding(workingDays: key.days, to: allocated)
+                        due[key] = d
+                        f.assessmentDue[ivs[n].id] = d
+                    }
                 }
             }
         }
@@ -877,6 +923,12 @@ enum ReportRunner {
         } else {
             f.contactTallies = records.contactTallies
         }
+    }
+
+    /// A deadline's start and length in working days (`load`).
+    struct DueKey: Hashable {
+        let from: LocalDate
+        let days: Int
     }
 
     /// What `readRecords` read.
@@ -1137,10 +1189,11 @@ enum ReportRunner {
     }
 }
 
-/// Hands a value to another thread that only lets it go.
-final class Unchecked<T>: @unchecked Sendable {
-    let value: T
+/// Hands a value to another thread that only lets it go (`free`).
+final class Retiring<T>: @unchecked Sendable {
+    private var value: T?
     init(_ value: T) { self.value = value }
+    func free() { value = nil }
 }
 
 /// Which child a record read belongs to, and so whether it is kept: the report key of a child
