@@ -288,7 +288,10 @@ public enum PracticeReports {
         // As at the last day, from the allocation history: `caseManager` is the case manager on that day.
         let open = f.interventions.filter { $0.isOpen(on: period.to) && $0.caseManager != nil && f.children[$0.child] != nil }
         var rows = [ReportRow(measure: "open_interventions", count: open.map(\.child))]
-        rows += f.counted("children", Array(Set(open.map(\.child))), ageOn: period.to).filter { $0.breakdown == "all" }
+        // The children with the standard breakdowns, worked out once: their figure first, the
+        // breakdowns after the workers' rows.
+        let childRows = f.counted("children", Array(Set(open.map(\.child))), ageOn: period.to)
+        rows += childRows.filter { $0.breakdown == "all" }
         var over: [String] = []
         let byWorker = Dictionary(grouping: open, by: { $0.caseManager! })
         var capsUsed = Set<Int>()
@@ -307,7 +310,7 @@ public enum PracticeReports {
         }
         // Both counts with the standard breakdowns (the children's teams on that day, among them).
         rows += f.counted("open_interventions", open.map(\.child), ageOn: period.to).filter { $0.breakdown != "all" }
-        rows += f.counted("children", Array(Set(open.map(\.child))), ageOn: period.to).filter { $0.breakdown != "all" }
+        rows += childRows.filter { $0.breakdown != "all" }
         rows.append(ReportRow(measure: "over_cap", rate: Double(over.count)))
         let caps = Set(f.caps.values).union(capsUsed)
         let capNote =

@@ -235,6 +235,54 @@ public final class ChildFacts: @unchecked Sendable {
         }
     }
 
+    /// The child's group in the standard breakdown at `index` as a number below `smallGroups`,
+    /// for those with few groups (sex, age, ethnicity, care status, SEND and EHCP): a cohort's
+    /// children are numbered by these without their groups' names hashed (`breakdownRows`). Nil for
+    /// district and team, and an age outside 0–199.
+    /// (Each case numbered by a `switch`: a type's `allCases` is one list that every core's call
+    /// counts a reference to, and in `perf` those counts were a quarter of the pass.)
+    func smallGroup(_ index: Int, ageOn: LocalDate) -> Int? {
+        func number(_ v: YesNo?) -> Int {
+            switch v {
+            case .yes: 0
+            case .no: 1
+            case nil: 2
+            }
+        }
+        switch index {
+        case 0:
+            switch sex {
+            case .female: return 0
+            case .male: return 1
+            case .other: return 2
+            case .unknown: return 3
+            }
+        case 1:
+            let age = dateOfBirth.age(on: ageOn)
+            return age >= 0 && age < 200 ? age : nil
+        case 2:
+            switch ethnicityGroup {
+            case .white: return 0
+            case .mixed: return 1
+            case .asian: return 2
+            case .black: return 3
+            case .other: return 4
+            case .unknown: return 5
+            }
+        case 3:
+            switch careStatus {
+            case .none: return 0
+            case .lookedAfter: return 1
+            case .careLeaver: return 2
+            }
+        case 4: return number(send)
+        case 5: return number(ehcp)
+        default: return nil
+        }
+    }
+    /// How many numbers `smallGroup` gives at most in one breakdown.
+    static let smallGroups = 200
+
     /// An age as its group's name (the usual ages made once: a national cohort asks for each
     /// child's, measure after measure).
     private static func ageLabel(_ age: Int) -> String { age >= 0 && age < ages.count ? ages[age] : String(age) }
@@ -339,27 +387,15 @@ public func breakdownRows(
     let size = (count + parts - 1) / parts
     var codes = [Int32](repeating: 0, count: count * width)
     let found: [[[String]]] = codes.withUnsafeMutableBufferPointer { codes in
-        /// One part's groups in each breakdown, by their number in the part.
-        func number(_ part: Int) -> [[String]] {
-            var numbers = [[String: Int32]](repeating: [:], count: width)
-            var labels = [[String]](repeating: [], count: width)
-            for m in min(part * size, count)..<min((part + 1) * size, count) {
-                let c = members[m].0, d = members[m].1
-                for b in 0..<width {
-                    let g = b < extra.count ? extra[b].1(c, d) : c.group(b - extra.count, ageOn: d)
-                    if let known = numbers[b][g] {
-                        codes[m * width + b] = known
-                    } else {
-                        let n = Int32(truncatingIfNeeded: labels[b].count)
-                        numbers[b][g] = n
-                        labels[b].append(g)
-                        codes[m * width + b] = n
-                    }
-                }
+        members.withUnsafeBufferPointer { members in
+            /// One part's groups in each breakdown, by their number in the part.
+            func number(_ part: Int) -> [[String]] {
+                var numbering = GroupNumbering(width: width, extra: extra)
+                numbering.number(members, min(part * size, count)..<min((part + 1) * size, count), into: codes)
+                return numbering.labels
             }
-            return labels
+            return parts > 1 ? concurrentMap(parts, number) : [number(0)]
         }
-        return parts > 1 ? concurrentMap(parts, number) : [number(0)]
     }
     // Then each breakdown's groups: counted, each group's list made at its size and filled.
     for b in 0..<width {
@@ -404,6 +440,58 @@ public func breakdownRows(
         }
     }
     return rows
+}
+
+/// The first pass of `breakdownRows` over one part of a cohort: each member's group in each
+/// breakdown, numbered in the order first met (its own state only, so that each core numbers
+/// its part with nothing shared but what it reads).
+private struct GroupNumbering {
+    let width: Int
+    let extra: [(String, (ChildFacts, LocalDate) -> String)]
+    /// Each breakdown's groups met so far, by name and in order.
+    var numbers: [[String: Int32]]
+    var labels: [[String]]
+    /// The groups met by their small number (`ChildFacts.smallGroup`), each breakdown's in a row of
+    /// its own: the group's number, or -1 before it is met. (Hashing each member's group names,
+    /// breakdown by breakdown, was most of this pass.)
+    var small: [Int32]
+
+    init(width: Int, extra: [(String, (ChildFacts, LocalDate) -> String)]) {
+        self.width = width
+        self.extra = extra
+        numbers = Array(repeating: [:], count: width)
+        labels = Array(repeating: [], count: width)
+        small = Array(repeating: -1, count: width * ChildFacts.smallGroups)
+    }
+
+    /// The number of group `g` in breakdown `b`, numbering it when first met.
+    mutating func met(_ g: String, _ b: Int) -> Int32 {
+        if let known = numbers[b][g] { return known }
+        let n = Int32(truncatingIfNeeded: labels[b].count)
+        numbers[b][g] = n
+        labels[b].append(g)
+        return n
+    }
+
+    /// Writes the group numbers of `members[range]` into `codes` (`width` per member).
+    mutating func number(
+        _ members: UnsafeBufferPointer<(ChildFacts, LocalDate)>, _ range: Range<Int>, into codes: UnsafeMutableBufferPointer<Int32>
+    ) {
+        let row = ChildFacts.smallGroups
+        let first = extra.count
+        for m in range {
+            let (c, d) = members[m]
+            for b in 0..<width {
+                if b >= first, let s = c.smallGroup(b - first, ageOn: d), s >= 0, s < row {
+                    let slot = b * row + s
+                    if small[slot] < 0 { small[slot] = met(c.group(b - first, ageOn: d), b) }
+                    codes[m * width + b] = small[slot]
+                } else {
+                    codes[m * width + b] = met(b < first ? extra[b].1(c, d) : c.group(b - first, ageOn: d), b)
+                }
+            }
+        }
+    }
 }
 
 /// `work` for each of 0..<n, shared between the processor's cores; the results in order.

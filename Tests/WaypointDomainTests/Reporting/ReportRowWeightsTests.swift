@@ -57,9 +57,11 @@ import WaypointDomain
         let sexes = Sex.allCases, groups = EthnicityGroup.allCases, care = CareStatus.allCases
         var members: [(ChildFacts, LocalDate)] = []
         for n in 0..<25_003 {
-            // Groups that only some children have, and some only in the last children (found late).
+            // Groups that only some children have, and some only in the last children (found late);
+            // a few ages numbered by name, not by age (`ChildFacts.smallGroup`: below 0 or from 200).
+            let year = n % 1_000 == 7 ? 1_800 : (n % 1_000 == 9 ? 2_030 : 2005 + n % 11)
             let c = ChildFacts(
-                key: String(n), service: "S\(n % 7)", dateOfBirth: LocalDate(year: 2005 + n % 11, month: 1 + n % 12, day: 1 + n % 28)!,
+                key: String(n), service: "S\(n % 7)", dateOfBirth: LocalDate(year: year, month: 1 + n % 12, day: 1 + n % 28)!,
                 sex: sexes[n % sexes.count], ethnicityGroup: groups[(n / 3) % groups.count], careStatus: care[(n / 5) % care.count],
                 send: n % 4 == 0 ? nil : (n % 3 == 0 ? .yes : .no), ehcp: n > 24_990 ? .yes : nil,
                 district: n % 9 == 0 ? nil : "District \(n % 13)")
@@ -88,6 +90,7 @@ import WaypointDomain
             // Ages in order of age, other groups in order of name.
             let ages = rows.filter { $0.breakdown == "age" }.map { Int($0.group)! }
             #expect(ages == ages.sorted() && ages.count > 1)
+            #expect(ages.contains { $0 < 0 } && ages.contains { $0 >= 200 })
             let districts = rows.filter { $0.breakdown == "district" }.map(\.group)
             #expect(districts == districts.sorted())
             #expect(rows.map(\.breakdown).filter { $0 != "all" }.first == "service")
