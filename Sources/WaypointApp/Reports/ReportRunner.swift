@@ -882,7 +882,9 @@ enum ReportRunner {
 
     /// Gives each child their team, and keeps only a team's children when one is chosen.
     static func applyTeams(_ staff: Staffing, to f: inout ReportFacts, team: String?) {
-        for (key, name) in staff.teamOf { f.children[key]?.team = name }
+        // Each child's facts are an object: set through a lookup, not by changing the table.
+        let children = f.children
+        for (key, name) in staff.teamOf { children[key]?.team = name }
         if let team { f.children = f.children.filter { $0.value.team == team } }
     }
 

@@ -22,7 +22,8 @@ public enum ChildrenInCare {
 
         // The caseload on the last day of the period, and who in it is in care.
         let open = Set(f.interventions.lazy.filter { $0.isOpen(on: asAt) }.map(\.child))
-        let caseload = open.compactMap { f.children[$0] }.sorted { $0.key < $1.key }
+        // (In no order: a figure's children are sorted only when listed.)
+        let caseload = open.compactMap { f.children[$0] }
         var lookedAfter: [ChildFacts] = [], leavers: [ChildFacts] = [], noHistory: [ChildFacts] = []
         var byPlacement: [CareHistory.Placement: [String]] = [:]
         for c in caseload {
@@ -61,7 +62,7 @@ public enum ChildrenInCare {
             PracticeReports.share(&rows, measure + "_in_care_share", inCare, members.count, sources: [measure])
         }
         let entries = FirstTimeEntrants.entries(children: f.children, offences: f.offences, outcomes: f.outcomes).values
-            .filter { $0.inRun && period.contains($0.outcomeDate) }.sorted { $0.child < $1.child }
+            .filter { $0.inRun && period.contains($0.outcomeDate) }
         compare("first_time_entrants", entries.map { ($0.child, $0.outcomeDate) })
 
         var custody: [String: LocalDate] = [:]
@@ -75,7 +76,7 @@ public enum ChildrenInCare {
             if isInformal(t) { informal.append((o.child, d)) }
             if isInformal(t) || t.countsAsEntry { decided.append((o.child, d)) }
         }
-        compare("children_sentenced_to_custody", custody.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        compare("children_sentenced_to_custody", custody.map { ($0.key, $0.value) })
         compare("informal_outcomes", informal)
         // The use of informal outcomes: their share of the outcomes given (informal or proven),
         // for all children and for each care status.
