@@ -194,7 +194,7 @@ enum ReportRunner {
                     // SQLite, national, two rounds: disproportionality 1,273 and 1,547 → 1,081 and
                     // 1,117 ms; caseload 1,073 and 1,081 → 880 and 842; PostgreSQL within the noise.
                     // Not when the run reads referrals as well (about one a child): this connection
-                    // then has as much to read as the other (diversion outcomes 988 → 1,318 and 1,336).
+                    // then has as much to read as the other (diversion outcomes 988 and 988 → 1,336 and 1,318).
                     let moved = large && !needs.contains(.referrals)
                     let early: Task<[Allocation], any Error>? =
                         moved ? Task { try await $largeReads.withValue(large) { try await reallocations(on: db) } } : nil
@@ -255,7 +255,7 @@ enum ReportRunner {
     }
 
     /// Where a run's facts are freed, one run's after another's (`retire`). (With
-    /// WAYPOINT_REPORT_TRACE set, each says how long it took: a national kpis run's, 25–40 ms.)
+    /// WAYPOINT_REPORT_TRACE set, each says how long it took: a national kpis run's, 23–41 ms.)
     static let retiring = DispatchQueue(label: "waypoint.report.retire", qos: .utility)
 
     /// Frees `value` on `retiring`, after the figures are returned.
