@@ -885,9 +885,10 @@ enum ReportRunner {
 
     /// Gives each child their team, and keeps only a team's children when one is chosen.
     static func applyTeams(_ staff: Staffing, to f: inout ReportFacts, team: String?) {
-        // Each child's facts are an object: set through a lookup, not by changing the table.
-        let children = f.children
-        for (key, name) in staff.teamOf { children[key]?.team = name }
+        // Each child's facts are an object: set through a lookup (by number: `ReportFacts.child`),
+        // not by changing the table.
+        let facts = f
+        for (key, name) in staff.teamOf { facts.child(key)?.team = name }
         if let team { f.children = f.children.filter { $0.value.team == team } }
     }
 
@@ -963,8 +964,8 @@ enum ReportRunner {
         f.breaches = records.breaches
         if let tallies {
             // Read before the scope, each keyed by their child's place in it: those of the children read.
-            let children = f.children
-            f.contactTallies = tallies.filter { children[$0.child] != nil }
+            let facts = f
+            f.contactTallies = tallies.filter { facts.child($0.child) != nil }
         } else {
             f.contactTallies = records.contactTallies
         }

@@ -23,7 +23,7 @@ public enum ChildrenInCare {
         // The caseload on the last day of the period, and who in it is in care.
         let open = Set(f.interventions.lazy.filter { $0.isOpen(on: asAt) }.map(\.child))
         // (In no order: a figure's children are sorted only when listed.)
-        let caseload = open.compactMap { f.children[$0] }
+        let caseload = open.compactMap { f.child($0) }
         var lookedAfter: [ChildFacts] = [], leavers: [ChildFacts] = [], noHistory: [ChildFacts] = []
         var byPlacement: [CareHistory.Placement: [String]] = [:]
         for c in caseload {
@@ -37,31 +37,31 @@ public enum ChildrenInCare {
             if eps.isEmpty && c.careStatus != .none { noHistory.append(c) }
         }
         let own = (byPlacement[.ownInArea] ?? []) + (byPlacement[.ownOutOfArea] ?? [])
-        rows += f.counted("caseload", caseload.map(\.key), ageOn: asAt)
-        rows += f.counted("looked_after", lookedAfter.map(\.key), ageOn: asAt)
+        rows += f.counted("caseload", children: caseload, ageOn: asAt)
+        rows += f.counted("looked_after", children: lookedAfter, ageOn: asAt)
         for p in CareHistory.Placement.allCases {
             rows.append(ReportRow(measure: "looked_after", breakdown: "placement", group: p.rawValue, count: byPlacement[p] ?? []))
         }
         PracticeReports.share(&rows, "looked_after_share", lookedAfter.count, caseload.count, sources: ["looked_after", "caseload"])
         rows += f.counted("own_looked_after", own, ageOn: asAt)
         PracticeReports.share(&rows, "own_looked_after_share", own.count, caseload.count, sources: ["own_looked_after", "caseload"])
-        rows += f.counted("care_leavers", leavers.map(\.key), ageOn: asAt)
+        rows += f.counted("care_leavers", children: leavers, ageOn: asAt)
         PracticeReports.share(&rows, "care_leaver_share", leavers.count, caseload.count, sources: ["care_leavers", "caseload"])
-        rows += f.counted("care_status_without_history", noHistory.map(\.key), ageOn: asAt)
+        rows += f.counted("care_status_without_history", children: noHistory, ageOn: asAt)
 
         // First time entrants, custody and informal outcomes in the period: in care (on the
         // outcome's date) against all children.
         func compare(_ measure: String, _ members: [(key: String, on: LocalDate)]) {
             rows += f.counted(measure, members.map(\.key), ageOn: asAt)
             var groups: [CareHistory.Status: [String]] = [:]
-            for m in members { if let c = f.children[m.key] { groups[status(c, on: m.on), default: []].append(m.key) } }
+            for m in members { if let c = f.child(m.key) { groups[status(c, on: m.on), default: []].append(m.key) } }
             for s in CareHistory.Status.allCases {
                 rows.append(ReportRow(measure: measure, breakdown: "care", group: s.rawValue, count: groups[s] ?? []))
             }
             let inCare = (groups[.lookedAfter]?.count ?? 0) + (groups[.careLeaver]?.count ?? 0)
             PracticeReports.share(&rows, measure + "_in_care_share", inCare, members.count, sources: [measure])
         }
-        let entries = FirstTimeEntrants.entries(children: f.children, offences: f.offences, outcomes: f.outcomes).values
+        let entries = FirstTimeEntrants.entries(f).values
             .filter { $0.inRun && period.contains($0.outcomeDate) }
         compare("first_time_entrants", entries.map { ($0.child, $0.outcomeDate) })
 
@@ -69,7 +69,7 @@ public enum ChildrenInCare {
         var informal: [(key: String, on: LocalDate)] = []
         var decided: [(key: String, on: LocalDate)] = []
         for o in f.offences {
-            guard o.inRun, let t = f.outcomes[o.outcome], let d = o.outcomeDate, period.contains(d), let c = f.children[o.child],
+            guard o.inRun, let t = f.outcomes[o.outcome], let d = o.outcomeDate, period.contains(d), let c = f.child(o.child),
                 (10...17).contains(c.dateOfBirth.age(on: o.offenceDate))
             else { continue }
             if t.custodial, custody[o.child].map({ $0 > d }) ?? true { custody[o.child] = d }
@@ -82,7 +82,7 @@ public enum ChildrenInCare {
         // for all children and for each care status.
         PracticeReports.share(&rows, "informal_outcome_share", informal.count, decided.count, sources: ["informal_outcomes"])
         for s in CareHistory.Status.allCases {
-            func has(_ m: (key: String, on: LocalDate)) -> Bool { f.children[m.key].map { status($0, on: m.on) == s } ?? false }
+            func has(_ m: (key: String, on: LocalDate)) -> Bool { f.child(m.key).map { status($0, on: m.on) == s } ?? false }
             PracticeReports.share(
                 &rows, "informal_outcome_share", informal.filter(has).count, decided.filter(has).count, breakdown: "care",
                 group: s.rawValue, sources: ["informal_outcomes"])
@@ -93,7 +93,7 @@ public enum ChildrenInCare {
         for o in f.offences where o.inRun && !o.id.isEmpty { offenceDates[o.id] = (o.child, o.offenceDate) }
         var atPlacement: [String] = [], police: [String] = [], followed: [String] = []
         for r in f.practice[.placementOffence] ?? [] {
-            guard let id = r.text("offence_id"), let o = offenceDates[id], period.contains(o.date), f.children[r.child] != nil else {
+            guard let id = r.text("offence_id"), let o = offenceDates[id], period.contains(o.date), f.child(r.child) != nil else {
                 continue
             }
             atPlacement.append(r.child)
@@ -108,7 +108,7 @@ public enum ChildrenInCare {
 
         // Exploitation concerns identified in the period, and NRM referrals made in it.
         var concerned: [String] = [], byType: [String: Set<String>] = [:], nrm: [String] = [], byDecision: [String: [String]] = [:]
-        for r in f.practice[.exploitation] ?? [] where f.children[r.child] != nil {
+        for r in f.practice[.exploitation] ?? [] where f.child(r.child) != nil {
             if r.date("identified_on").map(period.contains) == true {
                 concerned.append(r.child)
                 byType[r.text("concern_type") ?? "other", default: []].insert(r.child)

@@ -27,10 +27,22 @@ public enum FirstTimeEntrants {
     /// Each child's entry, if they have one.
     public static func entries(children: [String: ChildFacts], offences: [OffenceFacts], outcomes: [String: OutcomeType]) -> [String: Entry]
     {
+        entries(offences, outcomes: outcomes, among: children.count) { children[$0] }
+    }
+
+    /// Each child of the run's entry, if they have one.
+    public static func entries(_ f: ReportFacts) -> [String: Entry] {
+        entries(f.offences, outcomes: f.outcomes, among: f.children.count, child: f.child)
+    }
+
+    /// Each entry of `among` children (`find` finds each by key).
+    private static func entries(
+        _ offences: [OffenceFacts], outcomes: [String: OutcomeType], among: Int, child find: (String) -> ChildFacts?
+    ) -> [String: Entry] {
         var first: [String: Entry] = [:]
-        first.reserveCapacity(min(offences.count, children.count))
+        first.reserveCapacity(min(offences.count, among))
         for o in offences {
-            guard let type = outcomes[o.outcome], type.countsAsEntry, let date = o.outcomeDate, let child = children[o.child] else {
+            guard let type = outcomes[o.outcome], type.countsAsEntry, let date = o.outcomeDate, let child = find(o.child) else {
                 continue
             }
             let age = child.dateOfBirth.age(on: o.offenceDate)
@@ -53,10 +65,15 @@ public enum FirstTimeEntrants {
         children: [String: ChildFacts], offences: [OffenceFacts], outcomes: [String: OutcomeType],
         period: ReportPeriod, population: Population
     ) -> Result {
-        let inPeriod = entries(children: children, offences: offences, outcomes: outcomes).values.filter {
-            $0.inRun && period.contains($0.outcomeDate)
-        }
-        let members = inPeriod.compactMap { e in children[e.child].map { ($0, e.offenceDate) } }
+        // (Only the children, offences, outcomes and population are read: the day does not matter.)
+        let f = ReportFacts(children: children, offences: offences, outcomes: outcomes, population: population, today: period.to)
+        return compute(f, period: period)
+    }
+
+    public static func compute(_ f: ReportFacts, period: ReportPeriod) -> Result {
+        let population = f.population
+        let inPeriod = entries(f).values.filter { $0.inRun && period.contains($0.outcomeDate) }
+        let members = inPeriod.compactMap { e in f.child(e.child).map { ($0, e.offenceDate) } }
         let byChild = Dictionary(uniqueKeysWithValues: inPeriod.map { ($0.child, $0) })
         var rows = breakdownRows(
             measure: "first_time_entrants", members, extra: [("disposal", { c, _ in disposal(byChild[c.key]!.outcome) })])

@@ -104,7 +104,12 @@ public struct BreachFacts: Sendable {
 
 /// Everything the journey reports count, loaded once per run.
 public struct ReportFacts: Sendable {
-    public var children: [String: ChildFacts]
+    /// The run's children by key. Look one up with `child(_:)`.
+    public var children: [String: ChildFacts] { didSet { numbered = Self.numbering(children) } }
+    /// The children by their key as a number, when every key is one (the report runner numbers its
+    /// children: `ChildFacts.key`), else empty. A national report looks children up millions of
+    /// times; found by place, a child is a third of the time of one found by hashing its key.
+    private var numbered: [ChildFacts?] = []
     public var offences: [OffenceFacts]
     public var outcomes: [String: OutcomeType]
     public var population: Population
@@ -141,6 +146,42 @@ public struct ReportFacts: Sendable {
         self.outcomes = outcomes
         self.population = population
         self.today = today
+        numbered = Self.numbering(children)
+    }
+
+    /// The child with this key, if in the run.
+    @inline(__always)
+    public func child(_ key: String) -> ChildFacts? {
+        guard !numbered.isEmpty else { return children[key] }
+        guard let n = Self.number(key), n < numbered.count else { return nil }
+        return numbered[n]
+    }
+
+    /// A key as the number it writes, when it is one as a number is written ("0", "17"; not "017",
+    /// "+1" or "c1") and under a billion: each such key names one number and each number one key.
+    static func number(_ key: String) -> Int? {
+        var n = 0
+        var digits = 0
+        for b in key.utf8 {
+            guard b >= 48 && b <= 57, digits < 9, !(digits == 1 && n == 0) else { return nil }
+            n = n * 10 + Int(b - 48)
+            digits += 1
+        }
+        return digits > 0 ? n : nil
+    }
+
+    /// `children` by the number of each key, when every key is a number and the numbers are not
+    /// much more than the children (a run's are 0, 1, 2…); else empty.
+    static func numbering(_ children: [String: ChildFacts]) -> [ChildFacts?] {
+        guard !children.isEmpty else { return [] }
+        var highest = 0
+        for key in children.keys {
+            guard let n = number(key), n < 2 * children.count + 64 else { return [] }
+            highest = max(highest, n)
+        }
+        var table = [ChildFacts?](repeating: nil, count: highest + 1)
+        for (key, c) in children { if let n = number(key) { table[n] = c } }
+        return table
     }
 }
 
@@ -149,6 +190,27 @@ extension ReportFacts {
     /// EHCP, district, team): each key's child once per key (a child with several records counts
     /// once for each), aged on `ageOn`. Keys of children not in the run are left out.
     public func counted(_ measure: String, _ keys: [String], ageOn: LocalDate) -> [ReportRow] {
+        if !numbered.isEmpty {
+            // Numbered children: each found by place, and counted in a list by number (no key hashed).
+            var times = [Int32](repeating: 0, count: numbered.count)
+            var members: [(ChildFacts, LocalDate)] = []
+            var order: [Int] = []
+            members.reserveCapacity(keys.count)
+            order.reserveCapacity(keys.count)
+            var repeated = false
+            for k in keys {
+                guard let n = Self.number(k), n < numbered.count, let c = numbered[n] else { continue }
+                if times[n] == 0 {
+                    members.append((c, ageOn))
+                    order.append(n)
+                } else {
+                    repeated = true
+                }
+                times[n] &+= 1
+            }
+            guard repeated else { return breakdownRows(measure: measure, members) }
+            return breakdownRows(measure: measure, members, weights: order.map { Int(times[$0]) })
+        }
         // Records: each child once, with how many are theirs.
         var records: [String: Int] = [:]
         records.reserveCapacity(keys.count)
@@ -159,13 +221,19 @@ extension ReportFacts {
         return counted(measure, records: records, ageOn: ageOn)
     }
 
+    /// A count of these children of the run (each once), with the standard breakdowns, aged on
+    /// `ageOn`: for a list of the children themselves, not their keys (none looked up).
+    public func counted(_ measure: String, children list: [ChildFacts], ageOn: LocalDate) -> [ReportRow] {
+        breakdownRows(measure: measure, list.map { ($0, ageOn) })
+    }
+
     /// A count of records with the standard breakdowns: each child with how many records are
     /// theirs (`records`), aged on `ageOn`. Children not in the run are left out.
     public func counted(_ measure: String, records: [String: Int], ageOn: LocalDate) -> [ReportRow] {
         var members: [(ChildFacts, LocalDate)] = [], weights: [Int] = []
         members.reserveCapacity(records.count)
         weights.reserveCapacity(records.count)
-        for (k, n) in records { if let c = children[k] { members.append((c, ageOn)); weights.append(n) } }
+        for (k, n) in records { if let c = child(k) { members.append((c, ageOn)); weights.append(n) } }
         return breakdownRows(measure: measure, members, weights: weights)
     }
 }
@@ -195,7 +263,7 @@ public enum Reoffending {
         for o in f.offences {
             // The cohort is of the run's own outcomes; reoffences are counted wherever recorded.
             guard o.inRun, let t = f.outcomes[o.outcome], t.countsAsEntry, let d = o.outcomeDate, period.contains(d),
-                let c = f.children[o.child]
+                let c = f.child(o.child)
             else { continue }
             // The cohort's proven outcomes are for offences committed aged 10–17 (domain.md).
             guard (10...17).contains(c.dateOfBirth.age(on: o.offenceDate)) else { continue }
@@ -214,9 +282,9 @@ public enum Reoffending {
 
     public static func compute(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
         let members = cohort(f, period: period)
-        let pairs = members.compactMap { m in f.children[m.child].map { ($0, m.indexDate) } }
+        let pairs = members.compactMap { m in f.child(m.child).map { ($0, m.indexDate) } }
         let reoffenders = members.filter { $0.reoffences > 0 }
-        let repairs = reoffenders.compactMap { m in f.children[m.child].map { ($0, m.indexDate) } }
+        let repairs = reoffenders.compactMap { m in f.child(m.child).map { ($0, m.indexDate) } }
         var rows = breakdownRows(measure: "cohort", pairs)
         rows += breakdownRows(measure: "reoffenders", repairs)
         let total = members.map(\.reoffences).reduce(0, +)
@@ -272,7 +340,7 @@ public enum Custody {
         var children: [String: LocalDate] = [:]
         for o in f.offences {
             guard o.inRun, let t = f.outcomes[o.outcome], t.custodial, let d = o.outcomeDate, period.contains(d),
-                let c = f.children[o.child]
+                let c = f.child(o.child)
             else { continue }
             guard (10...17).contains(c.dateOfBirth.age(on: o.offenceDate)) else { continue }
             sentences.append(o.child)
@@ -281,7 +349,7 @@ public enum Custody {
         }
         // A count of outcomes, drillable to the children with how many each.
         var rows = f.counted("custodial_sentences", sentences, ageOn: period.to)
-        rows += breakdownRows(measure: "children_sentenced_to_custody", children.compactMap { k, d in f.children[k].map { ($0, d) } })
+        rows += breakdownRows(measure: "children_sentenced_to_custody", children.compactMap { k, d in f.child(k).map { ($0, d) } })
         var notes: [String] = []
         if let pop = f.population.total(period.from.year) {
             rows.append(
@@ -291,9 +359,9 @@ public enum Custody {
         } else {
             notes.append(f.population.missing(period.from.year, "the custody rate per 1,000 is"))
         }
-        let remands = f.interventions.filter { $0.type == .remand && period.contains($0.start) && f.children[$0.child] != nil }
+        let remands = f.interventions.filter { $0.type == .remand && period.contains($0.start) && f.child($0.child) != nil }
         rows += f.counted("remands", remands.map(\.child), ageOn: period.to)
-        let breaches = f.breaches.filter { period.contains($0.startedOn) && f.children[$0.child] != nil }
+        let breaches = f.breaches.filter { period.contains($0.startedOn) && f.child($0.child) != nil }
         rows += f.counted("breaches", breaches.map(\.child), ageOn: period.to)
         return ReportResult(rows: rows, notes: notes)
     }
@@ -320,10 +388,10 @@ public enum DiversionOutcomes {
                 return first
             },
             {
-                FirstTimeEntrants.entries(children: f.children, offences: f.offences, outcomes: f.outcomes)
+                FirstTimeEntrants.entries(f)
             })
         var supported: [(ChildFacts, LocalDate)] = []
-        for (k, d) in first where period.contains(d) { if let c = f.children[k] { supported.append((c, d)) } }
+        for (k, d) in first where period.contains(d) { if let c = f.child(k) { supported.append((c, d)) } }
         let became = supported.filter { c, index in
             guard let e = entries[c.key] else { return false }
             return e.outcomeDate > index && e.outcomeDate <= index.adding(months: 12)
@@ -331,7 +399,7 @@ public enum DiversionOutcomes {
         var rows = breakdownRows(measure: "supported", supported)
         rows += breakdownRows(measure: "became_fte", became)
         let out = f.referrals.filter {
-            $0.decision == "screened_out" && $0.decidedOn.map(period.contains) == true && f.children[$0.child] != nil
+            $0.decision == "screened_out" && $0.decidedOn.map(period.contains) == true && f.child($0.child) != nil
         }
         rows += f.counted("screened_out", out.map(\.child), ageOn: period.to)
         for (dest, refs) in Dictionary(grouping: out, by: { $0.destination ?? "not_recorded" }).sorted(by: { $0.key < $1.key }) {
@@ -358,7 +426,7 @@ public enum Screening {
         for r in f.referrals {
             let isReceived = period.contains(r.receivedOn)
             let decidedOn = r.decision != "pending" ? r.decidedOn.flatMap { period.contains($0) ? $0 : nil } : nil
-            guard isReceived || decidedOn != nil, f.children[r.child] != nil else { continue }
+            guard isReceived || decidedOn != nil, f.child(r.child) != nil else { continue }
             if isReceived {
                 received.append(r.child)
                 bySource[r.source, default: []].append(r.child)
@@ -470,8 +538,7 @@ public enum ReportCatalogue {
                 measures: [("first_time_entrants", "First time entrants"), ("fte_rate_per_100k", "Rate per 100,000 children aged 10–17")],
                 needs: [.offences], scope: [.outcomeIn],
                 compute: { f, p in
-                    let r = FirstTimeEntrants.compute(
-                        children: f.children, offences: f.offences, outcomes: f.outcomes, period: p, population: f.population)
+                    let r = FirstTimeEntrants.compute(f, period: p)
                     return ReportResult(rows: r.rows, notes: r.notes)
                 }),
             ReportDefinition(

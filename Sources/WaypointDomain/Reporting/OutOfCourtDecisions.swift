@@ -30,7 +30,7 @@ public enum OutOfCourtDecisions {
     public static let name = "out-of-court-decisions"
 
     public static func compute(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
-        let decided = f.panelDecisions.filter { period.contains($0.decidedOn) && f.children[$0.child] != nil }
+        let decided = f.panelDecisions.filter { period.contains($0.decidedOn) && f.child($0.child) != nil }
         var rows = f.counted("decisions", decided.map(\.child), ageOn: period.to)
         for o in PanelOutcome.allCases {
             rows.append(
@@ -47,7 +47,7 @@ public enum OutOfCourtDecisions {
                     measure: "median_working_days_offence_to_decision", rate: Rounding.round(median, places: 1), basis: [days.count],
                     sources: ["decisions"]))
         }
-        let findings = f.scrutiny.filter { period.contains($0.heldOn) && f.children[$0.child] != nil }
+        let findings = f.scrutiny.filter { period.contains($0.heldOn) && f.child($0.child) != nil }
         rows += f.counted("scrutiny_findings", findings.map(\.child), ageOn: period.to)
         for s in ScrutinyFinding.allCases {
             rows.append(

@@ -82,7 +82,7 @@ public enum PracticeReports {
         var last: [String: InterventionSpan] = [:]
         // A transfer to another service is not an end: the work continues there.
         for i in f.interventions
-        where i.end.map(period.contains) == true && i.closureReason != ClosureReason.transferred.rawValue && f.children[i.child] != nil {
+        where i.end.map(period.contains) == true && i.closureReason != ClosureReason.transferred.rawValue && f.child(i.child) != nil {
             if let current = last[i.child], rank(current) >= rank(i) { continue }
             last[i.child] = i
         }
@@ -145,7 +145,7 @@ public enum PracticeReports {
         var oocdOf: [String: InterventionSpan] = [:]
         for i in f.interventions
         where i.type.kind == .outOfCourt && i.end.map(period.contains) == true && i.closureReason != ClosureReason.transferred.rawValue
-            && f.children[i.child] != nil
+            && f.child(i.child) != nil
         {
             if let c = oocdOf[i.child], (c.end!.dayNumber, c.id) >= (i.end!.dayNumber, i.id) { continue }
             oocdOf[i.child] = i
@@ -158,7 +158,7 @@ public enum PracticeReports {
         // KPI 9: children in the caseload (open in the period) with a proven serious violence
         // offence, whichever service recorded it (a fact of the child's history).
         var caseload = Set<String>(minimumCapacity: f.children.count)
-        for i in f.interventions where i.overlaps(period) && f.children[i.child] != nil { caseload.insert(i.child) }
+        for i in f.interventions where i.overlaps(period) && f.child(i.child) != nil { caseload.insert(i.child) }
         let violent = Set(
             f.offences.filter { o in
                 caseload.contains(o.child) && seriousViolenceCategories.contains(o.category ?? "") && (o.gravity ?? 0) >= 4
@@ -169,7 +169,7 @@ public enum PracticeReports {
         share(&rows, "kpi9_serious_violence_share", violent.count, caseload.count, sources: ["kpi9_serious_violence", "kpi9_caseload"])
         // KPI 10: victims contacted in the period.
         let victims = (f.practice[.victim] ?? []).filter {
-            $0.date("contact_made_on").map(period.contains) == true && f.children[$0.child] != nil
+            $0.date("contact_made_on").map(period.contains) == true && f.child($0.child) != nil
         }
         let consented = victims.filter { $0.text("consent") == "yes" }
         let engaged = consented.filter { ($0.text("activity") ?? "none") != "none" }
@@ -199,7 +199,7 @@ public enum PracticeReports {
     public static func disproportionality(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
         var cohortKeys = Set<String>(minimumCapacity: f.children.count)
         for i in f.interventions where i.overlaps(period) { cohortKeys.insert(i.child) }
-        let cohort = cohortKeys.compactMap { f.children[$0] }
+        let cohort = cohortKeys.compactMap { f.child($0) }
         var rows = [ReportRow(measure: "cohort_count", count: cohort.map(\.key))]
         // Shares of the population only when every service in the run has figures for the year.
         let cells = f.population.total(period.from.year) != nil ? f.populationCells.filter { $0.year == period.from.year } : []
@@ -243,13 +243,13 @@ public enum PracticeReports {
         dimension("ethnicity", { $0.ethnicityGroup }, known: { $0 != "unknown" }, population: \.ethnicityGroup)
         dimension("sex", { $0.sex }, known: { $0 == "female" || $0 == "male" }, population: \.sex)
         let care = cohort.filter { $0.careStatus != .none }
-        rows += f.counted("care_experienced", care.map(\.key), ageOn: period.to)
+        rows += f.counted("care_experienced", children: care, ageOn: period.to)
         share(&rows, "care_experienced_share", care.count, cohort.count, sources: ["care_experienced", "cohort_count"])
         let ehcp = cohort.filter { $0.ehcp == .yes }
-        rows += f.counted("ehcp", ehcp.map(\.key), ageOn: period.to)
+        rows += f.counted("ehcp", children: ehcp, ageOn: period.to)
         share(&rows, "ehcp_share", ehcp.count, cohort.count, sources: ["ehcp", "cohort_count"])
         let send = cohort.filter { $0.send == .yes }
-        rows += f.counted("send", send.map(\.key), ageOn: period.to)
+        rows += f.counted("send", children: send, ageOn: period.to)
         share(&rows, "send_share", send.count, cohort.count, sources: ["send", "cohort_count"])
         return ReportResult(rows: rows, notes: notes)
     }
@@ -262,7 +262,7 @@ public enum PracticeReports {
         // action, community resolution, Outcome 21/22/23) are not in the profile.
         let offences = f.offences.filter { o in
             guard o.inRun, let d = o.outcomeDate, period.contains(d), f.outcomes[o.outcome]?.countsAsEntry == true,
-                let c = f.children[o.child]
+                let c = f.child(o.child)
             else { return false }
             return (10...17).contains(c.dateOfBirth.age(on: o.offenceDate))
         }
@@ -286,7 +286,7 @@ public enum PracticeReports {
 
     public static func caseload(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
         // As at the last day, from the allocation history: `caseManager` is the case manager on that day.
-        let open = f.interventions.filter { $0.isOpen(on: period.to) && $0.caseManager != nil && f.children[$0.child] != nil }
+        let open = f.interventions.filter { $0.isOpen(on: period.to) && $0.caseManager != nil && f.child($0.child) != nil }
         var rows = [ReportRow(measure: "open_interventions", count: open.map(\.child))]
         // The children with the standard breakdowns, worked out once: their figure first, the
         // breakdowns after the workers' rows.
@@ -326,7 +326,7 @@ public enum PracticeReports {
 
     public static func contactAttendance(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
         let tallies = (f.contactTallies ?? ContactTally.tallies(f.practice[.contact] ?? [], period: period)).filter {
-            f.children[$0.child] != nil
+            f.child($0.child) != nil
         }
         // Counts of contacts: each child once with their number of contacts (the drill-down shows
         // how many each). One pass over the tallies gathers every row's members.
@@ -371,7 +371,7 @@ public enum PracticeReports {
     // MARK: Timeliness
 
     public static func timeliness(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
-        let done = f.assessments.filter { $0.submittedOn.map(period.contains) == true && f.children[$0.child] != nil }
+        let done = f.assessments.filter { $0.submittedOn.map(period.contains) == true && f.child($0.child) != nil }
         // An assessment with no due date is neither on time nor late: it is counted apart.
         let onTime = done.filter { a in a.dueOn.map { a.submittedOn! <= $0 } ?? false }
         var rows = f.counted("assessments_completed", done.map(\.child), ageOn: period.to)
@@ -384,14 +384,14 @@ public enum PracticeReports {
             &rows, "assessments_on_time_share", onTime.count, done.count - undated.count,
             sources: ["assessments_on_time", "assessments_completed", "assessments_without_due_date"])
         let reviews = (f.practice[.planReview] ?? []).filter {
-            $0.date("reviewed_on").map(period.contains) == true && f.children[$0.child] != nil
+            $0.date("reviewed_on").map(period.contains) == true && f.child($0.child) != nil
         }
         rows += f.counted("plan_reviews", reviews.map(\.child), ageOn: period.to)
         // Start assessments still outstanding at the end of the period, and already past due.
         let submitted = Dictionary(grouping: f.assessments.compactMap { a in a.submittedOn.map { (a.intervention, $0) } }, by: \.0)
             .mapValues { $0.map(\.1).min()! }
         let overdue = f.interventions.filter { i in
-            guard i.isOpen(on: period.to), let due = f.assessmentDue[i.id], due < period.to, f.children[i.child] != nil else {
+            guard i.isOpen(on: period.to), let due = f.assessmentDue[i.id], due < period.to, f.child(i.child) != nil else {
                 return false
             }
             return submitted[i.id].map { $0 > period.to } ?? true
@@ -409,7 +409,7 @@ public enum PracticeReports {
         for p in f.practice[.panel] ?? [] where p.text("panel_type") == "initial" && p.text("status") == "held" {
             if let i = p.intervention, let d = p.date("held_on"), d <= period.to { panels[i, default: []].append(p) }
         }
-        let open = f.interventions.filter { $0.isOpen(on: period.to) && f.children[$0.child] != nil }
+        let open = f.interventions.filter { $0.isOpen(on: period.to) && f.child($0.child) != nil }
         let reviewsOverdue = open.filter { i in
             let t = f.timescales[i.service] ?? Timescales()
             let due = (lastReview[i.id] ?? i.start).adding(months: t.reviewMonths(for: i.type))
@@ -419,7 +419,7 @@ public enum PracticeReports {
         // Referral order initial panels: held in the period, on time when within the service's
         // working days of the order; and those overdue at the end (none held, past due).
         var held: [String] = [], heldOnTime: [String] = [], panelsOverdue: [String] = []
-        for i in f.interventions where i.type == .referralOrder && f.children[i.child] != nil {
+        for i in f.interventions where i.type == .referralOrder && f.child(i.child) != nil {
             let t = f.timescales[i.service] ?? Timescales()
             let due = f.calendar.adding(workingDays: t.initialPanelWorkingDays, to: i.start)
             let first = panels[i.id]?.compactMap { $0.date("held_on") }.min()
@@ -457,12 +457,12 @@ public enum PracticeReports {
         cohort.reserveCapacity(open.count)
         var ageTotal = 0
         for (key, mask) in open {
-            guard let c = f.children[key] else { continue }
+            guard let c = f.child(key) else { continue }
             cohort.append(c)
             ageTotal += c.dateOfBirth.age(on: period.to)
             for k in kinds.indices where mask & (1 << UInt8(k)) != 0 { byKind[k].append(c) }
         }
-        var rows = f.counted("cohort", cohort.map(\.key), ageOn: period.to)
+        var rows = f.counted("cohort", children: cohort, ageOn: period.to)
         if !cohort.isEmpty {
             rows.append(
                 ReportRow(
@@ -479,15 +479,15 @@ public enum PracticeReports {
                 &rows, "ehcp_share_by_case_type", ehcp.count, children.count, breakdown: "case_type", group: name,
                 sources: ["ehcp_by_case_type", "children_by_case_type"])
         }
-        rows += f.counted("care_experienced", cohort.filter { $0.careStatus != .none }.map(\.key), ageOn: period.to)
+        rows += f.counted("care_experienced", children: cohort.filter { $0.careStatus != .none }, ageOn: period.to)
         rows += f.counted(
             "remands",
             Array(
-                f.interventions.lazy.filter { $0.type == .remand && period.contains($0.start) && f.children[$0.child] != nil }.map(\.child)),
+                f.interventions.lazy.filter { $0.type == .remand && period.contains($0.start) && f.child($0.child) != nil }.map(\.child)),
             ageOn: period.to)
         rows += f.counted(
-            "breaches", f.breaches.filter { period.contains($0.startedOn) && f.children[$0.child] != nil }.map(\.child), ageOn: period.to)
-        let health = (f.practice[.health] ?? []).filter { f.children[$0.child] != nil }
+            "breaches", f.breaches.filter { period.contains($0.startedOn) && f.child($0.child) != nil }.map(\.child), ageOn: period.to)
+        let health = (f.practice[.health] ?? []).filter { f.child($0.child) != nil }
         let assessed = health.filter { $0.date("health_assessment_on").map(period.contains) == true }
         rows += f.counted("health_assessments", assessed.map(\.child), ageOn: period.to)
         // CAMHS referrals: children referred in the period, dated by the referral, each once.
@@ -498,7 +498,7 @@ public enum PracticeReports {
             &rows, "camhs_referral_share", referred.count, Set(assessed.map(\.child)).count,
             sources: ["camhs_referrals", "health_assessments"])
         let feedback = (f.practice[.feedback] ?? []).filter {
-            $0.date("given_on").map(period.contains) == true && f.children[$0.child] != nil
+            $0.date("given_on").map(period.contains) == true && f.child($0.child) != nil
         }
         rows += f.counted("feedback_responses", feedback.map(\.child), ageOn: period.to)
         let helped = feedback.compactMap { $0.text("helped").flatMap(Int.init) }
@@ -512,12 +512,12 @@ public enum PracticeReports {
             &rows, "feedback_improved_share", feedback.filter { $0.text("improved") == "yes" }.count, feedback.count,
             sources: ["feedback_responses"])
         let audits = (f.practice[.caseAudit] ?? []).filter {
-            $0.date("audited_on").map(period.contains) == true && f.children[$0.child] != nil
+            $0.date("audited_on").map(period.contains) == true && f.child($0.child) != nil
         }
         // Achievements (seed 002, "every child will leave with a portfolio"): awarded in the period,
         // a count of achievements drillable to the children with how many each, and by type.
         let achieved = (f.practice[.achievement] ?? []).filter {
-            $0.date("achieved_on").map(period.contains) == true && f.children[$0.child] != nil
+            $0.date("achieved_on").map(period.contains) == true && f.child($0.child) != nil
         }
         rows += f.counted("achievements", achieved.map(\.child), ageOn: period.to)
         for type in CareRecords.achievementTypes.map(\.code) {
