@@ -8,13 +8,23 @@ public struct ReportRow: Equatable, Sendable {
     public let value: Double
     /// Whether `value` is a count (printed as an integer) or a rate/ratio.
     public let isCount: Bool
+    /// The children behind a count, as held (`Held`); nil for rates and ratios.
+    private let held: Held?
     /// The children behind a count, in no particular order (sorted only when asked for: a
     /// national report has hundreds of thousands and a page needs none of them); with `weights`,
     /// each that many times (a year's contacts are a million records of a hundred thousand children:
     /// each child is held once with their number, not once per record).
-    let keys: [String]?
+    var keys: [String]? { lists?.keys }
     /// How many records each of `keys` counts for; nil: one each.
-    let weights: [Int]?
+    var weights: [Int]? { lists?.weights }
+    /// `keys` and `weights` together (a group of a breakdown finds both at once).
+    private var lists: (keys: [String], weights: [Int]?)? {
+        switch held {
+        case nil: nil
+        case .listed(let keys, let weights): (keys, weights)
+        case .grouped(let grouping, let group): grouping.lists(of: group)
+        }
+    }
     /// Waypoint's id of each key, when the run numbered its children (`ChildFacts.key`): shared by
     /// every row of the run and used only when a row's children are asked for (a national run's
     /// rows hold tens of millions of keys; a page shows none of them).
@@ -23,7 +33,7 @@ public struct ReportRow: Equatable, Sendable {
     private func id(_ key: String) -> String { names?.id(of: key) ?? key }
     /// The children behind a count, a child once per record counted; nil for rates and ratios.
     var members: [String]? {
-        guard let keys else { return nil }
+        guard let (keys, weights) = lists else { return nil }
         guard let weights else { return keys.map(id) }
         return zip(keys, weights).flatMap { repeatElement(id($0), count: $1) }
     }
@@ -36,7 +46,8 @@ public struct ReportRow: Equatable, Sendable {
     /// when a child has several).
     public var recordsByChild: [String: Int] {
         var n: [String: Int] = [:]
-        for (i, k) in (keys ?? []).enumerated() { n[k, default: 0] += weights?[i] ?? 1 }
+        let (keys, weights) = lists ?? ([], nil)
+        for (i, k) in keys.enumerated() { n[k, default: 0] += weights?[i] ?? 1 }
         guard names != nil else { return n }
         return Dictionary(uniqueKeysWithValues: n.map { (id($0.key), $0.value) })
     }
@@ -47,8 +58,7 @@ public struct ReportRow: Equatable, Sendable {
         self.group = group
         self.value = Double(children.count)
         self.isCount = true
-        self.keys = children
-        self.weights = nil
+        self.held = .listed(children, weights: nil)
     }
 
     /// A count of records: each of `children` counted `weights` times (in the same order).
@@ -59,8 +69,18 @@ public struct ReportRow: Equatable, Sendable {
         self.group = group
         self.value = Double(weights.reduce(0, +))
         self.isCount = true
-        self.keys = children
-        self.weights = weights
+        self.held = .listed(children, weights: weights)
+    }
+
+    /// A count of one group of a breakdown (`breakdownRows`): `value` children or records, of the
+    /// group numbered `group` in `grouping`.
+    init(measure: String, breakdown: String, group: String, grouping: Grouping, number: Int32, value: Int) {
+        self.measure = measure
+        self.breakdown = breakdown
+        self.group = group
+        self.value = Double(value)
+        self.isCount = true
+        self.held = .grouped(grouping, group: number)
     }
 
     /// The same figure, its children's keys named by Waypoint's ids through `names` (the run's table).
@@ -72,7 +92,7 @@ public struct ReportRow: Equatable, Sendable {
 
     public static func == (a: ReportRow, b: ReportRow) -> Bool {
         a.measure == b.measure && a.breakdown == b.breakdown && a.group == b.group && a.value == b.value && a.isCount == b.isCount
-            && a.withheld == b.withheld && (a.keys == nil) == (b.keys == nil) && a.recordsByChild == b.recordsByChild
+            && a.withheld == b.withheld && (a.held == nil) == (b.held == nil) && a.recordsByChild == b.recordsByChild
     }
 
     /// A rate, ratio or mean. `basis`: the counts of children or records it is worked out from
@@ -86,8 +106,7 @@ public struct ReportRow: Equatable, Sendable {
         self.group = group
         self.value = rate
         self.isCount = false
-        self.keys = nil
-        self.weights = nil
+        self.held = nil
         self.basis = basis
         self.sources = sources
     }
@@ -112,6 +131,41 @@ public struct ReportRow: Equatable, Sendable {
         if withheld { return Disclosure.marker }
         if isCount { return String(Int(value)) }
         return Rounding.format(value)
+    }
+}
+
+/// How a count holds its children: listed, or as one group of a breakdown whose groups share the
+/// cohort's one list (`Grouping`). A national cohort's eight breakdowns were eight more lists of
+/// every child, made for each count (tens of megabytes of fresh memory, each page of it zeroed by
+/// the kernel: in `perf`, half the time of the breakdowns), where a page shows none of them.
+enum Held: Sendable {
+    case listed([String], weights: [Int]?)
+    case grouped(Grouping, group: Int32)
+}
+
+/// A cohort's children (with their numbers of records, for a count of records) and each one's
+/// group in one breakdown, by number: each group's row finds its children here when asked for
+/// (a drill-down, a download, a saved report).
+final class Grouping: Sendable {
+    let keys: [String]
+    let weights: [Int]?
+    let groupOf: [Int32]
+
+    init(keys: [String], weights: [Int]?, groupOf: [Int32]) {
+        self.keys = keys
+        self.weights = weights
+        self.groupOf = groupOf
+    }
+
+    /// The children of group `g`, and their numbers of records.
+    func lists(of g: Int32) -> (keys: [String], weights: [Int]?) {
+        var picked: [String] = []
+        var counts: [Int]? = weights == nil ? nil : []
+        for m in groupOf.indices where groupOf[m] == g {
+            picked.append(keys[m])
+            if let weights { counts?.append(weights[m]) }
+        }
+        return (picked, counts)
     }
 }
 
@@ -397,7 +451,8 @@ public func breakdownRows(
             return parts > 1 ? concurrentMap(parts, number) : [number(0)]
         }
     }
-    // Then each breakdown's groups: counted, each group's list made at its size and filled.
+    // Then each breakdown's groups: counted, each row finding its children in the cohort's list
+    // when asked for (`Grouping`).
     for b in 0..<width {
         // Each part's numbers as the breakdown's own.
         var numbers: [String: Int] = [:]
@@ -410,33 +465,24 @@ public func breakdownRows(
                 return labels.count - 1
             }
         }
-        var groupOf = [Int](repeating: 0, count: count)
+        // Each member's group, and each group's count (children, or their records).
+        var groupOf = [Int32](repeating: 0, count: count)
         var sizes = [Int](repeating: 0, count: labels.count)
         for m in 0..<count {
             let g = renumber[m / size][Int(codes[m * width + b])]
-            groupOf[m] = g
-            sizes[g] += 1
+            groupOf[m] = Int32(truncatingIfNeeded: g)
+            sizes[g] += weights?[m] ?? 1
         }
-        var keys = sizes.map { n -> [String] in
-            var list: [String] = []
-            list.reserveCapacity(n)
-            return list
-        }
-        var counts = [[Int]](repeating: [], count: weights == nil ? 0 : labels.count)
-        for g in counts.indices { counts[g].reserveCapacity(sizes[g]) }
-        for m in 0..<count {
-            keys[groupOf[m]].append(allKeys[m])
-            if let weights { counts[groupOf[m]].append(weights[m]) }
-        }
+        let grouping = Grouping(keys: allKeys, weights: weights, groupOf: groupOf)
         let order = labels.indices.sorted { x, y in
             if let p = Int(labels[x]), let q = Int(labels[y]) { return p < q }
             return labels[x] < labels[y]
         }
         for g in order {
             rows.append(
-                weights == nil
-                    ? ReportRow(measure: measure, breakdown: names[b], group: labels[g], count: keys[g])
-                    : ReportRow(measure: measure, breakdown: names[b], group: labels[g], count: keys[g], weights: counts[g]))
+                ReportRow(
+                    measure: measure, breakdown: names[b], group: labels[g], grouping: grouping, number: Int32(truncatingIfNeeded: g),
+                    value: sizes[g]))
         }
     }
     return rows
