@@ -23,11 +23,14 @@ enum Rows {
     }
 
     /// Runs `q` and keeps what `make` returns for each row. `largeRead` (reports) maps the SQLite file
-    /// into memory and keeps a larger page cache on the connection first.
-    static func collect<T>(_ q: any SQLQueryBuilder, largeRead: Bool = false, _ make: @escaping @Sendable (RowReader) -> T?)
-        async throws -> [T]
-    {
-        try await read(q, largeRead: largeRead, cells: true) { r, c in if let t = make(r) { c.items.append(t) } }
+    /// into memory and keeps a larger page cache on the connection first. `reserving`: room for that
+    /// many rows made first (a guess, at most a few million), so that a large read's list is not
+    /// copied to larger and larger new memory as it grows (each copy's pages zeroed afresh by the
+    /// kernel; room never filled is never touched).
+    static func collect<T>(
+        _ q: any SQLQueryBuilder, largeRead: Bool = false, reserving: Int = 0, _ make: @escaping @Sendable (RowReader) -> T?
+    ) async throws -> [T] {
+        try await read(q, largeRead: largeRead, cells: true, reserving: reserving) { r, c in if let t = make(r) { c.items.append(t) } }
     }
 
     /// Runs `q` and decodes each row as `T` (column names as the type's coding keys).
@@ -39,9 +42,11 @@ enum Rows {
     }
 
     private static func read<T>(
-        _ q: any SQLQueryBuilder, largeRead: Bool, cells: Bool, _ each: @escaping @Sendable (RowReader, Collector<T>) -> Void
+        _ q: any SQLQueryBuilder, largeRead: Bool, cells: Bool, reserving: Int = 0,
+        _ each: @escaping @Sendable (RowReader, Collector<T>) -> Void
     ) async throws -> [T] {
         let c = Collector<T>()
+        c.items.reserveCapacity(min(max(reserving, 0), 4_000_000))
         let db = q.database
         let lite = db as? any SQLiteDatabase
         // (On PostgreSQL `Database.sql` gives `PreparingPostgresDatabase`, over the driver's.)

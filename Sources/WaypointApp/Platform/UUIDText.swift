@@ -70,6 +70,17 @@ enum UUIDText {
         }
     }
 
+    /// Whether `a` comes before `b` as their texts sort (byte by byte: hex digits sort as their
+    /// values), without writing either.
+    static func precedes(_ a: UUID, _ b: UUID) -> Bool {
+        withUnsafeBytes(of: a.uuid) { x in
+            withUnsafeBytes(of: b.uuid) { y in
+                for i in 0..<16 where x[i] != y[i] { return x[i] < y[i] }
+                return false
+            }
+        }
+    }
+
     /// An id as stored or read (`parse`, else Foundation's parser for the oddities it takes).
     static func id(_ text: String) -> UUID? { parse(text) ?? UUID(uuidString: text) }
 

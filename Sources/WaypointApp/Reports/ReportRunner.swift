@@ -325,8 +325,9 @@ enum ReportRunner {
     static let largeRunServices = 10
 
     /// A report's read: `Rows.collect` as `largeReads` says, timed under `WAYPOINT_REPORT_TRACE`.
-    static func collect<T>(_ q: SQLSelectBuilder, _ make: @escaping @Sendable (RowReader) -> T?) async throws -> [T] {
-        let items = try await Rows.collect(q, largeRead: largeReads, make)
+    /// `reserving`: about how many rows at most (`Rows.collect`).
+    static func collect<T>(_ q: SQLSelectBuilder, reserving: Int = 0, _ make: @escaping @Sendable (RowReader) -> T?) async throws -> [T] {
+        let items = try await Rows.collect(q, largeRead: largeReads, reserving: reserving, make)
         trace("\(items.count) rows of \(String(describing: T.self).prefix(40))")
         return items
     }
@@ -626,7 +627,7 @@ enum ReportRunner {
             if let text { q.where(SQLRaw(text)) }
         }
         let numbers = Counter()
-        return try await collect(q) { r -> ChildRow? in
+        return try await collect(q, reserving: keys?.byPlace.count ?? 0) { r -> ChildRow? in
             // Children are keyed by Waypoint's id, never the external one: two services can both
             // hold a "C00001". Within the run each is numbered (`ChildFacts.key`): by their place in
             // the scope's list, else in the order read.
@@ -687,14 +688,13 @@ enum ReportRunner {
     struct Iv: Sendable {
         /// The child's report key.
         let key: String
-        /// Lower case.
-        let id: String
+        /// (Its sixteen bytes: made into text only for the reports that name interventions.)
+        let id: UUID
         let type: InterventionType
         let start: LocalDate
         let end: LocalDate?
         let closureReason: String?
-        /// Lower case.
-        let manager: String?
+        let manager: UUID?
         let allocatedOn: LocalDate?
         /// The code of the service that held it.
         let service: String
@@ -713,15 +713,16 @@ enum ReportRunner {
         .from("interventions")
         restrict(iq, "interventions", filter, scope)
         if let startedBy { iq.where("start_date", .lessThanOrEqual, SQLBind(startedBy.iso)) }
-        return try await collect(iq) { r -> Iv? in
+        // (About one and a half a child: room for two.)
+        return try await collect(iq, reserving: 2 * (scope?.count ?? 0)) { r -> Iv? in
             guard let key = r.child(keys), let type: InterventionType = r.coded("type"),
                 let start = r.date("start_date"),
-                let id = r.lowerID("id")
+                let id = r.uuid("id")
             else { return nil }
             return Iv(
                 key: key, id: id, type: type, start: start, end: r.date("end_date"),
                 closureReason: r.string("closure_reason"),
-                manager: r.lowerID("case_manager_id"), allocatedOn: r.date("allocated_on"),
+                manager: r.uuid("case_manager_id"), allocatedOn: r.date("allocated_on"),
                 service: r.uuid("service_id").flatMap { codes[$0] } ?? "")
         }
     }
@@ -730,7 +731,7 @@ enum ReportRunner {
     /// when it was made.
     struct Allocation: Sendable {
         let intervention: UUID
-        let manager: String
+        let manager: UUID
         let on: LocalDate
         let at: Double
     }
@@ -744,7 +745,7 @@ enum ReportRunner {
         let aq = db.sql.select().columns("intervention_id", "case_manager_id", "allocated_on", "at").from("allocations").where(
             "intervention_id", .in, SQLRaw("(SELECT intervention_id FROM allocations GROUP BY intervention_id HAVING COUNT(*) > 1)"))
         return try await collect(aq) { r -> Allocation? in
-            guard let i = r.uuid("intervention_id"), wanted.map({ $0[i] != nil }) ?? true, let m = r.lowerID("case_manager_id"),
+            guard let i = r.uuid("intervention_id"), wanted.map({ $0[i] != nil }) ?? true, let m = r.uuid("case_manager_id"),
                 let d = r.date("allocated_on")
             else { return nil }
             return Allocation(intervention: i, manager: m, on: d, at: r.seconds("at") ?? 0)
@@ -764,9 +765,9 @@ enum ReportRunner {
         // id's sixteen bytes, not its 36-character text hashed for each of 233,800 interventions.)
         var place: [UUID: Int] = [:]
         place.reserveCapacity(interventions.count)
-        for n in interventions.indices { if let id = UUIDText.parse(interventions[n].id) { place[id] = n } }
+        for n in interventions.indices { place[interventions[n].id] = n }
         let wanted = place  // (as read by the rows' reader)
-        var made = [[(LocalDate, Double, String)]](repeating: [], count: interventions.count)
+        var made = [[(LocalDate, Double, UUID)]](repeating: [], count: interventions.count)
         if interventions.isEmpty {
             // No one's allocations to read (a national run with no child in its scope).
         } else if early != nil || filter.all || place.count > 20_000 {
@@ -789,8 +790,8 @@ enum ReportRunner {
             ).where("n", .greaterThan, SQLLiteral.numeric("1"))
             for (n, m, d, at) in try await collect(
                 aq,
-                { r -> (Int, String, LocalDate, Double)? in
-                    guard let i = r.uuid("intervention_id"), let n = wanted[i], let m = r.lowerID("case_manager_id"),
+                { r -> (Int, UUID, LocalDate, Double)? in
+                    guard let i = r.uuid("intervention_id"), let n = wanted[i], let m = r.uuid("case_manager_id"),
                         let d = r.date("allocated_on")
                     else { return nil }
                     return (n, m, d, r.seconds("at") ?? 0)
@@ -798,7 +799,7 @@ enum ReportRunner {
             { made[n].append((d, at, m)) }
         }
         // Each intervention's allocations by date, in the order they were made within a day, by place.
-        var history = [[(LocalDate, String)]?](repeating: nil, count: interventions.count)
+        var history = [[(LocalDate, UUID)]?](repeating: nil, count: interventions.count)
         for (n, h) in made.enumerated() where !h.isEmpty {
             history[n] = (h.count > 1 ? h.sorted { ($0.0, $0.1) < ($1.0, $1.1) } : h).map { ($0.0, $0.2) }
         }
@@ -809,56 +810,65 @@ enum ReportRunner {
             var ids = Set(interventions.compactMap(\.manager))
             for h in history { for (_, m) in h ?? [] { ids.insert(m) } }
             // (Past a few thousand, every user: one bind each.)
-            named = ids.count <= 5_000 ? ids.compactMap(UUIDText.id) : nil
+            named = ids.count <= 5_000 ? Array(ids) : nil
         }
         // With no case manager named there is no one's team to read.
         let anyone = named.map { !$0.isEmpty } ?? true
-        var memberships: [String: [(LocalDate, String?)]] = [:]
-        var currentTeam: [String: String] = [:]
+        var memberships: [UUID: [(LocalDate, UUID?)]] = [:]
+        var currentTeam: [UUID: UUID] = [:]
         if anyone {
             let mq = sql.select().columns("user_id", "team_id", "from_on").from("team_memberships").orderBy("from_on").orderBy("at")
             if let named { mq.where("user_id", .in, SQLBind.group(named)) }
             for (u, t, d) in try await collect(
                 mq,
-                { r -> (String, String?, LocalDate)? in
-                    guard let u = r.lowerID("user_id"), let d = r.date("from_on") else { return nil }
-                    return (u, r.lowerID("team_id"), d)
+                { r -> (UUID, UUID?, LocalDate)? in
+                    guard let u = r.uuid("user_id"), let d = r.date("from_on") else { return nil }
+                    return (u, r.uuid("team_id"), d)
                 })
             { memberships[u, default: []].append((d, t)) }
             let uq = sql.select().columns("id", "team_id").from("users")
             if let named { uq.where("id", .in, SQLBind.group(named)) }
             for (u, t) in try await collect(
                 uq,
-                { r -> (String, String)? in
-                    guard let u = r.lowerID("id"), let t = r.lowerID("team_id") else { return nil }
+                { r -> (UUID, UUID)? in
+                    guard let u = r.uuid("id"), let t = r.uuid("team_id") else { return nil }
                     return (u, t)
                 })
             { currentTeam[u] = t }
         }
         let tq = sql.select().columns("id", "name").from("teams")
-        var teamName: [String: String] = [:]
+        var teamName: [UUID: String] = [:]
         for (t, n) in try await collect(
-            tq, { r -> (String, String)? in r.lowerID("id").flatMap { id in r.string("name").map { (id, $0) } } })
+            tq, { r -> (UUID, String)? in r.uuid("id").flatMap { id in r.string("name").map { (id, $0) } } })
         { teamName[t] = n }
 
         // Each user's team history with the teams' names, resolved once (a few thousand users,
         // where the loop below asks for hundreds of thousands of interventions).
-        var teamsOf: [String: [(LocalDate, String?)]] = [:]
+        var teamsOf: [UUID: [(LocalDate, String?)]] = [:]
         teamsOf.reserveCapacity(memberships.count)
         for (u, list) in memberships where !list.isEmpty { teamsOf[u] = list.map { ($0.0, $0.1.flatMap { teamName[$0] }) } }
-        var currentTeamName: [String: String] = [:]
+        var currentTeamName: [UUID: String] = [:]
         for (u, t) in currentTeam { if let n = teamName[t] { currentTeamName[u] = n } }
         /// The manager on `d`, from the intervention's allocation history `h` when it has one.
-        func manager(_ iv: Iv, _ h: [(LocalDate, String)]?, on d: LocalDate) -> String? {
+        func manager(_ iv: Iv, _ h: [(LocalDate, UUID)]?, on d: LocalDate) -> UUID? {
             if let h, !h.isEmpty { return h.last { $0.0 <= d }?.1 }
             guard let m = iv.manager, (iv.allocatedOn ?? iv.start) <= d else { return nil }
             return m
         }
-        func team(_ user: String, on d: LocalDate) -> String? {
+        func team(_ user: UUID, on d: LocalDate) -> String? {
             guard let list = teamsOf[user] else { return currentTeamName[user] }
             return list.last { $0.0 <= d }?.1 ?? nil
         }
         var out = Staffing()
+        // Each case manager's id as text once (a few thousand, named by hundreds of thousands of interventions).
+        var texts: [UUID: String] = [:]
+        func text(of m: UUID?) -> String? {
+            guard let m else { return nil }
+            if let t = texts[m] { return t }
+            let t = UUIDText.string(m, lowercase: true)
+            texts[m] = t
+            return t
+        }
         out.managerAtEnd.reserveCapacity(interventions.count)
         out.firstAllocated.reserveCapacity(interventions.count)
         // Each child's latest intervention with a team: child → (its place, the team). (Made at
@@ -868,13 +878,16 @@ enum ReportRunner {
         latest.reserveCapacity(interventions.count)
         for n in interventions.indices {
             let h = history[n]
-            out.managerAtEnd.append(manager(interventions[n], h, on: period.to))
+            out.managerAtEnd.append(text(of: manager(interventions[n], h, on: period.to)))
             out.firstAllocated.append(h?.first?.0 ?? interventions[n].allocatedOn)
             guard interventions[n].start <= period.to else { continue }
             let asAt = min(period.to, interventions[n].end ?? period.to)
             guard let m = manager(interventions[n], h, on: asAt), let t = team(m, on: asAt) else { continue }
             let key = interventions[n].key
-            if let (e, _) = latest[key], (interventions[e].start, interventions[e].id) >= (interventions[n].start, interventions[n].id) {
+            if let (e, _) = latest[key],
+                interventions[e].start > interventions[n].start
+                    || (interventions[e].start == interventions[n].start && !UUIDText.precedes(interventions[e].id, interventions[n].id))
+            {
                 continue
             }
             latest[key] = (n, t)
@@ -918,7 +931,8 @@ enum ReportRunner {
             for n in ivs.indices {
                 spans.append(
                     InterventionSpan(
-                        child: ivs[n].key, type: ivs[n].type, start: ivs[n].start, end: ivs[n].end, id: ivs[n].id,
+                        child: ivs[n].key, type: ivs[n].type, start: ivs[n].start, end: ivs[n].end,
+                        id: UUIDText.string(ivs[n].id, lowercase: true),
                         closureReason: ivs[n].closureReason,
                         caseManager: n < staff.managerAtEnd.count ? staff.managerAtEnd[n] : nil, service: ivs[n].service))
             }
@@ -940,11 +954,11 @@ enum ReportRunner {
                     else { continue }
                     let key = DueKey(from: allocated, days: t.assessmentDays(for: ivs[n].type))
                     if let d = due[key] {
-                        f.assessmentDue[ivs[n].id] = d
+                        f.assessmentDue[spans[n].id] = d
                     } else {
                         let d = f.calendar.adding(workingDays: key.days, to: allocated)
                         due[key] = d
-                        f.assessmentDue[ivs[n].id] = d
+                        f.assessmentDue[spans[n].id] = d
                     }
                 }
             }
@@ -1159,7 +1173,7 @@ enum ReportRunner {
             .from("offences")
             restrict(oq, "offences", filter, scope)
             if let children { oq.where(SQLColumn("child_id", table: "offences"), .in, SQLBind.group(children)) }
-            return try await collect(oq) { r in
+            return try await collect(oq, reserving: children == nil ? scope?.count ?? 0 : 0) { r in
                 guard let key = r.child(keyOf), let d = r.date("offence_date"), let outcome = r.string("outcome") else { return nil }
                 var o = OffenceFacts(
                     child: key, offenceDate: d, outcome: outcome, outcomeDate: r.date("outcome_date"),

@@ -24,6 +24,19 @@ import FluentSQLiteDriver
         }
     }
 
+    /// Ids compared without their text come in the order of their text (reports break ties by it).
+    @Test func comparesAsTheTextSorts() {
+        var ids = (0..<500).map { _ in UUID() }
+        ids.append(UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+        ids.append(UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1)))
+        ids.append(UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255)))
+        ids.append(ids[0])
+        for (a, b) in Array(zip(ids, ids.shuffled())) + Array(zip(ids, ids)) {
+            let text = (UUIDText.string(a, lowercase: true), UUIDText.string(b, lowercase: true))
+            #expect(UUIDText.precedes(a, b) == (text.0 < text.1))
+        }
+    }
+
     @Test func readsWhatFoundationReads() {
         let id = "E621E1F8-C36C-495A-93FC-0C247A3E6E5F"
         var texts = [
