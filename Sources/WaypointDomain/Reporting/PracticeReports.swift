@@ -257,18 +257,26 @@ public enum PracticeReports {
                 }
             }
         }
-        dimension("ethnicity", { $0.ethnicityGroup }, known: { $0 != "unknown" }, population: \.ethnicityGroup)
-        dimension("sex", { $0.sex }, known: { $0 == "female" || $0 == "male" }, population: \.sex)
-        let care = cohort.filter { $0.careStatus != .none }
-        rows += f.counted("care_experienced", children: care, ageOn: period.to)
-        share(&rows, "care_experienced_share", care.count, cohort.count, sources: ["care_experienced", "cohort_count"])
-        let ehcp = cohort.filter { $0.ehcp == .yes }
-        rows += f.counted("ehcp", children: ehcp, ageOn: period.to)
-        share(&rows, "ehcp_share", ehcp.count, cohort.count, sources: ["ehcp", "cohort_count"])
-        let send = cohort.filter { $0.send == .yes }
-        rows += f.counted("send", children: send, ageOn: period.to)
-        share(&rows, "send_share", send.count, cohort.count, sources: ["send", "cohort_count"])
-        return ReportResult(rows: rows, notes: notes)
+        // The shares and ratios, and beside them (on the other processor) the counts with the standard breakdowns.
+        let (_, counts) = concurrently(
+            {
+                dimension("ethnicity", { $0.ethnicityGroup }, known: { $0 != "unknown" }, population: \.ethnicityGroup)
+                dimension("sex", { $0.sex }, known: { $0 == "female" || $0 == "male" }, population: \.sex)
+            },
+            { () -> [ReportRow] in
+                var rows: [ReportRow] = []
+                let care = cohort.filter { $0.careStatus != .none }
+                rows += f.counted("care_experienced", children: care, ageOn: period.to)
+                share(&rows, "care_experienced_share", care.count, cohort.count, sources: ["care_experienced", "cohort_count"])
+                let ehcp = cohort.filter { $0.ehcp == .yes }
+                rows += f.counted("ehcp", children: ehcp, ageOn: period.to)
+                share(&rows, "ehcp_share", ehcp.count, cohort.count, sources: ["ehcp", "cohort_count"])
+                let send = cohort.filter { $0.send == .yes }
+                rows += f.counted("send", children: send, ageOn: period.to)
+                share(&rows, "send_share", send.count, cohort.count, sources: ["send", "cohort_count"])
+                return rows
+            })
+        return ReportResult(rows: rows + counts, notes: notes)
     }
 
     // MARK: Offence profile
@@ -305,28 +313,40 @@ public enum PracticeReports {
         // As at the last day, from the allocation history: `caseManager` is the case manager on that day.
         let open = f.interventions.filter { $0.isOpen(on: period.to) && $0.caseManager != nil && f.child($0.child) != nil }
         var rows = [ReportRow(measure: "open_interventions", count: open.map(\.child))]
-        // The children with the standard breakdowns, worked out once: their figure first, the
-        // breakdowns after the workers' rows.
-        let childRows = f.counted("children", Array(Set(open.map(\.child))), ageOn: period.to)
+        // Both counts with the standard breakdowns (the children's teams on that day, among them),
+        // worked out beside the workers' rows (on the other processor).
+        let ((childRows, openRows), (workerRows, over, capsUsed)) = concurrently(
+            {
+                (
+                    f.counted("children", Array(Set(open.map(\.child))), ageOn: period.to),
+                    f.counted("open_interventions", open.map(\.child), ageOn: period.to)
+                )
+            },
+            { () -> ([ReportRow], [String], Set<Int>) in
+                var rows: [ReportRow] = []
+                var over: [String] = []
+                let byWorker = Dictionary(grouping: open, by: { $0.caseManager! })
+                var capsUsed = Set<Int>()
+                for (worker, list) in byWorker.sorted(by: { (f.workers[$0.key] ?? $0.key) < (f.workers[$1.key] ?? $1.key) }) {
+                    let name = f.workers[worker] ?? worker
+                    rows.append(ReportRow(measure: "open_interventions", breakdown: "worker", group: name, count: list.map(\.child)))
+                    let children = Array(Set(list.map(\.child)))
+                    rows.append(ReportRow(measure: "children", breakdown: "worker", group: name, count: children))
+                    // The cap of the service they work for: with children in several, the one with most of them.
+                    var byService: [String: Set<String>] = [:]
+                    for i in list { byService[i.service, default: []].insert(i.child) }
+                    let main =
+                        byService.max { a, b in a.value.count != b.value.count ? a.value.count < b.value.count : a.key > b.key }?.key ?? ""
+                    let cap = f.caps[main] ?? f.caseloadCap
+                    capsUsed.insert(cap)
+                    if children.count > cap { over.append(name) }
+                }
+                return (rows, over, capsUsed)
+            })
+        // The children's figure first, the breakdowns after the workers' rows.
         rows += childRows.filter { $0.breakdown == "all" }
-        var over: [String] = []
-        let byWorker = Dictionary(grouping: open, by: { $0.caseManager! })
-        var capsUsed = Set<Int>()
-        for (worker, list) in byWorker.sorted(by: { (f.workers[$0.key] ?? $0.key) < (f.workers[$1.key] ?? $1.key) }) {
-            let name = f.workers[worker] ?? worker
-            rows.append(ReportRow(measure: "open_interventions", breakdown: "worker", group: name, count: list.map(\.child)))
-            let children = Array(Set(list.map(\.child)))
-            rows.append(ReportRow(measure: "children", breakdown: "worker", group: name, count: children))
-            // The cap of the service they work for: with children in several, the one with most of them.
-            var byService: [String: Set<String>] = [:]
-            for i in list { byService[i.service, default: []].insert(i.child) }
-            let main = byService.max { a, b in a.value.count != b.value.count ? a.value.count < b.value.count : a.key > b.key }?.key ?? ""
-            let cap = f.caps[main] ?? f.caseloadCap
-            capsUsed.insert(cap)
-            if children.count > cap { over.append(name) }
-        }
-        // Both counts with the standard breakdowns (the children's teams on that day, among them).
-        rows += f.counted("open_interventions", open.map(\.child), ageOn: period.to).filter { $0.breakdown != "all" }
+        rows += workerRows
+        rows += openRows.filter { $0.breakdown != "all" }
         rows += childRows.filter { $0.breakdown != "all" }
         rows.append(ReportRow(measure: "over_cap", rate: Double(over.count)))
         let caps = Set(f.caps.values).union(capsUsed)
@@ -487,25 +507,32 @@ public enum PracticeReports {
             ageTotal += c.dateOfBirth.age(on: period.to)
             for k in kinds.indices where mask & (1 << UInt8(k)) != 0 { byKind[k].append(c) }
         }
-        var rows = f.counted("cohort", children: cohort, ageOn: period.to)
+        // The cohort's breakdowns beside the rest (each a pass over over a hundred thousand children nationally).
+        let (cohortRows, kindRows) = concurrently(
+            { f.counted("cohort", children: cohort, ageOn: period.to) },
+            { () -> [ReportRow] in
+                var rows: [ReportRow] = []
+                // EHCP by case type: each child once per type of work they had (as the plan's table counts them).
+                for (kind, children) in zip(kinds, byKind) {
+                    let name = kind == .voluntary ? "prevention" : kind.rawValue
+                    rows.append(
+                        ReportRow(measure: "children_by_case_type", breakdown: "case_type", group: name, count: children.map(\.key)))
+                    let ehcp = children.filter { $0.ehcp == .yes }
+                    rows.append(ReportRow(measure: "ehcp_by_case_type", breakdown: "case_type", group: name, count: ehcp.map(\.key)))
+                    share(
+                        &rows, "ehcp_share_by_case_type", ehcp.count, children.count, breakdown: "case_type", group: name,
+                        sources: ["ehcp_by_case_type", "children_by_case_type"])
+                }
+                return rows + f.counted("care_experienced", children: cohort.filter { $0.careStatus != .none }, ageOn: period.to)
+            })
+        var rows = cohortRows
         if !cohort.isEmpty {
             rows.append(
                 ReportRow(
                     measure: "mean_age", rate: Rounding.round(Double(ageTotal) / Double(cohort.count), places: 1), basis: [cohort.count],
                     sources: ["cohort"]))
         }
-        // EHCP by case type: each child once per type of work they had (as the plan's table counts them).
-        for (kind, children) in zip(kinds, byKind) {
-            let name = kind == .voluntary ? "prevention" : kind.rawValue
-            rows.append(ReportRow(measure: "children_by_case_type", breakdown: "case_type", group: name, count: children.map(\.key)))
-            let ehcp = children.filter { $0.ehcp == .yes }
-            rows.append(ReportRow(measure: "ehcp_by_case_type", breakdown: "case_type", group: name, count: ehcp.map(\.key)))
-            share(
-                &rows, "ehcp_share_by_case_type", ehcp.count, children.count, breakdown: "case_type", group: name,
-                sources: ["ehcp_by_case_type", "children_by_case_type"])
-        }
-        rows += f.counted("care_experienced", children: cohort.filter { $0.careStatus != .none }, ageOn: period.to)
-        return rows
+        return rows + kindRows
     }
 
     /// The plan dashboard's records of the period: remands, breaches, health, feedback,
