@@ -33,9 +33,10 @@ public enum ChildrenInCare {
     static func caseload(_ f: ReportFacts, episodes: [String: [CareEpisode]], asAt: LocalDate) -> ([ReportRow], Int) {
         var rows: [ReportRow] = []
         // The caseload on the last day of the period, and who in it is in care.
-        let open = Set(f.interventions.lazy.filter { $0.isOpen(on: asAt) }.map(\.child))
+        var open = ChildMarks(f)
+        for i in f.interventions where i.isOpen(on: asAt) { open.mark(i.child) }
         // (In no order: a figure's children are sorted only when listed.)
-        let caseload = open.compactMap { f.child($0) }
+        let caseload = open.marked.map(\.child)
         var lookedAfter: [ChildFacts] = [], leavers: [ChildFacts] = [], noHistory: [ChildFacts] = []
         var byPlacement: [CareHistory.Placement: [String]] = [:]
         for c in caseload {

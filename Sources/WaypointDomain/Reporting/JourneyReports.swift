@@ -109,7 +109,7 @@ public struct ReportFacts: Sendable {
     /// The children by their key as a number, when every key is one (the report runner numbers its
     /// children: `ChildFacts.key`), else empty. A national report looks children up millions of
     /// times; found by place, a child is a third of the time of one found by hashing its key.
-    private var numbered: [ChildFacts?] = []
+    fileprivate var numbered: [ChildFacts?] = []
     public var offences: [OffenceFacts]
     public var outcomes: [String: OutcomeType]
     public var population: Population
@@ -235,6 +235,53 @@ extension ReportFacts {
         weights.reserveCapacity(records.count)
         for (k, n) in records { if let c = child(k) { members.append((c, ageOn)); weights.append(n) } }
         return breakdownRows(measure: measure, members, weights: weights)
+    }
+}
+
+/// A mark (up to eight flags) on each of a run's children, for a pass over hundreds of thousands
+/// of records noting which children they name: each child found by number when the run numbered
+/// its children (`ReportFacts.child`), else by key. Children not in the run are not marked.
+public struct ChildMarks {
+    private let facts: ReportFacts
+    private var byNumber: [UInt8]
+    private var byKey: [String: UInt8] = [:]
+
+    public init(_ f: ReportFacts) {
+        facts = f
+        byNumber = [UInt8](repeating: 0, count: f.numbered.count)
+    }
+
+    /// Adds `flags` to the mark of the child with this key; false when the child is not in the run.
+    @discardableResult
+    public mutating func mark(_ key: String, _ flags: UInt8 = 1) -> Bool {
+        if !byNumber.isEmpty {
+            guard let n = ReportFacts.number(key), n < byNumber.count, facts.numbered[n] != nil else { return false }
+            byNumber[n] |= flags
+            return true
+        }
+        guard facts.children[key] != nil else { return false }
+        byKey[key, default: 0] |= flags
+        return true
+    }
+
+    /// The mark of the child with this key (0: none).
+    public func mark(of key: String) -> UInt8 {
+        if !byNumber.isEmpty {
+            guard let n = ReportFacts.number(key), n < byNumber.count else { return 0 }
+            return byNumber[n]
+        }
+        return byKey[key] ?? 0
+    }
+
+    /// The children marked, each once with their mark, in no particular order.
+    public var marked: [(child: ChildFacts, mark: UInt8)] {
+        var out: [(child: ChildFacts, mark: UInt8)] = []
+        if !byNumber.isEmpty {
+            for n in byNumber.indices where byNumber[n] != 0 { if let c = facts.numbered[n] { out.append((c, byNumber[n])) } }
+        } else {
+            for (k, m) in byKey where m != 0 { if let c = facts.children[k] { out.append((c, m)) } }
+        }
+        return out
     }
 }
 

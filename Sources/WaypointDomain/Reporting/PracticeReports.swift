@@ -183,16 +183,20 @@ public enum PracticeReports {
         share(&rows, "kpi6_oocd_completed_share", completed.count, oocd.count, sources: ["kpi6_oocd_completed", "kpi6_oocd_ended"])
         // KPI 9: children in the caseload (open in the period) with a proven serious violence
         // offence, whichever service recorded it (a fact of the child's history).
-        var caseload = Set<String>(minimumCapacity: f.children.count)
-        for i in f.interventions where i.overlaps(period) && f.child(i.child) != nil { caseload.insert(i.child) }
-        let violent = Set(
-            f.offences.filter { o in
-                caseload.contains(o.child) && seriousViolenceCategories.contains(o.category ?? "") && (o.gravity ?? 0) >= 4
-                    && f.outcomes[o.outcome]?.countsAsEntry == true && o.outcomeDate.map { $0 <= period.to } == true
-            }.map(\.child))
-        rows += f.counted("kpi9_caseload", Array(caseload), ageOn: period.to)
-        rows += f.counted("kpi9_serious_violence", Array(violent), ageOn: period.to)
-        share(&rows, "kpi9_serious_violence_share", violent.count, caseload.count, sources: ["kpi9_serious_violence", "kpi9_caseload"])
+        var caseload = ChildMarks(f)
+        for i in f.interventions where i.overlaps(period) { caseload.mark(i.child) }
+        let open = caseload.marked.map(\.child)
+        for o in f.offences
+        where seriousViolenceCategories.contains(o.category ?? "") && (o.gravity ?? 0) >= 4
+            && f.outcomes[o.outcome]?.countsAsEntry == true && o.outcomeDate.map({ $0 <= period.to }) == true
+            && caseload.mark(of: o.child) != 0
+        {
+            caseload.mark(o.child, 2)
+        }
+        let violent = caseload.marked.filter { $0.mark & 2 != 0 }.map(\.child)
+        rows += f.counted("kpi9_caseload", children: open, ageOn: period.to)
+        rows += f.counted("kpi9_serious_violence", children: violent, ageOn: period.to)
+        share(&rows, "kpi9_serious_violence_share", violent.count, open.count, sources: ["kpi9_serious_violence", "kpi9_caseload"])
         // KPI 10: victims contacted in the period.
         let victims = (f.practice[.victim] ?? []).filter {
             $0.date("contact_made_on").map(period.contains) == true && f.child($0.child) != nil
@@ -214,9 +218,9 @@ public enum PracticeReports {
     // MARK: Disproportionality
 
     public static func disproportionality(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
-        var cohortKeys = Set<String>(minimumCapacity: f.children.count)
-        for i in f.interventions where i.overlaps(period) { cohortKeys.insert(i.child) }
-        let cohort = cohortKeys.compactMap { f.child($0) }
+        var open = ChildMarks(f)
+        for i in f.interventions where i.overlaps(period) { open.mark(i.child) }
+        let cohort = open.marked.map(\.child)
         var rows = [ReportRow(measure: "cohort_count", count: cohort.map(\.key))]
         // Shares of the population only when every service in the run has figures for the year.
         let cells = f.population.total(period.from.year) != nil ? f.populationCells.filter { $0.year == period.from.year } : []
@@ -493,16 +497,15 @@ public enum PracticeReports {
         // Each child open in the period once, with the kinds of work they had: one pass over the
         // interventions, then one over their children (a national cohort is over a hundred thousand).
         let kinds: [InterventionType.Kind] = [.statutory, .outOfCourt, .voluntary]
-        var open: [String: UInt8] = [:]
-        open.reserveCapacity(f.children.count)
+        var open = ChildMarks(f)
         for i in f.interventions where i.overlaps(period) {
-            open[i.child, default: 0] |= 1 << UInt8(kinds.firstIndex(of: i.type.kind) ?? 0)
+            open.mark(i.child, 1 << UInt8(kinds.firstIndex(of: i.type.kind) ?? 0))
         }
+        let marked = open.marked
         var cohort: [ChildFacts] = [], byKind: [[ChildFacts]] = Array(repeating: [], count: kinds.count)
-        cohort.reserveCapacity(open.count)
+        cohort.reserveCapacity(marked.count)
         var ageTotal = 0
-        for (key, mask) in open {
-            guard let c = f.child(key) else { continue }
+        for (c, mask) in marked {
             cohort.append(c)
             ageTotal += c.dateOfBirth.age(on: period.to)
             for k in kinds.indices where mask & (1 << UInt8(k)) != 0 { byKind[k].append(c) }

@@ -68,4 +68,22 @@ import WaypointDomain
         #expect(once.first?.value == 2)
         #expect(once.first.map { !$0.countsRecords } == true)
     }
+
+    /// Marks on children: the same children and marks whether the run's keys are numbers or not,
+    /// and none for a key not in the run.
+    @Test func marksAreTheSameNumberedOrNot() {
+        for (keys, prefix) in [((0..<30).map(String.init), ""), ((0..<30).map { "c\($0)" }, "c")] {
+            var marks = ChildMarks(facts(keys))
+            let found = [
+                marks.mark(prefix + "3"), marks.mark(prefix + "3", 2), marks.mark(prefix + "29", 4), marks.mark(prefix + "30"),
+                marks.mark(prefix + "03"), marks.mark("x")
+            ]
+            #expect(found == [true, true, true, false, false, false])
+            #expect(marks.mark(of: prefix + "3") == 3)
+            #expect(marks.mark(of: prefix + "4") == 0)
+            #expect(marks.mark(of: prefix + "30") == 0)
+            let marked = Dictionary(uniqueKeysWithValues: marks.marked.map { ($0.child.key, $0.mark) })
+            #expect(marked == [prefix + "3": 3, prefix + "29": 4])
+        }
+    }
 }
