@@ -1215,18 +1215,13 @@ enum ReportRunner {
         let attendance = Options.attendance.map(\.code)
         let types = Options.contactTypes.map(\.code)
         let q = db.sql.select().column("child_id")
-        for (i, a) in attendance.enumerated() {
-            q.column(SQLFunction("SUM", args: SQLRaw("CASE WHEN attendance = '\(a)' THEN 1 ELSE 0 END")), as: "a\(i)")
-        }
-        for (i, t) in types.enumerated() {
-            q.column(
-                SQLFunction("SUM", args: SQLRaw("CASE WHEN attendance IS NOT NULL AND contact_type = '\(t)' THEN 1 ELSE 0 END")),
-                as: "t\(i)")
-        }
-        q.column(
-            SQLFunction("SUM", args: SQLRaw("CASE WHEN attendance IS NOT NULL AND contact_type IS NULL THEN 1 ELSE 0 END")),
-            as: "t_none")
-        q.column(SQLFunction("SUM", args: SQLRaw("CASE WHEN attendance IS NULL THEN 1 ELSE 0 END")), as: "arranged")
+        // Each count with a filter (both databases have them): on SQLite half the children's contacts
+        // in a national year counted in 0.27 s, against 0.36 s summing a CASE for each (sqlite3 shell).
+        func count(_ condition: String) -> SQLRaw { SQLRaw("COUNT(*) FILTER (WHERE \(condition))") }
+        for (i, a) in attendance.enumerated() { q.column(count("attendance = '\(a)'"), as: "a\(i)") }
+        for (i, t) in types.enumerated() { q.column(count("attendance IS NOT NULL AND contact_type = '\(t)'"), as: "t\(i)") }
+        q.column(count("attendance IS NOT NULL AND contact_type IS NULL"), as: "t_none")
+        q.column(count("attendance IS NULL"), as: "arranged")
         q.from("contacts")
         filter.apply(q, table: "contacts")
         q.where("contact_on", .greaterThanOrEqual, SQLBind(period.from.iso)).where(
