@@ -168,20 +168,23 @@ enum ReportRunner {
                 // Every report gives each child's team (from who managed their latest intervention);
                 // only some need the interventions themselves.
                 let spans = needs.contains(.interventions) || needs.contains(.assessments)
+                // The interventions as the report's figures name them are made here too, on the reader
+                // that read them, while the other reader reads on.
                 @Sendable func staffed(_ keys: KeyMap, early: Task<[Allocation], any Error>? = nil, on db: Database) async throws -> (
-                    [Iv], Staffing
+                    [Iv], Staffing, [InterventionSpan]
                 ) {
                     try await $largeReads.withValue(large) {
                         let ivs = try await interventions(
                             filter: filter, scope: scope, keys: keys, codes: codeByID, startedBy: spans ? nil : period.to, on: db)
                         let staff = try await staffing(ivs, filter: filter, period: period, early: early, on: db)
                         trace("staffing worked out")
-                        return (ivs, staff)
+                        return (ivs, staff, spans ? ReportRunner.named(ivs, staff) : [])
                     }
                 }
                 var keyOf: KeyMap
                 var ivs: [Iv]
                 var staff: Staffing
+                var named: [InterventionSpan]
                 var offences: [OffenceFacts]? = nil
                 var records: Records
                 if let scope {
@@ -206,7 +209,7 @@ enum ReportRunner {
                     offences = try await readOffences(needs, filter: filter, scope: scope, keys: keys, on: db)
                     records = try await readRecords(
                         needs, filter: filter, scope: scope, keys: keys, period: period, tallies: found != nil, on: db)
-                    (ivs, staff) = try await both
+                    (ivs, staff, named) = try await both
                     keyOf = base.keys
                     facts.children = base.children
                     facts.population = base.population
@@ -214,6 +217,7 @@ enum ReportRunner {
                         // A listed child was not read (removed meanwhile): their records go with them.
                         ivs = ivs.filter { base.children[$0.key] != nil }
                         staff = try await staffing(ivs, filter: filter, period: period, on: db)
+                        named = spans ? ReportRunner.named(ivs, staff) : []
                         offences = offences?.filter { base.children[$0.child] != nil }
                         records = records.only(base.children)
                     }
@@ -224,13 +228,13 @@ enum ReportRunner {
                     keyOf = base.keys
                     facts.children = base.children
                     facts.population = base.population
-                    (ivs, staff) = try await staffed(keyOf, on: db)
+                    (ivs, staff, named) = try await staffed(keyOf, on: db)
                     records = try await readRecords(
                         needs, filter: filter, scope: nil, keys: keyOf, period: period, tallies: found != nil, on: db)
                 }
                 try await load(
                     needs, into: &facts, filter: filter, scope: scope, keys: keyOf, period: period, codes: codes, staff: staff,
-                    interventions: ivs, reference: reference, records: records, tallies: found, offences: offences, on: db)
+                    interventions: ivs, spans: named, reference: reference, records: records, tallies: found, offences: offences, on: db)
                 trace("put together")
                 applyTeams(staff, to: &facts, team: team)
                 // The interventions as read, and who managed them, are freed after the figures too.
@@ -908,12 +912,14 @@ enum ReportRunner {
     /// Puts together what a report needs beyond children, offences and population: the records
     /// read by `readRecords`, and the interventions with who managed them when.
     /// `codes`: each service of the run's code by stored id text; `staff`: who managed what when.
-    /// `interventions`: the run's, as read once (`interventions(filter:scope:keys:on:)`). `tallies`:
+    /// `interventions`: the run's, as read once (`interventions(filter:scope:keys:on:)`), and `spans`
+    /// the same as the figures name them (`named`), made when the report needs them. `tallies`:
     /// contacts counted before the scope (they made it), each keyed by their child's place in it;
     /// `offences`: read already, beside the children.
     static func load(
         _ needs: Set<ReportNeed>, into f: inout ReportFacts, filter: ServiceFilter, scope: Scope?, keys keyOf: KeyMap, period: ReportPeriod,
-        codes: [String: String], staff: Staffing, interventions ivs: [Iv], reference: ReferenceData, records: Records,
+        codes: [String: String], staff: Staffing, interventions ivs: [Iv], spans: [InterventionSpan], reference: ReferenceData,
+        records: Records,
         tallies: [ContactTally]? = nil, offences: [OffenceFacts]? = nil, on db: Database
     ) async throws {
         let ids = filter.ids
@@ -925,17 +931,6 @@ enum ReportRunner {
         }
         if needs.contains(.calendar) || needs.contains(.assessments) { f.calendar = reference.calendar }
         if needs.contains(.interventions) || needs.contains(.assessments) {
-            // The case manager of each on the period's last day, from the allocation history.
-            var spans: [InterventionSpan] = []
-            spans.reserveCapacity(ivs.count)
-            for n in ivs.indices {
-                spans.append(
-                    InterventionSpan(
-                        child: ivs[n].key, type: ivs[n].type, start: ivs[n].start, end: ivs[n].end,
-                        id: UUIDText.string(ivs[n].id, lowercase: true),
-                        closureReason: ivs[n].closureReason,
-                        caseManager: n < staff.managerAtEnd.count ? staff.managerAtEnd[n] : nil, service: ivs[n].service))
-            }
             f.interventions = spans
             if needs.contains(.assessments) {
                 f.assessments = records.assessments
@@ -983,6 +978,22 @@ enum ReportRunner {
         } else {
             f.contactTallies = records.contactTallies
         }
+    }
+
+    /// The interventions as the report's figures name them (`InterventionSpan`), in the order read,
+    /// each with its case manager on the period's last day, from the allocation history (`staff`).
+    static func named(_ ivs: [Iv], _ staff: Staffing) -> [InterventionSpan] {
+        var spans: [InterventionSpan] = []
+        spans.reserveCapacity(ivs.count)
+        for n in ivs.indices {
+            spans.append(
+                InterventionSpan(
+                    child: ivs[n].key, type: ivs[n].type, start: ivs[n].start, end: ivs[n].end,
+                    id: UUIDText.string(ivs[n].id, lowercase: true),
+                    closureReason: ivs[n].closureReason,
+                    caseManager: n < staff.managerAtEnd.count ? staff.managerAtEnd[n] : nil, service: ivs[n].service))
+        }
+        return spans
     }
 
     /// A deadline's start and length in working days (`load`).
