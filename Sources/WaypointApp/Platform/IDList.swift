@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import PostgresNIO
 import SQLKit
 
 /// "`column` is one of these ids", with the ids as one value: an array on PostgreSQL, a JSON list
@@ -10,7 +12,7 @@ enum IDList {
     /// The ids as the database takes them, made once for a list several statements name (a
     /// report's scope: 165,727 ids, six statements).
     enum Value: Sendable {
-        case array([UUID])
+        case array(PostgresIDs)
         case json(String)
 
         /// The value as bound (for a kept statement's list of values: `KeptStatements`).
@@ -23,7 +25,7 @@ enum IDList {
     }
 
     static func value(_ ids: [UUID], on db: any SQLDatabase) -> Value {
-        if db.dialect.name == "postgresql" { return .array(ids) }
+        if db.dialect.name == "postgresql" { return .array(PostgresIDs(ids)) }
         var json = "["
         json.reserveCapacity(ids.count * 39 + 2)
         for (n, id) in ids.enumerated() {
@@ -32,6 +34,43 @@ enum IDList {
         }
         json += "]"
         return .json(json)
+    }
+
+    /// Ids as one PostgreSQL array value, made once however many statements name it: in PostgreSQL's
+    /// order (byte by byte), so that a statement's `= ANY(list)`, which sorts its list before it looks
+    /// the ids up in an index, only has to check it (national kpis' 233,798 interventions of 165,727
+    /// children: 203 → 140 ms in the database, EXPLAIN ANALYZE), and encoded once (a national run
+    /// named its 165,727 children in five statements, each encoding them again). Membership is the
+    /// same in any order.
+    final class PostgresIDs: Encodable, PostgresNonThrowingEncodable, Sendable, CustomStringConvertible {
+        let ids: [UUID]
+        private let encoded: ByteBuffer
+
+        init(_ ids: [UUID]) {
+            // Each id as two numbers, compared as its bytes are.
+            var keyed = ids.map { id -> (UInt64, UInt64) in
+                withUnsafeBytes(of: id.uuid) {
+                    ($0.loadUnaligned(as: UInt64.self).bigEndian, $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self).bigEndian)
+                }
+            }
+            keyed.sort { $0 < $1 }
+            self.ids = keyed.map { k in
+                let bytes = (k.0.bigEndian, k.1.bigEndian)
+                return withUnsafeBytes(of: bytes) { $0.loadUnaligned(as: UUID.self) }
+            }
+            var buffer = ByteBuffer()
+            self.ids.encode(into: &buffer, context: .default)
+            encoded = buffer
+        }
+
+        static var psqlType: PostgresDataType { .uuidArray }
+        static var psqlFormat: PostgresFormat { .binary }
+        func encode<E: PostgresJSONEncoder>(into buffer: inout ByteBuffer, context: PostgresEncodingContext<E>) {
+            buffer.writeImmutableBuffer(encoded)
+        }
+        /// (Elsewhere than `PreparedStatements`, as the list itself.)
+        func encode(to encoder: any Encoder) throws { try ids.encode(to: encoder) }
+        var description: String { ids.description }
     }
 
     static func member(_ column: SQLColumn, of ids: [UUID], on db: any SQLDatabase) -> any SQLExpression {

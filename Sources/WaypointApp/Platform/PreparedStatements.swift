@@ -41,6 +41,7 @@ enum PreparedStatements {
             case let v as Double: bindings.append(v); types.append(.float8)
             case let v as Date: bindings.append(v); types.append(.timestamptz)
             case let v as [UUID]: bindings.append(v); types.append(.uuidArray)
+            case let v as IDList.PostgresIDs: bindings.append(v); types.append(.uuidArray)
             case let v as [String]: bindings.append(v); types.append(.textArray)
             default: return nil
             }
