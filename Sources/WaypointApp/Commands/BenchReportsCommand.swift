@@ -222,6 +222,8 @@ struct BenchReportsCommand: AsyncCommand {
               allocated_on = (SELECT a.allocated_on FROM allocations a WHERE a.intervention_id = interventions.id ORDER BY a.allocated_on DESC, a.at DESC LIMIT 1)
             """
         ).run()
+        // And each reallocated intervention's history, as allocating keeps it.
+        try await db.transaction { try await AllocationHistory.refresh(nil, on: $0) }
         // Transfers: every 200th child with work open on 1 September 2024, to the next service.
         let day = LocalDate(year: 2024, month: 9, day: 1)!
         var open: [UUID: UUID] = [:]

@@ -168,6 +168,8 @@ enum InterventionStore {
                 SQLBind(overCapConfirmed)
             )
             .run()
+        // The history reports read with the intervention, kept in the same transaction.
+        try await AllocationHistory.refresh([i.id], on: db)
     }
 
     struct AllocationRow: Decodable {

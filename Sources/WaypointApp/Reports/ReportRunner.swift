@@ -170,13 +170,11 @@ enum ReportRunner {
                 let spans = needs.contains(.interventions) || needs.contains(.assessments)
                 // The interventions as the report's figures name them are made here too, on the reader
                 // that read them, while the other reader reads on.
-                @Sendable func staffed(_ keys: KeyMap, early: Task<[Allocation], any Error>? = nil, on db: Database) async throws -> (
-                    [Iv], Staffing, [InterventionSpan]
-                ) {
+                @Sendable func staffed(_ keys: KeyMap, on db: Database) async throws -> ([Iv], Staffing, [InterventionSpan]) {
                     try await $largeReads.withValue(large) {
                         let ivs = try await interventions(
                             filter: filter, scope: scope, keys: keys, codes: codeByID, startedBy: spans ? nil : period.to, on: db)
-                        let staff = try await staffing(ivs, filter: filter, period: period, early: early, on: db)
+                        let staff = try await staffing(ivs, filter: filter, period: period, on: db)
                         trace("staffing worked out")
                         return (ivs, staff, spans ? ReportRunner.named(ivs, staff) : [])
                     }
@@ -191,18 +189,7 @@ enum ReportRunner {
                     // The children and the interventions (with who managed them when) are read at the
                     // same time, each on a connection of its own: every key is known from the scope.
                     let keys = KeyMap(scope: scope)
-                    // A large run's reallocations (`reallocations`) are read on this connection
-                    // first, while the other reads the interventions, the larger read (233,800
-                    // against 165,700 children in a national kpis run), which then finds them read.
-                    // SQLite, national, two rounds: disproportionality 1,273 and 1,547 → 1,081 and
-                    // 1,117 ms; caseload 1,073 and 1,081 → 880 and 842; PostgreSQL within the noise.
-                    // Not when the run reads referrals as well (about one a child): this connection
-                    // then has as much to read as the other (diversion outcomes 988 and 988 → 1,336 and 1,318).
-                    let moved = large && !needs.contains(.referrals)
-                    let early: Task<[Allocation], any Error>? =
-                        moved ? Task { try await $largeReads.withValue(large) { try await reallocations(on: db) } } : nil
-                    async let both = staffed(keys, early: early, on: other)
-                    if let early { _ = try await early.value }
+                    async let both = staffed(keys, on: other)
                     let base = try await loadBase(
                         services: runServices, filter: filter, scope: scope, keys: keys, team: team, needs: needs,
                         period: period, on: db)
@@ -703,6 +690,8 @@ enum ReportRunner {
         let closureReason: String?
         let manager: UUID?
         let allocatedOn: LocalDate?
+        /// Its allocations in order, when it was allocated more than once (`AllocationHistory`).
+        let history: [AllocationHistory.Entry]?
         /// The code of the service that held it.
         let service: String
     }
@@ -715,7 +704,7 @@ enum ReportRunner {
         filter: ServiceFilter, scope: Scope?, keys: KeyMap, codes: [UUID: String], startedBy: LocalDate?, on db: Database
     ) async throws -> [Iv] {
         let iq = db.sql.select().columns(
-            "type", "start_date", "id", "end_date", "closure_reason", "case_manager_id", "service_id", "allocated_on"
+            "type", "start_date", "id", "end_date", "closure_reason", "case_manager_id", "service_id", "allocated_on", "allocation_history"
         )
         .from("interventions")
         restrict(iq, "interventions", filter, scope)
@@ -730,92 +719,21 @@ enum ReportRunner {
                 key: key, id: id, type: type, start: start, end: r.date("end_date"),
                 closureReason: r.string("closure_reason"),
                 manager: r.uuid("case_manager_id"), allocatedOn: r.date("allocated_on"),
+                history: r.string("allocation_history").flatMap(AllocationHistory.parse),
                 service: r.uuid("service_id").flatMap { codes[$0] } ?? "")
         }
     }
 
-    /// An allocation as read: its intervention, the case manager (id in lower case), the day and
-    /// when it was made.
-    struct Allocation: Sendable {
-        let intervention: UUID
-        let manager: UUID
-        let on: LocalDate
-        let at: Double
-    }
-
-    /// Every allocation of an intervention allocated more than once, of every service. One
-    /// allocated once has its case manager and date on its own row (allocating writes both), so
-    /// the database leaves those out. Over every service (or many), grouping all allocations once
-    /// is quickest (0.13 s at 300,000 children, against 0.27 s asking for each). `only`: keeps only
-    /// those of these interventions, dropping the others as they are read (no text made for them).
-    static func reallocations(only wanted: [UUID: Int]? = nil, on db: Database) async throws -> [Allocation] {
-        let aq = db.sql.select().columns("intervention_id", "case_manager_id", "allocated_on", "at").from("allocations").where(
-            "intervention_id", .in, SQLRaw("(SELECT intervention_id FROM allocations GROUP BY intervention_id HAVING COUNT(*) > 1)"))
-        return try await collect(aq) { r -> Allocation? in
-            guard let i = r.uuid("intervention_id"), wanted.map({ $0[i] != nil }) ?? true, let m = r.uuid("case_manager_id"),
-                let d = r.date("allocated_on")
-            else { return nil }
-            return Allocation(intervention: i, manager: m, on: d, at: r.seconds("at") ?? 0)
-        }
-    }
-
-    /// Who managed each of `interventions` when. `early`: the reallocations (`reallocations`), read
-    /// on the other connection while these interventions were read, for a large run.
-    static func staffing(
-        _ interventions: [Iv], filter: ServiceFilter, period: ReportPeriod, early: Task<[Allocation], any Error>? = nil, on db: Database
-    ) async throws -> Staffing {
+    /// Who managed each of `interventions` when: from each one's allocation history read with it
+    /// (`Iv.history`), and the case managers' team memberships.
+    static func staffing(_ interventions: [Iv], filter: ServiceFilter, period: ReportPeriod, on db: Database) async throws -> Staffing {
         let sql = db.sql
-        // Allocations in the order they were made.
-        // (Those of the run's services; the run's children's are picked out by intervention: naming
-        // the scope's children here as well was measured slower.)
-        // Each intervention's place in the list, by id: its allocations are kept by place. (By the
-        // id's sixteen bytes, not its 36-character text hashed for each of 233,800 interventions.)
-        var place: [UUID: Int] = [:]
-        place.reserveCapacity(interventions.count)
-        for n in interventions.indices { place[interventions[n].id] = n }
-        let wanted = place  // (as read by the rows' reader)
-        var made = [[(LocalDate, Double, UUID)]](repeating: [], count: interventions.count)
-        if interventions.isEmpty {
-            // No one's allocations to read (a national run with no child in its scope).
-        } else if early != nil || filter.all || place.count > 20_000 {
-            let read: [Allocation]
-            if let early { read = try await early.value } else { read = try await reallocations(only: wanted, on: db) }
-            for a in read {
-                if let n = place[a.intervention] { made[n].append((a.on, a.at, a.manager)) }
-            }
-        } else {
-            // For some services: the allocations of the interventions just read, each found by its
-            // index, the database keeping those of interventions allocated more than once (one
-            // service on PostgreSQL: 10 ms, where joining the service's interventions and asking
-            // for a second allocation of each took 18 ms; grouping every allocation, 0.29 s).
-            let ids = Array(place.keys)
-            let inner = SQLQueryString(
-                "SELECT intervention_id, case_manager_id, allocated_on, at, COUNT(*) OVER (PARTITION BY intervention_id) AS n FROM allocations WHERE \(IDList.member(SQLColumn("intervention_id"), of: ids, on: sql))"
-            )
-            let aq = sql.select().columns("intervention_id", "case_manager_id", "allocated_on", "at").from(
-                SQLAlias(SQLGroupExpression(inner), as: SQLIdentifier("a"))
-            ).where("n", .greaterThan, SQLLiteral.numeric("1"))
-            for (n, m, d, at) in try await collect(
-                aq,
-                { r -> (Int, UUID, LocalDate, Double)? in
-                    guard let i = r.uuid("intervention_id"), let n = wanted[i], let m = r.uuid("case_manager_id"),
-                        let d = r.date("allocated_on")
-                    else { return nil }
-                    return (n, m, d, r.seconds("at") ?? 0)
-                })
-            { made[n].append((d, at, m)) }
-        }
-        // Each intervention's allocations by date, in the order they were made within a day, by place.
-        var history = [[(LocalDate, UUID)]?](repeating: nil, count: interventions.count)
-        for (n, h) in made.enumerated() where !h.isEmpty {
-            history[n] = (h.count > 1 ? h.sorted { ($0.0, $0.1) < ($1.0, $1.1) } : h).map { ($0.0, $0.2) }
-        }
         // Team memberships by user, in date order; a user with none is in their current team throughout.
         // Over some services, only the case managers named (every user's history, nationally).
         var named: [UUID]? = nil
         if !filter.all {
             var ids = Set(interventions.compactMap(\.manager))
-            for h in history { for (_, m) in h ?? [] { ids.insert(m) } }
+            for i in interventions { for (_, m) in i.history ?? [] { ids.insert(m) } }
             // (Past a few thousand, every user: one bind each.)
             named = ids.count <= 5_000 ? Array(ids) : nil
         }
@@ -857,7 +775,7 @@ enum ReportRunner {
         var currentTeamName: [UUID: String] = [:]
         for (u, t) in currentTeam { if let n = teamName[t] { currentTeamName[u] = n } }
         /// The manager on `d`, from the intervention's allocation history `h` when it has one.
-        func manager(_ iv: Iv, _ h: [(LocalDate, UUID)]?, on d: LocalDate) -> UUID? {
+        func manager(_ iv: Iv, _ h: [AllocationHistory.Entry]?, on d: LocalDate) -> UUID? {
             if let h, !h.isEmpty { return h.last { $0.0 <= d }?.1 }
             guard let m = iv.manager, (iv.allocatedOn ?? iv.start) <= d else { return nil }
             return m
@@ -884,7 +802,7 @@ enum ReportRunner {
         var latest: [String: (Int, String)] = [:]
         latest.reserveCapacity(interventions.count)
         for n in interventions.indices {
-            let h = history[n]
+            let h = interventions[n].history
             out.managerAtEnd.append(text(of: manager(interventions[n], h, on: period.to)))
             out.firstAllocated.append(h?.first?.0 ?? interventions[n].allocatedOn)
             guard interventions[n].start <= period.to else { continue }

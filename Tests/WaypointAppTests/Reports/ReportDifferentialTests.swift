@@ -446,6 +446,8 @@ import WaypointDomain
             try await sql.update("interventions").set("case_manager_id", to: SQLBind(to)).set("allocated_on", to: SQLBind(on)).where(
                 "id", .equal, SQLBind(i.id)
             ).run()
+            // As allocating does (the plain calculation reads `allocations` itself).
+            try await AllocationHistory.refresh([i.id], on: app.db)
         }
         return (today, ["DEMO": demo.id!, "XS": xs.id!, "NB": nb.id!])
     }

@@ -43,6 +43,7 @@ enum Migrations {
         M0038_RegisterNameIndex(),
         M0039_RegisterNameGrams(),
         M0040_AuditListedChildren(),
-        M0041_ReportReadIndexes()
+        M0041_ReportReadIndexes(),
+        M0042_AllocationHistory()
     ]
 }
