@@ -49,25 +49,28 @@ enum UUIDText {
     /// that must read what it reads falls back to it.
     static func parse(_ text: String) -> UUID? {
         var text = text
-        return text.withUTF8 { s -> UUID? in
-            guard s.count == 36 else { return nil }
-            var bytes: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            let ok = withUnsafeMutableBytes(of: &bytes) { out -> Bool in
-                var i = 0
-                for b in 0..<16 {
-                    if b == 4 || b == 6 || b == 8 || b == 10 {
-                        guard s[i] == UInt8(ascii: "-") else { return false }
-                        i += 1
-                    }
-                    guard let high = nibble(s[i]), let low = nibble(s[i + 1]) else { return false }
-                    out[b] = high << 4 | low
-                    i += 2
+        return text.withUTF8 { parse(bytes: $0) }
+    }
+
+    /// `parse` of a text's UTF-8 bytes (read in place).
+    static func parse(bytes s: UnsafeBufferPointer<UInt8>) -> UUID? {
+        guard s.count == 36 else { return nil }
+        var bytes: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let ok = withUnsafeMutableBytes(of: &bytes) { out -> Bool in
+            var i = 0
+            for b in 0..<16 {
+                if b == 4 || b == 6 || b == 8 || b == 10 {
+                    guard s[i] == UInt8(ascii: "-") else { return false }
+                    i += 1
                 }
-                return true
+                guard let high = nibble(s[i]), let low = nibble(s[i + 1]) else { return false }
+                out[b] = high << 4 | low
+                i += 2
             }
-            return ok ? UUID(uuid: bytes) : nil
+            return true
         }
+        return ok ? UUID(uuid: bytes) : nil
     }
 
     /// Whether `a` comes before `b` as their texts sort (byte by byte: hex digits sort as their
