@@ -909,19 +909,32 @@ enum ReportRunner {
 
     /// The interventions as the report's figures name them (`InterventionSpan`), in the order read,
     /// each with its case manager on the period's last day, from the allocation history (`staff`).
+    /// A national run's (233,800, each with its id written out) are made in two halves at once: the
+    /// other reader has mostly finished by then (national kpis on SQLite: 109 ms on one processor).
     static func named(_ ivs: [Iv], _ staff: Staffing) -> [InterventionSpan] {
-        var spans: [InterventionSpan] = []
-        spans.reserveCapacity(ivs.count)
-        for n in ivs.indices {
-            spans.append(
-                InterventionSpan(
-                    child: ivs[n].key, type: ivs[n].type, start: ivs[n].start, end: ivs[n].end,
-                    id: UUIDText.string(ivs[n].id, lowercase: true),
-                    closureReason: ivs[n].closureReason,
-                    caseManager: n < staff.managerAtEnd.count ? staff.managerAtEnd[n] : nil, service: ivs[n].service))
+        @Sendable func span(_ n: Int) -> InterventionSpan {
+            InterventionSpan(
+                child: ivs[n].key, type: ivs[n].type, start: ivs[n].start, end: ivs[n].end,
+                id: UUIDText.string(ivs[n].id, lowercase: true),
+                closureReason: ivs[n].closureReason,
+                caseManager: n < staff.managerAtEnd.count ? staff.managerAtEnd[n] : nil, service: ivs[n].service)
         }
-        return spans
+        let parts = ivs.count >= 20_000 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
+        guard parts > 1 else { return ivs.indices.map(span) }
+        let size = (ivs.count + parts - 1) / parts
+        return [InterventionSpan](unsafeUninitializedCapacity: ivs.count) { buffer, made in
+            guard let base = buffer.baseAddress else { return }
+            // Each half fills its own places (apart), so the two never touch the same one.
+            let places = Places(base: base)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                for n in min(part * size, ivs.count)..<min((part + 1) * size, ivs.count) { (places.base + n).initialize(to: span(n)) }
+            }
+            made = ivs.count
+        }
     }
+
+    /// The memory `named` fills, handed to both its halves (each initializes only its own places).
+    private struct Places: @unchecked Sendable { let base: UnsafeMutablePointer<InterventionSpan> }
 
     /// A deadline's start and length in working days (`load`).
     struct DueKey: Hashable {
