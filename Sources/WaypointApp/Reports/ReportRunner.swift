@@ -909,8 +909,9 @@ enum ReportRunner {
 
     /// The interventions as the report's figures name them (`InterventionSpan`), in the order read,
     /// each with its case manager on the period's last day, from the allocation history (`staff`).
-    /// A national run's (233,800, each with its id written out) are made in two halves at once: the
-    /// other reader has mostly finished by then (national kpis on SQLite: 109 ms on one processor).
+    /// A large run's (`largeReads`: a national run's 233,800, each with its id written out) are made
+    /// in two halves at once: the other reader has mostly finished by then (national kpis on SQLite:
+    /// 109 ms on one processor).
     static func named(_ ivs: [Iv], _ staff: Staffing) -> [InterventionSpan] {
         @Sendable func span(_ n: Int) -> InterventionSpan {
             InterventionSpan(
@@ -919,7 +920,7 @@ enum ReportRunner {
                 closureReason: ivs[n].closureReason,
                 caseManager: n < staff.managerAtEnd.count ? staff.managerAtEnd[n] : nil, service: ivs[n].service)
         }
-        let parts = ivs.count >= 20_000 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
+        let parts = largeReads && ivs.count > 1 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
         guard parts > 1 else { return ivs.indices.map(span) }
         let size = (ivs.count + parts - 1) / parts
         return [InterventionSpan](unsafeUninitializedCapacity: ivs.count) { buffer, made in
