@@ -44,6 +44,7 @@ enum Migrations {
         M0039_RegisterNameGrams(),
         M0040_AuditListedChildren(),
         M0041_ReportReadIndexes(),
-        M0042_AllocationHistory()
+        M0042_AllocationHistory(),
+        M0043_ContactMonths()
     ]
 }
