@@ -52,25 +52,34 @@ enum UUIDText {
         return text.withUTF8 { parse(bytes: $0) }
     }
 
-    /// `parse` of a text's UTF-8 bytes (read in place).
+    /// `parse` of a text's UTF-8 bytes (read in place): the dashes checked, and the 32 digits read
+    /// into two numbers. (A national kpis run on SQLite reads 1.2 million ids as text; digit by digit
+    /// into a tuple through optionals, this was 5% of its processor time in `perf`.)
     static func parse(bytes s: UnsafeBufferPointer<UInt8>) -> UUID? {
-        guard s.count == 36 else { return nil }
-        var bytes: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        let ok = withUnsafeMutableBytes(of: &bytes) { out -> Bool in
-            var i = 0
-            for b in 0..<16 {
-                if b == 4 || b == 6 || b == 8 || b == 10 {
-                    guard s[i] == UInt8(ascii: "-") else { return false }
-                    i += 1
-                }
-                guard let high = nibble(s[i]), let low = nibble(s[i + 1]) else { return false }
-                out[b] = high << 4 | low
-                i += 2
+        guard s.count == 36, let p = s.baseAddress else { return nil }
+        let dash = UInt8(ascii: "-")
+        guard p[8] == dash, p[13] == dash, p[18] == dash, p[23] == dash else { return nil }
+        // Each digit's value; `bad` collects any byte that is not a digit.
+        var bad = false
+        @inline(__always) func digits(_ from: Int, _ to: Int, into n: inout UInt64) {
+            for i in from..<to {
+                let c = p[i]
+                let d = c &- UInt8(ascii: "0")
+                // Either case of a–f: setting the bit of 0x20 makes A–F a–f (and nothing else a–f).
+                let l = (c | 0x20) &- UInt8(ascii: "a")
+                let v: UInt8 = d < 10 ? d : (l < 6 ? l &+ 10 : 0)
+                bad = bad || (d >= 10 && l >= 6)
+                n = n << 4 | UInt64(v)
             }
-            return true
         }
-        return ok ? UUID(uuid: bytes) : nil
+        var high: UInt64 = 0, low: UInt64 = 0
+        digits(0, 8, into: &high)
+        digits(9, 13, into: &high)
+        digits(14, 18, into: &high)
+        digits(19, 23, into: &low)
+        digits(24, 36, into: &low)
+        guard !bad else { return nil }
+        return withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
     }
 
     /// Whether `a` comes before `b` as their texts sort (byte by byte: hex digits sort as their

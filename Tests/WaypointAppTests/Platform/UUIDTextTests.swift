@@ -48,7 +48,8 @@ import FluentSQLiteDriver
         ]
         // Every single-character change of a valid id.
         for i in 0..<id.count {
-            for c in ["-", "x", "0", "f", " ", "ß"] {
+            // (Each byte either side of the digits and letters too: "/", ":", "@", "G", "`", "g".)
+            for c in ["-", "x", "0", "9", "f", "F", "a", "A", " ", "ß", "/", ":", "@", "G", "`", "g"] {
                 var chars = Array(id)
                 chars[i] = Character(c)
                 texts.append(String(chars))
