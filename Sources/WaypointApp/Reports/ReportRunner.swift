@@ -779,7 +779,7 @@ enum ReportRunner {
         // with its own list of each child's latest, put together by the same rule.
         let parts = largeReads && interventions.count > 1 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
         let size = (interventions.count + parts - 1) / parts
-        let halves = concurrentParts(parts) { part in
+        let halves = concurrentMap(parts) { part in
             staffing(interventions, min(part * size, interventions.count)..<min((part + 1) * size, interventions.count), teams, period)
         }
         var out = Staffing()
@@ -817,26 +817,6 @@ enum ReportRunner {
     /// order they are met in).
     static func later(_ a: Iv, than b: Iv) -> Bool {
         a.start > b.start || (a.start == b.start && UUIDText.precedes(b.id, a.id))
-    }
-
-    /// `work(0)`, `work(1)`… at once (one per processor), and their results in order.
-    static func concurrentParts<T>(_ parts: Int, _ work: @escaping @Sendable (Int) -> T) -> [T] {
-        guard parts > 1 else { return [work(0)] }
-        let slots = PartResults<T>(parts)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in slots.set(part, work(part)) }
-        return slots.results.compactMap { $0 }
-    }
-
-    /// The results of `concurrentParts`, each set under a lock.
-    private final class PartResults<T>: @unchecked Sendable {
-        private(set) var results: [T?]
-        private let lock = NSLock()
-        init(_ parts: Int) { results = Array(repeating: nil, count: parts) }
-        func set(_ part: Int, _ value: T) {
-            lock.lock()
-            defer { lock.unlock() }
-            results[part] = value
-        }
     }
 
     /// Who managed the interventions in `range` (`Staffing`'s lists for them, in order) and each

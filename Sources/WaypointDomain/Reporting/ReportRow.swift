@@ -541,8 +541,9 @@ private struct GroupNumbering {
 }
 
 /// `work` for each of 0..<n, shared between the processor's cores; the results in order.
-/// `work` must only read what it shares (each call makes its own result).
-func concurrentMap<T>(_ n: Int, _ work: (Int) -> T) -> [T] {
+/// `work` must only read what it shares (each call makes its own result). (Public: the report
+/// runner shares a large run's work the same way.)
+public func concurrentMap<T>(_ n: Int, _ work: (Int) -> T) -> [T] {
     withoutActuallyEscaping(work) { work in
         let shared = ConcurrentResults(work, n)
         DispatchQueue.concurrentPerform(iterations: n) { i in shared.out[i] = shared.work(i) }
