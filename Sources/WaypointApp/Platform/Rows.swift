@@ -233,6 +233,14 @@ struct RowReader {
         return id(c).map(UUIDText.lowercased)
     }
 
+    /// What `byText` (keyed by ids' upper-case text) or `byID` (the same by id) holds for the id in
+    /// column `c`: on SQLite by the stored text, elsewhere by the id read (on PostgreSQL no text is
+    /// made for it: national children's services, 165,727 strings made and hashed for nothing).
+    func lookup<V>(_ c: String, byText: [String: V], byID: [UUID: V]) -> V? {
+        if let lite { return lite.column(c)?.string.flatMap { byText[$0] } }
+        return uuid(c).flatMap { byID[$0] }
+    }
+
     /// An id.
     func uuid(_ c: String) -> UUID? {
         if let lite {
