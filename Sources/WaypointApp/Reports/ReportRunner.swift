@@ -1310,13 +1310,13 @@ final class KeyMap: @unchecked Sendable {
     private var byID: [UUID: String]? = nil
     private let lock = NSLock()
 
-    /// The scope's list of ids, when these are a scope's keys (`init(scope:)`), else empty.
-    private let listed: [UUID]
+    /// Whether these are a scope's keys (`init(scope:)`): `read` is then the scope's list, in order.
+    private let listed: Bool
 
     init(byPlace: [String?] = [], read: [(id: UUID, key: String)]) {
         self.byPlace = byPlace
         self.read = read
-        self.listed = []
+        self.listed = false
     }
 
     /// The keys of a scope's children before they are read: each is their place in the scope's list
@@ -1325,11 +1325,11 @@ final class KeyMap: @unchecked Sendable {
         let keys = scope.ids.indices.map { String($0) }
         self.byPlace = keys
         self.read = Array(zip(scope.ids, keys))
-        self.listed = scope.ids
+        self.listed = true
     }
 
     /// The id of the child at place `n` in the scope's list, when these are a scope's keys.
-    func id(at n: Int) -> UUID? { n >= 0 && n < listed.count ? listed[n] : nil }
+    func id(at n: Int) -> UUID? { listed && n >= 0 && n < read.count ? read[n].id : nil }
 
     /// The children's ids, when there are no more than `limit`.
     func storedIDs(atMost limit: Int) -> [UUID]? {
