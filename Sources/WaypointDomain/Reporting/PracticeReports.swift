@@ -187,7 +187,7 @@ public enum PracticeReports {
         for i in f.interventions where i.overlaps(period) { caseload.mark(i.child) }
         let open = caseload.marked.map(\.child)
         for o in f.offences
-        where seriousViolenceCategories.contains(o.category ?? "") && (o.gravity ?? 0) >= 4
+        where (o.gravity ?? 0) >= 4 && seriousViolenceCategories.contains(o.category ?? "")
             && f.outcomes[o.outcome]?.countsAsEntry == true && o.outcomeDate.map({ $0 <= period.to }) == true
             && caseload.mark(of: o.child) != 0
         {
@@ -366,11 +366,11 @@ public enum PracticeReports {
     // MARK: Contact attendance
 
     public static func contactAttendance(_ f: ReportFacts, period: ReportPeriod) -> ReportResult {
-        let tallies = (f.contactTallies ?? ContactTally.tallies(f.practice[.contact] ?? [], period: period)).filter {
-            f.child($0.child) != nil
-        }
+        let tallies = f.contactTallies ?? ContactTally.tallies(f.practice[.contact] ?? [], period: period)
         // Counts of contacts: each child once with their number of contacts (the drill-down shows
-        // how many each). One pass over the tallies gathers every row's members.
+        // how many each). One pass over the tallies gathers every row's members and the rate's
+        // parts, in the tallies' order (a national year is a hundred thousand children: the tallies
+        // are not copied to leave out those not in the run, and no table of them by key is made).
         struct Counted {
             var keys: [String] = []
             var weights: [Int] = []
@@ -379,29 +379,31 @@ public enum PracticeReports {
                 weights.append(n)
             }
         }
-        var all: [String: Int] = [:], arranged = Counted()
+        var all = Counted(), arranged = Counted()
         var byAttendance: [String: Counted] = [:], byType: [String: Counted] = [:]
-        for t in tallies {
+        var attended = 0, missed = 0
+        for t in tallies where f.child(t.child) != nil {
+            var total = 0
             for (a, n) in t.byAttendance {
-                all[t.child, default: 0] += n
+                total += n
                 byAttendance[a, default: Counted()].add(t.child, n)
+                if a == "attended" { attended += n } else if a == "did_not_attend" || a == "cancelled_by_child" { missed += n }
             }
+            if total > 0 { all.add(t.child, total) }
             for (k, n) in t.byType { byType[k, default: Counted()].add(t.child, n) }
             if t.arranged > 0 { arranged.add(t.child, t.arranged) }
         }
-        var rows = f.counted("contacts", records: all, ageOn: period.to)
+        var rows = f.counted("contacts", keys: all.keys, weights: all.weights, ageOn: period.to)
         for (a, c) in byAttendance.sorted(by: { $0.key < $1.key }) {
             rows.append(ReportRow(measure: "contacts", breakdown: "attendance", group: a, count: c.keys, weights: c.weights))
         }
         for (t, c) in byType.sorted(by: { $0.key < $1.key }) {
             rows.append(ReportRow(measure: "contacts", breakdown: "contact_type", group: t, count: c.keys, weights: c.weights))
         }
-        let attended = tallies.map { $0.byAttendance["attended"] ?? 0 }.reduce(0, +)
-        let missed = tallies.map { ($0.byAttendance["did_not_attend"] ?? 0) + ($0.byAttendance["cancelled_by_child"] ?? 0) }.reduce(0, +)
         share(
             &rows, "attendance_rate", attended, attended + missed,
             sources: ["contacts|attendance|attended", "contacts|attendance|did_not_attend", "contacts|attendance|cancelled_by_child"])
-        rows += f.counted("arranged", records: Dictionary(zip(arranged.keys, arranged.weights), uniquingKeysWith: +), ageOn: period.to)
+        rows += f.counted("arranged", keys: arranged.keys, weights: arranged.weights, ageOn: period.to)
         return ReportResult(
             rows: rows,
             notes: [

@@ -69,6 +69,28 @@ import WaypointDomain
         #expect(once.first.map { !$0.countsRecords } == true)
     }
 
+    /// Counts of records given as keys with their records, or as a table of them: the same figures,
+    /// children and records by child whether the run's keys are numbers or not; a key given twice
+    /// has its records added, and a key not in the run is left out.
+    @Test func weightedCountsAreTheSameNumberedOrNot() {
+        let numbered = facts((0..<40).map(String.init)), named = facts((0..<40).map { "c\($0)" })
+        let picks = [(3, 2), (7, 1), (7, 4), (12, 0), (39, 5), (41, 9), (0, 1)]
+        let expected = ["3": 2, "7": 5, "12": 0, "39": 5, "0": 1]
+        for numberedRows in [
+            numbered.counted("m", keys: picks.map { String($0.0) }, weights: picks.map(\.1), ageOn: on),
+            numbered.counted("m", records: Dictionary(picks.map { (String($0.0), $0.1) }, uniquingKeysWith: +), ageOn: on)
+        ] {
+            let namedRows = named.counted("m", keys: picks.map { "c\($0.0)" }, weights: picks.map(\.1), ageOn: on)
+            #expect(numberedRows.first?.value == 13)
+            #expect(numberedRows.first?.recordsByChild == expected)
+            #expect(numberedRows.count == namedRows.count)
+            for (r, s) in zip(numberedRows, namedRows) {
+                #expect(r.measure == s.measure && r.breakdown == s.breakdown && r.group == s.group && r.value == s.value)
+                #expect(Dictionary(uniqueKeysWithValues: r.recordsByChild.map { ("c" + $0.key, $0.value) }) == s.recordsByChild)
+            }
+        }
+    }
+
     /// Marks on children: the same children and marks whether the run's keys are numbers or not,
     /// and none for a key not in the run.
     @Test func marksAreTheSameNumberedOrNot() {
