@@ -48,16 +48,7 @@ enum IDList {
 
         init(_ ids: [UUID]) {
             // Each id as two numbers, compared as its bytes are.
-            var keyed = ids.map { id -> (UInt64, UInt64) in
-                withUnsafeBytes(of: id.uuid) {
-                    ($0.loadUnaligned(as: UInt64.self).bigEndian, $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self).bigEndian)
-                }
-            }
-            keyed.sort { $0 < $1 }
-            self.ids = keyed.map { k in
-                let bytes = (k.0.bigEndian, k.1.bigEndian)
-                return withUnsafeBytes(of: bytes) { $0.loadUnaligned(as: UUID.self) }
-            }
+            self.ids = ids.map(UUIDText.order).sorted().map(UUIDText.id)
             var buffer = ByteBuffer()
             self.ids.encode(into: &buffer, context: .default)
             encoded = buffer

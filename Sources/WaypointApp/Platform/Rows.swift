@@ -210,11 +210,11 @@ struct RowReader {
         string(c).flatMap(E.init(rawValue:))
     }
 
-    /// The row's child as `keys` names it, by their place in the report's scope where the row was
-    /// read through it (`scope_child`), else by `child_id`; nil when `keys` has no such child.
-    func child(_ keys: KeyMap) -> String? {
-        if let n = int("scope_child") { return n >= 0 && n < keys.byPlace.count ? keys.byPlace[n] : nil }
-        return uuid("child_id").flatMap { keys[$0] }
+    /// The row's child as `finder`'s keys name it, by their place in the report's scope where the
+    /// row was read through it (`scope_child`), else by `child_id`; nil when the keys have no such child.
+    func child(_ finder: KeyMap.Finder) -> String? {
+        if let n = int("scope_child") { return n >= 0 && n < finder.keys.byPlace.count ? finder.keys.byPlace[n] : nil }
+        return uuid("child_id").flatMap { finder.key($0) }
     }
 
     /// An id as its upper-case text.

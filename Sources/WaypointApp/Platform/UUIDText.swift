@@ -83,6 +83,19 @@ enum UUIDText {
         return withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
     }
 
+    /// An id as two numbers that compare as its bytes do (and so as its text sorts, and as
+    /// PostgreSQL orders uuids): its first eight bytes, then its last eight.
+    static func order(_ id: UUID) -> IDOrder {
+        withUnsafeBytes(of: id.uuid) {
+            IDOrder(high: $0.loadUnaligned(as: UInt64.self).bigEndian, low: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self).bigEndian)
+        }
+    }
+
+    /// The id whose `order` this is.
+    static func id(_ order: IDOrder) -> UUID {
+        withUnsafeBytes(of: (order.high.bigEndian, order.low.bigEndian)) { $0.loadUnaligned(as: UUID.self) }
+    }
+
     /// Whether `a` comes before `b` as their texts sort (byte by byte: hex digits sort as their
     /// values), without writing either.
     static func precedes(_ a: UUID, _ b: UUID) -> Bool {
@@ -117,4 +130,11 @@ extension UUID: @retroactive SQLiteDataConvertible {
     }
 
     public var sqliteData: SQLiteData? { .text(UUIDText.string(self)) }
+}
+
+/// An id's place in the order of ids (`UUIDText.order`).
+struct IDOrder: Comparable, Hashable, Sendable {
+    let high: UInt64
+    let low: UInt64
+    static func < (a: IDOrder, b: IDOrder) -> Bool { a.high < b.high || (a.high == b.high && a.low < b.low) }
 }

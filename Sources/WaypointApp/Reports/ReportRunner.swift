@@ -150,7 +150,7 @@ enum ReportRunner {
                         ids.append(id)
                     }
                     tallies = keyed
-                    return Scope(parts: definition.scope, period: period, filter: filter, ids: ids, on: db)
+                    return Scope(parts: definition.scope, period: period, filter: filter, ids: ids, keepOrder: true, on: db)
                 }
                 guard scoped else { return nil }
                 return try await Scope.find(definition.scope, period: period, filter: filter, on: db, alongside: many ? other : nil)
@@ -358,13 +358,19 @@ enum ReportRunner {
         /// (`KeyMap.init(scope:)`), so records can be read before the children themselves.
         let ids: [UUID]
 
-        init(parts: [ReportScope], period: ReportPeriod, filter: ServiceFilter, ids: [UUID], on db: Database) {
+        /// `keepOrder`: the children keep the order given (the caller has keyed records by their
+        /// places in it); otherwise they take the list's order, which on PostgreSQL is the ids' own
+        /// (`IDList.PostgresIDs`). A read through the list then meets the children in that order, the
+        /// order of their keys, so that each child's facts are made, and lie in memory, in the order
+        /// the figures go through them (on SQLite the scope's ids are read in that order already).
+        init(parts: [ReportScope], period: ReportPeriod, filter: ServiceFilter, ids: [UUID], keepOrder: Bool = false, on db: Database) {
+            let list = IDList.value(ids, on: db.sql)
             self.count = ids.count
-            self.ids = ids
+            if !keepOrder, case .array(let sorted) = list { self.ids = sorted.ids } else { self.ids = ids }
             self.parts = parts
             self.period = period
             self.filter = filter
-            self.list = IDList.value(ids, on: db.sql)
+            self.list = list
         }
 
         /// The scope of these parts, with its children found (one query: the parts' union).
@@ -618,6 +624,12 @@ enum ReportRunner {
             // there: not read again as 36 characters of text, made into a string and parsed
             // (national disproportionality's 165,727 children).
             if !numbered(q, SQLColumn("id", table: "children"), list) || keys?.id(at: 0) == nil { q.column("id") }
+            if case .array = list, keys?.searchesInOrder == true {
+                // PostgreSQL: in the order of their ids, the order of the scope's list and of their
+                // keys (`Scope.init`), so each child's facts are made, and lie in memory, in the
+                // order the figures go through them.
+                q.orderBy(SQLColumn("id", table: "children"))
+            }
         case .rows(let text):
             q.from("children")
             if let text { q.where(SQLRaw(text)) }
@@ -625,7 +637,7 @@ enum ReportRunner {
         }
         let numbers = Counter()
         let codeByID = Dictionary(codes.compactMap { t, code in UUIDText.id(t).map { ($0, code) } }, uniquingKeysWith: { a, _ in a })
-        return try await collect(q, reserving: keys?.byPlace.count ?? 0) { r -> ChildRow? in
+        return try await collect(q, reserving: keys?.byPlace.count ?? 0) { [finder = keys?.finder()] r -> ChildRow? in
             // Children are keyed by Waypoint's id, never the external one: two services can both
             // hold a "C00001". Within the run each is numbered (`ChildFacts.key`): by their place in
             // the scope's list, else in the order read.
@@ -633,7 +645,7 @@ enum ReportRunner {
             guard let dob = r.date("date_of_birth"), let id = place.flatMap({ keys?.id(at: $0) }) ?? r.uuid("id") else { return nil }
             let external = r.string("external_id")
             let lower = UUIDText.string(id, lowercase: true)
-            guard let key = place.map({ String($0) }) ?? (keys.map { $0[id] } ?? numbers.next()) else { return nil }
+            guard let key = place.map({ String($0) }) ?? (finder.map { $0.key(id) } ?? numbers.next()) else { return nil }
             return ChildRow(
                 id: id, place: place,
                 facts: ChildFacts(
@@ -714,7 +726,7 @@ enum ReportRunner {
         restrict(iq, "interventions", filter, scope)
         if let startedBy { iq.where("start_date", .lessThanOrEqual, SQLBind(startedBy.iso)) }
         // (About one and a half a child: room for two.)
-        return try await collect(iq, reserving: 2 * (scope?.count ?? 0)) { r -> Iv? in
+        return try await collect(iq, reserving: 2 * (scope?.count ?? 0)) { [keys = keys.finder()] r -> Iv? in
             guard let key = r.child(keys), let type: InterventionType = r.coded("type"),
                 let start = r.date("start_date"),
                 let id = r.uuid("id")
@@ -784,13 +796,16 @@ enum ReportRunner {
         // with its own list of each child's latest, put together by the same rule.
         let parts = largeReads && interventions.count > 1 && ProcessInfo.processInfo.activeProcessorCount > 1 ? 2 : 1
         let size = (interventions.count + parts - 1) / parts
-        let halves = concurrentMap(parts) { part in
+        var halves = concurrentMap(parts) { part in
             staffing(interventions, min(part * size, interventions.count)..<min((part + 1) * size, interventions.count), teams, period)
         }
         var out = Staffing()
         out.managerAtEnd.reserveCapacity(interventions.count)
         out.firstAllocated.reserveCapacity(interventions.count)
-        var latest = halves.first?.latest ?? [:]
+        // The first half's table, taken from it (left in `halves` too, the other half's children
+        // added to it copied it whole first).
+        var latest: [String: (Int, String)] = [:]
+        if !halves.isEmpty { swap(&latest, &halves[0].latest) }
         for h in halves {
             out.managerAtEnd += h.managerAtEnd
             out.firstAllocated += h.firstAllocated
@@ -1031,8 +1046,8 @@ enum ReportRunner {
             let aq = sql.select().columns("intervention_id", "submitted_on", "due_on").from("assessments").where(
                 "stage", .equal, SQLBind("start"))
             restrict(aq, "assessments", filter, scope)
-            r.assessments = try await collect(aq) { row in
-                guard let key = row.child(keyOf), let i = row.lowerID("intervention_id") else { return nil }
+            r.assessments = try await collect(aq) { [keys = keyOf.finder()] row in
+                guard let key = row.child(keys), let i = row.lowerID("intervention_id") else { return nil }
                 return AssessmentFact(
                     child: key, intervention: i, submittedOn: row.date("submitted_on"),
                     dueOn: row.date("due_on"))
@@ -1041,8 +1056,8 @@ enum ReportRunner {
         if needs.contains(.referrals) {
             let rq = sql.select().columns("received_on", "source", "decision", "decided_on", "destination").from("referrals")
             restrict(rq, "referrals", filter, scope)
-            r.referrals = try await collect(rq) { row in
-                guard let key = row.child(keyOf), let received = row.date("received_on") else { return nil }
+            r.referrals = try await collect(rq) { [keys = keyOf.finder()] row in
+                guard let key = row.child(keys), let received = row.date("received_on") else { return nil }
                 return ReferralFacts(
                     child: key, receivedOn: received, source: row.string("source") ?? "", decision: row.string("decision") ?? "",
                     decidedOn: row.date("decided_on"), destination: row.string("destination"))
@@ -1075,8 +1090,8 @@ enum ReportRunner {
                 .from("panel_decisions")
                 .join("offences", on: SQLColumn("id", table: "offences"), .equal, SQLColumn("offence_id", table: "panel_decisions"))
             restrict(dq, "panel_decisions", filter, scope)
-            r.panelDecisions = try await collect(dq) { row in
-                guard let key = row.child(keyOf), let d = row.date("decided_on"), let o = row.date("offence_date") else { return nil }
+            r.panelDecisions = try await collect(dq) { [keys = keyOf.finder()] row in
+                guard let key = row.child(keys), let d = row.date("decided_on"), let o = row.date("offence_date") else { return nil }
                 return PanelDecisionFact(child: key, decidedOn: d, offenceDate: o, outcome: row.string("outcome") ?? "")
             }
             let sq = sql.select().column(SQLColumn("child_id", table: "panel_decisions")).column(
@@ -1095,8 +1110,8 @@ enum ReportRunner {
             .where(SQLColumn("held_on", table: "scrutiny_panels"), .greaterThanOrEqual, SQLBind(period.from.iso))
             .where(SQLColumn("held_on", table: "scrutiny_panels"), .lessThanOrEqual, SQLBind(period.to.iso))
             filter.apply(sq, table: "scrutiny_panels")
-            r.scrutiny = try await collect(sq) { row in
-                guard let key = row.child(keyOf), let d = row.date("held_on"), let finding = row.string("finding") else { return nil }
+            r.scrutiny = try await collect(sq) { [keys = keyOf.finder()] row in
+                guard let key = row.child(keys), let d = row.date("held_on"), let finding = row.string("finding") else { return nil }
                 return ScrutinyFact(child: key, heldOn: d, finding: finding)
             }
         }
@@ -1127,8 +1142,8 @@ enum ReportRunner {
                 // A child's care history is theirs, whichever service recorded it (as their offences are).
                 restrict(q, spec.table, kind == .careEpisode ? ServiceFilter(ids: ids, all: true) : filter, scope)
             }
-            let facts = try await collect(q) { row -> PracticeFact? in
-                guard let key = row.child(keyOf) else { return nil }
+            let facts = try await collect(q) { [keys = keyOf.finder()] row -> PracticeFact? in
+                guard let key = row.child(keys) else { return nil }
                 var values: RecordValues = [:]
                 for f in fields {
                     if f.kind.storedAsInt {
@@ -1171,8 +1186,8 @@ enum ReportRunner {
             if !allRun { oq.column("service_id") }
             restrict(oq, "offences", filter, scope)
             if let children { oq.where(SQLColumn("child_id", table: "offences"), .in, SQLBind.group(children)) }
-            return try await collect(oq, reserving: children == nil ? scope?.count ?? 0 : 0) { r in
-                guard let key = r.child(keyOf), let d = r.date("offence_date"), let outcome = r.string("outcome") else { return nil }
+            return try await collect(oq, reserving: children == nil ? scope?.count ?? 0 : 0) { [keys = keyOf.finder()] r in
+                guard let key = r.child(keys), let d = r.date("offence_date"), let outcome = r.string("outcome") else { return nil }
                 var o = OffenceFacts(
                     child: key, offenceDate: d, outcome: outcome, outcomeDate: r.date("outcome_date"),
                     category: r.string("category"), gravity: r.int("gravity"),
@@ -1302,11 +1317,19 @@ final class KeyMap: @unchecked Sendable {
     let byPlace: [String?]
     /// Each child read, by id, with their report key.
     private let read: [(id: UUID, key: String)]
-    /// `read` as a dictionary, made the first time a record is looked up by id: on SQLite a
-    /// scoped run's records mostly come with their child's place, and hashing every child's id for a
-    /// dictionary not used (165,727 of them in a national kpis run) was time for nothing. (Keyed by
-    /// the id's sixteen bytes: on PostgreSQL every record is looked up here, and making and hashing
-    /// the 36-character text of each was about a tenth of a national screening run's samples in `perf`.)
+    /// A scope's ids in order (`UUIDText.order`), when its list is in that order, as it is on both
+    /// databases when the scope was found (`Scope.find`): a child's place is then found in them
+    /// (`Finder`), with no table made. On PostgreSQL every record is looked up by its child's id:
+    /// a table of a national kpis run's 165,727 children by id, made and searched for each of its
+    /// 490,000 records, took about a twentieth of the process's samples in `perf`.
+    private let ordered: [IDOrder]?
+    /// Where in `ordered` the ids whose first `startBits` bits are each number start (a list of
+    /// at most a few million ids: its places fit in 32 bits), and at the end, where they end.
+    private let starts: [Int32]
+    private let startBits: Int
+    /// `read` as a dictionary, for keys not in order, made the first time a record is looked up by
+    /// id: on SQLite a scoped run's records mostly come with their child's place, and hashing every
+    /// child's id for a dictionary not used was time for nothing.
     private var byID: [UUID: String]? = nil
     private let lock = NSLock()
 
@@ -1317,16 +1340,81 @@ final class KeyMap: @unchecked Sendable {
         self.byPlace = byPlace
         self.read = read
         self.listed = false
+        self.ordered = nil
+        self.starts = []
+        self.startBits = 1
     }
 
     /// The keys of a scope's children before they are read: each is their place in the scope's list
     /// ("0", "1"…), the number SQLite reads with every record (`scope_child`), and by id.
-    init(scope: ReportRunner.Scope) {
-        let keys = scope.ids.indices.map { String($0) }
+    convenience init(scope: ReportRunner.Scope) { self.init(listed: scope.ids) }
+
+    /// The keys of a list of children, each their place in it.
+    init(listed ids: [UUID]) {
+        let keys = ids.indices.map { String($0) }
         self.byPlace = keys
-        self.read = Array(zip(scope.ids, keys))
+        self.read = Array(zip(ids, keys))
         self.listed = true
+        let order = ids.map(UUIDText.order)
+        let ascending = zip(order, order.dropFirst()).allSatisfy { $0 < $1 }
+        self.ordered = ascending ? order : nil
+        // About one id to each beginning (ids are mostly random), and no more than 2^20 of them.
+        var bits = 1
+        while bits < 20, 1 << bits < order.count { bits += 1 }
+        self.startBits = bits
+        var starts = [Int32](repeating: 0, count: ascending ? (1 << bits) + 1 : 0)
+        if ascending {
+            // Where the ids beginning with each `bits` bits start; the last, where they end.
+            var n = 0
+            for first in 0..<(1 << bits) {
+                while n < order.count, Int(truncatingIfNeeded: order[n].high >> UInt64(64 - bits)) < first { n += 1 }
+                starts[first] = Int32(n)
+            }
+            starts[1 << bits] = Int32(order.count)
+        }
+        self.starts = starts
     }
+
+    /// Whether ids are found by searching the list in order (`ordered`), rather than in a table.
+    var searchesInOrder: Bool { ordered != nil }
+
+    /// Finds children's keys by id for one reader (`RowReader.child`), used by it alone as its rows
+    /// arrive: rows that arrive in the list's order (the children themselves on PostgreSQL,
+    /// `childRows`) each find their child where the last one's was or just after it.
+    final class Finder: @unchecked Sendable {
+        let keys: KeyMap
+        /// Where the next child is most likely to be in `keys.ordered`.
+        private var next = 0
+
+        init(_ keys: KeyMap) { self.keys = keys }
+
+        /// The report key of the child with this id.
+        func key(_ id: UUID) -> String? {
+            guard keys.ordered != nil else { return keys[id] }
+            guard let n = keys.place(of: UUIDText.order(id), near: next) else { return nil }
+            next = n + 1
+            return keys.byPlace[n]
+        }
+    }
+
+    /// The place of `o` in `ordered` (nil if it is not there): `near` or the place before it (a
+    /// reader's rows in the list's order, a child's several together), else searched by halves
+    /// among the ids that begin as it does (`starts`).
+    private func place(of o: IDOrder, near: Int) -> Int? {
+        guard let order = ordered else { return nil }
+        if near > 0, near <= order.count, order[near - 1] == o { return near - 1 }
+        if near < order.count, order[near] == o { return near }
+        let first = Int(truncatingIfNeeded: o.high >> UInt64(64 - startBits))
+        var lower = Int(starts[first]), upper = Int(starts[first + 1])
+        while lower < upper {
+            let middle = lower + (upper - lower) / 2
+            if order[middle] < o { lower = middle + 1 } else { upper = middle }
+        }
+        return lower < order.count && order[lower] == o ? lower : nil
+    }
+
+    /// A finder for one reader's rows.
+    func finder() -> Finder { Finder(self) }
 
     /// The id of the child at place `n` in the scope's list, when these are a scope's keys.
     func id(at n: Int) -> UUID? { listed && n >= 0 && n < read.count ? read[n].id : nil }
@@ -1338,6 +1426,7 @@ final class KeyMap: @unchecked Sendable {
 
     /// The report key of the child with this id.
     subscript(_ id: UUID) -> String? {
+        if ordered != nil { return place(of: UUIDText.order(id), near: 0).flatMap { byPlace[$0] } }
         lock.lock()
         defer { lock.unlock() }
         if let byID { return byID[id] }
