@@ -31,9 +31,14 @@ import FluentSQLiteDriver
         ids.append(UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1)))
         ids.append(UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255)))
         ids.append(ids[0])
+        ids.append(UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0)))
         for (a, b) in Array(zip(ids, ids.shuffled())) + Array(zip(ids, ids)) {
             let text = (UUIDText.string(a, lowercase: true), UUIDText.string(b, lowercase: true))
             #expect(UUIDText.precedes(a, b) == (text.0 < text.1))
+            // As two numbers too (`KeyMap` searches them), which give the id back.
+            #expect((UUIDText.order(a) < UUIDText.order(b)) == (text.0 < text.1))
+            #expect((UUIDText.order(a) == UUIDText.order(b)) == (a == b))
+            #expect(UUIDText.id(UUIDText.order(a)) == a)
         }
     }
 

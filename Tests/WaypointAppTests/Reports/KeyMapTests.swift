@@ -5,19 +5,6 @@ import Testing
 
 /// A report's records find their child's key by the child's id, whatever order they arrive in.
 @Suite struct KeyMapTests {
-    /// Ids as two numbers compare as their text sorts, and give the id back.
-    @Test func idsInOrderCompareAsTheirTextSorts() {
-        var ids = (0..<500).map { _ in UUID() }
-        ids.append(UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
-        ids.append(UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0)))
-        ids.append(UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1)))
-        ids.append(UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255)))
-        for (a, b) in zip(ids, ids.shuffled()) {
-            #expect((UUIDText.order(a) < UUIDText.order(b)) == (a.uuidString < b.uuidString))
-            #expect(UUIDText.id(UUIDText.order(a)) == a)
-        }
-    }
-
     /// Each record's child found as a table by id finds them, in a list in order (found where the
     /// last one was or just after, else among the ids that begin alike) or not: records in the
     /// list's order, a child's several records together, children with no records skipped, records
