@@ -802,8 +802,8 @@ enum ReportRunner {
         var out = Staffing()
         out.managerAtEnd.reserveCapacity(interventions.count)
         out.firstAllocated.reserveCapacity(interventions.count)
-        // The first half's table, taken from it (left in `halves` too, the other half's children
-        // added to it copied it whole first).
+        // The first half's table, moved out of `halves` (while `halves` still held it, adding the
+        // second half's children to it copied it whole first).
         var latest: [String: (Int, String)] = [:]
         if !halves.isEmpty { swap(&latest, &halves[0].latest) }
         for h in halves {
@@ -1356,7 +1356,8 @@ final class KeyMap: @unchecked Sendable {
         self.read = Array(zip(ids, keys))
         self.listed = true
         let order = ids.map(UUIDText.order)
-        let ascending = zip(order, order.dropFirst()).allSatisfy { $0 < $1 }
+        // (Places are kept in 32 bits: a list longer than that is searched in a table.)
+        let ascending = order.count < Int(Int32.max) && zip(order, order.dropFirst()).allSatisfy { $0 < $1 }
         self.ordered = ascending ? order : nil
         // About one id to each beginning (ids are mostly random), and no more than 2^20 of them.
         var bits = 1
