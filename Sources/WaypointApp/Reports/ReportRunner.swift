@@ -392,9 +392,8 @@ enum ReportRunner {
                 // the database, EXPLAIN ANALYZE).
                 let q = db.sql.select().column(SQLRaw("u.child_id"), as: "child_id").from(SQLRaw("(\(text)) u"))
                 if parts.count < 2 { q.distinct() }
-                return try await collect(q) { r in
-                    r.id("child_id").flatMap(UUIDText.id)
-                }
+                // (The id as read: on PostgreSQL not written out as text and parsed back.)
+                return try await collect(q) { r in r.uuid("child_id") }
             }
             guard let other else {
                 return Scope(parts: parts, period: period, filter: filter, ids: try await read(nil, on: db), on: db)
