@@ -153,7 +153,10 @@ enum ReportRunner {
                     return Scope(parts: definition.scope, period: period, filter: filter, ids: ids, keepOrder: true, on: db)
                 }
                 guard scoped else { return nil }
-                return try await Scope.find(definition.scope, period: period, filter: filter, on: db, alongside: many ? other : nil)
+                // Over every service, with each child's number for the rows kept (`ReportRowCache`).
+                return try await Scope.find(
+                    definition.scope, period: period, filter: filter, versions: filter.all && path == .scoped && !db.inTransaction,
+                    on: db, alongside: many ? other : nil)
             }
             let found = tallies
             // Each query with the report's scope in its SQL. Two readers at once: the children and
@@ -188,14 +191,35 @@ enum ReportRunner {
                     // The children and the interventions (with who managed them when) are read at the
                     // same time, each on a connection of its own: every key is known from the scope.
                     let keys = KeyMap(scope: scope)
-                    async let both = staffed(keys, on: other)
-                    let base = try await loadBase(
-                        services: runServices, filter: filter, scope: scope, keys: keys, team: team, needs: needs,
-                        period: period, on: db)
-                    offences = try await readOffences(needs, filter: filter, scope: scope, keys: keys, on: db)
-                    records = try await readRecords(
-                        needs, filter: filter, scope: scope, keys: keys, period: period, tallies: found != nil, on: db)
-                    (ivs, staff, named) = try await both
+                    let base: Base
+                    // Over every service, what was read of each child last time is taken again
+                    // where their records have not changed since (`ReportRowCache`).
+                    if filter.all, path == .scoped, let cache = try await ReportRowCache.cache(on: db) {
+                        let kept = try await keptRows(
+                            cache, scope: scope, keys: keys, needs: needs, startedBy: spans ? nil : period.to, services: codeByID,
+                            on: db, alongside: other)
+                        ivs = kept.interventions
+                        async let staffedKept = $largeReads.withValue(large) {
+                            try await staffing(kept.interventions, filter: filter, period: period, on: other)
+                        }
+                        base = try await loadBase(
+                            services: runServices, filter: filter, scope: scope, keys: keys, team: team, needs: needs,
+                            period: period, given: kept.children, on: db)
+                        offences = kept.offences
+                        records = try await readRecords(
+                            needs, filter: filter, scope: scope, keys: keys, period: period, tallies: found != nil, on: db)
+                        staff = try await staffedKept
+                        named = spans ? ReportRunner.named(ivs, staff) : []
+                    } else {
+                        async let both = staffed(keys, on: other)
+                        base = try await loadBase(
+                            services: runServices, filter: filter, scope: scope, keys: keys, team: team, needs: needs,
+                            period: period, on: db)
+                        offences = try await readOffences(needs, filter: filter, scope: scope, keys: keys, on: db)
+                        records = try await readRecords(
+                            needs, filter: filter, scope: scope, keys: keys, period: period, tallies: found != nil, on: db)
+                        (ivs, staff, named) = try await both
+                    }
                     keyOf = base.keys
                     facts.children = base.children
                     facts.population = base.population
@@ -357,16 +381,27 @@ enum ReportRunner {
         /// The children in scope, in the list's order: a child's place in it is their report key
         /// (`KeyMap.init(scope:)`), so records can be read before the children themselves.
         let ids: [UUID]
+        /// Each child's `report_version` as the scope was found, in the order of `ids`, when asked
+        /// for (`find(versions:)`, for `ReportRowCache`).
+        let versions: [Int]?
 
         /// `keepOrder`: the children keep the order given (the caller has keyed records by their
         /// places in it); otherwise they take the list's order, which on PostgreSQL is the ids' own
         /// (`IDList.PostgresIDs`). A read through the list then meets the children in that order, the
         /// order of their keys, so that each child's facts are made, and lie in memory, in the order
         /// the figures go through them (on SQLite the scope's ids are read in that order already).
-        init(parts: [ReportScope], period: ReportPeriod, filter: ServiceFilter, ids: [UUID], keepOrder: Bool = false, on db: Database) {
+        /// `versions`: each child's `report_version`, in the order of `ids` (kept only when the list
+        /// keeps that order: the caller sorts them for PostgreSQL, `find`).
+        init(
+            parts: [ReportScope], period: ReportPeriod, filter: ServiceFilter, ids: [UUID], keepOrder: Bool = false, versions: [Int]? = nil,
+            on db: Database
+        ) {
             let list = IDList.value(ids, on: db.sql)
             self.count = ids.count
-            if !keepOrder, case .array(let sorted) = list { self.ids = sorted.ids } else { self.ids = ids }
+            let listed: [UUID]
+            if !keepOrder, case .array(let sorted) = list { listed = sorted.ids } else { listed = ids }
+            self.ids = listed
+            self.versions = versions.flatMap { $0.count == ids.count && listed == ids ? $0 : nil }
             self.parts = parts
             self.period = period
             self.filter = filter
@@ -376,10 +411,12 @@ enum ReportRunner {
         /// The scope of these parts, with its children found (one query: the parts' union).
         /// `alongside`: for a large run, another connection (`Application.reportCompanion`): each
         /// finds the children of one half of the id range at the same time (`IDHalf`).
+        /// `versions`: with each child's `report_version` (`ReportRowCache`), read with them.
         static func find(
-            _ parts: [ReportScope], period: ReportPeriod, filter: ServiceFilter, on db: Database, alongside other: Database? = nil
+            _ parts: [ReportScope], period: ReportPeriod, filter: ServiceFilter, versions: Bool = false, on db: Database,
+            alongside other: Database? = nil
         ) async throws -> Scope {
-            @Sendable func read(_ half: IDHalf?, on db: Database) async throws -> [UUID] {
+            @Sendable func read(_ half: IDHalf?, on db: Database) async throws -> [(UUID, Int)] {
                 let within = half.map { " AND " + $0.condition("s.child_id") } ?? ""
                 let text = conditions(parts, period).map {
                     "SELECT s.child_id FROM \($0.table) s WHERE \($0.condition)\(services(filter))\(within)"
@@ -392,17 +429,27 @@ enum ReportRunner {
                 // the database, EXPLAIN ANALYZE).
                 let q = db.sql.select().column(SQLRaw("u.child_id"), as: "child_id").from(SQLRaw("(\(text)) u"))
                 if parts.count < 2 { q.distinct() }
+                if versions {
+                    q.column(SQLColumn("report_version", table: "c"))
+                        .join(SQLAlias(SQLIdentifier("children"), as: SQLIdentifier("c")), on: SQLRaw("c.id = u.child_id"))
+                }
                 // (The id as read: on PostgreSQL not written out as text and parsed back.)
-                return try await collect(q) { r in r.uuid("child_id") }
+                return try await collect(q) { r in r.uuid("child_id").map { ($0, versions ? r.int("report_version") ?? -1 : 0) } }
             }
-            guard let other else {
-                return Scope(parts: parts, period: period, filter: filter, ids: try await read(nil, on: db), on: db)
+            func scope(_ read: [(UUID, Int)]) -> Scope {
+                var read = read
+                // On PostgreSQL the list is sent in the order of the ids (`IDList.PostgresIDs`): the
+                // numbers are put in that order with them.
+                if versions, db.sql.dialect.name == "postgresql" { read.sort { UUIDText.order($0.0) < UUIDText.order($1.0) } }
+                return Scope(
+                    parts: parts, period: period, filter: filter, ids: read.map(\.0), versions: versions ? read.map(\.1) : nil, on: db)
             }
+            guard let other else { return scope(try await read(nil, on: db)) }
             // The halves are apart (a child's id is in one), so together they list each child once.
             let large = largeReads
             async let upper = $largeReads.withValue(large) { try await read(.upper, on: other) }
             let lower = try await read(.lower, on: db)
-            return Scope(parts: parts, period: period, filter: filter, ids: lower + (try await upper), on: db)
+            return scope(lower + (try await upper))
         }
 
         /// Each part as a table and a condition on its row `s`.
@@ -534,21 +581,28 @@ enum ReportRunner {
 
     /// Children and population totals. `keys`: the scope's (`KeyMap.init(scope:)`), which give each
     /// child read their key; without a scope the children are numbered as read.
+    /// `given`: the children already read (`keptRows`), to be put together here as if read here.
     static func loadBase(
         services: [(UUID, String)], filter: ServiceFilter, scope: Scope?, keys scopeKeys: KeyMap?, team: String?,
-        needs: Set<ReportNeed>, period: ReportPeriod, on db: Database
+        needs: Set<ReportNeed>, period: ReportPeriod, given: [ChildRow]? = nil, on db: Database
     ) async throws -> Base {
         let sql = db.sql
-        struct S: Decodable { let id: UUID; let code: String }
         // Every service's code: a child counted for the run's services may be held by another now.
-        var codeOf: [String: String] = [:]
-        for s in try await sql.select().columns("id", "code").from("services").all(decoding: S.self) { codeOf[s.id.uuidString] = s.code }
-        let codes = codeOf
+        func everyCode() async throws -> [String: String] {
+            struct S: Decodable { let id: UUID; let code: String }
+            var codeOf: [String: String] = [:]
+            for s in try await sql.select().columns("id", "code").from("services").all(decoding: S.self) {
+                codeOf[s.id.uuidString] = s.code
+            }
+            return codeOf
+        }
         let rows: [ChildRow]
-        if let scope {
-            rows = try await childRows(codes: codes, condition: .any(scope.list), keys: scopeKeys, on: db)
+        if let given {
+            rows = given
+        } else if let scope {
+            rows = try await childRows(codes: try await everyCode(), condition: .any(scope.list), keys: scopeKeys, on: db)
         } else if let source = childSource(needs, services: filter.ids, period: period) {
-            rows = try await childRows(codes: codes, condition: .rows("children.id IN (\(source))"), on: db)
+            rows = try await childRows(codes: try await everyCode(), condition: .rows("children.id IN (\(source))"), on: db)
         } else {
             rows = []
         }

@@ -45,6 +45,7 @@ enum Migrations {
         M0040_AuditListedChildren(),
         M0041_ReportReadIndexes(),
         M0042_AllocationHistory(),
-        M0043_ContactMonths()
+        M0043_ContactMonths(),
+        M0044_ReportVersions()
     ]
 }
