@@ -223,19 +223,17 @@ extension ReportRunner {
             cache.keep(made)
             trace("kept \(made.count) children's rows")
         }
-        // The run's own: each keyed by its place in the scope's list.
+        // The run's own, each keyed by its place in the scope's list: the children and their
+        // offences on one processor while their interventions are put together on another.
         let readIDs = needs.contains(.practice(.placementOffence))
         let withOffences = needs.contains(.offences)
         let entries = found
-        let made = concurrentMap(parts) { part -> (children: [ChildRow], ivs: [Iv], offences: [OffenceFacts]) in
-            let range = (part * size)..<min(scope.count, (part + 1) * size)
+        func childrenAndOffences() -> (children: [ChildRow], offences: [OffenceFacts]) {
             var children: [ChildRow] = []
-            var ivs: [Iv] = []
             var offences: [OffenceFacts] = []
-            children.reserveCapacity(range.count)
-            ivs.reserveCapacity(2 * range.count)
-            for place in range {
-                guard let e = entries[place], let key = keys.byPlace[place] else { continue }
+            children.reserveCapacity(entries.count)
+            for (place, e) in entries.enumerated() {
+                guard let e, let key = keys.byPlace[place] else { continue }
                 let c = e.child
                 children.append(
                     ChildRow(
@@ -243,12 +241,6 @@ extension ReportRunner {
                         facts: ChildFacts(
                             key: key, id: c.id, label: c.label, service: c.service, dateOfBirth: c.dateOfBirth, sex: c.sex,
                             ethnicityGroup: c.ethnicityGroup, careStatus: c.careStatus, send: c.send, ehcp: c.ehcp, district: c.district)))
-                for i in e.interventions where startedBy.map({ i.start <= $0 }) ?? true {
-                    ivs.append(
-                        Iv(
-                            key: key, id: i.id, type: i.type, start: i.start, end: i.end, closureReason: i.closureReason,
-                            manager: i.manager, allocatedOn: i.allocatedOn, history: i.history, service: i.service))
-                }
                 if withOffences {
                     for o in e.offences {
                         var mine = o
@@ -258,16 +250,24 @@ extension ReportRunner {
                     }
                 }
             }
-            return (children, ivs, offences)
+            return (children, offences)
         }
-        var children = made[0].children
-        var ivs = made[0].ivs
-        var offences = made[0].offences
-        for part in made.dropFirst() {
-            children += part.children
-            ivs += part.ivs
-            offences += part.offences
+        func interventions() -> [Iv] {
+            var ivs: [Iv] = []
+            ivs.reserveCapacity(entries.reduce(0) { $0 + ($1?.interventions.count ?? 0) })
+            for (place, e) in entries.enumerated() {
+                guard let e, let key = keys.byPlace[place] else { continue }
+                for i in e.interventions where startedBy.map({ i.start <= $0 }) ?? true {
+                    ivs.append(
+                        Iv(
+                            key: key, id: i.id, type: i.type, start: i.start, end: i.end, closureReason: i.closureReason,
+                            manager: i.manager, allocatedOn: i.allocatedOn, history: i.history, service: i.service))
+                }
+            }
+            return ivs
         }
+        let ((children, offences), ivs) =
+            parts > 1 ? concurrently(childrenAndOffences, interventions) : (childrenAndOffences(), interventions())
         trace("put \(children.count) children's rows together")
         return (children, ivs, withOffences ? offences : nil)
     }

@@ -553,7 +553,7 @@ public func concurrentMap<T>(_ n: Int, _ work: (Int) -> T) -> [T] {
 
 /// `a` and `b` at the same time (when the processor has two cores or more), and both results.
 /// Each must only read what it shares.
-func concurrently<A, B>(_ a: () -> A, _ b: () -> B) -> (A, B) {
+public func concurrently<A, B>(_ a: () -> A, _ b: () -> B) -> (A, B) {
     guard ProcessInfo.processInfo.activeProcessorCount > 1 else { return (a(), b()) }
     return withoutActuallyEscaping(a) { a in
         withoutActuallyEscaping(b) { b in
